@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"chainkb/models"
+)
+
+// Bundle is a chain with its stages, tactics and tags, whose parts name each other by slug. It is
+// how seed data enters the store: through the same validation as any client write.
+type Bundle struct {
+	Chain   models.ChainInput
+	Tags    []models.TagInput
+	Stages  []models.StageInput // ChainID is set to the bundle's chain
+	Tactics []BundleTactic
+}
+
+// BundleTactic is a tactic whose stage is named by slug within the bundle's chain.
+type BundleTactic struct {
+	Stage string
+	models.TacticInput
+}
+
+// ApplyBundleOnce creates everything in b in one transaction and records it under name. If a
+// bundle of that name was applied before, it does nothing and reports false: a restart must never
+// re-add what editors have since changed or deleted.
+func (s *Store) ApplyBundleOnce(ctx context.Context, name string, b *Bundle) (applied bool, err error) {
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Table("seeds_applied").Where("name = ?", name).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		chain, err := createChain(tx, &b.Chain)
+		if err != nil {
+			return fmt.Errorf("chain %q: %w", b.Chain.Slug, err)
+		}
+		for i := range b.Tags {
+			if _, err := createTag(tx, &b.Tags[i]); err != nil {
+				return fmt.Errorf("tag %q: %w", b.Tags[i].Slug, err)
+			}
+		}
+		stageIDs := make(map[string]int64, len(b.Stages))
+		for i := range b.Stages {
+			in := b.Stages[i]
+			in.ChainID = &chain.ID
+			st, err := createStage(tx, &in)
+			if err != nil {
+				return fmt.Errorf("stage %q: %w", in.Slug, err)
+			}
+			stageIDs[st.Slug] = st.ID
+		}
+		for i := range b.Tactics {
+			in := b.Tactics[i].TacticInput
+			id, ok := stageIDs[b.Tactics[i].Stage]
+			if !ok {
+				return fmt.Errorf("tactic %q: stage %q is not in the bundle", in.Title, b.Tactics[i].Stage)
+			}
+			in.StageID = &id
+			if _, err := createTactic(tx, &in); err != nil {
+				return fmt.Errorf("tactic %q: %w", in.Title, err)
+			}
+		}
+		applied = true
+		return tx.Exec("INSERT INTO seeds_applied (name, applied_at) VALUES (?, ?)", name, time.Now().UTC()).Error
+	})
+	return applied, err
+}

@@ -1,0 +1,202 @@
+// Package store keeps chainkb's knowledge base in SQLite through GORM. It is the only package that
+// knows SQL; it validates every write, runs each write in one transaction, and reports failures a
+// client may see as *models.Error.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"chainkb/models"
+)
+
+// Store is the knowledge base on one SQLite file.
+//
+// It holds two connection pools on the same file, as SQLite wants to be used by a server: one
+// writer connection, so that writes queue in Go instead of failing with "database is locked", and
+// a pool of readers, which WAL lets run while the writer writes.
+type Store struct {
+	w, r       *gorm.DB
+	wSQL, rSQL *sql.DB
+
+	// statements counts the SQL statements run, so that tests can prove a request runs a fixed
+	// number of them whatever the size of the data.
+	statements atomic.Int64
+}
+
+// sqliteParams are the mattn/go-sqlite3 DSN parameters for every connection. They are in the DSN,
+// not run once as PRAGMAs, because the driver applies them to each new connection of the pool.
+var sqliteParams = []string{
+	// Wait up to 10 s for a lock instead of failing at once with SQLITE_BUSY: other processes
+	// (a backup, a second instance) may hold the file briefly.
+	"_busy_timeout=10000",
+	// WAL lets readers run while the writer writes, and commits with one fsync.
+	"_journal_mode=WAL",
+	// In WAL mode NORMAL syncs at checkpoints, not at every commit: a committed transaction survives
+	// a crash of the process; only a power loss or OS crash can lose the last commits.
+	"_synchronous=NORMAL",
+	// SQLite leaves foreign keys off unless every connection turns them on.
+	"_foreign_keys=on",
+}
+
+// Open opens (creating it if needed) the SQLite database at path and migrates it to the latest
+// schema.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: empty database path")
+	}
+	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
+		return nil, errors.New("store: PostgreSQL is not supported yet; give an SQLite file path")
+	}
+	if strings.ContainsAny(path, "?#") {
+		// The driver would read what follows as connection parameters and override ours.
+		return nil, fmt.Errorf("store: database path %q must not contain '?' or '#'", path)
+	}
+	s := &Store{}
+	base := path + "?" + strings.Join(sqliteParams, "&")
+
+	// The writer starts every transaction with BEGIN IMMEDIATE: it takes the write lock at BEGIN, so a
+	// transaction that reads and then writes can never fail half-way on a lock upgrade.
+	wSQL, err := sql.Open("sqlite3", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: open writer: %w", err)
+	}
+	// One writer connection: SQLite allows one writer at a time anyway, and queueing in database/sql
+	// is fairer and faster than busy-waiting on the file lock.
+	wSQL.SetMaxOpenConns(1)
+	wSQL.SetConnMaxLifetime(0)
+	s.wSQL = wSQL
+
+	rSQL, err := sql.Open("sqlite3", base+"&_query_only=true")
+	if err != nil {
+		wSQL.Close()
+		return nil, fmt.Errorf("store: open readers: %w", err)
+	}
+	rSQL.SetMaxOpenConns(16)
+	rSQL.SetMaxIdleConns(16)
+	rSQL.SetConnMaxIdleTime(5 * time.Minute)
+	s.rSQL = rSQL
+
+	if s.w, err = s.gormOn(wSQL); err == nil {
+		s.r, err = s.gormOn(rSQL)
+	}
+	if err == nil {
+		// Migrate before the first read: the readers are query-only and see the schema once the
+		// writer has committed it.
+		err = s.migrate(ctx)
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) gormOn(db *sql.DB) (*gorm.DB, error) {
+	g, err := gorm.Open(sqlite.New(sqlite.Config{Conn: db}), &gorm.Config{
+		// Turn unique and foreign-key violations into gorm.ErrDuplicatedKey / ErrForeignKeyViolated.
+		TranslateError: true,
+		// Every write is already in a transaction of ours.
+		SkipDefaultTransaction: true,
+		// Times are stored in UTC with microsecond precision, so that they compare as text in
+		// keyset pagination and survive a round trip through any engine.
+		NowFunc: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		Logger:  logger.Discard,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: gorm: %w", err)
+	}
+	count := func(*gorm.DB) { s.statements.Add(1) }
+	cb := g.Callback()
+	for _, err := range []error{
+		cb.Query().After("gorm:query").Register("chainkb:count", count),
+		cb.Row().After("gorm:row").Register("chainkb:count", count),
+		cb.Raw().After("gorm:raw").Register("chainkb:count", count),
+		cb.Create().After("gorm:create").Register("chainkb:count", count),
+		cb.Update().After("gorm:update").Register("chainkb:count", count),
+		cb.Delete().After("gorm:delete").Register("chainkb:count", count),
+	} {
+		if err != nil {
+			return nil, fmt.Errorf("store: register callback: %w", err)
+		}
+	}
+	return g, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	var errs []error
+	if s.rSQL != nil {
+		errs = append(errs, s.rSQL.Close())
+	}
+	if s.wSQL != nil {
+		// A final checkpoint folds the WAL back into the main file, so that a copy of the .db
+		// alone is complete after a clean shutdown.
+		_, _ = s.wSQL.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		errs = append(errs, s.wSQL.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Statements returns how many SQL statements the store has run since it was opened.
+func (s *Store) Statements() int64 { return s.statements.Load() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.rSQL.PingContext(ctx) }
+
+// write runs fn in one transaction on the writer connection: all of it commits, or none of it.
+func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.w.WithContext(ctx).Transaction(fn)
+}
+
+// read returns a session on the reader pool.
+func (s *Store) read(ctx context.Context) *gorm.DB { return s.r.WithContext(ctx) }
+
+// now is the time a write records, in the form the store keeps times.
+func (s *Store) now() time.Time { return s.w.Config.NowFunc() }
+
+// translate turns a constraint violation into the error the client should see; every other
+// error stays internal and is wrapped with what the store was doing.
+func translate(err error, doing string) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := models.AsError(err); ok {
+		return err
+	}
+	switch {
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return models.Conflictf("duplicate", "%s: an object with the same slug already exists", doing)
+	case errors.Is(err, gorm.ErrForeignKeyViolated):
+		return models.Conflictf("in_use", "%s: it is still referenced by other objects", doing)
+	}
+	return fmt.Errorf("store: %s: %w", doing, err)
+}
+
+// idOrSlug splits a path key into an id (all digits) or a slug. Slugs are never all digits, so
+// the two cannot be confused.
+func idOrSlug(key string) (id int64, slug string) {
+	if key != "" && strings.Trim(key, "0123456789") == "" {
+		var n int64
+		if _, err := fmt.Sscan(key, &n); err == nil {
+			return n, ""
+		}
+	}
+	return 0, key
+}
+
+// likePattern returns a LIKE pattern that matches q anywhere, case-insensitively for ASCII, with
+// LIKE's wildcards in q taken literally (the queries say ESCAPE '\').
+func likePattern(q string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(strings.ToLower(q)) + "%"
+}

@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"chainkb/models"
+)
+
+// ChainTable returns the chain laid out as Kara's table: stages in position order, each with its
+// current efforts and its recommended tactics, in position order, with their tags. horizon, when
+// not empty, keeps only tactics with that horizon tag.
+//
+// It runs four queries whatever the size of the chain (chain, stages, tactics, tags), in one read
+// transaction so that they all see the same state.
+func (s *Store) ChainTable(ctx context.Context, key, horizon string) (*models.ChainTable, error) {
+	var table *models.ChainTable
+	err := s.read(ctx).Transaction(func(tx *gorm.DB) error {
+		chain, err := findChain(tx, key)
+		if err != nil {
+			return err
+		}
+		var stages []models.Stage
+		if err := tx.Table("stages").Where("chain_id = ?", chain.ID).Order("position, id").Find(&stages).Error; err != nil {
+			return fmt.Errorf("store: table stages: %w", err)
+		}
+		q := tx.Table("tactics").Where("tactics.chain_id = ?", chain.ID)
+		if horizon != "" {
+			q = whereHorizon(q, horizon)
+		}
+		var tactics []models.Tactic
+		if err := q.Order("tactics.position, tactics.id").Find(&tactics).Error; err != nil {
+			return fmt.Errorf("store: table tactics: %w", err)
+		}
+		err = attachTags(tx.Where("tt.tactic_id IN (SELECT id FROM tactics WHERE chain_id = ?)", chain.ID), tactics)
+		if err != nil {
+			return err
+		}
+
+		table = &models.ChainTable{Chain: *chain, Stages: make([]models.TableRow, len(stages))}
+		row := make(map[int64]*models.TableRow, len(stages))
+		for i, st := range stages {
+			table.Stages[i] = models.TableRow{Stage: st, Current: []models.Tactic{}, Recommended: []models.Tactic{}}
+			row[st.ID] = &table.Stages[i]
+		}
+		for _, t := range tactics {
+			r := row[t.StageID]
+			if t.Kind == models.KindCurrent {
+				r.Current = append(r.Current, t)
+			} else {
+				r.Recommended = append(r.Recommended, t)
+			}
+		}
+		return nil
+	})
+	return table, err
+}

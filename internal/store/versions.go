@@ -1,0 +1,43 @@
+package store
+
+import (
+	"gorm.io/gorm"
+
+	"chainkb/models"
+)
+
+// checkPrecondition refuses a write whose precondition names a state other than the current one.
+func checkPrecondition(pre models.Precondition, what string, id, version int64) error {
+	if pre.Holds(id, version) {
+		return nil
+	}
+	return models.PreconditionFailedf("the %s has changed since you read it (it is now at version %d); GET it again, reapply your change and send the new ETag or version", what, version)
+}
+
+// bumpVersion writes set to the row at id if it is still at version, and moves it to the next
+// version. The version in the WHERE clause makes the check and the write one atomic step, so two
+// editors who read the same version can never both succeed.
+func bumpVersion(tx *gorm.DB, table string, id, version int64, set map[string]any) error {
+	set["version"] = gorm.Expr("version + 1")
+	set["updated_at"] = tx.Config.NowFunc()
+	res := tx.Table(table).Where("id = ? AND version = ?", id, version).Updates(set)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return models.PreconditionFailedf("the object changed while your request was processed; GET it again and retry")
+	}
+	return nil
+}
+
+// deleteVersion deletes the row at id if it is still at version.
+func deleteVersion(tx *gorm.DB, table string, id, version int64) error {
+	res := tx.Exec("DELETE FROM "+table+" WHERE id = ? AND version = ?", id, version)
+	if res.Error != nil {
+		return translate(res.Error, "delete from "+table)
+	}
+	if res.RowsAffected == 0 {
+		return models.PreconditionFailedf("the object changed while your request was processed; GET it again and retry")
+	}
+	return nil
+}
