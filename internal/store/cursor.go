@@ -35,7 +35,7 @@ type sortField struct {
 // listSpec is how one collection can be ordered.
 type listSpec struct {
 	table        string
-	selectSQL    string // the columns a page selects; "" for all of the table's
+	selectSQL    string               // the columns a page selects; "" for all of the table's
 	sorts        map[string]sortField // by API field name
 	defaultSort  string
 	sortableList string // for error messages
@@ -199,4 +199,3 @@ func paginate[T any](db *gorm.DB, spec listSpec, p models.Page, filters string,
 	}
 	return out, nil
 }
-
