@@ -1,0 +1,27 @@
+// Package api builds chainkb's HTTP API: it is the one package that knows the whole surface, the
+// middleware around it, and how errors become RFC 9457 problem+json responses.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"chainkb/internal/store"
+)
+
+// New returns the HTTP API over st. Errors that are not the client's fault are logged to log.
+func New(st *store.Store, log *slog.Logger) http.Handler {
+	r := gin.New()
+	// 405 with an Allow header for a known path with the wrong method, instead of a 404.
+	r.HandleMethodNotAllowed = true
+	// The API runs behind whatever proxy a deployment has; it never trusts forwarded headers for
+	// anything until a later change configures trusted proxies.
+	_ = r.SetTrustedProxies(nil)
+	r.Use(recoverPanics(log), renderErrors(log))
+	r.NoRoute(noRoute)
+	r.NoMethod(noMethod)
+	addRoutes(r, st)
+	return r
+}

@@ -1,0 +1,511 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"chainkb/models"
+)
+
+// chain, stage, tag and tactic are the wire shapes the tests read.
+type (
+	chain  = models.Chain
+	stage  = models.Stage
+	tag    = models.Tag
+	tactic = models.Tactic
+)
+
+type list[T any] struct {
+	Data       []T     `json:"data"`
+	NextCursor *string `json:"next_cursor"`
+	Total      *int64  `json:"total"`
+}
+
+func TestChainsCRUD(t *testing.T) {
+	s := newServer(t)
+
+	var l list[chain]
+	s.do("GET", "/api/v1/chains", nil).mustStatus(t, 200).decode(t, &l)
+	if len(l.Data) != 1 || l.Data[0].Slug != "sex-trafficking" || l.NextCursor != nil || l.Total != nil {
+		t.Fatalf("chains = %+v, want the seeded chain alone, no cursor, no total", l)
+	}
+
+	res := s.do("POST", "/api/v1/chains", obj{"slug": "forced-labour", "name": "Forced labour", "description": "Labour exploitation as a business."})
+	res.mustStatus(t, 201)
+	var c chain
+	res.decode(t, &c)
+	if c.ID == 0 || c.Version != 1 || c.Slug != "forced-labour" || c.CreatedAt.IsZero() {
+		t.Fatalf("created = %+v", c)
+	}
+	if got, want := res.Header.Get("Location"), fmt.Sprintf("/api/v1/chains/%d", c.ID); got != want {
+		t.Errorf("Location = %q, want %q", got, want)
+	}
+	etag := res.Header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag on create")
+	}
+
+	// By id and by slug, the same object and ETag; If-None-Match with it is a 304.
+	for _, key := range []string{fmt.Sprint(c.ID), c.Slug} {
+		res := s.do("GET", "/api/v1/chains/"+key, nil).mustStatus(t, 200)
+		var got chain
+		res.decode(t, &got)
+		if got != c || res.Header.Get("ETag") != etag {
+			t.Errorf("GET %s = %+v (ETag %s), want %+v (ETag %s)", key, got, res.Header.Get("ETag"), c, etag)
+		}
+	}
+	if res := s.do("GET", "/api/v1/chains/forced-labour", nil, "If-None-Match", etag); res.Status != 304 || len(res.Body) != 0 {
+		t.Errorf("If-None-Match: status %d, body %q; want 304 and no body", res.Status, res.Body)
+	}
+
+	// PUT with If-Match: a new version and ETag.
+	res = s.do("PUT", "/api/v1/chains/forced-labour", obj{"slug": "forced-labour", "name": "Forced labour (all sectors)", "description": ""}, "If-Match", etag)
+	res.mustStatus(t, 200)
+	res.decode(t, &c)
+	if c.Version != 2 || c.Name != "Forced labour (all sectors)" || res.Header.Get("ETag") == etag {
+		t.Fatalf("after PUT = %+v, ETag %s", c, res.Header.Get("ETag"))
+	}
+
+	// PATCH as a merge patch, with the version in the body as precondition.
+	res = s.do("PATCH", fmt.Sprintf("/api/v1/chains/%d", c.ID), `{"description":"Patched.","version":2}`, "Content-Type", "application/merge-patch+json")
+	res.mustStatus(t, 200)
+	res.decode(t, &c)
+	if c.Version != 3 || c.Description != "Patched." || c.Name != "Forced labour (all sectors)" {
+		t.Fatalf("after PATCH = %+v", c)
+	}
+
+	s.do("DELETE", "/api/v1/chains/forced-labour", nil, "If-Match", res.Header.Get("ETag")).mustStatus(t, 204)
+	s.do("GET", "/api/v1/chains/forced-labour", nil).problem(t, 404)
+}
+
+func TestStagesCRUD(t *testing.T) {
+	s := newServer(t)
+	var seeded list[stage]
+	s.do("GET", "/api/v1/stages?chain=sex-trafficking", nil).mustStatus(t, 200).decode(t, &seeded)
+	var slugs []string
+	for _, st := range seeded.Data {
+		slugs = append(slugs, st.Slug)
+	}
+	if want := []string{"product", "wholesaler", "retailer", "consumer"}; !slices.Equal(slugs, want) {
+		t.Fatalf("stages in position order = %v, want %v", slugs, want)
+	}
+
+	var demand list[stage]
+	s.do("GET", "/api/v1/stages?side=demand", nil).mustStatus(t, 200).decode(t, &demand)
+	if len(demand.Data) != 2 {
+		t.Errorf("demand-side stages = %d, want 2", len(demand.Data))
+	}
+
+	in := obj{"chain_id": 1, "slug": "facilitator", "name": "Facilitator", "actor": "Corrupt officials and forgers", "side": "supply", "position": 5, "description": "Those who smooth the way."}
+	res := s.do("POST", "/api/v1/stages", in).mustStatus(t, 201)
+	var st stage
+	res.decode(t, &st)
+	if st.ChainID != 1 || st.Position != 5 || st.Version != 1 {
+		t.Fatalf("created stage = %+v", st)
+	}
+	var got stage
+	s.do("GET", fmt.Sprintf("/api/v1/stages/%d", st.ID), nil).mustStatus(t, 200).decode(t, &got)
+	if got != st {
+		t.Errorf("GET = %+v, want %+v", got, st)
+	}
+
+	// What a client GETs it can PUT back: read-only fields are ignored, version is the precondition.
+	res = s.do("PUT", fmt.Sprintf("/api/v1/stages/%d", st.ID), got)
+	res.mustStatus(t, 200).decode(t, &st)
+	if st.Version != 2 || st.Slug != "facilitator" {
+		t.Errorf("after round-trip PUT = %+v", st)
+	}
+	res = s.do("PATCH", fmt.Sprintf("/api/v1/stages/%d", st.ID), obj{"position": 0}, "If-Match", res.Header.Get("ETag"))
+	res.mustStatus(t, 200).decode(t, &st)
+	if st.Position != 0 || st.Version != 3 {
+		t.Errorf("after PATCH = %+v", st)
+	}
+	s.do("DELETE", fmt.Sprintf("/api/v1/stages/%d", st.ID), nil).mustStatus(t, 204)
+	s.do("GET", fmt.Sprintf("/api/v1/stages/%d", st.ID), nil).problem(t, 404)
+}
+
+func TestTagsCRUD(t *testing.T) {
+	s := newServer(t)
+	var horizon list[tag]
+	s.do("GET", "/api/v1/tags?group=horizon&include_total=true", nil).mustStatus(t, 200).decode(t, &horizon)
+	if horizon.Total == nil || *horizon.Total != 2 || len(horizon.Data) != 2 {
+		t.Fatalf("horizon tags = %+v, want long-term and short-term with total 2", horizon)
+	}
+	for _, tg := range horizon.Data {
+		if tg.TacticCount == 0 {
+			t.Errorf("tag %s: tactic_count 0, want the seeded tactics counted", tg.Slug)
+		}
+	}
+
+	res := s.do("POST", "/api/v1/tags", obj{"slug": "demand-reduction", "name": "Demand reduction", "group": "lever"}).mustStatus(t, 201)
+	var tg tag
+	res.decode(t, &tg)
+	if tg.TacticCount != 0 || tg.Group != "lever" {
+		t.Fatalf("created tag = %+v", tg)
+	}
+	res = s.do("PATCH", "/api/v1/tags/demand-reduction", obj{"name": "Cut demand"}, "If-Match", res.Header.Get("ETag"), "Content-Type", "application/merge-patch+json")
+	res.mustStatus(t, 200).decode(t, &tg)
+	if tg.Name != "Cut demand" || tg.Version != 2 {
+		t.Errorf("after PATCH = %+v", tg)
+	}
+	res = s.do("PUT", fmt.Sprintf("/api/v1/tags/%d", tg.ID), tg)
+	res.mustStatus(t, 200).decode(t, &tg)
+	if tg.Version != 3 {
+		t.Errorf("after round-trip PUT = %+v", tg)
+	}
+	s.do("DELETE", "/api/v1/tags/demand-reduction", nil).mustStatus(t, 204)
+	s.do("GET", "/api/v1/tags/demand-reduction", nil).problem(t, 404)
+}
+
+func TestTacticsCRUD(t *testing.T) {
+	s := newServer(t)
+	var stages list[stage]
+	s.do("GET", "/api/v1/stages?chain=sex-trafficking", nil).mustStatus(t, 200).decode(t, &stages)
+	retailer := stages.Data[2]
+
+	in := obj{
+		"stage_id": retailer.ID, "kind": "recommended", "title": "Close venues that hold victims",
+		"summary": "Shut premises where exploitation was proven.", "description": "Closing venues destroys the exploiter's capital.",
+		"tags":       []string{"short-term", "raise-exploiter-risk", "prosecution"},
+		"references": []obj{{"citation": "Kara 2009", "url": "https://example.org/kara", "locator": "p. 201"}},
+	}
+	res := s.do("POST", "/api/v1/tactics", in).mustStatus(t, 201)
+	var tc tactic
+	res.decode(t, &tc)
+	if tc.ChainID != retailer.ChainID || tc.StageID != retailer.ID || tc.Version != 1 || tc.Position == 0 {
+		t.Fatalf("created = %+v", tc)
+	}
+	var tagSlugs []string
+	for _, tg := range tc.Tags {
+		tagSlugs = append(tagSlugs, tg.Slug)
+	}
+	slices.Sort(tagSlugs)
+	if want := []string{"prosecution", "raise-exploiter-risk", "short-term"}; !slices.Equal(tagSlugs, want) {
+		t.Errorf("tags = %v, want %v", tagSlugs, want)
+	}
+	if len(tc.References) != 1 || tc.References[0].Locator != "p. 201" {
+		t.Errorf("references = %+v", tc.References)
+	}
+
+	// GET and PUT back unchanged (tags as objects, read-only fields included) is a valid replacement.
+	var got tactic
+	res = s.do("GET", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil).mustStatus(t, 200)
+	res.decode(t, &got)
+	res = s.do("PUT", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), got).mustStatus(t, 200)
+	res.decode(t, &tc)
+	if tc.Version != 2 || len(tc.Tags) != 3 || tc.Title != got.Title {
+		t.Errorf("after round-trip PUT = %+v", tc)
+	}
+
+	// Merge patch: tags replaced whole, description cleared with null, other fields kept.
+	res = s.do("PATCH", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), `{"tags":["short-term"],"description":null}`,
+		"If-Match", res.Header.Get("ETag"), "Content-Type", "application/merge-patch+json")
+	res.mustStatus(t, 200).decode(t, &tc)
+	if len(tc.Tags) != 1 || tc.Tags[0].Slug != "short-term" || tc.Description != "" || tc.Title != got.Title || tc.Version != 3 {
+		t.Errorf("after PATCH = %+v", tc)
+	}
+
+	// Moving the tactic to another stage moves its derived chain_id with it.
+	res = s.do("PATCH", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), obj{"stage_id": stages.Data[3].ID, "version": 3})
+	res.mustStatus(t, 200).decode(t, &tc)
+	if tc.StageID != stages.Data[3].ID {
+		t.Errorf("stage after move = %d, want %d", tc.StageID, stages.Data[3].ID)
+	}
+
+	s.do("DELETE", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil, "If-Match", res.Header.Get("ETag")).mustStatus(t, 204)
+	s.do("GET", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil).problem(t, 404)
+}
+
+func TestTacticFilters(t *testing.T) {
+	s := newServer(t)
+	all := collect[tactic](t, s, "/api/v1/tactics?limit=200")
+	var stages list[stage]
+	s.do("GET", "/api/v1/stages?chain=sex-trafficking", nil).mustStatus(t, 200).decode(t, &stages)
+	product := stages.Data[0]
+
+	has := func(tc tactic, slug string) bool {
+		return slices.ContainsFunc(tc.Tags, func(tg models.TagSummary) bool { return tg.Slug == slug })
+	}
+	tests := []struct {
+		query string
+		keep  func(tactic) bool
+	}{
+		{"chain=sex-trafficking", func(tactic) bool { return true }},
+		{"chain=1", func(tactic) bool { return true }},
+		{"chain=no-such-chain", func(tactic) bool { return false }},
+		{fmt.Sprintf("stage=%d", product.ID), func(tc tactic) bool { return tc.StageID == product.ID }},
+		{"kind=current", func(tc tactic) bool { return tc.Kind == "current" }},
+		{"kind=recommended&horizon=long-term", func(tc tactic) bool { return tc.Kind == "recommended" && has(tc, "long-term") }},
+		{"horizon=short-term", func(tc tactic) bool { return has(tc, "short-term") }},
+		{"tag=prosecution", func(tc tactic) bool { return has(tc, "prosecution") }},
+		{"tag=prosecution&tag=short-term", func(tc tactic) bool { return has(tc, "prosecution") && has(tc, "short-term") }},
+		{"tag=no-such-tag", func(tactic) bool { return false }},
+		{"q=KARA", func(tc tactic) bool {
+			return strings.Contains(strings.ToLower(tc.Title+" "+tc.Summary+" "+tc.Description), "kara")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			var want []int64
+			for _, tc := range all {
+				if tt.keep(tc) {
+					want = append(want, tc.ID)
+				}
+			}
+			var got []int64
+			for _, tc := range collect[tactic](t, s, "/api/v1/tactics?limit=7&"+tt.query) {
+				got = append(got, tc.ID)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("ids = %v, want %v", got, want)
+			}
+		})
+	}
+	if n := len(collect[tactic](t, s, "/api/v1/tactics?horizon=long-term")); n == 0 {
+		t.Error("no long-term tactics in the seed; the filter tests above prove nothing")
+	}
+}
+
+// TestSearchWildcardsAreLiteral checks that % and _ in q match themselves, not anything.
+func TestSearchWildcardsAreLiteral(t *testing.T) {
+	s := newServer(t)
+	for _, title := range []string{"Seize 100% of the take", "Free 1000 victims", "Audit tax_records"} {
+		s.do("POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": title, "summary": "S."}).mustStatus(t, 201)
+	}
+	for q, want := range map[string]string{"100%": "Seize 100% of the take", "tax_": "Audit tax_records"} {
+		got := collect[tactic](t, s, "/api/v1/tactics?q="+url.QueryEscape(q))
+		if len(got) != 1 || got[0].Title != want {
+			t.Errorf("q=%s found %d tactics (%+v), want only %q", q, len(got), got, want)
+		}
+	}
+}
+
+// collect follows next_cursor from path to the last page, checking that each page's Link header
+// carries the same cursor, and returns every item.
+func collect[T any](t *testing.T, s *testServer, path string) []T {
+	t.Helper()
+	var out []T
+	for pages := 0; ; pages++ {
+		if pages > 1000 {
+			t.Fatal("pagination does not end")
+		}
+		res := s.do("GET", path, nil).mustStatus(t, 200)
+		var l list[T]
+		res.decode(t, &l)
+		out = append(out, l.Data...)
+		if l.NextCursor == nil {
+			if res.Header.Get("Link") != "" {
+				t.Errorf("last page has a Link header: %s", res.Header.Get("Link"))
+			}
+			return out
+		}
+		link := res.Header.Get("Link")
+		if !strings.Contains(link, "cursor="+url.QueryEscape(*l.NextCursor)) || !strings.HasSuffix(link, `>; rel="next"`) {
+			t.Fatalf("Link = %q, want the next cursor %q", link, *l.NextCursor)
+		}
+		path = strings.TrimSuffix(strings.TrimPrefix(link, "<"), `>; rel="next"`)
+	}
+}
+
+func TestPagination(t *testing.T) {
+	s := newServer(t)
+	for _, sort := range []string{"", "id", "-id", "title", "-title", "position", "-position", "created_at", "-updated_at"} {
+		t.Run("sort="+sort, func(t *testing.T) {
+			var first list[tactic]
+			s.do("GET", "/api/v1/tactics?limit=200&include_total=true&sort="+sort, nil).mustStatus(t, 200).decode(t, &first)
+			if first.Total == nil || int(*first.Total) != len(first.Data) {
+				t.Fatalf("total = %v, want %d", first.Total, len(first.Data))
+			}
+			paged := collect[tactic](t, s, "/api/v1/tactics?limit=3&sort="+sort)
+			if len(paged) != len(first.Data) {
+				t.Fatalf("paged %d items, want %d", len(paged), len(first.Data))
+			}
+			for i := range paged {
+				if paged[i].ID != first.Data[i].ID {
+					t.Fatalf("item %d: id %d, want %d (pages must follow the one-page order)", i, paged[i].ID, first.Data[i].ID)
+				}
+			}
+		})
+	}
+	for _, path := range []string{"/api/v1/chains?limit=1", "/api/v1/stages?limit=1&sort=-name", "/api/v1/tags?limit=2&sort=group"} {
+		var all list[any]
+		s.do("GET", strings.Split(path, "?")[0]+"?limit=200&include_total=true", nil).mustStatus(t, 200).decode(t, &all)
+		if got := collect[any](t, s, path); len(got) != int(*all.Total) {
+			t.Errorf("%s: %d items over all pages, want %d", path, len(got), *all.Total)
+		}
+	}
+}
+
+func TestChainTable(t *testing.T) {
+	s := newServer(t)
+	res := s.do("GET", "/api/v1/chains/sex-trafficking/table", nil).mustStatus(t, 200)
+	var table models.ChainTable
+	res.decode(t, &table)
+	if table.Chain.Slug != "sex-trafficking" || len(table.Stages) != 4 {
+		t.Fatalf("table: chain %q with %d stages", table.Chain.Slug, len(table.Stages))
+	}
+	for i, row := range table.Stages {
+		if i > 0 && row.Stage.Position < table.Stages[i-1].Stage.Position {
+			t.Errorf("stage %s out of position order", row.Stage.Slug)
+		}
+		for _, tc := range row.Current {
+			if tc.Kind != "current" || tc.StageID != row.Stage.ID {
+				t.Errorf("current column of %s holds %+v", row.Stage.Slug, tc)
+			}
+		}
+		for _, tc := range row.Recommended {
+			if tc.Kind != "recommended" || tc.StageID != row.Stage.ID || len(tc.Tags) == 0 {
+				t.Errorf("recommended column of %s holds %+v", row.Stage.Slug, tc)
+			}
+		}
+	}
+
+	etag := res.Header.Get("ETag")
+	s.do("GET", "/api/v1/chains/1/table", nil, "If-None-Match", etag).mustStatus(t, 304)
+
+	// horizon=long-term keeps the supply-side (product) recommendations alone.
+	var long models.ChainTable
+	s.do("GET", "/api/v1/chains/sex-trafficking/table?horizon=long-term", nil).mustStatus(t, 200).decode(t, &long)
+	for _, row := range long.Stages {
+		if len(row.Current) != 0 || (row.Stage.Slug == "product") != (len(row.Recommended) > 0) {
+			t.Errorf("long-term table, stage %s: %d current, %d recommended", row.Stage.Slug, len(row.Current), len(row.Recommended))
+		}
+	}
+
+	// Any write to the chain changes the table's ETag.
+	tc := table.Stages[0].Recommended[0]
+	s.do("PATCH", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), obj{"title": "Renamed", "version": tc.Version}).mustStatus(t, 200)
+	res = s.do("GET", "/api/v1/chains/sex-trafficking/table", nil, "If-None-Match", etag).mustStatus(t, 200)
+	if res.Header.Get("ETag") == etag {
+		t.Error("table ETag unchanged after a tactic changed")
+	}
+}
+
+// TestChainTableQueryCount proves the table has no N+1: it runs as many SQL statements for a
+// chain of 10 tactics as for one of 1,000.
+func TestChainTableQueryCount(t *testing.T) {
+	s := newServer(t)
+	ctx := context.Background()
+	statementsFor := func(chainSlug string, tactics int) int64 {
+		t.Helper()
+		c, err := s.Store.CreateChain(ctx, &models.ChainInput{Slug: chainSlug, Name: chainSlug})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stageIDs []int64
+		for i, side := range []string{"supply", "supply", "demand", "demand"} {
+			pos := i + 1
+			st, err := s.Store.CreateStage(ctx, &models.StageInput{ChainID: &c.ID, Slug: fmt.Sprintf("s%d", pos), Name: "S", Actor: "A", Side: side, Position: &pos})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stageIDs = append(stageIDs, st.ID)
+		}
+		for i := range tactics {
+			kind, tags := "current", []models.TagRef{"prosecution"}
+			if i%2 == 0 {
+				kind, tags = "recommended", []models.TagRef{"short-term", "raise-exploiter-risk"}
+			}
+			_, err := s.Store.CreateTactic(ctx, &models.TacticInput{StageID: &stageIDs[i%4], Kind: kind,
+				Title: fmt.Sprintf("Tactic %d", i), Summary: "A summary.", Tags: tags})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := s.Store.Statements()
+		var table models.ChainTable
+		s.do("GET", "/api/v1/chains/"+chainSlug+"/table", nil).mustStatus(t, 200).decode(t, &table)
+		n := 0
+		for _, row := range table.Stages {
+			n += len(row.Current) + len(row.Recommended)
+			for _, tc := range append(row.Current, row.Recommended...) {
+				if len(tc.Tags) == 0 {
+					t.Fatalf("tactic %d has no tags in the table", tc.ID)
+				}
+			}
+		}
+		if n != tactics {
+			t.Fatalf("table of %s holds %d tactics, want %d", chainSlug, n, tactics)
+		}
+		return s.Store.Statements() - before
+	}
+	small := statementsFor("small-chain", 10)
+	large := statementsFor("large-chain", 1000)
+	if small != large || small == 0 {
+		t.Errorf("statements for the table: %d at 10 tactics, %d at 1,000; want equal (and not zero)", small, large)
+	}
+}
+
+// TestListQueryCount proves lists have no N+1 either: a page of 3 and a page of 200 tactics (with
+// their tags) cost the same number of statements.
+func TestListQueryCount(t *testing.T) {
+	s := newServer(t)
+	count := func(path string) int64 {
+		before := s.Store.Statements()
+		s.do("GET", path, nil).mustStatus(t, 200)
+		return s.Store.Statements() - before
+	}
+	if small, large := count("/api/v1/tactics?limit=3"), count("/api/v1/tactics?limit=200"); small != large {
+		t.Errorf("statements: %d for 3 tactics, %d for 200; want equal", small, large)
+	}
+}
+
+// TestConcurrentUpdates checks that the version precondition holds under concurrency: of many
+// editors who read the same version, exactly one wins and the others get 412.
+func TestConcurrentUpdates(t *testing.T) {
+	s := newServer(t)
+	var tc tactic
+	s.do("GET", "/api/v1/tactics/1", nil).mustStatus(t, 200).decode(t, &tc)
+	const editors = 30
+	statuses := make([]int, editors)
+	var wg sync.WaitGroup
+	for i := range editors {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = s.do("PATCH", "/api/v1/tactics/1", obj{"title": fmt.Sprintf("Edit %d", i), "version": tc.Version}).Status
+		}()
+	}
+	wg.Wait()
+	ok, stale := 0, 0
+	for _, st := range statuses {
+		switch st {
+		case http.StatusOK:
+			ok++
+		case http.StatusPreconditionFailed:
+			stale++
+		}
+	}
+	if ok != 1 || stale != editors-1 {
+		t.Errorf("%d × 200 and %d × 412 of %d; want exactly one 200", ok, stale, editors)
+	}
+	var after tactic
+	s.do("GET", "/api/v1/tactics/1", nil).mustStatus(t, 200).decode(t, &after)
+	if after.Version != tc.Version+1 {
+		t.Errorf("version = %d, want %d", after.Version, tc.Version+1)
+	}
+}
+
+func TestDocsAndRoot(t *testing.T) {
+	s := newServer(t)
+	res := s.do("GET", "/swagger/doc.json", nil).mustStatus(t, 200)
+	if !strings.Contains(string(res.Body), `"/chains/{id}/table"`) {
+		t.Error("doc.json does not describe the chain table")
+	}
+	if res := s.do("GET", "/swagger/index.html", nil).mustStatus(t, 200); !strings.Contains(string(res.Body), "swagger-ui") {
+		t.Error("Swagger UI page does not load Swagger UI")
+	}
+	// The root sends a person to the docs (the client follows the redirect).
+	if res := s.do("GET", "/", nil).mustStatus(t, 200); !strings.Contains(string(res.Body), "swagger-ui") {
+		t.Error("/ does not lead to Swagger UI")
+	}
+	if res := s.do("GET", "/healthz", nil).mustStatus(t, 200); !strings.Contains(string(res.Body), `"ok"`) {
+		t.Errorf("healthz body = %s", res.Body)
+	}
+}

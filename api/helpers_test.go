@@ -1,0 +1,173 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	_ "github.com/mattn/go-sqlite3" // the test's own read-only view of the database file
+
+	"chainkb/api"
+	"chainkb/handlers"
+	"chainkb/internal/store"
+	"chainkb/seeds"
+)
+
+func init() { gin.SetMode(gin.TestMode) }
+
+// testServer is chainkb over real HTTP on a real SQLite file, seeded.
+type testServer struct {
+	t      *testing.T
+	URL    string
+	Store  *store.Store
+	DBPath string
+}
+
+// newServer starts chainkb on a fresh, seeded SQLite file in a temporary directory.
+func newServer(t *testing.T) *testServer {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "chainkb.db")
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	if _, err := seeds.Load(context.Background(), st); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	srv := httptest.NewServer(api.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	t.Cleanup(func() {
+		srv.Close()
+		st.Close()
+	})
+	return &testServer{t: t, URL: srv.URL, Store: st, DBPath: path}
+}
+
+// response is what a request got back.
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// do sends a request. body may be nil, a string (sent as is) or anything else (sent as JSON).
+// headers are name, value pairs; Content-Type defaults to application/json when there is a body.
+func (s *testServer) do(method, path string, body any, headers ...string) response {
+	s.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			s.t.Fatalf("marshal body: %v", err)
+		}
+		r = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, s.URL+path, r)
+	if err != nil {
+		s.t.Fatalf("new request: %v", err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i+1] == "" {
+			req.Header.Del(headers[i])
+		} else {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		s.t.Fatalf("read body: %v", err)
+	}
+	return response{Status: res.StatusCode, Header: res.Header, Body: raw}
+}
+
+// decode decodes the body into v, failing the test if it is not JSON of that shape.
+func (r response) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// mustStatus fails the test unless the response has the given status.
+func (r response) mustStatus(t *testing.T, want int) response {
+	t.Helper()
+	if r.Status != want {
+		t.Fatalf("status = %d, want %d; body: %s", r.Status, want, r.Body)
+	}
+	return r
+}
+
+// problem checks that the response is an RFC 9457 problem with the given status, and returns it.
+func (r response) problem(t *testing.T, status int) handlers.Problem {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status = %d, want %d; body: %s", r.Status, status, r.Body)
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type = %q, want application/problem+json", ct)
+	}
+	var p handlers.Problem
+	r.decode(t, &p)
+	if p.Status != status || p.Title != http.StatusText(status) || p.Type != "about:blank" || p.Detail == "" {
+		t.Fatalf("problem = %+v, want status %d with a title and a detail", p, status)
+	}
+	return p
+}
+
+// snapshot returns the whole content of the database, read through a separate connection, so that
+// a test can assert that a failed request changed nothing.
+func (s *testServer) snapshot() string {
+	s.t.Helper()
+	db, err := sql.Open("sqlite3", s.DBPath+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		s.t.Fatalf("open snapshot: %v", err)
+	}
+	defer db.Close()
+	var b strings.Builder
+	for _, table := range []string{"chains", "stages", "tactics", "tags", "tactic_tags", "seeds_applied", "schema_migrations"} {
+		rows, err := db.Query("SELECT * FROM " + table + " ORDER BY 1, 2")
+		if err != nil {
+			s.t.Fatalf("snapshot %s: %v", table, err)
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				s.t.Fatalf("snapshot %s: %v", table, err)
+			}
+			fmt.Fprintf(&b, "%s %v\n", table, vals)
+		}
+		rows.Close()
+	}
+	return b.String()
+}
+
+// obj is a JSON object as a test reads or writes it.
+type obj = map[string]any

@@ -1,0 +1,57 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	swaggerFiles "github.com/swaggo/files"
+	ginSwagger "github.com/swaggo/gin-swagger"
+
+	_ "chainkb/docs" // registers the generated spec that /swagger serves
+	"chainkb/handlers"
+	"chainkb/internal/store"
+)
+
+// addRoutes maps the entire API surface.
+func addRoutes(r *gin.Engine, st *store.Store) {
+	v1 := r.Group("/api/v1")
+
+	chains := handlers.NewChains(st)
+	v1.GET("/chains", chains.List)
+	v1.POST("/chains", chains.Create)
+	v1.GET("/chains/:id", chains.Get)
+	v1.PUT("/chains/:id", chains.Replace)
+	v1.PATCH("/chains/:id", chains.Patch)
+	v1.DELETE("/chains/:id", chains.Delete)
+	v1.GET("/chains/:id/table", chains.Table)
+
+	stages := handlers.NewStages(st)
+	v1.GET("/stages", stages.List)
+	v1.POST("/stages", stages.Create)
+	v1.GET("/stages/:id", stages.Get)
+	v1.PUT("/stages/:id", stages.Replace)
+	v1.PATCH("/stages/:id", stages.Patch)
+	v1.DELETE("/stages/:id", stages.Delete)
+
+	tactics := handlers.NewTactics(st)
+	v1.GET("/tactics", tactics.List)
+	v1.POST("/tactics", tactics.Create)
+	v1.GET("/tactics/:id", tactics.Get)
+	v1.PUT("/tactics/:id", tactics.Replace)
+	v1.PATCH("/tactics/:id", tactics.Patch)
+	v1.DELETE("/tactics/:id", tactics.Delete)
+
+	tags := handlers.NewTags(st)
+	v1.GET("/tags", tags.List)
+	v1.POST("/tags", tags.Create)
+	v1.GET("/tags/:id", tags.Get)
+	v1.PUT("/tags/:id", tags.Replace)
+	v1.PATCH("/tags/:id", tags.Patch)
+	v1.DELETE("/tags/:id", tags.Delete)
+
+	health := handlers.NewHealth(st)
+	r.GET("/healthz", health.Live)
+
+	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler, ginSwagger.PersistAuthorization(true)))
+	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
+}

@@ -1,0 +1,218 @@
+package handlers
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"chainkb/models"
+)
+
+// Page sizes for every list.
+const (
+	defaultLimit = 50
+	maxLimit     = 200
+)
+
+// pageParams are the query parameters that every list takes.
+var pageParams = []string{"limit", "cursor", "sort", "include_total"}
+
+// query reads a list's query parameters and collects every problem with them, so that one 400
+// names all the bad parameters at once.
+type query struct {
+	values url.Values
+	bad    []models.FieldError
+}
+
+// parseQuery reads the request's query string. Parameters other than allowed are refused: a
+// misspelt filter must not silently return everything.
+func parseQuery(c *gin.Context, allowed ...string) *query {
+	q := &query{values: c.Request.URL.Query()}
+	for name := range q.values {
+		if !slices.Contains(allowed, name) {
+			msg := "is not a parameter of this request"
+			if len(allowed) > 0 {
+				msg = "is not a parameter of this request; use " + strings.Join(allowed, ", ")
+			}
+			q.fail(name, msg)
+		}
+	}
+	slices.SortFunc(q.bad, func(a, b models.FieldError) int { return strings.Compare(a.Field, b.Field) })
+	return q
+}
+
+// listQuery reads a list's query string: its filters and the paging parameters.
+func listQuery(c *gin.Context, filters ...string) *query {
+	return parseQuery(c, append(filters, pageParams...)...)
+}
+
+func (q *query) fail(name, message string) {
+	q.bad = append(q.bad, models.FieldError{Field: name, Message: message})
+}
+
+// str returns a single-valued parameter ("" when absent).
+func (q *query) str(name string) string {
+	v := q.values[name]
+	if len(v) > 1 {
+		q.fail(name, "must be given once")
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return v[0]
+}
+
+// slug returns a parameter that must be a slug when present.
+func (q *query) slug(name string) string {
+	s := q.str(name)
+	if s != "" && !models.IsSlug(s) {
+		q.fail(name, models.SlugRule)
+	}
+	return s
+}
+
+// key returns a parameter that names an object by id or slug.
+func (q *query) key(name string) string {
+	s := q.str(name)
+	if s != "" && !validKey(s) {
+		q.fail(name, "must be an id (a positive whole number) or a slug")
+	}
+	return s
+}
+
+// id returns a parameter that must be a positive whole number when present (0 when absent).
+func (q *query) id(name string) int64 {
+	s := q.str(name)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 {
+		q.fail(name, "must be a positive whole number")
+	}
+	return n
+}
+
+// enum returns a parameter that must be one of values when present.
+func (q *query) enum(name string, values ...string) string {
+	s := q.str(name)
+	if s != "" && !slices.Contains(values, s) {
+		q.fail(name, "must be one of: "+strings.Join(values, ", "))
+	}
+	return s
+}
+
+// text returns a free-text parameter, at most 200 characters.
+func (q *query) text(name string) string {
+	s := strings.TrimSpace(q.str(name))
+	if len([]rune(s)) > 200 {
+		q.fail(name, "must be at most 200 characters")
+	}
+	return s
+}
+
+// slugs returns a repeatable parameter whose every value must be a slug.
+func (q *query) slugs(name string) []string {
+	v := q.values[name]
+	for _, s := range v {
+		if !models.IsSlug(s) {
+			q.fail(name, models.SlugRule)
+			break
+		}
+	}
+	if len(v) > 10 {
+		q.fail(name, "may be given at most 10 times")
+	}
+	return v
+}
+
+// page reads limit, cursor, sort and include_total.
+func (q *query) page() models.Page {
+	p := models.Page{Limit: defaultLimit, Cursor: q.str("cursor"), Sort: q.str("sort")}
+	if s := q.str("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxLimit {
+			q.fail("limit", "must be a whole number from 1 to 200")
+		} else {
+			p.Limit = n
+		}
+	}
+	if s := q.str("include_total"); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			q.fail("include_total", "must be true or false")
+		}
+		p.IncludeTotal = b
+	}
+	return p
+}
+
+// err returns a 400 naming every bad parameter, or nil.
+func (q *query) err() error {
+	if len(q.bad) == 0 {
+		return nil
+	}
+	e := models.BadRequestf("bad_query", "%d query parameter(s) are invalid", len(q.bad))
+	e.Fields = q.bad
+	return e
+}
+
+// validKey reports whether s can name an object: an id or a slug.
+func validKey(s string) bool {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n > 0
+	}
+	return models.IsSlug(s)
+}
+
+// pathKey reads the {id} path parameter of a resource addressed by id or slug.
+func pathKey(c *gin.Context) (string, error) {
+	s := c.Param("id")
+	if !validKey(s) {
+		return "", pathError(s, "an id (a positive whole number) or a slug")
+	}
+	return s, nil
+}
+
+// pathID reads the {id} path parameter of a resource addressed by id only.
+func pathID(c *gin.Context) (int64, error) {
+	s := c.Param("id")
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 {
+		return 0, pathError(s, "a positive whole number")
+	}
+	return n, nil
+}
+
+func pathError(got, want string) error {
+	e := models.BadRequestf("bad_path", "%q in the path is not a valid id; it must be %s", got, want)
+	e.Fields = []models.FieldError{{Field: "id", Message: "must be " + want}}
+	return e
+}
+
+// writeList sends a page of a list, with a Link header to the next page.
+func writeList[T any](c *gin.Context, page models.List[T]) {
+	body := listBody[T]{Data: page.Items, Total: page.Total}
+	if body.Data == nil {
+		body.Data = []T{}
+	}
+	if page.NextCursor != "" {
+		body.NextCursor = &page.NextCursor
+		next := *c.Request.URL
+		v := next.Query()
+		v.Set("cursor", page.NextCursor)
+		next.RawQuery = v.Encode()
+		c.Header("Link", "<"+next.RequestURI()+`>; rel="next"`)
+	}
+	c.JSON(200, body)
+}
+
+// listBody is the list envelope on the wire; the documented types (ChainList etc.) have its shape.
+type listBody[T any] struct {
+	Data       []T     `json:"data"`
+	NextCursor *string `json:"next_cursor"`
+	Total      *int64  `json:"total,omitempty"`
+}

@@ -1,0 +1,274 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strings"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/gin-gonic/gin"
+
+	"chainkb/models"
+)
+
+// MaxBodyBytes is the largest request body the API reads. A knowledge-base object is a few KiB;
+// the limit keeps a client from making the server buffer an arbitrary amount.
+const MaxBodyBytes = 1 << 20
+
+// Media types the API reads.
+const (
+	mediaJSON       = "application/json"
+	mediaMergePatch = "application/merge-patch+json"
+)
+
+// readBody returns the request body after checking its media type against accepted.
+func readBody(c *gin.Context, accepted ...string) ([]byte, error) {
+	ct := c.GetHeader("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if ct == "" || err != nil || !containsFold(accepted, mt) {
+		return nil, &models.Error{Kind: models.KindUnsupportedMedia, Code: "unsupported_media_type",
+			Detail: fmt.Sprintf("Content-Type %q is not accepted here; send %s", ct, strings.Join(accepted, " or "))}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, &models.Error{Kind: models.KindTooLarge, Code: "body_too_large",
+				Detail: fmt.Sprintf("request body is larger than %d bytes", MaxBodyBytes)}
+		}
+		return nil, models.BadRequestf("unreadable_body", "request body could not be read")
+	}
+	return body, nil
+}
+
+// decodeStrict decodes one JSON object into dst. Unknown fields, wrong types, trailing data and
+// anything but an object are errors that name what is wrong.
+func decodeStrict(body []byte, dst any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return models.BadRequestf("invalid_json", "request body is empty; send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return models.BadRequestf("invalid_json", "request body has data after the JSON object; send exactly one object")
+	}
+	return nil
+}
+
+// jsonError explains a decoding failure in terms of the request.
+func jsonError(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return models.BadRequestf("invalid_json", "request body is not valid JSON: %v (at byte %d)", syntax, syntax.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return models.BadRequestf("invalid_json", "request body is not valid JSON: it ends too early")
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return models.BadRequestf("invalid_json", "request body must be a JSON object, not %s", article(typ.Value))
+		}
+		e := models.BadRequestf("wrong_type", "field %q has the wrong type", typ.Field)
+		e.Fields = []models.FieldError{{Field: typ.Field, Message: "must be " + typeName(typ.Type) + ", not " + article(typ.Value)}}
+		return e
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		field := strings.Trim(name, `"`)
+		e := models.BadRequestf("unknown_field", "field %q is not part of this resource", field)
+		e.Fields = []models.FieldError{{Field: field, Message: "is not a known field"}}
+		return e
+	}
+	var perr *models.Error
+	if errors.As(err, &perr) {
+		return perr
+	}
+	return models.BadRequestf("invalid_json", "request body is not valid JSON: %v", err)
+}
+
+func typeName(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	default:
+		return "an object"
+	}
+}
+
+func article(jsonKind string) string {
+	switch jsonKind {
+	case "array", "object":
+		return "an " + jsonKind
+	case "":
+		return "this value"
+	}
+	return "a " + jsonKind
+}
+
+// decodeCreate reads a POST body: one JSON object.
+func decodeCreate(c *gin.Context, dst any) error {
+	body, err := readBody(c, mediaJSON)
+	if err != nil {
+		return err
+	}
+	return decodeStrict(body, dst)
+}
+
+// decodeReplace reads a PUT body and the precondition it must meet: If-Match, or the version in
+// the body. version points at the body's version field.
+func decodeReplace(c *gin.Context, dst any, version **int64) (models.Precondition, error) {
+	body, err := readBody(c, mediaJSON)
+	if err != nil {
+		return models.Precondition{}, err
+	}
+	if err := decodeStrict(body, dst); err != nil {
+		return models.Precondition{}, err
+	}
+	return precondition(c, *version, true)
+}
+
+// decodeMergePatch applies an RFC 7396 merge patch from the request to current (the object as a
+// GET returns it) and decodes the result into dst. The precondition comes from If-Match or a
+// "version" in the patch, and must hold for current; the returned precondition pins the write to
+// current's version, so that a concurrent change between this read and the write is a 412, never
+// a silent overwrite of the newer state.
+func decodeMergePatch(c *gin.Context, current any, id, currentVersion int64, dst any) (models.Precondition, error) {
+	var pre models.Precondition
+	body, err := readBody(c, mediaMergePatch, mediaJSON)
+	if err != nil {
+		return pre, err
+	}
+	var patch map[string]json.RawMessage
+	if err := json.Unmarshal(body, &patch); err != nil || patch == nil {
+		if err != nil && !isTypeError(err) {
+			return pre, jsonError(err)
+		}
+		return pre, models.BadRequestf("invalid_json", "a merge patch must be a JSON object of the fields to change")
+	}
+	var version *int64
+	if raw, ok := patch["version"]; ok && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &version); err != nil {
+			e := models.BadRequestf("wrong_type", `field "version" has the wrong type`)
+			e.Fields = []models.FieldError{{Field: "version", Message: "must be a whole number"}}
+			return pre, e
+		}
+	}
+	pre, err = precondition(c, version, true)
+	if err != nil {
+		return pre, err
+	}
+	if !pre.Holds(id, currentVersion) {
+		return pre, models.PreconditionFailedf("the object has changed since you read it (it is now at version %d); GET it again, reapply your change and send the new ETag or version", currentVersion)
+	}
+	base, err := json.Marshal(current)
+	if err != nil {
+		return pre, err
+	}
+	merged, err := jsonpatch.MergePatch(base, body)
+	if err != nil {
+		return pre, models.BadRequestf("invalid_json", "merge patch could not be applied: %v", err)
+	}
+	if err := decodeStrict(merged, dst); err != nil {
+		return pre, err
+	}
+	return models.Precondition{IfMatch: []models.ObjectVersion{{ID: id, Version: currentVersion}}}, nil
+}
+
+func isTypeError(err error) bool {
+	var typ *json.UnmarshalTypeError
+	return errors.As(err, &typ)
+}
+
+// precondition reads If-Match and combines it with the version a body carried. When required and
+// neither is there, the write is refused with 428: editors must never overwrite each other blind.
+func precondition(c *gin.Context, bodyVersion *int64, required bool) (models.Precondition, error) {
+	pre := models.Precondition{Version: bodyVersion}
+	if h := strings.TrimSpace(c.GetHeader("If-Match")); h != "" {
+		if h == "*" {
+			pre.AnyExisting = true
+		} else {
+			for _, tag := range strings.Split(h, ",") {
+				v, ok := parseETag(strings.TrimSpace(tag))
+				if !ok {
+					// An ETag that is not ours can never match the current one.
+					v = models.ObjectVersion{ID: -1, Version: -1}
+				}
+				pre.IfMatch = append(pre.IfMatch, v)
+			}
+		}
+	}
+	if required && !pre.Given() {
+		return pre, &models.Error{Kind: models.KindPreconditionRequired, Code: "precondition_required",
+			Detail: `this update needs a precondition: send If-Match with the ETag from your GET, or the "version" you read in the body`}
+	}
+	return pre, nil
+}
+
+// etag is an object's strong ETag: its id and version, which change together with its content.
+func etag(id, version int64) string { return fmt.Sprintf(`"%d.%d"`, id, version) }
+
+func parseETag(s string) (models.ObjectVersion, bool) {
+	var v models.ObjectVersion
+	if !strings.HasPrefix(s, `"`) || !strings.HasSuffix(s, `"`) || len(s) < 2 {
+		return v, false // weak (W/"...") or malformed: If-Match compares strongly
+	}
+	if _, err := fmt.Sscanf(s[1:len(s)-1], "%d.%d", &v.ID, &v.Version); err != nil {
+		return v, false
+	}
+	return v, etag(v.ID, v.Version) == s
+}
+
+// noneMatch reports whether If-None-Match names tag (or is "*"), compared weakly as RFC 9110 asks.
+func noneMatch(c *gin.Context, tag string) bool {
+	h := c.GetHeader("If-None-Match")
+	if h == "" {
+		return false
+	}
+	for _, t := range strings.Split(h, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// writeObject sends an object with its ETag, or 304 to a GET whose If-None-Match names it.
+func writeObject(c *gin.Context, status int, id, version int64, obj any) {
+	tag := etag(id, version)
+	c.Header("ETag", tag)
+	if c.Request.Method == http.MethodGet && noneMatch(c, tag) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.JSON(status, obj)
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
