@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/gin-gonic/gin"
@@ -50,8 +51,17 @@ func readBody(c *gin.Context, accepted ...string) ([]byte, error) {
 // decodeStrict decodes one JSON object into dst. Unknown fields, wrong types, trailing data and
 // anything but an object are errors that name what is wrong.
 func decodeStrict(body []byte, dst any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
 		return models.BadRequestf("invalid_json", "request body is empty; send a JSON object")
+	}
+	if !utf8.Valid(body) {
+		// encoding/json would quietly replace the bad bytes and store mangled text.
+		return models.BadRequestf("invalid_json", "request body is not valid UTF-8, which JSON requires")
+	}
+	if trimmed[0] != '{' {
+		// null would decode into an empty struct without complaint; every body here is one object.
+		return models.BadRequestf("invalid_json", "request body must be a JSON object")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -157,6 +167,9 @@ func decodeMergePatch(c *gin.Context, current any, id, currentVersion int64, dst
 	body, err := readBody(c, mediaMergePatch, mediaJSON)
 	if err != nil {
 		return pre, err
+	}
+	if !utf8.Valid(body) {
+		return pre, models.BadRequestf("invalid_json", "request body is not valid UTF-8, which JSON requires")
 	}
 	var patch map[string]json.RawMessage
 	if err := json.Unmarshal(body, &patch); err != nil || patch == nil {

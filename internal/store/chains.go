@@ -61,9 +61,6 @@ func (s *Store) CreateChain(ctx context.Context, in *models.ChainInput) (*models
 
 // ReplaceChain replaces the chain with the given id or slug, if pre holds.
 func (s *Store) ReplaceChain(ctx context.Context, key string, in *models.ChainInput, pre models.Precondition) (*models.Chain, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	var c *models.Chain
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		cur, err := findChain(tx, key)
@@ -71,6 +68,10 @@ func (s *Store) ReplaceChain(ctx context.Context, key string, in *models.ChainIn
 			return err
 		}
 		if err := checkPrecondition(pre, "chain", cur.ID, cur.Version); err != nil {
+			return err
+		}
+		// Preconditions first, as RFC 9110 orders them: a stale editor hears 412 before anything else.
+		if err := in.Validate(); err != nil {
 			return err
 		}
 		err = bumpVersion(tx, "chains", cur.ID, cur.Version, map[string]any{

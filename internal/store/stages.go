@@ -71,9 +71,6 @@ func (s *Store) CreateStage(ctx context.Context, in *models.StageInput) (*models
 // ReplaceStage replaces the stage with the given id, if pre holds. A stage cannot move to
 // another chain: its tactics' chain is derived from it.
 func (s *Store) ReplaceStage(ctx context.Context, id int64, in *models.StageInput, pre models.Precondition) (*models.Stage, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	var st *models.Stage
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		cur, err := findStage(tx, id)
@@ -81,6 +78,10 @@ func (s *Store) ReplaceStage(ctx context.Context, id int64, in *models.StageInpu
 			return err
 		}
 		if err := checkPrecondition(pre, "stage", cur.ID, cur.Version); err != nil {
+			return err
+		}
+		// Preconditions first, as RFC 9110 orders them: a stale editor hears 412 before anything else.
+		if err := in.Validate(); err != nil {
 			return err
 		}
 		if *in.ChainID != cur.ChainID {

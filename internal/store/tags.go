@@ -74,9 +74,6 @@ func (s *Store) CreateTag(ctx context.Context, in *models.TagInput) (*models.Tag
 
 // ReplaceTag replaces the tag with the given id or slug, if pre holds.
 func (s *Store) ReplaceTag(ctx context.Context, key string, in *models.TagInput, pre models.Precondition) (*models.Tag, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	var t *models.Tag
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		cur, err := findTag(tx, key)
@@ -84,6 +81,10 @@ func (s *Store) ReplaceTag(ctx context.Context, key string, in *models.TagInput,
 			return err
 		}
 		if err := checkPrecondition(pre, "tag", cur.ID, cur.Version); err != nil {
+			return err
+		}
+		// Preconditions first, as RFC 9110 orders them: a stale editor hears 412 before anything else.
+		if err := in.Validate(); err != nil {
 			return err
 		}
 		if in.Group == models.HorizonGroup && cur.Group != models.HorizonGroup {

@@ -1,0 +1,435 @@
+package api_test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestBadRequests(t *testing.T) {
+	// Everything this test needs is declared in it, so that no name clashes with other test files
+	// of the package.
+
+	// badCase is one request that must fail with a problem and change nothing.
+	type badCase struct {
+		name    string
+		method  string
+		path    string
+		body    any      // nil, a raw string (sent as is) or an obj (sent as JSON)
+		headers []string // name, value pairs as (*testServer).do takes them
+		status  int
+		code    string
+		fields  []string // each must appear in the problem's errors[].field
+		detail  string   // a regexp the problem's detail must match, when set
+		allow   []string // methods the Allow header must list, when set
+	}
+	// listPage is a list envelope as the test reads it.
+	type listPage struct {
+		Data       []obj   `json:"data"`
+		NextCursor *string `json:"next_cursor"`
+		Total      *int64  `json:"total"`
+	}
+	// absent, as a value given to with, removes the key.
+	type absent struct{}
+
+	// with returns a copy of o with the given key, value pairs set (or removed, for absent{}).
+	with := func(o obj, kv ...any) obj {
+		out := make(obj, len(o)+len(kv)/2)
+		for k, v := range o {
+			out[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			k := kv[i].(string)
+			if _, ok := kv[i+1].(absent); ok {
+				delete(out, k)
+				continue
+			}
+			out[k] = kv[i+1]
+		}
+		return out
+	}
+	// jsonText is v as JSON text, for cases that send it with something wrong around it.
+	jsonText := func(v any) string {
+		t.Helper()
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatalf("marshal: %v", err)
+		}
+		return string(b)
+	}
+	// num reads a whole number field of an object as JSON decoded it.
+	num := func(o obj, key string) int64 {
+		t.Helper()
+		f, ok := o[key].(float64)
+		if !ok {
+			t.Fatalf("field %q of %v is not a number", key, o)
+		}
+		return int64(f)
+	}
+	// snapshotDiff lists the rows that one snapshot has and the other has not.
+	snapshotDiff := func(before, after string) string {
+		var b strings.Builder
+		was, is := strings.Split(before, "\n"), strings.Split(after, "\n")
+		for _, l := range was {
+			if !slices.Contains(is, l) {
+				fmt.Fprintf(&b, "- %s\n", l)
+			}
+		}
+		for _, l := range is {
+			if !slices.Contains(was, l) {
+				fmt.Fprintf(&b, "+ %s\n", l)
+			}
+		}
+		return b.String()
+	}
+
+	s := newServer(t)
+	// getObject GETs one object and returns it with its ETag.
+	getObject := func(path string) (obj, string) {
+		t.Helper()
+		res := s.do(http.MethodGet, path, nil).mustStatus(t, http.StatusOK)
+		var o obj
+		res.decode(t, &o)
+		tag := res.Header.Get("ETag")
+		if tag == "" {
+			t.Fatalf("GET %s: no ETag", path)
+		}
+		return o, tag
+	}
+	getList := func(path string) listPage {
+		t.Helper()
+		var p listPage
+		s.do(http.MethodGet, path, nil).mustStatus(t, http.StatusOK).decode(t, &p)
+		return p
+	}
+
+	// Look up the real objects the cases need, rather than assuming ids and versions.
+	chain, chainTag := getObject("/api/v1/chains/sex-trafficking")
+	chainID := num(chain, "id")
+	chainVer := num(chain, "version")
+
+	stages := getList("/api/v1/stages?chain=sex-trafficking&include_total=true")
+	if stages.Total == nil || *stages.Total == 0 {
+		t.Fatalf("the seeded chain has no stages: %+v", stages)
+	}
+	var stageID int64
+	for _, st := range stages.Data {
+		if st["slug"] == "product" {
+			stageID = num(st, "id")
+		}
+	}
+	if stageID == 0 {
+		t.Fatalf("no product stage in %v", stages.Data)
+	}
+	stagePath := fmt.Sprintf("/api/v1/stages/%d", stageID)
+	stage, stageTag := getObject(stagePath)
+	stageVer := num(stage, "version")
+
+	stageTactics := getList(fmt.Sprintf("/api/v1/tactics?stage=%d&include_total=true&limit=2", stageID))
+	if stageTactics.Total == nil || *stageTactics.Total == 0 || len(stageTactics.Data) < 2 {
+		t.Fatalf("the product stage has fewer than two tactics: %+v", stageTactics)
+	}
+	tacticID := num(stageTactics.Data[0], "id")
+	tacticPath := fmt.Sprintf("/api/v1/tactics/%d", tacticID)
+	tactic, tacticTag := getObject(tacticPath)
+	tacticVer := num(tactic, "version")
+	_, otherTacticTag := getObject(fmt.Sprintf("/api/v1/tactics/%d", num(stageTactics.Data[1], "id")))
+	// An ETag naming a version of the tactic that is not the current one.
+	staleTacticTag := fmt.Sprintf(`"%d.%d"`, tacticID, tacticVer+7)
+
+	longTerm, longTermTag := getObject("/api/v1/tags/long-term")
+	longTermPath := fmt.Sprintf("/api/v1/tags/%d", num(longTerm, "id"))
+	prosecution, prosecutionTag := getObject("/api/v1/tags/prosecution")
+	prosecutionUses := num(prosecution, "tactic_count")
+	if prosecutionUses == 0 {
+		t.Fatalf("tag prosecution is on no tactic: %v", prosecution)
+	}
+	// Moving prosecution into the horizon group must clash: some of its tactics have a horizon tag.
+	if p := getList("/api/v1/tactics?tag=prosecution&tag=short-term&limit=1"); len(p.Data) == 0 {
+		t.Fatal("no tactic has both prosecution and short-term; the horizon_clash case would succeed")
+	}
+
+	first := getList("/api/v1/tactics?limit=2")
+	if first.NextCursor == nil {
+		t.Fatal("the first page of tactics with limit=2 has no next_cursor")
+	}
+	cursor := url.QueryEscape(*first.NextCursor)
+
+	newTactic := obj{
+		"stage_id": stageID, "kind": "recommended", "title": "Fund shelters", "summary": "Give survivors somewhere safe.",
+		"tags":       []string{"long-term"},
+		"references": []obj{{"citation": "Kara 2009", "url": "https://example.org/kara", "locator": "p. 201"}},
+	}
+	newStage := obj{"chain_id": chainID, "slug": "new-stage", "name": "New stage", "actor": "Someone", "side": "supply", "position": 9}
+	newChain := obj{"slug": "new-chain", "name": "New chain"}
+	newTag := obj{"slug": "new-tag", "name": "New tag", "group": "lever"}
+	ref := func(kv ...any) obj {
+		return with(obj{"citation": "Kara 2009", "url": "https://example.org/kara", "locator": "p. 201"}, kv...)
+	}
+	// tacticPut is the tactic as GET returned it, minus its version: a PUT body without a precondition.
+	tacticPut := with(tactic, "version", absent{}, "title", "A new title")
+	chainPut := with(chain, "version", absent{}, "name", "A new name")
+	ifMatch := func(tag string) []string { return []string{"If-Match", tag} }
+	long := func(n int) string { return strings.Repeat("x", n) }
+	huge := `{"slug":"big","name":"` + strings.Repeat("a", 1<<20) + `"}`
+
+	const (
+		get, post, put, patch, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
+	)
+	const bad, unprocessable = http.StatusBadRequest, http.StatusUnprocessableEntity
+
+	cases := []badCase{
+		// Bodies that are not one JSON object.
+		{name: "chain malformed JSON", method: post, path: "/api/v1/chains", body: `{"slug": "new-chain",`, status: bad, code: "invalid_json"},
+		{name: "tag malformed JSON", method: post, path: "/api/v1/tags", body: `{slug: new-tag}`, status: bad, code: "invalid_json"},
+		{name: "chain empty body", method: post, path: "/api/v1/chains", body: ``, status: bad, code: "invalid_json"},
+		{name: "stage whitespace body", method: post, path: "/api/v1/stages", body: " \n\t ", status: bad, code: "invalid_json"},
+		{name: "tactic JSON array", method: post, path: "/api/v1/tactics", body: `[` + jsonText(newTactic) + `]`, status: bad, code: "invalid_json"},
+		{name: "tag JSON string", method: post, path: "/api/v1/tags", body: `"new-tag"`, status: bad, code: "invalid_json"},
+		{name: "chain JSON null", method: post, path: "/api/v1/chains", body: `null`, status: bad, code: "invalid_json"},
+		{name: "chain trailing object", method: post, path: "/api/v1/chains", body: jsonText(newChain) + ` {"slug":"x"}`, status: bad, code: "invalid_json"},
+		{name: "tactic trailing garbage", method: post, path: "/api/v1/tactics", body: jsonText(newTactic) + `garbage`, status: bad, code: "invalid_json"},
+
+		// Unknown fields and wrong types, with the field named.
+		{name: "chain unknown field", method: post, path: "/api/v1/chains", body: with(newChain, "colour", "red"), status: bad, code: "unknown_field", fields: []string{"colour"}},
+		{name: "tactic misspelt field", method: post, path: "/api/v1/tactics", body: with(newTactic, "stage", "product"), status: bad, code: "unknown_field", fields: []string{"stage"}},
+		{name: "tactic string for int", method: post, path: "/api/v1/tactics", body: with(newTactic, "stage_id", fmt.Sprint(stageID)), status: bad, code: "wrong_type", fields: []string{"stage_id"}},
+		{name: "tactic fraction for int", method: post, path: "/api/v1/tactics", body: with(newTactic, "stage_id", 2.5), status: bad, code: "wrong_type", fields: []string{"stage_id"}},
+		{name: "tactic number for string", method: post, path: "/api/v1/tactics", body: with(newTactic, "title", 5), status: bad, code: "wrong_type", fields: []string{"title"}},
+		{name: "tactic object for list", method: post, path: "/api/v1/tactics", body: with(newTactic, "tags", obj{"slug": "long-term"}), status: bad, code: "wrong_type", fields: []string{"tags"}},
+		{name: "tactic string for list", method: post, path: "/api/v1/tactics", body: with(newTactic, "tags", "long-term"), status: bad, code: "wrong_type", fields: []string{"tags"}},
+		{name: "tactic object for references", method: post, path: "/api/v1/tactics", body: with(newTactic, "references", ref()), status: bad, code: "wrong_type", fields: []string{"references"}},
+		{name: "stage string for position", method: post, path: "/api/v1/stages", body: with(newStage, "position", "first"), status: bad, code: "wrong_type", fields: []string{"position"}},
+		{name: "tag bool for name", method: post, path: "/api/v1/tags", body: with(newTag, "name", true), status: bad, code: "wrong_type", fields: []string{"name"}},
+
+		// Content types.
+		{name: "chain POST text/plain", method: post, path: "/api/v1/chains", body: jsonText(newChain), headers: []string{"Content-Type", "text/plain"}, status: http.StatusUnsupportedMediaType, code: "unsupported_media_type"},
+		{name: "tactic POST no Content-Type", method: post, path: "/api/v1/tactics", body: jsonText(newTactic), headers: []string{"Content-Type", ""}, status: http.StatusUnsupportedMediaType, code: "unsupported_media_type"},
+		{name: "tag POST merge-patch", method: post, path: "/api/v1/tags", body: jsonText(newTag), headers: []string{"Content-Type", "application/merge-patch+json"}, status: http.StatusUnsupportedMediaType, code: "unsupported_media_type"},
+		{name: "chain PUT xml", method: put, path: "/api/v1/chains/sex-trafficking", body: jsonText(chainPut), headers: []string{"Content-Type", "application/xml", "If-Match", chainTag}, status: http.StatusUnsupportedMediaType, code: "unsupported_media_type"},
+		{name: "stage PUT no Content-Type", method: put, path: stagePath, body: jsonText(stage), headers: []string{"Content-Type", ""}, status: http.StatusUnsupportedMediaType, code: "unsupported_media_type"},
+		{name: "tactic PATCH text/plain", method: patch, path: tacticPath, body: `{"title":"x"}`, headers: []string{"Content-Type", "text/plain", "If-Match", tacticTag}, status: http.StatusUnsupportedMediaType, code: "unsupported_media_type"},
+		{name: "tag PATCH json-patch", method: patch, path: longTermPath, body: `[{"op":"replace","path":"/name","value":"x"}]`, headers: []string{"Content-Type", "application/json-patch+json", "If-Match", longTermTag}, status: http.StatusUnsupportedMediaType, code: "unsupported_media_type"},
+
+		// Values too long.
+		{name: "tactic title over 200", method: post, path: "/api/v1/tactics", body: with(newTactic, "title", long(201)), status: unprocessable, code: "validation_failed", fields: []string{"title"}},
+		{name: "tactic summary over 500", method: post, path: "/api/v1/tactics", body: with(newTactic, "summary", long(501)), status: unprocessable, code: "validation_failed", fields: []string{"summary"}},
+		{name: "chain name over 120", method: post, path: "/api/v1/chains", body: with(newChain, "name", long(121)), status: unprocessable, code: "validation_failed", fields: []string{"name"}},
+		{name: "tag name over 120", method: post, path: "/api/v1/tags", body: with(newTag, "name", long(121)), status: unprocessable, code: "validation_failed", fields: []string{"name"}},
+		{name: "stage actor over 120", method: post, path: "/api/v1/stages", body: with(newStage, "actor", long(121)), status: unprocessable, code: "validation_failed", fields: []string{"actor"}},
+		{name: "chain description over 4000", method: post, path: "/api/v1/chains", body: with(newChain, "description", long(4001)), status: unprocessable, code: "validation_failed", fields: []string{"description"}},
+
+		// Missing required fields: every one named in one 422.
+		{name: "tactic empty object", method: post, path: "/api/v1/tactics", body: obj{}, status: unprocessable, code: "validation_failed", fields: []string{"stage_id", "kind", "title", "summary"}},
+		{name: "stage empty object", method: post, path: "/api/v1/stages", body: obj{}, status: unprocessable, code: "validation_failed", fields: []string{"chain_id", "slug", "name", "actor", "side", "position"}},
+		{name: "chain empty object", method: post, path: "/api/v1/chains", body: obj{}, status: unprocessable, code: "validation_failed", fields: []string{"slug", "name"}},
+		{name: "tag empty object", method: post, path: "/api/v1/tags", body: obj{}, status: unprocessable, code: "validation_failed", fields: []string{"slug", "name", "group"}},
+		{name: "tactic nulls for required", method: post, path: "/api/v1/tactics", body: with(newTactic, "title", nil, "summary", ""), status: unprocessable, code: "validation_failed", fields: []string{"title", "summary"}},
+
+		// Bad slugs.
+		{name: "chain slug uppercase", method: post, path: "/api/v1/chains", body: with(newChain, "slug", "New-Chain"), status: unprocessable, code: "validation_failed", fields: []string{"slug"}},
+		{name: "tag slug with space", method: post, path: "/api/v1/tags", body: with(newTag, "slug", "new tag"), status: unprocessable, code: "validation_failed", fields: []string{"slug"}},
+		{name: "stage slug all digits", method: post, path: "/api/v1/stages", body: with(newStage, "slug", "12345"), status: unprocessable, code: "validation_failed", fields: []string{"slug"}},
+		{name: "chain slug over 64", method: post, path: "/api/v1/chains", body: with(newChain, "slug", strings.Repeat("a", 65)), status: unprocessable, code: "validation_failed", fields: []string{"slug"}},
+		{name: "tag group not a slug", method: post, path: "/api/v1/tags", body: with(newTag, "group", "Horizon Group"), status: unprocessable, code: "validation_failed", fields: []string{"group"}},
+		{name: "tactic tag not a slug", method: post, path: "/api/v1/tactics", body: with(newTactic, "tags", []string{"Long-Term"}), status: unprocessable, code: "validation_failed", fields: []string{"tags[0]"}},
+
+		// Bad enums and numbers.
+		{name: "tactic kind", method: post, path: "/api/v1/tactics", body: with(newTactic, "kind", "maybe"), status: unprocessable, code: "validation_failed", fields: []string{"kind"}},
+		{name: "stage side", method: post, path: "/api/v1/stages", body: with(newStage, "side", "middle"), status: unprocessable, code: "validation_failed", fields: []string{"side"}},
+		{name: "tactic negative position", method: post, path: "/api/v1/tactics", body: with(newTactic, "position", -1), status: unprocessable, code: "validation_failed", fields: []string{"position"}},
+		{name: "stage position too big", method: post, path: "/api/v1/stages", body: with(newStage, "position", 1000001), status: unprocessable, code: "validation_failed", fields: []string{"position"}},
+
+		// References.
+		{name: "reference ftp URL", method: post, path: "/api/v1/tactics", body: with(newTactic, "references", []obj{ref("url", "ftp://example.org/kara")}), status: unprocessable, code: "validation_failed", fields: []string{"references[0].url"}},
+		{name: "reference relative URL", method: post, path: "/api/v1/tactics", body: with(newTactic, "references", []obj{ref(), ref("url", "/books/kara")}), status: unprocessable, code: "validation_failed", fields: []string{"references[1].url"}},
+		{name: "reference missing citation", method: post, path: "/api/v1/tactics", body: with(newTactic, "references", []obj{ref("citation", absent{})}), status: unprocessable, code: "validation_failed", fields: []string{"references[0].citation"}},
+
+		// Rules the database decides.
+		{name: "tactic stage missing", method: post, path: "/api/v1/tactics", body: with(newTactic, "stage_id", 999999), status: unprocessable, code: "validation_failed", fields: []string{"stage_id"}},
+		{name: "tactic unknown tag", method: post, path: "/api/v1/tactics", body: with(newTactic, "tags", []string{"long-term", "no-such-tag"}), status: unprocessable, code: "validation_failed", fields: []string{"tags"}},
+		{name: "tactic two horizon tags", method: post, path: "/api/v1/tactics", body: with(newTactic, "tags", []string{"short-term", "long-term"}), status: unprocessable, code: "validation_failed", fields: []string{"tags"}},
+		{name: "tactic all problems at once", method: post, path: "/api/v1/tactics", body: with(newTactic, "stage_id", 999999, "title", absent{}, "kind", "maybe", "tags", []string{"no-such-tag"}), status: unprocessable, code: "validation_failed", fields: []string{"stage_id", "title", "kind", "tags"}},
+		{name: "stage chain missing", method: post, path: "/api/v1/stages", body: with(newStage, "chain_id", 999999), status: unprocessable, code: "validation_failed", fields: []string{"chain_id"}},
+
+		// Slug clashes.
+		{name: "chain duplicate slug", method: post, path: "/api/v1/chains", body: with(newChain, "slug", "sex-trafficking"), status: http.StatusConflict, code: "duplicate_slug"},
+		{name: "tag duplicate slug", method: post, path: "/api/v1/tags", body: with(newTag, "slug", "short-term"), status: http.StatusConflict, code: "duplicate_slug"},
+		{name: "stage duplicate slug in chain", method: post, path: "/api/v1/stages", body: with(newStage, "slug", "product"), status: http.StatusConflict, code: "duplicate_slug"},
+		{name: "tag rename onto another", method: patch, path: longTermPath, body: obj{"slug": "short-term"}, headers: ifMatch(longTermTag), status: http.StatusConflict, code: "duplicate_slug"},
+		{name: "tag into horizon clashes", method: patch, path: "/api/v1/tags/prosecution", body: obj{"group": "horizon"}, headers: ifMatch(prosecutionTag), status: http.StatusConflict, code: "horizon_clash"},
+
+		// Preconditions.
+		{name: "tactic PUT without precondition", method: put, path: tacticPath, body: tacticPut, status: http.StatusPreconditionRequired, code: "precondition_required"},
+		{name: "chain PUT without precondition", method: put, path: "/api/v1/chains/sex-trafficking", body: chainPut, status: http.StatusPreconditionRequired, code: "precondition_required"},
+		{name: "stage PATCH without precondition", method: patch, path: stagePath, body: obj{"name": "Victim"}, status: http.StatusPreconditionRequired, code: "precondition_required"},
+		{name: "tag PATCH without precondition", method: patch, path: "/api/v1/tags/long-term", body: obj{"name": "Later"}, headers: []string{"Content-Type", "application/merge-patch+json"}, status: http.StatusPreconditionRequired, code: "precondition_required"},
+		{name: "tactic PUT stale If-Match", method: put, path: tacticPath, body: tacticPut, headers: ifMatch(staleTacticTag), status: http.StatusPreconditionFailed, code: "precondition_failed"},
+		{name: "tactic PUT another tactic's ETag", method: put, path: tacticPath, body: tacticPut, headers: ifMatch(otherTacticTag), status: http.StatusPreconditionFailed, code: "precondition_failed"},
+		{name: "tactic PUT stale body version", method: put, path: tacticPath, body: with(tacticPut, "version", tacticVer+1), status: http.StatusPreconditionFailed, code: "precondition_failed"},
+		{name: "chain PUT stale body version", method: put, path: "/api/v1/chains/sex-trafficking", body: with(chainPut, "version", chainVer+1), status: http.StatusPreconditionFailed, code: "precondition_failed"},
+		{name: "tactic PUT weak If-Match", method: put, path: tacticPath, body: tacticPut, headers: ifMatch("W/" + tacticTag), status: http.StatusPreconditionFailed, code: "precondition_failed"},
+		{name: "tactic PUT malformed If-Match", method: put, path: tacticPath, body: tacticPut, headers: ifMatch("not-an-etag"), status: http.StatusPreconditionFailed, code: "precondition_failed"},
+		{name: "tactic PUT current If-Match but stale version", method: put, path: tacticPath, body: with(tacticPut, "version", tacticVer+1), headers: ifMatch(tacticTag), status: http.StatusPreconditionFailed, code: "precondition_failed"},
+		{name: "tactic PATCH stale If-Match", method: patch, path: tacticPath, body: obj{"title": "A new title"}, headers: ifMatch(staleTacticTag), status: http.StatusPreconditionFailed, code: "precondition_failed"},
+		{name: "tactic PATCH stale body version", method: patch, path: tacticPath, body: obj{"title": "A new title", "version": tacticVer + 1}, status: http.StatusPreconditionFailed, code: "precondition_failed"},
+		{name: "tag PATCH weak If-Match", method: patch, path: "/api/v1/tags/long-term", body: obj{"name": "Later"}, headers: ifMatch("W/" + longTermTag), status: http.StatusPreconditionFailed, code: "precondition_failed"},
+		{name: "stage PATCH malformed If-Match", method: patch, path: stagePath, body: obj{"name": "Victim"}, headers: ifMatch(`"garbage"`), status: http.StatusPreconditionFailed, code: "precondition_failed"},
+		{name: "stage PUT stale body version", method: put, path: stagePath, body: with(stage, "version", stageVer+1, "name", "Victim"), status: http.StatusPreconditionFailed, code: "precondition_failed"},
+		{name: "tactic DELETE stale If-Match", method: del, path: tacticPath, headers: ifMatch(staleTacticTag), status: http.StatusPreconditionFailed, code: "precondition_failed"},
+		{name: "tag DELETE weak If-Match", method: del, path: "/api/v1/tags/long-term", headers: ifMatch("W/" + longTermTag), status: http.StatusPreconditionFailed, code: "precondition_failed"},
+		{name: "chain DELETE stale If-Match", method: del, path: "/api/v1/chains/sex-trafficking", headers: ifMatch(fmt.Sprintf(`"%d.%d"`, chainID, chainVer+1)), status: http.StatusPreconditionFailed, code: "precondition_failed"},
+
+		// A good precondition does not excuse a bad body.
+		{name: "tactic PUT unknown tag", method: put, path: tacticPath, body: with(tacticPut, "tags", []string{"no-such-tag"}), headers: ifMatch(tacticTag), status: unprocessable, code: "validation_failed", fields: []string{"tags"}},
+		{name: "tactic PATCH null title", method: patch, path: tacticPath, body: obj{"title": nil}, headers: ifMatch(tacticTag), status: unprocessable, code: "validation_failed", fields: []string{"title"}},
+		{name: "tactic PATCH two horizon tags", method: patch, path: tacticPath, body: obj{"tags": []string{"short-term", "long-term"}, "version": tacticVer}, status: unprocessable, code: "validation_failed", fields: []string{"tags"}},
+		{name: "tactic PATCH number for string", method: patch, path: tacticPath, body: obj{"title": 5}, headers: ifMatch(tacticTag), status: bad, code: "wrong_type", fields: []string{"title"}},
+		{name: "tactic PATCH unknown field", method: patch, path: tacticPath, body: obj{"colour": "red"}, headers: ifMatch(tacticTag), status: bad, code: "unknown_field", fields: []string{"colour"}},
+		{name: "tactic PATCH malformed JSON", method: patch, path: tacticPath, body: `{"title": `, headers: ifMatch(tacticTag), status: bad, code: "invalid_json"},
+		{name: "tactic PATCH array", method: patch, path: tacticPath, body: `[{"title":"x"}]`, headers: ifMatch(tacticTag), status: bad, code: "invalid_json"},
+		{name: "tactic PATCH string version", method: patch, path: tacticPath, body: obj{"title": "x", "version": "abc"}, status: bad, code: "wrong_type", fields: []string{"version"}},
+		{name: "stage PUT moves chain", method: put, path: stagePath, body: with(stage, "chain_id", 999999), headers: ifMatch(stageTag), status: unprocessable, code: "validation_failed", fields: []string{"chain_id"}},
+		{name: "stage PATCH bad side and no position", method: patch, path: stagePath, body: obj{"side": "middle", "position": nil}, headers: ifMatch(stageTag), status: unprocessable, code: "validation_failed", fields: []string{"side", "position"}},
+		{name: "chain PATCH bad slug", method: patch, path: "/api/v1/chains/sex-trafficking", body: obj{"slug": "Bad Slug"}, headers: ifMatch(chainTag), status: unprocessable, code: "validation_failed", fields: []string{"slug"}},
+		{name: "tag PUT missing group", method: put, path: longTermPath, body: with(longTerm, "group", absent{}), status: unprocessable, code: "validation_failed", fields: []string{"group"}},
+
+		// Deleting what others still point at.
+		{name: "chain with stages", method: del, path: "/api/v1/chains/sex-trafficking", status: http.StatusConflict, code: "in_use", detail: fmt.Sprintf(`\b%d\b`, *stages.Total)},
+		{name: "stage with tactics", method: del, path: stagePath, headers: ifMatch(stageTag), status: http.StatusConflict, code: "in_use", detail: fmt.Sprintf(`\b%d\b`, *stageTactics.Total)},
+		{name: "tag in use", method: del, path: "/api/v1/tags/prosecution", status: http.StatusConflict, code: "in_use", detail: fmt.Sprintf(`\b%d\b`, prosecutionUses)},
+
+		// Query parameters.
+		{name: "limit 0", method: get, path: "/api/v1/tactics?limit=0", status: bad, code: "bad_query", fields: []string{"limit"}},
+		{name: "limit 201", method: get, path: "/api/v1/tactics?limit=201", status: bad, code: "bad_query", fields: []string{"limit"}},
+		{name: "limit abc", method: get, path: "/api/v1/chains?limit=abc", status: bad, code: "bad_query", fields: []string{"limit"}},
+		{name: "limit twice", method: get, path: "/api/v1/tags?limit=1&limit=2", status: bad, code: "bad_query", fields: []string{"limit"}},
+		{name: "unknown parameter", method: get, path: "/api/v1/tactics?stag=1", status: bad, code: "bad_query", fields: []string{"stag"}},
+		{name: "unknown parameter on stages", method: get, path: "/api/v1/stages?kind=current", status: bad, code: "bad_query", fields: []string{"kind"}},
+		{name: "kind maybe", method: get, path: "/api/v1/tactics?kind=maybe", status: bad, code: "bad_query", fields: []string{"kind"}},
+		{name: "stage abc", method: get, path: "/api/v1/tactics?stage=abc", status: bad, code: "bad_query", fields: []string{"stage"}},
+		{name: "stage 0", method: get, path: "/api/v1/tactics?stage=0", status: bad, code: "bad_query", fields: []string{"stage"}},
+		{name: "chain filter malformed", method: get, path: "/api/v1/tactics?chain=Sex_Trafficking", status: bad, code: "bad_query", fields: []string{"chain"}},
+		{name: "tag filter malformed", method: get, path: "/api/v1/tactics?tag=short-term&tag=Bad%20Tag", status: bad, code: "bad_query", fields: []string{"tag"}},
+		{name: "horizon filter malformed", method: get, path: "/api/v1/tactics?horizon=Short_Term", status: bad, code: "bad_query", fields: []string{"horizon"}},
+		{name: "q over 200", method: get, path: "/api/v1/tactics?q=" + long(201), status: bad, code: "bad_query", fields: []string{"q"}},
+		{name: "include_total maybe", method: get, path: "/api/v1/tags?include_total=maybe", status: bad, code: "bad_query", fields: []string{"include_total"}},
+		{name: "side middle", method: get, path: "/api/v1/stages?side=middle", status: bad, code: "bad_query", fields: []string{"side"}},
+		{name: "group malformed", method: get, path: "/api/v1/tags?group=Not_A_Slug", status: bad, code: "bad_query", fields: []string{"group"}},
+		{name: "several bad parameters", method: get, path: "/api/v1/tactics?limit=0&kind=maybe&stage=abc&include_total=maybe&bogus=1", status: bad, code: "bad_query", fields: []string{"limit", "kind", "stage", "include_total", "bogus"}},
+		{name: "tactic sort field", method: get, path: "/api/v1/tactics?sort=colour", status: bad, code: "bad_sort"},
+		{name: "chain sort descending field", method: get, path: "/api/v1/chains?sort=-colour", status: bad, code: "bad_sort"},
+		{name: "tag sort on derived field", method: get, path: "/api/v1/tags?sort=tactic_count", status: bad, code: "bad_sort"},
+		{name: "cursor malformed", method: get, path: "/api/v1/tactics?cursor=%21%21%21not-base64", status: bad, code: "bad_cursor"},
+		{name: "cursor not ours", method: get, path: "/api/v1/tactics?cursor=" + base64.RawURLEncoding.EncodeToString([]byte("this is garbage")), status: bad, code: "bad_cursor"},
+		{name: "cursor JSON not ours", method: get, path: "/api/v1/tactics?cursor=" + base64.RawURLEncoding.EncodeToString([]byte(`{"page":2}`)), status: bad, code: "bad_cursor"},
+		{name: "cursor with other filter", method: get, path: "/api/v1/tactics?limit=2&kind=current&cursor=" + cursor, status: bad, code: "cursor_mismatch"},
+		{name: "cursor with other sort", method: get, path: "/api/v1/tactics?limit=2&sort=-id&cursor=" + cursor, status: bad, code: "cursor_mismatch"},
+		{name: "cursor with other q", method: get, path: "/api/v1/tactics?limit=2&q=brothel&cursor=" + cursor, status: bad, code: "cursor_mismatch"},
+		{name: "cursor of another collection", method: get, path: "/api/v1/stages?limit=2&cursor=" + cursor, status: bad, code: "cursor_mismatch"},
+
+		// Malformed ids in the path.
+		{name: "tactic id abc", method: get, path: "/api/v1/tactics/abc", status: bad, code: "bad_path", fields: []string{"id"}},
+		{name: "tactic id 0", method: get, path: "/api/v1/tactics/0", status: bad, code: "bad_path", fields: []string{"id"}},
+		{name: "stage id negative", method: get, path: "/api/v1/stages/-3", status: bad, code: "bad_path", fields: []string{"id"}},
+		{name: "chain key not a slug", method: get, path: "/api/v1/chains/Not%20A%20Slug", status: bad, code: "bad_path", fields: []string{"id"}},
+		{name: "tag key not a slug on PUT", method: put, path: "/api/v1/tags/Long_Term", body: longTerm, status: bad, code: "bad_path", fields: []string{"id"}},
+		{name: "tactic id fraction on DELETE", method: del, path: "/api/v1/tactics/1.5", status: bad, code: "bad_path", fields: []string{"id"}},
+		{name: "stage id slug on PATCH", method: patch, path: "/api/v1/stages/product", body: obj{"name": "Victim"}, headers: ifMatch(stageTag), status: bad, code: "bad_path", fields: []string{"id"}},
+
+		// Objects that do not exist.
+		{name: "tactic not found", method: get, path: "/api/v1/tactics/999999", status: http.StatusNotFound, code: "not_found"},
+		{name: "chain not found", method: get, path: "/api/v1/chains/no-such-chain", status: http.StatusNotFound, code: "not_found"},
+		{name: "chain id not found", method: get, path: "/api/v1/chains/999999", status: http.StatusNotFound, code: "not_found"},
+		{name: "tag not found", method: get, path: "/api/v1/tags/999999", status: http.StatusNotFound, code: "not_found"},
+		{name: "stage not found on PATCH", method: patch, path: "/api/v1/stages/999999", body: obj{"name": "x", "version": 1}, status: http.StatusNotFound, code: "not_found"},
+		{name: "tactic not found on PUT", method: put, path: "/api/v1/tactics/999999", body: with(tacticPut, "version", 1), status: http.StatusNotFound, code: "not_found"},
+		{name: "tag not found on DELETE", method: del, path: "/api/v1/tags/no-such-tag", status: http.StatusNotFound, code: "not_found"},
+
+		// The chain table.
+		{name: "table horizon malformed", method: get, path: "/api/v1/chains/sex-trafficking/table?horizon=Bad_Slug", status: bad, code: "bad_query", fields: []string{"horizon"}},
+		{name: "table unknown parameter", method: get, path: "/api/v1/chains/sex-trafficking/table?kind=current", status: bad, code: "bad_query", fields: []string{"kind"}},
+		{name: "table chain key malformed", method: get, path: "/api/v1/chains/0/table", status: bad, code: "bad_path", fields: []string{"id"}},
+		{name: "table chain not found", method: get, path: "/api/v1/chains/no-such-chain/table", status: http.StatusNotFound, code: "not_found"},
+
+		// Routes and methods.
+		{name: "unknown route", method: get, path: "/api/v1/nope", status: http.StatusNotFound, code: "no_route"},
+		{name: "unknown version", method: get, path: "/api/v2/chains", status: http.StatusNotFound, code: "no_route"},
+		{name: "unknown sub-resource", method: get, path: "/api/v1/chains/sex-trafficking/stages", status: http.StatusNotFound, code: "no_route"},
+		{name: "DELETE on a collection", method: del, path: "/api/v1/chains", status: http.StatusMethodNotAllowed, code: "method_not_allowed", allow: []string{"GET", "POST"}},
+		{name: "PATCH on a collection", method: patch, path: "/api/v1/tactics", body: obj{"title": "x"}, status: http.StatusMethodNotAllowed, code: "method_not_allowed", allow: []string{"GET", "POST"}},
+		{name: "POST on an object", method: post, path: "/api/v1/tags/short-term", body: newTag, status: http.StatusMethodNotAllowed, code: "method_not_allowed", allow: []string{"GET", "PUT", "PATCH", "DELETE"}},
+		{name: "POST on the table", method: post, path: "/api/v1/chains/sex-trafficking/table", body: obj{}, status: http.StatusMethodNotAllowed, code: "method_not_allowed", allow: []string{"GET"}},
+
+		// Bodies over the limit.
+		{name: "chain POST over 1 MiB", method: post, path: "/api/v1/chains", body: huge, status: http.StatusRequestEntityTooLarge, code: "body_too_large"},
+		{name: "tactic PATCH over 1 MiB", method: patch, path: tacticPath, body: `{"title":"` + strings.Repeat("a", 1<<20) + `"}`, headers: ifMatch(tacticTag), status: http.StatusRequestEntityTooLarge, code: "body_too_large"},
+
+		// Not UTF-8, so not JSON (RFC 8259 section 8.1). Kept last: a server that wrongly accepts it
+		// creates a chain, and the cases above must not see that.
+		{name: "chain POST invalid UTF-8", method: post, path: "/api/v1/chains", body: "{\"slug\":\"utf8-chain\",\"name\":\"Bad \xff\xfe bytes\"}", status: bad, code: "invalid_json"},
+	}
+
+	if len(cases) < 45 {
+		t.Fatalf("only %d cases", len(cases))
+	}
+	seen := map[string]bool{}
+	for _, tc := range cases {
+		if seen[tc.name] {
+			t.Fatalf("two cases are named %q", tc.name)
+		}
+		seen[tc.name] = true
+	}
+
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// The helpers report through the server's *testing.T; give them this subtest's.
+			sub := *s
+			sub.t = t
+			before := sub.snapshot()
+			// Deferred, so that it runs also when a check below stops the subtest.
+			defer func() {
+				if after := sub.snapshot(); after != before {
+					t.Errorf("the failed request changed the database:\n%s", snapshotDiff(before, after))
+				}
+			}()
+			res := sub.do(tc.method, tc.path, tc.body, tc.headers...)
+			p := res.problem(t, tc.status)
+			if p.Code != tc.code {
+				t.Errorf("code = %q, want %q; problem: %+v", p.Code, tc.code, p)
+			}
+			var got []string
+			for _, e := range p.Errors {
+				got = append(got, e.Field)
+				if e.Message == "" {
+					t.Errorf("errors[] entry for %q has no message", e.Field)
+				}
+			}
+			for _, f := range tc.fields {
+				if !slices.Contains(got, f) {
+					t.Errorf("errors[].field = %q, want it to name %q; problem: %+v", got, f, p)
+				}
+			}
+			if tc.detail != "" && !regexp.MustCompile(tc.detail).MatchString(p.Detail) {
+				t.Errorf("detail = %q, want it to match %s", p.Detail, tc.detail)
+			}
+			if tc.allow != nil {
+				allow := res.Header.Get("Allow")
+				if allow == "" {
+					t.Errorf("405 without an Allow header")
+				}
+				for _, m := range tc.allow {
+					if !slices.Contains(strings.Split(strings.ReplaceAll(allow, " ", ""), ","), m) {
+						t.Errorf("Allow = %q, want it to list %s", allow, m)
+					}
+				}
+			}
+		})
+	}
+}
