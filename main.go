@@ -22,6 +22,7 @@ import (
 
 	"chainkb/api"
 	"chainkb/internal/store"
+	"chainkb/models"
 	"chainkb/seeds"
 )
 
@@ -45,7 +46,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "chainkb:", err)
 		os.Exit(1)
 	}
@@ -56,6 +57,9 @@ type config struct {
 	addr string
 	db   string
 	seed bool
+	// adminKey, from CHAINKB_ADMIN_KEY only (a flag would show in the process list), is made an
+	// admin key at start-up, for containers that cannot run "chainkb keys create" first.
+	adminKey string
 }
 
 // parseConfig reads flags, with environment variables as their defaults.
@@ -67,6 +71,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	if v := getenv("CHAINKB_DB"); v != "" {
 		cfg.db = v
 	}
+	cfg.adminKey = getenv("CHAINKB_ADMIN_KEY")
 	if v := getenv("CHAINKB_SEED"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -83,13 +88,17 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected arguments: %v", fs.Args())
+		return cfg, fmt.Errorf("unexpected arguments: %v (the subcommands are: keys)", fs.Args())
 	}
 	return cfg, nil
 }
 
-// run starts chainkb and serves until ctx is cancelled, then shuts down gracefully.
-func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+// run starts chainkb and serves until ctx is cancelled, then shuts down gracefully; or runs a
+// subcommand ("chainkb keys ...").
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "keys" {
+		return runKeys(ctx, args[1:], getenv, stdout, stderr)
+	}
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
 		return err
@@ -102,6 +111,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	defer st.Close()
+	if cfg.adminKey != "" {
+		if err := st.EnsureKey(ctx, "admin from CHAINKB_ADMIN_KEY", models.RoleAdmin, cfg.adminKey); err != nil {
+			return fmt.Errorf("CHAINKB_ADMIN_KEY: %w", err)
+		}
+	}
 	if cfg.seed {
 		applied, err := seeds.Load(ctx, st)
 		if err != nil {

@@ -33,7 +33,7 @@ func TestRun(t *testing.T) {
 		go func() {
 			done <- run(ctx, []string{"-addr", addr}, func(k string) string {
 				return map[string]string{"CHAINKB_DB": db}[k]
-			}, io.Discard)
+			}, io.Discard, io.Discard)
 		}()
 		waitHealthy(t, "http://"+addr)
 

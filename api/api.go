@@ -19,7 +19,9 @@ func New(st *store.Store, log *slog.Logger) http.Handler {
 	// The API runs behind whatever proxy a deployment has; it never trusts forwarded headers for
 	// anything until a later change configures trusted proxies.
 	_ = r.SetTrustedProxies(nil)
-	r.Use(recoverPanics(log), renderErrors(log))
+	// Order matters: errors of everything after renderErrors are rendered by it; the principal
+	// is known before the policy is checked, and the policy before an Idempotency-Key is claimed.
+	r.Use(requestID(), recoverPanics(log), renderErrors(log), authenticate(st), authorize(), idempotency(st, log))
 	r.NoRoute(noRoute)
 	r.NoMethod(noMethod)
 	addRoutes(r, st)

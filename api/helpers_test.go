@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	_ "github.com/mattn/go-sqlite3" // the test's own read-only view of the database file
@@ -20,17 +21,23 @@ import (
 	"chainkb/api"
 	"chainkb/handlers"
 	"chainkb/internal/store"
+	"chainkb/models"
 	"chainkb/seeds"
 )
 
 func init() { gin.SetMode(gin.TestMode) }
 
-// testServer is chainkb over real HTTP on a real SQLite file, seeded.
+// testServer is chainkb over real HTTP on a real SQLite file, seeded, with a key for each role.
 type testServer struct {
 	t      *testing.T
 	URL    string
 	Store  *store.Store
 	DBPath string
+	// Keys holds a key for each of "reader", "editor", "admin", and a "revoked" and an "expired"
+	// editor key. Requests send the editor key unless they set Authorization themselves.
+	Keys map[string]string
+	// KeyIDs holds their ids.
+	KeyIDs map[string]int64
 }
 
 // newServer starts chainkb on a fresh, seeded SQLite file in a temporary directory.
@@ -49,7 +56,43 @@ func newServer(t *testing.T) *testServer {
 		srv.Close()
 		st.Close()
 	})
-	return &testServer{t: t, URL: srv.URL, Store: st, DBPath: path}
+	s := &testServer{t: t, URL: srv.URL, Store: st, DBPath: path, Keys: map[string]string{}, KeyIDs: map[string]int64{}}
+	for _, name := range []string{"reader", "editor", "admin", "revoked", "expired"} {
+		role := name
+		if name == "revoked" || name == "expired" {
+			role = "editor"
+		}
+		in := &models.KeyInput{Name: "test " + name, Role: role}
+		if name == "expired" {
+			soon := time.Now().Add(time.Hour)
+			in.ExpiresAt = &soon
+		}
+		k, err := st.CreateKey(context.Background(), in)
+		if err != nil {
+			t.Fatalf("create %s key: %v", name, err)
+		}
+		s.Keys[name], s.KeyIDs[name] = k.Key, k.ID
+	}
+	if err := st.RevokeKey(context.Background(), s.KeyIDs["revoked"]); err != nil {
+		t.Fatal(err)
+	}
+	// No API makes a key that has already expired, so the test moves the expiry into the past.
+	s.exec("UPDATE api_keys SET expires_at = ? WHERE id = ?", time.Now().Add(-time.Minute).UTC(), s.KeyIDs["expired"])
+	return s
+}
+
+// exec runs a statement on the database file through the test's own connection, for set-ups that
+// no API offers.
+func (s *testServer) exec(query string, args ...any) {
+	s.t.Helper()
+	db, err := sql.Open("sqlite3", s.DBPath+"?_busy_timeout=5000")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(query, args...); err != nil {
+		s.t.Fatalf("exec %s: %v", query, err)
+	}
 }
 
 // response is what a request got back.
@@ -60,7 +103,8 @@ type response struct {
 }
 
 // do sends a request. body may be nil, a string (sent as is) or anything else (sent as JSON).
-// headers are name, value pairs; Content-Type defaults to application/json when there is a body.
+// headers are name, value pairs (an empty value removes the header); Content-Type defaults to
+// application/json when there is a body, and Authorization to the editor key.
 func (s *testServer) do(method, path string, body any, headers ...string) response {
 	s.t.Helper()
 	var r io.Reader
@@ -84,6 +128,7 @@ func (s *testServer) do(method, path string, body any, headers ...string) respon
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("Authorization", "Bearer "+s.Keys["editor"])
 	for i := 0; i+1 < len(headers); i += 2 {
 		if headers[i+1] == "" {
 			req.Header.Del(headers[i])
@@ -147,14 +192,19 @@ func (s *testServer) snapshot() string {
 	}
 	defer db.Close()
 	var b strings.Builder
-	for _, table := range []string{"chains", "stages", "tactics", "tags", "tactic_tags", "seeds_applied", "schema_migrations"} {
-		rows, err := db.Query("SELECT * FROM " + table + " ORDER BY 1, 2")
+	for _, table := range []string{"chains", "stages", "tactics", "tags", "tactic_tags", "seeds_applied", "schema_migrations", "revisions", "api_keys", "idempotency_keys"} {
+		cols := "*"
+		if table == "api_keys" {
+			// A key's last use is noted on any request, failed or not; it is not content.
+			cols = "id, name, role, prefix, hash, created_at, expires_at, revoked_at"
+		}
+		rows, err := db.Query("SELECT " + cols + " FROM " + table + " ORDER BY 1, 2")
 		if err != nil {
 			s.t.Fatalf("snapshot %s: %v", table, err)
 		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
+		names, _ := rows.Columns()
+		vals := make([]any, len(names))
+		ptrs := make([]any, len(names))
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}

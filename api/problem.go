@@ -23,6 +23,8 @@ var statusOf = map[models.ErrorKind]int{
 	models.KindPreconditionFailed:   http.StatusPreconditionFailed,
 	models.KindPreconditionRequired: http.StatusPreconditionRequired,
 	models.KindTooLarge:             http.StatusRequestEntityTooLarge,
+	models.KindUnauthorized:         http.StatusUnauthorized,
+	models.KindForbidden:            http.StatusForbidden,
 }
 
 // renderErrors writes the error a handler recorded with c.Error as problem+json. Domain errors
@@ -41,7 +43,7 @@ func renderErrors(log *slog.Logger) gin.HandlerFunc {
 				return
 			}
 		}
-		log.ErrorContext(c.Request.Context(), "request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "error", err)
+		log.ErrorContext(c.Request.Context(), "request failed", "request_id", models.RequestIDFrom(c.Request.Context()), "method", c.Request.Method, "path", c.Request.URL.Path, "error", err)
 		writeProblem(c, http.StatusInternalServerError, "internal", "the server failed to complete the request; nothing was changed, and retrying may help", nil)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"chainkb/internal/store"
 )
 
-// addRoutes maps the entire API surface.
+// addRoutes maps the entire API surface. Who may call each route is in policy.go.
 func addRoutes(r *gin.Engine, st *store.Store) {
 	v1 := r.Group("/api/v1")
 
@@ -23,6 +23,8 @@ func addRoutes(r *gin.Engine, st *store.Store) {
 	v1.PUT("/chains/:id", chains.Replace)
 	v1.PATCH("/chains/:id", chains.Patch)
 	v1.DELETE("/chains/:id", chains.Delete)
+	v1.GET("/chains/:id/revisions", chains.Revisions)
+	v1.POST("/chains/:id/revisions/:revision/restore", chains.Restore)
 	v1.GET("/chains/:id/table", chains.Table)
 
 	stages := handlers.NewStages(st)
@@ -32,6 +34,8 @@ func addRoutes(r *gin.Engine, st *store.Store) {
 	v1.PUT("/stages/:id", stages.Replace)
 	v1.PATCH("/stages/:id", stages.Patch)
 	v1.DELETE("/stages/:id", stages.Delete)
+	v1.GET("/stages/:id/revisions", stages.Revisions)
+	v1.POST("/stages/:id/revisions/:revision/restore", stages.Restore)
 
 	tactics := handlers.NewTactics(st)
 	v1.GET("/tactics", tactics.List)
@@ -40,6 +44,8 @@ func addRoutes(r *gin.Engine, st *store.Store) {
 	v1.PUT("/tactics/:id", tactics.Replace)
 	v1.PATCH("/tactics/:id", tactics.Patch)
 	v1.DELETE("/tactics/:id", tactics.Delete)
+	v1.GET("/tactics/:id/revisions", tactics.Revisions)
+	v1.POST("/tactics/:id/revisions/:revision/restore", tactics.Restore)
 
 	tags := handlers.NewTags(st)
 	v1.GET("/tags", tags.List)
@@ -48,6 +54,16 @@ func addRoutes(r *gin.Engine, st *store.Store) {
 	v1.PUT("/tags/:id", tags.Replace)
 	v1.PATCH("/tags/:id", tags.Patch)
 	v1.DELETE("/tags/:id", tags.Delete)
+	v1.GET("/tags/:id/revisions", tags.Revisions)
+	v1.POST("/tags/:id/revisions/:revision/restore", tags.Restore)
+
+	v1.GET("/changes", handlers.NewChanges(st).List)
+
+	keys := handlers.NewKeys(st)
+	v1.GET("/keys", keys.List)
+	v1.POST("/keys", keys.Create)
+	v1.GET("/keys/:id", keys.Get)
+	v1.DELETE("/keys/:id", keys.Revoke)
 
 	health := handlers.NewHealth(st)
 	r.GET("/healthz", health.Live)

@@ -98,6 +98,12 @@ const docTemplate = `{
                 }
             },
             "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Role: editor.",
                 "consumes": [
                     "application/json"
                 ],
@@ -138,6 +144,18 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Malformed JSON, unknown field or wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -226,7 +244,12 @@ const docTemplate = `{
                 }
             },
             "put": {
-                "description": "Full replacement. Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412, none is 428.",
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Full replacement. Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412, none is 428. Role: editor.",
                 "consumes": [
                     "application/json"
                 ],
@@ -280,6 +303,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "404": {
                         "description": "Not Found",
                         "schema": {
@@ -325,7 +360,12 @@ const docTemplate = `{
                 }
             },
             "delete": {
-                "description": "Only a chain without stages can be deleted (409 otherwise). ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Only a chain without stages can be deleted (409 otherwise). ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
                 "tags": [
                     "chains"
                 ],
@@ -355,6 +395,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "404": {
                         "description": "Not Found",
                         "schema": {
@@ -376,7 +428,12 @@ const docTemplate = `{
                 }
             },
             "patch": {
-                "description": "JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT.",
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT. Role: editor.",
                 "consumes": [
                     "application/merge-patch+json",
                     "application/json"
@@ -431,6 +488,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "404": {
                         "description": "Not Found",
                         "schema": {
@@ -469,6 +538,180 @@ const docTemplate = `{
                     },
                     "428": {
                         "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/chains/{id}/revisions": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Every change of the chain, newest first: who, when, the request, and the chain as it stood after the change (before it, for a delete). Deleted chains keep their history, by id or by their last slug. Role: editor.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "chains"
+                ],
+                "summary": "History of a chain",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Chain id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "Count all revisions",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RevisionList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No history",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/chains/{id}/revisions/{revision}/restore": {
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Brings the chain back to the state a revision recorded, as a new revision; a deleted chain comes back under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "chains"
+                ],
+                "summary": "Restore a chain to a revision",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Chain id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Revision id",
+                        "name": "revision",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Chain"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the chain"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such revision",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Slug taken, or what the chain needs is gone",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -543,6 +786,62 @@ const docTemplate = `{
                 }
             }
         },
+        "/changes": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as \"the object is now ` + "`" + `data` + "`" + `\", and delete as \"the object is gone\". Start with ` + "`" + `after=0` + "`" + `; keep the id of the last change you applied and pass it as ` + "`" + `after` + "`" + ` next time. Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete. Role: reader.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "changes"
+                ],
+                "summary": "Change feed",
+                "parameters": [
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "default": 0,
+                        "description": "Id of the last change you have",
+                        "name": "after",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ChangeList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/healthz": {
             "get": {
                 "produces": [
@@ -557,6 +856,253 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/handlers.HealthStatus"
+                        }
+                    }
+                }
+            }
+        },
+        "/keys": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Every key with its name, role, prefix, expiry, last use and revocation; never the key itself. Role: admin.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "keys"
+                ],
+                "summary": "List API keys",
+                "parameters": [
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "Count all keys",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.KeyList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Not an admin key",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Makes a key and returns it in ` + "`" + `key` + "`" + `, this once: only its hash is kept. Give it to its holder over a safe channel. Role: admin.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "keys"
+                ],
+                "summary": "Create an API key",
+                "parameters": [
+                    {
+                        "description": "Who holds the key, its role and optional expiry",
+                        "name": "key",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.KeyInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/models.NewAPIKey"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "URL of the new key"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/keys/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "A key's name, role, prefix, expiry, last use and revocation; never the key itself. Role: admin.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "keys"
+                ],
+                "summary": "Get an API key",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Key id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.APIKey"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "The key is refused from the next request on. It stays listed, with ` + "`" + `revoked_at` + "`" + `, so that the history's actors keep their names. Role: admin.",
+                "tags": [
+                    "keys"
+                ],
+                "summary": "Revoke an API key",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Key id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "Revoked"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
                         }
                     }
                 }
@@ -661,6 +1207,12 @@ const docTemplate = `{
                 }
             },
             "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Role: editor.",
                 "consumes": [
                     "application/json"
                 ],
@@ -701,6 +1253,18 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Malformed JSON, unknown field or wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -789,7 +1353,12 @@ const docTemplate = `{
                 }
             },
             "put": {
-                "description": "Full replacement. Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412, none is 428.",
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Full replacement. Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412, none is 428. Role: editor.",
                 "consumes": [
                     "application/json"
                 ],
@@ -843,6 +1412,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "404": {
                         "description": "Not Found",
                         "schema": {
@@ -888,7 +1469,12 @@ const docTemplate = `{
                 }
             },
             "delete": {
-                "description": "Only a stage without tactics can be deleted (409 otherwise). ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Only a stage without tactics can be deleted (409 otherwise). ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
                 "tags": [
                     "stages"
                 ],
@@ -918,6 +1504,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "404": {
                         "description": "Not Found",
                         "schema": {
@@ -939,7 +1537,12 @@ const docTemplate = `{
                 }
             },
             "patch": {
-                "description": "JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT.",
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT. Role: editor.",
                 "consumes": [
                     "application/merge-patch+json",
                     "application/json"
@@ -994,6 +1597,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "404": {
                         "description": "Not Found",
                         "schema": {
@@ -1039,9 +1654,183 @@ const docTemplate = `{
                 }
             }
         },
+        "/stages/{id}/revisions": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Every change of the stage, newest first: who, when, the request, and the stage as it stood after the change (before it, for a delete). Deleted stages keep their history. Role: editor.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "stages"
+                ],
+                "summary": "History of a stage",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Stage id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "Count all revisions",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RevisionList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No history",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/stages/{id}/revisions/{revision}/restore": {
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Brings the stage back to the state a revision recorded, as a new revision; a deleted stage comes back under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "stages"
+                ],
+                "summary": "Restore a stage to a revision",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Stage id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Revision id",
+                        "name": "revision",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Stage"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the stage"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such revision",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Slug taken, or what the stage needs is gone",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/tactics": {
             "get": {
-                "description": "Tactics in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `id` + "`" + `). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `.",
+                "description": "Tactics in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `id` + "`" + `). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. Without an editor key, only published tactics exist.",
                 "produces": [
                     "application/json"
                 ],
@@ -1092,6 +1881,17 @@ const docTemplate = `{
                         "type": "string",
                         "description": "Horizon tag slug",
                         "name": "horizon",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "draft",
+                            "published",
+                            "archived"
+                        ],
+                        "type": "string",
+                        "description": "Publication status; below editor only published tactics exist",
+                        "name": "status",
                         "in": "query"
                     },
                     {
@@ -1163,6 +1963,12 @@ const docTemplate = `{
                 }
             },
             "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Role: editor.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1207,6 +2013,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "413": {
                         "description": "Body too large",
                         "schema": {
@@ -1230,7 +2048,7 @@ const docTemplate = `{
         },
         "/tactics/{id}": {
             "get": {
-                "description": "A tactic by id, with its ETag. With ` + "`" + `If-None-Match` + "`" + ` naming the current ETag, the answer is 304 without a body.",
+                "description": "A tactic by id, with its ETag. Draft and archived tactics exist only for editors. With ` + "`" + `If-None-Match` + "`" + ` naming the current ETag, the answer is 304 without a body.",
                 "produces": [
                     "application/json"
                 ],
@@ -1285,7 +2103,12 @@ const docTemplate = `{
                 }
             },
             "put": {
-                "description": "Full replacement. Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412, none is 428.",
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Full replacement. Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412, none is 428. Role: editor.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1339,6 +2162,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "404": {
                         "description": "Not Found",
                         "schema": {
@@ -1378,7 +2213,12 @@ const docTemplate = `{
                 }
             },
             "delete": {
-                "description": "Deletes the tactic and its tag links. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Deletes the tactic and its tag links. ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
                 "tags": [
                     "tactics"
                 ],
@@ -1408,6 +2248,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "404": {
                         "description": "Not Found",
                         "schema": {
@@ -1423,7 +2275,12 @@ const docTemplate = `{
                 }
             },
             "patch": {
-                "description": "JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT.",
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT. Role: editor.",
                 "consumes": [
                     "application/merge-patch+json",
                     "application/json"
@@ -1478,6 +2335,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "404": {
                         "description": "Not Found",
                         "schema": {
@@ -1510,6 +2379,180 @@ const docTemplate = `{
                     },
                     "428": {
                         "description": "Precondition Required",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/tactics/{id}/revisions": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Every change of the tactic, newest first: who, when, the request, and the tactic as it stood after the change (before it, for a delete). Deleted tactics keep their history. Role: editor.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tactics"
+                ],
+                "summary": "History of a tactic",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Tactic id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "Count all revisions",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RevisionList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No history",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/tactics/{id}/revisions/{revision}/restore": {
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Brings the tactic back to the state a revision recorded, as a new revision; a deleted tactic comes back under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tactics"
+                ],
+                "summary": "Restore a tactic to a revision",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "Tactic id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Revision id",
+                        "name": "revision",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Tactic"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the tactic"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such revision",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Slug taken, or what the tactic needs is gone",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1605,6 +2648,12 @@ const docTemplate = `{
                 }
             },
             "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Role: editor.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1645,6 +2694,18 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Malformed JSON, unknown field or wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1733,7 +2794,12 @@ const docTemplate = `{
                 }
             },
             "put": {
-                "description": "Full replacement. Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412, none is 428.",
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Full replacement. Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412, none is 428. Role: editor.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1787,6 +2853,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "404": {
                         "description": "Not Found",
                         "schema": {
@@ -1832,7 +2910,12 @@ const docTemplate = `{
                 }
             },
             "delete": {
-                "description": "Only a tag without stages can be deleted (409 otherwise). ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Only a tag without stages can be deleted (409 otherwise). ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
                 "tags": [
                     "tags"
                 ],
@@ -1862,6 +2945,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "404": {
                         "description": "Not Found",
                         "schema": {
@@ -1883,7 +2978,12 @@ const docTemplate = `{
                 }
             },
             "patch": {
-                "description": "JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT.",
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT. Role: editor.",
                 "consumes": [
                     "application/merge-patch+json",
                     "application/json"
@@ -1938,6 +3038,18 @@ const docTemplate = `{
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "The key is not an editor\\'s",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
                     "404": {
                         "description": "Not Found",
                         "schema": {
@@ -1982,6 +3094,180 @@ const docTemplate = `{
                     }
                 }
             }
+        },
+        "/tags/{id}/revisions": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Every change of the tag, newest first: who, when, the request, and the tag as it stood after the change (before it, for a delete). Deleted tags keep their history, by id or by their last slug. Role: editor.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tags"
+                ],
+                "summary": "History of a tag",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Tag id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "Count all revisions",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RevisionList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No history",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/tags/{id}/revisions/{revision}/restore": {
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Brings the tag back to the state a revision recorded, as a new revision; a deleted tag comes back under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "tags"
+                ],
+                "summary": "Restore a tag to a revision",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Tag id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "Revision id",
+                        "name": "revision",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/models.Tag"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the tag"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such revision",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Slug taken, or what the tag needs is gone",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
         }
     },
     "definitions": {
@@ -2004,12 +3290,47 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.ChangeList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Revision"
+                    }
+                },
+                "next_cursor": {
+                    "description": "NextCursor is the \"after\" of the next page, or null when this page reaches the end of the\nfeed for now; then poll again with after set to the last id you have.",
+                    "type": "string",
+                    "example": "42"
+                }
+            }
+        },
         "handlers.HealthStatus": {
             "type": "object",
             "properties": {
                 "status": {
                     "type": "string",
                     "example": "ok"
+                }
+            }
+        },
+        "handlers.KeyList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.APIKey"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string",
+                    "example": "eyJmIjoiYWJjIiwidiI6MywiaSI6M30"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 3
                 }
             }
         },
@@ -2051,6 +3372,25 @@ const docTemplate = `{
                     "description": "Type is \"about:blank\": the status code and Code say what went wrong.",
                     "type": "string",
                     "example": "about:blank"
+                }
+            }
+        },
+        "handlers.RevisionList": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Revision"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string",
+                    "example": "eyJmIjoiYWJjIiwidiI6NDIsImkiOjQyfQ"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 3
                 }
             }
         },
@@ -2108,6 +3448,48 @@ const docTemplate = `{
                 "total": {
                     "type": "integer",
                     "example": 1
+                }
+            }
+        },
+        "models.APIKey": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "expires_at": {
+                    "type": "string",
+                    "example": "2027-02-23T12:00:00Z"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "last_used_at": {
+                    "type": "string",
+                    "example": "2026-11-25T12:30:00Z"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Dashboard of the Freedom Network"
+                },
+                "prefix": {
+                    "type": "string",
+                    "example": "ckb_3f9a2c1b"
+                },
+                "revoked_at": {
+                    "type": "string",
+                    "example": "2026-12-01T09:00:00Z"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "reader",
+                        "editor",
+                        "admin"
+                    ],
+                    "example": "reader"
                 }
             }
         },
@@ -2200,6 +3582,80 @@ const docTemplate = `{
                 }
             }
         },
+        "models.KeyInput": {
+            "type": "object",
+            "required": [
+                "name",
+                "role"
+            ],
+            "properties": {
+                "expires_at": {
+                    "type": "string",
+                    "example": "2027-02-23T12:00:00Z"
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 120,
+                    "example": "Dashboard of the Freedom Network"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "reader",
+                        "editor",
+                        "admin"
+                    ],
+                    "example": "reader"
+                }
+            }
+        },
+        "models.NewAPIKey": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "expires_at": {
+                    "type": "string",
+                    "example": "2027-02-23T12:00:00Z"
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "key": {
+                    "description": "Key is the secret to send as \"Authorization: Bearer \u003ckey\u003e\". It is not stored and cannot be\nshown again.",
+                    "type": "string",
+                    "example": "ckb_3f9a2c1b5d7e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f607182"
+                },
+                "last_used_at": {
+                    "type": "string",
+                    "example": "2026-11-25T12:30:00Z"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Dashboard of the Freedom Network"
+                },
+                "prefix": {
+                    "type": "string",
+                    "example": "ckb_3f9a2c1b"
+                },
+                "revoked_at": {
+                    "type": "string",
+                    "example": "2026-12-01T09:00:00Z"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "reader",
+                        "editor",
+                        "admin"
+                    ],
+                    "example": "reader"
+                }
+            }
+        },
         "models.Reference": {
             "type": "object",
             "required": [
@@ -2220,6 +3676,58 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 2000,
                     "example": "https://cup.columbia.edu/book/sex-trafficking/9780231139601"
+                }
+            }
+        },
+        "models.Revision": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "enum": [
+                        "create",
+                        "update",
+                        "delete",
+                        "restore"
+                    ],
+                    "example": "update"
+                },
+                "actor": {
+                    "type": "string",
+                    "example": "key 3 (Jane, editor)"
+                },
+                "at": {
+                    "type": "string",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "data": {
+                    "type": "object"
+                },
+                "entity": {
+                    "type": "string",
+                    "enum": [
+                        "chain",
+                        "stage",
+                        "tactic",
+                        "tag"
+                    ],
+                    "example": "tactic"
+                },
+                "entity_id": {
+                    "type": "integer",
+                    "example": 7
+                },
+                "id": {
+                    "type": "integer",
+                    "example": 42
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "4f1c2a9e8b7d6c5f"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 3
                 }
             }
         },
@@ -2394,6 +3902,15 @@ const docTemplate = `{
                     "type": "integer",
                     "example": 2
                 },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "published",
+                        "archived"
+                    ],
+                    "example": "published"
+                },
                 "summary": {
                     "type": "string",
                     "example": "Take the profits away so that the trade stops paying."
@@ -2457,6 +3974,16 @@ const docTemplate = `{
                     "type": "integer",
                     "minimum": 1,
                     "example": 2
+                },
+                "status": {
+                    "description": "Status defaults to draft for a new tactic; a replacement without it keeps the current one.",
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "published",
+                        "archived"
+                    ],
+                    "example": "draft"
                 },
                 "summary": {
                     "type": "string",

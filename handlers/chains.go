@@ -87,7 +87,9 @@ func (h *Chains) Get(c *gin.Context) {
 // Create handles POST /api/v1/chains.
 //
 //	@Summary	Create a chain
+//	@Description	Role: editor.
 //	@Tags		chains
+//	@Security		BearerKey
 //	@Accept		json
 //	@Produce	json
 //	@Param		chain	body		models.ChainInput	true	"The new chain"
@@ -95,6 +97,8 @@ func (h *Chains) Get(c *gin.Context) {
 //	@Header		201		{string}	Location	"URL of the new chain"
 //	@Header		201		{string}	ETag		"Version of the new chain"
 //	@Failure	400		{object}	Problem		"Malformed JSON, unknown field or wrong type"
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure	409		{object}	Problem		"Slug already taken"
 //	@Failure	413		{object}	Problem		"Body too large"
 //	@Failure	415		{object}	Problem		"Not application/json"
@@ -118,8 +122,9 @@ func (h *Chains) Create(c *gin.Context) {
 // Replace handles PUT /api/v1/chains/{id}.
 //
 //	@Summary		Replace a chain
-//	@Description	Full replacement. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412, none is 428.
+//	@Description	Full replacement. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412, none is 428. Role: editor.
 //	@Tags			chains
+//	@Security		BearerKey
 //	@Accept			json
 //	@Produce		json
 //	@Param			id			path		string				true	"Chain id or slug"
@@ -128,6 +133,8 @@ func (h *Chains) Create(c *gin.Context) {
 //	@Success		200			{object}	models.Chain
 //	@Header			200			{string}	ETag	"New version of the chain"
 //	@Failure		400			{object}	Problem
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure		404			{object}	Problem
 //	@Failure		409			{object}	Problem	"Slug already taken"
 //	@Failure		412			{object}	Problem	"Stale ETag or version"
@@ -159,8 +166,9 @@ func (h *Chains) Replace(c *gin.Context) {
 // Patch handles PATCH /api/v1/chains/{id}.
 //
 //	@Summary		Update fields of a chain
-//	@Description	JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT.
+//	@Description	JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT. Role: editor.
 //	@Tags			chains
+//	@Security		BearerKey
 //	@Accept			application/merge-patch+json,json
 //	@Produce		json
 //	@Param			id			path		string	true	"Chain id or slug"
@@ -169,6 +177,8 @@ func (h *Chains) Replace(c *gin.Context) {
 //	@Success		200			{object}	models.Chain
 //	@Header			200			{string}	ETag	"New version of the chain"
 //	@Failure		400			{object}	Problem
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure		404			{object}	Problem
 //	@Failure		409			{object}	Problem
 //	@Failure		412			{object}	Problem
@@ -205,12 +215,15 @@ func (h *Chains) Patch(c *gin.Context) {
 // Delete handles DELETE /api/v1/chains/{id}.
 //
 //	@Summary		Delete a chain
-//	@Description	Only a chain without stages can be deleted (409 otherwise). `If-Match` is honoured when sent.
+//	@Description	Only a chain without stages can be deleted (409 otherwise). `If-Match` is honoured when sent. Role: editor.
 //	@Tags			chains
+//	@Security		BearerKey
 //	@Param			id			path	string	true	"Chain id or slug"
 //	@Param			If-Match	header	string	false	"ETag from your GET"
 //	@Success		204			"Deleted"
 //	@Failure		400			{object}	Problem
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure		404			{object}	Problem
 //	@Failure		409			{object}	Problem	"The chain still has stages"
 //	@Failure		412			{object}	Problem
@@ -275,4 +288,70 @@ func (h *Chains) Table(c *gin.Context) {
 		return
 	}
 	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}
+
+// Revisions handles GET /api/v1/chains/{id}/revisions.
+//
+//	@Summary		History of a chain
+//	@Description	Every change of the chain, newest first: who, when, the request, and the chain as it stood after the change (before it, for a delete). Deleted chains keep their history, by id or by their last slug. Role: editor.
+//	@Tags			chains
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			id				path		string	true	"Chain id or slug"
+//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(200)	default(50)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Param			include_total	query		bool	false	"Count all revisions"
+//	@Success		200				{object}	RevisionList
+//	@Failure		400				{object}	Problem
+//	@Failure		401				{object}	Problem
+//	@Failure		403				{object}	Problem
+//	@Failure		404				{object}	Problem	"No history"
+//	@Router			/chains/{id}/revisions [get]
+func (h *Chains) Revisions(c *gin.Context) {
+	key, err := pathKey(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	writeRevisions(c, h.store, "chain", key)
+}
+
+// Restore handles POST /api/v1/chains/{id}/revisions/{revision}/restore.
+//
+//	@Summary		Restore a chain to a revision
+//	@Description	Brings the chain back to the state a revision recorded, as a new revision; a deleted chain comes back under its old id. `If-Match` is honoured when sent. Role: editor.
+//	@Tags			chains
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			id			path		string	true	"Chain id or slug"
+//	@Param			revision	path		int		true	"Revision id"
+//	@Param			If-Match	header		string	false	"ETag from your GET"
+//	@Success		200			{object}	models.Chain
+//	@Header			200			{string}	ETag	"New version of the chain"
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem	"No such revision"
+//	@Failure		409			{object}	Problem	"Slug taken, or what the chain needs is gone"
+//	@Failure		412			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/chains/{id}/revisions/{revision}/restore [post]
+func (h *Chains) Restore(c *gin.Context) {
+	key, err := pathKey(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	rev, err := pathRevision(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	pre, _ := precondition(c, nil, false)
+	obj, err := h.store.RestoreChain(c.Request.Context(), key, rev, pre)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	writeObject(c, http.StatusOK, obj.ID, obj.Version, obj)
 }

@@ -86,7 +86,9 @@ func (h *Stages) Get(c *gin.Context) {
 // Create handles POST /api/v1/stages.
 //
 //	@Summary	Create a stage
+//	@Description	Role: editor.
 //	@Tags		stages
+//	@Security		BearerKey
 //	@Accept		json
 //	@Produce	json
 //	@Param		stage	body		models.StageInput	true	"The new stage"
@@ -94,6 +96,8 @@ func (h *Stages) Get(c *gin.Context) {
 //	@Header		201		{string}	Location	"URL of the new stage"
 //	@Header		201		{string}	ETag		"Version of the new stage"
 //	@Failure	400		{object}	Problem		"Malformed JSON, unknown field or wrong type"
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure	409		{object}	Problem		"Slug already taken in this chain"
 //	@Failure	413		{object}	Problem		"Body too large"
 //	@Failure	415		{object}	Problem		"Not application/json"
@@ -117,8 +121,9 @@ func (h *Stages) Create(c *gin.Context) {
 // Replace handles PUT /api/v1/stages/{id}.
 //
 //	@Summary		Replace a stage
-//	@Description	Full replacement. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412, none is 428.
+//	@Description	Full replacement. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412, none is 428. Role: editor.
 //	@Tags			stages
+//	@Security		BearerKey
 //	@Accept			json
 //	@Produce		json
 //	@Param			id			path		int					true	"Stage id"
@@ -127,6 +132,8 @@ func (h *Stages) Create(c *gin.Context) {
 //	@Success		200			{object}	models.Stage
 //	@Header			200			{string}	ETag	"New version of the stage"
 //	@Failure		400			{object}	Problem
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure		404			{object}	Problem
 //	@Failure		409			{object}	Problem	"Slug already taken in this chain"
 //	@Failure		412			{object}	Problem	"Stale ETag or version"
@@ -158,8 +165,9 @@ func (h *Stages) Replace(c *gin.Context) {
 // Patch handles PATCH /api/v1/stages/{id}.
 //
 //	@Summary		Update fields of a stage
-//	@Description	JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT.
+//	@Description	JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT. Role: editor.
 //	@Tags			stages
+//	@Security		BearerKey
 //	@Accept			application/merge-patch+json,json
 //	@Produce		json
 //	@Param			id			path		int		true	"Stage id"
@@ -168,6 +176,8 @@ func (h *Stages) Replace(c *gin.Context) {
 //	@Success		200			{object}	models.Stage
 //	@Header			200			{string}	ETag	"New version of the stage"
 //	@Failure		400			{object}	Problem
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure		404			{object}	Problem
 //	@Failure		409			{object}	Problem
 //	@Failure		412			{object}	Problem
@@ -204,12 +214,15 @@ func (h *Stages) Patch(c *gin.Context) {
 // Delete handles DELETE /api/v1/stages/{id}.
 //
 //	@Summary		Delete a stage
-//	@Description	Only a stage without tactics can be deleted (409 otherwise). `If-Match` is honoured when sent.
+//	@Description	Only a stage without tactics can be deleted (409 otherwise). `If-Match` is honoured when sent. Role: editor.
 //	@Tags			stages
+//	@Security		BearerKey
 //	@Param			id			path	int		true	"Stage id"
 //	@Param			If-Match	header	string	false	"ETag from your GET"
 //	@Success		204			"Deleted"
 //	@Failure		400			{object}	Problem
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure		404			{object}	Problem
 //	@Failure		409			{object}	Problem	"The stage still has tactics"
 //	@Failure		412			{object}	Problem
@@ -226,4 +239,70 @@ func (h *Stages) Delete(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// Revisions handles GET /api/v1/stages/{id}/revisions.
+//
+//	@Summary		History of a stage
+//	@Description	Every change of the stage, newest first: who, when, the request, and the stage as it stood after the change (before it, for a delete). Deleted stages keep their history. Role: editor.
+//	@Tags			stages
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			id				path		int	true	"Stage id"
+//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(200)	default(50)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Param			include_total	query		bool	false	"Count all revisions"
+//	@Success		200				{object}	RevisionList
+//	@Failure		400				{object}	Problem
+//	@Failure		401				{object}	Problem
+//	@Failure		403				{object}	Problem
+//	@Failure		404				{object}	Problem	"No history"
+//	@Router			/stages/{id}/revisions [get]
+func (h *Stages) Revisions(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	writeRevisions(c, h.store, "stage", strconv.FormatInt(id, 10))
+}
+
+// Restore handles POST /api/v1/stages/{id}/revisions/{revision}/restore.
+//
+//	@Summary		Restore a stage to a revision
+//	@Description	Brings the stage back to the state a revision recorded, as a new revision; a deleted stage comes back under its old id. `If-Match` is honoured when sent. Role: editor.
+//	@Tags			stages
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			id			path		int	true	"Stage id"
+//	@Param			revision	path		int		true	"Revision id"
+//	@Param			If-Match	header		string	false	"ETag from your GET"
+//	@Success		200			{object}	models.Stage
+//	@Header			200			{string}	ETag	"New version of the stage"
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem	"No such revision"
+//	@Failure		409			{object}	Problem	"Slug taken, or what the stage needs is gone"
+//	@Failure		412			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/stages/{id}/revisions/{revision}/restore [post]
+func (h *Stages) Restore(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	rev, err := pathRevision(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	pre, _ := precondition(c, nil, false)
+	obj, err := h.store.RestoreStage(c.Request.Context(), id, rev, pre)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	writeObject(c, http.StatusOK, obj.ID, obj.Version, obj)
 }

@@ -26,7 +26,7 @@ type TacticList struct {
 // List handles GET /api/v1/tactics.
 //
 //	@Summary		List tactics
-//	@Description	Tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`.
+//	@Description	Tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Without an editor key, only published tactics exist.
 //	@Tags			tactics
 //	@Produce		json
 //	@Param			chain			query		string		false	"Chain id or slug"								example(sex-trafficking)
@@ -34,6 +34,7 @@ type TacticList struct {
 //	@Param			kind			query		string		false	"Current effort or what should be done"			Enums(current,recommended)
 //	@Param			tag				query		[]string	false	"Tag slug; repeat for several (all must match)"	collectionFormat(multi)
 //	@Param			horizon			query		string		false	"Horizon tag slug"								Enums(short-term,long-term)
+//	@Param			status			query		string		false	"Publication status; below editor only published tactics exist"	Enums(draft,published,archived)
 //	@Param			q				query		string		false	"Text to find in title, summary or description"	maxlength(200)
 //	@Param			sort			query		string		false	"Sort field, '-' in front for descending"		Enums(id,-id,title,-title,position,-position,created_at,-created_at,updated_at,-updated_at)
 //	@Param			limit			query		int			false	"Page size"										minimum(1)	maximum(200)	default(50)
@@ -44,8 +45,9 @@ type TacticList struct {
 //	@Failure		400				{object}	Problem	"Bad query parameter or cursor"
 //	@Router			/tactics [get]
 func (h *Tactics) List(c *gin.Context) {
-	q := listQuery(c, "chain", "stage", "kind", "tag", "horizon", "q")
-	f := models.TacticFilter{Chain: q.key("chain"), StageID: q.id("stage"), Kind: q.enum("kind", models.KindCurrent, models.KindRecommended), Tags: q.slugs("tag"), Horizon: q.slug("horizon"), Q: q.text("q"), Page: q.page()}
+	q := listQuery(c, "chain", "stage", "kind", "tag", "horizon", "status", "q")
+	f := models.TacticFilter{Chain: q.key("chain"), StageID: q.id("stage"), Kind: q.enum("kind", models.KindCurrent, models.KindRecommended), Tags: q.slugs("tag"), Horizon: q.slug("horizon"),
+		Status: q.enum("status", models.StatusDraft, models.StatusPublished, models.StatusArchived), Q: q.text("q"), Page: q.page()}
 	if err := q.err(); err != nil {
 		c.Error(err)
 		return
@@ -61,7 +63,7 @@ func (h *Tactics) List(c *gin.Context) {
 // Get handles GET /api/v1/tactics/{id}.
 //
 //	@Summary		Get a tactic
-//	@Description	A tactic by id, with its ETag. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+//	@Description	A tactic by id, with its ETag. Draft and archived tactics exist only for editors. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 //	@Tags			tactics
 //	@Produce		json
 //	@Param			id				path		int		true	"Tactic id"	example(1)
@@ -89,7 +91,9 @@ func (h *Tactics) Get(c *gin.Context) {
 // Create handles POST /api/v1/tactics.
 //
 //	@Summary	Create a tactic
+//	@Description	Role: editor.
 //	@Tags		tactics
+//	@Security		BearerKey
 //	@Accept		json
 //	@Produce	json
 //	@Param		tactic	body		models.TacticInput	true	"The new tactic"
@@ -97,6 +101,8 @@ func (h *Tactics) Get(c *gin.Context) {
 //	@Header		201		{string}	Location	"URL of the new tactic"
 //	@Header		201		{string}	ETag		"Version of the new tactic"
 //	@Failure	400		{object}	Problem		"Malformed JSON, unknown field or wrong type"
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure	413		{object}	Problem		"Body too large"
 //	@Failure	415		{object}	Problem		"Not application/json"
 //	@Failure	422		{object}	Problem		"Invalid values"
@@ -119,8 +125,9 @@ func (h *Tactics) Create(c *gin.Context) {
 // Replace handles PUT /api/v1/tactics/{id}.
 //
 //	@Summary		Replace a tactic
-//	@Description	Full replacement. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412, none is 428.
+//	@Description	Full replacement. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412, none is 428. Role: editor.
 //	@Tags			tactics
+//	@Security		BearerKey
 //	@Accept			json
 //	@Produce		json
 //	@Param			id			path		int					true	"Tactic id"
@@ -129,6 +136,8 @@ func (h *Tactics) Create(c *gin.Context) {
 //	@Success		200			{object}	models.Tactic
 //	@Header			200			{string}	ETag	"New version of the tactic"
 //	@Failure		400			{object}	Problem
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure		404			{object}	Problem
 //	@Failure		412			{object}	Problem	"Stale ETag or version"
 //	@Failure		413			{object}	Problem
@@ -159,8 +168,9 @@ func (h *Tactics) Replace(c *gin.Context) {
 // Patch handles PATCH /api/v1/tactics/{id}.
 //
 //	@Summary		Update fields of a tactic
-//	@Description	JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT.
+//	@Description	JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT. Role: editor.
 //	@Tags			tactics
+//	@Security		BearerKey
 //	@Accept			application/merge-patch+json,json
 //	@Produce		json
 //	@Param			id			path		int		true	"Tactic id"
@@ -169,6 +179,8 @@ func (h *Tactics) Replace(c *gin.Context) {
 //	@Success		200			{object}	models.Tactic
 //	@Header			200			{string}	ETag	"New version of the tactic"
 //	@Failure		400			{object}	Problem
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure		404			{object}	Problem
 //	@Failure		412			{object}	Problem
 //	@Failure		413			{object}	Problem
@@ -204,12 +216,15 @@ func (h *Tactics) Patch(c *gin.Context) {
 // Delete handles DELETE /api/v1/tactics/{id}.
 //
 //	@Summary		Delete a tactic
-//	@Description	Deletes the tactic and its tag links. `If-Match` is honoured when sent.
+//	@Description	Deletes the tactic and its tag links. `If-Match` is honoured when sent. Role: editor.
 //	@Tags			tactics
+//	@Security		BearerKey
 //	@Param			id			path	int		true	"Tactic id"
 //	@Param			If-Match	header	string	false	"ETag from your GET"
 //	@Success		204			"Deleted"
 //	@Failure		400			{object}	Problem
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure		404			{object}	Problem
 //	@Failure		412			{object}	Problem
 //	@Router			/tactics/{id} [delete]
@@ -225,4 +240,70 @@ func (h *Tactics) Delete(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// Revisions handles GET /api/v1/tactics/{id}/revisions.
+//
+//	@Summary		History of a tactic
+//	@Description	Every change of the tactic, newest first: who, when, the request, and the tactic as it stood after the change (before it, for a delete). Deleted tactics keep their history. Role: editor.
+//	@Tags			tactics
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			id				path		int	true	"Tactic id"
+//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(200)	default(50)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Param			include_total	query		bool	false	"Count all revisions"
+//	@Success		200				{object}	RevisionList
+//	@Failure		400				{object}	Problem
+//	@Failure		401				{object}	Problem
+//	@Failure		403				{object}	Problem
+//	@Failure		404				{object}	Problem	"No history"
+//	@Router			/tactics/{id}/revisions [get]
+func (h *Tactics) Revisions(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	writeRevisions(c, h.store, "tactic", strconv.FormatInt(id, 10))
+}
+
+// Restore handles POST /api/v1/tactics/{id}/revisions/{revision}/restore.
+//
+//	@Summary		Restore a tactic to a revision
+//	@Description	Brings the tactic back to the state a revision recorded, as a new revision; a deleted tactic comes back under its old id. `If-Match` is honoured when sent. Role: editor.
+//	@Tags			tactics
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			id			path		int	true	"Tactic id"
+//	@Param			revision	path		int		true	"Revision id"
+//	@Param			If-Match	header		string	false	"ETag from your GET"
+//	@Success		200			{object}	models.Tactic
+//	@Header			200			{string}	ETag	"New version of the tactic"
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem	"No such revision"
+//	@Failure		409			{object}	Problem	"Slug taken, or what the tactic needs is gone"
+//	@Failure		412			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/tactics/{id}/revisions/{revision}/restore [post]
+func (h *Tactics) Restore(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	rev, err := pathRevision(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	pre, _ := precondition(c, nil, false)
+	obj, err := h.store.RestoreTactic(c.Request.Context(), id, rev, pre)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	writeObject(c, http.StatusOK, obj.ID, obj.Version, obj)
 }

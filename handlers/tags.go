@@ -85,7 +85,9 @@ func (h *Tags) Get(c *gin.Context) {
 // Create handles POST /api/v1/tags.
 //
 //	@Summary	Create a tag
+//	@Description	Role: editor.
 //	@Tags		tags
+//	@Security		BearerKey
 //	@Accept		json
 //	@Produce	json
 //	@Param		tag	body		models.TagInput	true	"The new tag"
@@ -93,6 +95,8 @@ func (h *Tags) Get(c *gin.Context) {
 //	@Header		201	{string}	Location	"URL of the new tag"
 //	@Header		201	{string}	ETag		"Version of the new tag"
 //	@Failure	400	{object}	Problem		"Malformed JSON, unknown field or wrong type"
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure	409	{object}	Problem		"Slug already taken"
 //	@Failure	413	{object}	Problem		"Body too large"
 //	@Failure	415	{object}	Problem		"Not application/json"
@@ -116,8 +120,9 @@ func (h *Tags) Create(c *gin.Context) {
 // Replace handles PUT /api/v1/tags/{id}.
 //
 //	@Summary		Replace a tag
-//	@Description	Full replacement. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412, none is 428.
+//	@Description	Full replacement. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412, none is 428. Role: editor.
 //	@Tags			tags
+//	@Security		BearerKey
 //	@Accept			json
 //	@Produce		json
 //	@Param			id			path		string			true	"Tag id or slug"
@@ -126,6 +131,8 @@ func (h *Tags) Create(c *gin.Context) {
 //	@Success		200			{object}	models.Tag
 //	@Header			200			{string}	ETag	"New version of the tag"
 //	@Failure		400			{object}	Problem
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure		404			{object}	Problem
 //	@Failure		409			{object}	Problem	"Slug already taken"
 //	@Failure		412			{object}	Problem	"Stale ETag or version"
@@ -157,8 +164,9 @@ func (h *Tags) Replace(c *gin.Context) {
 // Patch handles PATCH /api/v1/tags/{id}.
 //
 //	@Summary		Update fields of a tag
-//	@Description	JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT.
+//	@Description	JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT. Role: editor.
 //	@Tags			tags
+//	@Security		BearerKey
 //	@Accept			application/merge-patch+json,json
 //	@Produce		json
 //	@Param			id			path		string	true	"Tag id or slug"
@@ -167,6 +175,8 @@ func (h *Tags) Replace(c *gin.Context) {
 //	@Success		200			{object}	models.Tag
 //	@Header			200			{string}	ETag	"New version of the tag"
 //	@Failure		400			{object}	Problem
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure		404			{object}	Problem
 //	@Failure		409			{object}	Problem
 //	@Failure		412			{object}	Problem
@@ -203,12 +213,15 @@ func (h *Tags) Patch(c *gin.Context) {
 // Delete handles DELETE /api/v1/tags/{id}.
 //
 //	@Summary		Delete a tag
-//	@Description	Only a tag without stages can be deleted (409 otherwise). `If-Match` is honoured when sent.
+//	@Description	Only a tag without stages can be deleted (409 otherwise). `If-Match` is honoured when sent. Role: editor.
 //	@Tags			tags
+//	@Security		BearerKey
 //	@Param			id			path	string	true	"Tag id or slug"
 //	@Param			If-Match	header	string	false	"ETag from your GET"
 //	@Success		204			"Deleted"
 //	@Failure		400			{object}	Problem
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
 //	@Failure		404			{object}	Problem
 //	@Failure		409			{object}	Problem	"Tactics still carry the tag"
 //	@Failure		412			{object}	Problem
@@ -225,4 +238,70 @@ func (h *Tags) Delete(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// Revisions handles GET /api/v1/tags/{id}/revisions.
+//
+//	@Summary		History of a tag
+//	@Description	Every change of the tag, newest first: who, when, the request, and the tag as it stood after the change (before it, for a delete). Deleted tags keep their history, by id or by their last slug. Role: editor.
+//	@Tags			tags
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			id				path		string	true	"Tag id or slug"
+//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(200)	default(50)
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Param			include_total	query		bool	false	"Count all revisions"
+//	@Success		200				{object}	RevisionList
+//	@Failure		400				{object}	Problem
+//	@Failure		401				{object}	Problem
+//	@Failure		403				{object}	Problem
+//	@Failure		404				{object}	Problem	"No history"
+//	@Router			/tags/{id}/revisions [get]
+func (h *Tags) Revisions(c *gin.Context) {
+	key, err := pathKey(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	writeRevisions(c, h.store, "tag", key)
+}
+
+// Restore handles POST /api/v1/tags/{id}/revisions/{revision}/restore.
+//
+//	@Summary		Restore a tag to a revision
+//	@Description	Brings the tag back to the state a revision recorded, as a new revision; a deleted tag comes back under its old id. `If-Match` is honoured when sent. Role: editor.
+//	@Tags			tags
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			id			path		string	true	"Tag id or slug"
+//	@Param			revision	path		int		true	"Revision id"
+//	@Param			If-Match	header		string	false	"ETag from your GET"
+//	@Success		200			{object}	models.Tag
+//	@Header			200			{string}	ETag	"New version of the tag"
+//	@Failure		400			{object}	Problem
+//	@Failure		401			{object}	Problem
+//	@Failure		403			{object}	Problem
+//	@Failure		404			{object}	Problem	"No such revision"
+//	@Failure		409			{object}	Problem	"Slug taken, or what the tag needs is gone"
+//	@Failure		412			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/tags/{id}/revisions/{revision}/restore [post]
+func (h *Tags) Restore(c *gin.Context) {
+	key, err := pathKey(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	rev, err := pathRevision(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	pre, _ := precondition(c, nil, false)
+	obj, err := h.store.RestoreTag(c.Request.Context(), key, rev, pre)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	writeObject(c, http.StatusOK, obj.ID, obj.Version, obj)
 }

@@ -22,6 +22,8 @@ const (
 	KindPreconditionFailed                        // stale If-Match or version (412)
 	KindPreconditionRequired                      // a write without If-Match or version (428)
 	KindTooLarge                                  // request body over the limit (413)
+	KindUnauthorized                              // no key, or a key that is not valid (401)
+	KindForbidden                                 // a valid key without the role (403)
 )
 
 // FieldError names one bad field and what is wrong with it, in words a person can act on.
@@ -77,6 +79,16 @@ func BadRequestf(code, format string, args ...any) *Error {
 // PreconditionFailedf reports a stale If-Match or version.
 func PreconditionFailedf(format string, args ...any) *Error {
 	return &Error{Kind: KindPreconditionFailed, Code: "precondition_failed", Detail: fmt.Sprintf(format, args...)}
+}
+
+// Unauthorizedf reports a missing, unknown, revoked or expired key.
+func Unauthorizedf(format string, args ...any) *Error {
+	return &Error{Kind: KindUnauthorized, Code: "unauthorized", Detail: fmt.Sprintf(format, args...)}
+}
+
+// Forbiddenf reports a valid key whose role does not allow the request.
+func Forbiddenf(format string, args ...any) *Error {
+	return &Error{Kind: KindForbidden, Code: "forbidden", Detail: fmt.Sprintf(format, args...)}
 }
 
 // Invalid reports well-formed input whose values break the rules, one FieldError per bad field.

@@ -8,6 +8,13 @@ import (
 	"time"
 )
 
+// The publication statuses of a tactic. Only published tactics exist for readers below editor.
+const (
+	StatusDraft     = "draft"
+	StatusPublished = "published"
+	StatusArchived  = "archived"
+)
+
 // The kinds of tactic: an effort deployed today, or what should be done.
 const (
 	KindCurrent     = "current"
@@ -21,6 +28,7 @@ type Tactic struct {
 	StageID     int64        `json:"stage_id" example:"2"`
 	ChainID     int64        `json:"chain_id" example:"1"` // derived from the stage
 	Kind        string       `json:"kind" enums:"current,recommended" example:"recommended"`
+	Status      string       `json:"status" enums:"draft,published,archived" example:"published"`
 	Title       string       `json:"title" example:"Confiscate traffickers' assets"`
 	Summary     string       `json:"summary" example:"Take the profits away so that the trade stops paying."`
 	Description string       `json:"description" example:"Seizing assets raises the expected cost of trafficking above its expected profit."`
@@ -98,8 +106,10 @@ func (t *TagRef) UnmarshalJSON(b []byte) error {
 // TacticInput is what a client writes to create or replace a tactic. Tags are written as tag
 // slugs; chain_id is derived from the stage and ignored on write.
 type TacticInput struct {
-	StageID     *int64      `json:"stage_id" validate:"required,gte=1" example:"2"`
-	Kind        string      `json:"kind" validate:"required,oneof=current recommended" enums:"current,recommended" example:"recommended"`
+	StageID *int64 `json:"stage_id" validate:"required,gte=1" example:"2"`
+	Kind    string `json:"kind" validate:"required,oneof=current recommended" enums:"current,recommended" example:"recommended"`
+	// Status defaults to draft for a new tactic; a replacement without it keeps the current one.
+	Status      string      `json:"status,omitempty" validate:"omitempty,oneof=draft published archived" enums:"draft,published,archived" example:"draft"`
 	Title       string      `json:"title" validate:"required,max=200" example:"Confiscate traffickers' assets"`
 	Summary     string      `json:"summary" validate:"required,max=500" example:"Take the profits away so that the trade stops paying."`
 	Description string      `json:"description" validate:"max=4000" example:"Seizing assets raises the expected cost of trafficking above its expected profit."`
@@ -129,6 +139,7 @@ type TacticFilter struct {
 	Kind    string   // "", "current" or "recommended"
 	Tags    []string // tag slugs; a tactic must carry all of them
 	Horizon string   // slug of a tag in the horizon group
+	Status  string   // "", or one status; below editor only published tactics ever match
 	Q       string   // text in title, summary or description
 }
 

@@ -63,6 +63,9 @@ func (s *Store) ApplyBundleOnce(ctx context.Context, name string, b *Bundle) (ap
 				return fmt.Errorf("tactic %q: stage %q is not in the bundle", in.Title, b.Tactics[i].Stage)
 			}
 			in.StageID = &id
+			if in.Status == "" {
+				in.Status = models.StatusPublished // the seed is published knowledge, not drafts
+			}
 			if _, err := createTactic(tx, &in); err != nil {
 				return fmt.Errorf("tactic %q: %w", in.Title, err)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"gorm.io/gorm"
 
@@ -70,17 +71,7 @@ func (s *Store) ReplaceChain(ctx context.Context, key string, in *models.ChainIn
 		if err := checkPrecondition(pre, "chain", cur.ID, cur.Version); err != nil {
 			return err
 		}
-		// Preconditions first, as RFC 9110 orders them: a stale editor hears 412 before anything else.
-		if err := in.Validate(); err != nil {
-			return err
-		}
-		err = bumpVersion(tx, "chains", cur.ID, cur.Version, map[string]any{
-			"slug": in.Slug, "name": in.Name, "description": in.Description,
-		})
-		if err != nil {
-			return chainConflict(err, in.Slug)
-		}
-		c, err = findChain(tx, fmt.Sprint(cur.ID))
+		c, err = updateChain(tx, cur, in, models.ActionUpdate)
 		return err
 	})
 	return c, err
@@ -103,19 +94,82 @@ func (s *Store) DeleteChain(ctx context.Context, key string, pre models.Precondi
 		if stages > 0 {
 			return models.Conflictf("in_use", "chain %q still has %d stage(s); delete or move them first", cur.Slug, stages)
 		}
-		return deleteVersion(tx, "chains", cur.ID, cur.Version)
+		if err := deleteVersion(tx, "chains", cur.ID, cur.Version); err != nil {
+			return err
+		}
+		return record(tx, chainChange(cur, models.ActionDelete))
 	})
 }
 
+// RestoreChain brings the chain named by key (id or slug, deleted or not) back to a revision.
+func (s *Store) RestoreChain(ctx context.Context, key string, revision int64, pre models.Precondition) (*models.Chain, error) {
+	var c *models.Chain
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		c, err = restore(tx, chainRestorer, key, revision, pre)
+		return err
+	})
+	return c, err
+}
+
+var chainRestorer = restorer[models.Chain]{
+	entity: "chain",
+	find: func(tx *gorm.DB, id int64) (*models.Chain, int64, error) {
+		c, err := findChain(tx, strconv.FormatInt(id, 10))
+		if err != nil {
+			return nil, 0, err
+		}
+		return c, c.Version, nil
+	},
+	update: func(tx *gorm.DB, cur, data *models.Chain) (*models.Chain, error) {
+		return updateChain(tx, cur, chainInputOf(data), models.ActionRestore)
+	},
+	insert: func(tx *gorm.DB, id, version int64, data *models.Chain) (*models.Chain, error) {
+		return insertChain(tx, id, version, chainInputOf(data), models.ActionRestore)
+	},
+}
+
+func chainInputOf(c *models.Chain) *models.ChainInput {
+	return &models.ChainInput{Slug: c.Slug, Name: c.Name, Description: c.Description}
+}
+
 func createChain(tx *gorm.DB, in *models.ChainInput) (*models.Chain, error) {
+	return insertChain(tx, 0, 1, in, models.ActionCreate)
+}
+
+// insertChain stores a chain: a new one (id 0), or a deleted one brought back under its id.
+func insertChain(tx *gorm.DB, id, version int64, in *models.ChainInput, action string) (*models.Chain, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	c := &models.Chain{Slug: in.Slug, Name: in.Name, Description: in.Description, Version: 1}
+	c := &models.Chain{ID: id, Slug: in.Slug, Name: in.Name, Description: in.Description, Version: version}
 	if err := tx.Table("chains").Create(c).Error; err != nil {
 		return nil, chainConflict(err, in.Slug)
 	}
-	return c, nil
+	return c, record(tx, chainChange(c, action))
+}
+
+// updateChain replaces cur with in, moving it to its next version.
+func updateChain(tx *gorm.DB, cur *models.Chain, in *models.ChainInput, action string) (*models.Chain, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	err := bumpVersion(tx, "chains", cur.ID, cur.Version, map[string]any{
+		"slug": in.Slug, "name": in.Name, "description": in.Description,
+	})
+	if err != nil {
+		return nil, chainConflict(err, in.Slug)
+	}
+	c, err := findChain(tx, strconv.FormatInt(cur.ID, 10))
+	if err != nil {
+		return nil, err
+	}
+	return c, record(tx, chainChange(c, action))
+}
+
+func chainChange(c *models.Chain, action string) change {
+	return change{entity: "chain", id: c.ID, slug: c.Slug, version: c.Version, action: action,
+		visible: action != models.ActionDelete, wasVisible: action != models.ActionCreate, data: c}
 }
 
 func findChain(db *gorm.DB, key string) (*models.Chain, error) {

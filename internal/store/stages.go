@@ -80,22 +80,7 @@ func (s *Store) ReplaceStage(ctx context.Context, id int64, in *models.StageInpu
 		if err := checkPrecondition(pre, "stage", cur.ID, cur.Version); err != nil {
 			return err
 		}
-		// Preconditions first, as RFC 9110 orders them: a stale editor hears 412 before anything else.
-		if err := in.Validate(); err != nil {
-			return err
-		}
-		if *in.ChainID != cur.ChainID {
-			return models.Invalid(models.FieldError{Field: "chain_id",
-				Message: fmt.Sprintf("cannot change (the stage belongs to chain %d); create a stage in the other chain instead", cur.ChainID)})
-		}
-		err = bumpVersion(tx, "stages", cur.ID, cur.Version, map[string]any{
-			"slug": in.Slug, "name": in.Name, "actor": in.Actor, "side": in.Side,
-			"position": *in.Position, "description": in.Description,
-		})
-		if err != nil {
-			return stageConflict(err, in.Slug)
-		}
-		st, err = findStage(tx, cur.ID)
+		st, err = updateStage(tx, cur, in, models.ActionUpdate)
 		return err
 	})
 	return st, err
@@ -118,11 +103,57 @@ func (s *Store) DeleteStage(ctx context.Context, id int64, pre models.Preconditi
 		if tactics > 0 {
 			return models.Conflictf("in_use", "stage %d still has %d tactic(s); delete or move them first", cur.ID, tactics)
 		}
-		return deleteVersion(tx, "stages", cur.ID, cur.Version)
+		if err := deleteVersion(tx, "stages", cur.ID, cur.Version); err != nil {
+			return err
+		}
+		return record(tx, stageChange(cur, models.ActionDelete))
 	})
 }
 
+// RestoreStage brings the stage with the given id (deleted or not) back to a revision. Its chain
+// must exist.
+func (s *Store) RestoreStage(ctx context.Context, id int64, revision int64, pre models.Precondition) (*models.Stage, error) {
+	var st *models.Stage
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		st, err = restore(tx, stageRestorer, fmt.Sprint(id), revision, pre)
+		return err
+	})
+	return st, err
+}
+
+var stageRestorer = restorer[models.Stage]{
+	entity: "stage",
+	find: func(tx *gorm.DB, id int64) (*models.Stage, int64, error) {
+		st, err := findStage(tx, id)
+		if err != nil {
+			return nil, 0, err
+		}
+		return st, st.Version, nil
+	},
+	update: func(tx *gorm.DB, cur, data *models.Stage) (*models.Stage, error) {
+		return updateStage(tx, cur, stageInputOf(data), models.ActionRestore)
+	},
+	insert: func(tx *gorm.DB, id, version int64, data *models.Stage) (*models.Stage, error) {
+		st, err := insertStage(tx, id, version, stageInputOf(data), models.ActionRestore)
+		if models.IsKind(err, models.KindInvalid) {
+			return nil, models.Conflictf("not_restorable", "stage %d cannot come back: %v; restore what it needs first", id, err)
+		}
+		return st, err
+	},
+}
+
+func stageInputOf(st *models.Stage) *models.StageInput {
+	return &models.StageInput{ChainID: &st.ChainID, Slug: st.Slug, Name: st.Name, Actor: st.Actor, Side: st.Side,
+		Position: &st.Position, Description: st.Description}
+}
+
 func createStage(tx *gorm.DB, in *models.StageInput) (*models.Stage, error) {
+	return insertStage(tx, 0, 1, in, models.ActionCreate)
+}
+
+// insertStage stores a stage: a new one (id 0), or a deleted one brought back under its id.
+func insertStage(tx *gorm.DB, id, version int64, in *models.StageInput, action string) (*models.Stage, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -133,12 +164,40 @@ func createStage(tx *gorm.DB, in *models.StageInput) (*models.Stage, error) {
 	if chains == 0 {
 		return nil, models.Invalid(models.FieldError{Field: "chain_id", Message: fmt.Sprintf("chain %d does not exist", *in.ChainID)})
 	}
-	st := &models.Stage{ChainID: *in.ChainID, Slug: in.Slug, Name: in.Name, Actor: in.Actor, Side: in.Side,
-		Position: *in.Position, Description: in.Description, Version: 1}
+	st := &models.Stage{ID: id, ChainID: *in.ChainID, Slug: in.Slug, Name: in.Name, Actor: in.Actor, Side: in.Side,
+		Position: *in.Position, Description: in.Description, Version: version}
 	if err := tx.Table("stages").Create(st).Error; err != nil {
 		return nil, stageConflict(err, in.Slug)
 	}
-	return st, nil
+	return st, record(tx, stageChange(st, action))
+}
+
+// updateStage replaces cur with in, moving it to its next version.
+func updateStage(tx *gorm.DB, cur *models.Stage, in *models.StageInput, action string) (*models.Stage, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if *in.ChainID != cur.ChainID {
+		return nil, models.Invalid(models.FieldError{Field: "chain_id",
+			Message: fmt.Sprintf("cannot change (the stage belongs to chain %d); create a stage in the other chain instead", cur.ChainID)})
+	}
+	err := bumpVersion(tx, "stages", cur.ID, cur.Version, map[string]any{
+		"slug": in.Slug, "name": in.Name, "actor": in.Actor, "side": in.Side,
+		"position": *in.Position, "description": in.Description,
+	})
+	if err != nil {
+		return nil, stageConflict(err, in.Slug)
+	}
+	st, err := findStage(tx, cur.ID)
+	if err != nil {
+		return nil, err
+	}
+	return st, record(tx, stageChange(st, action))
+}
+
+func stageChange(st *models.Stage, action string) change {
+	return change{entity: "stage", id: st.ID, version: st.Version, action: action,
+		visible: action != models.ActionDelete, wasVisible: action != models.ActionCreate, data: st}
 }
 
 func findStage(db *gorm.DB, id int64) (*models.Stage, error) {

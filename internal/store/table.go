@@ -11,7 +11,7 @@ import (
 
 // ChainTable returns the chain laid out as Kara's table: stages in position order, each with its
 // current efforts and its recommended tactics, in position order, with their tags. horizon, when
-// not empty, keeps only tactics with that horizon tag.
+// not empty, keeps only tactics with that horizon tag. Below editor, only published tactics show.
 //
 // It runs four queries whatever the size of the chain (chain, stages, tactics, tags), in one read
 // transaction so that they all see the same state.
@@ -27,6 +27,9 @@ func (s *Store) ChainTable(ctx context.Context, key, horizon string) (*models.Ch
 			return fmt.Errorf("store: table stages: %w", err)
 		}
 		q := tx.Table("tactics").Where("tactics.chain_id = ?", chain.ID)
+		if !canSeeHidden(ctx) {
+			q = q.Where("tactics.status = ?", models.StatusPublished)
+		}
 		if horizon != "" {
 			q = whereHorizon(q, horizon)
 		}

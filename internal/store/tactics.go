@@ -20,16 +20,28 @@ var tacticList = newListSpec("tactics", "id", map[string]sortField{
 	"updated_at": {"updated_at", timeColumn},
 })
 
-// Tactic returns the tactic with the given id, with its tags.
+// canSeeHidden reports whether the request behind ctx may see draft and archived tactics. Every
+// read of tactics asks it, so that hiding is the default for any caller that is not an editor.
+func canSeeHidden(ctx context.Context) bool { return models.PrincipalFrom(ctx).CanSeeHidden() }
+
+// Tactic returns the tactic with the given id, with its tags. Below editor, a draft or archived
+// tactic does not exist.
 func (s *Store) Tactic(ctx context.Context, id int64) (*models.Tactic, error) {
-	return findTactic(s.read(ctx), id)
+	return findTactic(s.read(ctx), id, canSeeHidden(ctx))
 }
 
 // Tactics returns one page of tactics, with their tags. It runs two queries (three with a total)
 // whatever the page size.
 func (s *Store) Tactics(ctx context.Context, f models.TacticFilter) (models.List[models.Tactic], error) {
 	db := s.read(ctx)
+	hidden := canSeeHidden(ctx)
 	filter := func(q *gorm.DB) *gorm.DB {
+		if !hidden {
+			q = q.Where("tactics.status = ?", models.StatusPublished)
+		}
+		if f.Status != "" {
+			q = q.Where("tactics.status = ?", f.Status)
+		}
 		if f.Chain != "" {
 			q = whereChain(q, "tactics.chain_id", f.Chain)
 		}
@@ -54,7 +66,9 @@ func (s *Store) Tactics(ctx context.Context, f models.TacticFilter) (models.List
 	}
 	tags := slices.Clone(f.Tags)
 	slices.Sort(tags)
-	filters := fmt.Sprintf("chain=%q stage=%d kind=%q tags=%q horizon=%q q=%q", f.Chain, f.StageID, f.Kind, tags, f.Horizon, f.Q)
+	// The cursor is tied to what the caller may see, so that an editor's cursor is no use to a reader.
+	filters := fmt.Sprintf("chain=%q stage=%d kind=%q tags=%q horizon=%q status=%q q=%q hidden=%t",
+		f.Chain, f.StageID, f.Kind, tags, f.Horizon, f.Status, f.Q, hidden)
 	page, err := paginate(db, tacticList, f.Page, filters, filter,
 		func(t *models.Tactic, field string) (any, int64) {
 			switch field {
@@ -80,7 +94,8 @@ func (s *Store) Tactics(ctx context.Context, f models.TacticFilter) (models.List
 	return page, err
 }
 
-// CreateTactic validates and stores a new tactic at an existing stage, with existing tags.
+// CreateTactic validates and stores a new tactic at an existing stage, with existing tags. A
+// tactic is a draft unless the input says otherwise.
 func (s *Store) CreateTactic(ctx context.Context, in *models.TacticInput) (*models.Tactic, error) {
 	var t *models.Tactic
 	err := s.write(ctx, func(tx *gorm.DB) error {
@@ -95,35 +110,14 @@ func (s *Store) CreateTactic(ctx context.Context, in *models.TacticInput) (*mode
 func (s *Store) ReplaceTactic(ctx context.Context, id int64, in *models.TacticInput, pre models.Precondition) (*models.Tactic, error) {
 	var t *models.Tactic
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		cur, err := findTactic(tx, id)
+		cur, err := findTactic(tx, id, true)
 		if err != nil {
 			return err
 		}
 		if err := checkPrecondition(pre, "tactic", cur.ID, cur.Version); err != nil {
 			return err
 		}
-		w, err := prepareTactic(tx, in)
-		if err != nil {
-			return err
-		}
-		if in.Position == nil {
-			// A replacement without a position keeps the tactic where it is.
-			w.position = cur.Position
-		}
-		err = bumpVersion(tx, "tactics", cur.ID, cur.Version, map[string]any{
-			"stage_id": w.stage.ID, "chain_id": w.stage.ChainID, "kind": in.Kind, "title": in.Title,
-			"summary": in.Summary, "description": in.Description, "refs": w.refs, "position": w.position,
-		})
-		if err != nil {
-			return translate(err, "replace tactic")
-		}
-		if err := tx.Exec("DELETE FROM tactic_tags WHERE tactic_id = ?", cur.ID).Error; err != nil {
-			return err
-		}
-		if err := insertTacticTags(tx, cur.ID, w.tags); err != nil {
-			return err
-		}
-		t, err = findTactic(tx, cur.ID)
+		t, err = updateTactic(tx, cur, in, models.ActionUpdate)
 		return err
 	})
 	return t, err
@@ -132,15 +126,92 @@ func (s *Store) ReplaceTactic(ctx context.Context, id int64, in *models.TacticIn
 // DeleteTactic deletes the tactic with the given id, if pre holds. Its tag links go with it.
 func (s *Store) DeleteTactic(ctx context.Context, id int64, pre models.Precondition) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
-		cur, err := findTactic(tx, id)
+		cur, err := findTactic(tx, id, true)
 		if err != nil {
 			return err
 		}
 		if err := checkPrecondition(pre, "tactic", cur.ID, cur.Version); err != nil {
 			return err
 		}
-		return deleteVersion(tx, "tactics", cur.ID, cur.Version)
+		if err := deleteVersion(tx, "tactics", cur.ID, cur.Version); err != nil {
+			return err
+		}
+		return record(tx, tacticChange(cur, cur, models.ActionDelete))
 	})
+}
+
+// RestoreTactic brings the tactic with the given id (deleted or not) back to a revision. Its stage
+// and tags must exist.
+func (s *Store) RestoreTactic(ctx context.Context, id int64, revision int64, pre models.Precondition) (*models.Tactic, error) {
+	var t *models.Tactic
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		t, err = restore(tx, tacticRestorer, fmt.Sprint(id), revision, pre)
+		return err
+	})
+	return t, err
+}
+
+var tacticRestorer = restorer[models.Tactic]{
+	entity: "tactic",
+	find: func(tx *gorm.DB, id int64) (*models.Tactic, int64, error) {
+		t, err := findTactic(tx, id, true)
+		if err != nil {
+			return nil, 0, err
+		}
+		return t, t.Version, nil
+	},
+	update: func(tx *gorm.DB, cur, data *models.Tactic) (*models.Tactic, error) {
+		in, err := tacticInputOf(tx, data)
+		if err != nil {
+			return nil, err
+		}
+		return updateTactic(tx, cur, in, models.ActionRestore)
+	},
+	insert: func(tx *gorm.DB, id, version int64, data *models.Tactic) (*models.Tactic, error) {
+		in, err := tacticInputOf(tx, data)
+		if err != nil {
+			return nil, err
+		}
+		return insertTactic(tx, id, version, in, models.ActionRestore)
+	},
+}
+
+// tacticInputOf turns a recorded tactic back into an input. Tags are recorded with their ids,
+// which outlive renames; a tag deleted since cannot come back with the tactic.
+func tacticInputOf(tx *gorm.DB, t *models.Tactic) (*models.TacticInput, error) {
+	ids := make([]int64, len(t.Tags))
+	for i, tg := range t.Tags {
+		ids[i] = tg.ID
+	}
+	var live []models.TagSummary
+	if len(ids) > 0 {
+		if err := tx.Table("tags").Select("id, slug, name, tag_group").Where("id IN ?", ids).Find(&live).Error; err != nil {
+			return nil, err
+		}
+	}
+	in := &models.TacticInput{StageID: &t.StageID, Kind: t.Kind, Status: t.Status, Title: t.Title, Summary: t.Summary,
+		Description: t.Description, References: t.References, Position: &t.Position}
+	var missing []string
+	for _, tg := range t.Tags {
+		i := slices.IndexFunc(live, func(l models.TagSummary) bool { return l.ID == tg.ID })
+		if i < 0 {
+			missing = append(missing, tg.Slug)
+			continue
+		}
+		in.Tags = append(in.Tags, models.TagRef(live[i].Slug))
+	}
+	if len(missing) > 0 {
+		return nil, models.Conflictf("not_restorable", "the tactic's tags %s have been deleted since; restore them first", strings.Join(missing, ", "))
+	}
+	var stages int64
+	if err := tx.Table("stages").Where("id = ?", t.StageID).Count(&stages).Error; err != nil {
+		return nil, err
+	}
+	if stages == 0 {
+		return nil, models.Conflictf("not_restorable", "the tactic's stage %d has been deleted since; restore it first", t.StageID)
+	}
+	return in, nil
 }
 
 // tacticWrite is a TacticInput checked against the database: its stage and tags exist.
@@ -240,19 +311,75 @@ func resolveTags(tx *gorm.DB, refs []models.TagRef) ([]models.TagSummary, []mode
 }
 
 func createTactic(tx *gorm.DB, in *models.TacticInput) (*models.Tactic, error) {
+	return insertTactic(tx, 0, 1, in, models.ActionCreate)
+}
+
+// insertTactic stores a tactic: a new one (id 0), or a deleted one brought back under its id.
+func insertTactic(tx *gorm.DB, id, version int64, in *models.TacticInput, action string) (*models.Tactic, error) {
 	w, err := prepareTactic(tx, in)
 	if err != nil {
 		return nil, err
 	}
-	t := &models.Tactic{StageID: w.stage.ID, ChainID: w.stage.ChainID, Kind: in.Kind, Title: in.Title,
-		Summary: in.Summary, Description: in.Description, References: w.refs, Position: w.position, Version: 1}
+	status := in.Status
+	if status == "" {
+		status = models.StatusDraft
+	}
+	t := &models.Tactic{ID: id, StageID: w.stage.ID, ChainID: w.stage.ChainID, Kind: in.Kind, Status: status, Title: in.Title,
+		Summary: in.Summary, Description: in.Description, References: w.refs, Position: w.position, Version: version}
 	if err := tx.Table("tactics").Create(t).Error; err != nil {
 		return nil, translate(err, "create tactic")
 	}
 	if err := insertTacticTags(tx, t.ID, w.tags); err != nil {
 		return nil, err
 	}
-	return findTactic(tx, t.ID)
+	t, err = findTactic(tx, t.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	return t, record(tx, tacticChange(nil, t, action))
+}
+
+// updateTactic replaces cur with in, its tags included, moving it to its next version.
+func updateTactic(tx *gorm.DB, cur *models.Tactic, in *models.TacticInput, action string) (*models.Tactic, error) {
+	w, err := prepareTactic(tx, in)
+	if err != nil {
+		return nil, err
+	}
+	if in.Position == nil {
+		// A replacement without a position keeps the tactic where it is.
+		w.position = cur.Position
+	}
+	status := in.Status
+	if status == "" {
+		// ...and one without a status keeps its status: leaving it out must not unpublish.
+		status = cur.Status
+	}
+	err = bumpVersion(tx, "tactics", cur.ID, cur.Version, map[string]any{
+		"stage_id": w.stage.ID, "chain_id": w.stage.ChainID, "kind": in.Kind, "status": status, "title": in.Title,
+		"summary": in.Summary, "description": in.Description, "refs": w.refs, "position": w.position,
+	})
+	if err != nil {
+		return nil, translate(err, "replace tactic")
+	}
+	if err := tx.Exec("DELETE FROM tactic_tags WHERE tactic_id = ?", cur.ID).Error; err != nil {
+		return nil, err
+	}
+	if err := insertTacticTags(tx, cur.ID, w.tags); err != nil {
+		return nil, err
+	}
+	t, err := findTactic(tx, cur.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	return t, record(tx, tacticChange(cur, t, action))
+}
+
+// tacticChange describes a change from before (nil for a create) to after (before, for a delete).
+func tacticChange(before, after *models.Tactic, action string) change {
+	return change{entity: "tactic", id: after.ID, version: after.Version, action: action,
+		visible:    action != models.ActionDelete && after.Status == models.StatusPublished,
+		wasVisible: before != nil && before.Status == models.StatusPublished,
+		data:       after}
 }
 
 func insertTacticTags(tx *gorm.DB, tacticID int64, tags []models.TagSummary) error {
@@ -266,9 +393,14 @@ func insertTacticTags(tx *gorm.DB, tacticID int64, tags []models.TagSummary) err
 	return translate(tx.Table("tactic_tags").Create(rows).Error, "tag tactic")
 }
 
-func findTactic(db *gorm.DB, id int64) (*models.Tactic, error) {
+// findTactic finds a tactic with its tags; a hidden (draft or archived) one only if hidden.
+func findTactic(db *gorm.DB, id int64, hidden bool) (*models.Tactic, error) {
 	var t models.Tactic
-	if err := db.Table("tactics").Where("id = ?", id).Take(&t).Error; err != nil {
+	q := db.Table("tactics").Where("id = ?", id)
+	if !hidden {
+		q = q.Where("status = ?", models.StatusPublished)
+	}
+	if err := q.Take(&t).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, models.NotFoundf("tactic %d not found", id)
 		}

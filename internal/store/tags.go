@@ -4,27 +4,31 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"gorm.io/gorm"
 
 	"chainkb/models"
 )
 
-// tagColumns selects a tag with its derived tactic_count.
-const tagColumns = "tags.*, (SELECT COUNT(*) FROM tactic_tags tt WHERE tt.tag_id = tags.id) AS tactic_count"
+// tagColumns selects a tag with its derived tactic_count. Below editor, only published tactics
+// count: a count must not reveal that drafts exist.
+func tagColumns(hidden bool) string {
+	if hidden {
+		return "tags.*, (SELECT COUNT(*) FROM tactic_tags tt WHERE tt.tag_id = tags.id) AS tactic_count"
+	}
+	return "tags.*, (SELECT COUNT(*) FROM tactic_tags tt JOIN tactics tc ON tc.id = tt.tactic_id " +
+		"WHERE tt.tag_id = tags.id AND tc.status = 'published') AS tactic_count"
+}
 
-var tagList = func() listSpec {
-	sp := newListSpec("tags", "slug", map[string]sortField{
-		"id":         {"id", intColumn},
-		"slug":       {"slug", textColumn},
-		"name":       {"name", textColumn},
-		"group":      {"tag_group", textColumn},
-		"created_at": {"created_at", timeColumn},
-		"updated_at": {"updated_at", timeColumn},
-	})
-	sp.selectSQL = tagColumns
-	return sp
-}()
+var tagSorts = map[string]sortField{
+	"id":         {"id", intColumn},
+	"slug":       {"slug", textColumn},
+	"name":       {"name", textColumn},
+	"group":      {"tag_group", textColumn},
+	"created_at": {"created_at", timeColumn},
+	"updated_at": {"updated_at", timeColumn},
+}
 
 // Tag returns the tag with the given id or slug.
 func (s *Store) Tag(ctx context.Context, key string) (*models.Tag, error) {
@@ -43,7 +47,9 @@ func (s *Store) Tags(ctx context.Context, f models.TagFilter) (models.List[model
 		}
 		return q
 	}
-	return paginate(s.read(ctx), tagList, f.Page, fmt.Sprintf("group=%q q=%q", f.Group, f.Q), filter,
+	spec := newListSpec("tags", "slug", tagSorts)
+	spec.selectSQL = tagColumns(models.PrincipalFrom(ctx).CanSeeHidden())
+	return paginate(s.read(ctx), spec, f.Page, fmt.Sprintf("group=%q q=%q", f.Group, f.Q), filter,
 		func(t *models.Tag, field string) (any, int64) {
 			switch field {
 			case "slug":
@@ -83,22 +89,7 @@ func (s *Store) ReplaceTag(ctx context.Context, key string, in *models.TagInput,
 		if err := checkPrecondition(pre, "tag", cur.ID, cur.Version); err != nil {
 			return err
 		}
-		// Preconditions first, as RFC 9110 orders them: a stale editor hears 412 before anything else.
-		if err := in.Validate(); err != nil {
-			return err
-		}
-		if in.Group == models.HorizonGroup && cur.Group != models.HorizonGroup {
-			if err := checkJoinsHorizon(tx, cur.ID); err != nil {
-				return err
-			}
-		}
-		err = bumpVersion(tx, "tags", cur.ID, cur.Version, map[string]any{
-			"slug": in.Slug, "name": in.Name, "tag_group": in.Group, "description": in.Description,
-		})
-		if err != nil {
-			return tagConflict(err, in.Slug)
-		}
-		t, err = findTag(tx, fmt.Sprint(cur.ID))
+		t, err = updateTag(tx, cur, in, models.ActionUpdate)
 		return err
 	})
 	return t, err
@@ -114,11 +105,95 @@ func (s *Store) DeleteTag(ctx context.Context, key string, pre models.Preconditi
 		if err := checkPrecondition(pre, "tag", cur.ID, cur.Version); err != nil {
 			return err
 		}
-		if cur.TacticCount > 0 {
-			return models.Conflictf("in_use", "tag %q is on %d tactic(s); take it off them first", cur.Slug, cur.TacticCount)
+		// Counted here, whatever the caller may see: drafts hold tags too.
+		var uses int64
+		if err := tx.Table("tactic_tags").Where("tag_id = ?", cur.ID).Count(&uses).Error; err != nil {
+			return err
 		}
-		return deleteVersion(tx, "tags", cur.ID, cur.Version)
+		if uses > 0 {
+			return models.Conflictf("in_use", "tag %q is on %d tactic(s); take it off them first", cur.Slug, uses)
+		}
+		if err := deleteVersion(tx, "tags", cur.ID, cur.Version); err != nil {
+			return err
+		}
+		return record(tx, tagChange(cur, models.ActionDelete))
 	})
+}
+
+// RestoreTag brings the tag named by key (id or slug, deleted or not) back to a revision.
+func (s *Store) RestoreTag(ctx context.Context, key string, revision int64, pre models.Precondition) (*models.Tag, error) {
+	var t *models.Tag
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		t, err = restore(tx, tagRestorer, key, revision, pre)
+		return err
+	})
+	return t, err
+}
+
+var tagRestorer = restorer[models.Tag]{
+	entity: "tag",
+	find: func(tx *gorm.DB, id int64) (*models.Tag, int64, error) {
+		t, err := findTag(tx, strconv.FormatInt(id, 10))
+		if err != nil {
+			return nil, 0, err
+		}
+		return t, t.Version, nil
+	},
+	update: func(tx *gorm.DB, cur, data *models.Tag) (*models.Tag, error) {
+		return updateTag(tx, cur, tagInputOf(data), models.ActionRestore)
+	},
+	insert: func(tx *gorm.DB, id, version int64, data *models.Tag) (*models.Tag, error) {
+		return insertTag(tx, id, version, tagInputOf(data), models.ActionRestore)
+	},
+}
+
+func tagInputOf(t *models.Tag) *models.TagInput {
+	return &models.TagInput{Slug: t.Slug, Name: t.Name, Group: t.Group, Description: t.Description}
+}
+
+func createTag(tx *gorm.DB, in *models.TagInput) (*models.Tag, error) {
+	return insertTag(tx, 0, 1, in, models.ActionCreate)
+}
+
+// insertTag stores a tag: a new one (id 0), or a deleted one brought back under its id.
+func insertTag(tx *gorm.DB, id, version int64, in *models.TagInput, action string) (*models.Tag, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	t := &models.Tag{ID: id, Slug: in.Slug, Name: in.Name, Group: in.Group, Description: in.Description, Version: version}
+	if err := tx.Table("tags").Create(t).Error; err != nil {
+		return nil, tagConflict(err, in.Slug)
+	}
+	return t, record(tx, tagChange(t, action))
+}
+
+// updateTag replaces cur with in, moving it to its next version.
+func updateTag(tx *gorm.DB, cur *models.Tag, in *models.TagInput, action string) (*models.Tag, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if in.Group == models.HorizonGroup && cur.Group != models.HorizonGroup {
+		if err := checkJoinsHorizon(tx, cur.ID); err != nil {
+			return nil, err
+		}
+	}
+	err := bumpVersion(tx, "tags", cur.ID, cur.Version, map[string]any{
+		"slug": in.Slug, "name": in.Name, "tag_group": in.Group, "description": in.Description,
+	})
+	if err != nil {
+		return nil, tagConflict(err, in.Slug)
+	}
+	t, err := findTag(tx, strconv.FormatInt(cur.ID, 10))
+	if err != nil {
+		return nil, err
+	}
+	return t, record(tx, tagChange(t, action))
+}
+
+func tagChange(t *models.Tag, action string) change {
+	return change{entity: "tag", id: t.ID, slug: t.Slug, version: t.Version, action: action,
+		visible: action != models.ActionDelete, wasVisible: action != models.ActionCreate, data: t}
 }
 
 // checkJoinsHorizon refuses to move a tag into the horizon group when a tactic carrying it
@@ -138,20 +213,10 @@ func checkJoinsHorizon(tx *gorm.DB, tagID int64) error {
 	return nil
 }
 
-func createTag(tx *gorm.DB, in *models.TagInput) (*models.Tag, error) {
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	t := &models.Tag{Slug: in.Slug, Name: in.Name, Group: in.Group, Description: in.Description, Version: 1}
-	if err := tx.Table("tags").Create(t).Error; err != nil {
-		return nil, tagConflict(err, in.Slug)
-	}
-	return t, nil
-}
-
+// findTag finds a tag by id or slug. Its tactic_count counts what the context's principal may see.
 func findTag(db *gorm.DB, key string) (*models.Tag, error) {
 	id, slug := idOrSlug(key)
-	q := db.Table("tags").Select(tagColumns)
+	q := db.Table("tags").Select(tagColumns(models.PrincipalFrom(db.Statement.Context).CanSeeHidden()))
 	if slug != "" {
 		q = q.Where("tags.slug = ?", slug)
 	} else {

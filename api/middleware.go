@@ -1,0 +1,209 @@
+package api
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"chainkb/handlers"
+	"chainkb/internal/store"
+	"chainkb/models"
+)
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
+
+// requestID takes the client's X-Request-ID if it is sane, or makes one, echoes it back, and puts
+// it in the request's context, where logs and revisions find it.
+func requestID() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader("X-Request-ID")
+		if !requestIDPattern.MatchString(id) {
+			b := make([]byte, 12)
+			_, _ = rand.Read(b) // never fails (crypto/rand panics rather than return an error)
+			id = hex.EncodeToString(b)
+		}
+		c.Header("X-Request-ID", id)
+		c.Request = c.Request.WithContext(models.WithRequestID(c.Request.Context(), id))
+		c.Next()
+	}
+}
+
+// credentialParams are query parameters in which clients commonly put keys. Keys never travel in
+// URLs, which end up in logs, histories and Referer headers.
+var credentialParams = []string{"api_key", "apikey", "key", "token", "access_token"}
+
+// authenticate finds who sends the request: the key in "Authorization: Bearer <key>", or nobody.
+// A key that is sent but not valid is refused at once, whatever the route.
+func authenticate(st *store.Store) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		q := c.Request.URL.Query()
+		for _, name := range credentialParams {
+			if q.Has(name) {
+				c.Error(models.BadRequestf("key_in_url", "API keys are never accepted in the URL (parameter %q); send Authorization: Bearer <key>, and revoke the key if it was real", name))
+				c.Abort()
+				return
+			}
+		}
+		header := c.GetHeader("Authorization")
+		if header == "" {
+			c.Next()
+			return
+		}
+		key, ok := bearerKey(header)
+		if !ok {
+			unauthorized(c, models.Unauthorizedf(`the Authorization header must be "Bearer <key>"`))
+			return
+		}
+		p, err := st.Authenticate(c.Request.Context(), key)
+		if err != nil {
+			if models.IsKind(err, models.KindUnauthorized) {
+				unauthorized(c, err)
+			} else {
+				c.Error(err)
+				c.Abort()
+			}
+			return
+		}
+		c.Request = c.Request.WithContext(models.WithPrincipal(c.Request.Context(), p))
+		c.Next()
+	}
+}
+
+// bearerKey reads the key from an Authorization header: "Bearer <key>", or the bare key, which is
+// what Swagger UI's Authorize box sends when a person pastes just the key.
+func bearerKey(header string) (string, bool) {
+	scheme, rest, found := strings.Cut(strings.TrimSpace(header), " ")
+	if found && strings.EqualFold(scheme, "Bearer") {
+		return strings.TrimSpace(rest), true
+	}
+	if !found && store.IsKeyFormat(scheme) {
+		return scheme, true
+	}
+	return "", false
+}
+
+// unauthorized answers 401 with the WWW-Authenticate challenge RFC 9110 requires.
+func unauthorized(c *gin.Context, err error) {
+	c.Header("WWW-Authenticate", `Bearer realm="chainkb"`)
+	c.Error(err)
+	c.Abort()
+}
+
+// authorize enforces the route policy. A route without a policy is refused to everyone.
+func authorize() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		route := c.FullPath()
+		if route == "" {
+			c.Next() // no such route: the 404 or 405 answers
+			return
+		}
+		need, ok := policy[c.Request.Method+" "+route]
+		p := models.PrincipalFrom(c.Request.Context())
+		switch {
+		case !ok:
+			c.Error(models.Forbiddenf("%s %s has no access policy, so nobody may call it", c.Request.Method, route))
+			c.Abort()
+		case p.Role >= need:
+			c.Next()
+		case p.Role == models.RoleAnonymous:
+			unauthorized(c, models.Unauthorizedf("%s %s needs a key with the %s role; send Authorization: Bearer <key>", c.Request.Method, route, need))
+		default:
+			c.Error(models.Forbiddenf("%s %s needs the %s role; your key has the %s role", c.Request.Method, route, need, p.Role))
+			c.Abort()
+		}
+	}
+}
+
+// idempotency makes a POST with an Idempotency-Key safe to retry, as Stripe's API does: the first
+// successful response is kept for 24 hours and replayed to a retry of the same request, which
+// creates nothing new. The same key with a different request is 422.
+func idempotency(st *store.Store, log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		idemKey := c.GetHeader("Idempotency-Key")
+		if c.Request.Method != http.MethodPost || idemKey == "" {
+			c.Next()
+			return
+		}
+		if len(idemKey) > 255 || strings.ContainsFunc(idemKey, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+			c.Error(&models.Error{Kind: models.KindBadRequest, Code: "bad_idempotency_key",
+				Detail: "Idempotency-Key must be 1-255 visible ASCII characters; a UUID is a good choice",
+				Fields: []models.FieldError{{Field: "Idempotency-Key", Message: "must be 1-255 visible ASCII characters"}}})
+			c.Abort()
+			return
+		}
+		// Read one byte over the limit, so that the handler still sees an over-long body as such.
+		body, err := io.ReadAll(io.LimitReader(c.Request.Body, handlers.MaxBodyBytes+1))
+		if err != nil {
+			c.Error(models.BadRequestf("unreadable_body", "request body could not be read"))
+			c.Abort()
+			return
+		}
+		c.Request.Body = io.NopCloser(bytes.NewReader(body))
+		sum := sha256.Sum256([]byte(c.Request.Method + " " + c.Request.URL.RequestURI() + "\n" + c.GetHeader("Content-Type") + "\n" + string(body)))
+		requestHash := hex.EncodeToString(sum[:])
+
+		ctx := c.Request.Context()
+		keyID := models.PrincipalFrom(ctx).KeyID
+		stored, err := st.ReserveIdempotencyKey(ctx, keyID, idemKey, requestHash)
+		if err != nil {
+			c.Error(err)
+			c.Abort()
+			return
+		}
+		if stored != nil {
+			for name, value := range stored.Headers {
+				c.Header(name, value)
+			}
+			c.Header("Idempotent-Replayed", "true")
+			c.Data(stored.Status, stored.Headers["Content-Type"], stored.Body)
+			c.Abort()
+			return
+		}
+
+		rec := &recordingWriter{ResponseWriter: c.Writer}
+		c.Writer = rec
+		c.Next()
+		c.Writer = rec.ResponseWriter
+
+		status := rec.Status()
+		if len(c.Errors) == 0 && status >= 200 && status < 300 {
+			headers := map[string]string{}
+			for _, name := range []string{"Content-Type", "Location", "ETag"} {
+				if v := rec.Header().Get(name); v != "" {
+					headers[name] = v
+				}
+			}
+			err = st.CompleteIdempotencyKey(ctx, keyID, idemKey, store.StoredResponse{Status: status, Headers: headers, Body: rec.body.Bytes()})
+		} else {
+			err = st.ReleaseIdempotencyKey(ctx, keyID, idemKey)
+		}
+		if err != nil {
+			// The request itself is done; a retry will at worst be answered afresh or with 409.
+			log.ErrorContext(ctx, "idempotency record", "error", err)
+		}
+	}
+}
+
+// recordingWriter keeps a copy of the response body for the idempotency record.
+type recordingWriter struct {
+	gin.ResponseWriter
+	body bytes.Buffer
+}
+
+func (w *recordingWriter) Write(b []byte) (int, error) {
+	w.body.Write(b)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *recordingWriter) WriteString(s string) (int, error) {
+	w.body.WriteString(s)
+	return w.ResponseWriter.WriteString(s)
+}

@@ -1,0 +1,60 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"chainkb/internal/store"
+	"chainkb/models"
+)
+
+// Changes serves the change feed.
+type Changes struct{ store *store.Store }
+
+// NewChanges returns the change feed handler.
+func NewChanges(st *store.Store) *Changes { return &Changes{store: st} }
+
+// ChangeList is a page of the change feed, oldest first.
+type ChangeList struct {
+	Data []models.Revision `json:"data"`
+	// NextCursor is the "after" of the next page, or null when this page reaches the end of the
+	// feed for now; then poll again with after set to the last id you have.
+	NextCursor *string `json:"next_cursor" example:"42"`
+}
+
+// List handles GET /api/v1/changes.
+//
+//	@Summary		Change feed
+//	@Description	Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time. Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete. Role: reader.
+//	@Tags			changes
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			after	query		int	false	"Id of the last change you have"	minimum(0)	default(0)
+//	@Param			limit	query		int	false	"Page size"							minimum(1)	maximum(200)	default(50)
+//	@Success		200		{object}	ChangeList
+//	@Failure		400		{object}	Problem
+//	@Failure		401		{object}	Problem	"No key, or the key is not valid"
+//	@Router			/changes [get]
+func (h *Changes) List(c *gin.Context) {
+	q := parseQuery(c, "after", "limit")
+	var after int64
+	if s := q.str("after"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			q.fail("after", "must be a whole number, 0 or more")
+		}
+		after = n
+	}
+	page := q.page()
+	if err := q.err(); err != nil {
+		c.Error(err)
+		return
+	}
+	changes, err := h.store.Changes(c.Request.Context(), after, page.Limit)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	writeList(c, changes)
+}

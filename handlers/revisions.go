@@ -1,0 +1,44 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"chainkb/internal/store"
+	"chainkb/models"
+)
+
+// RevisionList is a page of an object's history, newest first.
+type RevisionList struct {
+	Data       []models.Revision `json:"data"`
+	NextCursor *string           `json:"next_cursor" example:"eyJmIjoiYWJjIiwidiI6NDIsImkiOjQyfQ"`
+	Total      *int64            `json:"total,omitempty" example:"3"`
+}
+
+// writeRevisions answers GET /{resources}/{id}/revisions for the object of entity named by key.
+func writeRevisions(c *gin.Context, st *store.Store, entity, key string) {
+	q := parseQuery(c, "limit", "cursor", "include_total")
+	page := q.page()
+	if err := q.err(); err != nil {
+		c.Error(err)
+		return
+	}
+	revs, err := st.Revisions(c.Request.Context(), entity, key, page)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	writeList(c, revs)
+}
+
+// pathRevision reads the {revision} path parameter.
+func pathRevision(c *gin.Context) (int64, error) {
+	n, err := strconv.ParseInt(c.Param("revision"), 10, 64)
+	if err != nil || n < 1 {
+		e := models.BadRequestf("bad_path", "%q in the path is not a revision id; it must be a positive whole number", c.Param("revision"))
+		e.Fields = []models.FieldError{{Field: "revision", Message: "must be a positive whole number"}}
+		return 0, e
+	}
+	return n, nil
+}

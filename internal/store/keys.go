@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"chainkb/models"
+)
+
+// An API key is "ckb_" and 52 base32 characters: 256 random bits. The prefix lets secret scanners
+// recognise a leaked key; base32 in lower case keeps it one word that a double-click selects.
+const keyPrefix = "ckb_"
+
+var keyPattern = regexp.MustCompile(`^ckb_[a-z2-7]{52}$`)
+
+var keyEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// IsKeyFormat reports whether s looks like a chainkb API key.
+func IsKeyFormat(s string) bool { return keyPattern.MatchString(s) }
+
+// GenerateKey returns a new random API key.
+func GenerateKey() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return keyPrefix + strings.ToLower(keyEncoding.EncodeToString(b)), nil
+}
+
+// hashKey is what the database keeps of a key. A fast hash is enough: the key has 256 bits of
+// entropy, so there is nothing for a slow password hash to protect.
+func hashKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
+}
+
+// keyRow is a row of api_keys.
+type keyRow struct {
+	ID         int64
+	Name       string
+	Role       string
+	Prefix     string
+	Hash       string
+	CreatedAt  time.Time
+	ExpiresAt  *time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+func (k *keyRow) model() models.APIKey {
+	return models.APIKey{ID: k.ID, Name: k.Name, Role: k.Role, Prefix: k.Prefix, CreatedAt: k.CreatedAt,
+		ExpiresAt: k.ExpiresAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
+}
+
+// CreateKey makes a new API key and returns it, the key itself included, for the only time.
+func (s *Store) CreateKey(ctx context.Context, in *models.KeyInput) (*models.NewAPIKey, error) {
+	if err := in.Validate(s.now()); err != nil {
+		return nil, err
+	}
+	key, err := GenerateKey()
+	if err != nil {
+		return nil, fmt.Errorf("store: generate key: %w", err)
+	}
+	row, err := s.insertKey(ctx, in, key)
+	if err != nil {
+		return nil, err
+	}
+	return &models.NewAPIKey{APIKey: row.model(), Key: key}, nil
+}
+
+// EnsureKey makes sure that key, given from outside (the environment of a container), is a
+// valid key with the given name and role. It is stored hashed, like any key; if it is already
+// there it is left as it is, revocation included.
+func (s *Store) EnsureKey(ctx context.Context, name string, role models.Role, key string) error {
+	if !IsKeyFormat(key) {
+		return errors.New("store: the key is not a chainkb key (ckb_ and 52 characters a-z, 2-7); make one with 'chainkb keys generate'")
+	}
+	var n int64
+	if err := s.read(ctx).Table("api_keys").Where("hash = ?", hashKey(key)).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	_, err := s.insertKey(ctx, &models.KeyInput{Name: name, Role: role.String()}, key)
+	return err
+}
+
+func (s *Store) insertKey(ctx context.Context, in *models.KeyInput, key string) (*keyRow, error) {
+	row := &keyRow{Name: in.Name, Role: in.Role, Prefix: key[:len(keyPrefix)+8], Hash: hashKey(key), ExpiresAt: in.ExpiresAt}
+	if row.ExpiresAt != nil {
+		t := row.ExpiresAt.UTC()
+		row.ExpiresAt = &t
+	}
+	err := s.write(ctx, func(tx *gorm.DB) error { return tx.Table("api_keys").Create(row).Error })
+	if err != nil {
+		return nil, translate(err, "create key")
+	}
+	return row, nil
+}
+
+// Keys returns one page of API keys, newest first.
+func (s *Store) Keys(ctx context.Context, p models.Page) (models.List[models.APIKey], error) {
+	if p.Sort == "" {
+		p.Sort = "-id"
+	}
+	page, err := paginate(s.read(ctx), keyList, p, "", func(q *gorm.DB) *gorm.DB { return q },
+		func(k *keyRow, _ string) (any, int64) { return k.ID, k.ID })
+	out := models.List[models.APIKey]{NextCursor: page.NextCursor, Total: page.Total, Items: make([]models.APIKey, len(page.Items))}
+	for i := range page.Items {
+		out.Items[i] = page.Items[i].model()
+	}
+	return out, err
+}
+
+var keyList = newListSpec("api_keys", "-id", map[string]sortField{"id": {"id", intColumn}})
+
+// Key returns the API key with the given id.
+func (s *Store) Key(ctx context.Context, id int64) (*models.APIKey, error) {
+	var k keyRow
+	err := s.read(ctx).Table("api_keys").Where("id = ?", id).Take(&k).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, models.NotFoundf("key %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: find key: %w", err)
+	}
+	m := k.model()
+	return &m, nil
+}
+
+// RevokeKey revokes the API key with the given id; from the next request on, it is refused.
+// Revoking a revoked key changes nothing.
+func (s *Store) RevokeKey(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
+		res := tx.Table("api_keys").Where("id = ?", id).
+			Update("revoked_at", gorm.Expr("COALESCE(revoked_at, ?)", tx.Config.NowFunc()))
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return models.NotFoundf("key %d not found", id)
+		}
+		return nil
+	})
+}
+
+// Authenticate returns the principal of a key. Unknown, revoked and expired keys are refused; the
+// check runs on every request, so a revocation takes effect on the very next one.
+func (s *Store) Authenticate(ctx context.Context, key string) (models.Principal, error) {
+	if !IsKeyFormat(key) {
+		return models.Anonymous, models.Unauthorizedf("the key is not in the chainkb format; send Authorization: Bearer ckb_...")
+	}
+	var k keyRow
+	err := s.read(ctx).Table("api_keys").Where("hash = ?", hashKey(key)).Take(&k).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.Anonymous, models.Unauthorizedf("the key is not known")
+	}
+	if err != nil {
+		return models.Anonymous, fmt.Errorf("store: authenticate: %w", err)
+	}
+	now := s.now()
+	if k.RevokedAt != nil {
+		return models.Anonymous, models.Unauthorizedf("the key %s was revoked", k.Prefix)
+	}
+	if k.ExpiresAt != nil && !now.Before(*k.ExpiresAt) {
+		return models.Anonymous, models.Unauthorizedf("the key %s expired at %s", k.Prefix, k.ExpiresAt.Format(time.RFC3339))
+	}
+	role, ok := models.ParseRole(k.Role)
+	if !ok {
+		return models.Anonymous, fmt.Errorf("store: key %d has role %q", k.ID, k.Role)
+	}
+	// Last use is kept to the minute: a write per request would queue every read behind the writer.
+	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) > time.Minute {
+		err := s.write(ctx, func(tx *gorm.DB) error {
+			return tx.Table("api_keys").Where("id = ?", k.ID).Update("last_used_at", now).Error
+		})
+		if err != nil {
+			return models.Anonymous, fmt.Errorf("store: note key use: %w", err)
+		}
+	}
+	return models.Principal{KeyID: k.ID, Name: k.Name, Role: role}, nil
+}

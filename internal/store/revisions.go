@@ -1,0 +1,187 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"chainkb/models"
+)
+
+// revisionRow is a row of the revisions table.
+type revisionRow struct {
+	ID         int64
+	Entity     string
+	EntityID   int64
+	Slug       *string
+	Version    int64
+	Action     string
+	Actor      string
+	ActorKeyID *int64
+	RequestID  string
+	At         time.Time
+	Visible    bool
+	WasVisible bool
+	Data       string
+}
+
+func (r *revisionRow) model() models.Revision {
+	return models.Revision{ID: r.ID, Entity: r.Entity, EntityID: r.EntityID, Version: r.Version, Action: r.Action,
+		Actor: r.Actor, RequestID: r.RequestID, At: r.At, Data: json.RawMessage(r.Data)}
+}
+
+// change describes one change to record.
+type change struct {
+	entity     string
+	id         int64
+	slug       string // chains and tags
+	version    int64
+	action     string
+	visible    bool // readers below editor can see the object after the change
+	wasVisible bool // ... and could before it
+	data       any  // the object after the change (before it, for a delete)
+}
+
+// record writes the revision of a change, in the change's transaction: the change and its
+// history commit together or not at all. The actor and request id come from the context.
+func record(tx *gorm.DB, c change) error {
+	ctx := tx.Statement.Context
+	p := models.PrincipalFrom(ctx)
+	data, err := json.Marshal(c.data)
+	if err != nil {
+		return fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
+	}
+	row := revisionRow{Entity: c.entity, EntityID: c.id, Version: c.version, Action: c.action,
+		Actor: actorName(p), RequestID: models.RequestIDFrom(ctx), At: tx.Config.NowFunc(),
+		Visible: c.visible, WasVisible: c.wasVisible, Data: string(data)}
+	if c.slug != "" {
+		row.Slug = &c.slug
+	}
+	if p.KeyID != 0 {
+		row.ActorKeyID = &p.KeyID
+	}
+	if err := tx.Table("revisions").Create(&row).Error; err != nil {
+		return fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
+	}
+	return nil
+}
+
+// actorName names a principal in the history: the key's holder and the key, so that two keys of
+// one person can be told apart.
+func actorName(p models.Principal) string {
+	if p.KeyID == 0 {
+		return p.Name
+	}
+	return fmt.Sprintf("%s (key %d)", p.Name, p.KeyID)
+}
+
+// Revisions returns one page of an object's history, newest first. key is an id, or a slug for
+// chains and tags, which finds deleted objects too.
+func (s *Store) Revisions(ctx context.Context, entity, key string, p models.Page) (models.List[models.Revision], error) {
+	db := s.read(ctx)
+	id, err := historyID(db, entity, key)
+	if err != nil {
+		return models.List[models.Revision]{}, err
+	}
+	filter := func(q *gorm.DB) *gorm.DB { return q.Where("entity = ? AND entity_id = ?", entity, id) }
+	if p.Sort == "" {
+		p.Sort = "-id"
+	}
+	page, err := paginate(db, revisionList, p, fmt.Sprintf("entity=%s id=%d", entity, id), filter,
+		func(r *revisionRow, _ string) (any, int64) { return r.ID, r.ID })
+	return revisionPage(page), err
+}
+
+var revisionList = newListSpec("revisions", "id", map[string]sortField{"id": {"id", intColumn}})
+
+func revisionPage(page models.List[revisionRow]) models.List[models.Revision] {
+	out := models.List[models.Revision]{NextCursor: page.NextCursor, Total: page.Total, Items: make([]models.Revision, len(page.Items))}
+	for i := range page.Items {
+		out.Items[i] = page.Items[i].model()
+	}
+	return out
+}
+
+// historyID finds the id whose history to show: the object's id, or for a slug the id of the
+// object that last had it, deleted or not.
+func historyID(db *gorm.DB, entity, key string) (int64, error) {
+	id, slug := idOrSlug(key)
+	if slug != "" {
+		var ids []int64
+		err := db.Table("revisions").Where("entity = ? AND slug = ?", entity, slug).Order("id DESC").Limit(1).Pluck("entity_id", &ids).Error
+		if err != nil {
+			return 0, err
+		}
+		if len(ids) == 0 {
+			return 0, models.NotFoundf("%s %q has no history", entity, key)
+		}
+		return ids[0], nil
+	}
+	var n int64
+	if err := db.Table("revisions").Where("entity = ? AND entity_id = ?", entity, id).Count(&n).Error; err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return 0, models.NotFoundf("%s %d has no history", entity, id)
+	}
+	return id, nil
+}
+
+// Changes returns the change feed: every revision after the given revision id, in order, at most
+// limit of them. Below editor, hidden tactics are left out, and a tactic that becomes hidden shows
+// as a delete, so that a reader's mirror drops it.
+func (s *Store) Changes(ctx context.Context, after int64, limit int) (models.List[models.Revision], error) {
+	hidden := models.PrincipalFrom(ctx).CanSeeHidden()
+	q := s.read(ctx).Table("revisions").Where("id > ?", after)
+	if !hidden {
+		q = q.Where("visible = 1 OR was_visible = 1")
+	}
+	var rows []revisionRow
+	if err := q.Order("id").Limit(limit + 1).Find(&rows).Error; err != nil {
+		return models.List[models.Revision]{}, fmt.Errorf("store: changes: %w", err)
+	}
+	var out models.List[models.Revision]
+	if len(rows) > limit {
+		rows = rows[:limit]
+		out.NextCursor = strconv.FormatInt(rows[len(rows)-1].ID, 10)
+	}
+	out.Items = make([]models.Revision, len(rows))
+	for i := range rows {
+		r := rows[i].model()
+		if !hidden && !rows[i].Visible {
+			// The tactic left the published set: to this reader it is gone.
+			r.Action = models.ActionDelete
+			r.Data = json.RawMessage(fmt.Sprintf(`{"id":%d}`, r.EntityID))
+		}
+		out.Items[i] = r
+	}
+	return out, nil
+}
+
+// revisionAt loads one revision of an object.
+func revisionAt(db *gorm.DB, entity string, id, revision int64) (*revisionRow, error) {
+	var r revisionRow
+	err := db.Table("revisions").Where("id = ? AND entity = ? AND entity_id = ?", revision, entity, id).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, models.NotFoundf("%s %d has no revision %d", entity, id, revision)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: revision: %w", err)
+	}
+	return &r, nil
+}
+
+// lastVersion is the version an object had at its latest revision (0 if it has none).
+func lastVersion(db *gorm.DB, entity string, id int64) (int64, error) {
+	var v []int64
+	err := db.Table("revisions").Where("entity = ? AND entity_id = ?", entity, id).Order("id DESC").Limit(1).Pluck("version", &v).Error
+	if err != nil || len(v) == 0 {
+		return 0, err
+	}
+	return v[0], nil
+}
