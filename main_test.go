@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,5 +125,75 @@ func getJSON(t *testing.T, url string, v any) {
 	}
 	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
 		t.Fatalf("GET %s: %v", url, err)
+	}
+}
+
+// TestKeysCommand makes the first admin key from the command line, and another from
+// CHAINKB_ADMIN_KEY, and uses both against the server.
+func TestKeysCommand(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "chainkb.db")
+	env := func(k string) string { return map[string]string{"CHAINKB_DB": db}[k] }
+
+	var out, errOut strings.Builder
+	if err := run(ctx, []string{"keys", "create", "-name", "Ops", "-role", "admin", "-expires", "30d"}, env, &out, &errOut); err != nil {
+		t.Fatalf("keys create: %v (%s)", err, errOut.String())
+	}
+	cliKey := strings.TrimSpace(out.String())
+	if !strings.HasPrefix(cliKey, "ckb_") || strings.Contains(errOut.String(), cliKey) {
+		t.Fatalf("keys create printed %q to stdout and %q to stderr; want the key on stdout only", cliKey, errOut.String())
+	}
+	if err := run(ctx, []string{"keys", "create", "-name", "", "-role", "boss"}, env, io.Discard, io.Discard); err == nil {
+		t.Error("keys create without a name and with a bad role succeeded")
+	}
+
+	out.Reset()
+	if err := run(ctx, []string{"keys", "generate"}, env, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	envKey := strings.TrimSpace(out.String())
+
+	addr := freeAddr(t)
+	srvCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(srvCtx, []string{"-addr", addr}, func(k string) string {
+			return map[string]string{"CHAINKB_DB": db, "CHAINKB_ADMIN_KEY": envKey}[k]
+		}, io.Discard, io.Discard)
+	}()
+	waitHealthy(t, "http://"+addr)
+	for _, key := range []string{cliKey, envKey} {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/api/v1/keys", nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Errorf("GET /api/v1/keys with an admin key: %d", res.StatusCode)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	out.Reset()
+	if err := run(ctx, []string{"keys", "list"}, env, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Ops") || !strings.Contains(out.String(), "CHAINKB_ADMIN_KEY") || strings.Contains(out.String(), cliKey) {
+		t.Errorf("keys list = %s", out.String())
+	}
+	if err := run(ctx, []string{"keys", "revoke", "1"}, env, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	// A key in CHAINKB_ADMIN_KEY that is not a chainkb key stops the start.
+	err := run(ctx, []string{"-addr", freeAddr(t)}, func(k string) string {
+		return map[string]string{"CHAINKB_DB": db, "CHAINKB_ADMIN_KEY": "password123"}[k]
+	}, io.Discard, io.Discard)
+	if err == nil || strings.Contains(err.Error(), "password123") {
+		t.Errorf("weak CHAINKB_ADMIN_KEY: err = %v; want a refusal that does not repeat it", err)
 	}
 }
