@@ -82,7 +82,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs := flag.NewFlagSet("chainkb", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&cfg.addr, "addr", cfg.addr, "address to listen on (env CHAINKB_ADDR)")
-	fs.StringVar(&cfg.db, "db", cfg.db, "SQLite database file (env CHAINKB_DB)")
+	fs.StringVar(&cfg.db, "db", cfg.db, "SQLite database file, or a postgres:// URL (env CHAINKB_DB)")
 	fs.BoolVar(&cfg.seed, "seed", cfg.seed, "load the seed knowledge base into a database that has not had it (env CHAINKB_SEED)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

@@ -3,12 +3,10 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -170,8 +168,8 @@ func TestKeysNeverInURL(t *testing.T) {
 // TestKeyHygiene scans every text column of the database for anything that looks like a key, and
 // the server's log for any key, after keys were made and used, well and badly.
 func TestKeyHygiene(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "keys.db")
-	st, err := store.Open(context.Background(), path)
+	tdb := newTestDB(t)
+	st, err := store.Open(context.Background(), tdb.DSN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +184,7 @@ func TestKeyHygiene(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys = append(keys, admin.Key)
-	s := &testServer{t: t, URL: srv.URL, Store: st, DBPath: path, Keys: map[string]string{"editor": admin.Key}}
+	s := &testServer{t: t, URL: srv.URL, Store: st, DB: tdb, Keys: map[string]string{"editor": admin.Key}}
 	for i := range 20 {
 		var k models.NewAPIKey
 		s.do("POST", "/api/v1/keys", obj{"name": fmt.Sprintf("k%d", i), "role": []string{"reader", "editor", "admin"}[i%3]}).mustStatus(t, 201).decode(t, &k)
@@ -200,25 +198,9 @@ func TestKeyHygiene(t *testing.T) {
 	keys = append(keys, bogus)
 
 	keyLike := regexp.MustCompile(`ckb_[a-z2-7]{52}`)
-	db, err := sql.Open("sqlite3", path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	tables, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'table'")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for tables.Next() {
-		var n string
-		tables.Scan(&n)
-		names = append(names, n)
-	}
-	tables.Close()
 	scanned := 0
-	for _, table := range names {
-		rows, err := db.Query("SELECT * FROM " + table)
+	for _, table := range tdb.Tables(t) {
+		rows, err := tdb.Query("SELECT * FROM " + table)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,20 +3,17 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	_ "github.com/mattn/go-sqlite3" // the test's own read-only view of the database file
 
 	"chainkb/api"
 	"chainkb/handlers"
@@ -27,12 +24,14 @@ import (
 
 func init() { gin.SetMode(gin.TestMode) }
 
-// testServer is chainkb over real HTTP on a real SQLite file, seeded, with a key for each role.
+// testServer is chainkb over real HTTP on a real database, seeded, with a key for each role.
 type testServer struct {
-	t      *testing.T
-	URL    string
-	Store  *store.Store
-	DBPath string
+	t     *testing.T
+	URL   string
+	Store *store.Store
+	// DB is the test's own connection to the same database, for what no API offers: snapshots of
+	// the whole content, set-ups such as an expired key.
+	DB *testDB
 	// Keys holds a key for each of "reader", "editor", "admin", and a "revoked" and an "expired"
 	// editor key. Requests send the editor key unless they set Authorization themselves.
 	Keys map[string]string
@@ -40,11 +39,12 @@ type testServer struct {
 	KeyIDs map[string]int64
 }
 
-// newServer starts chainkb on a fresh, seeded SQLite file in a temporary directory.
+// newServer starts chainkb on a fresh, seeded database: an SQLite file in a temporary directory,
+// or a schema of its own in PostgreSQL when CHAINKB_TEST_POSTGRES is set (see testdb_test.go).
 func newServer(t *testing.T) *testServer {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "chainkb.db")
-	st, err := store.Open(context.Background(), path)
+	db := newTestDB(t)
+	st, err := store.Open(context.Background(), db.DSN)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -56,7 +56,7 @@ func newServer(t *testing.T) *testServer {
 		srv.Close()
 		st.Close()
 	})
-	s := &testServer{t: t, URL: srv.URL, Store: st, DBPath: path, Keys: map[string]string{}, KeyIDs: map[string]int64{}}
+	s := &testServer{t: t, URL: srv.URL, Store: st, DB: db, Keys: map[string]string{}, KeyIDs: map[string]int64{}}
 	for _, name := range []string{"reader", "editor", "admin", "revoked", "expired"} {
 		role := name
 		if name == "revoked" || name == "expired" {
@@ -81,16 +81,11 @@ func newServer(t *testing.T) *testServer {
 	return s
 }
 
-// exec runs a statement on the database file through the test's own connection, for set-ups that
-// no API offers.
+// exec runs a statement (with ? placeholders) through the test's own connection, for set-ups
+// that no API offers.
 func (s *testServer) exec(query string, args ...any) {
 	s.t.Helper()
-	db, err := sql.Open("sqlite3", s.DBPath+"?_busy_timeout=5000")
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(query, args...); err != nil {
+	if _, err := s.DB.Exec(s.DB.Rebind(query), args...); err != nil {
 		s.t.Fatalf("exec %s: %v", query, err)
 	}
 }
@@ -186,11 +181,7 @@ func (r response) problem(t *testing.T, status int) handlers.Problem {
 // a test can assert that a failed request changed nothing.
 func (s *testServer) snapshot() string {
 	s.t.Helper()
-	db, err := sql.Open("sqlite3", s.DBPath+"?mode=ro&_busy_timeout=5000")
-	if err != nil {
-		s.t.Fatalf("open snapshot: %v", err)
-	}
-	defer db.Close()
+	db := s.DB
 	var b strings.Builder
 	for _, table := range []string{"chains", "stages", "tactics", "tags", "tactic_tags", "seeds_applied", "schema_migrations", "revisions", "api_keys", "idempotency_keys"} {
 		cols := "*"

@@ -56,5 +56,6 @@ func (h *Changes) List(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	writeList(c, changes)
+	// The feed pages by "after", which is also how a client polls it later.
+	writePage(c, changes, "after")
 }

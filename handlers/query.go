@@ -194,7 +194,10 @@ func pathError(got, want string) error {
 }
 
 // writeList sends a page of a list, with a Link header to the next page.
-func writeList[T any](c *gin.Context, page models.List[T]) {
+func writeList[T any](c *gin.Context, page models.List[T]) { writePage(c, page, "cursor") }
+
+// writePage sends a page whose next page is asked for with param set to its next_cursor.
+func writePage[T any](c *gin.Context, page models.List[T], param string) {
 	body := listBody[T]{Data: page.Items, Total: page.Total}
 	if body.Data == nil {
 		body.Data = []T{}
@@ -203,7 +206,7 @@ func writeList[T any](c *gin.Context, page models.List[T]) {
 		body.NextCursor = &page.NextCursor
 		next := *c.Request.URL
 		v := next.Query()
-		v.Set("cursor", page.NextCursor)
+		v.Set(param, page.NextCursor)
 		next.RawQuery = v.Encode()
 		c.Header("Link", "<"+next.RequestURI()+`>; rel="next"`)
 	}

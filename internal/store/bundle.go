@@ -30,6 +30,9 @@ type BundleTactic struct {
 // re-add what editors have since changed or deleted.
 func (s *Store) ApplyBundleOnce(ctx context.Context, name string, b *Bundle) (applied bool, err error) {
 	err = s.write(ctx, func(tx *gorm.DB) error {
+		if err := s.serialize(tx, "seed "+name); err != nil {
+			return err
+		}
 		var n int64
 		if err := tx.Table("seeds_applied").Where("name = ?", name).Count(&n).Error; err != nil {
 			return err

@@ -139,7 +139,7 @@ func (s *Store) Changes(ctx context.Context, after int64, limit int) (models.Lis
 	hidden := models.PrincipalFrom(ctx).CanSeeHidden()
 	q := s.read(ctx).Table("revisions").Where("id > ?", after)
 	if !hidden {
-		q = q.Where("visible = 1 OR was_visible = 1")
+		q = q.Where("visible OR was_visible")
 	}
 	var rows []revisionRow
 	if err := q.Order("id").Limit(limit + 1).Find(&rows).Error; err != nil {

@@ -1,6 +1,6 @@
-// Package store keeps chainkb's knowledge base in SQLite through GORM. It is the only package that
-// knows SQL; it validates every write, runs each write in one transaction, and reports failures a
-// client may see as *models.Error.
+// Package store keeps chainkb's knowledge base in SQLite (or PostgreSQL) through GORM. It is the
+// only package that knows SQL; it validates every write, runs each write in one transaction, and
+// reports failures a client may see as *models.Error.
 package store
 
 import (
@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -19,19 +21,27 @@ import (
 	"chainkb/models"
 )
 
-// Store is the knowledge base on one SQLite file.
+// Store is the knowledge base on one SQLite file, or on a PostgreSQL database shared by several
+// instances.
 //
-// It holds two connection pools on the same file, as SQLite wants to be used by a server: one
-// writer connection, so that writes queue in Go instead of failing with "database is locked", and
-// a pool of readers, which WAL lets run while the writer writes.
+// On SQLite it holds two connection pools on the same file, as SQLite wants to be used by a
+// server: one writer connection, so that writes queue in Go instead of failing with "database is
+// locked", and a pool of readers, which WAL lets run while the writer writes.
 type Store struct {
+	dialect    string
 	w, r       *gorm.DB
-	wSQL, rSQL *sql.DB
+	wSQL, rSQL *sql.DB // the same pool on PostgreSQL
 
 	// statements counts the SQL statements run, so that tests can prove a request runs a fixed
 	// number of them whatever the size of the data.
 	statements atomic.Int64
 }
+
+// The database engines the store runs on.
+const (
+	dialectSQLite   = "sqlite"
+	dialectPostgres = "postgres"
+)
 
 // sqliteParams are the mattn/go-sqlite3 DSN parameters for every connection. They are in the DSN,
 // not run once as PRAGMAs, because the driver applies them to each new connection of the pool.
@@ -48,50 +58,22 @@ var sqliteParams = []string{
 	"_foreign_keys=on",
 }
 
-// Open opens (creating it if needed) the SQLite database at path and migrates it to the latest
-// schema.
-func Open(ctx context.Context, path string) (*Store, error) {
-	if path == "" {
+// Open opens the database named by dsn and migrates it to the latest schema. dsn is a
+// postgres:// URL, or else the path of an SQLite file, which is created if needed.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	if dsn == "" {
 		return nil, errors.New("store: empty database path")
 	}
-	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
-		return nil, errors.New("store: PostgreSQL is not supported yet; give an SQLite file path")
-	}
-	if strings.ContainsAny(path, "?#") {
-		// The driver would read what follows as connection parameters and override ours.
-		return nil, fmt.Errorf("store: database path %q must not contain '?' or '#'", path)
-	}
 	s := &Store{}
-	base := path + "?" + strings.Join(sqliteParams, "&")
-
-	// The writer starts every transaction with BEGIN IMMEDIATE: it takes the write lock at BEGIN, so a
-	// transaction that reads and then writes can never fail half-way on a lock upgrade.
-	wSQL, err := sql.Open("sqlite3", base+"&_txlock=immediate")
-	if err != nil {
-		return nil, fmt.Errorf("store: open writer: %w", err)
-	}
-	// One writer connection: SQLite allows one writer at a time anyway, and queueing in database/sql
-	// is fairer and faster than busy-waiting on the file lock.
-	wSQL.SetMaxOpenConns(1)
-	wSQL.SetConnMaxLifetime(0)
-	s.wSQL = wSQL
-
-	rSQL, err := sql.Open("sqlite3", base+"&_query_only=true")
-	if err != nil {
-		wSQL.Close()
-		return nil, fmt.Errorf("store: open readers: %w", err)
-	}
-	rSQL.SetMaxOpenConns(16)
-	rSQL.SetMaxIdleConns(16)
-	rSQL.SetConnMaxIdleTime(5 * time.Minute)
-	s.rSQL = rSQL
-
-	if s.w, err = s.gormOn(wSQL); err == nil {
-		s.r, err = s.gormOn(rSQL)
+	var err error
+	if isPostgres(dsn) {
+		err = s.openPostgres(dsn)
+	} else {
+		err = s.openSQLite(dsn)
 	}
 	if err == nil {
-		// Migrate before the first read: the readers are query-only and see the schema once the
-		// writer has committed it.
+		// Migrate before the first read: SQLite's readers are query-only and see the schema once
+		// the writer has committed it.
 		err = s.migrate(ctx)
 	}
 	if err != nil {
@@ -101,9 +83,66 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-func (s *Store) gormOn(db *sql.DB) (*gorm.DB, error) {
-	g, err := gorm.Open(sqlite.New(sqlite.Config{Conn: db}), &gorm.Config{
-		// Turn unique and foreign-key violations into gorm.ErrDuplicatedKey / ErrForeignKeyViolated.
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// openSQLite opens the two pools on one SQLite file.
+func (s *Store) openSQLite(path string) error {
+	if strings.ContainsAny(path, "?#") {
+		// The driver would read what follows as connection parameters and override ours.
+		return fmt.Errorf("store: database path %q must not contain '?' or '#'", path)
+	}
+	s.dialect = dialectSQLite
+	base := path + "?" + strings.Join(sqliteParams, "&")
+
+	// The writer starts every transaction with BEGIN IMMEDIATE: it takes the write lock at BEGIN, so a
+	// transaction that reads and then writes can never fail half-way on a lock upgrade.
+	wSQL, err := sql.Open("sqlite3", base+"&_txlock=immediate")
+	if err != nil {
+		return fmt.Errorf("store: open writer: %w", err)
+	}
+	// One writer connection: SQLite allows one writer at a time anyway, and queueing in database/sql
+	// is fairer and faster than busy-waiting on the file lock.
+	wSQL.SetMaxOpenConns(1)
+	wSQL.SetConnMaxLifetime(0)
+	s.wSQL = wSQL
+
+	rSQL, err := sql.Open("sqlite3", base+"&_query_only=true")
+	if err != nil {
+		return fmt.Errorf("store: open readers: %w", err)
+	}
+	rSQL.SetMaxOpenConns(16)
+	rSQL.SetMaxIdleConns(16)
+	rSQL.SetConnMaxIdleTime(5 * time.Minute)
+	s.rSQL = rSQL
+
+	if s.w, err = s.gormOn(sqlite.New(sqlite.Config{Conn: wSQL})); err != nil {
+		return err
+	}
+	s.r, err = s.gormOn(sqlite.New(sqlite.Config{Conn: rSQL}))
+	return err
+}
+
+// openPostgres opens one pool on a PostgreSQL database. PostgreSQL takes concurrent writers, so
+// reads and writes share the pool; preconditions and constraints keep several instances right.
+func (s *Store) openPostgres(dsn string) error {
+	s.dialect = dialectPostgres
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return fmt.Errorf("store: open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	s.wSQL, s.rSQL = db, db
+	s.w, err = s.gormOn(postgres.New(postgres.Config{Conn: db}))
+	s.r = s.w
+	return err
+}
+
+func (s *Store) gormOn(dialector gorm.Dialector) (*gorm.DB, error) {
+	g, err := gorm.Open(dialector, &gorm.Config{		// Turn unique and foreign-key violations into gorm.ErrDuplicatedKey / ErrForeignKeyViolated.
 		TranslateError: true,
 		// Every write is already in a transaction of ours.
 		SkipDefaultTransaction: true,
@@ -132,16 +171,18 @@ func (s *Store) gormOn(db *sql.DB) (*gorm.DB, error) {
 	return g, nil
 }
 
-// Close closes both pools.
+// Close closes the pools.
 func (s *Store) Close() error {
 	var errs []error
-	if s.rSQL != nil {
+	if s.rSQL != nil && s.rSQL != s.wSQL {
 		errs = append(errs, s.rSQL.Close())
 	}
 	if s.wSQL != nil {
-		// A final checkpoint folds the WAL back into the main file, so that a copy of the .db
-		// alone is complete after a clean shutdown.
-		_, _ = s.wSQL.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		if s.dialect == dialectSQLite {
+			// A final checkpoint folds the WAL back into the main file, so that a copy of the .db
+			// alone is complete after a clean shutdown.
+			_, _ = s.wSQL.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		}
 		errs = append(errs, s.wSQL.Close())
 	}
 	return errors.Join(errs...)

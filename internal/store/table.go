@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -57,6 +58,15 @@ func (s *Store) ChainTable(ctx context.Context, key, horizon string) (*models.Ch
 			}
 		}
 		return nil
-	})
+	}, s.snapshotTx())
 	return table, err
+}
+
+// snapshotTx are the options of a read transaction whose queries must all see one state. SQLite's
+// read transactions are snapshots already; PostgreSQL's default, READ COMMITTED, is not.
+func (s *Store) snapshotTx() *sql.TxOptions {
+	if s.dialect == dialectPostgres {
+		return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return nil
 }

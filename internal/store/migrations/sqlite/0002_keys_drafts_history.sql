@@ -36,7 +36,7 @@ CREATE TABLE revisions (
 );
 CREATE INDEX revisions_entity ON revisions (entity, entity_id, id);
 CREATE INDEX revisions_slug ON revisions (entity, slug, id);
-CREATE INDEX revisions_visible ON revisions (id) WHERE visible = 1 OR was_visible = 1;
+CREATE INDEX revisions_visible ON revisions (id) WHERE visible OR was_visible;
 
 -- Responses to POSTs sent with an Idempotency-Key, so that a retry gets the first answer.
 CREATE TABLE idempotency_keys (

@@ -1,0 +1,121 @@
+package api_test
+
+import (
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the test's own view of a PostgreSQL database
+	_ "github.com/mattn/go-sqlite3"    // ... and of an SQLite file
+)
+
+// postgresURL is the PostgreSQL database the suite runs on instead of SQLite, when set; e.g.
+// CHAINKB_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
+var postgresURL = os.Getenv("CHAINKB_TEST_POSTGRES")
+
+// testDB is one test's database: its DSN for the store, and a connection of the test's own.
+type testDB struct {
+	*sql.DB
+	DSN      string
+	Postgres bool
+}
+
+// newTestDB makes an empty database for one test: an SQLite file in a temporary directory, or a
+// fresh schema in the PostgreSQL database named by CHAINKB_TEST_POSTGRES, dropped at the end.
+func newTestDB(t *testing.T) *testDB {
+	t.Helper()
+	if postgresURL == "" {
+		dsn := filepath.Join(t.TempDir(), "chainkb.db")
+		db, err := sql.Open("sqlite3", dsn+"?_busy_timeout=5000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return &testDB{DB: db, DSN: dsn}
+	}
+	admin, err := sql.Open("pgx", postgresURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "chainkb_test_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		admin.Close()
+		t.Fatalf("create schema on %s: %v", postgresURL, err)
+	}
+	sep := "?"
+	if strings.Contains(postgresURL, "?") {
+		sep = "&"
+	}
+	// pgx passes unknown URL parameters to the server as settings: every connection of the store
+	// and of the test then works in the test's own schema.
+	dsn := postgresURL + sep + "search_path=" + schema
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db.Close()
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+		admin.Close()
+	})
+	return &testDB{DB: db, DSN: dsn, Postgres: true}
+}
+
+// Rebind turns ? placeholders into PostgreSQL's $1, $2...
+func (d *testDB) Rebind(query string) string {
+	if !d.Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Tables lists the tables of the test's database.
+func (d *testDB) Tables(t *testing.T) []string {
+	t.Helper()
+	q := "SELECT name FROM sqlite_master WHERE type = 'table'"
+	if d.Postgres {
+		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+	}
+	rows, err := d.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	return names
+}
+
+// TestEngine says which engine the suite ran on, so that a run without PostgreSQL says what it
+// skipped.
+func TestEngine(t *testing.T) {
+	if postgresURL == "" {
+		t.Skip("the HTTP suite ran on SQLite; set CHAINKB_TEST_POSTGRES=postgres://... to run it on PostgreSQL too")
+	}
+	t.Logf("the HTTP suite ran on PostgreSQL at %s", postgresURL)
+}
