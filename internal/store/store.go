@@ -142,7 +142,8 @@ func (s *Store) openPostgres(dsn string) error {
 }
 
 func (s *Store) gormOn(dialector gorm.Dialector) (*gorm.DB, error) {
-	g, err := gorm.Open(dialector, &gorm.Config{		// Turn unique and foreign-key violations into gorm.ErrDuplicatedKey / ErrForeignKeyViolated.
+	g, err := gorm.Open(dialector, &gorm.Config{
+		// Turn unique and foreign-key violations into gorm.ErrDuplicatedKey / ErrForeignKeyViolated.
 		TranslateError: true,
 		// Every write is already in a transaction of ours.
 		SkipDefaultTransaction: true,
