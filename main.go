@@ -26,9 +26,24 @@ import (
 	"chainkb/seeds"
 )
 
+// The API's documents, from the annotations on the handlers and the models: swag's Swagger 2.0,
+// the OpenAPI 3.0 made from it (docs/openapi.*), and the Go client generated from that. Run
+// "go generate ." after changing an annotation, and commit docs/ and internal/client/.
+//go:generate go tool swag init -g main.go -o docs --parseInternal --quiet
+//go:generate go run ./internal/openapi/cmd/gen
+//go:generate go tool oapi-codegen -config internal/client/oapi-codegen.yaml docs/openapi.json
+
 //	@title				chainkb API
 //	@version			1.0
-//	@description		A curated knowledge base of interventions against sex trafficking and other forms of modern slavery, organised as Kara's business chain (product, wholesaler, retailer, consumer) with the efforts deployed today and what should be done at each link. Errors are RFC 9457 application/problem+json. Updates need a precondition (If-Match or version).
+//	@description		A curated knowledge base of interventions against sex trafficking and other forms of modern slavery, organised as Kara's business chain (product, wholesaler, retailer, consumer) with the efforts deployed today and what should be done at each link.
+//	@description
+//	@description		**Keys.** Anyone may read published content. Writes need an API key with the editor role, sent as `Authorization: Bearer <key>` (in Swagger UI: *Authorize*, paste the key). A key that is sent must be valid, even on a read.
+//	@description
+//	@description		**Errors** are RFC 9457 `application/problem+json`: `status`, `title`, `detail` (what to do), `code` (a stable reason) and `errors` (each bad field or parameter).
+//	@description
+//	@description		**No lost updates.** Every object has a `version` and an `ETag`. PUT and PATCH need a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body; stale is 412, none is 428.
+//	@description
+//	@description		**Lists** come in pages: pass `next_cursor` back as `cursor` (also in the `Link` header). Every request gets an `X-Request-ID` (yours, if you send a sane one), which the history records.
 //	@license.name		Content: cite the sources given in each tactic
 //	@BasePath			/api/v1
 //	@schemes			http https
@@ -40,8 +55,17 @@ import (
 //	@tag.description	Efforts deployed today and what should be done, at each stage
 //	@tag.name			tags
 //	@tag.description	Facets of tactics: horizon, economic lever, 4P function
+//	@tag.name			changes
+//	@tag.description	The change feed, for partner apps that keep a mirror
+//	@tag.name			keys
+//	@tag.description	API keys and their roles, for admins
 //	@tag.name			operations
-//	@tag.description	Health of the service
+//	@tag.description	Probes for the platform that runs the service; served at the root, not under /api/v1
+
+//	@securityDefinitions.apikey	BearerKey
+//	@in							header
+//	@name						Authorization
+//	@description				An API key: "Bearer <key>". Reads need none; writes need an editor key, the change feed a reader key, keys an admin key.
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -60,11 +84,13 @@ type config struct {
 	// adminKey, from CHAINKB_ADMIN_KEY only (a flag would show in the process list), is made an
 	// admin key at start-up, for containers that cannot run "chainkb keys create" first.
 	adminKey string
+	// ops is logging, limits, proxies, CORS and timeouts (opsconfig.go).
+	ops opsConfig
 }
 
 // parseConfig reads flags, with environment variables as their defaults.
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
-	cfg := config{addr: ":8080", db: "chainkb.db", seed: true}
+	cfg := config{addr: ":8080", db: "chainkb.db", seed: true, ops: defaultOpsConfig()}
 	if v := getenv("CHAINKB_ADDR"); v != "" {
 		cfg.addr = v
 	}
@@ -84,11 +110,18 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	fs.StringVar(&cfg.addr, "addr", cfg.addr, "address to listen on (env CHAINKB_ADDR)")
 	fs.StringVar(&cfg.db, "db", cfg.db, "SQLite database file, or a postgres:// URL (env CHAINKB_DB)")
 	fs.BoolVar(&cfg.seed, "seed", cfg.seed, "load the seed knowledge base into a database that has not had it (env CHAINKB_SEED)")
+	if err := cfg.ops.register(fs, getenv); err != nil {
+		return cfg, err
+	}
+	fs.Usage = usage(fs)
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
+	if err := cfg.ops.check(); err != nil {
+		return cfg, err
+	}
 	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected arguments: %v (the subcommands are: keys)", fs.Args())
+		return cfg, fmt.Errorf("unexpected arguments: %v (the subcommands are: keys, backup, healthcheck)", fs.Args())
 	}
 	return cfg, nil
 }
@@ -99,11 +132,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 0 && args[0] == "keys" {
 		return runKeys(ctx, args[1:], getenv, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "backup" {
+		return runBackup(ctx, args[1:], getenv, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return runHealthcheck(ctx, args[1:], getenv, stdout, stderr)
+	}
 	cfg, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // -h or --help: the usage is printed
+	}
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := cfg.ops.logger(stderr)
 	gin.SetMode(gin.ReleaseMode)
 
 	st, err := store.Open(ctx, cfg.db)
@@ -131,14 +173,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	srv := &http.Server{
-		Handler:           api.New(st, log),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		Handler:  api.New(st, log, cfg.ops.apiOptions()...),
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "db", cfg.db, "docs", "/swagger/index.html")
+	cfg.ops.setTimeouts(srv)
+	log.Info("listening", "addr", ln.Addr().String(), "db", store.Redact(cfg.db), "docs", "/swagger/index.html")
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -11,19 +11,52 @@ import (
 	"chainkb/internal/store"
 )
 
-// New returns the HTTP API over st. Errors that are not the client's fault are logged to log.
-func New(st *store.Store, log *slog.Logger) http.Handler {
+// New returns the HTTP API over st. Errors that are not the client's fault, and one line per
+// request, are logged to log. Without options the body limit is DefaultMaxBodyBytes, there is no
+// rate limit and no CORS, and no proxy is trusted.
+func New(st *store.Store, log *slog.Logger, opts ...Option) http.Handler {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
 	r := gin.New()
 	// 405 with an Allow header for a known path with the wrong method, instead of a 404.
 	r.HandleMethodNotAllowed = true
-	// The API runs behind whatever proxy a deployment has; it never trusts forwarded headers for
-	// anything until a later change configures trusted proxies.
-	_ = r.SetTrustedProxies(nil)
-	// Order matters: errors of everything after renderErrors are rendered by it; the principal
-	// is known before the policy is checked, and the policy before an Idempotency-Key is claimed.
-	r.Use(requestID(), recoverPanics(log), renderErrors(log), authenticate(st), authorize(), idempotency(st, log))
+	// The client's address is the peer's, unless the peer is a configured proxy: then it is the
+	// one the proxy put in X-Forwarded-For. Trusting anyone else's header would let a client pick
+	// its own address, and with it its rate limit and what the logs say.
+	if err := r.SetTrustedProxies(o.trustedProxies); err != nil {
+		log.Error("trusted proxies ignored: trusting none", "error", err)
+		_ = r.SetTrustedProxies(nil)
+	}
+	lim := newLimiter(o.limits)
+	m := newMetrics(st, lim)
+
+	// Order matters:
+	//   - requestID first, so that every log line and answer carries the id;
+	//   - securityHeaders and observe outside everything else, so that the headers are on every
+	//     answer and the access log and metrics see the final status (errors, panics, 429s);
+	//   - renderErrors renders the errors of everything after it;
+	//   - CORS before anything that can refuse, so that a browser page can read a 401 or a 429;
+	//   - the per-IP limit before authenticate, so that guessing keys costs no lookups beyond the
+	//     anonymous rate; the per-key limit after it, when the key is known;
+	//   - the principal is known before the policy is checked, the body is capped before anything
+	//     reads it, and the policy is checked before an Idempotency-Key is claimed.
+	chain := []gin.HandlerFunc{requestID(), securityHeaders(), observe(log, m), recoverPanics(log), renderErrors(log)}
+	if h := allowCORS(o.corsOrigins); h != nil {
+		chain = append(chain, h)
+	}
+	if lim != nil {
+		chain = append(chain, lim.byIP())
+	}
+	chain = append(chain, authenticate(st))
+	if lim != nil {
+		chain = append(chain, lim.byKey())
+	}
+	chain = append(chain, authorize(), limitBody(o.maxBody), idempotency(st, log))
+	r.Use(chain...)
 	r.NoRoute(noRoute)
 	r.NoMethod(noMethod)
-	addRoutes(r, st)
+	addRoutes(r, st, m.handler())
 	return r
 }

@@ -140,6 +140,7 @@ func (s *testServer) do(method, path string, body any, headers ...string) respon
 	if err != nil {
 		s.t.Fatalf("read body: %v", err)
 	}
+	validateResponse(s.t, res.Request, res.StatusCode, res.Header, raw) // against docs/openapi.json (contract_test.go)
 	return response{Status: res.StatusCode, Header: res.Header, Body: raw}
 }
 

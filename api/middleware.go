@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,7 +14,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chainkb/handlers"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -139,9 +139,15 @@ func idempotency(st *store.Store, log *slog.Logger) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		// Read one byte over the limit, so that the handler still sees an over-long body as such.
-		body, err := io.ReadAll(io.LimitReader(c.Request.Body, handlers.MaxBodyBytes+1))
+		// limitBody has capped the body, so reading it whole is safe.
+		body, err := io.ReadAll(c.Request.Body)
 		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				c.Error(&models.Error{Kind: models.KindTooLarge, Code: "body_too_large", Detail: tooLargeDetail(tooLarge.Limit)})
+				c.Abort()
+				return
+			}
 			c.Error(models.BadRequestf("unreadable_body", "request body could not be read"))
 			c.Abort()
 			return

@@ -14,8 +14,18 @@ func buildPolicy() map[string]models.Role {
 	p := map[string]models.Role{
 		"GET /":               models.RoleAnonymous,
 		"GET /swagger/*any":   models.RoleAnonymous,
+		"GET /openapi.json":   models.RoleAnonymous,
+		"GET /openapi.yaml":   models.RoleAnonymous,
 		"GET /healthz":        models.RoleAnonymous,
 		"GET /api/v1/changes": models.RoleReader,
+
+		// Load balancers and orchestrators probe readiness without credentials; the answer says
+		// only ready or not.
+		"GET /readyz": models.RoleAnonymous,
+		// Metrics need a key: they tell traffic by route, error rates and the pools' saturation,
+		// which helps whoever times an attack, and the API listens where anyone reaches it.
+		// Prometheus sends a reader key ("authorization: {credentials_file: ...}" in its config).
+		"GET /metrics": models.RoleReader,
 
 		"GET /api/v1/keys":        models.RoleAdmin,
 		"POST /api/v1/keys":       models.RoleAdmin,

@@ -7,13 +7,13 @@ import (
 	swaggerFiles "github.com/swaggo/files"
 	ginSwagger "github.com/swaggo/gin-swagger"
 
-	_ "chainkb/docs" // registers the generated spec that /swagger serves
+	"chainkb/docs" // registers swag's spec (/swagger/doc.json) and embeds the OpenAPI 3 document
 	"chainkb/handlers"
 	"chainkb/internal/store"
 )
 
 // addRoutes maps the entire API surface. Who may call each route is in policy.go.
-func addRoutes(r *gin.Engine, st *store.Store) {
+func addRoutes(r *gin.Engine, st *store.Store, metrics http.Handler) {
 	v1 := r.Group("/api/v1")
 
 	chains := handlers.NewChains(st)
@@ -67,7 +67,19 @@ func addRoutes(r *gin.Engine, st *store.Store) {
 
 	health := handlers.NewHealth(st)
 	r.GET("/healthz", health.Live)
+	r.GET("/readyz", health.Ready)
+	r.GET("/metrics", handlers.Metrics(metrics))
 
-	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler, ginSwagger.PersistAuthorization(true)))
+	// The OpenAPI 3 document, for client generators and for Swagger UI; swag's Swagger 2.0 original
+	// stays at /swagger/doc.json. Both are made by "go generate" (see main.go) and embedded.
+	r.GET("/openapi.json", serveDoc("application/json", docs.OpenAPIJSON))
+	r.GET("/openapi.yaml", serveDoc("application/yaml", docs.OpenAPIYAML))
+	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler,
+		ginSwagger.URL("/openapi.json"), ginSwagger.PersistAuthorization(true)))
 	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
+}
+
+// serveDoc answers with an embedded document.
+func serveDoc(contentType string, body []byte) gin.HandlerFunc {
+	return func(c *gin.Context) { c.Data(http.StatusOK, contentType, body) }
 }

@@ -28,11 +28,13 @@ const docTemplate = `{
                     "chains"
                 ],
                 "summary": "List chains",
+                "operationId": "listChains",
                 "parameters": [
                     {
                         "maxLength": 200,
                         "type": "string",
-                        "description": "Text to find in name or description",
+                        "example": "traffick",
+                        "description": "Text to find in name or description (case-insensitive for ASCII; % and _ match themselves)",
                         "name": "q",
                         "in": "query"
                     },
@@ -50,7 +52,9 @@ const docTemplate = `{
                             "-updated_at"
                         ],
                         "type": "string",
-                        "description": "Sort field, '-' in front for descending",
+                        "default": "slug",
+                        "example": "name",
+                        "description": "Sort field, - in front for descending; ties are broken by id",
                         "name": "sort",
                         "in": "query"
                     },
@@ -59,38 +63,40 @@ const docTemplate = `{
                         "minimum": 1,
                         "type": "integer",
                         "default": 50,
+                        "example": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
                         "type": "string",
-                        "description": "next_cursor of the previous page",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
                         "name": "cursor",
                         "in": "query"
                     },
                     {
                         "type": "boolean",
-                        "description": "Count all matches",
+                        "example": true,
+                        "description": "Count all matches (costs a scan)",
                         "name": "include_total",
                         "in": "query"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "A page of chains",
                         "schema": {
                             "$ref": "#/definitions/handlers.ChainList"
                         },
                         "headers": {
                             "Link": {
                                 "type": "string",
-                                "description": "\u003cnext page URL\u003e; rel=\\\"next\\"
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
                             }
                         }
                     },
                     "400": {
-                        "description": "Bad query parameter or cursor",
+                        "description": "Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -98,12 +104,7 @@ const docTemplate = `{
                 }
             },
             "post": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Role: editor.",
+                "description": "Creates a chain. Its slug must be unique. The answer carries the new chain, its ` + "`" + `Location` + "`" + ` and its ` + "`" + `ETag` + "`" + `.",
                 "consumes": [
                     "application/json"
                 ],
@@ -114,6 +115,7 @@ const docTemplate = `{
                     "chains"
                 ],
                 "summary": "Create a chain",
+                "operationId": "createChain",
                 "parameters": [
                     {
                         "description": "The new chain",
@@ -127,7 +129,7 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "201": {
-                        "description": "Created",
+                        "description": "The chain as created",
                         "schema": {
                             "$ref": "#/definitions/models.Chain"
                         },
@@ -138,48 +140,36 @@ const docTemplate = `{
                             },
                             "Location": {
                                 "type": "string",
-                                "description": "URL of the new chain"
+                                "description": "Path of the new chain"
                             }
                         }
                     },
                     "400": {
-                        "description": "Malformed JSON, unknown field or wrong type",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                        "description": "Malformed JSON, an unknown field or a wrong type (codes invalid_json, unknown_field, wrong_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "409": {
-                        "description": "Slug already taken",
+                        "description": "Slug already taken (code duplicate_slug)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "413": {
-                        "description": "Body too large",
+                        "description": "Body over the limit (code body_too_large)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "415": {
-                        "description": "Not application/json",
+                        "description": "Not application/json (code unsupported_media_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Invalid values",
+                        "description": "Invalid values; errors names each field (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -197,6 +187,7 @@ const docTemplate = `{
                     "chains"
                 ],
                 "summary": "Get a chain",
+                "operationId": "getChain",
                 "parameters": [
                     {
                         "type": "string",
@@ -208,35 +199,35 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from an earlier GET",
+                        "description": "ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current",
                         "name": "If-None-Match",
                         "in": "header"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The chain",
                         "schema": {
                             "$ref": "#/definitions/models.Chain"
                         },
                         "headers": {
                             "ETag": {
                                 "type": "string",
-                                "description": "Version of the chain"
+                                "description": "Version of the chain, for If-Match and If-None-Match"
                             }
                         }
                     },
                     "304": {
-                        "description": "Not modified"
+                        "description": "Not modified: the ETag in If-None-Match is current"
                     },
                     "400": {
-                        "description": "Malformed id",
+                        "description": "Malformed id (code bad_path)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "No such chain",
+                        "description": "No such chain (code not_found)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -244,12 +235,7 @@ const docTemplate = `{
                 }
             },
             "put": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Full replacement. Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412, none is 428. Role: editor.",
+                "description": "Replaces the whole chain: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412 and changes nothing; none is 428.",
                 "consumes": [
                     "application/json"
                 ],
@@ -260,9 +246,11 @@ const docTemplate = `{
                     "chains"
                 ],
                 "summary": "Replace a chain",
+                "operationId": "replaceChain",
                 "parameters": [
                     {
                         "type": "string",
+                        "example": "sex-trafficking",
                         "description": "Chain id or slug",
                         "name": "id",
                         "in": "path",
@@ -270,7 +258,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from your GET",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
                         "name": "If-Match",
                         "in": "header"
                     },
@@ -286,7 +274,7 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The chain as it now is",
                         "schema": {
                             "$ref": "#/definitions/models.Chain"
                         },
@@ -298,61 +286,49 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "No such chain",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "409": {
-                        "description": "Slug already taken",
+                        "description": "Slug already taken (code duplicate_slug)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "412": {
-                        "description": "Stale ETag or version",
+                        "description": "The chain changed since you read it: GET it again and reapply your change (code precondition_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "413": {
-                        "description": "Request Entity Too Large",
+                        "description": "Body over the limit (code body_too_large)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "415": {
-                        "description": "Unsupported Media Type",
+                        "description": "Not application/json (code unsupported_media_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "Invalid values; errors names each field (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "428": {
-                        "description": "No precondition",
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -360,19 +336,19 @@ const docTemplate = `{
                 }
             },
             "delete": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
+                "description": "Deletes a chain that has no stages (409 otherwise). Its history stays, and it can be restored. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "produces": [
+                    "application/json"
                 ],
-                "description": "Only a chain without stages can be deleted (409 otherwise). ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
                 "tags": [
                     "chains"
                 ],
                 "summary": "Delete a chain",
+                "operationId": "deleteChain",
                 "parameters": [
                     {
                         "type": "string",
+                        "example": "sex-trafficking",
                         "description": "Chain id or slug",
                         "name": "id",
                         "in": "path",
@@ -380,7 +356,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from your GET",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
                         "name": "If-Match",
                         "in": "header"
                     }
@@ -390,37 +366,25 @@ const docTemplate = `{
                         "description": "Deleted"
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                        "description": "Malformed id (code bad_path)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "No such chain",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "409": {
-                        "description": "The chain still has stages",
+                        "description": "The chain still has stages (code in_use; the count is in detail)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "412": {
-                        "description": "Precondition Failed",
+                        "description": "If-Match does not name the current version (code precondition_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -428,12 +392,7 @@ const docTemplate = `{
                 }
             },
             "patch": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT. Role: editor.",
+                "description": "A JSON Merge Patch (RFC 7396): send only the fields to change; ` + "`" + `null` + "`" + ` clears one; a list (such as ` + "`" + `tags` + "`" + `) is replaced whole. Needs a precondition like PUT: ` + "`" + `If-Match` + "`" + `, or ` + "`" + `version` + "`" + ` in the patch.",
                 "consumes": [
                     "application/merge-patch+json",
                     "application/json"
@@ -445,290 +404,7 @@ const docTemplate = `{
                     "chains"
                 ],
                 "summary": "Update fields of a chain",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Chain id or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "string",
-                        "description": "ETag from your GET",
-                        "name": "If-Match",
-                        "in": "header"
-                    },
-                    {
-                        "description": "Fields to change, e.g. {\\",
-                        "name": "patch",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "type": "object"
-                        }
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/models.Chain"
-                        },
-                        "headers": {
-                            "ETag": {
-                                "type": "string",
-                                "description": "New version of the chain"
-                            }
-                        }
-                    },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "Not Found",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "Conflict",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "412": {
-                        "description": "Precondition Failed",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "413": {
-                        "description": "Request Entity Too Large",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "415": {
-                        "description": "Unsupported Media Type",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "Unprocessable Entity",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "428": {
-                        "description": "Precondition Required",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/chains/{id}/revisions": {
-            "get": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Every change of the chain, newest first: who, when, the request, and the chain as it stood after the change (before it, for a delete). Deleted chains keep their history, by id or by their last slug. Role: editor.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "chains"
-                ],
-                "summary": "History of a chain",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Chain id or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "maximum": 200,
-                        "minimum": 1,
-                        "type": "integer",
-                        "default": 50,
-                        "description": "Page size",
-                        "name": "limit",
-                        "in": "query"
-                    },
-                    {
-                        "type": "string",
-                        "description": "next_cursor of the previous page",
-                        "name": "cursor",
-                        "in": "query"
-                    },
-                    {
-                        "type": "boolean",
-                        "description": "Count all revisions",
-                        "name": "include_total",
-                        "in": "query"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.RevisionList"
-                        }
-                    },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "No history",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/chains/{id}/revisions/{revision}/restore": {
-            "post": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Brings the chain back to the state a revision recorded, as a new revision; a deleted chain comes back under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "chains"
-                ],
-                "summary": "Restore a chain to a revision",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "Chain id or slug",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "integer",
-                        "description": "Revision id",
-                        "name": "revision",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "type": "string",
-                        "description": "ETag from your GET",
-                        "name": "If-Match",
-                        "in": "header"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/models.Chain"
-                        },
-                        "headers": {
-                            "ETag": {
-                                "type": "string",
-                                "description": "New version of the chain"
-                            }
-                        }
-                    },
-                    "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "404": {
-                        "description": "No such revision",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "409": {
-                        "description": "Slug taken, or what the chain needs is gone",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "412": {
-                        "description": "Precondition Failed",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "422": {
-                        "description": "Unprocessable Entity",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    }
-                }
-            }
-        },
-        "/chains/{id}/table": {
-            "get": {
-                "description": "The chain as Kara's table: its stages in order, each with the efforts deployed today (` + "`" + `current` + "`" + `) and what should be done (` + "`" + `recommended` + "`" + `), with their tags. ` + "`" + `horizon` + "`" + ` keeps only tactics with that horizon tag.",
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "chains"
-                ],
-                "summary": "Get a chain as a table",
+                "operationId": "patchChain",
                 "parameters": [
                     {
                         "type": "string",
@@ -739,46 +415,296 @@ const docTemplate = `{
                         "required": true
                     },
                     {
-                        "enum": [
-                            "short-term",
-                            "long-term"
-                        ],
                         "type": "string",
-                        "description": "Horizon tag slug",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The fields to change, and the version you read unless If-Match is sent",
+                        "name": "patch",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.ChainInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The chain as it now is",
+                        "schema": {
+                            "$ref": "#/definitions/models.Chain"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the chain"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such chain",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Slug already taken (code duplicate_slug)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The chain changed since you read it: GET it again and reapply your change (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/merge-patch+json or application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values; errors names each field (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/chains/{id}/revisions": {
+            "get": {
+                "description": "Every change of the chain, newest first: who, when, the request, and the chain as it stood after the change (before it, for a delete). A deleted chain keeps its history, by id or by its last slug.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "chains"
+                ],
+                "summary": "History of a chain",
+                "operationId": "listChainRevisions",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "sex-trafficking",
+                        "description": "Chain id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "example": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "example": true,
+                        "description": "Count all revisions (costs a scan)",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of the chain's revisions",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RevisionList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id or query parameter, or a bad cursor",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No chain with this id has a history",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/chains/{id}/revisions/{revision}/restore": {
+            "post": {
+                "description": "Brings the chain back to the state a revision recorded, as a new revision; a deleted chain comes back under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "chains"
+                ],
+                "summary": "Restore a chain to a revision",
+                "operationId": "restoreChain",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "sex-trafficking",
+                        "description": "Chain id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "example": 42,
+                        "description": "Revision id, from the chain's history",
+                        "name": "revision",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The chain as restored",
+                        "schema": {
+                            "$ref": "#/definitions/models.Chain"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the chain"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id or revision (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such revision of this chain",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Slug taken by another chain (code duplicate_slug) (code not_restorable or duplicate_slug)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match does not name the current version (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "The revision's state is no longer valid (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/chains/{id}/table": {
+            "get": {
+                "description": "The chain as Kara's table: its stages in order, each with the efforts deployed today (` + "`" + `current` + "`" + `) and what should be done (` + "`" + `recommended` + "`" + `), with their tags. ` + "`" + `horizon` + "`" + ` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "chains"
+                ],
+                "summary": "Get a chain as a table",
+                "operationId": "getChainTable",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "sex-trafficking",
+                        "description": "Chain id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "short-term",
+                        "description": "Horizon tag slug: short-term or long-term",
                         "name": "horizon",
                         "in": "query"
                     },
                     {
                         "type": "string",
-                        "description": "ETag from an earlier GET",
+                        "description": "ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current",
                         "name": "If-None-Match",
                         "in": "header"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The chain as a table",
                         "schema": {
                             "$ref": "#/definitions/models.ChainTable"
                         },
                         "headers": {
                             "ETag": {
                                 "type": "string",
-                                "description": "Version of the table"
+                                "description": "Hash of the table's content"
                             }
                         }
                     },
                     "304": {
-                        "description": "Not modified"
+                        "description": "Not modified: the ETag in If-None-Match is current"
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "Malformed id or query parameter",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "No such chain",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -788,12 +714,7 @@ const docTemplate = `{
         },
         "/changes": {
             "get": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as \"the object is now ` + "`" + `data` + "`" + `\", and delete as \"the object is gone\". Start with ` + "`" + `after=0` + "`" + `; keep the id of the last change you applied and pass it as ` + "`" + `after` + "`" + ` next time. Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete. Role: reader.",
+                "description": "Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as \"the object is now ` + "`" + `data` + "`" + `\", and delete as \"the object is gone\". Start with ` + "`" + `after=0` + "`" + `; keep the id of the last change you applied and pass it as ` + "`" + `after` + "`" + ` next time (` + "`" + `next_cursor` + "`" + ` is that ` + "`" + `after` + "`" + ` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with ` + "`" + `data: {\"id\": ...}` + "`" + `.",
                 "produces": [
                     "application/json"
                 ],
@@ -801,12 +722,14 @@ const docTemplate = `{
                     "changes"
                 ],
                 "summary": "Change feed",
+                "operationId": "listChanges",
                 "parameters": [
                     {
                         "minimum": 0,
                         "type": "integer",
                         "default": 0,
-                        "description": "Id of the last change you have",
+                        "example": 0,
+                        "description": "Id of the last change you have; 0 for the start",
                         "name": "after",
                         "in": "query"
                     },
@@ -815,6 +738,7 @@ const docTemplate = `{
                         "minimum": 1,
                         "type": "integer",
                         "default": 50,
+                        "example": 100,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
@@ -822,19 +746,19 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The changes after ` + "`" + `after` + "`" + `, oldest first",
                         "schema": {
                             "$ref": "#/definitions/handlers.ChangeList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent at the end of the feed)"
+                            }
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
+                        "description": "Bad query parameter (code bad_query)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -844,6 +768,7 @@ const docTemplate = `{
         },
         "/healthz": {
             "get": {
+                "description": "200 while the process serves, whatever the state of the database: restart the process only when this fails.",
                 "produces": [
                     "application/json"
                 ],
@@ -851,6 +776,7 @@ const docTemplate = `{
                     "operations"
                 ],
                 "summary": "Liveness probe",
+                "operationId": "getLiveness",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -863,12 +789,7 @@ const docTemplate = `{
         },
         "/keys": {
             "get": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Every key with its name, role, prefix, expiry, last use and revocation; never the key itself. Role: admin.",
+                "description": "Every key, newest first, with its name, role, prefix, expiry, last use and revocation; never the key itself.",
                 "produces": [
                     "application/json"
                 ],
@@ -876,50 +797,47 @@ const docTemplate = `{
                     "keys"
                 ],
                 "summary": "List API keys",
+                "operationId": "listKeys",
                 "parameters": [
                     {
                         "maximum": 200,
                         "minimum": 1,
                         "type": "integer",
                         "default": 50,
+                        "example": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
                         "type": "string",
-                        "description": "next_cursor of the previous page",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
                         "name": "cursor",
                         "in": "query"
                     },
                     {
                         "type": "boolean",
-                        "description": "Count all keys",
+                        "example": true,
+                        "description": "Count all keys (costs a scan)",
                         "name": "include_total",
                         "in": "query"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "A page of keys",
                         "schema": {
                             "$ref": "#/definitions/handlers.KeyList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Not an admin key",
+                        "description": "Bad query parameter or cursor",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -927,12 +845,7 @@ const docTemplate = `{
                 }
             },
             "post": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Makes a key and returns it in ` + "`" + `key` + "`" + `, this once: only its hash is kept. Give it to its holder over a safe channel. Role: admin.",
+                "description": "Makes a key and returns it in ` + "`" + `key` + "`" + `, this once: only its hash is kept, and the answer must not be cached (` + "`" + `Cache-Control: no-store` + "`" + `). Give it to its holder over a safe channel.",
                 "consumes": [
                     "application/json"
                 ],
@@ -943,6 +856,7 @@ const docTemplate = `{
                     "keys"
                 ],
                 "summary": "Create an API key",
+                "operationId": "createKey",
                 "parameters": [
                     {
                         "description": "Who holds the key, its role and optional expiry",
@@ -956,43 +870,41 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "201": {
-                        "description": "Created",
+                        "description": "The key, with the secret in key",
                         "schema": {
                             "$ref": "#/definitions/models.NewAPIKey"
                         },
                         "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "no-store: the answer holds a secret"
+                            },
                             "Location": {
                                 "type": "string",
-                                "description": "URL of the new key"
+                                "description": "Path of the new key"
                             }
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
+                        "description": "Malformed JSON, an unknown field or a wrong type",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "415": {
-                        "description": "Unsupported Media Type",
+                        "description": "Not application/json (code unsupported_media_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "Invalid values, e.g. an unknown role or an expiry in the past (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1002,12 +914,7 @@ const docTemplate = `{
         },
         "/keys/{id}": {
             "get": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "A key's name, role, prefix, expiry, last use and revocation; never the key itself. Role: admin.",
+                "description": "A key's name, role, prefix, expiry, last use and revocation; never the key itself.",
                 "produces": [
                     "application/json"
                 ],
@@ -1015,9 +922,11 @@ const docTemplate = `{
                     "keys"
                 ],
                 "summary": "Get an API key",
+                "operationId": "getKey",
                 "parameters": [
                     {
                         "type": "integer",
+                        "example": 1,
                         "description": "Key id",
                         "name": "id",
                         "in": "path",
@@ -1026,31 +935,19 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The key",
                         "schema": {
                             "$ref": "#/definitions/models.APIKey"
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
+                        "description": "Malformed id (code bad_path)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "No such key",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1058,19 +955,19 @@ const docTemplate = `{
                 }
             },
             "delete": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
+                "description": "The key is refused from the next request on, with 401. It stays listed, with ` + "`" + `revoked_at` + "`" + `, so that the history's actors keep their names.",
+                "produces": [
+                    "application/json"
                 ],
-                "description": "The key is refused from the next request on. It stays listed, with ` + "`" + `revoked_at` + "`" + `, so that the history's actors keep their names. Role: admin.",
                 "tags": [
                     "keys"
                 ],
                 "summary": "Revoke an API key",
+                "operationId": "revokeKey",
                 "parameters": [
                     {
                         "type": "integer",
+                        "example": 1,
                         "description": "Key id",
                         "name": "id",
                         "in": "path",
@@ -1082,25 +979,72 @@ const docTemplate = `{
                         "description": "Revoked"
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
+                        "description": "Malformed id (code bad_path)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "No such key",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/metrics": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Metrics in the Prometheus text exposition format: requests by route pattern, method and status (` + "`" + `chainkb_http_requests_total` + "`" + `), latency histograms by route (` + "`" + `chainkb_http_request_duration_seconds` + "`" + `), requests in flight, the database pools (` + "`" + `go_sql_*` + "`" + `, by ` + "`" + `db_name` + "`" + `), the rate limiter's clients, and the Go runtime and process. Role: reader.",
+                "produces": [
+                    "text/plain"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Prometheus metrics",
+                "operationId": "getMetrics",
+                "responses": {
+                    "200": {
+                        "description": "Prometheus text format",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "401": {
+                        "description": "No key, or the key is not valid",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/readyz": {
+            "get": {
+                "description": "200 when the database answers within 2 s; 503 when it does not, and a load balancer should send traffic elsewhere until it does. Never rate limited.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Readiness probe",
+                "operationId": "getReadiness",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.HealthStatus"
+                        }
+                    },
+                    "503": {
+                        "description": "The database is not reachable",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1110,7 +1054,7 @@ const docTemplate = `{
         },
         "/stages": {
             "get": {
-                "description": "Stages in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `position` + "`" + `). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `.",
+                "description": "Stages in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `position` + "`" + `). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. A filter value that names nothing (a chain that does not exist) gives an empty list.",
                 "produces": [
                     "application/json"
                 ],
@@ -1118,6 +1062,7 @@ const docTemplate = `{
                     "stages"
                 ],
                 "summary": "List stages",
+                "operationId": "listStages",
                 "parameters": [
                     {
                         "type": "string",
@@ -1132,6 +1077,7 @@ const docTemplate = `{
                             "demand"
                         ],
                         "type": "string",
+                        "example": "supply",
                         "description": "Side of the market",
                         "name": "side",
                         "in": "query"
@@ -1139,6 +1085,7 @@ const docTemplate = `{
                     {
                         "maxLength": 200,
                         "type": "string",
+                        "example": "trafficker",
                         "description": "Text to find in name, actor or description",
                         "name": "q",
                         "in": "query"
@@ -1159,7 +1106,9 @@ const docTemplate = `{
                             "-updated_at"
                         ],
                         "type": "string",
-                        "description": "Sort field, '-' in front for descending",
+                        "default": "position",
+                        "example": "position",
+                        "description": "Sort field, - in front for descending; ties are broken by id",
                         "name": "sort",
                         "in": "query"
                     },
@@ -1168,38 +1117,40 @@ const docTemplate = `{
                         "minimum": 1,
                         "type": "integer",
                         "default": 50,
+                        "example": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
                         "type": "string",
-                        "description": "next_cursor of the previous page",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
                         "name": "cursor",
                         "in": "query"
                     },
                     {
                         "type": "boolean",
-                        "description": "Count all matches",
+                        "example": true,
+                        "description": "Count all matches (costs a scan)",
                         "name": "include_total",
                         "in": "query"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "A page of stages",
                         "schema": {
                             "$ref": "#/definitions/handlers.StageList"
                         },
                         "headers": {
                             "Link": {
                                 "type": "string",
-                                "description": "\u003cnext page URL\u003e; rel=\\\"next\\"
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
                             }
                         }
                     },
                     "400": {
-                        "description": "Bad query parameter or cursor",
+                        "description": "Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1207,12 +1158,7 @@ const docTemplate = `{
                 }
             },
             "post": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Role: editor.",
+                "description": "Creates a stage in a chain. Its slug must be unique in the chain; its chain cannot change afterwards. The answer carries the new stage, its ` + "`" + `Location` + "`" + ` and its ` + "`" + `ETag` + "`" + `.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1223,6 +1169,7 @@ const docTemplate = `{
                     "stages"
                 ],
                 "summary": "Create a stage",
+                "operationId": "createStage",
                 "parameters": [
                     {
                         "description": "The new stage",
@@ -1236,7 +1183,7 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "201": {
-                        "description": "Created",
+                        "description": "The stage as created",
                         "schema": {
                             "$ref": "#/definitions/models.Stage"
                         },
@@ -1247,48 +1194,36 @@ const docTemplate = `{
                             },
                             "Location": {
                                 "type": "string",
-                                "description": "URL of the new stage"
+                                "description": "Path of the new stage"
                             }
                         }
                     },
                     "400": {
-                        "description": "Malformed JSON, unknown field or wrong type",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                        "description": "Malformed JSON, an unknown field or a wrong type (codes invalid_json, unknown_field, wrong_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "409": {
-                        "description": "Slug already taken in this chain",
+                        "description": "Slug already taken in this chain (code duplicate_slug)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "413": {
-                        "description": "Body too large",
+                        "description": "Body over the limit (code body_too_large)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "415": {
-                        "description": "Not application/json",
+                        "description": "Not application/json (code unsupported_media_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Invalid values",
+                        "description": "Invalid values; errors names each field (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1306,10 +1241,11 @@ const docTemplate = `{
                     "stages"
                 ],
                 "summary": "Get a stage",
+                "operationId": "getStage",
                 "parameters": [
                     {
                         "type": "integer",
-                        "example": 1,
+                        "example": 2,
                         "description": "Stage id",
                         "name": "id",
                         "in": "path",
@@ -1317,35 +1253,35 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from an earlier GET",
+                        "description": "ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current",
                         "name": "If-None-Match",
                         "in": "header"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The stage",
                         "schema": {
                             "$ref": "#/definitions/models.Stage"
                         },
                         "headers": {
                             "ETag": {
                                 "type": "string",
-                                "description": "Version of the stage"
+                                "description": "Version of the stage, for If-Match and If-None-Match"
                             }
                         }
                     },
                     "304": {
-                        "description": "Not modified"
+                        "description": "Not modified: the ETag in If-None-Match is current"
                     },
                     "400": {
-                        "description": "Malformed id",
+                        "description": "Malformed id (code bad_path)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "No such stage",
+                        "description": "No such stage (code not_found)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1353,12 +1289,7 @@ const docTemplate = `{
                 }
             },
             "put": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Full replacement. Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412, none is 428. Role: editor.",
+                "description": "Replaces the whole stage: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412 and changes nothing; none is 428. A stage cannot move to another chain (422).",
                 "consumes": [
                     "application/json"
                 ],
@@ -1369,9 +1300,11 @@ const docTemplate = `{
                     "stages"
                 ],
                 "summary": "Replace a stage",
+                "operationId": "replaceStage",
                 "parameters": [
                     {
                         "type": "integer",
+                        "example": 2,
                         "description": "Stage id",
                         "name": "id",
                         "in": "path",
@@ -1379,7 +1312,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from your GET",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
                         "name": "If-Match",
                         "in": "header"
                     },
@@ -1395,7 +1328,7 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The stage as it now is",
                         "schema": {
                             "$ref": "#/definitions/models.Stage"
                         },
@@ -1407,61 +1340,49 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "No such stage",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "409": {
-                        "description": "Slug already taken in this chain",
+                        "description": "Slug already taken in this chain (code duplicate_slug)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "412": {
-                        "description": "Stale ETag or version",
+                        "description": "The stage changed since you read it: GET it again and reapply your change (code precondition_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "413": {
-                        "description": "Request Entity Too Large",
+                        "description": "Body over the limit (code body_too_large)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "415": {
-                        "description": "Unsupported Media Type",
+                        "description": "Not application/json (code unsupported_media_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "Invalid values; errors names each field (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "428": {
-                        "description": "No precondition",
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1469,19 +1390,19 @@ const docTemplate = `{
                 }
             },
             "delete": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
+                "description": "Deletes a stage that has no tactics (409 otherwise). Its history stays, and it can be restored. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "produces": [
+                    "application/json"
                 ],
-                "description": "Only a stage without tactics can be deleted (409 otherwise). ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
                 "tags": [
                     "stages"
                 ],
                 "summary": "Delete a stage",
+                "operationId": "deleteStage",
                 "parameters": [
                     {
                         "type": "integer",
+                        "example": 2,
                         "description": "Stage id",
                         "name": "id",
                         "in": "path",
@@ -1489,7 +1410,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from your GET",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
                         "name": "If-Match",
                         "in": "header"
                     }
@@ -1499,37 +1420,25 @@ const docTemplate = `{
                         "description": "Deleted"
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                        "description": "Malformed id (code bad_path)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "No such stage",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "409": {
-                        "description": "The stage still has tactics",
+                        "description": "The stage still has tactics (code in_use; the count is in detail)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "412": {
-                        "description": "Precondition Failed",
+                        "description": "If-Match does not name the current version (code precondition_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1537,12 +1446,7 @@ const docTemplate = `{
                 }
             },
             "patch": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT. Role: editor.",
+                "description": "A JSON Merge Patch (RFC 7396): send only the fields to change; ` + "`" + `null` + "`" + ` clears one; a list (such as ` + "`" + `tags` + "`" + `) is replaced whole. Needs a precondition like PUT: ` + "`" + `If-Match` + "`" + `, or ` + "`" + `version` + "`" + ` in the patch. A stage cannot move to another chain (422).",
                 "consumes": [
                     "application/merge-patch+json",
                     "application/json"
@@ -1554,9 +1458,11 @@ const docTemplate = `{
                     "stages"
                 ],
                 "summary": "Update fields of a stage",
+                "operationId": "patchStage",
                 "parameters": [
                     {
                         "type": "integer",
+                        "example": 2,
                         "description": "Stage id",
                         "name": "id",
                         "in": "path",
@@ -1564,23 +1470,23 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from your GET",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
                         "name": "If-Match",
                         "in": "header"
                     },
                     {
-                        "description": "Fields to change, e.g. {\\",
+                        "description": "The fields to change, and the version you read unless If-Match is sent",
                         "name": "patch",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "type": "object"
+                            "$ref": "#/definitions/models.StageInput"
                         }
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The stage as it now is",
                         "schema": {
                             "$ref": "#/definitions/models.Stage"
                         },
@@ -1592,61 +1498,49 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "No such stage",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "409": {
-                        "description": "Conflict",
+                        "description": "Slug already taken in this chain (code duplicate_slug)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "412": {
-                        "description": "Precondition Failed",
+                        "description": "The stage changed since you read it: GET it again and reapply your change (code precondition_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "413": {
-                        "description": "Request Entity Too Large",
+                        "description": "Body over the limit (code body_too_large)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "415": {
-                        "description": "Unsupported Media Type",
+                        "description": "Not application/merge-patch+json or application/json (code unsupported_media_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "Invalid values; errors names each field (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "428": {
-                        "description": "Precondition Required",
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1656,12 +1550,7 @@ const docTemplate = `{
         },
         "/stages/{id}/revisions": {
             "get": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Every change of the stage, newest first: who, when, the request, and the stage as it stood after the change (before it, for a delete). Deleted stages keep their history. Role: editor.",
+                "description": "Every change of the stage, newest first: who, when, the request, and the stage as it stood after the change (before it, for a delete). A deleted stage keeps its history.",
                 "produces": [
                     "application/json"
                 ],
@@ -1669,9 +1558,11 @@ const docTemplate = `{
                     "stages"
                 ],
                 "summary": "History of a stage",
+                "operationId": "listStageRevisions",
                 "parameters": [
                     {
                         "type": "integer",
+                        "example": 2,
                         "description": "Stage id",
                         "name": "id",
                         "in": "path",
@@ -1682,50 +1573,46 @@ const docTemplate = `{
                         "minimum": 1,
                         "type": "integer",
                         "default": 50,
+                        "example": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
                         "type": "string",
-                        "description": "next_cursor of the previous page",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
                         "name": "cursor",
                         "in": "query"
                     },
                     {
                         "type": "boolean",
-                        "description": "Count all revisions",
+                        "example": true,
+                        "description": "Count all revisions (costs a scan)",
                         "name": "include_total",
                         "in": "query"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "A page of the stage's revisions",
                         "schema": {
                             "$ref": "#/definitions/handlers.RevisionList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
+                        "description": "Malformed id or query parameter, or a bad cursor",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "No history",
+                        "description": "No stage with this id has a history",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1735,12 +1622,7 @@ const docTemplate = `{
         },
         "/stages/{id}/revisions/{revision}/restore": {
             "post": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Brings the stage back to the state a revision recorded, as a new revision; a deleted stage comes back under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
+                "description": "Brings the stage back to the state a revision recorded, as a new revision; a deleted stage comes back under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
                 "produces": [
                     "application/json"
                 ],
@@ -1748,9 +1630,11 @@ const docTemplate = `{
                     "stages"
                 ],
                 "summary": "Restore a stage to a revision",
+                "operationId": "restoreStage",
                 "parameters": [
                     {
                         "type": "integer",
+                        "example": 2,
                         "description": "Stage id",
                         "name": "id",
                         "in": "path",
@@ -1758,21 +1642,22 @@ const docTemplate = `{
                     },
                     {
                         "type": "integer",
-                        "description": "Revision id",
+                        "example": 42,
+                        "description": "Revision id, from the stage's history",
                         "name": "revision",
                         "in": "path",
                         "required": true
                     },
                     {
                         "type": "string",
-                        "description": "ETag from your GET",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
                         "name": "If-Match",
                         "in": "header"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The stage as restored",
                         "schema": {
                             "$ref": "#/definitions/models.Stage"
                         },
@@ -1784,43 +1669,31 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
+                        "description": "Malformed id or revision (code bad_path)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "No such revision",
+                        "description": "No such revision of this stage",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "409": {
-                        "description": "Slug taken, or what the stage needs is gone",
+                        "description": "Slug taken in the chain, or the chain is gone (code not_restorable or duplicate_slug)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "412": {
-                        "description": "Precondition Failed",
+                        "description": "If-Match does not name the current version (code precondition_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "The revision's state is no longer valid (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1830,7 +1703,7 @@ const docTemplate = `{
         },
         "/tactics": {
             "get": {
-                "description": "Tactics in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `id` + "`" + `). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. Without an editor key, only published tactics exist.",
+                "description": "Tactics in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `id` + "`" + `). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. Below the editor role only published tactics exist; editors list drafts with ` + "`" + `status=draft` + "`" + `. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.",
                 "produces": [
                     "application/json"
                 ],
@@ -1838,6 +1711,7 @@ const docTemplate = `{
                     "tactics"
                 ],
                 "summary": "List tactics",
+                "operationId": "listTactics",
                 "parameters": [
                     {
                         "type": "string",
@@ -1849,6 +1723,7 @@ const docTemplate = `{
                     {
                         "minimum": 1,
                         "type": "integer",
+                        "example": 3,
                         "description": "Stage id",
                         "name": "stage",
                         "in": "query"
@@ -1859,7 +1734,8 @@ const docTemplate = `{
                             "recommended"
                         ],
                         "type": "string",
-                        "description": "Current effort or what should be done",
+                        "example": "recommended",
+                        "description": "Current efforts or what should be done",
                         "name": "kind",
                         "in": "query"
                     },
@@ -1869,17 +1745,15 @@ const docTemplate = `{
                             "type": "string"
                         },
                         "collectionFormat": "multi",
-                        "description": "Tag slug; repeat for several (all must match)",
+                        "example": "raise-exploiter-risk",
+                        "description": "Tag slug; repeat for several (all must match), at most 10",
                         "name": "tag",
                         "in": "query"
                     },
                     {
-                        "enum": [
-                            "short-term",
-                            "long-term"
-                        ],
                         "type": "string",
-                        "description": "Horizon tag slug",
+                        "example": "short-term",
+                        "description": "Horizon tag slug: short-term or long-term",
                         "name": "horizon",
                         "in": "query"
                     },
@@ -1890,6 +1764,7 @@ const docTemplate = `{
                             "archived"
                         ],
                         "type": "string",
+                        "example": "published",
                         "description": "Publication status; below editor only published tactics exist",
                         "name": "status",
                         "in": "query"
@@ -1897,7 +1772,8 @@ const docTemplate = `{
                     {
                         "maxLength": 200,
                         "type": "string",
-                        "description": "Text to find in title, summary or description",
+                        "example": "penalty",
+                        "description": "Text to find in title, summary or description (case-insensitive for ASCII; % and _ match themselves)",
                         "name": "q",
                         "in": "query"
                     },
@@ -1915,7 +1791,9 @@ const docTemplate = `{
                             "-updated_at"
                         ],
                         "type": "string",
-                        "description": "Sort field, '-' in front for descending",
+                        "default": "id",
+                        "example": "-created_at",
+                        "description": "Sort field, - in front for descending; ties are broken by id",
                         "name": "sort",
                         "in": "query"
                     },
@@ -1924,38 +1802,40 @@ const docTemplate = `{
                         "minimum": 1,
                         "type": "integer",
                         "default": 50,
+                        "example": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
                         "type": "string",
-                        "description": "next_cursor of the previous page",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
                         "name": "cursor",
                         "in": "query"
                     },
                     {
                         "type": "boolean",
-                        "description": "Count all matches",
+                        "example": true,
+                        "description": "Count all matches (costs a scan)",
                         "name": "include_total",
                         "in": "query"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "A page of tactics",
                         "schema": {
                             "$ref": "#/definitions/handlers.TacticList"
                         },
                         "headers": {
                             "Link": {
                                 "type": "string",
-                                "description": "\u003cnext page URL\u003e; rel=\\\"next\\"
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
                             }
                         }
                     },
                     "400": {
-                        "description": "Bad query parameter or cursor",
+                        "description": "Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -1963,12 +1843,7 @@ const docTemplate = `{
                 }
             },
             "post": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Role: editor.",
+                "description": "Creates a tactic at a stage, with tags by slug. It is a ` + "`" + `draft` + "`" + `, seen only by editors, unless it says ` + "`" + `\"status\": \"published\"` + "`" + `. The answer carries the new tactic, its ` + "`" + `Location` + "`" + ` and its ` + "`" + `ETag` + "`" + `.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1979,6 +1854,7 @@ const docTemplate = `{
                     "tactics"
                 ],
                 "summary": "Create a tactic",
+                "operationId": "createTactic",
                 "parameters": [
                     {
                         "description": "The new tactic",
@@ -1992,7 +1868,7 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "201": {
-                        "description": "Created",
+                        "description": "The tactic as created",
                         "schema": {
                             "$ref": "#/definitions/models.Tactic"
                         },
@@ -2003,42 +1879,36 @@ const docTemplate = `{
                             },
                             "Location": {
                                 "type": "string",
-                                "description": "URL of the new tactic"
+                                "description": "Path of the new tactic"
                             }
                         }
                     },
                     "400": {
-                        "description": "Malformed JSON, unknown field or wrong type",
+                        "description": "Malformed JSON, an unknown field or a wrong type (codes invalid_json, unknown_field, wrong_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                    "409": {
+                        "description": "The stage or a tag it names was deleted at the same moment (code in_use); retry",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "413": {
-                        "description": "Body too large",
+                        "description": "Body over the limit (code body_too_large)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "415": {
-                        "description": "Not application/json",
+                        "description": "Not application/json (code unsupported_media_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Invalid values",
+                        "description": "Invalid values; errors names each field (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2048,7 +1918,7 @@ const docTemplate = `{
         },
         "/tactics/{id}": {
             "get": {
-                "description": "A tactic by id, with its ETag. Draft and archived tactics exist only for editors. With ` + "`" + `If-None-Match` + "`" + ` naming the current ETag, the answer is 304 without a body.",
+                "description": "A tactic by id, with its ETag. Draft and archived tactics exist only for editors: 404 below that role. With ` + "`" + `If-None-Match` + "`" + ` naming the current ETag, the answer is 304 without a body.",
                 "produces": [
                     "application/json"
                 ],
@@ -2056,6 +1926,7 @@ const docTemplate = `{
                     "tactics"
                 ],
                 "summary": "Get a tactic",
+                "operationId": "getTactic",
                 "parameters": [
                     {
                         "type": "integer",
@@ -2067,35 +1938,35 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from an earlier GET",
+                        "description": "ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current",
                         "name": "If-None-Match",
                         "in": "header"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The tactic",
                         "schema": {
                             "$ref": "#/definitions/models.Tactic"
                         },
                         "headers": {
                             "ETag": {
                                 "type": "string",
-                                "description": "Version of the tactic"
+                                "description": "Version of the tactic, for If-Match and If-None-Match"
                             }
                         }
                     },
                     "304": {
-                        "description": "Not modified"
+                        "description": "Not modified: the ETag in If-None-Match is current"
                     },
                     "400": {
-                        "description": "Malformed id",
+                        "description": "Malformed id (code bad_path)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "No such tactic",
+                        "description": "No such tactic (code not_found)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2103,12 +1974,7 @@ const docTemplate = `{
                 }
             },
             "put": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Full replacement. Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412, none is 428. Role: editor.",
+                "description": "Replaces the whole tactic: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412 and changes nothing; none is 428.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2119,9 +1985,11 @@ const docTemplate = `{
                     "tactics"
                 ],
                 "summary": "Replace a tactic",
+                "operationId": "replaceTactic",
                 "parameters": [
                     {
                         "type": "integer",
+                        "example": 1,
                         "description": "Tactic id",
                         "name": "id",
                         "in": "path",
@@ -2129,7 +1997,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from your GET",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
                         "name": "If-Match",
                         "in": "header"
                     },
@@ -2145,7 +2013,7 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The tactic as it now is",
                         "schema": {
                             "$ref": "#/definitions/models.Tactic"
                         },
@@ -2157,55 +2025,49 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "No such tactic",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The stage or a tag it names was deleted at the same moment (code in_use); retry",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "412": {
-                        "description": "Stale ETag or version",
+                        "description": "The tactic changed since you read it: GET it again and reapply your change (code precondition_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "413": {
-                        "description": "Request Entity Too Large",
+                        "description": "Body over the limit (code body_too_large)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "415": {
-                        "description": "Unsupported Media Type",
+                        "description": "Not application/json (code unsupported_media_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "Invalid values; errors names each field (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "428": {
-                        "description": "No precondition",
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2213,19 +2075,19 @@ const docTemplate = `{
                 }
             },
             "delete": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
+                "description": "Deletes the tactic and its tag links. Its history stays, and it can be restored under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "produces": [
+                    "application/json"
                 ],
-                "description": "Deletes the tactic and its tag links. ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
                 "tags": [
                     "tactics"
                 ],
                 "summary": "Delete a tactic",
+                "operationId": "deleteTactic",
                 "parameters": [
                     {
                         "type": "integer",
+                        "example": 1,
                         "description": "Tactic id",
                         "name": "id",
                         "in": "path",
@@ -2233,7 +2095,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from your GET",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
                         "name": "If-Match",
                         "in": "header"
                     }
@@ -2243,31 +2105,19 @@ const docTemplate = `{
                         "description": "Deleted"
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                        "description": "Malformed id (code bad_path)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "No such tactic",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "412": {
-                        "description": "Precondition Failed",
+                        "description": "If-Match does not name the current version (code precondition_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2275,12 +2125,7 @@ const docTemplate = `{
                 }
             },
             "patch": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT. Role: editor.",
+                "description": "A JSON Merge Patch (RFC 7396): send only the fields to change; ` + "`" + `null` + "`" + ` clears one; a list (such as ` + "`" + `tags` + "`" + `) is replaced whole. Needs a precondition like PUT: ` + "`" + `If-Match` + "`" + `, or ` + "`" + `version` + "`" + ` in the patch.",
                 "consumes": [
                     "application/merge-patch+json",
                     "application/json"
@@ -2292,9 +2137,11 @@ const docTemplate = `{
                     "tactics"
                 ],
                 "summary": "Update fields of a tactic",
+                "operationId": "patchTactic",
                 "parameters": [
                     {
                         "type": "integer",
+                        "example": 1,
                         "description": "Tactic id",
                         "name": "id",
                         "in": "path",
@@ -2302,23 +2149,23 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from your GET",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
                         "name": "If-Match",
                         "in": "header"
                     },
                     {
-                        "description": "Fields to change, e.g. {\\",
+                        "description": "The fields to change, and the version you read unless If-Match is sent",
                         "name": "patch",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "type": "object"
+                            "$ref": "#/definitions/models.TacticInput"
                         }
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The tactic as it now is",
                         "schema": {
                             "$ref": "#/definitions/models.Tactic"
                         },
@@ -2330,55 +2177,49 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "No such tactic",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The stage or a tag it names was deleted at the same moment (code in_use); retry",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "412": {
-                        "description": "Precondition Failed",
+                        "description": "The tactic changed since you read it: GET it again and reapply your change (code precondition_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "413": {
-                        "description": "Request Entity Too Large",
+                        "description": "Body over the limit (code body_too_large)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "415": {
-                        "description": "Unsupported Media Type",
+                        "description": "Not application/merge-patch+json or application/json (code unsupported_media_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "Invalid values; errors names each field (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "428": {
-                        "description": "Precondition Required",
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2388,12 +2229,7 @@ const docTemplate = `{
         },
         "/tactics/{id}/revisions": {
             "get": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Every change of the tactic, newest first: who, when, the request, and the tactic as it stood after the change (before it, for a delete). Deleted tactics keep their history. Role: editor.",
+                "description": "Every change of the tactic, newest first: who, when, the request, and the tactic as it stood after the change (before it, for a delete). A deleted tactic keeps its history.",
                 "produces": [
                     "application/json"
                 ],
@@ -2401,9 +2237,11 @@ const docTemplate = `{
                     "tactics"
                 ],
                 "summary": "History of a tactic",
+                "operationId": "listTacticRevisions",
                 "parameters": [
                     {
                         "type": "integer",
+                        "example": 1,
                         "description": "Tactic id",
                         "name": "id",
                         "in": "path",
@@ -2414,50 +2252,46 @@ const docTemplate = `{
                         "minimum": 1,
                         "type": "integer",
                         "default": 50,
+                        "example": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
                         "type": "string",
-                        "description": "next_cursor of the previous page",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
                         "name": "cursor",
                         "in": "query"
                     },
                     {
                         "type": "boolean",
-                        "description": "Count all revisions",
+                        "example": true,
+                        "description": "Count all revisions (costs a scan)",
                         "name": "include_total",
                         "in": "query"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "A page of the tactic's revisions",
                         "schema": {
                             "$ref": "#/definitions/handlers.RevisionList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
+                        "description": "Malformed id or query parameter, or a bad cursor",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "No history",
+                        "description": "No tactic with this id has a history",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2467,12 +2301,7 @@ const docTemplate = `{
         },
         "/tactics/{id}/revisions/{revision}/restore": {
             "post": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Brings the tactic back to the state a revision recorded, as a new revision; a deleted tactic comes back under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
+                "description": "Brings the tactic back to the state a revision recorded, as a new revision; a deleted tactic comes back under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
                 "produces": [
                     "application/json"
                 ],
@@ -2480,9 +2309,11 @@ const docTemplate = `{
                     "tactics"
                 ],
                 "summary": "Restore a tactic to a revision",
+                "operationId": "restoreTactic",
                 "parameters": [
                     {
                         "type": "integer",
+                        "example": 1,
                         "description": "Tactic id",
                         "name": "id",
                         "in": "path",
@@ -2490,21 +2321,22 @@ const docTemplate = `{
                     },
                     {
                         "type": "integer",
-                        "description": "Revision id",
+                        "example": 42,
+                        "description": "Revision id, from the tactic's history",
                         "name": "revision",
                         "in": "path",
                         "required": true
                     },
                     {
                         "type": "string",
-                        "description": "ETag from your GET",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
                         "name": "If-Match",
                         "in": "header"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The tactic as restored",
                         "schema": {
                             "$ref": "#/definitions/models.Tactic"
                         },
@@ -2516,43 +2348,31 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
+                        "description": "Malformed id or revision (code bad_path)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "No such revision",
+                        "description": "No such revision of this tactic",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "409": {
-                        "description": "Slug taken, or what the tactic needs is gone",
+                        "description": "What the tactic needs (its stage, its tags) is gone (code not_restorable or duplicate_slug)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "412": {
-                        "description": "Precondition Failed",
+                        "description": "If-Match does not name the current version (code precondition_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "The revision's state is no longer valid (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2562,7 +2382,7 @@ const docTemplate = `{
         },
         "/tags": {
             "get": {
-                "description": "Tags in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `slug` + "`" + `). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `.",
+                "description": "Tags in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `slug` + "`" + `), each with how many tactics carry it. Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `.",
                 "produces": [
                     "application/json"
                 ],
@@ -2570,16 +2390,19 @@ const docTemplate = `{
                     "tags"
                 ],
                 "summary": "List tags",
+                "operationId": "listTags",
                 "parameters": [
                     {
                         "type": "string",
-                        "description": "Tag group, e.g. horizon, lever, function",
+                        "example": "horizon",
+                        "description": "Tag group (a slug), e.g. horizon, lever, function",
                         "name": "group",
                         "in": "query"
                     },
                     {
                         "maxLength": 200,
                         "type": "string",
+                        "example": "term",
                         "description": "Text to find in name or description",
                         "name": "q",
                         "in": "query"
@@ -2600,7 +2423,9 @@ const docTemplate = `{
                             "-updated_at"
                         ],
                         "type": "string",
-                        "description": "Sort field, '-' in front for descending",
+                        "default": "slug",
+                        "example": "group",
+                        "description": "Sort field, - in front for descending; ties are broken by id",
                         "name": "sort",
                         "in": "query"
                     },
@@ -2609,38 +2434,40 @@ const docTemplate = `{
                         "minimum": 1,
                         "type": "integer",
                         "default": 50,
+                        "example": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
                         "type": "string",
-                        "description": "next_cursor of the previous page",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
                         "name": "cursor",
                         "in": "query"
                     },
                     {
                         "type": "boolean",
-                        "description": "Count all matches",
+                        "example": true,
+                        "description": "Count all matches (costs a scan)",
                         "name": "include_total",
                         "in": "query"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "A page of tags",
                         "schema": {
                             "$ref": "#/definitions/handlers.TagList"
                         },
                         "headers": {
                             "Link": {
                                 "type": "string",
-                                "description": "\u003cnext page URL\u003e; rel=\\\"next\\"
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
                             }
                         }
                     },
                     "400": {
-                        "description": "Bad query parameter or cursor",
+                        "description": "Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2648,12 +2475,7 @@ const docTemplate = `{
                 }
             },
             "post": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Role: editor.",
+                "description": "Creates a tag in a group. Its slug must be unique. The answer carries the new tag, its ` + "`" + `Location` + "`" + ` and its ` + "`" + `ETag` + "`" + `.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2664,6 +2486,7 @@ const docTemplate = `{
                     "tags"
                 ],
                 "summary": "Create a tag",
+                "operationId": "createTag",
                 "parameters": [
                     {
                         "description": "The new tag",
@@ -2677,7 +2500,7 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "201": {
-                        "description": "Created",
+                        "description": "The tag as created",
                         "schema": {
                             "$ref": "#/definitions/models.Tag"
                         },
@@ -2688,48 +2511,36 @@ const docTemplate = `{
                             },
                             "Location": {
                                 "type": "string",
-                                "description": "URL of the new tag"
+                                "description": "Path of the new tag"
                             }
                         }
                     },
                     "400": {
-                        "description": "Malformed JSON, unknown field or wrong type",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                        "description": "Malformed JSON, an unknown field or a wrong type (codes invalid_json, unknown_field, wrong_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "409": {
-                        "description": "Slug already taken",
+                        "description": "Slug already taken (code duplicate_slug)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "413": {
-                        "description": "Body too large",
+                        "description": "Body over the limit (code body_too_large)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "415": {
-                        "description": "Not application/json",
+                        "description": "Not application/json (code unsupported_media_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Invalid values",
+                        "description": "Invalid values; errors names each field (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2739,7 +2550,7 @@ const docTemplate = `{
         },
         "/tags/{id}": {
             "get": {
-                "description": "A tag by id or slug, with its ETag. With ` + "`" + `If-None-Match` + "`" + ` naming the current ETag, the answer is 304 without a body.",
+                "description": "A tag by id or slug, with its ETag and how many tactics carry it. With ` + "`" + `If-None-Match` + "`" + ` naming the current ETag, the answer is 304 without a body.",
                 "produces": [
                     "application/json"
                 ],
@@ -2747,6 +2558,7 @@ const docTemplate = `{
                     "tags"
                 ],
                 "summary": "Get a tag",
+                "operationId": "getTag",
                 "parameters": [
                     {
                         "type": "string",
@@ -2758,35 +2570,35 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from an earlier GET",
+                        "description": "ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current",
                         "name": "If-None-Match",
                         "in": "header"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The tag",
                         "schema": {
                             "$ref": "#/definitions/models.Tag"
                         },
                         "headers": {
                             "ETag": {
                                 "type": "string",
-                                "description": "Version of the tag"
+                                "description": "Version of the tag, for If-Match and If-None-Match"
                             }
                         }
                     },
                     "304": {
-                        "description": "Not modified"
+                        "description": "Not modified: the ETag in If-None-Match is current"
                     },
                     "400": {
-                        "description": "Malformed id",
+                        "description": "Malformed id (code bad_path)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "No such tag",
+                        "description": "No such tag (code not_found)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2794,12 +2606,7 @@ const docTemplate = `{
                 }
             },
             "put": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Full replacement. Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412, none is 428. Role: editor.",
+                "description": "Replaces the whole tag: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412 and changes nothing; none is 428.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2810,9 +2617,11 @@ const docTemplate = `{
                     "tags"
                 ],
                 "summary": "Replace a tag",
+                "operationId": "replaceTag",
                 "parameters": [
                     {
                         "type": "string",
+                        "example": "short-term",
                         "description": "Tag id or slug",
                         "name": "id",
                         "in": "path",
@@ -2820,7 +2629,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from your GET",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
                         "name": "If-Match",
                         "in": "header"
                     },
@@ -2836,7 +2645,7 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The tag as it now is",
                         "schema": {
                             "$ref": "#/definitions/models.Tag"
                         },
@@ -2848,61 +2657,49 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "No such tag",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "409": {
-                        "description": "Slug already taken",
+                        "description": "Slug already taken (code duplicate_slug), or the tag would move into the horizon group while a tactic carrying it already has a horizon tag (code horizon_clash)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "412": {
-                        "description": "Stale ETag or version",
+                        "description": "The tag changed since you read it: GET it again and reapply your change (code precondition_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "413": {
-                        "description": "Request Entity Too Large",
+                        "description": "Body over the limit (code body_too_large)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "415": {
-                        "description": "Unsupported Media Type",
+                        "description": "Not application/json (code unsupported_media_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "Invalid values; errors names each field (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "428": {
-                        "description": "No precondition",
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2910,19 +2707,19 @@ const docTemplate = `{
                 }
             },
             "delete": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
+                "description": "Deletes a tag that no tactic carries (409 otherwise). Its history stays, and it can be restored. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "produces": [
+                    "application/json"
                 ],
-                "description": "Only a tag without stages can be deleted (409 otherwise). ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
                 "tags": [
                     "tags"
                 ],
                 "summary": "Delete a tag",
+                "operationId": "deleteTag",
                 "parameters": [
                     {
                         "type": "string",
+                        "example": "short-term",
                         "description": "Tag id or slug",
                         "name": "id",
                         "in": "path",
@@ -2930,7 +2727,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from your GET",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
                         "name": "If-Match",
                         "in": "header"
                     }
@@ -2940,37 +2737,25 @@ const docTemplate = `{
                         "description": "Deleted"
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                        "description": "Malformed id (code bad_path)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "No such tag",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "409": {
-                        "description": "Tactics still carry the tag",
+                        "description": "Tactics still carry the tag (code in_use; the count is in detail)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "412": {
-                        "description": "Precondition Failed",
+                        "description": "If-Match does not name the current version (code precondition_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2978,12 +2763,7 @@ const docTemplate = `{
                 }
             },
             "patch": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT. Role: editor.",
+                "description": "A JSON Merge Patch (RFC 7396): send only the fields to change; ` + "`" + `null` + "`" + ` clears one; a list (such as ` + "`" + `tags` + "`" + `) is replaced whole. Needs a precondition like PUT: ` + "`" + `If-Match` + "`" + `, or ` + "`" + `version` + "`" + ` in the patch.",
                 "consumes": [
                     "application/merge-patch+json",
                     "application/json"
@@ -2995,9 +2775,11 @@ const docTemplate = `{
                     "tags"
                 ],
                 "summary": "Update fields of a tag",
+                "operationId": "patchTag",
                 "parameters": [
                     {
                         "type": "string",
+                        "example": "short-term",
                         "description": "Tag id or slug",
                         "name": "id",
                         "in": "path",
@@ -3005,23 +2787,23 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "ETag from your GET",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
                         "name": "If-Match",
                         "in": "header"
                     },
                     {
-                        "description": "Fields to change, e.g. {\\",
+                        "description": "The fields to change, and the version you read unless If-Match is sent",
                         "name": "patch",
                         "in": "body",
                         "required": true,
                         "schema": {
-                            "type": "object"
+                            "$ref": "#/definitions/models.TagInput"
                         }
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The tag as it now is",
                         "schema": {
                             "$ref": "#/definitions/models.Tag"
                         },
@@ -3033,61 +2815,49 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "The key is not an editor\\'s",
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "Not Found",
+                        "description": "No such tag",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "409": {
-                        "description": "Conflict",
+                        "description": "Slug already taken (code duplicate_slug), or the tag would move into the horizon group while a tactic carrying it already has a horizon tag (code horizon_clash)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "412": {
-                        "description": "Precondition Failed",
+                        "description": "The tag changed since you read it: GET it again and reapply your change (code precondition_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "413": {
-                        "description": "Request Entity Too Large",
+                        "description": "Body over the limit (code body_too_large)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "415": {
-                        "description": "Unsupported Media Type",
+                        "description": "Not application/merge-patch+json or application/json (code unsupported_media_type)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "Invalid values; errors names each field (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "428": {
-                        "description": "Precondition Required",
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -3097,12 +2867,7 @@ const docTemplate = `{
         },
         "/tags/{id}/revisions": {
             "get": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Every change of the tag, newest first: who, when, the request, and the tag as it stood after the change (before it, for a delete). Deleted tags keep their history, by id or by their last slug. Role: editor.",
+                "description": "Every change of the tag, newest first: who, when, the request, and the tag as it stood after the change (before it, for a delete). A deleted tag keeps its history, by id or by its last slug.",
                 "produces": [
                     "application/json"
                 ],
@@ -3110,9 +2875,11 @@ const docTemplate = `{
                     "tags"
                 ],
                 "summary": "History of a tag",
+                "operationId": "listTagRevisions",
                 "parameters": [
                     {
                         "type": "string",
+                        "example": "short-term",
                         "description": "Tag id or slug",
                         "name": "id",
                         "in": "path",
@@ -3123,50 +2890,46 @@ const docTemplate = `{
                         "minimum": 1,
                         "type": "integer",
                         "default": 50,
+                        "example": 20,
                         "description": "Page size",
                         "name": "limit",
                         "in": "query"
                     },
                     {
                         "type": "string",
-                        "description": "next_cursor of the previous page",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
                         "name": "cursor",
                         "in": "query"
                     },
                     {
                         "type": "boolean",
-                        "description": "Count all revisions",
+                        "example": true,
+                        "description": "Count all revisions (costs a scan)",
                         "name": "include_total",
                         "in": "query"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "A page of the tag's revisions",
                         "schema": {
                             "$ref": "#/definitions/handlers.RevisionList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
+                        "description": "Malformed id or query parameter, or a bad cursor",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "No history",
+                        "description": "No tag with this id has a history",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -3176,12 +2939,7 @@ const docTemplate = `{
         },
         "/tags/{id}/revisions/{revision}/restore": {
             "post": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Brings the tag back to the state a revision recorded, as a new revision; a deleted tag comes back under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent. Role: editor.",
+                "description": "Brings the tag back to the state a revision recorded, as a new revision; a deleted tag comes back under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
                 "produces": [
                     "application/json"
                 ],
@@ -3189,9 +2947,11 @@ const docTemplate = `{
                     "tags"
                 ],
                 "summary": "Restore a tag to a revision",
+                "operationId": "restoreTag",
                 "parameters": [
                     {
                         "type": "string",
+                        "example": "short-term",
                         "description": "Tag id or slug",
                         "name": "id",
                         "in": "path",
@@ -3199,21 +2959,22 @@ const docTemplate = `{
                     },
                     {
                         "type": "integer",
-                        "description": "Revision id",
+                        "example": 42,
+                        "description": "Revision id, from the tag's history",
                         "name": "revision",
                         "in": "path",
                         "required": true
                     },
                     {
                         "type": "string",
-                        "description": "ETag from your GET",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
                         "name": "If-Match",
                         "in": "header"
                     }
                 ],
                 "responses": {
                     "200": {
-                        "description": "OK",
+                        "description": "The tag as restored",
                         "schema": {
                             "$ref": "#/definitions/models.Tag"
                         },
@@ -3225,43 +2986,31 @@ const docTemplate = `{
                         }
                     },
                     "400": {
-                        "description": "Bad Request",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "401": {
-                        "description": "Unauthorized",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
-                        }
-                    },
-                    "403": {
-                        "description": "Forbidden",
+                        "description": "Malformed id or revision (code bad_path)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "404": {
-                        "description": "No such revision",
+                        "description": "No such revision of this tag",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "409": {
-                        "description": "Slug taken, or what the tag needs is gone",
+                        "description": "Slug taken by another tag, or the restore would give a tactic two horizon tags (code not_restorable or duplicate_slug)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "412": {
-                        "description": "Precondition Failed",
+                        "description": "If-Match does not name the current version (code precondition_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
                     },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "The revision's state is no longer valid (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -3272,28 +3021,36 @@ const docTemplate = `{
     },
     "definitions": {
         "handlers.ChainList": {
+            "description": "A page of chains.",
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The page's items.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Chain"
                     }
                 },
                 "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
                     "type": "string",
+                    "x-nullable": true,
                     "example": "eyJmIjoiYWJjIiwidiI6InNleC10cmFmZmlja2luZyIsImkiOjF9"
                 },
                 "total": {
+                    "description": "How many items match in all; only with include_total=true.",
                     "type": "integer",
+                    "x-omitempty": true,
                     "example": 1
                 }
             }
         },
         "handlers.ChangeList": {
+            "description": "A page of the change feed, oldest first.",
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The changes, oldest first.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Revision"
@@ -3302,49 +3059,61 @@ const docTemplate = `{
                 "next_cursor": {
                     "description": "NextCursor is the \"after\" of the next page, or null when this page reaches the end of the\nfeed for now; then poll again with after set to the last id you have.",
                     "type": "string",
+                    "x-nullable": true,
                     "example": "42"
                 }
             }
         },
         "handlers.HealthStatus": {
+            "description": "The answer of a probe.",
             "type": "object",
             "properties": {
                 "status": {
+                    "description": "\"ok\" from the liveness probe, \"ready\" from the readiness probe.",
                     "type": "string",
                     "example": "ok"
                 }
             }
         },
         "handlers.KeyList": {
+            "description": "A page of API keys, newest first.",
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The page's items.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.APIKey"
                     }
                 },
                 "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
                     "type": "string",
+                    "x-nullable": true,
                     "example": "eyJmIjoiYWJjIiwidiI6MywiaSI6M30"
                 },
                 "total": {
+                    "description": "How many items match in all; only with include_total=true.",
                     "type": "integer",
+                    "x-omitempty": true,
                     "example": 3
                 }
             }
         },
         "handlers.Problem": {
+            "description": "An RFC 9457 problem detail: the body of every error response, as application/problem+json.",
             "type": "object",
             "properties": {
                 "code": {
-                    "description": "Code is a stable machine-readable reason, e.g. validation_failed, invalid_json, unknown_field,\nbad_query, bad_cursor, cursor_mismatch, not_found, duplicate_slug, in_use,\nprecondition_failed, precondition_required, unsupported_media_type, body_too_large.",
+                    "description": "Code is a stable machine-readable reason, e.g. validation_failed, invalid_json, unknown_field,\nwrong_type, bad_query, bad_cursor, cursor_mismatch, bad_path, key_in_url, unauthorized,\nforbidden, not_found, duplicate_slug, in_use, horizon_clash, not_restorable,\nidempotency_key_reused, idempotency_in_progress, precondition_failed, precondition_required,\nunsupported_media_type, body_too_large, rate_limited, no_route, method_not_allowed, internal.",
                     "type": "string",
+                    "x-omitempty": true,
                     "example": "validation_failed"
                 },
                 "detail": {
                     "description": "Detail says, for a person, what went wrong and what to do about it.",
                     "type": "string",
+                    "x-omitempty": true,
                     "example": "2 fields are invalid"
                 },
                 "errors": {
@@ -3352,14 +3121,17 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.FieldError"
-                    }
+                    },
+                    "x-omitempty": true
                 },
                 "instance": {
                     "description": "Instance is the path of the request that failed.",
                     "type": "string",
+                    "x-omitempty": true,
                     "example": "/api/v1/tactics"
                 },
                 "status": {
+                    "description": "Status is the HTTP status code.",
                     "type": "integer",
                     "example": 422
                 },
@@ -3376,113 +3148,153 @@ const docTemplate = `{
             }
         },
         "handlers.RevisionList": {
+            "description": "A page of revisions of an object, newest first.",
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The page's items.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Revision"
                     }
                 },
                 "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
                     "type": "string",
+                    "x-nullable": true,
                     "example": "eyJmIjoiYWJjIiwidiI6NDIsImkiOjQyfQ"
                 },
                 "total": {
+                    "description": "How many items match in all; only with include_total=true.",
                     "type": "integer",
+                    "x-omitempty": true,
                     "example": 3
                 }
             }
         },
         "handlers.StageList": {
+            "description": "A page of stages.",
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The page's items.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Stage"
                     }
                 },
                 "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
                     "type": "string",
+                    "x-nullable": true,
                     "example": "eyJmIjoiYWJjIiwidiI6MSwiaSI6MX0"
                 },
                 "total": {
+                    "description": "How many items match in all; only with include_total=true.",
                     "type": "integer",
+                    "x-omitempty": true,
                     "example": 1
                 }
             }
         },
         "handlers.TacticList": {
+            "description": "A page of tactics.",
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The page's items.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Tactic"
                     }
                 },
                 "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
                     "type": "string",
+                    "x-nullable": true,
                     "example": "eyJmIjoiYWJjIiwidiI6MSwiaSI6MX0"
                 },
                 "total": {
+                    "description": "How many items match in all; only with include_total=true.",
                     "type": "integer",
+                    "x-omitempty": true,
                     "example": 1
                 }
             }
         },
         "handlers.TagList": {
+            "description": "A page of tags.",
             "type": "object",
             "properties": {
                 "data": {
+                    "description": "The page's items.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Tag"
                     }
                 },
                 "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
                     "type": "string",
+                    "x-nullable": true,
                     "example": "eyJmIjoiYWJjIiwidiI6InNob3J0LXRlcm0iLCJpIjoxfQ"
                 },
                 "total": {
+                    "description": "How many items match in all; only with include_total=true.",
                     "type": "integer",
+                    "x-omitempty": true,
                     "example": 1
                 }
             }
         },
         "models.APIKey": {
+            "description": "An API key as the service shows it: never the key itself, which is shown once at creation.",
             "type": "object",
             "properties": {
                 "created_at": {
+                    "description": "When the key was made (RFC 3339, UTC).",
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-11-25T12:00:00Z"
                 },
                 "expires_at": {
+                    "description": "When the key stops working, or null for never.",
                     "type": "string",
-                    "example": "2027-02-23T12:00:00Z"
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2030-01-01T00:00:00Z"
                 },
                 "id": {
+                    "description": "Id of the key.",
                     "type": "integer",
                     "example": 1
                 },
                 "last_used_at": {
+                    "description": "When the key was last used, or null.",
                     "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
                     "example": "2026-11-25T12:30:00Z"
                 },
                 "name": {
+                    "description": "Who holds the key; revisions name the key's holder by it.",
                     "type": "string",
                     "example": "Dashboard of the Freedom Network"
                 },
                 "prefix": {
+                    "description": "The start of the key, to recognise it by.",
                     "type": "string",
                     "example": "ckb_3f9a2c1b"
                 },
                 "revoked_at": {
+                    "description": "When the key was revoked, or null while it is not.",
                     "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
                     "example": "2026-12-01T09:00:00Z"
                 },
                 "role": {
+                    "description": "What the key may do: reader (also the change feed), editor (also writes, drafts, history),\nadmin (also keys).",
                     "type": "string",
                     "enum": [
                         "reader",
@@ -3494,39 +3306,50 @@ const docTemplate = `{
             }
         },
         "models.Chain": {
+            "description": "The business chain of one form of exploitation, e.g. sex trafficking: product (victim), wholesaler (trafficker), retailer (exploiter) and consumer.",
             "type": "object",
             "properties": {
                 "created_at": {
+                    "description": "When the chain was created (RFC 3339, UTC).",
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-11-25T12:00:00Z"
                 },
                 "description": {
+                    "description": "What the chain covers.",
                     "type": "string",
                     "example": "The trade as a business chain: product, wholesaler, retailer, consumer."
                 },
                 "id": {
+                    "description": "Id of the chain; it never changes.",
                     "type": "integer",
                     "example": 1
                 },
                 "name": {
+                    "description": "Name of the chain, for people.",
                     "type": "string",
                     "example": "Sex trafficking"
                 },
                 "slug": {
+                    "description": "Slug: lowercase letters, digits and hyphens, 1-64 characters, not all digits. The chain can\nbe addressed by it in paths.",
                     "type": "string",
                     "example": "sex-trafficking"
                 },
                 "updated_at": {
+                    "description": "When the chain last changed (RFC 3339, UTC).",
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-11-25T12:00:00Z"
                 },
                 "version": {
+                    "description": "Version: 1 when created, +1 on every change. Send it back (or the ETag as If-Match) to update.",
                     "type": "integer",
                     "example": 1
                 }
             }
         },
         "models.ChainInput": {
+            "description": "A chain as a client writes it. Read-only fields echoed back from a GET (id, created_at, updated_at) are accepted and ignored.",
             "type": "object",
             "required": [
                 "name",
@@ -3534,21 +3357,24 @@ const docTemplate = `{
             ],
             "properties": {
                 "description": {
+                    "description": "What the chain covers.",
                     "type": "string",
                     "maxLength": 4000,
-                    "example": "The trade as a business chain."
+                    "example": "Exploitation of labour in farms, factories, fishing and homes."
                 },
                 "name": {
+                    "description": "Name of the chain, for people.",
                     "type": "string",
                     "maxLength": 120,
-                    "example": "Sex trafficking"
+                    "example": "Forced labour"
                 },
                 "slug": {
+                    "description": "Slug: lowercase letters, digits and hyphens, 1-64 characters, not all digits; unique.",
                     "type": "string",
-                    "example": "sex-trafficking"
+                    "example": "forced-labour"
                 },
                 "version": {
-                    "description": "Version is the version the client read; it is the precondition of a PUT or PATCH when no\nIf-Match header is sent.",
+                    "description": "Version is the version the client read; it is the precondition of a PUT or PATCH when no\nIf-Match header is sent. Ignored on create.",
                     "type": "integer",
                     "minimum": 1,
                     "example": 1
@@ -3556,12 +3382,19 @@ const docTemplate = `{
             }
         },
         "models.ChainTable": {
+            "description": "A chain laid out as Kara's table: its stages in order, each with the efforts deployed today and what should be done.",
             "type": "object",
             "properties": {
                 "chain": {
-                    "$ref": "#/definitions/models.Chain"
+                    "description": "The chain.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Chain"
+                        }
+                    ]
                 },
                 "stages": {
+                    "description": "Its stages, in order of position.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.TableRow"
@@ -3570,19 +3403,23 @@ const docTemplate = `{
             }
         },
         "models.FieldError": {
+            "description": "One bad field, query parameter or header, and what is wrong with it.",
             "type": "object",
             "properties": {
                 "field": {
+                    "description": "The field's JSON path (e.g. references[0].url), or the parameter's or header's name.",
                     "type": "string",
                     "example": "title"
                 },
                 "message": {
+                    "description": "What is wrong, in words a person can act on.",
                     "type": "string",
                     "example": "is required"
                 }
             }
         },
         "models.KeyInput": {
+            "description": "A key to make: who holds it, its role and when it expires.",
             "type": "object",
             "required": [
                 "name",
@@ -3590,15 +3427,20 @@ const docTemplate = `{
             ],
             "properties": {
                 "expires_at": {
+                    "description": "When the key stops working (RFC 3339, in the future); never when left out.",
                     "type": "string",
-                    "example": "2027-02-23T12:00:00Z"
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2030-01-01T00:00:00Z"
                 },
                 "name": {
+                    "description": "Who holds the key; revisions name the key's holder by it.",
                     "type": "string",
                     "maxLength": 120,
                     "example": "Dashboard of the Freedom Network"
                 },
                 "role": {
+                    "description": "What the key may do.",
                     "type": "string",
                     "enum": [
                         "reader",
@@ -3610,17 +3452,24 @@ const docTemplate = `{
             }
         },
         "models.NewAPIKey": {
+            "description": "An API key just created: the only time the key itself is returned.",
             "type": "object",
             "properties": {
                 "created_at": {
+                    "description": "When the key was made (RFC 3339, UTC).",
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-11-25T12:00:00Z"
                 },
                 "expires_at": {
+                    "description": "When the key stops working, or null for never.",
                     "type": "string",
-                    "example": "2027-02-23T12:00:00Z"
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2030-01-01T00:00:00Z"
                 },
                 "id": {
+                    "description": "Id of the key.",
                     "type": "integer",
                     "example": 1
                 },
@@ -3630,22 +3479,31 @@ const docTemplate = `{
                     "example": "ckb_3f9a2c1b5d7e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f607182"
                 },
                 "last_used_at": {
+                    "description": "When the key was last used, or null.",
                     "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
                     "example": "2026-11-25T12:30:00Z"
                 },
                 "name": {
+                    "description": "Who holds the key; revisions name the key's holder by it.",
                     "type": "string",
                     "example": "Dashboard of the Freedom Network"
                 },
                 "prefix": {
+                    "description": "The start of the key, to recognise it by.",
                     "type": "string",
                     "example": "ckb_3f9a2c1b"
                 },
                 "revoked_at": {
+                    "description": "When the key was revoked, or null while it is not.",
                     "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
                     "example": "2026-12-01T09:00:00Z"
                 },
                 "role": {
+                    "description": "What the key may do: reader (also the change feed), editor (also writes, drafts, history),\nadmin (also keys).",
                     "type": "string",
                     "enum": [
                         "reader",
@@ -3657,22 +3515,26 @@ const docTemplate = `{
             }
         },
         "models.Reference": {
+            "description": "A source that supports a tactic: a citation, with a URL and a locator (page, chapter, section) where there is one.",
             "type": "object",
             "required": [
                 "citation"
             ],
             "properties": {
                 "citation": {
+                    "description": "The source, as a bibliography cites it.",
                     "type": "string",
                     "maxLength": 300,
                     "example": "Kara, S. (2009). Sex Trafficking: Inside the Business of Modern Slavery. Columbia University Press."
                 },
                 "locator": {
+                    "description": "Where in the source: page, chapter or section; or empty.",
                     "type": "string",
                     "maxLength": 100,
                     "example": "p. 202"
                 },
                 "url": {
+                    "description": "Where the source can be read: an absolute http or https URL, or empty.",
                     "type": "string",
                     "maxLength": 2000,
                     "example": "https://cup.columbia.edu/book/sex-trafficking/9780231139601"
@@ -3680,9 +3542,11 @@ const docTemplate = `{
             }
         },
         "models.Revision": {
+            "description": "One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).",
             "type": "object",
             "properties": {
                 "action": {
+                    "description": "What happened to the object.",
                     "type": "string",
                     "enum": [
                         "create",
@@ -3693,17 +3557,22 @@ const docTemplate = `{
                     "example": "update"
                 },
                 "actor": {
+                    "description": "Who made the change: the key's id and name.",
                     "type": "string",
                     "example": "key 3 (Jane, editor)"
                 },
                 "at": {
+                    "description": "When the change was made (RFC 3339, UTC).",
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-11-25T12:00:00Z"
                 },
                 "data": {
+                    "description": "The object as it stood after the change (before it, for a delete), as a GET of it returned\nit then. In the change feed, a tactic that readers may no longer see is {\"id\": ...}.",
                     "type": "object"
                 },
                 "entity": {
+                    "description": "What kind of object changed.",
                     "type": "string",
                     "enum": [
                         "chain",
@@ -3714,55 +3583,69 @@ const docTemplate = `{
                     "example": "tactic"
                 },
                 "entity_id": {
+                    "description": "Id of the object that changed.",
                     "type": "integer",
                     "example": 7
                 },
                 "id": {
+                    "description": "Id of the revision: revisions are numbered in the order they were made, across all objects.",
                     "type": "integer",
                     "example": 42
                 },
                 "request_id": {
+                    "description": "The X-Request-ID of the request that made the change.",
                     "type": "string",
                     "example": "4f1c2a9e8b7d6c5f"
                 },
                 "version": {
+                    "description": "The object's version after the change (before it, for a delete).",
                     "type": "integer",
                     "example": 3
                 }
             }
         },
         "models.Stage": {
+            "description": "One link of a chain: product (victim), wholesaler (trafficker), retailer (exploiter) or consumer.",
             "type": "object",
             "properties": {
                 "actor": {
+                    "description": "Who acts at this link.",
                     "type": "string",
                     "example": "The trafficker: recruiter and transporter"
                 },
                 "chain_id": {
+                    "description": "Id of the chain the stage belongs to; it never changes.",
                     "type": "integer",
                     "example": 1
                 },
                 "created_at": {
+                    "description": "When the stage was created (RFC 3339, UTC).",
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-11-25T12:00:00Z"
                 },
                 "description": {
+                    "description": "What happens at this link.",
                     "type": "string",
                     "example": "Recruits people and moves them to where they are exploited."
                 },
                 "id": {
+                    "description": "Id of the stage; it never changes.",
                     "type": "integer",
-                    "example": 1
+                    "example": 2
                 },
                 "name": {
+                    "description": "Name of the link, for people.",
                     "type": "string",
                     "example": "Wholesaler"
                 },
                 "position": {
+                    "description": "Order of the link in its chain, from 0.",
                     "type": "integer",
                     "example": 2
                 },
                 "side": {
+                    "description": "Side of the market: supply brings people into the trade (product, wholesaler), demand buys\ntheir exploitation (retailer, consumer).",
                     "type": "string",
                     "enum": [
                         "supply",
@@ -3771,20 +3654,25 @@ const docTemplate = `{
                     "example": "supply"
                 },
                 "slug": {
+                    "description": "Slug, unique within the chain.",
                     "type": "string",
                     "example": "wholesaler"
                 },
                 "updated_at": {
+                    "description": "When the stage last changed (RFC 3339, UTC).",
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-11-25T12:00:00Z"
                 },
                 "version": {
+                    "description": "Version: 1 when created, +1 on every change. Send it back (or the ETag as If-Match) to update.",
                     "type": "integer",
                     "example": 1
                 }
             }
         },
         "models.StageInput": {
+            "description": "A stage as a client writes it. chain_id is set on create and cannot change afterwards (422). Read-only fields echoed back from a GET are accepted and ignored.",
             "type": "object",
             "required": [
                 "actor",
@@ -3796,32 +3684,38 @@ const docTemplate = `{
             ],
             "properties": {
                 "actor": {
+                    "description": "Who acts at this link.",
                     "type": "string",
                     "maxLength": 120,
-                    "example": "The trafficker: recruiter and transporter"
+                    "example": "Whoever moves the profits into the legal economy"
                 },
                 "chain_id": {
+                    "description": "Id of the chain the stage belongs to.",
                     "type": "integer",
                     "minimum": 1,
                     "example": 1
                 },
                 "description": {
+                    "description": "What happens at this link.",
                     "type": "string",
                     "maxLength": 4000,
-                    "example": "Recruits people and moves them to where they are exploited."
+                    "example": "Turns the trade's cash into assets that look clean."
                 },
                 "name": {
+                    "description": "Name of the link, for people.",
                     "type": "string",
                     "maxLength": 120,
-                    "example": "Wholesaler"
+                    "example": "Money launderer"
                 },
                 "position": {
+                    "description": "Order of the link in its chain, 0 to 1000000.",
                     "type": "integer",
                     "maximum": 1000000,
                     "minimum": 0,
-                    "example": 2
+                    "example": 5
                 },
                 "side": {
+                    "description": "Side of the market.",
                     "type": "string",
                     "enum": [
                         "supply",
@@ -3830,10 +3724,12 @@ const docTemplate = `{
                     "example": "supply"
                 },
                 "slug": {
+                    "description": "Slug, unique within the chain: lowercase letters, digits and hyphens, 1-64 characters, not\nall digits.",
                     "type": "string",
-                    "example": "wholesaler"
+                    "example": "money-launderer"
                 },
                 "version": {
+                    "description": "Version is the version the client read; it is the precondition of a PUT or PATCH when no\nIf-Match header is sent. Ignored on create.",
                     "type": "integer",
                     "minimum": 1,
                     "example": 1
@@ -3841,46 +3737,60 @@ const docTemplate = `{
             }
         },
         "models.TableRow": {
+            "description": "One stage of a chain table, with its tactics of each kind.",
             "type": "object",
             "properties": {
                 "current": {
+                    "description": "Efforts deployed today at this stage, in order of position.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Tactic"
                     }
                 },
                 "recommended": {
+                    "description": "What should be done at this stage, in order of position.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Tactic"
                     }
                 },
                 "stage": {
-                    "$ref": "#/definitions/models.Stage"
+                    "description": "The stage.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Stage"
+                        }
+                    ]
                 }
             }
         },
         "models.Tactic": {
+            "description": "An intervention at one stage of a chain: an effort deployed today (kind current) or one that should be done (kind recommended), with its tags and sources.",
             "type": "object",
             "properties": {
                 "chain_id": {
-                    "description": "derived from the stage",
+                    "description": "Id of the stage's chain; derived from the stage, read-only.",
                     "type": "integer",
                     "example": 1
                 },
                 "created_at": {
+                    "description": "When the tactic was created (RFC 3339, UTC).",
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-11-25T12:00:00Z"
                 },
                 "description": {
+                    "description": "The tactic at length: how it works and why, in the words of its sources.",
                     "type": "string",
                     "example": "Seizing assets raises the expected cost of trafficking above its expected profit."
                 },
                 "id": {
+                    "description": "Id of the tactic; it never changes.",
                     "type": "integer",
                     "example": 1
                 },
                 "kind": {
+                    "description": "An effort deployed today (current) or what should be done (recommended).",
                     "type": "string",
                     "enum": [
                         "current",
@@ -3889,20 +3799,24 @@ const docTemplate = `{
                     "example": "recommended"
                 },
                 "position": {
+                    "description": "Order of the tactic among those of its stage and kind.",
                     "type": "integer",
                     "example": 1
                 },
                 "references": {
+                    "description": "Sources that support the tactic.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Reference"
                     }
                 },
                 "stage_id": {
+                    "description": "Id of the stage the tactic acts at.",
                     "type": "integer",
                     "example": 2
                 },
                 "status": {
+                    "description": "Publication status: only published tactics exist below the editor role.",
                     "type": "string",
                     "enum": [
                         "draft",
@@ -3912,30 +3826,37 @@ const docTemplate = `{
                     "example": "published"
                 },
                 "summary": {
+                    "description": "The tactic in a sentence or two.",
                     "type": "string",
                     "example": "Take the profits away so that the trade stops paying."
                 },
                 "tags": {
+                    "description": "Tags that classify the tactic: at most one of the horizon group, and any of the others.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.TagSummary"
                     }
                 },
                 "title": {
+                    "description": "Title, for people.",
                     "type": "string",
                     "example": "Confiscate traffickers' assets"
                 },
                 "updated_at": {
+                    "description": "When the tactic last changed (RFC 3339, UTC).",
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-11-25T12:00:00Z"
                 },
                 "version": {
+                    "description": "Version: 1 when created, +1 on every change. Send it back (or the ETag as If-Match) to update.",
                     "type": "integer",
                     "example": 1
                 }
             }
         },
         "models.TacticInput": {
+            "description": "A tactic as a client writes it. Tags are written as slugs (tag objects as a GET returns them are accepted too); read-only fields echoed back from a GET (id, chain_id, created_at, updated_at) are accepted and ignored.",
             "type": "object",
             "required": [
                 "kind",
@@ -3945,11 +3866,13 @@ const docTemplate = `{
             ],
             "properties": {
                 "description": {
+                    "description": "The tactic at length.",
                     "type": "string",
                     "maxLength": 4000,
-                    "example": "Seizing assets raises the expected cost of trafficking above its expected profit."
+                    "example": "Closing a venue destroys the exploiter's investment and raises the cost of the next one."
                 },
                 "kind": {
+                    "description": "An effort deployed today (current) or what should be done (recommended).",
                     "type": "string",
                     "enum": [
                         "current",
@@ -3958,12 +3881,14 @@ const docTemplate = `{
                     "example": "recommended"
                 },
                 "position": {
+                    "description": "Order of the tactic among those of its stage and kind, 0 to 1000000; after the others when\nleft out.",
                     "type": "integer",
                     "maximum": 1000000,
                     "minimum": 0,
-                    "example": 1
+                    "example": 10
                 },
                 "references": {
+                    "description": "Sources that support the tactic, at most 20; replaces the tactic's references.",
                     "type": "array",
                     "maxItems": 20,
                     "items": {
@@ -3971,9 +3896,10 @@ const docTemplate = `{
                     }
                 },
                 "stage_id": {
+                    "description": "Id of the stage the tactic acts at; it must exist.",
                     "type": "integer",
                     "minimum": 1,
-                    "example": 2
+                    "example": 3
                 },
                 "status": {
                     "description": "Status defaults to draft for a new tactic; a replacement without it keeps the current one.",
@@ -3983,14 +3909,16 @@ const docTemplate = `{
                         "published",
                         "archived"
                     ],
-                    "example": "draft"
+                    "example": "published"
                 },
                 "summary": {
+                    "description": "The tactic in a sentence or two.",
                     "type": "string",
                     "maxLength": 500,
-                    "example": "Take the profits away so that the trade stops paying."
+                    "example": "Shut the premises so that the exploiter loses the capital sunk in them."
                 },
                 "tags": {
+                    "description": "Slugs of the tags to carry (at most 20, and at most one of the horizon group); replaces the\ntactic's tags. Each must exist.",
                     "type": "array",
                     "maxItems": 20,
                     "items": {
@@ -3998,15 +3926,18 @@ const docTemplate = `{
                     },
                     "example": [
                         "short-term",
-                        "raise-exploiter-risk"
+                        "raise-exploiter-risk",
+                        "prosecution"
                     ]
                 },
                 "title": {
+                    "description": "Title, for people.",
                     "type": "string",
                     "maxLength": 200,
-                    "example": "Confiscate traffickers' assets"
+                    "example": "Close venues where exploitation was proven"
                 },
                 "version": {
+                    "description": "Version is the version the client read; it is the precondition of a PUT or PATCH when no\nIf-Match header is sent. Ignored on create.",
                     "type": "integer",
                     "minimum": 1,
                     "example": 1
@@ -4014,48 +3945,60 @@ const docTemplate = `{
             }
         },
         "models.Tag": {
+            "description": "Classifies tactics along one facet, its group: horizon (short-term, long-term), the economic lever pulled, the 4P function, and whatever editors add.",
             "type": "object",
             "properties": {
                 "created_at": {
+                    "description": "When the tag was created (RFC 3339, UTC).",
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-11-25T12:00:00Z"
                 },
                 "description": {
+                    "description": "What the tag means.",
                     "type": "string",
                     "example": "Can be done now, without first changing the economy that produces victims."
                 },
                 "group": {
+                    "description": "The facet the tag belongs to (a slug); a tactic holds at most one tag of the horizon group.",
                     "type": "string",
                     "example": "horizon"
                 },
                 "id": {
+                    "description": "Id of the tag; it never changes.",
                     "type": "integer",
                     "example": 1
                 },
                 "name": {
+                    "description": "Name of the tag, for people.",
                     "type": "string",
                     "example": "Short term"
                 },
                 "slug": {
+                    "description": "Slug, unique; the tag can be addressed by it in paths, and tactics are tagged with it.",
                     "type": "string",
                     "example": "short-term"
                 },
                 "tactic_count": {
-                    "description": "derived: tactics that carry the tag",
+                    "description": "How many tactics carry the tag (below editor: published ones); derived, read-only.",
                     "type": "integer",
                     "example": 12
                 },
                 "updated_at": {
+                    "description": "When the tag last changed (RFC 3339, UTC).",
                     "type": "string",
+                    "format": "date-time",
                     "example": "2026-11-25T12:00:00Z"
                 },
                 "version": {
+                    "description": "Version: 1 when created, +1 on every change. Send it back (or the ETag as If-Match) to update.",
                     "type": "integer",
                     "example": 1
                 }
             }
         },
         "models.TagInput": {
+            "description": "A tag as a client writes it. Read-only fields echoed back from a GET (id, tactic_count, created_at, updated_at) are accepted and ignored.",
             "type": "object",
             "required": [
                 "group",
@@ -4064,24 +4007,29 @@ const docTemplate = `{
             ],
             "properties": {
                 "description": {
+                    "description": "What the tag means.",
                     "type": "string",
                     "maxLength": 4000,
-                    "example": "Can be done now."
+                    "example": "Makes buying exploitation costlier or riskier for the consumer."
                 },
                 "group": {
+                    "description": "The facet the tag belongs to, a slug (e.g. horizon, lever, function). Moving a tag into the\nhorizon group while a tactic with it already has a horizon tag is 409.",
                     "type": "string",
-                    "example": "horizon"
+                    "example": "lever"
                 },
                 "name": {
+                    "description": "Name of the tag, for people.",
                     "type": "string",
                     "maxLength": 120,
-                    "example": "Short term"
+                    "example": "Demand reduction"
                 },
                 "slug": {
+                    "description": "Slug, unique: lowercase letters, digits and hyphens, 1-64 characters, not all digits.",
                     "type": "string",
-                    "example": "short-term"
+                    "example": "demand-reduction"
                 },
                 "version": {
+                    "description": "Version is the version the client read; it is the precondition of a PUT or PATCH when no\nIf-Match header is sent. Ignored on create.",
                     "type": "integer",
                     "minimum": 1,
                     "example": 1
@@ -4089,25 +4037,38 @@ const docTemplate = `{
             }
         },
         "models.TagSummary": {
+            "description": "A tag as it appears inside a tactic.",
             "type": "object",
             "properties": {
                 "group": {
+                    "description": "The facet the tag belongs to.",
                     "type": "string",
                     "example": "horizon"
                 },
                 "id": {
+                    "description": "Id of the tag.",
                     "type": "integer",
                     "example": 1
                 },
                 "name": {
+                    "description": "Name of the tag, for people.",
                     "type": "string",
                     "example": "Short term"
                 },
                 "slug": {
+                    "description": "Slug of the tag.",
                     "type": "string",
                     "example": "short-term"
                 }
             }
+        }
+    },
+    "securityDefinitions": {
+        "BearerKey": {
+            "description": "An API key: \"Bearer \u003ckey\u003e\". Reads need none; writes need an editor key, the change feed a reader key, keys an admin key.",
+            "type": "apiKey",
+            "name": "Authorization",
+            "in": "header"
         }
     },
     "tags": [
@@ -4128,7 +4089,15 @@ const docTemplate = `{
             "name": "tags"
         },
         {
-            "description": "Health of the service",
+            "description": "The change feed, for partner apps that keep a mirror",
+            "name": "changes"
+        },
+        {
+            "description": "API keys and their roles, for admins",
+            "name": "keys"
+        },
+        {
+            "description": "Probes for the platform that runs the service; served at the root, not under /api/v1",
             "name": "operations"
         }
     ]
@@ -4141,7 +4110,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/api/v1",
 	Schemes:          []string{"http", "https"},
 	Title:            "chainkb API",
-	Description:      "A curated knowledge base of interventions against sex trafficking and other forms of modern slavery, organised as Kara's business chain (product, wholesaler, retailer, consumer) with the efforts deployed today and what should be done at each link. Errors are RFC 9457 application/problem+json. Updates need a precondition (If-Match or version).",
+	Description:      "A curated knowledge base of interventions against sex trafficking and other forms of modern slavery, organised as Kara's business chain (product, wholesaler, retailer, consumer) with the efforts deployed today and what should be done at each link.\n\n**Keys.** Anyone may read published content. Writes need an API key with the editor role, sent as `Authorization: Bearer <key>` (in Swagger UI: *Authorize*, paste the key). A key that is sent must be valid, even on a read.\n\n**Errors** are RFC 9457 `application/problem+json`: `status`, `title`, `detail` (what to do), `code` (a stable reason) and `errors` (each bad field or parameter).\n\n**No lost updates.** Every object has a `version` and an `ETag`. PUT and PATCH need a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body; stale is 412, none is 428.\n\n**Lists** come in pages: pass `next_cursor` back as `cursor` (also in the `Link` header). Every request gets an `X-Request-ID` (yours, if you send a sane one), which the history records.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

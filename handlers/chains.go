@@ -20,27 +20,33 @@ type Chains struct{ store *store.Store }
 func NewChains(st *store.Store) *Chains { return &Chains{store: st} }
 
 // ChainList is a page of chains.
+//
+//	@Description	A page of chains.
 type ChainList struct {
-	Data       []models.Chain `json:"data"`
-	NextCursor *string        `json:"next_cursor" example:"eyJmIjoiYWJjIiwidiI6InNleC10cmFmZmlja2luZyIsImkiOjF9"`
-	Total      *int64         `json:"total,omitempty" example:"1"`
+	// The page's items.
+	Data []models.Chain `json:"data"`
+	// Pass it as cursor to get the next page (the Link header has the URL); null on the last page.
+	NextCursor *string `json:"next_cursor" extensions:"x-nullable" example:"eyJmIjoiYWJjIiwidiI6InNleC10cmFmZmlja2luZyIsImkiOjF9"`
+	// How many items match in all; only with include_total=true.
+	Total *int64 `json:"total,omitempty" extensions:"x-omitempty" example:"1"`
 }
 
 // List handles GET /api/v1/chains.
 //
-//	@Summary		List chains
+//	@Summary	List chains
 //	@Description	Chains in pages of `limit`, ordered by `sort` (default `slug`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`.
-//	@Tags			chains
-//	@Produce		json
-//	@Param			q				query		string	false	"Text to find in name or description"		maxlength(200)
-//	@Param			sort			query		string	false	"Sort field, '-' in front for descending"	Enums(id,-id,slug,-slug,name,-name,created_at,-created_at,updated_at,-updated_at)
-//	@Param			limit			query		int		false	"Page size"									minimum(1)	maximum(200)	default(50)
-//	@Param			cursor			query		string	false	"next_cursor of the previous page"
-//	@Param			include_total	query		bool	false	"Count all matches"
-//	@Success		200				{object}	ChainList
-//	@Header			200				{string}	Link	"<next page URL>; rel=\"next\""
-//	@Failure		400				{object}	Problem	"Bad query parameter or cursor"
-//	@Router			/chains [get]
+//	@ID	listChains
+//	@Tags	chains
+//	@Produce	json
+//	@Param	q	query	string	false	"Text to find in name or description (case-insensitive for ASCII; % and _ match themselves)"	maxlength(200)	example(traffick)
+//	@Param	sort	query	string	false	"Sort field, - in front for descending; ties are broken by id"	Enums(id,-id,slug,-slug,name,-name,created_at,-created_at,updated_at,-updated_at)	default(slug)	example(name)
+//	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
+//	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque), with the same filters and sort; none for the first page"
+//	@Param	include_total	query	bool	false	"Count all matches (costs a scan)"	example(true)
+//	@Success	200	{object}	ChainList	"A page of chains"
+//	@Header	200	{string}	Link	"URL of the next page: <...>; rel=\"next\" (absent on the last page)"
+//	@Failure	400	{object}	Problem	"Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)"
+//	@Router	/chains [get]
 func (h *Chains) List(c *gin.Context) {
 	q := listQuery(c, "q")
 	f := models.ChainFilter{Q: q.text("q"), Page: q.page()}
@@ -58,18 +64,19 @@ func (h *Chains) List(c *gin.Context) {
 
 // Get handles GET /api/v1/chains/{id}.
 //
-//	@Summary		Get a chain
+//	@Summary	Get a chain
 //	@Description	A chain by id or slug, with its ETag. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
-//	@Tags			chains
-//	@Produce		json
-//	@Param			id				path		string	true	"Chain id or slug"	example(sex-trafficking)
-//	@Param			If-None-Match	header		string	false	"ETag from an earlier GET"
-//	@Success		200				{object}	models.Chain
-//	@Header			200				{string}	ETag	"Version of the chain"
-//	@Success		304				"Not modified"
-//	@Failure		400				{object}	Problem	"Malformed id"
-//	@Failure		404				{object}	Problem	"No such chain"
-//	@Router			/chains/{id} [get]
+//	@ID	getChain
+//	@Tags	chains
+//	@Produce	json
+//	@Param	id	path	string	true	"Chain id or slug"	example(sex-trafficking)
+//	@Param	If-None-Match	header	string	false	"ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current"
+//	@Success	200	{object}	models.Chain	"The chain"
+//	@Header	200	{string}	ETag	"Version of the chain, for If-Match and If-None-Match"
+//	@Success	304	"Not modified: the ETag in If-None-Match is current"
+//	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
+//	@Failure	404	{object}	Problem	"No such chain (code not_found)"
+//	@Router	/chains/{id} [get]
 func (h *Chains) Get(c *gin.Context) {
 	key, err := pathKey(c)
 	if err != nil {
@@ -87,23 +94,21 @@ func (h *Chains) Get(c *gin.Context) {
 // Create handles POST /api/v1/chains.
 //
 //	@Summary	Create a chain
-//	@Description	Role: editor.
-//	@Tags		chains
-//	@Security		BearerKey
-//	@Accept		json
+//	@Description	Creates a chain. Its slug must be unique. The answer carries the new chain, its `Location` and its `ETag`.
+//	@ID	createChain
+//	@Tags	chains
+//	@Accept	json
 //	@Produce	json
-//	@Param		chain	body		models.ChainInput	true	"The new chain"
-//	@Success	201		{object}	models.Chain
-//	@Header		201		{string}	Location	"URL of the new chain"
-//	@Header		201		{string}	ETag		"Version of the new chain"
-//	@Failure	400		{object}	Problem		"Malformed JSON, unknown field or wrong type"
-//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
-//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
-//	@Failure	409		{object}	Problem		"Slug already taken"
-//	@Failure	413		{object}	Problem		"Body too large"
-//	@Failure	415		{object}	Problem		"Not application/json"
-//	@Failure	422		{object}	Problem		"Invalid values"
-//	@Router		/chains [post]
+//	@Param	chain	body	models.ChainInput	true	"The new chain"
+//	@Success	201	{object}	models.Chain	"The chain as created"
+//	@Header	201	{string}	Location	"Path of the new chain"
+//	@Header	201	{string}	ETag	"Version of the new chain"
+//	@Failure	400	{object}	Problem	"Malformed JSON, an unknown field or a wrong type (codes invalid_json, unknown_field, wrong_type)"
+//	@Failure	409	{object}	Problem	"Slug already taken (code duplicate_slug)"
+//	@Failure	413	{object}	Problem	"Body over the limit (code body_too_large)"
+//	@Failure	415	{object}	Problem	"Not application/json (code unsupported_media_type)"
+//	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
+//	@Router	/chains [post]
 func (h *Chains) Create(c *gin.Context) {
 	var in models.ChainInput
 	if err := decodeCreate(c, &in); err != nil {
@@ -121,28 +126,26 @@ func (h *Chains) Create(c *gin.Context) {
 
 // Replace handles PUT /api/v1/chains/{id}.
 //
-//	@Summary		Replace a chain
-//	@Description	Full replacement. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412, none is 428. Role: editor.
-//	@Tags			chains
-//	@Security		BearerKey
-//	@Accept			json
-//	@Produce		json
-//	@Param			id			path		string				true	"Chain id or slug"
-//	@Param			If-Match	header		string				false	"ETag from your GET"
-//	@Param			chain		body		models.ChainInput	true	"The chain as it should be"
-//	@Success		200			{object}	models.Chain
-//	@Header			200			{string}	ETag	"New version of the chain"
-//	@Failure		400			{object}	Problem
-//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
-//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
-//	@Failure		404			{object}	Problem
-//	@Failure		409			{object}	Problem	"Slug already taken"
-//	@Failure		412			{object}	Problem	"Stale ETag or version"
-//	@Failure		413			{object}	Problem
-//	@Failure		415			{object}	Problem
-//	@Failure		422			{object}	Problem
-//	@Failure		428			{object}	Problem	"No precondition"
-//	@Router			/chains/{id} [put]
+//	@Summary	Replace a chain
+//	@Description	Replaces the whole chain: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//	@ID	replaceChain
+//	@Tags	chains
+//	@Accept	json
+//	@Produce	json
+//	@Param	id	path	string	true	"Chain id or slug"	example(sex-trafficking)
+//	@Param	If-Match	header	string	false	"ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead"
+//	@Param	chain	body	models.ChainInput	true	"The chain as it should be"
+//	@Success	200	{object}	models.Chain	"The chain as it now is"
+//	@Header	200	{string}	ETag	"New version of the chain"
+//	@Failure	400	{object}	Problem	"Malformed id, malformed JSON, an unknown field or a wrong type"
+//	@Failure	404	{object}	Problem	"No such chain"
+//	@Failure	409	{object}	Problem	"Slug already taken (code duplicate_slug)"
+//	@Failure	412	{object}	Problem	"The chain changed since you read it: GET it again and reapply your change (code precondition_failed)"
+//	@Failure	413	{object}	Problem	"Body over the limit (code body_too_large)"
+//	@Failure	415	{object}	Problem	"Not application/json (code unsupported_media_type)"
+//	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
+//	@Failure	428	{object}	Problem	"No precondition: send If-Match or the version (code precondition_required)"
+//	@Router	/chains/{id} [put]
 func (h *Chains) Replace(c *gin.Context) {
 	key, err := pathKey(c)
 	if err != nil {
@@ -165,28 +168,26 @@ func (h *Chains) Replace(c *gin.Context) {
 
 // Patch handles PATCH /api/v1/chains/{id}.
 //
-//	@Summary		Update fields of a chain
-//	@Description	JSON Merge Patch (RFC 7396): send only the fields to change. Needs a precondition like PUT. Role: editor.
-//	@Tags			chains
-//	@Security		BearerKey
-//	@Accept			application/merge-patch+json,json
-//	@Produce		json
-//	@Param			id			path		string	true	"Chain id or slug"
-//	@Param			If-Match	header		string	false	"ETag from your GET"
-//	@Param			patch		body		object	true	"Fields to change, e.g. {\"name\":\"...\",\"version\":1}"
-//	@Success		200			{object}	models.Chain
-//	@Header			200			{string}	ETag	"New version of the chain"
-//	@Failure		400			{object}	Problem
-//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
-//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
-//	@Failure		404			{object}	Problem
-//	@Failure		409			{object}	Problem
-//	@Failure		412			{object}	Problem
-//	@Failure		413			{object}	Problem
-//	@Failure		415			{object}	Problem
-//	@Failure		422			{object}	Problem
-//	@Failure		428			{object}	Problem
-//	@Router			/chains/{id} [patch]
+//	@Summary	Update fields of a chain
+//	@Description	A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `tags`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//	@ID	patchChain
+//	@Tags	chains
+//	@Accept	application/merge-patch+json,json
+//	@Produce	json
+//	@Param	id	path	string	true	"Chain id or slug"	example(sex-trafficking)
+//	@Param	If-Match	header	string	false	"ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead"
+//	@Param	patch	body	models.ChainInput	true	"The fields to change, and the version you read unless If-Match is sent"
+//	@Success	200	{object}	models.Chain	"The chain as it now is"
+//	@Header	200	{string}	ETag	"New version of the chain"
+//	@Failure	400	{object}	Problem	"Malformed id, malformed JSON, an unknown field or a wrong type"
+//	@Failure	404	{object}	Problem	"No such chain"
+//	@Failure	409	{object}	Problem	"Slug already taken (code duplicate_slug)"
+//	@Failure	412	{object}	Problem	"The chain changed since you read it: GET it again and reapply your change (code precondition_failed)"
+//	@Failure	413	{object}	Problem	"Body over the limit (code body_too_large)"
+//	@Failure	415	{object}	Problem	"Not application/merge-patch+json or application/json (code unsupported_media_type)"
+//	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
+//	@Failure	428	{object}	Problem	"No precondition: send If-Match or the version (code precondition_required)"
+//	@Router	/chains/{id} [patch]
 func (h *Chains) Patch(c *gin.Context) {
 	key, err := pathKey(c)
 	if err != nil {
@@ -214,20 +215,19 @@ func (h *Chains) Patch(c *gin.Context) {
 
 // Delete handles DELETE /api/v1/chains/{id}.
 //
-//	@Summary		Delete a chain
-//	@Description	Only a chain without stages can be deleted (409 otherwise). `If-Match` is honoured when sent. Role: editor.
-//	@Tags			chains
-//	@Security		BearerKey
-//	@Param			id			path	string	true	"Chain id or slug"
-//	@Param			If-Match	header	string	false	"ETag from your GET"
-//	@Success		204			"Deleted"
-//	@Failure		400			{object}	Problem
-//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
-//	@Failure		403	{object}	Problem	"The key is not an editor\'s"
-//	@Failure		404			{object}	Problem
-//	@Failure		409			{object}	Problem	"The chain still has stages"
-//	@Failure		412			{object}	Problem
-//	@Router			/chains/{id} [delete]
+//	@Summary	Delete a chain
+//	@Description	Deletes a chain that has no stages (409 otherwise). Its history stays, and it can be restored. `If-Match` is honoured when sent.
+//	@ID	deleteChain
+//	@Tags	chains
+//	@Produce	json
+//	@Param	id	path	string	true	"Chain id or slug"	example(sex-trafficking)
+//	@Param	If-Match	header	string	false	"ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent"
+//	@Success	204	"Deleted"
+//	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
+//	@Failure	404	{object}	Problem	"No such chain"
+//	@Failure	409	{object}	Problem	"The chain still has stages (code in_use; the count is in detail)"
+//	@Failure	412	{object}	Problem	"If-Match does not name the current version (code precondition_failed)"
+//	@Router	/chains/{id} [delete]
 func (h *Chains) Delete(c *gin.Context) {
 	key, err := pathKey(c)
 	if err != nil {
@@ -244,19 +244,20 @@ func (h *Chains) Delete(c *gin.Context) {
 
 // Table handles GET /api/v1/chains/{id}/table.
 //
-//	@Summary		Get a chain as a table
-//	@Description	The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only tactics with that horizon tag.
-//	@Tags			chains
-//	@Produce		json
-//	@Param			id				path		string	true	"Chain id or slug"	example(sex-trafficking)
-//	@Param			horizon			query		string	false	"Horizon tag slug"	Enums(short-term,long-term)
-//	@Param			If-None-Match	header		string	false	"ETag from an earlier GET"
-//	@Success		200				{object}	models.ChainTable
-//	@Header			200				{string}	ETag	"Version of the table"
-//	@Success		304				"Not modified"
-//	@Failure		400				{object}	Problem
-//	@Failure		404				{object}	Problem
-//	@Router			/chains/{id}/table [get]
+//	@Summary	Get a chain as a table
+//	@Description	The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain.
+//	@ID	getChainTable
+//	@Tags	chains
+//	@Produce	json
+//	@Param	id	path	string	true	"Chain id or slug"	example(sex-trafficking)
+//	@Param	horizon	query	string	false	"Horizon tag slug: short-term or long-term"	example(short-term)
+//	@Param	If-None-Match	header	string	false	"ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current"
+//	@Success	200	{object}	models.ChainTable	"The chain as a table"
+//	@Header	200	{string}	ETag	"Hash of the table's content"
+//	@Success	304	"Not modified: the ETag in If-None-Match is current"
+//	@Failure	400	{object}	Problem	"Malformed id or query parameter"
+//	@Failure	404	{object}	Problem	"No such chain"
+//	@Router	/chains/{id}/table [get]
 func (h *Chains) Table(c *gin.Context) {
 	key, err := pathKey(c)
 	if err != nil {
@@ -292,21 +293,20 @@ func (h *Chains) Table(c *gin.Context) {
 
 // Revisions handles GET /api/v1/chains/{id}/revisions.
 //
-//	@Summary		History of a chain
-//	@Description	Every change of the chain, newest first: who, when, the request, and the chain as it stood after the change (before it, for a delete). Deleted chains keep their history, by id or by their last slug. Role: editor.
-//	@Tags			chains
-//	@Produce		json
-//	@Security		BearerKey
-//	@Param			id				path		string	true	"Chain id or slug"
-//	@Param			limit			query		int		false	"Page size"	minimum(1)	maximum(200)	default(50)
-//	@Param			cursor			query		string	false	"next_cursor of the previous page"
-//	@Param			include_total	query		bool	false	"Count all revisions"
-//	@Success		200				{object}	RevisionList
-//	@Failure		400				{object}	Problem
-//	@Failure		401				{object}	Problem
-//	@Failure		403				{object}	Problem
-//	@Failure		404				{object}	Problem	"No history"
-//	@Router			/chains/{id}/revisions [get]
+//	@Summary	History of a chain
+//	@Description	Every change of the chain, newest first: who, when, the request, and the chain as it stood after the change (before it, for a delete). A deleted chain keeps its history, by id or by its last slug.
+//	@ID	listChainRevisions
+//	@Tags	chains
+//	@Produce	json
+//	@Param	id	path	string	true	"Chain id or slug"	example(sex-trafficking)
+//	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
+//	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque), with the same filters and sort; none for the first page"
+//	@Param	include_total	query	bool	false	"Count all revisions (costs a scan)"	example(true)
+//	@Success	200	{object}	RevisionList	"A page of the chain's revisions"
+//	@Header	200	{string}	Link	"URL of the next page: <...>; rel=\"next\" (absent on the last page)"
+//	@Failure	400	{object}	Problem	"Malformed id or query parameter, or a bad cursor"
+//	@Failure	404	{object}	Problem	"No chain with this id has a history"
+//	@Router	/chains/{id}/revisions [get]
 func (h *Chains) Revisions(c *gin.Context) {
 	key, err := pathKey(c)
 	if err != nil {
@@ -318,24 +318,22 @@ func (h *Chains) Revisions(c *gin.Context) {
 
 // Restore handles POST /api/v1/chains/{id}/revisions/{revision}/restore.
 //
-//	@Summary		Restore a chain to a revision
-//	@Description	Brings the chain back to the state a revision recorded, as a new revision; a deleted chain comes back under its old id. `If-Match` is honoured when sent. Role: editor.
-//	@Tags			chains
-//	@Produce		json
-//	@Security		BearerKey
-//	@Param			id			path		string	true	"Chain id or slug"
-//	@Param			revision	path		int		true	"Revision id"
-//	@Param			If-Match	header		string	false	"ETag from your GET"
-//	@Success		200			{object}	models.Chain
-//	@Header			200			{string}	ETag	"New version of the chain"
-//	@Failure		400			{object}	Problem
-//	@Failure		401			{object}	Problem
-//	@Failure		403			{object}	Problem
-//	@Failure		404			{object}	Problem	"No such revision"
-//	@Failure		409			{object}	Problem	"Slug taken, or what the chain needs is gone"
-//	@Failure		412			{object}	Problem
-//	@Failure		422			{object}	Problem
-//	@Router			/chains/{id}/revisions/{revision}/restore [post]
+//	@Summary	Restore a chain to a revision
+//	@Description	Brings the chain back to the state a revision recorded, as a new revision; a deleted chain comes back under its old id. `If-Match` is honoured when sent.
+//	@ID	restoreChain
+//	@Tags	chains
+//	@Produce	json
+//	@Param	id	path	string	true	"Chain id or slug"	example(sex-trafficking)
+//	@Param	revision	path	int	true	"Revision id, from the chain's history"	example(42)
+//	@Param	If-Match	header	string	false	"ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent"
+//	@Success	200	{object}	models.Chain	"The chain as restored"
+//	@Header	200	{string}	ETag	"New version of the chain"
+//	@Failure	400	{object}	Problem	"Malformed id or revision (code bad_path)"
+//	@Failure	404	{object}	Problem	"No such revision of this chain"
+//	@Failure	409	{object}	Problem	"Slug taken by another chain (code duplicate_slug) (code not_restorable or duplicate_slug)"
+//	@Failure	412	{object}	Problem	"If-Match does not name the current version (code precondition_failed)"
+//	@Failure	422	{object}	Problem	"The revision's state is no longer valid (code validation_failed)"
+//	@Router	/chains/{id}/revisions/{revision}/restore [post]
 func (h *Chains) Restore(c *gin.Context) {
 	key, err := pathKey(c)
 	if err != nil {

@@ -16,26 +16,29 @@ type Changes struct{ store *store.Store }
 func NewChanges(st *store.Store) *Changes { return &Changes{store: st} }
 
 // ChangeList is a page of the change feed, oldest first.
+//
+//	@Description	A page of the change feed, oldest first.
 type ChangeList struct {
+	// The changes, oldest first.
 	Data []models.Revision `json:"data"`
 	// NextCursor is the "after" of the next page, or null when this page reaches the end of the
 	// feed for now; then poll again with after set to the last id you have.
-	NextCursor *string `json:"next_cursor" example:"42"`
+	NextCursor *string `json:"next_cursor" extensions:"x-nullable" example:"42"`
 }
 
 // List handles GET /api/v1/changes.
 //
-//	@Summary		Change feed
-//	@Description	Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time. Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete. Role: reader.
-//	@Tags			changes
-//	@Produce		json
-//	@Security		BearerKey
-//	@Param			after	query		int	false	"Id of the last change you have"	minimum(0)	default(0)
-//	@Param			limit	query		int	false	"Page size"							minimum(1)	maximum(200)	default(50)
-//	@Success		200		{object}	ChangeList
-//	@Failure		400		{object}	Problem
-//	@Failure		401		{object}	Problem	"No key, or the key is not valid"
-//	@Router			/changes [get]
+//	@Summary	Change feed
+//	@Description	Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}`.
+//	@ID	listChanges
+//	@Tags	changes
+//	@Produce	json
+//	@Param	after	query	int	false	"Id of the last change you have; 0 for the start"	minimum(0)	default(0)	example(0)
+//	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(100)
+//	@Success	200	{object}	ChangeList	"The changes after `after`, oldest first"
+//	@Header	200	{string}	Link	"URL of the next page: <...>; rel=\"next\" (absent at the end of the feed)"
+//	@Failure	400	{object}	Problem	"Bad query parameter (code bad_query)"
+//	@Router	/changes [get]
 func (h *Changes) List(c *gin.Context) {
 	q := parseQuery(c, "after", "limit")
 	var after int64

@@ -1,31 +1,88 @@
 package handlers
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"chainkb/internal/store"
 )
 
-// Health serves the liveness probe.
+// Health serves the liveness and readiness probes.
 type Health struct{ store *store.Store }
 
 // NewHealth returns the health handlers.
 func NewHealth(st *store.Store) *Health { return &Health{store: st} }
 
 // HealthStatus is the body of a health probe.
+//
+//	@Description	The answer of a probe.
 type HealthStatus struct {
+	// "ok" from the liveness probe, "ready" from the readiness probe.
 	Status string `json:"status" example:"ok"`
 }
 
+// readyTimeout bounds the readiness check: a database that takes longer to answer is not ready.
+const readyTimeout = 2 * time.Second
+
 // Live handles GET /healthz: the process is up and serving.
 //
-//	@Summary	Liveness probe
-//	@Tags		operations
-//	@Produce	json
-//	@Success	200	{object}	HealthStatus
-//	@Router		/healthz [get]
+//	@Summary		Liveness probe
+//	@ID			getLiveness
+//	@Description	200 while the process serves, whatever the state of the database: restart the process only when this fails.
+//	@Tags			operations
+//	@Produce		json
+//	@Success		200	{object}	HealthStatus
+//	@Router			/healthz [get]
 func (h *Health) Live(c *gin.Context) {
 	c.JSON(http.StatusOK, HealthStatus{Status: "ok"})
+}
+
+// Ready handles GET /readyz: the database answers, so this instance can take traffic.
+//
+//	@Summary		Readiness probe
+//	@ID			getReadiness
+//	@Description	200 when the database answers within 2 s; 503 when it does not, and a load balancer should send traffic elsewhere until it does. Never rate limited.
+//	@Tags			operations
+//	@Produce		json
+//	@Success		200	{object}	HealthStatus
+//	@Failure		503	{object}	Problem	"The database is not reachable"
+//	@Router			/readyz [get]
+func (h *Health) Ready(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), readyTimeout)
+	defer cancel()
+	if err := h.store.Ping(ctx); err != nil {
+		// Recorded for the access log; the client only learns that the database is unreachable.
+		_ = c.Error(err)
+		body, _ := json.Marshal(Problem{
+			Type:     "about:blank",
+			Title:    http.StatusText(http.StatusServiceUnavailable),
+			Status:   http.StatusServiceUnavailable,
+			Detail:   "the database is not reachable; this instance takes no traffic until it is",
+			Instance: c.Request.URL.Path,
+			Code:     "not_ready",
+		})
+		c.Header("Retry-After", "5")
+		c.Data(http.StatusServiceUnavailable, "application/problem+json", body)
+		return
+	}
+	c.JSON(http.StatusOK, HealthStatus{Status: "ready"})
+}
+
+// Metrics handles GET /metrics with the Prometheus handler h.
+//
+//	@Summary		Prometheus metrics
+//	@ID			getMetrics
+//	@Description	Metrics in the Prometheus text exposition format: requests by route pattern, method and status (`chainkb_http_requests_total`), latency histograms by route (`chainkb_http_request_duration_seconds`), requests in flight, the database pools (`go_sql_*`, by `db_name`), the rate limiter's clients, and the Go runtime and process. Role: reader.
+//	@Tags			operations
+//	@Produce		plain
+//	@Security		BearerKey
+//	@Success		200	{string}	string	"Prometheus text format"
+//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
+//	@Router			/metrics [get]
+func Metrics(h http.Handler) gin.HandlerFunc {
+	return gin.WrapH(h)
 }

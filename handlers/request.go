@@ -18,8 +18,9 @@ import (
 	"chainkb/models"
 )
 
-// MaxBodyBytes is the largest request body the API reads. A knowledge-base object is a few KiB;
-// the limit keeps a client from making the server buffer an arbitrary amount.
+// MaxBodyBytes is the default of the largest request body the API reads. A knowledge-base object
+// is a few KiB; the limit keeps a client from making the server buffer an arbitrary amount. The
+// limit in force is configurable: package api caps each request body with http.MaxBytesReader.
 const MaxBodyBytes = 1 << 20
 
 // Media types the API reads.
@@ -36,12 +37,12 @@ func readBody(c *gin.Context, accepted ...string) ([]byte, error) {
 		return nil, &models.Error{Kind: models.KindUnsupportedMedia, Code: "unsupported_media_type",
 			Detail: fmt.Sprintf("Content-Type %q is not accepted here; send %s", ct, strings.Join(accepted, " or "))}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes))
+	body, err := io.ReadAll(c.Request.Body) // capped by package api's http.MaxBytesReader
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return nil, &models.Error{Kind: models.KindTooLarge, Code: "body_too_large",
-				Detail: fmt.Sprintf("request body is larger than %d bytes", MaxBodyBytes)}
+				Detail: fmt.Sprintf("request body is larger than %d bytes", tooLarge.Limit)}
 		}
 		return nil, models.BadRequestf("unreadable_body", "request body could not be read")
 	}

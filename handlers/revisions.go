@@ -10,10 +10,15 @@ import (
 )
 
 // RevisionList is a page of an object's history, newest first.
+//
+//	@Description	A page of revisions of an object, newest first.
 type RevisionList struct {
-	Data       []models.Revision `json:"data"`
-	NextCursor *string           `json:"next_cursor" example:"eyJmIjoiYWJjIiwidiI6NDIsImkiOjQyfQ"`
-	Total      *int64            `json:"total,omitempty" example:"3"`
+	// The page's items.
+	Data []models.Revision `json:"data"`
+	// Pass it as cursor to get the next page (the Link header has the URL); null on the last page.
+	NextCursor *string `json:"next_cursor" extensions:"x-nullable" example:"eyJmIjoiYWJjIiwidiI6NDIsImkiOjQyfQ"`
+	// How many items match in all; only with include_total=true.
+	Total *int64 `json:"total,omitempty" extensions:"x-omitempty" example:"3"`
 }
 
 // writeRevisions answers GET /{resources}/{id}/revisions for the object of entity named by key.

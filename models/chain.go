@@ -4,24 +4,39 @@ import "time"
 
 // Chain is the business chain of one form of exploitation, e.g. sex trafficking: the product
 // (victim), wholesaler (trafficker), retailer (exploiter) and consumer.
+//
+//	@Description	The business chain of one form of exploitation, e.g. sex trafficking: product (victim), wholesaler (trafficker), retailer (exploiter) and consumer.
 type Chain struct {
-	ID          int64     `json:"id" example:"1"`
-	Slug        string    `json:"slug" example:"sex-trafficking"`
-	Name        string    `json:"name" example:"Sex trafficking"`
-	Description string    `json:"description" example:"The trade as a business chain: product, wholesaler, retailer, consumer."`
-	CreatedAt   time.Time `json:"created_at" example:"2026-11-25T12:00:00Z"`
-	UpdatedAt   time.Time `json:"updated_at" example:"2026-11-25T12:00:00Z"`
-	Version     int64     `json:"version" example:"1"`
+	// Id of the chain; it never changes.
+	ID int64 `json:"id" example:"1"`
+	// Slug: lowercase letters, digits and hyphens, 1-64 characters, not all digits. The chain can
+	// be addressed by it in paths.
+	Slug string `json:"slug" example:"sex-trafficking"`
+	// Name of the chain, for people.
+	Name string `json:"name" example:"Sex trafficking"`
+	// What the chain covers.
+	Description string `json:"description" example:"The trade as a business chain: product, wholesaler, retailer, consumer."`
+	// When the chain was created (RFC 3339, UTC).
+	CreatedAt time.Time `json:"created_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
+	// When the chain last changed (RFC 3339, UTC).
+	UpdatedAt time.Time `json:"updated_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
+	// Version: 1 when created, +1 on every change. Send it back (or the ETag as If-Match) to update.
+	Version int64 `json:"version" example:"1"`
 }
 
 // ChainInput is what a client writes to create or replace a chain. Server-owned fields that a
 // client echoes back from a GET are accepted and ignored (see ReadOnly).
+//
+//	@Description	A chain as a client writes it. Read-only fields echoed back from a GET (id, created_at, updated_at) are accepted and ignored.
 type ChainInput struct {
-	Slug        string `json:"slug" validate:"required,slug" example:"sex-trafficking"`
-	Name        string `json:"name" validate:"required,max=120" example:"Sex trafficking"`
-	Description string `json:"description" validate:"max=4000" example:"The trade as a business chain."`
+	// Slug: lowercase letters, digits and hyphens, 1-64 characters, not all digits; unique.
+	Slug string `json:"slug" validate:"required,slug" example:"forced-labour"`
+	// Name of the chain, for people.
+	Name string `json:"name" validate:"required,max=120" example:"Forced labour"`
+	// What the chain covers.
+	Description string `json:"description" validate:"max=4000" example:"Exploitation of labour in farms, factories, fishing and homes."`
 	// Version is the version the client read; it is the precondition of a PUT or PATCH when no
-	// If-Match header is sent.
+	// If-Match header is sent. Ignored on create.
 	Version *int64 `json:"version,omitempty" validate:"omitempty,gte=1" example:"1"`
 	ReadOnly
 }

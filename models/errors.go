@@ -27,8 +27,12 @@ const (
 )
 
 // FieldError names one bad field and what is wrong with it, in words a person can act on.
+//
+//	@Description	One bad field, query parameter or header, and what is wrong with it.
 type FieldError struct {
-	Field   string `json:"field" example:"title"`
+	// The field's JSON path (e.g. references[0].url), or the parameter's or header's name.
+	Field string `json:"field" example:"title"`
+	// What is wrong, in words a person can act on.
 	Message string `json:"message" example:"is required"`
 }
 

@@ -15,14 +15,26 @@ const (
 
 // Revision is one change of a chain, stage, tactic or tag: who made it, when, and the object as it
 // stood after it (before it, for a delete).
+//
+//	@Description	One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
 type Revision struct {
-	ID        int64           `json:"id" example:"42"`
-	Entity    string          `json:"entity" enums:"chain,stage,tactic,tag" example:"tactic"`
-	EntityID  int64           `json:"entity_id" example:"7"`
-	Version   int64           `json:"version" example:"3"`
-	Action    string          `json:"action" enums:"create,update,delete,restore" example:"update"`
-	Actor     string          `json:"actor" example:"key 3 (Jane, editor)"`
-	RequestID string          `json:"request_id" example:"4f1c2a9e8b7d6c5f"`
-	At        time.Time       `json:"at" example:"2026-11-25T12:00:00Z"`
-	Data      json.RawMessage `json:"data" swaggertype:"object"`
+	// Id of the revision: revisions are numbered in the order they were made, across all objects.
+	ID int64 `json:"id" example:"42"`
+	// What kind of object changed.
+	Entity string `json:"entity" enums:"chain,stage,tactic,tag" example:"tactic"`
+	// Id of the object that changed.
+	EntityID int64 `json:"entity_id" example:"7"`
+	// The object's version after the change (before it, for a delete).
+	Version int64 `json:"version" example:"3"`
+	// What happened to the object.
+	Action string `json:"action" enums:"create,update,delete,restore" example:"update"`
+	// Who made the change: the key's id and name.
+	Actor string `json:"actor" example:"key 3 (Jane, editor)"`
+	// The X-Request-ID of the request that made the change.
+	RequestID string `json:"request_id" example:"4f1c2a9e8b7d6c5f"`
+	// When the change was made (RFC 3339, UTC).
+	At time.Time `json:"at" format:"date-time" example:"2026-11-25T12:00:00Z"`
+	// The object as it stood after the change (before it, for a delete), as a GET of it returned
+	// it then. In the change feed, a tactic that readers may no longer see is {"id": ...}.
+	Data json.RawMessage `json:"data" swaggertype:"object"`
 }

@@ -11,31 +11,57 @@ const (
 
 // Stage is one link of a chain: product (victim), wholesaler (trafficker), retailer (exploiter) or
 // consumer. Position orders the links within the chain.
+//
+//	@Description	One link of a chain: product (victim), wholesaler (trafficker), retailer (exploiter) or consumer.
 type Stage struct {
-	ID          int64     `json:"id" example:"1"`
-	ChainID     int64     `json:"chain_id" example:"1"`
-	Slug        string    `json:"slug" example:"wholesaler"`
-	Name        string    `json:"name" example:"Wholesaler"`
-	Actor       string    `json:"actor" example:"The trafficker: recruiter and transporter"`
-	Side        string    `json:"side" enums:"supply,demand" example:"supply"`
-	Position    int       `json:"position" example:"2"`
-	Description string    `json:"description" example:"Recruits people and moves them to where they are exploited."`
-	CreatedAt   time.Time `json:"created_at" example:"2026-11-25T12:00:00Z"`
-	UpdatedAt   time.Time `json:"updated_at" example:"2026-11-25T12:00:00Z"`
-	Version     int64     `json:"version" example:"1"`
+	// Id of the stage; it never changes.
+	ID int64 `json:"id" example:"2"`
+	// Id of the chain the stage belongs to; it never changes.
+	ChainID int64 `json:"chain_id" example:"1"`
+	// Slug, unique within the chain.
+	Slug string `json:"slug" example:"wholesaler"`
+	// Name of the link, for people.
+	Name string `json:"name" example:"Wholesaler"`
+	// Who acts at this link.
+	Actor string `json:"actor" example:"The trafficker: recruiter and transporter"`
+	// Side of the market: supply brings people into the trade (product, wholesaler), demand buys
+	// their exploitation (retailer, consumer).
+	Side string `json:"side" enums:"supply,demand" example:"supply"`
+	// Order of the link in its chain, from 0.
+	Position int `json:"position" example:"2"`
+	// What happens at this link.
+	Description string `json:"description" example:"Recruits people and moves them to where they are exploited."`
+	// When the stage was created (RFC 3339, UTC).
+	CreatedAt time.Time `json:"created_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
+	// When the stage last changed (RFC 3339, UTC).
+	UpdatedAt time.Time `json:"updated_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
+	// Version: 1 when created, +1 on every change. Send it back (or the ETag as If-Match) to update.
+	Version int64 `json:"version" example:"1"`
 }
 
 // StageInput is what a client writes to create or replace a stage. ChainID is set on create and
 // cannot change afterwards (tactics derive their chain from their stage).
+//
+//	@Description	A stage as a client writes it. chain_id is set on create and cannot change afterwards (422). Read-only fields echoed back from a GET are accepted and ignored.
 type StageInput struct {
-	ChainID     *int64 `json:"chain_id" validate:"required,gte=1" example:"1"`
-	Slug        string `json:"slug" validate:"required,slug" example:"wholesaler"`
-	Name        string `json:"name" validate:"required,max=120" example:"Wholesaler"`
-	Actor       string `json:"actor" validate:"required,max=120" example:"The trafficker: recruiter and transporter"`
-	Side        string `json:"side" validate:"required,oneof=supply demand" enums:"supply,demand" example:"supply"`
-	Position    *int   `json:"position" validate:"required,gte=0,lte=1000000" example:"2"`
-	Description string `json:"description" validate:"max=4000" example:"Recruits people and moves them to where they are exploited."`
-	Version     *int64 `json:"version,omitempty" validate:"omitempty,gte=1" example:"1"`
+	// Id of the chain the stage belongs to.
+	ChainID *int64 `json:"chain_id" validate:"required,gte=1" example:"1"`
+	// Slug, unique within the chain: lowercase letters, digits and hyphens, 1-64 characters, not
+	// all digits.
+	Slug string `json:"slug" validate:"required,slug" example:"money-launderer"`
+	// Name of the link, for people.
+	Name string `json:"name" validate:"required,max=120" example:"Money launderer"`
+	// Who acts at this link.
+	Actor string `json:"actor" validate:"required,max=120" example:"Whoever moves the profits into the legal economy"`
+	// Side of the market.
+	Side string `json:"side" validate:"required,oneof=supply demand" enums:"supply,demand" example:"supply"`
+	// Order of the link in its chain, 0 to 1000000.
+	Position *int `json:"position" validate:"required,gte=0,lte=1000000" example:"5"`
+	// What happens at this link.
+	Description string `json:"description" validate:"max=4000" example:"Turns the trade's cash into assets that look clean."`
+	// Version is the version the client read; it is the precondition of a PUT or PATCH when no
+	// If-Match header is sent. Ignored on create.
+	Version *int64 `json:"version,omitempty" validate:"omitempty,gte=1" example:"1"`
 	ReadOnly
 }
 

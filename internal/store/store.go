@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -192,8 +193,23 @@ func (s *Store) Close() error {
 // Statements returns how many SQL statements the store has run since it was opened.
 func (s *Store) Statements() int64 { return s.statements.Load() }
 
-// Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.rSQL.PingContext(ctx) }
+// Ping checks that the database answers a query: on SQLite a ping alone does not touch the file.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.rSQL.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Redact returns dsn fit for a log: a PostgreSQL URL without its password.
+func Redact(dsn string) string {
+	if !isPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	return u.Redacted()
+}
 
 // write runs fn in one transaction on the writer connection: all of it commits, or none of it.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {

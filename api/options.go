@@ -1,0 +1,127 @@
+package api
+
+import (
+	"fmt"
+	"net/netip"
+	"net/url"
+	"strings"
+
+	"chainkb/handlers"
+)
+
+// DefaultMaxBodyBytes is the request body limit when none is configured (1 MiB).
+const DefaultMaxBodyBytes int64 = handlers.MaxBodyBytes
+
+// Option configures the API that New builds.
+type Option func(*options)
+
+type options struct {
+	maxBody        int64
+	limits         RateLimits
+	trustedProxies []string
+	corsOrigins    []string
+}
+
+func defaultOptions() options {
+	return options{maxBody: DefaultMaxBodyBytes}
+}
+
+// WithMaxBodyBytes sets the largest request body the API reads; a larger one is refused with 413.
+// n <= 0 keeps the default (DefaultMaxBodyBytes).
+func WithMaxBodyBytes(n int64) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.maxBody = n
+		}
+	}
+}
+
+// RateLimit is a token bucket: PerSecond requests per second on average, in bursts of up to
+// Burst. A zero PerSecond means no limit.
+type RateLimit struct {
+	PerSecond float64
+	Burst     int
+}
+
+// RateLimits are the request rates each client may send: a client is the API key of an
+// authenticated request, and otherwise the client's IP address (its /64 network for IPv6).
+type RateLimits struct {
+	// Anonymous limits each IP address for requests without a key, and also for failed attempts
+	// with a key that is not valid, so that guessing keys is as slow as anonymous traffic.
+	Anonymous RateLimit
+	// Key limits each valid API key; it is meant to be higher than Anonymous.
+	Key RateLimit
+	// MaxClients bounds how many clients are remembered at once (0: DefaultMaxClients).
+	MaxClients int
+}
+
+// DefaultMaxClients is how many rate-limited clients are remembered when RateLimits does not say.
+const DefaultMaxClients = 50_000
+
+// WithRateLimits limits the request rate of each client. Without it (the default of New) there is
+// no rate limit; the command sets one from its configuration.
+func WithRateLimits(l RateLimits) Option {
+	return func(o *options) { o.limits = l }
+}
+
+// WithTrustedProxies names the proxies (IP addresses or CIDR networks, as ParseTrustedProxies
+// reads them) whose X-Forwarded-For header tells the client's address. Without it the address is
+// always the peer's: a forwarded header from anyone else could be forged to dodge rate limits or to
+// poison logs.
+func WithTrustedProxies(proxies []string) Option {
+	return func(o *options) { o.trustedProxies = proxies }
+}
+
+// WithCORSOrigins allows browser pages on these origins (as ParseCORSOrigins reads them) to call
+// the API. Without it no cross-origin page may.
+func WithCORSOrigins(origins []string) Option {
+	return func(o *options) { o.corsOrigins = origins }
+}
+
+// ParseTrustedProxies reads a comma-separated list of IP addresses and CIDR networks.
+func ParseTrustedProxies(s string) ([]string, error) {
+	var out []string
+	for _, p := range splitList(s) {
+		if _, err := netip.ParsePrefix(p); err == nil {
+			out = append(out, p)
+			continue
+		}
+		if _, err := netip.ParseAddr(p); err == nil {
+			out = append(out, p)
+			continue
+		}
+		return nil, fmt.Errorf("trusted proxy %q is neither an IP address nor a CIDR network", p)
+	}
+	return out, nil
+}
+
+// ParseCORSOrigins reads a comma-separated list of origins ("https://app.example.org", with a
+// port if it is not the default), or "*" for any origin. Keys travel in the Authorization header,
+// never in cookies, so CORS never allows credentials and "*" does not hand a browser's session to
+// other sites; still, list the partner apps' origins rather than "*" where you can.
+func ParseCORSOrigins(s string) ([]string, error) {
+	var out []string
+	for _, o := range splitList(s) {
+		if o == "*" {
+			out = append(out, o)
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return nil, fmt.Errorf("CORS origin %q must be scheme://host[:port], such as https://app.example.org", o)
+		}
+		out = append(out, strings.ToLower(u.Scheme+"://"+u.Host))
+	}
+	return out, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}

@@ -1,0 +1,159 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath is Debian's Chromium, which .ci/run installs.
+const chromiumPath = "/usr/bin/chromium"
+
+// TestSwaggerUIEditor drives Swagger UI in headless Chromium as an editor would: authorize with an
+// editor key, list tactics and create one with "Try it out" and "Execute", and find the key still
+// there after a reload. It keeps screenshots as artifacts: in $CHAINKB_ARTIFACTS when set, else
+// in the test's temporary directory (the paths are logged).
+func TestSwaggerUIEditor(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("no Chromium at %s, so Swagger UI is not tried in a browser (apt-get install chromium; .ci/run does)", chromiumPath)
+	}
+	s := newServer(t)
+	artifacts := os.Getenv("CHAINKB_ARTIFACTS")
+	if artifacts == "" {
+		artifacts = t.TempDir()
+	} else if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	// The network is closed: without the background-networking flags Chromium stalls on start.
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1600),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+	defer cancelCtx()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+
+	shot := 0
+	// screenshot keeps a picture of the element sel, or of the whole page for "".
+	screenshot := func(name, sel string) {
+		t.Helper()
+		action := chromedp.FullScreenshot(100)
+		if sel != "" {
+			action = chromedp.Screenshot(chromedp.CSS(sel))
+		}
+		png, err := chromedp.Run(ctx, action)
+		if err != nil {
+			t.Errorf("screenshot %s: %v", name, err)
+			return
+		}
+		shot++
+		path := filepath.Join(artifacts, fmt.Sprintf("swagger-ui-%d-%s.png", shot, name))
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", path)
+	}
+	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			screenshot("failed", "")
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			screenshot("failed", "")
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return strings.TrimSpace(v)
+	}
+	// tryOut expands an operation, presses "Try it out" and "Execute", and returns the status and
+	// the body that Swagger UI shows.
+	tryOut := func(opID string) (status, body string) {
+		t.Helper()
+		op := "#operations-" + opID
+		do("try out "+opID,
+			chromedp.ScrollIntoView(chromedp.CSS(op+" .opblock-summary")),
+			chromedp.Click(chromedp.CSS(op+" .opblock-summary")),
+			chromedp.WaitVisible(chromedp.CSS(op+" button.try-out__btn")),
+			chromedp.Click(chromedp.CSS(op+" button.try-out__btn")),
+			chromedp.WaitVisible(chromedp.CSS(op+" button.execute")),
+			chromedp.Click(chromedp.CSS(op+" button.execute")),
+			chromedp.WaitVisible(chromedp.CSS(op+" .live-responses-table tbody .response-col_status")),
+		)
+		return text(op + " .live-responses-table tbody .response-col_status"), text(op + " .live-responses-table tbody .response-col_description")
+	}
+
+	do("open Swagger UI",
+		chromedp.Navigate(s.URL+"/swagger/index.html"),
+		chromedp.WaitVisible(chromedp.CSS("#operations-tactics-listTactics")),
+	)
+	// The resources come in the order of the document's tags.
+	sections, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".opblock-tag")].map(e => e.getAttribute("data-tag"))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "chains stages tactics tags changes keys operations"; strings.Join(sections, " ") != want {
+		t.Errorf("sections = %v, want %s", sections, want)
+	}
+	screenshot("overview", "")
+
+	do("authorize with an editor key",
+		chromedp.Click(chromedp.CSS("button.btn.authorize")),
+		chromedp.WaitVisible(chromedp.CSS(".modal-ux input")),
+		chromedp.SendKeys(chromedp.CSS(".modal-ux input"), s.Keys["editor"]),
+		chromedp.Click(chromedp.CSS(".modal-ux button.authorize")),
+		chromedp.WaitVisible(chromedp.CSS(".modal-ux button.btn-done")),
+		chromedp.Click(chromedp.CSS(".modal-ux button.btn-done")),
+		chromedp.WaitNotPresent(chromedp.CSS(".modal-ux")),
+	)
+
+	status, body := tryOut("tactics-listTactics")
+	if status != "200" || !strings.Contains(body, `"data"`) || !strings.Contains(body, `"title"`) {
+		t.Errorf("list tactics in Swagger UI: status %q, body %.500s", status, body)
+	}
+	screenshot("list-tactics", "#operations-tactics-listTactics .live-responses-table")
+
+	// Create: the body Swagger UI fills in from the schema's examples is a valid tactic.
+	status, body = tryOut("tactics-createTactic")
+	if status != "201" || !strings.Contains(body, `"id"`) {
+		t.Errorf("create a tactic in Swagger UI: status %q, body %.500s", status, body)
+	}
+	screenshot("create-tactic-request", "#operations-tactics-createTactic .opblock-section-request-body")
+	screenshot("create-tactic", "#operations-tactics-createTactic .live-responses-table")
+
+	// The key survives a reload (persistAuthorization), and the tactic was made with it.
+	do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#operations-tactics-listTactics")))
+	locked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector("button.btn.authorize.locked")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !locked {
+		t.Error("after a reload, Swagger UI no longer holds the key")
+	}
+	got := s.do("GET", "/api/v1/tactics?q="+strings.ReplaceAll("Close venues where exploitation was proven", " ", "+")+"&include_total=true", nil)
+	var list struct{ Total int }
+	got.mustStatus(t, 200).decode(t, &list)
+	if list.Total != 1 {
+		t.Errorf("the tactic created in Swagger UI: %d found, want 1", list.Total)
+	}
+}

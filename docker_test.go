@@ -1,0 +1,436 @@
+package main
+
+// No Docker engine runs where these tests run, so they check what can be checked without one:
+// the Dockerfile parses with BuildKit's own parser, everything it copies exists and is in the
+// build context, it builds the binary with the command the tests build theirs with, and
+// compose.yaml runs two instances on one PostgreSQL with health checks.
+
+import (
+	"encoding/json"
+	"io"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/patternmatcher"
+	"github.com/moby/patternmatcher/ignorefile"
+	"gopkg.in/yaml.v3"
+)
+
+// instruction is one line of a Dockerfile, as BuildKit parses it.
+type instruction struct {
+	cmd   string   // lower case: "from", "run", ...
+	flags []string // "--from=build", ...
+	args  []string
+	json  bool // exec form: ["a", "b"]
+	line  int
+}
+
+// stage is one FROM and what follows it.
+type stage struct {
+	image, name string
+	lines       []instruction
+}
+
+func (s stage) all(cmd string) []instruction {
+	var out []instruction
+	for _, in := range s.lines {
+		if in.cmd == cmd {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+func parseDockerfile(t *testing.T) []stage {
+	t.Helper()
+	f, err := os.Open("Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := parser.Parse(f)
+	if err != nil {
+		t.Fatalf("Dockerfile does not parse: %v", err)
+	}
+	for _, w := range res.Warnings {
+		t.Errorf("Dockerfile: %s", w.Short)
+	}
+	var stages []stage
+	for _, n := range res.AST.Children {
+		in := instruction{cmd: strings.ToLower(n.Value), flags: n.Flags, json: n.Attributes["json"], line: n.StartLine}
+		for a := n.Next; a != nil; a = a.Next {
+			in.args = append(in.args, a.Value)
+		}
+		if in.cmd == "from" {
+			s := stage{image: in.args[0]}
+			if len(in.args) == 3 && strings.EqualFold(in.args[1], "as") {
+				s.name = in.args[2]
+			}
+			stages = append(stages, s)
+			continue
+		}
+		if len(stages) == 0 {
+			t.Fatalf("Dockerfile line %d: %s before FROM", in.line, in.cmd)
+		}
+		stages[len(stages)-1].lines = append(stages[len(stages)-1].lines, in)
+	}
+	return stages
+}
+
+// dockerignore is the build context's exclusion rules, read as Docker reads them.
+func dockerignore(t *testing.T) *patternmatcher.PatternMatcher {
+	t.Helper()
+	f, err := os.Open(".dockerignore")
+	if err != nil {
+		t.Fatalf(".dockerignore: %v", err)
+	}
+	defer f.Close()
+	patterns, err := ignorefile.ReadAll(f)
+	if err != nil {
+		t.Fatalf(".dockerignore: %v", err)
+	}
+	pm, err := patternmatcher.New(patterns)
+	if err != nil {
+		t.Fatalf(".dockerignore: %v", err)
+	}
+	return pm
+}
+
+func inContext(t *testing.T, pm *patternmatcher.PatternMatcher, path string) bool {
+	t.Helper()
+	excluded, err := pm.MatchesOrParentMatches(filepath.ToSlash(filepath.Clean(path)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return !excluded
+}
+
+// env reads the ENV instructions of a stage ("ENV K=V K2=V2" parses as K, V, "=", K2, V2, "=").
+func (s stage) env() map[string]string {
+	m := map[string]string{}
+	for _, in := range s.all("env") {
+		for i := 0; i+1 < len(in.args); i += 3 {
+			m[in.args[i]] = in.args[i+1]
+		}
+	}
+	return m
+}
+
+func flagValue(flags []string, name string) (string, bool) {
+	for _, f := range flags {
+		if v, ok := strings.CutPrefix(f, "--"+name+"="); ok {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+func TestDockerfile(t *testing.T) {
+	stages := parseDockerfile(t)
+	if len(stages) < 2 {
+		t.Fatalf("Dockerfile has %d stages; want a build stage and a runtime stage", len(stages))
+	}
+	build, runtime := stages[0], stages[len(stages)-1]
+
+	// The build stage: Go with a C compiler (the -bookworm images have gcc), cgo on, and exactly
+	// the tests' build command.
+	if !strings.HasPrefix(build.image, "golang:") || !strings.Contains(build.image, "bookworm") {
+		t.Errorf("build stage FROM %s; want a golang:*-bookworm image (gcc and glibc for cgo)", build.image)
+	}
+	if build.env()["CGO_ENABLED"] != "1" {
+		t.Error("the build stage does not set CGO_ENABLED=1; SQLite needs cgo")
+	}
+	var builds []instruction
+	for _, in := range build.all("run") {
+		if slices.Contains(in.args, "build") || strings.Contains(strings.Join(in.args, " "), "go build") {
+			builds = append(builds, in)
+		}
+	}
+	if len(builds) != 1 {
+		t.Fatalf("the build stage has %d RUN lines that run go build; want 1", len(builds))
+	}
+	if !builds[0].json || !slices.Equal(builds[0].args, goBuildCommand) {
+		t.Errorf("Dockerfile line %d builds with %q (exec form: %v); want exactly the tests' goBuildCommand %q, in exec form",
+			builds[0].line, builds[0].args, builds[0].json, goBuildCommand)
+	}
+
+	// Every COPY from the build context names files that exist and that .dockerignore lets in.
+	pm := dockerignore(t)
+	for _, s := range stages {
+		for _, in := range s.all("copy") {
+			if _, ok := flagValue(in.flags, "from"); ok {
+				continue
+			}
+			for _, src := range in.args[:len(in.args)-1] {
+				if _, err := os.Stat(src); err != nil {
+					t.Errorf("Dockerfile line %d copies %s: %v", in.line, src, err)
+				}
+				if src != "." && !inContext(t, pm, src) {
+					t.Errorf("Dockerfile line %d copies %s, which .dockerignore leaves out", in.line, src)
+				}
+			}
+		}
+		if len(s.all("add")) > 0 {
+			t.Errorf("stage %s uses ADD; COPY says what it does", s.image)
+		}
+	}
+	// ...and every file the build reads is in the context: the Go, C and embedded files of each
+	// package of this module that the binary links, with go.mod and go.sum.
+	for _, f := range append(moduleBuildFiles(t), "go.mod", "go.sum") {
+		if !inContext(t, pm, f) {
+			t.Errorf(".dockerignore leaves out %s, which the build needs", f)
+		}
+	}
+	for _, f := range []string{"chainkb.db", ".git", "bench/main.go", "main_test.go"} {
+		if inContext(t, pm, f) {
+			t.Errorf(".dockerignore lets %s into the build context", f)
+		}
+	}
+
+	// The runtime stage: glibc (cgo), the binary from the build stage, not root.
+	if !strings.Contains(runtime.image, "distroless/base") && !strings.Contains(runtime.image, "debian") {
+		t.Errorf("runtime stage FROM %s; want distroless/base or debian (glibc, for the cgo binary)", runtime.image)
+	}
+	binary := ""
+	for _, in := range runtime.all("copy") {
+		from, ok := flagValue(in.flags, "from")
+		if !ok {
+			continue
+		}
+		if from != build.name {
+			t.Errorf("Dockerfile line %d copies from %q, not from the build stage %q", in.line, from, build.name)
+		}
+		for _, src := range in.args[:len(in.args)-1] {
+			made := src == goBuildOutput
+			for _, run := range build.all("run") {
+				made = made || strings.Contains(strings.Join(run.args, " "), src)
+			}
+			if !made {
+				t.Errorf("Dockerfile line %d copies %s, which the build stage does not make", in.line, src)
+			}
+			if src == goBuildOutput {
+				binary = in.args[len(in.args)-1]
+			}
+		}
+	}
+	if binary == "" {
+		t.Fatalf("the runtime stage does not copy %s from the build stage", goBuildOutput)
+	}
+	users := runtime.all("user")
+	if len(users) == 0 {
+		t.Error("the runtime stage has no USER: chainkb would run as root")
+	} else if u := strings.Split(users[len(users)-1].args[0], ":")[0]; u == "root" || u == "0" {
+		t.Errorf("USER %s: want a user that is not root", u)
+	}
+	if ep := runtime.all("entrypoint"); len(ep) != 1 || !ep[0].json || !slices.Equal(ep[0].args, []string{binary}) {
+		t.Errorf("ENTRYPOINT = %v; want [%q] in exec form, so that signals reach chainkb", ep, binary)
+	}
+
+	// The SQLite file in the volume; the port exposed; the health check runs the binary.
+	env := runtime.env()
+	var volumes []string
+	for _, in := range runtime.all("volume") {
+		volumes = append(volumes, in.args...)
+	}
+	db := env["CHAINKB_DB"]
+	if len(volumes) != 1 || !strings.HasPrefix(db, volumes[0]+"/") {
+		t.Errorf("VOLUME %v and CHAINKB_DB=%q; want the database file inside the one volume", volumes, db)
+	}
+	exposed := runtime.all("expose")
+	if len(exposed) != 1 || !strings.HasSuffix(env["CHAINKB_ADDR"], ":"+exposed[0].args[0]) {
+		t.Errorf("EXPOSE %v and CHAINKB_ADDR=%q; want the port chainkb listens on exposed", exposed, env["CHAINKB_ADDR"])
+	}
+	hc := runtime.all("healthcheck")
+	if len(hc) != 1 || !hc[0].json || !slices.Equal(hc[0].args, []string{"CMD", binary, "healthcheck"}) {
+		t.Errorf("HEALTHCHECK = %v; want CMD [%q, \"healthcheck\"]", hc, binary)
+	}
+	checkSettings(t, "Dockerfile", env)
+}
+
+// moduleBuildFiles lists, relative to the module root, the files go build reads from this module
+// to build the binary.
+func moduleBuildFiles(t *testing.T) []string {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-deps", "-json", ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	root, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for {
+		var p struct {
+			Dir                                       string
+			Module                                    *struct{ Path string }
+			GoFiles, CgoFiles, CFiles, HFiles, SFiles []string
+			EmbedFiles                                []string
+		}
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if p.Module == nil || p.Module.Path != "chainkb" {
+			continue
+		}
+		rel, err := filepath.Rel(root, p.Dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, list := range [][]string{p.GoFiles, p.CgoFiles, p.CFiles, p.HFiles, p.SFiles, p.EmbedFiles} {
+			for _, f := range list {
+				files = append(files, filepath.Join(rel, f))
+			}
+		}
+	}
+	if len(files) < 10 {
+		t.Fatalf("go list found only %d files to build", len(files))
+	}
+	return files
+}
+
+// checkSettings fails for a CHAINKB_ variable that chainkb does not know: one that "chainkb -h"
+// does not list.
+func checkSettings(t *testing.T, where string, env map[string]string) {
+	t.Helper()
+	var help strings.Builder
+	if err := run(t.Context(), []string{"-h"}, func(string) string { return "" }, &help, &help); err != nil {
+		t.Fatalf("chainkb -h: %v", err)
+	}
+	for k := range env {
+		if strings.HasPrefix(k, "CHAINKB_") && !strings.Contains(help.String(), k) {
+			t.Errorf("%s sets %s, which chainkb -h does not list", where, k)
+		}
+	}
+}
+
+// composeFile is the part of compose.yaml that the test reads.
+type composeFile struct {
+	Services map[string]struct {
+		Image       string            `yaml:"image"`
+		Build       any               `yaml:"build"`
+		Environment map[string]string `yaml:"environment"`
+		Ports       []string          `yaml:"ports"`
+		DependsOn   map[string]struct {
+			Condition string `yaml:"condition"`
+		} `yaml:"depends_on"`
+		Healthcheck struct {
+			Test []string `yaml:"test"`
+		} `yaml:"healthcheck"`
+		Volumes []string `yaml:"volumes"`
+	} `yaml:"services"`
+	Volumes map[string]any `yaml:"volumes"`
+}
+
+func TestCompose(t *testing.T) {
+	raw, err := os.ReadFile("compose.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c composeFile
+	if err := yaml.Unmarshal(raw, &c); err != nil {
+		t.Fatalf("compose.yaml: %v", err)
+	}
+	stages := parseDockerfile(t)
+	runtime := stages[len(stages)-1]
+	var binary, port string
+	if ep := runtime.all("entrypoint"); len(ep) == 1 {
+		binary = ep[0].args[0]
+	}
+	if ex := runtime.all("expose"); len(ex) == 1 {
+		port = ex[0].args[0]
+	}
+
+	// One PostgreSQL, with a health check the instances wait for.
+	var dbName string
+	for name, s := range c.Services {
+		if strings.HasPrefix(s.Image, "postgres:") {
+			if dbName != "" {
+				t.Errorf("two PostgreSQL services: %s and %s", dbName, name)
+			}
+			dbName = name
+		}
+	}
+	if dbName == "" {
+		t.Fatal("compose.yaml has no postgres service")
+	}
+	db := c.Services[dbName]
+	if db.Image != "postgres:16" {
+		t.Errorf("database image %s; want postgres:16", db.Image)
+	}
+	if len(db.Healthcheck.Test) == 0 {
+		t.Errorf("service %s has no health check; the instances wait for it to be healthy", dbName)
+	}
+	for _, v := range db.Volumes {
+		if name, _, _ := strings.Cut(v, ":"); c.Volumes == nil || !hasKey(c.Volumes, name) {
+			t.Errorf("service %s mounts volume %q, which compose.yaml does not declare", dbName, name)
+		}
+	}
+
+	// Two chainkb instances from this Dockerfile on that database, each on its own host port.
+	hostPorts := map[string]string{}
+	n := 0
+	for name, s := range c.Services {
+		if name == dbName {
+			continue
+		}
+		n++
+		if s.Build != "." {
+			t.Errorf("service %s builds %v; want this directory's Dockerfile", name, s.Build)
+		}
+		u, err := url.Parse(s.Environment["CHAINKB_DB"])
+		if err != nil || u.Scheme != "postgres" {
+			t.Errorf("service %s: CHAINKB_DB=%q; want a postgres:// URL", name, s.Environment["CHAINKB_DB"])
+			continue
+		}
+		pw, _ := u.User.Password()
+		if u.Hostname() != dbName || u.Port() != "5432" || u.User.Username() != db.Environment["POSTGRES_USER"] ||
+			pw != db.Environment["POSTGRES_PASSWORD"] || strings.TrimPrefix(u.Path, "/") != db.Environment["POSTGRES_DB"] {
+			t.Errorf("service %s: CHAINKB_DB=%q does not name service %s's database, user and password", name, u.Redacted(), dbName)
+		}
+		if u.Query().Get("sslmode") != "disable" {
+			t.Errorf("service %s: CHAINKB_DB without sslmode=disable; postgres:16 has no TLS set up here", name)
+		}
+		if s.DependsOn[dbName].Condition != "service_healthy" {
+			t.Errorf("service %s does not wait for %s to be healthy", name, dbName)
+		}
+		if !slices.Equal(s.Healthcheck.Test, []string{"CMD", binary, "healthcheck"}) {
+			t.Errorf("service %s: healthcheck %q; want [CMD %s healthcheck], as in the Dockerfile", name, s.Healthcheck.Test, binary)
+		}
+		if len(s.Ports) != 1 {
+			t.Errorf("service %s publishes %v; want one port", name, s.Ports)
+			continue
+		}
+		host, container, _ := strings.Cut(s.Ports[0], ":")
+		if container != port {
+			t.Errorf("service %s publishes %s; want the container's port %s", name, s.Ports[0], port)
+		}
+		if other, dup := hostPorts[host]; dup {
+			t.Errorf("services %s and %s both publish host port %s", other, name, host)
+		}
+		hostPorts[host] = name
+		if key := s.Environment["CHAINKB_ADMIN_KEY"]; key != "" && !strings.HasPrefix(key, "${") {
+			t.Errorf("service %s: CHAINKB_ADMIN_KEY is written in compose.yaml; it must come from the environment", name)
+		}
+		checkSettings(t, "compose.yaml service "+name, s.Environment)
+	}
+	if n != 2 {
+		t.Errorf("compose.yaml runs %d chainkb instances; want 2", n)
+	}
+}
+
+func hasKey(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
+}

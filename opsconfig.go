@@ -1,0 +1,189 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"chainkb/api"
+)
+
+// opsConfig is what whoever runs chainkb tunes: logs, limits, proxies, CORS and timeouts.
+type opsConfig struct {
+	logFormat string
+	logLevel  string
+
+	maxBody int64
+
+	rateAnon, rateKey   float64
+	burstAnon, burstKey int
+	rateClients         int
+
+	trustedProxies string
+	corsOrigins    string
+
+	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
+
+	// Parsed from the above by check.
+	proxies, origins []string
+	level            slog.Level
+}
+
+func defaultOpsConfig() opsConfig {
+	return opsConfig{
+		logFormat:         "text",
+		logLevel:          "info",
+		maxBody:           api.DefaultMaxBodyBytes,
+		rateAnon:          10,
+		burstAnon:         40,
+		rateKey:           50,
+		burstKey:          200,
+		rateClients:       api.DefaultMaxClients,
+		readHeaderTimeout: 5 * time.Second,
+		readTimeout:       30 * time.Second,
+		writeTimeout:      60 * time.Second,
+		idleTimeout:       120 * time.Second,
+	}
+}
+
+// register defines the operations flags on fs. Each takes its environment variable as its
+// default, so that a flag wins over the environment.
+func (o *opsConfig) register(fs *flag.FlagSet, getenv func(string) string) error {
+	fs.StringVar(&o.logFormat, "log-format", o.logFormat, "log format: text (for people) or json (for log collectors) (env CHAINKB_LOG_FORMAT)")
+	fs.StringVar(&o.logLevel, "log-level", o.logLevel, "least level logged: debug, info, warn or error (env CHAINKB_LOG_LEVEL)")
+	fs.Int64Var(&o.maxBody, "max-body", o.maxBody, "largest request body in bytes; a larger one is refused with 413 (env CHAINKB_MAX_BODY)")
+	fs.Float64Var(&o.rateAnon, "rate-anon", o.rateAnon, "requests per second each IP address may send without a key, on average; 0 for no limit (env CHAINKB_RATE_ANON)")
+	fs.IntVar(&o.burstAnon, "rate-anon-burst", o.burstAnon, "requests an IP address may send at once without a key (env CHAINKB_RATE_ANON_BURST)")
+	fs.Float64Var(&o.rateKey, "rate-key", o.rateKey, "requests per second each API key may send, on average; 0 for no limit (env CHAINKB_RATE_KEY)")
+	fs.IntVar(&o.burstKey, "rate-key-burst", o.burstKey, "requests an API key may send at once (env CHAINKB_RATE_KEY_BURST)")
+	fs.IntVar(&o.rateClients, "rate-clients", o.rateClients, "most clients (keys and addresses) the rate limiter remembers at once (env CHAINKB_RATE_CLIENTS)")
+	fs.StringVar(&o.trustedProxies, "trusted-proxies", o.trustedProxies, "comma-separated IP addresses or CIDR networks of the proxies whose X-Forwarded-For names the client; none by default (env CHAINKB_TRUSTED_PROXIES)")
+	fs.StringVar(&o.corsOrigins, "cors-origins", o.corsOrigins, "comma-separated origins (https://app.example.org) whose pages may call the API from a browser, or *; none by default (env CHAINKB_CORS_ORIGINS)")
+	fs.DurationVar(&o.readHeaderTimeout, "read-header-timeout", o.readHeaderTimeout, "time a client has to send the request headers (env CHAINKB_READ_HEADER_TIMEOUT)")
+	fs.DurationVar(&o.readTimeout, "read-timeout", o.readTimeout, "time a client has to send the whole request (env CHAINKB_READ_TIMEOUT)")
+	fs.DurationVar(&o.writeTimeout, "write-timeout", o.writeTimeout, "time to answer a request, from the end of its headers (env CHAINKB_WRITE_TIMEOUT)")
+	fs.DurationVar(&o.idleTimeout, "idle-timeout", o.idleTimeout, "time an idle keep-alive connection stays open (env CHAINKB_IDLE_TIMEOUT)")
+
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		env := envOf(f)
+		if env == "" || !opsFlags[f.Name] {
+			return
+		}
+		if v := getenv(env); v != "" {
+			if err := f.Value.Set(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: %v", env, v, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// opsFlags are the flags register defines.
+var opsFlags = map[string]bool{
+	"log-format": true, "log-level": true, "max-body": true,
+	"rate-anon": true, "rate-anon-burst": true, "rate-key": true, "rate-key-burst": true, "rate-clients": true,
+	"trusted-proxies": true, "cors-origins": true,
+	"read-header-timeout": true, "read-timeout": true, "write-timeout": true, "idle-timeout": true,
+}
+
+// envOf reads a flag's environment variable from its usage text: "... (env CHAINKB_X)".
+func envOf(f *flag.Flag) string {
+	_, after, ok := strings.Cut(f.Usage, "(env ")
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(after, ")")
+	return name
+}
+
+// check validates the configuration and parses the lists in it.
+func (o *opsConfig) check() error {
+	var errs []error
+	if o.logFormat != "text" && o.logFormat != "json" {
+		errs = append(errs, fmt.Errorf("-log-format %q: want text or json", o.logFormat))
+	}
+	if err := o.level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		errs = append(errs, fmt.Errorf("-log-level %q: want debug, info, warn or error", o.logLevel))
+	}
+	if o.maxBody <= 0 {
+		errs = append(errs, fmt.Errorf("-max-body %d: want a number of bytes above 0", o.maxBody))
+	}
+	if o.rateAnon < 0 || o.rateKey < 0 || o.burstAnon < 0 || o.burstKey < 0 {
+		errs = append(errs, errors.New("rate limits and bursts cannot be negative"))
+	}
+	if o.rateClients <= 0 {
+		errs = append(errs, fmt.Errorf("-rate-clients %d: want a number above 0", o.rateClients))
+	}
+	for name, d := range map[string]time.Duration{"read-header-timeout": o.readHeaderTimeout, "read-timeout": o.readTimeout, "write-timeout": o.writeTimeout, "idle-timeout": o.idleTimeout} {
+		if d <= 0 {
+			errs = append(errs, fmt.Errorf("-%s %v: want a duration above 0 (a server without timeouts is open to slowloris)", name, d))
+		}
+	}
+	var err error
+	if o.proxies, err = api.ParseTrustedProxies(o.trustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("-trusted-proxies: %w", err))
+	}
+	if o.origins, err = api.ParseCORSOrigins(o.corsOrigins); err != nil {
+		errs = append(errs, fmt.Errorf("-cors-origins: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// logger returns the logger the configuration asks for, writing to w.
+func (o *opsConfig) logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: o.level}
+	if o.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// apiOptions are the API's options from the configuration.
+func (o *opsConfig) apiOptions() []api.Option {
+	return []api.Option{
+		api.WithMaxBodyBytes(o.maxBody),
+		api.WithRateLimits(api.RateLimits{
+			Anonymous:  api.RateLimit{PerSecond: o.rateAnon, Burst: o.burstAnon},
+			Key:        api.RateLimit{PerSecond: o.rateKey, Burst: o.burstKey},
+			MaxClients: o.rateClients,
+		}),
+		api.WithTrustedProxies(o.proxies),
+		api.WithCORSOrigins(o.origins),
+	}
+}
+
+// setTimeouts sets the server's timeouts. Without ReadHeaderTimeout a client that sends its
+// headers a byte at a time holds a connection for ever (slowloris).
+func (o *opsConfig) setTimeouts(srv *http.Server) {
+	srv.ReadHeaderTimeout = o.readHeaderTimeout
+	srv.ReadTimeout = o.readTimeout
+	srv.WriteTimeout = o.writeTimeout
+	srv.IdleTimeout = o.idleTimeout
+}
+
+// usage prints what -h and --help print: every flag with its environment variable, and the
+// variables that have no flag.
+func usage(fs *flag.FlagSet) func() {
+	return func() {
+		w := fs.Output()
+		fmt.Fprint(w, `Usage: chainkb [flags]              serve the API
+       chainkb keys ...                manage API keys
+       chainkb backup ...              copy the database while it serves
+       chainkb healthcheck [-addr]     ask a running chainkb for /healthz (for HEALTHCHECK)
+
+Flags; each one's environment variable is read when the flag is not given:
+`)
+		fs.PrintDefaults()
+		fmt.Fprint(w, `
+Environment only (secrets never go in flags, which any user can see in the process list):
+  CHAINKB_ADMIN_KEY
+    	a key (from "chainkb keys generate") to accept as an admin key; no default
+`)
+	}
+}

@@ -1,0 +1,361 @@
+package main
+
+// Helpers for the tests that run chainkb as the real binary, as an operator would: built once per
+// test run with the very command the Dockerfile runs, started as a subprocess on a temporary
+// database, and stopped with a signal.
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the tests' own read-only view of a database file
+)
+
+// goBuildCommand builds the chainkb binary. The Dockerfile runs exactly this command (with
+// CGO_ENABLED=1), which TestDockerfile checks, and the tests that run the real binary build it with
+// this command, writing it elsewhere than goBuildOutput: so they test what the image ships.
+var goBuildCommand = []string{"go", "build", "-trimpath", "-ldflags=-s -w", "-o", goBuildOutput, "."}
+
+// goBuildOutput is where goBuildCommand writes the binary in the image's build stage.
+const goBuildOutput = "/out/chainkb"
+
+var (
+	binOnce sync.Once
+	binDir  string
+	binPath string
+	binErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// chainkbBinary builds chainkb once per test run and returns the binary's path.
+func chainkbBinary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		binDir, binErr = os.MkdirTemp("", "chainkb-bin-")
+		if binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "chainkb")
+		args := append([]string(nil), goBuildCommand...)
+		for i, a := range args {
+			if a == goBuildOutput {
+				args[i] = binPath
+			}
+		}
+		start := time.Now()
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			binErr = fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out)
+			return
+		}
+		t.Logf("built chainkb in %s", time.Since(start).Round(time.Millisecond))
+	})
+	if binErr != nil {
+		t.Fatalf("build chainkb: %v", binErr)
+	}
+	return binPath
+}
+
+// syncBuffer collects a subprocess's output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// proc is chainkb running as a subprocess.
+type proc struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	addr   string
+	URL    string
+	output *syncBuffer
+	done   chan struct{}
+	err    error // what Wait returned, once done is closed
+}
+
+// noRateLimits turns chainkb's rate limits off: these tests measure the database under load, not
+// the limits (their own tests are elsewhere), and send far more than a client may.
+var noRateLimits = map[string]string{"CHAINKB_RATE_ANON": "0", "CHAINKB_RATE_KEY": "0"}
+
+// processEnv is the environment the tests give chainkb: this process's, without any CHAINKB_
+// setting that would change what the test runs, with no rate limits, plus env.
+func processEnv(env ...string) []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CHAINKB_") {
+			out = append(out, kv)
+		}
+	}
+	for k, v := range noRateLimits {
+		out = append(out, k+"="+v)
+	}
+	return append(out, env...)
+}
+
+// startChainkb runs the binary on the database file db, listening on a free loopback port, and
+// waits until it answers /healthz.
+func startChainkb(t *testing.T, db string, env ...string) *proc {
+	t.Helper()
+	bin := chainkbBinary(t)
+	addr := freeAddr(t)
+	p := &proc{t: t, addr: addr, URL: "http://" + addr, output: &syncBuffer{}, done: make(chan struct{})}
+	p.cmd = exec.Command(bin)
+	p.cmd.Env = processEnv(append([]string{"CHAINKB_DB=" + db, "CHAINKB_ADDR=" + addr}, env...)...)
+	p.cmd.Stdout = p.output
+	p.cmd.Stderr = p.output
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("start chainkb: %v", err)
+	}
+	go func() {
+		p.err = p.cmd.Wait()
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			p.cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		select {
+		case <-p.done:
+			t.Fatalf("chainkb exited at start-up (%v):\n%s", p.err, p.output.String())
+		default:
+		}
+		res, err := http.Get(p.URL + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return p
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("chainkb did not become healthy:\n%s", p.output.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// signal sends sig to the process.
+func (p *proc) signal(sig syscall.Signal) {
+	p.t.Helper()
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		p.t.Fatalf("signal %v: %v", sig, err)
+	}
+}
+
+// wait waits for the process to exit and returns its exit error (nil for exit 0).
+func (p *proc) wait(timeout time.Duration) error {
+	p.t.Helper()
+	select {
+	case <-p.done:
+		return p.err
+	case <-time.After(timeout):
+		p.t.Fatalf("chainkb did not exit within %s:\n%s", timeout, p.output.String())
+		return nil
+	}
+}
+
+// makeKey creates a key on the database file db with "chainkb keys create" (run in this process:
+// it is the same code as the binary's) and returns it.
+func makeKey(t *testing.T, db, role string) string {
+	t.Helper()
+	var out, errOut strings.Builder
+	env := func(k string) string { return map[string]string{"CHAINKB_DB": db}[k] }
+	if err := run(context.Background(), []string{"keys", "create", "-name", "test " + role, "-role", role}, env, &out, &errOut); err != nil {
+		t.Fatalf("keys create: %v (%s)", err, errOut.String())
+	}
+	return strings.TrimSpace(out.String())
+}
+
+// tagWrite is one tag a client asked chainkb to create.
+type tagWrite struct {
+	Slug        string `json:"slug"`
+	Name        string `json:"name"`
+	Group       string `json:"group"`
+	Description string `json:"description"`
+}
+
+// newTagWrite makes a tag with a unique slug and a description of random content, long enough to
+// span more than one database page with its neighbours, so that a torn write would show.
+func newTagWrite(group, slug string, seed int) tagWrite {
+	h := sha256.Sum256(fmt.Appendf(nil, "%s/%d/%d", slug, seed, time.Now().UnixNano()))
+	return tagWrite{
+		Slug:        slug,
+		Name:        "Tag " + slug,
+		Group:       group,
+		Description: strings.Repeat(hex.EncodeToString(h[:]), 24), // 1,536 bytes
+	}
+}
+
+// postTag sends one create and returns the status and body (status 0 if no answer came).
+func postTag(ctx context.Context, client *http.Client, base, key string, w tagWrite) (int, []byte, error) {
+	body, _ := json.Marshal(w)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/tags", bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	res, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return 0, nil, err
+	}
+	return res.StatusCode, b, nil
+}
+
+// newClient is an HTTP client for n concurrent clients of one server.
+func newClient(n int) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns = n
+	tr.MaxIdleConnsPerHost = n
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+}
+
+// tagsInDB reads the tags of a group straight from the database file, opened read-only.
+func tagsInDB(t *testing.T, db *sql.DB, group string) map[string]tagWrite {
+	t.Helper()
+	rows, err := db.Query("SELECT slug, name, tag_group, description FROM tags WHERE tag_group = ?", group)
+	if err != nil {
+		t.Fatalf("read tags: %v", err)
+	}
+	defer rows.Close()
+	got := map[string]tagWrite{}
+	for rows.Next() {
+		var w tagWrite
+		if err := rows.Scan(&w.Slug, &w.Name, &w.Group, &w.Description); err != nil {
+			t.Fatal(err)
+		}
+		got[w.Slug] = w
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// openReadOnly opens an SQLite file read-only through database/sql, as a tool outside chainkb
+// would.
+func openReadOnly(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=10000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// checkDatabase runs PRAGMA integrity_check and foreign_key_check and fails unless they find
+// nothing wrong.
+func checkDatabase(t *testing.T, db *sql.DB) {
+	t.Helper()
+	var lines []string
+	rows, err := db.Query("PRAGMA integrity_check")
+	if err != nil {
+		t.Fatalf("integrity_check: %v", err)
+	}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, s)
+	}
+	rows.Close()
+	if len(lines) != 1 || lines[0] != "ok" {
+		t.Fatalf("integrity_check = %q, want ok", lines)
+	}
+	rows, err = db.Query("PRAGMA foreign_key_check")
+	if err != nil {
+		t.Fatalf("foreign_key_check: %v", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	if n > 0 {
+		t.Fatalf("foreign_key_check found %d rows that break a foreign key", n)
+	}
+}
+
+// countTags asks chainkb for the number of tags in a group.
+func countTags(t *testing.T, base, group string) int64 {
+	t.Helper()
+	var page struct{ Total *int64 }
+	getJSON(t, base+"/api/v1/tags?include_total=true&limit=1&group="+group, &page)
+	if page.Total == nil {
+		t.Fatal("no total in the answer to include_total=true")
+	}
+	return *page.Total
+}
+
+// listTags reads every tag of a group through the API, following next_cursor.
+func listTags(t *testing.T, base, group string) map[string]tagWrite {
+	t.Helper()
+	got := map[string]tagWrite{}
+	u := base + "/api/v1/tags?limit=200&group=" + group
+	for range 10000 {
+		var page struct {
+			Data       []tagWrite `json:"data"`
+			NextCursor *string    `json:"next_cursor"`
+		}
+		getJSON(t, u, &page)
+		for _, w := range page.Data {
+			got[w.Slug] = w
+		}
+		if page.NextCursor == nil {
+			return got
+		}
+		u = base + "/api/v1/tags?limit=200&group=" + group + "&cursor=" + url.QueryEscape(*page.NextCursor)
+	}
+	t.Fatal("too many pages")
+	return nil
+}
