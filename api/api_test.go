@@ -413,16 +413,16 @@ func TestChainTableQueryCount(t *testing.T) {
 				kind, tags = "recommended", []models.TagRef{"short-term", "raise-exploiter-risk"}
 			}
 			_, err := s.Store.CreateTactic(ctx, &models.TacticInput{StageID: &stageIDs[i%4], Kind: kind,
-				Title: fmt.Sprintf("Tactic %d", i), Summary: "A summary.", Tags: tags})
+				Status: models.StatusPublished, Title: fmt.Sprintf("Tactic %d", i), Summary: "A summary.", Tags: tags})
 			if err != nil {
 				t.Fatal(err)
 			}
 		}
-		// A first request notes the key's use (once a minute); measure a second one.
-		s.do("GET", "/api/v1/chains/"+chainSlug+"/table", nil).mustStatus(t, 200)
+		// Anonymous requests, so that no key lookup is counted.
 		before := s.Store.Statements()
 		var table models.ChainTable
-		s.do("GET", "/api/v1/chains/"+chainSlug+"/table", nil).mustStatus(t, 200).decode(t, &table)
+		s.do("GET", "/api/v1/chains/"+chainSlug+"/table", nil, "Authorization", "").mustStatus(t, 200).decode(t, &table)
+		cold := s.Store.Statements() - before
 		n := 0
 		for _, row := range table.Stages {
 			n += len(row.Current) + len(row.Recommended)
@@ -435,12 +435,64 @@ func TestChainTableQueryCount(t *testing.T) {
 		if n != tactics {
 			t.Fatalf("table of %s holds %d tactics, want %d", chainSlug, n, tactics)
 		}
-		return s.Store.Statements() - before
+		// Asked again with nothing changed, the table comes from memory: one lookup of the
+		// generation, whatever the size.
+		before = s.Store.Statements()
+		s.do("GET", "/api/v1/chains/"+chainSlug+"/table", nil, "Authorization", "").mustStatus(t, 200)
+		if warm := s.Store.Statements() - before; warm != 1 {
+			t.Errorf("table of %s from the cache ran %d statements, want 1", chainSlug, warm)
+		}
+		return cold
 	}
 	small := statementsFor("small-chain", 10)
 	large := statementsFor("large-chain", 1000)
-	if small != large || small == 0 {
-		t.Errorf("statements for the table: %d at 10 tactics, %d at 1,000; want equal (and not zero)", small, large)
+	if small != large || small < 4 {
+		t.Errorf("statements for the table: %d at 10 tactics, %d at 1,000; want equal (and at least the 4 queries of a render)", small, large)
+	}
+}
+
+// TestChainTableCacheInvalidation checks that the cached table never outlives a change: whatever
+// is written, through this instance or another on the same database, shows on the very next read.
+func TestChainTableCacheInvalidation(t *testing.T) {
+	a := newServer(t)
+	b := a.secondInstance()
+	read := func(s *testServer) models.ChainTable {
+		t.Helper()
+		var table models.ChainTable
+		s.do("GET", "/api/v1/chains/sex-trafficking/table", nil, "Authorization", "").mustStatus(t, 200).decode(t, &table)
+		return table
+	}
+	before := read(a)
+	read(b) // both instances now hold the table in memory
+	tc := before.Stages[1].Recommended[0]
+	for i, writer := range []*testServer{a, b, a} {
+		title := fmt.Sprintf("Edited through instance %d", i)
+		var cur tactic
+		writer.do("GET", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil).mustStatus(t, 200).decode(t, &cur)
+		writer.do("PATCH", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), obj{"title": title, "version": cur.Version}).mustStatus(t, 200)
+		for j, reader := range []*testServer{a, b} {
+			if got := read(reader).Stages[1].Recommended[0].Title; got != title {
+				t.Errorf("write %d, instance %d reads title %q, want %q", i, j, got, title)
+			}
+		}
+	}
+	// A tag renamed elsewhere shows in the tactics that carry it.
+	var tg models.Tag
+	b.do("GET", "/api/v1/tags/short-term", nil).mustStatus(t, 200).decode(t, &tg)
+	b.do("PATCH", "/api/v1/tags/short-term", obj{"name": "Now", "version": tg.Version}).mustStatus(t, 200)
+	found := false
+	for _, tag := range read(a).Stages[1].Recommended[0].Tags {
+		found = found || tag.Name == "Now"
+	}
+	if !found {
+		t.Error("instance A still shows the old tag name after B renamed it")
+	}
+	// Drafts: an editor's table holds them, the public one does not, from the same cache.
+	a.do("POST", "/api/v1/tactics", obj{"stage_id": before.Stages[0].Stage.ID, "kind": "current", "title": "Draft effort", "summary": "S."}).mustStatus(t, 201)
+	var editors models.ChainTable
+	a.do("GET", "/api/v1/chains/sex-trafficking/table", nil).mustStatus(t, 200).decode(t, &editors)
+	if got, want := len(editors.Stages[0].Current), len(read(a).Stages[0].Current)+1; got != want {
+		t.Errorf("editor sees %d current efforts at the first stage, want %d (one draft more than the public)", got, want)
 	}
 }
 

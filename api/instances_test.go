@@ -23,16 +23,7 @@ func TestTwoInstances(t *testing.T) {
 		t.Skip("several instances share a PostgreSQL database; set CHAINKB_TEST_POSTGRES to run this")
 	}
 	a := newServer(t)
-	st, err := store.Open(context.Background(), a.DB.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(api.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	t.Cleanup(func() {
-		srv.Close()
-		st.Close()
-	})
-	b := &testServer{t: t, URL: srv.URL, Store: st, DB: a.DB, Keys: a.Keys, KeyIDs: a.KeyIDs}
+	b := a.secondInstance()
 	instances := []*testServer{a, b}
 
 	// Each sees the other's writes on the very next read.
@@ -82,6 +73,22 @@ func TestTwoInstances(t *testing.T) {
 	if *chains.Total != 2 {
 		t.Errorf("%d chains, want the seeded one and one contested", *chains.Total)
 	}
+}
+
+// secondInstance starts another chainkb on the same database, with its own store, pools and
+// caches, as a second process or a second instance behind a load balancer would.
+func (s *testServer) secondInstance() *testServer {
+	s.t.Helper()
+	st, err := store.Open(context.Background(), s.DB.DSN)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	s.t.Cleanup(func() {
+		srv.Close()
+		st.Close()
+	})
+	return &testServer{t: s.t, URL: srv.URL, Store: st, DB: s.DB, Keys: s.Keys, KeyIDs: s.KeyIDs}
 }
 
 func countStatus(statuses []int, want int) int {

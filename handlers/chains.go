@@ -1,8 +1,7 @@
 package handlers
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -14,10 +13,13 @@ import (
 )
 
 // Chains serves /api/v1/chains.
-type Chains struct{ store *store.Store }
+type Chains struct {
+	store  *store.Store
+	tables *tableCache
+}
 
 // NewChains returns the chain handlers.
-func NewChains(st *store.Store) *Chains { return &Chains{store: st} }
+func NewChains(st *store.Store) *Chains { return &Chains{store: st, tables: newTableCache()} }
 
 // ChainList is a page of chains.
 //
@@ -270,25 +272,39 @@ func (h *Chains) Table(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	table, err := h.store.ChainTable(c.Request.Context(), key, horizon)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	body, err := json.Marshal(table)
+	t, err := h.table(c.Request.Context(), key, horizon)
 	if err != nil {
 		c.Error(err)
 		return
 	}
 	// The table's ETag is a hash of its content: it changes when anything in the chain does.
-	sum := sha256.Sum256(body)
-	tag := `"t-` + hex.EncodeToString(sum[:12]) + `"`
-	c.Header("ETag", tag)
-	if noneMatch(c, tag) {
+	c.Header("ETag", t.etag)
+	if noneMatch(c, t.etag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", t.body)
+}
+
+// table returns the rendered table, from the cache while nothing has changed since it was made.
+func (h *Chains) table(ctx context.Context, key, horizon string) (*renderedTable, error) {
+	gen, err := h.store.Generation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k := tableKey{chain: key, horizon: horizon, hidden: models.PrincipalFrom(ctx).CanSeeHidden()}
+	if t, ok := h.tables.get(k, gen); ok {
+		return t, nil
+	}
+	table, err := h.store.ChainTable(ctx, key, horizon)
+	if err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(table)
+	if err != nil {
+		return nil, err
+	}
+	return h.tables.put(k, gen, body), nil
 }
 
 // Revisions handles GET /api/v1/chains/{id}/revisions.

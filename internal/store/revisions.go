@@ -65,6 +65,14 @@ func record(tx *gorm.DB, c change) error {
 	if p.KeyID != 0 {
 		row.ActorKeyID = &p.KeyID
 	}
+	// The revision's id is the next generation: taking it locks the generation row until this
+	// transaction commits, so ids are handed out in commit order and the feed never skips one.
+	if err := tx.Exec("UPDATE kb_generation SET n = n + 1 WHERE id = 1").Error; err != nil {
+		return fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
+	}
+	if err := tx.Raw("SELECT n FROM kb_generation WHERE id = 1").Scan(&row.ID).Error; err != nil {
+		return fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
+	}
 	if err := tx.Table("revisions").Create(&row).Error; err != nil {
 		return fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
 	}
@@ -130,6 +138,17 @@ func historyID(db *gorm.DB, entity, key string) (int64, error) {
 		return 0, models.NotFoundf("%s %d has no history", entity, id)
 	}
 	return id, nil
+}
+
+// Generation returns the knowledge base's generation: a number that every change of content, on
+// any instance, moves on when it commits. Equal generations mean equal content.
+func (s *Store) Generation(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.read(ctx).Raw("SELECT n FROM kb_generation WHERE id = 1").Scan(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("store: generation: %w", err)
+	}
+	return n, nil
 }
 
 // Changes returns the change feed: every revision after the given revision id, in order, at most
