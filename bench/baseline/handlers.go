@@ -1,0 +1,181 @@
+package main
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The response types have chainkb's JSON shape (models.Tactic, models.ChainTable, the list
+// envelope), field for field.
+
+type tagSummary struct {
+	ID    int64  `json:"id"`
+	Slug  string `json:"slug"`
+	Name  string `json:"name"`
+	Group string `json:"group"`
+}
+
+type tactic struct {
+	ID          int64        `json:"id"`
+	StageID     int64        `json:"stage_id"`
+	ChainID     int64        `json:"chain_id"`
+	Kind        string       `json:"kind"`
+	Status      string       `json:"status"`
+	Title       string       `json:"title"`
+	Summary     string       `json:"summary"`
+	Description string       `json:"description"`
+	Tags        []tagSummary `json:"tags"`
+	// References are stored as the JSON the service wrote; they are passed through, not decoded.
+	References json.RawMessage `json:"references"`
+	Position   int             `json:"position"`
+	CreatedAt  time.Time       `json:"created_at"`
+	UpdatedAt  time.Time       `json:"updated_at"`
+	Version    int64           `json:"version"`
+}
+
+type chain struct {
+	ID          int64     `json:"id"`
+	Slug        string    `json:"slug"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Version     int64     `json:"version"`
+}
+
+type stage struct {
+	ID          int64     `json:"id"`
+	ChainID     int64     `json:"chain_id"`
+	Slug        string    `json:"slug"`
+	Name        string    `json:"name"`
+	Actor       string    `json:"actor"`
+	Side        string    `json:"side"`
+	Position    int       `json:"position"`
+	Description string    `json:"description"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Version     int64     `json:"version"`
+}
+
+type tableRow struct {
+	Stage       stage    `json:"stage"`
+	Current     []tactic `json:"current"`
+	Recommended []tactic `json:"recommended"`
+}
+
+type chainTable struct {
+	Chain  chain      `json:"chain"`
+	Stages []tableRow `json:"stages"`
+}
+
+type tacticList struct {
+	Data       []tactic `json:"data"`
+	NextCursor *string  `json:"next_cursor"`
+}
+
+// server holds the prepared queries.
+type server struct{ q *queries }
+
+// tactic serves GET /api/v1/tactics/{id}.
+func (s *server) tactic(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		problem(w, http.StatusBadRequest, "bad id")
+		return
+	}
+	t, err := s.q.tactic(r.Context(), id)
+	if reply(w, err) {
+		w.Header().Set("ETag", `"`+strconv.FormatInt(t.ID, 10)+"."+strconv.FormatInt(t.Version, 10)+`"`)
+		writeJSON(w, http.StatusOK, t)
+	}
+}
+
+// tactics serves GET /api/v1/tactics with the filters the benchmark uses: stage, horizon, q,
+// limit and cursor. Its cursor is the last id of the previous page.
+func (s *server) tactics(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	var f listFilter
+	var bad []string
+	if x := v.Get("stage"); x != "" {
+		n, err := strconv.ParseInt(x, 10, 64)
+		if err != nil || n < 1 {
+			bad = append(bad, "stage")
+		}
+		f.stage = n
+	}
+	f.horizon = v.Get("horizon")
+	f.q = strings.TrimSpace(v.Get("q"))
+	f.limit = 50
+	if x := v.Get("limit"); x != "" {
+		n, err := strconv.Atoi(x)
+		if err != nil || n < 1 || n > 200 {
+			bad = append(bad, "limit")
+		}
+		f.limit = n
+	}
+	if x := v.Get("cursor"); x != "" {
+		n, err := strconv.ParseInt(x, 10, 64)
+		if err != nil || n < 1 {
+			bad = append(bad, "cursor")
+		}
+		f.after = n
+	}
+	if len(bad) > 0 {
+		problem(w, http.StatusBadRequest, "bad query parameter(s): "+strings.Join(bad, ", "))
+		return
+	}
+	page, err := s.q.tactics(r.Context(), f)
+	if !reply(w, err) {
+		return
+	}
+	out := tacticList{Data: page}
+	if len(page) > f.limit {
+		out.Data = page[:f.limit]
+		next := strconv.FormatInt(out.Data[f.limit-1].ID, 10)
+		out.NextCursor = &next
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// table serves GET /api/v1/chains/{key}/table.
+func (s *server) table(w http.ResponseWriter, r *http.Request) {
+	t, err := s.q.table(r.Context(), r.PathValue("key"), r.URL.Query().Get("horizon"))
+	if reply(w, err) {
+		writeJSON(w, http.StatusOK, t)
+	}
+}
+
+// reply writes the error response for err and reports whether there was none.
+func reply(w http.ResponseWriter, err error) bool {
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, sql.ErrNoRows):
+		problem(w, http.StatusNotFound, "not found")
+	default:
+		problem(w, http.StatusInternalServerError, err.Error())
+	}
+	return false
+}
+
+func problem(w http.ResponseWriter, status int, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"title": http.StatusText(status), "status": status, "detail": detail})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		problem(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"chainkb/bench/internal/plan"
+	"chainkb/bench/internal/synth"
+)
+
+// deepPageWanted is the page the cursor scenario reads: deep enough that an offset-paginated list
+// would show it, when the filtered list has that many pages.
+const deepPageWanted = 20
+
+// scenario is one measured workload.
+type scenario struct {
+	name string
+	// write scenarios change the data: each runs on a fresh copy of the dataset, against chainkb
+	// only (the baseline serves reads only).
+	write    bool
+	requests func(t target) []plan.Request
+}
+
+// target is what a scenario needs to know about the server under load.
+type target struct {
+	base string
+	d    *dataset
+	// deepPage is the path and query of the cursor scenario's page on this server (each server
+	// has its own cursor format).
+	deepPage string
+}
+
+// Paths of the read scenarios, shared with the JSON check.
+func listPath(d *dataset) string {
+	return fmt.Sprintf("/api/v1/tactics?stage=%d&horizon=short-term&limit=50", d.focusStage)
+}
+
+func qPath() string { return "/api/v1/tactics?q=" + synth.QWord + "&limit=50" }
+
+// tablePath is the table of the largest chain; smallTablePath that of the seed-sized chain.
+func tablePath(d *dataset) string { return "/api/v1/chains/" + d.chains[0].slug + "/table" }
+
+func smallTablePath(d *dataset) string {
+	return "/api/v1/chains/" + d.chains[len(d.chains)-1].slug + "/table"
+}
+
+// scenarios returns the scenarios in the order they are reported. Reads run first, on both
+// servers in turn; writes after, each on a fresh copy.
+func scenarios() []scenario {
+	return []scenario{
+		{name: "get tactic by id", requests: func(t target) []plan.Request {
+			return []plan.Request{{Kind: plan.RandomID, Weight: 1, URL: t.base + "/api/v1/tactics/{id}", MinID: 1, MaxID: int64(t.d.n)}}
+		}},
+		{name: "list stage+horizon", requests: func(t target) []plan.Request {
+			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + listPath(t.d)}}
+		}},
+		{name: "list page 20 by cursor", requests: func(t target) []plan.Request {
+			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + t.deepPage}}
+		}},
+		{name: "list q", requests: func(t target) []plan.Request {
+			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + qPath()}}
+		}},
+		{name: "chain table, small chain", requests: func(t target) []plan.Request {
+			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + smallTablePath(t.d)}}
+		}},
+		{name: "chain table, largest chain", requests: func(t target) []plan.Request {
+			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + tablePath(t.d)}}
+		}},
+		{name: "create tactic", write: true, requests: func(t target) []plan.Request {
+			return []plan.Request{{Kind: plan.Create, Weight: 1, URL: t.base + "/api/v1/tactics", Stages: t.d.stages}}
+		}},
+		{name: "patch tactic (version)", write: true, requests: func(t target) []plan.Request {
+			return []plan.Request{{Kind: plan.Patch, Weight: 1, URL: t.base + "/api/v1/tactics/{id}", MinID: 1, MaxID: int64(t.d.n)}}
+		}},
+		{name: "mix 90% read / 10% create", write: true, requests: func(t target) []plan.Request {
+			first, last := t.d.stages[0], t.d.stages[len(t.d.stages)-1]
+			return []plan.Request{
+				{Kind: plan.RandomID, Weight: 45, URL: t.base + "/api/v1/tactics/{id}", MinID: 1, MaxID: int64(t.d.n)},
+				{Kind: plan.RandomID, Weight: 45, URL: t.base + "/api/v1/tactics?stage={id}&horizon=short-term&limit=50", MinID: first, MaxID: last},
+				{Kind: plan.Create, Weight: 10, URL: t.base + "/api/v1/tactics", Stages: t.d.stages},
+			}
+		}},
+	}
+}
+
+// walkPages follows next_cursor from the first page of path up to page want, or to the last page
+// if there are fewer, and returns that page's path and number.
+func walkPages(ctx context.Context, base, path string, want int) (string, int, error) {
+	page, at := 1, path
+	for page < want {
+		var body struct {
+			NextCursor *string `json:"next_cursor"`
+		}
+		if _, err := getJSON(ctx, base+at, &body); err != nil {
+			return "", 0, err
+		}
+		if body.NextCursor == nil {
+			break
+		}
+		at = path + "&cursor=" + url.QueryEscape(*body.NextCursor)
+		page++
+	}
+	return at, page, nil
+}
+
+// getJSON GETs u, expects 200 and decodes the body into dst; it returns the body's size.
+func getJSON(ctx context.Context, u string, dst any) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return len(body), fmt.Errorf("GET %s: %s: %.300s", u, resp.Status, body)
+	}
+	if err := json.Unmarshal(body, dst); err != nil {
+		return len(body), fmt.Errorf("GET %s: %w", u, err)
+	}
+	return len(body), nil
+}
+
+// sizeNote describes a body size for the report.
+func sizeNote(n int) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
+	}
+	return strconv.Itoa(n) + " B"
+}
