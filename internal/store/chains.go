@@ -154,7 +154,7 @@ func updateChain(tx *gorm.DB, cur *models.Chain, in *models.ChainInput, action s
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	err := bumpVersion(tx, "chains", cur.ID, cur.Version, map[string]any{
+	_, err := bumpVersion(tx, "chains", cur.ID, cur.Version, map[string]any{
 		"slug": in.Slug, "name": in.Name, "description": in.Description,
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -30,15 +31,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	sort.Strings(names)
 
-	db := s.w.WithContext(ctx)
-	err = db.Transaction(func(tx *gorm.DB) error {
-		if err := s.serialize(tx, "migrate"); err != nil {
-			return err
-		}
-		return tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+	err = s.migrationTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 			version    TEXT PRIMARY KEY,
 			applied_at TIMESTAMP NOT NULL
-		)`).Error
+		)`)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)
@@ -49,30 +47,48 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("store: read migration %s: %w", version, err)
 		}
-		err = db.Transaction(func(tx *gorm.DB) error {
-			// Checked inside the transaction: under BEGIN IMMEDIATE a second process starting at
-			// the same moment waits here, then sees the record and skips.
-			if err := s.serialize(tx, "migrate"); err != nil {
-				return err
-			}
+		err = s.migrationTx(ctx, func(tx *sql.Tx) error {
+			// Checked inside the transaction: a second instance starting at the same moment waits
+			// for the lock, then sees the record and skips.
 			var n int64
-			if err := tx.Raw("SELECT COUNT(*) FROM schema_migrations WHERE version = ?", version).Scan(&n).Error; err != nil {
+			if err := tx.QueryRowContext(ctx, s.rebind("SELECT COUNT(*) FROM schema_migrations WHERE version = ?"), version).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
 				return nil
 			}
-			if err := tx.Exec(string(body)).Error; err != nil {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
-			return tx.Exec("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
-				version, time.Now().UTC()).Error
+			_, err := tx.ExecContext(ctx, s.rebind("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"),
+				version, time.Now().UTC())
+			return err
 		})
 		if err != nil {
 			return fmt.Errorf("store: migration %s: %w", version, err)
 		}
 	}
 	return nil
+}
+
+// migrationTx runs fn in one transaction on the writer, serialized with every other instance's
+// migrations. Migrations go through database/sql, not GORM: a migration file holds several
+// statements, and GORM's prepared statements would run only the first.
+func (s *Store) migrationTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.wSQL.BeginTx(ctx, nil) // BEGIN IMMEDIATE on SQLite (the writer's DSN)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if s.dialect == dialectPostgres {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext('chainkb:migrate'))"); err != nil {
+			return err
+		}
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // serialize makes concurrent transactions that pass the same name run one after the other, on

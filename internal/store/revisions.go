@@ -67,10 +67,7 @@ func record(tx *gorm.DB, c change) error {
 	}
 	// The revision's id is the next generation: taking it locks the generation row until this
 	// transaction commits, so ids are handed out in commit order and the feed never skips one.
-	if err := tx.Exec("UPDATE kb_generation SET n = n + 1 WHERE id = 1").Error; err != nil {
-		return fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
-	}
-	if err := tx.Raw("SELECT n FROM kb_generation WHERE id = 1").Scan(&row.ID).Error; err != nil {
+	if err := tx.Raw("UPDATE kb_generation SET n = n + 1 WHERE id = 1 RETURNING n").Scan(&row.ID).Error; err != nil {
 		return fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
 	}
 	if err := tx.Table("revisions").Create(&row).Error; err != nil {

@@ -181,7 +181,7 @@ func updateStage(tx *gorm.DB, cur *models.Stage, in *models.StageInput, action s
 		return nil, models.Invalid(models.FieldError{Field: "chain_id",
 			Message: fmt.Sprintf("cannot change (the stage belongs to chain %d); create a stage in the other chain instead", cur.ChainID)})
 	}
-	err := bumpVersion(tx, "stages", cur.ID, cur.Version, map[string]any{
+	_, err := bumpVersion(tx, "stages", cur.ID, cur.Version, map[string]any{
 		"slug": in.Slug, "name": in.Name, "actor": in.Actor, "side": in.Side,
 		"position": *in.Position, "description": in.Description,
 	})

@@ -32,6 +32,7 @@ type Store struct {
 	dialect    string
 	w, r       *gorm.DB
 	wSQL, rSQL *sql.DB // the same pool on PostgreSQL
+	hot        *hotStatements
 
 	// statements counts the SQL statements run, so that tests can prove a request runs a fixed
 	// number of them whatever the size of the data.
@@ -76,6 +77,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// Migrate before the first read: SQLite's readers are query-only and see the schema once
 		// the writer has committed it.
 		err = s.migrate(ctx)
+	}
+	if err == nil {
+		err = s.prepareHot(ctx)
 	}
 	if err != nil {
 		s.Close()
@@ -142,8 +146,17 @@ func (s *Store) openPostgres(dsn string) error {
 	return err
 }
 
+// gormOn opens GORM on a pool, keeping its statements prepared, keyed by their SQL:
+// reads and writes run the same few statements over and over, and preparing them again each time
+// was the largest single cost of a GET (bench/README.md). (Migrations, whose files hold several
+// statements each, go through database/sql instead.)
 func (s *Store) gormOn(dialector gorm.Dialector) (*gorm.DB, error) {
 	g, err := gorm.Open(dialector, &gorm.Config{
+		PrepareStmt: true,
+		// Lists put their page's ids in an IN (...) clause, one statement per page size: bound the
+		// cache, so that those statements cannot pile up.
+		PrepareStmtMaxSize: 500,
+		PrepareStmtTTL:     time.Hour,
 		// Turn unique and foreign-key violations into gorm.ErrDuplicatedKey / ErrForeignKeyViolated.
 		TranslateError: true,
 		// Every write is already in a transaction of ours.
@@ -176,6 +189,9 @@ func (s *Store) gormOn(dialector gorm.Dialector) (*gorm.DB, error) {
 // Close closes the pools.
 func (s *Store) Close() error {
 	var errs []error
+	if s.hot != nil {
+		s.hot.close()
+	}
 	if s.rSQL != nil && s.rSQL != s.wSQL {
 		errs = append(errs, s.rSQL.Close())
 	}

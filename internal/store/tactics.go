@@ -27,7 +27,7 @@ func canSeeHidden(ctx context.Context) bool { return models.PrincipalFrom(ctx).C
 // Tactic returns the tactic with the given id, with its tags. Below editor, a draft or archived
 // tactic does not exist.
 func (s *Store) Tactic(ctx context.Context, id int64) (*models.Tactic, error) {
-	return findTactic(s.read(ctx), id, canSeeHidden(ctx))
+	return s.tacticFast(ctx, id, canSeeHidden(ctx))
 }
 
 // Tactics returns one page of tactics, with their tags. It runs two queries (three with a total)
@@ -110,7 +110,8 @@ func (s *Store) CreateTactic(ctx context.Context, in *models.TacticInput) (*mode
 func (s *Store) ReplaceTactic(ctx context.Context, id int64, in *models.TacticInput, pre models.Precondition) (*models.Tactic, error) {
 	var t *models.Tactic
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		cur, err := findTactic(tx, id, true)
+		// The row alone: its tags are about to be replaced, and the writer is the bottleneck.
+		cur, err := findTacticRow(tx, id, true)
 		if err != nil {
 			return err
 		}
@@ -284,11 +285,12 @@ func resolveTags(tx *gorm.DB, refs []models.TagRef) ([]models.TagSummary, []mode
 			slugs = append(slugs, s)
 		}
 	}
+	tags := []models.TagSummary{}
 	if len(slugs) == 0 {
-		return nil, nil, nil
+		return tags, nil, nil
 	}
-	var tags []models.TagSummary
-	if err := tx.Table("tags").Select("id, slug, name, tag_group").Where("slug IN ?", slugs).Order("slug").Find(&tags).Error; err != nil {
+	// In the order a tactic shows its tags (attachTags): by group, then slug.
+	if err := tx.Table("tags").Select("id, slug, name, tag_group").Where("slug IN ?", slugs).Order("tag_group, slug").Find(&tags).Error; err != nil {
 		return nil, nil, err
 	}
 	var bad []models.FieldError
@@ -332,10 +334,8 @@ func insertTactic(tx *gorm.DB, id, version int64, in *models.TacticInput, action
 	if err := insertTacticTags(tx, t.ID, w.tags); err != nil {
 		return nil, err
 	}
-	t, err = findTactic(tx, t.ID, true)
-	if err != nil {
-		return nil, err
-	}
+	// The stored tactic is what was just written: no need to read it back.
+	t.Tags = w.tags
 	return t, record(tx, tacticChange(nil, t, action))
 }
 
@@ -354,7 +354,7 @@ func updateTactic(tx *gorm.DB, cur *models.Tactic, in *models.TacticInput, actio
 		// ...and one without a status keeps its status: leaving it out must not unpublish.
 		status = cur.Status
 	}
-	err = bumpVersion(tx, "tactics", cur.ID, cur.Version, map[string]any{
+	updated, err := bumpVersion(tx, "tactics", cur.ID, cur.Version, map[string]any{
 		"stage_id": w.stage.ID, "chain_id": w.stage.ChainID, "kind": in.Kind, "status": status, "title": in.Title,
 		"summary": in.Summary, "description": in.Description, "refs": w.refs, "position": w.position,
 	})
@@ -367,10 +367,10 @@ func updateTactic(tx *gorm.DB, cur *models.Tactic, in *models.TacticInput, actio
 	if err := insertTacticTags(tx, cur.ID, w.tags); err != nil {
 		return nil, err
 	}
-	t, err := findTactic(tx, cur.ID, true)
-	if err != nil {
-		return nil, err
-	}
+	// The stored tactic is what was just written: no need to read it back.
+	t := &models.Tactic{ID: cur.ID, StageID: w.stage.ID, ChainID: w.stage.ChainID, Kind: in.Kind, Status: status,
+		Title: in.Title, Summary: in.Summary, Description: in.Description, Tags: w.tags, References: w.refs,
+		Position: w.position, CreatedAt: cur.CreatedAt, UpdatedAt: updated, Version: cur.Version + 1}
 	return t, record(tx, tacticChange(cur, t, action))
 }
 
@@ -395,6 +395,19 @@ func insertTacticTags(tx *gorm.DB, tacticID int64, tags []models.TagSummary) err
 
 // findTactic finds a tactic with its tags; a hidden (draft or archived) one only if hidden.
 func findTactic(db *gorm.DB, id int64, hidden bool) (*models.Tactic, error) {
+	t, err := findTacticRow(db, id, hidden)
+	if err != nil {
+		return nil, err
+	}
+	one := []models.Tactic{*t}
+	if err := attachTags(db.Where("tt.tactic_id = ?", id), one); err != nil {
+		return nil, err
+	}
+	return &one[0], nil
+}
+
+// findTacticRow finds a tactic without its tags.
+func findTacticRow(db *gorm.DB, id int64, hidden bool) (*models.Tactic, error) {
 	var t models.Tactic
 	q := db.Table("tactics").Where("id = ?", id)
 	if !hidden {
@@ -406,11 +419,7 @@ func findTactic(db *gorm.DB, id int64, hidden bool) (*models.Tactic, error) {
 		}
 		return nil, fmt.Errorf("store: find tactic: %w", err)
 	}
-	one := []models.Tactic{t}
-	if err := attachTags(db.Where("tt.tactic_id = ?", id), one); err != nil {
-		return nil, err
-	}
-	return &one[0], nil
+	return &t, nil
 }
 
 // tagLink is one tag of one tactic.

@@ -178,7 +178,7 @@ func updateTag(tx *gorm.DB, cur *models.Tag, in *models.TagInput, action string)
 			return nil, err
 		}
 	}
-	err := bumpVersion(tx, "tags", cur.ID, cur.Version, map[string]any{
+	_, err := bumpVersion(tx, "tags", cur.ID, cur.Version, map[string]any{
 		"slug": in.Slug, "name": in.Name, "tag_group": in.Group, "description": in.Description,
 	})
 	if err != nil {

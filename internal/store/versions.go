@@ -1,6 +1,8 @@
 package store
 
 import (
+	"time"
+
 	"gorm.io/gorm"
 
 	"chainkb/models"
@@ -17,17 +19,19 @@ func checkPrecondition(pre models.Precondition, what string, id, version int64) 
 // bumpVersion writes set to the row at id if it is still at version, and moves it to the next
 // version. The version in the WHERE clause makes the check and the write one atomic step, so two
 // editors who read the same version can never both succeed.
-func bumpVersion(tx *gorm.DB, table string, id, version int64, set map[string]any) error {
+// It returns the time it recorded as updated_at.
+func bumpVersion(tx *gorm.DB, table string, id, version int64, set map[string]any) (time.Time, error) {
+	now := tx.Config.NowFunc()
 	set["version"] = gorm.Expr("version + 1")
-	set["updated_at"] = tx.Config.NowFunc()
+	set["updated_at"] = now
 	res := tx.Table(table).Where("id = ? AND version = ?", id, version).Updates(set)
 	if res.Error != nil {
-		return res.Error
+		return now, res.Error
 	}
 	if res.RowsAffected == 0 {
-		return models.PreconditionFailedf("the object changed while your request was processed; GET it again and retry")
+		return now, models.PreconditionFailedf("the object changed while your request was processed; GET it again and retry")
 	}
-	return nil
+	return now, nil
 }
 
 // deleteVersion deletes the row at id if it is still at version.
