@@ -293,18 +293,14 @@ func (h *Chains) table(ctx context.Context, key, horizon string) (*renderedTable
 		return nil, err
 	}
 	k := tableKey{chain: key, horizon: horizon, hidden: models.PrincipalFrom(ctx).CanSeeHidden()}
-	if t, ok := h.tables.get(k, gen); ok {
-		return t, nil
-	}
-	table, err := h.store.ChainTable(ctx, key, horizon)
-	if err != nil {
-		return nil, err
-	}
-	body, err := json.Marshal(table)
-	if err != nil {
-		return nil, err
-	}
-	return h.tables.put(k, gen, body), nil
+	return h.tables.render(k, gen, func() ([]byte, error) {
+		// Others may be waiting for this render: it must not stop if this client goes away.
+		table, err := h.store.ChainTable(context.WithoutCancel(ctx), key, horizon)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(table)
+	})
 }
 
 // Revisions handles GET /api/v1/chains/{id}/revisions.

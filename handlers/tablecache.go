@@ -3,7 +3,10 @@ package handlers
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"sync"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // tableCache keeps chain tables as rendered JSON, so that a dashboard that shows the table on
@@ -16,6 +19,11 @@ type tableCache struct {
 	mu      sync.Mutex
 	gen     int64
 	entries map[tableKey]*renderedTable
+
+	// renders lets one request render a missing table while the others asking for it at the same
+	// moment wait for that render: a large chain's table is tens of MB, and 32 dashboards opening
+	// at once must not build 32 copies.
+	renders singleflight.Group
 }
 
 // maxTables bounds the cache: the keys come from requests (any horizon slug is well formed).
@@ -33,6 +41,25 @@ type renderedTable struct {
 }
 
 func newTableCache() *tableCache { return &tableCache{entries: map[tableKey]*renderedTable{}} }
+
+// render returns the table for k at generation gen: the cached one, or the one render makes, made
+// once however many requests ask for it at the same time.
+func (tc *tableCache) render(k tableKey, gen int64, render func() ([]byte, error)) (*renderedTable, error) {
+	if t, ok := tc.get(k, gen); ok {
+		return t, nil
+	}
+	v, err, _ := tc.renders.Do(fmt.Sprintf("%d|%q|%q|%t", gen, k.chain, k.horizon, k.hidden), func() (any, error) {
+		body, err := render()
+		if err != nil {
+			return nil, err
+		}
+		return tc.put(k, gen, body), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*renderedTable), nil
+}
 
 // get returns the table rendered at generation gen, if there is one.
 func (tc *tableCache) get(k tableKey, gen int64) (*renderedTable, bool) {
