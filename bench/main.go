@@ -47,7 +47,21 @@ type config struct {
 	key         string
 	smoke       bool
 	keep        bool
-	command     string // the command line, for the report
+	command     string   // the command line, for the report
+	only        []string // scenario name fragments to run; all when empty
+}
+
+// selected reports whether the scenario called name is to run.
+func (c config) selected(name string) bool {
+	if len(c.only) == 0 {
+		return true
+	}
+	for _, w := range c.only {
+		if strings.Contains(name, strings.TrimSpace(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 func parseConfig(args []string) (config, error) {
@@ -62,11 +76,15 @@ func parseConfig(args []string) (config, error) {
 	fs.StringVar(&c.key, "key", os.Getenv("CHAINKB_BENCH_KEY"), "editor API key for the writes (env CHAINKB_BENCH_KEY); registered in each fresh database; generated if empty")
 	fs.BoolVar(&c.smoke, "smoke", false, "quick run for CI: N=200, 1s per scenario, 4 connections; fails on any error")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary directory (databases, server logs)")
+	only := fs.String("only", "", "run only the scenarios whose names contain one of these comma-separated words (e.g. \"by id,table\")")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if *only != "" {
+		c.only = strings.Split(*only, ",")
 	}
 	if c.smoke {
 		*sizes = "200"

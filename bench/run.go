@@ -90,7 +90,7 @@ func runSize(ctx context.Context, cfg config, sup *supervisor, bins binaries, di
 		return nil, err
 	}
 	for _, sc := range scenarios() {
-		if !sc.write {
+		if !sc.write || !cfg.selected(sc.name) {
 			continue
 		}
 		// Writes change the data; each starts from the loaded state, with a fresh server, so that
@@ -138,7 +138,7 @@ func (r *sizeRun) reads(ctx context.Context, cfg config, sup *supervisor, bins b
 		return fmt.Errorf("baseline cursor walk: %w", err)
 	}
 	for _, sc := range scenarios() {
-		if sc.write {
+		if sc.write || !cfg.selected(sc.name) {
 			continue
 		}
 		if err := ck.resetPeak(); err != nil {
