@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -15,11 +14,20 @@ import (
 // Chains serves /api/v1/chains.
 type Chains struct {
 	store  *store.Store
+	crud   *crud[string, models.Chain, models.ChainInput]
 	tables *tableCache
 }
 
 // NewChains returns the chain handlers.
-func NewChains(st *store.Store) *Chains { return &Chains{store: st, tables: newTableCache()} }
+func NewChains(st *store.Store) *Chains {
+	return &Chains{store: st, tables: newTableCache(), crud: &crud[string, models.Chain, models.ChainInput]{
+		store: st, entity: "chain", path: "/api/v1/chains",
+		key: pathKey, keyOfID: idKey,
+		identity:    func(c *models.Chain) (int64, int64) { return c.ID, c.Version },
+		bodyVersion: func(in *models.ChainInput) **int64 { return &in.Version },
+		get:         st.Chain, create: st.CreateChain, replace: st.ReplaceChain, remove: st.DeleteChain, restore: st.RestoreChain,
+	}}
+}
 
 // ChainList is a page of chains.
 //
@@ -79,19 +87,7 @@ func (h *Chains) List(c *gin.Context) {
 //	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
 //	@Failure	404	{object}	Problem	"No such chain (code not_found)"
 //	@Router	/chains/{id} [get]
-func (h *Chains) Get(c *gin.Context) {
-	key, err := pathKey(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	ch, err := h.store.Chain(c.Request.Context(), key)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, ch.ID, ch.Version, ch)
-}
+func (h *Chains) Get(c *gin.Context) { h.crud.handleGet(c) }
 
 // Create handles POST /api/v1/chains.
 //
@@ -111,20 +107,7 @@ func (h *Chains) Get(c *gin.Context) {
 //	@Failure	415	{object}	Problem	"Not application/json (code unsupported_media_type)"
 //	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
 //	@Router	/chains [post]
-func (h *Chains) Create(c *gin.Context) {
-	var in models.ChainInput
-	if err := decodeCreate(c, &in); err != nil {
-		c.Error(err)
-		return
-	}
-	ch, err := h.store.CreateChain(c.Request.Context(), &in)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	c.Header("Location", "/api/v1/chains/"+strconv.FormatInt(ch.ID, 10))
-	writeObject(c, http.StatusCreated, ch.ID, ch.Version, ch)
-}
+func (h *Chains) Create(c *gin.Context) { h.crud.handleCreate(c) }
 
 // Replace handles PUT /api/v1/chains/{id}.
 //
@@ -148,25 +131,7 @@ func (h *Chains) Create(c *gin.Context) {
 //	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
 //	@Failure	428	{object}	Problem	"No precondition: send If-Match or the version (code precondition_required)"
 //	@Router	/chains/{id} [put]
-func (h *Chains) Replace(c *gin.Context) {
-	key, err := pathKey(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	var in models.ChainInput
-	pre, err := decodeReplace(c, &in, &in.Version)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	ch, err := h.store.ReplaceChain(c.Request.Context(), key, &in, pre)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, ch.ID, ch.Version, ch)
-}
+func (h *Chains) Replace(c *gin.Context) { h.crud.handleReplace(c) }
 
 // Patch handles PATCH /api/v1/chains/{id}.
 //
@@ -190,30 +155,7 @@ func (h *Chains) Replace(c *gin.Context) {
 //	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
 //	@Failure	428	{object}	Problem	"No precondition: send If-Match or the version (code precondition_required)"
 //	@Router	/chains/{id} [patch]
-func (h *Chains) Patch(c *gin.Context) {
-	key, err := pathKey(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	cur, err := h.store.Chain(c.Request.Context(), key)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	var in models.ChainInput
-	pre, err := decodeMergePatch(c, cur, cur.ID, cur.Version, &in)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	ch, err := h.store.ReplaceChain(c.Request.Context(), strconv.FormatInt(cur.ID, 10), &in, pre)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, ch.ID, ch.Version, ch)
-}
+func (h *Chains) Patch(c *gin.Context) { h.crud.handlePatch(c) }
 
 // Delete handles DELETE /api/v1/chains/{id}.
 //
@@ -230,19 +172,7 @@ func (h *Chains) Patch(c *gin.Context) {
 //	@Failure	409	{object}	Problem	"The chain still has stages (code in_use; the count is in detail)"
 //	@Failure	412	{object}	Problem	"If-Match does not name the current version (code precondition_failed)"
 //	@Router	/chains/{id} [delete]
-func (h *Chains) Delete(c *gin.Context) {
-	key, err := pathKey(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	pre, _ := precondition(c, nil, false)
-	if err := h.store.DeleteChain(c.Request.Context(), key, pre); err != nil {
-		c.Error(err)
-		return
-	}
-	c.Status(http.StatusNoContent)
-}
+func (h *Chains) Delete(c *gin.Context) { h.crud.handleDelete(c) }
 
 // Table handles GET /api/v1/chains/{id}/table.
 //
@@ -319,14 +249,7 @@ func (h *Chains) table(ctx context.Context, key, horizon string) (*renderedTable
 //	@Failure	400	{object}	Problem	"Malformed id or query parameter, or a bad cursor"
 //	@Failure	404	{object}	Problem	"No chain with this id has a history"
 //	@Router	/chains/{id}/revisions [get]
-func (h *Chains) Revisions(c *gin.Context) {
-	key, err := pathKey(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeRevisions(c, h.store, "chain", key)
-}
+func (h *Chains) Revisions(c *gin.Context) { h.crud.handleRevisions(c) }
 
 // Restore handles POST /api/v1/chains/{id}/revisions/{revision}/restore.
 //
@@ -346,22 +269,4 @@ func (h *Chains) Revisions(c *gin.Context) {
 //	@Failure	412	{object}	Problem	"If-Match does not name the current version (code precondition_failed)"
 //	@Failure	422	{object}	Problem	"The revision's state is no longer valid (code validation_failed)"
 //	@Router	/chains/{id}/revisions/{revision}/restore [post]
-func (h *Chains) Restore(c *gin.Context) {
-	key, err := pathKey(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	rev, err := pathRevision(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	pre, _ := precondition(c, nil, false)
-	obj, err := h.store.RestoreChain(c.Request.Context(), key, rev, pre)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, obj.ID, obj.Version, obj)
-}
+func (h *Chains) Restore(c *gin.Context) { h.crud.handleRestore(c) }

@@ -1,9 +1,6 @@
 package handlers
 
 import (
-	"net/http"
-	"strconv"
-
 	"github.com/gin-gonic/gin"
 
 	"chainkb/internal/store"
@@ -11,10 +8,21 @@ import (
 )
 
 // Stages serves /api/v1/stages.
-type Stages struct{ store *store.Store }
+type Stages struct {
+	store *store.Store
+	crud  *crud[int64, models.Stage, models.StageInput]
+}
 
 // NewStages returns the stage handlers.
-func NewStages(st *store.Store) *Stages { return &Stages{store: st} }
+func NewStages(st *store.Store) *Stages {
+	return &Stages{store: st, crud: &crud[int64, models.Stage, models.StageInput]{
+		store: st, entity: "stage", path: "/api/v1/stages",
+		key: pathID, keyOfID: sameID,
+		identity:    func(o *models.Stage) (int64, int64) { return o.ID, o.Version },
+		bodyVersion: func(in *models.StageInput) **int64 { return &in.Version },
+		get:         st.Stage, create: st.CreateStage, replace: st.ReplaceStage, remove: st.DeleteStage, restore: st.RestoreStage,
+	}}
+}
 
 // StageList is a page of stages.
 //
@@ -76,19 +84,7 @@ func (h *Stages) List(c *gin.Context) {
 //	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
 //	@Failure	404	{object}	Problem	"No such stage (code not_found)"
 //	@Router	/stages/{id} [get]
-func (h *Stages) Get(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	t, err := h.store.Stage(c.Request.Context(), id)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, t.ID, t.Version, t)
-}
+func (h *Stages) Get(c *gin.Context) { h.crud.handleGet(c) }
 
 // Create handles POST /api/v1/stages.
 //
@@ -108,20 +104,7 @@ func (h *Stages) Get(c *gin.Context) {
 //	@Failure	415	{object}	Problem	"Not application/json (code unsupported_media_type)"
 //	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
 //	@Router	/stages [post]
-func (h *Stages) Create(c *gin.Context) {
-	var in models.StageInput
-	if err := decodeCreate(c, &in); err != nil {
-		c.Error(err)
-		return
-	}
-	t, err := h.store.CreateStage(c.Request.Context(), &in)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	c.Header("Location", "/api/v1/stages/"+strconv.FormatInt(t.ID, 10))
-	writeObject(c, http.StatusCreated, t.ID, t.Version, t)
-}
+func (h *Stages) Create(c *gin.Context) { h.crud.handleCreate(c) }
 
 // Replace handles PUT /api/v1/stages/{id}.
 //
@@ -145,25 +128,7 @@ func (h *Stages) Create(c *gin.Context) {
 //	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
 //	@Failure	428	{object}	Problem	"No precondition: send If-Match or the version (code precondition_required)"
 //	@Router	/stages/{id} [put]
-func (h *Stages) Replace(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	var in models.StageInput
-	pre, err := decodeReplace(c, &in, &in.Version)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	t, err := h.store.ReplaceStage(c.Request.Context(), id, &in, pre)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, t.ID, t.Version, t)
-}
+func (h *Stages) Replace(c *gin.Context) { h.crud.handleReplace(c) }
 
 // Patch handles PATCH /api/v1/stages/{id}.
 //
@@ -187,30 +152,7 @@ func (h *Stages) Replace(c *gin.Context) {
 //	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
 //	@Failure	428	{object}	Problem	"No precondition: send If-Match or the version (code precondition_required)"
 //	@Router	/stages/{id} [patch]
-func (h *Stages) Patch(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	cur, err := h.store.Stage(c.Request.Context(), id)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	var in models.StageInput
-	pre, err := decodeMergePatch(c, cur, cur.ID, cur.Version, &in)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	t, err := h.store.ReplaceStage(c.Request.Context(), cur.ID, &in, pre)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, t.ID, t.Version, t)
-}
+func (h *Stages) Patch(c *gin.Context) { h.crud.handlePatch(c) }
 
 // Delete handles DELETE /api/v1/stages/{id}.
 //
@@ -227,19 +169,7 @@ func (h *Stages) Patch(c *gin.Context) {
 //	@Failure	409	{object}	Problem	"The stage still has tactics (code in_use; the count is in detail)"
 //	@Failure	412	{object}	Problem	"If-Match does not name the current version (code precondition_failed)"
 //	@Router	/stages/{id} [delete]
-func (h *Stages) Delete(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	pre, _ := precondition(c, nil, false)
-	if err := h.store.DeleteStage(c.Request.Context(), id, pre); err != nil {
-		c.Error(err)
-		return
-	}
-	c.Status(http.StatusNoContent)
-}
+func (h *Stages) Delete(c *gin.Context) { h.crud.handleDelete(c) }
 
 // Revisions handles GET /api/v1/stages/{id}/revisions.
 //
@@ -257,14 +187,7 @@ func (h *Stages) Delete(c *gin.Context) {
 //	@Failure	400	{object}	Problem	"Malformed id or query parameter, or a bad cursor"
 //	@Failure	404	{object}	Problem	"No stage with this id has a history"
 //	@Router	/stages/{id}/revisions [get]
-func (h *Stages) Revisions(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeRevisions(c, h.store, "stage", strconv.FormatInt(id, 10))
-}
+func (h *Stages) Revisions(c *gin.Context) { h.crud.handleRevisions(c) }
 
 // Restore handles POST /api/v1/stages/{id}/revisions/{revision}/restore.
 //
@@ -284,22 +207,4 @@ func (h *Stages) Revisions(c *gin.Context) {
 //	@Failure	412	{object}	Problem	"If-Match does not name the current version (code precondition_failed)"
 //	@Failure	422	{object}	Problem	"The revision's state is no longer valid (code validation_failed)"
 //	@Router	/stages/{id}/revisions/{revision}/restore [post]
-func (h *Stages) Restore(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	rev, err := pathRevision(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	pre, _ := precondition(c, nil, false)
-	obj, err := h.store.RestoreStage(c.Request.Context(), id, rev, pre)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, obj.ID, obj.Version, obj)
-}
+func (h *Stages) Restore(c *gin.Context) { h.crud.handleRestore(c) }

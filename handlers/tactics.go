@@ -1,9 +1,6 @@
 package handlers
 
 import (
-	"net/http"
-	"strconv"
-
 	"github.com/gin-gonic/gin"
 
 	"chainkb/internal/store"
@@ -11,10 +8,21 @@ import (
 )
 
 // Tactics serves /api/v1/tactics.
-type Tactics struct{ store *store.Store }
+type Tactics struct {
+	store *store.Store
+	crud  *crud[int64, models.Tactic, models.TacticInput]
+}
 
 // NewTactics returns the tactic handlers.
-func NewTactics(st *store.Store) *Tactics { return &Tactics{store: st} }
+func NewTactics(st *store.Store) *Tactics {
+	return &Tactics{store: st, crud: &crud[int64, models.Tactic, models.TacticInput]{
+		store: st, entity: "tactic", path: "/api/v1/tactics",
+		key: pathID, keyOfID: sameID,
+		identity:    func(o *models.Tactic) (int64, int64) { return o.ID, o.Version },
+		bodyVersion: func(in *models.TacticInput) **int64 { return &in.Version },
+		get:         st.Tactic, create: st.CreateTactic, replace: st.ReplaceTactic, remove: st.DeleteTactic, restore: st.RestoreTactic,
+	}}
+}
 
 // TacticList is a page of tactics.
 //
@@ -81,19 +89,7 @@ func (h *Tactics) List(c *gin.Context) {
 //	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
 //	@Failure	404	{object}	Problem	"No such tactic (code not_found)"
 //	@Router	/tactics/{id} [get]
-func (h *Tactics) Get(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	t, err := h.store.Tactic(c.Request.Context(), id)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, t.ID, t.Version, t)
-}
+func (h *Tactics) Get(c *gin.Context) { h.crud.handleGet(c) }
 
 // Create handles POST /api/v1/tactics.
 //
@@ -113,20 +109,7 @@ func (h *Tactics) Get(c *gin.Context) {
 //	@Failure	415	{object}	Problem	"Not application/json (code unsupported_media_type)"
 //	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
 //	@Router	/tactics [post]
-func (h *Tactics) Create(c *gin.Context) {
-	var in models.TacticInput
-	if err := decodeCreate(c, &in); err != nil {
-		c.Error(err)
-		return
-	}
-	t, err := h.store.CreateTactic(c.Request.Context(), &in)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	c.Header("Location", "/api/v1/tactics/"+strconv.FormatInt(t.ID, 10))
-	writeObject(c, http.StatusCreated, t.ID, t.Version, t)
-}
+func (h *Tactics) Create(c *gin.Context) { h.crud.handleCreate(c) }
 
 // Replace handles PUT /api/v1/tactics/{id}.
 //
@@ -150,25 +133,7 @@ func (h *Tactics) Create(c *gin.Context) {
 //	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
 //	@Failure	428	{object}	Problem	"No precondition: send If-Match or the version (code precondition_required)"
 //	@Router	/tactics/{id} [put]
-func (h *Tactics) Replace(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	var in models.TacticInput
-	pre, err := decodeReplace(c, &in, &in.Version)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	t, err := h.store.ReplaceTactic(c.Request.Context(), id, &in, pre)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, t.ID, t.Version, t)
-}
+func (h *Tactics) Replace(c *gin.Context) { h.crud.handleReplace(c) }
 
 // Patch handles PATCH /api/v1/tactics/{id}.
 //
@@ -192,30 +157,7 @@ func (h *Tactics) Replace(c *gin.Context) {
 //	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
 //	@Failure	428	{object}	Problem	"No precondition: send If-Match or the version (code precondition_required)"
 //	@Router	/tactics/{id} [patch]
-func (h *Tactics) Patch(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	cur, err := h.store.Tactic(c.Request.Context(), id)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	var in models.TacticInput
-	pre, err := decodeMergePatch(c, cur, cur.ID, cur.Version, &in)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	t, err := h.store.ReplaceTactic(c.Request.Context(), cur.ID, &in, pre)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, t.ID, t.Version, t)
-}
+func (h *Tactics) Patch(c *gin.Context) { h.crud.handlePatch(c) }
 
 // Delete handles DELETE /api/v1/tactics/{id}.
 //
@@ -231,19 +173,7 @@ func (h *Tactics) Patch(c *gin.Context) {
 //	@Failure	404	{object}	Problem	"No such tactic"
 //	@Failure	412	{object}	Problem	"If-Match does not name the current version (code precondition_failed)"
 //	@Router	/tactics/{id} [delete]
-func (h *Tactics) Delete(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	pre, _ := precondition(c, nil, false)
-	if err := h.store.DeleteTactic(c.Request.Context(), id, pre); err != nil {
-		c.Error(err)
-		return
-	}
-	c.Status(http.StatusNoContent)
-}
+func (h *Tactics) Delete(c *gin.Context) { h.crud.handleDelete(c) }
 
 // Revisions handles GET /api/v1/tactics/{id}/revisions.
 //
@@ -261,14 +191,7 @@ func (h *Tactics) Delete(c *gin.Context) {
 //	@Failure	400	{object}	Problem	"Malformed id or query parameter, or a bad cursor"
 //	@Failure	404	{object}	Problem	"No tactic with this id has a history"
 //	@Router	/tactics/{id}/revisions [get]
-func (h *Tactics) Revisions(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeRevisions(c, h.store, "tactic", strconv.FormatInt(id, 10))
-}
+func (h *Tactics) Revisions(c *gin.Context) { h.crud.handleRevisions(c) }
 
 // Restore handles POST /api/v1/tactics/{id}/revisions/{revision}/restore.
 //
@@ -288,22 +211,4 @@ func (h *Tactics) Revisions(c *gin.Context) {
 //	@Failure	412	{object}	Problem	"If-Match does not name the current version (code precondition_failed)"
 //	@Failure	422	{object}	Problem	"The revision's state is no longer valid (code validation_failed)"
 //	@Router	/tactics/{id}/revisions/{revision}/restore [post]
-func (h *Tactics) Restore(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	rev, err := pathRevision(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	pre, _ := precondition(c, nil, false)
-	obj, err := h.store.RestoreTactic(c.Request.Context(), id, rev, pre)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, obj.ID, obj.Version, obj)
-}
+func (h *Tactics) Restore(c *gin.Context) { h.crud.handleRestore(c) }

@@ -1,9 +1,6 @@
 package handlers
 
 import (
-	"net/http"
-	"strconv"
-
 	"github.com/gin-gonic/gin"
 
 	"chainkb/internal/store"
@@ -11,10 +8,21 @@ import (
 )
 
 // Tags serves /api/v1/tags.
-type Tags struct{ store *store.Store }
+type Tags struct {
+	store *store.Store
+	crud  *crud[string, models.Tag, models.TagInput]
+}
 
 // NewTags returns the tag handlers.
-func NewTags(st *store.Store) *Tags { return &Tags{store: st} }
+func NewTags(st *store.Store) *Tags {
+	return &Tags{store: st, crud: &crud[string, models.Tag, models.TagInput]{
+		store: st, entity: "tag", path: "/api/v1/tags",
+		key: pathKey, keyOfID: idKey,
+		identity:    func(o *models.Tag) (int64, int64) { return o.ID, o.Version },
+		bodyVersion: func(in *models.TagInput) **int64 { return &in.Version },
+		get:         st.Tag, create: st.CreateTag, replace: st.ReplaceTag, remove: st.DeleteTag, restore: st.RestoreTag,
+	}}
+}
 
 // TagList is a page of tags.
 //
@@ -75,19 +83,7 @@ func (h *Tags) List(c *gin.Context) {
 //	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
 //	@Failure	404	{object}	Problem	"No such tag (code not_found)"
 //	@Router	/tags/{id} [get]
-func (h *Tags) Get(c *gin.Context) {
-	key, err := pathKey(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	t, err := h.store.Tag(c.Request.Context(), key)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, t.ID, t.Version, t)
-}
+func (h *Tags) Get(c *gin.Context) { h.crud.handleGet(c) }
 
 // Create handles POST /api/v1/tags.
 //
@@ -107,20 +103,7 @@ func (h *Tags) Get(c *gin.Context) {
 //	@Failure	415	{object}	Problem	"Not application/json (code unsupported_media_type)"
 //	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
 //	@Router	/tags [post]
-func (h *Tags) Create(c *gin.Context) {
-	var in models.TagInput
-	if err := decodeCreate(c, &in); err != nil {
-		c.Error(err)
-		return
-	}
-	t, err := h.store.CreateTag(c.Request.Context(), &in)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	c.Header("Location", "/api/v1/tags/"+strconv.FormatInt(t.ID, 10))
-	writeObject(c, http.StatusCreated, t.ID, t.Version, t)
-}
+func (h *Tags) Create(c *gin.Context) { h.crud.handleCreate(c) }
 
 // Replace handles PUT /api/v1/tags/{id}.
 //
@@ -144,25 +127,7 @@ func (h *Tags) Create(c *gin.Context) {
 //	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
 //	@Failure	428	{object}	Problem	"No precondition: send If-Match or the version (code precondition_required)"
 //	@Router	/tags/{id} [put]
-func (h *Tags) Replace(c *gin.Context) {
-	key, err := pathKey(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	var in models.TagInput
-	pre, err := decodeReplace(c, &in, &in.Version)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	t, err := h.store.ReplaceTag(c.Request.Context(), key, &in, pre)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, t.ID, t.Version, t)
-}
+func (h *Tags) Replace(c *gin.Context) { h.crud.handleReplace(c) }
 
 // Patch handles PATCH /api/v1/tags/{id}.
 //
@@ -186,30 +151,7 @@ func (h *Tags) Replace(c *gin.Context) {
 //	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
 //	@Failure	428	{object}	Problem	"No precondition: send If-Match or the version (code precondition_required)"
 //	@Router	/tags/{id} [patch]
-func (h *Tags) Patch(c *gin.Context) {
-	key, err := pathKey(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	cur, err := h.store.Tag(c.Request.Context(), key)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	var in models.TagInput
-	pre, err := decodeMergePatch(c, cur, cur.ID, cur.Version, &in)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	t, err := h.store.ReplaceTag(c.Request.Context(), strconv.FormatInt(cur.ID, 10), &in, pre)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, t.ID, t.Version, t)
-}
+func (h *Tags) Patch(c *gin.Context) { h.crud.handlePatch(c) }
 
 // Delete handles DELETE /api/v1/tags/{id}.
 //
@@ -226,19 +168,7 @@ func (h *Tags) Patch(c *gin.Context) {
 //	@Failure	409	{object}	Problem	"Tactics still carry the tag (code in_use; the count is in detail)"
 //	@Failure	412	{object}	Problem	"If-Match does not name the current version (code precondition_failed)"
 //	@Router	/tags/{id} [delete]
-func (h *Tags) Delete(c *gin.Context) {
-	key, err := pathKey(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	pre, _ := precondition(c, nil, false)
-	if err := h.store.DeleteTag(c.Request.Context(), key, pre); err != nil {
-		c.Error(err)
-		return
-	}
-	c.Status(http.StatusNoContent)
-}
+func (h *Tags) Delete(c *gin.Context) { h.crud.handleDelete(c) }
 
 // Revisions handles GET /api/v1/tags/{id}/revisions.
 //
@@ -256,14 +186,7 @@ func (h *Tags) Delete(c *gin.Context) {
 //	@Failure	400	{object}	Problem	"Malformed id or query parameter, or a bad cursor"
 //	@Failure	404	{object}	Problem	"No tag with this id has a history"
 //	@Router	/tags/{id}/revisions [get]
-func (h *Tags) Revisions(c *gin.Context) {
-	key, err := pathKey(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeRevisions(c, h.store, "tag", key)
-}
+func (h *Tags) Revisions(c *gin.Context) { h.crud.handleRevisions(c) }
 
 // Restore handles POST /api/v1/tags/{id}/revisions/{revision}/restore.
 //
@@ -283,22 +206,4 @@ func (h *Tags) Revisions(c *gin.Context) {
 //	@Failure	412	{object}	Problem	"If-Match does not name the current version (code precondition_failed)"
 //	@Failure	422	{object}	Problem	"The revision's state is no longer valid (code validation_failed)"
 //	@Router	/tags/{id}/revisions/{revision}/restore [post]
-func (h *Tags) Restore(c *gin.Context) {
-	key, err := pathKey(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	rev, err := pathRevision(c)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	pre, _ := precondition(c, nil, false)
-	obj, err := h.store.RestoreTag(c.Request.Context(), key, rev, pre)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeObject(c, http.StatusOK, obj.ID, obj.Version, obj)
-}
+func (h *Tags) Restore(c *gin.Context) { h.crud.handleRestore(c) }
