@@ -77,15 +77,15 @@ func newServer(t *testing.T) *testServer {
 		t.Fatal(err)
 	}
 	// No API makes a key that has already expired, so the test moves the expiry into the past.
-	s.exec("UPDATE api_keys SET expires_at = ? WHERE id = ?", time.Now().Add(-time.Minute).UTC(), s.KeyIDs["expired"])
+	s.exec("UPDATE api_keys SET expires_at = $1 WHERE id = $2", time.Now().Add(-time.Minute).UTC(), s.KeyIDs["expired"])
 	return s
 }
 
-// exec runs a statement (with ? placeholders) through the test's own connection, for set-ups
-// that no API offers.
+// exec runs a statement through the test's own connection, for set-ups that no API offers.
+// Placeholders are $1, $2..., which both engines read.
 func (s *testServer) exec(query string, args ...any) {
 	s.t.Helper()
-	if _, err := s.DB.Exec(s.DB.Rebind(query), args...); err != nil {
+	if _, err := s.DB.Exec(query, args...); err != nil {
 		s.t.Fatalf("exec %s: %v", query, err)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -68,24 +67,6 @@ func newTestDB(t *testing.T) *testDB {
 		admin.Close()
 	})
 	return &testDB{DB: db, DSN: dsn, Postgres: true}
-}
-
-// Rebind turns ? placeholders into PostgreSQL's $1, $2...
-func (d *testDB) Rebind(query string) string {
-	if !d.Postgres {
-		return query
-	}
-	var b strings.Builder
-	n := 0
-	for _, r := range query {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // Tables lists the tables of the test's database.
