@@ -24,7 +24,7 @@ var ErrBackupNotSQLite = errors.New("store: chainkb backup copies SQLite databas
 // neither waits for the writer nor holds it up. (The store's readers are query-only, and SQLite
 // counts writing the copy as a write, so it cannot use them.)
 func (s *Store) Backup(ctx context.Context, dest string) error {
-	if s.w.Dialector.Name() != "sqlite" {
+	if s.dialect != dialectSQLite {
 		return ErrBackupNotSQLite
 	}
 	// The file the store has open, as SQLite resolved it.
