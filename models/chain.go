@@ -16,6 +16,8 @@ type Chain struct {
 	Name string `json:"name" example:"Sex trafficking"`
 	// What the chain covers.
 	Description string `json:"description" example:"The trade as a business chain: product, wholesaler, retailer, consumer."`
+	// Sources for what the description says.
+	Citations []Citation `json:"citations"`
 	// When the chain was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
 	// When the chain last changed (RFC 3339, UTC).
@@ -35,6 +37,8 @@ type ChainInput struct {
 	Name string `json:"name" validate:"required,max=120" example:"Forced labour"`
 	// What the chain covers.
 	Description string `json:"description" validate:"max=4000" example:"Exploitation of labour in farms, factories, fishing and homes."`
+	// Sources for the description, at most 30; each names an existing source by slug.
+	Citations []Citation `json:"citations" validate:"max=30,dive"`
 	// Version is the version the client read; it is the precondition of a PUT or PATCH when no
 	// If-Match header is sent. Ignored on create.
 	Version *int64 `json:"version,omitempty" validate:"omitempty,gte=1" example:"1"`

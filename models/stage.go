@@ -31,6 +31,8 @@ type Stage struct {
 	Position int `json:"position" example:"2"`
 	// What happens at this link.
 	Description string `json:"description" example:"Recruits people and moves them to where they are exploited."`
+	// Sources for what the description says.
+	Citations []Citation `json:"citations"`
 	// When the stage was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
 	// When the stage last changed (RFC 3339, UTC).
@@ -59,6 +61,8 @@ type StageInput struct {
 	Position *int `json:"position" validate:"required,gte=0,lte=1000000" example:"5"`
 	// What happens at this link.
 	Description string `json:"description" validate:"max=4000" example:"Turns the trade's cash into assets that look clean."`
+	// Sources for the description, at most 30; each names an existing source by slug.
+	Citations []Citation `json:"citations" validate:"max=30,dive"`
 	// Version is the version the client read; it is the precondition of a PUT or PATCH when no
 	// If-Match header is sent. Ignored on create.
 	Version *int64 `json:"version,omitempty" validate:"omitempty,gte=1" example:"1"`

@@ -2,9 +2,8 @@ package models
 
 import (
 	"bytes"
-	"database/sql/driver"
 	"encoding/json"
-	"errors"
+	"strconv"
 	"time"
 )
 
@@ -15,10 +14,12 @@ const (
 	StatusArchived  = "archived"
 )
 
-// The kinds of tactic: an effort deployed today, or what should be done.
+// The kinds of tactic: an effort deployed today, what should be done, or a condition: a state of
+// the world that explains why current efforts fall short (token fines, few convictions).
 const (
 	KindCurrent     = "current"
 	KindRecommended = "recommended"
+	KindCondition   = "condition"
 )
 
 // Tactic is an intervention at one stage of a chain: an effort deployed today (kind "current") or
@@ -32,8 +33,12 @@ type Tactic struct {
 	StageID int64 `json:"stage_id" example:"2"`
 	// Id of the stage's chain; derived from the stage, read-only.
 	ChainID int64 `json:"chain_id" example:"1"`
-	// An effort deployed today (current) or what should be done (recommended).
-	Kind string `json:"kind" enums:"current,recommended" example:"recommended"`
+	// Stable code: chain, stage, kind and number (e.g. ST-R-R01); the tactic can be addressed by it
+	// in paths, and it never changes.
+	Code string `json:"code" example:"ST-R-R01"`
+	// An effort deployed today (current), what should be done (recommended), or a state of the
+	// world that explains why current efforts fall short (condition).
+	Kind string `json:"kind" enums:"current,recommended,condition" example:"recommended"`
 	// Publication status: only published tactics exist below the editor role.
 	Status string `json:"status" enums:"draft,published,archived" example:"published"`
 	// Title, for people.
@@ -44,8 +49,29 @@ type Tactic struct {
 	Description string `json:"description" example:"Seizing assets raises the expected cost of trafficking above its expected profit."`
 	// Tags that classify the tactic: at most one of the horizon group, and any of the others.
 	Tags []TagSummary `json:"tags" gorm:"-"`
-	// Sources that support the tactic.
-	References References `json:"references" gorm:"column:refs"`
+	// Who makes the claim: Kara states it (kara), our reading of his argument (kara-reading),
+	// other sources (other-source), or chainkb's own inference or proposal (editorial).
+	Attribution string `json:"attribution" enums:"kara,kara-reading,other-source,editorial" example:"kara"`
+	// How well the tactic is known to work, and the strength of the evidence.
+	Evidence Evidence `json:"evidence"`
+	// What a reader must know before acting on it: harms, disputes, data quality, scope.
+	Caveats []Caveat `json:"caveats"`
+	// For a contested tactic, the positions for and against (at least one of each).
+	Positions []Position `json:"positions"`
+	// Where it applies: ISO 3166-1 alpha-2 codes, or global.
+	Jurisdictions []string `json:"jurisdictions" example:"global"`
+	// Who carries it out.
+	Actors []string `json:"actors" example:"police,prosecutors"`
+	// For a current effort: where and since when it is deployed; else null.
+	Adoption *Adoption `json:"adoption"`
+	// Who has checked the text, and when it is next due.
+	Review Review `json:"review"`
+	// Sources for the tactic.
+	Citations []Citation `json:"citations"`
+	// Economic parameters the tactic moves.
+	ActsOn []ActsOn `json:"acts_on"`
+	// Slugs of other stages of the same chain where the tactic also applies.
+	AlsoAppliesTo []string `json:"also_applies_to" example:"wholesaler"`
 	// Order of the tactic among those of its stage and kind.
 	Position int `json:"position" example:"1"`
 	// When the tactic was created (RFC 3339, UTC).
@@ -54,49 +80,6 @@ type Tactic struct {
 	UpdatedAt time.Time `json:"updated_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
 	// Version: 1 when created, +1 on every change. Send it back (or the ETag as If-Match) to update.
 	Version int64 `json:"version" example:"1"`
-}
-
-// Reference is a source that supports a tactic: a citation, with a URL and a locator (page,
-// chapter, section) where there is one.
-//
-//	@Description	A source that supports a tactic: a citation, with a URL and a locator (page, chapter, section) where there is one.
-type Reference struct {
-	// The source, as a bibliography cites it.
-	Citation string `json:"citation" validate:"required,max=300" example:"Kara, S. (2009). Sex Trafficking: Inside the Business of Modern Slavery. Columbia University Press."`
-	// Where the source can be read: an absolute http or https URL, or empty.
-	URL string `json:"url" validate:"omitempty,max=2000,http_url" example:"https://cup.columbia.edu/book/sex-trafficking/9780231139601"`
-	// Where in the source: page, chapter or section; or empty.
-	Locator string `json:"locator" validate:"max=100" example:"p. 202"`
-}
-
-// References is a tactic's list of sources. It is stored as one JSON column: references are only
-// ever read and written with their tactic.
-type References []Reference
-
-// Value stores the references as JSON.
-func (r References) Value() (driver.Value, error) {
-	if r == nil {
-		r = References{}
-	}
-	b, err := json.Marshal(r)
-	return string(b), err
-}
-
-// Scan reads references stored as JSON.
-func (r *References) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	case nil:
-		*r = References{}
-		return nil
-	default:
-		return errors.New("models: references: unsupported column type")
-	}
-	return json.Unmarshal(b, r)
 }
 
 // TagRef names a tag in a write. It reads either a slug ("short-term") or a tag object as a GET
@@ -131,8 +114,12 @@ func (t *TagRef) UnmarshalJSON(b []byte) error {
 type TacticInput struct {
 	// Id of the stage the tactic acts at; it must exist.
 	StageID *int64 `json:"stage_id" validate:"required,gte=1" example:"3"`
-	// An effort deployed today (current) or what should be done (recommended).
-	Kind string `json:"kind" validate:"required,oneof=current recommended" enums:"current,recommended" example:"recommended"`
+	// Stable code, unique: chain, stage, kind and number, e.g. ST-R-R01. Required on create; it
+	// cannot change afterwards (a PUT may leave it out or repeat it).
+	Code string `json:"code" validate:"omitempty,code" example:"ST-R-R99"`
+	// An effort deployed today (current), what should be done (recommended), or a state of the
+	// world that explains why current efforts fall short (condition).
+	Kind string `json:"kind" validate:"required,oneof=current recommended condition" enums:"current,recommended,condition" example:"recommended"`
 	// Status defaults to draft for a new tactic; a replacement without it keeps the current one.
 	Status string `json:"status,omitempty" validate:"omitempty,oneof=draft published archived" enums:"draft,published,archived" example:"published"`
 	// Title, for people.
@@ -144,8 +131,28 @@ type TacticInput struct {
 	// Slugs of the tags to carry (at most 20, and at most one of the horizon group); replaces the
 	// tactic's tags. Each must exist.
 	Tags []TagRef `json:"tags" validate:"max=20,dive,slug" swaggertype:"array,string" example:"short-term,raise-exploiter-risk,prosecution"`
-	// Sources that support the tactic, at most 20; replaces the tactic's references.
-	References []Reference `json:"references" validate:"max=20,dive"`
+	// Who makes the claim: kara, kara-reading, other-source or editorial.
+	Attribution string `json:"attribution" validate:"required,oneof=kara kara-reading other-source editorial" enums:"kara,kara-reading,other-source,editorial" example:"editorial"`
+	// How well the tactic is known to work.
+	Evidence *Evidence `json:"evidence" validate:"required"`
+	// Harms, disputes, data quality, scope; at most 20.
+	Caveats []Caveat `json:"caveats" validate:"max=20,dive"`
+	// Positions for and against; required (one of each) when a caveat is contested.
+	Positions []Position `json:"positions" validate:"max=20,dive"`
+	// Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.
+	Jurisdictions []string `json:"jurisdictions" validate:"max=250,dive,jurisdiction" example:"global"`
+	// Who carries it out, from a controlled vocabulary.
+	Actors []string `json:"actors" validate:"max=13,dive,actor" example:"police"`
+	// For a current effort: where and since when; null otherwise.
+	Adoption *Adoption `json:"adoption"`
+	// Review state and dates; state draft when left out.
+	Review *Review `json:"review"`
+	// Sources for the tactic, at most 30; each names an existing source by slug.
+	Citations []Citation `json:"citations" validate:"max=30,dive"`
+	// Economic parameters the tactic moves, at most 20.
+	ActsOn []ActsOn `json:"acts_on" validate:"max=20,dive"`
+	// Slugs of other stages of the same chain where it also applies, at most 20.
+	AlsoAppliesTo []string `json:"also_applies_to" validate:"max=20,dive,slug"`
 	// Order of the tactic among those of its stage and kind, 0 to 1000000; after the others when
 	// left out.
 	Position *int `json:"position" validate:"omitempty,gte=0,lte=1000000" example:"10"`
@@ -158,12 +165,47 @@ type TacticInput struct {
 }
 
 // Validate checks every field and reports all that are bad. Rules that need the database (the
-// stage exists, the tags exist, at most one horizon tag) are checked by the store.
+// stage exists, the tags and cited sources exist, at most one horizon tag) are checked by the store.
 func (in *TacticInput) Validate() error {
-	if err := check(in); err != nil {
-		return err
+	err := checkErr(in)
+	var fields []FieldError
+	contested := false
+	for _, c := range in.Caveats {
+		contested = contested || c.Type == CaveatContested
 	}
-	return nil
+	if contested {
+		var pro, con bool
+		for _, p := range in.Positions {
+			pro = pro || p.Stance == "for"
+			con = con || p.Stance == "against"
+		}
+		if !pro || !con {
+			fields = append(fields, FieldError{Field: "positions", Message: "a contested tactic needs at least one position for and one against"})
+		}
+	}
+	if in.Adoption != nil && in.Kind != "" && in.Kind != KindCurrent {
+		fields = append(fields, FieldError{Field: "adoption", Message: "only a current effort has an adoption; send null"})
+	}
+	if len(fields) > 0 {
+		return appendField(err, fields...)
+	}
+	return err
+}
+
+// Citations lists every citation of the input with its JSON pointer, for the store's check that
+// each cited source exists.
+func (in *TacticInput) CitationRefs() []CitationRef {
+	refs := CitationRefs("", in.Citations)
+	for i, c := range in.Caveats {
+		refs = append(refs, CitationRefs("caveats/"+strconv.Itoa(i)+"/", c.Citations)...)
+	}
+	for i, p := range in.Positions {
+		refs = append(refs, CitationRefs("positions/"+strconv.Itoa(i)+"/", p.Citations)...)
+	}
+	for i, a := range in.ActsOn {
+		refs = append(refs, CitationRefs("acts_on/"+strconv.Itoa(i)+"/", a.Citations)...)
+	}
+	return refs
 }
 
 // TacticFilter selects tactics in a list. Every set field must match.
@@ -171,11 +213,15 @@ type TacticFilter struct {
 	Page
 	Chain   string   // chain id or slug
 	StageID int64    // 0: any stage
-	Kind    string   // "", "current" or "recommended"
+	Kind    string   // "", "current", "recommended" or "condition"
 	Tags    []string // tag slugs; a tactic must carry all of them
 	Horizon string   // slug of a tag in the horizon group
 	Status  string   // "", or one status; below editor only published tactics ever match
 	Q       string   // text in title, summary or description
+
+	Attribution     string // "", or one attribution
+	EvidenceLevel   string // "", or the weakest evidence level to include
+	ReviewDueBefore *Date  // nil, or only tactics whose next review is due before this date
 }
 
 // ChainTable is a chain laid out as Kara's table: its stages in order, each with the efforts
@@ -199,4 +245,6 @@ type TableRow struct {
 	Current []Tactic `json:"current"`
 	// What should be done at this stage, in order of position.
 	Recommended []Tactic `json:"recommended"`
+	// States of the world that explain why current efforts fall short, in order of position.
+	Conditions []Tactic `json:"conditions"`
 }

@@ -26,6 +26,8 @@ type Tag struct {
 	Description string `json:"description" example:"Can be done now, without first changing the economy that produces victims."`
 	// How many tactics carry the tag (below editor: published ones); derived, read-only.
 	TacticCount int64 `json:"tactic_count" gorm:"->" example:"12"`
+	// Sources for what the description says.
+	Citations []Citation `json:"citations"`
 	// When the tag was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
 	// When the tag last changed (RFC 3339, UTC).
@@ -61,6 +63,8 @@ type TagInput struct {
 	Group string `json:"group" validate:"required,slug" example:"lever"`
 	// What the tag means.
 	Description string `json:"description" validate:"max=4000" example:"Makes buying exploitation costlier or riskier for the consumer."`
+	// Sources for the description, at most 30; each names an existing source by slug.
+	Citations []Citation `json:"citations" validate:"max=30,dive"`
 	// Version is the version the client read; it is the precondition of a PUT or PATCH when no
 	// If-Match header is sent. Ignored on create.
 	Version *int64 `json:"version,omitempty" validate:"omitempty,gte=1" example:"1"`

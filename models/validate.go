@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -22,6 +23,19 @@ func IsSlug(s string) bool {
 
 // SlugRule says what a slug must look like, for error messages.
 const SlugRule = "must be 1-64 lowercase letters, digits and hyphens, and not all digits"
+
+// codePattern is the shape of a tactic's code: chain, stage, then kind letter and number, each
+// part upper case, e.g. ST-R-R01. Upper case keeps codes apart from slugs in paths.
+var codePattern = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,5}-[A-Z][A-Z0-9]{0,5}-[A-Z][0-9]{1,4}$`)
+
+// IsCode reports whether s is a valid tactic code.
+func IsCode(s string) bool { return codePattern.MatchString(s) }
+
+// CodeRule says what a code must look like, for error messages.
+const CodeRule = "must be a code such as ST-R-R01: chain, stage, then a kind letter and a number, in capitals and digits"
+
+// doiPattern is the shape of a DOI without its resolver: "10.", a registrant code, "/", a suffix.
+var doiPattern = regexp.MustCompile(`^10\.[0-9]{4,9}/\S+$`)
 
 var (
 	validateOnce sync.Once
@@ -42,6 +56,25 @@ func validatorInstance() *validator.Validate {
 		})
 		_ = v.RegisterValidation("slug", func(fl validator.FieldLevel) bool {
 			return IsSlug(fl.Field().String())
+		})
+		// Required strings must say something: "   " is as empty as "".
+		_ = v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
+			return strings.TrimSpace(fl.Field().String()) != ""
+		})
+		_ = v.RegisterValidation("words40", func(fl validator.FieldLevel) bool {
+			return CountWords(fl.Field().String()) <= MaxQuoteWords
+		})
+		_ = v.RegisterValidation("jurisdiction", func(fl validator.FieldLevel) bool {
+			return IsJurisdiction(fl.Field().String())
+		})
+		_ = v.RegisterValidation("actor", func(fl validator.FieldLevel) bool {
+			return slices.Contains(Actors, fl.Field().String())
+		})
+		_ = v.RegisterValidation("code", func(fl validator.FieldLevel) bool {
+			return IsCode(fl.Field().String())
+		})
+		_ = v.RegisterValidation("doi", func(fl validator.FieldLevel) bool {
+			return doiPattern.MatchString(fl.Field().String())
 		})
 		validate = v
 	})
@@ -67,14 +100,17 @@ func check(s any) *Error {
 	return Invalid(fields...)
 }
 
-// fieldPath turns the validator's "TacticInput.references[0].url" into "references[0].url".
+// fieldPath turns the validator's "TacticInput.citations[2].source" into the JSON pointer of the
+// field, without its leading slash: "citations/2/source".
 func fieldPath(namespace string) string {
 	_, rest, found := strings.Cut(namespace, ".")
 	if !found {
 		return namespace
 	}
-	return rest
+	return pointerReplacer.Replace(rest)
 }
+
+var pointerReplacer = strings.NewReplacer("[", "/", "]", "", ".", "/")
 
 func message(fe validator.FieldError) string {
 	switch fe.Tag() {
@@ -103,9 +139,43 @@ func message(fe validator.FieldError) string {
 		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
 	case "http_url":
 		return "must be an absolute http or https URL"
+	case "code":
+		return CodeRule
+	case "notblank":
+		return "must not be blank"
+	case "words40":
+		return "must be a quotation of at most 40 words"
+	case "jurisdiction":
+		return "must be an ISO 3166-1 alpha-2 country code (e.g. IN) or global"
+	case "actor":
+		return "must be one of: " + strings.Join(Actors, ", ")
+	case "doi":
+		return "must be a DOI such as 10.1080/23322705.2015.1008883, without https://doi.org/"
+	case "iso4217":
+		return "must be an ISO 4217 currency code such as USD"
+	case "bcp47_language_tag":
+		return "must be a language tag such as en"
 	case "dive":
 		return "is invalid"
 	default:
 		return "is invalid (" + fe.Tag() + ")"
 	}
+}
+
+// checkErr is check with a plain error result, so that Validate methods can return it directly
+// without the typed-nil trap.
+func checkErr(s any) error {
+	if err := check(s); err != nil {
+		return err
+	}
+	return nil
+}
+
+// appendField adds a field error to err (nil or an Invalid *Error) and returns the Invalid error.
+func appendField(err error, fe ...FieldError) error {
+	if e, ok := AsError(err); ok {
+		e.Fields = append(e.Fields, fe...)
+		return e
+	}
+	return Invalid(fe...)
 }
