@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -47,7 +49,10 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("store: read migration %s: %w", version, err)
 		}
-		err = s.migrationTx(ctx, func(tx *sql.Tx) error {
+		// A SQLite migration that rebuilds a table runs with foreign keys off, as SQLite's own
+		// procedure for schema changes asks; the runner checks them before it commits.
+		fkOff := s.dialect != dialectPostgres && strings.HasPrefix(string(body), fkOffHeader)
+		err = s.migrationTxOpts(ctx, fkOff, func(tx *sql.Tx) error {
 			// Checked inside the transaction: a second instance starting at the same moment waits
 			// for the lock, then sees the record and skips.
 			var n int64
@@ -71,15 +76,37 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// fkOffHeader is the first line of a SQLite migration that must run with foreign keys off.
+const fkOffHeader = "-- chainkb:foreign-keys-off"
+
 // migrationTx runs fn in one transaction on the writer, serialized with every other instance's
 // migrations. Migrations go through database/sql, not GORM: a migration file holds several
 // statements, and GORM's prepared statements would run only the first.
 func (s *Store) migrationTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.wSQL.BeginTx(ctx, nil) // BEGIN IMMEDIATE on SQLite (the writer's DSN)
+	return s.migrationTxOpts(ctx, false, fn)
+}
+
+// migrationTxOpts is migrationTx, with SQLite's foreign keys off for the transaction if fkOff.
+// PRAGMA foreign_keys is a no-op inside a transaction, so it is set on the connection before
+// BEGIN and set back after; foreign_key_check must find nothing before the commit.
+func (s *Store) migrationTxOpts(ctx context.Context, fkOff bool, fn func(*sql.Tx) error) error {
+	conn, err := s.wSQL.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if fkOff {
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+	}
+	tx, err := conn.BeginTx(ctx, nil) // BEGIN IMMEDIATE on SQLite (the writer's DSN)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+
 	if s.dialect == dialectPostgres {
 		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext('chainkb:migrate'))"); err != nil {
 			return err
@@ -87,6 +114,17 @@ func (s *Store) migrationTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	if err := fn(tx); err != nil {
 		return err
+	}
+	if fkOff {
+		rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+		if err != nil {
+			return err
+		}
+		broken := rows.Next()
+		rows.Close()
+		if broken {
+			return errors.New("foreign key check failed after the migration")
+		}
 	}
 	return tx.Commit()
 }
