@@ -1,0 +1,104 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"gorm.io/gorm"
+
+	"chainkb/models"
+)
+
+// Citations live inside the object that makes the claim (a JSON column read and written with it);
+// the citations table indexes them by source, in the same transaction as the write, so that a
+// source can say where it is cited and cannot be deleted while it is.
+
+// resolveCitations looks up the sources that refs name and returns their ids, once each. A source
+// that does not exist is a field error at the citation's JSON pointer; malformed slugs are left
+// to Validate, which has already reported them.
+func resolveCitations(tx *gorm.DB, refs []models.CitationRef) ([]int64, []models.FieldError, error) {
+	var slugs []string
+	for _, r := range refs {
+		if models.IsSlug(r.Source) && !slices.Contains(slugs, r.Source) {
+			slugs = append(slugs, r.Source)
+		}
+	}
+	if len(slugs) == 0 {
+		return nil, nil, nil
+	}
+	var found []struct {
+		ID   int64
+		Slug string
+	}
+	if err := tx.Table("sources").Select("id, slug").Where("slug IN ?", slugs).Find(&found).Error; err != nil {
+		return nil, nil, fmt.Errorf("store: resolve citations: %w", err)
+	}
+	idOf := make(map[string]int64, len(found))
+	for _, f := range found {
+		idOf[f.Slug] = f.ID
+	}
+	var bad []models.FieldError
+	for _, r := range refs {
+		if models.IsSlug(r.Source) && idOf[r.Source] == 0 {
+			bad = append(bad, models.FieldError{Field: r.Pointer, Message: fmt.Sprintf("source %q does not exist; create it at /api/v1/sources first", r.Source)})
+		}
+	}
+	ids := make([]int64, 0, len(slugs))
+	for _, s := range slugs {
+		if id := idOf[s]; id != 0 {
+			ids = append(ids, id)
+		}
+	}
+	return ids, bad, nil
+}
+
+// syncCitations makes the index say that the object cites exactly sourceIDs.
+func syncCitations(tx *gorm.DB, entity string, id int64, sourceIDs []int64) error {
+	if err := dropCitations(tx, entity, id); err != nil {
+		return err
+	}
+	if len(sourceIDs) == 0 {
+		return nil
+	}
+	rows := make([]map[string]any, len(sourceIDs))
+	for i, sid := range sourceIDs {
+		rows[i] = map[string]any{"source_id": sid, "entity": entity, "entity_id": id}
+	}
+	if err := tx.Table("citations").Create(rows).Error; err != nil {
+		return fmt.Errorf("store: index citations: %w", err)
+	}
+	return nil
+}
+
+// dropCitations removes an object's rows from the index, when it is deleted.
+func dropCitations(tx *gorm.DB, entity string, id int64) error {
+	if err := tx.Exec("DELETE FROM citations WHERE entity = ? AND entity_id = ?", entity, id).Error; err != nil {
+		return fmt.Errorf("store: unindex citations: %w", err)
+	}
+	return nil
+}
+
+// jsonText encodes v for a JSON text column; a nil slice is stored as [].
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only the model's own plain types get here, which always encode.
+		panic(fmt.Sprintf("store: encode JSON column: %v", err))
+	}
+	if string(b) == "null" {
+		return "[]"
+	}
+	return string(b)
+}
+
+// scanJSON decodes a JSON text column into dst; an empty column leaves dst as it is.
+func scanJSON(src string, dst any) error {
+	if src == "" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(src), dst); err != nil {
+		return fmt.Errorf("store: decode JSON column: %w", err)
+	}
+	return nil
+}
