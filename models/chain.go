@@ -43,14 +43,34 @@ type ChainInput struct {
 
 // Validate checks every field and reports all that are bad.
 func (in *ChainInput) Validate() error {
-	if err := check(in); err != nil {
-		return err
-	}
-	return nil
+	return check(in)
 }
 
 // ChainFilter selects chains in a list.
 type ChainFilter struct {
 	Page
 	Q string
+}
+
+// ChainTable is a chain laid out as Kara's table: its stages in order, each with the efforts
+// deployed today and what should be done.
+//
+//	@Description	A chain laid out as Kara's table: its stages in order, each with the efforts deployed today and what should be done.
+type ChainTable struct {
+	// The chain.
+	Chain Chain `json:"chain"`
+	// Its stages, in order of position.
+	Stages []TableRow `json:"stages"`
+}
+
+// TableRow is one stage of a ChainTable.
+//
+//	@Description	One stage of a chain table, with its tactics of each kind.
+type TableRow struct {
+	// The stage.
+	Stage Stage `json:"stage"`
+	// Efforts deployed today at this stage, in order of position.
+	Current []Tactic `json:"current"`
+	// What should be done at this stage, in order of position.
+	Recommended []Tactic `json:"recommended"`
 }

@@ -13,6 +13,14 @@ const (
 	ActionRestore = "restore"
 )
 
+// The kinds of object that have a history, as a Revision's Entity names them.
+const (
+	EntityChain  = "chain"
+	EntityStage  = "stage"
+	EntityTactic = "tactic"
+	EntityTag    = "tag"
+)
+
 // Revision is one change of a chain, stage, tactic or tag: who made it, when, and the object as it
 // stood after it (before it, for a delete).
 //
@@ -20,7 +28,7 @@ const (
 type Revision struct {
 	// Id of the revision: revisions are numbered in the order they were made, across all objects.
 	ID int64 `json:"id" example:"42"`
-	// What kind of object changed.
+	// What kind of object changed: one of the Entity constants.
 	Entity string `json:"entity" enums:"chain,stage,tactic,tag" example:"tactic"`
 	// Id of the object that changed.
 	EntityID int64 `json:"entity_id" example:"7"`

@@ -67,10 +67,7 @@ type StageInput struct {
 
 // Validate checks every field and reports all that are bad.
 func (in *StageInput) Validate() error {
-	if err := check(in); err != nil {
-		return err
-	}
-	return nil
+	return check(in)
 }
 
 // StageFilter selects stages in a list.

@@ -160,10 +160,7 @@ type TacticInput struct {
 // Validate checks every field and reports all that are bad. Rules that need the database (the
 // stage exists, the tags exist, at most one horizon tag) are checked by the store.
 func (in *TacticInput) Validate() error {
-	if err := check(in); err != nil {
-		return err
-	}
-	return nil
+	return check(in)
 }
 
 // TacticFilter selects tactics in a list. Every set field must match.
@@ -176,27 +173,4 @@ type TacticFilter struct {
 	Horizon string   // slug of a tag in the horizon group
 	Status  string   // "", or one status; below editor only published tactics ever match
 	Q       string   // text in title, summary or description
-}
-
-// ChainTable is a chain laid out as Kara's table: its stages in order, each with the efforts
-// deployed today and what should be done.
-//
-//	@Description	A chain laid out as Kara's table: its stages in order, each with the efforts deployed today and what should be done.
-type ChainTable struct {
-	// The chain.
-	Chain Chain `json:"chain"`
-	// Its stages, in order of position.
-	Stages []TableRow `json:"stages"`
-}
-
-// TableRow is one stage of a ChainTable.
-//
-//	@Description	One stage of a chain table, with its tactics of each kind.
-type TableRow struct {
-	// The stage.
-	Stage Stage `json:"stage"`
-	// Efforts deployed today at this stage, in order of position.
-	Current []Tactic `json:"current"`
-	// What should be done at this stage, in order of position.
-	Recommended []Tactic `json:"recommended"`
 }

@@ -71,10 +71,7 @@ type TagInput struct {
 
 // Validate checks every field and reports all that are bad.
 func (in *TagInput) Validate() error {
-	if err := check(in); err != nil {
-		return err
-	}
-	return nil
+	return check(in)
 }
 
 // TagFilter selects tags in a list.

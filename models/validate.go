@@ -49,8 +49,17 @@ func validatorInstance() *validator.Validate {
 }
 
 // check validates a command struct by its `validate` tags and returns an Invalid error listing
-// every bad field, or nil.
-func check(s any) *Error {
+// every bad field, or nil. It returns error, not *Error, so that a nil result is a nil interface.
+func check(s any) error {
+	fields := checkFields(s)
+	if len(fields) == 0 {
+		return nil
+	}
+	return Invalid(fields...)
+}
+
+// checkFields returns the bad fields of a command struct by its `validate` tags.
+func checkFields(s any) []FieldError {
 	err := validatorInstance().Struct(s)
 	if err == nil {
 		return nil
@@ -64,7 +73,7 @@ func check(s any) *Error {
 	for _, fe := range verrs {
 		fields = append(fields, FieldError{Field: fieldPath(fe.Namespace()), Message: message(fe)})
 	}
-	return Invalid(fields...)
+	return fields
 }
 
 // fieldPath turns the validator's "TacticInput.references[0].url" into "references[0].url".

@@ -35,17 +35,17 @@ func (s *Store) ApplyBundleOnce(ctx context.Context, name string, b *Bundle) (ap
 		}
 		var n int64
 		if err := tx.Table("seeds_applied").Where("name = ?", name).Count(&n).Error; err != nil {
-			return err
+			return fmt.Errorf("store: seed %s: %w", name, err)
 		}
 		if n > 0 {
 			return nil
 		}
-		chain, err := createChain(tx, &b.Chain)
+		chain, err := chainObject.create(tx, &b.Chain)
 		if err != nil {
 			return fmt.Errorf("chain %q: %w", b.Chain.Slug, err)
 		}
 		for i := range b.Tags {
-			if _, err := createTag(tx, &b.Tags[i]); err != nil {
+			if _, err := tagObject.create(tx, &b.Tags[i]); err != nil {
 				return fmt.Errorf("tag %q: %w", b.Tags[i].Slug, err)
 			}
 		}
@@ -53,7 +53,7 @@ func (s *Store) ApplyBundleOnce(ctx context.Context, name string, b *Bundle) (ap
 		for i := range b.Stages {
 			in := b.Stages[i]
 			in.ChainID = &chain.ID
-			st, err := createStage(tx, &in)
+			st, err := stageObject.create(tx, &in)
 			if err != nil {
 				return fmt.Errorf("stage %q: %w", in.Slug, err)
 			}
@@ -69,12 +69,15 @@ func (s *Store) ApplyBundleOnce(ctx context.Context, name string, b *Bundle) (ap
 			if in.Status == "" {
 				in.Status = models.StatusPublished // the seed is published knowledge, not drafts
 			}
-			if _, err := createTactic(tx, &in); err != nil {
+			if _, err := tacticObject.create(tx, &in); err != nil {
 				return fmt.Errorf("tactic %q: %w", in.Title, err)
 			}
 		}
+		if err := tx.Exec("INSERT INTO seeds_applied (name, applied_at) VALUES (?, ?)", name, time.Now().UTC()).Error; err != nil {
+			return fmt.Errorf("store: seed %s: %w", name, err)
+		}
 		applied = true
-		return tx.Exec("INSERT INTO seeds_applied (name, applied_at) VALUES (?, ?)", name, time.Now().UTC()).Error
+		return nil
 	})
 	return applied, err
 }

@@ -111,11 +111,7 @@ func (s *Store) insertKey(ctx context.Context, in *models.KeyInput, key string) 
 
 // Keys returns one page of API keys, newest first.
 func (s *Store) Keys(ctx context.Context, p models.Page) (models.List[models.APIKey], error) {
-	if p.Sort == "" {
-		p.Sort = "-id"
-	}
-	page, err := paginate(s.read(ctx), keyList, p, "", func(q *gorm.DB) *gorm.DB { return q },
-		func(k *keyRow, _ string) (any, int64) { return k.ID, k.ID })
+	page, err := keyList.page(s.read(ctx), struct{}{}, p)
 	out := models.List[models.APIKey]{NextCursor: page.NextCursor, Total: page.Total, Items: make([]models.APIKey, len(page.Items))}
 	for i := range page.Items {
 		out.Items[i] = page.Items[i].model()
@@ -123,7 +119,15 @@ func (s *Store) Keys(ctx context.Context, p models.Page) (models.List[models.API
 	return out, err
 }
 
-var keyList = newListSpec("api_keys", "-id", map[string]sortField{"id": {"id", intColumn}})
+// keyList is how keys are listed: all of them, newest first.
+var keyList = listSpec[keyRow, struct{}]{
+	table:       "api_keys",
+	where:       func(q *gorm.DB, _ struct{}) *gorm.DB { return q },
+	filterKey:   func(struct{}) string { return "" },
+	defaultSort: "-id",
+	sorts:       map[string]sortField[keyRow]{"id": {"id", intColumn, func(k *keyRow) any { return k.ID }}},
+	id:          func(k *keyRow) int64 { return k.ID },
+}
 
 // Key returns the API key with the given id.
 func (s *Store) Key(ctx context.Context, id int64) (*models.APIKey, error) {

@@ -93,16 +93,27 @@ func (s *Store) Revisions(ctx context.Context, entity, key string, p models.Page
 	if err != nil {
 		return models.List[models.Revision]{}, err
 	}
-	filter := func(q *gorm.DB) *gorm.DB { return q.Where("entity = ? AND entity_id = ?", entity, id) }
-	if p.Sort == "" {
-		p.Sort = "-id"
-	}
-	page, err := paginate(db, revisionList, p, fmt.Sprintf("entity=%s id=%d", entity, id), filter,
-		func(r *revisionRow, _ string) (any, int64) { return r.ID, r.ID })
+	page, err := revisionList.page(db, historyOf{entity, id}, p)
 	return revisionPage(page), err
 }
 
-var revisionList = newListSpec("revisions", "id", map[string]sortField{"id": {"id", intColumn}})
+// historyOf names one object's history.
+type historyOf struct {
+	entity string
+	id     int64
+}
+
+// revisionList is how an object's history is listed: newest first unless asked otherwise.
+var revisionList = listSpec[revisionRow, historyOf]{
+	table: "revisions",
+	where: func(q *gorm.DB, h historyOf) *gorm.DB {
+		return q.Where("entity = ? AND entity_id = ?", h.entity, h.id)
+	},
+	filterKey:   func(h historyOf) string { return fmt.Sprintf("entity=%s id=%d", h.entity, h.id) },
+	defaultSort: "-id",
+	sorts:       map[string]sortField[revisionRow]{"id": {"id", intColumn, func(r *revisionRow) any { return r.ID }}},
+	id:          func(r *revisionRow) int64 { return r.ID },
+}
 
 func revisionPage(page models.List[revisionRow]) models.List[models.Revision] {
 	out := models.List[models.Revision]{NextCursor: page.NextCursor, Total: page.Total, Items: make([]models.Revision, len(page.Items))}

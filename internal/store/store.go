@@ -268,6 +268,32 @@ func idOrSlug(key string) (id int64, slug string) {
 	return 0, key
 }
 
+// whereText keeps the rows where q, if not empty, occurs in any of columns, case-insensitively
+// for ASCII.
+func whereText(q *gorm.DB, text string, columns ...string) *gorm.DB {
+	if text == "" {
+		return q
+	}
+	p := likePattern(text)
+	conds := make([]string, len(columns))
+	args := make([]any, len(columns))
+	for i, c := range columns {
+		conds[i] = "LOWER(" + c + `) LIKE ? ESCAPE '\'`
+		args[i] = p
+	}
+	return q.Where("("+strings.Join(conds, " OR ")+")", args...)
+}
+
+// whereChain filters on a chain given by id or slug. A slug that names no chain matches nothing,
+// which lists report as an empty page.
+func whereChain(q *gorm.DB, column, key string) *gorm.DB {
+	id, slug := idOrSlug(key)
+	if slug != "" {
+		return q.Where(column+" IN (SELECT id FROM chains WHERE slug = ?)", slug)
+	}
+	return q.Where(column+" = ?", id)
+}
+
 // likePattern returns a LIKE pattern that matches q anywhere, case-insensitively for ASCII, with
 // LIKE's wildcards in q taken literally (the queries say ESCAPE '\').
 func likePattern(q string) string {

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -12,31 +14,19 @@ import (
 	"chainkb/models"
 )
 
-var tacticList = newListSpec("tactics", "id", map[string]sortField{
-	"id":         {"id", intColumn},
-	"title":      {"title", textColumn},
-	"position":   {"position", intColumn},
-	"created_at": {"created_at", timeColumn},
-	"updated_at": {"updated_at", timeColumn},
-})
-
-// canSeeHidden reports whether the request behind ctx may see draft and archived tactics. Every
-// read of tactics asks it, so that hiding is the default for any caller that is not an editor.
-func canSeeHidden(ctx context.Context) bool { return models.PrincipalFrom(ctx).CanSeeHidden() }
-
-// Tactic returns the tactic with the given id, with its tags. Below editor, a draft or archived
-// tactic does not exist.
-func (s *Store) Tactic(ctx context.Context, id int64) (*models.Tactic, error) {
-	return s.tacticFast(ctx, id, canSeeHidden(ctx))
+// tacticQuery is a tactic filter and whether the caller may see hidden (draft and archived)
+// tactics.
+type tacticQuery struct {
+	models.TacticFilter
+	hidden bool
 }
 
-// Tactics returns one page of tactics, with their tags. It runs two queries (three with a total)
-// whatever the page size.
-func (s *Store) Tactics(ctx context.Context, f models.TacticFilter) (models.List[models.Tactic], error) {
-	db := s.read(ctx)
-	hidden := canSeeHidden(ctx)
-	filter := func(q *gorm.DB) *gorm.DB {
-		if !hidden {
+// tacticList is how tactics are listed: filtered by status, chain, stage, kind, tags, horizon and
+// text, and below editor to published tactics; in id order unless asked otherwise.
+var tacticList = listSpec[models.Tactic, tacticQuery]{
+	table: "tactics",
+	where: func(q *gorm.DB, f tacticQuery) *gorm.DB {
+		if !f.hidden {
 			q = q.Where("tactics.status = ?", models.StatusPublished)
 		}
 		if f.Status != "" {
@@ -58,31 +48,65 @@ func (s *Store) Tactics(ctx context.Context, f models.TacticFilter) (models.List
 		if f.Horizon != "" {
 			q = whereHorizon(q, f.Horizon)
 		}
-		if f.Q != "" {
-			p := likePattern(f.Q)
-			q = q.Where(`(LOWER(tactics.title) LIKE ? ESCAPE '\' OR LOWER(tactics.summary) LIKE ? ESCAPE '\' OR LOWER(tactics.description) LIKE ? ESCAPE '\')`, p, p, p)
-		}
-		return q
-	}
-	tags := slices.Clone(f.Tags)
-	slices.Sort(tags)
+		return whereText(q, f.Q, "tactics.title", "tactics.summary", "tactics.description")
+	},
 	// The cursor is tied to what the caller may see, so that an editor's cursor is no use to a reader.
-	filters := fmt.Sprintf("chain=%q stage=%d kind=%q tags=%q horizon=%q status=%q q=%q hidden=%t",
-		f.Chain, f.StageID, f.Kind, tags, f.Horizon, f.Status, f.Q, hidden)
-	page, err := paginate(db, tacticList, f.Page, filters, filter,
-		func(t *models.Tactic, field string) (any, int64) {
-			switch field {
-			case "title":
-				return t.Title, t.ID
-			case "position":
-				return t.Position, t.ID
-			case "created_at":
-				return t.CreatedAt, t.ID
-			case "updated_at":
-				return t.UpdatedAt, t.ID
-			}
-			return t.ID, t.ID
-		})
+	filterKey: func(f tacticQuery) string {
+		tags := slices.Clone(f.Tags)
+		slices.Sort(tags)
+		return fmt.Sprintf("chain=%q stage=%d kind=%q tags=%q horizon=%q status=%q q=%q hidden=%t",
+			f.Chain, f.StageID, f.Kind, tags, f.Horizon, f.Status, f.Q, f.hidden)
+	},
+	defaultSort: "id",
+	sorts: map[string]sortField[models.Tactic]{
+		"id":         {"id", intColumn, func(t *models.Tactic) any { return t.ID }},
+		"title":      {"title", textColumn, func(t *models.Tactic) any { return t.Title }},
+		"position":   {"position", intColumn, func(t *models.Tactic) any { return t.Position }},
+		"created_at": {"created_at", timeColumn, func(t *models.Tactic) any { return t.CreatedAt }},
+		"updated_at": {"updated_at", timeColumn, func(t *models.Tactic) any { return t.UpdatedAt }},
+	},
+	id: func(t *models.Tactic) int64 { return t.ID },
+}
+
+// tacticObject is how tactics are written. A write sees hidden tactics too.
+var tacticObject = &object[models.Tactic, models.TacticInput]{
+	entity: models.EntityTactic,
+	table:  "tactics",
+	find: func(db *gorm.DB, key string) (*models.Tactic, error) {
+		return findTactic(db, tacticID(key), true)
+	},
+	// The row alone: its tags are about to be replaced, and the writer is the bottleneck.
+	findRow: func(db *gorm.DB, key string) (*models.Tactic, error) {
+		return findTacticRow(db, tacticID(key), true)
+	},
+	ref:     func(t *models.Tactic) (int64, int64) { return t.ID, t.Version },
+	insert:  insertTactic,
+	update:  updateTactic,
+	inputOf: tacticInputOf,
+	change:  tacticChange,
+}
+
+// tacticID reads a tactic's path key; a key that is not an id names no tactic (id 0).
+func tacticID(key string) int64 {
+	id, _ := strconv.ParseInt(key, 10, 64)
+	return id
+}
+
+// canSeeHidden reports whether the request behind ctx may see draft and archived tactics. Every
+// read of tactics asks it, so that hiding is the default for any caller that is not an editor.
+func canSeeHidden(ctx context.Context) bool { return models.PrincipalFrom(ctx).CanSeeHidden() }
+
+// Tactic returns the tactic with the given id, with its tags: NotFound if there is none. Below
+// editor, a draft or archived tactic does not exist.
+func (s *Store) Tactic(ctx context.Context, id int64) (*models.Tactic, error) {
+	return s.tacticFast(ctx, id, canSeeHidden(ctx))
+}
+
+// Tactics returns one page of tactics, with their tags: BadRequest for a bad sort or cursor. It
+// runs two queries (three with a total) whatever the page size.
+func (s *Store) Tactics(ctx context.Context, f models.TacticFilter) (models.List[models.Tactic], error) {
+	db := s.read(ctx)
+	page, err := tacticList.page(db, tacticQuery{TacticFilter: f, hidden: canSeeHidden(ctx)}, f.Page)
 	if err != nil {
 		return page, err
 	}
@@ -95,87 +119,31 @@ func (s *Store) Tactics(ctx context.Context, f models.TacticFilter) (models.List
 }
 
 // CreateTactic validates and stores a new tactic at an existing stage, with existing tags. A
-// tactic is a draft unless the input says otherwise.
+// tactic is a draft unless the input says otherwise. Invalid for a bad field, a stage that does
+// not exist, unknown tags or more than one horizon tag, all bad fields at once.
 func (s *Store) CreateTactic(ctx context.Context, in *models.TacticInput) (*models.Tactic, error) {
-	var t *models.Tactic
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var err error
-		t, err = createTactic(tx, in)
-		return err
-	})
-	return t, err
+	return tacticObject.createOne(ctx, s, in)
 }
 
-// ReplaceTactic replaces the tactic with the given id, its tags included, if pre holds.
+// ReplaceTactic replaces the tactic with the given id, its tags included, if pre holds: NotFound if
+// there is no such tactic, PreconditionFailed if pre does not hold or the tactic changed meanwhile,
+// Invalid as for CreateTactic.
 func (s *Store) ReplaceTactic(ctx context.Context, id int64, in *models.TacticInput, pre models.Precondition) (*models.Tactic, error) {
-	var t *models.Tactic
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		// The row alone: its tags are about to be replaced, and the writer is the bottleneck.
-		cur, err := findTacticRow(tx, id, true)
-		if err != nil {
-			return err
-		}
-		if err := checkPrecondition(pre, "tactic", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		t, err = updateTactic(tx, cur, in, models.ActionUpdate)
-		return err
-	})
-	return t, err
+	return tacticObject.replace(ctx, s, idKey(id), in, pre)
 }
 
 // DeleteTactic deletes the tactic with the given id, if pre holds. Its tag links go with it.
+// NotFound if there is no such tactic, PreconditionFailed if pre does not hold.
 func (s *Store) DeleteTactic(ctx context.Context, id int64, pre models.Precondition) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		cur, err := findTactic(tx, id, true)
-		if err != nil {
-			return err
-		}
-		if err := checkPrecondition(pre, "tactic", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		if err := deleteVersion(tx, "tactics", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		return record(tx, tacticChange(cur, cur, models.ActionDelete))
-	})
+	return tacticObject.remove(ctx, s, idKey(id), pre)
 }
 
 // RestoreTactic brings the tactic with the given id (deleted or not) back to a revision. Its stage
-// and tags must exist.
+// and tags must exist. NotFound if it has no history or no such revision, PreconditionFailed if
+// pre does not hold, Conflict (not_restorable) if the revision records a delete or its stage or a
+// tag has been deleted since.
 func (s *Store) RestoreTactic(ctx context.Context, id int64, revision int64, pre models.Precondition) (*models.Tactic, error) {
-	var t *models.Tactic
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var err error
-		t, err = restore(tx, tacticRestorer, fmt.Sprint(id), revision, pre)
-		return err
-	})
-	return t, err
-}
-
-var tacticRestorer = restorer[models.Tactic]{
-	entity: "tactic",
-	find: func(tx *gorm.DB, id int64) (*models.Tactic, int64, error) {
-		t, err := findTactic(tx, id, true)
-		if err != nil {
-			return nil, 0, err
-		}
-		return t, t.Version, nil
-	},
-	update: func(tx *gorm.DB, cur, data *models.Tactic) (*models.Tactic, error) {
-		in, err := tacticInputOf(tx, data)
-		if err != nil {
-			return nil, err
-		}
-		return updateTactic(tx, cur, in, models.ActionRestore)
-	},
-	insert: func(tx *gorm.DB, id, version int64, data *models.Tactic) (*models.Tactic, error) {
-		in, err := tacticInputOf(tx, data)
-		if err != nil {
-			return nil, err
-		}
-		return insertTactic(tx, id, version, in, models.ActionRestore)
-	},
+	return tacticObject.restoreOne(ctx, s, idKey(id), revision, pre)
 }
 
 // tacticInputOf turns a recorded tactic back into an input. Tags are recorded with their ids,
@@ -188,7 +156,7 @@ func tacticInputOf(tx *gorm.DB, t *models.Tactic) (*models.TacticInput, error) {
 	var live []models.TagSummary
 	if len(ids) > 0 {
 		if err := tx.Table("tags").Select("id, slug, name, tag_group").Where("id IN ?", ids).Find(&live).Error; err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: restore tactic tags: %w", err)
 		}
 	}
 	in := &models.TacticInput{StageID: &t.StageID, Kind: t.Kind, Status: t.Status, Title: t.Title, Summary: t.Summary,
@@ -205,8 +173,8 @@ func tacticInputOf(tx *gorm.DB, t *models.Tactic) (*models.TacticInput, error) {
 	if len(missing) > 0 {
 		return nil, models.Conflictf("not_restorable", "the tactic's tags %s have been deleted since; restore them first", strings.Join(missing, ", "))
 	}
-	var stages int64
-	if err := tx.Table("stages").Where("id = ?", t.StageID).Count(&stages).Error; err != nil {
+	stages, err := countIn(tx, "stages", "id", t.StageID)
+	if err != nil {
 		return nil, err
 	}
 	if stages == 0 {
@@ -264,7 +232,7 @@ func prepareTactic(tx *gorm.DB, in *models.TacticInput) (*tacticWrite, error) {
 		var last *int
 		err := tx.Table("tactics").Select("MAX(position)").Where("stage_id = ? AND kind = ?", w.stage.ID, in.Kind).Scan(&last).Error
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: last position: %w", err)
 		}
 		if last != nil {
 			w.position = *last + 1
@@ -291,7 +259,7 @@ func resolveTags(tx *gorm.DB, refs []models.TagRef) ([]models.TagSummary, []mode
 	}
 	// In the order a tactic shows its tags (attachTags): by group, then slug.
 	if err := tx.Table("tags").Select("id, slug, name, tag_group").Where("slug IN ?", slugs).Order("tag_group, slug").Find(&tags).Error; err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("store: resolve tags: %w", err)
 	}
 	var bad []models.FieldError
 	var unknown, horizons []string
@@ -310,10 +278,6 @@ func resolveTags(tx *gorm.DB, refs []models.TagRef) ([]models.TagSummary, []mode
 		bad = append(bad, models.FieldError{Field: "tags", Message: "at most one horizon tag is allowed; got " + strings.Join(horizons, ", ")})
 	}
 	return tags, bad, nil
-}
-
-func createTactic(tx *gorm.DB, in *models.TacticInput) (*models.Tactic, error) {
-	return insertTactic(tx, 0, 1, in, models.ActionCreate)
 }
 
 // insertTactic stores a tactic: a new one (id 0), or a deleted one brought back under its id.
@@ -362,7 +326,7 @@ func updateTactic(tx *gorm.DB, cur *models.Tactic, in *models.TacticInput, actio
 		return nil, translate(err, "replace tactic")
 	}
 	if err := tx.Exec("DELETE FROM tactic_tags WHERE tactic_id = ?", cur.ID).Error; err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store: untag tactic: %w", err)
 	}
 	if err := insertTacticTags(tx, cur.ID, w.tags); err != nil {
 		return nil, err
@@ -376,7 +340,7 @@ func updateTactic(tx *gorm.DB, cur *models.Tactic, in *models.TacticInput, actio
 
 // tacticChange describes a change from before (nil for a create) to after (before, for a delete).
 func tacticChange(before, after *models.Tactic, action string) change {
-	return change{entity: "tactic", id: after.ID, version: after.Version, action: action,
+	return change{entity: models.EntityTactic, id: after.ID, version: after.Version, action: action,
 		visible:    action != models.ActionDelete && after.Status == models.StatusPublished,
 		wasVisible: before != nil && before.Status == models.StatusPublished,
 		data:       after}
@@ -406,20 +370,83 @@ func findTactic(db *gorm.DB, id int64, hidden bool) (*models.Tactic, error) {
 	return &one[0], nil
 }
 
-// findTacticRow finds a tactic without its tags.
+// findTacticRow finds a tactic without its tags; a hidden one only if hidden. It reads the same
+// columns as tacticFast, through the same scanner.
 func findTacticRow(db *gorm.DB, id int64, hidden bool) (*models.Tactic, error) {
-	var t models.Tactic
-	q := db.Table("tactics").Where("id = ?", id)
+	q := db.Table("tactics").Select(tacticColumns).Where("id = ?", id)
 	if !hidden {
 		q = q.Where("status = ?", models.StatusPublished)
 	}
-	if err := q.Take(&t).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, models.NotFoundf("tactic %d not found", id)
+	// Rows, not Row: GORM's prepared-statement pool hands back an unusable *sql.Row when the
+	// statement cannot be prepared.
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, fmt.Errorf("store: find tactic: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store: find tactic: %w", err)
 		}
+		return nil, models.NotFoundf("tactic %d not found", id)
+	}
+	return scanTactic(rows, id)
+}
+
+// The hottest read, a tactic by id, goes around GORM: the profile of GET /tactics/{id} showed
+// GORM's statement building and reflective scanning costing as much as SQLite's own work
+// (bench/README.md). It reads the same columns as findTacticRow, with the same scanner, through
+// statements prepared once when the store opens (hotpath.go).
+
+// tacticColumns are the columns of a tactic row, in the order scanTactic reads them.
+const tacticColumns = "id, stage_id, chain_id, kind, status, title, summary, description, refs, position, created_at, updated_at, version"
+
+// rowScanner is a *sql.Row, or *sql.Rows on a row.
+type rowScanner interface{ Scan(dest ...any) error }
+
+// scanTactic reads one row of tacticColumns: NotFound if there is none.
+func scanTactic(row rowScanner, id int64) (*models.Tactic, error) {
+	var t models.Tactic
+	err := row.Scan(&t.ID, &t.StageID, &t.ChainID, &t.Kind, &t.Status, &t.Title, &t.Summary,
+		&t.Description, &t.References, &t.Position, &t.CreatedAt, &t.UpdatedAt, &t.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, models.NotFoundf("tactic %d not found", id)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("store: find tactic: %w", err)
 	}
 	return &t, nil
+}
+
+// tacticFast is Tactic through the prepared statements.
+func (s *Store) tacticFast(ctx context.Context, id int64, hidden bool) (*models.Tactic, error) {
+	st := s.hot.tacticPublished
+	if hidden {
+		st = s.hot.tactic
+	}
+	t, err := scanTactic(st.QueryRowContext(ctx, id), id)
+	if err != nil {
+		return nil, err
+	}
+	s.statements.Add(1)
+	rows, err := s.hot.tacticTags.QueryContext(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: load tactic tags: %w", err)
+	}
+	defer rows.Close()
+	s.statements.Add(1)
+	t.Tags = []models.TagSummary{}
+	for rows.Next() {
+		var tg models.TagSummary
+		if err := rows.Scan(&tg.ID, &tg.Slug, &tg.Name, &tg.Group); err != nil {
+			return nil, fmt.Errorf("store: load tactic tags: %w", err)
+		}
+		t.Tags = append(t.Tags, tg)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: load tactic tags: %w", err)
+	}
+	return t, nil
 }
 
 // tagLink is one tag of one tactic.
