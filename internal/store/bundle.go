@@ -27,11 +27,13 @@ type BundleTactic struct {
 
 // ApplyBundleOnce creates everything in b in one transaction and records it under name. If a
 // bundle of that name was applied before, it does nothing and reports false: a restart must never
-// re-add what editors have since changed or deleted.
+// re-add what editors have since changed or deleted. A bundle that breaks a rule fails with the
+// error of its first bad part (Invalid, Conflict) wrapped with the part's name; any other error is
+// internal.
 func (s *Store) ApplyBundleOnce(ctx context.Context, name string, b *Bundle) (applied bool, err error) {
 	err = s.write(ctx, func(tx *gorm.DB) error {
 		if err := s.serialize(tx, "seed "+name); err != nil {
-			return err
+			return err // wrapped by serialize
 		}
 		var n int64
 		if err := tx.Table("seeds_applied").Where("name = ?", name).Count(&n).Error; err != nil {

@@ -85,8 +85,9 @@ func actorName(p models.Principal) string {
 	return fmt.Sprintf("%s (key %d)", p.Name, p.KeyID)
 }
 
-// Revisions returns one page of an object's history, newest first. key is an id, or a slug for
-// chains and tags, which finds deleted objects too.
+// Revisions returns one page of an object's history, newest first. entity is one of the
+// models.Entity constants; key is an id, or a slug for chains and tags, which finds deleted
+// objects too. NotFound if the object has no history, BadRequest for a bad sort or cursor.
 func (s *Store) Revisions(ctx context.Context, entity, key string, p models.Page) (models.List[models.Revision], error) {
 	db := s.read(ctx)
 	id, err := historyID(db, entity, key)
@@ -131,7 +132,7 @@ func historyID(db *gorm.DB, entity, key string) (int64, error) {
 		var ids []int64
 		err := db.Table("revisions").Where("entity = ? AND slug = ?", entity, slug).Order("id DESC").Limit(1).Pluck("entity_id", &ids).Error
 		if err != nil {
-			return 0, err
+			return 0, fmt.Errorf("store: history of %s: %w", entity, err)
 		}
 		if len(ids) == 0 {
 			return 0, models.NotFoundf("%s %q has no history", entity, key)
@@ -140,7 +141,7 @@ func historyID(db *gorm.DB, entity, key string) (int64, error) {
 	}
 	var n int64
 	if err := db.Table("revisions").Where("entity = ? AND entity_id = ?", entity, id).Count(&n).Error; err != nil {
-		return 0, err
+		return 0, fmt.Errorf("store: history of %s: %w", entity, err)
 	}
 	if n == 0 {
 		return 0, models.NotFoundf("%s %d has no history", entity, id)
@@ -149,7 +150,8 @@ func historyID(db *gorm.DB, entity, key string) (int64, error) {
 }
 
 // Generation returns the knowledge base's generation: a number that every change of content, on
-// any instance, moves on when it commits. Equal generations mean equal content.
+// any instance, moves on when it commits. Equal generations mean equal content. Any error is
+// internal.
 func (s *Store) Generation(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.read(ctx).Raw("SELECT n FROM kb_generation WHERE id = 1").Scan(&n).Error
@@ -161,7 +163,7 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 
 // Changes returns the change feed: every revision after the given revision id, in order, at most
 // limit of them. Below editor, hidden tactics are left out, and a tactic that becomes hidden shows
-// as a delete, so that a reader's mirror drops it.
+// as a delete, so that a reader's mirror drops it. Any error is internal.
 func (s *Store) Changes(ctx context.Context, after int64, limit int) (models.List[models.Revision], error) {
 	hidden := models.PrincipalFrom(ctx).CanSeeHidden()
 	q := s.read(ctx).Table("revisions").Where("id > ?", after)
@@ -207,8 +209,11 @@ func revisionAt(db *gorm.DB, entity string, id, revision int64) (*revisionRow, e
 func lastVersion(db *gorm.DB, entity string, id int64) (int64, error) {
 	var v []int64
 	err := db.Table("revisions").Where("entity = ? AND entity_id = ?", entity, id).Order("id DESC").Limit(1).Pluck("version", &v).Error
-	if err != nil || len(v) == 0 {
-		return 0, err
+	if err != nil {
+		return 0, fmt.Errorf("store: last version of %s %d: %w", entity, id, err)
+	}
+	if len(v) == 0 {
+		return 0, nil
 	}
 	return v[0], nil
 }

@@ -61,7 +61,8 @@ var sqliteParams = []string{
 }
 
 // Open opens the database named by dsn and migrates it to the latest schema. dsn is a
-// postgres:// URL, or else the path of an SQLite file, which is created if needed.
+// postgres:// URL, or else the path of an SQLite file, which is created if needed. Any error is
+// internal (not a *models.Error).
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	if dsn == "" {
 		return nil, errors.New("store: empty database path")
@@ -186,7 +187,7 @@ func (s *Store) gormOn(dialector gorm.Dialector) (*gorm.DB, error) {
 	return g, nil
 }
 
-// Close closes the pools.
+// Close closes the pools. Any error is internal.
 func (s *Store) Close() error {
 	var errs []error
 	if s.hot != nil {
@@ -210,9 +211,13 @@ func (s *Store) Close() error {
 func (s *Store) Statements() int64 { return s.statements.Load() }
 
 // Ping checks that the database answers a query: on SQLite a ping alone does not touch the file.
+// Any error is internal.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	return s.rSQL.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	if err := s.rSQL.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
 }
 
 // Redact returns dsn fit for a log: a PostgreSQL URL without its password.
@@ -228,8 +233,28 @@ func Redact(dsn string) string {
 }
 
 // write runs fn in one transaction on the writer connection: all of it commits, or none of it.
+// It returns fn's error as it is, or else an internal error if the transaction could not begin or
+// commit.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.w.WithContext(ctx).Transaction(fn)
+	return inTx(s.w.WithContext(ctx), fn, nil)
+}
+
+// inTx runs fn in one transaction on db. It returns fn's error as it is, or else an internal
+// error if the transaction could not begin or commit: no bare driver error leaves the store.
+func inTx(db *gorm.DB, fn func(tx *gorm.DB) error, opts *sql.TxOptions) error {
+	var fnErr error
+	var txOpts []*sql.TxOptions
+	if opts != nil {
+		txOpts = append(txOpts, opts)
+	}
+	err := db.Transaction(func(tx *gorm.DB) error {
+		fnErr = fn(tx)
+		return fnErr
+	}, txOpts...)
+	if err != nil && fnErr == nil {
+		return fmt.Errorf("store: transaction: %w", err)
+	}
+	return err
 }
 
 // read returns a session on the reader pool.

@@ -15,10 +15,10 @@ import (
 // not empty, keeps only tactics with that horizon tag. Below editor, only published tactics show.
 //
 // It runs four queries whatever the size of the chain (chain, stages, tactics, tags), in one read
-// transaction so that they all see the same state.
+// transaction so that they all see the same state. NotFound if there is no such chain.
 func (s *Store) ChainTable(ctx context.Context, key, horizon string) (*models.ChainTable, error) {
 	var table *models.ChainTable
-	err := s.read(ctx).Transaction(func(tx *gorm.DB) error {
+	err := inTx(s.read(ctx), func(tx *gorm.DB) error {
 		chain, err := findChain(tx, key)
 		if err != nil {
 			return err
@@ -59,7 +59,10 @@ func (s *Store) ChainTable(ctx context.Context, key, horizon string) (*models.Ch
 		}
 		return nil
 	}, s.snapshotTx())
-	return table, err
+	if err != nil {
+		return nil, err
+	}
+	return table, nil
 }
 
 // snapshotTx are the options of a read transaction whose queries must all see one state. SQLite's
