@@ -11,17 +11,18 @@ import (
 )
 
 // Bundle is a chain with its stages, tactics and tags, whose parts name each other by slug. It is
-// how seed data enters the store: through the same validation as any client write.
+// how seed data enters the store: through the same validation as any client write. Its JSON form
+// is the layout of a seed data file (seeds/data).
 type Bundle struct {
-	Chain   models.ChainInput
-	Tags    []models.TagInput
-	Stages  []models.StageInput // ChainID is set to the bundle's chain
-	Tactics []BundleTactic
+	Chain   models.ChainInput   `json:"chain"`
+	Tags    []models.TagInput   `json:"tags"`
+	Stages  []models.StageInput `json:"stages"` // ChainID is set to the bundle's chain
+	Tactics []BundleTactic      `json:"tactics"`
 }
 
 // BundleTactic is a tactic whose stage is named by slug within the bundle's chain.
 type BundleTactic struct {
-	Stage string
+	Stage string `json:"stage"`
 	models.TacticInput
 }
 
