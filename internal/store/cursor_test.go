@@ -32,9 +32,8 @@ func TestStore_Cursors(t *testing.T) {
 	s := newTestStore(t)
 	ctx := editor()
 	// Created out of slug order, so that slug order, id order and creation order differ.
-	var ids []int64
 	for _, slug := range []string{"delta", "alpha", "echo", "charlie", "bravo"} {
-		ids = append(ids, mustCreateChain(t, s, slug).ID)
+		mustCreateChain(t, s, slug)
 	}
 	chains := func(q string) func(models.Page) (models.List[models.Chain], error) {
 		return func(p models.Page) (models.List[models.Chain], error) {
@@ -48,51 +47,30 @@ func TestStore_Cursors(t *testing.T) {
 		}
 		return out
 	}
-	chainIDs := func(cs []models.Chain) []int64 {
-		var out []int64
-		for _, c := range cs {
-			out = append(out, c.ID)
-		}
-		return out
-	}
 
-	t.Run("TextColumn", func(t *testing.T) {
-		got := slugs(walk(t, chains(""), "slug"))
-		if want := []string{"alpha", "bravo", "charlie", "delta", "echo"}; !slices.Equal(got, want) {
-			t.Errorf("slugs = %v, want %v", got, want)
-		}
-	})
-	t.Run("TextColumnDescending", func(t *testing.T) {
-		got := slugs(walk(t, chains(""), "-name"))
-		if want := []string{"echo", "delta", "charlie", "bravo", "alpha"}; !slices.Equal(got, want) {
-			t.Errorf("slugs = %v, want %v", got, want)
-		}
-	})
-	t.Run("IntColumn", func(t *testing.T) {
-		if got := chainIDs(walk(t, chains(""), "id")); !slices.Equal(got, ids) {
-			t.Errorf("ids = %v, want %v", got, ids)
-		}
-	})
-	t.Run("IntColumnDescending", func(t *testing.T) {
-		want := slices.Clone(ids)
-		slices.Reverse(want)
-		if got := chainIDs(walk(t, chains(""), "-id")); !slices.Equal(got, want) {
-			t.Errorf("ids = %v, want %v", got, want)
-		}
-	})
-	t.Run("TimeColumn", func(t *testing.T) {
+	bySlug := []string{"alpha", "bravo", "charlie", "delta", "echo"}
+	backwards := func(v []string) []string { v = slices.Clone(v); slices.Reverse(v); return v }
+	byID := slugs(walk(t, chains(""), "id"))
+	if want := []string{"delta", "alpha", "echo", "charlie", "bravo"}; !slices.Equal(byID, want) {
+		t.Fatalf("by id = %v, want creation order %v", byID, want)
+	}
+	for _, tc := range []struct {
+		name, sort string
+		want       []string
+	}{
+		{"TextColumn", "slug", bySlug},
+		{"TextColumnDescending", "-name", backwards(bySlug)},
+		{"IntColumnDescending", "-id", backwards(byID)},
 		// Created one after the other: by creation time (ties broken by id) is by id.
-		if got := chainIDs(walk(t, chains(""), "created_at")); !slices.Equal(got, ids) {
-			t.Errorf("ids = %v, want %v", got, ids)
-		}
-	})
-	t.Run("TimeColumnDescending", func(t *testing.T) {
-		want := slices.Clone(ids)
-		slices.Reverse(want)
-		if got := chainIDs(walk(t, chains(""), "-updated_at")); !slices.Equal(got, want) {
-			t.Errorf("ids = %v, want %v", got, want)
-		}
-	})
+		{"TimeColumn", "created_at", byID},
+		{"TimeColumnDescending", "-updated_at", backwards(byID)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := slugs(walk(t, chains(""), tc.sort)); !slices.Equal(got, tc.want) {
+				t.Errorf("sort %s = %v, want %v", tc.sort, got, tc.want)
+			}
+		})
+	}
 	t.Run("Filtered", func(t *testing.T) {
 		// "a" is in every name ("Chain ..."): the filter must hold on every page.
 		if got := len(walk(t, chains("a"), "slug")); got != 5 {
