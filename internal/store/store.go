@@ -1,6 +1,10 @@
 // Package store keeps chainkb's knowledge base in SQLite (or PostgreSQL) through GORM. It is the
 // only package that knows SQL; it validates every write, runs each write in one transaction, and
 // reports failures a client may see as *models.Error.
+//
+// Each exported method's comment names the kinds of *models.Error it returns. Any other error it
+// returns is internal, never meant for a client, and says what the store was doing
+// ("store: <op>: ..."): no bare database error leaves the package.
 package store
 
 import (
