@@ -97,15 +97,15 @@ func unauthorized(c *gin.Context, err error) {
 	c.Abort()
 }
 
-// authorize enforces the route policy. A route without a policy is refused to everyone.
-func authorize() gin.HandlerFunc {
+// authorize enforces the route table's roles. A route without a role is refused to everyone.
+func authorize(table routeTable) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		route := c.FullPath()
 		if route == "" {
 			c.Next() // no such route: the 404 or 405 answers
 			return
 		}
-		need, ok := policy[c.Request.Method+" "+route]
+		need, ok := table.of(c).access.role()
 		p := models.PrincipalFrom(c.Request.Context())
 		switch {
 		case !ok:
