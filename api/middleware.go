@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"chainkb/handlers"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -140,15 +140,9 @@ func idempotency(st *store.Store, log *slog.Logger) gin.HandlerFunc {
 			return
 		}
 		// limitBody has capped the body, so reading it whole is safe.
-		body, err := io.ReadAll(c.Request.Body)
+		body, err := handlers.ReadAll(c.Request.Body)
 		if err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				c.Error(&models.Error{Kind: models.KindTooLarge, Code: "body_too_large", Detail: tooLargeDetail(tooLarge.Limit)})
-				c.Abort()
-				return
-			}
-			c.Error(models.BadRequestf("unreadable_body", "request body could not be read"))
+			c.Error(err)
 			c.Abort()
 			return
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/time/rate"
 
+	"chainkb/handlers"
 	"chainkb/models"
 )
 
@@ -127,7 +128,8 @@ func (l *limiter) refuse(c *gin.Context, lim *rate.Limiter, rl RateLimit, now ti
 	if models.PrincipalFrom(c.Request.Context()).KeyID == 0 && rl == l.limits.Anonymous && l.limits.Key.PerSecond > rl.PerSecond {
 		detail += "; requests with an API key have a higher limit"
 	}
-	writeProblem(c, http.StatusTooManyRequests, "rate_limited", detail, nil)
+	_ = c.Error(&handlers.Problem{Status: http.StatusTooManyRequests, Code: "rate_limited", Detail: detail})
+	c.Abort()
 }
 
 // secondsUntil is how many whole seconds it takes to gain tokens at perSecond.
