@@ -67,12 +67,10 @@ func (h *Health) Ready(c *gin.Context) {
 //
 //	@Summary		Prometheus metrics
 //	@ID			getMetrics
-//	@Description	Metrics in the Prometheus text exposition format: requests by route pattern, method and status (`chainkb_http_requests_total`), latency histograms by route (`chainkb_http_request_duration_seconds`), requests in flight, the database pools (`go_sql_*`, by `db_name`), the rate limiter's clients, and the Go runtime and process. Role: reader.
+//	@Description	Metrics in the Prometheus text exposition format: requests by route pattern, method and status (`chainkb_http_requests_total`), latency histograms by route (`chainkb_http_request_duration_seconds`), requests in flight, the database pools (`go_sql_*`, by `db_name`), the rate limiter's clients, and the Go runtime and process.
 //	@Tags			operations
 //	@Produce		plain
-//	@Security		BearerKey
 //	@Success		200	{string}	string	"Prometheus text format"
-//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
 //	@Router			/metrics [get]
 func Metrics(h http.Handler) gin.HandlerFunc {
 	return gin.WrapH(h)
