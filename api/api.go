@@ -31,6 +31,8 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	}
 	lim := newLimiter(o.limits)
 	m := newMetrics(st, lim)
+	rows := routes(st, m.handler())
+	table := newRouteTable(rows)
 
 	// Order matters:
 	//   - requestID first, so that every log line and answer carries the id;
@@ -42,21 +44,23 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	//     anonymous rate; the per-key limit after it, when the key is known;
 	//   - the principal is known before the policy is checked, the body is capped before anything
 	//     reads it, and the policy is checked before an Idempotency-Key is claimed.
-	chain := []gin.HandlerFunc{requestID(), securityHeaders(), observe(log, m), recoverPanics(log), renderErrors(log)}
+	chain := []gin.HandlerFunc{requestID(), securityHeaders(table), observe(log, m, table), recoverPanics(log), renderErrors(log)}
 	if h := allowCORS(o.corsOrigins); h != nil {
 		chain = append(chain, h)
 	}
 	if lim != nil {
-		chain = append(chain, lim.byIP())
+		chain = append(chain, lim.byIP(table))
 	}
 	chain = append(chain, authenticate(st))
 	if lim != nil {
-		chain = append(chain, lim.byKey())
+		chain = append(chain, lim.byKey(table))
 	}
-	chain = append(chain, authorize(), limitBody(o.maxBody), idempotency(st, log))
+	chain = append(chain, authorize(table), limitBody(o.maxBody), idempotency(st, log))
 	r.Use(chain...)
 	r.NoRoute(noRoute)
 	r.NoMethod(noMethod)
-	addRoutes(r, st, m.handler())
+	for _, row := range rows {
+		r.Handle(row.method, row.path, row.handle)
+	}
 	return r
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -56,7 +57,7 @@ func TestChainsCRUD(t *testing.T) {
 		res := s.do("GET", "/api/v1/chains/"+key, nil).mustStatus(t, 200)
 		var got chain
 		res.decode(t, &got)
-		if got != c || res.Header.Get("ETag") != etag {
+		if !reflect.DeepEqual(got, c) || res.Header.Get("ETag") != etag {
 			t.Errorf("GET %s = %+v (ETag %s), want %+v (ETag %s)", key, got, res.Header.Get("ETag"), c, etag)
 		}
 	}
@@ -111,7 +112,7 @@ func TestStagesCRUD(t *testing.T) {
 	}
 	var got stage
 	s.do("GET", fmt.Sprintf("/api/v1/stages/%d", st.ID), nil).mustStatus(t, 200).decode(t, &got)
-	if got != st {
+	if !reflect.DeepEqual(got, st) {
 		t.Errorf("GET = %+v, want %+v", got, st)
 	}
 

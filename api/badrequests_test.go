@@ -238,7 +238,7 @@ func TestBadRequests(t *testing.T) {
 		{name: "stage slug all digits", method: post, path: "/api/v1/stages", body: with(newStage, "slug", "12345"), status: unprocessable, code: "validation_failed", fields: []string{"slug"}},
 		{name: "chain slug over 64", method: post, path: "/api/v1/chains", body: with(newChain, "slug", strings.Repeat("a", 65)), status: unprocessable, code: "validation_failed", fields: []string{"slug"}},
 		{name: "tag group not a slug", method: post, path: "/api/v1/tags", body: with(newTag, "group", "Horizon Group"), status: unprocessable, code: "validation_failed", fields: []string{"group"}},
-		{name: "tactic tag not a slug", method: post, path: "/api/v1/tactics", body: with(newTactic, "tags", []string{"Long-Term"}), status: unprocessable, code: "validation_failed", fields: []string{"tags[0]"}},
+		{name: "tactic tag not a slug", method: post, path: "/api/v1/tactics", body: with(newTactic, "tags", []string{"Long-Term"}), status: unprocessable, code: "validation_failed", fields: []string{"tags/0"}},
 
 		// Bad enums and numbers.
 		{name: "tactic kind", method: post, path: "/api/v1/tactics", body: with(newTactic, "kind", "maybe"), status: unprocessable, code: "validation_failed", fields: []string{"kind"}},
@@ -247,9 +247,9 @@ func TestBadRequests(t *testing.T) {
 		{name: "stage position too big", method: post, path: "/api/v1/stages", body: with(newStage, "position", 1000001), status: unprocessable, code: "validation_failed", fields: []string{"position"}},
 
 		// References.
-		{name: "reference ftp URL", method: post, path: "/api/v1/tactics", body: with(newTactic, "references", []obj{ref("url", "ftp://example.org/kara")}), status: unprocessable, code: "validation_failed", fields: []string{"references[0].url"}},
-		{name: "reference relative URL", method: post, path: "/api/v1/tactics", body: with(newTactic, "references", []obj{ref(), ref("url", "/books/kara")}), status: unprocessable, code: "validation_failed", fields: []string{"references[1].url"}},
-		{name: "reference missing citation", method: post, path: "/api/v1/tactics", body: with(newTactic, "references", []obj{ref("citation", absent{})}), status: unprocessable, code: "validation_failed", fields: []string{"references[0].citation"}},
+		{name: "reference ftp URL", method: post, path: "/api/v1/tactics", body: with(newTactic, "references", []obj{ref("url", "ftp://example.org/kara")}), status: unprocessable, code: "validation_failed", fields: []string{"references/0/url"}},
+		{name: "reference relative URL", method: post, path: "/api/v1/tactics", body: with(newTactic, "references", []obj{ref(), ref("url", "/books/kara")}), status: unprocessable, code: "validation_failed", fields: []string{"references/1/url"}},
+		{name: "reference missing citation", method: post, path: "/api/v1/tactics", body: with(newTactic, "references", []obj{ref("citation", absent{})}), status: unprocessable, code: "validation_failed", fields: []string{"references/0/citation"}},
 
 		// Rules the database decides.
 		{name: "tactic stage missing", method: post, path: "/api/v1/tactics", body: with(newTactic, "stage_id", 999999), status: unprocessable, code: "validation_failed", fields: []string{"stage_id"}},

@@ -19,24 +19,16 @@ const (
 	cspDocs = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 
-// publicReads are the routes whose answers to anonymous clients anyone may cache briefly: the
-// published knowledge base. Anything else, and anything asked with a key, is never stored.
-var publicReads = map[string]bool{
-	"/api/v1/chains": true, "/api/v1/chains/:id": true, "/api/v1/chains/:id/table": true,
-	"/api/v1/stages": true, "/api/v1/stages/:id": true,
-	"/api/v1/tactics": true, "/api/v1/tactics/:id": true,
-	"/api/v1/tags": true, "/api/v1/tags/:id": true,
-}
-
 // publicMaxAge is how long a cache may serve a published read without asking again. It is short
 // because editors' corrections should reach partner apps soon; ETags make revalidation cheap.
 const publicMaxAge = 60 * time.Second
 
 // securityHeaders sets the headers every response carries, errors included (OWASP API8): no MIME
 // sniffing, no framing, no Referer, a content security policy, HSTS over TLS; and Cache-Control:
-// published reads by anonymous clients may be cached for a minute, answers to a key are
-// "private, no-store", and errors and everything else "no-store". Responses vary by Authorization.
-func securityHeaders() gin.HandlerFunc {
+// published reads (publicRead in the route table) by anonymous clients may be cached for a minute,
+// answers to a key are "private, no-store", and errors and everything else "no-store". Responses
+// vary by Authorization.
+func securityHeaders(table routeTable) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
@@ -53,7 +45,8 @@ func securityHeaders() gin.HandlerFunc {
 		switch {
 		case c.GetHeader("Authorization") != "":
 			h.Set("Cache-Control", "private, no-store")
-		case (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) && publicReads[c.FullPath()]:
+		case (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) &&
+			table[routeKey{http.MethodGet, c.FullPath()}].cache == publicRead:
 			h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(publicMaxAge.Seconds())))
 		default:
 			h.Set("Cache-Control", "no-store")

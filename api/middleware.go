@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"chainkb/handlers"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -97,15 +97,15 @@ func unauthorized(c *gin.Context, err error) {
 	c.Abort()
 }
 
-// authorize enforces the route policy. A route without a policy is refused to everyone.
-func authorize() gin.HandlerFunc {
+// authorize enforces the route table's roles. A route without a role is refused to everyone.
+func authorize(table routeTable) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		route := c.FullPath()
 		if route == "" {
 			c.Next() // no such route: the 404 or 405 answers
 			return
 		}
-		need, ok := policy[c.Request.Method+" "+route]
+		need, ok := table.of(c).access.role()
 		p := models.PrincipalFrom(c.Request.Context())
 		switch {
 		case !ok:
@@ -140,15 +140,9 @@ func idempotency(st *store.Store, log *slog.Logger) gin.HandlerFunc {
 			return
 		}
 		// limitBody has capped the body, so reading it whole is safe.
-		body, err := io.ReadAll(c.Request.Body)
+		body, err := handlers.ReadAll(c.Request.Body)
 		if err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				c.Error(&models.Error{Kind: models.KindTooLarge, Code: "body_too_large", Detail: tooLargeDetail(tooLarge.Limit)})
-				c.Abort()
-				return
-			}
-			c.Error(models.BadRequestf("unreadable_body", "request body could not be read"))
+			c.Error(err)
 			c.Abort()
 			return
 		}

@@ -73,7 +73,7 @@ var knownMethods = map[string]bool{"GET": true, "HEAD": true, "POST": true, "PUT
 //
 // The line has the path but never the query string, nor any header: keys travel in the
 // Authorization header, and a key pasted into a path is masked.
-func observe(log *slog.Logger, m *metrics) gin.HandlerFunc {
+func observe(log *slog.Logger, m *metrics, table routeTable) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		m.inFlight.Inc()
@@ -108,8 +108,8 @@ func observe(log *slog.Logger, m *metrics) gin.HandlerFunc {
 			attrs = append(attrs, slog.Int64("key_id", p.KeyID), slog.String("role", p.Role.String()))
 		}
 		level := slog.LevelInfo
-		if quietRoutes[route] && status < 400 {
-			level = slog.LevelDebug // probes and scrapes every few seconds would drown the rest
+		if table.of(c).flags&quiet != 0 && status < 400 {
+			level = slog.LevelDebug
 		}
 		if status >= 500 {
 			level = slog.LevelWarn
@@ -120,9 +120,6 @@ func observe(log *slog.Logger, m *metrics) gin.HandlerFunc {
 		log.LogAttrs(ctx, level, "request", attrs...)
 	}
 }
-
-// quietRoutes are logged at debug level while they succeed.
-var quietRoutes = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
 
 // keyLike finds anything shaped like an API key.
 var keyLike = regexp.MustCompile(`ckb_[a-z2-7]{52}`)

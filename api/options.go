@@ -5,12 +5,11 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-
-	"chainkb/handlers"
 )
 
-// DefaultMaxBodyBytes is the request body limit when none is configured (1 MiB).
-const DefaultMaxBodyBytes int64 = handlers.MaxBodyBytes
+// DefaultMaxBodyBytes is the request body limit when none is configured (1 MiB). A knowledge-base
+// object is a few KiB; the limit keeps a client from making the server buffer an arbitrary amount.
+const DefaultMaxBodyBytes int64 = 1 << 20
 
 // Option configures the API that New builds.
 type Option func(*options)

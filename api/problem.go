@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,21 +16,22 @@ import (
 
 // statusOf is the one table from error kind to HTTP status.
 var statusOf = map[models.ErrorKind]int{
-	models.KindInvalid:              http.StatusUnprocessableEntity,
-	models.KindBadRequest:           http.StatusBadRequest,
-	models.KindUnsupportedMedia:     http.StatusUnsupportedMediaType,
-	models.KindNotFound:             http.StatusNotFound,
-	models.KindConflict:             http.StatusConflict,
-	models.KindPreconditionFailed:   http.StatusPreconditionFailed,
-	models.KindPreconditionRequired: http.StatusPreconditionRequired,
-	models.KindTooLarge:             http.StatusRequestEntityTooLarge,
-	models.KindUnauthorized:         http.StatusUnauthorized,
-	models.KindForbidden:            http.StatusForbidden,
+	models.KindInvalid:            http.StatusUnprocessableEntity,
+	models.KindBadRequest:         http.StatusBadRequest,
+	models.KindNotFound:           http.StatusNotFound,
+	models.KindConflict:           http.StatusConflict,
+	models.KindPreconditionFailed: http.StatusPreconditionFailed,
+	models.KindUnauthorized:       http.StatusUnauthorized,
+	models.KindForbidden:          http.StatusForbidden,
 }
 
-// renderErrors writes the error a handler recorded with c.Error as problem+json. Domain errors
-// (*models.Error) are shown as they are; any other error is internal: it is logged, and the client
-// sees only that something failed on our side.
+// internalDetail is all a client learns of a failure on our side.
+const internalDetail = "the server failed to complete the request; nothing was changed, and retrying may help"
+
+// renderErrors writes the error that a handler or middleware recorded with c.Error as problem+json;
+// every error reaches the client this way. An HTTP failure (*handlers.Problem) is written as it is;
+// a domain error (*models.Error) gets its status from statusOf; any other error is internal: it is
+// logged, and the client sees only that something failed on our side.
 func renderErrors(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Next()
@@ -37,18 +39,24 @@ func renderErrors(log *slog.Logger) gin.HandlerFunc {
 			return
 		}
 		err := c.Errors.Last().Err
+		var p *handlers.Problem
+		if errors.As(err, &p) {
+			writeProblem(c, p)
+			return
+		}
 		if e, ok := models.AsError(err); ok {
 			if status, ok := statusOf[e.Kind]; ok {
-				writeProblem(c, status, e.Code, e.Detail, e.Fields)
+				writeProblem(c, &handlers.Problem{Status: status, Code: e.Code, Detail: e.Detail, Errors: e.Fields})
 				return
 			}
 		}
 		log.ErrorContext(c.Request.Context(), "request failed", "request_id", models.RequestIDFrom(c.Request.Context()), "method", c.Request.Method, "path", c.Request.URL.Path, "error", err)
-		writeProblem(c, http.StatusInternalServerError, "internal", "the server failed to complete the request; nothing was changed, and retrying may help", nil)
+		writeProblem(c, &handlers.Problem{Status: http.StatusInternalServerError, Code: "internal", Detail: internalDetail})
 	}
 }
 
 // recoverPanics turns a panic in a handler into a logged 500 problem, with no internals in the body.
+// It runs outside renderErrors, so it writes the problem itself.
 func recoverPanics(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
@@ -62,7 +70,7 @@ func recoverPanics(log *slog.Logger) gin.HandlerFunc {
 			log.ErrorContext(c.Request.Context(), "panic", "method", c.Request.Method, "path", c.Request.URL.Path,
 				"panic", fmt.Sprint(rec), "stack", string(debug.Stack()))
 			if !c.Writer.Written() {
-				writeProblem(c, http.StatusInternalServerError, "internal", "the server failed to complete the request; nothing was changed, and retrying may help", nil)
+				writeProblem(c, &handlers.Problem{Status: http.StatusInternalServerError, Code: "internal", Detail: internalDetail})
 			}
 			c.Abort()
 		}()
@@ -71,27 +79,24 @@ func recoverPanics(log *slog.Logger) gin.HandlerFunc {
 }
 
 func noRoute(c *gin.Context) {
-	writeProblem(c, http.StatusNotFound, "no_route",
-		fmt.Sprintf("there is no %s %s; the API is under /api/v1, documented at /swagger/index.html", c.Request.Method, c.Request.URL.Path), nil)
+	_ = c.Error(&handlers.Problem{Status: http.StatusNotFound, Code: "no_route",
+		Detail: fmt.Sprintf("there is no %s %s; the API is under /api/v1, documented at /swagger/index.html", c.Request.Method, c.Request.URL.Path)})
+	c.Abort()
 }
 
 func noMethod(c *gin.Context) {
-	writeProblem(c, http.StatusMethodNotAllowed, "method_not_allowed",
-		fmt.Sprintf("%s is not allowed on %s; the Allow header lists what is", c.Request.Method, c.Request.URL.Path), nil)
+	_ = c.Error(&handlers.Problem{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed",
+		Detail: fmt.Sprintf("%s is not allowed on %s; the Allow header lists what is", c.Request.Method, c.Request.URL.Path)})
+	c.Abort()
 }
 
-// writeProblem writes an RFC 9457 problem detail.
-func writeProblem(c *gin.Context, status int, code, detail string, fields []models.FieldError) {
-	p := handlers.Problem{
-		Type:     "about:blank",
-		Title:    http.StatusText(status),
-		Status:   status,
-		Detail:   detail,
-		Instance: c.Request.URL.Path,
-		Code:     code,
-		Errors:   fields,
-	}
-	body, _ := json.Marshal(p) // strings, ints and a slice of string pairs always marshal
-	c.Data(status, "application/problem+json", body)
+// writeProblem writes p as an RFC 9457 problem detail, with its type, title and instance.
+func writeProblem(c *gin.Context, p *handlers.Problem) {
+	out := *p
+	out.Type = "about:blank"
+	out.Title = http.StatusText(p.Status)
+	out.Instance = c.Request.URL.Path
+	body, _ := json.Marshal(out) // strings, ints and a slice of string pairs always marshal
+	c.Data(p.Status, "application/problem+json", body)
 	c.Abort()
 }

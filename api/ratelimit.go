@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/time/rate"
 
+	"chainkb/handlers"
 	"chainkb/models"
 )
 
@@ -60,11 +61,12 @@ func normalizeLimit(l RateLimit) RateLimit {
 // byIP limits requests without a key per client IP address, at the anonymous rate. A request with
 // a key goes on to authentication, and from there to byKey; but if the address has recently sent
 // too many keys that were not valid, it is refused before the key is even looked up: guessing keys
-// is no faster than anonymous traffic. It runs before authenticate.
-func (l *limiter) byIP() gin.HandlerFunc {
+// is no faster than anonymous traffic. It runs before authenticate. Routes flagged unlimited in the
+// table (the probes) are never limited.
+func (l *limiter) byIP(table routeTable) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		anon := l.limits.Anonymous
-		if anon.PerSecond <= 0 || exemptFromLimits(c) {
+		if anon.PerSecond <= 0 || table.of(c).flags&unlimited != 0 {
 			c.Next()
 			return
 		}
@@ -89,10 +91,10 @@ func (l *limiter) byIP() gin.HandlerFunc {
 }
 
 // byKey limits requests with a valid key per key, at the key rate. It runs after authenticate.
-func (l *limiter) byKey() gin.HandlerFunc {
+func (l *limiter) byKey(table routeTable) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		p := models.PrincipalFrom(c.Request.Context())
-		if l.limits.Key.PerSecond <= 0 || p.KeyID == 0 || exemptFromLimits(c) {
+		if l.limits.Key.PerSecond <= 0 || p.KeyID == 0 || table.of(c).flags&unlimited != 0 {
 			c.Next()
 			return
 		}
@@ -100,16 +102,6 @@ func (l *limiter) byKey() gin.HandlerFunc {
 			c.Next()
 		}
 	}
-}
-
-// exemptFromLimits tells the probes apart: a load balancer that got 429 from /readyz would take a
-// healthy instance out of service.
-func exemptFromLimits(c *gin.Context) bool {
-	switch c.FullPath() {
-	case "/healthz", "/readyz":
-		return true
-	}
-	return false
 }
 
 // take spends one token of the client's bucket, or answers 429. Either way the response says how
@@ -136,7 +128,8 @@ func (l *limiter) refuse(c *gin.Context, lim *rate.Limiter, rl RateLimit, now ti
 	if models.PrincipalFrom(c.Request.Context()).KeyID == 0 && rl == l.limits.Anonymous && l.limits.Key.PerSecond > rl.PerSecond {
 		detail += "; requests with an API key have a higher limit"
 	}
-	writeProblem(c, http.StatusTooManyRequests, "rate_limited", detail, nil)
+	_ = c.Error(&handlers.Problem{Status: http.StatusTooManyRequests, Code: "rate_limited", Detail: detail})
+	c.Abort()
 }
 
 // secondsUntil is how many whole seconds it takes to gain tokens at perSecond.

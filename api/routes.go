@@ -10,76 +10,199 @@ import (
 	"chainkb/docs" // registers swag's spec (/swagger/doc.json) and embeds the OpenAPI 3 document
 	"chainkb/handlers"
 	"chainkb/internal/store"
+	"chainkb/models"
 )
 
-// addRoutes maps the entire API surface. Who may call each route is in policy.go.
-func addRoutes(r *gin.Engine, st *store.Store, metrics http.Handler) {
-	v1 := r.Group("/api/v1")
+// route is one row of the route table: everything the API knows about one route. The router, the
+// role policy, caching, the access log, the rate limits and the OpenAPI document all read it here.
+type route struct {
+	method string
+	path   string // Gin's full path, exactly as c.FullPath() reports it
+	handle gin.HandlerFunc
+	access access      // who may call it; the zero value is nobody
+	cache  cachePolicy // whether anyone may cache the answers to anonymous clients
+	flags  flags
+}
 
+// access is the least role that may call a route. Its zero value, nobody, is what a row that
+// forgets to say gets: deny by default, and TestRoutePolicy fails.
+type access int
+
+const (
+	nobody  access = iota
+	anyone         // no key needed
+	readers        // a key with the reader role or above
+	editors        // editor or above
+	admins         // admin
+)
+
+// role is the least role that may call a route with access a; ok is false for nobody.
+func (a access) role() (r models.Role, ok bool) {
+	switch a {
+	case anyone:
+		return models.RoleAnonymous, true
+	case readers:
+		return models.RoleReader, true
+	case editors:
+		return models.RoleEditor, true
+	case admins:
+		return models.RoleAdmin, true
+	}
+	return 0, false
+}
+
+// cachePolicy says whether a shared cache may keep a route's answers to anonymous clients.
+// Answers to a key, errors, and everything not publicRead are never stored.
+type cachePolicy int
+
+const (
+	noStore    cachePolicy = iota
+	publicRead             // the published knowledge base: cacheable for publicMaxAge
+)
+
+// flags are how the middleware treats a route besides its role and cache policy.
+type flags int
+
+const (
+	quiet     flags = 1 << iota // logged at debug level while it succeeds: scraped every few seconds, it would drown the rest
+	unlimited                   // never rate limited
+
+	normal flags = 0 // logged at info level, rate limited
+	// probe is a load balancer's or orchestrator's probe: quiet, and never rate limited, since a
+	// load balancer that got 429 from /readyz would take a healthy instance out of service.
+	probe = quiet | unlimited
+)
+
+// routes is the entire API surface, one row per route: method, path, handler, who may call it,
+// its cache policy and its flags. Nothing else registers a route or says who may call one.
+func routes(st *store.Store, metrics http.Handler) []route {
 	chains := handlers.NewChains(st)
-	v1.GET("/chains", chains.List)
-	v1.POST("/chains", chains.Create)
-	v1.GET("/chains/:id", chains.Get)
-	v1.PUT("/chains/:id", chains.Replace)
-	v1.PATCH("/chains/:id", chains.Patch)
-	v1.DELETE("/chains/:id", chains.Delete)
-	v1.GET("/chains/:id/revisions", chains.Revisions)
-	v1.POST("/chains/:id/revisions/:revision/restore", chains.Restore)
-	v1.GET("/chains/:id/table", chains.Table)
-
 	stages := handlers.NewStages(st)
-	v1.GET("/stages", stages.List)
-	v1.POST("/stages", stages.Create)
-	v1.GET("/stages/:id", stages.Get)
-	v1.PUT("/stages/:id", stages.Replace)
-	v1.PATCH("/stages/:id", stages.Patch)
-	v1.DELETE("/stages/:id", stages.Delete)
-	v1.GET("/stages/:id/revisions", stages.Revisions)
-	v1.POST("/stages/:id/revisions/:revision/restore", stages.Restore)
-
 	tactics := handlers.NewTactics(st)
-	v1.GET("/tactics", tactics.List)
-	v1.POST("/tactics", tactics.Create)
-	v1.GET("/tactics/:id", tactics.Get)
-	v1.PUT("/tactics/:id", tactics.Replace)
-	v1.PATCH("/tactics/:id", tactics.Patch)
-	v1.DELETE("/tactics/:id", tactics.Delete)
-	v1.GET("/tactics/:id/revisions", tactics.Revisions)
-	v1.POST("/tactics/:id/revisions/:revision/restore", tactics.Restore)
-
 	tags := handlers.NewTags(st)
-	v1.GET("/tags", tags.List)
-	v1.POST("/tags", tags.Create)
-	v1.GET("/tags/:id", tags.Get)
-	v1.PUT("/tags/:id", tags.Replace)
-	v1.PATCH("/tags/:id", tags.Patch)
-	v1.DELETE("/tags/:id", tags.Delete)
-	v1.GET("/tags/:id/revisions", tags.Revisions)
-	v1.POST("/tags/:id/revisions/:revision/restore", tags.Restore)
-
-	v1.GET("/changes", handlers.NewChanges(st).List)
-
+	changes := handlers.NewChanges(st)
 	keys := handlers.NewKeys(st)
-	v1.GET("/keys", keys.List)
-	v1.POST("/keys", keys.Create)
-	v1.GET("/keys/:id", keys.Get)
-	v1.DELETE("/keys/:id", keys.Revoke)
-
 	health := handlers.NewHealth(st)
-	r.GET("/healthz", health.Live)
-	r.GET("/readyz", health.Ready)
-	r.GET("/metrics", handlers.Metrics(metrics))
 
-	// The OpenAPI 3 document, for client generators and for Swagger UI; swag's Swagger 2.0 original
-	// stays at /swagger/doc.json. Both are made by "go generate" (see main.go) and embedded.
-	r.GET("/openapi.json", serveDoc("application/json", docs.OpenAPIJSON))
-	r.GET("/openapi.yaml", serveDoc("application/yaml", docs.OpenAPIYAML))
-	r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler,
-		ginSwagger.URL("/openapi.json"), ginSwagger.PersistAuthorization(true)))
-	r.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") })
+	// The four content resources share one policy: anyone reads (tactics: only published ones
+	// below editor); editors write and see the history.
+	return []route{
+		{"GET", "/api/v1/chains", chains.List, anyone, publicRead, normal},
+		{"POST", "/api/v1/chains", chains.Create, editors, noStore, normal},
+		{"GET", "/api/v1/chains/:id", chains.Get, anyone, publicRead, normal},
+		{"PUT", "/api/v1/chains/:id", chains.Replace, editors, noStore, normal},
+		{"PATCH", "/api/v1/chains/:id", chains.Patch, editors, noStore, normal},
+		{"DELETE", "/api/v1/chains/:id", chains.Delete, editors, noStore, normal},
+		{"GET", "/api/v1/chains/:id/revisions", chains.Revisions, editors, noStore, normal},
+		{"POST", "/api/v1/chains/:id/revisions/:revision/restore", chains.Restore, editors, noStore, normal},
+		{"GET", "/api/v1/chains/:id/table", chains.Table, anyone, publicRead, normal},
+
+		{"GET", "/api/v1/stages", stages.List, anyone, publicRead, normal},
+		{"POST", "/api/v1/stages", stages.Create, editors, noStore, normal},
+		{"GET", "/api/v1/stages/:id", stages.Get, anyone, publicRead, normal},
+		{"PUT", "/api/v1/stages/:id", stages.Replace, editors, noStore, normal},
+		{"PATCH", "/api/v1/stages/:id", stages.Patch, editors, noStore, normal},
+		{"DELETE", "/api/v1/stages/:id", stages.Delete, editors, noStore, normal},
+		{"GET", "/api/v1/stages/:id/revisions", stages.Revisions, editors, noStore, normal},
+		{"POST", "/api/v1/stages/:id/revisions/:revision/restore", stages.Restore, editors, noStore, normal},
+
+		{"GET", "/api/v1/tactics", tactics.List, anyone, publicRead, normal},
+		{"POST", "/api/v1/tactics", tactics.Create, editors, noStore, normal},
+		{"GET", "/api/v1/tactics/:id", tactics.Get, anyone, publicRead, normal},
+		{"PUT", "/api/v1/tactics/:id", tactics.Replace, editors, noStore, normal},
+		{"PATCH", "/api/v1/tactics/:id", tactics.Patch, editors, noStore, normal},
+		{"DELETE", "/api/v1/tactics/:id", tactics.Delete, editors, noStore, normal},
+		{"GET", "/api/v1/tactics/:id/revisions", tactics.Revisions, editors, noStore, normal},
+		{"POST", "/api/v1/tactics/:id/revisions/:revision/restore", tactics.Restore, editors, noStore, normal},
+
+		{"GET", "/api/v1/tags", tags.List, anyone, publicRead, normal},
+		{"POST", "/api/v1/tags", tags.Create, editors, noStore, normal},
+		{"GET", "/api/v1/tags/:id", tags.Get, anyone, publicRead, normal},
+		{"PUT", "/api/v1/tags/:id", tags.Replace, editors, noStore, normal},
+		{"PATCH", "/api/v1/tags/:id", tags.Patch, editors, noStore, normal},
+		{"DELETE", "/api/v1/tags/:id", tags.Delete, editors, noStore, normal},
+		{"GET", "/api/v1/tags/:id/revisions", tags.Revisions, editors, noStore, normal},
+		{"POST", "/api/v1/tags/:id/revisions/:revision/restore", tags.Restore, editors, noStore, normal},
+
+		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal},
+
+		{"GET", "/api/v1/keys", keys.List, admins, noStore, normal},
+		{"POST", "/api/v1/keys", keys.Create, admins, noStore, normal},
+		{"GET", "/api/v1/keys/:id", keys.Get, admins, noStore, normal},
+		{"DELETE", "/api/v1/keys/:id", keys.Revoke, admins, noStore, normal},
+
+		// Load balancers and orchestrators probe without credentials; the readiness answer says
+		// only ready or not.
+		{"GET", "/healthz", health.Live, anyone, noStore, probe},
+		{"GET", "/readyz", health.Ready, anyone, noStore, probe},
+		// Metrics need a key: they tell traffic by route, error rates and the pools' saturation,
+		// which helps whoever times an attack, and the API listens where anyone reaches it.
+		// Prometheus sends a reader key ("authorization: {credentials_file: ...}" in its config).
+		{"GET", "/metrics", handlers.Metrics(metrics), readers, noStore, quiet},
+
+		// The OpenAPI 3 document, for client generators and for Swagger UI; swag's Swagger 2.0
+		// original stays at /swagger/doc.json. Both are made by "go generate" (see main.go) and
+		// embedded.
+		{"GET", "/openapi.json", serveDoc("application/json", docs.OpenAPIJSON), anyone, noStore, normal},
+		{"GET", "/openapi.yaml", serveDoc("application/yaml", docs.OpenAPIYAML), anyone, noStore, normal},
+		{"GET", "/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler,
+			ginSwagger.URL("/openapi.json"), ginSwagger.PersistAuthorization(true)), anyone, noStore, normal},
+		{"GET", "/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") }, anyone, noStore, normal},
+	}
 }
 
 // serveDoc answers with an embedded document.
 func serveDoc(contentType string, body []byte) gin.HandlerFunc {
 	return func(c *gin.Context) { c.Data(http.StatusOK, contentType, body) }
+}
+
+// routeKey names a route as Gin matched it: the request's method and c.FullPath().
+type routeKey struct{ method, path string }
+
+// routeTable is the route table by method and path, for the middleware to look a request's route
+// up in.
+type routeTable map[routeKey]route
+
+func newRouteTable(rows []route) routeTable {
+	t := make(routeTable, len(rows))
+	for _, r := range rows {
+		t[routeKey{r.method, r.path}] = r
+	}
+	return t
+}
+
+// of returns the row of the route that c matched, or the zero route (nobody, noStore, normal) when
+// it matched none.
+func (t routeTable) of(c *gin.Context) route {
+	return t[routeKey{c.Request.Method, c.FullPath()}]
+}
+
+// Route is one row of the route table as the OpenAPI generator and the tests see it.
+type Route struct {
+	// Role is the least role that may call the route.
+	Role models.Role
+	// RateLimited is whether the rate limits apply to it (they do not to the probes).
+	RateLimited bool
+}
+
+// Routes returns the route table without its handlers, keyed "METHOD /gin/path". A row that says
+// nobody may call it is left out, as the policy refuses it to everyone.
+func Routes() map[string]Route {
+	out := map[string]Route{}
+	for _, r := range routes(nil, nil) {
+		if role, ok := r.access.role(); ok {
+			out[r.method+" "+r.path] = Route{Role: role, RateLimited: r.flags&unlimited == 0}
+		}
+	}
+	return out
+}
+
+// Policy returns who may call each route, "METHOD /gin/path" to the least role, as the route
+// table says: a view for the tests.
+func Policy() map[string]models.Role {
+	p := map[string]models.Role{}
+	for k, r := range Routes() {
+		p[k] = r.Role
+	}
+	return p
 }

@@ -995,12 +995,7 @@ const docTemplate = `{
         },
         "/metrics": {
             "get": {
-                "security": [
-                    {
-                        "BearerKey": []
-                    }
-                ],
-                "description": "Metrics in the Prometheus text exposition format: requests by route pattern, method and status (` + "`" + `chainkb_http_requests_total` + "`" + `), latency histograms by route (` + "`" + `chainkb_http_request_duration_seconds` + "`" + `), requests in flight, the database pools (` + "`" + `go_sql_*` + "`" + `, by ` + "`" + `db_name` + "`" + `), the rate limiter's clients, and the Go runtime and process. Role: reader.",
+                "description": "Metrics in the Prometheus text exposition format: requests by route pattern, method and status (` + "`" + `chainkb_http_requests_total` + "`" + `), latency histograms by route (` + "`" + `chainkb_http_request_duration_seconds` + "`" + `), requests in flight, the database pools (` + "`" + `go_sql_*` + "`" + `, by ` + "`" + `db_name` + "`" + `), the rate limiter's clients, and the Go runtime and process.",
                 "produces": [
                     "text/plain"
                 ],
@@ -1014,12 +1009,6 @@ const docTemplate = `{
                         "description": "Prometheus text format",
                         "schema": {
                             "type": "string"
-                        }
-                    },
-                    "401": {
-                        "description": "No key, or the key is not valid",
-                        "schema": {
-                            "$ref": "#/definitions/handlers.Problem"
                         }
                     }
                 }

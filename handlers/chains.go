@@ -21,7 +21,7 @@ type Chains struct {
 // NewChains returns the chain handlers.
 func NewChains(st *store.Store) *Chains {
 	return &Chains{store: st, tables: newTableCache(), crud: &crud[string, models.Chain, models.ChainInput]{
-		store: st, entity: "chain", path: "/api/v1/chains",
+		store: st, entity: models.EntityChain, path: "/api/v1/chains",
 		key: pathKey, keyOfID: idKey,
 		identity:    func(c *models.Chain) (int64, int64) { return c.ID, c.Version },
 		bodyVersion: func(in *models.ChainInput) **int64 { return &in.Version },

@@ -122,7 +122,7 @@ func (r *crud[K, T, In]) handleDelete(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	pre, _ := precondition(c, nil, false)
+	pre := ifMatch(c)
 	if err := r.remove(c.Request.Context(), k, pre); err != nil {
 		c.Error(err)
 		return
@@ -152,7 +152,7 @@ func (r *crud[K, T, In]) handleRestore(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	pre, _ := precondition(c, nil, false)
+	pre := ifMatch(c)
 	obj, err := r.restore(c.Request.Context(), k, rev, pre)
 	if err != nil {
 		c.Error(err)

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -55,18 +54,10 @@ func (h *Health) Ready(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), readyTimeout)
 	defer cancel()
 	if err := h.store.Ping(ctx); err != nil {
-		// Recorded for the access log; the client only learns that the database is unreachable.
-		_ = c.Error(err)
-		body, _ := json.Marshal(Problem{
-			Type:     "about:blank",
-			Title:    http.StatusText(http.StatusServiceUnavailable),
-			Status:   http.StatusServiceUnavailable,
-			Detail:   "the database is not reachable; this instance takes no traffic until it is",
-			Instance: c.Request.URL.Path,
-			Code:     "not_ready",
-		})
+		// The cause goes to the access log; the client only learns that the database is unreachable.
 		c.Header("Retry-After", "5")
-		c.Data(http.StatusServiceUnavailable, "application/problem+json", body)
+		_ = c.Error(&Problem{Status: http.StatusServiceUnavailable, Code: "not_ready",
+			Detail: "the database is not reachable; this instance takes no traffic until it is", cause: err})
 		return
 	}
 	c.JSON(http.StatusOK, HealthStatus{Status: "ready"})
@@ -76,12 +67,10 @@ func (h *Health) Ready(c *gin.Context) {
 //
 //	@Summary		Prometheus metrics
 //	@ID			getMetrics
-//	@Description	Metrics in the Prometheus text exposition format: requests by route pattern, method and status (`chainkb_http_requests_total`), latency histograms by route (`chainkb_http_request_duration_seconds`), requests in flight, the database pools (`go_sql_*`, by `db_name`), the rate limiter's clients, and the Go runtime and process. Role: reader.
+//	@Description	Metrics in the Prometheus text exposition format: requests by route pattern, method and status (`chainkb_http_requests_total`), latency histograms by route (`chainkb_http_request_duration_seconds`), requests in flight, the database pools (`go_sql_*`, by `db_name`), the rate limiter's clients, and the Go runtime and process.
 //	@Tags			operations
 //	@Produce		plain
-//	@Security		BearerKey
 //	@Success		200	{string}	string	"Prometheus text format"
-//	@Failure		401	{object}	Problem	"No key, or the key is not valid"
 //	@Router			/metrics [get]
 func Metrics(h http.Handler) gin.HandlerFunc {
 	return gin.WrapH(h)

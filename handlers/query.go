@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -210,7 +211,7 @@ func writePage[T any](c *gin.Context, page models.List[T], param string) {
 		next.RawQuery = v.Encode()
 		c.Header("Link", "<"+next.RequestURI()+`>; rel="next"`)
 	}
-	c.JSON(200, body)
+	c.JSON(http.StatusOK, body)
 }
 
 // listBody is the list envelope on the wire; the documented types (ChainList etc.) have its shape.

@@ -18,11 +18,6 @@ import (
 	"chainkb/models"
 )
 
-// MaxBodyBytes is the default of the largest request body the API reads. A knowledge-base object
-// is a few KiB; the limit keeps a client from making the server buffer an arbitrary amount. The
-// limit in force is configurable: package api caps each request body with http.MaxBytesReader.
-const MaxBodyBytes = 1 << 20
-
 // Media types the API reads.
 const (
 	mediaJSON       = "application/json"
@@ -34,19 +29,10 @@ func readBody(c *gin.Context, accepted ...string) ([]byte, error) {
 	ct := c.GetHeader("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if ct == "" || err != nil || !containsFold(accepted, mt) {
-		return nil, &models.Error{Kind: models.KindUnsupportedMedia, Code: "unsupported_media_type",
+		return nil, &Problem{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 			Detail: fmt.Sprintf("Content-Type %q is not accepted here; send %s", ct, strings.Join(accepted, " or "))}
 	}
-	body, err := io.ReadAll(c.Request.Body) // capped by package api's http.MaxBytesReader
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, &models.Error{Kind: models.KindTooLarge, Code: "body_too_large",
-				Detail: fmt.Sprintf("request body is larger than %d bytes", tooLarge.Limit)}
-		}
-		return nil, models.BadRequestf("unreadable_body", "request body could not be read")
-	}
-	return body, nil
+	return ReadAll(c.Request.Body) // capped by package api's http.MaxBytesReader
 }
 
 // decodeStrict decodes one JSON object into dst. Unknown fields, wrong types, trailing data and
@@ -155,7 +141,7 @@ func decodeReplace(c *gin.Context, dst any, version **int64) (models.Preconditio
 	if err := decodeStrict(body, dst); err != nil {
 		return models.Precondition{}, err
 	}
-	return precondition(c, *version, true)
+	return requirePrecondition(c, *version)
 }
 
 // decodeMergePatch applies an RFC 7396 merge patch from the request to current (the object as a
@@ -187,7 +173,7 @@ func decodeMergePatch(c *gin.Context, current any, id, currentVersion int64, dst
 			return pre, e
 		}
 	}
-	pre, err = precondition(c, version, true)
+	pre, err = requirePrecondition(c, version)
 	if err != nil {
 		return pre, err
 	}
@@ -213,10 +199,9 @@ func isTypeError(err error) bool {
 	return errors.As(err, &typ)
 }
 
-// precondition reads If-Match and combines it with the version a body carried. When required and
-// neither is there, the write is refused with 428: editors must never overwrite each other blind.
-func precondition(c *gin.Context, bodyVersion *int64, required bool) (models.Precondition, error) {
-	pre := models.Precondition{Version: bodyVersion}
+// ifMatch reads the precondition of If-Match, which may be absent (DELETE, restore).
+func ifMatch(c *gin.Context) models.Precondition {
+	var pre models.Precondition
 	if h := strings.TrimSpace(c.GetHeader("If-Match")); h != "" {
 		if h == "*" {
 			pre.AnyExisting = true
@@ -231,8 +216,16 @@ func precondition(c *gin.Context, bodyVersion *int64, required bool) (models.Pre
 			}
 		}
 	}
-	if required && !pre.Given() {
-		return pre, &models.Error{Kind: models.KindPreconditionRequired, Code: "precondition_required",
+	return pre
+}
+
+// requirePrecondition combines If-Match with the version a body carried (nil if none). When
+// neither is there, the write is refused with 428: editors must never overwrite each other blind.
+func requirePrecondition(c *gin.Context, bodyVersion *int64) (models.Precondition, error) {
+	pre := ifMatch(c)
+	pre.Version = bodyVersion
+	if !pre.Given() {
+		return pre, &Problem{Status: http.StatusPreconditionRequired, Code: "precondition_required",
 			Detail: `this update needs a precondition: send If-Match with the ETag from your GET, or the "version" you read in the body`}
 	}
 	return pre, nil

@@ -16,7 +16,7 @@ type Stages struct {
 // NewStages returns the stage handlers.
 func NewStages(st *store.Store) *Stages {
 	return &Stages{store: st, crud: &crud[int64, models.Stage, models.StageInput]{
-		store: st, entity: "stage", path: "/api/v1/stages",
+		store: st, entity: models.EntityStage, path: "/api/v1/stages",
 		key: pathID, keyOfID: sameID,
 		identity:    func(o *models.Stage) (int64, int64) { return o.ID, o.Version },
 		bodyVersion: func(in *models.StageInput) **int64 { return &in.Version },

@@ -16,7 +16,7 @@ type Tactics struct {
 // NewTactics returns the tactic handlers.
 func NewTactics(st *store.Store) *Tactics {
 	return &Tactics{store: st, crud: &crud[int64, models.Tactic, models.TacticInput]{
-		store: st, entity: "tactic", path: "/api/v1/tactics",
+		store: st, entity: models.EntityTactic, path: "/api/v1/tactics",
 		key: pathID, keyOfID: sameID,
 		identity:    func(o *models.Tactic) (int64, int64) { return o.ID, o.Version },
 		bodyVersion: func(in *models.TacticInput) **int64 { return &in.Version },

@@ -16,7 +16,7 @@ type Tags struct {
 // NewTags returns the tag handlers.
 func NewTags(st *store.Store) *Tags {
 	return &Tags{store: st, crud: &crud[string, models.Tag, models.TagInput]{
-		store: st, entity: "tag", path: "/api/v1/tags",
+		store: st, entity: models.EntityTag, path: "/api/v1/tags",
 		key: pathKey, keyOfID: idKey,
 		identity:    func(o *models.Tag) (int64, int64) { return o.ID, o.Version },
 		bodyVersion: func(in *models.TagInput) **int64 { return &in.Version },

@@ -17,7 +17,7 @@ type Chain struct {
 	// What the chain covers.
 	Description string `json:"description" example:"The trade as a business chain: product, wholesaler, retailer, consumer."`
 	// Sources for what the description says.
-	Citations []Citation `json:"citations"`
+	Citations []Citation `json:"citations" gorm:"-"`
 	// When the chain was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
 	// When the chain last changed (RFC 3339, UTC).
@@ -47,14 +47,36 @@ type ChainInput struct {
 
 // Validate checks every field and reports all that are bad.
 func (in *ChainInput) Validate() error {
-	if err := check(in); err != nil {
-		return err
-	}
-	return nil
+	return check(in)
 }
 
 // ChainFilter selects chains in a list.
 type ChainFilter struct {
 	Page
 	Q string
+}
+
+// ChainTable is a chain laid out as Kara's table: its stages in order, each with the efforts
+// deployed today and what should be done.
+//
+//	@Description	A chain laid out as Kara's table: its stages in order, each with the efforts deployed today and what should be done.
+type ChainTable struct {
+	// The chain.
+	Chain Chain `json:"chain"`
+	// Its stages, in order of position.
+	Stages []TableRow `json:"stages"`
+}
+
+// TableRow is one stage of a ChainTable.
+//
+//	@Description	One stage of a chain table, with its tactics of each kind.
+type TableRow struct {
+	// The stage.
+	Stage Stage `json:"stage"`
+	// Efforts deployed today at this stage, in order of position.
+	Current []Tactic `json:"current"`
+	// What should be done at this stage, in order of position.
+	Recommended []Tactic `json:"recommended"`
+	// States of the world that explain why current efforts fall short, in order of position.
+	Conditions []Tactic `json:"conditions"`
 }

@@ -8,22 +8,19 @@ import (
 	"fmt"
 )
 
-// ErrorKind classifies a failure that a client may be told about. The HTTP layer maps each kind to
-// one status code in one table (api/problem.go).
+// ErrorKind classifies a failure that a client may be told about. How a kind is shown to the
+// client is the transport's business: the HTTP layer maps each kind to a status in one table.
 type ErrorKind int
 
 // The kinds of client-facing errors.
 const (
-	KindInvalid              ErrorKind = iota + 1 // well-formed input whose values break a rule (422)
-	KindBadRequest                                // malformed input: JSON syntax, unknown field, bad query (400)
-	KindUnsupportedMedia                          // a body in a media type we do not read (415)
-	KindNotFound                                  // no such object (404)
-	KindConflict                                  // slug clash, or delete of something in use (409)
-	KindPreconditionFailed                        // stale If-Match or version (412)
-	KindPreconditionRequired                      // a write without If-Match or version (428)
-	KindTooLarge                                  // request body over the limit (413)
-	KindUnauthorized                              // no key, or a key that is not valid (401)
-	KindForbidden                                 // a valid key without the role (403)
+	KindInvalid            ErrorKind = iota + 1 // well-formed input whose values break a rule
+	KindBadRequest                              // malformed input: JSON syntax, unknown field, bad query or cursor
+	KindNotFound                                // no such object
+	KindConflict                                // slug clash, or delete of something in use
+	KindPreconditionFailed                      // the object changed since the client read it (a stale version)
+	KindUnauthorized                            // no key, or a key that is not valid
+	KindForbidden                               // a valid key without the role
 )
 
 // FieldError names one bad field and what is wrong with it, in words a person can act on.

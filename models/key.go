@@ -50,16 +50,12 @@ type KeyInput struct {
 
 // Validate checks every field and reports all that are bad.
 func (in *KeyInput) Validate(now time.Time) error {
-	err := check(in)
+	fields := checkFields(in)
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(now) {
-		fields := []FieldError{{Field: "expires_at", Message: "must be in the future"}}
-		if err != nil {
-			fields = append(err.Fields, fields...)
-		}
-		return Invalid(fields...)
+		fields = append(fields, FieldError{Field: "expires_at", Message: "must be in the future"})
 	}
-	if err != nil {
-		return err
+	if len(fields) == 0 {
+		return nil
 	}
-	return nil
+	return Invalid(fields...)
 }

@@ -54,7 +54,7 @@ type RelationInput struct {
 // Validate checks every field and reports all that are bad; a relation to itself is refused here,
 // that both tactics exist is checked by the store.
 func (in *RelationInput) Validate() error {
-	err := checkErr(in)
+	err := check(in)
 	if in.From != "" && in.From == in.To {
 		return appendField(err, FieldError{Field: "to", Message: "must name another tactic than from"})
 	}

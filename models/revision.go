@@ -13,6 +13,17 @@ const (
 	ActionRestore = "restore"
 )
 
+// The kinds of object that have a history, as a Revision's Entity names them.
+const (
+	EntityChain     = "chain"
+	EntityStage     = "stage"
+	EntityTactic    = "tactic"
+	EntityTag       = "tag"
+	EntitySource    = "source"
+	EntityRelation  = "relation"
+	EntityParameter = "parameter"
+)
+
 // Revision is one change of a chain, stage, tactic or tag: who made it, when, and the object as it
 // stood after it (before it, for a delete).
 //

@@ -111,7 +111,7 @@ type SourceInput struct {
 }
 
 // Validate checks every field and reports all that are bad.
-func (in *SourceInput) Validate() error { return checkErr(in) }
+func (in *SourceInput) Validate() error { return check(in) }
 
 // SourceFilter selects sources in a list.
 type SourceFilter struct {

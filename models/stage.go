@@ -32,7 +32,7 @@ type Stage struct {
 	// What happens at this link.
 	Description string `json:"description" example:"Recruits people and moves them to where they are exploited."`
 	// Sources for what the description says.
-	Citations []Citation `json:"citations"`
+	Citations []Citation `json:"citations" gorm:"-"`
 	// When the stage was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
 	// When the stage last changed (RFC 3339, UTC).
@@ -71,10 +71,7 @@ type StageInput struct {
 
 // Validate checks every field and reports all that are bad.
 func (in *StageInput) Validate() error {
-	if err := check(in); err != nil {
-		return err
-	}
-	return nil
+	return check(in)
 }
 
 // StageFilter selects stages in a list.

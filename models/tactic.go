@@ -55,27 +55,27 @@ type Tactic struct {
 	// other sources (other-source), or chainkb's own inference or proposal (editorial).
 	Attribution string `json:"attribution" enums:"kara,kara-reading,other-source,editorial" example:"kara"`
 	// How well the tactic is known to work, and the strength of the evidence.
-	Evidence Evidence `json:"evidence"`
+	Evidence Evidence `json:"evidence" gorm:"-"`
 	// What a reader must know before acting on it: harms, disputes, data quality, scope.
-	Caveats []Caveat `json:"caveats"`
+	Caveats []Caveat `json:"caveats" gorm:"-"`
 	// For a contested tactic, the positions for and against (at least one of each).
-	Positions []Position `json:"positions"`
+	Positions []Position `json:"positions" gorm:"-"`
 	// Where it applies: ISO 3166-1 alpha-2 codes, or global.
-	Jurisdictions []string `json:"jurisdictions" example:"global"`
+	Jurisdictions []string `json:"jurisdictions" gorm:"-" example:"global"`
 	// Who carries it out.
-	Actors []string `json:"actors" example:"police,prosecutors"`
+	Actors []string `json:"actors" gorm:"-" example:"police,prosecutors"`
 	// For a current effort: where and since when it is deployed; else null.
-	Adoption *Adoption `json:"adoption"`
+	Adoption *Adoption `json:"adoption" gorm:"-"`
 	// Who has checked the text, and when it is next due.
-	Review Review `json:"review"`
+	Review Review `json:"review" gorm:"-"`
 	// Sources for the tactic.
-	Citations []Citation `json:"citations"`
+	Citations []Citation `json:"citations" gorm:"-"`
 	// Sources that support the tactic (v1; being replaced by citations).
 	References References `json:"references" gorm:"column:refs"`
 	// Economic parameters the tactic moves.
-	ActsOn []ActsOn `json:"acts_on"`
+	ActsOn []ActsOn `json:"acts_on" gorm:"-"`
 	// Slugs of other stages of the same chain where the tactic also applies.
-	AlsoAppliesTo []string `json:"also_applies_to" example:"wholesaler"`
+	AlsoAppliesTo []string `json:"also_applies_to" gorm:"-" example:"wholesaler"`
 	// Order of the tactic among those of its stage and kind.
 	Position int `json:"position" example:"1"`
 	// When the tactic was created (RFC 3339, UTC).
@@ -178,10 +178,12 @@ type TacticInput struct {
 	// Slugs of the tags to carry (at most 20, and at most one of the horizon group); replaces the
 	// tactic's tags. Each must exist.
 	Tags []TagRef `json:"tags" validate:"max=20,dive,slug" swaggertype:"array,string" example:"short-term,raise-exploiter-risk,prosecution"`
-	// Who makes the claim: kara, kara-reading, other-source or editorial.
-	Attribution string `json:"attribution" validate:"required,oneof=kara kara-reading other-source editorial" enums:"kara,kara-reading,other-source,editorial" example:"editorial"`
-	// How well the tactic is known to work.
-	Evidence *Evidence `json:"evidence" validate:"required"`
+	// Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+	// own) when left out.
+	Attribution string `json:"attribution" validate:"omitempty,oneof=kara kara-reading other-source editorial" enums:"kara,kara-reading,other-source,editorial" example:"editorial"`
+	// How well the tactic is known to work; when left out, nothing is known: effect unknown,
+	// level none, unevaluated.
+	Evidence *Evidence `json:"evidence"`
 	// Harms, disputes, data quality, scope; at most 20.
 	Caveats []Caveat `json:"caveats" validate:"max=20,dive"`
 	// Positions for and against; required (one of each) when a caveat is contested.
@@ -216,7 +218,7 @@ type TacticInput struct {
 // Validate checks every field and reports all that are bad. Rules that need the database (the
 // stage exists, the tags and cited sources exist, at most one horizon tag) are checked by the store.
 func (in *TacticInput) Validate() error {
-	err := checkErr(in)
+	err := check(in)
 	var fields []FieldError
 	contested := false
 	for _, c := range in.Caveats {
@@ -271,29 +273,4 @@ type TacticFilter struct {
 	Attribution     string // "", or one attribution
 	EvidenceLevel   string // "", or the weakest evidence level to include
 	ReviewDueBefore *Date  // nil, or only tactics whose next review is due before this date
-}
-
-// ChainTable is a chain laid out as Kara's table: its stages in order, each with the efforts
-// deployed today and what should be done.
-//
-//	@Description	A chain laid out as Kara's table: its stages in order, each with the efforts deployed today and what should be done.
-type ChainTable struct {
-	// The chain.
-	Chain Chain `json:"chain"`
-	// Its stages, in order of position.
-	Stages []TableRow `json:"stages"`
-}
-
-// TableRow is one stage of a ChainTable.
-//
-//	@Description	One stage of a chain table, with its tactics of each kind.
-type TableRow struct {
-	// The stage.
-	Stage Stage `json:"stage"`
-	// Efforts deployed today at this stage, in order of position.
-	Current []Tactic `json:"current"`
-	// What should be done at this stage, in order of position.
-	Recommended []Tactic `json:"recommended"`
-	// States of the world that explain why current efforts fall short, in order of position.
-	Conditions []Tactic `json:"conditions"`
 }

@@ -27,7 +27,7 @@ type Tag struct {
 	// How many tactics carry the tag (below editor: published ones); derived, read-only.
 	TacticCount int64 `json:"tactic_count" gorm:"->" example:"12"`
 	// Sources for what the description says.
-	Citations []Citation `json:"citations"`
+	Citations []Citation `json:"citations" gorm:"-"`
 	// When the tag was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
 	// When the tag last changed (RFC 3339, UTC).
@@ -75,10 +75,7 @@ type TagInput struct {
 
 // Validate checks every field and reports all that are bad.
 func (in *TagInput) Validate() error {
-	if err := check(in); err != nil {
-		return err
-	}
-	return nil
+	return check(in)
 }
 
 // TagFilter selects tags in a list.

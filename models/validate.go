@@ -82,8 +82,17 @@ func validatorInstance() *validator.Validate {
 }
 
 // check validates a command struct by its `validate` tags and returns an Invalid error listing
-// every bad field, or nil.
-func check(s any) *Error {
+// every bad field, or nil. It returns error, not *Error, so that a nil result is a nil interface.
+func check(s any) error {
+	fields := checkFields(s)
+	if len(fields) == 0 {
+		return nil
+	}
+	return Invalid(fields...)
+}
+
+// checkFields returns the bad fields of a command struct by its `validate` tags.
+func checkFields(s any) []FieldError {
 	err := validatorInstance().Struct(s)
 	if err == nil {
 		return nil
@@ -97,7 +106,7 @@ func check(s any) *Error {
 	for _, fe := range verrs {
 		fields = append(fields, FieldError{Field: fieldPath(fe.Namespace()), Message: message(fe)})
 	}
-	return Invalid(fields...)
+	return fields
 }
 
 // fieldPath turns the validator's "TacticInput.citations[2].source" into the JSON pointer of the
@@ -160,15 +169,6 @@ func message(fe validator.FieldError) string {
 	default:
 		return "is invalid (" + fe.Tag() + ")"
 	}
-}
-
-// checkErr is check with a plain error result, so that Validate methods can return it directly
-// without the typed-nil trap.
-func checkErr(s any) error {
-	if err := check(s); err != nil {
-		return err
-	}
-	return nil
 }
 
 // appendField adds a field error to err (nil or an Invalid *Error) and returns the Invalid error.

@@ -20,20 +20,8 @@ import (
 //go:embed data/*.json
 var data embed.FS
 
-// file is the layout of one seed data file: a chain and everything in it, naming each other by slug.
-type file struct {
-	Chain   models.ChainInput   `json:"chain"`
-	Tags    []models.TagInput   `json:"tags"`
-	Stages  []models.StageInput `json:"stages"`
-	Tactics []tactic            `json:"tactics"`
-}
-
-type tactic struct {
-	Stage string `json:"stage"`
-	models.TacticInput
-}
-
-// Bundles reads every seed data file, by name (the file name without ".json").
+// Bundles reads every seed data file, by name (the file name without ".json"). A file is a
+// store.Bundle in JSON: a chain and everything in it, naming each other by slug.
 func Bundles() (map[string]*store.Bundle, error) {
 	names, err := fs.Glob(data, "data/*.json")
 	if err != nil {
@@ -47,15 +35,11 @@ func Bundles() (map[string]*store.Bundle, error) {
 		}
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
-		var f file
-		if err := dec.Decode(&f); err != nil {
+		var b store.Bundle
+		if err := dec.Decode(&b); err != nil {
 			return nil, fmt.Errorf("seeds: %s: %w", name, err)
 		}
-		b := &store.Bundle{Chain: f.Chain, Tags: f.Tags, Stages: f.Stages}
-		for _, t := range f.Tactics {
-			b.Tactics = append(b.Tactics, store.BundleTactic{Stage: t.Stage, TacticInput: t.TacticInput})
-		}
-		out[strings.TrimSuffix(path.Base(name), ".json")] = b
+		out[strings.TrimSuffix(path.Base(name), ".json")] = &b
 	}
 	return out, nil
 }

@@ -8,12 +8,13 @@
 //   - servers: the relative "/api/v1" (swag has no host); operations tagged "operations" (the
 //     probes) are served at the root, so their paths get a server of their own, "/".
 //   - security: the key is an HTTP bearer token (Swagger 2.0 knows only apiKey); which operations
-//     need it, and with which role, comes from the route policy (api.Policy), so that the document
+//     need it, and with which role, comes from the route table (api.Routes), so that the document
 //     cannot disagree with the code: an anonymous route has optional security [{}, {BearerKey: []}].
 //   - responses: every error (4xx, 5xx) is application/problem+json with the Problem schema; the
 //     answers that middleware gives on any route (400 for a key in the URL, 401 for a key that is not
-//     valid, 403 below the role, 409/422 for an Idempotency-Key, 429 for rate limits, 500) are
-//     declared on every operation they can reach, from the policy, not repeated in annotations.
+//     valid, 403 below the role, 409/422 for an Idempotency-Key, 429 where rate limits apply, 500)
+//     are declared on every operation they can reach, from the route table, not repeated in
+//     annotations.
 //   - request bodies: a PATCH takes a JSON Merge Patch (application/merge-patch+json or
 //     application/json) of a "<Name>Patch" schema made from the "<Name>Input" its annotation names:
 //     every field optional, null clears one. Every POST takes an optional Idempotency-Key.
@@ -45,15 +46,12 @@ import (
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"chainkb/api"
 	"chainkb/models"
 )
 
 // SecurityScheme is the name of the API key's security scheme.
 const SecurityScheme = "BearerKey"
-
-// NotRateLimited are the routes that rate limits never refuse (see exemptFromLimits in
-// api/ratelimit.go): a load balancer that got 429 from a probe would take a healthy instance out.
-var NotRateLimited = []string{"/healthz", "/readyz"}
 
 // NoExample are the parameters that have no example, because Swagger UI fills a parameter's
 // example in when a person tries an operation out, and no value of these is right for every
@@ -72,10 +70,10 @@ const (
 	mediaMergePatch = "application/merge-patch+json"
 )
 
-// Convert turns swag's Swagger 2.0 JSON into chainkb's OpenAPI 3.0 document. policy is the route
-// policy ("METHOD /gin/route" to the least role, as api.Policy returns it); every documented
-// operation must be in it.
-func Convert(swagger2 []byte, policy map[string]models.Role) (*openapi3.T, error) {
+// Convert turns swag's Swagger 2.0 JSON into chainkb's OpenAPI 3.0 document. routes is the route
+// table ("METHOD /gin/route" to the route's role and rate limiting, as api.Routes returns it); every
+// documented operation must be in it.
+func Convert(swagger2 []byte, routes map[string]api.Route) (*openapi3.T, error) {
 	renamed, err := renameDefinitions(swagger2)
 	if err != nil {
 		return nil, err
@@ -93,7 +91,7 @@ func Convert(swagger2 []byte, policy map[string]models.Role) (*openapi3.T, error
 		return nil, fmt.Errorf("convert to openapi 3: %w", err)
 	}
 	base := strings.TrimSuffix(doc2.BasePath, "/")
-	f := &fixer{doc: doc, base: base, policy: policy, paramExamples: paramExamples}
+	f := &fixer{doc: doc, base: base, routes: routes, paramExamples: paramExamples}
 	if err := f.fix(); err != nil {
 		return nil, err
 	}
@@ -203,7 +201,7 @@ func readParamExamples(swagger2 []byte) (map[string]any, error) {
 type fixer struct {
 	doc           *openapi3.T
 	base          string
-	policy        map[string]models.Role
+	routes        map[string]api.Route
 	paramExamples map[string]any
 }
 
@@ -356,18 +354,19 @@ func (f *fixer) patchSchema(inputRef string) (*openapi3.SchemaRef, error) {
 
 func (f *fixer) fixOperation(method, path, base string, op *openapi3.Operation) error {
 	route := method + " " + GinRoute(base, path)
-	need, ok := f.policy[route]
+	rt, ok := f.routes[route]
 	if !ok {
-		return fmt.Errorf("the route %q has no entry in the route policy (api/policy.go): is the @Router annotation right?", route)
+		return fmt.Errorf("the route %q has no role in the route table (api/routes.go): is the @Router annotation right?", route)
 	}
+	need := rt.Role
 
-	// Security from the policy.
+	// Security from the route table.
 	key := openapi3.SecurityRequirement{SecurityScheme: []string{}}
 	if need == models.RoleAnonymous {
 		op.Security = &openapi3.SecurityRequirements{{}, key}
 	} else {
 		op.Security = &openapi3.SecurityRequirements{key}
-		// The policy says which role; an annotation that says it too is dropped for it.
+		// The route table says which role; an annotation that says it too is dropped for it.
 		op.Description = strings.TrimSpace(roleSentence.ReplaceAllString(op.Description, "")) + "\n\nRole: `" + need.String() + "` or above."
 	}
 
@@ -445,9 +444,9 @@ func (f *fixer) fixOperation(method, path, base string, op *openapi3.Operation) 
 	if need > models.RoleReader {
 		op.Responses.Set("403", ref(respForbidden))
 	} else if op.Responses.Value("403") != nil {
-		return errors.New("declares 403, but the policy lets every key in")
+		return errors.New("declares 403, but the route table lets every key in")
 	}
-	if !slices.Contains(NotRateLimited, GinRoute(base, path)) {
+	if rt.RateLimited {
 		op.Responses.Set("429", ref(respTooManyRequests))
 	}
 	op.Responses.Set("500", ref(respInternal))

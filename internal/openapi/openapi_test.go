@@ -19,7 +19,7 @@ func convert(t *testing.T) (*openapi3.T, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := openapi.Convert(in, api.Policy())
+	doc, err := openapi.Convert(in, api.Routes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func convert(t *testing.T) (*openapi3.T, []byte) {
 }
 
 // TestCommittedDocumentIsCurrent checks that docs/openapi.json is what the generator makes from
-// docs/swagger.json and the route policy: a changed policy or fix without "go generate ." fails.
+// docs/swagger.json and the route table: a changed route table or fix without "go generate ." fails.
 func TestCommittedDocumentIsCurrent(t *testing.T) {
 	_, out := convert(t)
 	committed, err := os.ReadFile("../../docs/openapi.json")
@@ -106,16 +106,16 @@ func TestFixes(t *testing.T) {
 	}
 }
 
-// TestConvertRefusesUnknownRoutes checks that an operation without a route policy, such as one
-// whose @Router annotation is wrong, stops the generator.
+// TestConvertRefusesUnknownRoutes checks that an operation without a row in the route table, such as
+// one whose @Router annotation is wrong, stops the generator.
 func TestConvertRefusesUnknownRoutes(t *testing.T) {
 	in, err := os.ReadFile("../../docs/swagger.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	policy := api.Policy()
-	delete(policy, "GET /api/v1/tactics")
-	if _, err := openapi.Convert(in, policy); err == nil || !strings.Contains(err.Error(), "GET /api/v1/tactics") {
-		t.Errorf("Convert without the policy of GET /api/v1/tactics: %v", err)
+	routes := api.Routes()
+	delete(routes, "GET /api/v1/tactics")
+	if _, err := openapi.Convert(in, routes); err == nil || !strings.Contains(err.Error(), "GET /api/v1/tactics") {
+		t.Errorf("Convert without the route GET /api/v1/tactics: %v", err)
 	}
 }

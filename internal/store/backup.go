@@ -23,6 +23,8 @@ var ErrBackupNotSQLite = errors.New("store: chainkb backup copies SQLite databas
 // It runs SQLite's VACUUM INTO on a connection of its own, in a read transaction: in WAL mode that
 // neither waits for the writer nor holds it up. (The store's readers are query-only, and SQLite
 // counts writing the copy as a write, so it cannot use them.)
+//
+// It returns ErrBackupNotSQLite on PostgreSQL; its errors are all internal, none a *models.Error.
 func (s *Store) Backup(ctx context.Context, dest string) error {
 	if s.dialect != dialectSQLite {
 		return ErrBackupNotSQLite
@@ -61,6 +63,9 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 //
 // The copy is written next to dest under a temporary name, checked with PRAGMA integrity_check,
 // synced to disk, and only then given its name, so dest never names a partial copy.
+//
+// It returns ErrBackupNotSQLite for a PostgreSQL URL; its errors are all internal, none a
+// *models.Error.
 func BackupFile(ctx context.Context, path, dest string) error {
 	if isPostgres(path) {
 		return ErrBackupNotSQLite

@@ -11,41 +11,44 @@ import (
 )
 
 // Bundle is a chain with its stages, tactics and tags, whose parts name each other by slug. It is
-// how seed data enters the store: through the same validation as any client write.
+// how seed data enters the store: through the same validation as any client write. Its JSON form
+// is the layout of a seed data file (seeds/data).
 type Bundle struct {
-	Chain   models.ChainInput
-	Tags    []models.TagInput
-	Stages  []models.StageInput // ChainID is set to the bundle's chain
-	Tactics []BundleTactic
+	Chain   models.ChainInput   `json:"chain"`
+	Tags    []models.TagInput   `json:"tags"`
+	Stages  []models.StageInput `json:"stages"` // ChainID is set to the bundle's chain
+	Tactics []BundleTactic      `json:"tactics"`
 }
 
 // BundleTactic is a tactic whose stage is named by slug within the bundle's chain.
 type BundleTactic struct {
-	Stage string
+	Stage string `json:"stage"`
 	models.TacticInput
 }
 
 // ApplyBundleOnce creates everything in b in one transaction and records it under name. If a
 // bundle of that name was applied before, it does nothing and reports false: a restart must never
-// re-add what editors have since changed or deleted.
+// re-add what editors have since changed or deleted. A bundle that breaks a rule fails with the
+// error of its first bad part (Invalid, Conflict) wrapped with the part's name; any other error is
+// internal.
 func (s *Store) ApplyBundleOnce(ctx context.Context, name string, b *Bundle) (applied bool, err error) {
 	err = s.write(ctx, func(tx *gorm.DB) error {
 		if err := s.serialize(tx, "seed "+name); err != nil {
-			return err
+			return err // wrapped by serialize
 		}
 		var n int64
 		if err := tx.Table("seeds_applied").Where("name = ?", name).Count(&n).Error; err != nil {
-			return err
+			return fmt.Errorf("store: seed %s: %w", name, err)
 		}
 		if n > 0 {
 			return nil
 		}
-		chain, err := createChain(tx, &b.Chain)
+		chain, err := chainObject.create(tx, &b.Chain)
 		if err != nil {
 			return fmt.Errorf("chain %q: %w", b.Chain.Slug, err)
 		}
 		for i := range b.Tags {
-			if _, err := createTag(tx, &b.Tags[i]); err != nil {
+			if _, err := tagObject.create(tx, &b.Tags[i]); err != nil {
 				return fmt.Errorf("tag %q: %w", b.Tags[i].Slug, err)
 			}
 		}
@@ -53,7 +56,7 @@ func (s *Store) ApplyBundleOnce(ctx context.Context, name string, b *Bundle) (ap
 		for i := range b.Stages {
 			in := b.Stages[i]
 			in.ChainID = &chain.ID
-			st, err := createStage(tx, &in)
+			st, err := stageObject.create(tx, &in)
 			if err != nil {
 				return fmt.Errorf("stage %q: %w", in.Slug, err)
 			}
@@ -69,12 +72,15 @@ func (s *Store) ApplyBundleOnce(ctx context.Context, name string, b *Bundle) (ap
 			if in.Status == "" {
 				in.Status = models.StatusPublished // the seed is published knowledge, not drafts
 			}
-			if _, err := createTactic(tx, &in); err != nil {
+			if _, err := tacticObject.create(tx, &in); err != nil {
 				return fmt.Errorf("tactic %q: %w", in.Title, err)
 			}
 		}
+		if err := tx.Exec("INSERT INTO seeds_applied (name, applied_at) VALUES (?, ?)", name, time.Now().UTC()).Error; err != nil {
+			return fmt.Errorf("store: seed %s: %w", name, err)
+		}
 		applied = true
-		return tx.Exec("INSERT INTO seeds_applied (name, applied_at) VALUES (?, ?)", name, time.Now().UTC()).Error
+		return nil
 	})
 	return applied, err
 }

@@ -2,139 +2,94 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strconv"
 
 	"gorm.io/gorm"
 
 	"chainkb/models"
 )
 
-var chainList = newListSpec("chains", "slug", map[string]sortField{
-	"id":         {"id", intColumn},
-	"slug":       {"slug", textColumn},
-	"name":       {"name", textColumn},
-	"created_at": {"created_at", timeColumn},
-	"updated_at": {"updated_at", timeColumn},
-})
+// chainList is how chains are listed: filtered by text, sorted by slug unless asked otherwise.
+var chainList = listSpec[models.Chain, models.ChainFilter]{
+	table: "chains",
+	where: func(q *gorm.DB, f models.ChainFilter) *gorm.DB {
+		return whereText(q, f.Q, "chains.name", "chains.description")
+	},
+	filterKey:   func(f models.ChainFilter) string { return fmt.Sprintf("q=%q", f.Q) },
+	defaultSort: "slug",
+	sorts: map[string]sortField[models.Chain]{
+		"id":         {"id", intColumn, func(c *models.Chain) any { return c.ID }},
+		"slug":       {"slug", textColumn, func(c *models.Chain) any { return c.Slug }},
+		"name":       {"name", textColumn, func(c *models.Chain) any { return c.Name }},
+		"created_at": {"created_at", timeColumn, func(c *models.Chain) any { return c.CreatedAt }},
+		"updated_at": {"updated_at", timeColumn, func(c *models.Chain) any { return c.UpdatedAt }},
+	},
+	id: func(c *models.Chain) int64 { return c.ID },
+}
 
-// Chain returns the chain with the given id or slug.
+// chainObject is how chains are written.
+var chainObject = &object[models.Chain, models.ChainInput]{
+	entity:  models.EntityChain,
+	table:   "chains",
+	find:    findChain,
+	ref:     func(c *models.Chain) (int64, int64) { return c.ID, c.Version },
+	insert:  insertChain,
+	update:  updateChain,
+	inputOf: func(_ *gorm.DB, c *models.Chain) (*models.ChainInput, error) { return chainInputOf(c), nil },
+	inUse: func(tx *gorm.DB, cur *models.Chain) error {
+		n, err := countIn(tx, "stages", "chain_id", cur.ID)
+		if err == nil && n > 0 {
+			err = models.Conflictf("in_use", "chain %q still has %d stage(s); delete or move them first", cur.Slug, n)
+		}
+		return err
+	},
+	change: chainChange,
+}
+
+func chainChange(_, c *models.Chain, action string) change {
+	return plainChange(models.EntityChain, c.ID, c.Slug, c.Version, action, c)
+}
+
+// Chain returns the chain with the given id or slug: NotFound if there is none.
 func (s *Store) Chain(ctx context.Context, key string) (*models.Chain, error) {
 	return findChain(s.read(ctx), key)
 }
 
-// Chains returns one page of chains.
+// Chains returns one page of chains: BadRequest for a bad sort or cursor.
 func (s *Store) Chains(ctx context.Context, f models.ChainFilter) (models.List[models.Chain], error) {
-	filter := func(q *gorm.DB) *gorm.DB {
-		if f.Q != "" {
-			p := likePattern(f.Q)
-			q = q.Where(`(LOWER(chains.name) LIKE ? ESCAPE '\' OR LOWER(chains.description) LIKE ? ESCAPE '\')`, p, p)
-		}
-		return q
-	}
-	return paginate(s.read(ctx), chainList, f.Page, fmt.Sprintf("q=%q", f.Q), filter,
-		func(c *models.Chain, field string) (any, int64) {
-			switch field {
-			case "slug":
-				return c.Slug, c.ID
-			case "name":
-				return c.Name, c.ID
-			case "created_at":
-				return c.CreatedAt, c.ID
-			case "updated_at":
-				return c.UpdatedAt, c.ID
-			}
-			return c.ID, c.ID
-		})
+	return chainList.page(s.read(ctx), f, f.Page)
 }
 
-// CreateChain validates and stores a new chain.
+// CreateChain validates and stores a new chain: Invalid for a bad field, Conflict
+// (duplicate_slug) if the slug is taken.
 func (s *Store) CreateChain(ctx context.Context, in *models.ChainInput) (*models.Chain, error) {
-	var c *models.Chain
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var err error
-		c, err = createChain(tx, in)
-		return err
-	})
-	return c, err
+	return chainObject.createOne(ctx, s, in)
 }
 
-// ReplaceChain replaces the chain with the given id or slug, if pre holds.
+// ReplaceChain replaces the chain with the given id or slug, if pre holds: NotFound if there is no
+// such chain, PreconditionFailed if pre does not hold or the chain changed meanwhile, Invalid for
+// a bad field, Conflict (duplicate_slug) if the new slug is taken.
 func (s *Store) ReplaceChain(ctx context.Context, key string, in *models.ChainInput, pre models.Precondition) (*models.Chain, error) {
-	var c *models.Chain
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		cur, err := findChain(tx, key)
-		if err != nil {
-			return err
-		}
-		if err := checkPrecondition(pre, "chain", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		c, err = updateChain(tx, cur, in, models.ActionUpdate)
-		return err
-	})
-	return c, err
+	return chainObject.replace(ctx, s, key, in, pre)
 }
 
-// DeleteChain deletes the chain with the given id or slug, if pre holds and it has no stages.
+// DeleteChain deletes the chain with the given id or slug, if pre holds and it has no stages:
+// NotFound if there is no such chain, PreconditionFailed if pre does not hold, Conflict (in_use)
+// if it still has stages.
 func (s *Store) DeleteChain(ctx context.Context, key string, pre models.Precondition) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		cur, err := findChain(tx, key)
-		if err != nil {
-			return err
-		}
-		if err := checkPrecondition(pre, "chain", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		var stages int64
-		if err := tx.Table("stages").Where("chain_id = ?", cur.ID).Count(&stages).Error; err != nil {
-			return err
-		}
-		if stages > 0 {
-			return models.Conflictf("in_use", "chain %q still has %d stage(s); delete or move them first", cur.Slug, stages)
-		}
-		if err := deleteVersion(tx, "chains", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		return record(tx, chainChange(cur, models.ActionDelete))
-	})
+	return chainObject.remove(ctx, s, key, pre)
 }
 
-// RestoreChain brings the chain named by key (id or slug, deleted or not) back to a revision.
+// RestoreChain brings the chain named by key (id or slug, deleted or not) back to a revision:
+// NotFound if it has no history or no such revision, PreconditionFailed if pre does not hold,
+// Conflict if the revision records a delete (not_restorable) or the slug is taken meanwhile
+// (duplicate_slug).
 func (s *Store) RestoreChain(ctx context.Context, key string, revision int64, pre models.Precondition) (*models.Chain, error) {
-	var c *models.Chain
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var err error
-		c, err = restore(tx, chainRestorer, key, revision, pre)
-		return err
-	})
-	return c, err
-}
-
-var chainRestorer = restorer[models.Chain]{
-	entity: "chain",
-	find: func(tx *gorm.DB, id int64) (*models.Chain, int64, error) {
-		c, err := findChain(tx, strconv.FormatInt(id, 10))
-		if err != nil {
-			return nil, 0, err
-		}
-		return c, c.Version, nil
-	},
-	update: func(tx *gorm.DB, cur, data *models.Chain) (*models.Chain, error) {
-		return updateChain(tx, cur, chainInputOf(data), models.ActionRestore)
-	},
-	insert: func(tx *gorm.DB, id, version int64, data *models.Chain) (*models.Chain, error) {
-		return insertChain(tx, id, version, chainInputOf(data), models.ActionRestore)
-	},
+	return chainObject.restoreOne(ctx, s, key, revision, pre)
 }
 
 func chainInputOf(c *models.Chain) *models.ChainInput {
 	return &models.ChainInput{Slug: c.Slug, Name: c.Name, Description: c.Description}
-}
-
-func createChain(tx *gorm.DB, in *models.ChainInput) (*models.Chain, error) {
-	return insertChain(tx, 0, 1, in, models.ActionCreate)
 }
 
 // insertChain stores a chain: a new one (id 0), or a deleted one brought back under its id.
@@ -144,9 +99,9 @@ func insertChain(tx *gorm.DB, id, version int64, in *models.ChainInput, action s
 	}
 	c := &models.Chain{ID: id, Slug: in.Slug, Name: in.Name, Description: in.Description, Version: version}
 	if err := tx.Table("chains").Create(c).Error; err != nil {
-		return nil, chainConflict(err, in.Slug)
+		return nil, slugConflict(err, models.EntityChain, in.Slug, "")
 	}
-	return c, record(tx, chainChange(c, action))
+	return c, record(tx, chainChange(nil, c, action))
 }
 
 // updateChain replaces cur with in, moving it to its next version.
@@ -158,41 +113,15 @@ func updateChain(tx *gorm.DB, cur *models.Chain, in *models.ChainInput, action s
 		"slug": in.Slug, "name": in.Name, "description": in.Description,
 	})
 	if err != nil {
-		return nil, chainConflict(err, in.Slug)
+		return nil, slugConflict(err, models.EntityChain, in.Slug, "")
 	}
-	c, err := findChain(tx, strconv.FormatInt(cur.ID, 10))
+	c, err := findChain(tx, idKey(cur.ID))
 	if err != nil {
 		return nil, err
 	}
-	return c, record(tx, chainChange(c, action))
-}
-
-func chainChange(c *models.Chain, action string) change {
-	return change{entity: "chain", id: c.ID, slug: c.Slug, version: c.Version, action: action,
-		visible: action != models.ActionDelete, wasVisible: action != models.ActionCreate, data: c}
+	return c, record(tx, chainChange(cur, c, action))
 }
 
 func findChain(db *gorm.DB, key string) (*models.Chain, error) {
-	id, slug := idOrSlug(key)
-	q := db.Table("chains")
-	if slug != "" {
-		q = q.Where("slug = ?", slug)
-	} else {
-		q = q.Where("id = ?", id)
-	}
-	var c models.Chain
-	if err := q.Take(&c).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, models.NotFoundf("chain %q not found", key)
-		}
-		return nil, fmt.Errorf("store: find chain: %w", err)
-	}
-	return &c, nil
-}
-
-func chainConflict(err error, slug string) error {
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return models.Conflictf("duplicate_slug", "a chain with slug %q already exists", slug)
-	}
-	return translate(err, "write chain")
+	return findByKey[models.Chain](db.Table("chains"), "chains", models.EntityChain, key)
 }

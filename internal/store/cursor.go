@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -26,47 +27,58 @@ const (
 	timeColumn
 )
 
-// sortField is a field a list may be sorted by.
-type sortField struct {
+// sortField is a field a list of T may be sorted by: its column, and its value in a row, which
+// the next page's cursor carries.
+type sortField[T any] struct {
 	column string
 	kind   columnKind
+	value  func(*T) any
 }
 
-// listSpec is how one collection can be ordered.
-type listSpec struct {
-	table        string
-	selectSQL    string               // the columns a page selects; "" for all of the table's
-	sorts        map[string]sortField // by API field name
-	defaultSort  string
-	sortableList string // for error messages
-}
-
-func newListSpec(table, defaultSort string, sorts map[string]sortField) listSpec {
-	names := make([]string, 0, len(sorts))
-	for name := range sorts {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return listSpec{table: table, sorts: sorts, defaultSort: defaultSort, sortableList: strings.Join(names, ", ")}
+// listSpec is everything one collection's lists need: the table, how a filter F narrows it, how
+// the rows can be ordered, and what ties a cursor to its filter. Each resource declares one.
+type listSpec[T, F any] struct {
+	table string
+	// columns is what a page selects; nil selects all of the table's columns.
+	columns func(F) string
+	// where applies f's WHERE clauses. It runs twice when a total is asked for, so it must keep
+	// no state.
+	where func(q *gorm.DB, f F) *gorm.DB
+	// filterKey is a canonical string of f, for the cursor's fingerprint: a cursor made for one
+	// filter is refused with another.
+	filterKey func(f F) string
+	// sorts are the fields a list may be sorted by, by API field name; defaultSort is used when
+	// the client names none ("-" in front for descending).
+	sorts       map[string]sortField[T]
+	defaultSort string
+	// id is a row's id, the tie-breaker of every order.
+	id func(*T) int64
+	// scan, if set, reads one row of what columns selects; nil lets GORM map the columns by name.
+	scan func(rows *sql.Rows) (*T, error)
 }
 
 // ordering is a parsed sort parameter.
-type ordering struct {
+type ordering[T any] struct {
 	name  string
-	field sortField
+	field sortField[T]
 	desc  bool
 }
 
-func (sp listSpec) ordering(sort string) (ordering, error) {
+func (sp *listSpec[T, F]) ordering(sort string) (ordering[T], error) {
 	if sort == "" {
 		sort = sp.defaultSort
 	}
 	name, desc := strings.CutPrefix(sort, "-")
 	f, ok := sp.sorts[name]
 	if !ok {
-		return ordering{}, models.BadRequestf("bad_sort", "sort %q is not supported; use one of %s, with '-' in front for descending", sort, sp.sortableList)
+		names := make([]string, 0, len(sp.sorts))
+		for n := range sp.sorts {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		return ordering[T]{}, models.BadRequestf("bad_sort", "sort %q is not supported; use one of %s, with '-' in front for descending", sort, strings.Join(names, ", "))
 	}
-	return ordering{name: name, field: f, desc: desc}, nil
+	return ordering[T]{name: name, field: f, desc: desc}, nil
 }
 
 // cursor is what a next_cursor encodes. Fingerprint ties it to the filters and sort it was made
@@ -77,7 +89,7 @@ type cursor struct {
 	ID          int64           `json:"i"`
 }
 
-func fingerprint(filters string, o ordering) string {
+func fingerprint[T any](filters string, o ordering[T]) string {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s|%s|%t", filters, o.name, o.desc)
 	return fmt.Sprintf("%x", h.Sum64())
@@ -88,59 +100,90 @@ func encodeCursor(c cursor) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-var errBadCursor = models.BadRequestf("bad_cursor", "cursor is not valid; use the next_cursor of a previous page unchanged")
+// errBadCursor reports a cursor that was not made by this server, or was changed. It is made
+// afresh each time: a shared *models.Error could be changed by any caller.
+func errBadCursor() error {
+	return models.BadRequestf("bad_cursor", "cursor is not valid; use the next_cursor of a previous page unchanged")
+}
 
 func decodeCursor(s string) (cursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return cursor{}, errBadCursor
+		return cursor{}, errBadCursor()
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var c cursor
 	if err := dec.Decode(&c); err != nil || c.Fingerprint == "" || c.ID <= 0 || len(c.Value) == 0 {
-		return cursor{}, errBadCursor
+		return cursor{}, errBadCursor()
 	}
 	return c, nil
 }
 
 // keysetValue is the value of the sort column in a cursor, converted back for the query.
-func (o ordering) keysetValue(raw json.RawMessage) (any, error) {
+func (o ordering[T]) keysetValue(raw json.RawMessage) (any, error) {
 	switch o.field.kind {
 	case intColumn:
 		var n int64
 		if err := json.Unmarshal(raw, &n); err != nil {
-			return nil, errBadCursor
+			return nil, errBadCursor()
 		}
 		return n, nil
 	case timeColumn:
 		var t time.Time
 		if err := json.Unmarshal(raw, &t); err != nil {
-			return nil, errBadCursor
+			return nil, errBadCursor()
 		}
 		return t.UTC(), nil
 	default:
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, errBadCursor
+			return nil, errBadCursor()
 		}
 		return s, nil
 	}
 }
 
-// paginate runs one page of a list. filter applies the list's WHERE clauses (it is applied twice
-// when a total is asked for, so it must not keep state); filters is a canonical string of those
-// filters for the cursor fingerprint; key returns a row's value of the named sort field, and its id.
-func paginate[T any](db *gorm.DB, spec listSpec, p models.Page, filters string,
-	filter func(*gorm.DB) *gorm.DB, key func(row *T, sortField string) (any, int64)) (models.List[T], error) {
+// find runs q and reads its rows, with scan if the spec has one.
+func (sp *listSpec[T, F]) find(q *gorm.DB) ([]T, error) {
+	if sp.scan == nil {
+		var rows []T
+		err := q.Find(&rows).Error
+		return rows, err
+	}
+	return scanAll(q, sp.scan)
+}
+
+// scanAll runs q and reads every row with scan.
+func scanAll[T any](q *gorm.DB, scan func(*sql.Rows) (*T, error)) ([]T, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	return out, rows.Err()
+}
+
+// page runs one page of a list filtered by f. It returns a BadRequest error for an unknown sort
+// (bad_sort), a cursor that is not one of ours (bad_cursor) or one made for another filter or
+// sort (cursor_mismatch); any other error is internal.
+func (sp *listSpec[T, F]) page(db *gorm.DB, f F, p models.Page) (models.List[T], error) {
 	var out models.List[T]
-	o, err := spec.ordering(p.Sort)
+	o, err := sp.ordering(p.Sort)
 	if err != nil {
 		return out, err
 	}
-	fp := fingerprint(filters, o)
+	fp := fingerprint(sp.filterKey(f), o)
 
-	q := filter(db.Table(spec.table))
+	q := sp.where(db.Table(sp.table), f)
 	if p.Cursor != "" {
 		c, err := decodeCursor(p.Cursor)
 		if err != nil {
@@ -153,8 +196,8 @@ func paginate[T any](db *gorm.DB, spec listSpec, p models.Page, filters string,
 		if err != nil {
 			return out, err
 		}
-		col := spec.table + "." + o.field.column
-		idCol := spec.table + ".id"
+		col := sp.table + "." + o.field.column
+		idCol := sp.table + ".id"
 		cmp := ">"
 		if o.desc {
 			cmp = "<"
@@ -169,31 +212,31 @@ func paginate[T any](db *gorm.DB, spec listSpec, p models.Page, filters string,
 	if o.desc {
 		dir = " DESC"
 	}
-	order := spec.table + "." + o.field.column + dir
+	order := sp.table + "." + o.field.column + dir
 	if o.field.column != "id" {
-		order += ", " + spec.table + ".id" + dir
+		order += ", " + sp.table + ".id" + dir
 	}
-	if spec.selectSQL != "" {
-		q = q.Select(spec.selectSQL)
+	if sp.columns != nil {
+		q = q.Select(sp.columns(f))
 	}
-	var rows []T
-	if err := q.Order(order).Limit(p.Limit + 1).Find(&rows).Error; err != nil {
-		return out, err
+	rows, err := sp.find(q.Order(order).Limit(p.Limit + 1))
+	if err != nil {
+		return out, fmt.Errorf("store: list %s: %w", sp.table, err)
 	}
 	if len(rows) > p.Limit {
 		rows = rows[:p.Limit]
-		v, id := key(&rows[len(rows)-1], o.name)
-		raw, err := json.Marshal(v)
+		last := &rows[len(rows)-1]
+		raw, err := json.Marshal(o.field.value(last))
 		if err != nil {
-			return out, err
+			return out, fmt.Errorf("store: list %s: cursor: %w", sp.table, err)
 		}
-		out.NextCursor = encodeCursor(cursor{Fingerprint: fp, Value: raw, ID: id})
+		out.NextCursor = encodeCursor(cursor{Fingerprint: fp, Value: raw, ID: sp.id(last)})
 	}
 	out.Items = rows
 	if p.IncludeTotal {
 		var n int64
-		if err := filter(db.Table(spec.table)).Count(&n).Error; err != nil {
-			return out, err
+		if err := sp.where(db.Table(sp.table), f).Count(&n).Error; err != nil {
+			return out, fmt.Errorf("store: count %s: %w", sp.table, err)
 		}
 		out.Total = &n
 	}

@@ -3,20 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-
-	"chainkb/models"
 )
 
-// The hottest read, a tactic by id, goes around GORM: the profile of GET /tactics/{id} showed
-// GORM's statement building and reflective scanning costing as much as SQLite's own work
-// (bench/README.md). The SQL is the same as findTactic's; the statements are prepared once per
-// connection by database/sql's statement cache.
-
-const tacticColumns = "id, stage_id, chain_id, kind, status, title, summary, description, refs, position, created_at, updated_at, version"
+// The hot path's statements: tacticFast (tactics.go) reads a tactic by id through them, around
+// GORM.
 
 // rebind turns ? placeholders into PostgreSQL's $1, $2... on PostgreSQL.
 func (s *Store) rebind(query string) string {
@@ -65,40 +58,4 @@ func (h *hotStatements) close() {
 			st.Close()
 		}
 	}
-}
-
-// tacticFast is Tactic through the prepared statements.
-func (s *Store) tacticFast(ctx context.Context, id int64, hidden bool) (*models.Tactic, error) {
-	st := s.hot.tacticPublished
-	if hidden {
-		st = s.hot.tactic
-	}
-	var t models.Tactic
-	err := st.QueryRowContext(ctx, id).Scan(&t.ID, &t.StageID, &t.ChainID, &t.Kind, &t.Status, &t.Title, &t.Summary,
-		&t.Description, &t.References, &t.Position, &t.CreatedAt, &t.UpdatedAt, &t.Version)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, models.NotFoundf("tactic %d not found", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: find tactic: %w", err)
-	}
-	s.statements.Add(1)
-	rows, err := s.hot.tacticTags.QueryContext(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("store: load tactic tags: %w", err)
-	}
-	defer rows.Close()
-	s.statements.Add(1)
-	t.Tags = []models.TagSummary{}
-	for rows.Next() {
-		var tg models.TagSummary
-		if err := rows.Scan(&tg.ID, &tg.Slug, &tg.Name, &tg.Group); err != nil {
-			return nil, fmt.Errorf("store: load tactic tags: %w", err)
-		}
-		t.Tags = append(t.Tags, tg)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: load tactic tags: %w", err)
-	}
-	return &t, nil
 }

@@ -39,7 +39,8 @@ type idempotencyRow struct {
 // ReserveIdempotencyKey claims idemKey for the API key keyID and a request whose hash is
 // requestHash. It returns the stored response when the same request was answered before; nil when
 // the caller should go on and then Complete or Release the key. The same key with another request
-// is 422; the same key while its first request is still in flight is 409.
+// is Invalid (idempotency_key_reused); the same key while its first request is still in flight is
+// Conflict (idempotency_in_progress). Any other error is internal.
 func (s *Store) ReserveIdempotencyKey(ctx context.Context, keyID int64, idemKey, requestHash string) (*StoredResponse, error) {
 	var stored *StoredResponse
 	err := s.write(ctx, func(tx *gorm.DB) error {
@@ -74,19 +75,25 @@ func (s *Store) ReserveIdempotencyKey(ctx context.Context, keyID int64, idemKey,
 	return stored, nil
 }
 
-// CompleteIdempotencyKey stores the response to the request that reserved idemKey.
+// CompleteIdempotencyKey stores the response to the request that reserved idemKey. Any error is
+// internal.
 func (s *Store) CompleteIdempotencyKey(ctx context.Context, keyID int64, idemKey string, r StoredResponse) error {
 	headers, err := json.Marshal(r.Headers)
 	if err != nil {
-		return err
+		return fmt.Errorf("store: complete idempotency key: %w", err)
 	}
-	return s.write(ctx, func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		return tx.Table("idempotency_keys").Where("key_id = ? AND idem_key = ?", keyID, idemKey).
 			Updates(map[string]any{"status": r.Status, "headers": string(headers), "body": r.Body}).Error
 	})
+	if err != nil {
+		return fmt.Errorf("store: complete idempotency key: %w", err)
+	}
+	return nil
 }
 
 // ReleaseIdempotencyKey forgets a reservation whose request failed, so that a retry runs afresh.
+// Any error is internal.
 func (s *Store) ReleaseIdempotencyKey(ctx context.Context, keyID int64, idemKey string) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		return tx.Exec("DELETE FROM idempotency_keys WHERE key_id = ? AND idem_key = ? AND status = 0", keyID, idemKey).Error

@@ -28,11 +28,11 @@ var keyEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 // IsKeyFormat reports whether s looks like a chainkb API key.
 func IsKeyFormat(s string) bool { return keyPattern.MatchString(s) }
 
-// GenerateKey returns a new random API key.
+// GenerateKey returns a new random API key. Any error is internal.
 func GenerateKey() (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return "", err
+		return "", fmt.Errorf("store: generate key: %w", err)
 	}
 	return keyPrefix + strings.ToLower(keyEncoding.EncodeToString(b)), nil
 }
@@ -62,14 +62,15 @@ func (k *keyRow) model() models.APIKey {
 		ExpiresAt: k.ExpiresAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
 }
 
-// CreateKey makes a new API key and returns it, the key itself included, for the only time.
+// CreateKey makes a new API key and returns it, the key itself included, for the only time:
+// Invalid for a bad field.
 func (s *Store) CreateKey(ctx context.Context, in *models.KeyInput) (*models.NewAPIKey, error) {
 	if err := in.Validate(s.now()); err != nil {
 		return nil, err
 	}
 	key, err := GenerateKey()
 	if err != nil {
-		return nil, fmt.Errorf("store: generate key: %w", err)
+		return nil, err
 	}
 	row, err := s.insertKey(ctx, in, key)
 	if err != nil {
@@ -80,14 +81,15 @@ func (s *Store) CreateKey(ctx context.Context, in *models.KeyInput) (*models.New
 
 // EnsureKey makes sure that key, given from outside (the environment of a container), is a
 // valid key with the given name and role. It is stored hashed, like any key; if it is already
-// there it is left as it is, revocation included.
+// there it is left as it is, revocation included. Its errors are internal (a key that is not in
+// the chainkb format is a plain error too: it is configuration, not a client's request).
 func (s *Store) EnsureKey(ctx context.Context, name string, role models.Role, key string) error {
 	if !IsKeyFormat(key) {
 		return errors.New("store: the key is not a chainkb key (ckb_ and 52 characters a-z, 2-7); make one with 'chainkb keys generate'")
 	}
 	var n int64
 	if err := s.read(ctx).Table("api_keys").Where("hash = ?", hashKey(key)).Count(&n).Error; err != nil {
-		return err
+		return fmt.Errorf("store: ensure key: %w", err)
 	}
 	if n > 0 {
 		return nil
@@ -109,13 +111,9 @@ func (s *Store) insertKey(ctx context.Context, in *models.KeyInput, key string) 
 	return row, nil
 }
 
-// Keys returns one page of API keys, newest first.
+// Keys returns one page of API keys, newest first: BadRequest for a bad sort or cursor.
 func (s *Store) Keys(ctx context.Context, p models.Page) (models.List[models.APIKey], error) {
-	if p.Sort == "" {
-		p.Sort = "-id"
-	}
-	page, err := paginate(s.read(ctx), keyList, p, "", func(q *gorm.DB) *gorm.DB { return q },
-		func(k *keyRow, _ string) (any, int64) { return k.ID, k.ID })
+	page, err := keyList.page(s.read(ctx), struct{}{}, p)
 	out := models.List[models.APIKey]{NextCursor: page.NextCursor, Total: page.Total, Items: make([]models.APIKey, len(page.Items))}
 	for i := range page.Items {
 		out.Items[i] = page.Items[i].model()
@@ -123,9 +121,17 @@ func (s *Store) Keys(ctx context.Context, p models.Page) (models.List[models.API
 	return out, err
 }
 
-var keyList = newListSpec("api_keys", "-id", map[string]sortField{"id": {"id", intColumn}})
+// keyList is how keys are listed: all of them, newest first.
+var keyList = listSpec[keyRow, struct{}]{
+	table:       "api_keys",
+	where:       func(q *gorm.DB, _ struct{}) *gorm.DB { return q },
+	filterKey:   func(struct{}) string { return "" },
+	defaultSort: "-id",
+	sorts:       map[string]sortField[keyRow]{"id": {"id", intColumn, func(k *keyRow) any { return k.ID }}},
+	id:          func(k *keyRow) int64 { return k.ID },
+}
 
-// Key returns the API key with the given id.
+// Key returns the API key with the given id: NotFound if there is none.
 func (s *Store) Key(ctx context.Context, id int64) (*models.APIKey, error) {
 	var k keyRow
 	err := s.read(ctx).Table("api_keys").Where("id = ?", id).Take(&k).Error
@@ -140,13 +146,13 @@ func (s *Store) Key(ctx context.Context, id int64) (*models.APIKey, error) {
 }
 
 // RevokeKey revokes the API key with the given id; from the next request on, it is refused.
-// Revoking a revoked key changes nothing.
+// Revoking a revoked key changes nothing. NotFound if there is no such key.
 func (s *Store) RevokeKey(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		res := tx.Table("api_keys").Where("id = ?", id).
 			Update("revoked_at", gorm.Expr("COALESCE(revoked_at, ?)", tx.Config.NowFunc()))
 		if res.Error != nil {
-			return res.Error
+			return fmt.Errorf("store: revoke key: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
 			return models.NotFoundf("key %d not found", id)
@@ -156,7 +162,8 @@ func (s *Store) RevokeKey(ctx context.Context, id int64) error {
 }
 
 // Authenticate returns the principal of a key. Unknown, revoked and expired keys are refused; the
-// check runs on every request, so a revocation takes effect on the very next one.
+// check runs on every request, so a revocation takes effect on the very next one. Unauthorized for
+// a key that is malformed, unknown, revoked or expired; any other error is internal.
 func (s *Store) Authenticate(ctx context.Context, key string) (models.Principal, error) {
 	if !IsKeyFormat(key) {
 		return models.Anonymous, models.Unauthorizedf("the key is not in the chainkb format; send Authorization: Bearer ckb_...")

@@ -136,12 +136,18 @@ func (s *Store) serialize(tx *gorm.DB, name string) error {
 	if s.dialect != dialectPostgres {
 		return nil
 	}
-	return tx.Exec("SELECT pg_advisory_xact_lock(hashtext(?))", "chainkb:"+name).Error
+	if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext(?))", "chainkb:"+name).Error; err != nil {
+		return fmt.Errorf("store: lock %s: %w", name, err)
+	}
+	return nil
 }
 
-// SchemaVersions lists the migrations recorded in the database, oldest first.
+// SchemaVersions lists the migrations recorded in the database, oldest first. Any error is
+// internal.
 func (s *Store) SchemaVersions(ctx context.Context) ([]string, error) {
 	var v []string
-	err := s.read(ctx).Raw("SELECT version FROM schema_migrations ORDER BY version").Scan(&v).Error
-	return v, err
+	if err := s.read(ctx).Raw("SELECT version FROM schema_migrations ORDER BY version").Scan(&v).Error; err != nil {
+		return nil, fmt.Errorf("store: schema versions: %w", err)
+	}
+	return v, nil
 }

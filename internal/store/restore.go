@@ -9,53 +9,78 @@ import (
 	"chainkb/models"
 )
 
-// restorer knows how to bring one kind of object back to the state a revision recorded.
-type restorer[T any] struct {
-	entity string
-	// find returns the live object with its id and version, or a NotFound error.
-	find func(tx *gorm.DB, id int64) (*T, int64, error)
-	// update replaces the live object with data, recording a restore.
-	update func(tx *gorm.DB, cur, data *T) (*T, error)
-	// insert brings a deleted object back under its old id at version, recording a restore.
-	insert func(tx *gorm.DB, id, version int64, data *T) (*T, error)
-}
-
 // restore brings the object named by key back to revision, as a new revision. A live object is
 // updated (if pre holds); a deleted one is recreated under its old id, at the version after its
-// last one, so that ETags and mirrors keyed on ids stay right.
-func restore[T any](tx *gorm.DB, r restorer[T], key string, revision int64, pre models.Precondition) (*T, error) {
-	id, err := historyID(tx, r.entity, key)
+// last one, so that ETags and mirrors keyed on ids stay right. An object that cannot come back
+// because what it needs has gone since is a Conflict (not_restorable).
+func (o *object[T, In]) restore(tx *gorm.DB, key string, revision int64, pre models.Precondition) (*T, error) {
+	id, err := historyID(tx, o.entity, key)
 	if err != nil {
 		return nil, err
 	}
-	rev, err := revisionAt(tx, r.entity, id, revision)
+	rev, err := revisionAt(tx, o.entity, id, revision)
 	if err != nil {
 		return nil, err
 	}
 	if rev.Action == models.ActionDelete {
-		return nil, models.Conflictf("not_restorable", "revision %d records a delete; restore a revision that holds a state of the %s", revision, r.entity)
+		return nil, models.Conflictf("not_restorable", "revision %d records a delete; restore a revision that holds a state of the %s", revision, o.entity)
 	}
 	var data T
 	if err := json.Unmarshal([]byte(rev.Data), &data); err != nil {
 		return nil, fmt.Errorf("store: revision %d: %w", revision, err)
 	}
-	cur, version, err := r.find(tx, id)
+	cur, err := o.find(tx, idKey(id))
 	switch {
 	case err == nil:
-		if err := checkPrecondition(pre, r.entity, id, version); err != nil {
+		_, version := o.ref(cur)
+		if err := checkPrecondition(pre, o.entity, id, version); err != nil {
 			return nil, err
 		}
-		return r.update(tx, cur, &data)
-	case models.IsKind(err, models.KindNotFound):
-		if pre.Given() && !pre.AnyExisting {
-			return nil, models.PreconditionFailedf("the %s is deleted; restore it without If-Match", r.entity)
-		}
-		last, err := lastVersion(tx, r.entity, id)
+		in, err := o.inputOf(tx, &data)
 		if err != nil {
 			return nil, err
 		}
-		return r.insert(tx, id, last+1, &data)
+		return o.update(tx, cur, in, models.ActionRestore)
+	case models.IsKind(err, models.KindNotFound):
+		if pre.Given() && !pre.AnyExisting {
+			return nil, models.PreconditionFailedf("the %s is deleted; restore it without If-Match", o.entity)
+		}
+		last, err := lastVersion(tx, o.entity, id)
+		if err != nil {
+			return nil, err
+		}
+		in, err := o.inputOf(tx, &data)
+		if err != nil {
+			return nil, err
+		}
+		obj, err := o.insert(tx, id, last+1, in, models.ActionRestore)
+		if models.IsKind(err, models.KindInvalid) {
+			// What the recorded state refers to has gone since (a stage's chain).
+			return nil, models.Conflictf("not_restorable", "%s %d cannot come back: %v; restore what it needs first", o.entity, id, err)
+		}
+		if err != nil || o.afterRestore == nil {
+			return obj, err
+		}
+		deleteRev, err := lastDelete(tx, o.entity, id)
+		if err != nil {
+			return nil, err
+		}
+		return obj, o.afterRestore(tx, obj, deleteRev)
 	default:
 		return nil, err
 	}
+}
+
+// lastDelete returns the id of the object's latest delete revision, or 0 if it was never deleted.
+func lastDelete(tx *gorm.DB, entity string, id int64) (int64, error) {
+	var ids []int64
+	err := tx.Table("revisions").Where("entity = ? AND entity_id = ? AND action = ?", entity, id, models.ActionDelete).
+		Order("id DESC").Limit(1).Pluck("id", &ids).Error
+	if err != nil {
+		return 0, fmt.Errorf("store: last delete of %s %d: %w", entity, id, err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
 }

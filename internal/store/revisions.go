@@ -28,6 +28,7 @@ type revisionRow struct {
 	Visible    bool
 	WasVisible bool
 	Data       string
+	CascadeOf  *int64 // the delete that took this object along (a tactic's relations)
 }
 
 func (r *revisionRow) model() models.Revision {
@@ -42,19 +43,26 @@ type change struct {
 	slug       string // chains and tags
 	version    int64
 	action     string
-	visible    bool // readers below editor can see the object after the change
-	wasVisible bool // ... and could before it
-	data       any  // the object after the change (before it, for a delete)
+	visible    bool  // readers below editor can see the object after the change
+	wasVisible bool  // ... and could before it
+	data       any   // the object after the change (before it, for a delete)
+	cascadeOf  int64 // the revision of the delete that took this object along, or 0
 }
 
 // record writes the revision of a change, in the change's transaction: the change and its
 // history commit together or not at all. The actor and request id come from the context.
 func record(tx *gorm.DB, c change) error {
+	_, err := recordID(tx, c)
+	return err
+}
+
+// recordID is record, returning the revision's id.
+func recordID(tx *gorm.DB, c change) (int64, error) {
 	ctx := tx.Statement.Context
 	p := models.PrincipalFrom(ctx)
 	data, err := json.Marshal(c.data)
 	if err != nil {
-		return fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
+		return 0, fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
 	}
 	row := revisionRow{Entity: c.entity, EntityID: c.id, Version: c.version, Action: c.action,
 		Actor: actorName(p), RequestID: models.RequestIDFrom(ctx), At: tx.Config.NowFunc(),
@@ -65,15 +73,18 @@ func record(tx *gorm.DB, c change) error {
 	if p.KeyID != 0 {
 		row.ActorKeyID = &p.KeyID
 	}
+	if c.cascadeOf != 0 {
+		row.CascadeOf = &c.cascadeOf
+	}
 	// The revision's id is the next generation: taking it locks the generation row until this
 	// transaction commits, so ids are handed out in commit order and the feed never skips one.
 	if err := tx.Raw("UPDATE kb_generation SET n = n + 1 WHERE id = 1 RETURNING n").Scan(&row.ID).Error; err != nil {
-		return fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
+		return 0, fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
 	}
 	if err := tx.Table("revisions").Create(&row).Error; err != nil {
-		return fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
+		return 0, fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
 	}
-	return nil
+	return row.ID, nil
 }
 
 // actorName names a principal in the history: the key's holder and the key, so that two keys of
@@ -85,24 +96,36 @@ func actorName(p models.Principal) string {
 	return fmt.Sprintf("%s (key %d)", p.Name, p.KeyID)
 }
 
-// Revisions returns one page of an object's history, newest first. key is an id, or a slug for
-// chains and tags, which finds deleted objects too.
+// Revisions returns one page of an object's history, newest first. entity is one of the
+// models.Entity constants; key is an id, or a slug for chains and tags, which finds deleted
+// objects too. NotFound if the object has no history, BadRequest for a bad sort or cursor.
 func (s *Store) Revisions(ctx context.Context, entity, key string, p models.Page) (models.List[models.Revision], error) {
 	db := s.read(ctx)
 	id, err := historyID(db, entity, key)
 	if err != nil {
 		return models.List[models.Revision]{}, err
 	}
-	filter := func(q *gorm.DB) *gorm.DB { return q.Where("entity = ? AND entity_id = ?", entity, id) }
-	if p.Sort == "" {
-		p.Sort = "-id"
-	}
-	page, err := paginate(db, revisionList, p, fmt.Sprintf("entity=%s id=%d", entity, id), filter,
-		func(r *revisionRow, _ string) (any, int64) { return r.ID, r.ID })
+	page, err := revisionList.page(db, historyOf{entity, id}, p)
 	return revisionPage(page), err
 }
 
-var revisionList = newListSpec("revisions", "id", map[string]sortField{"id": {"id", intColumn}})
+// historyOf names one object's history.
+type historyOf struct {
+	entity string
+	id     int64
+}
+
+// revisionList is how an object's history is listed: newest first unless asked otherwise.
+var revisionList = listSpec[revisionRow, historyOf]{
+	table: "revisions",
+	where: func(q *gorm.DB, h historyOf) *gorm.DB {
+		return q.Where("entity = ? AND entity_id = ?", h.entity, h.id)
+	},
+	filterKey:   func(h historyOf) string { return fmt.Sprintf("entity=%s id=%d", h.entity, h.id) },
+	defaultSort: "-id",
+	sorts:       map[string]sortField[revisionRow]{"id": {"id", intColumn, func(r *revisionRow) any { return r.ID }}},
+	id:          func(r *revisionRow) int64 { return r.ID },
+}
 
 func revisionPage(page models.List[revisionRow]) models.List[models.Revision] {
 	out := models.List[models.Revision]{NextCursor: page.NextCursor, Total: page.Total, Items: make([]models.Revision, len(page.Items))}
@@ -120,7 +143,7 @@ func historyID(db *gorm.DB, entity, key string) (int64, error) {
 		var ids []int64
 		err := db.Table("revisions").Where("entity = ? AND slug = ?", entity, slug).Order("id DESC").Limit(1).Pluck("entity_id", &ids).Error
 		if err != nil {
-			return 0, err
+			return 0, fmt.Errorf("store: history of %s: %w", entity, err)
 		}
 		if len(ids) == 0 {
 			return 0, models.NotFoundf("%s %q has no history", entity, key)
@@ -129,7 +152,7 @@ func historyID(db *gorm.DB, entity, key string) (int64, error) {
 	}
 	var n int64
 	if err := db.Table("revisions").Where("entity = ? AND entity_id = ?", entity, id).Count(&n).Error; err != nil {
-		return 0, err
+		return 0, fmt.Errorf("store: history of %s: %w", entity, err)
 	}
 	if n == 0 {
 		return 0, models.NotFoundf("%s %d has no history", entity, id)
@@ -138,7 +161,8 @@ func historyID(db *gorm.DB, entity, key string) (int64, error) {
 }
 
 // Generation returns the knowledge base's generation: a number that every change of content, on
-// any instance, moves on when it commits. Equal generations mean equal content.
+// any instance, moves on when it commits. Equal generations mean equal content. Any error is
+// internal.
 func (s *Store) Generation(ctx context.Context) (int64, error) {
 	var n int64
 	err := s.read(ctx).Raw("SELECT n FROM kb_generation WHERE id = 1").Scan(&n).Error
@@ -150,7 +174,7 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 
 // Changes returns the change feed: every revision after the given revision id, in order, at most
 // limit of them. Below editor, hidden tactics are left out, and a tactic that becomes hidden shows
-// as a delete, so that a reader's mirror drops it.
+// as a delete, so that a reader's mirror drops it. Any error is internal.
 func (s *Store) Changes(ctx context.Context, after int64, limit int) (models.List[models.Revision], error) {
 	hidden := models.PrincipalFrom(ctx).CanSeeHidden()
 	q := s.read(ctx).Table("revisions").Where("id > ?", after)
@@ -196,8 +220,11 @@ func revisionAt(db *gorm.DB, entity string, id, revision int64) (*revisionRow, e
 func lastVersion(db *gorm.DB, entity string, id int64) (int64, error) {
 	var v []int64
 	err := db.Table("revisions").Where("entity = ? AND entity_id = ?", entity, id).Order("id DESC").Limit(1).Pluck("version", &v).Error
-	if err != nil || len(v) == 0 {
-		return 0, err
+	if err != nil {
+		return 0, fmt.Errorf("store: last version of %s %d: %w", entity, id, err)
+	}
+	if len(v) == 0 {
+		return 0, nil
 	}
 	return v[0], nil
 }

@@ -4,143 +4,107 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"gorm.io/gorm"
 
 	"chainkb/models"
 )
 
-var stageList = newListSpec("stages", "position", map[string]sortField{
-	"id":         {"id", intColumn},
-	"slug":       {"slug", textColumn},
-	"name":       {"name", textColumn},
-	"position":   {"position", intColumn},
-	"created_at": {"created_at", timeColumn},
-	"updated_at": {"updated_at", timeColumn},
-})
-
-// Stage returns the stage with the given id.
-func (s *Store) Stage(ctx context.Context, id int64) (*models.Stage, error) {
-	return findStage(s.read(ctx), id)
-}
-
-// Stages returns one page of stages.
-func (s *Store) Stages(ctx context.Context, f models.StageFilter) (models.List[models.Stage], error) {
-	filter := func(q *gorm.DB) *gorm.DB {
+// stageList is how stages are listed: filtered by chain, side and text, in position order unless
+// asked otherwise.
+var stageList = listSpec[models.Stage, models.StageFilter]{
+	table: "stages",
+	where: func(q *gorm.DB, f models.StageFilter) *gorm.DB {
 		if f.Chain != "" {
 			q = whereChain(q, "stages.chain_id", f.Chain)
 		}
 		if f.Side != "" {
 			q = q.Where("stages.side = ?", f.Side)
 		}
-		if f.Q != "" {
-			p := likePattern(f.Q)
-			q = q.Where(`(LOWER(stages.name) LIKE ? ESCAPE '\' OR LOWER(stages.actor) LIKE ? ESCAPE '\' OR LOWER(stages.description) LIKE ? ESCAPE '\')`, p, p, p)
-		}
-		return q
-	}
-	return paginate(s.read(ctx), stageList, f.Page, fmt.Sprintf("chain=%q side=%q q=%q", f.Chain, f.Side, f.Q), filter,
-		func(st *models.Stage, field string) (any, int64) {
-			switch field {
-			case "slug":
-				return st.Slug, st.ID
-			case "name":
-				return st.Name, st.ID
-			case "position":
-				return st.Position, st.ID
-			case "created_at":
-				return st.CreatedAt, st.ID
-			case "updated_at":
-				return st.UpdatedAt, st.ID
-			}
-			return st.ID, st.ID
-		})
+		return whereText(q, f.Q, "stages.name", "stages.actor", "stages.description")
+	},
+	filterKey: func(f models.StageFilter) string {
+		return fmt.Sprintf("chain=%q side=%q q=%q", f.Chain, f.Side, f.Q)
+	},
+	defaultSort: "position",
+	sorts: map[string]sortField[models.Stage]{
+		"id":         {"id", intColumn, func(st *models.Stage) any { return st.ID }},
+		"slug":       {"slug", textColumn, func(st *models.Stage) any { return st.Slug }},
+		"name":       {"name", textColumn, func(st *models.Stage) any { return st.Name }},
+		"position":   {"position", intColumn, func(st *models.Stage) any { return st.Position }},
+		"created_at": {"created_at", timeColumn, func(st *models.Stage) any { return st.CreatedAt }},
+		"updated_at": {"updated_at", timeColumn, func(st *models.Stage) any { return st.UpdatedAt }},
+	},
+	id: func(st *models.Stage) int64 { return st.ID },
 }
 
-// CreateStage validates and stores a new stage in an existing chain.
-func (s *Store) CreateStage(ctx context.Context, in *models.StageInput) (*models.Stage, error) {
-	var st *models.Stage
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var err error
-		st, err = createStage(tx, in)
+// stageObject is how stages are written.
+var stageObject = &object[models.Stage, models.StageInput]{
+	entity: models.EntityStage,
+	table:  "stages",
+	find: func(db *gorm.DB, key string) (*models.Stage, error) {
+		id, err := strconv.ParseInt(key, 10, 64)
+		if err != nil {
+			return nil, models.NotFoundf("stage %q not found", key)
+		}
+		return findStage(db, id)
+	},
+	ref:     func(st *models.Stage) (int64, int64) { return st.ID, st.Version },
+	insert:  insertStage,
+	update:  updateStage,
+	inputOf: func(_ *gorm.DB, st *models.Stage) (*models.StageInput, error) { return stageInputOf(st), nil },
+	inUse: func(tx *gorm.DB, cur *models.Stage) error {
+		n, err := countIn(tx, "tactics", "stage_id", cur.ID)
+		if err == nil && n > 0 {
+			err = models.Conflictf("in_use", "stage %d still has %d tactic(s); delete or move them first", cur.ID, n)
+		}
 		return err
-	})
-	return st, err
+	},
+	change: stageChange,
+}
+
+func stageChange(_, st *models.Stage, action string) change {
+	return plainChange(models.EntityStage, st.ID, "", st.Version, action, st)
+}
+
+// Stage returns the stage with the given id: NotFound if there is none.
+func (s *Store) Stage(ctx context.Context, id int64) (*models.Stage, error) {
+	return findStage(s.read(ctx), id)
+}
+
+// Stages returns one page of stages: BadRequest for a bad sort or cursor.
+func (s *Store) Stages(ctx context.Context, f models.StageFilter) (models.List[models.Stage], error) {
+	return stageList.page(s.read(ctx), f, f.Page)
+}
+
+// CreateStage validates and stores a new stage in an existing chain: Invalid for a bad field or a
+// chain that does not exist, Conflict (duplicate_slug) if the slug is taken in the chain.
+func (s *Store) CreateStage(ctx context.Context, in *models.StageInput) (*models.Stage, error) {
+	return stageObject.createOne(ctx, s, in)
 }
 
 // ReplaceStage replaces the stage with the given id, if pre holds. A stage cannot move to
-// another chain: its tactics' chain is derived from it.
+// another chain: its tactics' chain is derived from it. NotFound if there is no such stage,
+// PreconditionFailed if pre does not hold or the stage changed meanwhile, Invalid for a bad field
+// or another chain, Conflict (duplicate_slug) if the new slug is taken in the chain.
 func (s *Store) ReplaceStage(ctx context.Context, id int64, in *models.StageInput, pre models.Precondition) (*models.Stage, error) {
-	var st *models.Stage
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		cur, err := findStage(tx, id)
-		if err != nil {
-			return err
-		}
-		if err := checkPrecondition(pre, "stage", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		st, err = updateStage(tx, cur, in, models.ActionUpdate)
-		return err
-	})
-	return st, err
+	return stageObject.replace(ctx, s, idKey(id), in, pre)
 }
 
-// DeleteStage deletes the stage with the given id, if pre holds and it has no tactics.
+// DeleteStage deletes the stage with the given id, if pre holds and it has no tactics: NotFound if
+// there is no such stage, PreconditionFailed if pre does not hold, Conflict (in_use) if it still
+// has tactics.
 func (s *Store) DeleteStage(ctx context.Context, id int64, pre models.Precondition) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		cur, err := findStage(tx, id)
-		if err != nil {
-			return err
-		}
-		if err := checkPrecondition(pre, "stage", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		var tactics int64
-		if err := tx.Table("tactics").Where("stage_id = ?", cur.ID).Count(&tactics).Error; err != nil {
-			return err
-		}
-		if tactics > 0 {
-			return models.Conflictf("in_use", "stage %d still has %d tactic(s); delete or move them first", cur.ID, tactics)
-		}
-		if err := deleteVersion(tx, "stages", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		return record(tx, stageChange(cur, models.ActionDelete))
-	})
+	return stageObject.remove(ctx, s, idKey(id), pre)
 }
 
 // RestoreStage brings the stage with the given id (deleted or not) back to a revision. Its chain
-// must exist.
+// must exist. NotFound if it has no history or no such revision, PreconditionFailed if pre does
+// not hold, Conflict if the revision records a delete or the chain has gone (not_restorable), or
+// the slug is taken meanwhile (duplicate_slug).
 func (s *Store) RestoreStage(ctx context.Context, id int64, revision int64, pre models.Precondition) (*models.Stage, error) {
-	var st *models.Stage
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var err error
-		st, err = restore(tx, stageRestorer, fmt.Sprint(id), revision, pre)
-		return err
-	})
-	return st, err
-}
-
-var stageRestorer = restorer[models.Stage]{
-	entity: "stage",
-	find: func(tx *gorm.DB, id int64) (*models.Stage, int64, error) {
-		st, err := findStage(tx, id)
-		if err != nil {
-			return nil, 0, err
-		}
-		return st, st.Version, nil
-	},
-	update: func(tx *gorm.DB, cur, data *models.Stage) (*models.Stage, error) {
-		return updateStage(tx, cur, stageInputOf(data), models.ActionRestore)
-	},
-	insert: func(tx *gorm.DB, id, version int64, data *models.Stage) (*models.Stage, error) {
-		st, err := insertStage(tx, id, version, stageInputOf(data), models.ActionRestore)
-		if models.IsKind(err, models.KindInvalid) {
-			return nil, models.Conflictf("not_restorable", "stage %d cannot come back: %v; restore what it needs first", id, err)
-		}
-		return st, err
-	},
+	return stageObject.restoreOne(ctx, s, idKey(id), revision, pre)
 }
 
 func stageInputOf(st *models.Stage) *models.StageInput {
@@ -148,17 +112,13 @@ func stageInputOf(st *models.Stage) *models.StageInput {
 		Position: &st.Position, Description: st.Description}
 }
 
-func createStage(tx *gorm.DB, in *models.StageInput) (*models.Stage, error) {
-	return insertStage(tx, 0, 1, in, models.ActionCreate)
-}
-
 // insertStage stores a stage: a new one (id 0), or a deleted one brought back under its id.
 func insertStage(tx *gorm.DB, id, version int64, in *models.StageInput, action string) (*models.Stage, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	var chains int64
-	if err := tx.Table("chains").Where("id = ?", *in.ChainID).Count(&chains).Error; err != nil {
+	chains, err := countIn(tx, "chains", "id", *in.ChainID)
+	if err != nil {
 		return nil, err
 	}
 	if chains == 0 {
@@ -167,9 +127,9 @@ func insertStage(tx *gorm.DB, id, version int64, in *models.StageInput, action s
 	st := &models.Stage{ID: id, ChainID: *in.ChainID, Slug: in.Slug, Name: in.Name, Actor: in.Actor, Side: in.Side,
 		Position: *in.Position, Description: in.Description, Version: version}
 	if err := tx.Table("stages").Create(st).Error; err != nil {
-		return nil, stageConflict(err, in.Slug)
+		return nil, slugConflict(err, models.EntityStage, in.Slug, " in this chain")
 	}
-	return st, record(tx, stageChange(st, action))
+	return st, record(tx, stageChange(nil, st, action))
 }
 
 // updateStage replaces cur with in, moving it to its next version.
@@ -186,18 +146,13 @@ func updateStage(tx *gorm.DB, cur *models.Stage, in *models.StageInput, action s
 		"position": *in.Position, "description": in.Description,
 	})
 	if err != nil {
-		return nil, stageConflict(err, in.Slug)
+		return nil, slugConflict(err, models.EntityStage, in.Slug, " in this chain")
 	}
 	st, err := findStage(tx, cur.ID)
 	if err != nil {
 		return nil, err
 	}
-	return st, record(tx, stageChange(st, action))
-}
-
-func stageChange(st *models.Stage, action string) change {
-	return change{entity: "stage", id: st.ID, version: st.Version, action: action,
-		visible: action != models.ActionDelete, wasVisible: action != models.ActionCreate, data: st}
+	return st, record(tx, stageChange(cur, st, action))
 }
 
 func findStage(db *gorm.DB, id int64) (*models.Stage, error) {
@@ -209,21 +164,4 @@ func findStage(db *gorm.DB, id int64) (*models.Stage, error) {
 		return nil, fmt.Errorf("store: find stage: %w", err)
 	}
 	return &st, nil
-}
-
-// whereChain filters on a chain given by id or slug. A slug that names no chain matches nothing,
-// which lists report as an empty page.
-func whereChain(q *gorm.DB, column, key string) *gorm.DB {
-	id, slug := idOrSlug(key)
-	if slug != "" {
-		return q.Where(column+" IN (SELECT id FROM chains WHERE slug = ?)", slug)
-	}
-	return q.Where(column+" = ?", id)
-}
-
-func stageConflict(err error, slug string) error {
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return models.Conflictf("duplicate_slug", "a stage with slug %q already exists in this chain", slug)
-	}
-	return translate(err, "write stage")
 }

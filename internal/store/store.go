@@ -1,6 +1,10 @@
 // Package store keeps chainkb's knowledge base in SQLite (or PostgreSQL) through GORM. It is the
 // only package that knows SQL; it validates every write, runs each write in one transaction, and
 // reports failures a client may see as *models.Error.
+//
+// Each exported method's comment names the kinds of *models.Error it returns. Any other error it
+// returns is internal, never meant for a client, and says what the store was doing
+// ("store: <op>: ..."): no bare database error leaves the package.
 package store
 
 import (
@@ -9,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -61,7 +66,8 @@ var sqliteParams = []string{
 }
 
 // Open opens the database named by dsn and migrates it to the latest schema. dsn is a
-// postgres:// URL, or else the path of an SQLite file, which is created if needed.
+// postgres:// URL, or else the path of an SQLite file, which is created if needed. Any error is
+// internal (not a *models.Error).
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	if dsn == "" {
 		return nil, errors.New("store: empty database path")
@@ -186,7 +192,7 @@ func (s *Store) gormOn(dialector gorm.Dialector) (*gorm.DB, error) {
 	return g, nil
 }
 
-// Close closes the pools.
+// Close closes the pools. Any error is internal.
 func (s *Store) Close() error {
 	var errs []error
 	if s.hot != nil {
@@ -210,9 +216,13 @@ func (s *Store) Close() error {
 func (s *Store) Statements() int64 { return s.statements.Load() }
 
 // Ping checks that the database answers a query: on SQLite a ping alone does not touch the file.
+// Any error is internal.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	return s.rSQL.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	if err := s.rSQL.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
 }
 
 // Redact returns dsn fit for a log: a PostgreSQL URL without its password.
@@ -228,8 +238,28 @@ func Redact(dsn string) string {
 }
 
 // write runs fn in one transaction on the writer connection: all of it commits, or none of it.
+// It returns fn's error as it is, or else an internal error if the transaction could not begin or
+// commit.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.w.WithContext(ctx).Transaction(fn)
+	return inTx(s.w.WithContext(ctx), fn, nil)
+}
+
+// inTx runs fn in one transaction on db. It returns fn's error as it is, or else an internal
+// error if the transaction could not begin or commit: no bare driver error leaves the store.
+func inTx(db *gorm.DB, fn func(tx *gorm.DB) error, opts *sql.TxOptions) error {
+	var fnErr error
+	var txOpts []*sql.TxOptions
+	if opts != nil {
+		txOpts = append(txOpts, opts)
+	}
+	err := db.Transaction(func(tx *gorm.DB) error {
+		fnErr = fn(tx)
+		return fnErr
+	}, txOpts...)
+	if err != nil && fnErr == nil {
+		return fmt.Errorf("store: transaction: %w", err)
+	}
+	return err
 }
 
 // read returns a session on the reader pool.
@@ -268,9 +298,57 @@ func idOrSlug(key string) (id int64, slug string) {
 	return 0, key
 }
 
+// whereText keeps the rows where q, if not empty, occurs in any of columns, case-insensitively
+// for ASCII.
+func whereText(q *gorm.DB, text string, columns ...string) *gorm.DB {
+	if text == "" {
+		return q
+	}
+	p := likePattern(text)
+	conds := make([]string, len(columns))
+	args := make([]any, len(columns))
+	for i, c := range columns {
+		conds[i] = "LOWER(" + c + `) LIKE ? ESCAPE '\'`
+		args[i] = p
+	}
+	return q.Where("("+strings.Join(conds, " OR ")+")", args...)
+}
+
+// whereChain filters on a chain given by id or slug. A slug that names no chain matches nothing,
+// which lists report as an empty page.
+func whereChain(q *gorm.DB, column, key string) *gorm.DB {
+	id, slug := idOrSlug(key)
+	if slug != "" {
+		return q.Where(column+" IN (SELECT id FROM chains WHERE slug = ?)", slug)
+	}
+	return q.Where(column+" = ?", id)
+}
+
 // likePattern returns a LIKE pattern that matches q anywhere, case-insensitively for ASCII, with
 // LIKE's wildcards in q taken literally (the queries say ESCAPE '\').
 func likePattern(q string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(strings.ToLower(q)) + "%"
+}
+
+// insertReturningID inserts one row of cols into table and returns its id. GORM fills in the id
+// of a struct it creates, but not of a map, and a tactic's columns are not all fields of its model.
+func insertReturningID(tx *gorm.DB, table string, cols map[string]any) (int64, error) {
+	names := make([]string, 0, len(cols))
+	for k := range cols {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	args := make([]any, len(names))
+	marks := make([]string, len(names))
+	for i, n := range names {
+		args[i] = cols[n]
+		marks[i] = "?"
+	}
+	var id int64
+	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES (" + strings.Join(marks, ", ") + ") RETURNING id"
+	if err := tx.Raw(q, args...).Scan(&id).Error; err != nil {
+		return 0, err
+	}
+	return id, nil
 }

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -12,31 +14,19 @@ import (
 	"chainkb/models"
 )
 
-var tacticList = newListSpec("tactics", "id", map[string]sortField{
-	"id":         {"id", intColumn},
-	"title":      {"title", textColumn},
-	"position":   {"position", intColumn},
-	"created_at": {"created_at", timeColumn},
-	"updated_at": {"updated_at", timeColumn},
-})
-
-// canSeeHidden reports whether the request behind ctx may see draft and archived tactics. Every
-// read of tactics asks it, so that hiding is the default for any caller that is not an editor.
-func canSeeHidden(ctx context.Context) bool { return models.PrincipalFrom(ctx).CanSeeHidden() }
-
-// Tactic returns the tactic with the given id, with its tags. Below editor, a draft or archived
-// tactic does not exist.
-func (s *Store) Tactic(ctx context.Context, id int64) (*models.Tactic, error) {
-	return s.tacticFast(ctx, id, canSeeHidden(ctx))
+// tacticQuery is a tactic filter and whether the caller may see hidden (draft and archived)
+// tactics.
+type tacticQuery struct {
+	models.TacticFilter
+	hidden bool
 }
 
-// Tactics returns one page of tactics, with their tags. It runs two queries (three with a total)
-// whatever the page size.
-func (s *Store) Tactics(ctx context.Context, f models.TacticFilter) (models.List[models.Tactic], error) {
-	db := s.read(ctx)
-	hidden := canSeeHidden(ctx)
-	filter := func(q *gorm.DB) *gorm.DB {
-		if !hidden {
+// tacticList is how tactics are listed: filtered by status, chain, stage, kind, tags, horizon and
+// text, and below editor to published tactics; in id order unless asked otherwise.
+var tacticList = listSpec[models.Tactic, tacticQuery]{
+	table: "tactics",
+	where: func(q *gorm.DB, f tacticQuery) *gorm.DB {
+		if !f.hidden {
 			q = q.Where("tactics.status = ?", models.StatusPublished)
 		}
 		if f.Status != "" {
@@ -58,31 +48,101 @@ func (s *Store) Tactics(ctx context.Context, f models.TacticFilter) (models.List
 		if f.Horizon != "" {
 			q = whereHorizon(q, f.Horizon)
 		}
-		if f.Q != "" {
-			p := likePattern(f.Q)
-			q = q.Where(`(LOWER(tactics.title) LIKE ? ESCAPE '\' OR LOWER(tactics.summary) LIKE ? ESCAPE '\' OR LOWER(tactics.description) LIKE ? ESCAPE '\')`, p, p, p)
+		if f.Attribution != "" {
+			q = q.Where("tactics.attribution = ?", f.Attribution)
 		}
-		return q
-	}
-	tags := slices.Clone(f.Tags)
-	slices.Sort(tags)
+		if f.EvidenceLevel != "" {
+			q = q.Where("tactics.evidence_rank >= ?", models.EvidenceRank(f.EvidenceLevel))
+		}
+		if f.ReviewDueBefore != nil {
+			q = q.Where("tactics.review_due < ?", f.ReviewDueBefore.String())
+		}
+		return whereText(q, f.Q, "tactics.title", "tactics.summary", "tactics.description")
+	},
+	columns: func(tacticQuery) string { return tacticColumnsOf("tactics") },
+	scan:    func(rows *sql.Rows) (*models.Tactic, error) { return scanTactic(rows, 0) },
 	// The cursor is tied to what the caller may see, so that an editor's cursor is no use to a reader.
-	filters := fmt.Sprintf("chain=%q stage=%d kind=%q tags=%q horizon=%q status=%q q=%q hidden=%t",
-		f.Chain, f.StageID, f.Kind, tags, f.Horizon, f.Status, f.Q, hidden)
-	page, err := paginate(db, tacticList, f.Page, filters, filter,
-		func(t *models.Tactic, field string) (any, int64) {
-			switch field {
-			case "title":
-				return t.Title, t.ID
-			case "position":
-				return t.Position, t.ID
-			case "created_at":
-				return t.CreatedAt, t.ID
-			case "updated_at":
-				return t.UpdatedAt, t.ID
-			}
-			return t.ID, t.ID
-		})
+	filterKey: func(f tacticQuery) string {
+		tags := slices.Clone(f.Tags)
+		slices.Sort(tags)
+		due := ""
+		if f.ReviewDueBefore != nil {
+			due = f.ReviewDueBefore.String()
+		}
+		return fmt.Sprintf("chain=%q stage=%d kind=%q tags=%q horizon=%q status=%q q=%q hidden=%t attribution=%q evidence=%q due=%q",
+			f.Chain, f.StageID, f.Kind, tags, f.Horizon, f.Status, f.Q, f.hidden, f.Attribution, f.EvidenceLevel, due)
+	},
+	defaultSort: "id",
+	sorts: map[string]sortField[models.Tactic]{
+		"id":         {"id", intColumn, func(t *models.Tactic) any { return t.ID }},
+		"title":      {"title", textColumn, func(t *models.Tactic) any { return t.Title }},
+		"position":   {"position", intColumn, func(t *models.Tactic) any { return t.Position }},
+		"created_at": {"created_at", timeColumn, func(t *models.Tactic) any { return t.CreatedAt }},
+		"updated_at": {"updated_at", timeColumn, func(t *models.Tactic) any { return t.UpdatedAt }},
+	},
+	id: func(t *models.Tactic) int64 { return t.ID },
+}
+
+// tacticObject is how tactics are written. A write sees hidden tactics too.
+var tacticObject = &object[models.Tactic, models.TacticInput]{
+	entity: models.EntityTactic,
+	table:  "tactics",
+	find: func(db *gorm.DB, key string) (*models.Tactic, error) {
+		return findTactic(db, tacticID(key), true)
+	},
+	// The row alone: its tags are about to be replaced, and the writer is the bottleneck.
+	findRow: func(db *gorm.DB, key string) (*models.Tactic, error) {
+		return findTacticRow(db, tacticID(key), true)
+	},
+	beforeDelete: func(tx *gorm.DB, cur *models.Tactic, rev int64) error { return deleteRelationsOf(tx, cur.ID, rev) },
+	afterRestore: func(tx *gorm.DB, t *models.Tactic, deleteRev int64) error {
+		return restoreRelationsOf(tx, t.ID, deleteRev)
+	},
+	ref:     func(t *models.Tactic) (int64, int64) { return t.ID, t.Version },
+	insert:  insertTactic,
+	update:  updateTactic,
+	inputOf: tacticInputOf,
+	change:  tacticChange,
+}
+
+// tacticID reads a tactic's path key; a key that is not an id names no tactic (id 0).
+func tacticID(key string) int64 {
+	id, _ := strconv.ParseInt(key, 10, 64)
+	return id
+}
+
+// TacticID returns the id of the tactic with the given code: NotFound if there is none (below
+// editor, also if it is hidden).
+func (s *Store) TacticID(ctx context.Context, code string) (int64, error) {
+	q := s.read(ctx).Table("tactics").Where("code = ?", code)
+	if !canSeeHidden(ctx) {
+		q = q.Where("status = ?", models.StatusPublished)
+	}
+	var ids []int64
+	if err := q.Limit(1).Pluck("id", &ids).Error; err != nil {
+		return 0, fmt.Errorf("store: find tactic by code: %w", err)
+	}
+	if len(ids) == 0 {
+		return 0, models.NotFoundf("tactic %s not found", code)
+	}
+	return ids[0], nil
+}
+
+// canSeeHidden reports whether the request behind ctx may see draft and archived tactics. Every
+// read of tactics asks it, so that hiding is the default for any caller that is not an editor.
+func canSeeHidden(ctx context.Context) bool { return models.PrincipalFrom(ctx).CanSeeHidden() }
+
+// Tactic returns the tactic with the given id, with its tags: NotFound if there is none. Below
+// editor, a draft or archived tactic does not exist.
+func (s *Store) Tactic(ctx context.Context, id int64) (*models.Tactic, error) {
+	return s.tacticFast(ctx, id, canSeeHidden(ctx))
+}
+
+// Tactics returns one page of tactics, with their tags: BadRequest for a bad sort or cursor. It
+// runs two queries (three with a total) whatever the page size.
+func (s *Store) Tactics(ctx context.Context, f models.TacticFilter) (models.List[models.Tactic], error) {
+	db := s.read(ctx)
+	page, err := tacticList.page(db, tacticQuery{TacticFilter: f, hidden: canSeeHidden(ctx)}, f.Page)
 	if err != nil {
 		return page, err
 	}
@@ -95,87 +155,31 @@ func (s *Store) Tactics(ctx context.Context, f models.TacticFilter) (models.List
 }
 
 // CreateTactic validates and stores a new tactic at an existing stage, with existing tags. A
-// tactic is a draft unless the input says otherwise.
+// tactic is a draft unless the input says otherwise. Invalid for a bad field, a stage that does
+// not exist, unknown tags or more than one horizon tag, all bad fields at once.
 func (s *Store) CreateTactic(ctx context.Context, in *models.TacticInput) (*models.Tactic, error) {
-	var t *models.Tactic
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var err error
-		t, err = createTactic(tx, in)
-		return err
-	})
-	return t, err
+	return tacticObject.createOne(ctx, s, in)
 }
 
-// ReplaceTactic replaces the tactic with the given id, its tags included, if pre holds.
+// ReplaceTactic replaces the tactic with the given id, its tags included, if pre holds: NotFound if
+// there is no such tactic, PreconditionFailed if pre does not hold or the tactic changed meanwhile,
+// Invalid as for CreateTactic.
 func (s *Store) ReplaceTactic(ctx context.Context, id int64, in *models.TacticInput, pre models.Precondition) (*models.Tactic, error) {
-	var t *models.Tactic
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		// The row alone: its tags are about to be replaced, and the writer is the bottleneck.
-		cur, err := findTacticRow(tx, id, true)
-		if err != nil {
-			return err
-		}
-		if err := checkPrecondition(pre, "tactic", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		t, err = updateTactic(tx, cur, in, models.ActionUpdate)
-		return err
-	})
-	return t, err
+	return tacticObject.replace(ctx, s, idKey(id), in, pre)
 }
 
 // DeleteTactic deletes the tactic with the given id, if pre holds. Its tag links go with it.
+// NotFound if there is no such tactic, PreconditionFailed if pre does not hold.
 func (s *Store) DeleteTactic(ctx context.Context, id int64, pre models.Precondition) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		cur, err := findTactic(tx, id, true)
-		if err != nil {
-			return err
-		}
-		if err := checkPrecondition(pre, "tactic", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		if err := deleteVersion(tx, "tactics", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		return record(tx, tacticChange(cur, cur, models.ActionDelete))
-	})
+	return tacticObject.remove(ctx, s, idKey(id), pre)
 }
 
 // RestoreTactic brings the tactic with the given id (deleted or not) back to a revision. Its stage
-// and tags must exist.
+// and tags must exist. NotFound if it has no history or no such revision, PreconditionFailed if
+// pre does not hold, Conflict (not_restorable) if the revision records a delete or its stage or a
+// tag has been deleted since.
 func (s *Store) RestoreTactic(ctx context.Context, id int64, revision int64, pre models.Precondition) (*models.Tactic, error) {
-	var t *models.Tactic
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var err error
-		t, err = restore(tx, tacticRestorer, fmt.Sprint(id), revision, pre)
-		return err
-	})
-	return t, err
-}
-
-var tacticRestorer = restorer[models.Tactic]{
-	entity: "tactic",
-	find: func(tx *gorm.DB, id int64) (*models.Tactic, int64, error) {
-		t, err := findTactic(tx, id, true)
-		if err != nil {
-			return nil, 0, err
-		}
-		return t, t.Version, nil
-	},
-	update: func(tx *gorm.DB, cur, data *models.Tactic) (*models.Tactic, error) {
-		in, err := tacticInputOf(tx, data)
-		if err != nil {
-			return nil, err
-		}
-		return updateTactic(tx, cur, in, models.ActionRestore)
-	},
-	insert: func(tx *gorm.DB, id, version int64, data *models.Tactic) (*models.Tactic, error) {
-		in, err := tacticInputOf(tx, data)
-		if err != nil {
-			return nil, err
-		}
-		return insertTactic(tx, id, version, in, models.ActionRestore)
-	},
+	return tacticObject.restoreOne(ctx, s, idKey(id), revision, pre)
 }
 
 // tacticInputOf turns a recorded tactic back into an input. Tags are recorded with their ids,
@@ -188,11 +192,15 @@ func tacticInputOf(tx *gorm.DB, t *models.Tactic) (*models.TacticInput, error) {
 	var live []models.TagSummary
 	if len(ids) > 0 {
 		if err := tx.Table("tags").Select("id, slug, name, tag_group").Where("id IN ?", ids).Find(&live).Error; err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: restore tactic tags: %w", err)
 		}
 	}
-	in := &models.TacticInput{StageID: &t.StageID, Kind: t.Kind, Status: t.Status, Title: t.Title, Summary: t.Summary,
-		Description: t.Description, References: t.References, Position: &t.Position}
+	ev, review := t.Evidence, t.Review
+	in := &models.TacticInput{StageID: &t.StageID, Code: t.Code, Kind: t.Kind, Status: t.Status, Title: t.Title,
+		Summary: t.Summary, Description: t.Description, References: t.References, Position: &t.Position,
+		Attribution: t.Attribution, Evidence: &ev, Caveats: t.Caveats, Positions: t.Positions,
+		Jurisdictions: t.Jurisdictions, Actors: t.Actors, Adoption: t.Adoption, Review: &review,
+		Citations: t.Citations, ActsOn: t.ActsOn, AlsoAppliesTo: t.AlsoAppliesTo}
 	var missing []string
 	for _, tg := range t.Tags {
 		i := slices.IndexFunc(live, func(l models.TagSummary) bool { return l.ID == tg.ID })
@@ -205,8 +213,8 @@ func tacticInputOf(tx *gorm.DB, t *models.Tactic) (*models.TacticInput, error) {
 	if len(missing) > 0 {
 		return nil, models.Conflictf("not_restorable", "the tactic's tags %s have been deleted since; restore them first", strings.Join(missing, ", "))
 	}
-	var stages int64
-	if err := tx.Table("stages").Where("id = ?", t.StageID).Count(&stages).Error; err != nil {
+	stages, err := countIn(tx, "stages", "id", t.StageID)
+	if err != nil {
 		return nil, err
 	}
 	if stages == 0 {
@@ -215,12 +223,80 @@ func tacticInputOf(tx *gorm.DB, t *models.Tactic) (*models.TacticInput, error) {
 	return in, nil
 }
 
-// tacticWrite is a TacticInput checked against the database: its stage and tags exist.
+// tacticWrite is a TacticInput checked against the database: its stage, tags, cited sources and
+// other stages exist; defaults filled in.
 type tacticWrite struct {
-	stage    *models.Stage
-	tags     []models.TagSummary
-	refs     models.References
-	position int
+	stage       *models.Stage
+	tags        []models.TagSummary
+	refs        models.References
+	position    int
+	attribution string
+	detail      tacticDetail
+	sourceIDs   []int64
+}
+
+// tacticDetail is what a tactic says beyond its plain columns, stored as one JSON column: it is
+// only ever read and written with its tactic. Lists filter on the columns that summarise it
+// (attribution, evidence_rank, review_due).
+type tacticDetail struct {
+	Evidence      models.Evidence   `json:"evidence"`
+	Caveats       []models.Caveat   `json:"caveats"`
+	Positions     []models.Position `json:"positions"`
+	Jurisdictions []string          `json:"jurisdictions"`
+	Actors        []string          `json:"actors"`
+	Adoption      *models.Adoption  `json:"adoption"`
+	Review        models.Review     `json:"review"`
+	Citations     []models.Citation `json:"citations"`
+	ActsOn        []models.ActsOn   `json:"acts_on"`
+	AlsoAppliesTo []string          `json:"also_applies_to"`
+}
+
+// detailOf takes an input's detail, with the defaults of a tactic that says nothing: nothing is
+// known of its effect, it is unevaluated, and its review is a draft.
+func detailOf(in *models.TacticInput) tacticDetail {
+	d := tacticDetail{Caveats: in.Caveats, Positions: in.Positions, Jurisdictions: in.Jurisdictions,
+		Actors: in.Actors, Adoption: in.Adoption, Citations: in.Citations, ActsOn: in.ActsOn,
+		AlsoAppliesTo: in.AlsoAppliesTo}
+	if in.Evidence != nil {
+		d.Evidence = *in.Evidence
+	} else {
+		d.Evidence = models.Evidence{Effect: models.Effect{Direction: "unknown"}, Level: "none", Evaluation: "unevaluated"}
+	}
+	if in.Review != nil {
+		d.Review = *in.Review
+	} else {
+		d.Review = models.Review{State: models.ReviewDraft}
+	}
+	return d
+}
+
+// setOn copies the detail onto t, with empty lists rather than nulls.
+func (d tacticDetail) setOn(t *models.Tactic) {
+	t.Evidence, t.Adoption, t.Review = d.Evidence, d.Adoption, d.Review
+	t.Caveats = nonNil(d.Caveats)
+	t.Positions = nonNil(d.Positions)
+	t.Jurisdictions = nonNil(d.Jurisdictions)
+	t.Actors = nonNil(d.Actors)
+	t.Citations = nonNil(d.Citations)
+	t.ActsOn = nonNil(d.ActsOn)
+	t.AlsoAppliesTo = nonNil(d.AlsoAppliesTo)
+}
+
+// nonNil returns s, or an empty slice for nil, so that JSON says [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// reviewDue is the review_due column of a detail: the next review's date, or NULL.
+func (d tacticDetail) reviewDue() *string {
+	if d.Review.NextReviewDue == nil {
+		return nil
+	}
+	v := d.Review.NextReviewDue.String()
+	return &v
 }
 
 // prepareTactic checks a tactic input, the rules that need the database included, and reports
@@ -234,10 +310,19 @@ func prepareTactic(tx *gorm.DB, in *models.TacticInput) (*tacticWrite, error) {
 		}
 		fields = append(fields, e.Fields...)
 	}
-	w := &tacticWrite{refs: models.References(in.References)}
+	w := &tacticWrite{refs: models.References(in.References), attribution: in.Attribution, detail: detailOf(in)}
 	if w.refs == nil {
 		w.refs = models.References{}
 	}
+	if w.attribution == "" {
+		w.attribution = models.AttributionEditorial
+	}
+	ids, bad, err := resolveCitations(tx, in.CitationRefs())
+	if err != nil {
+		return nil, err
+	}
+	fields = append(fields, bad...)
+	w.sourceIDs = ids
 	if in.StageID != nil && *in.StageID > 0 {
 		st, err := findStage(tx, *in.StageID)
 		switch {
@@ -247,6 +332,13 @@ func prepareTactic(tx *gorm.DB, in *models.TacticInput) (*tacticWrite, error) {
 			return nil, err
 		}
 		w.stage = st
+	}
+	if w.stage != nil && len(in.AlsoAppliesTo) > 0 {
+		bad, err := checkOtherStages(tx, w.stage, in.AlsoAppliesTo)
+		if err != nil {
+			return nil, err
+		}
+		fields = append(fields, bad...)
 	}
 	tags, bad, err := resolveTags(tx, in.Tags)
 	if err != nil {
@@ -264,7 +356,7 @@ func prepareTactic(tx *gorm.DB, in *models.TacticInput) (*tacticWrite, error) {
 		var last *int
 		err := tx.Table("tactics").Select("MAX(position)").Where("stage_id = ? AND kind = ?", w.stage.ID, in.Kind).Scan(&last).Error
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: last position: %w", err)
 		}
 		if last != nil {
 			w.position = *last + 1
@@ -291,7 +383,7 @@ func resolveTags(tx *gorm.DB, refs []models.TagRef) ([]models.TagSummary, []mode
 	}
 	// In the order a tactic shows its tags (attachTags): by group, then slug.
 	if err := tx.Table("tags").Select("id, slug, name, tag_group").Where("slug IN ?", slugs).Order("tag_group, slug").Find(&tags).Error; err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("store: resolve tags: %w", err)
 	}
 	var bad []models.FieldError
 	var unknown, horizons []string
@@ -312,8 +404,67 @@ func resolveTags(tx *gorm.DB, refs []models.TagRef) ([]models.TagSummary, []mode
 	return tags, bad, nil
 }
 
-func createTactic(tx *gorm.DB, in *models.TacticInput) (*models.Tactic, error) {
-	return insertTactic(tx, 0, 1, in, models.ActionCreate)
+// checkOtherStages checks also_applies_to: slugs of other stages of the tactic's own chain.
+func checkOtherStages(tx *gorm.DB, stage *models.Stage, slugs []string) ([]models.FieldError, error) {
+	var known []string
+	if err := tx.Table("stages").Where("chain_id = ? AND slug IN ?", stage.ChainID, slugs).Pluck("slug", &known).Error; err != nil {
+		return nil, fmt.Errorf("store: check stages: %w", err)
+	}
+	var bad []models.FieldError
+	for i, sl := range slugs {
+		switch {
+		case !models.IsSlug(sl):
+			// Validate has reported it.
+		case sl == stage.Slug:
+			bad = append(bad, models.FieldError{Field: "also_applies_to/" + strconv.Itoa(i), Message: "is the tactic's own stage; name other stages only"})
+		case !slices.Contains(known, sl):
+			bad = append(bad, models.FieldError{Field: "also_applies_to/" + strconv.Itoa(i), Message: fmt.Sprintf("stage %q is not a stage of the tactic's chain", sl)})
+		}
+	}
+	return bad, nil
+}
+
+// kindLetter is the letter of a kind in a tactic's code.
+var kindLetter = map[string]string{models.KindCurrent: "C", models.KindRecommended: "R", models.KindCondition: "K"}
+
+// newCode makes a code for a tactic created without one: the initials of the chain's slug, the
+// first letter of the stage's slug, the kind's letter and the next free number, e.g. ST-R-R08.
+func newCode(tx *gorm.DB, stage *models.Stage, kind string) (string, error) {
+	var chainSlug []string
+	if err := tx.Table("chains").Where("id = ?", stage.ChainID).Pluck("slug", &chainSlug).Error; err != nil || len(chainSlug) == 0 {
+		return "", fmt.Errorf("store: code for a tactic: chain %d: %v", stage.ChainID, err)
+	}
+	var initials strings.Builder
+	for _, w := range strings.Split(chainSlug[0], "-") {
+		if w != "" && initials.Len() < 6 {
+			initials.WriteString(strings.ToUpper(w[:1]))
+		}
+	}
+	prefix := fmt.Sprintf("%s-%s-%s", initials.String(), strings.ToUpper(stage.Slug[:1]), kindLetter[kind])
+	var codes []string
+	if err := tx.Table("tactics").Where("code LIKE ?", prefix+"%").Pluck("code", &codes).Error; err != nil {
+		return "", fmt.Errorf("store: code for a tactic: %w", err)
+	}
+	n := 0
+	for _, c := range codes {
+		if v, err := strconv.Atoi(strings.TrimPrefix(c, prefix)); err == nil && v > n {
+			n = v
+		}
+	}
+	code := fmt.Sprintf("%s%02d", prefix, n+1)
+	if !models.IsCode(code) {
+		// A chain or stage slug that starts with a digit: fall back to a plain prefix.
+		code = fmt.Sprintf("T-X-%s%02d", kindLetter[kind], n+1)
+	}
+	return code, nil
+}
+
+// codeConflict turns a unique violation on a tactic's code into a Conflict that names it.
+func codeConflict(err error, code string) error {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return models.Conflictf("duplicate_code", "a tactic with code %q already exists; codes are unique and never change", code)
+	}
+	return translate(err, "write tactic")
 }
 
 // insertTactic stores a tactic: a new one (id 0), or a deleted one brought back under its id.
@@ -326,12 +477,32 @@ func insertTactic(tx *gorm.DB, id, version int64, in *models.TacticInput, action
 	if status == "" {
 		status = models.StatusDraft
 	}
-	t := &models.Tactic{ID: id, StageID: w.stage.ID, ChainID: w.stage.ChainID, Kind: in.Kind, Status: status, Title: in.Title,
-		Summary: in.Summary, Description: in.Description, References: w.refs, Position: w.position, Version: version}
-	if err := tx.Table("tactics").Create(t).Error; err != nil {
-		return nil, translate(err, "create tactic")
+	code := in.Code
+	if code == "" {
+		if code, err = newCode(tx, w.stage, in.Kind); err != nil {
+			return nil, err
+		}
+	}
+	now := tx.Config.NowFunc()
+	t := &models.Tactic{ID: id, StageID: w.stage.ID, ChainID: w.stage.ChainID, Code: code, Kind: in.Kind, Status: status,
+		Title: in.Title, Summary: in.Summary, Description: in.Description, References: w.refs,
+		Attribution: w.attribution, Position: w.position, CreatedAt: now, UpdatedAt: now, Version: version}
+	w.detail.setOn(t)
+	cols := map[string]any{"stage_id": t.StageID, "chain_id": t.ChainID, "code": t.Code, "kind": t.Kind,
+		"status": t.Status, "title": t.Title, "summary": t.Summary, "description": t.Description, "refs": w.refs,
+		"attribution": t.Attribution, "evidence_rank": models.EvidenceRank(t.Evidence.Level),
+		"review_due": w.detail.reviewDue(), "detail": jsonText(w.detail), "position": t.Position,
+		"created_at": now, "updated_at": now, "version": version}
+	if id != 0 {
+		cols["id"] = id
+	}
+	if t.ID, err = insertReturningID(tx, "tactics", cols); err != nil {
+		return nil, codeConflict(err, code)
 	}
 	if err := insertTacticTags(tx, t.ID, w.tags); err != nil {
+		return nil, err
+	}
+	if err := syncCitations(tx, models.EntityTactic, t.ID, w.sourceIDs); err != nil {
 		return nil, err
 	}
 	// The stored tactic is what was just written: no need to read it back.
@@ -354,29 +525,39 @@ func updateTactic(tx *gorm.DB, cur *models.Tactic, in *models.TacticInput, actio
 		// ...and one without a status keeps its status: leaving it out must not unpublish.
 		status = cur.Status
 	}
+	if in.Code != "" && in.Code != cur.Code {
+		return nil, models.Invalid(models.FieldError{Field: "code", Message: fmt.Sprintf("a tactic's code never changes; leave it out or send %q", cur.Code)})
+	}
 	updated, err := bumpVersion(tx, "tactics", cur.ID, cur.Version, map[string]any{
 		"stage_id": w.stage.ID, "chain_id": w.stage.ChainID, "kind": in.Kind, "status": status, "title": in.Title,
 		"summary": in.Summary, "description": in.Description, "refs": w.refs, "position": w.position,
+		"attribution": w.attribution, "evidence_rank": models.EvidenceRank(w.detail.Evidence.Level),
+		"review_due": w.detail.reviewDue(), "detail": jsonText(w.detail),
 	})
 	if err != nil {
 		return nil, translate(err, "replace tactic")
 	}
-	if err := tx.Exec("DELETE FROM tactic_tags WHERE tactic_id = ?", cur.ID).Error; err != nil {
+	if err := syncCitations(tx, models.EntityTactic, cur.ID, w.sourceIDs); err != nil {
 		return nil, err
+	}
+	if err := tx.Exec("DELETE FROM tactic_tags WHERE tactic_id = ?", cur.ID).Error; err != nil {
+		return nil, fmt.Errorf("store: untag tactic: %w", err)
 	}
 	if err := insertTacticTags(tx, cur.ID, w.tags); err != nil {
 		return nil, err
 	}
 	// The stored tactic is what was just written: no need to read it back.
-	t := &models.Tactic{ID: cur.ID, StageID: w.stage.ID, ChainID: w.stage.ChainID, Kind: in.Kind, Status: status,
-		Title: in.Title, Summary: in.Summary, Description: in.Description, Tags: w.tags, References: w.refs,
-		Position: w.position, CreatedAt: cur.CreatedAt, UpdatedAt: updated, Version: cur.Version + 1}
+	t := &models.Tactic{ID: cur.ID, StageID: w.stage.ID, ChainID: w.stage.ChainID, Code: cur.Code, Kind: in.Kind,
+		Status: status, Title: in.Title, Summary: in.Summary, Description: in.Description, Tags: w.tags,
+		References: w.refs, Attribution: w.attribution, Position: w.position, CreatedAt: cur.CreatedAt,
+		UpdatedAt: updated, Version: cur.Version + 1}
+	w.detail.setOn(t)
 	return t, record(tx, tacticChange(cur, t, action))
 }
 
 // tacticChange describes a change from before (nil for a create) to after (before, for a delete).
 func tacticChange(before, after *models.Tactic, action string) change {
-	return change{entity: "tactic", id: after.ID, version: after.Version, action: action,
+	return change{entity: models.EntityTactic, id: after.ID, version: after.Version, action: action,
 		visible:    action != models.ActionDelete && after.Status == models.StatusPublished,
 		wasVisible: before != nil && before.Status == models.StatusPublished,
 		data:       after}
@@ -406,20 +587,101 @@ func findTactic(db *gorm.DB, id int64, hidden bool) (*models.Tactic, error) {
 	return &one[0], nil
 }
 
-// findTacticRow finds a tactic without its tags.
+// findTacticRow finds a tactic without its tags; a hidden one only if hidden. It reads the same
+// columns as tacticFast, through the same scanner.
 func findTacticRow(db *gorm.DB, id int64, hidden bool) (*models.Tactic, error) {
-	var t models.Tactic
-	q := db.Table("tactics").Where("id = ?", id)
+	q := db.Table("tactics").Select(tacticColumns).Where("id = ?", id)
 	if !hidden {
 		q = q.Where("status = ?", models.StatusPublished)
 	}
-	if err := q.Take(&t).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, models.NotFoundf("tactic %d not found", id)
-		}
+	// Rows, not Row: GORM's prepared-statement pool hands back an unusable *sql.Row when the
+	// statement cannot be prepared.
+	rows, err := q.Rows()
+	if err != nil {
 		return nil, fmt.Errorf("store: find tactic: %w", err)
 	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store: find tactic: %w", err)
+		}
+		return nil, models.NotFoundf("tactic %d not found", id)
+	}
+	return scanTactic(rows, id)
+}
+
+// The hottest read, a tactic by id, goes around GORM: the profile of GET /tactics/{id} showed
+// GORM's statement building and reflective scanning costing as much as SQLite's own work
+// (bench/README.md). It reads the same columns as findTacticRow, with the same scanner, through
+// statements prepared once when the store opens (hotpath.go).
+
+// tacticColumns are the columns of a tactic row, in the order scanTactic reads them.
+var tacticColumns = tacticColumnsOf("")
+
+// tacticColumnsOf is tacticColumns, each qualified by table when it is not empty.
+func tacticColumnsOf(table string) string {
+	cols := []string{"id", "stage_id", "chain_id", "code", "kind", "status", "title", "summary", "description",
+		"refs", "attribution", "detail", "position", "created_at", "updated_at", "version"}
+	if table != "" {
+		for i, c := range cols {
+			cols[i] = table + "." + c
+		}
+	}
+	return strings.Join(cols, ", ")
+}
+
+// rowScanner is a *sql.Row, or *sql.Rows on a row.
+type rowScanner interface{ Scan(dest ...any) error }
+
+// scanTactic reads one row of tacticColumns: NotFound if there is none.
+func scanTactic(row rowScanner, id int64) (*models.Tactic, error) {
+	var t models.Tactic
+	var detail string
+	err := row.Scan(&t.ID, &t.StageID, &t.ChainID, &t.Code, &t.Kind, &t.Status, &t.Title, &t.Summary,
+		&t.Description, &t.References, &t.Attribution, &detail, &t.Position, &t.CreatedAt, &t.UpdatedAt, &t.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, models.NotFoundf("tactic %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: find tactic: %w", err)
+	}
+	var d tacticDetail
+	if err := scanJSON(detail, &d); err != nil {
+		return nil, err
+	}
+	d.setOn(&t)
 	return &t, nil
+}
+
+// tacticFast is Tactic through the prepared statements.
+func (s *Store) tacticFast(ctx context.Context, id int64, hidden bool) (*models.Tactic, error) {
+	st := s.hot.tacticPublished
+	if hidden {
+		st = s.hot.tactic
+	}
+	t, err := scanTactic(st.QueryRowContext(ctx, id), id)
+	if err != nil {
+		return nil, err
+	}
+	s.statements.Add(1)
+	rows, err := s.hot.tacticTags.QueryContext(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: load tactic tags: %w", err)
+	}
+	defer rows.Close()
+	s.statements.Add(1)
+	t.Tags = []models.TagSummary{}
+	for rows.Next() {
+		var tg models.TagSummary
+		if err := rows.Scan(&tg.ID, &tg.Slug, &tg.Name, &tg.Group); err != nil {
+			return nil, fmt.Errorf("store: load tactic tags: %w", err)
+		}
+		t.Tags = append(t.Tags, tg)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: load tactic tags: %w", err)
+	}
+	return t, nil
 }
 
 // tagLink is one tag of one tactic.

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strconv"
 
 	"gorm.io/gorm"
 
@@ -21,139 +19,103 @@ func tagColumns(hidden bool) string {
 		"WHERE tt.tag_id = tags.id AND tc.status = 'published') AS tactic_count"
 }
 
-var tagSorts = map[string]sortField{
-	"id":         {"id", intColumn},
-	"slug":       {"slug", textColumn},
-	"name":       {"name", textColumn},
-	"group":      {"tag_group", textColumn},
-	"created_at": {"created_at", timeColumn},
-	"updated_at": {"updated_at", timeColumn},
+// tagQuery is a tag filter and whether the caller may see hidden tactics, which tactic_count counts.
+type tagQuery struct {
+	models.TagFilter
+	hidden bool
 }
 
-// Tag returns the tag with the given id or slug.
+// tagList is how tags are listed: filtered by group and text, sorted by slug unless asked
+// otherwise.
+var tagList = listSpec[models.Tag, tagQuery]{
+	table:   "tags",
+	columns: func(f tagQuery) string { return tagColumns(f.hidden) },
+	where: func(q *gorm.DB, f tagQuery) *gorm.DB {
+		if f.Group != "" {
+			q = q.Where("tags.tag_group = ?", f.Group)
+		}
+		return whereText(q, f.Q, "tags.name", "tags.description")
+	},
+	// Not hidden: the sort fields and the filters do not depend on it.
+	filterKey:   func(f tagQuery) string { return fmt.Sprintf("group=%q q=%q", f.Group, f.Q) },
+	defaultSort: "slug",
+	sorts: map[string]sortField[models.Tag]{
+		"id":         {"id", intColumn, func(t *models.Tag) any { return t.ID }},
+		"slug":       {"slug", textColumn, func(t *models.Tag) any { return t.Slug }},
+		"name":       {"name", textColumn, func(t *models.Tag) any { return t.Name }},
+		"group":      {"tag_group", textColumn, func(t *models.Tag) any { return t.Group }},
+		"created_at": {"created_at", timeColumn, func(t *models.Tag) any { return t.CreatedAt }},
+		"updated_at": {"updated_at", timeColumn, func(t *models.Tag) any { return t.UpdatedAt }},
+	},
+	id: func(t *models.Tag) int64 { return t.ID },
+}
+
+// tagObject is how tags are written.
+var tagObject = &object[models.Tag, models.TagInput]{
+	entity:  models.EntityTag,
+	table:   "tags",
+	find:    findTag,
+	ref:     func(t *models.Tag) (int64, int64) { return t.ID, t.Version },
+	insert:  insertTag,
+	update:  updateTag,
+	inputOf: func(_ *gorm.DB, t *models.Tag) (*models.TagInput, error) { return tagInputOf(t), nil },
+	inUse: func(tx *gorm.DB, cur *models.Tag) error {
+		// Counted here, whatever the caller may see: drafts hold tags too.
+		n, err := countIn(tx, "tactic_tags", "tag_id", cur.ID)
+		if err == nil && n > 0 {
+			err = models.Conflictf("in_use", "tag %q is on %d tactic(s); take it off them first", cur.Slug, n)
+		}
+		return err
+	},
+	change: tagChange,
+}
+
+func tagChange(_, t *models.Tag, action string) change {
+	return plainChange(models.EntityTag, t.ID, t.Slug, t.Version, action, t)
+}
+
+// Tag returns the tag with the given id or slug: NotFound if there is none. Its tactic_count
+// counts what the context's principal may see.
 func (s *Store) Tag(ctx context.Context, key string) (*models.Tag, error) {
 	return findTag(s.read(ctx), key)
 }
 
-// Tags returns one page of tags.
+// Tags returns one page of tags: BadRequest for a bad sort or cursor.
 func (s *Store) Tags(ctx context.Context, f models.TagFilter) (models.List[models.Tag], error) {
-	filter := func(q *gorm.DB) *gorm.DB {
-		if f.Group != "" {
-			q = q.Where("tags.tag_group = ?", f.Group)
-		}
-		if f.Q != "" {
-			p := likePattern(f.Q)
-			q = q.Where(`(LOWER(tags.name) LIKE ? ESCAPE '\' OR LOWER(tags.description) LIKE ? ESCAPE '\')`, p, p)
-		}
-		return q
-	}
-	spec := newListSpec("tags", "slug", tagSorts)
-	spec.selectSQL = tagColumns(models.PrincipalFrom(ctx).CanSeeHidden())
-	return paginate(s.read(ctx), spec, f.Page, fmt.Sprintf("group=%q q=%q", f.Group, f.Q), filter,
-		func(t *models.Tag, field string) (any, int64) {
-			switch field {
-			case "slug":
-				return t.Slug, t.ID
-			case "name":
-				return t.Name, t.ID
-			case "group":
-				return t.Group, t.ID
-			case "created_at":
-				return t.CreatedAt, t.ID
-			case "updated_at":
-				return t.UpdatedAt, t.ID
-			}
-			return t.ID, t.ID
-		})
+	return tagList.page(s.read(ctx), tagQuery{TagFilter: f, hidden: canSeeHidden(ctx)}, f.Page)
 }
 
-// CreateTag validates and stores a new tag.
+// CreateTag validates and stores a new tag: Invalid for a bad field, Conflict (duplicate_slug)
+// if the slug is taken.
 func (s *Store) CreateTag(ctx context.Context, in *models.TagInput) (*models.Tag, error) {
-	var t *models.Tag
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var err error
-		t, err = createTag(tx, in)
-		return err
-	})
-	return t, err
+	return tagObject.createOne(ctx, s, in)
 }
 
-// ReplaceTag replaces the tag with the given id or slug, if pre holds.
+// ReplaceTag replaces the tag with the given id or slug, if pre holds: NotFound if there is no such
+// tag, PreconditionFailed if pre does not hold or the tag changed meanwhile, Invalid for a bad
+// field, Conflict if the new slug is taken (duplicate_slug) or the tag would join the horizon group
+// on a tactic that has a horizon tag already (horizon_clash).
 func (s *Store) ReplaceTag(ctx context.Context, key string, in *models.TagInput, pre models.Precondition) (*models.Tag, error) {
-	var t *models.Tag
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		cur, err := findTag(tx, key)
-		if err != nil {
-			return err
-		}
-		if err := checkPrecondition(pre, "tag", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		t, err = updateTag(tx, cur, in, models.ActionUpdate)
-		return err
-	})
-	return t, err
+	return tagObject.replace(ctx, s, key, in, pre)
 }
 
-// DeleteTag deletes the tag with the given id or slug, if pre holds and no tactic carries it.
+// DeleteTag deletes the tag with the given id or slug, if pre holds and no tactic carries it:
+// NotFound if there is no such tag, PreconditionFailed if pre does not hold, Conflict (in_use) if
+// a tactic, draft or not, still carries it.
 func (s *Store) DeleteTag(ctx context.Context, key string, pre models.Precondition) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		cur, err := findTag(tx, key)
-		if err != nil {
-			return err
-		}
-		if err := checkPrecondition(pre, "tag", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		// Counted here, whatever the caller may see: drafts hold tags too.
-		var uses int64
-		if err := tx.Table("tactic_tags").Where("tag_id = ?", cur.ID).Count(&uses).Error; err != nil {
-			return err
-		}
-		if uses > 0 {
-			return models.Conflictf("in_use", "tag %q is on %d tactic(s); take it off them first", cur.Slug, uses)
-		}
-		if err := deleteVersion(tx, "tags", cur.ID, cur.Version); err != nil {
-			return err
-		}
-		return record(tx, tagChange(cur, models.ActionDelete))
-	})
+	return tagObject.remove(ctx, s, key, pre)
 }
 
-// RestoreTag brings the tag named by key (id or slug, deleted or not) back to a revision.
+// RestoreTag brings the tag named by key (id or slug, deleted or not) back to a revision: NotFound
+// if it has no history or no such revision, PreconditionFailed if pre does not hold, Conflict if
+// the revision records a delete (not_restorable), the slug is taken meanwhile (duplicate_slug) or
+// the restore would give a tactic two horizon tags (horizon_clash).
 func (s *Store) RestoreTag(ctx context.Context, key string, revision int64, pre models.Precondition) (*models.Tag, error) {
-	var t *models.Tag
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		var err error
-		t, err = restore(tx, tagRestorer, key, revision, pre)
-		return err
-	})
-	return t, err
-}
-
-var tagRestorer = restorer[models.Tag]{
-	entity: "tag",
-	find: func(tx *gorm.DB, id int64) (*models.Tag, int64, error) {
-		t, err := findTag(tx, strconv.FormatInt(id, 10))
-		if err != nil {
-			return nil, 0, err
-		}
-		return t, t.Version, nil
-	},
-	update: func(tx *gorm.DB, cur, data *models.Tag) (*models.Tag, error) {
-		return updateTag(tx, cur, tagInputOf(data), models.ActionRestore)
-	},
-	insert: func(tx *gorm.DB, id, version int64, data *models.Tag) (*models.Tag, error) {
-		return insertTag(tx, id, version, tagInputOf(data), models.ActionRestore)
-	},
+	return tagObject.restoreOne(ctx, s, key, revision, pre)
 }
 
 func tagInputOf(t *models.Tag) *models.TagInput {
 	return &models.TagInput{Slug: t.Slug, Name: t.Name, Group: t.Group, Description: t.Description}
-}
-
-func createTag(tx *gorm.DB, in *models.TagInput) (*models.Tag, error) {
-	return insertTag(tx, 0, 1, in, models.ActionCreate)
 }
 
 // insertTag stores a tag: a new one (id 0), or a deleted one brought back under its id.
@@ -163,9 +125,9 @@ func insertTag(tx *gorm.DB, id, version int64, in *models.TagInput, action strin
 	}
 	t := &models.Tag{ID: id, Slug: in.Slug, Name: in.Name, Group: in.Group, Description: in.Description, Version: version}
 	if err := tx.Table("tags").Create(t).Error; err != nil {
-		return nil, tagConflict(err, in.Slug)
+		return nil, slugConflict(err, models.EntityTag, in.Slug, "")
 	}
-	return t, record(tx, tagChange(t, action))
+	return t, record(tx, tagChange(nil, t, action))
 }
 
 // updateTag replaces cur with in, moving it to its next version.
@@ -182,18 +144,13 @@ func updateTag(tx *gorm.DB, cur *models.Tag, in *models.TagInput, action string)
 		"slug": in.Slug, "name": in.Name, "tag_group": in.Group, "description": in.Description,
 	})
 	if err != nil {
-		return nil, tagConflict(err, in.Slug)
+		return nil, slugConflict(err, models.EntityTag, in.Slug, "")
 	}
-	t, err := findTag(tx, strconv.FormatInt(cur.ID, 10))
+	t, err := findTag(tx, idKey(cur.ID))
 	if err != nil {
 		return nil, err
 	}
-	return t, record(tx, tagChange(t, action))
-}
-
-func tagChange(t *models.Tag, action string) change {
-	return change{entity: "tag", id: t.ID, slug: t.Slug, version: t.Version, action: action,
-		visible: action != models.ActionDelete, wasVisible: action != models.ActionCreate, data: t}
+	return t, record(tx, tagChange(cur, t, action))
 }
 
 // checkJoinsHorizon refuses to move a tag into the horizon group when a tactic carrying it
@@ -205,7 +162,7 @@ func checkJoinsHorizon(tx *gorm.DB, tagID int64) error {
 		JOIN tags t ON t.id = other.tag_id AND t.tag_group = ?
 		WHERE tt.tag_id = ?`, models.HorizonGroup, tagID).Scan(&n).Error
 	if err != nil {
-		return err
+		return fmt.Errorf("store: check horizon: %w", err)
 	}
 	if n > 0 {
 		return models.Conflictf("horizon_clash", "%d tactic(s) with this tag already have a horizon tag, and a tactic holds at most one; retag them first", n)
@@ -215,26 +172,6 @@ func checkJoinsHorizon(tx *gorm.DB, tagID int64) error {
 
 // findTag finds a tag by id or slug. Its tactic_count counts what the context's principal may see.
 func findTag(db *gorm.DB, key string) (*models.Tag, error) {
-	id, slug := idOrSlug(key)
-	q := db.Table("tags").Select(tagColumns(models.PrincipalFrom(db.Statement.Context).CanSeeHidden()))
-	if slug != "" {
-		q = q.Where("tags.slug = ?", slug)
-	} else {
-		q = q.Where("tags.id = ?", id)
-	}
-	var t models.Tag
-	if err := q.Take(&t).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, models.NotFoundf("tag %q not found", key)
-		}
-		return nil, fmt.Errorf("store: find tag: %w", err)
-	}
-	return &t, nil
-}
-
-func tagConflict(err error, slug string) error {
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return models.Conflictf("duplicate_slug", "a tag with slug %q already exists", slug)
-	}
-	return translate(err, "write tag")
+	q := db.Table("tags").Select(tagColumns(canSeeHidden(db.Statement.Context)))
+	return findByKey[models.Tag](q, "tags", models.EntityTag, key)
 }

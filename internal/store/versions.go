@@ -19,7 +19,8 @@ func checkPrecondition(pre models.Precondition, what string, id, version int64) 
 // bumpVersion writes set to the row at id if it is still at version, and moves it to the next
 // version. The version in the WHERE clause makes the check and the write one atomic step, so two
 // editors who read the same version can never both succeed.
-// It returns the time it recorded as updated_at.
+// It returns the time it recorded as updated_at. A database error comes back as it is, for the
+// caller to translate (a duplicate slug is the caller's to name).
 func bumpVersion(tx *gorm.DB, table string, id, version int64, set map[string]any) (time.Time, error) {
 	now := tx.Config.NowFunc()
 	set["version"] = gorm.Expr("version + 1")
