@@ -1,4 +1,4 @@
-package main
+package cli
 
 // Helpers for the tests that run chainkb as the real binary, as an operator would: built once per
 // test run with the very command the Dockerfile runs, started as a subprocess on a temporary
@@ -31,6 +31,10 @@ import (
 // CGO_ENABLED=1), which TestDockerfile checks, and the tests that run the real binary build it with
 // this command, writing it elsewhere than goBuildOutput: so they test what the image ships.
 var goBuildCommand = []string{"go", "build", "-trimpath", "-ldflags=-s -w", "-o", goBuildOutput, "."}
+
+// moduleRoot is the module's root, from this package's directory (where go test runs its tests):
+// goBuildCommand runs there, and the Dockerfile, .dockerignore and compose.yaml are there.
+const moduleRoot = "../.."
 
 // goBuildOutput is where goBuildCommand writes the binary in the image's build stage.
 const goBuildOutput = "/out/chainkb"
@@ -67,6 +71,7 @@ func chainkbBinary(t *testing.T) string {
 		}
 		start := time.Now()
 		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Dir = moduleRoot
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
