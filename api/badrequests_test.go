@@ -93,7 +93,7 @@ func TestBadRequests(t *testing.T) {
 	// getObject GETs one object and returns it with its ETag.
 	getObject := func(path string) (obj, string) {
 		t.Helper()
-		res := s.do(http.MethodGet, path, nil).mustStatus(t, http.StatusOK)
+		res := s.do(t, http.MethodGet, path, nil).mustStatus(t, http.StatusOK)
 		var o obj
 		res.decode(t, &o)
 		tag := res.Header.Get("ETag")
@@ -105,7 +105,7 @@ func TestBadRequests(t *testing.T) {
 	getList := func(path string) listPage {
 		t.Helper()
 		var p listPage
-		s.do(http.MethodGet, path, nil).mustStatus(t, http.StatusOK).decode(t, &p)
+		s.do(t, http.MethodGet, path, nil).mustStatus(t, http.StatusOK).decode(t, &p)
 		return p
 	}
 
@@ -389,17 +389,14 @@ func TestBadRequests(t *testing.T) {
 
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			// The helpers report through the server's *testing.T; give them this subtest's.
-			sub := *s
-			sub.t = t
-			before := sub.snapshot()
+			before := s.snapshot(t)
 			// Deferred, so that it runs also when a check below stops the subtest.
 			defer func() {
-				if after := sub.snapshot(); after != before {
+				if after := s.snapshot(t); after != before {
 					t.Errorf("the failed request changed the database:\n%s", snapshotDiff(before, after))
 				}
 			}()
-			res := sub.do(tc.method, tc.path, tc.body, tc.headers...)
+			res := s.do(t, tc.method, tc.path, tc.body, tc.headers...)
 			p := res.problem(t, tc.status)
 			if p.Code != tc.code {
 				t.Errorf("code = %q, want %q; problem: %+v", p.Code, tc.code, p)

@@ -26,7 +26,6 @@ func init() { gin.SetMode(gin.TestMode) }
 
 // testServer is chainkb over real HTTP on a real database, seeded, with a key for each role.
 type testServer struct {
-	t     *testing.T
 	URL   string
 	Store *store.Store
 	// DB is the test's own connection to the same database, for what no API offers: snapshots of
@@ -56,7 +55,7 @@ func newServer(t *testing.T) *testServer {
 		srv.Close()
 		st.Close()
 	})
-	s := &testServer{t: t, URL: srv.URL, Store: st, DB: db, Keys: map[string]string{}, KeyIDs: map[string]int64{}}
+	s := &testServer{URL: srv.URL, Store: st, DB: db, Keys: map[string]string{}, KeyIDs: map[string]int64{}}
 	for _, name := range []string{"reader", "editor", "admin", "revoked", "expired"} {
 		role := name
 		if name == "revoked" || name == "expired" {
@@ -77,16 +76,16 @@ func newServer(t *testing.T) *testServer {
 		t.Fatal(err)
 	}
 	// No API makes a key that has already expired, so the test moves the expiry into the past.
-	s.exec("UPDATE api_keys SET expires_at = $1 WHERE id = $2", time.Now().Add(-time.Minute).UTC(), s.KeyIDs["expired"])
+	s.exec(t, "UPDATE api_keys SET expires_at = $1 WHERE id = $2", time.Now().Add(-time.Minute).UTC(), s.KeyIDs["expired"])
 	return s
 }
 
 // exec runs a statement through the test's own connection, for set-ups that no API offers.
 // Placeholders are $1, $2..., which both engines read.
-func (s *testServer) exec(query string, args ...any) {
-	s.t.Helper()
+func (s *testServer) exec(t *testing.T, query string, args ...any) {
+	t.Helper()
 	if _, err := s.DB.Exec(query, args...); err != nil {
-		s.t.Fatalf("exec %s: %v", query, err)
+		t.Fatalf("exec %s: %v", query, err)
 	}
 }
 
@@ -100,8 +99,8 @@ type response struct {
 // do sends a request. body may be nil, a string (sent as is) or anything else (sent as JSON).
 // headers are name, value pairs (an empty value removes the header); Content-Type defaults to
 // application/json when there is a body, and Authorization to the editor key.
-func (s *testServer) do(method, path string, body any, headers ...string) response {
-	s.t.Helper()
+func (s *testServer) do(t *testing.T, method, path string, body any, headers ...string) response {
+	t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -112,13 +111,13 @@ func (s *testServer) do(method, path string, body any, headers ...string) respon
 	default:
 		raw, err := json.Marshal(b)
 		if err != nil {
-			s.t.Fatalf("marshal body: %v", err)
+			t.Fatalf("marshal body: %v", err)
 		}
 		r = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, s.URL+path, r)
 	if err != nil {
-		s.t.Fatalf("new request: %v", err)
+		t.Fatalf("new request: %v", err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -133,14 +132,14 @@ func (s *testServer) do(method, path string, body any, headers ...string) respon
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		s.t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	if err != nil {
-		s.t.Fatalf("read body: %v", err)
+		t.Fatalf("read body: %v", err)
 	}
-	validateResponse(s.t, res.Request, res.StatusCode, res.Header, raw) // against docs/openapi.json (contract_test.go)
+	validateResponse(t, res.Request, res.StatusCode, res.Header, raw) // against docs/openapi.json (contract_test.go)
 	return response{Status: res.StatusCode, Header: res.Header, Body: raw}
 }
 
@@ -180,8 +179,8 @@ func (r response) problem(t *testing.T, status int) handlers.Problem {
 
 // snapshot returns the whole content of the database, read through a separate connection, so that
 // a test can assert that a failed request changed nothing.
-func (s *testServer) snapshot() string {
-	s.t.Helper()
+func (s *testServer) snapshot(t *testing.T) string {
+	t.Helper()
 	db := s.DB
 	var b strings.Builder
 	for _, table := range []string{"chains", "stages", "tactics", "tags", "tactic_tags", "seeds_applied", "schema_migrations", "revisions", "api_keys", "idempotency_keys"} {
@@ -192,7 +191,7 @@ func (s *testServer) snapshot() string {
 		}
 		rows, err := db.Query("SELECT " + cols + " FROM " + table + " ORDER BY 1, 2")
 		if err != nil {
-			s.t.Fatalf("snapshot %s: %v", table, err)
+			t.Fatalf("snapshot %s: %v", table, err)
 		}
 		names, _ := rows.Columns()
 		vals := make([]any, len(names))
@@ -202,7 +201,7 @@ func (s *testServer) snapshot() string {
 		}
 		for rows.Next() {
 			if err := rows.Scan(ptrs...); err != nil {
-				s.t.Fatalf("snapshot %s: %v", table, err)
+				t.Fatalf("snapshot %s: %v", table, err)
 			}
 			fmt.Fprintf(&b, "%s %v\n", table, vals)
 		}

@@ -39,7 +39,7 @@ func histFeed(t *testing.T, s *testServer, limit int, headers ...string) []model
 			t.Fatal("the change feed does not end")
 		}
 		var l list[models.Revision]
-		s.do("GET", fmt.Sprintf("/api/v1/changes?after=%s&limit=%d", url.QueryEscape(after), limit), nil, headers...).mustStatus(t, 200).decode(t, &l)
+		s.do(t, "GET", fmt.Sprintf("/api/v1/changes?after=%s&limit=%d", url.QueryEscape(after), limit), nil, headers...).mustStatus(t, 200).decode(t, &l)
 		if len(l.Data) > limit {
 			t.Fatalf("a page of the change feed holds %d changes, limit %d", len(l.Data), limit)
 		}
@@ -80,7 +80,7 @@ func histCollectAs[T any](t *testing.T, s *testServer, path string, headers ...s
 			t.Fatal("pagination does not end")
 		}
 		var l list[T]
-		s.do("GET", path, nil, headers...).mustStatus(t, 200).decode(t, &l)
+		s.do(t, "GET", path, nil, headers...).mustStatus(t, 200).decode(t, &l)
 		out = append(out, l.Data...)
 		if l.NextCursor == nil {
 			return out
@@ -136,7 +136,6 @@ func histCheckRevision(t *testing.T, rev *models.Revision, entity string, id int
 // histWriter sends writes with a fresh X-Request-ID each and checks that each successful write
 // adds exactly one revision to the history and each failed one none.
 type histWriter struct {
-	t    *testing.T
 	s    *testServer
 	n    int
 	feed []models.Revision // the editor's change feed after the last write
@@ -144,12 +143,11 @@ type histWriter struct {
 
 // write sends the request, requires the status, and returns the response and the revision the
 // write added (nil if it added none).
-func (w *histWriter) write(method, path string, body any, want int, headers ...string) (response, *models.Revision) {
-	t := w.t
+func (w *histWriter) write(t *testing.T, method, path string, body any, want int, headers ...string) (response, *models.Revision) {
 	t.Helper()
 	w.n++
 	reqID := fmt.Sprintf("hist-%s-%d", strings.ToLower(method), w.n)
-	res := w.s.do(method, path, body, append([]string{"X-Request-ID", reqID}, headers...)...)
+	res := w.s.do(t, method, path, body, append([]string{"X-Request-ID", reqID}, headers...)...)
 	if res.Status != want {
 		t.Fatalf("%s %s: status = %d, want %d; body: %s", method, path, res.Status, want, res.Body)
 	}
@@ -199,7 +197,7 @@ func histCheckHistory(t *testing.T, s *testServer, res string, keys []string, id
 			t.Errorf("GET /%s/%s/revisions: actions %v versions %v, want %v %v", res, key, gotActions, gotVersions, actions, versions)
 		}
 		var l list[models.Revision]
-		s.do("GET", "/api/v1/"+res+"/"+key+"/revisions?include_total=true&limit=1", nil).mustStatus(t, 200).decode(t, &l)
+		s.do(t, "GET", "/api/v1/"+res+"/"+key+"/revisions?include_total=true&limit=1", nil).mustStatus(t, 200).decode(t, &l)
 		if l.Total == nil || *l.Total != int64(len(actions)) {
 			t.Errorf("GET /%s/%s/revisions?include_total=true: total = %v, want %d", res, key, l.Total, len(actions))
 		}
@@ -208,135 +206,131 @@ func histCheckHistory(t *testing.T, s *testServer, res string, keys []string, id
 
 func TestRevisionsOnePerChange(t *testing.T) {
 	s := newServer(t)
-	w := &histWriter{t: t, s: s}
+	w := &histWriter{s: s}
 	w.feed = histFeed(t, s, 200)
 	if len(w.feed) == 0 {
 		t.Fatal("the seed wrote no revisions")
 	}
 
 	t.Run("chain", func(t *testing.T) {
-		w.t = t
-		res, rev := w.write("POST", "/api/v1/chains", obj{"slug": "rev-chain", "name": "Revision chain", "description": "Tracked."}, 201)
+		res, rev := w.write(t, "POST", "/api/v1/chains", obj{"slug": "rev-chain", "name": "Revision chain", "description": "Tracked."}, 201)
 		var c chain
 		res.decode(t, &c)
 		histCheckRevision(t, rev, "chain", c.ID, "create", 1, res.Body)
 		path := fmt.Sprintf("/api/v1/chains/%d", c.ID)
 
-		w.write("POST", "/api/v1/chains", obj{"slug": "Not A Slug", "name": ""}, 422)
-		w.write("POST", "/api/v1/chains", obj{"slug": "sex-trafficking", "name": "Clash"}, 409)
+		w.write(t, "POST", "/api/v1/chains", obj{"slug": "Not A Slug", "name": ""}, 422)
+		w.write(t, "POST", "/api/v1/chains", obj{"slug": "sex-trafficking", "name": "Clash"}, 409)
 
 		etag1 := res.Header.Get("ETag")
-		res, rev = w.write("PUT", path, obj{"slug": "rev-chain", "name": "Revision chain, renamed", "description": "Tracked."}, 200, "If-Match", etag1)
+		res, rev = w.write(t, "PUT", path, obj{"slug": "rev-chain", "name": "Revision chain, renamed", "description": "Tracked."}, 200, "If-Match", etag1)
 		histCheckRevision(t, rev, "chain", c.ID, "update", 2, res.Body)
 
-		w.write("PUT", path, obj{"slug": "rev-chain", "name": "Stale", "description": ""}, 412, "If-Match", etag1)
-		w.write("PATCH", path, obj{"name": "No precondition"}, 428)
-		w.write("PATCH", path, obj{"name": "", "version": 2}, 422)
+		w.write(t, "PUT", path, obj{"slug": "rev-chain", "name": "Stale", "description": ""}, 412, "If-Match", etag1)
+		w.write(t, "PATCH", path, obj{"name": "No precondition"}, 428)
+		w.write(t, "PATCH", path, obj{"name": "", "version": 2}, 422)
 
 		// A chain with a stage is in use.
-		sres, _ := w.write("POST", "/api/v1/stages", obj{"chain_id": c.ID, "slug": "only", "name": "Only", "actor": "Anyone", "side": "supply", "position": 1}, 201)
+		sres, _ := w.write(t, "POST", "/api/v1/stages", obj{"chain_id": c.ID, "slug": "only", "name": "Only", "actor": "Anyone", "side": "supply", "position": 1}, 201)
 		var st stage
 		sres.decode(t, &st)
-		w.write("DELETE", path, nil, 409)
-		w.write("DELETE", fmt.Sprintf("/api/v1/stages/%d", st.ID), nil, 204)
+		w.write(t, "DELETE", path, nil, 409)
+		w.write(t, "DELETE", fmt.Sprintf("/api/v1/stages/%d", st.ID), nil, 204)
 
-		w.write("DELETE", path, nil, 412, "If-Match", etag1)
-		before := s.do("GET", path, nil).mustStatus(t, 200)
-		_, rev = w.write("DELETE", path, nil, 204, "If-Match", before.Header.Get("ETag"))
+		w.write(t, "DELETE", path, nil, 412, "If-Match", etag1)
+		before := s.do(t, "GET", path, nil).mustStatus(t, 200)
+		_, rev = w.write(t, "DELETE", path, nil, 204, "If-Match", before.Header.Get("ETag"))
 		histCheckRevision(t, rev, "chain", c.ID, "delete", 2, before.Body)
-		s.do("GET", path, nil).problem(t, 404)
+		s.do(t, "GET", path, nil).problem(t, 404)
 		histCheckHistory(t, s, "chains", []string{fmt.Sprint(c.ID), "rev-chain"}, c.ID, []string{"delete", "update", "create"}, []int64{2, 2, 1})
 	})
 
 	t.Run("stage", func(t *testing.T) {
-		w.t = t
-		res, rev := w.write("POST", "/api/v1/stages", obj{"chain_id": 1, "slug": "rev-stage", "name": "Revision stage", "actor": "Auditors", "side": "demand", "position": 9}, 201)
+		res, rev := w.write(t, "POST", "/api/v1/stages", obj{"chain_id": 1, "slug": "rev-stage", "name": "Revision stage", "actor": "Auditors", "side": "demand", "position": 9}, 201)
 		var st stage
 		res.decode(t, &st)
 		histCheckRevision(t, rev, "stage", st.ID, "create", 1, res.Body)
 		path := fmt.Sprintf("/api/v1/stages/%d", st.ID)
 
-		w.write("POST", "/api/v1/stages", obj{"chain_id": 1, "slug": "bad-stage", "name": "Bad", "actor": "", "side": "sideways", "position": 1}, 422)
+		w.write(t, "POST", "/api/v1/stages", obj{"chain_id": 1, "slug": "bad-stage", "name": "Bad", "actor": "", "side": "sideways", "position": 1}, 422)
 
-		res, rev = w.write("PATCH", path, obj{"name": "Revision stage, renamed", "version": 1}, 200)
+		res, rev = w.write(t, "PATCH", path, obj{"name": "Revision stage, renamed", "version": 1}, 200)
 		histCheckRevision(t, rev, "stage", st.ID, "update", 2, res.Body)
 
-		w.write("PATCH", path, obj{"name": "Stale", "version": 1}, 412)
-		w.write("PUT", path, obj{"chain_id": 1, "slug": "rev-stage", "name": "No precondition", "actor": "Auditors", "side": "demand", "position": 9}, 428)
+		w.write(t, "PATCH", path, obj{"name": "Stale", "version": 1}, 412)
+		w.write(t, "PUT", path, obj{"chain_id": 1, "slug": "rev-stage", "name": "No precondition", "actor": "Auditors", "side": "demand", "position": 9}, 428)
 
 		// A stage with a tactic is in use.
-		tres, _ := w.write("POST", "/api/v1/tactics", obj{"stage_id": st.ID, "kind": "current", "title": "Holds the stage", "summary": "S."}, 201)
+		tres, _ := w.write(t, "POST", "/api/v1/tactics", obj{"stage_id": st.ID, "kind": "current", "title": "Holds the stage", "summary": "S."}, 201)
 		var tc tactic
 		tres.decode(t, &tc)
-		w.write("DELETE", path, nil, 409)
-		w.write("DELETE", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil, 204)
+		w.write(t, "DELETE", path, nil, 409)
+		w.write(t, "DELETE", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil, 204)
 
-		before := s.do("GET", path, nil).mustStatus(t, 200)
-		_, rev = w.write("DELETE", path, nil, 204)
+		before := s.do(t, "GET", path, nil).mustStatus(t, 200)
+		_, rev = w.write(t, "DELETE", path, nil, 204)
 		histCheckRevision(t, rev, "stage", st.ID, "delete", 2, before.Body)
-		s.do("GET", path, nil).problem(t, 404)
+		s.do(t, "GET", path, nil).problem(t, 404)
 		histCheckHistory(t, s, "stages", []string{fmt.Sprint(st.ID)}, st.ID, []string{"delete", "update", "create"}, []int64{2, 2, 1})
 	})
 
 	t.Run("tactic", func(t *testing.T) {
-		w.t = t
-		res, rev := w.write("POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "recommended", "title": "Revision tactic", "summary": "Tracked.",
+		res, rev := w.write(t, "POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "recommended", "title": "Revision tactic", "summary": "Tracked.",
 			"tags": []string{"short-term"}, "references": []obj{{"citation": "Kara 2009", "locator": "p. 201"}}}, 201)
 		var tc tactic
 		res.decode(t, &tc)
 		histCheckRevision(t, rev, "tactic", tc.ID, "create", 1, res.Body)
 		path := fmt.Sprintf("/api/v1/tactics/%d", tc.ID)
 
-		w.write("POST", "/api/v1/tactics", obj{"stage_id": 999999, "kind": "recommended", "title": "No stage", "summary": "S."}, 422)
-		w.write("POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": "Two horizons", "summary": "S.", "tags": []string{"short-term", "long-term"}}, 422)
+		w.write(t, "POST", "/api/v1/tactics", obj{"stage_id": 999999, "kind": "recommended", "title": "No stage", "summary": "S."}, 422)
+		w.write(t, "POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": "Two horizons", "summary": "S.", "tags": []string{"short-term", "long-term"}}, 422)
 
 		etag1 := res.Header.Get("ETag")
 		tc.Title = "Revision tactic, retitled"
-		res, rev = w.write("PUT", path, tc, 200, "If-Match", etag1)
+		res, rev = w.write(t, "PUT", path, tc, 200, "If-Match", etag1)
 		histCheckRevision(t, rev, "tactic", tc.ID, "update", 2, res.Body)
 
-		w.write("PUT", path, tc, 412) // the body still says version 1
-		w.write("PATCH", path, obj{"title": "No precondition"}, 428)
-		w.write("PATCH", path, `{"title":null}`, 422, "If-Match", res.Header.Get("ETag"), "Content-Type", "application/merge-patch+json")
-		w.write("DELETE", path, nil, 412, "If-Match", etag1)
+		w.write(t, "PUT", path, tc, 412) // the body still says version 1
+		w.write(t, "PATCH", path, obj{"title": "No precondition"}, 428)
+		w.write(t, "PATCH", path, `{"title":null}`, 422, "If-Match", res.Header.Get("ETag"), "Content-Type", "application/merge-patch+json")
+		w.write(t, "DELETE", path, nil, 412, "If-Match", etag1)
 
-		before := s.do("GET", path, nil).mustStatus(t, 200)
-		_, rev = w.write("DELETE", path, nil, 204, "If-Match", before.Header.Get("ETag"))
+		before := s.do(t, "GET", path, nil).mustStatus(t, 200)
+		_, rev = w.write(t, "DELETE", path, nil, 204, "If-Match", before.Header.Get("ETag"))
 		histCheckRevision(t, rev, "tactic", tc.ID, "delete", 2, before.Body)
-		s.do("GET", path, nil).problem(t, 404)
+		s.do(t, "GET", path, nil).problem(t, 404)
 		histCheckHistory(t, s, "tactics", []string{fmt.Sprint(tc.ID)}, tc.ID, []string{"delete", "update", "create"}, []int64{2, 2, 1})
 	})
 
 	t.Run("tag", func(t *testing.T) {
-		w.t = t
-		res, rev := w.write("POST", "/api/v1/tags", obj{"slug": "rev-tag", "name": "Revision tag", "group": "lever"}, 201)
+		res, rev := w.write(t, "POST", "/api/v1/tags", obj{"slug": "rev-tag", "name": "Revision tag", "group": "lever"}, 201)
 		var tg tag
 		res.decode(t, &tg)
 		histCheckRevision(t, rev, "tag", tg.ID, "create", 1, res.Body)
 		path := fmt.Sprintf("/api/v1/tags/%d", tg.ID)
 
-		w.write("POST", "/api/v1/tags", obj{"slug": "bad-group", "name": "Bad", "group": "Not A Slug"}, 422)
-		w.write("POST", "/api/v1/tags", obj{"slug": "short-term", "name": "Clash", "group": "horizon"}, 409)
+		w.write(t, "POST", "/api/v1/tags", obj{"slug": "bad-group", "name": "Bad", "group": "Not A Slug"}, 422)
+		w.write(t, "POST", "/api/v1/tags", obj{"slug": "short-term", "name": "Clash", "group": "horizon"}, 409)
 
 		etag1 := res.Header.Get("ETag")
 		// The update renames the slug: the history is then found by the last slug.
-		res, rev = w.write("PATCH", path, obj{"slug": "rev-tag-renamed", "name": "Revision tag, renamed"}, 200, "If-Match", etag1, "Content-Type", "application/merge-patch+json")
+		res, rev = w.write(t, "PATCH", path, obj{"slug": "rev-tag-renamed", "name": "Revision tag, renamed"}, 200, "If-Match", etag1, "Content-Type", "application/merge-patch+json")
 		histCheckRevision(t, rev, "tag", tg.ID, "update", 2, res.Body)
 
-		w.write("PATCH", path, obj{"name": "Stale"}, 412, "If-Match", etag1)
-		w.write("PUT", path, obj{"slug": "rev-tag-renamed", "name": "No precondition", "group": "lever"}, 428)
+		w.write(t, "PATCH", path, obj{"name": "Stale"}, 412, "If-Match", etag1)
+		w.write(t, "PUT", path, obj{"slug": "rev-tag-renamed", "name": "No precondition", "group": "lever"}, 428)
 
 		// A tag on a tactic is in use.
-		tres, _ := w.write("POST", "/api/v1/tactics", obj{"stage_id": 1, "kind": "current", "title": "Holds the tag", "summary": "S.", "tags": []string{"rev-tag-renamed"}}, 201)
+		tres, _ := w.write(t, "POST", "/api/v1/tactics", obj{"stage_id": 1, "kind": "current", "title": "Holds the tag", "summary": "S.", "tags": []string{"rev-tag-renamed"}}, 201)
 		var tc tactic
 		tres.decode(t, &tc)
-		w.write("DELETE", path, nil, 409)
-		w.write("DELETE", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil, 204)
+		w.write(t, "DELETE", path, nil, 409)
+		w.write(t, "DELETE", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil, 204)
 
-		before := s.do("GET", path, nil).mustStatus(t, 200)
-		_, rev = w.write("DELETE", "/api/v1/tags/rev-tag-renamed", nil, 204)
+		before := s.do(t, "GET", path, nil).mustStatus(t, 200)
+		_, rev = w.write(t, "DELETE", "/api/v1/tags/rev-tag-renamed", nil, 204)
 		histCheckRevision(t, rev, "tag", tg.ID, "delete", 2, before.Body)
-		s.do("GET", path, nil).problem(t, 404)
+		s.do(t, "GET", path, nil).problem(t, 404)
 		histCheckHistory(t, s, "tags", []string{fmt.Sprint(tg.ID), "rev-tag-renamed"}, tg.ID, []string{"delete", "update", "create"}, []int64{2, 2, 1})
 	})
 }
@@ -345,13 +339,13 @@ func TestRestore(t *testing.T) {
 	s := newServer(t)
 
 	// A tactic, updated twice.
-	res := s.do("POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "recommended", "title": "First title", "summary": "First.",
+	res := s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "recommended", "title": "First title", "summary": "First.",
 		"tags": []string{"short-term"}, "references": []obj{{"citation": "Kara 2009", "locator": "p. 201"}}}).mustStatus(t, 201)
 	var tc tactic
 	res.decode(t, &tc)
 	path := fmt.Sprintf("/api/v1/tactics/%d", tc.ID)
-	s.do("PATCH", path, obj{"title": "Second title", "summary": "Second.", "version": 1}).mustStatus(t, 200)
-	res = s.do("PATCH", path, obj{"title": "Third title", "tags": []string{"long-term"}, "references": []obj{}, "version": 2}).mustStatus(t, 200)
+	s.do(t, "PATCH", path, obj{"title": "Second title", "summary": "Second.", "version": 1}).mustStatus(t, 200)
+	res = s.do(t, "PATCH", path, obj{"title": "Third title", "tags": []string{"long-term"}, "references": []obj{}, "version": 2}).mustStatus(t, 200)
 	staleETag := res.Header.Get("ETag")
 	revs := histHistory(t, s, "tactics", fmt.Sprint(tc.ID))
 	if len(revs) != 3 || revs[2].Action != "create" {
@@ -361,7 +355,7 @@ func TestRestore(t *testing.T) {
 
 	t.Run("restore an earlier revision", func(t *testing.T) {
 		before := histCount(t, s)
-		res := s.do("POST", fmt.Sprintf("%s/revisions/%d/restore", path, first.ID), nil).mustStatus(t, 200)
+		res := s.do(t, "POST", fmt.Sprintf("%s/revisions/%d/restore", path, first.ID), nil).mustStatus(t, 200)
 		got, want := histJSON(t, res.Body), histJSON(t, first.Data)
 		for k, v := range want {
 			if k == "version" || k == "updated_at" {
@@ -377,7 +371,7 @@ func TestRestore(t *testing.T) {
 		if e := res.Header.Get("ETag"); e == "" || e == staleETag {
 			t.Errorf("ETag after restore = %q", e)
 		}
-		if g := s.do("GET", path, nil).mustStatus(t, 200); !histSameJSON(t, g.Body, res.Body) {
+		if g := s.do(t, "GET", path, nil).mustStatus(t, 200); !histSameJSON(t, g.Body, res.Body) {
 			t.Errorf("GET after restore = %s, want %s", g.Body, res.Body)
 		}
 		revs := histHistory(t, s, "tactics", fmt.Sprint(tc.ID))
@@ -391,32 +385,32 @@ func TestRestore(t *testing.T) {
 	})
 
 	t.Run("stale If-Match", func(t *testing.T) {
-		snap := s.snapshot()
-		s.do("POST", fmt.Sprintf("%s/revisions/%d/restore", path, first.ID), nil, "If-Match", staleETag).problem(t, 412)
-		if s.snapshot() != snap {
+		snap := s.snapshot(t)
+		s.do(t, "POST", fmt.Sprintf("%s/revisions/%d/restore", path, first.ID), nil, "If-Match", staleETag).problem(t, 412)
+		if s.snapshot(t) != snap {
 			t.Error("a restore with a stale If-Match changed the database")
 		}
 	})
 
 	t.Run("deleted tag comes back", func(t *testing.T) {
-		res := s.do("POST", "/api/v1/tags", obj{"slug": "restore-me", "name": "Restore me", "group": "lever"}).mustStatus(t, 201)
+		res := s.do(t, "POST", "/api/v1/tags", obj{"slug": "restore-me", "name": "Restore me", "group": "lever"}).mustStatus(t, 201)
 		var tg tag
 		res.decode(t, &tg)
-		s.do("PATCH", "/api/v1/tags/restore-me", obj{"name": "Restore me, renamed", "version": 1}).mustStatus(t, 200)
-		s.do("DELETE", "/api/v1/tags/restore-me", nil).mustStatus(t, 204)
-		s.do("GET", fmt.Sprintf("/api/v1/tags/%d", tg.ID), nil).problem(t, 404)
+		s.do(t, "PATCH", "/api/v1/tags/restore-me", obj{"name": "Restore me, renamed", "version": 1}).mustStatus(t, 200)
+		s.do(t, "DELETE", "/api/v1/tags/restore-me", nil).mustStatus(t, 204)
+		s.do(t, "GET", fmt.Sprintf("/api/v1/tags/%d", tg.ID), nil).problem(t, 404)
 		revs := histHistory(t, s, "tags", "restore-me")
 		if len(revs) != 3 || revs[0].Action != "delete" || revs[1].Action != "update" {
 			t.Fatalf("history of the tag: %+v", revs)
 		}
-		res = s.do("POST", fmt.Sprintf("/api/v1/tags/%d/revisions/%d/restore", tg.ID, revs[1].ID), nil).mustStatus(t, 200)
+		res = s.do(t, "POST", fmt.Sprintf("/api/v1/tags/%d/revisions/%d/restore", tg.ID, revs[1].ID), nil).mustStatus(t, 200)
 		var back tag
 		res.decode(t, &back)
 		if back.ID != tg.ID || back.Version != 3 || back.Name != "Restore me, renamed" || back.Slug != "restore-me" {
 			t.Errorf("restored tag = %+v, want id %d at version 3 (the deleted version 2 + 1)", back, tg.ID)
 		}
 		var got tag
-		s.do("GET", fmt.Sprintf("/api/v1/tags/%d", tg.ID), nil).mustStatus(t, 200).decode(t, &got)
+		s.do(t, "GET", fmt.Sprintf("/api/v1/tags/%d", tg.ID), nil).mustStatus(t, 200).decode(t, &got)
 		if got.ID != tg.ID || got.Version != 3 {
 			t.Errorf("GET restored tag = %+v", got)
 		}
@@ -425,118 +419,118 @@ func TestRestore(t *testing.T) {
 		}
 
 		// A revision that records a delete holds no state to restore.
-		snap := s.snapshot()
-		p := s.do("POST", fmt.Sprintf("/api/v1/tags/%d/revisions/%d/restore", tg.ID, revs[0].ID), nil).problem(t, 409)
+		snap := s.snapshot(t)
+		p := s.do(t, "POST", fmt.Sprintf("/api/v1/tags/%d/revisions/%d/restore", tg.ID, revs[0].ID), nil).problem(t, 409)
 		if p.Code != "not_restorable" {
 			t.Errorf("code = %q, want not_restorable", p.Code)
 		}
-		if s.snapshot() != snap {
+		if s.snapshot(t) != snap {
 			t.Error("restoring a delete revision changed the database")
 		}
 	})
 
 	t.Run("deleted tactic comes back", func(t *testing.T) {
-		cur := s.do("GET", path, nil).mustStatus(t, 200)
+		cur := s.do(t, "GET", path, nil).mustStatus(t, 200)
 		var live tactic
 		cur.decode(t, &live)
-		s.do("DELETE", path, nil).mustStatus(t, 204)
-		s.do("GET", path, nil).problem(t, 404)
+		s.do(t, "DELETE", path, nil).mustStatus(t, 204)
+		s.do(t, "GET", path, nil).problem(t, 404)
 		revs := histHistory(t, s, "tactics", fmt.Sprint(tc.ID))
 		if revs[0].Action != "delete" || revs[0].Version != live.Version {
 			t.Fatalf("newest revision after delete: %s v%d, want delete v%d", revs[0].Action, revs[0].Version, live.Version)
 		}
 
-		snap := s.snapshot()
-		s.do("POST", fmt.Sprintf("%s/revisions/%d/restore", path, revs[0].ID), nil).problem(t, 409)
-		if s.snapshot() != snap {
+		snap := s.snapshot(t)
+		s.do(t, "POST", fmt.Sprintf("%s/revisions/%d/restore", path, revs[0].ID), nil).problem(t, 409)
+		if s.snapshot(t) != snap {
 			t.Error("restoring a delete revision changed the database")
 		}
 
-		res := s.do("POST", fmt.Sprintf("%s/revisions/%d/restore", path, revs[1].ID), nil).mustStatus(t, 200)
+		res := s.do(t, "POST", fmt.Sprintf("%s/revisions/%d/restore", path, revs[1].ID), nil).mustStatus(t, 200)
 		var back tactic
 		res.decode(t, &back)
 		if back.ID != tc.ID || back.Version != live.Version+1 || back.Title != live.Title {
 			t.Errorf("restored tactic = id %d v%d %q, want id %d v%d %q", back.ID, back.Version, back.Title, tc.ID, live.Version+1, live.Title)
 		}
 		var got tactic
-		s.do("GET", path, nil).mustStatus(t, 200).decode(t, &got)
+		s.do(t, "GET", path, nil).mustStatus(t, 200).decode(t, &got)
 		if got.ID != tc.ID || got.Version != live.Version+1 {
 			t.Errorf("GET restored tactic = id %d v%d", got.ID, got.Version)
 		}
 	})
 
 	t.Run("tag deleted since", func(t *testing.T) {
-		s.do("POST", "/api/v1/tags", obj{"slug": "short-lived", "name": "Short lived", "group": "lever"}).mustStatus(t, 201)
-		res := s.do("POST", "/api/v1/tactics", obj{"stage_id": 3, "kind": "current", "title": "Tagged once", "summary": "S.", "tags": []string{"short-lived"}}).mustStatus(t, 201)
+		s.do(t, "POST", "/api/v1/tags", obj{"slug": "short-lived", "name": "Short lived", "group": "lever"}).mustStatus(t, 201)
+		res := s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": 3, "kind": "current", "title": "Tagged once", "summary": "S.", "tags": []string{"short-lived"}}).mustStatus(t, 201)
 		var u tactic
 		res.decode(t, &u)
 		upath := fmt.Sprintf("/api/v1/tactics/%d", u.ID)
-		s.do("PATCH", upath, obj{"tags": []string{}, "version": 1}).mustStatus(t, 200)
-		s.do("DELETE", "/api/v1/tags/short-lived", nil).mustStatus(t, 204)
+		s.do(t, "PATCH", upath, obj{"tags": []string{}, "version": 1}).mustStatus(t, 200)
+		s.do(t, "DELETE", "/api/v1/tags/short-lived", nil).mustStatus(t, 204)
 		revs := histHistory(t, s, "tactics", fmt.Sprint(u.ID))
 		created := revs[len(revs)-1]
 
-		snap := s.snapshot()
-		s.do("POST", fmt.Sprintf("%s/revisions/%d/restore", upath, created.ID), nil).problem(t, 409)
-		if s.snapshot() != snap {
+		snap := s.snapshot(t)
+		s.do(t, "POST", fmt.Sprintf("%s/revisions/%d/restore", upath, created.ID), nil).problem(t, 409)
+		if s.snapshot(t) != snap {
 			t.Error("a restore refused with 409 changed the database (live tactic)")
 		}
 
-		s.do("DELETE", upath, nil).mustStatus(t, 204)
-		snap = s.snapshot()
-		s.do("POST", fmt.Sprintf("%s/revisions/%d/restore", upath, created.ID), nil).problem(t, 409)
-		if s.snapshot() != snap {
+		s.do(t, "DELETE", upath, nil).mustStatus(t, 204)
+		snap = s.snapshot(t)
+		s.do(t, "POST", fmt.Sprintf("%s/revisions/%d/restore", upath, created.ID), nil).problem(t, 409)
+		if s.snapshot(t) != snap {
 			t.Error("a restore refused with 409 changed the database (deleted tactic)")
 		}
 
 		// A revision of another object is not one of this tactic's.
-		snap = s.snapshot()
-		s.do("POST", fmt.Sprintf("%s/revisions/%d/restore", path, created.ID), nil).problem(t, 404)
-		s.do("POST", fmt.Sprintf("/api/v1/tactics/%d/revisions/%d/restore", u.ID, first.ID), nil).problem(t, 404)
-		if s.snapshot() != snap {
+		snap = s.snapshot(t)
+		s.do(t, "POST", fmt.Sprintf("%s/revisions/%d/restore", path, created.ID), nil).problem(t, 404)
+		s.do(t, "POST", fmt.Sprintf("/api/v1/tactics/%d/revisions/%d/restore", u.ID, first.ID), nil).problem(t, 404)
+		if s.snapshot(t) != snap {
 			t.Error("a restore of another object's revision changed the database")
 		}
 	})
 
 	t.Run("slug taken or chain gone", func(t *testing.T) {
-		res := s.do("POST", "/api/v1/tags", obj{"slug": "taken-since", "name": "Old", "group": "lever"}).mustStatus(t, 201)
+		res := s.do(t, "POST", "/api/v1/tags", obj{"slug": "taken-since", "name": "Old", "group": "lever"}).mustStatus(t, 201)
 		var old tag
 		res.decode(t, &old)
-		s.do("DELETE", "/api/v1/tags/taken-since", nil).mustStatus(t, 204)
-		s.do("POST", "/api/v1/tags", obj{"slug": "taken-since", "name": "New", "group": "lever"}).mustStatus(t, 201)
+		s.do(t, "DELETE", "/api/v1/tags/taken-since", nil).mustStatus(t, 204)
+		s.do(t, "POST", "/api/v1/tags", obj{"slug": "taken-since", "name": "New", "group": "lever"}).mustStatus(t, 201)
 		revs := histHistory(t, s, "tags", fmt.Sprint(old.ID))
-		snap := s.snapshot()
-		s.do("POST", fmt.Sprintf("/api/v1/tags/%d/revisions/%d/restore", old.ID, revs[len(revs)-1].ID), nil).problem(t, 409)
-		if s.snapshot() != snap {
+		snap := s.snapshot(t)
+		s.do(t, "POST", fmt.Sprintf("/api/v1/tags/%d/revisions/%d/restore", old.ID, revs[len(revs)-1].ID), nil).problem(t, 409)
+		if s.snapshot(t) != snap {
 			t.Error("a restore refused for a taken slug changed the database")
 		}
 
-		res = s.do("POST", "/api/v1/chains", obj{"slug": "gone-chain", "name": "Gone"}).mustStatus(t, 201)
+		res = s.do(t, "POST", "/api/v1/chains", obj{"slug": "gone-chain", "name": "Gone"}).mustStatus(t, 201)
 		var c chain
 		res.decode(t, &c)
-		res = s.do("POST", "/api/v1/stages", obj{"chain_id": c.ID, "slug": "orphan", "name": "Orphan", "actor": "A", "side": "supply", "position": 1}).mustStatus(t, 201)
+		res = s.do(t, "POST", "/api/v1/stages", obj{"chain_id": c.ID, "slug": "orphan", "name": "Orphan", "actor": "A", "side": "supply", "position": 1}).mustStatus(t, 201)
 		var st stage
 		res.decode(t, &st)
-		s.do("DELETE", fmt.Sprintf("/api/v1/stages/%d", st.ID), nil).mustStatus(t, 204)
-		s.do("DELETE", "/api/v1/chains/gone-chain", nil).mustStatus(t, 204)
+		s.do(t, "DELETE", fmt.Sprintf("/api/v1/stages/%d", st.ID), nil).mustStatus(t, 204)
+		s.do(t, "DELETE", "/api/v1/chains/gone-chain", nil).mustStatus(t, 204)
 		srevs := histHistory(t, s, "stages", fmt.Sprint(st.ID))
-		snap = s.snapshot()
-		s.do("POST", fmt.Sprintf("/api/v1/stages/%d/revisions/%d/restore", st.ID, srevs[len(srevs)-1].ID), nil).problem(t, 409)
-		if s.snapshot() != snap {
+		snap = s.snapshot(t)
+		s.do(t, "POST", fmt.Sprintf("/api/v1/stages/%d/revisions/%d/restore", st.ID, srevs[len(srevs)-1].ID), nil).problem(t, 409)
+		if s.snapshot(t) != snap {
 			t.Error("a restore refused for a deleted chain changed the database")
 		}
 	})
 
 	t.Run("roles", func(t *testing.T) {
-		snap := s.snapshot()
+		snap := s.snapshot(t)
 		restorePath := fmt.Sprintf("%s/revisions/%d/restore", path, first.ID)
-		res := s.do("POST", restorePath, nil, histAs(s, "anonymous")...)
+		res := s.do(t, "POST", restorePath, nil, histAs(s, "anonymous")...)
 		res.problem(t, 401)
 		if res.Header.Get("WWW-Authenticate") == "" {
 			t.Error("401 without WWW-Authenticate")
 		}
-		s.do("POST", restorePath, nil, histAs(s, "reader")...).problem(t, 403)
-		if s.snapshot() != snap {
+		s.do(t, "POST", restorePath, nil, histAs(s, "reader")...).problem(t, 403)
+		if s.snapshot(t) != snap {
 			t.Error("a refused restore changed the database")
 		}
 	})
@@ -549,7 +543,7 @@ func histPlaces(t *testing.T, s *testServer, tc tactic, tagSlug, who string, que
 	t.Helper()
 	as := histAs(s, who)
 	var seen []string
-	switch res := s.do("GET", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil, as...); res.Status {
+	switch res := s.do(t, "GET", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil, as...); res.Status {
 	case 200:
 		seen = append(seen, "get")
 	case 404:
@@ -564,7 +558,7 @@ func histPlaces(t *testing.T, s *testServer, tc tactic, tagSlug, who string, que
 			}
 		}
 		var l list[tactic]
-		s.do("GET", "/api/v1/tactics?limit=1&include_total=true&"+q, nil, as...).mustStatus(t, 200).decode(t, &l)
+		s.do(t, "GET", "/api/v1/tactics?limit=1&include_total=true&"+q, nil, as...).mustStatus(t, 200).decode(t, &l)
 		if l.Total == nil {
 			t.Errorf("no total with include_total=true")
 		} else if n := len(histCollectAs[tactic](t, s, "/api/v1/tactics?limit=200&"+q, as...)); int64(n) != *l.Total {
@@ -572,7 +566,7 @@ func histPlaces(t *testing.T, s *testServer, tc tactic, tagSlug, who string, que
 		}
 	}
 	var table models.ChainTable
-	s.do("GET", "/api/v1/chains/sex-trafficking/table", nil, as...).mustStatus(t, 200).decode(t, &table)
+	s.do(t, "GET", "/api/v1/chains/sex-trafficking/table", nil, as...).mustStatus(t, 200).decode(t, &table)
 	for _, row := range table.Stages {
 		for _, x := range append(row.Current, row.Recommended...) {
 			if x.ID == tc.ID {
@@ -581,7 +575,7 @@ func histPlaces(t *testing.T, s *testServer, tc tactic, tagSlug, who string, que
 		}
 	}
 	var tg tag
-	s.do("GET", "/api/v1/tags/"+tagSlug, nil, as...).mustStatus(t, 200).decode(t, &tg)
+	s.do(t, "GET", "/api/v1/tags/"+tagSlug, nil, as...).mustStatus(t, 200).decode(t, &tg)
 	switch tg.TacticCount {
 	case 0:
 	case 1:
@@ -611,8 +605,8 @@ func histPlaces(t *testing.T, s *testServer, tc tactic, tagSlug, who string, que
 
 func TestDrafts(t *testing.T) {
 	s := newServer(t)
-	s.do("POST", "/api/v1/tags", obj{"slug": "draft-probe", "name": "Draft probe", "group": "lever"}).mustStatus(t, 201)
-	res := s.do("POST", "/api/v1/tactics", obj{"stage_id": 3, "kind": "recommended", "title": "Zebra crossing draft", "summary": "A probe.",
+	s.do(t, "POST", "/api/v1/tags", obj{"slug": "draft-probe", "name": "Draft probe", "group": "lever"}).mustStatus(t, 201)
+	res := s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": 3, "kind": "recommended", "title": "Zebra crossing draft", "summary": "A probe.",
 		"tags": []string{"draft-probe", "short-term"}}).mustStatus(t, 201)
 	var tc tactic
 	res.decode(t, &tc)
@@ -658,12 +652,12 @@ func TestDrafts(t *testing.T) {
 				t.Errorf("reader's change feed holds revision %d (%s) of the draft", r.ID, r.Action)
 			}
 		}
-		s.do("GET", path+"/revisions", nil, histAs(s, "reader")...).problem(t, 403)
+		s.do(t, "GET", path+"/revisions", nil, histAs(s, "reader")...).problem(t, 403)
 	})
 
 	var published int64
 	t.Run("published", func(t *testing.T) {
-		res := s.do("PATCH", path, obj{"status": "published"}, "If-Match", res.Header.Get("ETag")).mustStatus(t, 200)
+		res := s.do(t, "PATCH", path, obj{"status": "published"}, "If-Match", res.Header.Get("ETag")).mustStatus(t, 200)
 		res.decode(t, &tc)
 		if tc.Status != "published" {
 			t.Fatalf("status = %q after publishing", tc.Status)
@@ -682,7 +676,7 @@ func TestDrafts(t *testing.T) {
 	})
 
 	t.Run("archived", func(t *testing.T) {
-		s.do("PATCH", path, obj{"status": "archived", "version": tc.Version}).mustStatus(t, 200)
+		s.do(t, "PATCH", path, obj{"status": "archived", "version": tc.Version}).mustStatus(t, 200)
 		check(t, "archived")
 		var mine []models.Revision
 		for _, r := range histFeed(t, s, 200, histAs(s, "reader")...) {
@@ -731,7 +725,7 @@ func TestChangeFeedMirror(t *testing.T) {
 	s := newServer(t)
 	do := func(method, path string, body any, want int, headers ...string) response {
 		t.Helper()
-		return s.do(method, path, body, headers...).mustStatus(t, want)
+		return s.do(t, method, path, body, headers...).mustStatus(t, want)
 	}
 	id := func(res response) int64 {
 		t.Helper()
@@ -883,19 +877,19 @@ func TestChangeFeedMirror(t *testing.T) {
 			}
 
 			// The Link header of a feed page leads to the next page, as next_cursor does.
-			first := s.do("GET", "/api/v1/changes?after=0&limit=7", nil, as...).mustStatus(t, 200)
+			first := s.do(t, "GET", "/api/v1/changes?after=0&limit=7", nil, as...).mustStatus(t, 200)
 			var page list[models.Revision]
 			first.decode(t, &page)
 			if page.NextCursor == nil {
 				t.Fatal("the first page of 7 has no next_cursor")
 			}
 			var next list[models.Revision]
-			s.do("GET", "/api/v1/changes?limit=7&after="+url.QueryEscape(*page.NextCursor), nil, as...).mustStatus(t, 200).decode(t, &next)
+			s.do(t, "GET", "/api/v1/changes?limit=7&after="+url.QueryEscape(*page.NextCursor), nil, as...).mustStatus(t, 200).decode(t, &next)
 			link := first.Header.Get("Link")
 			if !strings.HasPrefix(link, "<") || !strings.HasSuffix(link, `>; rel="next"`) {
 				t.Errorf("Link = %q, want <next page>; rel=\"next\"", link)
 			} else {
-				res := s.do("GET", strings.TrimSuffix(strings.TrimPrefix(link, "<"), `>; rel="next"`), nil, as...)
+				res := s.do(t, "GET", strings.TrimSuffix(strings.TrimPrefix(link, "<"), `>; rel="next"`), nil, as...)
 				var linked list[models.Revision]
 				if res.Status != 200 {
 					t.Errorf("GET %s (the feed's Link header): status %d, want 200; body %s", link, res.Status, res.Body)
@@ -907,7 +901,7 @@ func TestChangeFeedMirror(t *testing.T) {
 	}
 
 	t.Run("anonymous", func(t *testing.T) {
-		res := s.do("GET", "/api/v1/changes?after=0", nil, histAs(s, "anonymous")...)
+		res := s.do(t, "GET", "/api/v1/changes?after=0", nil, histAs(s, "anonymous")...)
 		res.problem(t, 401)
 		if res.Header.Get("WWW-Authenticate") == "" {
 			t.Error("401 without WWW-Authenticate")
@@ -917,7 +911,7 @@ func TestChangeFeedMirror(t *testing.T) {
 
 func TestParallelPUTs(t *testing.T) {
 	s := newServer(t)
-	res := s.do("GET", "/api/v1/tactics/1", nil).mustStatus(t, 200)
+	res := s.do(t, "GET", "/api/v1/tactics/1", nil).mustStatus(t, 200)
 	etag := res.Header.Get("ETag")
 	var tc tactic
 	res.decode(t, &tc)
@@ -927,7 +921,7 @@ func TestParallelPUTs(t *testing.T) {
 	revTotal := func() int64 {
 		t.Helper()
 		var l list[models.Revision]
-		s.do("GET", "/api/v1/tactics/1/revisions?include_total=true&limit=1", nil).mustStatus(t, 200).decode(t, &l)
+		s.do(t, "GET", "/api/v1/tactics/1/revisions?include_total=true&limit=1", nil).mustStatus(t, 200).decode(t, &l)
 		if l.Total == nil {
 			t.Fatal("no total")
 		}
@@ -947,7 +941,7 @@ func TestParallelPUTs(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			statuses[i] = s.do("PUT", "/api/v1/tactics/1", body, "If-Match", etag).Status
+			statuses[i] = s.do(t, "PUT", "/api/v1/tactics/1", body, "If-Match", etag).Status
 		}()
 	}
 	wg.Wait()
@@ -969,7 +963,7 @@ func TestParallelPUTs(t *testing.T) {
 		t.Errorf("%d × 200, %d × 412, %d other of %d; want 1 × 200 and %d × 412 (statuses %v)", ok, stale, other, n, n-1, statuses)
 	}
 	var after tactic
-	s.do("GET", "/api/v1/tactics/1", nil).mustStatus(t, 200).decode(t, &after)
+	s.do(t, "GET", "/api/v1/tactics/1", nil).mustStatus(t, 200).decode(t, &after)
 	if after.Version != tc.Version+1 {
 		t.Errorf("version = %d, want %d", after.Version, tc.Version+1)
 	}
@@ -989,7 +983,7 @@ func TestIdempotency(t *testing.T) {
 	tactics := func() int64 {
 		t.Helper()
 		var l list[tactic]
-		s.do("GET", "/api/v1/tactics?include_total=true&limit=1", nil).mustStatus(t, 200).decode(t, &l)
+		s.do(t, "GET", "/api/v1/tactics?include_total=true&limit=1", nil).mustStatus(t, 200).decode(t, &l)
 		if l.Total == nil {
 			t.Fatal("no total")
 		}
@@ -998,8 +992,8 @@ func TestIdempotency(t *testing.T) {
 	body := obj{"stage_id": 1, "kind": "current", "title": "Idempotent tactic", "summary": "Created once."}
 	nTactics, nRevs := tactics(), histCount(t, s)
 
-	first := s.do("POST", "/api/v1/tactics", body, "Idempotency-Key", "K").mustStatus(t, 201)
-	second := s.do("POST", "/api/v1/tactics", body, "Idempotency-Key", "K").mustStatus(t, 201)
+	first := s.do(t, "POST", "/api/v1/tactics", body, "Idempotency-Key", "K").mustStatus(t, 201)
+	second := s.do(t, "POST", "/api/v1/tactics", body, "Idempotency-Key", "K").mustStatus(t, 201)
 	if first.Header.Get("Idempotent-Replayed") != "" {
 		t.Errorf("first response has Idempotent-Replayed: %q", first.Header.Get("Idempotent-Replayed"))
 	}
@@ -1022,20 +1016,20 @@ func TestIdempotency(t *testing.T) {
 	}
 
 	t.Run("same key, other body", func(t *testing.T) {
-		snap := s.snapshot()
+		snap := s.snapshot(t)
 		other := obj{"stage_id": 1, "kind": "current", "title": "Another tactic", "summary": "Created once."}
-		p := s.do("POST", "/api/v1/tactics", other, "Idempotency-Key", "K").problem(t, 422)
+		p := s.do(t, "POST", "/api/v1/tactics", other, "Idempotency-Key", "K").problem(t, 422)
 		if p.Code != "idempotency_key_reused" {
 			t.Errorf("code = %q, want idempotency_key_reused", p.Code)
 		}
-		if s.snapshot() != snap {
+		if s.snapshot(t) != snap {
 			t.Error("a reused Idempotency-Key with another body changed the database")
 		}
 	})
 
 	t.Run("same key, other key holder", func(t *testing.T) {
 		nTactics, nRevs := tactics(), histCount(t, s)
-		res := s.do("POST", "/api/v1/tactics", body, "Idempotency-Key", "K", "Authorization", "Bearer "+s.Keys["admin"]).mustStatus(t, 201)
+		res := s.do(t, "POST", "/api/v1/tactics", body, "Idempotency-Key", "K", "Authorization", "Bearer "+s.Keys["admin"]).mustStatus(t, 201)
 		if res.Header.Get("Idempotent-Replayed") != "" || res.Header.Get("Location") == first.Header.Get("Location") {
 			t.Errorf("admin's request with the editor's Idempotency-Key was answered with the editor's response (Location %s)", res.Header.Get("Location"))
 		}
@@ -1051,31 +1045,31 @@ func TestIdempotency(t *testing.T) {
 		if got := histCount(t, s); got != nRevs+1 {
 			t.Errorf("revisions grew by %d, want 1", got-nRevs)
 		}
-		again := s.do("POST", "/api/v1/tactics", body, "Idempotency-Key", "K", "Authorization", "Bearer "+s.Keys["admin"]).mustStatus(t, 201)
+		again := s.do(t, "POST", "/api/v1/tactics", body, "Idempotency-Key", "K", "Authorization", "Bearer "+s.Keys["admin"]).mustStatus(t, 201)
 		if again.Header.Get("Idempotent-Replayed") != "true" || !bytes.Equal(again.Body, res.Body) {
 			t.Errorf("admin's retry: replayed %q, body %s; want admin's first response", again.Header.Get("Idempotent-Replayed"), again.Body)
 		}
 	})
 
 	t.Run("failures are not stored", func(t *testing.T) {
-		snap := s.snapshot()
+		snap := s.snapshot(t)
 		bad := obj{"stage_id": 1, "kind": "maybe", "title": "", "summary": "S."}
 		for i := range 2 {
-			res := s.do("POST", "/api/v1/tactics", bad, "Idempotency-Key", "K2")
+			res := s.do(t, "POST", "/api/v1/tactics", bad, "Idempotency-Key", "K2")
 			p := res.problem(t, 422)
 			if p.Code != "validation_failed" || res.Header.Get("Idempotent-Replayed") != "" {
 				t.Errorf("attempt %d: code %q, Idempotent-Replayed %q; want a fresh validation_failed", i+1, p.Code, res.Header.Get("Idempotent-Replayed"))
 			}
 		}
-		if s.snapshot() != snap {
+		if s.snapshot(t) != snap {
 			t.Error("failed requests with an Idempotency-Key changed the database")
 		}
 	})
 
 	t.Run("key too long", func(t *testing.T) {
-		snap := s.snapshot()
-		s.do("POST", "/api/v1/tactics", body, "Idempotency-Key", strings.Repeat("k", 300)).problem(t, 400)
-		if s.snapshot() != snap {
+		snap := s.snapshot(t)
+		s.do(t, "POST", "/api/v1/tactics", body, "Idempotency-Key", strings.Repeat("k", 300)).problem(t, 400)
+		if s.snapshot(t) != snap {
 			t.Error("a request with a 300-character Idempotency-Key changed the database")
 		}
 	})
@@ -1085,7 +1079,7 @@ func TestMassAssignment(t *testing.T) {
 	s := newServer(t)
 	newTactic := func(t *testing.T) (tactic, response) {
 		t.Helper()
-		res := s.do("POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": "Owned by the server", "summary": "S."}).mustStatus(t, 201)
+		res := s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": "Owned by the server", "summary": "S."}).mustStatus(t, 201)
 		var tc tactic
 		res.decode(t, &tc)
 		return tc, res
@@ -1093,7 +1087,7 @@ func TestMassAssignment(t *testing.T) {
 	get := func(t *testing.T, id int64) tactic {
 		t.Helper()
 		var tc tactic
-		s.do("GET", fmt.Sprintf("/api/v1/tactics/%d", id), nil).mustStatus(t, 200).decode(t, &tc)
+		s.do(t, "GET", fmt.Sprintf("/api/v1/tactics/%d", id), nil).mustStatus(t, 200).decode(t, &tc)
 		return tc
 	}
 	// accepted reports whether res succeeded; a refusal must be a 4xx that changed nothing.
@@ -1103,7 +1097,7 @@ func TestMassAssignment(t *testing.T) {
 		case res.Status >= 200 && res.Status < 300:
 			return true
 		case res.Status >= 400 && res.Status < 500:
-			if s.snapshot() != snap {
+			if s.snapshot(t) != snap {
 				t.Errorf("refused with %d, but the database changed", res.Status)
 			}
 		default:
@@ -1128,8 +1122,8 @@ func TestMassAssignment(t *testing.T) {
 
 	t.Run("id in POST", func(t *testing.T) {
 		seeded := get(t, 1)
-		snap := s.snapshot()
-		res := s.do("POST", "/api/v1/tactics", obj{"id": 1, "stage_id": 2, "kind": "current", "title": "Wants id 1", "summary": "S."})
+		snap := s.snapshot(t)
+		res := s.do(t, "POST", "/api/v1/tactics", obj{"id": 1, "stage_id": 2, "kind": "current", "title": "Wants id 1", "summary": "S."})
 		if accepted(t, res, snap) {
 			var tc tactic
 			res.decode(t, &tc)
@@ -1145,8 +1139,8 @@ func TestMassAssignment(t *testing.T) {
 	t.Run("id in PUT", func(t *testing.T) {
 		tc, created := newTactic(t)
 		seeded := get(t, 1)
-		snap := s.snapshot()
-		res := s.do("PUT", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), body(t, tc, obj{"id": 1, "title": "Wants id 1"}), "If-Match", created.Header.Get("ETag"))
+		snap := s.snapshot(t)
+		res := s.do(t, "PUT", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), body(t, tc, obj{"id": 1, "title": "Wants id 1"}), "If-Match", created.Header.Get("ETag"))
 		if accepted(t, res, snap) {
 			var got tactic
 			res.decode(t, &got)
@@ -1165,8 +1159,8 @@ func TestMassAssignment(t *testing.T) {
 	t.Run("created_at and updated_at", func(t *testing.T) {
 		old := "1999-01-01T00:00:00Z"
 		tc, created := newTactic(t)
-		snap := s.snapshot()
-		res := s.do("PUT", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), body(t, tc, obj{"created_at": old, "updated_at": old, "title": "Back to 1999"}), "If-Match", created.Header.Get("ETag"))
+		snap := s.snapshot(t)
+		res := s.do(t, "PUT", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), body(t, tc, obj{"created_at": old, "updated_at": old, "title": "Back to 1999"}), "If-Match", created.Header.Get("ETag"))
 		if accepted(t, res, snap) {
 			got := get(t, tc.ID)
 			if !got.CreatedAt.Equal(tc.CreatedAt) {
@@ -1176,8 +1170,8 @@ func TestMassAssignment(t *testing.T) {
 				t.Errorf("updated_at = %s, want the time of the PUT (not before %s)", got.UpdatedAt, tc.UpdatedAt)
 			}
 		}
-		snap = s.snapshot()
-		res = s.do("POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": "Born in 1999", "summary": "S.", "created_at": old, "updated_at": old})
+		snap = s.snapshot(t)
+		res = s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": "Born in 1999", "summary": "S.", "created_at": old, "updated_at": old})
 		if accepted(t, res, snap) {
 			var got tactic
 			res.decode(t, &got)
@@ -1190,10 +1184,10 @@ func TestMassAssignment(t *testing.T) {
 	t.Run("version", func(t *testing.T) {
 		tc, created := newTactic(t)
 		path := fmt.Sprintf("/api/v1/tactics/%d", tc.ID)
-		snap := s.snapshot()
+		snap := s.snapshot(t)
 		b := body(t, tc, obj{"version": 99, "title": "Version 99"})
-		s.do("PUT", path, b, "If-Match", created.Header.Get("ETag")).problem(t, 412)
-		if s.snapshot() != snap {
+		s.do(t, "PUT", path, b, "If-Match", created.Header.Get("ETag")).problem(t, 412)
+		if s.snapshot(t) != snap {
 			t.Error("a PUT refused with 412 changed the database")
 		}
 		if got := get(t, tc.ID); got.Version != 1 {
@@ -1201,16 +1195,16 @@ func TestMassAssignment(t *testing.T) {
 		}
 		// A correct body version is a precondition, not a choice of the next version.
 		var got tactic
-		s.do("PUT", path, body(t, tc, obj{"version": 1, "title": "Version 1 read"}), "If-Match", "").mustStatus(t, 200).decode(t, &got)
+		s.do(t, "PUT", path, body(t, tc, obj{"version": 1, "title": "Version 1 read"}), "If-Match", "").mustStatus(t, 200).decode(t, &got)
 		if got.Version != 2 {
 			t.Errorf("version after PUT with body version 1 = %d, want 2", got.Version)
 		}
-		s.do("PATCH", path, obj{"version": 2, "title": "Patched"}).mustStatus(t, 200).decode(t, &got)
+		s.do(t, "PATCH", path, obj{"version": 2, "title": "Patched"}).mustStatus(t, 200).decode(t, &got)
 		if got.Version != 3 {
 			t.Errorf("version after PATCH with body version 2 = %d, want 3", got.Version)
 		}
-		snap = s.snapshot()
-		res := s.do("POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": "Born at 50", "summary": "S.", "version": 50})
+		snap = s.snapshot(t)
+		res := s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": "Born at 50", "summary": "S.", "version": 50})
 		if accepted(t, res, snap) {
 			var c tactic
 			res.decode(t, &c)
@@ -1221,7 +1215,7 @@ func TestMassAssignment(t *testing.T) {
 	})
 
 	t.Run("chain_id", func(t *testing.T) {
-		other := s.do("POST", "/api/v1/chains", obj{"slug": "other-chain", "name": "Other"}).mustStatus(t, 201)
+		other := s.do(t, "POST", "/api/v1/chains", obj{"slug": "other-chain", "name": "Other"}).mustStatus(t, 201)
 		var oc chain
 		other.decode(t, &oc)
 		tc, created := newTactic(t)
@@ -1229,16 +1223,16 @@ func TestMassAssignment(t *testing.T) {
 			t.Fatalf("chain_id = %d, want 1 (stage 2's chain)", tc.ChainID)
 		}
 		path := fmt.Sprintf("/api/v1/tactics/%d", tc.ID)
-		snap := s.snapshot()
-		res := s.do("PUT", path, body(t, tc, obj{"chain_id": oc.ID, "title": "Other chain?"}), "If-Match", created.Header.Get("ETag"))
+		snap := s.snapshot(t)
+		res := s.do(t, "PUT", path, body(t, tc, obj{"chain_id": oc.ID, "title": "Other chain?"}), "If-Match", created.Header.Get("ETag"))
 		if accepted(t, res, snap) {
 			if got := get(t, tc.ID); got.ChainID != 1 || got.StageID != tc.StageID {
 				t.Errorf("after PUT with chain_id %d: chain_id %d stage_id %d, want 1 and %d", oc.ID, got.ChainID, got.StageID, tc.StageID)
 			}
 		}
 		cur := get(t, tc.ID)
-		snap = s.snapshot()
-		res = s.do("PATCH", path, obj{"chain_id": oc.ID, "version": cur.Version})
+		snap = s.snapshot(t)
+		res = s.do(t, "PATCH", path, obj{"chain_id": oc.ID, "version": cur.Version})
 		if accepted(t, res, snap) {
 			if got := get(t, tc.ID); got.ChainID != 1 {
 				t.Errorf("after PATCH with chain_id %d: chain_id %d, want 1", oc.ID, got.ChainID)
@@ -1249,7 +1243,7 @@ func TestMassAssignment(t *testing.T) {
 	t.Run("actor", func(t *testing.T) {
 		tc, created := newTactic(t)
 		path := fmt.Sprintf("/api/v1/tactics/%d", tc.ID)
-		snap := s.snapshot()
+		snap := s.snapshot(t)
 		for _, r := range []struct {
 			method, path string
 			body         any
@@ -1259,12 +1253,12 @@ func TestMassAssignment(t *testing.T) {
 			{"PUT", path, body(t, tc, obj{"actor": "someone else"}), []string{"If-Match", created.Header.Get("ETag")}},
 			{"PATCH", path, obj{"actor": "someone else", "version": 1}, nil},
 		} {
-			p := s.do(r.method, r.path, r.body, r.headers...).problem(t, 400)
+			p := s.do(t, r.method, r.path, r.body, r.headers...).problem(t, 400)
 			if p.Code != "unknown_field" || len(p.Errors) != 1 || p.Errors[0].Field != "actor" {
 				t.Errorf("%s %s with actor: code %q errors %+v, want unknown_field naming actor", r.method, r.path, p.Code, p.Errors)
 			}
 		}
-		if s.snapshot() != snap {
+		if s.snapshot(t) != snap {
 			t.Error("requests refused for an actor field changed the database")
 		}
 		for _, rev := range histHistory(t, s, "tactics", fmt.Sprint(tc.ID)) {
@@ -1280,28 +1274,28 @@ func TestMassAssignment(t *testing.T) {
 			keys := func() int64 {
 				t.Helper()
 				var l list[models.APIKey]
-				s.do("GET", "/api/v1/keys?include_total=true&limit=1", nil, admin...).mustStatus(t, 200).decode(t, &l)
+				s.do(t, "GET", "/api/v1/keys?include_total=true&limit=1", nil, admin...).mustStatus(t, 200).decode(t, &l)
 				if l.Total == nil {
 					t.Fatal("no total")
 				}
 				return *l.Total
 			}
 			n := keys()
-			snap := s.snapshot()
+			snap := s.snapshot(t)
 			var value any = "ckb_chosen"
 			if field == "hash" {
 				value = strings.Repeat("0", 64)
 			} else if field == "id" {
 				value = 4242
 			}
-			p := s.do("POST", "/api/v1/keys", obj{"name": "Mass assignment", "role": "reader", field: value}, admin...).problem(t, 400)
+			p := s.do(t, "POST", "/api/v1/keys", obj{"name": "Mass assignment", "role": "reader", field: value}, admin...).problem(t, 400)
 			if p.Code != "unknown_field" || len(p.Errors) != 1 || p.Errors[0].Field != field {
 				t.Errorf("code %q errors %+v, want unknown_field naming %s", p.Code, p.Errors, field)
 			}
 			if got := keys(); got != n {
 				t.Errorf("keys: %d, want %d (none created)", got, n)
 			}
-			if s.snapshot() != snap {
+			if s.snapshot(t) != snap {
 				t.Error("a refused key creation changed the database")
 			}
 		})

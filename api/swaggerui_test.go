@@ -150,7 +150,7 @@ func TestSwaggerUIEditor(t *testing.T) {
 	if !locked {
 		t.Error("after a reload, Swagger UI no longer holds the key")
 	}
-	got := s.do("GET", "/api/v1/tactics?q="+strings.ReplaceAll("Close venues where exploitation was proven", " ", "+")+"&include_total=true", nil)
+	got := s.do(t, "GET", "/api/v1/tactics?q="+strings.ReplaceAll("Close venues where exploitation was proven", " ", "+")+"&include_total=true", nil)
 	var list struct{ Total int }
 	got.mustStatus(t, 200).decode(t, &list)
 	if list.Total != 1 {
