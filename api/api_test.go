@@ -28,6 +28,7 @@ type list[T any] struct {
 }
 
 func TestChainsCRUD(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 
 	var l list[chain]
@@ -85,6 +86,7 @@ func TestChainsCRUD(t *testing.T) {
 }
 
 func TestStagesCRUD(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	var seeded list[stage]
 	s.do(t, "GET", "/api/v1/stages?chain=sex-trafficking", nil).mustStatus(t, 200).decode(t, &seeded)
@@ -131,6 +133,7 @@ func TestStagesCRUD(t *testing.T) {
 }
 
 func TestTagsCRUD(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	var horizon list[tag]
 	s.do(t, "GET", "/api/v1/tags?group=horizon&include_total=true", nil).mustStatus(t, 200).decode(t, &horizon)
@@ -164,6 +167,7 @@ func TestTagsCRUD(t *testing.T) {
 }
 
 func TestTacticsCRUD(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	var stages list[stage]
 	s.do(t, "GET", "/api/v1/stages?chain=sex-trafficking", nil).mustStatus(t, 200).decode(t, &stages)
@@ -223,6 +227,7 @@ func TestTacticsCRUD(t *testing.T) {
 }
 
 func TestTacticFilters(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	all := collect[tactic](t, s, "/api/v1/tactics?limit=200")
 	var stages list[stage]
@@ -274,6 +279,7 @@ func TestTacticFilters(t *testing.T) {
 
 // TestSearchWildcardsAreLiteral checks that % and _ in q match themselves, not anything.
 func TestSearchWildcardsAreLiteral(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	for _, title := range []string{"Seize 100% of the take", "Free 1000 victims", "Audit tax_records"} {
 		s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": title, "summary": "S."}).mustStatus(t, 201)
@@ -314,6 +320,7 @@ func collect[T any](t *testing.T, s *testServer, path string) []T {
 }
 
 func TestPagination(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	for _, sort := range []string{"", "id", "-id", "title", "-title", "position", "-position", "created_at", "-updated_at"} {
 		t.Run("sort="+sort, func(t *testing.T) {
@@ -343,6 +350,7 @@ func TestPagination(t *testing.T) {
 }
 
 func TestChainTable(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	res := s.do(t, "GET", "/api/v1/chains/sex-trafficking/table", nil).mustStatus(t, 200)
 	var table models.ChainTable
@@ -390,6 +398,7 @@ func TestChainTable(t *testing.T) {
 // TestChainTableQueryCount proves the table has no N+1: it runs as many SQL statements for a
 // chain of 10 tactics as for one of 1,000.
 func TestChainTableQueryCount(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	ctx := context.Background()
 	statementsFor := func(chainSlug string, tactics int) int64 {
@@ -454,6 +463,7 @@ func TestChainTableQueryCount(t *testing.T) {
 // TestChainTableCacheInvalidation checks that the cached table never outlives a change: whatever
 // is written, through this instance or another on the same database, shows on the very next read.
 func TestChainTableCacheInvalidation(t *testing.T) {
+	t.Parallel()
 	a := newServer(t)
 	b := a.secondInstance(t)
 	read := func(s *testServer) models.ChainTable {
@@ -499,6 +509,7 @@ func TestChainTableCacheInvalidation(t *testing.T) {
 // TestListQueryCount proves lists have no N+1 either: a page of 3 and a page of 200 tactics (with
 // their tags) cost the same number of statements.
 func TestListQueryCount(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	s.do(t, "GET", "/api/v1/tactics?limit=1", nil).mustStatus(t, 200) // notes the key's use
 	count := func(path string) int64 {
@@ -514,6 +525,7 @@ func TestListQueryCount(t *testing.T) {
 // TestConcurrentUpdates checks that the version precondition holds under concurrency: of many
 // editors who read the same version, exactly one wins and the others get 412.
 func TestConcurrentUpdates(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	var tc tactic
 	s.do(t, "GET", "/api/v1/tactics/1", nil).mustStatus(t, 200).decode(t, &tc)
@@ -548,6 +560,7 @@ func TestConcurrentUpdates(t *testing.T) {
 }
 
 func TestDocsAndRoot(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	res := s.do(t, "GET", "/swagger/doc.json", nil).mustStatus(t, 200)
 	if !strings.Contains(string(res.Body), `"/chains/{id}/table"`) {

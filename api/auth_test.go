@@ -21,6 +21,7 @@ import (
 // TestRoutePolicy checks every cell of the route × role policy, for every route the server
 // registers: a route without a policy fails the test.
 func TestRoutePolicy(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	engine := api.New(s.Store, slog.New(slog.DiscardHandler)).(*gin.Engine)
 	policy := api.Policy()
@@ -97,6 +98,7 @@ func TestRoutePolicy(t *testing.T) {
 // TestKeyLifecycle creates a key over the API, uses it, lists it, revokes it and checks that the
 // revocation takes effect on the very next request.
 func TestKeyLifecycle(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	admin := "Bearer " + s.Keys["admin"]
 
@@ -152,6 +154,7 @@ func TestKeyLifecycle(t *testing.T) {
 
 // TestKeysNeverInURL checks that a key in a query string is refused, not used.
 func TestKeysNeverInURL(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	for _, param := range []string{"api_key", "key", "token", "access_token"} {
 		before := s.snapshot(t)
@@ -168,6 +171,7 @@ func TestKeysNeverInURL(t *testing.T) {
 // TestKeyHygiene scans every text column of the database for anything that looks like a key, and
 // the server's log for any key, after keys were made and used, well and badly.
 func TestKeyHygiene(t *testing.T) {
+	t.Parallel()
 	tdb := newTestDB(t)
 	st, err := store.Open(context.Background(), tdb.DSN)
 	if err != nil {
@@ -200,26 +204,14 @@ func TestKeyHygiene(t *testing.T) {
 	keyLike := regexp.MustCompile(`ckb_[a-z2-7]{52}`)
 	scanned := 0
 	for _, table := range tdb.Tables(t) {
-		rows, err := tdb.Query("SELECT * FROM " + table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			rows.Scan(ptrs...)
+		eachRow(t, tdb, "SELECT * FROM "+table, func(cols []string, vals []any) {
 			for i, v := range vals {
 				scanned++
 				if keyLike.MatchString(fmt.Sprint(v)) || (fmt.Sprintf("%T", v) == "[]uint8" && keyLike.Match(v.([]byte))) {
 					t.Errorf("table %s column %s holds a plaintext key", table, cols[i])
 				}
 			}
-		}
-		rows.Close()
+		})
 	}
 	if scanned < 100 {
 		t.Fatalf("scanned only %d values; the scan proves nothing", scanned)

@@ -198,6 +198,7 @@ func operationRoutes(doc *openapi3.T) map[string]*openapi3.Operation {
 // TestSpecMatchesRoutes checks that the routes the server registers and the operations of the
 // OpenAPI document are the same set: nothing undocumented, nothing documented that is not routed.
 func TestSpecMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	doc := mustContract(t)
 	engine, ok := api.New(s.Store, slog.New(slog.NewTextHandler(io.Discard, nil))).(*gin.Engine)
@@ -232,6 +233,7 @@ func TestSpecMatchesRoutes(t *testing.T) {
 // TestOpenAPIServed checks that the server serves the committed OpenAPI document, as JSON and as
 // YAML, and that Swagger UI is pointed at it.
 func TestOpenAPIServed(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	res := s.do(t, "GET", "/openapi.json", nil, "Authorization", "").mustStatus(t, 200)
 	if ct := res.Header.Get("Content-Type"); ct != "application/json" {
@@ -268,6 +270,7 @@ type negCase struct {
 // wrong type, each string over its max length, each enum off its list, each number out of its
 // range. Every one must be a 4xx problem (never a 5xx), and none may change anything.
 func TestSpecNegative(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	doc := mustContract(t)
 	before := s.snapshot(t)
@@ -514,6 +517,7 @@ func diffLines(a, b string) string {
 // parameter at its example), answers 200, and a list answers with items: an editor who presses
 // Execute sees what the operation does.
 func TestExamplesWork(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	doc := mustContract(t)
 	for route, op := range operationRoutes(doc) {

@@ -19,6 +19,7 @@ import (
 // PostgreSQL database, as a deployment behind a load balancer does, and writes to both at once:
 // no lost update, no duplicate slug, and each sees the other's writes at once.
 func TestTwoInstances(t *testing.T) {
+	t.Parallel()
 	if postgresURL == "" {
 		t.Skip("several instances share a PostgreSQL database; set CHAINKB_TEST_POSTGRES to run this")
 	}

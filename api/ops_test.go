@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,25 +39,8 @@ func newOpsServer(t *testing.T, log *slog.Logger, opts ...api.Option) *testServe
 	return &ops
 }
 
-// syncBuffer is a log destination that the server's goroutines and the test share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestReadyz(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	var body struct{ Status string }
 	s.do(t, "GET", "/readyz", nil, "Authorization", "").mustStatus(t, 200).decode(t, &body)
@@ -72,7 +54,7 @@ func TestReadyz(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
-	logs := &syncBuffer{}
+	logs := &lockedBuffer{}
 	srv := httptest.NewServer(api.New(st, slog.New(slog.NewTextHandler(logs, nil))))
 	defer srv.Close()
 	gone := &testServer{URL: srv.URL}
@@ -124,6 +106,7 @@ next:
 }
 
 func TestMetrics(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	anon := "Authorization"
 	s.do(t, "GET", "/api/v1/tactics/1", nil, anon, "").mustStatus(t, 200)
@@ -196,7 +179,8 @@ func jsonLines(t *testing.T, logs string) []logLine {
 }
 
 func TestAccessLog(t *testing.T) {
-	logs := &syncBuffer{}
+	t.Parallel()
+	logs := &lockedBuffer{}
 	s := newOpsServer(t, slog.New(slog.NewJSONHandler(logs, nil)))
 
 	first := s.do(t, "GET", "/api/v1/tactics?q=secret-query&limit=2", nil, "X-Request-ID", "trace-me-1").mustStatus(t, 200)
@@ -239,6 +223,7 @@ func TestAccessLog(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
+	t.Parallel()
 	tag := func(size int) string {
 		// A tag whose description pads the body to size bytes.
 		head := `{"slug":"padded","name":"Padded","group":"lever","description":"`
@@ -428,6 +413,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
+	t.Parallel()
 	const app = "https://app.example.org"
 	s := newOpsServer(t, nil, api.WithCORSOrigins([]string{app}),
 		api.WithRateLimits(api.RateLimits{Anonymous: api.RateLimit{PerSecond: 1, Burst: 1}}))
@@ -482,6 +468,7 @@ func TestCORS(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	s := newOpsServer(t, nil, api.WithMaxBodyBytes(100))
 	etag := s.do(t, "GET", "/api/v1/chains/sex-trafficking", nil, "Authorization", "").mustStatus(t, 200).Header.Get("ETag")
 	cases := []struct {

@@ -20,6 +20,7 @@ const chromiumPath = "/usr/bin/chromium"
 // there after a reload. It keeps screenshots as artifacts: in $CHAINKB_ARTIFACTS when set, else
 // in the test's temporary directory (the paths are logged).
 func TestSwaggerUIEditor(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("no Chromium at %s, so Swagger UI is not tried in a browser (apt-get install chromium; .ci/run does)", chromiumPath)
 	}

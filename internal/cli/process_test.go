@@ -86,19 +86,20 @@ func chainkbBinary(t *testing.T) string {
 	return binPath
 }
 
-// syncBuffer collects a subprocess's output.
-type syncBuffer struct {
+// lockedBuffer collects output that another goroutine or a subprocess writes while the test reads
+// it: a subprocess's output, or the log of a run() in the test's process.
+type lockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
@@ -110,7 +111,7 @@ type proc struct {
 	cmd    *exec.Cmd
 	addr   string
 	URL    string
-	output *syncBuffer
+	output *lockedBuffer
 	done   chan struct{}
 	err    error // what Wait returned, once done is closed
 }
@@ -140,7 +141,7 @@ func startChainkb(t *testing.T, db string, env ...string) *proc {
 	t.Helper()
 	bin := chainkbBinary(t)
 	addr := freeAddr(t)
-	p := &proc{t: t, addr: addr, URL: "http://" + addr, output: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{t: t, addr: addr, URL: "http://" + addr, output: &lockedBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin)
 	p.cmd.Env = processEnv(append([]string{"CHAINKB_DB=" + db, "CHAINKB_ADDR=" + addr}, env...)...)
 	p.cmd.Stdout = p.output
