@@ -29,15 +29,16 @@ type list[T any] struct {
 }
 
 func TestChainsCRUD(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 
 	var l list[chain]
-	s.do("GET", "/api/v1/chains", nil).mustStatus(t, 200).decode(t, &l)
+	s.do(t, "GET", "/api/v1/chains", nil).mustStatus(t, 200).decode(t, &l)
 	if len(l.Data) != 1 || l.Data[0].Slug != "sex-trafficking" || l.NextCursor != nil || l.Total != nil {
 		t.Fatalf("chains = %+v, want the seeded chain alone, no cursor, no total", l)
 	}
 
-	res := s.do("POST", "/api/v1/chains", obj{"slug": "forced-labour", "name": "Forced labour", "description": "Labour exploitation as a business."})
+	res := s.do(t, "POST", "/api/v1/chains", obj{"slug": "forced-labour", "name": "Forced labour", "description": "Labour exploitation as a business."})
 	res.mustStatus(t, 201)
 	var c chain
 	res.decode(t, &c)
@@ -54,19 +55,19 @@ func TestChainsCRUD(t *testing.T) {
 
 	// By id and by slug, the same object and ETag; If-None-Match with it is a 304.
 	for _, key := range []string{fmt.Sprint(c.ID), c.Slug} {
-		res := s.do("GET", "/api/v1/chains/"+key, nil).mustStatus(t, 200)
+		res := s.do(t, "GET", "/api/v1/chains/"+key, nil).mustStatus(t, 200)
 		var got chain
 		res.decode(t, &got)
 		if !reflect.DeepEqual(got, c) || res.Header.Get("ETag") != etag {
 			t.Errorf("GET %s = %+v (ETag %s), want %+v (ETag %s)", key, got, res.Header.Get("ETag"), c, etag)
 		}
 	}
-	if res := s.do("GET", "/api/v1/chains/forced-labour", nil, "If-None-Match", etag); res.Status != 304 || len(res.Body) != 0 {
+	if res := s.do(t, "GET", "/api/v1/chains/forced-labour", nil, "If-None-Match", etag); res.Status != 304 || len(res.Body) != 0 {
 		t.Errorf("If-None-Match: status %d, body %q; want 304 and no body", res.Status, res.Body)
 	}
 
 	// PUT with If-Match: a new version and ETag.
-	res = s.do("PUT", "/api/v1/chains/forced-labour", obj{"slug": "forced-labour", "name": "Forced labour (all sectors)", "description": ""}, "If-Match", etag)
+	res = s.do(t, "PUT", "/api/v1/chains/forced-labour", obj{"slug": "forced-labour", "name": "Forced labour (all sectors)", "description": ""}, "If-Match", etag)
 	res.mustStatus(t, 200)
 	res.decode(t, &c)
 	if c.Version != 2 || c.Name != "Forced labour (all sectors)" || res.Header.Get("ETag") == etag {
@@ -74,21 +75,22 @@ func TestChainsCRUD(t *testing.T) {
 	}
 
 	// PATCH as a merge patch, with the version in the body as precondition.
-	res = s.do("PATCH", fmt.Sprintf("/api/v1/chains/%d", c.ID), `{"description":"Patched.","version":2}`, "Content-Type", "application/merge-patch+json")
+	res = s.do(t, "PATCH", fmt.Sprintf("/api/v1/chains/%d", c.ID), `{"description":"Patched.","version":2}`, "Content-Type", "application/merge-patch+json")
 	res.mustStatus(t, 200)
 	res.decode(t, &c)
 	if c.Version != 3 || c.Description != "Patched." || c.Name != "Forced labour (all sectors)" {
 		t.Fatalf("after PATCH = %+v", c)
 	}
 
-	s.do("DELETE", "/api/v1/chains/forced-labour", nil, "If-Match", res.Header.Get("ETag")).mustStatus(t, 204)
-	s.do("GET", "/api/v1/chains/forced-labour", nil).problem(t, 404)
+	s.do(t, "DELETE", "/api/v1/chains/forced-labour", nil, "If-Match", res.Header.Get("ETag")).mustStatus(t, 204)
+	s.do(t, "GET", "/api/v1/chains/forced-labour", nil).problem(t, 404)
 }
 
 func TestStagesCRUD(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	var seeded list[stage]
-	s.do("GET", "/api/v1/stages?chain=sex-trafficking", nil).mustStatus(t, 200).decode(t, &seeded)
+	s.do(t, "GET", "/api/v1/stages?chain=sex-trafficking", nil).mustStatus(t, 200).decode(t, &seeded)
 	var slugs []string
 	for _, st := range seeded.Data {
 		slugs = append(slugs, st.Slug)
@@ -98,43 +100,44 @@ func TestStagesCRUD(t *testing.T) {
 	}
 
 	var demand list[stage]
-	s.do("GET", "/api/v1/stages?side=demand", nil).mustStatus(t, 200).decode(t, &demand)
+	s.do(t, "GET", "/api/v1/stages?side=demand", nil).mustStatus(t, 200).decode(t, &demand)
 	if len(demand.Data) != 2 {
 		t.Errorf("demand-side stages = %d, want 2", len(demand.Data))
 	}
 
 	in := obj{"chain_id": 1, "slug": "facilitator", "name": "Facilitator", "actor": "Corrupt officials and forgers", "side": "supply", "position": 5, "description": "Those who smooth the way."}
-	res := s.do("POST", "/api/v1/stages", in).mustStatus(t, 201)
+	res := s.do(t, "POST", "/api/v1/stages", in).mustStatus(t, 201)
 	var st stage
 	res.decode(t, &st)
 	if st.ChainID != 1 || st.Position != 5 || st.Version != 1 {
 		t.Fatalf("created stage = %+v", st)
 	}
 	var got stage
-	s.do("GET", fmt.Sprintf("/api/v1/stages/%d", st.ID), nil).mustStatus(t, 200).decode(t, &got)
+	s.do(t, "GET", fmt.Sprintf("/api/v1/stages/%d", st.ID), nil).mustStatus(t, 200).decode(t, &got)
 	if !reflect.DeepEqual(got, st) {
 		t.Errorf("GET = %+v, want %+v", got, st)
 	}
 
 	// What a client GETs it can PUT back: read-only fields are ignored, version is the precondition.
-	res = s.do("PUT", fmt.Sprintf("/api/v1/stages/%d", st.ID), got)
+	res = s.do(t, "PUT", fmt.Sprintf("/api/v1/stages/%d", st.ID), got)
 	res.mustStatus(t, 200).decode(t, &st)
 	if st.Version != 2 || st.Slug != "facilitator" {
 		t.Errorf("after round-trip PUT = %+v", st)
 	}
-	res = s.do("PATCH", fmt.Sprintf("/api/v1/stages/%d", st.ID), obj{"position": 0}, "If-Match", res.Header.Get("ETag"))
+	res = s.do(t, "PATCH", fmt.Sprintf("/api/v1/stages/%d", st.ID), obj{"position": 0}, "If-Match", res.Header.Get("ETag"))
 	res.mustStatus(t, 200).decode(t, &st)
 	if st.Position != 0 || st.Version != 3 {
 		t.Errorf("after PATCH = %+v", st)
 	}
-	s.do("DELETE", fmt.Sprintf("/api/v1/stages/%d", st.ID), nil).mustStatus(t, 204)
-	s.do("GET", fmt.Sprintf("/api/v1/stages/%d", st.ID), nil).problem(t, 404)
+	s.do(t, "DELETE", fmt.Sprintf("/api/v1/stages/%d", st.ID), nil).mustStatus(t, 204)
+	s.do(t, "GET", fmt.Sprintf("/api/v1/stages/%d", st.ID), nil).problem(t, 404)
 }
 
 func TestTagsCRUD(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	var horizon list[tag]
-	s.do("GET", "/api/v1/tags?group=horizon&include_total=true", nil).mustStatus(t, 200).decode(t, &horizon)
+	s.do(t, "GET", "/api/v1/tags?group=horizon&include_total=true", nil).mustStatus(t, 200).decode(t, &horizon)
 	if horizon.Total == nil || *horizon.Total != 2 || len(horizon.Data) != 2 {
 		t.Fatalf("horizon tags = %+v, want long-term and short-term with total 2", horizon)
 	}
@@ -144,30 +147,31 @@ func TestTagsCRUD(t *testing.T) {
 		}
 	}
 
-	res := s.do("POST", "/api/v1/tags", obj{"slug": "demand-reduction", "name": "Demand reduction", "group": "lever"}).mustStatus(t, 201)
+	res := s.do(t, "POST", "/api/v1/tags", obj{"slug": "demand-reduction", "name": "Demand reduction", "group": "lever"}).mustStatus(t, 201)
 	var tg tag
 	res.decode(t, &tg)
 	if tg.TacticCount != 0 || tg.Group != "lever" {
 		t.Fatalf("created tag = %+v", tg)
 	}
-	res = s.do("PATCH", "/api/v1/tags/demand-reduction", obj{"name": "Cut demand"}, "If-Match", res.Header.Get("ETag"), "Content-Type", "application/merge-patch+json")
+	res = s.do(t, "PATCH", "/api/v1/tags/demand-reduction", obj{"name": "Cut demand"}, "If-Match", res.Header.Get("ETag"), "Content-Type", "application/merge-patch+json")
 	res.mustStatus(t, 200).decode(t, &tg)
 	if tg.Name != "Cut demand" || tg.Version != 2 {
 		t.Errorf("after PATCH = %+v", tg)
 	}
-	res = s.do("PUT", fmt.Sprintf("/api/v1/tags/%d", tg.ID), tg)
+	res = s.do(t, "PUT", fmt.Sprintf("/api/v1/tags/%d", tg.ID), tg)
 	res.mustStatus(t, 200).decode(t, &tg)
 	if tg.Version != 3 {
 		t.Errorf("after round-trip PUT = %+v", tg)
 	}
-	s.do("DELETE", "/api/v1/tags/demand-reduction", nil).mustStatus(t, 204)
-	s.do("GET", "/api/v1/tags/demand-reduction", nil).problem(t, 404)
+	s.do(t, "DELETE", "/api/v1/tags/demand-reduction", nil).mustStatus(t, 204)
+	s.do(t, "GET", "/api/v1/tags/demand-reduction", nil).problem(t, 404)
 }
 
 func TestTacticsCRUD(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	var stages list[stage]
-	s.do("GET", "/api/v1/stages?chain=sex-trafficking", nil).mustStatus(t, 200).decode(t, &stages)
+	s.do(t, "GET", "/api/v1/stages?chain=sex-trafficking", nil).mustStatus(t, 200).decode(t, &stages)
 	retailer := stages.Data[2]
 
 	in := obj{
@@ -176,7 +180,7 @@ func TestTacticsCRUD(t *testing.T) {
 		"tags":       []string{"short-term", "raise-exploiter-risk", "prosecution"},
 		"references": []obj{{"citation": "Kara 2009", "url": "https://example.org/kara", "locator": "p. 201"}},
 	}
-	res := s.do("POST", "/api/v1/tactics", in).mustStatus(t, 201)
+	res := s.do(t, "POST", "/api/v1/tactics", in).mustStatus(t, 201)
 	var tc tactic
 	res.decode(t, &tc)
 	if tc.ChainID != retailer.ChainID || tc.StageID != retailer.ID || tc.Version != 1 || tc.Position == 0 {
@@ -196,16 +200,16 @@ func TestTacticsCRUD(t *testing.T) {
 
 	// GET and PUT back unchanged (tags as objects, read-only fields included) is a valid replacement.
 	var got tactic
-	res = s.do("GET", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil).mustStatus(t, 200)
+	res = s.do(t, "GET", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil).mustStatus(t, 200)
 	res.decode(t, &got)
-	res = s.do("PUT", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), got).mustStatus(t, 200)
+	res = s.do(t, "PUT", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), got).mustStatus(t, 200)
 	res.decode(t, &tc)
 	if tc.Version != 2 || len(tc.Tags) != 3 || tc.Title != got.Title {
 		t.Errorf("after round-trip PUT = %+v", tc)
 	}
 
 	// Merge patch: tags replaced whole, description cleared with null, other fields kept.
-	res = s.do("PATCH", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), `{"tags":["short-term"],"description":null}`,
+	res = s.do(t, "PATCH", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), `{"tags":["short-term"],"description":null}`,
 		"If-Match", res.Header.Get("ETag"), "Content-Type", "application/merge-patch+json")
 	res.mustStatus(t, 200).decode(t, &tc)
 	if len(tc.Tags) != 1 || tc.Tags[0].Slug != "short-term" || tc.Description != "" || tc.Title != got.Title || tc.Version != 3 {
@@ -213,21 +217,22 @@ func TestTacticsCRUD(t *testing.T) {
 	}
 
 	// Moving the tactic to another stage moves its derived chain_id with it.
-	res = s.do("PATCH", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), obj{"stage_id": stages.Data[3].ID, "version": 3})
+	res = s.do(t, "PATCH", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), obj{"stage_id": stages.Data[3].ID, "version": 3})
 	res.mustStatus(t, 200).decode(t, &tc)
 	if tc.StageID != stages.Data[3].ID {
 		t.Errorf("stage after move = %d, want %d", tc.StageID, stages.Data[3].ID)
 	}
 
-	s.do("DELETE", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil, "If-Match", res.Header.Get("ETag")).mustStatus(t, 204)
-	s.do("GET", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil).problem(t, 404)
+	s.do(t, "DELETE", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil, "If-Match", res.Header.Get("ETag")).mustStatus(t, 204)
+	s.do(t, "GET", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil).problem(t, 404)
 }
 
 func TestTacticFilters(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	all := collect[tactic](t, s, "/api/v1/tactics?limit=200")
 	var stages list[stage]
-	s.do("GET", "/api/v1/stages?chain=sex-trafficking", nil).mustStatus(t, 200).decode(t, &stages)
+	s.do(t, "GET", "/api/v1/stages?chain=sex-trafficking", nil).mustStatus(t, 200).decode(t, &stages)
 	product := stages.Data[0]
 
 	has := func(tc tactic, slug string) bool {
@@ -275,9 +280,10 @@ func TestTacticFilters(t *testing.T) {
 
 // TestSearchWildcardsAreLiteral checks that % and _ in q match themselves, not anything.
 func TestSearchWildcardsAreLiteral(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	for _, title := range []string{"Seize 100% of the take", "Free 1000 victims", "Audit tax_records"} {
-		s.do("POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": title, "summary": "S."}).mustStatus(t, 201)
+		s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": title, "summary": "S."}).mustStatus(t, 201)
 	}
 	for q, want := range map[string]string{"100%": "Seize 100% of the take", "tax_": "Audit tax_records"} {
 		got := collect[tactic](t, s, "/api/v1/tactics?q="+url.QueryEscape(q))
@@ -296,7 +302,7 @@ func collect[T any](t *testing.T, s *testServer, path string) []T {
 		if pages > 1000 {
 			t.Fatal("pagination does not end")
 		}
-		res := s.do("GET", path, nil).mustStatus(t, 200)
+		res := s.do(t, "GET", path, nil).mustStatus(t, 200)
 		var l list[T]
 		res.decode(t, &l)
 		out = append(out, l.Data...)
@@ -315,11 +321,12 @@ func collect[T any](t *testing.T, s *testServer, path string) []T {
 }
 
 func TestPagination(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	for _, sort := range []string{"", "id", "-id", "title", "-title", "position", "-position", "created_at", "-updated_at"} {
 		t.Run("sort="+sort, func(t *testing.T) {
 			var first list[tactic]
-			s.do("GET", "/api/v1/tactics?limit=200&include_total=true&sort="+sort, nil).mustStatus(t, 200).decode(t, &first)
+			s.do(t, "GET", "/api/v1/tactics?limit=200&include_total=true&sort="+sort, nil).mustStatus(t, 200).decode(t, &first)
 			if first.Total == nil || int(*first.Total) != len(first.Data) {
 				t.Fatalf("total = %v, want %d", first.Total, len(first.Data))
 			}
@@ -336,7 +343,7 @@ func TestPagination(t *testing.T) {
 	}
 	for _, path := range []string{"/api/v1/chains?limit=1", "/api/v1/stages?limit=1&sort=-name", "/api/v1/tags?limit=2&sort=group"} {
 		var all list[any]
-		s.do("GET", strings.Split(path, "?")[0]+"?limit=200&include_total=true", nil).mustStatus(t, 200).decode(t, &all)
+		s.do(t, "GET", strings.Split(path, "?")[0]+"?limit=200&include_total=true", nil).mustStatus(t, 200).decode(t, &all)
 		if got := collect[any](t, s, path); len(got) != int(*all.Total) {
 			t.Errorf("%s: %d items over all pages, want %d", path, len(got), *all.Total)
 		}
@@ -344,8 +351,9 @@ func TestPagination(t *testing.T) {
 }
 
 func TestChainTable(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
-	res := s.do("GET", "/api/v1/chains/sex-trafficking/table", nil).mustStatus(t, 200)
+	res := s.do(t, "GET", "/api/v1/chains/sex-trafficking/table", nil).mustStatus(t, 200)
 	var table models.ChainTable
 	res.decode(t, &table)
 	if table.Chain.Slug != "sex-trafficking" || len(table.Stages) != 4 {
@@ -368,11 +376,11 @@ func TestChainTable(t *testing.T) {
 	}
 
 	etag := res.Header.Get("ETag")
-	s.do("GET", "/api/v1/chains/1/table", nil, "If-None-Match", etag).mustStatus(t, 304)
+	s.do(t, "GET", "/api/v1/chains/1/table", nil, "If-None-Match", etag).mustStatus(t, 304)
 
 	// horizon=long-term keeps the supply-side (product) recommendations alone.
 	var long models.ChainTable
-	s.do("GET", "/api/v1/chains/sex-trafficking/table?horizon=long-term", nil).mustStatus(t, 200).decode(t, &long)
+	s.do(t, "GET", "/api/v1/chains/sex-trafficking/table?horizon=long-term", nil).mustStatus(t, 200).decode(t, &long)
 	for _, row := range long.Stages {
 		if len(row.Current) != 0 || (row.Stage.Slug == "product") != (len(row.Recommended) > 0) {
 			t.Errorf("long-term table, stage %s: %d current, %d recommended", row.Stage.Slug, len(row.Current), len(row.Recommended))
@@ -381,8 +389,8 @@ func TestChainTable(t *testing.T) {
 
 	// Any write to the chain changes the table's ETag.
 	tc := table.Stages[0].Recommended[0]
-	s.do("PATCH", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), obj{"title": "Renamed", "version": tc.Version}).mustStatus(t, 200)
-	res = s.do("GET", "/api/v1/chains/sex-trafficking/table", nil, "If-None-Match", etag).mustStatus(t, 200)
+	s.do(t, "PATCH", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), obj{"title": "Renamed", "version": tc.Version}).mustStatus(t, 200)
+	res = s.do(t, "GET", "/api/v1/chains/sex-trafficking/table", nil, "If-None-Match", etag).mustStatus(t, 200)
 	if res.Header.Get("ETag") == etag {
 		t.Error("table ETag unchanged after a tactic changed")
 	}
@@ -391,6 +399,7 @@ func TestChainTable(t *testing.T) {
 // TestChainTableQueryCount proves the table has no N+1: it runs as many SQL statements for a
 // chain of 10 tactics as for one of 1,000.
 func TestChainTableQueryCount(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	ctx := context.Background()
 	statementsFor := func(chainSlug string, tactics int) int64 {
@@ -422,7 +431,7 @@ func TestChainTableQueryCount(t *testing.T) {
 		// Anonymous requests, so that no key lookup is counted.
 		before := s.Store.Statements()
 		var table models.ChainTable
-		s.do("GET", "/api/v1/chains/"+chainSlug+"/table", nil, "Authorization", "").mustStatus(t, 200).decode(t, &table)
+		s.do(t, "GET", "/api/v1/chains/"+chainSlug+"/table", nil, "Authorization", "").mustStatus(t, 200).decode(t, &table)
 		cold := s.Store.Statements() - before
 		n := 0
 		for _, row := range table.Stages {
@@ -439,7 +448,7 @@ func TestChainTableQueryCount(t *testing.T) {
 		// Asked again with nothing changed, the table comes from memory: one lookup of the
 		// generation, whatever the size.
 		before = s.Store.Statements()
-		s.do("GET", "/api/v1/chains/"+chainSlug+"/table", nil, "Authorization", "").mustStatus(t, 200)
+		s.do(t, "GET", "/api/v1/chains/"+chainSlug+"/table", nil, "Authorization", "").mustStatus(t, 200)
 		if warm := s.Store.Statements() - before; warm != 1 {
 			t.Errorf("table of %s from the cache ran %d statements, want 1", chainSlug, warm)
 		}
@@ -455,12 +464,13 @@ func TestChainTableQueryCount(t *testing.T) {
 // TestChainTableCacheInvalidation checks that the cached table never outlives a change: whatever
 // is written, through this instance or another on the same database, shows on the very next read.
 func TestChainTableCacheInvalidation(t *testing.T) {
+	t.Parallel()
 	a := newServer(t)
-	b := a.secondInstance()
+	b := a.secondInstance(t)
 	read := func(s *testServer) models.ChainTable {
 		t.Helper()
 		var table models.ChainTable
-		s.do("GET", "/api/v1/chains/sex-trafficking/table", nil, "Authorization", "").mustStatus(t, 200).decode(t, &table)
+		s.do(t, "GET", "/api/v1/chains/sex-trafficking/table", nil, "Authorization", "").mustStatus(t, 200).decode(t, &table)
 		return table
 	}
 	before := read(a)
@@ -469,8 +479,8 @@ func TestChainTableCacheInvalidation(t *testing.T) {
 	for i, writer := range []*testServer{a, b, a} {
 		title := fmt.Sprintf("Edited through instance %d", i)
 		var cur tactic
-		writer.do("GET", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil).mustStatus(t, 200).decode(t, &cur)
-		writer.do("PATCH", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), obj{"title": title, "version": cur.Version}).mustStatus(t, 200)
+		writer.do(t, "GET", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), nil).mustStatus(t, 200).decode(t, &cur)
+		writer.do(t, "PATCH", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), obj{"title": title, "version": cur.Version}).mustStatus(t, 200)
 		for j, reader := range []*testServer{a, b} {
 			if got := read(reader).Stages[1].Recommended[0].Title; got != title {
 				t.Errorf("write %d, instance %d reads title %q, want %q", i, j, got, title)
@@ -479,8 +489,8 @@ func TestChainTableCacheInvalidation(t *testing.T) {
 	}
 	// A tag renamed elsewhere shows in the tactics that carry it.
 	var tg models.Tag
-	b.do("GET", "/api/v1/tags/short-term", nil).mustStatus(t, 200).decode(t, &tg)
-	b.do("PATCH", "/api/v1/tags/short-term", obj{"name": "Now", "version": tg.Version}).mustStatus(t, 200)
+	b.do(t, "GET", "/api/v1/tags/short-term", nil).mustStatus(t, 200).decode(t, &tg)
+	b.do(t, "PATCH", "/api/v1/tags/short-term", obj{"name": "Now", "version": tg.Version}).mustStatus(t, 200)
 	found := false
 	for _, tag := range read(a).Stages[1].Recommended[0].Tags {
 		found = found || tag.Name == "Now"
@@ -489,9 +499,9 @@ func TestChainTableCacheInvalidation(t *testing.T) {
 		t.Error("instance A still shows the old tag name after B renamed it")
 	}
 	// Drafts: an editor's table holds them, the public one does not, from the same cache.
-	a.do("POST", "/api/v1/tactics", obj{"stage_id": before.Stages[0].Stage.ID, "kind": "current", "title": "Draft effort", "summary": "S."}).mustStatus(t, 201)
+	a.do(t, "POST", "/api/v1/tactics", obj{"stage_id": before.Stages[0].Stage.ID, "kind": "current", "title": "Draft effort", "summary": "S."}).mustStatus(t, 201)
 	var editors models.ChainTable
-	a.do("GET", "/api/v1/chains/sex-trafficking/table", nil).mustStatus(t, 200).decode(t, &editors)
+	a.do(t, "GET", "/api/v1/chains/sex-trafficking/table", nil).mustStatus(t, 200).decode(t, &editors)
 	if got, want := len(editors.Stages[0].Current), len(read(a).Stages[0].Current)+1; got != want {
 		t.Errorf("editor sees %d current efforts at the first stage, want %d (one draft more than the public)", got, want)
 	}
@@ -500,11 +510,12 @@ func TestChainTableCacheInvalidation(t *testing.T) {
 // TestListQueryCount proves lists have no N+1 either: a page of 3 and a page of 200 tactics (with
 // their tags) cost the same number of statements.
 func TestListQueryCount(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
-	s.do("GET", "/api/v1/tactics?limit=1", nil).mustStatus(t, 200) // notes the key's use
+	s.do(t, "GET", "/api/v1/tactics?limit=1", nil).mustStatus(t, 200) // notes the key's use
 	count := func(path string) int64 {
 		before := s.Store.Statements()
-		s.do("GET", path, nil).mustStatus(t, 200)
+		s.do(t, "GET", path, nil).mustStatus(t, 200)
 		return s.Store.Statements() - before
 	}
 	if small, large := count("/api/v1/tactics?limit=3"), count("/api/v1/tactics?limit=200"); small != large {
@@ -515,9 +526,10 @@ func TestListQueryCount(t *testing.T) {
 // TestConcurrentUpdates checks that the version precondition holds under concurrency: of many
 // editors who read the same version, exactly one wins and the others get 412.
 func TestConcurrentUpdates(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	var tc tactic
-	s.do("GET", "/api/v1/tactics/1", nil).mustStatus(t, 200).decode(t, &tc)
+	s.do(t, "GET", "/api/v1/tactics/1", nil).mustStatus(t, 200).decode(t, &tc)
 	const editors = 30
 	statuses := make([]int, editors)
 	var wg sync.WaitGroup
@@ -525,7 +537,7 @@ func TestConcurrentUpdates(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			statuses[i] = s.do("PATCH", "/api/v1/tactics/1", obj{"title": fmt.Sprintf("Edit %d", i), "version": tc.Version}).Status
+			statuses[i] = s.do(t, "PATCH", "/api/v1/tactics/1", obj{"title": fmt.Sprintf("Edit %d", i), "version": tc.Version}).Status
 		}()
 	}
 	wg.Wait()
@@ -542,26 +554,27 @@ func TestConcurrentUpdates(t *testing.T) {
 		t.Errorf("%d × 200 and %d × 412 of %d; want exactly one 200", ok, stale, editors)
 	}
 	var after tactic
-	s.do("GET", "/api/v1/tactics/1", nil).mustStatus(t, 200).decode(t, &after)
+	s.do(t, "GET", "/api/v1/tactics/1", nil).mustStatus(t, 200).decode(t, &after)
 	if after.Version != tc.Version+1 {
 		t.Errorf("version = %d, want %d", after.Version, tc.Version+1)
 	}
 }
 
 func TestDocsAndRoot(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
-	res := s.do("GET", "/swagger/doc.json", nil).mustStatus(t, 200)
+	res := s.do(t, "GET", "/swagger/doc.json", nil).mustStatus(t, 200)
 	if !strings.Contains(string(res.Body), `"/chains/{id}/table"`) {
 		t.Error("doc.json does not describe the chain table")
 	}
-	if res := s.do("GET", "/swagger/index.html", nil).mustStatus(t, 200); !strings.Contains(string(res.Body), "swagger-ui") {
+	if res := s.do(t, "GET", "/swagger/index.html", nil).mustStatus(t, 200); !strings.Contains(string(res.Body), "swagger-ui") {
 		t.Error("Swagger UI page does not load Swagger UI")
 	}
 	// The root sends a person to the docs (the client follows the redirect).
-	if res := s.do("GET", "/", nil).mustStatus(t, 200); !strings.Contains(string(res.Body), "swagger-ui") {
+	if res := s.do(t, "GET", "/", nil).mustStatus(t, 200); !strings.Contains(string(res.Body), "swagger-ui") {
 		t.Error("/ does not lead to Swagger UI")
 	}
-	if res := s.do("GET", "/healthz", nil).mustStatus(t, 200); !strings.Contains(string(res.Body), `"ok"`) {
+	if res := s.do(t, "GET", "/healthz", nil).mustStatus(t, 200); !strings.Contains(string(res.Body), `"ok"`) {
 		t.Errorf("healthz body = %s", res.Body)
 	}
 }

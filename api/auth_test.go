@@ -21,6 +21,7 @@ import (
 // TestRoutePolicy checks every cell of the route × role policy, for every route the server
 // registers: a route without a policy fails the test.
 func TestRoutePolicy(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	engine := api.New(s.Store, slog.New(slog.DiscardHandler)).(*gin.Engine)
 	policy := api.Policy()
@@ -60,7 +61,7 @@ func TestRoutePolicy(t *testing.T) {
 				if p.key != "" {
 					auth = "Bearer " + p.key
 				}
-				res := s.do(r.Method, path, body, "Authorization", auth)
+				res := s.do(t, r.Method, path, body, "Authorization", auth)
 				switch {
 				case p.role < 0: // a key that is no longer valid is refused everywhere
 					res.problem(t, http.StatusUnauthorized)
@@ -97,10 +98,11 @@ func TestRoutePolicy(t *testing.T) {
 // TestKeyLifecycle creates a key over the API, uses it, lists it, revokes it and checks that the
 // revocation takes effect on the very next request.
 func TestKeyLifecycle(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	admin := "Bearer " + s.Keys["admin"]
 
-	res := s.do("POST", "/api/v1/keys", obj{"name": "Dashboard", "role": "reader"}, "Authorization", admin).mustStatus(t, 201)
+	res := s.do(t, "POST", "/api/v1/keys", obj{"name": "Dashboard", "role": "reader"}, "Authorization", admin).mustStatus(t, 201)
 	var k models.NewAPIKey
 	res.decode(t, &k)
 	if !store.IsKeyFormat(k.Key) || !strings.HasPrefix(k.Key, k.Prefix) || k.Role != "reader" || k.RevokedAt != nil {
@@ -112,54 +114,55 @@ func TestKeyLifecycle(t *testing.T) {
 
 	// The new key reads the change feed, and is not an editor.
 	reader := "Bearer " + k.Key
-	s.do("GET", "/api/v1/changes", nil, "Authorization", reader).mustStatus(t, 200)
-	s.do("POST", "/api/v1/tags", obj{"slug": "x", "name": "X", "group": "misc"}, "Authorization", reader).problem(t, 403)
+	s.do(t, "GET", "/api/v1/changes", nil, "Authorization", reader).mustStatus(t, 200)
+	s.do(t, "POST", "/api/v1/tags", obj{"slug": "x", "name": "X", "group": "misc"}, "Authorization", reader).problem(t, 403)
 
 	// The bare key works too (what Swagger UI sends when a person pastes only the key).
-	s.do("GET", "/api/v1/changes", nil, "Authorization", k.Key).mustStatus(t, 200)
+	s.do(t, "GET", "/api/v1/changes", nil, "Authorization", k.Key).mustStatus(t, 200)
 
 	// Lists and gets never show a key or its hash; they show its last use.
 	for _, path := range []string{"/api/v1/keys", fmt.Sprintf("/api/v1/keys/%d", k.ID)} {
-		res := s.do("GET", path, nil, "Authorization", admin).mustStatus(t, 200)
+		res := s.do(t, "GET", path, nil, "Authorization", admin).mustStatus(t, 200)
 		if bytes.Contains(res.Body, []byte(k.Key)) || bytes.Contains(res.Body, []byte(`"hash"`)) || bytes.Contains(res.Body, []byte(`"key"`)) {
 			t.Errorf("GET %s shows a secret: %s", path, res.Body)
 		}
 	}
 	var got models.APIKey
-	s.do("GET", fmt.Sprintf("/api/v1/keys/%d", k.ID), nil, "Authorization", admin).mustStatus(t, 200).decode(t, &got)
+	s.do(t, "GET", fmt.Sprintf("/api/v1/keys/%d", k.ID), nil, "Authorization", admin).mustStatus(t, 200).decode(t, &got)
 	if got.LastUsedAt == nil {
 		t.Error("last_used_at not set after the key was used")
 	}
 
 	// Editors cannot manage keys.
-	s.do("GET", "/api/v1/keys", nil).problem(t, 403)
+	s.do(t, "GET", "/api/v1/keys", nil).problem(t, 403)
 
-	s.do("DELETE", fmt.Sprintf("/api/v1/keys/%d", k.ID), nil, "Authorization", admin).mustStatus(t, 204)
-	p := s.do("GET", "/api/v1/changes", nil, "Authorization", reader).problem(t, 401)
+	s.do(t, "DELETE", fmt.Sprintf("/api/v1/keys/%d", k.ID), nil, "Authorization", admin).mustStatus(t, 204)
+	p := s.do(t, "GET", "/api/v1/changes", nil, "Authorization", reader).problem(t, 401)
 	if !strings.Contains(p.Detail, "revoked") {
 		t.Errorf("detail = %q, want it to say the key was revoked", p.Detail)
 	}
 	// A revoked key is refused even where no key is needed: it is a mistake to point out.
-	s.do("GET", "/api/v1/chains", nil, "Authorization", reader).problem(t, 401)
-	s.do("GET", "/api/v1/chains", nil, "Authorization", "Bearer ckb_notakey").problem(t, 401)
-	s.do("GET", "/api/v1/chains", nil, "Authorization", "Basic dXNlcjpwYXNz").problem(t, 401)
+	s.do(t, "GET", "/api/v1/chains", nil, "Authorization", reader).problem(t, 401)
+	s.do(t, "GET", "/api/v1/chains", nil, "Authorization", "Bearer ckb_notakey").problem(t, 401)
+	s.do(t, "GET", "/api/v1/chains", nil, "Authorization", "Basic dXNlcjpwYXNz").problem(t, 401)
 
 	// Bad key requests.
-	s.do("POST", "/api/v1/keys", obj{"name": "", "role": "superuser"}, "Authorization", admin).problem(t, 422)
-	s.do("POST", "/api/v1/keys", obj{"name": "Old", "role": "reader", "expires_at": "2001-01-01T00:00:00Z"}, "Authorization", admin).problem(t, 422)
-	s.do("DELETE", "/api/v1/keys/999999", nil, "Authorization", admin).problem(t, 404)
+	s.do(t, "POST", "/api/v1/keys", obj{"name": "", "role": "superuser"}, "Authorization", admin).problem(t, 422)
+	s.do(t, "POST", "/api/v1/keys", obj{"name": "Old", "role": "reader", "expires_at": "2001-01-01T00:00:00Z"}, "Authorization", admin).problem(t, 422)
+	s.do(t, "DELETE", "/api/v1/keys/999999", nil, "Authorization", admin).problem(t, 404)
 }
 
 // TestKeysNeverInURL checks that a key in a query string is refused, not used.
 func TestKeysNeverInURL(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	for _, param := range []string{"api_key", "key", "token", "access_token"} {
-		before := s.snapshot()
-		p := s.do("GET", "/api/v1/changes?"+param+"="+s.Keys["reader"], nil, "Authorization", "").problem(t, 400)
+		before := s.snapshot(t)
+		p := s.do(t, "GET", "/api/v1/changes?"+param+"="+s.Keys["reader"], nil, "Authorization", "").problem(t, 400)
 		if strings.Contains(p.Detail, s.Keys["reader"]) {
 			t.Errorf("the problem repeats the key: %s", p.Detail)
 		}
-		if s.snapshot() != before {
+		if s.snapshot(t) != before {
 			t.Errorf("%s in the URL changed the database", param)
 		}
 	}
@@ -168,6 +171,7 @@ func TestKeysNeverInURL(t *testing.T) {
 // TestKeyHygiene scans every text column of the database for anything that looks like a key, and
 // the server's log for any key, after keys were made and used, well and badly.
 func TestKeyHygiene(t *testing.T) {
+	t.Parallel()
 	tdb := newTestDB(t)
 	st, err := store.Open(context.Background(), tdb.DSN)
 	if err != nil {
@@ -184,42 +188,30 @@ func TestKeyHygiene(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys = append(keys, admin.Key)
-	s := &testServer{t: t, URL: srv.URL, Store: st, DB: tdb, Keys: map[string]string{"editor": admin.Key}}
+	s := &testServer{URL: srv.URL, Store: st, DB: tdb, Keys: map[string]string{"editor": admin.Key}}
 	for i := range 20 {
 		var k models.NewAPIKey
-		s.do("POST", "/api/v1/keys", obj{"name": fmt.Sprintf("k%d", i), "role": []string{"reader", "editor", "admin"}[i%3]}).mustStatus(t, 201).decode(t, &k)
+		s.do(t, "POST", "/api/v1/keys", obj{"name": fmt.Sprintf("k%d", i), "role": []string{"reader", "editor", "admin"}[i%3]}).mustStatus(t, 201).decode(t, &k)
 		keys = append(keys, k.Key)
-		s.do("GET", "/api/v1/chains", nil, "Authorization", "Bearer "+k.Key).mustStatus(t, 200)
-		s.do("GET", "/api/v1/chains?token="+k.Key, nil)
-		s.do("GET", "/api/v1/nowhere", nil, "Authorization", "Bearer "+k.Key)
+		s.do(t, "GET", "/api/v1/chains", nil, "Authorization", "Bearer "+k.Key).mustStatus(t, 200)
+		s.do(t, "GET", "/api/v1/chains?token="+k.Key, nil)
+		s.do(t, "GET", "/api/v1/nowhere", nil, "Authorization", "Bearer "+k.Key)
 	}
 	bogus, _ := store.GenerateKey()
-	s.do("GET", "/api/v1/chains", nil, "Authorization", "Bearer "+bogus).problem(t, 401)
+	s.do(t, "GET", "/api/v1/chains", nil, "Authorization", "Bearer "+bogus).problem(t, 401)
 	keys = append(keys, bogus)
 
 	keyLike := regexp.MustCompile(`ckb_[a-z2-7]{52}`)
 	scanned := 0
 	for _, table := range tdb.Tables(t) {
-		rows, err := tdb.Query("SELECT * FROM " + table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			rows.Scan(ptrs...)
+		eachRow(t, tdb, "SELECT * FROM "+table, func(cols []string, vals []any) {
 			for i, v := range vals {
 				scanned++
 				if keyLike.MatchString(fmt.Sprint(v)) || (fmt.Sprintf("%T", v) == "[]uint8" && keyLike.Match(v.([]byte))) {
 					t.Errorf("table %s column %s holds a plaintext key", table, cols[i])
 				}
 			}
-		}
-		rows.Close()
+		})
 	}
 	if scanned < 100 {
 		t.Fatalf("scanned only %d values; the scan proves nothing", scanned)

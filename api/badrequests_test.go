@@ -13,8 +13,9 @@ import (
 )
 
 func TestBadRequests(t *testing.T) {
-	// Everything this test needs is declared in it, so that no name clashes with other test files
-	// of the package.
+	t.Parallel()
+	// The shared vocabulary (obj, with, absent, getObject, snapshotDiff) is in helpers_test.go; what
+	// only this test needs is declared in it.
 
 	// badCase is one request that must fail with a problem and change nothing.
 	type badCase struct {
@@ -35,25 +36,7 @@ func TestBadRequests(t *testing.T) {
 		NextCursor *string `json:"next_cursor"`
 		Total      *int64  `json:"total"`
 	}
-	// absent, as a value given to with, removes the key.
-	type absent struct{}
 
-	// with returns a copy of o with the given key, value pairs set (or removed, for absent{}).
-	with := func(o obj, kv ...any) obj {
-		out := make(obj, len(o)+len(kv)/2)
-		for k, v := range o {
-			out[k] = v
-		}
-		for i := 0; i+1 < len(kv); i += 2 {
-			k := kv[i].(string)
-			if _, ok := kv[i+1].(absent); ok {
-				delete(out, k)
-				continue
-			}
-			out[k] = kv[i+1]
-		}
-		return out
-	}
 	// jsonText is v as JSON text, for cases that send it with something wrong around it.
 	jsonText := func(v any) string {
 		t.Helper()
@@ -72,45 +55,17 @@ func TestBadRequests(t *testing.T) {
 		}
 		return int64(f)
 	}
-	// snapshotDiff lists the rows that one snapshot has and the other has not.
-	snapshotDiff := func(before, after string) string {
-		var b strings.Builder
-		was, is := strings.Split(before, "\n"), strings.Split(after, "\n")
-		for _, l := range was {
-			if !slices.Contains(is, l) {
-				fmt.Fprintf(&b, "- %s\n", l)
-			}
-		}
-		for _, l := range is {
-			if !slices.Contains(was, l) {
-				fmt.Fprintf(&b, "+ %s\n", l)
-			}
-		}
-		return b.String()
-	}
 
 	s := newServer(t)
-	// getObject GETs one object and returns it with its ETag.
-	getObject := func(path string) (obj, string) {
-		t.Helper()
-		res := s.do(http.MethodGet, path, nil).mustStatus(t, http.StatusOK)
-		var o obj
-		res.decode(t, &o)
-		tag := res.Header.Get("ETag")
-		if tag == "" {
-			t.Fatalf("GET %s: no ETag", path)
-		}
-		return o, tag
-	}
 	getList := func(path string) listPage {
 		t.Helper()
 		var p listPage
-		s.do(http.MethodGet, path, nil).mustStatus(t, http.StatusOK).decode(t, &p)
+		s.do(t, http.MethodGet, path, nil).mustStatus(t, http.StatusOK).decode(t, &p)
 		return p
 	}
 
 	// Look up the real objects the cases need, rather than assuming ids and versions.
-	chain, chainTag := getObject("/api/v1/chains/sex-trafficking")
+	chain, chainTag := getObject(t, s, "/api/v1/chains/sex-trafficking")
 	chainID := num(chain, "id")
 	chainVer := num(chain, "version")
 
@@ -128,7 +83,7 @@ func TestBadRequests(t *testing.T) {
 		t.Fatalf("no product stage in %v", stages.Data)
 	}
 	stagePath := fmt.Sprintf("/api/v1/stages/%d", stageID)
-	stage, stageTag := getObject(stagePath)
+	stage, stageTag := getObject(t, s, stagePath)
 	stageVer := num(stage, "version")
 
 	stageTactics := getList(fmt.Sprintf("/api/v1/tactics?stage=%d&include_total=true&limit=2", stageID))
@@ -137,15 +92,15 @@ func TestBadRequests(t *testing.T) {
 	}
 	tacticID := num(stageTactics.Data[0], "id")
 	tacticPath := fmt.Sprintf("/api/v1/tactics/%d", tacticID)
-	tactic, tacticTag := getObject(tacticPath)
+	tactic, tacticTag := getObject(t, s, tacticPath)
 	tacticVer := num(tactic, "version")
-	_, otherTacticTag := getObject(fmt.Sprintf("/api/v1/tactics/%d", num(stageTactics.Data[1], "id")))
+	_, otherTacticTag := getObject(t, s, fmt.Sprintf("/api/v1/tactics/%d", num(stageTactics.Data[1], "id")))
 	// An ETag naming a version of the tactic that is not the current one.
 	staleTacticTag := fmt.Sprintf(`"%d.%d"`, tacticID, tacticVer+7)
 
-	longTerm, longTermTag := getObject("/api/v1/tags/long-term")
+	longTerm, longTermTag := getObject(t, s, "/api/v1/tags/long-term")
 	longTermPath := fmt.Sprintf("/api/v1/tags/%d", num(longTerm, "id"))
-	prosecution, prosecutionTag := getObject("/api/v1/tags/prosecution")
+	prosecution, prosecutionTag := getObject(t, s, "/api/v1/tags/prosecution")
 	prosecutionUses := num(prosecution, "tactic_count")
 	if prosecutionUses == 0 {
 		t.Fatalf("tag prosecution is on no tactic: %v", prosecution)
@@ -389,17 +344,14 @@ func TestBadRequests(t *testing.T) {
 
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			// The helpers report through the server's *testing.T; give them this subtest's.
-			sub := *s
-			sub.t = t
-			before := sub.snapshot()
+			before := s.snapshot(t)
 			// Deferred, so that it runs also when a check below stops the subtest.
 			defer func() {
-				if after := sub.snapshot(); after != before {
+				if after := s.snapshot(t); after != before {
 					t.Errorf("the failed request changed the database:\n%s", snapshotDiff(before, after))
 				}
 			}()
-			res := sub.do(tc.method, tc.path, tc.body, tc.headers...)
+			res := s.do(t, tc.method, tc.path, tc.body, tc.headers...)
 			p := res.problem(t, tc.status)
 			if p.Code != tc.code {
 				t.Errorf("code = %q, want %q; problem: %+v", p.Code, tc.code, p)

@@ -35,6 +35,7 @@ func pointerTo[T any](v T) *T { return &v }
 // client (internal/client, by oapi-codegen from docs/openapi.json) and create, read, update with a
 // precondition, list with a filter and delete a tactic with it.
 func TestGeneratedClientRoundTrip(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	ctx := context.Background()
 	editorKey := func(ctx context.Context, req *http.Request) error {

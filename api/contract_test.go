@@ -198,6 +198,7 @@ func operationRoutes(doc *openapi3.T) map[string]*openapi3.Operation {
 // TestSpecMatchesRoutes checks that the routes the server registers and the operations of the
 // OpenAPI document are the same set: nothing undocumented, nothing documented that is not routed.
 func TestSpecMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	doc := mustContract(t)
 	engine, ok := api.New(s.Store, slog.New(slog.NewTextHandler(io.Discard, nil))).(*gin.Engine)
@@ -232,8 +233,9 @@ func TestSpecMatchesRoutes(t *testing.T) {
 // TestOpenAPIServed checks that the server serves the committed OpenAPI document, as JSON and as
 // YAML, and that Swagger UI is pointed at it.
 func TestOpenAPIServed(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
-	res := s.do("GET", "/openapi.json", nil, "Authorization", "").mustStatus(t, 200)
+	res := s.do(t, "GET", "/openapi.json", nil, "Authorization", "").mustStatus(t, 200)
 	if ct := res.Header.Get("Content-Type"); ct != "application/json" {
 		t.Errorf("Content-Type = %q", ct)
 	}
@@ -243,14 +245,14 @@ func TestOpenAPIServed(t *testing.T) {
 	if _, err := openapi.Load(res.Body); err != nil {
 		t.Error(err)
 	}
-	res = s.do("GET", "/openapi.yaml", nil, "Authorization", "").mustStatus(t, 200)
+	res = s.do(t, "GET", "/openapi.yaml", nil, "Authorization", "").mustStatus(t, 200)
 	if ct := res.Header.Get("Content-Type"); ct != "application/yaml" {
 		t.Errorf("Content-Type = %q", ct)
 	}
 	if _, err := openapi3.NewLoader().LoadFromData(res.Body); err != nil {
 		t.Errorf("/openapi.yaml does not load: %v", err)
 	}
-	res = s.do("GET", "/swagger/swagger-initializer.js", nil, "Authorization", "").mustStatus(t, 200)
+	res = s.do(t, "GET", "/swagger/swagger-initializer.js", nil, "Authorization", "").mustStatus(t, 200)
 	if !bytes.Contains(res.Body, []byte(`url: "/openapi.json"`)) || !bytes.Contains(res.Body, []byte(`persistAuthorization: true`)) {
 		t.Errorf("Swagger UI is not pointed at /openapi.json with persistent authorization:\n%s", res.Body)
 	}
@@ -268,9 +270,10 @@ type negCase struct {
 // wrong type, each string over its max length, each enum off its list, each number out of its
 // range. Every one must be a 4xx problem (never a 5xx), and none may change anything.
 func TestSpecNegative(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	doc := mustContract(t)
-	before := s.snapshot()
+	before := s.snapshot(t)
 	ops := operationRoutes(doc)
 	routes := make([]string, 0, len(ops))
 	for r := range ops {
@@ -292,7 +295,7 @@ func TestSpecNegative(t *testing.T) {
 			if method == http.MethodPatch {
 				headers = append(headers, "Content-Type", "application/merge-patch+json")
 			}
-			res := s.do(c.method, c.path, c.body, headers...)
+			res := s.do(t, c.method, c.path, c.body, headers...)
 			if res.Status < 400 || res.Status > 499 {
 				t.Errorf("%s (%s %s): status %d, want 4xx; body: %.300s", c.name, c.method, c.path, res.Status, res.Body)
 				continue
@@ -306,7 +309,7 @@ func TestSpecNegative(t *testing.T) {
 		t.Errorf("only %d negative cases were generated from the document; is it missing its constraints?", total)
 	}
 	t.Logf("%d negative requests over %d operations", total, len(ops))
-	if after := s.snapshot(); after != before {
+	if after := s.snapshot(t); after != before {
 		t.Errorf("refused requests changed the database:\n%s", diffLines(before, after))
 	}
 }
@@ -514,6 +517,7 @@ func diffLines(a, b string) string {
 // parameter at its example), answers 200, and a list answers with items: an editor who presses
 // Execute sees what the operation does.
 func TestExamplesWork(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	doc := mustContract(t)
 	for route, op := range operationRoutes(doc) {
@@ -544,7 +548,7 @@ func TestExamplesWork(t *testing.T) {
 		if len(q) > 0 {
 			path += "?" + q.Encode()
 		}
-		res := s.do("GET", path, nil, "Authorization", "Bearer "+s.Keys["admin"])
+		res := s.do(t, "GET", path, nil, "Authorization", "Bearer "+s.Keys["admin"])
 		if res.Status != http.StatusOK {
 			t.Errorf("%s (%s): %d %s", op.OperationID, path, res.Status, res.Body)
 			continue

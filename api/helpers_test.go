@@ -9,7 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,7 +30,6 @@ func init() { gin.SetMode(gin.TestMode) }
 
 // testServer is chainkb over real HTTP on a real database, seeded, with a key for each role.
 type testServer struct {
-	t     *testing.T
 	URL   string
 	Store *store.Store
 	// DB is the test's own connection to the same database, for what no API offers: snapshots of
@@ -56,7 +59,7 @@ func newServer(t *testing.T) *testServer {
 		srv.Close()
 		st.Close()
 	})
-	s := &testServer{t: t, URL: srv.URL, Store: st, DB: db, Keys: map[string]string{}, KeyIDs: map[string]int64{}}
+	s := &testServer{URL: srv.URL, Store: st, DB: db, Keys: map[string]string{}, KeyIDs: map[string]int64{}}
 	for _, name := range []string{"reader", "editor", "admin", "revoked", "expired"} {
 		role := name
 		if name == "revoked" || name == "expired" {
@@ -77,16 +80,16 @@ func newServer(t *testing.T) *testServer {
 		t.Fatal(err)
 	}
 	// No API makes a key that has already expired, so the test moves the expiry into the past.
-	s.exec("UPDATE api_keys SET expires_at = $1 WHERE id = $2", time.Now().Add(-time.Minute).UTC(), s.KeyIDs["expired"])
+	s.exec(t, "UPDATE api_keys SET expires_at = $1 WHERE id = $2", time.Now().Add(-time.Minute).UTC(), s.KeyIDs["expired"])
 	return s
 }
 
 // exec runs a statement through the test's own connection, for set-ups that no API offers.
 // Placeholders are $1, $2..., which both engines read.
-func (s *testServer) exec(query string, args ...any) {
-	s.t.Helper()
+func (s *testServer) exec(t *testing.T, query string, args ...any) {
+	t.Helper()
 	if _, err := s.DB.Exec(query, args...); err != nil {
-		s.t.Fatalf("exec %s: %v", query, err)
+		t.Fatalf("exec %s: %v", query, err)
 	}
 }
 
@@ -100,8 +103,8 @@ type response struct {
 // do sends a request. body may be nil, a string (sent as is) or anything else (sent as JSON).
 // headers are name, value pairs (an empty value removes the header); Content-Type defaults to
 // application/json when there is a body, and Authorization to the editor key.
-func (s *testServer) do(method, path string, body any, headers ...string) response {
-	s.t.Helper()
+func (s *testServer) do(t *testing.T, method, path string, body any, headers ...string) response {
+	t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -112,13 +115,13 @@ func (s *testServer) do(method, path string, body any, headers ...string) respon
 	default:
 		raw, err := json.Marshal(b)
 		if err != nil {
-			s.t.Fatalf("marshal body: %v", err)
+			t.Fatalf("marshal body: %v", err)
 		}
 		r = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, s.URL+path, r)
 	if err != nil {
-		s.t.Fatalf("new request: %v", err)
+		t.Fatalf("new request: %v", err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -133,14 +136,14 @@ func (s *testServer) do(method, path string, body any, headers ...string) respon
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		s.t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	if err != nil {
-		s.t.Fatalf("read body: %v", err)
+		t.Fatalf("read body: %v", err)
 	}
-	validateResponse(s.t, res.Request, res.StatusCode, res.Header, raw) // against docs/openapi.json (contract_test.go)
+	validateResponse(t, res.Request, res.StatusCode, res.Header, raw) // against docs/openapi.json (contract_test.go)
 	return response{Status: res.StatusCode, Header: res.Header, Body: raw}
 }
 
@@ -180,9 +183,8 @@ func (r response) problem(t *testing.T, status int) handlers.Problem {
 
 // snapshot returns the whole content of the database, read through a separate connection, so that
 // a test can assert that a failed request changed nothing.
-func (s *testServer) snapshot() string {
-	s.t.Helper()
-	db := s.DB
+func (s *testServer) snapshot(t *testing.T) string {
+	t.Helper()
 	var b strings.Builder
 	for _, table := range []string{"chains", "stages", "tactics", "tags", "tactic_tags", "seeds_applied", "schema_migrations", "revisions", "api_keys", "idempotency_keys"} {
 		cols := "*"
@@ -190,26 +192,196 @@ func (s *testServer) snapshot() string {
 			// A key's last use is noted on any request, failed or not; it is not content.
 			cols = "id, name, role, prefix, hash, created_at, expires_at, revoked_at"
 		}
-		rows, err := db.Query("SELECT " + cols + " FROM " + table + " ORDER BY 1, 2")
-		if err != nil {
-			s.t.Fatalf("snapshot %s: %v", table, err)
-		}
-		names, _ := rows.Columns()
-		vals := make([]any, len(names))
-		ptrs := make([]any, len(names))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				s.t.Fatalf("snapshot %s: %v", table, err)
-			}
+		eachRow(t, s.DB, "SELECT "+cols+" FROM "+table+" ORDER BY 1, 2", func(_ []string, vals []any) {
 			fmt.Fprintf(&b, "%s %v\n", table, vals)
+		})
+	}
+	return b.String()
+}
+
+// eachRow runs query on the test's own connection and calls fn with the column names and the
+// values of each row, as the driver returns them.
+func eachRow(t *testing.T, db *testDB, query string, fn func(cols []string, vals []any)) {
+	t.Helper()
+	rows, err := db.Query(query)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatalf("%s: %v", query, err)
 		}
-		rows.Close()
+		fn(cols, vals)
+	}
+}
+
+// snapshotDiff lists the rows that one snapshot has and the other has not.
+func snapshotDiff(before, after string) string {
+	var b strings.Builder
+	was, is := strings.Split(before, "\n"), strings.Split(after, "\n")
+	for _, l := range was {
+		if !slices.Contains(is, l) {
+			fmt.Fprintf(&b, "- %s\n", l)
+		}
+	}
+	for _, l := range is {
+		if !slices.Contains(was, l) {
+			fmt.Fprintf(&b, "+ %s\n", l)
+		}
 	}
 	return b.String()
 }
 
 // obj is a JSON object as a test reads or writes it.
 type obj = map[string]any
+
+// absent, as a value given to with, removes the key.
+type absent struct{}
+
+// with returns a copy of o with the given key, value pairs set (or removed, for absent{}).
+func with(o obj, kv ...any) obj {
+	out := make(obj, len(o)+len(kv)/2)
+	for k, v := range o {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		k := kv[i].(string)
+		if _, ok := kv[i+1].(absent); ok {
+			delete(out, k)
+			continue
+		}
+		out[k] = kv[i+1]
+	}
+	return out
+}
+
+// getObject GETs one object and returns it with its ETag.
+func getObject(t *testing.T, s *testServer, path string) (obj, string) {
+	t.Helper()
+	res := s.do(t, http.MethodGet, path, nil).mustStatus(t, http.StatusOK)
+	var o obj
+	res.decode(t, &o)
+	tag := res.Header.Get("ETag")
+	if tag == "" {
+		t.Fatalf("GET %s: no ETag", path)
+	}
+	return o, tag
+}
+
+// lockedBuffer is an output (a log, say) that the server's goroutines write while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// authAs returns the headers that make a request as the given principal: "anonymous" sends no key.
+func authAs(s *testServer, who string) []string {
+	if who == "anonymous" {
+		return []string{"Authorization", ""}
+	}
+	return []string{"Authorization", "Bearer " + s.Keys[who]}
+}
+
+// changeFeed replays the change feed from after=0 in pages of limit, following next_cursor as the
+// next "after" until it is null, and returns every change. It fails the test unless the ids are
+// strictly increasing and every page holds at most limit changes.
+func changeFeed(t *testing.T, s *testServer, limit int, headers ...string) []models.Revision {
+	t.Helper()
+	var out []models.Revision
+	after := "0"
+	for pages := 0; ; pages++ {
+		if pages > 10000 {
+			t.Fatal("the change feed does not end")
+		}
+		var l list[models.Revision]
+		s.do(t, "GET", fmt.Sprintf("/api/v1/changes?after=%s&limit=%d", url.QueryEscape(after), limit), nil, headers...).mustStatus(t, 200).decode(t, &l)
+		if len(l.Data) > limit {
+			t.Fatalf("a page of the change feed holds %d changes, limit %d", len(l.Data), limit)
+		}
+		for _, r := range l.Data {
+			if len(out) > 0 && r.ID <= out[len(out)-1].ID {
+				t.Fatalf("change feed out of order: revision %d after %d", r.ID, out[len(out)-1].ID)
+			}
+			out = append(out, r)
+		}
+		if l.NextCursor == nil {
+			return out
+		}
+		if len(l.Data) == 0 {
+			t.Fatalf("an empty page of the change feed has next_cursor %q", *l.NextCursor)
+		}
+		after = *l.NextCursor
+	}
+}
+
+// revisionCount is the number of revisions there are: the length of the editor's change feed.
+func revisionCount(t *testing.T, s *testServer) int {
+	t.Helper()
+	return len(changeFeed(t, s, 200))
+}
+
+// revisionsOf returns an object's revisions, newest first, as GET /{res}/{key}/revisions gives them.
+func revisionsOf(t *testing.T, s *testServer, res, key string) []models.Revision {
+	t.Helper()
+	return collect[models.Revision](t, s, "/api/v1/"+res+"/"+key+"/revisions?limit=200")
+}
+
+// collectAs is collect as another principal: every item of a list over all its pages.
+func collectAs[T any](t *testing.T, s *testServer, path string, headers ...string) []T {
+	t.Helper()
+	var out []T
+	for pages := 0; ; pages++ {
+		if pages > 1000 {
+			t.Fatal("pagination does not end")
+		}
+		var l list[T]
+		s.do(t, "GET", path, nil, headers...).mustStatus(t, 200).decode(t, &l)
+		out = append(out, l.Data...)
+		if l.NextCursor == nil {
+			return out
+		}
+		u, err := url.Parse(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("cursor", *l.NextCursor)
+		u.RawQuery = q.Encode()
+		path = u.String()
+	}
+}
+
+// jsonObject decodes JSON into generic values, for comparisons that do not depend on Go types.
+func jsonObject(t *testing.T, raw []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
+	}
+	return m
+}
+
+// sameJSON reports whether two JSON documents hold the same values.
+func sameJSON(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	return reflect.DeepEqual(jsonObject(t, a), jsonObject(t, b))
+}

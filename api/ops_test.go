@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,28 +39,11 @@ func newOpsServer(t *testing.T, log *slog.Logger, opts ...api.Option) *testServe
 	return &ops
 }
 
-// syncBuffer is a log destination that the server's goroutines and the test share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestReadyz(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	var body struct{ Status string }
-	s.do("GET", "/readyz", nil, "Authorization", "").mustStatus(t, 200).decode(t, &body)
+	s.do(t, "GET", "/readyz", nil, "Authorization", "").mustStatus(t, 200).decode(t, &body)
 	if body.Status != "ready" {
 		t.Errorf("readyz = %+v", body)
 	}
@@ -72,15 +54,15 @@ func TestReadyz(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close()
-	logs := &syncBuffer{}
+	logs := &lockedBuffer{}
 	srv := httptest.NewServer(api.New(st, slog.New(slog.NewTextHandler(logs, nil))))
 	defer srv.Close()
-	gone := &testServer{t: t, URL: srv.URL}
-	p := gone.do("GET", "/readyz", nil, "Authorization", "").problem(t, http.StatusServiceUnavailable)
+	gone := &testServer{URL: srv.URL}
+	p := gone.do(t, "GET", "/readyz", nil, "Authorization", "").problem(t, http.StatusServiceUnavailable)
 	if p.Code != "not_ready" || strings.Contains(p.Detail, "closed") {
 		t.Errorf("problem = %+v; want code not_ready and no internals", p)
 	}
-	gone.do("GET", "/healthz", nil, "Authorization", "").mustStatus(t, 200)
+	gone.do(t, "GET", "/healthz", nil, "Authorization", "").mustStatus(t, 200)
 	if !strings.Contains(logs.String(), "status=503") || !strings.Contains(logs.String(), "closed") {
 		t.Errorf("the failed readiness check is not in the access log with its cause:\n%s", logs)
 	}
@@ -89,7 +71,7 @@ func TestReadyz(t *testing.T) {
 // scrape reads /metrics with a reader key and parses the text format.
 func scrape(t *testing.T, s *testServer) map[string]*dto.MetricFamily {
 	t.Helper()
-	res := s.do("GET", "/metrics", nil, "Authorization", "Bearer "+s.Keys["reader"]).mustStatus(t, 200)
+	res := s.do(t, "GET", "/metrics", nil, "Authorization", "Bearer "+s.Keys["reader"]).mustStatus(t, 200)
 	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
 		t.Fatalf("metrics Content-Type = %q", ct)
 	}
@@ -124,16 +106,17 @@ next:
 }
 
 func TestMetrics(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	anon := "Authorization"
-	s.do("GET", "/api/v1/tactics/1", nil, anon, "").mustStatus(t, 200)
-	s.do("GET", "/api/v1/tactics/2", nil, anon, "").mustStatus(t, 200)
-	s.do("GET", "/no/such/path-1", nil, anon, "").mustStatus(t, 404)
-	s.do("GET", "/no/such/path-2", nil, anon, "").mustStatus(t, 404)
-	s.do("BREW", "/api/v1/tactics", nil, anon, "").mustStatus(t, 405)
+	s.do(t, "GET", "/api/v1/tactics/1", nil, anon, "").mustStatus(t, 200)
+	s.do(t, "GET", "/api/v1/tactics/2", nil, anon, "").mustStatus(t, 200)
+	s.do(t, "GET", "/no/such/path-1", nil, anon, "").mustStatus(t, 404)
+	s.do(t, "GET", "/no/such/path-2", nil, anon, "").mustStatus(t, 404)
+	s.do(t, "BREW", "/api/v1/tactics", nil, anon, "").mustStatus(t, 405)
 
 	// Metrics need a key.
-	s.do("GET", "/metrics", nil, anon, "").problem(t, http.StatusUnauthorized)
+	s.do(t, "GET", "/metrics", nil, anon, "").problem(t, http.StatusUnauthorized)
 
 	families := scrape(t, s)
 	if m := sample(families, "chainkb_http_requests_total", map[string]string{"route": "/api/v1/tactics/:id", "method": "GET", "status": "200"}); m.GetCounter().GetValue() != 2 {
@@ -196,14 +179,15 @@ func jsonLines(t *testing.T, logs string) []logLine {
 }
 
 func TestAccessLog(t *testing.T) {
-	logs := &syncBuffer{}
+	t.Parallel()
+	logs := &lockedBuffer{}
 	s := newOpsServer(t, slog.New(slog.NewJSONHandler(logs, nil)))
 
-	first := s.do("GET", "/api/v1/tactics?q=secret-query&limit=2", nil, "X-Request-ID", "trace-me-1").mustStatus(t, 200)
-	got := s.do("GET", "/api/v1/tactics/999999", nil, "Authorization", "").Header.Get("X-Request-ID")
+	first := s.do(t, "GET", "/api/v1/tactics?q=secret-query&limit=2", nil, "X-Request-ID", "trace-me-1").mustStatus(t, 200)
+	got := s.do(t, "GET", "/api/v1/tactics/999999", nil, "Authorization", "").Header.Get("X-Request-ID")
 	keyInPath := "ckb_" + strings.Repeat("a", 52)
-	s.do("GET", "/api/v1/tactics/"+keyInPath, nil).problem(t, http.StatusBadRequest)
-	s.do("GET", "/api/v1/tags", nil, "Authorization", "Bearer "+s.Keys["revoked"]).problem(t, http.StatusUnauthorized)
+	s.do(t, "GET", "/api/v1/tactics/"+keyInPath, nil).problem(t, http.StatusBadRequest)
+	s.do(t, "GET", "/api/v1/tags", nil, "Authorization", "Bearer "+s.Keys["revoked"]).problem(t, http.StatusUnauthorized)
 
 	lines := jsonLines(t, logs.String())
 	byID := map[string]logLine{}
@@ -239,6 +223,7 @@ func TestAccessLog(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
+	t.Parallel()
 	tag := func(size int) string {
 		// A tag whose description pads the body to size bytes.
 		head := `{"slug":"padded","name":"Padded","group":"lever","description":"`
@@ -246,16 +231,16 @@ func TestBodyLimit(t *testing.T) {
 	}
 	s := newOpsServer(t, nil, api.WithMaxBodyBytes(1000))
 	for _, size := range []int{1001, 5000} {
-		p := s.do("POST", "/api/v1/tags", tag(size)).problem(t, http.StatusRequestEntityTooLarge)
+		p := s.do(t, "POST", "/api/v1/tags", tag(size)).problem(t, http.StatusRequestEntityTooLarge)
 		if p.Code != "body_too_large" || !strings.Contains(p.Detail, "1000") {
 			t.Errorf("%d bytes: problem %+v", size, p)
 		}
-		p = s.do("POST", "/api/v1/tags", tag(size), "Idempotency-Key", fmt.Sprint("k", size)).problem(t, http.StatusRequestEntityTooLarge)
+		p = s.do(t, "POST", "/api/v1/tags", tag(size), "Idempotency-Key", fmt.Sprint("k", size)).problem(t, http.StatusRequestEntityTooLarge)
 		if p.Code != "body_too_large" {
 			t.Errorf("%d bytes with an Idempotency-Key: problem %+v", size, p)
 		}
 	}
-	if res := s.do("POST", "/api/v1/tags", tag(1000)); res.Status == http.StatusRequestEntityTooLarge {
+	if res := s.do(t, "POST", "/api/v1/tags", tag(1000)); res.Status == http.StatusRequestEntityTooLarge {
 		t.Errorf("a body of exactly the limit was refused: %s", res.Body)
 	}
 
@@ -285,9 +270,9 @@ func TestBodyLimit(t *testing.T) {
 
 	// The default is 1 MiB, and a configured limit can also be higher.
 	def := newServer(t)
-	def.do("POST", "/api/v1/tags", tag(1<<20+1)).problem(t, http.StatusRequestEntityTooLarge)
+	def.do(t, "POST", "/api/v1/tags", tag(1<<20+1)).problem(t, http.StatusRequestEntityTooLarge)
 	big := newOpsServer(t, nil, api.WithMaxBodyBytes(2<<20))
-	if res := big.do("POST", "/api/v1/tags", tag(1<<20+1)); res.Status == http.StatusRequestEntityTooLarge {
+	if res := big.do(t, "POST", "/api/v1/tags", tag(1<<20+1)); res.Status == http.StatusRequestEntityTooLarge {
 		t.Errorf("a 1 MiB + 1 body under a 2 MiB limit was refused: %s", res.Body)
 	}
 }
@@ -300,7 +285,7 @@ func burst(t *testing.T, s *testServer, n int, every time.Duration, path string,
 		if i > 0 && every > 0 {
 			time.Sleep(every)
 		}
-		out = append(out, s.do("GET", path, nil, headers(i)...))
+		out = append(out, s.do(t, "GET", path, nil, headers(i)...))
 	}
 	return out
 }
@@ -363,7 +348,7 @@ func TestRateLimit(t *testing.T) {
 			t.Errorf("anonymous from the same address: %d of 20 ok, want the anonymous burst", count(rs, 200))
 		}
 		// The key is still served: its bucket is its own.
-		s.do("GET", "/api/v1/changes", nil, reader(0)...).mustStatus(t, 200)
+		s.do(t, "GET", "/api/v1/changes", nil, reader(0)...).mustStatus(t, 200)
 
 		tight := newOpsServer(t, nil, api.WithRateLimits(api.RateLimits{Anonymous: limits.Anonymous, Key: api.RateLimit{PerSecond: 1, Burst: 3}}))
 		editor := func(int) []string { return nil }
@@ -380,7 +365,7 @@ func TestRateLimit(t *testing.T) {
 			t.Errorf("guessing keys: %d refused as unknown, %d limited; want the anonymous burst, then 429", count(rs, 401), count(rs, 429))
 		}
 		// A valid key from the same address is refused as well, until the bucket fills again.
-		if res := s.do("GET", "/api/v1/chains", nil); res.Status != 429 {
+		if res := s.do(t, "GET", "/api/v1/chains", nil); res.Status != 429 {
 			t.Errorf("after a run of bad keys, a good one got %d", res.Status)
 		}
 	})
@@ -428,11 +413,12 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
+	t.Parallel()
 	const app = "https://app.example.org"
 	s := newOpsServer(t, nil, api.WithCORSOrigins([]string{app}),
 		api.WithRateLimits(api.RateLimits{Anonymous: api.RateLimit{PerSecond: 1, Burst: 1}}))
 
-	pre := s.do("OPTIONS", "/api/v1/tactics/1", nil, "Authorization", "", "Origin", app,
+	pre := s.do(t, "OPTIONS", "/api/v1/tactics/1", nil, "Authorization", "", "Origin", app,
 		"Access-Control-Request-Method", "PATCH", "Access-Control-Request-Headers", "authorization, content-type, if-match")
 	if pre.Status != http.StatusNoContent || pre.Header.Get("Access-Control-Allow-Origin") != app {
 		t.Fatalf("preflight from %s: %d, headers %v", app, pre.Status, pre.Header)
@@ -446,7 +432,7 @@ func TestCORS(t *testing.T) {
 		t.Errorf("preflight headers = %v", pre.Header)
 	}
 
-	get := s.do("GET", "/api/v1/tactics/1", nil, "Origin", app)
+	get := s.do(t, "GET", "/api/v1/tactics/1", nil, "Origin", app)
 	if get.Status != 200 || get.Header.Get("Access-Control-Allow-Origin") != app {
 		t.Fatalf("GET from %s: %d, headers %v", app, get.Status, get.Header)
 	}
@@ -456,17 +442,17 @@ func TestCORS(t *testing.T) {
 		}
 	}
 	// A page of the allowed origin can read a refusal too.
-	s.do("GET", "/api/v1/chains", nil, "Authorization", "", "Origin", app) // the burst of one
-	limited := s.do("GET", "/api/v1/chains", nil, "Authorization", "", "Origin", app)
+	s.do(t, "GET", "/api/v1/chains", nil, "Authorization", "", "Origin", app) // the burst of one
+	limited := s.do(t, "GET", "/api/v1/chains", nil, "Authorization", "", "Origin", app)
 	if limited.Status != 429 || limited.Header.Get("Access-Control-Allow-Origin") != app {
 		t.Errorf("429 to %s: %d, headers %v", app, limited.Status, limited.Header)
 	}
 
 	for _, res := range []response{
-		s.do("OPTIONS", "/api/v1/tactics/1", nil, "Origin", "https://evil.example", "Access-Control-Request-Method", "DELETE"),
-		s.do("GET", "/api/v1/tactics/1", nil, "Origin", "https://evil.example"),
-		s.do("GET", "/api/v1/tactics/1", nil, "Origin", app+".evil.example"),
-		newServer(t).do("GET", "/api/v1/tactics/1", nil, "Origin", app),
+		s.do(t, "OPTIONS", "/api/v1/tactics/1", nil, "Origin", "https://evil.example", "Access-Control-Request-Method", "DELETE"),
+		s.do(t, "GET", "/api/v1/tactics/1", nil, "Origin", "https://evil.example"),
+		s.do(t, "GET", "/api/v1/tactics/1", nil, "Origin", app+".evil.example"),
+		newServer(t).do(t, "GET", "/api/v1/tactics/1", nil, "Origin", app),
 	} {
 		for name := range res.Header {
 			if strings.HasPrefix(name, "Access-Control-") {
@@ -482,26 +468,27 @@ func TestCORS(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	s := newOpsServer(t, nil, api.WithMaxBodyBytes(100))
-	etag := s.do("GET", "/api/v1/chains/sex-trafficking", nil, "Authorization", "").mustStatus(t, 200).Header.Get("ETag")
+	etag := s.do(t, "GET", "/api/v1/chains/sex-trafficking", nil, "Authorization", "").mustStatus(t, 200).Header.Get("ETag")
 	cases := []struct {
 		name  string
 		res   response
 		cache string
 	}{
-		{"published read", s.do("GET", "/api/v1/chains/sex-trafficking/table", nil, "Authorization", ""), "public, max-age=60"},
-		{"published list", s.do("GET", "/api/v1/tactics", nil, "Authorization", ""), "public, max-age=60"},
-		{"not modified", s.do("GET", "/api/v1/chains/sex-trafficking", nil, "Authorization", "", "If-None-Match", etag), "public, max-age=60"},
-		{"read with a key", s.do("GET", "/api/v1/tactics", nil), "private, no-store"},
-		{"write", s.do("POST", "/api/v1/tags", obj{"slug": "cc", "name": "Cc", "group": "lever"}), "private, no-store"},
-		{"not found", s.do("GET", "/api/v1/tactics/999999", nil, "Authorization", ""), "no-store"},
-		{"no route", s.do("GET", "/nope", nil, "Authorization", ""), "no-store"},
-		{"wrong method", s.do("PUT", "/api/v1/tactics", "{}"), "no-store"},
-		{"unauthorized", s.do("POST", "/api/v1/tags", "{}", "Authorization", ""), "no-store"},
-		{"bad key", s.do("GET", "/api/v1/tags", nil, "Authorization", "Bearer nope"), "no-store"},
-		{"too large", s.do("POST", "/api/v1/tags", strings.Repeat(" ", 200)), "no-store"},
-		{"health", s.do("GET", "/healthz", nil, "Authorization", ""), "no-store"},
-		{"docs", s.do("GET", "/swagger/index.html", nil, "Authorization", ""), "no-store"},
+		{"published read", s.do(t, "GET", "/api/v1/chains/sex-trafficking/table", nil, "Authorization", ""), "public, max-age=60"},
+		{"published list", s.do(t, "GET", "/api/v1/tactics", nil, "Authorization", ""), "public, max-age=60"},
+		{"not modified", s.do(t, "GET", "/api/v1/chains/sex-trafficking", nil, "Authorization", "", "If-None-Match", etag), "public, max-age=60"},
+		{"read with a key", s.do(t, "GET", "/api/v1/tactics", nil), "private, no-store"},
+		{"write", s.do(t, "POST", "/api/v1/tags", obj{"slug": "cc", "name": "Cc", "group": "lever"}), "private, no-store"},
+		{"not found", s.do(t, "GET", "/api/v1/tactics/999999", nil, "Authorization", ""), "no-store"},
+		{"no route", s.do(t, "GET", "/nope", nil, "Authorization", ""), "no-store"},
+		{"wrong method", s.do(t, "PUT", "/api/v1/tactics", "{}"), "no-store"},
+		{"unauthorized", s.do(t, "POST", "/api/v1/tags", "{}", "Authorization", ""), "no-store"},
+		{"bad key", s.do(t, "GET", "/api/v1/tags", nil, "Authorization", "Bearer nope"), "no-store"},
+		{"too large", s.do(t, "POST", "/api/v1/tags", strings.Repeat(" ", 200)), "no-store"},
+		{"health", s.do(t, "GET", "/healthz", nil, "Authorization", ""), "no-store"},
+		{"docs", s.do(t, "GET", "/swagger/index.html", nil, "Authorization", ""), "no-store"},
 	}
 	for _, c := range cases {
 		h := c.res.Header

@@ -6,8 +6,11 @@
 // each scenario with the load generator (bench/loadgen, vegeta) in a separate process. It prints
 // a Markdown report and writes it to -out. See bench/README.md.
 //
-//	go run ./bench                  # N = 1,000, 10,000, 100,000; 10 s per scenario; 32 connections
-//	go run ./bench -smoke           # N = 200, 1 s, 4 connections: seconds, for CI
+// It is a module of its own (chainkb/bench), so that its load generator's dependencies stay out of
+// the service's go.mod; run it from bench/:
+//
+//	go run .                  # N = 1,000, 10,000, 100,000; 10 s per scenario; 32 connections
+//	go run . -smoke           # N = 200, 1 s, 4 connections: seconds, for CI
 package main
 
 import (
@@ -65,14 +68,14 @@ func (c config) selected(name string) bool {
 }
 
 func parseConfig(args []string) (config, error) {
-	c := config{command: strings.Join(append([]string{"go run ./bench"}, args...), " ")}
+	c := config{command: strings.Join(append([]string{"cd bench && go run ."}, args...), " ")}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	sizes := fs.String("n", "1000,10000,100000", "dataset sizes (tactics), comma-separated")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measured time per scenario")
 	fs.DurationVar(&c.warmup, "warmup", time.Second, "warm-up per scenario, not measured")
 	fs.IntVar(&c.connections, "c", 32, "connections, each with one request in flight")
 	fs.DurationVar(&c.timeout, "timeout", 120*time.Second, "per-request timeout (the chain table at 100,000 tactics is tens of MB)")
-	fs.StringVar(&c.out, "out", "bench/results.md", "file to write the Markdown report to")
+	fs.StringVar(&c.out, "out", "results.md", "file to write the Markdown report to")
 	fs.StringVar(&c.key, "key", os.Getenv("CHAINKB_BENCH_KEY"), "editor API key for the writes (env CHAINKB_BENCH_KEY); registered in each fresh database; generated if empty")
 	fs.BoolVar(&c.smoke, "smoke", false, "quick run for CI: N=200, 1s per scenario, 4 connections; fails on any error")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary directory (databases, server logs)")
@@ -201,28 +204,31 @@ func verdict(cfg config, runs []*sizeRun) error {
 	return errors.New("FAILED:\n  " + strings.Join(problems, "\n  "))
 }
 
-// moduleRoot is the chainkb module's directory, where the server is built from.
+// moduleRoot is the chainkb module's directory, where the server is built from: the parent of
+// this module's (chainkb/bench).
 func moduleRoot(ctx context.Context) (string, error) {
-	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
-	gomod := strings.TrimSpace(string(out))
-	if err != nil || gomod == "" || gomod == os.DevNull {
-		return "", fmt.Errorf("run from inside the chainkb module (go env GOMOD: %q, %v)", gomod, err)
+	out, err := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Path}} {{.Dir}}").Output()
+	path, dir, _ := strings.Cut(strings.TrimSpace(string(out)), " ")
+	if err != nil || path != "chainkb/bench" {
+		return "", fmt.Errorf("run from inside the chainkb/bench module, in bench/ (go list -m: %q, %v)", out, err)
 	}
-	return filepath.Dir(gomod), nil
+	return filepath.Dir(dir), nil
 }
 
 // binaries are the programs the benchmark runs.
 type binaries struct{ chainkb, baseline, loadgen string }
 
-// build compiles chainkb exactly as it ships (go build of the module root), the baseline and the
-// load generator, in one go build so that they share its work.
+// build compiles chainkb exactly as it ships (go build of the module root), then the baseline and
+// the load generator in this module (the build cache shares the work).
 func build(ctx context.Context, root, dir string) (binaries, error) {
 	logf("building chainkb, baseline and loadgen")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", dir+string(filepath.Separator), ".", "./bench/baseline", "./bench/loadgen")
-	cmd.Dir = root
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return binaries{}, fmt.Errorf("go build: %w", err)
+	for _, b := range []struct{ dir, pkgs string }{{root, "."}, {filepath.Join(root, "bench"), "./baseline ./loadgen"}} {
+		cmd := exec.CommandContext(ctx, "go", append([]string{"build", "-o", dir + string(filepath.Separator)}, strings.Fields(b.pkgs)...)...)
+		cmd.Dir = b.dir
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return binaries{}, fmt.Errorf("go build: %w", err)
+		}
 	}
 	return binaries{filepath.Join(dir, "chainkb"), filepath.Join(dir, "baseline"), filepath.Join(dir, "loadgen")}, nil
 }

@@ -1,10 +1,9 @@
 // Command profile serves chainkb's API exactly as the chainkb binary does (api.New over
 // store.Open), plus net/http/pprof on a second address, so that the server can be profiled under
 // the benchmark's load without chainkb itself exposing pprof. It does not seed the database and
-// takes no keys from the environment: point it at a database the benchmark built (go run ./bench
-// -keep).
+// takes no keys from the environment: point it at a database the benchmark kept (-keep).
 //
-//	go run ./bench/profile -db /tmp/chainkb-bench-*/n100000/kb.db -addr 127.0.0.1:8080 -pprof 127.0.0.1:6060
+//	go run ./profile -db /tmp/chainkb-bench-*/n100000/kb.db -addr 127.0.0.1:8080 -pprof 127.0.0.1:6060
 //	go tool pprof -top 'http://127.0.0.1:6060/debug/pprof/profile?seconds=10'   # while loading it
 package main
 

@@ -1,4 +1,4 @@
-package main
+package cli
 
 // No Docker engine runs where these tests run, so they check what can be checked without one:
 // the Dockerfile parses with BuildKit's own parser, everything it copies exists and is in the
@@ -132,6 +132,7 @@ func flagValue(flags []string, name string) (string, bool) {
 }
 
 func TestDockerfile(t *testing.T) {
+	t.Chdir(moduleRoot) // the build context
 	stages := parseDockerfile(t)
 	if len(stages) < 2 {
 		t.Fatalf("Dockerfile has %d stages; want a build stage and a runtime stage", len(stages))
@@ -187,7 +188,7 @@ func TestDockerfile(t *testing.T) {
 			t.Errorf(".dockerignore leaves out %s, which the build needs", f)
 		}
 	}
-	for _, f := range []string{"chainkb.db", ".git", "bench/main.go", "main_test.go"} {
+	for _, f := range []string{"chainkb.db", ".git", "bench/main.go", "internal/cli/cli_test.go"} {
 		if inContext(t, pm, f) {
 			t.Errorf(".dockerignore lets %s into the build context", f)
 		}
@@ -334,6 +335,7 @@ type composeFile struct {
 }
 
 func TestCompose(t *testing.T) {
+	t.Chdir(moduleRoot)
 	raw, err := os.ReadFile("compose.yaml")
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 // Helpers for the tests that run chainkb as the real binary, as an operator would: built once per
 // test run with the very command the Dockerfile runs, started as a subprocess on a temporary
@@ -31,6 +31,10 @@ import (
 // CGO_ENABLED=1), which TestDockerfile checks, and the tests that run the real binary build it with
 // this command, writing it elsewhere than goBuildOutput: so they test what the image ships.
 var goBuildCommand = []string{"go", "build", "-trimpath", "-ldflags=-s -w", "-o", goBuildOutput, "."}
+
+// moduleRoot is the module's root, from this package's directory (where go test runs its tests):
+// goBuildCommand runs there, and the Dockerfile, .dockerignore and compose.yaml are there.
+const moduleRoot = "../.."
 
 // goBuildOutput is where goBuildCommand writes the binary in the image's build stage.
 const goBuildOutput = "/out/chainkb"
@@ -67,6 +71,7 @@ func chainkbBinary(t *testing.T) string {
 		}
 		start := time.Now()
 		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Dir = moduleRoot
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
@@ -81,19 +86,20 @@ func chainkbBinary(t *testing.T) string {
 	return binPath
 }
 
-// syncBuffer collects a subprocess's output.
-type syncBuffer struct {
+// lockedBuffer collects output that another goroutine or a subprocess writes while the test reads
+// it: a subprocess's output, or the log of a run() in the test's process.
+type lockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
@@ -105,7 +111,7 @@ type proc struct {
 	cmd    *exec.Cmd
 	addr   string
 	URL    string
-	output *syncBuffer
+	output *lockedBuffer
 	done   chan struct{}
 	err    error // what Wait returned, once done is closed
 }
@@ -135,7 +141,7 @@ func startChainkb(t *testing.T, db string, env ...string) *proc {
 	t.Helper()
 	bin := chainkbBinary(t)
 	addr := freeAddr(t)
-	p := &proc{t: t, addr: addr, URL: "http://" + addr, output: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{t: t, addr: addr, URL: "http://" + addr, output: &lockedBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin)
 	p.cmd.Env = processEnv(append([]string{"CHAINKB_DB=" + db, "CHAINKB_ADDR=" + addr}, env...)...)
 	p.cmd.Stdout = p.output

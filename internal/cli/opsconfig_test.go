@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -217,21 +217,4 @@ func TestJSONLogs(t *testing.T) {
 			t.Errorf("the log holds %q", secret)
 		}
 	}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

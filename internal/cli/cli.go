@@ -1,0 +1,158 @@
+// Package cli is chainkb's command line: serving the API (the default), and the subcommands keys,
+// backup and healthcheck, with the configuration each reads from flags and the environment. The
+// root package's main only calls Run.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"chainkb/api"
+	"chainkb/internal/store"
+	"chainkb/models"
+	"chainkb/seeds"
+)
+
+// config is everything chainkb can be told at start-up.
+type config struct {
+	addr string
+	db   string
+	seed bool
+	// adminKey, from CHAINKB_ADMIN_KEY only (a flag would show in the process list), is made an
+	// admin key at start-up, for containers that cannot run "chainkb keys create" first.
+	adminKey string
+	// ops is logging, limits, proxies, CORS and timeouts (opsconfig.go).
+	ops opsConfig
+}
+
+// parseConfig reads flags, with environment variables as their defaults.
+func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
+	cfg := config{addr: ":8080", db: "chainkb.db", seed: true, ops: defaultOpsConfig()}
+	if v := getenv("CHAINKB_ADDR"); v != "" {
+		cfg.addr = v
+	}
+	if v := getenv("CHAINKB_DB"); v != "" {
+		cfg.db = v
+	}
+	cfg.adminKey = getenv("CHAINKB_ADMIN_KEY")
+	if v := getenv("CHAINKB_SEED"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return cfg, fmt.Errorf("CHAINKB_SEED=%q: want true or false", v)
+		}
+		cfg.seed = b
+	}
+	fs := flag.NewFlagSet("chainkb", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&cfg.addr, "addr", cfg.addr, "address to listen on (env CHAINKB_ADDR)")
+	fs.StringVar(&cfg.db, "db", cfg.db, "SQLite database file, or a postgres:// URL (env CHAINKB_DB)")
+	fs.BoolVar(&cfg.seed, "seed", cfg.seed, "load the seed knowledge base into a database that has not had it (env CHAINKB_SEED)")
+	if err := cfg.ops.register(fs, getenv); err != nil {
+		return cfg, err
+	}
+	fs.Usage = usage(fs)
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if err := cfg.ops.check(); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments: %v (the subcommands are: keys, backup, healthcheck)", fs.Args())
+	}
+	return cfg, nil
+}
+
+// Run runs chainkb with the command-line arguments args (without the program's name) and returns
+// the process's exit status: 0, or 1 after printing the error to stderr. It serves until ctx is
+// cancelled, then shuts down gracefully; or it runs a subcommand.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if err := run(ctx, args, getenv, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "chainkb:", err)
+		return 1
+	}
+	return 0
+}
+
+// run starts chainkb and serves until ctx is cancelled, then shuts down gracefully; or runs a
+// subcommand ("chainkb keys ...").
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "keys" {
+		return runKeys(ctx, args[1:], getenv, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "backup" {
+		return runBackup(ctx, args[1:], getenv, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return runHealthcheck(ctx, args[1:], getenv, stdout, stderr)
+	}
+	cfg, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // -h or --help: the usage is printed
+	}
+	if err != nil {
+		return err
+	}
+	log := cfg.ops.logger(stderr)
+	gin.SetMode(gin.ReleaseMode)
+
+	st, err := store.Open(ctx, cfg.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if cfg.adminKey != "" {
+		if err := st.EnsureKey(ctx, "admin from CHAINKB_ADMIN_KEY", models.RoleAdmin, cfg.adminKey); err != nil {
+			return fmt.Errorf("CHAINKB_ADMIN_KEY: %w", err)
+		}
+	}
+	if cfg.seed {
+		applied, err := seeds.Load(ctx, st)
+		if err != nil {
+			return err
+		}
+		for _, name := range applied {
+			log.Info("seeded", "bundle", name)
+		}
+	}
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:  api.New(st, log, cfg.ops.apiOptions()...),
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	cfg.ops.setTimeouts(srv)
+	log.Info("listening", "addr", ln.Addr().String(), "db", store.Redact(cfg.db), "docs", "/swagger/index.html")
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Let requests in flight finish; refuse new ones.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
