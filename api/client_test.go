@@ -66,7 +66,7 @@ func TestGeneratedClientRoundTrip(t *testing.T) {
 	if created.StatusCode() != http.StatusCreated || created.JSON201 == nil {
 		t.Fatalf("create: %d %s", created.StatusCode(), created.Body)
 	}
-	id := created.JSON201.Id
+	id := created.JSON201.Code // a tactic is addressed by its code as well as its id
 	if created.JSON201.ChainId != 1 || len(created.JSON201.Tags) != 2 || created.JSON201.Version != 1 {
 		t.Errorf("created = %+v", created.JSON201)
 	}
@@ -126,7 +126,7 @@ func TestGeneratedClientRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if list.StatusCode() != http.StatusOK || list.JSON200 == nil || list.JSON200.Total == nil || *list.JSON200.Total != 1 ||
-		len(list.JSON200.Data) != 1 || list.JSON200.Data[0].Id != id || list.JSON200.NextCursor != nil {
+		len(list.JSON200.Data) != 1 || list.JSON200.Data[0].Code != id || list.JSON200.NextCursor != nil {
 		t.Fatalf("list: %d %s", list.StatusCode(), list.Body)
 	}
 
