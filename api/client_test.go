@@ -55,10 +55,7 @@ func TestGeneratedClientRoundTrip(t *testing.T) {
 		Title:   "Audit the supply chains of hotels for forced sex work",
 		Summary: "Make hotel chains check what happens on their premises.",
 		Tags:    &[]string{"short-term", "remove-enablers"},
-		References: &[]client.Reference{{
-			Citation: "Kara, S. (2009). Sex Trafficking: Inside the Business of Modern Slavery.",
-			Locator:  pointerTo("ch. 8"),
-		}},
+		Jurisdictions: &[]string{"global"},
 	})
 	if err != nil {
 		t.Fatal(err)

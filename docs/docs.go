@@ -3737,7 +3737,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "field": {
-                    "description": "The field's JSON path (e.g. references[0].url), or the parameter's or header's name.",
+                    "description": "The field's JSON path (e.g. citations/2/source), or the parameter's or header's name.",
                     "type": "string",
                     "example": "title"
                 },
@@ -3874,33 +3874,6 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 2000,
                     "example": "Supporters hold that it reduces demand."
-                }
-            }
-        },
-        "models.Reference": {
-            "description": "A source that supports a tactic: a citation, with a URL and a locator (page, chapter, section) where there is one.",
-            "type": "object",
-            "required": [
-                "citation"
-            ],
-            "properties": {
-                "citation": {
-                    "description": "The source, as a bibliography cites it.",
-                    "type": "string",
-                    "maxLength": 300,
-                    "example": "Kara, S. (2009). Sex Trafficking: Inside the Business of Modern Slavery. Columbia University Press."
-                },
-                "locator": {
-                    "description": "Where in the source: page, chapter or section; or empty.",
-                    "type": "string",
-                    "maxLength": 100,
-                    "example": "p. 202"
-                },
-                "url": {
-                    "description": "Where the source can be read: an absolute http or https URL, or empty.",
-                    "type": "string",
-                    "maxLength": 2000,
-                    "example": "https://cup.columbia.edu/book/sex-trafficking/9780231139601"
                 }
             }
         },
@@ -4311,13 +4284,6 @@ const docTemplate = `{
                         "$ref": "#/definitions/models.Position"
                     }
                 },
-                "references": {
-                    "description": "Sources that support the tactic (v1; being replaced by citations).",
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/models.Reference"
-                    }
-                },
                 "review": {
                     "description": "Who has checked the text, and when it is next due.",
                     "allOf": [
@@ -4496,14 +4462,6 @@ const docTemplate = `{
                     "maxItems": 20,
                     "items": {
                         "$ref": "#/definitions/models.Position"
-                    }
-                },
-                "references": {
-                    "description": "Sources that support the tactic, at most 20 (v1; being replaced by citations).",
-                    "type": "array",
-                    "maxItems": 20,
-                    "items": {
-                        "$ref": "#/definitions/models.Reference"
                     }
                 },
                 "review": {

@@ -1315,7 +1315,7 @@ type EvidenceLevel string
 
 // FieldError One bad field, query parameter or header, and what is wrong with it.
 type FieldError struct {
-	// Field The field's JSON path (e.g. references[0].url), or the parameter's or header's name.
+	// Field The field's JSON path (e.g. citations/2/source), or the parameter's or header's name.
 	//
 	// Example: title
 	Field string `json:"field"`
@@ -1480,24 +1480,6 @@ type Problem struct {
 	//
 	// Example: about:blank
 	Type string `json:"type"`
-}
-
-// Reference A source that supports a tactic: a citation, with a URL and a locator (page, chapter, section) where there is one.
-type Reference struct {
-	// Citation The source, as a bibliography cites it.
-	//
-	// Example: Kara, S. (2009). Sex Trafficking: Inside the Business of Modern Slavery. Columbia University Press.
-	Citation string `json:"citation"`
-
-	// Locator Where in the source: page, chapter or section; or empty.
-	//
-	// Example: p. 202
-	Locator *string `json:"locator,omitempty"`
-
-	// Url Where the source can be read: an absolute http or https URL, or empty.
-	//
-	// Example: https://cup.columbia.edu/book/sex-trafficking/9780231139601
-	Url *string `json:"url,omitempty"`
 }
 
 // Review Who has checked a tactic's text, when, and when it is next due.
@@ -1879,9 +1861,6 @@ type Tactic struct {
 	// Positions For a contested tactic, the positions for and against (at least one of each).
 	Positions []Position `json:"positions"`
 
-	// References Sources that support the tactic (v1; being replaced by citations).
-	References []Reference `json:"references"`
-
 	// Review Who has checked the text, and when it is next due.
 	Review Review `json:"review"`
 
@@ -1998,9 +1977,6 @@ type TacticInput struct {
 
 	// Positions Positions for and against; required (one of each) when a caveat is contested.
 	Positions *[]Position `json:"positions,omitempty"`
-
-	// References Sources that support the tactic, at most 20 (v1; being replaced by citations).
-	References *[]Reference `json:"references,omitempty"`
 
 	// Review Review state and dates; state draft when left out.
 	Review *Review `json:"review,omitempty"`
@@ -2133,9 +2109,6 @@ type TacticPatch struct {
 
 	// Positions Positions for and against; required (one of each) when a caveat is contested.
 	Positions *[]Position `json:"positions,omitempty"`
-
-	// References Sources that support the tactic, at most 20 (v1; being replaced by citations).
-	References *[]Reference `json:"references,omitempty"`
 
 	// Review Review state and dates; state draft when left out.
 	Review *Review `json:"review,omitempty"`
