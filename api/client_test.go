@@ -49,12 +49,12 @@ func TestGeneratedClientRoundTrip(t *testing.T) {
 
 	// Create.
 	created, err := c.CreateTacticWithResponse(ctx, &client.CreateTacticParams{}, client.TacticInput{
-		StageId: 3,
-		Kind:    client.TacticInputKindRecommended,
-		Status:  pointerTo(client.TacticInputStatusPublished),
-		Title:   "Audit the supply chains of hotels for forced sex work",
-		Summary: "Make hotel chains check what happens on their premises.",
-		Tags:    &[]string{"short-term", "remove-enablers"},
+		StageId:       3,
+		Kind:          client.TacticInputKindRecommended,
+		Status:        pointerTo(client.TacticInputStatusPublished),
+		Title:         "Audit the supply chains of hotels for forced sex work",
+		Summary:       "Make hotel chains check what happens on their premises.",
+		Tags:          &[]string{"short-term", "remove-enablers"},
 		Jurisdictions: &[]string{"global"},
 	})
 	if err != nil {

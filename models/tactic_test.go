@@ -30,4 +30,3 @@ func TestTagRef_UnmarshalJSON(t *testing.T) {
 		})
 	}
 }
-
