@@ -53,7 +53,9 @@ var stageObject = &object[models.Stage, models.StageInput]{
 	ref:     func(st *models.Stage) (int64, int64) { return st.ID, st.Version },
 	insert:  insertStage,
 	update:  updateStage,
-	inputOf: func(_ *gorm.DB, st *models.Stage) (*models.StageInput, error) { return stageInputOf(st), nil },
+	inputOf: func(tx *gorm.DB, st *models.Stage) (*models.StageInput, error) {
+		return stageInputOf(st), checkCitedSources(tx, models.EntityStage, st.ID, st.Citations)
+	},
 	inUse: func(tx *gorm.DB, cur *models.Stage) error {
 		n, err := countIn(tx, "tactics", "stage_id", cur.ID)
 		if err == nil && n > 0 {
@@ -109,12 +111,13 @@ func (s *Store) RestoreStage(ctx context.Context, id int64, revision int64, pre 
 
 func stageInputOf(st *models.Stage) *models.StageInput {
 	return &models.StageInput{ChainID: &st.ChainID, Slug: st.Slug, Name: st.Name, Actor: st.Actor, Side: st.Side,
-		Position: &st.Position, Description: st.Description}
+		Position: &st.Position, Description: st.Description, Citations: st.Citations}
 }
 
 // insertStage stores a stage: a new one (id 0), or a deleted one brought back under its id.
 func insertStage(tx *gorm.DB, id, version int64, in *models.StageInput, action string) (*models.Stage, error) {
-	if err := in.Validate(); err != nil {
+	sources, err := validateCiting(tx, in.Validate, in.Citations)
+	if err != nil {
 		return nil, err
 	}
 	chains, err := countIn(tx, "chains", "id", *in.ChainID)
@@ -125,28 +128,35 @@ func insertStage(tx *gorm.DB, id, version int64, in *models.StageInput, action s
 		return nil, models.Invalid(models.FieldError{Field: "chain_id", Message: fmt.Sprintf("chain %d does not exist", *in.ChainID)})
 	}
 	st := &models.Stage{ID: id, ChainID: *in.ChainID, Slug: in.Slug, Name: in.Name, Actor: in.Actor, Side: in.Side,
-		Position: *in.Position, Description: in.Description, Version: version}
+		Position: *in.Position, Description: in.Description, Citations: nonNil(in.Citations), Version: version}
 	if err := tx.Table("stages").Create(st).Error; err != nil {
 		return nil, slugConflict(err, models.EntityStage, in.Slug, " in this chain")
+	}
+	if err := syncCitations(tx, models.EntityStage, st.ID, sources); err != nil {
+		return nil, err
 	}
 	return st, record(tx, stageChange(nil, st, action))
 }
 
 // updateStage replaces cur with in, moving it to its next version.
 func updateStage(tx *gorm.DB, cur *models.Stage, in *models.StageInput, action string) (*models.Stage, error) {
-	if err := in.Validate(); err != nil {
+	sources, err := validateCiting(tx, in.Validate, in.Citations)
+	if err != nil {
 		return nil, err
 	}
 	if *in.ChainID != cur.ChainID {
 		return nil, models.Invalid(models.FieldError{Field: "chain_id",
 			Message: fmt.Sprintf("cannot change (the stage belongs to chain %d); create a stage in the other chain instead", cur.ChainID)})
 	}
-	_, err := bumpVersion(tx, "stages", cur.ID, cur.Version, map[string]any{
+	_, err = bumpVersion(tx, "stages", cur.ID, cur.Version, map[string]any{
 		"slug": in.Slug, "name": in.Name, "actor": in.Actor, "side": in.Side,
-		"position": *in.Position, "description": in.Description,
+		"position": *in.Position, "description": in.Description, "citations": jsonText(in.Citations),
 	})
 	if err != nil {
 		return nil, slugConflict(err, models.EntityStage, in.Slug, " in this chain")
+	}
+	if err := syncCitations(tx, models.EntityStage, cur.ID, sources); err != nil {
+		return nil, err
 	}
 	st, err := findStage(tx, cur.ID)
 	if err != nil {
