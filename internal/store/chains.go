@@ -29,12 +29,12 @@ var chainList = listSpec[models.Chain, models.ChainFilter]{
 
 // chainObject is how chains are written.
 var chainObject = &object[models.Chain, models.ChainInput]{
-	entity:  models.EntityChain,
-	table:   "chains",
-	find:    findChain,
-	ref:     func(c *models.Chain) (int64, int64) { return c.ID, c.Version },
-	insert:  insertChain,
-	update:  updateChain,
+	entity: models.EntityChain,
+	table:  "chains",
+	find:   findChain,
+	ref:    func(c *models.Chain) (int64, int64) { return c.ID, c.Version },
+	insert: insertChain,
+	update: updateChain,
 	inputOf: func(tx *gorm.DB, c *models.Chain) (*models.ChainInput, error) {
 		return chainInputOf(c), checkCitedSources(tx, models.EntityChain, c.ID, c.Citations)
 	},

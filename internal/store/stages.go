@@ -50,9 +50,9 @@ var stageObject = &object[models.Stage, models.StageInput]{
 		}
 		return findStage(db, id)
 	},
-	ref:     func(st *models.Stage) (int64, int64) { return st.ID, st.Version },
-	insert:  insertStage,
-	update:  updateStage,
+	ref:    func(st *models.Stage) (int64, int64) { return st.ID, st.Version },
+	insert: insertStage,
+	update: updateStage,
 	inputOf: func(tx *gorm.DB, st *models.Stage) (*models.StageInput, error) {
 		return stageInputOf(st), checkCitedSources(tx, models.EntityStage, st.ID, st.Citations)
 	},

@@ -52,12 +52,12 @@ var tagList = listSpec[models.Tag, tagQuery]{
 
 // tagObject is how tags are written.
 var tagObject = &object[models.Tag, models.TagInput]{
-	entity:  models.EntityTag,
-	table:   "tags",
-	find:    findTag,
-	ref:     func(t *models.Tag) (int64, int64) { return t.ID, t.Version },
-	insert:  insertTag,
-	update:  updateTag,
+	entity: models.EntityTag,
+	table:  "tags",
+	find:   findTag,
+	ref:    func(t *models.Tag) (int64, int64) { return t.ID, t.Version },
+	insert: insertTag,
+	update: updateTag,
 	inputOf: func(tx *gorm.DB, t *models.Tag) (*models.TagInput, error) {
 		return tagInputOf(t), checkCitedSources(tx, models.EntityTag, t.ID, t.Citations)
 	},
