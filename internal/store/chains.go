@@ -29,15 +29,13 @@ var chainList = listSpec[models.Chain, models.ChainFilter]{
 
 // chainObject is how chains are written.
 var chainObject = &object[models.Chain, models.ChainInput]{
-	entity: models.EntityChain,
-	table:  "chains",
-	find:   findChain,
-	ref:    func(c *models.Chain) (int64, int64) { return c.ID, c.Version },
-	insert: insertChain,
-	update: updateChain,
-	inputOf: func(tx *gorm.DB, c *models.Chain) (*models.ChainInput, error) {
-		return chainInputOf(c), checkCitedSources(tx, models.EntityChain, c.ID, c.Citations)
-	},
+	entity:  models.EntityChain,
+	table:   "chains",
+	find:    findChain,
+	ref:     func(c *models.Chain) (int64, int64) { return c.ID, c.Version },
+	insert:  insertChain,
+	update:  updateChain,
+	inputOf: restorableChain,
 	inUse: func(tx *gorm.DB, cur *models.Chain) error {
 		n, err := countIn(tx, "stages", "chain_id", cur.ID)
 		if err == nil && n > 0 {
@@ -88,6 +86,11 @@ func (s *Store) DeleteChain(ctx context.Context, key string, pre models.Precondi
 // (duplicate_slug), or the revision cites a source deleted since (not_restorable).
 func (s *Store) RestoreChain(ctx context.Context, key string, revision int64, pre models.Precondition) (*models.Chain, error) {
 	return chainObject.restoreOne(ctx, s, key, revision, pre)
+}
+
+// restorableChain turns a recorded chain back into an input, unless it cites a source deleted since.
+func restorableChain(tx *gorm.DB, c *models.Chain) (*models.ChainInput, error) {
+	return chainInputOf(c), checkCitedSources(tx, models.EntityChain, c.ID, c.Citations)
 }
 
 func chainInputOf(c *models.Chain) *models.ChainInput {

@@ -50,12 +50,10 @@ var stageObject = &object[models.Stage, models.StageInput]{
 		}
 		return findStage(db, id)
 	},
-	ref:    func(st *models.Stage) (int64, int64) { return st.ID, st.Version },
-	insert: insertStage,
-	update: updateStage,
-	inputOf: func(tx *gorm.DB, st *models.Stage) (*models.StageInput, error) {
-		return stageInputOf(st), checkCitedSources(tx, models.EntityStage, st.ID, st.Citations)
-	},
+	ref:     func(st *models.Stage) (int64, int64) { return st.ID, st.Version },
+	insert:  insertStage,
+	update:  updateStage,
+	inputOf: restorableStage,
 	inUse: func(tx *gorm.DB, cur *models.Stage) error {
 		n, err := countIn(tx, "tactics", "stage_id", cur.ID)
 		if err == nil && n > 0 {
@@ -103,10 +101,15 @@ func (s *Store) DeleteStage(ctx context.Context, id int64, pre models.Preconditi
 
 // RestoreStage brings the stage with the given id (deleted or not) back to a revision. Its chain
 // must exist. NotFound if it has no history or no such revision, PreconditionFailed if pre does
-// not hold, Conflict if the revision records a delete or the chain has gone (not_restorable), or
-// the slug is taken meanwhile (duplicate_slug).
+// not hold, Conflict if the revision records a delete, the chain has gone or a cited source has
+// been deleted since (not_restorable), or the slug is taken meanwhile (duplicate_slug).
 func (s *Store) RestoreStage(ctx context.Context, id int64, revision int64, pre models.Precondition) (*models.Stage, error) {
 	return stageObject.restoreOne(ctx, s, idKey(id), revision, pre)
+}
+
+// restorableStage turns a recorded stage back into an input, unless it cites a source deleted since.
+func restorableStage(tx *gorm.DB, st *models.Stage) (*models.StageInput, error) {
+	return stageInputOf(st), checkCitedSources(tx, models.EntityStage, st.ID, st.Citations)
 }
 
 func stageInputOf(st *models.Stage) *models.StageInput {

@@ -52,15 +52,13 @@ var tagList = listSpec[models.Tag, tagQuery]{
 
 // tagObject is how tags are written.
 var tagObject = &object[models.Tag, models.TagInput]{
-	entity: models.EntityTag,
-	table:  "tags",
-	find:   findTag,
-	ref:    func(t *models.Tag) (int64, int64) { return t.ID, t.Version },
-	insert: insertTag,
-	update: updateTag,
-	inputOf: func(tx *gorm.DB, t *models.Tag) (*models.TagInput, error) {
-		return tagInputOf(t), checkCitedSources(tx, models.EntityTag, t.ID, t.Citations)
-	},
+	entity:  models.EntityTag,
+	table:   "tags",
+	find:    findTag,
+	ref:     func(t *models.Tag) (int64, int64) { return t.ID, t.Version },
+	insert:  insertTag,
+	update:  updateTag,
+	inputOf: restorableTag,
 	inUse: func(tx *gorm.DB, cur *models.Tag) error {
 		// Counted here, whatever the caller may see: drafts hold tags too.
 		n, err := countIn(tx, "tactic_tags", "tag_id", cur.ID)
@@ -111,9 +109,15 @@ func (s *Store) DeleteTag(ctx context.Context, key string, pre models.Preconditi
 // RestoreTag brings the tag named by key (id or slug, deleted or not) back to a revision: NotFound
 // if it has no history or no such revision, PreconditionFailed if pre does not hold, Conflict if
 // the revision records a delete (not_restorable), the slug is taken meanwhile (duplicate_slug) or
-// the restore would give a tactic two horizon tags (horizon_clash).
+// the restore would give a tactic two horizon tags (horizon_clash); not_restorable too if the
+// revision cites a source deleted since.
 func (s *Store) RestoreTag(ctx context.Context, key string, revision int64, pre models.Precondition) (*models.Tag, error) {
 	return tagObject.restoreOne(ctx, s, key, revision, pre)
+}
+
+// restorableTag turns a recorded tag back into an input, unless it cites a source deleted since.
+func restorableTag(tx *gorm.DB, t *models.Tag) (*models.TagInput, error) {
+	return tagInputOf(t), checkCitedSources(tx, models.EntityTag, t.ID, t.Citations)
 }
 
 func tagInputOf(t *models.Tag) *models.TagInput {
