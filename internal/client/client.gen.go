@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for APIKeyRole.
@@ -32,6 +33,234 @@ func (e APIKeyRole) Valid() bool {
 	case APIKeyRoleEditor:
 		return true
 	case APIKeyRoleReader:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActsOnDirection.
+const (
+	Lowers ActsOnDirection = "lowers"
+	Raises ActsOnDirection = "raises"
+)
+
+// Valid indicates whether the value is a known member of the ActsOnDirection enum.
+func (e ActsOnDirection) Valid() bool {
+	switch e {
+	case Lowers:
+		return true
+	case Raises:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActsOnSymbol.
+const (
+	AcquisitionCost  ActsOnSymbol = "acquisition_cost"
+	BuyerPrice       ActsOnSymbol = "buyer_price"
+	ConfiscationRate ActsOnSymbol = "confiscation_rate"
+	Convictions      ActsOnSymbol = "convictions"
+	DurationYears    ActsOnSymbol = "duration_years"
+	Fine             ActsOnSymbol = "fine"
+	PConvict         ActsOnSymbol = "p_convict"
+	PConviction      ActsOnSymbol = "p_conviction"
+	PDetect          ActsOnSymbol = "p_detect"
+	PProsecute       ActsOnSymbol = "p_prosecute"
+	PriceElasticity  ActsOnSymbol = "price_elasticity"
+	PrisonYearCost   ActsOnSymbol = "prison_year_cost"
+	PrisonYears      ActsOnSymbol = "prison_years"
+	Profit           ActsOnSymbol = "profit"
+	Restitution      ActsOnSymbol = "restitution"
+	TotalProfits     ActsOnSymbol = "total_profits"
+	Victims          ActsOnSymbol = "victims"
+)
+
+// Valid indicates whether the value is a known member of the ActsOnSymbol enum.
+func (e ActsOnSymbol) Valid() bool {
+	switch e {
+	case AcquisitionCost:
+		return true
+	case BuyerPrice:
+		return true
+	case ConfiscationRate:
+		return true
+	case Convictions:
+		return true
+	case DurationYears:
+		return true
+	case Fine:
+		return true
+	case PConvict:
+		return true
+	case PConviction:
+		return true
+	case PDetect:
+		return true
+	case PProsecute:
+		return true
+	case PriceElasticity:
+		return true
+	case PrisonYearCost:
+		return true
+	case PrisonYears:
+		return true
+	case Profit:
+		return true
+	case Restitution:
+		return true
+	case TotalProfits:
+		return true
+	case Victims:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CaveatType.
+const (
+	Contested   CaveatType = "contested"
+	DataQuality CaveatType = "data-quality"
+	Harm        CaveatType = "harm"
+	Scope       CaveatType = "scope"
+)
+
+// Valid indicates whether the value is a known member of the CaveatType enum.
+func (e CaveatType) Valid() bool {
+	switch e {
+	case Contested:
+		return true
+	case DataQuality:
+		return true
+	case Harm:
+		return true
+	case Scope:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CitationSupports.
+const (
+	Context     CitationSupports = "context"
+	Contradicts CitationSupports = "contradicts"
+	Supports    CitationSupports = "supports"
+)
+
+// Valid indicates whether the value is a known member of the CitationSupports enum.
+func (e CitationSupports) Valid() bool {
+	switch e {
+	case Context:
+		return true
+	case Contradicts:
+		return true
+	case Supports:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CostLevel.
+const (
+	High   CostLevel = "high"
+	Low    CostLevel = "low"
+	Medium CostLevel = "medium"
+)
+
+// Valid indicates whether the value is a known member of the CostLevel enum.
+func (e CostLevel) Valid() bool {
+	switch e {
+	case High:
+		return true
+	case Low:
+		return true
+	case Medium:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EffectDirection.
+const (
+	EffectDirectionMixed    EffectDirection = "mixed"
+	EffectDirectionNegative EffectDirection = "negative"
+	EffectDirectionNone     EffectDirection = "none"
+	EffectDirectionPositive EffectDirection = "positive"
+	EffectDirectionUnknown  EffectDirection = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the EffectDirection enum.
+func (e EffectDirection) Valid() bool {
+	switch e {
+	case EffectDirectionMixed:
+		return true
+	case EffectDirectionNegative:
+		return true
+	case EffectDirectionNone:
+		return true
+	case EffectDirectionPositive:
+		return true
+	case EffectDirectionUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EvidenceEvaluation.
+const (
+	Impact      EvidenceEvaluation = "impact"
+	Outcome     EvidenceEvaluation = "outcome"
+	Process     EvidenceEvaluation = "process"
+	Unevaluated EvidenceEvaluation = "unevaluated"
+)
+
+// Valid indicates whether the value is a known member of the EvidenceEvaluation enum.
+func (e EvidenceEvaluation) Valid() bool {
+	switch e {
+	case Impact:
+		return true
+	case Outcome:
+		return true
+	case Process:
+		return true
+	case Unevaluated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EvidenceLevel.
+const (
+	EvidenceLevelDescriptive       EvidenceLevel = "descriptive"
+	EvidenceLevelNone              EvidenceLevel = "none"
+	EvidenceLevelPrePost           EvidenceLevel = "pre-post"
+	EvidenceLevelQuasiExperimental EvidenceLevel = "quasi-experimental"
+	EvidenceLevelRct               EvidenceLevel = "rct"
+	EvidenceLevelSystematicReview  EvidenceLevel = "systematic-review"
+)
+
+// Valid indicates whether the value is a known member of the EvidenceLevel enum.
+func (e EvidenceLevel) Valid() bool {
+	switch e {
+	case EvidenceLevelDescriptive:
+		return true
+	case EvidenceLevelNone:
+		return true
+	case EvidenceLevelPrePost:
+		return true
+	case EvidenceLevelQuasiExperimental:
+		return true
+	case EvidenceLevelRct:
+		return true
+	case EvidenceLevelSystematicReview:
 		return true
 	default:
 		return false
@@ -80,6 +309,45 @@ func (e NewAPIKeyRole) Valid() bool {
 	}
 }
 
+// Defines values for PositionStance.
+const (
+	Against PositionStance = "against"
+	For     PositionStance = "for"
+)
+
+// Valid indicates whether the value is a known member of the PositionStance enum.
+func (e PositionStance) Valid() bool {
+	switch e {
+	case Against:
+		return true
+	case For:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReviewState.
+const (
+	ReviewStateDraft            ReviewState = "draft"
+	ReviewStateExpertChecked    ReviewState = "expert-checked"
+	ReviewStateSurvivorReviewed ReviewState = "survivor-reviewed"
+)
+
+// Valid indicates whether the value is a known member of the ReviewState enum.
+func (e ReviewState) Valid() bool {
+	switch e {
+	case ReviewStateDraft:
+		return true
+	case ReviewStateExpertChecked:
+		return true
+	case ReviewStateSurvivorReviewed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RevisionAction.
 const (
 	Create  RevisionAction = "create"
@@ -107,6 +375,7 @@ func (e RevisionAction) Valid() bool {
 // Defines values for RevisionEntity.
 const (
 	RevisionEntityChain  RevisionEntity = "chain"
+	RevisionEntitySource RevisionEntity = "source"
 	RevisionEntityStage  RevisionEntity = "stage"
 	RevisionEntityTactic RevisionEntity = "tactic"
 	RevisionEntityTag    RevisionEntity = "tag"
@@ -117,11 +386,139 @@ func (e RevisionEntity) Valid() bool {
 	switch e {
 	case RevisionEntityChain:
 		return true
+	case RevisionEntitySource:
+		return true
 	case RevisionEntityStage:
 		return true
 	case RevisionEntityTactic:
 		return true
 	case RevisionEntityTag:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SourceType.
+const (
+	SourceTypeGrey            SourceType = "grey"
+	SourceTypeLegalInstrument SourceType = "legal-instrument"
+	SourceTypeNews            SourceType = "news"
+	SourceTypePeerReviewed    SourceType = "peer-reviewed"
+	SourceTypePrimaryAuthor   SourceType = "primary-author"
+	SourceTypePrimaryOfficial SourceType = "primary-official"
+	SourceTypeSecondary       SourceType = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the SourceType enum.
+func (e SourceType) Valid() bool {
+	switch e {
+	case SourceTypeGrey:
+		return true
+	case SourceTypeLegalInstrument:
+		return true
+	case SourceTypeNews:
+		return true
+	case SourceTypePeerReviewed:
+		return true
+	case SourceTypePrimaryAuthor:
+		return true
+	case SourceTypePrimaryOfficial:
+		return true
+	case SourceTypeSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SourceInputType.
+const (
+	SourceInputTypeGrey            SourceInputType = "grey"
+	SourceInputTypeLegalInstrument SourceInputType = "legal-instrument"
+	SourceInputTypeNews            SourceInputType = "news"
+	SourceInputTypePeerReviewed    SourceInputType = "peer-reviewed"
+	SourceInputTypePrimaryAuthor   SourceInputType = "primary-author"
+	SourceInputTypePrimaryOfficial SourceInputType = "primary-official"
+	SourceInputTypeSecondary       SourceInputType = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the SourceInputType enum.
+func (e SourceInputType) Valid() bool {
+	switch e {
+	case SourceInputTypeGrey:
+		return true
+	case SourceInputTypeLegalInstrument:
+		return true
+	case SourceInputTypeNews:
+		return true
+	case SourceInputTypePeerReviewed:
+		return true
+	case SourceInputTypePrimaryAuthor:
+		return true
+	case SourceInputTypePrimaryOfficial:
+		return true
+	case SourceInputTypeSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SourcePatchType.
+const (
+	SourcePatchTypeGrey            SourcePatchType = "grey"
+	SourcePatchTypeLegalInstrument SourcePatchType = "legal-instrument"
+	SourcePatchTypeNews            SourcePatchType = "news"
+	SourcePatchTypePeerReviewed    SourcePatchType = "peer-reviewed"
+	SourcePatchTypePrimaryAuthor   SourcePatchType = "primary-author"
+	SourcePatchTypePrimaryOfficial SourcePatchType = "primary-official"
+	SourcePatchTypeSecondary       SourcePatchType = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the SourcePatchType enum.
+func (e SourcePatchType) Valid() bool {
+	switch e {
+	case SourcePatchTypeGrey:
+		return true
+	case SourcePatchTypeLegalInstrument:
+		return true
+	case SourcePatchTypeNews:
+		return true
+	case SourcePatchTypePeerReviewed:
+		return true
+	case SourcePatchTypePrimaryAuthor:
+		return true
+	case SourcePatchTypePrimaryOfficial:
+		return true
+	case SourcePatchTypeSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SourceUseEntity.
+const (
+	SourceUseEntityChain     SourceUseEntity = "chain"
+	SourceUseEntityParameter SourceUseEntity = "parameter"
+	SourceUseEntityStage     SourceUseEntity = "stage"
+	SourceUseEntityTactic    SourceUseEntity = "tactic"
+	SourceUseEntityTag       SourceUseEntity = "tag"
+)
+
+// Valid indicates whether the value is a known member of the SourceUseEntity enum.
+func (e SourceUseEntity) Valid() bool {
+	switch e {
+	case SourceUseEntityChain:
+		return true
+	case SourceUseEntityParameter:
+		return true
+	case SourceUseEntityStage:
+		return true
+	case SourceUseEntityTactic:
+		return true
+	case SourceUseEntityTag:
 		return true
 	default:
 		return false
@@ -182,8 +579,33 @@ func (e StagePatchSide) Valid() bool {
 	}
 }
 
+// Defines values for TacticAttribution.
+const (
+	TacticAttributionEditorial   TacticAttribution = "editorial"
+	TacticAttributionKara        TacticAttribution = "kara"
+	TacticAttributionKaraReading TacticAttribution = "kara-reading"
+	TacticAttributionOtherSource TacticAttribution = "other-source"
+)
+
+// Valid indicates whether the value is a known member of the TacticAttribution enum.
+func (e TacticAttribution) Valid() bool {
+	switch e {
+	case TacticAttributionEditorial:
+		return true
+	case TacticAttributionKara:
+		return true
+	case TacticAttributionKaraReading:
+		return true
+	case TacticAttributionOtherSource:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TacticKind.
 const (
+	TacticKindCondition   TacticKind = "condition"
 	TacticKindCurrent     TacticKind = "current"
 	TacticKindRecommended TacticKind = "recommended"
 )
@@ -191,6 +613,8 @@ const (
 // Valid indicates whether the value is a known member of the TacticKind enum.
 func (e TacticKind) Valid() bool {
 	switch e {
+	case TacticKindCondition:
+		return true
 	case TacticKindCurrent:
 		return true
 	case TacticKindRecommended:
@@ -221,8 +645,33 @@ func (e TacticStatus) Valid() bool {
 	}
 }
 
+// Defines values for TacticInputAttribution.
+const (
+	TacticInputAttributionEditorial   TacticInputAttribution = "editorial"
+	TacticInputAttributionKara        TacticInputAttribution = "kara"
+	TacticInputAttributionKaraReading TacticInputAttribution = "kara-reading"
+	TacticInputAttributionOtherSource TacticInputAttribution = "other-source"
+)
+
+// Valid indicates whether the value is a known member of the TacticInputAttribution enum.
+func (e TacticInputAttribution) Valid() bool {
+	switch e {
+	case TacticInputAttributionEditorial:
+		return true
+	case TacticInputAttributionKara:
+		return true
+	case TacticInputAttributionKaraReading:
+		return true
+	case TacticInputAttributionOtherSource:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TacticInputKind.
 const (
+	TacticInputKindCondition   TacticInputKind = "condition"
 	TacticInputKindCurrent     TacticInputKind = "current"
 	TacticInputKindRecommended TacticInputKind = "recommended"
 )
@@ -230,6 +679,8 @@ const (
 // Valid indicates whether the value is a known member of the TacticInputKind enum.
 func (e TacticInputKind) Valid() bool {
 	switch e {
+	case TacticInputKindCondition:
+		return true
 	case TacticInputKindCurrent:
 		return true
 	case TacticInputKindRecommended:
@@ -260,8 +711,33 @@ func (e TacticInputStatus) Valid() bool {
 	}
 }
 
+// Defines values for TacticPatchAttribution.
+const (
+	TacticPatchAttributionEditorial   TacticPatchAttribution = "editorial"
+	TacticPatchAttributionKara        TacticPatchAttribution = "kara"
+	TacticPatchAttributionKaraReading TacticPatchAttribution = "kara-reading"
+	TacticPatchAttributionOtherSource TacticPatchAttribution = "other-source"
+)
+
+// Valid indicates whether the value is a known member of the TacticPatchAttribution enum.
+func (e TacticPatchAttribution) Valid() bool {
+	switch e {
+	case TacticPatchAttributionEditorial:
+		return true
+	case TacticPatchAttributionKara:
+		return true
+	case TacticPatchAttributionKaraReading:
+		return true
+	case TacticPatchAttributionOtherSource:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TacticPatchKind.
 const (
+	TacticPatchKindCondition   TacticPatchKind = "condition"
 	TacticPatchKindCurrent     TacticPatchKind = "current"
 	TacticPatchKindRecommended TacticPatchKind = "recommended"
 )
@@ -269,6 +745,8 @@ const (
 // Valid indicates whether the value is a known member of the TacticPatchKind enum.
 func (e TacticPatchKind) Valid() bool {
 	switch e {
+	case TacticPatchKindCondition:
+		return true
 	case TacticPatchKindCurrent:
 		return true
 	case TacticPatchKindRecommended:
@@ -335,6 +813,81 @@ func (e ListChainsParamsSort) Valid() bool {
 	case ListChainsParamsSortSlug:
 		return true
 	case ListChainsParamsSortUpdatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSourcesParamsType.
+const (
+	ListSourcesParamsTypeGrey            ListSourcesParamsType = "grey"
+	ListSourcesParamsTypeLegalInstrument ListSourcesParamsType = "legal-instrument"
+	ListSourcesParamsTypeNews            ListSourcesParamsType = "news"
+	ListSourcesParamsTypePeerReviewed    ListSourcesParamsType = "peer-reviewed"
+	ListSourcesParamsTypePrimaryAuthor   ListSourcesParamsType = "primary-author"
+	ListSourcesParamsTypePrimaryOfficial ListSourcesParamsType = "primary-official"
+	ListSourcesParamsTypeSecondary       ListSourcesParamsType = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the ListSourcesParamsType enum.
+func (e ListSourcesParamsType) Valid() bool {
+	switch e {
+	case ListSourcesParamsTypeGrey:
+		return true
+	case ListSourcesParamsTypeLegalInstrument:
+		return true
+	case ListSourcesParamsTypeNews:
+		return true
+	case ListSourcesParamsTypePeerReviewed:
+		return true
+	case ListSourcesParamsTypePrimaryAuthor:
+		return true
+	case ListSourcesParamsTypePrimaryOfficial:
+		return true
+	case ListSourcesParamsTypeSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSourcesParamsSort.
+const (
+	ListSourcesParamsSortCreatedAt      ListSourcesParamsSort = "created_at"
+	ListSourcesParamsSortId             ListSourcesParamsSort = "id"
+	ListSourcesParamsSortMinusCreatedAt ListSourcesParamsSort = "-created_at"
+	ListSourcesParamsSortMinusId        ListSourcesParamsSort = "-id"
+	ListSourcesParamsSortMinusSlug      ListSourcesParamsSort = "-slug"
+	ListSourcesParamsSortMinusTitle     ListSourcesParamsSort = "-title"
+	ListSourcesParamsSortMinusUpdatedAt ListSourcesParamsSort = "-updated_at"
+	ListSourcesParamsSortSlug           ListSourcesParamsSort = "slug"
+	ListSourcesParamsSortTitle          ListSourcesParamsSort = "title"
+	ListSourcesParamsSortUpdatedAt      ListSourcesParamsSort = "updated_at"
+)
+
+// Valid indicates whether the value is a known member of the ListSourcesParamsSort enum.
+func (e ListSourcesParamsSort) Valid() bool {
+	switch e {
+	case ListSourcesParamsSortCreatedAt:
+		return true
+	case ListSourcesParamsSortId:
+		return true
+	case ListSourcesParamsSortMinusCreatedAt:
+		return true
+	case ListSourcesParamsSortMinusId:
+		return true
+	case ListSourcesParamsSortMinusSlug:
+		return true
+	case ListSourcesParamsSortMinusTitle:
+		return true
+	case ListSourcesParamsSortMinusUpdatedAt:
+		return true
+	case ListSourcesParamsSortSlug:
+		return true
+	case ListSourcesParamsSortTitle:
+		return true
+	case ListSourcesParamsSortUpdatedAt:
 		return true
 	default:
 		return false
@@ -586,8 +1139,81 @@ type APIKey struct {
 // Example: reader
 type APIKeyRole string
 
+// ActsOn An economic parameter that a tactic moves, which way, and why.
+type ActsOn struct {
+	// Citations Sources for the direction.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Direction raises or lowers.
+	//
+	// Example: raises
+	Direction ActsOnDirection `json:"direction"`
+
+	// Effect How, in a sentence; used for scenarios when it names a factor.
+	//
+	// Example: More proceeds are confiscated.
+	Effect *string `json:"effect,omitempty"`
+
+	// Symbol The parameter's symbol.
+	//
+	// Example: confiscation_rate
+	Symbol ActsOnSymbol `json:"symbol"`
+}
+
+// ActsOnDirection raises or lowers.
+//
+// Example: raises
+type ActsOnDirection string
+
+// ActsOnSymbol The parameter's symbol.
+//
+// Example: confiscation_rate
+type ActsOnSymbol string
+
+// Adoption Where and since when a current effort is deployed.
+type Adoption struct {
+	// Note More detail.
+	//
+	// Example:
+	Note *string `json:"note,omitempty"`
+
+	// Since The year it started, or 0 when unknown.
+	//
+	// Example: 1999
+	Since *int `json:"since,omitempty"`
+
+	// Where Jurisdictions (ISO 3166-1 alpha-2 or global).
+	//
+	// Example: ["SE","NO"]
+	Where *[]string `json:"where,omitempty"`
+}
+
+// Caveat What a reader must know before acting on a tactic: a documented harm, a dispute (then the tactic carries positions for and against), a weakness of the data, or a limit of scope.
+type Caveat struct {
+	// Citations Sources for the caveat.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Text The caveat, in a sentence or two.
+	//
+	// Example: Raids have led to the arrest and deportation of the people they meant to help.
+	Text string `json:"text"`
+
+	// Type harm, contested, data-quality or scope.
+	//
+	// Example: harm
+	Type CaveatType `json:"type"`
+}
+
+// CaveatType harm, contested, data-quality or scope.
+//
+// Example: harm
+type CaveatType string
+
 // Chain The business chain of one form of exploitation, e.g. sex trafficking: product (victim), wholesaler (trafficker), retailer (exploiter) and consumer.
 type Chain struct {
+	// Citations Sources for what the description says.
+	Citations []Citation `json:"citations"`
+
 	// CreatedAt When the chain was created (RFC 3339, UTC).
 	//
 	// Example: 2026-11-25T12:00:00Z
@@ -627,6 +1253,9 @@ type Chain struct {
 
 // ChainInput A chain as a client writes it. Read-only fields echoed back from a GET (id, created_at, updated_at) are accepted and ignored.
 type ChainInput struct {
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What the chain covers.
 	//
 	// Example: Exploitation of labour in farms, factories, fishing and homes.
@@ -667,6 +1296,9 @@ type ChainList struct {
 
 // ChainPatch A JSON Merge Patch (RFC 7396) of a chain: any of the fields of ChainInput, each optional; `null` clears a field (which fails if it is required). A list is replaced whole.
 type ChainPatch struct {
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What the chain covers.
 	//
 	// Example: Exploitation of labour in farms, factories, fishing and homes.
@@ -709,6 +1341,124 @@ type ChangeList struct {
 	// Example: 42
 	NextCursor *string `json:"next_cursor"`
 }
+
+// Citation A pointer from a claim to a source: which source (by slug), where in it, an exact short quotation or none for a paraphrase, and whether it supports the claim.
+type Citation struct {
+	// Locator Where in the source: page, chapter, section or article; empty when none is known.
+	//
+	// Example: p. 202
+	Locator *string `json:"locator,omitempty"`
+
+	// Quote An exact quotation of at most 40 words, or absent for a paraphrase.
+	//
+	// Example:
+	Quote *string `json:"quote,omitempty"`
+
+	// Source Slug of the source; it must exist.
+	//
+	// Example: kara-2009-sex-trafficking
+	Source string `json:"source"`
+
+	// Supports What the source says about the claim.
+	//
+	// Example: supports
+	Supports CitationSupports `json:"supports"`
+}
+
+// CitationSupports What the source says about the claim.
+//
+// Example: supports
+type CitationSupports string
+
+// Cost What a tactic costs: either a level (low, medium, high) or an amount with its currency and price year.
+type Cost struct {
+	// Amount An amount, with currency and year.
+	//
+	// Example: 1000000
+	Amount *float32 `json:"amount,omitempty"`
+
+	// Currency ISO 4217 currency of the amount.
+	//
+	// Example: USD
+	Currency *string `json:"currency,omitempty"`
+
+	// Level low, medium or high; empty when an amount is given.
+	//
+	// Example: medium
+	Level *CostLevel `json:"level,omitempty"`
+
+	// Year Price year of the amount.
+	//
+	// Example: 2020
+	Year *int `json:"year,omitempty"`
+}
+
+// CostLevel low, medium or high; empty when an amount is given.
+//
+// Example: medium
+type CostLevel string
+
+// Effect The direction of a tactic's effect, and the outcome it is about.
+type Effect struct {
+	// Direction positive, mixed, none, negative or unknown.
+	//
+	// Example: unknown
+	Direction EffectDirection `json:"direction"`
+
+	// Outcome The outcome the effect is about.
+	//
+	// Example: convictions per year
+	Outcome *string `json:"outcome,omitempty"`
+}
+
+// EffectDirection positive, mixed, none, negative or unknown.
+//
+// Example: unknown
+type EffectDirection string
+
+// Evidence How well a tactic is known to work (after EMMIE): effect, mechanism, moderators, implementation, cost, the level of the best evidence and the stage of evaluation.
+type Evidence struct {
+	// Cost What it costs: a level, or an amount with its currency and price year; null when unknown.
+	Cost *Cost `json:"cost,omitempty"`
+
+	// Effect The effect found, and on what outcome.
+	Effect *Effect `json:"effect,omitempty"`
+
+	// Evaluation How far it has been evaluated: unevaluated, process, outcome or impact.
+	//
+	// Example: unevaluated
+	Evaluation EvidenceEvaluation `json:"evaluation"`
+
+	// Implementation What it takes to do well, and the known pitfalls.
+	//
+	// Example:
+	Implementation *string `json:"implementation,omitempty"`
+
+	// Level Design of the strongest evaluation: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.
+	//
+	// Example: none
+	Level EvidenceLevel `json:"level"`
+
+	// Mechanism How the tactic is meant to work: which economic variable it moves and why.
+	//
+	// Example: Raises the expected cost of exploitation by taking its proceeds.
+	Mechanism *string `json:"mechanism,omitempty"`
+
+	// Moderators Where or for whom it works better or worse.
+	//
+	// Example:
+	Moderators *string `json:"moderators,omitempty"`
+}
+
+// EvidenceEvaluation How far it has been evaluated: unevaluated, process, outcome or impact.
+//
+// Example: unevaluated
+type EvidenceEvaluation string
+
+// EvidenceLevel Design of the strongest evaluation: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.
+//
+// Example: none
+type EvidenceLevel string
 
 // FieldError One bad field, query parameter or header, and what is wrong with it.
 type FieldError struct {
@@ -818,6 +1568,27 @@ type NewAPIKey struct {
 // Example: reader
 type NewAPIKeyRole string
 
+// Position One side of a contested tactic, with its sources.
+type Position struct {
+	// Citations Sources for the position.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Stance for or against.
+	//
+	// Example: for
+	Stance PositionStance `json:"stance"`
+
+	// Text The position, in a sentence or two.
+	//
+	// Example: Supporters hold that it reduces demand.
+	Text string `json:"text"`
+}
+
+// PositionStance for or against.
+//
+// Example: for
+type PositionStance string
+
 // Problem An RFC 9457 problem detail: the body of every error response, as application/problem+json.
 type Problem struct {
 	// Code Code is a stable machine-readable reason, e.g. validation_failed, invalid_json, unknown_field,
@@ -875,6 +1646,29 @@ type Reference struct {
 	// Example: https://cup.columbia.edu/book/sex-trafficking/9780231139601
 	Url *string `json:"url,omitempty"`
 }
+
+// Review Who has checked a tactic's text, when, and when it is next due.
+type Review struct {
+	// LastReviewedOn When it was last reviewed (YYYY-MM-DD), or null.
+	//
+	// Example: 2026-11-29
+	LastReviewedOn *openapi_types.Date `json:"last_reviewed_on,omitempty"`
+
+	// NextReviewDue When it is next due (YYYY-MM-DD), or null.
+	//
+	// Example: 2027-11-29
+	NextReviewDue *openapi_types.Date `json:"next_review_due,omitempty"`
+
+	// State draft, expert-checked or survivor-reviewed.
+	//
+	// Example: draft
+	State ReviewState `json:"state"`
+}
+
+// ReviewState draft, expert-checked or survivor-reviewed.
+//
+// Example: draft
+type ReviewState string
 
 // Revision One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
 type Revision struct {
@@ -949,6 +1743,302 @@ type RevisionList struct {
 	Total *int `json:"total,omitempty"`
 }
 
+// Source One work in the bibliography (a book, article, report, page or legal instrument), cited by slug from chains, stages, tags, tactics and parameters.
+type Source struct {
+	// AccessedOn When the URL was last read (YYYY-MM-DD), or null.
+	//
+	// Example: 2026-11-29
+	AccessedOn openapi_types.Date `json:"accessed_on"`
+
+	// ArchivedUrl An archived copy: an http(s) URL, or empty.
+	//
+	// Example:
+	ArchivedUrl string `json:"archived_url"`
+
+	// Authors Authors: people as "Family, Given", organisations by name.
+	//
+	// Example: ["Kara"," Siddharth"]
+	Authors []string `json:"authors"`
+
+	// CitedBy Where the source is cited; only on a GET of one source.
+	CitedBy []SourceUse `json:"cited_by"`
+
+	// Container Where it appeared: journal, publisher or site.
+	//
+	// Example: Columbia University Press
+	Container string `json:"container"`
+
+	// CreatedAt When the source was created (RFC 3339, UTC).
+	//
+	// Example: 2026-11-25T12:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// Doi DOI without the resolver prefix, or empty.
+	//
+	// Example:
+	Doi string `json:"doi"`
+
+	// Id Id of the source; it never changes.
+	//
+	// Example: 3
+	Id int `json:"id"`
+
+	// Language Language of the work (BCP 47, e.g. en).
+	//
+	// Example: en
+	Language string `json:"language"`
+
+	// Note Notes for editors: what was checked, and how.
+	//
+	// Example: Cells of the p. 202 table not transcribed.
+	Note string `json:"note"`
+
+	// Slug Slug that citations use.
+	//
+	// Example: kara-2009-sex-trafficking
+	Slug string `json:"slug"`
+
+	// Title Title of the work.
+	//
+	// Example: Sex Trafficking: Inside the Business of Modern Slavery
+	Title string `json:"title"`
+
+	// Type What kind of source it is.
+	//
+	// Example: primary-author
+	Type SourceType `json:"type"`
+
+	// UpdatedAt When the source last changed (RFC 3339, UTC).
+	//
+	// Example: 2026-11-25T12:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where it can be read: an http(s) URL, or empty.
+	//
+	// Example: https://cup.columbia.edu/book/sex-trafficking/9780231139601
+	Url string `json:"url"`
+
+	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	//
+	// Example: 2026-11-29
+	Verified openapi_types.Date `json:"verified"`
+
+	// Version Version: 1 when created, +1 on every change.
+	//
+	// Example: 1
+	Version int `json:"version"`
+
+	// Year Year of publication, or null when unknown.
+	//
+	// Example: 2009
+	Year int `json:"year"`
+}
+
+// SourceType What kind of source it is.
+//
+// Example: primary-author
+type SourceType string
+
+// SourceInput A source as a client writes it.
+type SourceInput struct {
+	// AccessedOn When the URL was last read (YYYY-MM-DD), or null.
+	//
+	// Example: 2026-11-29
+	AccessedOn *openapi_types.Date `json:"accessed_on,omitempty"`
+
+	// ArchivedUrl An archived copy: an absolute http(s) URL, or empty.
+	//
+	// Example:
+	ArchivedUrl *string `json:"archived_url,omitempty"`
+
+	// Authors Authors: people as "Family, Given", organisations by name; at most 30.
+	//
+	// Example: ["International Labour Organization"]
+	Authors []string `json:"authors"`
+
+	// Container Where it appeared: journal, publisher or site.
+	//
+	// Example: International Labour Office
+	Container *string `json:"container,omitempty"`
+
+	// Doi DOI without the resolver prefix, or empty.
+	//
+	// Example:
+	Doi *string `json:"doi,omitempty"`
+
+	// Language Language of the work (BCP 47, e.g. en); en when left out.
+	//
+	// Example: en
+	Language *string `json:"language,omitempty"`
+
+	// Note Notes for editors.
+	//
+	// Example:
+	Note *string `json:"note,omitempty"`
+
+	// Slug Slug that citations use.
+	//
+	// Example: ilo-2024-profits
+	Slug string `json:"slug"`
+
+	// Title Title of the work.
+	//
+	// Example: Profits and poverty: the economics of forced labour
+	Title string `json:"title"`
+
+	// Type What kind of source it is.
+	//
+	// Example: primary-official
+	Type SourceInputType `json:"type"`
+
+	// Url Where it can be read: an absolute http(s) URL, or empty.
+	//
+	// Example: https://www.ilo.org/publications/major-publications/profits-and-poverty-economics-forced-labour
+	Url *string `json:"url,omitempty"`
+
+	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	//
+	// Example: 2026-11-29
+	Verified *openapi_types.Date `json:"verified,omitempty"`
+
+	// Version Version is the version the client read: the precondition of a PUT or PATCH without If-Match.
+	//
+	// Example: 1
+	Version *int `json:"version,omitempty"`
+
+	// Year Year of publication, or null when unknown.
+	//
+	// Example: 2024
+	Year *int `json:"year,omitempty"`
+}
+
+// SourceInputType What kind of source it is.
+//
+// Example: primary-official
+type SourceInputType string
+
+// SourceList A page of sources.
+type SourceList struct {
+	// Data The page's items.
+	Data []Source `json:"data"`
+
+	// NextCursor Pass it as cursor to get the next page (the Link header has the URL); null on the last page.
+	//
+	// Example: eyJmIjoiYWJjIiwidiI6ImthcmEtMjAwOSIsImkiOjF9
+	NextCursor *string `json:"next_cursor"`
+
+	// Total How many items match in all; only with include_total=true.
+	//
+	// Example: 1
+	Total *int `json:"total,omitempty"`
+}
+
+// SourcePatch A JSON Merge Patch (RFC 7396) of a source: any of the fields of SourceInput, each optional; `null` clears a field (which fails if it is required). A list is replaced whole.
+type SourcePatch struct {
+	// AccessedOn When the URL was last read (YYYY-MM-DD), or null.
+	//
+	// Example: 2026-11-29
+	AccessedOn *openapi_types.Date `json:"accessed_on,omitempty"`
+
+	// ArchivedUrl An archived copy: an absolute http(s) URL, or empty.
+	//
+	// Example:
+	ArchivedUrl *string `json:"archived_url,omitempty"`
+
+	// Authors Authors: people as "Family, Given", organisations by name; at most 30.
+	//
+	// Example: ["International Labour Organization"]
+	Authors *[]string `json:"authors,omitempty"`
+
+	// Container Where it appeared: journal, publisher or site.
+	//
+	// Example: International Labour Office
+	Container *string `json:"container,omitempty"`
+
+	// Doi DOI without the resolver prefix, or empty.
+	//
+	// Example:
+	Doi *string `json:"doi,omitempty"`
+
+	// Language Language of the work (BCP 47, e.g. en); en when left out.
+	//
+	// Example: en
+	Language *string `json:"language,omitempty"`
+
+	// Note Notes for editors.
+	//
+	// Example:
+	Note *string `json:"note,omitempty"`
+
+	// Slug Slug that citations use.
+	//
+	// Example: ilo-2024-profits
+	Slug *string `json:"slug,omitempty"`
+
+	// Title Title of the work.
+	//
+	// Example: Profits and poverty: the economics of forced labour
+	Title *string `json:"title,omitempty"`
+
+	// Type What kind of source it is.
+	//
+	// Example: primary-official
+	Type *SourcePatchType `json:"type,omitempty"`
+
+	// Url Where it can be read: an absolute http(s) URL, or empty.
+	//
+	// Example: https://www.ilo.org/publications/major-publications/profits-and-poverty-economics-forced-labour
+	Url *string `json:"url,omitempty"`
+
+	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	//
+	// Example: 2026-11-29
+	Verified *openapi_types.Date `json:"verified,omitempty"`
+
+	// Version Version is the version the client read: the precondition of a PUT or PATCH without If-Match.
+	//
+	// Example: 1
+	Version *int `json:"version,omitempty"`
+
+	// Year Year of publication, or null when unknown.
+	//
+	// Example: 2024
+	Year *int `json:"year,omitempty"`
+}
+
+// SourcePatchType What kind of source it is.
+//
+// Example: primary-official
+type SourcePatchType string
+
+// SourceUse One object that cites a source.
+type SourceUse struct {
+	// Entity What kind of object cites the source.
+	//
+	// Example: tactic
+	Entity SourceUseEntity `json:"entity"`
+
+	// Id Its id.
+	//
+	// Example: 7
+	Id int `json:"id"`
+
+	// Key Its slug or code, as it is addressed.
+	//
+	// Example: ST-R-R01
+	Key string `json:"key"`
+
+	// Title Its name or title.
+	//
+	// Example: Confiscate exploiters' assets
+	Title string `json:"title"`
+}
+
+// SourceUseEntity What kind of object cites the source.
+//
+// Example: tactic
+type SourceUseEntity string
+
 // Stage One link of a chain: product (victim), wholesaler (trafficker), retailer (exploiter) or consumer.
 type Stage struct {
 	// Actor Who acts at this link.
@@ -960,6 +2050,9 @@ type Stage struct {
 	//
 	// Example: 1
 	ChainId int `json:"chain_id"`
+
+	// Citations Sources for what the description says.
+	Citations []Citation `json:"citations"`
 
 	// CreatedAt When the stage was created (RFC 3339, UTC).
 	//
@@ -1025,6 +2118,9 @@ type StageInput struct {
 	//
 	// Example: 1
 	ChainId int `json:"chain_id"`
+
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
 
 	// Description What happens at this link.
 	//
@@ -1092,6 +2188,9 @@ type StagePatch struct {
 	// Example: 1
 	ChainId *int `json:"chain_id,omitempty"`
 
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What happens at this link.
 	//
 	// Example: Turns the trade's cash into assets that look clean.
@@ -1132,6 +2231,9 @@ type StagePatchSide string
 
 // TableRow One stage of a chain table, with its tactics of each kind.
 type TableRow struct {
+	// Conditions States of the world that explain why current efforts fall short, in order of position.
+	Conditions []Tactic `json:"conditions"`
+
 	// Current Efforts deployed today at this stage, in order of position.
 	Current []Tactic `json:"current"`
 
@@ -1144,10 +2246,44 @@ type TableRow struct {
 
 // Tactic An intervention at one stage of a chain: an effort deployed today (kind current) or one that should be done (kind recommended), with its tags and sources.
 type Tactic struct {
+	// Actors Who carries it out.
+	//
+	// Example: ["police","prosecutors"]
+	Actors []string `json:"actors"`
+
+	// ActsOn Economic parameters the tactic moves.
+	ActsOn []ActsOn `json:"acts_on"`
+
+	// Adoption For a current effort: where and since when it is deployed; else null.
+	Adoption Adoption `json:"adoption"`
+
+	// AlsoAppliesTo Slugs of other stages of the same chain where the tactic also applies.
+	//
+	// Example: ["wholesaler"]
+	AlsoAppliesTo []string `json:"also_applies_to"`
+
+	// Attribution Who makes the claim: Kara states it (kara), our reading of his argument (kara-reading),
+	// other sources (other-source), or chainkb's own inference or proposal (editorial).
+	//
+	// Example: kara
+	Attribution TacticAttribution `json:"attribution"`
+
+	// Caveats What a reader must know before acting on it: harms, disputes, data quality, scope.
+	Caveats []Caveat `json:"caveats"`
+
 	// ChainId Id of the stage's chain; derived from the stage, read-only.
 	//
 	// Example: 1
 	ChainId int `json:"chain_id"`
+
+	// Citations Sources for the tactic.
+	Citations []Citation `json:"citations"`
+
+	// Code Stable code: chain, stage, kind and number (e.g. ST-R-R01); the tactic can be addressed by it
+	// in paths, and it never changes.
+	//
+	// Example: ST-R-R01
+	Code string `json:"code"`
 
 	// CreatedAt When the tactic was created (RFC 3339, UTC).
 	//
@@ -1159,12 +2295,21 @@ type Tactic struct {
 	// Example: Seizing assets raises the expected cost of trafficking above its expected profit.
 	Description string `json:"description"`
 
+	// Evidence How well the tactic is known to work, and the strength of the evidence.
+	Evidence Evidence `json:"evidence"`
+
 	// Id Id of the tactic; it never changes.
 	//
 	// Example: 1
 	Id int `json:"id"`
 
-	// Kind An effort deployed today (current) or what should be done (recommended).
+	// Jurisdictions Where it applies: ISO 3166-1 alpha-2 codes, or global.
+	//
+	// Example: ["global"]
+	Jurisdictions []string `json:"jurisdictions"`
+
+	// Kind An effort deployed today (current), what should be done (recommended), or a state of the
+	// world that explains why current efforts fall short (condition).
 	//
 	// Example: recommended
 	Kind TacticKind `json:"kind"`
@@ -1174,8 +2319,14 @@ type Tactic struct {
 	// Example: 1
 	Position int `json:"position"`
 
-	// References Sources that support the tactic.
+	// Positions For a contested tactic, the positions for and against (at least one of each).
+	Positions []Position `json:"positions"`
+
+	// References Sources that support the tactic (v1; being replaced by citations).
 	References []Reference `json:"references"`
+
+	// Review Who has checked the text, and when it is next due.
+	Review Review `json:"review"`
 
 	// StageId Id of the stage the tactic acts at.
 	//
@@ -1211,7 +2362,14 @@ type Tactic struct {
 	Version int `json:"version"`
 }
 
-// TacticKind An effort deployed today (current) or what should be done (recommended).
+// TacticAttribution Who makes the claim: Kara states it (kara), our reading of his argument (kara-reading),
+// other sources (other-source), or chainkb's own inference or proposal (editorial).
+//
+// Example: kara
+type TacticAttribution string
+
+// TacticKind An effort deployed today (current), what should be done (recommended), or a state of the
+// world that explains why current efforts fall short (condition).
 //
 // Example: recommended
 type TacticKind string
@@ -1223,12 +2381,54 @@ type TacticStatus string
 
 // TacticInput A tactic as a client writes it. Tags are written as slugs (tag objects as a GET returns them are accepted too); read-only fields echoed back from a GET (id, chain_id, created_at, updated_at) are accepted and ignored.
 type TacticInput struct {
+	// Actors Who carries it out, from a controlled vocabulary.
+	//
+	// Example: ["police"]
+	Actors *[]string `json:"actors,omitempty"`
+
+	// ActsOn Economic parameters the tactic moves, at most 20.
+	ActsOn *[]ActsOn `json:"acts_on,omitempty"`
+
+	// Adoption For a current effort: where and since when; null otherwise.
+	Adoption *Adoption `json:"adoption,omitempty"`
+
+	// AlsoAppliesTo Slugs of other stages of the same chain where it also applies, at most 20.
+	AlsoAppliesTo *[]string `json:"also_applies_to,omitempty"`
+
+	// Attribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+	// own) when left out.
+	//
+	// Example: editorial
+	Attribution *TacticInputAttribution `json:"attribution,omitempty"`
+
+	// Caveats Harms, disputes, data quality, scope; at most 20.
+	Caveats *[]Caveat `json:"caveats,omitempty"`
+
+	// Citations Sources for the tactic, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Code Stable code, unique: chain, stage, kind and number, e.g. ST-R-R01. Required on create; it
+	// cannot change afterwards (a PUT may leave it out or repeat it).
+	//
+	// Example: ST-R-R99
+	Code *string `json:"code,omitempty"`
+
 	// Description The tactic at length.
 	//
 	// Example: Closing a venue destroys the exploiter's investment and raises the cost of the next one.
 	Description *string `json:"description,omitempty"`
 
-	// Kind An effort deployed today (current) or what should be done (recommended).
+	// Evidence How well the tactic is known to work; when left out, nothing is known: effect unknown,
+	// level none, unevaluated.
+	Evidence *Evidence `json:"evidence,omitempty"`
+
+	// Jurisdictions Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.
+	//
+	// Example: ["global"]
+	Jurisdictions *[]string `json:"jurisdictions,omitempty"`
+
+	// Kind An effort deployed today (current), what should be done (recommended), or a state of the
+	// world that explains why current efforts fall short (condition).
 	//
 	// Example: recommended
 	Kind TacticInputKind `json:"kind"`
@@ -1239,8 +2439,14 @@ type TacticInput struct {
 	// Example: 10
 	Position *int `json:"position,omitempty"`
 
-	// References Sources that support the tactic, at most 20; replaces the tactic's references.
+	// Positions Positions for and against; required (one of each) when a caveat is contested.
+	Positions *[]Position `json:"positions,omitempty"`
+
+	// References Sources that support the tactic, at most 20 (v1; being replaced by citations).
 	References *[]Reference `json:"references,omitempty"`
+
+	// Review Review state and dates; state draft when left out.
+	Review *Review `json:"review,omitempty"`
 
 	// StageId Id of the stage the tactic acts at; it must exist.
 	//
@@ -1275,7 +2481,14 @@ type TacticInput struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// TacticInputKind An effort deployed today (current) or what should be done (recommended).
+// TacticInputAttribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+// own) when left out.
+//
+// Example: editorial
+type TacticInputAttribution string
+
+// TacticInputKind An effort deployed today (current), what should be done (recommended), or a state of the
+// world that explains why current efforts fall short (condition).
 //
 // Example: recommended
 type TacticInputKind string
@@ -1303,12 +2516,54 @@ type TacticList struct {
 
 // TacticPatch A JSON Merge Patch (RFC 7396) of a tactic: any of the fields of TacticInput, each optional; `null` clears a field (which fails if it is required). A list is replaced whole.
 type TacticPatch struct {
+	// Actors Who carries it out, from a controlled vocabulary.
+	//
+	// Example: ["police"]
+	Actors *[]string `json:"actors,omitempty"`
+
+	// ActsOn Economic parameters the tactic moves, at most 20.
+	ActsOn *[]ActsOn `json:"acts_on,omitempty"`
+
+	// Adoption For a current effort: where and since when; null otherwise.
+	Adoption *Adoption `json:"adoption,omitempty"`
+
+	// AlsoAppliesTo Slugs of other stages of the same chain where it also applies, at most 20.
+	AlsoAppliesTo *[]string `json:"also_applies_to,omitempty"`
+
+	// Attribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+	// own) when left out.
+	//
+	// Example: editorial
+	Attribution *TacticPatchAttribution `json:"attribution,omitempty"`
+
+	// Caveats Harms, disputes, data quality, scope; at most 20.
+	Caveats *[]Caveat `json:"caveats,omitempty"`
+
+	// Citations Sources for the tactic, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Code Stable code, unique: chain, stage, kind and number, e.g. ST-R-R01. Required on create; it
+	// cannot change afterwards (a PUT may leave it out or repeat it).
+	//
+	// Example: ST-R-R99
+	Code *string `json:"code,omitempty"`
+
 	// Description The tactic at length.
 	//
 	// Example: Closing a venue destroys the exploiter's investment and raises the cost of the next one.
 	Description *string `json:"description,omitempty"`
 
-	// Kind An effort deployed today (current) or what should be done (recommended).
+	// Evidence How well the tactic is known to work; when left out, nothing is known: effect unknown,
+	// level none, unevaluated.
+	Evidence *Evidence `json:"evidence,omitempty"`
+
+	// Jurisdictions Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.
+	//
+	// Example: ["global"]
+	Jurisdictions *[]string `json:"jurisdictions,omitempty"`
+
+	// Kind An effort deployed today (current), what should be done (recommended), or a state of the
+	// world that explains why current efforts fall short (condition).
 	//
 	// Example: recommended
 	Kind *TacticPatchKind `json:"kind,omitempty"`
@@ -1319,8 +2574,14 @@ type TacticPatch struct {
 	// Example: 10
 	Position *int `json:"position,omitempty"`
 
-	// References Sources that support the tactic, at most 20; replaces the tactic's references.
+	// Positions Positions for and against; required (one of each) when a caveat is contested.
+	Positions *[]Position `json:"positions,omitempty"`
+
+	// References Sources that support the tactic, at most 20 (v1; being replaced by citations).
 	References *[]Reference `json:"references,omitempty"`
+
+	// Review Review state and dates; state draft when left out.
+	Review *Review `json:"review,omitempty"`
 
 	// StageId Id of the stage the tactic acts at; it must exist.
 	//
@@ -1355,7 +2616,14 @@ type TacticPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// TacticPatchKind An effort deployed today (current) or what should be done (recommended).
+// TacticPatchAttribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+// own) when left out.
+//
+// Example: editorial
+type TacticPatchAttribution string
+
+// TacticPatchKind An effort deployed today (current), what should be done (recommended), or a state of the
+// world that explains why current efforts fall short (condition).
 //
 // Example: recommended
 type TacticPatchKind string
@@ -1367,6 +2635,9 @@ type TacticPatchStatus string
 
 // Tag Classifies tactics along one facet, its group: horizon (short-term, long-term), the economic lever pulled, the 4P function, and whatever editors add.
 type Tag struct {
+	// Citations Sources for what the description says.
+	Citations []Citation `json:"citations"`
+
 	// CreatedAt When the tag was created (RFC 3339, UTC).
 	//
 	// Example: 2026-11-25T12:00:00Z
@@ -1415,6 +2686,9 @@ type Tag struct {
 
 // TagInput A tag as a client writes it. Read-only fields echoed back from a GET (id, tactic_count, created_at, updated_at) are accepted and ignored.
 type TagInput struct {
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What the tag means.
 	//
 	// Example: Makes buying exploitation costlier or riskier for the consumer.
@@ -1461,6 +2735,9 @@ type TagList struct {
 
 // TagPatch A JSON Merge Patch (RFC 7396) of a tag: any of the fields of TagInput, each optional; `null` clears a field (which fails if it is required). A list is replaced whole.
 type TagPatch struct {
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What the tag means.
 	//
 	// Example: Makes buying exploitation costlier or riskier for the consumer.
@@ -1634,6 +2911,90 @@ type ListKeysParams struct {
 
 // CreateKeyParams defines parameters for CreateKey.
 type CreateKeyParams struct {
+	// IdempotencyKey Makes the POST safe to retry: the first successful response is kept for 24 hours per key holder and replayed (with `Idempotent-Replayed: true`) to a retry with the same key, creating nothing new. The same key with a different request is 422; while the first is still running, 409. 1-255 visible ASCII characters; a UUID is a good choice.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListSourcesParams defines parameters for ListSources.
+type ListSourcesParams struct {
+	// Type Type of source
+	Type *ListSourcesParamsType `form:"type,omitempty" json:"type,omitempty"`
+
+	// YearFrom Published in this year or later
+	YearFrom *int `form:"year_from,omitempty" json:"year_from,omitempty"`
+
+	// YearTo Published in this year or earlier
+	YearTo *int `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Q Text to find in title, authors or container (case-insensitive for ASCII; % and _ match themselves)
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Sort Sort field, - in front for descending; ties are broken by id
+	Sort *ListSourcesParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page (opaque), with the same filters and sort; none for the first page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IncludeTotal Count all matches (costs a scan)
+	IncludeTotal *bool `form:"include_total,omitempty" json:"include_total,omitempty"`
+}
+
+// ListSourcesParamsType defines parameters for ListSources.
+type ListSourcesParamsType string
+
+// ListSourcesParamsSort defines parameters for ListSources.
+type ListSourcesParamsSort string
+
+// CreateSourceParams defines parameters for CreateSource.
+type CreateSourceParams struct {
+	// IdempotencyKey Makes the POST safe to retry: the first successful response is kept for 24 hours per key holder and replayed (with `Idempotent-Replayed: true`) to a retry with the same key, creating nothing new. The same key with a different request is 422; while the first is still running, 409. 1-255 visible ASCII characters; a UUID is a good choice.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteSourceParams defines parameters for DeleteSource.
+type DeleteSourceParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// GetSourceParams defines parameters for GetSource.
+type GetSourceParams struct {
+	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
+// PatchSourceParams defines parameters for PatchSource.
+type PatchSourceParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ReplaceSourceParams defines parameters for ReplaceSource.
+type ReplaceSourceParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ListSourceRevisionsParams defines parameters for ListSourceRevisions.
+type ListSourceRevisionsParams struct {
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page (opaque), with the same filters and sort; none for the first page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IncludeTotal Count all revisions (costs a scan)
+	IncludeTotal *bool `form:"include_total,omitempty" json:"include_total,omitempty"`
+}
+
+// RestoreSourceParams defines parameters for RestoreSource.
+type RestoreSourceParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent
+	IfMatch *string `json:"If-Match,omitempty"`
+
 	// IdempotencyKey Makes the POST safe to retry: the first successful response is kept for 24 hours per key holder and replayed (with `Idempotent-Replayed: true`) to a retry with the same key, creating nothing new. The same key with a different request is 422; while the first is still running, 409. 1-255 visible ASCII characters; a UUID is a good choice.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -1904,6 +3265,18 @@ type ReplaceChainJSONRequestBody = ChainInput
 
 // CreateKeyJSONRequestBody defines body for CreateKey for application/json ContentType.
 type CreateKeyJSONRequestBody = KeyInput
+
+// CreateSourceJSONRequestBody defines body for CreateSource for application/json ContentType.
+type CreateSourceJSONRequestBody = SourceInput
+
+// PatchSourceJSONRequestBody defines body for PatchSource for application/json ContentType.
+type PatchSourceJSONRequestBody = SourcePatch
+
+// PatchSourceApplicationMergePatchPlusJSONRequestBody defines body for PatchSource for application/merge-patch+json ContentType.
+type PatchSourceApplicationMergePatchPlusJSONRequestBody = SourcePatch
+
+// ReplaceSourceJSONRequestBody defines body for ReplaceSource for application/json ContentType.
+type ReplaceSourceJSONRequestBody = SourceInput
 
 // CreateStageJSONRequestBody defines body for CreateStage for application/json ContentType.
 type CreateStageJSONRequestBody = StageInput
@@ -2197,6 +3570,124 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /keys/{id} (the `GetKey` operationId).
 	GetKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSources List sources
+	//
+	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+	//
+	// Corresponds with GET /sources (the `ListSources` operationId).
+	ListSources(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSourceWithBody Create a source
+	//
+	// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /sources (the `CreateSource` operationId).
+	CreateSourceWithBody(ctx context.Context, params *CreateSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSource Create a source
+	//
+	// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /sources (the `CreateSource` operationId).
+	CreateSource(ctx context.Context, params *CreateSourceParams, body CreateSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteSource Delete a source
+	//
+	// Deletes a source that nothing cites (409 otherwise, with the count; drafts count too). Its history stays, and it can be restored. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with DELETE /sources/{id} (the `DeleteSource` operationId).
+	DeleteSource(ctx context.Context, id string, params *DeleteSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSource Get a source
+	//
+	// A source by id or slug, with its ETag and `cited_by`: the chains, stages, tags and tactics that cite it (below editor, published tactics only; absent when nothing cites it). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+	//
+	// Corresponds with GET /sources/{id} (the `GetSource` operationId).
+	GetSource(ctx context.Context, id string, params *GetSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchSourceWithBody Update fields of a source
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+	PatchSourceWithBody(ctx context.Context, id string, params *PatchSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchSource Update fields of a source
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+	PatchSource(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchSourceWithApplicationMergePatchPlusJSONBody Update fields of a source
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/merge-patch+json` content type.
+	//
+	// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+	PatchSourceWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceSourceWithBody Replace a source
+	//
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+	ReplaceSourceWithBody(ctx context.Context, id string, params *ReplaceSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceSource Replace a source
+	//
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+	ReplaceSource(ctx context.Context, id string, params *ReplaceSourceParams, body ReplaceSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSourceRevisions History of a source
+	//
+	// Every change of the source, newest first: who, when, the request, and the source as it stood after the change (before it, for a delete). A deleted source keeps its history, by id or by its last slug.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with GET /sources/{id}/revisions (the `ListSourceRevisions` operationId).
+	ListSourceRevisions(ctx context.Context, id string, params *ListSourceRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RestoreSource Restore a source to a revision
+	//
+	// Brings the source back to the state a revision recorded, as a new revision; a deleted source comes back under its old id. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
+	RestoreSource(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListStages List stages
 	//
@@ -2916,6 +4407,244 @@ func (c *Client) RevokeKey(ctx context.Context, id int, reqEditors ...RequestEdi
 // Corresponds with GET /keys/{id} (the `GetKey` operationId).
 func (c *Client) GetKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetKeyRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSources List sources
+//
+// The bibliography in pages of `limit`, ordered by `sort` (default `slug`), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+//
+// Corresponds with GET /sources (the `ListSources` operationId).
+func (c *Client) ListSources(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSourcesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSourceWithBody Create a source
+//
+// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /sources (the `CreateSource` operationId).
+func (c *Client) CreateSourceWithBody(ctx context.Context, params *CreateSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSourceRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSource Create a source
+//
+// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /sources (the `CreateSource` operationId).
+func (c *Client) CreateSource(ctx context.Context, params *CreateSourceParams, body CreateSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSourceRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteSource Delete a source
+//
+// Deletes a source that nothing cites (409 otherwise, with the count; drafts count too). Its history stays, and it can be restored. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Corresponds with DELETE /sources/{id} (the `DeleteSource` operationId).
+func (c *Client) DeleteSource(ctx context.Context, id string, params *DeleteSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSourceRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSource Get a source
+//
+// A source by id or slug, with its ETag and `cited_by`: the chains, stages, tags and tactics that cite it (below editor, published tactics only; absent when nothing cites it). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+//
+// Corresponds with GET /sources/{id} (the `GetSource` operationId).
+func (c *Client) GetSource(ctx context.Context, id string, params *GetSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSourceRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchSourceWithBody Update fields of a source
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+func (c *Client) PatchSourceWithBody(ctx context.Context, id string, params *PatchSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchSourceRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchSource Update fields of a source
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+func (c *Client) PatchSource(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchSourceRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchSourceWithApplicationMergePatchPlusJSONBody Update fields of a source
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/merge-patch+json` content type.
+//
+// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+func (c *Client) PatchSourceWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchSourceRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceSourceWithBody Replace a source
+//
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+func (c *Client) ReplaceSourceWithBody(ctx context.Context, id string, params *ReplaceSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceSourceRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceSource Replace a source
+//
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+func (c *Client) ReplaceSource(ctx context.Context, id string, params *ReplaceSourceParams, body ReplaceSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceSourceRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSourceRevisions History of a source
+//
+// Every change of the source, newest first: who, when, the request, and the source as it stood after the change (before it, for a delete). A deleted source keeps its history, by id or by its last slug.
+//
+// Role: `editor` or above.
+//
+// Corresponds with GET /sources/{id}/revisions (the `ListSourceRevisions` operationId).
+func (c *Client) ListSourceRevisions(ctx context.Context, id string, params *ListSourceRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSourceRevisionsRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RestoreSource Restore a source to a revision
+//
+// Brings the source back to the state a revision recorded, as a new revision; a deleted source comes back under its old id. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
+func (c *Client) RestoreSource(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRestoreSourceRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4520,6 +6249,584 @@ func NewGetKeyRequest(server string, id int) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListSourcesRequest constructs an http.Request for the ListSources method
+func NewListSourcesRequest(server string, params *ListSourcesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.YearFrom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "year_from", *params.YearFrom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.YearTo != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "year_to", *params.YearTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeTotal != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_total", *params.IncludeTotal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateSourceRequest calls the generic CreateSource builder with application/json body
+func NewCreateSourceRequest(server string, params *CreateSourceParams, body CreateSourceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSourceRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateSourceRequestWithBody constructs an http.Request for the CreateSource method, with any body, and a specified content type
+func NewCreateSourceRequestWithBody(server string, params *CreateSourceParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteSourceRequest constructs an http.Request for the DeleteSource method
+func NewDeleteSourceRequest(server string, id string, params *DeleteSourceParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetSourceRequest constructs an http.Request for the GetSource method
+func NewGetSourceRequest(server string, id string, params *GetSourceParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewPatchSourceRequest calls the generic PatchSource builder with application/json body
+func NewPatchSourceRequest(server string, id string, params *PatchSourceParams, body PatchSourceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchSourceRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewPatchSourceRequestWithApplicationMergePatchPlusJSONBody calls the generic PatchSource builder with application/merge-patch+json body
+func NewPatchSourceRequestWithApplicationMergePatchPlusJSONBody(server string, id string, params *PatchSourceParams, body PatchSourceApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchSourceRequestWithBody(server, id, params, "application/merge-patch+json", bodyReader)
+}
+
+// NewPatchSourceRequestWithBody constructs an http.Request for the PatchSource method, with any body, and a specified content type
+func NewPatchSourceRequestWithBody(server string, id string, params *PatchSourceParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewReplaceSourceRequest calls the generic ReplaceSource builder with application/json body
+func NewReplaceSourceRequest(server string, id string, params *ReplaceSourceParams, body ReplaceSourceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReplaceSourceRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewReplaceSourceRequestWithBody constructs an http.Request for the ReplaceSource method, with any body, and a specified content type
+func NewReplaceSourceRequestWithBody(server string, id string, params *ReplaceSourceParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListSourceRevisionsRequest constructs an http.Request for the ListSourceRevisions method
+func NewListSourceRevisionsRequest(server string, id string, params *ListSourceRevisionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources/%s/revisions", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeTotal != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_total", *params.IncludeTotal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRestoreSourceRequest constructs an http.Request for the RestoreSource method
+func NewRestoreSourceRequest(server string, id string, revision int, params *RestoreSourceParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources/%s/revisions/%s/restore", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
 	}
 
 	return req, nil
@@ -6505,6 +8812,134 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /keys/{id} (the `GetKey` operationId).
 	GetKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetKeyResponse, error)
+
+	// ListSourcesWithResponse List sources
+	//
+	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /sources (the `ListSources` operationId).
+	ListSourcesWithResponse(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*ListSourcesResponse, error)
+
+	// CreateSourceWithBodyWithResponse Create a source
+	//
+	// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /sources (the `CreateSource` operationId).
+	CreateSourceWithBodyWithResponse(ctx context.Context, params *CreateSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSourceResponse, error)
+
+	// CreateSourceWithResponse Create a source
+	//
+	// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /sources (the `CreateSource` operationId).
+	CreateSourceWithResponse(ctx context.Context, params *CreateSourceParams, body CreateSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSourceResponse, error)
+
+	// DeleteSourceWithResponse Delete a source
+	//
+	// Deletes a source that nothing cites (409 otherwise, with the count; drafts count too). Its history stays, and it can be restored. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /sources/{id} (the `DeleteSource` operationId).
+	DeleteSourceWithResponse(ctx context.Context, id string, params *DeleteSourceParams, reqEditors ...RequestEditorFn) (*DeleteSourceResponse, error)
+
+	// GetSourceWithResponse Get a source
+	//
+	// A source by id or slug, with its ETag and `cited_by`: the chains, stages, tags and tactics that cite it (below editor, published tactics only; absent when nothing cites it). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /sources/{id} (the `GetSource` operationId).
+	GetSourceWithResponse(ctx context.Context, id string, params *GetSourceParams, reqEditors ...RequestEditorFn) (*GetSourceResponse, error)
+
+	// PatchSourceWithBodyWithResponse Update fields of a source
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+	PatchSourceWithBodyWithResponse(ctx context.Context, id string, params *PatchSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchSourceResponse, error)
+
+	// PatchSourceWithResponse Update fields of a source
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+	PatchSourceWithResponse(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchSourceResponse, error)
+
+	// PatchSourceWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a source
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+	PatchSourceWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchSourceResponse, error)
+
+	// ReplaceSourceWithBodyWithResponse Replace a source
+	//
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+	ReplaceSourceWithBodyWithResponse(ctx context.Context, id string, params *ReplaceSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceSourceResponse, error)
+
+	// ReplaceSourceWithResponse Replace a source
+	//
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+	ReplaceSourceWithResponse(ctx context.Context, id string, params *ReplaceSourceParams, body ReplaceSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceSourceResponse, error)
+
+	// ListSourceRevisionsWithResponse History of a source
+	//
+	// Every change of the source, newest first: who, when, the request, and the source as it stood after the change (before it, for a delete). A deleted source keeps its history, by id or by its last slug.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /sources/{id}/revisions (the `ListSourceRevisions` operationId).
+	ListSourceRevisionsWithResponse(ctx context.Context, id string, params *ListSourceRevisionsParams, reqEditors ...RequestEditorFn) (*ListSourceRevisionsResponse, error)
+
+	// RestoreSourceWithResponse Restore a source to a revision
+	//
+	// Brings the source back to the state a revision recorded, as a new revision; a deleted source comes back under its old id. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
+	RestoreSourceWithResponse(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error)
 
 	// ListStagesWithResponse List stages
 	//
@@ -8493,6 +10928,981 @@ func (r GetKeyResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetKeyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListSourcesResponse200Headers the declared response headers of an HTTP 200 response for ListSources
+type ListSourcesResponse200Headers struct {
+	Link *string
+}
+
+// ListSourcesResponse401Headers the declared response headers of an HTTP 401 response for ListSources
+type ListSourcesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListSourcesResponse429Headers the declared response headers of an HTTP 429 response for ListSources
+type ListSourcesResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListSourcesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SourceList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListSourcesResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSourcesResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSourcesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSourcesResponse) GetJSON200() *SourceList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListSourcesResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListSourcesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListSourcesResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListSourcesResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListSourcesResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSourcesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSourcesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSourcesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSourcesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateSourceResponse201Headers the declared response headers of an HTTP 201 response for CreateSource
+type CreateSourceResponse201Headers struct {
+	ETag               *string
+	IdempotentReplayed *string
+	Location           *string
+}
+
+// CreateSourceResponse401Headers the declared response headers of an HTTP 401 response for CreateSource
+type CreateSourceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateSourceResponse429Headers the declared response headers of an HTTP 429 response for CreateSource
+type CreateSourceResponse429Headers struct {
+	RetryAfter *string
+}
+
+type CreateSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Source
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateSourceResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSourceResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateSourceResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateSourceResponse) GetJSON201() *Source {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteSourceResponse401Headers the declared response headers of an HTTP 401 response for DeleteSource
+type DeleteSourceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteSourceResponse429Headers the declared response headers of an HTTP 429 response for DeleteSource
+type DeleteSourceResponse429Headers struct {
+	RetryAfter *string
+}
+
+type DeleteSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSourceResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteSourceResponse429Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteSourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetSourceResponse200Headers the declared response headers of an HTTP 200 response for GetSource
+type GetSourceResponse200Headers struct {
+	ETag *string
+}
+
+// GetSourceResponse401Headers the declared response headers of an HTTP 401 response for GetSource
+type GetSourceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetSourceResponse429Headers the declared response headers of an HTTP 429 response for GetSource
+type GetSourceResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Source
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetSourceResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetSourceResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetSourceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSourceResponse) GetJSON200() *Source {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetSourceResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetSourceResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetSourceResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetSourceResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetSourceResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetSourceResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PatchSourceResponse200Headers the declared response headers of an HTTP 200 response for PatchSource
+type PatchSourceResponse200Headers struct {
+	ETag *string
+}
+
+// PatchSourceResponse401Headers the declared response headers of an HTTP 401 response for PatchSource
+type PatchSourceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PatchSourceResponse429Headers the declared response headers of an HTTP 429 response for PatchSource
+type PatchSourceResponse429Headers struct {
+	RetryAfter *string
+}
+
+type PatchSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Source
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON428 the response for an HTTP 428 `application/problem+json` response
+	ApplicationproblemJSON428 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PatchSourceResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchSourceResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PatchSourceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PatchSourceResponse) GetJSON200() *Source {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON428 returns the response for an HTTP 428 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON428() *Problem {
+	return r.ApplicationproblemJSON428
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PatchSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PatchSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PatchSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PatchSourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReplaceSourceResponse200Headers the declared response headers of an HTTP 200 response for ReplaceSource
+type ReplaceSourceResponse200Headers struct {
+	ETag *string
+}
+
+// ReplaceSourceResponse401Headers the declared response headers of an HTTP 401 response for ReplaceSource
+type ReplaceSourceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceSourceResponse429Headers the declared response headers of an HTTP 429 response for ReplaceSource
+type ReplaceSourceResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ReplaceSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Source
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON428 the response for an HTTP 428 `application/problem+json` response
+	ApplicationproblemJSON428 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ReplaceSourceResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceSourceResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceSourceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReplaceSourceResponse) GetJSON200() *Source {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON428 returns the response for an HTTP 428 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON428() *Problem {
+	return r.ApplicationproblemJSON428
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ReplaceSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReplaceSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReplaceSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReplaceSourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListSourceRevisionsResponse200Headers the declared response headers of an HTTP 200 response for ListSourceRevisions
+type ListSourceRevisionsResponse200Headers struct {
+	Link *string
+}
+
+// ListSourceRevisionsResponse401Headers the declared response headers of an HTTP 401 response for ListSourceRevisions
+type ListSourceRevisionsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListSourceRevisionsResponse429Headers the declared response headers of an HTTP 429 response for ListSourceRevisions
+type ListSourceRevisionsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListSourceRevisionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RevisionList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListSourceRevisionsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSourceRevisionsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSourceRevisionsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSourceRevisionsResponse) GetJSON200() *RevisionList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListSourceRevisionsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListSourceRevisionsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListSourceRevisionsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListSourceRevisionsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListSourceRevisionsResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListSourceRevisionsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListSourceRevisionsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSourceRevisionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSourceRevisionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSourceRevisionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSourceRevisionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RestoreSourceResponse200Headers the declared response headers of an HTTP 200 response for RestoreSource
+type RestoreSourceResponse200Headers struct {
+	ETag               *string
+	IdempotentReplayed *string
+}
+
+// RestoreSourceResponse401Headers the declared response headers of an HTTP 401 response for RestoreSource
+type RestoreSourceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RestoreSourceResponse429Headers the declared response headers of an HTTP 429 response for RestoreSource
+type RestoreSourceResponse429Headers struct {
+	RetryAfter *string
+}
+
+type RestoreSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Source
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RestoreSourceResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RestoreSourceResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RestoreSourceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RestoreSourceResponse) GetJSON200() *Source {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RestoreSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RestoreSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RestoreSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RestoreSourceResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -11734,6 +15144,206 @@ func (c *ClientWithResponses) GetKeyWithResponse(ctx context.Context, id int, re
 	return ParseGetKeyResponse(rsp)
 }
 
+// ListSourcesWithResponse List sources
+//
+// The bibliography in pages of `limit`, ordered by `sort` (default `slug`), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /sources (the `ListSources` operationId).
+func (c *ClientWithResponses) ListSourcesWithResponse(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*ListSourcesResponse, error) {
+	rsp, err := c.ListSources(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSourcesResponse(rsp)
+}
+
+// CreateSourceWithBodyWithResponse Create a source
+//
+// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /sources (the `CreateSource` operationId).
+func (c *ClientWithResponses) CreateSourceWithBodyWithResponse(ctx context.Context, params *CreateSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSourceResponse, error) {
+	rsp, err := c.CreateSourceWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSourceResponse(rsp)
+}
+
+// CreateSourceWithResponse Create a source
+//
+// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /sources (the `CreateSource` operationId).
+func (c *ClientWithResponses) CreateSourceWithResponse(ctx context.Context, params *CreateSourceParams, body CreateSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSourceResponse, error) {
+	rsp, err := c.CreateSource(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSourceResponse(rsp)
+}
+
+// DeleteSourceWithResponse Delete a source
+//
+// Deletes a source that nothing cites (409 otherwise, with the count; drafts count too). Its history stays, and it can be restored. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /sources/{id} (the `DeleteSource` operationId).
+func (c *ClientWithResponses) DeleteSourceWithResponse(ctx context.Context, id string, params *DeleteSourceParams, reqEditors ...RequestEditorFn) (*DeleteSourceResponse, error) {
+	rsp, err := c.DeleteSource(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteSourceResponse(rsp)
+}
+
+// GetSourceWithResponse Get a source
+//
+// A source by id or slug, with its ETag and `cited_by`: the chains, stages, tags and tactics that cite it (below editor, published tactics only; absent when nothing cites it). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /sources/{id} (the `GetSource` operationId).
+func (c *ClientWithResponses) GetSourceWithResponse(ctx context.Context, id string, params *GetSourceParams, reqEditors ...RequestEditorFn) (*GetSourceResponse, error) {
+	rsp, err := c.GetSource(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSourceResponse(rsp)
+}
+
+// PatchSourceWithBodyWithResponse Update fields of a source
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+func (c *ClientWithResponses) PatchSourceWithBodyWithResponse(ctx context.Context, id string, params *PatchSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchSourceResponse, error) {
+	rsp, err := c.PatchSourceWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchSourceResponse(rsp)
+}
+
+// PatchSourceWithResponse Update fields of a source
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+func (c *ClientWithResponses) PatchSourceWithResponse(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchSourceResponse, error) {
+	rsp, err := c.PatchSource(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchSourceResponse(rsp)
+}
+
+// PatchSourceWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a source
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+func (c *ClientWithResponses) PatchSourceWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchSourceResponse, error) {
+	rsp, err := c.PatchSourceWithApplicationMergePatchPlusJSONBody(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchSourceResponse(rsp)
+}
+
+// ReplaceSourceWithBodyWithResponse Replace a source
+//
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+func (c *ClientWithResponses) ReplaceSourceWithBodyWithResponse(ctx context.Context, id string, params *ReplaceSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceSourceResponse, error) {
+	rsp, err := c.ReplaceSourceWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceSourceResponse(rsp)
+}
+
+// ReplaceSourceWithResponse Replace a source
+//
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+func (c *ClientWithResponses) ReplaceSourceWithResponse(ctx context.Context, id string, params *ReplaceSourceParams, body ReplaceSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceSourceResponse, error) {
+	rsp, err := c.ReplaceSource(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceSourceResponse(rsp)
+}
+
+// ListSourceRevisionsWithResponse History of a source
+//
+// Every change of the source, newest first: who, when, the request, and the source as it stood after the change (before it, for a delete). A deleted source keeps its history, by id or by its last slug.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /sources/{id}/revisions (the `ListSourceRevisions` operationId).
+func (c *ClientWithResponses) ListSourceRevisionsWithResponse(ctx context.Context, id string, params *ListSourceRevisionsParams, reqEditors ...RequestEditorFn) (*ListSourceRevisionsResponse, error) {
+	rsp, err := c.ListSourceRevisions(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSourceRevisionsResponse(rsp)
+}
+
+// RestoreSourceWithResponse Restore a source to a revision
+//
+// Brings the source back to the state a revision recorded, as a new revision; a deleted source comes back under its old id. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
+func (c *ClientWithResponses) RestoreSourceWithResponse(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error) {
+	rsp, err := c.RestoreSource(ctx, id, revision, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRestoreSourceResponse(rsp)
+}
+
 // ListStagesWithResponse List stages
 //
 // Stages in pages of `limit`, ordered by `sort` (default `position`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A filter value that names nothing (a chain that does not exist) gives an empty list.
@@ -13920,6 +17530,978 @@ func ParseGetKeyResponse(rsp *http.Response) (*GetKeyResponse, error) {
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetKeyResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSourcesResponse parses an HTTP response from a ListSourcesWithResponse call
+func ParseListSourcesResponse(rsp *http.Response) (*ListSourcesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSourcesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SourceList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListSourcesResponse200Headers
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListSourcesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListSourcesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateSourceResponse parses an HTTP response from a CreateSourceWithResponse call
+func ParseCreateSourceResponse(rsp *http.Response) (*CreateSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Source
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateSourceResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateSourceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateSourceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteSourceResponse parses an HTTP response from a DeleteSourceWithResponse call
+func ParseDeleteSourceResponse(rsp *http.Response) (*DeleteSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteSourceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteSourceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetSourceResponse parses an HTTP response from a GetSourceWithResponse call
+func ParseGetSourceResponse(rsp *http.Response) (*GetSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Source
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetSourceResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetSourceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetSourceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePatchSourceResponse parses an HTTP response from a PatchSourceWithResponse call
+func ParsePatchSourceResponse(rsp *http.Response) (*PatchSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PatchSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Source
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON428 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PatchSourceResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchSourceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers PatchSourceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReplaceSourceResponse parses an HTTP response from a ReplaceSourceWithResponse call
+func ParseReplaceSourceResponse(rsp *http.Response) (*ReplaceSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReplaceSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Source
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON428 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ReplaceSourceResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceSourceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceSourceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSourceRevisionsResponse parses an HTTP response from a ListSourceRevisionsWithResponse call
+func ParseListSourceRevisionsResponse(rsp *http.Response) (*ListSourceRevisionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSourceRevisionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RevisionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListSourceRevisionsResponse200Headers
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListSourceRevisionsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListSourceRevisionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRestoreSourceResponse parses an HTTP response from a RestoreSourceWithResponse call
+func ParseRestoreSourceResponse(rsp *http.Response) (*RestoreSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RestoreSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Source
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers RestoreSourceResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers RestoreSourceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers RestoreSourceResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
