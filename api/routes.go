@@ -80,6 +80,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 	stages := handlers.NewStages(st)
 	tactics := handlers.NewTactics(st)
 	tags := handlers.NewTags(st)
+	sources := handlers.NewSources(st)
 	changes := handlers.NewChanges(st)
 	keys := handlers.NewKeys(st)
 	health := handlers.NewHealth(st)
@@ -123,6 +124,15 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"DELETE", "/api/v1/tags/:id", tags.Delete, editors, noStore, normal},
 		{"GET", "/api/v1/tags/:id/revisions", tags.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/tags/:id/revisions/:revision/restore", tags.Restore, editors, noStore, normal},
+
+		{"GET", "/api/v1/sources", sources.List, anyone, publicRead, normal},
+		{"POST", "/api/v1/sources", sources.Create, editors, noStore, normal},
+		{"GET", "/api/v1/sources/:id", sources.Get, anyone, publicRead, normal},
+		{"PUT", "/api/v1/sources/:id", sources.Replace, editors, noStore, normal},
+		{"PATCH", "/api/v1/sources/:id", sources.Patch, editors, noStore, normal},
+		{"DELETE", "/api/v1/sources/:id", sources.Delete, editors, noStore, normal},
+		{"GET", "/api/v1/sources/:id/revisions", sources.Revisions, editors, noStore, normal},
+		{"POST", "/api/v1/sources/:id/revisions/:revision/restore", sources.Restore, editors, noStore, normal},
 
 		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal},
 
