@@ -4634,7 +4634,9 @@ const docTemplate = `{
                         "stage",
                         "tactic",
                         "tag",
-                        "source"
+                        "source",
+                        "relation",
+                        "parameter"
                     ],
                     "example": "tactic"
                 },

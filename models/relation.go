@@ -66,4 +66,23 @@ type RelationFilter struct {
 	Page
 	Tactic string // code or id: relations from or to it
 	Type   string // "", or one relation type
+	Q      string // text in the note
+}
+
+// Which way a relation points, seen from one of its tactics.
+const (
+	DirectionOutgoing = "outgoing" // from the tactic to another
+	DirectionIncoming = "incoming" // from another tactic to it
+)
+
+// TacticRelation is a relation as one of its tactics sees it: the relation, which way it points
+// from that tactic, and the tactic at its other end.
+//
+//	@Description	A relation of a tactic, seen from that tactic: the relation, which way it points (outgoing: the tactic is from; incoming: the tactic is to), and the code of the tactic at the other end.
+type TacticRelation struct {
+	Relation
+	// outgoing if the tactic is the relation's from, incoming if it is its to.
+	Direction string `json:"direction" enums:"outgoing,incoming" example:"outgoing"`
+	// Code of the tactic at the other end.
+	Other string `json:"other" example:"ST-R-R03"`
 }

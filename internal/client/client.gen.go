@@ -374,17 +374,23 @@ func (e RevisionAction) Valid() bool {
 
 // Defines values for RevisionEntity.
 const (
-	RevisionEntityChain  RevisionEntity = "chain"
-	RevisionEntitySource RevisionEntity = "source"
-	RevisionEntityStage  RevisionEntity = "stage"
-	RevisionEntityTactic RevisionEntity = "tactic"
-	RevisionEntityTag    RevisionEntity = "tag"
+	RevisionEntityChain     RevisionEntity = "chain"
+	RevisionEntityParameter RevisionEntity = "parameter"
+	RevisionEntityRelation  RevisionEntity = "relation"
+	RevisionEntitySource    RevisionEntity = "source"
+	RevisionEntityStage     RevisionEntity = "stage"
+	RevisionEntityTactic    RevisionEntity = "tactic"
+	RevisionEntityTag       RevisionEntity = "tag"
 )
 
 // Valid indicates whether the value is a known member of the RevisionEntity enum.
 func (e RevisionEntity) Valid() bool {
 	switch e {
 	case RevisionEntityChain:
+		return true
+	case RevisionEntityParameter:
+		return true
+	case RevisionEntityRelation:
 		return true
 	case RevisionEntitySource:
 		return true
