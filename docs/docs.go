@@ -2453,7 +2453,7 @@ const docTemplate = `{
                             "systematic-review"
                         ],
                         "type": "string",
-                        "example": "descriptive",
+                        "example": "none",
                         "description": "The weakest evidence level to include: this level or a stronger one",
                         "name": "evidence_level",
                         "in": "query"
@@ -2461,7 +2461,7 @@ const docTemplate = `{
                     {
                         "type": "string",
                         "format": "date",
-                        "example": "2027-01-01",
+                        "example": "2028-01-01",
                         "description": "Only tactics whose next review is due before this date (YYYY-MM-DD)",
                         "name": "review_due_before",
                         "in": "query"
@@ -4366,7 +4366,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.Cost"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "effect": {
                     "description": "The effect found, and on what outcome.",
@@ -4576,12 +4577,14 @@ const docTemplate = `{
                     "description": "When it was last reviewed (YYYY-MM-DD), or null.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "next_review_due": {
                     "description": "When it is next due (YYYY-MM-DD), or null.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2027-11-29"
                 },
                 "state": {
@@ -4670,6 +4673,7 @@ const docTemplate = `{
                     "description": "When the URL was last read (YYYY-MM-DD), or null.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "archived_url": {
@@ -4765,6 +4769,7 @@ const docTemplate = `{
                     "description": "The date its text was checked against the claims that cite it, or null: not verified.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "version": {
@@ -4775,6 +4780,7 @@ const docTemplate = `{
                 "year": {
                     "description": "Year of publication, or null when unknown.",
                     "type": "integer",
+                    "x-nullable": true,
                     "example": 2009
                 }
             }
@@ -4793,6 +4799,7 @@ const docTemplate = `{
                     "description": "When the URL was last read (YYYY-MM-DD), or null.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "archived_url": {
@@ -4871,6 +4878,7 @@ const docTemplate = `{
                     "description": "The date its text was checked against the claims that cite it, or null: not verified.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "version": {
@@ -4884,6 +4892,7 @@ const docTemplate = `{
                     "type": "integer",
                     "maximum": 2100,
                     "minimum": 1000,
+                    "x-nullable": true,
                     "example": 2024
                 }
             }
@@ -5131,7 +5140,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.Adoption"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "also_applies_to": {
                     "description": "Slugs of other stages of the same chain where the tactic also applies.",
@@ -5322,7 +5332,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.Adoption"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "also_applies_to": {
                     "description": "Slugs of other stages of the same chain where it also applies, at most 20.",
@@ -5376,7 +5387,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.Evidence"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "jurisdictions": {
                     "description": "Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.",
@@ -5404,6 +5416,7 @@ const docTemplate = `{
                     "type": "integer",
                     "maximum": 1000000,
                     "minimum": 0,
+                    "x-nullable": true,
                     "example": 10
                 },
                 "positions": {
@@ -5420,7 +5433,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.Review"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "stage_id": {
                     "description": "Id of the stage the tactic acts at; it must exist.",
