@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +11,8 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -231,18 +235,27 @@ func requirePrecondition(c *gin.Context, bodyVersion *int64) (models.Preconditio
 	return pre, nil
 }
 
-// etag is an object's strong ETag: its id and version, which change together with its content.
-func etag(id, version int64) string { return fmt.Sprintf(`"%d.%d"`, id, version) }
+// etag is an object's strong ETag: its id and version, which the write preconditions compare, and
+// a digest of the representation sent, which changes with everything derived that the version
+// does not count (a tag's tactic_count, the tag names embedded in a tactic). If-Match compares
+// the id and version only, so it also takes the older "id.version" form.
+func etag(id, version int64, body []byte) string {
+	sum := sha256.Sum256(body)
+	return fmt.Sprintf(`"%d.%d-%s"`, id, version, hex.EncodeToString(sum[:8]))
+}
+
+var etagPattern = regexp.MustCompile(`^"([0-9]+)\.([0-9]+)(-[0-9a-f]{16})?"$`)
 
 func parseETag(s string) (models.ObjectVersion, bool) {
 	var v models.ObjectVersion
-	if !strings.HasPrefix(s, `"`) || !strings.HasSuffix(s, `"`) || len(s) < 2 {
-		return v, false // weak (W/"...") or malformed: If-Match compares strongly
-	}
-	if _, err := fmt.Sscanf(s[1:len(s)-1], "%d.%d", &v.ID, &v.Version); err != nil {
+	m := etagPattern.FindStringSubmatch(s) // weak (W/"...") or malformed: If-Match compares strongly
+	if m == nil {
 		return v, false
 	}
-	return v, etag(v.ID, v.Version) == s
+	var err1, err2 error
+	v.ID, err1 = strconv.ParseInt(m[1], 10, 64)
+	v.Version, err2 = strconv.ParseInt(m[2], 10, 64)
+	return v, err1 == nil && err2 == nil
 }
 
 // noneMatch reports whether If-None-Match names tag (or is "*"), compared weakly as RFC 9110 asks.
@@ -260,15 +273,20 @@ func noneMatch(c *gin.Context, tag string) bool {
 	return false
 }
 
-// writeObject sends an object with its ETag, or 304 to a GET whose If-None-Match names it.
+// writeObject sends an object with its ETag, or 304 to a GET or HEAD whose If-None-Match names it.
 func writeObject(c *gin.Context, status int, id, version int64, obj any) {
-	tag := etag(id, version)
+	body, err := json.Marshal(obj)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	tag := etag(id, version, body)
 	c.Header("ETag", tag)
-	if c.Request.Method == http.MethodGet && noneMatch(c, tag) {
+	if (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) && noneMatch(c, tag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	c.JSON(status, obj)
+	c.Data(status, "application/json; charset=utf-8", body)
 }
 
 func containsFold(list []string, s string) bool {
