@@ -1,0 +1,104 @@
+package api_test
+
+// Regression tests for the hardening of issue 9 (items 1-8): each fails on the code before its fix.
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// An ETag changes whenever the representation does, also when only something derived changed: a
+// tag renamed changes the ETag of every tactic that embeds it, so a cache's If-None-Match gets the
+// new name, not a 304. If-Match still compares the version, in the new form and the old.
+func TestETagFollowsRepresentation(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	var l list[tactic]
+	s.do(t, "GET", "/api/v1/tactics?tag=short-term&limit=1", nil).mustStatus(t, 200).decode(t, &l)
+	if len(l.Data) == 0 {
+		t.Fatal("no seeded tactic carries short-term")
+	}
+	tc := l.Data[0]
+	path := fmt.Sprintf("/api/v1/tactics/%d", tc.ID)
+	_, tacticTag := getObject(t, s, path)
+	tagObj, tagTag := getObject(t, s, "/api/v1/tags/short-term")
+	s.do(t, "GET", path, nil, "If-None-Match", tacticTag).mustStatus(t, http.StatusNotModified)
+
+	s.do(t, "PATCH", "/api/v1/tags/short-term", obj{"name": "Right now"}, "If-Match", tagTag).mustStatus(t, 200)
+	res := s.do(t, "GET", path, nil, "If-None-Match", tacticTag).mustStatus(t, 200)
+	var got tactic
+	res.decode(t, &got)
+	found := false
+	for _, tg := range got.Tags {
+		found = found || tg.Slug == "short-term" && tg.Name == "Right now"
+	}
+	if !found || res.Header.Get("ETag") == tacticTag {
+		t.Fatalf("after the rename: tags %+v, ETag %s (was %s)", got.Tags, res.Header.Get("ETag"), tacticTag)
+	}
+
+	// A tag's tactic_count changes its ETag too: a new published tactic that carries it.
+	_, tagTag = getObject(t, s, "/api/v1/tags/short-term")
+	s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": tc.StageID, "kind": "recommended", "status": "published",
+		"title": "Counted", "summary": "Counted.", "tags": []string{"short-term"}}).mustStatus(t, 201)
+	res = s.do(t, "GET", "/api/v1/tags/short-term", nil, "If-None-Match", tagTag).mustStatus(t, 200)
+	var tg tag
+	res.decode(t, &tg)
+	if tg.TacticCount != int64(tagObj["tactic_count"].(float64))+1 {
+		t.Errorf("tactic_count = %d, want %v + 1", tg.TacticCount, tagObj["tactic_count"])
+	}
+
+	// If-Match: the version decides, in the new ETag form or the old "id.version".
+	cur, curTag := getObject(t, s, path)
+	version := int64(cur["version"].(float64))
+	s.do(t, "PATCH", path, obj{"summary": "Old form."}, "If-Match", fmt.Sprintf(`"%d.%d"`, tc.ID, version)).mustStatus(t, 200)
+	s.do(t, "PATCH", path, obj{"summary": "Stale."}, "If-Match", curTag).problem(t, http.StatusPreconditionFailed)
+	_, curTag = getObject(t, s, path)
+	s.do(t, "PATCH", path, obj{"summary": "New form."}, "If-Match", curTag).mustStatus(t, 200)
+}
+
+// A deleted object brought back by a restore keeps the created_at it had, in the answer, in a GET
+// and in the revision that records the restore.
+func TestRestoreKeepsCreatedAt(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	var l list[tactic]
+	s.do(t, "GET", "/api/v1/tactics?limit=1", nil).mustStatus(t, 200).decode(t, &l)
+	chain := s.do(t, "POST", "/api/v1/chains", obj{"slug": "restored-chain", "name": "Restored"}).mustStatus(t, 201)
+	var c obj
+	chain.decode(t, &c)
+	for _, tc := range []struct {
+		res  string
+		body obj
+	}{
+		{"chains", obj{"slug": "kept-chain", "name": "Kept"}},
+		{"tags", obj{"slug": "kept-tag", "name": "Kept", "group": "lever"}},
+		{"stages", obj{"chain_id": c["id"], "slug": "kept-stage", "name": "Kept", "actor": "Someone", "side": "supply", "position": 9}},
+		{"tactics", obj{"stage_id": l.Data[0].StageID, "kind": "recommended", "title": "Kept", "summary": "Kept."}},
+	} {
+		t.Run(tc.res, func(t *testing.T) {
+			var created obj
+			s.do(t, "POST", "/api/v1/"+tc.res, tc.body).mustStatus(t, 201).decode(t, &created)
+			path := fmt.Sprintf("/api/v1/%s/%v", tc.res, created["id"])
+			time.Sleep(20 * time.Millisecond) // a restore at the same instant would hide the bug
+			s.do(t, "DELETE", path, nil).mustStatus(t, 204)
+			revs := revisionsOf(t, s, tc.res, fmt.Sprint(created["id"]))
+			first := revs[len(revs)-1]
+			var restored obj
+			s.do(t, "POST", fmt.Sprintf("%s/revisions/%d/restore", path, first.ID), nil).mustStatus(t, 200).decode(t, &restored)
+			got, _ := getObject(t, s, path)
+			if restored["created_at"] != created["created_at"] || got["created_at"] != created["created_at"] {
+				t.Errorf("created_at: created %v, restore answered %v, GET %v", created["created_at"], restored["created_at"], got["created_at"])
+			}
+			if restored["updated_at"] == created["updated_at"] {
+				t.Errorf("updated_at unchanged by the restore: %v", restored["updated_at"])
+			}
+			last := revisionsOf(t, s, tc.res, fmt.Sprint(created["id"]))[0]
+			data := jsonObject(t, last.Data)
+			if last.Action != "restore" || data["created_at"] != created["created_at"] {
+				t.Errorf("restore revision %s records created_at %v, want %v", last.Action, data["created_at"], created["created_at"])
+			}
+		})
+	}
+}
