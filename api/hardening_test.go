@@ -3,10 +3,19 @@ package api_test
 // Regression tests for the hardening of issue 9 (items 1-8): each fails on the code before its fix.
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"chainkb/api"
+	"chainkb/models"
 )
 
 // An ETag changes whenever the representation does, also when only something derived changed: a
@@ -100,5 +109,94 @@ func TestRestoreKeepsCreatedAt(t *testing.T) {
 				t.Errorf("restore revision %s records created_at %v, want %v", last.Action, data["created_at"], created["created_at"])
 			}
 		})
+	}
+}
+
+// withLog returns a view of s served by a second API over the same store, whose log (every level)
+// goes to the returned buffer.
+func withLog(t *testing.T, s *testServer) (*testServer, *lockedBuffer) {
+	t.Helper()
+	var buf lockedBuffer
+	srv := httptest.NewServer(api.New(s.Store, slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	t.Cleanup(srv.Close)
+	view := *s
+	view.URL = srv.URL
+	return &view, &buf
+}
+
+// No key secret is stored anywhere: not in any table (the idempotency records included), not in a
+// backup, not in the log. A retry of a key creation with its Idempotency-Key creates nothing and
+// does not show the secret again: 409 key_already_created, with the key's Location.
+func TestKeySecretsAtRest(t *testing.T) {
+	t.Parallel()
+	s0 := newServer(t)
+	s, logBuf := withLog(t, s0)
+	admin := authAs(s, "admin")
+	issued := []string{}
+	for _, k := range s.Keys {
+		issued = append(issued, k)
+	}
+	create := func(name string, headers ...string) response {
+		return s.do(t, "POST", "/api/v1/keys", obj{"name": name, "role": "reader"}, append(admin, headers...)...)
+	}
+	var first models.NewAPIKey
+	res := create("idempotent", "Idempotency-Key", "create-key-1").mustStatus(t, 201)
+	res.decode(t, &first)
+	issued = append(issued, first.Key)
+	before := len(collectAs[models.APIKey](t, s, "/api/v1/keys", admin...))
+	for range 2 {
+		retry := create("idempotent", "Idempotency-Key", "create-key-1")
+		p := retry.problem(t, http.StatusConflict)
+		if p.Code != "key_already_created" || retry.Header.Get("Location") != res.Header.Get("Location") {
+			t.Errorf("retry: code %q, Location %q, want key_already_created at %q", p.Code, retry.Header.Get("Location"), res.Header.Get("Location"))
+		}
+		if strings.Contains(string(retry.Body), first.Key) || strings.Contains(string(retry.Body), "ckb_") && strings.Contains(string(retry.Body), first.Key[4:]) {
+			t.Errorf("the retry shows the secret: %s", retry.Body)
+		}
+	}
+	if after := len(collectAs[models.APIKey](t, s, "/api/v1/keys", admin...)); after != before {
+		t.Errorf("the retries made keys: %d keys, then %d", before, after)
+	}
+	// Another request with another Idempotency-Key is another key; one without, too.
+	var k models.NewAPIKey
+	create("second", "Idempotency-Key", "create-key-2").mustStatus(t, 201).decode(t, &k)
+	issued = append(issued, k.Key)
+	create("third").mustStatus(t, 201).decode(t, &k)
+	issued = append(issued, k.Key)
+	// Each key works, and a request that fails after creation cannot leave it anywhere either.
+	s.do(t, "GET", "/api/v1/tactics?limit=1", nil, "Authorization", "Bearer "+k.Key).mustStatus(t, 200)
+
+	var dump strings.Builder
+	for _, table := range s.DB.Tables(t) {
+		eachRow(t, s.DB, "SELECT * FROM "+table, func(cols []string, vals []any) {
+			for i, v := range vals {
+				if b, ok := v.([]byte); ok {
+					v = string(b)
+				}
+				fmt.Fprintf(&dump, "%s.%s=%v\n", table, cols[i], v)
+			}
+		})
+	}
+	sources := map[string]string{"database": dump.String(), "log": logBuf.String()}
+	if !s.DB.Postgres {
+		file := filepath.Join(t.TempDir(), "backup.db")
+		if err := s.Store.Backup(context.Background(), file); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources["backup"] = string(raw)
+	}
+	if !strings.Contains(sources["database"], "create-key-1") {
+		t.Fatal("the scan did not see the idempotency records")
+	}
+	for where, text := range sources {
+		for _, key := range issued {
+			if strings.Contains(text, key) || strings.Contains(text, key[4:]) {
+				t.Errorf("the %s holds the secret of key %s...", where, key[:12])
+			}
+		}
 	}
 }

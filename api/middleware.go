@@ -125,7 +125,11 @@ func authorize(table routeTable) gin.HandlerFunc {
 // idempotency makes a POST with an Idempotency-Key safe to retry, as Stripe's API does: the first
 // successful response is kept for 24 hours and replayed to a retry of the same request, which
 // creates nothing new. The same key with a different request is 422.
-func idempotency(st *store.Store, log *slog.Logger) gin.HandlerFunc {
+//
+// An answer that holds a secret (a new API key: the secret flag in the route table) is never
+// kept: only its status and Location are, and a retry of the request gets 409
+// (key_already_created) naming what the first request created, rather than the secret again.
+func idempotency(st *store.Store, log *slog.Logger, table routeTable) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		idemKey := c.GetHeader("Idempotency-Key")
 		if c.Request.Method != http.MethodPost || idemKey == "" {
@@ -158,6 +162,18 @@ func idempotency(st *store.Store, log *slog.Logger) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
+		keepsSecret := table.of(c).flags&secret != 0
+		if stored != nil && keepsSecret {
+			loc := stored.Headers["Location"]
+			if loc != "" {
+				c.Header("Location", loc)
+			}
+			c.Error(models.Conflictf("key_already_created", "the first request with this Idempotency-Key created the key at %s; "+
+				"its secret was shown once, in that answer, and is kept nowhere, so it cannot be shown again: "+
+				"if that answer was lost, revoke the key (DELETE %s) and create another", loc, loc))
+			c.Abort()
+			return
+		}
 		if stored != nil {
 			for name, value := range stored.Headers {
 				c.Header(name, value)
@@ -181,7 +197,11 @@ func idempotency(st *store.Store, log *slog.Logger) gin.HandlerFunc {
 					headers[name] = v
 				}
 			}
-			err = st.CompleteIdempotencyKey(ctx, keyID, idemKey, store.StoredResponse{Status: status, Headers: headers, Body: rec.body.Bytes()})
+			resp := store.StoredResponse{Status: status, Headers: headers, Body: rec.body.Bytes()}
+			if keepsSecret {
+				resp = store.StoredResponse{Status: status, Headers: map[string]string{"Location": headers["Location"]}}
+			}
+			err = st.CompleteIdempotencyKey(ctx, keyID, idemKey, resp)
 		} else {
 			err = st.ReleaseIdempotencyKey(ctx, keyID, idemKey)
 		}

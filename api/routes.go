@@ -66,6 +66,7 @@ type flags int
 const (
 	quiet     flags = 1 << iota // logged at debug level while it succeeds: scraped every few seconds, it would drown the rest
 	unlimited                   // never rate limited
+	secret                      // the answer holds a secret: never kept for an Idempotency-Key retry
 
 	normal flags = 0 // logged at info level, rate limited
 	// probe is a load balancer's or orchestrator's probe: quiet, and never rate limited, since a
@@ -127,7 +128,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal},
 
 		{"GET", "/api/v1/keys", keys.List, admins, noStore, normal},
-		{"POST", "/api/v1/keys", keys.Create, admins, noStore, normal},
+		{"POST", "/api/v1/keys", keys.Create, admins, noStore, secret},
 		{"GET", "/api/v1/keys/:id", keys.Get, admins, noStore, normal},
 		{"DELETE", "/api/v1/keys/:id", keys.Revoke, admins, noStore, normal},
 
