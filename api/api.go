@@ -31,7 +31,7 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	}
 	lim := newLimiter(o.limits)
 	m := newMetrics(st, lim)
-	rows := routes(st, m.handler())
+	rows := withHeadAndOptions(routes(st, m.handler()))
 	table := newRouteTable(rows)
 
 	// Order matters:

@@ -5,11 +5,13 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -198,5 +200,95 @@ func TestKeySecretsAtRest(t *testing.T) {
 				t.Errorf("the %s holds the secret of key %s...", where, key[:12])
 			}
 		}
+	}
+}
+
+// raw sends a request without the contract check (HEAD and OPTIONS are no operations of the
+// document) and returns the answer with its body.
+func raw(t *testing.T, s *testServer, method, path string, headers ...string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, s.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{Status: res.StatusCode, Header: res.Header, Body: body}
+}
+
+// HEAD answers on every GET route (probes included) as GET does, without a body, with the same
+// role policy; OPTIONS answers on every path with Allow.
+func TestHeadAndOptions(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	byPath := map[string][]string{}
+	for k := range api.Routes() {
+		method, path, _ := strings.Cut(k, " ")
+		byPath[path] = append(byPath[path], method)
+	}
+	for k, r := range api.Routes() {
+		method, route, _ := strings.Cut(k, " ")
+		if method != http.MethodGet {
+			continue
+		}
+		path := strings.NewReplacer(":id", "1", "*any", "index.html").Replace(route)
+		t.Run(route, func(t *testing.T) {
+			who := []string{"Authorization", "Bearer " + s.Keys["admin"]}
+			if r.Role == models.RoleAnonymous {
+				who = nil
+			}
+			get := raw(t, s, "GET", path, who...)
+			head := raw(t, s, "HEAD", path, who...)
+			if get.Status != http.StatusOK && get.Status != http.StatusFound {
+				t.Fatalf("GET %s: %d %s", path, get.Status, get.Body)
+			}
+			if head.Status != get.Status || len(head.Body) != 0 {
+				t.Errorf("HEAD %s: %d with %d bytes, want %d without a body", path, head.Status, len(head.Body), get.Status)
+			}
+			for _, h := range []string{"Content-Type", "Cache-Control", "ETag", "Location", "X-Content-Type-Options", "Content-Security-Policy"} {
+				if route != "/metrics" && head.Header.Get(h) != get.Header.Get(h) {
+					t.Errorf("HEAD %s: %s = %q, GET has %q", path, h, head.Header.Get(h), get.Header.Get(h))
+				}
+			}
+			if tag := get.Header.Get("ETag"); tag != "" {
+				raw(t, s, "HEAD", path, append(who, "If-None-Match", tag)...).mustStatus(t, http.StatusNotModified)
+			}
+			if r.Role > models.RoleAnonymous {
+				if res := raw(t, s, "HEAD", path); res.Status != http.StatusUnauthorized || len(res.Body) != 0 {
+					t.Errorf("anonymous HEAD %s: %d, want 401", path, res.Status)
+				}
+			}
+		})
+	}
+	for route, methods := range byPath {
+		path := strings.NewReplacer(":id", "1", ":revision", "1", "*any", "index.html").Replace(route)
+		want := append(slices.Clone(methods), http.MethodOptions)
+		if slices.Contains(methods, http.MethodGet) {
+			want = append(want, http.MethodHead)
+		}
+		slices.Sort(want)
+		res := raw(t, s, "OPTIONS", path).mustStatus(t, http.StatusNoContent)
+		if got := res.Header.Get("Allow"); got != strings.Join(want, ", ") {
+			t.Errorf("OPTIONS %s: Allow %q, want %q", path, got, strings.Join(want, ", "))
+		}
+		if res.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("OPTIONS %s without the security headers", path)
+		}
+	}
+	// A method a path does not have is 405 with an Allow header that names HEAD and OPTIONS too.
+	res := s.do(t, "PUT", "/api/v1/tactics", obj{})
+	if res.Status != http.StatusMethodNotAllowed || !strings.Contains(res.Header.Get("Allow"), "HEAD") {
+		t.Errorf("PUT /api/v1/tactics: %d, Allow %q", res.Status, res.Header.Get("Allow"))
 	}
 }

@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	swaggerFiles "github.com/swaggo/files"
@@ -155,6 +157,52 @@ func routes(st *store.Store, metrics http.Handler) []route {
 // serveDoc answers with an embedded document.
 func serveDoc(contentType string, body []byte) gin.HandlerFunc {
 	return func(c *gin.Context) { c.Data(http.StatusOK, contentType, body) }
+}
+
+// withHeadAndOptions returns rows with the routes HTTP derives from them: HEAD on every GET route
+// (probes included), answered by the GET handler, with the GET row's access, caching and flags
+// (net/http sends no body to a HEAD); and OPTIONS on every path, answered with Allow by anyone.
+// A CORS preflight from an allowed origin is answered before it reaches the router, as before.
+func withHeadAndOptions(rows []route) []route {
+	methods := map[string][]string{}
+	var paths []string
+	out := slices.Clone(rows)
+	for _, r := range rows {
+		if methods[r.path] == nil {
+			paths = append(paths, r.path)
+		}
+		methods[r.path] = append(methods[r.path], r.method)
+		if r.method == http.MethodGet {
+			head := r
+			head.method = http.MethodHead
+			head.handle = asGet(r.handle)
+			methods[r.path] = append(methods[r.path], http.MethodHead)
+			out = append(out, head)
+		}
+	}
+	for _, path := range paths {
+		allow := append(methods[path], http.MethodOptions)
+		slices.Sort(allow)
+		header := strings.Join(slices.Compact(allow), ", ")
+		out = append(out, route{http.MethodOptions, path, func(c *gin.Context) {
+			c.Header("Allow", header)
+			c.Status(http.StatusNoContent)
+		}, anyone, noStore, normal})
+	}
+	return out
+}
+
+// asGet runs a GET handler for a HEAD request: the handler sees a GET (some, such as Swagger UI's,
+// answer nothing else), while net/http, which keeps the original request, sends no body.
+func asGet(handle gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		head := c.Request
+		get := *head
+		get.Method = http.MethodGet
+		c.Request = &get
+		defer func() { c.Request = head }()
+		handle(c)
+	}
 }
 
 // routeKey names a route as Gin matched it: the request's method and c.FullPath().
