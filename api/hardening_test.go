@@ -292,3 +292,160 @@ func TestHeadAndOptions(t *testing.T) {
 		t.Errorf("PUT /api/v1/tactics: %d, Allow %q", res.Status, res.Header.Get("Allow"))
 	}
 }
+
+// Control characters other than tab, LF and CR are refused everywhere, the same on both engines
+// (PostgreSQL answered 500 to a NUL): 400 naming the query or path parameter, 422 naming the body
+// field by its JSON pointer; nothing changes, and tab, LF and CR still go through.
+func TestControlCharacters(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	var l list[tactic]
+	s.do(t, "GET", "/api/v1/tactics?limit=1", nil).mustStatus(t, 200).decode(t, &l)
+	tc := l.Data[0]
+	tacticPath := fmt.Sprintf("/api/v1/tactics/%d", tc.ID)
+	_, tagTag := getObject(t, s, "/api/v1/tags/short-term")
+	newTactic := func(kv ...any) obj {
+		return with(obj{"stage_id": tc.StageID, "kind": "recommended", "title": "T", "summary": "S."}, kv...)
+	}
+	anon := authAs(s, "anonymous")
+	cases := []struct {
+		name, method, path string
+		body               any
+		headers            []string
+		status             int
+		code, field        string
+	}{
+		{"q NUL anonymous", "GET", "/api/v1/tactics?q=%00", nil, anon, 400, "bad_query", "q"},
+		{"q NUL chains", "GET", "/api/v1/chains?q=a%00b", nil, anon, 400, "bad_query", "q"},
+		{"q ESC stages", "GET", "/api/v1/stages?q=%1b%5b2J", nil, anon, 400, "bad_query", "q"},
+		{"q DEL tags", "GET", "/api/v1/tags?q=%7f", nil, anon, 400, "bad_query", "q"},
+		{"q C1 tactics", "GET", "/api/v1/tactics?q=%c2%9b", nil, nil, 400, "bad_query", "q"},
+		{"cursor NUL", "GET", "/api/v1/tactics?cursor=%00", nil, anon, 400, "bad_query", "cursor"},
+		{"cursor NUL keys", "GET", "/api/v1/keys?cursor=x%00", nil, authAs(s, "admin"), 400, "bad_query", "cursor"},
+		{"after NUL changes", "GET", "/api/v1/changes?after=%00", nil, authAs(s, "reader"), 400, "bad_query", "after"},
+		{"filter NUL", "GET", "/api/v1/tactics?tag=a%00", nil, anon, 400, "bad_query", "tag"},
+		{"revisions cursor NUL", "GET", tacticPath + "/revisions?cursor=%00", nil, nil, 400, "bad_query", "cursor"},
+		{"path NUL tag", "GET", "/api/v1/tags/%00", nil, anon, 400, "bad_path", "id"},
+		{"path ESC chain", "GET", "/api/v1/chains/a%1bb", nil, anon, 400, "bad_path", "id"},
+		{"path NUL table", "GET", "/api/v1/chains/%00/table", nil, anon, 400, "bad_path", "id"},
+		{"path NUL delete", "DELETE", "/api/v1/tactics/1%00", nil, nil, 400, "bad_path", "id"},
+		{"body NUL title", "POST", "/api/v1/tactics", newTactic("title", "a\x00b"), nil, 422, "validation_failed", "title"},
+		{"body ESC nested", "POST", "/api/v1/tactics", newTactic("references", []obj{{"citation": "x\x1b[31m"}}), nil, 422, "validation_failed", "references/0/citation"},
+		{"body NUL tag in list", "POST", "/api/v1/tactics", newTactic("tags", []string{"short-term", "\x00"}), nil, 422, "validation_failed", "tags/1"},
+		{"body C1 chain", "POST", "/api/v1/chains", obj{"slug": "c1", "name": "C\u0085"}, nil, 422, "validation_failed", "name"},
+		{"body NUL tag description", "POST", "/api/v1/tags", obj{"slug": "nul", "name": "N", "group": "lever", "description": "\x00"}, nil, 422, "validation_failed", "description"},
+		{"body NUL member name", "POST", "/api/v1/chains", `{"slug":"x","name":"X","\u0000":1}`, nil, 400, "unknown_field", ""},
+		{"patch NUL", "PATCH", "/api/v1/tags/short-term", obj{"name": "x\x00"}, []string{"If-Match", tagTag}, 422, "validation_failed", "name"},
+		{"put NUL", "PUT", tacticPath, newTactic("summary", "\x00", "version", tc.Version), nil, 422, "validation_failed", "summary"},
+		{"key name ESC", "POST", "/api/v1/keys", obj{"name": "\x1b]0;pwned\x07", "role": "reader"}, authAs(s, "admin"), 422, "validation_failed", "name"},
+		{"stage NUL actor", "POST", "/api/v1/stages", obj{"chain_id": tc.ChainID, "slug": "nul", "name": "N", "actor": "\x00", "side": "supply", "position": 1}, nil, 422, "validation_failed", "actor"},
+	}
+	before := s.snapshot(t)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := s.do(t, c.method, c.path, c.body, c.headers...)
+			p := res.problem(t, c.status)
+			if p.Code != c.code {
+				t.Errorf("code %q, want %q: %s", p.Code, c.code, res.Body)
+			}
+			if c.field != "" && !slices.ContainsFunc(p.Errors, func(f models.FieldError) bool { return f.Field == c.field }) {
+				t.Errorf("errors %+v do not name %q", p.Errors, c.field)
+			}
+		})
+	}
+	if diff := snapshotDiff(before, s.snapshot(t)); diff != "" {
+		t.Errorf("refused requests changed the database:\n%s", diff)
+	}
+	// Tab, line feed and carriage return are text.
+	var tg tag
+	s.do(t, "POST", "/api/v1/tags", obj{"slug": "whitespace", "name": "Tab\there", "group": "lever", "description": "one\ntwo\r\nthree"}).mustStatus(t, 201).decode(t, &tg)
+	if tg.Name != "Tab\there" {
+		t.Errorf("name = %q", tg.Name)
+	}
+	s.do(t, "GET", "/api/v1/tactics?q=a%09b", nil).mustStatus(t, 200)
+}
+
+// Smaller holes of item 7: two Authorization headers, a key under any parameter name, blank
+// required strings, control characters in key names (also through the store, as the CLI makes
+// keys), and trailing-slash redirects without the security headers or an access-log line.
+func TestSmallerHardening(t *testing.T) {
+	t.Parallel()
+	s0 := newServer(t)
+	s, logBuf := withLog(t, s0)
+
+	t.Run("TwoAuthorizationHeaders", func(t *testing.T) {
+		req, _ := http.NewRequest("GET", s.URL+"/api/v1/tactics", nil)
+		req.Header.Add("Authorization", "Bearer "+s.Keys["reader"])
+		req.Header.Add("Authorization", "Bearer "+s.Keys["admin"])
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		validateResponse(t, req, res.StatusCode, res.Header, body)
+		r := response{Status: res.StatusCode, Header: res.Header, Body: body}
+		if p := r.problem(t, 400); p.Code != "bad_authorization" {
+			t.Errorf("code %q", p.Code)
+		}
+	})
+	t.Run("KeyUnderAnyName", func(t *testing.T) {
+		for _, q := range []string{"q=" + s.Keys["reader"], "tag=x&secret=" + s.Keys["admin"], "q=prefix-" + s.Keys["editor"] + "-suffix"} {
+			res := s.do(t, "GET", "/api/v1/tactics?"+q, nil, "Authorization", "")
+			if p := res.problem(t, 400); p.Code != "key_in_url" {
+				t.Errorf("?%s...: code %q", q[:8], p.Code)
+			}
+			if strings.Contains(string(res.Body), "ckb_") && strings.Contains(string(res.Body), s.Keys["reader"][4:]) {
+				t.Error("the problem repeats the key")
+			}
+		}
+		s.do(t, "GET", "/api/v1/tactics?q=ckb_", nil).mustStatus(t, 200)
+	})
+	t.Run("BlankRequiredStrings", func(t *testing.T) {
+		var l list[tactic]
+		s.do(t, "GET", "/api/v1/tactics?limit=1", nil).mustStatus(t, 200).decode(t, &l)
+		chainID := l.Data[0].ChainID
+		for _, c := range []struct {
+			path  string
+			body  obj
+			field string
+		}{
+			{"/api/v1/chains", obj{"slug": "blank", "name": "   "}, "name"},
+			{"/api/v1/tags", obj{"slug": "blank", "name": "\t\n", "group": "lever"}, "name"},
+			{"/api/v1/stages", obj{"chain_id": chainID, "slug": "blank", "name": "B", "actor": " ", "side": "supply", "position": 1}, "actor"},
+			{"/api/v1/tactics", obj{"stage_id": l.Data[0].StageID, "kind": "recommended", "title": "  ", "summary": "S."}, "title"},
+			{"/api/v1/tactics", obj{"stage_id": l.Data[0].StageID, "kind": "recommended", "title": "T", "summary": "\r\n"}, "summary"},
+			{"/api/v1/keys", obj{"name": "   ", "role": "reader"}, "name"},
+		} {
+			p := s.do(t, "POST", c.path, c.body, authAs(s, "admin")...).problem(t, 422)
+			if !slices.ContainsFunc(p.Errors, func(f models.FieldError) bool { return f.Field == c.field }) {
+				t.Errorf("POST %s: errors %+v do not name %s", c.path, p.Errors, c.field)
+			}
+		}
+	})
+	t.Run("KeyNamesWithoutControls", func(t *testing.T) {
+		_, err := s.Store.CreateKey(context.Background(), &models.KeyInput{Name: "evil\x1b[2J", Role: "reader"})
+		if e, ok := models.AsError(err); !ok || e.Kind != models.KindInvalid || len(e.Fields) != 1 || e.Fields[0].Field != "name" {
+			t.Errorf("CreateKey with an escape in its name: %v", err)
+		}
+	})
+	t.Run("TrailingSlashRedirect", func(t *testing.T) {
+		for _, c := range []struct{ method, path, want string }{
+			{"GET", "/api/v1/tactics/?limit=2", "/api/v1/tactics?limit=2"},
+			{"GET", "/api/v1/chains/sex-trafficking/", "/api/v1/chains/sex-trafficking"},
+			{"POST", "/api/v1/tags/", "/api/v1/tags"},
+		} {
+			res := raw(t, s, c.method, c.path, "Authorization", "Bearer "+s.Keys["editor"])
+			if res.Status != http.StatusMovedPermanently && res.Status != http.StatusTemporaryRedirect || res.Header.Get("Location") != c.want {
+				t.Errorf("%s %s: %d to %q, want a redirect to %q", c.method, c.path, res.Status, res.Header.Get("Location"), c.want)
+			}
+			if res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Header.Get("Content-Security-Policy") == "" || res.Header.Get("X-Request-ID") == "" {
+				t.Errorf("%s %s: redirect without the security headers: %v", c.method, c.path, res.Header)
+			}
+			if !strings.Contains(logBuf.String(), `"path":"`+strings.Split(c.path, "?")[0]+`"`) {
+				t.Errorf("%s %s: no access-log line", c.method, c.path)
+			}
+		}
+		raw(t, s, "GET", "/api/v1/nothing/").mustStatus(t, 404)
+	})
+}

@@ -226,6 +226,30 @@ func (t routeTable) of(c *gin.Context) route {
 	return t[routeKey{c.Request.Method, c.FullPath()}]
 }
 
+// routes reports whether a route of the table answers method on path (a request path, not a
+// pattern): ":name" matches one segment, "*name" the rest.
+func (t routeTable) routes(method, path string) bool {
+	for k := range t {
+		if k.method == method && matchPath(k.path, path) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchPath(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	for i, p := range ps {
+		if strings.HasPrefix(p, "*") {
+			return i < len(xs)
+		}
+		if i >= len(xs) || !(p == xs[i] || strings.HasPrefix(p, ":") && xs[i] != "") {
+			return false
+		}
+	}
+	return len(ps) == len(xs)
+}
+
 // Route is one row of the route table as the OpenAPI generator and the tests see it.
 type Route struct {
 	// Role is the least role that may call the route.

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -62,7 +63,60 @@ func decodeStrict(body []byte, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return models.BadRequestf("invalid_json", "request body has data after the JSON object; send exactly one object")
 	}
+	if fields := controlFields(body); len(fields) > 0 {
+		return models.Invalid(fields...)
+	}
 	return nil
+}
+
+// controlFields names every string of a JSON document, and every member name, that holds a
+// control character other than tab, line feed and carriage return (\u0000 and the escapes of
+// terminal sequences included), by its JSON pointer without the leading slash. One rule for both
+// engines: PostgreSQL cannot store NUL, and no text here needs the others.
+func controlFields(body []byte) []models.FieldError {
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil // decodeStrict has read it; nothing else gets here
+	}
+	var out []models.FieldError
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case string:
+			if models.HasControl(v) {
+				out = append(out, models.FieldError{Field: path, Message: models.ControlRule})
+			}
+		case []any:
+			for i, x := range v {
+				walk(joinPointer(path, strconv.Itoa(i)), x)
+			}
+		case map[string]any:
+			names := make([]string, 0, len(v))
+			for name := range v {
+				names = append(names, name)
+			}
+			slices.Sort(names)
+			for _, name := range names {
+				p := joinPointer(path, pointerEscaper.Replace(name))
+				if models.HasControl(name) {
+					out = append(out, models.FieldError{Field: p, Message: "is a member name that " + models.ControlRule})
+					continue
+				}
+				walk(p, v[name])
+			}
+		}
+	}
+	walk("", doc)
+	return out
+}
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+func joinPointer(path, token string) string {
+	if path == "" {
+		return token
+	}
+	return path + "/" + token
 }
 
 // jsonError explains a decoding failure in terms of the request.

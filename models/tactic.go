@@ -92,7 +92,7 @@ type Tactic struct {
 //	@Description	A source that supports a tactic: a citation, with a URL and a locator (page, chapter, section) where there is one.
 type Reference struct {
 	// The source, as a bibliography cites it.
-	Citation string `json:"citation" validate:"required,max=300" example:"Kara, S. (2009). Sex Trafficking: Inside the Business of Modern Slavery. Columbia University Press."`
+	Citation string `json:"citation" validate:"required,max=300,notblank" example:"Kara, S. (2009). Sex Trafficking: Inside the Business of Modern Slavery. Columbia University Press."`
 	// Where the source can be read: an absolute http or https URL, or empty.
 	URL string `json:"url" validate:"omitempty,max=2000,http_url" example:"https://cup.columbia.edu/book/sex-trafficking/9780231139601"`
 	// Where in the source: page, chapter or section; or empty.
@@ -170,9 +170,9 @@ type TacticInput struct {
 	// Status defaults to draft for a new tactic; a replacement without it keeps the current one.
 	Status string `json:"status,omitempty" validate:"omitempty,oneof=draft published archived" enums:"draft,published,archived" example:"published"`
 	// Title, for people.
-	Title string `json:"title" validate:"required,max=200" example:"Close venues where exploitation was proven"`
+	Title string `json:"title" validate:"required,max=200,notblank" example:"Close venues where exploitation was proven"`
 	// The tactic in a sentence or two.
-	Summary string `json:"summary" validate:"required,max=500" example:"Shut the premises so that the exploiter loses the capital sunk in them."`
+	Summary string `json:"summary" validate:"required,max=500,notblank" example:"Shut the premises so that the exploiter loses the capital sunk in them."`
 	// The tactic at length.
 	Description string `json:"description" validate:"max=4000" example:"Closing a venue destroys the exploiter's investment and raises the cost of the next one."`
 	// Slugs of the tags to carry (at most 20, and at most one of the horizon group); replaces the
