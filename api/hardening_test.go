@@ -449,3 +449,60 @@ func TestSmallerHardening(t *testing.T) {
 		raw(t, s, "GET", "/api/v1/nothing/").mustStatus(t, 404)
 	})
 }
+
+// Below editor nothing depends on drafts: a tag's revisions, which the change feed gives readers,
+// count published tactics only (an editor's rename recorded the count with drafts); and a new
+// tactic goes after the published tactics of its stage and kind, so drafts leave no gap in the
+// positions readers see.
+func TestDraftsLeaveNoTrace(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	var l list[tactic]
+	s.do(t, "GET", "/api/v1/tactics?kind=recommended&limit=1", nil).mustStatus(t, 200).decode(t, &l)
+	stageID := l.Data[0].StageID
+	s.do(t, "POST", "/api/v1/tags", obj{"slug": "secretive", "name": "Secretive", "group": "lever"}).mustStatus(t, 201)
+	reader := authAs(s, "reader")
+	positions := func(who []string) []int {
+		var ps []int
+		for _, tc := range collectAs[tactic](t, s, fmt.Sprintf("/api/v1/tactics?stage=%d&kind=recommended&limit=200", stageID), who...) {
+			ps = append(ps, tc.Position)
+		}
+		slices.Sort(ps)
+		return ps
+	}
+	before := positions(reader)
+
+	// Two drafts carry the tag; then an editor renames it.
+	for i := range 2 {
+		s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": stageID, "kind": "recommended", "status": "draft",
+			"title": fmt.Sprintf("Draft %d", i), "summary": "Not yet.", "tags": []string{"secretive"}}).mustStatus(t, 201)
+	}
+	_, etag := getObject(t, s, "/api/v1/tags/secretive")
+	s.do(t, "PATCH", "/api/v1/tags/secretive", obj{"name": "Still secretive"}, "If-Match", etag).mustStatus(t, 200)
+	feed := changeFeed(t, s, 200, reader...)
+	seen := 0
+	for _, r := range feed {
+		if r.Entity == models.EntityTag && jsonObject(t, r.Data)["slug"] == "secretive" {
+			seen++
+			if n := jsonObject(t, r.Data)["tactic_count"]; n != float64(0) {
+				t.Errorf("revision %d (%s) of the tag tells readers tactic_count %v; no published tactic carries it", r.ID, r.Action, n)
+			}
+		}
+	}
+	if seen != 2 {
+		t.Errorf("the reader's feed has %d revisions of the tag, want 2", seen)
+	}
+
+	// A published tactic added after the drafts takes the next position readers see.
+	var pub tactic
+	s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": stageID, "kind": "recommended", "status": "published",
+		"title": "Published", "summary": "Now."}).mustStatus(t, 201).decode(t, &pub)
+	after := positions(reader)
+	want := 1
+	if len(before) > 0 {
+		want = before[len(before)-1] + 1
+	}
+	if pub.Position != want || len(after) != len(before)+1 {
+		t.Errorf("readers saw positions %v, then %v: the new tactic is at %d, want %d", before, after, pub.Position, want)
+	}
+}
