@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"database/sql"
 	"net"
 	"os"
 	"path/filepath"
@@ -52,5 +54,32 @@ func TestShutdownWithSlowClient(t *testing.T) {
 	}
 	if fi, err := os.Stat(dbPath + "-wal"); err == nil && fi.Size() > 0 {
 		t.Errorf("the WAL holds %d bytes after the shutdown; want it checkpointed", fi.Size())
+	}
+}
+
+// TestKeysListEscapes: a key name cannot hold control characters, and one from before that rule
+// is printed quoted by "chainkb keys list", so that a terminal never runs its escape sequences.
+func TestKeysListEscapes(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "chainkb.db")
+	makeKey(t, dbPath, "reader")
+	env := func(k string) string { return map[string]string{"CHAINKB_DB": dbPath}[k] }
+	var out, errOut strings.Builder
+	if err := run(context.Background(), []string{"keys", "create", "-name", "evil\x1b]0;owned\x07", "-role", "reader"}, env, &out, &errOut); err == nil {
+		t.Errorf("keys create with an escape in the name succeeded: %s", out.String())
+	}
+	db, err := sql.Open("sqlite3", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("UPDATE api_keys SET name = ?", "old\x1b[2Jname"); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"keys", "list"}, env, &out, &errOut); err != nil {
+		t.Fatalf("keys list: %v (%s)", err, errOut.String())
+	}
+	if strings.ContainsRune(out.String(), 0x1b) || !strings.Contains(out.String(), `"old\x1b[2Jname"`) {
+		t.Errorf("keys list printed %q", out.String())
 	}
 }
