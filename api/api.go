@@ -31,7 +31,7 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	}
 	lim := newLimiter(o.limits)
 	m := newMetrics(st, lim)
-	rows := routes(st, m.handler())
+	rows := withHeadAndOptions(routes(st, m.handler()))
 	table := newRouteTable(rows)
 
 	// Order matters:
@@ -55,9 +55,12 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	if lim != nil {
 		chain = append(chain, lim.byKey(table))
 	}
-	chain = append(chain, authorize(table), limitBody(o.maxBody), idempotency(st, log))
+	chain = append(chain, authorize(table), refuseControls(), limitBody(o.maxBody), idempotency(st, log, table))
 	r.Use(chain...)
-	r.NoRoute(noRoute)
+	// Gin's own trailing-slash redirect answers before any middleware, without the security
+	// headers and the access log: noRoute redirects instead, inside the chain.
+	r.RedirectTrailingSlash = false
+	r.NoRoute(noRoute(table))
 	r.NoMethod(noMethod)
 	for _, row := range rows {
 		r.Handle(row.method, row.path, row.handle)

@@ -207,6 +207,9 @@ func TestSpecMatchesRoutes(t *testing.T) {
 	}
 	routed := map[string]bool{}
 	for _, r := range engine.Routes() {
+		if r.Method == http.MethodHead || r.Method == http.MethodOptions {
+			continue // derived from the GET rows and the paths, not operations: TestHeadAndOptions
+		}
 		routed[r.Method+" "+r.Path] = true
 	}
 	ops := operationRoutes(doc)

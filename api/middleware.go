@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -51,6 +52,20 @@ func authenticate(st *store.Store) gin.HandlerFunc {
 				c.Abort()
 				return
 			}
+		}
+		// Under any name: a value (or name) shaped like a key is one.
+		for name, values := range q {
+			if keyLike.MatchString(name) || slices.ContainsFunc(values, keyLike.MatchString) {
+				c.Error(models.BadRequestf("key_in_url", "API keys are never accepted in the URL (parameter %q holds one); send Authorization: Bearer <key>, and revoke the key if it was real", keyLike.ReplaceAllString(name, "ckb_[redacted]")))
+				c.Abort()
+				return
+			}
+		}
+		if n := len(c.Request.Header.Values("Authorization")); n > 1 {
+			// Which one counts would depend on who reads the request: a proxy may check another.
+			c.Error(models.BadRequestf("bad_authorization", "the request has %d Authorization headers; send exactly one", n))
+			c.Abort()
+			return
 		}
 		header := c.GetHeader("Authorization")
 		if header == "" {
@@ -97,6 +112,39 @@ func unauthorized(c *gin.Context, err error) {
 	c.Abort()
 }
 
+// refuseControls refuses control characters other than tab, line feed and carriage return in
+// query parameters (names and values: q, cursor, filters) and path parameters, with 400 naming
+// the parameter: PostgreSQL cannot take NUL, and no parameter needs the others. Bodies are
+// checked where they are decoded (422 naming the field).
+func refuseControls() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var bad []models.FieldError
+		for name, values := range c.Request.URL.Query() {
+			if models.HasControl(name) || slices.ContainsFunc(values, models.HasControl) {
+				bad = append(bad, models.FieldError{Field: name, Message: models.ControlRule})
+			}
+		}
+		if len(bad) > 0 {
+			slices.SortFunc(bad, func(a, b models.FieldError) int { return strings.Compare(a.Field, b.Field) })
+			e := models.BadRequestf("bad_query", "%d query parameter(s) are invalid", len(bad))
+			e.Fields = bad
+			c.Error(e)
+			c.Abort()
+			return
+		}
+		for _, p := range c.Params {
+			if models.HasControl(p.Value) {
+				e := models.BadRequestf("bad_path", "the path parameter %q holds a control character", p.Key)
+				e.Fields = []models.FieldError{{Field: p.Key, Message: models.ControlRule}}
+				c.Error(e)
+				c.Abort()
+				return
+			}
+		}
+		c.Next()
+	}
+}
+
 // authorize enforces the route table's roles. A route without a role is refused to everyone.
 func authorize(table routeTable) gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -125,7 +173,11 @@ func authorize(table routeTable) gin.HandlerFunc {
 // idempotency makes a POST with an Idempotency-Key safe to retry, as Stripe's API does: the first
 // successful response is kept for 24 hours and replayed to a retry of the same request, which
 // creates nothing new. The same key with a different request is 422.
-func idempotency(st *store.Store, log *slog.Logger) gin.HandlerFunc {
+//
+// An answer that holds a secret (a new API key: the secret flag in the route table) is never
+// kept: only its status and Location are, and a retry of the request gets 409
+// (key_already_created) naming what the first request created, rather than the secret again.
+func idempotency(st *store.Store, log *slog.Logger, table routeTable) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		idemKey := c.GetHeader("Idempotency-Key")
 		if c.Request.Method != http.MethodPost || idemKey == "" {
@@ -158,6 +210,18 @@ func idempotency(st *store.Store, log *slog.Logger) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
+		keepsSecret := table.of(c).flags&secret != 0
+		if stored != nil && keepsSecret {
+			loc := stored.Headers["Location"]
+			if loc != "" {
+				c.Header("Location", loc)
+			}
+			c.Error(models.Conflictf("key_already_created", "the first request with this Idempotency-Key created the key at %s; "+
+				"its secret was shown once, in that answer, and is kept nowhere, so it cannot be shown again: "+
+				"if that answer was lost, revoke the key (DELETE %s) and create another", loc, loc))
+			c.Abort()
+			return
+		}
 		if stored != nil {
 			for name, value := range stored.Headers {
 				c.Header(name, value)
@@ -181,7 +245,11 @@ func idempotency(st *store.Store, log *slog.Logger) gin.HandlerFunc {
 					headers[name] = v
 				}
 			}
-			err = st.CompleteIdempotencyKey(ctx, keyID, idemKey, store.StoredResponse{Status: status, Headers: headers, Body: rec.body.Bytes()})
+			resp := store.StoredResponse{Status: status, Headers: headers, Body: rec.body.Bytes()}
+			if keepsSecret {
+				resp = store.StoredResponse{Status: status, Headers: map[string]string{"Location": headers["Location"]}}
+			}
+			err = st.CompleteIdempotencyKey(ctx, keyID, idemKey, resp)
 		} else {
 			err = st.ReleaseIdempotencyKey(ctx, keyID, idemKey)
 		}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -78,7 +79,29 @@ func recoverPanics(log *slog.Logger) gin.HandlerFunc {
 	}
 }
 
-func noRoute(c *gin.Context) {
+// noRoute answers a path that no route has: a redirect to the same path without its trailing
+// slash when that one is routed (301 for GET, 307 otherwise, as Gin would), else 404.
+func noRoute(table routeTable) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		path := c.Request.URL.Path
+		if trimmed := strings.TrimRight(path, "/"); trimmed != path && trimmed != "" && table.routes(c.Request.Method, trimmed) {
+			loc := trimmed
+			if c.Request.URL.RawQuery != "" {
+				loc += "?" + c.Request.URL.RawQuery
+			}
+			status := http.StatusMovedPermanently
+			if c.Request.Method != http.MethodGet {
+				status = http.StatusTemporaryRedirect
+			}
+			c.Redirect(status, loc)
+			c.Abort()
+			return
+		}
+		notFound(c)
+	}
+}
+
+func notFound(c *gin.Context) {
 	_ = c.Error(&handlers.Problem{Status: http.StatusNotFound, Code: "no_route",
 		Detail: fmt.Sprintf("there is no %s %s; the API is under /api/v1, documented at /swagger/index.html", c.Request.Method, c.Request.URL.Path)})
 	c.Abort()

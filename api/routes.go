@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	swaggerFiles "github.com/swaggo/files"
@@ -66,6 +68,7 @@ type flags int
 const (
 	quiet     flags = 1 << iota // logged at debug level while it succeeds: scraped every few seconds, it would drown the rest
 	unlimited                   // never rate limited
+	secret                      // the answer holds a secret: never kept for an Idempotency-Key retry
 
 	normal flags = 0 // logged at info level, rate limited
 	// probe is a load balancer's or orchestrator's probe: quiet, and never rate limited, since a
@@ -137,7 +140,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal},
 
 		{"GET", "/api/v1/keys", keys.List, admins, noStore, normal},
-		{"POST", "/api/v1/keys", keys.Create, admins, noStore, normal},
+		{"POST", "/api/v1/keys", keys.Create, admins, noStore, secret},
 		{"GET", "/api/v1/keys/:id", keys.Get, admins, noStore, normal},
 		{"DELETE", "/api/v1/keys/:id", keys.Revoke, admins, noStore, normal},
 
@@ -166,6 +169,52 @@ func serveDoc(contentType string, body []byte) gin.HandlerFunc {
 	return func(c *gin.Context) { c.Data(http.StatusOK, contentType, body) }
 }
 
+// withHeadAndOptions returns rows with the routes HTTP derives from them: HEAD on every GET route
+// (probes included), answered by the GET handler, with the GET row's access, caching and flags
+// (net/http sends no body to a HEAD); and OPTIONS on every path, answered with Allow by anyone.
+// A CORS preflight from an allowed origin is answered before it reaches the router, as before.
+func withHeadAndOptions(rows []route) []route {
+	methods := map[string][]string{}
+	var paths []string
+	out := slices.Clone(rows)
+	for _, r := range rows {
+		if methods[r.path] == nil {
+			paths = append(paths, r.path)
+		}
+		methods[r.path] = append(methods[r.path], r.method)
+		if r.method == http.MethodGet {
+			head := r
+			head.method = http.MethodHead
+			head.handle = asGet(r.handle)
+			methods[r.path] = append(methods[r.path], http.MethodHead)
+			out = append(out, head)
+		}
+	}
+	for _, path := range paths {
+		allow := append(methods[path], http.MethodOptions)
+		slices.Sort(allow)
+		header := strings.Join(slices.Compact(allow), ", ")
+		out = append(out, route{http.MethodOptions, path, func(c *gin.Context) {
+			c.Header("Allow", header)
+			c.Status(http.StatusNoContent)
+		}, anyone, noStore, normal})
+	}
+	return out
+}
+
+// asGet runs a GET handler for a HEAD request: the handler sees a GET (some, such as Swagger UI's,
+// answer nothing else), while net/http, which keeps the original request, sends no body.
+func asGet(handle gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		head := c.Request
+		get := *head
+		get.Method = http.MethodGet
+		c.Request = &get
+		defer func() { c.Request = head }()
+		handle(c)
+	}
+}
+
 // routeKey names a route as Gin matched it: the request's method and c.FullPath().
 type routeKey struct{ method, path string }
 
@@ -185,6 +234,30 @@ func newRouteTable(rows []route) routeTable {
 // it matched none.
 func (t routeTable) of(c *gin.Context) route {
 	return t[routeKey{c.Request.Method, c.FullPath()}]
+}
+
+// routes reports whether a route of the table answers method on path (a request path, not a
+// pattern): ":name" matches one segment, "*name" the rest.
+func (t routeTable) routes(method, path string) bool {
+	for k := range t {
+		if k.method == method && matchPath(k.path, path) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchPath(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	for i, p := range ps {
+		if strings.HasPrefix(p, "*") {
+			return i < len(xs)
+		}
+		if i >= len(xs) || !(p == xs[i] || strings.HasPrefix(p, ":") && xs[i] != "") {
+			return false
+		}
+	}
+	return len(ps) == len(xs)
 }
 
 // Route is one row of the route table as the OpenAPI generator and the tests see it.

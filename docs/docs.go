@@ -845,7 +845,7 @@ const docTemplate = `{
                 }
             },
             "post": {
-                "description": "Makes a key and returns it in ` + "`" + `key` + "`" + `, this once: only its hash is kept, and the answer must not be cached (` + "`" + `Cache-Control: no-store` + "`" + `). Give it to its holder over a safe channel.",
+                "description": "Makes a key and returns it in ` + "`" + `key` + "`" + `, this once: only its hash is kept, and the answer must not be cached (` + "`" + `Cache-Control: no-store` + "`" + `). Give it to its holder over a safe channel. With an ` + "`" + `Idempotency-Key` + "`" + `, a retry does not create a second key, nor show the secret again (it is kept nowhere): it is 409 ` + "`" + `key_already_created` + "`" + `, with ` + "`" + `Location` + "`" + ` naming the key created; if the first answer was lost, revoke that key and create another.",
                 "consumes": [
                     "application/json"
                 ],
@@ -889,6 +889,18 @@ const docTemplate = `{
                         "description": "Malformed JSON, an unknown field or a wrong type",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "A retry with the Idempotency-Key of a key creation that succeeded (code key_already_created): the secret is never kept, so it is not shown again; Location names the key that was created",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "Path of the key the first request created"
+                            }
                         }
                     },
                     "413": {

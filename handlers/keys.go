@@ -60,7 +60,7 @@ func (h *Keys) List(c *gin.Context) {
 // Create handles POST /api/v1/keys.
 //
 //	@Summary	Create an API key
-//	@Description	Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel.
+//	@Description	Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel. With an `Idempotency-Key`, a retry does not create a second key, nor show the secret again (it is kept nowhere): it is 409 `key_already_created`, with `Location` naming the key created; if the first answer was lost, revoke that key and create another.
 //	@ID	createKey
 //	@Tags	keys
 //	@Accept	json
@@ -70,6 +70,8 @@ func (h *Keys) List(c *gin.Context) {
 //	@Header	201	{string}	Location	"Path of the new key"
 //	@Header	201	{string}	Cache-Control	"no-store: the answer holds a secret"
 //	@Failure	400	{object}	Problem	"Malformed JSON, an unknown field or a wrong type"
+//	@Failure	409	{object}	Problem	"A retry with the Idempotency-Key of a key creation that succeeded (code key_already_created): the secret is never kept, so it is not shown again; Location names the key that was created"
+//	@Header	409	{string}	Location	"Path of the key the first request created"
 //	@Failure	413	{object}	Problem	"Body over the limit (code body_too_large)"
 //	@Failure	415	{object}	Problem	"Not application/json (code unsupported_media_type)"
 //	@Failure	422	{object}	Problem	"Invalid values, e.g. an unknown role or an expiry in the past (code validation_failed)"

@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +11,9 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -58,7 +63,60 @@ func decodeStrict(body []byte, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return models.BadRequestf("invalid_json", "request body has data after the JSON object; send exactly one object")
 	}
+	if fields := controlFields(body); len(fields) > 0 {
+		return models.Invalid(fields...)
+	}
 	return nil
+}
+
+// controlFields names every string of a JSON document, and every member name, that holds a
+// control character other than tab, line feed and carriage return (\u0000 and the escapes of
+// terminal sequences included), by its JSON pointer without the leading slash. One rule for both
+// engines: PostgreSQL cannot store NUL, and no text here needs the others.
+func controlFields(body []byte) []models.FieldError {
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil // decodeStrict has read it; nothing else gets here
+	}
+	var out []models.FieldError
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case string:
+			if models.HasControl(v) {
+				out = append(out, models.FieldError{Field: path, Message: models.ControlRule})
+			}
+		case []any:
+			for i, x := range v {
+				walk(joinPointer(path, strconv.Itoa(i)), x)
+			}
+		case map[string]any:
+			names := make([]string, 0, len(v))
+			for name := range v {
+				names = append(names, name)
+			}
+			slices.Sort(names)
+			for _, name := range names {
+				p := joinPointer(path, pointerEscaper.Replace(name))
+				if models.HasControl(name) {
+					out = append(out, models.FieldError{Field: p, Message: "is a member name that " + models.ControlRule})
+					continue
+				}
+				walk(p, v[name])
+			}
+		}
+	}
+	walk("", doc)
+	return out
+}
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+func joinPointer(path, token string) string {
+	if path == "" {
+		return token
+	}
+	return path + "/" + token
 }
 
 // jsonError explains a decoding failure in terms of the request.
@@ -231,18 +289,27 @@ func requirePrecondition(c *gin.Context, bodyVersion *int64) (models.Preconditio
 	return pre, nil
 }
 
-// etag is an object's strong ETag: its id and version, which change together with its content.
-func etag(id, version int64) string { return fmt.Sprintf(`"%d.%d"`, id, version) }
+// etag is an object's strong ETag: its id and version, which the write preconditions compare, and
+// a digest of the representation sent, which changes with everything derived that the version
+// does not count (a tag's tactic_count, the tag names embedded in a tactic). If-Match compares
+// the id and version only, so it also takes the older "id.version" form.
+func etag(id, version int64, body []byte) string {
+	sum := sha256.Sum256(body)
+	return fmt.Sprintf(`"%d.%d-%s"`, id, version, hex.EncodeToString(sum[:8]))
+}
+
+var etagPattern = regexp.MustCompile(`^"([0-9]+)\.([0-9]+)(-[0-9a-f]{16})?"$`)
 
 func parseETag(s string) (models.ObjectVersion, bool) {
 	var v models.ObjectVersion
-	if !strings.HasPrefix(s, `"`) || !strings.HasSuffix(s, `"`) || len(s) < 2 {
-		return v, false // weak (W/"...") or malformed: If-Match compares strongly
-	}
-	if _, err := fmt.Sscanf(s[1:len(s)-1], "%d.%d", &v.ID, &v.Version); err != nil {
+	m := etagPattern.FindStringSubmatch(s) // weak (W/"...") or malformed: If-Match compares strongly
+	if m == nil {
 		return v, false
 	}
-	return v, etag(v.ID, v.Version) == s
+	var err1, err2 error
+	v.ID, err1 = strconv.ParseInt(m[1], 10, 64)
+	v.Version, err2 = strconv.ParseInt(m[2], 10, 64)
+	return v, err1 == nil && err2 == nil
 }
 
 // noneMatch reports whether If-None-Match names tag (or is "*"), compared weakly as RFC 9110 asks.
@@ -260,15 +327,20 @@ func noneMatch(c *gin.Context, tag string) bool {
 	return false
 }
 
-// writeObject sends an object with its ETag, or 304 to a GET whose If-None-Match names it.
+// writeObject sends an object with its ETag, or 304 to a GET or HEAD whose If-None-Match names it.
 func writeObject(c *gin.Context, status int, id, version int64, obj any) {
-	tag := etag(id, version)
+	body, err := json.Marshal(obj)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	tag := etag(id, version, body)
 	c.Header("ETag", tag)
-	if c.Request.Method == http.MethodGet && noneMatch(c, tag) {
+	if (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) && noneMatch(c, tag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	c.JSON(status, obj)
+	c.Data(status, "application/json; charset=utf-8", body)
 }
 
 func containsFold(list []string, s string) bool {

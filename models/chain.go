@@ -34,7 +34,7 @@ type ChainInput struct {
 	// Slug: lowercase letters, digits and hyphens, 1-64 characters, not all digits; unique.
 	Slug string `json:"slug" validate:"required,slug" example:"forced-labour"`
 	// Name of the chain, for people.
-	Name string `json:"name" validate:"required,max=120" example:"Forced labour"`
+	Name string `json:"name" validate:"required,max=120,notblank" example:"Forced labour"`
 	// What the chain covers.
 	Description string `json:"description" validate:"max=4000" example:"Exploitation of labour in farms, factories, fishing and homes."`
 	// Sources for the description, at most 30; each names an existing source by slug.

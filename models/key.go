@@ -41,7 +41,7 @@ type NewAPIKey struct {
 //	@Description	A key to make: who holds it, its role and when it expires.
 type KeyInput struct {
 	// Who holds the key; revisions name the key's holder by it.
-	Name string `json:"name" validate:"required,max=120" example:"Dashboard of the Freedom Network"`
+	Name string `json:"name" validate:"required,max=120,notblank,nocontrol" example:"Dashboard of the Freedom Network"`
 	// What the key may do.
 	Role string `json:"role" validate:"required,oneof=reader editor admin" enums:"reader,editor,admin" example:"reader"`
 	// When the key stops working (RFC 3339, in the future); never when left out.

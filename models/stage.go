@@ -52,9 +52,9 @@ type StageInput struct {
 	// all digits.
 	Slug string `json:"slug" validate:"required,slug" example:"money-launderer"`
 	// Name of the link, for people.
-	Name string `json:"name" validate:"required,max=120" example:"Money launderer"`
+	Name string `json:"name" validate:"required,max=120,notblank" example:"Money launderer"`
 	// Who acts at this link.
-	Actor string `json:"actor" validate:"required,max=120" example:"Whoever moves the profits into the legal economy"`
+	Actor string `json:"actor" validate:"required,max=120,notblank" example:"Whoever moves the profits into the legal economy"`
 	// Side of the market.
 	Side string `json:"side" validate:"required,oneof=supply demand" enums:"supply,demand" example:"supply"`
 	// Order of the link in its chain, 0 to 1000000.

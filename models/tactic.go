@@ -123,9 +123,9 @@ type TacticInput struct {
 	// Status defaults to draft for a new tactic; a replacement without it keeps the current one.
 	Status string `json:"status,omitempty" validate:"omitempty,oneof=draft published archived" enums:"draft,published,archived" example:"published"`
 	// Title, for people.
-	Title string `json:"title" validate:"required,max=200" example:"Close venues where exploitation was proven"`
+	Title string `json:"title" validate:"required,max=200,notblank" example:"Close venues where exploitation was proven"`
 	// The tactic in a sentence or two.
-	Summary string `json:"summary" validate:"required,max=500" example:"Shut the premises so that the exploiter loses the capital sunk in them."`
+	Summary string `json:"summary" validate:"required,max=500,notblank" example:"Shut the premises so that the exploiter loses the capital sunk in them."`
 	// The tactic at length.
 	Description string `json:"description" validate:"max=4000" example:"Closing a venue destroys the exploiter's investment and raises the cost of the next one."`
 	// Slugs of the tags to carry (at most 20, and at most one of the horizon group); replaces the

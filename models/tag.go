@@ -57,7 +57,7 @@ type TagInput struct {
 	// Slug, unique: lowercase letters, digits and hyphens, 1-64 characters, not all digits.
 	Slug string `json:"slug" validate:"required,slug" example:"demand-reduction"`
 	// Name of the tag, for people.
-	Name string `json:"name" validate:"required,max=120" example:"Demand reduction"`
+	Name string `json:"name" validate:"required,max=120,notblank" example:"Demand reduction"`
 	// The facet the tag belongs to, a slug (e.g. horizon, lever, function). Moving a tag into the
 	// horizon group while a tactic with it already has a horizon tag is 409.
 	Group string `json:"group" validate:"required,slug" example:"lever"`

@@ -7,9 +7,22 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/go-playground/validator/v10"
 )
+
+// HasControl reports whether s holds a control character other than tab, line feed and carriage
+// return: C0 (NUL and the escape that starts terminal sequences included), DEL or C1. No text the
+// API stores may hold one: PostgreSQL refuses NUL, and terminals run escape sequences.
+func HasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
+	})
+}
+
+// ControlRule says which characters are refused, for error messages.
+const ControlRule = "must not contain control characters (only tab, line feed and carriage return are allowed)"
 
 // slugPattern is the slug rule of the API contract: lowercase letters, digits and hyphens,
 // 1-64 characters. "Not all digits" is checked separately so that an id and a slug can never be
@@ -65,6 +78,11 @@ func validatorInstance() *validator.Validate {
 		// Required strings must say something: "   " is as empty as "".
 		_ = v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
 			return strings.TrimSpace(fl.Field().String()) != ""
+		})
+		// Names that terminals print (a key's, in "chainkb keys list") hold no control characters,
+		// whose escape sequences a terminal would run.
+		_ = v.RegisterValidation("nocontrol", func(fl validator.FieldLevel) bool {
+			return !HasControl(fl.Field().String())
 		})
 		_ = v.RegisterValidation("words40", func(fl validator.FieldLevel) bool {
 			return CountWords(fl.Field().String()) <= MaxQuoteWords
@@ -157,6 +175,8 @@ func message(fe validator.FieldError) string {
 		return CodeRule
 	case "notblank":
 		return "must not be blank"
+	case "nocontrol":
+		return ControlRule
 	case "words40":
 		return "must be a quotation of at most 40 words"
 	case "jurisdiction":

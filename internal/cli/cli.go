@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -110,7 +109,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	closed := false
+	defer func() {
+		if !closed {
+			st.Close()
+		}
+	}()
 	if cfg.adminKey != "" {
 		if err := st.EnsureKey(ctx, "admin from CHAINKB_ADMIN_KEY", models.RoleAdmin, cfg.adminKey); err != nil {
 			return fmt.Errorf("CHAINKB_ADMIN_KEY: %w", err)
@@ -144,14 +148,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	case <-ctx.Done():
 	}
-	// Let requests in flight finish; refuse new ones.
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	// Let requests in flight finish, for shutdownTimeout at most; refuse new ones. A client that
+	// never finishes its request does not hold the shutdown up: its connection is closed when
+	// the time is up, and the exit is clean as long as the database closes cleanly.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ops.shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		log.Warn("requests still in flight when the shutdown timeout ran out: closing their connections",
+			"shutdown_timeout", cfg.ops.shutdownTimeout.String(), "error", err)
+		if err := srv.Close(); err != nil {
+			log.Warn("close connections", "error", err)
+		}
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	closed = true
+	if err := st.Close(); err != nil {
+		return fmt.Errorf("close the database: %w", err)
 	}
 	log.Info("stopped")
 	return nil

@@ -83,7 +83,13 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "ID\tPREFIX\tROLE\tNAME\tEXPIRES\tLAST USED\tREVOKED")
 		for _, k := range page.Items {
-			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Prefix, k.Role, k.Name, when(k.ExpiresAt), when(k.LastUsedAt), when(k.RevokedAt))
+			name := k.Name
+			if models.HasControl(name) || strings.ContainsAny(name, "\t\n\r") {
+				// A name from before control characters were refused: quoted, so that the
+				// terminal prints its escapes instead of running them.
+				name = strconv.QuoteToASCII(name)
+			}
+			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Prefix, k.Role, name, when(k.ExpiresAt), when(k.LastUsedAt), when(k.RevokedAt))
 		}
 		return w.Flush()
 	case "revoke":

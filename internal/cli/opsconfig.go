@@ -28,6 +28,9 @@ type opsConfig struct {
 	corsOrigins    string
 
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
+	// shutdownTimeout bounds how long a shutdown waits for requests in flight before it closes
+	// their connections.
+	shutdownTimeout time.Duration
 
 	// Parsed from the above by check.
 	proxies, origins []string
@@ -48,6 +51,7 @@ func defaultOpsConfig() opsConfig {
 		readTimeout:       30 * time.Second,
 		writeTimeout:      60 * time.Second,
 		idleTimeout:       120 * time.Second,
+		shutdownTimeout:   15 * time.Second,
 	}
 }
 
@@ -68,6 +72,7 @@ func (o *opsConfig) register(fs *flag.FlagSet, getenv func(string) string) error
 	fs.DurationVar(&o.readTimeout, "read-timeout", o.readTimeout, "time a client has to send the whole request (env CHAINKB_READ_TIMEOUT)")
 	fs.DurationVar(&o.writeTimeout, "write-timeout", o.writeTimeout, "time to answer a request, from the end of its headers (env CHAINKB_WRITE_TIMEOUT)")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", o.idleTimeout, "time an idle keep-alive connection stays open (env CHAINKB_IDLE_TIMEOUT)")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", o.shutdownTimeout, "on SIGTERM or SIGINT, time requests in flight have to finish before their connections are closed (env CHAINKB_SHUTDOWN_TIMEOUT)")
 
 	var errs []error
 	fs.VisitAll(func(f *flag.Flag) {
@@ -90,6 +95,7 @@ var opsFlags = map[string]bool{
 	"rate-anon": true, "rate-anon-burst": true, "rate-key": true, "rate-key-burst": true, "rate-clients": true,
 	"trusted-proxies": true, "cors-origins": true,
 	"read-header-timeout": true, "read-timeout": true, "write-timeout": true, "idle-timeout": true,
+	"shutdown-timeout": true,
 }
 
 // envOf reads a flag's environment variable from its usage text: "... (env CHAINKB_X)".
@@ -120,7 +126,7 @@ func (o *opsConfig) check() error {
 	if o.rateClients <= 0 {
 		errs = append(errs, fmt.Errorf("-rate-clients %d: want a number above 0", o.rateClients))
 	}
-	for name, d := range map[string]time.Duration{"read-header-timeout": o.readHeaderTimeout, "read-timeout": o.readTimeout, "write-timeout": o.writeTimeout, "idle-timeout": o.idleTimeout} {
+	for name, d := range map[string]time.Duration{"read-header-timeout": o.readHeaderTimeout, "read-timeout": o.readTimeout, "write-timeout": o.writeTimeout, "idle-timeout": o.idleTimeout, "shutdown-timeout": o.shutdownTimeout} {
 		if d <= 0 {
 			errs = append(errs, fmt.Errorf("-%s %v: want a duration above 0 (a server without timeouts is open to slowloris)", name, d))
 		}

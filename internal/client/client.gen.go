@@ -3584,7 +3584,7 @@ type ClientInterface interface {
 
 	// CreateKeyWithBody Create an API key
 	//
-	// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel.
+	// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel. With an `Idempotency-Key`, a retry does not create a second key, nor show the secret again (it is kept nowhere): it is 409 `key_already_created`, with `Location` naming the key created; if the first answer was lost, revoke that key and create another.
 	//
 	// Role: `admin` or above.
 	//
@@ -3595,7 +3595,7 @@ type ClientInterface interface {
 
 	// CreateKey Create an API key
 	//
-	// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel.
+	// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel. With an `Idempotency-Key`, a retry does not create a second key, nor show the secret again (it is kept nowhere): it is 409 `key_already_created`, with `Location` naming the key created; if the first answer was lost, revoke that key and create another.
 	//
 	// Role: `admin` or above.
 	//
@@ -4390,7 +4390,7 @@ func (c *Client) ListKeys(ctx context.Context, params *ListKeysParams, reqEditor
 
 // CreateKeyWithBody Create an API key
 //
-// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel.
+// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel. With an `Idempotency-Key`, a retry does not create a second key, nor show the secret again (it is kept nowhere): it is 409 `key_already_created`, with `Location` naming the key created; if the first answer was lost, revoke that key and create another.
 //
 // Role: `admin` or above.
 //
@@ -4411,7 +4411,7 @@ func (c *Client) CreateKeyWithBody(ctx context.Context, params *CreateKeyParams,
 
 // CreateKey Create an API key
 //
-// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel.
+// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel. With an `Idempotency-Key`, a retry does not create a second key, nor show the secret again (it is kept nowhere): it is 409 `key_already_created`, with `Location` naming the key created; if the first answer was lost, revoke that key and create another.
 //
 // Role: `admin` or above.
 //
@@ -8858,7 +8858,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateKeyWithBodyWithResponse Create an API key
 	//
-	// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel.
+	// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel. With an `Idempotency-Key`, a retry does not create a second key, nor show the secret again (it is kept nowhere): it is 409 `key_already_created`, with `Location` naming the key created; if the first answer was lost, revoke that key and create another.
 	//
 	// Role: `admin` or above.
 	//
@@ -8869,7 +8869,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateKeyWithResponse Create an API key
 	//
-	// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel.
+	// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel. With an `Idempotency-Key`, a retry does not create a second key, nor show the secret again (it is kept nowhere): it is 409 `key_already_created`, with `Location` naming the key created; if the first answer was lost, revoke that key and create another.
 	//
 	// Role: `admin` or above.
 	//
@@ -10705,6 +10705,11 @@ type CreateKeyResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// CreateKeyResponse409Headers the declared response headers of an HTTP 409 response for CreateKey
+type CreateKeyResponse409Headers struct {
+	Location *string
+}
+
 // CreateKeyResponse429Headers the declared response headers of an HTTP 429 response for CreateKey
 type CreateKeyResponse429Headers struct {
 	RetryAfter *string
@@ -10737,6 +10742,8 @@ type CreateKeyResponse struct {
 	Headers201 *CreateKeyResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateKeyResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateKeyResponse409Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *CreateKeyResponse429Headers
 }
@@ -15165,7 +15172,7 @@ func (c *ClientWithResponses) ListKeysWithResponse(ctx context.Context, params *
 
 // CreateKeyWithBodyWithResponse Create an API key
 //
-// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel.
+// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel. With an `Idempotency-Key`, a retry does not create a second key, nor show the secret again (it is kept nowhere): it is 409 `key_already_created`, with `Location` naming the key created; if the first answer was lost, revoke that key and create another.
 //
 // Role: `admin` or above.
 //
@@ -15182,7 +15189,7 @@ func (c *ClientWithResponses) CreateKeyWithBodyWithResponse(ctx context.Context,
 
 // CreateKeyWithResponse Create an API key
 //
-// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel.
+// Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel. With an `Idempotency-Key`, a retry does not create a second key, nor show the secret again (it is kept nowhere): it is 409 `key_already_created`, with `Location` naming the key created; if the first answer was lost, revoke that key and create another.
 //
 // Role: `admin` or above.
 //
@@ -17423,6 +17430,16 @@ func ParseCreateKeyResponse(rsp *http.Response) (*CreateKeyResponse, error) {
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateKeyResponse409Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers409 = &headers
 	case rsp.StatusCode == 429:
 		var headers CreateKeyResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -58,8 +59,14 @@ func (o *object[T, In]) restore(tx *gorm.DB, key string, revision int64, pre mod
 			// What the recorded state refers to has gone since (a stage's chain).
 			return nil, models.Conflictf("not_restorable", "%s %d cannot come back: %v; restore what it needs first", o.entity, id, err)
 		}
-		if err != nil || o.afterRestore == nil {
-			return obj, err
+		if err != nil {
+			return nil, err
+		}
+		if obj, err = o.keepCreatedAt(tx, id, rev.Data); err != nil {
+			return nil, err
+		}
+		if o.afterRestore == nil {
+			return obj, nil
 		}
 		deleteRev, err := lastDelete(tx, o.entity, id)
 		if err != nil {
@@ -83,4 +90,41 @@ func lastDelete(tx *gorm.DB, entity string, id int64) (int64, error) {
 		return 0, nil
 	}
 	return ids[0], nil
+}
+
+// keepCreatedAt gives an object brought back under its old id the created_at it had (recorded
+// in revData, any state of it), in its row and in the revision that records its return, rather
+// than the time of the restore; and returns it as it is now.
+func (o *object[T, In]) keepCreatedAt(tx *gorm.DB, id int64, revData string) (*T, error) {
+	var was struct {
+		CreatedAt *time.Time `json:"created_at"`
+	}
+	if err := json.Unmarshal([]byte(revData), &was); err != nil || was.CreatedAt == nil {
+		return o.find(tx, idKey(id)) // nothing recorded to keep
+	}
+	createdAt := was.CreatedAt.UTC()
+	if err := tx.Table(o.table).Where("id = ?", id).Update("created_at", createdAt).Error; err != nil {
+		return nil, fmt.Errorf("store: restore %s %d: %w", o.entity, id, err)
+	}
+	var rec struct {
+		ID   int64
+		Data string
+	}
+	err := tx.Table("revisions").Select("id, data").Where("entity = ? AND entity_id = ?", o.entity, id).
+		Order("id DESC").Limit(1).Take(&rec).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: restore %s %d: %w", o.entity, id, err)
+	}
+	var data map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(rec.Data), &data); err == nil && data != nil {
+		data["created_at"], _ = json.Marshal(createdAt) // a time always marshals
+		fixed, err := json.Marshal(data)
+		if err != nil {
+			return nil, fmt.Errorf("store: restore %s %d: %w", o.entity, id, err)
+		}
+		if err := tx.Table("revisions").Where("id = ?", rec.ID).Update("data", string(fixed)).Error; err != nil {
+			return nil, fmt.Errorf("store: restore %s %d: %w", o.entity, id, err)
+		}
+	}
+	return o.find(tx, idKey(id))
 }

@@ -358,9 +358,10 @@ func prepareTactic(tx *gorm.DB, in *models.TacticInput) (*tacticWrite, error) {
 	if in.Position != nil {
 		w.position = *in.Position
 	} else {
-		// A new tactic without a position goes last among its stage's tactics of its kind.
+		// A new tactic without a position goes last among its stage's published tactics of its
+		// kind: counting drafts would leave gaps that tell readers drafts exist.
 		var last *int
-		err := tx.Table("tactics").Select("MAX(position)").Where("stage_id = ? AND kind = ?", w.stage.ID, in.Kind).Scan(&last).Error
+		err := tx.Table("tactics").Select("MAX(position)").Where("stage_id = ? AND kind = ? AND status = ?", w.stage.ID, in.Kind, models.StatusPublished).Scan(&last).Error
 		if err != nil {
 			return nil, fmt.Errorf("store: last position: %w", err)
 		}

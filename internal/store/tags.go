@@ -166,7 +166,16 @@ func updateTag(tx *gorm.DB, cur *models.Tag, in *models.TagInput, action string)
 	if err != nil {
 		return nil, err
 	}
-	return t, record(tx, tagChange(cur, t, action))
+	// The revision is read by everyone who reads the change feed: its tactic_count counts
+	// published tactics only, whoever made the change, so that it never tells how many drafts
+	// carry the tag. (The answer to the editor counts what the editor sees.)
+	recorded := *t
+	published, err := findByKey[models.Tag](tx.Table("tags").Select(tagColumns(false)), "tags", models.EntityTag, idKey(cur.ID))
+	if err != nil {
+		return nil, err
+	}
+	recorded.TacticCount = published.TacticCount
+	return t, record(tx, tagChange(cur, &recorded, action))
 }
 
 // checkJoinsHorizon refuses to move a tag into the horizon group when a tactic carrying it
