@@ -351,6 +351,11 @@ func insertReturningID(tx *gorm.DB, table string, cols map[string]any) (int64, e
 	var id int64
 	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES (" + strings.Join(marks, ", ") + ") RETURNING id"
 	if err := tx.Raw(q, args...).Scan(&id).Error; err != nil {
+		// GORM translates driver errors (a unique violation into ErrDuplicatedKey) for the
+		// statements it builds, not for raw ones: do it here, so callers see the same errors.
+		if t, ok := tx.Dialector.(gorm.ErrorTranslator); ok {
+			return 0, t.Translate(err)
+		}
 		return 0, err
 	}
 	return id, nil
