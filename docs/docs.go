@@ -1064,7 +1064,7 @@ const docTemplate = `{
                             "legal-instrument"
                         ],
                         "type": "string",
-                        "example": "peer-reviewed",
+                        "example": "primary-author",
                         "description": "Type of source",
                         "name": "type",
                         "in": "query"
@@ -4329,7 +4329,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.Cost"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "effect": {
                     "description": "The effect found, and on what outcome.",
@@ -4566,12 +4567,14 @@ const docTemplate = `{
                     "description": "When it was last reviewed (YYYY-MM-DD), or null.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "next_review_due": {
                     "description": "When it is next due (YYYY-MM-DD), or null.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2027-11-29"
                 },
                 "state": {
@@ -4658,6 +4661,7 @@ const docTemplate = `{
                     "description": "When the URL was last read (YYYY-MM-DD), or null.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "archived_url": {
@@ -4681,7 +4685,8 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.SourceUse"
-                    }
+                    },
+                    "x-omitempty": true
                 },
                 "container": {
                     "description": "Where it appeared: journal, publisher or site.",
@@ -4753,6 +4758,7 @@ const docTemplate = `{
                     "description": "The date its text was checked against the claims that cite it, or null: not verified.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "version": {
@@ -4763,6 +4769,7 @@ const docTemplate = `{
                 "year": {
                     "description": "Year of publication, or null when unknown.",
                     "type": "integer",
+                    "x-nullable": true,
                     "example": 2009
                 }
             }
@@ -4771,7 +4778,6 @@ const docTemplate = `{
             "description": "A source as a client writes it.",
             "type": "object",
             "required": [
-                "authors",
                 "slug",
                 "title",
                 "type"
@@ -4781,6 +4787,7 @@ const docTemplate = `{
                     "description": "When the URL was last read (YYYY-MM-DD), or null.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "archived_url": {
@@ -4859,6 +4866,7 @@ const docTemplate = `{
                     "description": "The date its text was checked against the claims that cite it, or null: not verified.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "version": {
@@ -4872,6 +4880,7 @@ const docTemplate = `{
                     "type": "integer",
                     "maximum": 2100,
                     "minimum": 1000,
+                    "x-nullable": true,
                     "example": 2024
                 }
             }
@@ -5119,7 +5128,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.Adoption"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "also_applies_to": {
                     "description": "Slugs of other stages of the same chain where the tactic also applies.",
