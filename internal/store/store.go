@@ -348,6 +348,11 @@ func insertReturningID(tx *gorm.DB, table string, cols map[string]any) (int64, e
 	var id int64
 	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") VALUES (" + strings.Join(marks, ", ") + ") RETURNING id"
 	if err := tx.Raw(q, args...).Scan(&id).Error; err != nil {
+		// PostgreSQL reports a violation while the RETURNING row is read, after GORM's own
+		// translation of errors has run: translate it here.
+		if tr, ok := tx.Dialector.(gorm.ErrorTranslator); ok && !errors.Is(err, gorm.ErrDuplicatedKey) {
+			err = tr.Translate(err)
+		}
 		return 0, err
 	}
 	return id, nil
