@@ -5644,6 +5644,10 @@ const docTemplate = `{
             "name": "tags"
         },
         {
+            "description": "The bibliography: works that chains, stages, tags and tactics cite, and where each is cited",
+            "name": "sources"
+        },
+        {
             "description": "The change feed, for partner apps that keep a mirror",
             "name": "changes"
         },
