@@ -134,6 +134,15 @@ func TestBadRequests(t *testing.T) {
 	long := func(n int) string { return strings.Repeat("x", n) }
 	huge := `{"slug":"big","name":"` + strings.Repeat("a", 1<<20) + `"}`
 
+	// A source that a tag cites: it cannot be deleted, nor renamed.
+	newSource := obj{"slug": "new-source", "title": "A new source", "type": "grey", "authors": []string{"Walk Free"},
+		"year": 2023, "url": "https://example.org/report", "accessed_on": "2026-11-29"}
+	s.do(t, http.MethodPost, "/api/v1/sources", with(newSource, "slug", "cited-source")).mustStatus(t, http.StatusCreated)
+	citedSource, citedSourceTag := getObject(t, s, "/api/v1/sources/cited-source")
+	cites := func(source string) []obj { return []obj{{"source": source, "locator": "p. 1", "supports": "supports"}} }
+	s.do(t, http.MethodPost, "/api/v1/tags", with(newTag, "slug", "citing-tag", "citations", cites("cited-source"))).mustStatus(t, http.StatusCreated)
+	words41 := strings.TrimSpace(strings.Repeat("word ", 41))
+
 	const (
 		get, post, put, patch, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
 	)
@@ -263,6 +272,40 @@ func TestBadRequests(t *testing.T) {
 		{name: "stage PATCH bad side and no position", method: patch, path: stagePath, body: obj{"side": "middle", "position": nil}, headers: ifMatch(stageTag), status: unprocessable, code: "validation_failed", fields: []string{"side", "position"}},
 		{name: "chain PATCH bad slug", method: patch, path: "/api/v1/chains/sex-trafficking", body: obj{"slug": "Bad Slug"}, headers: ifMatch(chainTag), status: unprocessable, code: "validation_failed", fields: []string{"slug"}},
 		{name: "tag PUT missing group", method: put, path: longTermPath, body: with(longTerm, "group", absent{}), status: unprocessable, code: "validation_failed", fields: []string{"group"}},
+
+		// Sources, and citations of them.
+		{name: "source unknown field", method: post, path: "/api/v1/sources", body: with(newSource, "publisher", "Walk Free"), status: bad, code: "unknown_field", fields: []string{"publisher"}},
+		{name: "source string for year", method: post, path: "/api/v1/sources", body: with(newSource, "year", "2023"), status: bad, code: "wrong_type", fields: []string{"year"}},
+		{name: "source empty object", method: post, path: "/api/v1/sources", body: obj{}, status: unprocessable, code: "validation_failed", fields: []string{"slug", "title", "type"}},
+		{name: "source bad slug", method: post, path: "/api/v1/sources", body: with(newSource, "slug", "New Source"), status: unprocessable, code: "validation_failed", fields: []string{"slug"}},
+		{name: "source bad type", method: post, path: "/api/v1/sources", body: with(newSource, "type", "blog"), status: unprocessable, code: "validation_failed", fields: []string{"type"}},
+		{name: "source bad DOI", method: post, path: "/api/v1/sources", body: with(newSource, "doi", "https://doi.org/10.1000/x"), status: unprocessable, code: "validation_failed", fields: []string{"doi"}},
+		{name: "source non-http URL", method: post, path: "/api/v1/sources", body: with(newSource, "url", "ftp://example.org/report"), status: unprocessable, code: "validation_failed", fields: []string{"url"}},
+		{name: "source relative archived URL", method: post, path: "/api/v1/sources", body: with(newSource, "archived_url", "/web/2023/report"), status: unprocessable, code: "validation_failed", fields: []string{"archived_url"}},
+		{name: "source bad date", method: post, path: "/api/v1/sources", body: with(newSource, "accessed_on", "29/11/2026"), status: unprocessable, code: "validation_failed", fields: []string{"accessed_on"}},
+		{name: "source impossible date", method: post, path: "/api/v1/sources", body: with(newSource, "verified", "2026-02-30"), status: unprocessable, code: "validation_failed", fields: []string{"verified"}},
+		{name: "source bad language", method: post, path: "/api/v1/sources", body: with(newSource, "language", "English!"), status: unprocessable, code: "validation_failed", fields: []string{"language"}},
+		{name: "source year 3000", method: post, path: "/api/v1/sources", body: with(newSource, "year", 3000), status: unprocessable, code: "validation_failed", fields: []string{"year"}},
+		{name: "source blank author", method: post, path: "/api/v1/sources", body: with(newSource, "authors", []string{"Walk Free", " "}), status: unprocessable, code: "validation_failed", fields: []string{"authors/1"}},
+		{name: "source duplicate slug", method: post, path: "/api/v1/sources", body: with(newSource, "slug", "cited-source"), status: http.StatusConflict, code: "duplicate_slug"},
+		{name: "source PATCH without precondition", method: patch, path: "/api/v1/sources/cited-source", body: obj{"title": "T"}, status: http.StatusPreconditionRequired, code: "precondition_required"},
+		{name: "source PATCH bad DOI", method: patch, path: "/api/v1/sources/cited-source", body: obj{"doi": "no"}, headers: ifMatch(citedSourceTag), status: unprocessable, code: "validation_failed", fields: []string{"doi"}},
+		{name: "source cited renamed", method: put, path: "/api/v1/sources/cited-source", body: with(citedSource, "slug", "renamed-source"), headers: ifMatch(citedSourceTag), status: http.StatusConflict, code: "in_use"},
+		{name: "source cited deleted", method: del, path: "/api/v1/sources/cited-source", status: http.StatusConflict, code: "in_use", detail: `\b1 object`},
+		{name: "source not found", method: get, path: "/api/v1/sources/no-such-source", status: http.StatusNotFound, code: "not_found"},
+		{name: "source key malformed", method: get, path: "/api/v1/sources/Not_A_Slug", status: bad, code: "bad_path", fields: []string{"id"}},
+		{name: "sources bad type", method: get, path: "/api/v1/sources?type=blog", status: bad, code: "bad_query", fields: []string{"type"}},
+		{name: "sources bad years", method: get, path: "/api/v1/sources?year_from=abc&year_to=99999", status: bad, code: "bad_query", fields: []string{"year_from", "year_to"}},
+		{name: "sources years reversed", method: get, path: "/api/v1/sources?year_from=2020&year_to=2010", status: bad, code: "bad_query", fields: []string{"year_to"}},
+		{name: "sources sort by year", method: get, path: "/api/v1/sources?sort=year", status: bad, code: "bad_sort"},
+		{name: "sources unknown filter", method: get, path: "/api/v1/sources?publisher=x", status: bad, code: "bad_query", fields: []string{"publisher"}},
+		{name: "chain citation of unknown source", method: post, path: "/api/v1/chains", body: with(newChain, "citations", cites("no-such-source")), status: unprocessable, code: "validation_failed", fields: []string{"citations/0/source"}},
+		{name: "chain PATCH citation of unknown source", method: patch, path: "/api/v1/chains/sex-trafficking", body: obj{"citations": append(cites("cited-source"), cites("no-such-source")...)}, headers: ifMatch(chainTag), status: unprocessable, code: "validation_failed", fields: []string{"citations/1/source"}},
+		{name: "stage citation of unknown source", method: post, path: "/api/v1/stages", body: with(newStage, "citations", cites("no-such-source")), status: unprocessable, code: "validation_failed", fields: []string{"citations/0/source"}},
+		{name: "tag quote over 40 words", method: post, path: "/api/v1/tags", body: with(newTag, "citations", []obj{{"source": "cited-source", "quote": words41, "supports": "supports"}}), status: unprocessable, code: "validation_failed", fields: []string{"citations/0/quote"}},
+		{name: "tag citation bad supports", method: post, path: "/api/v1/tags", body: with(newTag, "citations", []obj{{"source": "cited-source", "supports": "agrees"}}), status: unprocessable, code: "validation_failed", fields: []string{"citations/0/supports"}},
+		{name: "tag citation source not a slug", method: post, path: "/api/v1/tags", body: with(newTag, "citations", cites("Not A Slug")), status: unprocessable, code: "validation_failed", fields: []string{"citations/0/source"}},
+		{name: "tag citation unknown field", method: post, path: "/api/v1/tags", body: with(newTag, "citations", []obj{{"source": "cited-source", "supports": "supports", "page": 3}}), status: bad, code: "unknown_field"},
 
 		// Deleting what others still point at.
 		{name: "chain with stages", method: del, path: "/api/v1/chains/sex-trafficking", status: http.StatusConflict, code: "in_use", detail: fmt.Sprintf(`\b%d\b`, *stages.Total)},

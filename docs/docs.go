@@ -1076,7 +1076,7 @@ const docTemplate = `{
                             "legal-instrument"
                         ],
                         "type": "string",
-                        "example": "peer-reviewed",
+                        "example": "primary-author",
                         "description": "Type of source",
                         "name": "type",
                         "in": "query"
@@ -4709,7 +4709,8 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.SourceUse"
-                    }
+                    },
+                    "x-omitempty": true
                 },
                 "container": {
                     "description": "Where it appeared: journal, publisher or site.",
@@ -4801,7 +4802,6 @@ const docTemplate = `{
             "description": "A source as a client writes it.",
             "type": "object",
             "required": [
-                "authors",
                 "slug",
                 "title",
                 "type"
@@ -5655,6 +5655,10 @@ const docTemplate = `{
         {
             "description": "Facets of tactics: horizon, economic lever, 4P function",
             "name": "tags"
+        },
+        {
+            "description": "The bibliography: works that chains, stages, tags and tactics cite, and where each is cited",
+            "name": "sources"
         },
         {
             "description": "The change feed, for partner apps that keep a mirror",

@@ -128,6 +128,9 @@ func jsonError(err error) error {
 		return models.BadRequestf("invalid_json", "request body is not valid JSON: %v (at byte %d)", syntax, syntax.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return models.BadRequestf("invalid_json", "request body is not valid JSON: it ends too early")
+	case errors.As(err, &typ) && typ.Type == reflect.TypeFor[models.Date]() && typ.Field != "":
+		// A string that is not a date: a bad value rather than a wrong type.
+		return models.Invalid(models.FieldError{Field: strings.ReplaceAll(typ.Field, ".", "/"), Message: "must be a date, written YYYY-MM-DD"})
 	case errors.As(err, &typ):
 		if typ.Field == "" {
 			return models.BadRequestf("invalid_json", "request body must be a JSON object, not %s", article(typ.Value))

@@ -45,7 +45,7 @@ type SourceList struct {
 //	@ID	listSources
 //	@Tags	sources
 //	@Produce	json
-//	@Param	type	query	string	false	"Type of source"	Enums(primary-official,primary-author,peer-reviewed,grey,news,secondary,legal-instrument)	example(peer-reviewed)
+//	@Param	type	query	string	false	"Type of source"	Enums(primary-official,primary-author,peer-reviewed,grey,news,secondary,legal-instrument)	example(primary-author)
 //	@Param	year_from	query	int	false	"Published in this year or later"	minimum(1000)	maximum(2100)	example(2000)
 //	@Param	year_to	query	int	false	"Published in this year or earlier"	minimum(1000)	maximum(2100)	example(2020)
 //	@Param	q	query	string	false	"Text to find in title, authors or container (case-insensitive for ASCII; % and _ match themselves)"	maxlength(200)	example(kara)

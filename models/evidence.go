@@ -2,6 +2,7 @@ package models
 
 import (
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -157,9 +158,9 @@ type Review struct {
 	// draft, expert-checked or survivor-reviewed.
 	State string `json:"state" validate:"required,oneof=draft expert-checked survivor-reviewed" enums:"draft,expert-checked,survivor-reviewed" example:"draft"`
 	// When it was last reviewed (YYYY-MM-DD), or null.
-	LastReviewedOn *Date `json:"last_reviewed_on" swaggertype:"string" format:"date" example:"2026-11-29" extensions:"x-nullable"`
+	LastReviewedOn *Date `json:"last_reviewed_on" swaggertype:"string" format:"date" extensions:"x-nullable" example:"2026-11-29"`
 	// When it is next due (YYYY-MM-DD), or null.
-	NextReviewDue *Date `json:"next_review_due" swaggertype:"string" format:"date" example:"2027-11-29" extensions:"x-nullable"`
+	NextReviewDue *Date `json:"next_review_due" swaggertype:"string" format:"date" extensions:"x-nullable" example:"2027-11-29"`
 }
 
 // ActsOn says which economic parameter a tactic moves, and which way.
@@ -205,7 +206,9 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	p, err := ParseDate(s)
 	if err != nil {
-		return err
+		// A type error, so that the decoder says which field it is in (the handlers report it as
+		// an invalid value of that field).
+		return &json.UnmarshalTypeError{Value: "string " + strconv.Quote(s), Type: reflect.TypeFor[Date]()}
 	}
 	*d = p
 	return nil

@@ -1806,7 +1806,7 @@ type Source struct {
 	Authors []string `json:"authors"`
 
 	// CitedBy Where the source is cited; only on a GET of one source.
-	CitedBy []SourceUse `json:"cited_by"`
+	CitedBy *[]SourceUse `json:"cited_by,omitempty"`
 
 	// Container Where it appeared: journal, publisher or site.
 	//
@@ -1899,7 +1899,7 @@ type SourceInput struct {
 	// Authors Authors: people as "Family, Given", organisations by name; at most 30.
 	//
 	// Example: ["International Labour Organization"]
-	Authors []string `json:"authors"`
+	Authors *[]string `json:"authors,omitempty"`
 
 	// Container Where it appeared: journal, publisher or site.
 	//

@@ -227,7 +227,32 @@ func (f *fixer) fix() error {
 		}
 	}
 	f.requireResponseFields()
+	f.typeNullableRefs()
 	return nil
+}
+
+// typeNullableRefs gives a nullable property that is a reference (allOf of one $ref, as swag and
+// patchSchema write a nullable reference) the type of what it refers to: OpenAPI 3.0 ignores
+// nullable without a type beside it.
+func (f *fixer) typeNullableRefs() {
+	schemas := f.doc.Components.Schemas
+	for _, name := range slices.Sorted(maps.Keys(schemas)) {
+		s := schemas[name].Value
+		if s == nil {
+			continue
+		}
+		for _, p := range s.Properties {
+			v := p.Value
+			if p.Ref != "" || v == nil || !v.Nullable || v.Type != nil || len(v.AllOf) != 1 {
+				continue
+			}
+			target := schemas[strings.TrimPrefix(v.AllOf[0].Ref, "#/components/schemas/")]
+			if target != nil && target.Value != nil && target.Value.Type != nil {
+				t := *target.Value.Type
+				v.Type = &t
+			}
+		}
+	}
 }
 
 // rootPath reports whether the operations of a path are served at the root (tagged RootTag).
