@@ -41,6 +41,8 @@ import (
 //	@tag.description	Efforts deployed today and what should be done, at each stage
 //	@tag.name			tags
 //	@tag.description	Facets of tactics: horizon, economic lever, 4P function
+//	@tag.name			relations
+//	@tag.description	Typed links between tactics: complements, prerequisite-of, conflicts-with, duplicates, supersedes
 //	@tag.name			changes
 //	@tag.description	The change feed, for partner apps that keep a mirror
 //	@tag.name			keys

@@ -1041,6 +1041,648 @@ const docTemplate = `{
                 }
             }
         },
+        "/relations": {
+            "get": {
+                "description": "Relations between tactics in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `id` + "`" + `). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. Below the editor role a relation exists only while both its tactics are published, here and in the change feed (entity ` + "`" + `relation` + "`" + `), where its changes show as they leave or enter that state. A ` + "`" + `tactic` + "`" + ` that names no tactic gives an empty list.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "List relations",
+                "operationId": "listRelations",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "ST-R-R01",
+                        "description": "Tactic code or id: relations from or to it",
+                        "name": "tactic",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "complements",
+                            "prerequisite-of",
+                            "conflicts-with",
+                            "duplicates",
+                            "supersedes"
+                        ],
+                        "type": "string",
+                        "example": "prerequisite-of",
+                        "description": "Relation type",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "example": "confiscation",
+                        "description": "Text to find in the note (case-insensitive for ASCII; % and _ match themselves)",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "-id",
+                            "type",
+                            "-type",
+                            "created_at",
+                            "-created_at",
+                            "updated_at",
+                            "-updated_at"
+                        ],
+                        "type": "string",
+                        "default": "id",
+                        "example": "-created_at",
+                        "description": "Sort field, - in front for descending; ties are broken by id",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "example": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "example": true,
+                        "description": "Count all matches (costs a scan)",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of relations",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RelationList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "Relates one tactic to another; ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same ` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + ` and ` + "`" + `type` + "`" + ` cannot be there twice (409), and ` + "`" + `prerequisite-of` + "`" + ` cannot close a loop (422 on ` + "`" + `to` + "`" + `, naming the loop). The answer carries the new relation, its ` + "`" + `Location` + "`" + ` and its ` + "`" + `ETag` + "`" + `.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "Create a relation",
+                "operationId": "createRelation",
+                "parameters": [
+                    {
+                        "description": "The new relation",
+                        "name": "relation",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.RelationInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "The relation as created",
+                        "schema": {
+                            "$ref": "#/definitions/models.Relation"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of the new relation"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "Path of the new relation"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON, an unknown field or a wrong type (codes invalid_json, unknown_field, wrong_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The same relation exists already (code duplicate_relation)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values: an unknown type, a tactic that does not exist, a relation to itself, a loop of prerequisites; errors names each field (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/relations/{id}": {
+            "get": {
+                "description": "A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With ` + "`" + `If-None-Match` + "`" + ` naming the current ETag, the answer is 304 without a body.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "Get a relation",
+                "operationId": "getRelation",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Relation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The relation",
+                        "schema": {
+                            "$ref": "#/definitions/models.Relation"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of the relation, for If-Match and If-None-Match"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified: the ETag in If-None-Match is current"
+                    },
+                    "400": {
+                        "description": "Malformed id (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such relation (code not_found)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "description": "Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412 and changes nothing; none is 428.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "Replace a relation",
+                "operationId": "replaceRelation",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Relation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The relation as it should be",
+                        "name": "relation",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.RelationInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The relation as it now is",
+                        "schema": {
+                            "$ref": "#/definitions/models.Relation"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the relation"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such relation",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The same relation exists already (code duplicate_relation)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The relation changed since you read it: GET it again and reapply your change (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values; errors names each field (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "description": "Deletes the relation. Its history stays, and it can be restored under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "Delete a relation",
+                "operationId": "deleteRelation",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Relation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "Deleted"
+                    },
+                    "400": {
+                        "description": "Malformed id (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such relation",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match does not name the current version (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "description": "A JSON Merge Patch (RFC 7396): send only the fields to change; ` + "`" + `null` + "`" + ` clears one. Needs a precondition like PUT: ` + "`" + `If-Match` + "`" + `, or ` + "`" + `version` + "`" + ` in the patch.",
+                "consumes": [
+                    "application/merge-patch+json",
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "Update fields of a relation",
+                "operationId": "patchRelation",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Relation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The fields to change, and the version you read unless If-Match is sent",
+                        "name": "patch",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.RelationInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The relation as it now is",
+                        "schema": {
+                            "$ref": "#/definitions/models.Relation"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the relation"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such relation",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The same relation exists already (code duplicate_relation)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The relation changed since you read it: GET it again and reapply your change (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/merge-patch+json or application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values; errors names each field (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/relations/{id}/revisions": {
+            "get": {
+                "description": "Every change of the relation, newest first: who, when, the request, and the relation as it stood after the change (before it, for a delete). A relation deleted with one of its tactics keeps its history, and comes back when that tactic is restored.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "History of a relation",
+                "operationId": "listRelationRevisions",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Relation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "example": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "example": true,
+                        "description": "Count all revisions (costs a scan)",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of the relation's revisions",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RevisionList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id or query parameter, or a bad cursor",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No relation with this id has a history",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/relations/{id}/revisions/{revision}/restore": {
+            "post": {
+                "description": "Brings the relation back to the state a revision recorded, as a new revision; a deleted relation comes back under its old id. Both its tactics must exist. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "Restore a relation to a revision",
+                "operationId": "restoreRelation",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Relation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "example": 42,
+                        "description": "Revision id, from the relation's history",
+                        "name": "revision",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The relation as restored",
+                        "schema": {
+                            "$ref": "#/definitions/models.Relation"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the relation"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id or revision (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such revision of this relation",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "A tactic it links is gone, or it would close a loop of prerequisites (code not_restorable), or the same relation exists again (code duplicate_relation)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match does not name the current version (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "The revision's state is no longer valid, such as a loop of prerequisites (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/stages": {
             "get": {
                 "description": "Stages in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `position` + "`" + `). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. A filter value that names nothing (a chain that does not exist) gives an empty list.",
@@ -2216,6 +2858,118 @@ const docTemplate = `{
                 }
             }
         },
+        "/tactics/{id}/relations": {
+            "get": {
+                "description": "The relations of a tactic in both directions, in pages like ` + "`" + `GET /relations` + "`" + `: each is a relation with ` + "`" + `direction` + "`" + ` (` + "`" + `outgoing` + "`" + `: the tactic is its ` + "`" + `from` + "`" + `; ` + "`" + `incoming` + "`" + `: the tactic is its ` + "`" + `to` + "`" + `) and ` + "`" + `other` + "`" + `, the code of the tactic at the other end. The tactic is named by id or code. Below the editor role a draft or archived tactic does not exist (404), and a relation to one is left out.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "Relations of a tactic",
+                "operationId": "listTacticRelations",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "ST-R-R01",
+                        "description": "Tactic id or code",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "complements",
+                            "prerequisite-of",
+                            "conflicts-with",
+                            "duplicates",
+                            "supersedes"
+                        ],
+                        "type": "string",
+                        "example": "prerequisite-of",
+                        "description": "Relation type",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "example": "confiscation",
+                        "description": "Text to find in the note (case-insensitive for ASCII; % and _ match themselves)",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "-id",
+                            "type",
+                            "-type",
+                            "created_at",
+                            "-created_at",
+                            "updated_at",
+                            "-updated_at"
+                        ],
+                        "type": "string",
+                        "default": "id",
+                        "example": "-created_at",
+                        "description": "Sort field, - in front for descending; ties are broken by id",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "example": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "example": true,
+                        "description": "Count all matches (costs a scan)",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of the tactic's relations",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.TacticRelationList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id or code (code bad_path), bad query parameter (code bad_query), or a bad cursor",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such tactic (code not_found)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/tactics/{id}/revisions": {
             "get": {
                 "description": "Every change of the tactic, newest first: who, when, the request, and the tactic as it stood after the change (before it, for a delete). A deleted tactic keeps its history.",
@@ -3136,6 +3890,31 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.RelationList": {
+            "description": "A page of relations.",
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "The page's items.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Relation"
+                    }
+                },
+                "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "eyJmIjoiYWJjIiwidiI6MSwiaSI6MX0"
+                },
+                "total": {
+                    "description": "How many items match in all; only with include_total=true.",
+                    "type": "integer",
+                    "x-omitempty": true,
+                    "example": 1
+                }
+            }
+        },
         "handlers.RevisionList": {
             "description": "A page of revisions of an object, newest first.",
             "type": "object",
@@ -3195,6 +3974,31 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Tactic"
+                    }
+                },
+                "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "eyJmIjoiYWJjIiwidiI6MSwiaSI6MX0"
+                },
+                "total": {
+                    "description": "How many items match in all; only with include_total=true.",
+                    "type": "integer",
+                    "x-omitempty": true,
+                    "example": 1
+                }
+            }
+        },
+        "handlers.TacticRelationList": {
+            "description": "A page of the relations of one tactic, in both directions: each says which way it points from the tactic and names the tactic at the other end.",
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "The page's items.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.TacticRelation"
                     }
                 },
                 "next_cursor": {
@@ -3294,10 +4098,140 @@ const docTemplate = `{
                 }
             }
         },
+        "models.ActsOn": {
+            "description": "An economic parameter that a tactic moves, which way, and why.",
+            "type": "object",
+            "required": [
+                "direction",
+                "symbol"
+            ],
+            "properties": {
+                "citations": {
+                    "description": "Sources for the direction.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
+                "direction": {
+                    "description": "raises or lowers.",
+                    "type": "string",
+                    "enum": [
+                        "raises",
+                        "lowers"
+                    ],
+                    "example": "raises"
+                },
+                "effect": {
+                    "description": "How, in a sentence; used for scenarios when it names a factor.",
+                    "type": "string",
+                    "maxLength": 1000,
+                    "example": "More proceeds are confiscated."
+                },
+                "symbol": {
+                    "description": "The parameter's symbol.",
+                    "type": "string",
+                    "enum": [
+                        "profit",
+                        "acquisition_cost",
+                        "p_conviction",
+                        "p_detect",
+                        "p_prosecute",
+                        "p_convict",
+                        "fine",
+                        "restitution",
+                        "confiscation_rate",
+                        "prison_years",
+                        "prison_year_cost",
+                        "duration_years",
+                        "buyer_price",
+                        "price_elasticity",
+                        "total_profits",
+                        "victims",
+                        "convictions"
+                    ],
+                    "example": "confiscation_rate"
+                }
+            }
+        },
+        "models.Adoption": {
+            "description": "Where and since when a current effort is deployed.",
+            "type": "object",
+            "properties": {
+                "note": {
+                    "description": "More detail.",
+                    "type": "string",
+                    "maxLength": 1000,
+                    "example": ""
+                },
+                "since": {
+                    "description": "The year it started, or 0 when unknown.",
+                    "type": "integer",
+                    "maximum": 2100,
+                    "minimum": 1800,
+                    "example": 1999
+                },
+                "where": {
+                    "description": "Jurisdictions (ISO 3166-1 alpha-2 or global).",
+                    "type": "array",
+                    "maxItems": 250,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "SE",
+                        "NO"
+                    ]
+                }
+            }
+        },
+        "models.Caveat": {
+            "description": "What a reader must know before acting on a tactic: a documented harm, a dispute (then the tactic carries positions for and against), a weakness of the data, or a limit of scope.",
+            "type": "object",
+            "required": [
+                "text",
+                "type"
+            ],
+            "properties": {
+                "citations": {
+                    "description": "Sources for the caveat.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
+                "text": {
+                    "description": "The caveat, in a sentence or two.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "Raids have led to the arrest and deportation of the people they meant to help."
+                },
+                "type": {
+                    "description": "harm, contested, data-quality or scope.",
+                    "type": "string",
+                    "enum": [
+                        "harm",
+                        "contested",
+                        "data-quality",
+                        "scope"
+                    ],
+                    "example": "harm"
+                }
+            }
+        },
         "models.Chain": {
             "description": "The business chain of one form of exploitation, e.g. sex trafficking: product (victim), wholesaler (trafficker), retailer (exploiter) and consumer.",
             "type": "object",
             "properties": {
+                "citations": {
+                    "description": "Sources for what the description says.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
                 "created_at": {
                     "description": "When the chain was created (RFC 3339, UTC).",
                     "type": "string",
@@ -3345,6 +4279,14 @@ const docTemplate = `{
                 "slug"
             ],
             "properties": {
+                "citations": {
+                    "description": "Sources for the description, at most 30; each names an existing source by slug.",
+                    "type": "array",
+                    "maxItems": 30,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
                 "description": {
                     "description": "What the chain covers.",
                     "type": "string",
@@ -3388,6 +4330,172 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/models.TableRow"
                     }
+                }
+            }
+        },
+        "models.Citation": {
+            "description": "A pointer from a claim to a source: which source (by slug), where in it, an exact short quotation or none for a paraphrase, and whether it supports the claim.",
+            "type": "object",
+            "required": [
+                "source",
+                "supports"
+            ],
+            "properties": {
+                "locator": {
+                    "description": "Where in the source: page, chapter, section or article; empty when none is known.",
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "p. 202"
+                },
+                "quote": {
+                    "description": "An exact quotation of at most 40 words, or absent for a paraphrase.",
+                    "type": "string",
+                    "maxLength": 400,
+                    "example": ""
+                },
+                "source": {
+                    "description": "Slug of the source; it must exist.",
+                    "type": "string",
+                    "example": "kara-2009-sex-trafficking"
+                },
+                "supports": {
+                    "description": "What the source says about the claim.",
+                    "type": "string",
+                    "enum": [
+                        "supports",
+                        "contradicts",
+                        "context"
+                    ],
+                    "example": "supports"
+                }
+            }
+        },
+        "models.Cost": {
+            "description": "What a tactic costs: either a level (low, medium, high) or an amount with its currency and price year.",
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "description": "An amount, with currency and year.",
+                    "type": "number",
+                    "minimum": 0,
+                    "example": 1000000
+                },
+                "currency": {
+                    "description": "ISO 4217 currency of the amount.",
+                    "type": "string",
+                    "example": "USD"
+                },
+                "level": {
+                    "description": "low, medium or high; empty when an amount is given.",
+                    "type": "string",
+                    "enum": [
+                        "low",
+                        "medium",
+                        "high"
+                    ],
+                    "example": "medium"
+                },
+                "year": {
+                    "description": "Price year of the amount.",
+                    "type": "integer",
+                    "maximum": 2100,
+                    "minimum": 1900,
+                    "example": 2020
+                }
+            }
+        },
+        "models.Effect": {
+            "description": "The direction of a tactic's effect, and the outcome it is about.",
+            "type": "object",
+            "required": [
+                "direction"
+            ],
+            "properties": {
+                "direction": {
+                    "description": "positive, mixed, none, negative or unknown.",
+                    "type": "string",
+                    "enum": [
+                        "positive",
+                        "mixed",
+                        "none",
+                        "negative",
+                        "unknown"
+                    ],
+                    "example": "unknown"
+                },
+                "outcome": {
+                    "description": "The outcome the effect is about.",
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "convictions per year"
+                }
+            }
+        },
+        "models.Evidence": {
+            "description": "How well a tactic is known to work (after EMMIE): effect, mechanism, moderators, implementation, cost, the level of the best evidence and the stage of evaluation.",
+            "type": "object",
+            "required": [
+                "evaluation",
+                "level"
+            ],
+            "properties": {
+                "cost": {
+                    "description": "What it costs: a level, or an amount with its currency and price year; null when unknown.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Cost"
+                        }
+                    ]
+                },
+                "effect": {
+                    "description": "The effect found, and on what outcome.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Effect"
+                        }
+                    ]
+                },
+                "evaluation": {
+                    "description": "How far it has been evaluated: unevaluated, process, outcome or impact.",
+                    "type": "string",
+                    "enum": [
+                        "unevaluated",
+                        "process",
+                        "outcome",
+                        "impact"
+                    ],
+                    "example": "unevaluated"
+                },
+                "implementation": {
+                    "description": "What it takes to do well, and the known pitfalls.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": ""
+                },
+                "level": {
+                    "description": "Design of the strongest evaluation: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.",
+                    "type": "string",
+                    "enum": [
+                        "none",
+                        "descriptive",
+                        "pre-post",
+                        "quasi-experimental",
+                        "rct",
+                        "systematic-review"
+                    ],
+                    "example": "none"
+                },
+                "mechanism": {
+                    "description": "How the tactic is meant to work: which economic variable it moves and why.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "Raises the expected cost of exploitation by taking its proceeds."
+                },
+                "moderators": {
+                    "description": "Where or for whom it works better or worse.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": ""
                 }
             }
         },
@@ -3503,6 +4611,39 @@ const docTemplate = `{
                 }
             }
         },
+        "models.Position": {
+            "description": "One side of a contested tactic, with its sources.",
+            "type": "object",
+            "required": [
+                "stance",
+                "text"
+            ],
+            "properties": {
+                "citations": {
+                    "description": "Sources for the position.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
+                "stance": {
+                    "description": "for or against.",
+                    "type": "string",
+                    "enum": [
+                        "for",
+                        "against"
+                    ],
+                    "example": "for"
+                },
+                "text": {
+                    "description": "The position, in a sentence or two.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "Supporters hold that it reduces demand."
+                }
+            }
+        },
         "models.Reference": {
             "description": "A source that supports a tactic: a citation, with a URL and a locator (page, chapter, section) where there is one.",
             "type": "object",
@@ -3527,6 +4668,139 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 2000,
                     "example": "https://cup.columbia.edu/book/sex-trafficking/9780231139601"
+                }
+            }
+        },
+        "models.Relation": {
+            "description": "A typed link from one tactic to another.",
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "description": "When the relation was created (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "from": {
+                    "description": "Code of the tactic the relation starts from.",
+                    "type": "string",
+                    "example": "ST-R-R01"
+                },
+                "id": {
+                    "description": "Id of the relation; it never changes.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "note": {
+                    "description": "Why, in a sentence.",
+                    "type": "string",
+                    "example": "Confiscation needs the financial investigation to trace the assets."
+                },
+                "to": {
+                    "description": "Code of the tactic it points to.",
+                    "type": "string",
+                    "example": "ST-R-R03"
+                },
+                "type": {
+                    "description": "complements, prerequisite-of, conflicts-with, duplicates or supersedes.",
+                    "type": "string",
+                    "enum": [
+                        "complements",
+                        "prerequisite-of",
+                        "conflicts-with",
+                        "duplicates",
+                        "supersedes"
+                    ],
+                    "example": "complements"
+                },
+                "updated_at": {
+                    "description": "When the relation last changed (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "version": {
+                    "description": "Version: 1 when created, +1 on every change.",
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "models.RelationInput": {
+            "description": "A relation as a client writes it: tactics by code (or id).",
+            "type": "object",
+            "required": [
+                "from",
+                "to",
+                "type"
+            ],
+            "properties": {
+                "from": {
+                    "description": "Code (or id) of the tactic the relation starts from; it must exist.",
+                    "type": "string",
+                    "maxLength": 64,
+                    "example": "ST-R-R01"
+                },
+                "note": {
+                    "description": "Why, in a sentence.",
+                    "type": "string",
+                    "maxLength": 1000,
+                    "example": ""
+                },
+                "to": {
+                    "description": "Code (or id) of the tactic it points to; it must exist and differ from from.",
+                    "type": "string",
+                    "maxLength": 64,
+                    "example": "ST-R-R03"
+                },
+                "type": {
+                    "description": "complements, prerequisite-of, conflicts-with, duplicates or supersedes.",
+                    "type": "string",
+                    "enum": [
+                        "complements",
+                        "prerequisite-of",
+                        "conflicts-with",
+                        "duplicates",
+                        "supersedes"
+                    ],
+                    "example": "complements"
+                },
+                "version": {
+                    "description": "Version is the version the client read: the precondition of a PUT or PATCH without If-Match.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                }
+            }
+        },
+        "models.Review": {
+            "description": "Who has checked a tactic's text, when, and when it is next due.",
+            "type": "object",
+            "required": [
+                "state"
+            ],
+            "properties": {
+                "last_reviewed_on": {
+                    "description": "When it was last reviewed (YYYY-MM-DD), or null.",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-11-29"
+                },
+                "next_review_due": {
+                    "description": "When it is next due (YYYY-MM-DD), or null.",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2027-11-29"
+                },
+                "state": {
+                    "description": "draft, expert-checked or survivor-reviewed.",
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "expert-checked",
+                        "survivor-reviewed"
+                    ],
+                    "example": "draft"
                 }
             }
         },
@@ -3567,7 +4841,10 @@ const docTemplate = `{
                         "chain",
                         "stage",
                         "tactic",
-                        "tag"
+                        "tag",
+                        "source",
+                        "relation",
+                        "parameter"
                     ],
                     "example": "tactic"
                 },
@@ -3606,6 +4883,13 @@ const docTemplate = `{
                     "description": "Id of the chain the stage belongs to; it never changes.",
                     "type": "integer",
                     "example": 1
+                },
+                "citations": {
+                    "description": "Sources for what the description says.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
                 },
                 "created_at": {
                     "description": "When the stage was created (RFC 3339, UTC).",
@@ -3684,6 +4968,14 @@ const docTemplate = `{
                     "minimum": 1,
                     "example": 1
                 },
+                "citations": {
+                    "description": "Sources for the description, at most 30; each names an existing source by slug.",
+                    "type": "array",
+                    "maxItems": 30,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
                 "description": {
                     "description": "What happens at this link.",
                     "type": "string",
@@ -3729,6 +5021,13 @@ const docTemplate = `{
             "description": "One stage of a chain table, with its tactics of each kind.",
             "type": "object",
             "properties": {
+                "conditions": {
+                    "description": "States of the world that explain why current efforts fall short, in order of position.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Tactic"
+                    }
+                },
                 "current": {
                     "description": "Efforts deployed today at this stage, in order of position.",
                     "type": "array",
@@ -3757,10 +5056,76 @@ const docTemplate = `{
             "description": "An intervention at one stage of a chain: an effort deployed today (kind current) or one that should be done (kind recommended), with its tags and sources.",
             "type": "object",
             "properties": {
+                "actors": {
+                    "description": "Who carries it out.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "police",
+                        "prosecutors"
+                    ]
+                },
+                "acts_on": {
+                    "description": "Economic parameters the tactic moves.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.ActsOn"
+                    }
+                },
+                "adoption": {
+                    "description": "For a current effort: where and since when it is deployed; else null.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Adoption"
+                        }
+                    ]
+                },
+                "also_applies_to": {
+                    "description": "Slugs of other stages of the same chain where the tactic also applies.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "wholesaler"
+                    ]
+                },
+                "attribution": {
+                    "description": "Who makes the claim: Kara states it (kara), our reading of his argument (kara-reading),\nother sources (other-source), or chainkb's own inference or proposal (editorial).",
+                    "type": "string",
+                    "enum": [
+                        "kara",
+                        "kara-reading",
+                        "other-source",
+                        "editorial"
+                    ],
+                    "example": "kara"
+                },
+                "caveats": {
+                    "description": "What a reader must know before acting on it: harms, disputes, data quality, scope.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Caveat"
+                    }
+                },
                 "chain_id": {
                     "description": "Id of the stage's chain; derived from the stage, read-only.",
                     "type": "integer",
                     "example": 1
+                },
+                "citations": {
+                    "description": "Sources for the tactic.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
+                "code": {
+                    "description": "Stable code: chain, stage, kind and number (e.g. ST-R-R01); the tactic can be addressed by it\nin paths, and it never changes.",
+                    "type": "string",
+                    "example": "ST-R-R01"
                 },
                 "created_at": {
                     "description": "When the tactic was created (RFC 3339, UTC).",
@@ -3773,17 +5138,36 @@ const docTemplate = `{
                     "type": "string",
                     "example": "Seizing assets raises the expected cost of trafficking above its expected profit."
                 },
+                "evidence": {
+                    "description": "How well the tactic is known to work, and the strength of the evidence.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Evidence"
+                        }
+                    ]
+                },
                 "id": {
                     "description": "Id of the tactic; it never changes.",
                     "type": "integer",
                     "example": 1
                 },
+                "jurisdictions": {
+                    "description": "Where it applies: ISO 3166-1 alpha-2 codes, or global.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "global"
+                    ]
+                },
                 "kind": {
-                    "description": "An effort deployed today (current) or what should be done (recommended).",
+                    "description": "An effort deployed today (current), what should be done (recommended), or a state of the\nworld that explains why current efforts fall short (condition).",
                     "type": "string",
                     "enum": [
                         "current",
-                        "recommended"
+                        "recommended",
+                        "condition"
                     ],
                     "example": "recommended"
                 },
@@ -3792,12 +5176,27 @@ const docTemplate = `{
                     "type": "integer",
                     "example": 1
                 },
+                "positions": {
+                    "description": "For a contested tactic, the positions for and against (at least one of each).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Position"
+                    }
+                },
                 "references": {
-                    "description": "Sources that support the tactic.",
+                    "description": "Sources that support the tactic (v1; being replaced by citations).",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Reference"
                     }
+                },
+                "review": {
+                    "description": "Who has checked the text, and when it is next due.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Review"
+                        }
+                    ]
                 },
                 "stage_id": {
                     "description": "Id of the stage the tactic acts at.",
@@ -3854,18 +5253,105 @@ const docTemplate = `{
                 "title"
             ],
             "properties": {
+                "actors": {
+                    "description": "Who carries it out, from a controlled vocabulary.",
+                    "type": "array",
+                    "maxItems": 13,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "police"
+                    ]
+                },
+                "acts_on": {
+                    "description": "Economic parameters the tactic moves, at most 20.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.ActsOn"
+                    }
+                },
+                "adoption": {
+                    "description": "For a current effort: where and since when; null otherwise.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Adoption"
+                        }
+                    ]
+                },
+                "also_applies_to": {
+                    "description": "Slugs of other stages of the same chain where it also applies, at most 20.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "attribution": {
+                    "description": "Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's\nown) when left out.",
+                    "type": "string",
+                    "enum": [
+                        "kara",
+                        "kara-reading",
+                        "other-source",
+                        "editorial"
+                    ],
+                    "example": "editorial"
+                },
+                "caveats": {
+                    "description": "Harms, disputes, data quality, scope; at most 20.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.Caveat"
+                    }
+                },
+                "citations": {
+                    "description": "Sources for the tactic, at most 30; each names an existing source by slug.",
+                    "type": "array",
+                    "maxItems": 30,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
+                "code": {
+                    "description": "Stable code, unique: chain, stage, kind and number, e.g. ST-R-R01. Required on create; it\ncannot change afterwards (a PUT may leave it out or repeat it).",
+                    "type": "string",
+                    "example": "ST-R-R99"
+                },
                 "description": {
                     "description": "The tactic at length.",
                     "type": "string",
                     "maxLength": 4000,
                     "example": "Closing a venue destroys the exploiter's investment and raises the cost of the next one."
                 },
+                "evidence": {
+                    "description": "How well the tactic is known to work; when left out, nothing is known: effect unknown,\nlevel none, unevaluated.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Evidence"
+                        }
+                    ]
+                },
+                "jurisdictions": {
+                    "description": "Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.",
+                    "type": "array",
+                    "maxItems": 250,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "global"
+                    ]
+                },
                 "kind": {
-                    "description": "An effort deployed today (current) or what should be done (recommended).",
+                    "description": "An effort deployed today (current), what should be done (recommended), or a state of the\nworld that explains why current efforts fall short (condition).",
                     "type": "string",
                     "enum": [
                         "current",
-                        "recommended"
+                        "recommended",
+                        "condition"
                     ],
                     "example": "recommended"
                 },
@@ -3876,13 +5362,29 @@ const docTemplate = `{
                     "minimum": 0,
                     "example": 10
                 },
+                "positions": {
+                    "description": "Positions for and against; required (one of each) when a caveat is contested.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.Position"
+                    }
+                },
                 "references": {
-                    "description": "Sources that support the tactic, at most 20; replaces the tactic's references.",
+                    "description": "Sources that support the tactic, at most 20 (v1; being replaced by citations).",
                     "type": "array",
                     "maxItems": 20,
                     "items": {
                         "$ref": "#/definitions/models.Reference"
                     }
+                },
+                "review": {
+                    "description": "Review state and dates; state draft when left out.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Review"
+                        }
+                    ]
                 },
                 "stage_id": {
                     "description": "Id of the stage the tactic acts at; it must exist.",
@@ -3933,10 +5435,86 @@ const docTemplate = `{
                 }
             }
         },
+        "models.TacticRelation": {
+            "description": "A relation of a tactic, seen from that tactic: the relation, which way it points (outgoing: the tactic is from; incoming: the tactic is to), and the code of the tactic at the other end.",
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "description": "When the relation was created (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "direction": {
+                    "description": "outgoing if the tactic is the relation's from, incoming if it is its to.",
+                    "type": "string",
+                    "enum": [
+                        "outgoing",
+                        "incoming"
+                    ],
+                    "example": "outgoing"
+                },
+                "from": {
+                    "description": "Code of the tactic the relation starts from.",
+                    "type": "string",
+                    "example": "ST-R-R01"
+                },
+                "id": {
+                    "description": "Id of the relation; it never changes.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "note": {
+                    "description": "Why, in a sentence.",
+                    "type": "string",
+                    "example": "Confiscation needs the financial investigation to trace the assets."
+                },
+                "other": {
+                    "description": "Code of the tactic at the other end.",
+                    "type": "string",
+                    "example": "ST-R-R03"
+                },
+                "to": {
+                    "description": "Code of the tactic it points to.",
+                    "type": "string",
+                    "example": "ST-R-R03"
+                },
+                "type": {
+                    "description": "complements, prerequisite-of, conflicts-with, duplicates or supersedes.",
+                    "type": "string",
+                    "enum": [
+                        "complements",
+                        "prerequisite-of",
+                        "conflicts-with",
+                        "duplicates",
+                        "supersedes"
+                    ],
+                    "example": "complements"
+                },
+                "updated_at": {
+                    "description": "When the relation last changed (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "version": {
+                    "description": "Version: 1 when created, +1 on every change.",
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
         "models.Tag": {
             "description": "Classifies tactics along one facet, its group: horizon (short-term, long-term), the economic lever pulled, the 4P function, and whatever editors add.",
             "type": "object",
             "properties": {
+                "citations": {
+                    "description": "Sources for what the description says.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
                 "created_at": {
                     "description": "When the tag was created (RFC 3339, UTC).",
                     "type": "string",
@@ -3995,6 +5573,14 @@ const docTemplate = `{
                 "slug"
             ],
             "properties": {
+                "citations": {
+                    "description": "Sources for the description, at most 30; each names an existing source by slug.",
+                    "type": "array",
+                    "maxItems": 30,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
                 "description": {
                     "description": "What the tag means.",
                     "type": "string",
@@ -4076,6 +5662,10 @@ const docTemplate = `{
         {
             "description": "Facets of tactics: horizon, economic lever, 4P function",
             "name": "tags"
+        },
+        {
+            "description": "Typed links between tactics: complements, prerequisite-of, conflicts-with, duplicates, supersedes",
+            "name": "relations"
         },
         {
             "description": "The change feed, for partner apps that keep a mirror",

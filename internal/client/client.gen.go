@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for APIKeyRole.
@@ -32,6 +33,234 @@ func (e APIKeyRole) Valid() bool {
 	case APIKeyRoleEditor:
 		return true
 	case APIKeyRoleReader:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActsOnDirection.
+const (
+	Lowers ActsOnDirection = "lowers"
+	Raises ActsOnDirection = "raises"
+)
+
+// Valid indicates whether the value is a known member of the ActsOnDirection enum.
+func (e ActsOnDirection) Valid() bool {
+	switch e {
+	case Lowers:
+		return true
+	case Raises:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActsOnSymbol.
+const (
+	AcquisitionCost  ActsOnSymbol = "acquisition_cost"
+	BuyerPrice       ActsOnSymbol = "buyer_price"
+	ConfiscationRate ActsOnSymbol = "confiscation_rate"
+	Convictions      ActsOnSymbol = "convictions"
+	DurationYears    ActsOnSymbol = "duration_years"
+	Fine             ActsOnSymbol = "fine"
+	PConvict         ActsOnSymbol = "p_convict"
+	PConviction      ActsOnSymbol = "p_conviction"
+	PDetect          ActsOnSymbol = "p_detect"
+	PProsecute       ActsOnSymbol = "p_prosecute"
+	PriceElasticity  ActsOnSymbol = "price_elasticity"
+	PrisonYearCost   ActsOnSymbol = "prison_year_cost"
+	PrisonYears      ActsOnSymbol = "prison_years"
+	Profit           ActsOnSymbol = "profit"
+	Restitution      ActsOnSymbol = "restitution"
+	TotalProfits     ActsOnSymbol = "total_profits"
+	Victims          ActsOnSymbol = "victims"
+)
+
+// Valid indicates whether the value is a known member of the ActsOnSymbol enum.
+func (e ActsOnSymbol) Valid() bool {
+	switch e {
+	case AcquisitionCost:
+		return true
+	case BuyerPrice:
+		return true
+	case ConfiscationRate:
+		return true
+	case Convictions:
+		return true
+	case DurationYears:
+		return true
+	case Fine:
+		return true
+	case PConvict:
+		return true
+	case PConviction:
+		return true
+	case PDetect:
+		return true
+	case PProsecute:
+		return true
+	case PriceElasticity:
+		return true
+	case PrisonYearCost:
+		return true
+	case PrisonYears:
+		return true
+	case Profit:
+		return true
+	case Restitution:
+		return true
+	case TotalProfits:
+		return true
+	case Victims:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CaveatType.
+const (
+	Contested   CaveatType = "contested"
+	DataQuality CaveatType = "data-quality"
+	Harm        CaveatType = "harm"
+	Scope       CaveatType = "scope"
+)
+
+// Valid indicates whether the value is a known member of the CaveatType enum.
+func (e CaveatType) Valid() bool {
+	switch e {
+	case Contested:
+		return true
+	case DataQuality:
+		return true
+	case Harm:
+		return true
+	case Scope:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CitationSupports.
+const (
+	Context     CitationSupports = "context"
+	Contradicts CitationSupports = "contradicts"
+	Supports    CitationSupports = "supports"
+)
+
+// Valid indicates whether the value is a known member of the CitationSupports enum.
+func (e CitationSupports) Valid() bool {
+	switch e {
+	case Context:
+		return true
+	case Contradicts:
+		return true
+	case Supports:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CostLevel.
+const (
+	High   CostLevel = "high"
+	Low    CostLevel = "low"
+	Medium CostLevel = "medium"
+)
+
+// Valid indicates whether the value is a known member of the CostLevel enum.
+func (e CostLevel) Valid() bool {
+	switch e {
+	case High:
+		return true
+	case Low:
+		return true
+	case Medium:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EffectDirection.
+const (
+	EffectDirectionMixed    EffectDirection = "mixed"
+	EffectDirectionNegative EffectDirection = "negative"
+	EffectDirectionNone     EffectDirection = "none"
+	EffectDirectionPositive EffectDirection = "positive"
+	EffectDirectionUnknown  EffectDirection = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the EffectDirection enum.
+func (e EffectDirection) Valid() bool {
+	switch e {
+	case EffectDirectionMixed:
+		return true
+	case EffectDirectionNegative:
+		return true
+	case EffectDirectionNone:
+		return true
+	case EffectDirectionPositive:
+		return true
+	case EffectDirectionUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EvidenceEvaluation.
+const (
+	Impact      EvidenceEvaluation = "impact"
+	Outcome     EvidenceEvaluation = "outcome"
+	Process     EvidenceEvaluation = "process"
+	Unevaluated EvidenceEvaluation = "unevaluated"
+)
+
+// Valid indicates whether the value is a known member of the EvidenceEvaluation enum.
+func (e EvidenceEvaluation) Valid() bool {
+	switch e {
+	case Impact:
+		return true
+	case Outcome:
+		return true
+	case Process:
+		return true
+	case Unevaluated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EvidenceLevel.
+const (
+	EvidenceLevelDescriptive       EvidenceLevel = "descriptive"
+	EvidenceLevelNone              EvidenceLevel = "none"
+	EvidenceLevelPrePost           EvidenceLevel = "pre-post"
+	EvidenceLevelQuasiExperimental EvidenceLevel = "quasi-experimental"
+	EvidenceLevelRct               EvidenceLevel = "rct"
+	EvidenceLevelSystematicReview  EvidenceLevel = "systematic-review"
+)
+
+// Valid indicates whether the value is a known member of the EvidenceLevel enum.
+func (e EvidenceLevel) Valid() bool {
+	switch e {
+	case EvidenceLevelDescriptive:
+		return true
+	case EvidenceLevelNone:
+		return true
+	case EvidenceLevelPrePost:
+		return true
+	case EvidenceLevelQuasiExperimental:
+		return true
+	case EvidenceLevelRct:
+		return true
+	case EvidenceLevelSystematicReview:
 		return true
 	default:
 		return false
@@ -80,6 +309,126 @@ func (e NewAPIKeyRole) Valid() bool {
 	}
 }
 
+// Defines values for PositionStance.
+const (
+	Against PositionStance = "against"
+	For     PositionStance = "for"
+)
+
+// Valid indicates whether the value is a known member of the PositionStance enum.
+func (e PositionStance) Valid() bool {
+	switch e {
+	case Against:
+		return true
+	case For:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RelationType.
+const (
+	RelationTypeComplements    RelationType = "complements"
+	RelationTypeConflictsWith  RelationType = "conflicts-with"
+	RelationTypeDuplicates     RelationType = "duplicates"
+	RelationTypePrerequisiteOf RelationType = "prerequisite-of"
+	RelationTypeSupersedes     RelationType = "supersedes"
+)
+
+// Valid indicates whether the value is a known member of the RelationType enum.
+func (e RelationType) Valid() bool {
+	switch e {
+	case RelationTypeComplements:
+		return true
+	case RelationTypeConflictsWith:
+		return true
+	case RelationTypeDuplicates:
+		return true
+	case RelationTypePrerequisiteOf:
+		return true
+	case RelationTypeSupersedes:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RelationInputType.
+const (
+	RelationInputTypeComplements    RelationInputType = "complements"
+	RelationInputTypeConflictsWith  RelationInputType = "conflicts-with"
+	RelationInputTypeDuplicates     RelationInputType = "duplicates"
+	RelationInputTypePrerequisiteOf RelationInputType = "prerequisite-of"
+	RelationInputTypeSupersedes     RelationInputType = "supersedes"
+)
+
+// Valid indicates whether the value is a known member of the RelationInputType enum.
+func (e RelationInputType) Valid() bool {
+	switch e {
+	case RelationInputTypeComplements:
+		return true
+	case RelationInputTypeConflictsWith:
+		return true
+	case RelationInputTypeDuplicates:
+		return true
+	case RelationInputTypePrerequisiteOf:
+		return true
+	case RelationInputTypeSupersedes:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RelationPatchType.
+const (
+	RelationPatchTypeComplements    RelationPatchType = "complements"
+	RelationPatchTypeConflictsWith  RelationPatchType = "conflicts-with"
+	RelationPatchTypeDuplicates     RelationPatchType = "duplicates"
+	RelationPatchTypePrerequisiteOf RelationPatchType = "prerequisite-of"
+	RelationPatchTypeSupersedes     RelationPatchType = "supersedes"
+)
+
+// Valid indicates whether the value is a known member of the RelationPatchType enum.
+func (e RelationPatchType) Valid() bool {
+	switch e {
+	case RelationPatchTypeComplements:
+		return true
+	case RelationPatchTypeConflictsWith:
+		return true
+	case RelationPatchTypeDuplicates:
+		return true
+	case RelationPatchTypePrerequisiteOf:
+		return true
+	case RelationPatchTypeSupersedes:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReviewState.
+const (
+	ReviewStateDraft            ReviewState = "draft"
+	ReviewStateExpertChecked    ReviewState = "expert-checked"
+	ReviewStateSurvivorReviewed ReviewState = "survivor-reviewed"
+)
+
+// Valid indicates whether the value is a known member of the ReviewState enum.
+func (e ReviewState) Valid() bool {
+	switch e {
+	case ReviewStateDraft:
+		return true
+	case ReviewStateExpertChecked:
+		return true
+	case ReviewStateSurvivorReviewed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RevisionAction.
 const (
 	Create  RevisionAction = "create"
@@ -106,16 +455,25 @@ func (e RevisionAction) Valid() bool {
 
 // Defines values for RevisionEntity.
 const (
-	RevisionEntityChain  RevisionEntity = "chain"
-	RevisionEntityStage  RevisionEntity = "stage"
-	RevisionEntityTactic RevisionEntity = "tactic"
-	RevisionEntityTag    RevisionEntity = "tag"
+	RevisionEntityChain     RevisionEntity = "chain"
+	RevisionEntityParameter RevisionEntity = "parameter"
+	RevisionEntityRelation  RevisionEntity = "relation"
+	RevisionEntitySource    RevisionEntity = "source"
+	RevisionEntityStage     RevisionEntity = "stage"
+	RevisionEntityTactic    RevisionEntity = "tactic"
+	RevisionEntityTag       RevisionEntity = "tag"
 )
 
 // Valid indicates whether the value is a known member of the RevisionEntity enum.
 func (e RevisionEntity) Valid() bool {
 	switch e {
 	case RevisionEntityChain:
+		return true
+	case RevisionEntityParameter:
+		return true
+	case RevisionEntityRelation:
+		return true
+	case RevisionEntitySource:
 		return true
 	case RevisionEntityStage:
 		return true
@@ -182,8 +540,33 @@ func (e StagePatchSide) Valid() bool {
 	}
 }
 
+// Defines values for TacticAttribution.
+const (
+	TacticAttributionEditorial   TacticAttribution = "editorial"
+	TacticAttributionKara        TacticAttribution = "kara"
+	TacticAttributionKaraReading TacticAttribution = "kara-reading"
+	TacticAttributionOtherSource TacticAttribution = "other-source"
+)
+
+// Valid indicates whether the value is a known member of the TacticAttribution enum.
+func (e TacticAttribution) Valid() bool {
+	switch e {
+	case TacticAttributionEditorial:
+		return true
+	case TacticAttributionKara:
+		return true
+	case TacticAttributionKaraReading:
+		return true
+	case TacticAttributionOtherSource:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TacticKind.
 const (
+	TacticKindCondition   TacticKind = "condition"
 	TacticKindCurrent     TacticKind = "current"
 	TacticKindRecommended TacticKind = "recommended"
 )
@@ -191,6 +574,8 @@ const (
 // Valid indicates whether the value is a known member of the TacticKind enum.
 func (e TacticKind) Valid() bool {
 	switch e {
+	case TacticKindCondition:
+		return true
 	case TacticKindCurrent:
 		return true
 	case TacticKindRecommended:
@@ -221,8 +606,33 @@ func (e TacticStatus) Valid() bool {
 	}
 }
 
+// Defines values for TacticInputAttribution.
+const (
+	TacticInputAttributionEditorial   TacticInputAttribution = "editorial"
+	TacticInputAttributionKara        TacticInputAttribution = "kara"
+	TacticInputAttributionKaraReading TacticInputAttribution = "kara-reading"
+	TacticInputAttributionOtherSource TacticInputAttribution = "other-source"
+)
+
+// Valid indicates whether the value is a known member of the TacticInputAttribution enum.
+func (e TacticInputAttribution) Valid() bool {
+	switch e {
+	case TacticInputAttributionEditorial:
+		return true
+	case TacticInputAttributionKara:
+		return true
+	case TacticInputAttributionKaraReading:
+		return true
+	case TacticInputAttributionOtherSource:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TacticInputKind.
 const (
+	TacticInputKindCondition   TacticInputKind = "condition"
 	TacticInputKindCurrent     TacticInputKind = "current"
 	TacticInputKindRecommended TacticInputKind = "recommended"
 )
@@ -230,6 +640,8 @@ const (
 // Valid indicates whether the value is a known member of the TacticInputKind enum.
 func (e TacticInputKind) Valid() bool {
 	switch e {
+	case TacticInputKindCondition:
+		return true
 	case TacticInputKindCurrent:
 		return true
 	case TacticInputKindRecommended:
@@ -260,8 +672,33 @@ func (e TacticInputStatus) Valid() bool {
 	}
 }
 
+// Defines values for TacticPatchAttribution.
+const (
+	TacticPatchAttributionEditorial   TacticPatchAttribution = "editorial"
+	TacticPatchAttributionKara        TacticPatchAttribution = "kara"
+	TacticPatchAttributionKaraReading TacticPatchAttribution = "kara-reading"
+	TacticPatchAttributionOtherSource TacticPatchAttribution = "other-source"
+)
+
+// Valid indicates whether the value is a known member of the TacticPatchAttribution enum.
+func (e TacticPatchAttribution) Valid() bool {
+	switch e {
+	case TacticPatchAttributionEditorial:
+		return true
+	case TacticPatchAttributionKara:
+		return true
+	case TacticPatchAttributionKaraReading:
+		return true
+	case TacticPatchAttributionOtherSource:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TacticPatchKind.
 const (
+	TacticPatchKindCondition   TacticPatchKind = "condition"
 	TacticPatchKindCurrent     TacticPatchKind = "current"
 	TacticPatchKindRecommended TacticPatchKind = "recommended"
 )
@@ -269,6 +706,8 @@ const (
 // Valid indicates whether the value is a known member of the TacticPatchKind enum.
 func (e TacticPatchKind) Valid() bool {
 	switch e {
+	case TacticPatchKindCondition:
+		return true
 	case TacticPatchKindCurrent:
 		return true
 	case TacticPatchKindRecommended:
@@ -293,6 +732,51 @@ func (e TacticPatchStatus) Valid() bool {
 	case TacticPatchStatusDraft:
 		return true
 	case TacticPatchStatusPublished:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TacticRelationDirection.
+const (
+	Incoming TacticRelationDirection = "incoming"
+	Outgoing TacticRelationDirection = "outgoing"
+)
+
+// Valid indicates whether the value is a known member of the TacticRelationDirection enum.
+func (e TacticRelationDirection) Valid() bool {
+	switch e {
+	case Incoming:
+		return true
+	case Outgoing:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TacticRelationType.
+const (
+	TacticRelationTypeComplements    TacticRelationType = "complements"
+	TacticRelationTypeConflictsWith  TacticRelationType = "conflicts-with"
+	TacticRelationTypeDuplicates     TacticRelationType = "duplicates"
+	TacticRelationTypePrerequisiteOf TacticRelationType = "prerequisite-of"
+	TacticRelationTypeSupersedes     TacticRelationType = "supersedes"
+)
+
+// Valid indicates whether the value is a known member of the TacticRelationType enum.
+func (e TacticRelationType) Valid() bool {
+	switch e {
+	case TacticRelationTypeComplements:
+		return true
+	case TacticRelationTypeConflictsWith:
+		return true
+	case TacticRelationTypeDuplicates:
+		return true
+	case TacticRelationTypePrerequisiteOf:
+		return true
+	case TacticRelationTypeSupersedes:
 		return true
 	default:
 		return false
@@ -335,6 +819,69 @@ func (e ListChainsParamsSort) Valid() bool {
 	case ListChainsParamsSortSlug:
 		return true
 	case ListChainsParamsSortUpdatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListRelationsParamsType.
+const (
+	ListRelationsParamsTypeComplements    ListRelationsParamsType = "complements"
+	ListRelationsParamsTypeConflictsWith  ListRelationsParamsType = "conflicts-with"
+	ListRelationsParamsTypeDuplicates     ListRelationsParamsType = "duplicates"
+	ListRelationsParamsTypePrerequisiteOf ListRelationsParamsType = "prerequisite-of"
+	ListRelationsParamsTypeSupersedes     ListRelationsParamsType = "supersedes"
+)
+
+// Valid indicates whether the value is a known member of the ListRelationsParamsType enum.
+func (e ListRelationsParamsType) Valid() bool {
+	switch e {
+	case ListRelationsParamsTypeComplements:
+		return true
+	case ListRelationsParamsTypeConflictsWith:
+		return true
+	case ListRelationsParamsTypeDuplicates:
+		return true
+	case ListRelationsParamsTypePrerequisiteOf:
+		return true
+	case ListRelationsParamsTypeSupersedes:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListRelationsParamsSort.
+const (
+	ListRelationsParamsSortCreatedAt      ListRelationsParamsSort = "created_at"
+	ListRelationsParamsSortId             ListRelationsParamsSort = "id"
+	ListRelationsParamsSortMinusCreatedAt ListRelationsParamsSort = "-created_at"
+	ListRelationsParamsSortMinusId        ListRelationsParamsSort = "-id"
+	ListRelationsParamsSortMinusType      ListRelationsParamsSort = "-type"
+	ListRelationsParamsSortMinusUpdatedAt ListRelationsParamsSort = "-updated_at"
+	ListRelationsParamsSortType           ListRelationsParamsSort = "type"
+	ListRelationsParamsSortUpdatedAt      ListRelationsParamsSort = "updated_at"
+)
+
+// Valid indicates whether the value is a known member of the ListRelationsParamsSort enum.
+func (e ListRelationsParamsSort) Valid() bool {
+	switch e {
+	case ListRelationsParamsSortCreatedAt:
+		return true
+	case ListRelationsParamsSortId:
+		return true
+	case ListRelationsParamsSortMinusCreatedAt:
+		return true
+	case ListRelationsParamsSortMinusId:
+		return true
+	case ListRelationsParamsSortMinusType:
+		return true
+	case ListRelationsParamsSortMinusUpdatedAt:
+		return true
+	case ListRelationsParamsSortType:
+		return true
+	case ListRelationsParamsSortUpdatedAt:
 		return true
 	default:
 		return false
@@ -488,6 +1035,69 @@ func (e ListTacticsParamsSort) Valid() bool {
 	}
 }
 
+// Defines values for ListTacticRelationsParamsType.
+const (
+	ListTacticRelationsParamsTypeComplements    ListTacticRelationsParamsType = "complements"
+	ListTacticRelationsParamsTypeConflictsWith  ListTacticRelationsParamsType = "conflicts-with"
+	ListTacticRelationsParamsTypeDuplicates     ListTacticRelationsParamsType = "duplicates"
+	ListTacticRelationsParamsTypePrerequisiteOf ListTacticRelationsParamsType = "prerequisite-of"
+	ListTacticRelationsParamsTypeSupersedes     ListTacticRelationsParamsType = "supersedes"
+)
+
+// Valid indicates whether the value is a known member of the ListTacticRelationsParamsType enum.
+func (e ListTacticRelationsParamsType) Valid() bool {
+	switch e {
+	case ListTacticRelationsParamsTypeComplements:
+		return true
+	case ListTacticRelationsParamsTypeConflictsWith:
+		return true
+	case ListTacticRelationsParamsTypeDuplicates:
+		return true
+	case ListTacticRelationsParamsTypePrerequisiteOf:
+		return true
+	case ListTacticRelationsParamsTypeSupersedes:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListTacticRelationsParamsSort.
+const (
+	ListTacticRelationsParamsSortCreatedAt      ListTacticRelationsParamsSort = "created_at"
+	ListTacticRelationsParamsSortId             ListTacticRelationsParamsSort = "id"
+	ListTacticRelationsParamsSortMinusCreatedAt ListTacticRelationsParamsSort = "-created_at"
+	ListTacticRelationsParamsSortMinusId        ListTacticRelationsParamsSort = "-id"
+	ListTacticRelationsParamsSortMinusType      ListTacticRelationsParamsSort = "-type"
+	ListTacticRelationsParamsSortMinusUpdatedAt ListTacticRelationsParamsSort = "-updated_at"
+	ListTacticRelationsParamsSortType           ListTacticRelationsParamsSort = "type"
+	ListTacticRelationsParamsSortUpdatedAt      ListTacticRelationsParamsSort = "updated_at"
+)
+
+// Valid indicates whether the value is a known member of the ListTacticRelationsParamsSort enum.
+func (e ListTacticRelationsParamsSort) Valid() bool {
+	switch e {
+	case ListTacticRelationsParamsSortCreatedAt:
+		return true
+	case ListTacticRelationsParamsSortId:
+		return true
+	case ListTacticRelationsParamsSortMinusCreatedAt:
+		return true
+	case ListTacticRelationsParamsSortMinusId:
+		return true
+	case ListTacticRelationsParamsSortMinusType:
+		return true
+	case ListTacticRelationsParamsSortMinusUpdatedAt:
+		return true
+	case ListTacticRelationsParamsSortType:
+		return true
+	case ListTacticRelationsParamsSortUpdatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListTagsParamsSort.
 const (
 	ListTagsParamsSortCreatedAt      ListTagsParamsSort = "created_at"
@@ -586,8 +1196,81 @@ type APIKey struct {
 // Example: reader
 type APIKeyRole string
 
+// ActsOn An economic parameter that a tactic moves, which way, and why.
+type ActsOn struct {
+	// Citations Sources for the direction.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Direction raises or lowers.
+	//
+	// Example: raises
+	Direction ActsOnDirection `json:"direction"`
+
+	// Effect How, in a sentence; used for scenarios when it names a factor.
+	//
+	// Example: More proceeds are confiscated.
+	Effect *string `json:"effect,omitempty"`
+
+	// Symbol The parameter's symbol.
+	//
+	// Example: confiscation_rate
+	Symbol ActsOnSymbol `json:"symbol"`
+}
+
+// ActsOnDirection raises or lowers.
+//
+// Example: raises
+type ActsOnDirection string
+
+// ActsOnSymbol The parameter's symbol.
+//
+// Example: confiscation_rate
+type ActsOnSymbol string
+
+// Adoption Where and since when a current effort is deployed.
+type Adoption struct {
+	// Note More detail.
+	//
+	// Example:
+	Note *string `json:"note,omitempty"`
+
+	// Since The year it started, or 0 when unknown.
+	//
+	// Example: 1999
+	Since *int `json:"since,omitempty"`
+
+	// Where Jurisdictions (ISO 3166-1 alpha-2 or global).
+	//
+	// Example: ["SE","NO"]
+	Where *[]string `json:"where,omitempty"`
+}
+
+// Caveat What a reader must know before acting on a tactic: a documented harm, a dispute (then the tactic carries positions for and against), a weakness of the data, or a limit of scope.
+type Caveat struct {
+	// Citations Sources for the caveat.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Text The caveat, in a sentence or two.
+	//
+	// Example: Raids have led to the arrest and deportation of the people they meant to help.
+	Text string `json:"text"`
+
+	// Type harm, contested, data-quality or scope.
+	//
+	// Example: harm
+	Type CaveatType `json:"type"`
+}
+
+// CaveatType harm, contested, data-quality or scope.
+//
+// Example: harm
+type CaveatType string
+
 // Chain The business chain of one form of exploitation, e.g. sex trafficking: product (victim), wholesaler (trafficker), retailer (exploiter) and consumer.
 type Chain struct {
+	// Citations Sources for what the description says.
+	Citations []Citation `json:"citations"`
+
 	// CreatedAt When the chain was created (RFC 3339, UTC).
 	//
 	// Example: 2026-11-25T12:00:00Z
@@ -627,6 +1310,9 @@ type Chain struct {
 
 // ChainInput A chain as a client writes it. Read-only fields echoed back from a GET (id, created_at, updated_at) are accepted and ignored.
 type ChainInput struct {
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What the chain covers.
 	//
 	// Example: Exploitation of labour in farms, factories, fishing and homes.
@@ -667,6 +1353,9 @@ type ChainList struct {
 
 // ChainPatch A JSON Merge Patch (RFC 7396) of a chain: any of the fields of ChainInput, each optional; `null` clears a field (which fails if it is required). A list is replaced whole.
 type ChainPatch struct {
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What the chain covers.
 	//
 	// Example: Exploitation of labour in farms, factories, fishing and homes.
@@ -709,6 +1398,124 @@ type ChangeList struct {
 	// Example: 42
 	NextCursor *string `json:"next_cursor"`
 }
+
+// Citation A pointer from a claim to a source: which source (by slug), where in it, an exact short quotation or none for a paraphrase, and whether it supports the claim.
+type Citation struct {
+	// Locator Where in the source: page, chapter, section or article; empty when none is known.
+	//
+	// Example: p. 202
+	Locator *string `json:"locator,omitempty"`
+
+	// Quote An exact quotation of at most 40 words, or absent for a paraphrase.
+	//
+	// Example:
+	Quote *string `json:"quote,omitempty"`
+
+	// Source Slug of the source; it must exist.
+	//
+	// Example: kara-2009-sex-trafficking
+	Source string `json:"source"`
+
+	// Supports What the source says about the claim.
+	//
+	// Example: supports
+	Supports CitationSupports `json:"supports"`
+}
+
+// CitationSupports What the source says about the claim.
+//
+// Example: supports
+type CitationSupports string
+
+// Cost What a tactic costs: either a level (low, medium, high) or an amount with its currency and price year.
+type Cost struct {
+	// Amount An amount, with currency and year.
+	//
+	// Example: 1000000
+	Amount *float32 `json:"amount,omitempty"`
+
+	// Currency ISO 4217 currency of the amount.
+	//
+	// Example: USD
+	Currency *string `json:"currency,omitempty"`
+
+	// Level low, medium or high; empty when an amount is given.
+	//
+	// Example: medium
+	Level *CostLevel `json:"level,omitempty"`
+
+	// Year Price year of the amount.
+	//
+	// Example: 2020
+	Year *int `json:"year,omitempty"`
+}
+
+// CostLevel low, medium or high; empty when an amount is given.
+//
+// Example: medium
+type CostLevel string
+
+// Effect The direction of a tactic's effect, and the outcome it is about.
+type Effect struct {
+	// Direction positive, mixed, none, negative or unknown.
+	//
+	// Example: unknown
+	Direction EffectDirection `json:"direction"`
+
+	// Outcome The outcome the effect is about.
+	//
+	// Example: convictions per year
+	Outcome *string `json:"outcome,omitempty"`
+}
+
+// EffectDirection positive, mixed, none, negative or unknown.
+//
+// Example: unknown
+type EffectDirection string
+
+// Evidence How well a tactic is known to work (after EMMIE): effect, mechanism, moderators, implementation, cost, the level of the best evidence and the stage of evaluation.
+type Evidence struct {
+	// Cost What it costs: a level, or an amount with its currency and price year; null when unknown.
+	Cost *Cost `json:"cost,omitempty"`
+
+	// Effect The effect found, and on what outcome.
+	Effect *Effect `json:"effect,omitempty"`
+
+	// Evaluation How far it has been evaluated: unevaluated, process, outcome or impact.
+	//
+	// Example: unevaluated
+	Evaluation EvidenceEvaluation `json:"evaluation"`
+
+	// Implementation What it takes to do well, and the known pitfalls.
+	//
+	// Example:
+	Implementation *string `json:"implementation,omitempty"`
+
+	// Level Design of the strongest evaluation: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.
+	//
+	// Example: none
+	Level EvidenceLevel `json:"level"`
+
+	// Mechanism How the tactic is meant to work: which economic variable it moves and why.
+	//
+	// Example: Raises the expected cost of exploitation by taking its proceeds.
+	Mechanism *string `json:"mechanism,omitempty"`
+
+	// Moderators Where or for whom it works better or worse.
+	//
+	// Example:
+	Moderators *string `json:"moderators,omitempty"`
+}
+
+// EvidenceEvaluation How far it has been evaluated: unevaluated, process, outcome or impact.
+//
+// Example: unevaluated
+type EvidenceEvaluation string
+
+// EvidenceLevel Design of the strongest evaluation: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.
+//
+// Example: none
+type EvidenceLevel string
 
 // FieldError One bad field, query parameter or header, and what is wrong with it.
 type FieldError struct {
@@ -818,6 +1625,27 @@ type NewAPIKey struct {
 // Example: reader
 type NewAPIKeyRole string
 
+// Position One side of a contested tactic, with its sources.
+type Position struct {
+	// Citations Sources for the position.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Stance for or against.
+	//
+	// Example: for
+	Stance PositionStance `json:"stance"`
+
+	// Text The position, in a sentence or two.
+	//
+	// Example: Supporters hold that it reduces demand.
+	Text string `json:"text"`
+}
+
+// PositionStance for or against.
+//
+// Example: for
+type PositionStance string
+
 // Problem An RFC 9457 problem detail: the body of every error response, as application/problem+json.
 type Problem struct {
 	// Code Code is a stable machine-readable reason, e.g. validation_failed, invalid_json, unknown_field,
@@ -875,6 +1703,159 @@ type Reference struct {
 	// Example: https://cup.columbia.edu/book/sex-trafficking/9780231139601
 	Url *string `json:"url,omitempty"`
 }
+
+// Relation A typed link from one tactic to another.
+type Relation struct {
+	// CreatedAt When the relation was created (RFC 3339, UTC).
+	//
+	// Example: 2026-11-25T12:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// From Code of the tactic the relation starts from.
+	//
+	// Example: ST-R-R01
+	From string `json:"from"`
+
+	// Id Id of the relation; it never changes.
+	//
+	// Example: 1
+	Id int `json:"id"`
+
+	// Note Why, in a sentence.
+	//
+	// Example: Confiscation needs the financial investigation to trace the assets.
+	Note string `json:"note"`
+
+	// To Code of the tactic it points to.
+	//
+	// Example: ST-R-R03
+	To string `json:"to"`
+
+	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	//
+	// Example: complements
+	Type RelationType `json:"type"`
+
+	// UpdatedAt When the relation last changed (RFC 3339, UTC).
+	//
+	// Example: 2026-11-25T12:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Version Version: 1 when created, +1 on every change.
+	//
+	// Example: 1
+	Version int `json:"version"`
+}
+
+// RelationType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+//
+// Example: complements
+type RelationType string
+
+// RelationInput A relation as a client writes it: tactics by code (or id).
+type RelationInput struct {
+	// From Code (or id) of the tactic the relation starts from; it must exist.
+	//
+	// Example: ST-R-R01
+	From string `json:"from"`
+
+	// Note Why, in a sentence.
+	//
+	// Example:
+	Note *string `json:"note,omitempty"`
+
+	// To Code (or id) of the tactic it points to; it must exist and differ from from.
+	//
+	// Example: ST-R-R03
+	To string `json:"to"`
+
+	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	//
+	// Example: complements
+	Type RelationInputType `json:"type"`
+
+	// Version Version is the version the client read: the precondition of a PUT or PATCH without If-Match.
+	//
+	// Example: 1
+	Version *int `json:"version,omitempty"`
+}
+
+// RelationInputType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+//
+// Example: complements
+type RelationInputType string
+
+// RelationList A page of relations.
+type RelationList struct {
+	// Data The page's items.
+	Data []Relation `json:"data"`
+
+	// NextCursor Pass it as cursor to get the next page (the Link header has the URL); null on the last page.
+	//
+	// Example: eyJmIjoiYWJjIiwidiI6MSwiaSI6MX0
+	NextCursor *string `json:"next_cursor"`
+
+	// Total How many items match in all; only with include_total=true.
+	//
+	// Example: 1
+	Total *int `json:"total,omitempty"`
+}
+
+// RelationPatch A JSON Merge Patch (RFC 7396) of a relation: any of the fields of RelationInput, each optional; `null` clears a field (which fails if it is required). A list is replaced whole.
+type RelationPatch struct {
+	// From Code (or id) of the tactic the relation starts from; it must exist.
+	//
+	// Example: ST-R-R01
+	From *string `json:"from,omitempty"`
+
+	// Note Why, in a sentence.
+	//
+	// Example:
+	Note *string `json:"note,omitempty"`
+
+	// To Code (or id) of the tactic it points to; it must exist and differ from from.
+	//
+	// Example: ST-R-R03
+	To *string `json:"to,omitempty"`
+
+	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	//
+	// Example: complements
+	Type *RelationPatchType `json:"type,omitempty"`
+
+	// Version Version is the version the client read: the precondition of a PUT or PATCH without If-Match.
+	//
+	// Example: 1
+	Version *int `json:"version,omitempty"`
+}
+
+// RelationPatchType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+//
+// Example: complements
+type RelationPatchType string
+
+// Review Who has checked a tactic's text, when, and when it is next due.
+type Review struct {
+	// LastReviewedOn When it was last reviewed (YYYY-MM-DD), or null.
+	//
+	// Example: 2026-11-29
+	LastReviewedOn *openapi_types.Date `json:"last_reviewed_on,omitempty"`
+
+	// NextReviewDue When it is next due (YYYY-MM-DD), or null.
+	//
+	// Example: 2027-11-29
+	NextReviewDue *openapi_types.Date `json:"next_review_due,omitempty"`
+
+	// State draft, expert-checked or survivor-reviewed.
+	//
+	// Example: draft
+	State ReviewState `json:"state"`
+}
+
+// ReviewState draft, expert-checked or survivor-reviewed.
+//
+// Example: draft
+type ReviewState string
 
 // Revision One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
 type Revision struct {
@@ -961,6 +1942,9 @@ type Stage struct {
 	// Example: 1
 	ChainId int `json:"chain_id"`
 
+	// Citations Sources for what the description says.
+	Citations []Citation `json:"citations"`
+
 	// CreatedAt When the stage was created (RFC 3339, UTC).
 	//
 	// Example: 2026-11-25T12:00:00Z
@@ -1025,6 +2009,9 @@ type StageInput struct {
 	//
 	// Example: 1
 	ChainId int `json:"chain_id"`
+
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
 
 	// Description What happens at this link.
 	//
@@ -1092,6 +2079,9 @@ type StagePatch struct {
 	// Example: 1
 	ChainId *int `json:"chain_id,omitempty"`
 
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What happens at this link.
 	//
 	// Example: Turns the trade's cash into assets that look clean.
@@ -1132,6 +2122,9 @@ type StagePatchSide string
 
 // TableRow One stage of a chain table, with its tactics of each kind.
 type TableRow struct {
+	// Conditions States of the world that explain why current efforts fall short, in order of position.
+	Conditions []Tactic `json:"conditions"`
+
 	// Current Efforts deployed today at this stage, in order of position.
 	Current []Tactic `json:"current"`
 
@@ -1144,10 +2137,44 @@ type TableRow struct {
 
 // Tactic An intervention at one stage of a chain: an effort deployed today (kind current) or one that should be done (kind recommended), with its tags and sources.
 type Tactic struct {
+	// Actors Who carries it out.
+	//
+	// Example: ["police","prosecutors"]
+	Actors []string `json:"actors"`
+
+	// ActsOn Economic parameters the tactic moves.
+	ActsOn []ActsOn `json:"acts_on"`
+
+	// Adoption For a current effort: where and since when it is deployed; else null.
+	Adoption Adoption `json:"adoption"`
+
+	// AlsoAppliesTo Slugs of other stages of the same chain where the tactic also applies.
+	//
+	// Example: ["wholesaler"]
+	AlsoAppliesTo []string `json:"also_applies_to"`
+
+	// Attribution Who makes the claim: Kara states it (kara), our reading of his argument (kara-reading),
+	// other sources (other-source), or chainkb's own inference or proposal (editorial).
+	//
+	// Example: kara
+	Attribution TacticAttribution `json:"attribution"`
+
+	// Caveats What a reader must know before acting on it: harms, disputes, data quality, scope.
+	Caveats []Caveat `json:"caveats"`
+
 	// ChainId Id of the stage's chain; derived from the stage, read-only.
 	//
 	// Example: 1
 	ChainId int `json:"chain_id"`
+
+	// Citations Sources for the tactic.
+	Citations []Citation `json:"citations"`
+
+	// Code Stable code: chain, stage, kind and number (e.g. ST-R-R01); the tactic can be addressed by it
+	// in paths, and it never changes.
+	//
+	// Example: ST-R-R01
+	Code string `json:"code"`
 
 	// CreatedAt When the tactic was created (RFC 3339, UTC).
 	//
@@ -1159,12 +2186,21 @@ type Tactic struct {
 	// Example: Seizing assets raises the expected cost of trafficking above its expected profit.
 	Description string `json:"description"`
 
+	// Evidence How well the tactic is known to work, and the strength of the evidence.
+	Evidence Evidence `json:"evidence"`
+
 	// Id Id of the tactic; it never changes.
 	//
 	// Example: 1
 	Id int `json:"id"`
 
-	// Kind An effort deployed today (current) or what should be done (recommended).
+	// Jurisdictions Where it applies: ISO 3166-1 alpha-2 codes, or global.
+	//
+	// Example: ["global"]
+	Jurisdictions []string `json:"jurisdictions"`
+
+	// Kind An effort deployed today (current), what should be done (recommended), or a state of the
+	// world that explains why current efforts fall short (condition).
 	//
 	// Example: recommended
 	Kind TacticKind `json:"kind"`
@@ -1174,8 +2210,14 @@ type Tactic struct {
 	// Example: 1
 	Position int `json:"position"`
 
-	// References Sources that support the tactic.
+	// Positions For a contested tactic, the positions for and against (at least one of each).
+	Positions []Position `json:"positions"`
+
+	// References Sources that support the tactic (v1; being replaced by citations).
 	References []Reference `json:"references"`
+
+	// Review Who has checked the text, and when it is next due.
+	Review Review `json:"review"`
 
 	// StageId Id of the stage the tactic acts at.
 	//
@@ -1211,7 +2253,14 @@ type Tactic struct {
 	Version int `json:"version"`
 }
 
-// TacticKind An effort deployed today (current) or what should be done (recommended).
+// TacticAttribution Who makes the claim: Kara states it (kara), our reading of his argument (kara-reading),
+// other sources (other-source), or chainkb's own inference or proposal (editorial).
+//
+// Example: kara
+type TacticAttribution string
+
+// TacticKind An effort deployed today (current), what should be done (recommended), or a state of the
+// world that explains why current efforts fall short (condition).
 //
 // Example: recommended
 type TacticKind string
@@ -1223,12 +2272,54 @@ type TacticStatus string
 
 // TacticInput A tactic as a client writes it. Tags are written as slugs (tag objects as a GET returns them are accepted too); read-only fields echoed back from a GET (id, chain_id, created_at, updated_at) are accepted and ignored.
 type TacticInput struct {
+	// Actors Who carries it out, from a controlled vocabulary.
+	//
+	// Example: ["police"]
+	Actors *[]string `json:"actors,omitempty"`
+
+	// ActsOn Economic parameters the tactic moves, at most 20.
+	ActsOn *[]ActsOn `json:"acts_on,omitempty"`
+
+	// Adoption For a current effort: where and since when; null otherwise.
+	Adoption *Adoption `json:"adoption,omitempty"`
+
+	// AlsoAppliesTo Slugs of other stages of the same chain where it also applies, at most 20.
+	AlsoAppliesTo *[]string `json:"also_applies_to,omitempty"`
+
+	// Attribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+	// own) when left out.
+	//
+	// Example: editorial
+	Attribution *TacticInputAttribution `json:"attribution,omitempty"`
+
+	// Caveats Harms, disputes, data quality, scope; at most 20.
+	Caveats *[]Caveat `json:"caveats,omitempty"`
+
+	// Citations Sources for the tactic, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Code Stable code, unique: chain, stage, kind and number, e.g. ST-R-R01. Required on create; it
+	// cannot change afterwards (a PUT may leave it out or repeat it).
+	//
+	// Example: ST-R-R99
+	Code *string `json:"code,omitempty"`
+
 	// Description The tactic at length.
 	//
 	// Example: Closing a venue destroys the exploiter's investment and raises the cost of the next one.
 	Description *string `json:"description,omitempty"`
 
-	// Kind An effort deployed today (current) or what should be done (recommended).
+	// Evidence How well the tactic is known to work; when left out, nothing is known: effect unknown,
+	// level none, unevaluated.
+	Evidence *Evidence `json:"evidence,omitempty"`
+
+	// Jurisdictions Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.
+	//
+	// Example: ["global"]
+	Jurisdictions *[]string `json:"jurisdictions,omitempty"`
+
+	// Kind An effort deployed today (current), what should be done (recommended), or a state of the
+	// world that explains why current efforts fall short (condition).
 	//
 	// Example: recommended
 	Kind TacticInputKind `json:"kind"`
@@ -1239,8 +2330,14 @@ type TacticInput struct {
 	// Example: 10
 	Position *int `json:"position,omitempty"`
 
-	// References Sources that support the tactic, at most 20; replaces the tactic's references.
+	// Positions Positions for and against; required (one of each) when a caveat is contested.
+	Positions *[]Position `json:"positions,omitempty"`
+
+	// References Sources that support the tactic, at most 20 (v1; being replaced by citations).
 	References *[]Reference `json:"references,omitempty"`
+
+	// Review Review state and dates; state draft when left out.
+	Review *Review `json:"review,omitempty"`
 
 	// StageId Id of the stage the tactic acts at; it must exist.
 	//
@@ -1275,7 +2372,14 @@ type TacticInput struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// TacticInputKind An effort deployed today (current) or what should be done (recommended).
+// TacticInputAttribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+// own) when left out.
+//
+// Example: editorial
+type TacticInputAttribution string
+
+// TacticInputKind An effort deployed today (current), what should be done (recommended), or a state of the
+// world that explains why current efforts fall short (condition).
 //
 // Example: recommended
 type TacticInputKind string
@@ -1303,12 +2407,54 @@ type TacticList struct {
 
 // TacticPatch A JSON Merge Patch (RFC 7396) of a tactic: any of the fields of TacticInput, each optional; `null` clears a field (which fails if it is required). A list is replaced whole.
 type TacticPatch struct {
+	// Actors Who carries it out, from a controlled vocabulary.
+	//
+	// Example: ["police"]
+	Actors *[]string `json:"actors,omitempty"`
+
+	// ActsOn Economic parameters the tactic moves, at most 20.
+	ActsOn *[]ActsOn `json:"acts_on,omitempty"`
+
+	// Adoption For a current effort: where and since when; null otherwise.
+	Adoption *Adoption `json:"adoption,omitempty"`
+
+	// AlsoAppliesTo Slugs of other stages of the same chain where it also applies, at most 20.
+	AlsoAppliesTo *[]string `json:"also_applies_to,omitempty"`
+
+	// Attribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+	// own) when left out.
+	//
+	// Example: editorial
+	Attribution *TacticPatchAttribution `json:"attribution,omitempty"`
+
+	// Caveats Harms, disputes, data quality, scope; at most 20.
+	Caveats *[]Caveat `json:"caveats,omitempty"`
+
+	// Citations Sources for the tactic, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Code Stable code, unique: chain, stage, kind and number, e.g. ST-R-R01. Required on create; it
+	// cannot change afterwards (a PUT may leave it out or repeat it).
+	//
+	// Example: ST-R-R99
+	Code *string `json:"code,omitempty"`
+
 	// Description The tactic at length.
 	//
 	// Example: Closing a venue destroys the exploiter's investment and raises the cost of the next one.
 	Description *string `json:"description,omitempty"`
 
-	// Kind An effort deployed today (current) or what should be done (recommended).
+	// Evidence How well the tactic is known to work; when left out, nothing is known: effect unknown,
+	// level none, unevaluated.
+	Evidence *Evidence `json:"evidence,omitempty"`
+
+	// Jurisdictions Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.
+	//
+	// Example: ["global"]
+	Jurisdictions *[]string `json:"jurisdictions,omitempty"`
+
+	// Kind An effort deployed today (current), what should be done (recommended), or a state of the
+	// world that explains why current efforts fall short (condition).
 	//
 	// Example: recommended
 	Kind *TacticPatchKind `json:"kind,omitempty"`
@@ -1319,8 +2465,14 @@ type TacticPatch struct {
 	// Example: 10
 	Position *int `json:"position,omitempty"`
 
-	// References Sources that support the tactic, at most 20; replaces the tactic's references.
+	// Positions Positions for and against; required (one of each) when a caveat is contested.
+	Positions *[]Position `json:"positions,omitempty"`
+
+	// References Sources that support the tactic, at most 20 (v1; being replaced by citations).
 	References *[]Reference `json:"references,omitempty"`
+
+	// Review Review state and dates; state draft when left out.
+	Review *Review `json:"review,omitempty"`
 
 	// StageId Id of the stage the tactic acts at; it must exist.
 	//
@@ -1355,7 +2507,14 @@ type TacticPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// TacticPatchKind An effort deployed today (current) or what should be done (recommended).
+// TacticPatchAttribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+// own) when left out.
+//
+// Example: editorial
+type TacticPatchAttribution string
+
+// TacticPatchKind An effort deployed today (current), what should be done (recommended), or a state of the
+// world that explains why current efforts fall short (condition).
 //
 // Example: recommended
 type TacticPatchKind string
@@ -1365,8 +2524,90 @@ type TacticPatchKind string
 // Example: published
 type TacticPatchStatus string
 
+// TacticRelation A relation of a tactic, seen from that tactic: the relation, which way it points (outgoing: the tactic is from; incoming: the tactic is to), and the code of the tactic at the other end.
+type TacticRelation struct {
+	// CreatedAt When the relation was created (RFC 3339, UTC).
+	//
+	// Example: 2026-11-25T12:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// Direction outgoing if the tactic is the relation's from, incoming if it is its to.
+	//
+	// Example: outgoing
+	Direction TacticRelationDirection `json:"direction"`
+
+	// From Code of the tactic the relation starts from.
+	//
+	// Example: ST-R-R01
+	From string `json:"from"`
+
+	// Id Id of the relation; it never changes.
+	//
+	// Example: 1
+	Id int `json:"id"`
+
+	// Note Why, in a sentence.
+	//
+	// Example: Confiscation needs the financial investigation to trace the assets.
+	Note string `json:"note"`
+
+	// Other Code of the tactic at the other end.
+	//
+	// Example: ST-R-R03
+	Other string `json:"other"`
+
+	// To Code of the tactic it points to.
+	//
+	// Example: ST-R-R03
+	To string `json:"to"`
+
+	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	//
+	// Example: complements
+	Type TacticRelationType `json:"type"`
+
+	// UpdatedAt When the relation last changed (RFC 3339, UTC).
+	//
+	// Example: 2026-11-25T12:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Version Version: 1 when created, +1 on every change.
+	//
+	// Example: 1
+	Version int `json:"version"`
+}
+
+// TacticRelationDirection outgoing if the tactic is the relation's from, incoming if it is its to.
+//
+// Example: outgoing
+type TacticRelationDirection string
+
+// TacticRelationType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+//
+// Example: complements
+type TacticRelationType string
+
+// TacticRelationList A page of the relations of one tactic, in both directions: each says which way it points from the tactic and names the tactic at the other end.
+type TacticRelationList struct {
+	// Data The page's items.
+	Data []TacticRelation `json:"data"`
+
+	// NextCursor Pass it as cursor to get the next page (the Link header has the URL); null on the last page.
+	//
+	// Example: eyJmIjoiYWJjIiwidiI6MSwiaSI6MX0
+	NextCursor *string `json:"next_cursor"`
+
+	// Total How many items match in all; only with include_total=true.
+	//
+	// Example: 1
+	Total *int `json:"total,omitempty"`
+}
+
 // Tag Classifies tactics along one facet, its group: horizon (short-term, long-term), the economic lever pulled, the 4P function, and whatever editors add.
 type Tag struct {
+	// Citations Sources for what the description says.
+	Citations []Citation `json:"citations"`
+
 	// CreatedAt When the tag was created (RFC 3339, UTC).
 	//
 	// Example: 2026-11-25T12:00:00Z
@@ -1415,6 +2656,9 @@ type Tag struct {
 
 // TagInput A tag as a client writes it. Read-only fields echoed back from a GET (id, tactic_count, created_at, updated_at) are accepted and ignored.
 type TagInput struct {
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What the tag means.
 	//
 	// Example: Makes buying exploitation costlier or riskier for the consumer.
@@ -1461,6 +2705,9 @@ type TagList struct {
 
 // TagPatch A JSON Merge Patch (RFC 7396) of a tag: any of the fields of TagInput, each optional; `null` clears a field (which fails if it is required). A list is replaced whole.
 type TagPatch struct {
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What the tag means.
 	//
 	// Example: Makes buying exploitation costlier or riskier for the consumer.
@@ -1638,6 +2885,87 @@ type CreateKeyParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListRelationsParams defines parameters for ListRelations.
+type ListRelationsParams struct {
+	// Tactic Tactic code or id: relations from or to it
+	Tactic *string `form:"tactic,omitempty" json:"tactic,omitempty"`
+
+	// Type Relation type
+	Type *ListRelationsParamsType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Q Text to find in the note (case-insensitive for ASCII; % and _ match themselves)
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Sort Sort field, - in front for descending; ties are broken by id
+	Sort *ListRelationsParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page (opaque), with the same filters and sort; none for the first page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IncludeTotal Count all matches (costs a scan)
+	IncludeTotal *bool `form:"include_total,omitempty" json:"include_total,omitempty"`
+}
+
+// ListRelationsParamsType defines parameters for ListRelations.
+type ListRelationsParamsType string
+
+// ListRelationsParamsSort defines parameters for ListRelations.
+type ListRelationsParamsSort string
+
+// CreateRelationParams defines parameters for CreateRelation.
+type CreateRelationParams struct {
+	// IdempotencyKey Makes the POST safe to retry: the first successful response is kept for 24 hours per key holder and replayed (with `Idempotent-Replayed: true`) to a retry with the same key, creating nothing new. The same key with a different request is 422; while the first is still running, 409. 1-255 visible ASCII characters; a UUID is a good choice.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteRelationParams defines parameters for DeleteRelation.
+type DeleteRelationParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// GetRelationParams defines parameters for GetRelation.
+type GetRelationParams struct {
+	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
+// PatchRelationParams defines parameters for PatchRelation.
+type PatchRelationParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ReplaceRelationParams defines parameters for ReplaceRelation.
+type ReplaceRelationParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ListRelationRevisionsParams defines parameters for ListRelationRevisions.
+type ListRelationRevisionsParams struct {
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page (opaque), with the same filters and sort; none for the first page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IncludeTotal Count all revisions (costs a scan)
+	IncludeTotal *bool `form:"include_total,omitempty" json:"include_total,omitempty"`
+}
+
+// RestoreRelationParams defines parameters for RestoreRelation.
+type RestoreRelationParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent
+	IfMatch *string `json:"If-Match,omitempty"`
+
+	// IdempotencyKey Makes the POST safe to retry: the first successful response is kept for 24 hours per key holder and replayed (with `Idempotent-Replayed: true`) to a retry with the same key, creating nothing new. The same key with a different request is 422; while the first is still running, 409. 1-255 visible ASCII characters; a UUID is a good choice.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListStagesParams defines parameters for ListStages.
 type ListStagesParams struct {
 	// Chain Chain id or slug
@@ -1794,6 +3122,33 @@ type ReplaceTacticParams struct {
 	IfMatch *string `json:"If-Match,omitempty"`
 }
 
+// ListTacticRelationsParams defines parameters for ListTacticRelations.
+type ListTacticRelationsParams struct {
+	// Type Relation type
+	Type *ListTacticRelationsParamsType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Q Text to find in the note (case-insensitive for ASCII; % and _ match themselves)
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Sort Sort field, - in front for descending; ties are broken by id
+	Sort *ListTacticRelationsParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page (opaque), with the same filters and sort; none for the first page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IncludeTotal Count all matches (costs a scan)
+	IncludeTotal *bool `form:"include_total,omitempty" json:"include_total,omitempty"`
+}
+
+// ListTacticRelationsParamsType defines parameters for ListTacticRelations.
+type ListTacticRelationsParamsType string
+
+// ListTacticRelationsParamsSort defines parameters for ListTacticRelations.
+type ListTacticRelationsParamsSort string
+
 // ListTacticRevisionsParams defines parameters for ListTacticRevisions.
 type ListTacticRevisionsParams struct {
 	// Limit Page size
@@ -1904,6 +3259,18 @@ type ReplaceChainJSONRequestBody = ChainInput
 
 // CreateKeyJSONRequestBody defines body for CreateKey for application/json ContentType.
 type CreateKeyJSONRequestBody = KeyInput
+
+// CreateRelationJSONRequestBody defines body for CreateRelation for application/json ContentType.
+type CreateRelationJSONRequestBody = RelationInput
+
+// PatchRelationJSONRequestBody defines body for PatchRelation for application/json ContentType.
+type PatchRelationJSONRequestBody = RelationPatch
+
+// PatchRelationApplicationMergePatchPlusJSONRequestBody defines body for PatchRelation for application/merge-patch+json ContentType.
+type PatchRelationApplicationMergePatchPlusJSONRequestBody = RelationPatch
+
+// ReplaceRelationJSONRequestBody defines body for ReplaceRelation for application/json ContentType.
+type ReplaceRelationJSONRequestBody = RelationInput
 
 // CreateStageJSONRequestBody defines body for CreateStage for application/json ContentType.
 type CreateStageJSONRequestBody = StageInput
@@ -2198,6 +3565,124 @@ type ClientInterface interface {
 	// Corresponds with GET /keys/{id} (the `GetKey` operationId).
 	GetKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListRelations List relations
+	//
+	// Relations between tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role a relation exists only while both its tactics are published, here and in the change feed (entity `relation`), where its changes show as they leave or enter that state. A `tactic` that names no tactic gives an empty list.
+	//
+	// Corresponds with GET /relations (the `ListRelations` operationId).
+	ListRelations(ctx context.Context, params *ListRelationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateRelationWithBody Create a relation
+	//
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /relations (the `CreateRelation` operationId).
+	CreateRelationWithBody(ctx context.Context, params *CreateRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateRelation Create a relation
+	//
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /relations (the `CreateRelation` operationId).
+	CreateRelation(ctx context.Context, params *CreateRelationParams, body CreateRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteRelation Delete a relation
+	//
+	// Deletes the relation. Its history stays, and it can be restored under its old id. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
+	DeleteRelation(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRelation Get a relation
+	//
+	// A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+	//
+	// Corresponds with GET /relations/{id} (the `GetRelation` operationId).
+	GetRelation(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchRelationWithBody Update fields of a relation
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+	PatchRelationWithBody(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchRelation Update fields of a relation
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+	PatchRelation(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchRelationWithApplicationMergePatchPlusJSONBody Update fields of a relation
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/merge-patch+json` content type.
+	//
+	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+	PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceRelationWithBody Replace a relation
+	//
+	// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+	ReplaceRelationWithBody(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceRelation Replace a relation
+	//
+	// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+	ReplaceRelation(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListRelationRevisions History of a relation
+	//
+	// Every change of the relation, newest first: who, when, the request, and the relation as it stood after the change (before it, for a delete). A relation deleted with one of its tactics keeps its history, and comes back when that tactic is restored.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
+	ListRelationRevisions(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RestoreRelation Restore a relation to a revision
+	//
+	// Brings the relation back to the state a revision recorded, as a new revision; a deleted relation comes back under its old id. Both its tactics must exist. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
+	RestoreRelation(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListStages List stages
 	//
 	// Stages in pages of `limit`, ordered by `sort` (default `position`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A filter value that names nothing (a chain that does not exist) gives an empty list.
@@ -2415,6 +3900,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /tactics/{id} (the `ReplaceTactic` operationId).
 	ReplaceTactic(ctx context.Context, id int, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListTacticRelations Relations of a tactic
+	//
+	// The relations of a tactic in both directions, in pages like `GET /relations`: each is a relation with `direction` (`outgoing`: the tactic is its `from`; `incoming`: the tactic is its `to`) and `other`, the code of the tactic at the other end. The tactic is named by id or code. Below the editor role a draft or archived tactic does not exist (404), and a relation to one is left out.
+	//
+	// Corresponds with GET /tactics/{id}/relations (the `ListTacticRelations` operationId).
+	ListTacticRelations(ctx context.Context, id string, params *ListTacticRelationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTacticRevisions History of a tactic
 	//
@@ -2926,6 +4418,244 @@ func (c *Client) GetKey(ctx context.Context, id int, reqEditors ...RequestEditor
 	return c.Client.Do(req)
 }
 
+// ListRelations List relations
+//
+// Relations between tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role a relation exists only while both its tactics are published, here and in the change feed (entity `relation`), where its changes show as they leave or enter that state. A `tactic` that names no tactic gives an empty list.
+//
+// Corresponds with GET /relations (the `ListRelations` operationId).
+func (c *Client) ListRelations(ctx context.Context, params *ListRelationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRelationsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateRelationWithBody Create a relation
+//
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /relations (the `CreateRelation` operationId).
+func (c *Client) CreateRelationWithBody(ctx context.Context, params *CreateRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateRelationRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateRelation Create a relation
+//
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /relations (the `CreateRelation` operationId).
+func (c *Client) CreateRelation(ctx context.Context, params *CreateRelationParams, body CreateRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateRelationRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteRelation Delete a relation
+//
+// Deletes the relation. Its history stays, and it can be restored under its old id. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
+func (c *Client) DeleteRelation(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteRelationRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRelation Get a relation
+//
+// A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+//
+// Corresponds with GET /relations/{id} (the `GetRelation` operationId).
+func (c *Client) GetRelation(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRelationRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchRelationWithBody Update fields of a relation
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+func (c *Client) PatchRelationWithBody(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchRelationRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchRelation Update fields of a relation
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+func (c *Client) PatchRelation(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchRelationRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchRelationWithApplicationMergePatchPlusJSONBody Update fields of a relation
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/merge-patch+json` content type.
+//
+// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+func (c *Client) PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceRelationWithBody Replace a relation
+//
+// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+func (c *Client) ReplaceRelationWithBody(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceRelationRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceRelation Replace a relation
+//
+// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+func (c *Client) ReplaceRelation(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceRelationRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListRelationRevisions History of a relation
+//
+// Every change of the relation, newest first: who, when, the request, and the relation as it stood after the change (before it, for a delete). A relation deleted with one of its tactics keeps its history, and comes back when that tactic is restored.
+//
+// Role: `editor` or above.
+//
+// Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
+func (c *Client) ListRelationRevisions(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRelationRevisionsRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RestoreRelation Restore a relation to a revision
+//
+// Brings the relation back to the state a revision recorded, as a new revision; a deleted relation comes back under its old id. Both its tactics must exist. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
+func (c *Client) RestoreRelation(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRestoreRelationRequest(c.Server, id, revision, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListStages List stages
 //
 // Stages in pages of `limit`, ordered by `sort` (default `position`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A filter value that names nothing (a chain that does not exist) gives an empty list.
@@ -3354,6 +5084,23 @@ func (c *Client) ReplaceTacticWithBody(ctx context.Context, id int, params *Repl
 // Corresponds with PUT /tactics/{id} (the `ReplaceTactic` operationId).
 func (c *Client) ReplaceTactic(ctx context.Context, id int, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceTacticRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListTacticRelations Relations of a tactic
+//
+// The relations of a tactic in both directions, in pages like `GET /relations`: each is a relation with `direction` (`outgoing`: the tactic is its `from`; `incoming`: the tactic is its `to`) and `other`, the code of the tactic at the other end. The tactic is named by id or code. Below the editor role a draft or archived tactic does not exist (404), and a relation to one is left out.
+//
+// Corresponds with GET /tactics/{id}/relations (the `ListTacticRelations` operationId).
+func (c *Client) ListTacticRelations(ctx context.Context, id string, params *ListTacticRelationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTacticRelationsRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4525,6 +6272,572 @@ func NewGetKeyRequest(server string, id int) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListRelationsRequest constructs an http.Request for the ListRelations method
+func NewListRelationsRequest(server string, params *ListRelationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Tactic != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tactic", *params.Tactic, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeTotal != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_total", *params.IncludeTotal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateRelationRequest calls the generic CreateRelation builder with application/json body
+func NewCreateRelationRequest(server string, params *CreateRelationParams, body CreateRelationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateRelationRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateRelationRequestWithBody constructs an http.Request for the CreateRelation method, with any body, and a specified content type
+func NewCreateRelationRequestWithBody(server string, params *CreateRelationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteRelationRequest constructs an http.Request for the DeleteRelation method
+func NewDeleteRelationRequest(server string, id int, params *DeleteRelationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetRelationRequest constructs an http.Request for the GetRelation method
+func NewGetRelationRequest(server string, id int, params *GetRelationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewPatchRelationRequest calls the generic PatchRelation builder with application/json body
+func NewPatchRelationRequest(server string, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchRelationRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody calls the generic PatchRelation builder with application/merge-patch+json body
+func NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(server string, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchRelationRequestWithBody(server, id, params, "application/merge-patch+json", bodyReader)
+}
+
+// NewPatchRelationRequestWithBody constructs an http.Request for the PatchRelation method, with any body, and a specified content type
+func NewPatchRelationRequestWithBody(server string, id int, params *PatchRelationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewReplaceRelationRequest calls the generic ReplaceRelation builder with application/json body
+func NewReplaceRelationRequest(server string, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReplaceRelationRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewReplaceRelationRequestWithBody constructs an http.Request for the ReplaceRelation method, with any body, and a specified content type
+func NewReplaceRelationRequestWithBody(server string, id int, params *ReplaceRelationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListRelationRevisionsRequest constructs an http.Request for the ListRelationRevisions method
+func NewListRelationRevisionsRequest(server string, id int, params *ListRelationRevisionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations/%s/revisions", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeTotal != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_total", *params.IncludeTotal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRestoreRelationRequest constructs an http.Request for the RestoreRelation method
+func NewRestoreRelationRequest(server string, id int, revision int, params *RestoreRelationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations/%s/revisions/%s/restore", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListStagesRequest constructs an http.Request for the ListStages method
 func NewListStagesRequest(server string, params *ListStagesParams) (*http.Request, error) {
 	var err error
@@ -5553,6 +7866,127 @@ func NewReplaceTacticRequestWithBody(server string, id int, params *ReplaceTacti
 	return req, nil
 }
 
+// NewListTacticRelationsRequest constructs an http.Request for the ListTacticRelations method
+func NewListTacticRelationsRequest(server string, id string, params *ListTacticRelationsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tactics/%s/relations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeTotal != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_total", *params.IncludeTotal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListTacticRevisionsRequest constructs an http.Request for the ListTacticRevisions method
 func NewListTacticRevisionsRequest(server string, id int, params *ListTacticRevisionsParams) (*http.Request, error) {
 	var err error
@@ -6506,6 +8940,134 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /keys/{id} (the `GetKey` operationId).
 	GetKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetKeyResponse, error)
 
+	// ListRelationsWithResponse List relations
+	//
+	// Relations between tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role a relation exists only while both its tactics are published, here and in the change feed (entity `relation`), where its changes show as they leave or enter that state. A `tactic` that names no tactic gives an empty list.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /relations (the `ListRelations` operationId).
+	ListRelationsWithResponse(ctx context.Context, params *ListRelationsParams, reqEditors ...RequestEditorFn) (*ListRelationsResponse, error)
+
+	// CreateRelationWithBodyWithResponse Create a relation
+	//
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /relations (the `CreateRelation` operationId).
+	CreateRelationWithBodyWithResponse(ctx context.Context, params *CreateRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRelationResponse, error)
+
+	// CreateRelationWithResponse Create a relation
+	//
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /relations (the `CreateRelation` operationId).
+	CreateRelationWithResponse(ctx context.Context, params *CreateRelationParams, body CreateRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRelationResponse, error)
+
+	// DeleteRelationWithResponse Delete a relation
+	//
+	// Deletes the relation. Its history stays, and it can be restored under its old id. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
+	DeleteRelationWithResponse(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error)
+
+	// GetRelationWithResponse Get a relation
+	//
+	// A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /relations/{id} (the `GetRelation` operationId).
+	GetRelationWithResponse(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error)
+
+	// PatchRelationWithBodyWithResponse Update fields of a relation
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+	PatchRelationWithBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+
+	// PatchRelationWithResponse Update fields of a relation
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+	PatchRelationWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+
+	// PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a relation
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+	PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+
+	// ReplaceRelationWithBodyWithResponse Replace a relation
+	//
+	// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+	ReplaceRelationWithBodyWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
+
+	// ReplaceRelationWithResponse Replace a relation
+	//
+	// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+	ReplaceRelationWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
+
+	// ListRelationRevisionsWithResponse History of a relation
+	//
+	// Every change of the relation, newest first: who, when, the request, and the relation as it stood after the change (before it, for a delete). A relation deleted with one of its tactics keeps its history, and comes back when that tactic is restored.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
+	ListRelationRevisionsWithResponse(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error)
+
+	// RestoreRelationWithResponse Restore a relation to a revision
+	//
+	// Brings the relation back to the state a revision recorded, as a new revision; a deleted relation comes back under its old id. Both its tactics must exist. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
+	RestoreRelationWithResponse(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error)
+
 	// ListStagesWithResponse List stages
 	//
 	// Stages in pages of `limit`, ordered by `sort` (default `position`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A filter value that names nothing (a chain that does not exist) gives an empty list.
@@ -6739,6 +9301,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /tactics/{id} (the `ReplaceTactic` operationId).
 	ReplaceTacticWithResponse(ctx context.Context, id int, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceTacticResponse, error)
+
+	// ListTacticRelationsWithResponse Relations of a tactic
+	//
+	// The relations of a tactic in both directions, in pages like `GET /relations`: each is a relation with `direction` (`outgoing`: the tactic is its `from`; `incoming`: the tactic is its `to`) and `other`, the code of the tactic at the other end. The tactic is named by id or code. Below the editor role a draft or archived tactic does not exist (404), and a relation to one is left out.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /tactics/{id}/relations (the `ListTacticRelations` operationId).
+	ListTacticRelationsWithResponse(ctx context.Context, id string, params *ListTacticRelationsParams, reqEditors ...RequestEditorFn) (*ListTacticRelationsResponse, error)
 
 	// ListTacticRevisionsWithResponse History of a tactic
 	//
@@ -8499,6 +11070,974 @@ func (r GetKeyResponse) ContentType() string {
 	return ""
 }
 
+// ListRelationsResponse200Headers the declared response headers of an HTTP 200 response for ListRelations
+type ListRelationsResponse200Headers struct {
+	Link *string
+}
+
+// ListRelationsResponse401Headers the declared response headers of an HTTP 401 response for ListRelations
+type ListRelationsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListRelationsResponse429Headers the declared response headers of an HTTP 429 response for ListRelations
+type ListRelationsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListRelationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RelationList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListRelationsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListRelationsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListRelationsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRelationsResponse) GetJSON200() *RelationList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListRelationsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListRelationsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListRelationsResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListRelationsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListRelationsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRelationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRelationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRelationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRelationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateRelationResponse201Headers the declared response headers of an HTTP 201 response for CreateRelation
+type CreateRelationResponse201Headers struct {
+	ETag               *string
+	IdempotentReplayed *string
+	Location           *string
+}
+
+// CreateRelationResponse401Headers the declared response headers of an HTTP 401 response for CreateRelation
+type CreateRelationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateRelationResponse429Headers the declared response headers of an HTTP 429 response for CreateRelation
+type CreateRelationResponse429Headers struct {
+	RetryAfter *string
+}
+
+type CreateRelationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Relation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateRelationResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateRelationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateRelationResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateRelationResponse) GetJSON201() *Relation {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateRelationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateRelationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateRelationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteRelationResponse401Headers the declared response headers of an HTTP 401 response for DeleteRelation
+type DeleteRelationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteRelationResponse429Headers the declared response headers of an HTTP 429 response for DeleteRelation
+type DeleteRelationResponse429Headers struct {
+	RetryAfter *string
+}
+
+type DeleteRelationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteRelationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteRelationResponse429Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteRelationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteRelationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteRelationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetRelationResponse200Headers the declared response headers of an HTTP 200 response for GetRelation
+type GetRelationResponse200Headers struct {
+	ETag *string
+}
+
+// GetRelationResponse401Headers the declared response headers of an HTTP 401 response for GetRelation
+type GetRelationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetRelationResponse429Headers the declared response headers of an HTTP 429 response for GetRelation
+type GetRelationResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetRelationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Relation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetRelationResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetRelationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetRelationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRelationResponse) GetJSON200() *Relation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetRelationResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetRelationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetRelationResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetRelationResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetRelationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetRelationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRelationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRelationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRelationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PatchRelationResponse200Headers the declared response headers of an HTTP 200 response for PatchRelation
+type PatchRelationResponse200Headers struct {
+	ETag *string
+}
+
+// PatchRelationResponse401Headers the declared response headers of an HTTP 401 response for PatchRelation
+type PatchRelationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PatchRelationResponse429Headers the declared response headers of an HTTP 429 response for PatchRelation
+type PatchRelationResponse429Headers struct {
+	RetryAfter *string
+}
+
+type PatchRelationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Relation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON428 the response for an HTTP 428 `application/problem+json` response
+	ApplicationproblemJSON428 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PatchRelationResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchRelationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PatchRelationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PatchRelationResponse) GetJSON200() *Relation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON428 returns the response for an HTTP 428 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON428() *Problem {
+	return r.ApplicationproblemJSON428
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PatchRelationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PatchRelationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PatchRelationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PatchRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReplaceRelationResponse200Headers the declared response headers of an HTTP 200 response for ReplaceRelation
+type ReplaceRelationResponse200Headers struct {
+	ETag *string
+}
+
+// ReplaceRelationResponse401Headers the declared response headers of an HTTP 401 response for ReplaceRelation
+type ReplaceRelationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceRelationResponse429Headers the declared response headers of an HTTP 429 response for ReplaceRelation
+type ReplaceRelationResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ReplaceRelationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Relation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON428 the response for an HTTP 428 `application/problem+json` response
+	ApplicationproblemJSON428 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ReplaceRelationResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceRelationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceRelationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReplaceRelationResponse) GetJSON200() *Relation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON428 returns the response for an HTTP 428 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON428() *Problem {
+	return r.ApplicationproblemJSON428
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ReplaceRelationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReplaceRelationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReplaceRelationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReplaceRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListRelationRevisionsResponse200Headers the declared response headers of an HTTP 200 response for ListRelationRevisions
+type ListRelationRevisionsResponse200Headers struct {
+	Link *string
+}
+
+// ListRelationRevisionsResponse401Headers the declared response headers of an HTTP 401 response for ListRelationRevisions
+type ListRelationRevisionsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListRelationRevisionsResponse429Headers the declared response headers of an HTTP 429 response for ListRelationRevisions
+type ListRelationRevisionsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListRelationRevisionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RevisionList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListRelationRevisionsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListRelationRevisionsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListRelationRevisionsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRelationRevisionsResponse) GetJSON200() *RevisionList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListRelationRevisionsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListRelationRevisionsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListRelationRevisionsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListRelationRevisionsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListRelationRevisionsResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListRelationRevisionsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListRelationRevisionsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRelationRevisionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRelationRevisionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRelationRevisionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRelationRevisionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RestoreRelationResponse200Headers the declared response headers of an HTTP 200 response for RestoreRelation
+type RestoreRelationResponse200Headers struct {
+	ETag               *string
+	IdempotentReplayed *string
+}
+
+// RestoreRelationResponse401Headers the declared response headers of an HTTP 401 response for RestoreRelation
+type RestoreRelationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RestoreRelationResponse429Headers the declared response headers of an HTTP 429 response for RestoreRelation
+type RestoreRelationResponse429Headers struct {
+	RetryAfter *string
+}
+
+type RestoreRelationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Relation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RestoreRelationResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RestoreRelationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RestoreRelationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RestoreRelationResponse) GetJSON200() *Relation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RestoreRelationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RestoreRelationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RestoreRelationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RestoreRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListStagesResponse200Headers the declared response headers of an HTTP 200 response for ListStages
 type ListStagesResponse200Headers struct {
 	Link *string
@@ -10198,6 +13737,110 @@ func (r ReplaceTacticResponse) ContentType() string {
 	return ""
 }
 
+// ListTacticRelationsResponse200Headers the declared response headers of an HTTP 200 response for ListTacticRelations
+type ListTacticRelationsResponse200Headers struct {
+	Link *string
+}
+
+// ListTacticRelationsResponse401Headers the declared response headers of an HTTP 401 response for ListTacticRelations
+type ListTacticRelationsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListTacticRelationsResponse429Headers the declared response headers of an HTTP 429 response for ListTacticRelations
+type ListTacticRelationsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListTacticRelationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TacticRelationList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListTacticRelationsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListTacticRelationsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListTacticRelationsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTacticRelationsResponse) GetJSON200() *TacticRelationList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListTacticRelationsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListTacticRelationsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListTacticRelationsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListTacticRelationsResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListTacticRelationsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListTacticRelationsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTacticRelationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTacticRelationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTacticRelationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTacticRelationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListTacticRevisionsResponse200Headers the declared response headers of an HTTP 200 response for ListTacticRevisions
 type ListTacticRevisionsResponse200Headers struct {
 	Link *string
@@ -11734,6 +15377,206 @@ func (c *ClientWithResponses) GetKeyWithResponse(ctx context.Context, id int, re
 	return ParseGetKeyResponse(rsp)
 }
 
+// ListRelationsWithResponse List relations
+//
+// Relations between tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role a relation exists only while both its tactics are published, here and in the change feed (entity `relation`), where its changes show as they leave or enter that state. A `tactic` that names no tactic gives an empty list.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /relations (the `ListRelations` operationId).
+func (c *ClientWithResponses) ListRelationsWithResponse(ctx context.Context, params *ListRelationsParams, reqEditors ...RequestEditorFn) (*ListRelationsResponse, error) {
+	rsp, err := c.ListRelations(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRelationsResponse(rsp)
+}
+
+// CreateRelationWithBodyWithResponse Create a relation
+//
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /relations (the `CreateRelation` operationId).
+func (c *ClientWithResponses) CreateRelationWithBodyWithResponse(ctx context.Context, params *CreateRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRelationResponse, error) {
+	rsp, err := c.CreateRelationWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateRelationResponse(rsp)
+}
+
+// CreateRelationWithResponse Create a relation
+//
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /relations (the `CreateRelation` operationId).
+func (c *ClientWithResponses) CreateRelationWithResponse(ctx context.Context, params *CreateRelationParams, body CreateRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRelationResponse, error) {
+	rsp, err := c.CreateRelation(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateRelationResponse(rsp)
+}
+
+// DeleteRelationWithResponse Delete a relation
+//
+// Deletes the relation. Its history stays, and it can be restored under its old id. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
+func (c *ClientWithResponses) DeleteRelationWithResponse(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error) {
+	rsp, err := c.DeleteRelation(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteRelationResponse(rsp)
+}
+
+// GetRelationWithResponse Get a relation
+//
+// A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /relations/{id} (the `GetRelation` operationId).
+func (c *ClientWithResponses) GetRelationWithResponse(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error) {
+	rsp, err := c.GetRelation(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRelationResponse(rsp)
+}
+
+// PatchRelationWithBodyWithResponse Update fields of a relation
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+func (c *ClientWithResponses) PatchRelationWithBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+	rsp, err := c.PatchRelationWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchRelationResponse(rsp)
+}
+
+// PatchRelationWithResponse Update fields of a relation
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+func (c *ClientWithResponses) PatchRelationWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+	rsp, err := c.PatchRelation(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchRelationResponse(rsp)
+}
+
+// PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a relation
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+func (c *ClientWithResponses) PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+	rsp, err := c.PatchRelationWithApplicationMergePatchPlusJSONBody(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchRelationResponse(rsp)
+}
+
+// ReplaceRelationWithBodyWithResponse Replace a relation
+//
+// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+func (c *ClientWithResponses) ReplaceRelationWithBodyWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
+	rsp, err := c.ReplaceRelationWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceRelationResponse(rsp)
+}
+
+// ReplaceRelationWithResponse Replace a relation
+//
+// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+func (c *ClientWithResponses) ReplaceRelationWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
+	rsp, err := c.ReplaceRelation(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceRelationResponse(rsp)
+}
+
+// ListRelationRevisionsWithResponse History of a relation
+//
+// Every change of the relation, newest first: who, when, the request, and the relation as it stood after the change (before it, for a delete). A relation deleted with one of its tactics keeps its history, and comes back when that tactic is restored.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
+func (c *ClientWithResponses) ListRelationRevisionsWithResponse(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error) {
+	rsp, err := c.ListRelationRevisions(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRelationRevisionsResponse(rsp)
+}
+
+// RestoreRelationWithResponse Restore a relation to a revision
+//
+// Brings the relation back to the state a revision recorded, as a new revision; a deleted relation comes back under its old id. Both its tactics must exist. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
+func (c *ClientWithResponses) RestoreRelationWithResponse(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error) {
+	rsp, err := c.RestoreRelation(ctx, id, revision, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRestoreRelationResponse(rsp)
+}
+
 // ListStagesWithResponse List stages
 //
 // Stages in pages of `limit`, ordered by `sort` (default `position`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A filter value that names nothing (a chain that does not exist) gives an empty list.
@@ -12098,6 +15941,21 @@ func (c *ClientWithResponses) ReplaceTacticWithResponse(ctx context.Context, id 
 		return nil, err
 	}
 	return ParseReplaceTacticResponse(rsp)
+}
+
+// ListTacticRelationsWithResponse Relations of a tactic
+//
+// The relations of a tactic in both directions, in pages like `GET /relations`: each is a relation with `direction` (`outgoing`: the tactic is its `from`; `incoming`: the tactic is its `to`) and `other`, the code of the tactic at the other end. The tactic is named by id or code. Below the editor role a draft or archived tactic does not exist (404), and a relation to one is left out.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /tactics/{id}/relations (the `ListTacticRelations` operationId).
+func (c *ClientWithResponses) ListTacticRelationsWithResponse(ctx context.Context, id string, params *ListTacticRelationsParams, reqEditors ...RequestEditorFn) (*ListTacticRelationsResponse, error) {
+	rsp, err := c.ListTacticRelations(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTacticRelationsResponse(rsp)
 }
 
 // ListTacticRevisionsWithResponse History of a tactic
@@ -13933,6 +17791,971 @@ func ParseGetKeyResponse(rsp *http.Response) (*GetKeyResponse, error) {
 	return response, nil
 }
 
+// ParseListRelationsResponse parses an HTTP response from a ListRelationsWithResponse call
+func ParseListRelationsResponse(rsp *http.Response) (*ListRelationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRelationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RelationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListRelationsResponse200Headers
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListRelationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListRelationsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateRelationResponse parses an HTTP response from a CreateRelationWithResponse call
+func ParseCreateRelationResponse(rsp *http.Response) (*CreateRelationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateRelationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Relation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateRelationResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateRelationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateRelationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteRelationResponse parses an HTTP response from a DeleteRelationWithResponse call
+func ParseDeleteRelationResponse(rsp *http.Response) (*DeleteRelationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteRelationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteRelationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteRelationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetRelationResponse parses an HTTP response from a GetRelationWithResponse call
+func ParseGetRelationResponse(rsp *http.Response) (*GetRelationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRelationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Relation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetRelationResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetRelationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetRelationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePatchRelationResponse parses an HTTP response from a PatchRelationWithResponse call
+func ParsePatchRelationResponse(rsp *http.Response) (*PatchRelationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PatchRelationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Relation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON428 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PatchRelationResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchRelationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers PatchRelationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReplaceRelationResponse parses an HTTP response from a ReplaceRelationWithResponse call
+func ParseReplaceRelationResponse(rsp *http.Response) (*ReplaceRelationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReplaceRelationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Relation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON428 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ReplaceRelationResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceRelationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceRelationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListRelationRevisionsResponse parses an HTTP response from a ListRelationRevisionsWithResponse call
+func ParseListRelationRevisionsResponse(rsp *http.Response) (*ListRelationRevisionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRelationRevisionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RevisionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListRelationRevisionsResponse200Headers
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListRelationRevisionsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListRelationRevisionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRestoreRelationResponse parses an HTTP response from a RestoreRelationWithResponse call
+func ParseRestoreRelationResponse(rsp *http.Response) (*RestoreRelationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RestoreRelationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Relation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers RestoreRelationResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers RestoreRelationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers RestoreRelationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListStagesResponse parses an HTTP response from a ListStagesWithResponse call
 func ParseListStagesResponse(rsp *http.Response) (*ListStagesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -15613,6 +20436,107 @@ func ParseReplaceTacticResponse(rsp *http.Response) (*ReplaceTacticResponse, err
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
 		var headers ReplaceTacticResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListTacticRelationsResponse parses an HTTP response from a ListTacticRelationsWithResponse call
+func ParseListTacticRelationsResponse(rsp *http.Response) (*ListTacticRelationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTacticRelationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TacticRelationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListTacticRelationsResponse200Headers
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListTacticRelationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListTacticRelationsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
