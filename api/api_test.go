@@ -177,8 +177,12 @@ func TestTacticsCRUD(t *testing.T) {
 	in := obj{
 		"stage_id": retailer.ID, "kind": "recommended", "title": "Close venues that hold victims",
 		"summary": "Shut premises where exploitation was proven.", "description": "Closing venues destroys the exploiter's capital.",
-		"tags":       []string{"short-term", "raise-exploiter-risk", "prosecution"},
-		"references": []obj{{"citation": "Kara 2009", "url": "https://example.org/kara", "locator": "p. 201"}},
+		"tags":          []string{"short-term", "raise-exploiter-risk", "prosecution"},
+		"attribution":   "kara-reading",
+		"evidence":      obj{"effect": obj{"direction": "unknown", "outcome": "venues open"}, "level": "descriptive", "evaluation": "unevaluated", "mechanism": "Capital is lost.", "moderators": "", "implementation": "", "cost": obj{"level": "medium"}},
+		"jurisdictions": []string{"IN", "global"},
+		"actors":        []string{"police", "courts"},
+		"caveats":       []obj{{"type": "scope", "text": "Only where the venue is the exploiter's.", "citations": []obj{}}},
 	}
 	res := s.do(t, "POST", "/api/v1/tactics", in).mustStatus(t, 201)
 	var tc tactic
@@ -194,8 +198,18 @@ func TestTacticsCRUD(t *testing.T) {
 	if want := []string{"prosecution", "raise-exploiter-risk", "short-term"}; !slices.Equal(tagSlugs, want) {
 		t.Errorf("tags = %v, want %v", tagSlugs, want)
 	}
-	if len(tc.References) != 1 || tc.References[0].Locator != "p. 201" {
-		t.Errorf("references = %+v", tc.References)
+	if tc.Attribution != "kara-reading" || tc.Evidence.Level != "descriptive" || tc.Evidence.Cost == nil || tc.Evidence.Cost.Level != "medium" ||
+		!slices.Equal(tc.Jurisdictions, []string{"IN", "global"}) || len(tc.Caveats) != 1 || tc.Review.State != "draft" {
+		t.Errorf("knowledge fields did not round-trip: %+v", tc)
+	}
+	if !models.IsCode(tc.Code) || !strings.HasPrefix(tc.Code, "ST-R-R") {
+		t.Errorf("code = %q, want one made from chain, stage and kind, e.g. ST-R-R01", tc.Code)
+	}
+	byCode := s.do(t, "GET", "/api/v1/tactics/"+tc.Code, nil).mustStatus(t, 200)
+	var same tactic
+	byCode.decode(t, &same)
+	if same.ID != tc.ID {
+		t.Errorf("GET by code %s = tactic %d, want %d", tc.Code, same.ID, tc.ID)
 	}
 
 	// GET and PUT back unchanged (tags as objects, read-only fields included) is a valid replacement.

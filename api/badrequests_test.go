@@ -118,14 +118,14 @@ func TestBadRequests(t *testing.T) {
 
 	newTactic := obj{
 		"stage_id": stageID, "kind": "recommended", "title": "Fund shelters", "summary": "Give survivors somewhere safe.",
-		"tags":       []string{"long-term"},
-		"references": []obj{{"citation": "Kara 2009", "url": "https://example.org/kara", "locator": "p. 201"}},
+		"tags":      []string{"long-term"},
+		"citations": []obj{},
 	}
 	newStage := obj{"chain_id": chainID, "slug": "new-stage", "name": "New stage", "actor": "Someone", "side": "supply", "position": 9}
 	newChain := obj{"slug": "new-chain", "name": "New chain"}
 	newTag := obj{"slug": "new-tag", "name": "New tag", "group": "lever"}
-	ref := func(kv ...any) obj {
-		return with(obj{"citation": "Kara 2009", "url": "https://example.org/kara", "locator": "p. 201"}, kv...)
+	cite := func(kv ...any) obj {
+		return with(obj{"source": "kara-2009", "locator": "p. 201", "supports": "supports"}, kv...)
 	}
 	// tacticPut is the tactic as GET returned it, minus its version: a PUT body without a precondition.
 	tacticPut := with(tactic, "version", absent{}, "title", "A new title")
@@ -159,7 +159,7 @@ func TestBadRequests(t *testing.T) {
 		{name: "tactic number for string", method: post, path: "/api/v1/tactics", body: with(newTactic, "title", 5), status: bad, code: "wrong_type", fields: []string{"title"}},
 		{name: "tactic object for list", method: post, path: "/api/v1/tactics", body: with(newTactic, "tags", obj{"slug": "long-term"}), status: bad, code: "wrong_type", fields: []string{"tags"}},
 		{name: "tactic string for list", method: post, path: "/api/v1/tactics", body: with(newTactic, "tags", "long-term"), status: bad, code: "wrong_type", fields: []string{"tags"}},
-		{name: "tactic object for references", method: post, path: "/api/v1/tactics", body: with(newTactic, "references", ref()), status: bad, code: "wrong_type", fields: []string{"references"}},
+		{name: "tactic object for citations", method: post, path: "/api/v1/tactics", body: with(newTactic, "citations", cite()), status: bad, code: "wrong_type", fields: []string{"citations"}},
 		{name: "stage string for position", method: post, path: "/api/v1/stages", body: with(newStage, "position", "first"), status: bad, code: "wrong_type", fields: []string{"position"}},
 		{name: "tag bool for name", method: post, path: "/api/v1/tags", body: with(newTag, "name", true), status: bad, code: "wrong_type", fields: []string{"name"}},
 
@@ -202,9 +202,18 @@ func TestBadRequests(t *testing.T) {
 		{name: "stage position too big", method: post, path: "/api/v1/stages", body: with(newStage, "position", 1000001), status: unprocessable, code: "validation_failed", fields: []string{"position"}},
 
 		// References.
-		{name: "reference ftp URL", method: post, path: "/api/v1/tactics", body: with(newTactic, "references", []obj{ref("url", "ftp://example.org/kara")}), status: unprocessable, code: "validation_failed", fields: []string{"references/0/url"}},
-		{name: "reference relative URL", method: post, path: "/api/v1/tactics", body: with(newTactic, "references", []obj{ref(), ref("url", "/books/kara")}), status: unprocessable, code: "validation_failed", fields: []string{"references/1/url"}},
-		{name: "reference missing citation", method: post, path: "/api/v1/tactics", body: with(newTactic, "references", []obj{ref("citation", absent{})}), status: unprocessable, code: "validation_failed", fields: []string{"references/0/citation"}},
+		{name: "citation of an unknown source", method: post, path: "/api/v1/tactics", body: with(newTactic, "citations", []obj{cite("source", "no-such-source")}), status: unprocessable, code: "validation_failed", fields: []string{"citations/0/source"}},
+		{name: "citation quote over 40 words", method: post, path: "/api/v1/tactics", body: with(newTactic, "citations", []obj{cite("quote", strings.Repeat("word ", 41))}), status: unprocessable, code: "validation_failed", fields: []string{"citations/0/quote"}},
+		{name: "citation missing source", method: post, path: "/api/v1/tactics", body: with(newTactic, "citations", []obj{cite("source", absent{})}), status: unprocessable, code: "validation_failed", fields: []string{"citations/0/source"}},
+		{name: "caveat citation of an unknown source", method: post, path: "/api/v1/tactics", body: with(newTactic, "caveats", []obj{{"type": "harm", "text": "A harm.", "citations": []obj{cite("source", "no-such-source")}}}), status: unprocessable, code: "validation_failed", fields: []string{"caveats/0/citations/0/source"}},
+		{name: "contested without both positions", method: post, path: "/api/v1/tactics", body: with(newTactic, "caveats", []obj{{"type": "contested", "text": "Disputed.", "citations": []obj{}}}, "positions", []obj{{"stance": "for", "text": "Yes.", "citations": []obj{}}}), status: unprocessable, code: "validation_failed", fields: []string{"positions"}},
+		{name: "unknown jurisdiction", method: post, path: "/api/v1/tactics", body: with(newTactic, "jurisdictions", []string{"EU"}), status: unprocessable, code: "validation_failed", fields: []string{"jurisdictions/0"}},
+		{name: "unknown actor", method: post, path: "/api/v1/tactics", body: with(newTactic, "actors", []string{"army"}), status: unprocessable, code: "validation_failed", fields: []string{"actors/0"}},
+		{name: "unknown evidence level", method: post, path: "/api/v1/tactics", body: with(newTactic, "evidence", obj{"effect": obj{"direction": "unknown", "outcome": ""}, "level": "anecdote", "evaluation": "unevaluated", "mechanism": "", "moderators": "", "implementation": "", "cost": nil}), status: unprocessable, code: "validation_failed", fields: []string{"evidence/level"}},
+		{name: "malformed code", method: post, path: "/api/v1/tactics", body: with(newTactic, "code", "st-p-r01"), status: unprocessable, code: "validation_failed", fields: []string{"code"}},
+		{name: "duplicate code", method: post, path: "/api/v1/tactics", body: with(newTactic, "code", tactic["code"]), status: http.StatusConflict, code: "duplicate_code"},
+		{name: "also applies to its own or an unknown stage", method: post, path: "/api/v1/tactics", body: with(newTactic, "also_applies_to", []string{"no-such-stage"}), status: unprocessable, code: "validation_failed", fields: []string{"also_applies_to/0"}},
+		{name: "code changed by PUT", method: put, path: tacticPath, body: with(tacticPut, "code", "ST-X-R99"), headers: ifMatch(tacticTag), status: unprocessable, code: "validation_failed", fields: []string{"code"}},
 
 		// Rules the database decides.
 		{name: "tactic stage missing", method: post, path: "/api/v1/tactics", body: with(newTactic, "stage_id", 999999), status: unprocessable, code: "validation_failed", fields: []string{"stage_id"}},

@@ -49,16 +49,13 @@ func TestGeneratedClientRoundTrip(t *testing.T) {
 
 	// Create.
 	created, err := c.CreateTacticWithResponse(ctx, &client.CreateTacticParams{}, client.TacticInput{
-		StageId: 3,
-		Kind:    client.TacticInputKindRecommended,
-		Status:  pointerTo(client.TacticInputStatusPublished),
-		Title:   "Audit the supply chains of hotels for forced sex work",
-		Summary: "Make hotel chains check what happens on their premises.",
-		Tags:    &[]string{"short-term", "remove-enablers"},
-		References: &[]client.Reference{{
-			Citation: "Kara, S. (2009). Sex Trafficking: Inside the Business of Modern Slavery.",
-			Locator:  pointerTo("ch. 8"),
-		}},
+		StageId:       3,
+		Kind:          client.TacticInputKindRecommended,
+		Status:        pointerTo(client.TacticInputStatusPublished),
+		Title:         "Audit the supply chains of hotels for forced sex work",
+		Summary:       "Make hotel chains check what happens on their premises.",
+		Tags:          &[]string{"short-term", "remove-enablers"},
+		Jurisdictions: &[]string{"global"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +63,7 @@ func TestGeneratedClientRoundTrip(t *testing.T) {
 	if created.StatusCode() != http.StatusCreated || created.JSON201 == nil {
 		t.Fatalf("create: %d %s", created.StatusCode(), created.Body)
 	}
-	id := created.JSON201.Id
+	id := created.JSON201.Code // a tactic is addressed by its code as well as its id
 	if created.JSON201.ChainId != 1 || len(created.JSON201.Tags) != 2 || created.JSON201.Version != 1 {
 		t.Errorf("created = %+v", created.JSON201)
 	}
@@ -126,7 +123,7 @@ func TestGeneratedClientRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if list.StatusCode() != http.StatusOK || list.JSON200 == nil || list.JSON200.Total == nil || *list.JSON200.Total != 1 ||
-		len(list.JSON200.Data) != 1 || list.JSON200.Data[0].Id != id || list.JSON200.NextCursor != nil {
+		len(list.JSON200.Data) != 1 || list.JSON200.Data[0].Code != id || list.JSON200.NextCursor != nil {
 		t.Fatalf("list: %d %s", list.StatusCode(), list.Body)
 	}
 

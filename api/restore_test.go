@@ -15,12 +15,12 @@ func TestRestore(t *testing.T) {
 
 	// A tactic, updated twice.
 	res := s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "recommended", "title": "First title", "summary": "First.",
-		"tags": []string{"short-term"}, "references": []obj{{"citation": "Kara 2009", "locator": "p. 201"}}}).mustStatus(t, 201)
+		"tags": []string{"short-term"}}).mustStatus(t, 201)
 	var tc tactic
 	res.decode(t, &tc)
 	path := fmt.Sprintf("/api/v1/tactics/%d", tc.ID)
 	s.do(t, "PATCH", path, obj{"title": "Second title", "summary": "Second.", "version": 1}).mustStatus(t, 200)
-	res = s.do(t, "PATCH", path, obj{"title": "Third title", "tags": []string{"long-term"}, "references": []obj{}, "version": 2}).mustStatus(t, 200)
+	res = s.do(t, "PATCH", path, obj{"title": "Third title", "tags": []string{"long-term"}, "caveats": []obj{{"type": "scope", "text": "Only one country.", "citations": []obj{}}}, "version": 2}).mustStatus(t, 200)
 	staleETag := res.Header.Get("ETag")
 	revs := revisionsOf(t, s, "tactics", fmt.Sprint(tc.ID))
 	if len(revs) != 3 || revs[2].Action != "create" {

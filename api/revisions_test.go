@@ -178,7 +178,7 @@ func TestRevisionsOnePerChange(t *testing.T) {
 
 	t.Run("tactic", func(t *testing.T) {
 		res, rev := w.write(t, "POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "recommended", "title": "Revision tactic", "summary": "Tracked.",
-			"tags": []string{"short-term"}, "references": []obj{{"citation": "Kara 2009", "locator": "p. 201"}}}, 201)
+			"tags": []string{"short-term"}}, 201)
 		var tc tactic
 		res.decode(t, &tc)
 		checkRevision(t, rev, "tactic", tc.ID, "create", 1, res.Body)

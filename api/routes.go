@@ -80,6 +80,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 	stages := handlers.NewStages(st)
 	tactics := handlers.NewTactics(st)
 	tags := handlers.NewTags(st)
+	sources := handlers.NewSources(st)
 	relations := handlers.NewRelations(st)
 	changes := handlers.NewChanges(st)
 	keys := handlers.NewKeys(st)
@@ -124,6 +125,15 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"DELETE", "/api/v1/tags/:id", tags.Delete, editors, noStore, normal},
 		{"GET", "/api/v1/tags/:id/revisions", tags.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/tags/:id/revisions/:revision/restore", tags.Restore, editors, noStore, normal},
+
+		{"GET", "/api/v1/sources", sources.List, anyone, publicRead, normal},
+		{"POST", "/api/v1/sources", sources.Create, editors, noStore, normal},
+		{"GET", "/api/v1/sources/:id", sources.Get, anyone, publicRead, normal},
+		{"PUT", "/api/v1/sources/:id", sources.Replace, editors, noStore, normal},
+		{"PATCH", "/api/v1/sources/:id", sources.Patch, editors, noStore, normal},
+		{"DELETE", "/api/v1/sources/:id", sources.Delete, editors, noStore, normal},
+		{"GET", "/api/v1/sources/:id/revisions", sources.Revisions, editors, noStore, normal},
+		{"POST", "/api/v1/sources/:id/revisions/:revision/restore", sources.Restore, editors, noStore, normal},
 
 		// Relations between tactics: below editor, only those between published tactics exist.
 		{"GET", "/api/v1/relations", relations.List, anyone, publicRead, normal},

@@ -1683,6 +1683,669 @@ const docTemplate = `{
                 }
             }
         },
+        "/sources": {
+            "get": {
+                "description": "The bibliography in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `slug` + "`" + `), filtered by type, year range and text. Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. A source without a year is left out when a year bound is given.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "sources"
+                ],
+                "summary": "List sources",
+                "operationId": "listSources",
+                "parameters": [
+                    {
+                        "enum": [
+                            "primary-official",
+                            "primary-author",
+                            "peer-reviewed",
+                            "grey",
+                            "news",
+                            "secondary",
+                            "legal-instrument"
+                        ],
+                        "type": "string",
+                        "example": "peer-reviewed",
+                        "description": "Type of source",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 2100,
+                        "minimum": 1000,
+                        "type": "integer",
+                        "example": 2000,
+                        "description": "Published in this year or later",
+                        "name": "year_from",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 2100,
+                        "minimum": 1000,
+                        "type": "integer",
+                        "example": 2020,
+                        "description": "Published in this year or earlier",
+                        "name": "year_to",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "example": "kara",
+                        "description": "Text to find in title, authors or container (case-insensitive for ASCII; % and _ match themselves)",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "-id",
+                            "slug",
+                            "-slug",
+                            "title",
+                            "-title",
+                            "created_at",
+                            "-created_at",
+                            "updated_at",
+                            "-updated_at"
+                        ],
+                        "type": "string",
+                        "default": "slug",
+                        "example": "title",
+                        "description": "Sort field, - in front for descending; ties are broken by id",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "example": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "example": true,
+                        "description": "Count all matches (costs a scan)",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of sources",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.SourceList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its ` + "`" + `Location` + "`" + ` and its ` + "`" + `ETag` + "`" + `.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "sources"
+                ],
+                "summary": "Create a source",
+                "operationId": "createSource",
+                "parameters": [
+                    {
+                        "description": "The new source",
+                        "name": "source",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.SourceInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "The source as created",
+                        "schema": {
+                            "$ref": "#/definitions/models.Source"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of the new source"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "Path of the new source"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON, an unknown field or a wrong type (codes invalid_json, unknown_field, wrong_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Slug already taken (code duplicate_slug)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values; errors names each field (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/sources/{id}": {
+            "get": {
+                "description": "A source by id or slug, with its ETag and ` + "`" + `cited_by` + "`" + `: the chains, stages, tags and tactics that cite it (below editor, published tactics only; absent when nothing cites it). With ` + "`" + `If-None-Match` + "`" + ` naming the current ETag, the answer is 304 without a body.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "sources"
+                ],
+                "summary": "Get a source",
+                "operationId": "getSource",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "kara-2009-sex-trafficking",
+                        "description": "Source id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The source, with where it is cited",
+                        "schema": {
+                            "$ref": "#/definitions/models.Source"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of the source, for If-Match and If-None-Match"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified: the ETag in If-None-Match is current"
+                    },
+                    "400": {
+                        "description": "Malformed id (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such source (code not_found)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "description": "Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and ` + "`" + `cited_by` + "`" + ` are ignored). A cited source keeps its slug. Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412 and changes nothing; none is 428.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "sources"
+                ],
+                "summary": "Replace a source",
+                "operationId": "replaceSource",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "kara-2009-sex-trafficking",
+                        "description": "Source id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The source as it should be",
+                        "name": "source",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.SourceInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The source as it now is",
+                        "schema": {
+                            "$ref": "#/definitions/models.Source"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the source"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such source",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Slug already taken (code duplicate_slug), or a new slug for a source that is cited (code in_use)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The source changed since you read it: GET it again and reapply your change (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values; errors names each field (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "description": "Deletes a source that nothing cites (409 otherwise, with the count; drafts count too). Its history stays, and it can be restored. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "sources"
+                ],
+                "summary": "Delete a source",
+                "operationId": "deleteSource",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "kara-2009-sex-trafficking",
+                        "description": "Source id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "Deleted"
+                    },
+                    "400": {
+                        "description": "Malformed id (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such source",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Objects still cite the source (code in_use; the count is in detail)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match does not name the current version (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "description": "A JSON Merge Patch (RFC 7396): send only the fields to change; ` + "`" + `null` + "`" + ` clears one; a list (such as ` + "`" + `authors` + "`" + `) is replaced whole. Needs a precondition like PUT: ` + "`" + `If-Match` + "`" + `, or ` + "`" + `version` + "`" + ` in the patch.",
+                "consumes": [
+                    "application/merge-patch+json",
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "sources"
+                ],
+                "summary": "Update fields of a source",
+                "operationId": "patchSource",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "kara-2009-sex-trafficking",
+                        "description": "Source id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The fields to change, and the version you read unless If-Match is sent",
+                        "name": "patch",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.SourceInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The source as it now is",
+                        "schema": {
+                            "$ref": "#/definitions/models.Source"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the source"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such source",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Slug already taken (code duplicate_slug), or a new slug for a source that is cited (code in_use)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The source changed since you read it: GET it again and reapply your change (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/merge-patch+json or application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values; errors names each field (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/sources/{id}/revisions": {
+            "get": {
+                "description": "Every change of the source, newest first: who, when, the request, and the source as it stood after the change (before it, for a delete). A deleted source keeps its history, by id or by its last slug.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "sources"
+                ],
+                "summary": "History of a source",
+                "operationId": "listSourceRevisions",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "kara-2009-sex-trafficking",
+                        "description": "Source id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "example": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "example": true,
+                        "description": "Count all revisions (costs a scan)",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of the source's revisions",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RevisionList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id or query parameter, or a bad cursor",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No source with this id has a history",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/sources/{id}/revisions/{revision}/restore": {
+            "post": {
+                "description": "Brings the source back to the state a revision recorded, as a new revision; a deleted source comes back under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "sources"
+                ],
+                "summary": "Restore a source to a revision",
+                "operationId": "restoreSource",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "kara-2009-sex-trafficking",
+                        "description": "Source id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "example": 42,
+                        "description": "Revision id, from the source's history",
+                        "name": "revision",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The source as restored",
+                        "schema": {
+                            "$ref": "#/definitions/models.Source"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the source"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id or revision (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such revision of this source",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The revision records a delete (code not_restorable), its slug is taken by another source (code duplicate_slug), or it has another slug while the source is cited (code in_use)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match does not name the current version (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "The revision's state is no longer valid (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/stages": {
             "get": {
                 "description": "Stages in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `position` + "`" + `). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. A filter value that names nothing (a chain that does not exist) gives an empty list.",
@@ -2362,11 +3025,12 @@ const docTemplate = `{
                     {
                         "enum": [
                             "current",
-                            "recommended"
+                            "recommended",
+                            "condition"
                         ],
                         "type": "string",
                         "example": "recommended",
-                        "description": "Current efforts or what should be done",
+                        "description": "Current efforts, what should be done, or conditions that explain why current efforts fall short",
                         "name": "kind",
                         "in": "query"
                     },
@@ -2406,6 +3070,42 @@ const docTemplate = `{
                         "example": "penalty",
                         "description": "Text to find in title, summary or description (case-insensitive for ASCII; % and _ match themselves)",
                         "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "kara",
+                            "kara-reading",
+                            "other-source",
+                            "editorial"
+                        ],
+                        "type": "string",
+                        "example": "kara",
+                        "description": "Who makes the claim",
+                        "name": "attribution",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "none",
+                            "descriptive",
+                            "pre-post",
+                            "quasi-experimental",
+                            "rct",
+                            "systematic-review"
+                        ],
+                        "type": "string",
+                        "example": "descriptive",
+                        "description": "The weakest evidence level to include: this level or a stronger one",
+                        "name": "evidence_level",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "example": "2027-01-01",
+                        "description": "Only tactics whose next review is due before this date (YYYY-MM-DD)",
+                        "name": "review_due_before",
                         "in": "query"
                     },
                     {
@@ -2560,9 +3260,9 @@ const docTemplate = `{
                 "operationId": "getTactic",
                 "parameters": [
                     {
-                        "type": "integer",
-                        "example": 1,
-                        "description": "Tactic id",
+                        "type": "string",
+                        "example": "ST-R-R01",
+                        "description": "Tactic id, or its code (a deleted tactic: its id)",
                         "name": "id",
                         "in": "path",
                         "required": true
@@ -2619,9 +3319,9 @@ const docTemplate = `{
                 "operationId": "replaceTactic",
                 "parameters": [
                     {
-                        "type": "integer",
-                        "example": 1,
-                        "description": "Tactic id",
+                        "type": "string",
+                        "example": "ST-R-R01",
+                        "description": "Tactic id, or its code (a deleted tactic: its id)",
                         "name": "id",
                         "in": "path",
                         "required": true
@@ -2717,9 +3417,9 @@ const docTemplate = `{
                 "operationId": "deleteTactic",
                 "parameters": [
                     {
-                        "type": "integer",
-                        "example": 1,
-                        "description": "Tactic id",
+                        "type": "string",
+                        "example": "ST-R-R01",
+                        "description": "Tactic id, or its code (a deleted tactic: its id)",
                         "name": "id",
                         "in": "path",
                         "required": true
@@ -2771,9 +3471,9 @@ const docTemplate = `{
                 "operationId": "patchTactic",
                 "parameters": [
                     {
-                        "type": "integer",
-                        "example": 1,
-                        "description": "Tactic id",
+                        "type": "string",
+                        "example": "ST-R-R01",
+                        "description": "Tactic id, or its code (a deleted tactic: its id)",
                         "name": "id",
                         "in": "path",
                         "required": true
@@ -2983,9 +3683,9 @@ const docTemplate = `{
                 "operationId": "listTacticRevisions",
                 "parameters": [
                     {
-                        "type": "integer",
-                        "example": 1,
-                        "description": "Tactic id",
+                        "type": "string",
+                        "example": "ST-R-R01",
+                        "description": "Tactic id, or its code (a deleted tactic: its id)",
                         "name": "id",
                         "in": "path",
                         "required": true
@@ -3055,9 +3755,9 @@ const docTemplate = `{
                 "operationId": "restoreTactic",
                 "parameters": [
                     {
-                        "type": "integer",
-                        "example": 1,
-                        "description": "Tactic id",
+                        "type": "string",
+                        "example": "ST-R-R01",
+                        "description": "Tactic id, or its code (a deleted tactic: its id)",
                         "name": "id",
                         "in": "path",
                         "required": true
@@ -3940,6 +4640,31 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.SourceList": {
+            "description": "A page of sources.",
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "The page's items.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Source"
+                    }
+                },
+                "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "eyJmIjoiYWJjIiwidiI6ImthcmEtMjAwOSIsImkiOjF9"
+                },
+                "total": {
+                    "description": "How many items match in all; only with include_total=true.",
+                    "type": "integer",
+                    "x-omitempty": true,
+                    "example": 1
+                }
+            }
+        },
         "handlers.StageList": {
             "description": "A page of stages.",
             "type": "object",
@@ -4504,7 +5229,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "field": {
-                    "description": "The field's JSON path (e.g. references[0].url), or the parameter's or header's name.",
+                    "description": "The field's JSON path (e.g. citations/2/source), or the parameter's or header's name.",
                     "type": "string",
                     "example": "title"
                 },
@@ -4641,33 +5366,6 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 2000,
                     "example": "Supporters hold that it reduces demand."
-                }
-            }
-        },
-        "models.Reference": {
-            "description": "A source that supports a tactic: a citation, with a URL and a locator (page, chapter, section) where there is one.",
-            "type": "object",
-            "required": [
-                "citation"
-            ],
-            "properties": {
-                "citation": {
-                    "description": "The source, as a bibliography cites it.",
-                    "type": "string",
-                    "maxLength": 300,
-                    "example": "Kara, S. (2009). Sex Trafficking: Inside the Business of Modern Slavery. Columbia University Press."
-                },
-                "locator": {
-                    "description": "Where in the source: page, chapter or section; or empty.",
-                    "type": "string",
-                    "maxLength": 100,
-                    "example": "p. 202"
-                },
-                "url": {
-                    "description": "Where the source can be read: an absolute http or https URL, or empty.",
-                    "type": "string",
-                    "maxLength": 2000,
-                    "example": "https://cup.columbia.edu/book/sex-trafficking/9780231139601"
                 }
             }
         },
@@ -4867,6 +5565,265 @@ const docTemplate = `{
                     "description": "The object's version after the change (before it, for a delete).",
                     "type": "integer",
                     "example": 3
+                }
+            }
+        },
+        "models.Source": {
+            "description": "One work in the bibliography (a book, article, report, page or legal instrument), cited by slug from chains, stages, tags, tactics and parameters.",
+            "type": "object",
+            "properties": {
+                "accessed_on": {
+                    "description": "When the URL was last read (YYYY-MM-DD), or null.",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-11-29"
+                },
+                "archived_url": {
+                    "description": "An archived copy: an http(s) URL, or empty.",
+                    "type": "string",
+                    "example": ""
+                },
+                "authors": {
+                    "description": "Authors: people as \"Family, Given\", organisations by name.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "Kara",
+                        " Siddharth"
+                    ]
+                },
+                "cited_by": {
+                    "description": "Where the source is cited; only on a GET of one source.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.SourceUse"
+                    }
+                },
+                "container": {
+                    "description": "Where it appeared: journal, publisher or site.",
+                    "type": "string",
+                    "example": "Columbia University Press"
+                },
+                "created_at": {
+                    "description": "When the source was created (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "doi": {
+                    "description": "DOI without the resolver prefix, or empty.",
+                    "type": "string",
+                    "example": ""
+                },
+                "id": {
+                    "description": "Id of the source; it never changes.",
+                    "type": "integer",
+                    "example": 3
+                },
+                "language": {
+                    "description": "Language of the work (BCP 47, e.g. en).",
+                    "type": "string",
+                    "example": "en"
+                },
+                "note": {
+                    "description": "Notes for editors: what was checked, and how.",
+                    "type": "string",
+                    "example": "Cells of the p. 202 table not transcribed."
+                },
+                "slug": {
+                    "description": "Slug that citations use.",
+                    "type": "string",
+                    "example": "kara-2009-sex-trafficking"
+                },
+                "title": {
+                    "description": "Title of the work.",
+                    "type": "string",
+                    "example": "Sex Trafficking: Inside the Business of Modern Slavery"
+                },
+                "type": {
+                    "description": "What kind of source it is.",
+                    "type": "string",
+                    "enum": [
+                        "primary-official",
+                        "primary-author",
+                        "peer-reviewed",
+                        "grey",
+                        "news",
+                        "secondary",
+                        "legal-instrument"
+                    ],
+                    "example": "primary-author"
+                },
+                "updated_at": {
+                    "description": "When the source last changed (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "url": {
+                    "description": "Where it can be read: an http(s) URL, or empty.",
+                    "type": "string",
+                    "example": "https://cup.columbia.edu/book/sex-trafficking/9780231139601"
+                },
+                "verified": {
+                    "description": "The date its text was checked against the claims that cite it, or null: not verified.",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-11-29"
+                },
+                "version": {
+                    "description": "Version: 1 when created, +1 on every change.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "year": {
+                    "description": "Year of publication, or null when unknown.",
+                    "type": "integer",
+                    "example": 2009
+                }
+            }
+        },
+        "models.SourceInput": {
+            "description": "A source as a client writes it.",
+            "type": "object",
+            "required": [
+                "authors",
+                "slug",
+                "title",
+                "type"
+            ],
+            "properties": {
+                "accessed_on": {
+                    "description": "When the URL was last read (YYYY-MM-DD), or null.",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-11-29"
+                },
+                "archived_url": {
+                    "description": "An archived copy: an absolute http(s) URL, or empty.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": ""
+                },
+                "authors": {
+                    "description": "Authors: people as \"Family, Given\", organisations by name; at most 30.",
+                    "type": "array",
+                    "maxItems": 30,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "International Labour Organization"
+                    ]
+                },
+                "container": {
+                    "description": "Where it appeared: journal, publisher or site.",
+                    "type": "string",
+                    "maxLength": 300,
+                    "example": "International Labour Office"
+                },
+                "doi": {
+                    "description": "DOI without the resolver prefix, or empty.",
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": ""
+                },
+                "language": {
+                    "description": "Language of the work (BCP 47, e.g. en); en when left out.",
+                    "type": "string",
+                    "maxLength": 35,
+                    "example": "en"
+                },
+                "note": {
+                    "description": "Notes for editors.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": ""
+                },
+                "slug": {
+                    "description": "Slug that citations use.",
+                    "type": "string",
+                    "example": "ilo-2024-profits"
+                },
+                "title": {
+                    "description": "Title of the work.",
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "Profits and poverty: the economics of forced labour"
+                },
+                "type": {
+                    "description": "What kind of source it is.",
+                    "type": "string",
+                    "enum": [
+                        "primary-official",
+                        "primary-author",
+                        "peer-reviewed",
+                        "grey",
+                        "news",
+                        "secondary",
+                        "legal-instrument"
+                    ],
+                    "example": "primary-official"
+                },
+                "url": {
+                    "description": "Where it can be read: an absolute http(s) URL, or empty.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "https://www.ilo.org/publications/major-publications/profits-and-poverty-economics-forced-labour"
+                },
+                "verified": {
+                    "description": "The date its text was checked against the claims that cite it, or null: not verified.",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-11-29"
+                },
+                "version": {
+                    "description": "Version is the version the client read: the precondition of a PUT or PATCH without If-Match.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "year": {
+                    "description": "Year of publication, or null when unknown.",
+                    "type": "integer",
+                    "maximum": 2100,
+                    "minimum": 1000,
+                    "example": 2024
+                }
+            }
+        },
+        "models.SourceUse": {
+            "description": "One object that cites a source.",
+            "type": "object",
+            "properties": {
+                "entity": {
+                    "description": "What kind of object cites the source.",
+                    "type": "string",
+                    "enum": [
+                        "chain",
+                        "stage",
+                        "tag",
+                        "tactic",
+                        "parameter"
+                    ],
+                    "example": "tactic"
+                },
+                "id": {
+                    "description": "Its id.",
+                    "type": "integer",
+                    "example": 7
+                },
+                "key": {
+                    "description": "Its slug or code, as it is addressed.",
+                    "type": "string",
+                    "example": "ST-R-R01"
+                },
+                "title": {
+                    "description": "Its name or title.",
+                    "type": "string",
+                    "example": "Confiscate exploiters' assets"
                 }
             }
         },
@@ -5183,13 +6140,6 @@ const docTemplate = `{
                         "$ref": "#/definitions/models.Position"
                     }
                 },
-                "references": {
-                    "description": "Sources that support the tactic (v1; being replaced by citations).",
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/models.Reference"
-                    }
-                },
                 "review": {
                     "description": "Who has checked the text, and when it is next due.",
                     "allOf": [
@@ -5368,14 +6318,6 @@ const docTemplate = `{
                     "maxItems": 20,
                     "items": {
                         "$ref": "#/definitions/models.Position"
-                    }
-                },
-                "references": {
-                    "description": "Sources that support the tactic, at most 20 (v1; being replaced by citations).",
-                    "type": "array",
-                    "maxItems": 20,
-                    "items": {
-                        "$ref": "#/definitions/models.Reference"
                     }
                 },
                 "review": {

@@ -115,6 +115,20 @@ func (q *query) text(name string) string {
 	return s
 }
 
+// date reads a YYYY-MM-DD query parameter, or nil when it is absent.
+func (q *query) date(name string) *models.Date {
+	v := q.str(name)
+	if v == "" {
+		return nil
+	}
+	d, err := models.ParseDate(v)
+	if err != nil {
+		q.fail(name, "must be a date written YYYY-MM-DD")
+		return nil
+	}
+	return &d
+}
+
 // slugs returns a repeatable parameter whose every value must be a slug.
 func (q *query) slugs(name string) []string {
 	v := q.values[name]

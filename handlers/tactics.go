@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"strconv"
+
 	"github.com/gin-gonic/gin"
 
 	"chainkb/internal/store"
@@ -17,11 +19,27 @@ type Tactics struct {
 func NewTactics(st *store.Store) *Tactics {
 	return &Tactics{store: st, crud: &crud[int64, models.Tactic, models.TacticInput]{
 		store: st, entity: models.EntityTactic, path: "/api/v1/tactics",
-		key: pathID, keyOfID: sameID,
+		key: tacticKey(st), keyOfID: sameID,
 		identity:    func(o *models.Tactic) (int64, int64) { return o.ID, o.Version },
 		bodyVersion: func(in *models.TacticInput) **int64 { return &in.Version },
 		get:         st.Tactic, create: st.CreateTactic, replace: st.ReplaceTactic, remove: st.DeleteTactic, restore: st.RestoreTactic,
 	}}
+}
+
+// tacticKey reads the {id} path parameter of a tactic: an id, or its code (e.g. ST-R-R01), which
+// is looked up (404 if no tactic the caller may see has it; a deleted tactic is restored by id).
+func tacticKey(st *store.Store) func(*gin.Context) (int64, error) {
+	return func(c *gin.Context) (int64, error) {
+		s := c.Param("id")
+		if models.IsCode(s) {
+			return st.TacticID(c.Request.Context(), s)
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			return 0, pathError(s, "a positive whole number or a tactic code such as ST-R-R01")
+		}
+		return n, nil
+	}
 }
 
 // TacticList is a page of tactics.
@@ -45,11 +63,14 @@ type TacticList struct {
 //	@Produce	json
 //	@Param	chain	query	string	false	"Chain id or slug"	example(sex-trafficking)
 //	@Param	stage	query	int	false	"Stage id"	minimum(1)	example(3)
-//	@Param	kind	query	string	false	"Current efforts or what should be done"	Enums(current,recommended)	example(recommended)
+//	@Param	kind	query	string	false	"Current efforts, what should be done, or conditions that explain why current efforts fall short"	Enums(current,recommended,condition)	example(recommended)
 //	@Param	tag	query	[]string	false	"Tag slug; repeat for several (all must match), at most 10"	collectionFormat(multi)	example(raise-exploiter-risk)
 //	@Param	horizon	query	string	false	"Horizon tag slug: short-term or long-term"	example(short-term)
 //	@Param	status	query	string	false	"Publication status; below editor only published tactics exist"	Enums(draft,published,archived)	example(published)
 //	@Param	q	query	string	false	"Text to find in title, summary or description (case-insensitive for ASCII; % and _ match themselves)"	maxlength(200)	example(penalty)
+//	@Param	attribution	query	string	false	"Who makes the claim"	Enums(kara,kara-reading,other-source,editorial)	example(kara)
+//	@Param	evidence_level	query	string	false	"The weakest evidence level to include: this level or a stronger one"	Enums(none,descriptive,pre-post,quasi-experimental,rct,systematic-review)	example(descriptive)
+//	@Param	review_due_before	query	string	false	"Only tactics whose next review is due before this date (YYYY-MM-DD)"	format(date)	example(2027-01-01)
 //	@Param	sort	query	string	false	"Sort field, - in front for descending; ties are broken by id"	Enums(id,-id,title,-title,position,-position,created_at,-created_at,updated_at,-updated_at)	default(id)	example(-created_at)
 //	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
 //	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque), with the same filters and sort; none for the first page"
@@ -59,9 +80,11 @@ type TacticList struct {
 //	@Failure	400	{object}	Problem	"Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)"
 //	@Router	/tactics [get]
 func (h *Tactics) List(c *gin.Context) {
-	q := listQuery(c, "chain", "stage", "kind", "tag", "horizon", "status", "q")
-	f := models.TacticFilter{Chain: q.key("chain"), StageID: q.id("stage"), Kind: q.enum("kind", models.KindCurrent, models.KindRecommended), Tags: q.slugs("tag"), Horizon: q.slug("horizon"),
-		Status: q.enum("status", models.StatusDraft, models.StatusPublished, models.StatusArchived), Q: q.text("q"), Page: q.page()}
+	q := listQuery(c, "chain", "stage", "kind", "tag", "horizon", "status", "q", "attribution", "evidence_level", "review_due_before")
+	f := models.TacticFilter{Chain: q.key("chain"), StageID: q.id("stage"), Kind: q.enum("kind", models.KindCurrent, models.KindRecommended, models.KindCondition), Tags: q.slugs("tag"), Horizon: q.slug("horizon"),
+		Status: q.enum("status", models.StatusDraft, models.StatusPublished, models.StatusArchived), Q: q.text("q"),
+		Attribution:   q.enum("attribution", models.AttributionKara, models.AttributionKaraReading, models.AttributionOther, models.AttributionEditorial),
+		EvidenceLevel: q.enum("evidence_level", models.EvidenceLevels...), ReviewDueBefore: q.date("review_due_before"), Page: q.page()}
 	if err := q.err(); err != nil {
 		c.Error(err)
 		return
@@ -81,7 +104,7 @@ func (h *Tactics) List(c *gin.Context) {
 //	@ID	getTactic
 //	@Tags	tactics
 //	@Produce	json
-//	@Param	id	path	int	true	"Tactic id"	example(1)
+//	@Param	id	path	string	true	"Tactic id, or its code (a deleted tactic: its id)"	example(ST-R-R01)
 //	@Param	If-None-Match	header	string	false	"ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current"
 //	@Success	200	{object}	models.Tactic	"The tactic"
 //	@Header	200	{string}	ETag	"Version of the tactic, for If-Match and If-None-Match"
@@ -119,7 +142,7 @@ func (h *Tactics) Create(c *gin.Context) { h.crud.handleCreate(c) }
 //	@Tags	tactics
 //	@Accept	json
 //	@Produce	json
-//	@Param	id	path	int	true	"Tactic id"	example(1)
+//	@Param	id	path	string	true	"Tactic id, or its code (a deleted tactic: its id)"	example(ST-R-R01)
 //	@Param	If-Match	header	string	false	"ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead"
 //	@Param	tactic	body	models.TacticInput	true	"The tactic as it should be"
 //	@Success	200	{object}	models.Tactic	"The tactic as it now is"
@@ -143,7 +166,7 @@ func (h *Tactics) Replace(c *gin.Context) { h.crud.handleReplace(c) }
 //	@Tags	tactics
 //	@Accept	application/merge-patch+json,json
 //	@Produce	json
-//	@Param	id	path	int	true	"Tactic id"	example(1)
+//	@Param	id	path	string	true	"Tactic id, or its code (a deleted tactic: its id)"	example(ST-R-R01)
 //	@Param	If-Match	header	string	false	"ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead"
 //	@Param	patch	body	models.TacticInput	true	"The fields to change, and the version you read unless If-Match is sent"
 //	@Success	200	{object}	models.Tactic	"The tactic as it now is"
@@ -166,7 +189,7 @@ func (h *Tactics) Patch(c *gin.Context) { h.crud.handlePatch(c) }
 //	@ID	deleteTactic
 //	@Tags	tactics
 //	@Produce	json
-//	@Param	id	path	int	true	"Tactic id"	example(1)
+//	@Param	id	path	string	true	"Tactic id, or its code (a deleted tactic: its id)"	example(ST-R-R01)
 //	@Param	If-Match	header	string	false	"ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent"
 //	@Success	204	"Deleted"
 //	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
@@ -182,7 +205,7 @@ func (h *Tactics) Delete(c *gin.Context) { h.crud.handleDelete(c) }
 //	@ID	listTacticRevisions
 //	@Tags	tactics
 //	@Produce	json
-//	@Param	id	path	int	true	"Tactic id"	example(1)
+//	@Param	id	path	string	true	"Tactic id, or its code (a deleted tactic: its id)"	example(ST-R-R01)
 //	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
 //	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque), with the same filters and sort; none for the first page"
 //	@Param	include_total	query	bool	false	"Count all revisions (costs a scan)"	example(true)
@@ -200,7 +223,7 @@ func (h *Tactics) Revisions(c *gin.Context) { h.crud.handleRevisions(c) }
 //	@ID	restoreTactic
 //	@Tags	tactics
 //	@Produce	json
-//	@Param	id	path	int	true	"Tactic id"	example(1)
+//	@Param	id	path	string	true	"Tactic id, or its code (a deleted tactic: its id)"	example(ST-R-R01)
 //	@Param	revision	path	int	true	"Revision id, from the tactic's history"	example(42)
 //	@Param	If-Match	header	string	false	"ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent"
 //	@Success	200	{object}	models.Tactic	"The tactic as restored"

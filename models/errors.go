@@ -27,7 +27,7 @@ const (
 //
 //	@Description	One bad field, query parameter or header, and what is wrong with it.
 type FieldError struct {
-	// The field's JSON path (e.g. references[0].url), or the parameter's or header's name.
+	// The field's JSON path (e.g. citations/2/source), or the parameter's or header's name.
 	Field string `json:"field" example:"title"`
 	// What is wrong, in words a person can act on.
 	Message string `json:"message" example:"is required"`

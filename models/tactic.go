@@ -2,9 +2,7 @@ package models
 
 import (
 	"bytes"
-	"database/sql/driver"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"time"
 )
@@ -70,8 +68,6 @@ type Tactic struct {
 	Review Review `json:"review" gorm:"-"`
 	// Sources for the tactic.
 	Citations []Citation `json:"citations" gorm:"-"`
-	// Sources that support the tactic (v1; being replaced by citations).
-	References References `json:"references" gorm:"column:refs"`
 	// Economic parameters the tactic moves.
 	ActsOn []ActsOn `json:"acts_on" gorm:"-"`
 	// Slugs of other stages of the same chain where the tactic also applies.
@@ -84,49 +80,6 @@ type Tactic struct {
 	UpdatedAt time.Time `json:"updated_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
 	// Version: 1 when created, +1 on every change. Send it back (or the ETag as If-Match) to update.
 	Version int64 `json:"version" example:"1"`
-}
-
-// Reference is a source that supports a tactic: a citation, with a URL and a locator (page,
-// chapter, section) where there is one.
-//
-//	@Description	A source that supports a tactic: a citation, with a URL and a locator (page, chapter, section) where there is one.
-type Reference struct {
-	// The source, as a bibliography cites it.
-	Citation string `json:"citation" validate:"required,max=300" example:"Kara, S. (2009). Sex Trafficking: Inside the Business of Modern Slavery. Columbia University Press."`
-	// Where the source can be read: an absolute http or https URL, or empty.
-	URL string `json:"url" validate:"omitempty,max=2000,http_url" example:"https://cup.columbia.edu/book/sex-trafficking/9780231139601"`
-	// Where in the source: page, chapter or section; or empty.
-	Locator string `json:"locator" validate:"max=100" example:"p. 202"`
-}
-
-// References is a tactic's list of sources. It is stored as one JSON column: references are only
-// ever read and written with their tactic.
-type References []Reference
-
-// Value stores the references as JSON.
-func (r References) Value() (driver.Value, error) {
-	if r == nil {
-		r = References{}
-	}
-	b, err := json.Marshal(r)
-	return string(b), err
-}
-
-// Scan reads references stored as JSON.
-func (r *References) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	case nil:
-		*r = References{}
-		return nil
-	default:
-		return errors.New("models: references: unsupported column type")
-	}
-	return json.Unmarshal(b, r)
 }
 
 // TagRef names a tag in a write. It reads either a slug ("short-term") or a tag object as a GET
@@ -198,8 +151,6 @@ type TacticInput struct {
 	Review *Review `json:"review"`
 	// Sources for the tactic, at most 30; each names an existing source by slug.
 	Citations []Citation `json:"citations" validate:"max=30,dive"`
-	// Sources that support the tactic, at most 20 (v1; being replaced by citations).
-	References []Reference `json:"references" validate:"max=20,dive"`
 	// Economic parameters the tactic moves, at most 20.
 	ActsOn []ActsOn `json:"acts_on" validate:"max=20,dive"`
 	// Slugs of other stages of the same chain where it also applies, at most 20.

@@ -30,32 +30,3 @@ func TestTagRef_UnmarshalJSON(t *testing.T) {
 		})
 	}
 }
-
-func TestReferences_ValueScan(t *testing.T) {
-	t.Parallel()
-	v, err := References(nil).Value()
-	if err != nil || v != "[]" {
-		t.Errorf("nil Value() = %v, %v; want [] (never null)", v, err)
-	}
-	in := References{{Citation: "Kara 2009", URL: "https://example.org", Locator: "p. 1"}}
-	v, err = in.Value()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, src := range []any{v, []byte(v.(string))} {
-		var out References
-		if err := out.Scan(src); err != nil {
-			t.Fatalf("Scan(%T): %v", src, err)
-		}
-		if len(out) != 1 || out[0] != in[0] {
-			t.Errorf("Scan(%T) = %+v, want %+v", src, out, in)
-		}
-	}
-	var out References
-	if err := out.Scan(nil); err != nil || out == nil || len(out) != 0 {
-		t.Errorf("Scan(nil) = %#v, %v; want an empty list", out, err)
-	}
-	if err := out.Scan(42); err == nil {
-		t.Error("Scan(42) = nil, want an error")
-	}
-}

@@ -26,10 +26,15 @@ const SlugRule = "must be 1-64 lowercase letters, digits and hyphens, and not al
 
 // codePattern is the shape of a tactic's code: chain, stage, then kind letter and number, each
 // part upper case, e.g. ST-R-R01. Upper case keeps codes apart from slugs in paths.
-var codePattern = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,5}-[A-Z][A-Z0-9]{0,5}-[A-Z][0-9]{1,4}$`)
+var codePattern = regexp.MustCompile(`^[A-Z][A-Z0-9]{0,5}-[A-Z][A-Z0-9]{0,5}-[A-Z][0-9]{1,6}$`)
 
 // IsCode reports whether s is a valid tactic code.
 func IsCode(s string) bool { return codePattern.MatchString(s) }
+
+// PlaceholderCodePrefix starts the codes that migration 0005 gave the tactics made before codes
+// existed (V1-T-X<id>). Such a code may be replaced once, by the seed or an editor; any other
+// code never changes.
+const PlaceholderCodePrefix = "V1-"
 
 // CodeRule says what a code must look like, for error messages.
 const CodeRule = "must be a code such as ST-R-R01: chain, stage, then a kind letter and a number, in capitals and digits"

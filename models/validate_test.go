@@ -110,7 +110,16 @@ func TestTacticInput_Validate(t *testing.T) {
 		{"OKWithEverything", with(func(in *TacticInput) {
 			in.Status = StatusPublished
 			in.Tags = []TagRef{"short-term", "prosecution"}
-			in.References = []Reference{{Citation: "Kara 2009", URL: "https://example.org/kara", Locator: "p. 202"}}
+			in.Code = "ST-R-R99"
+			in.Attribution = AttributionKaraReading
+			in.Evidence = &Evidence{Effect: Effect{Direction: "unknown"}, Level: "descriptive", Evaluation: "process", Cost: &Cost{Level: "low"}}
+			in.Caveats = []Caveat{{Type: CaveatContested, Text: "Disputed.", Citations: []Citation{{Source: "a-source", Supports: SupportsContext}}}}
+			in.Positions = []Position{{Stance: "for", Text: "Yes."}, {Stance: "against", Text: "No."}}
+			in.Jurisdictions = []string{"IN", "global"}
+			in.Actors = []string{"police", "courts"}
+			in.Citations = []Citation{{Source: "kara-2009", Locator: "p. 202", Quote: "a short quotation", Supports: SupportsSupports}}
+			in.ActsOn = []ActsOn{{Symbol: "fine", Direction: "raises"}}
+			in.AlsoAppliesTo = []string{"wholesaler"}
 			in.Position = ptr(0)
 		}), nil},
 		{"Empty", &TacticInput{}, []string{"stage_id", "kind", "title", "summary"}},
@@ -118,10 +127,33 @@ func TestTacticInput_Validate(t *testing.T) {
 		{"StatusUnknown", with(func(in *TacticInput) { in.Status = "deleted" }), []string{"status"}},
 		{"TagNotASlug", with(func(in *TacticInput) { in.Tags = []TagRef{"ok", "Not OK"} }), []string{"tags/1"}},
 		{"TooManyTags", with(func(in *TacticInput) { in.Tags = many(21) }), []string{"tags"}},
-		{"ReferenceWithoutCitation", with(func(in *TacticInput) { in.References = []Reference{{URL: "https://example.org"}} }),
-			[]string{"references/0/citation"}},
-		{"ReferenceURLNotHTTP", with(func(in *TacticInput) { in.References = []Reference{{Citation: "c", URL: "ftp://example.org"}} }),
-			[]string{"references/0/url"}},
+		{"KindCondition", with(func(in *TacticInput) { in.Kind = KindCondition }), nil},
+		{"CodeMalformed", with(func(in *TacticInput) { in.Code = "st-r-r01" }), []string{"code"}},
+		{"CitationWithoutSource", with(func(in *TacticInput) { in.Citations = []Citation{{Supports: SupportsSupports}} }),
+			[]string{"citations/0/source"}},
+		{"CitationSupportsUnknown", with(func(in *TacticInput) {
+			in.Citations = []Citation{{Source: "a", Supports: SupportsSupports}, {Source: "b", Supports: "maybe"}}
+		}), []string{"citations/1/supports"}},
+		{"QuoteOver40Words", with(func(in *TacticInput) {
+			in.Citations = []Citation{{Source: "a", Supports: SupportsSupports, Quote: strings.Repeat("word ", 41)}}
+		}), []string{"citations/0/quote"}},
+		{"ContestedWithoutBothPositions", with(func(in *TacticInput) {
+			in.Caveats = []Caveat{{Type: CaveatContested, Text: "Disputed."}}
+			in.Positions = []Position{{Stance: "for", Text: "Yes."}}
+		}), []string{"positions"}},
+		{"CaveatTypeUnknownAndBlankText", with(func(in *TacticInput) { in.Caveats = []Caveat{{Type: "risk", Text: "  "}} }),
+			[]string{"caveats/0/type", "caveats/0/text"}},
+		{"JurisdictionUnknown", with(func(in *TacticInput) { in.Jurisdictions = []string{"IN", "EU", "in", "XX"} }),
+			[]string{"jurisdictions/1", "jurisdictions/2", "jurisdictions/3"}},
+		{"ActorUnknown", with(func(in *TacticInput) { in.Actors = []string{"police", "army"} }), []string{"actors/1"}},
+		{"EvidenceLevelUnknown", with(func(in *TacticInput) {
+			in.Evidence = &Evidence{Effect: Effect{Direction: "up"}, Level: "anecdote", Evaluation: "unevaluated"}
+		}), []string{"evidence/effect/direction", "evidence/level"}},
+		{"AttributionUnknown", with(func(in *TacticInput) { in.Attribution = "kara-ish" }), []string{"attribution"}},
+		{"ActsOnUnknownSymbol", with(func(in *TacticInput) { in.ActsOn = []ActsOn{{Symbol: "luck", Direction: "raises"}} }),
+			[]string{"acts_on/0/symbol"}},
+		{"AdoptionOnARecommendation", with(func(in *TacticInput) { in.Adoption = &Adoption{Where: []string{"SE"}} }),
+			[]string{"adoption"}},
 		{"PositionTooLarge", with(func(in *TacticInput) { in.Position = ptr(1000001) }), []string{"position"}},
 		{"TitleAndSummaryTooLong", with(func(in *TacticInput) {
 			in.Title = strings.Repeat("t", 201)

@@ -486,6 +486,132 @@ func (e RevisionEntity) Valid() bool {
 	}
 }
 
+// Defines values for SourceType.
+const (
+	SourceTypeGrey            SourceType = "grey"
+	SourceTypeLegalInstrument SourceType = "legal-instrument"
+	SourceTypeNews            SourceType = "news"
+	SourceTypePeerReviewed    SourceType = "peer-reviewed"
+	SourceTypePrimaryAuthor   SourceType = "primary-author"
+	SourceTypePrimaryOfficial SourceType = "primary-official"
+	SourceTypeSecondary       SourceType = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the SourceType enum.
+func (e SourceType) Valid() bool {
+	switch e {
+	case SourceTypeGrey:
+		return true
+	case SourceTypeLegalInstrument:
+		return true
+	case SourceTypeNews:
+		return true
+	case SourceTypePeerReviewed:
+		return true
+	case SourceTypePrimaryAuthor:
+		return true
+	case SourceTypePrimaryOfficial:
+		return true
+	case SourceTypeSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SourceInputType.
+const (
+	SourceInputTypeGrey            SourceInputType = "grey"
+	SourceInputTypeLegalInstrument SourceInputType = "legal-instrument"
+	SourceInputTypeNews            SourceInputType = "news"
+	SourceInputTypePeerReviewed    SourceInputType = "peer-reviewed"
+	SourceInputTypePrimaryAuthor   SourceInputType = "primary-author"
+	SourceInputTypePrimaryOfficial SourceInputType = "primary-official"
+	SourceInputTypeSecondary       SourceInputType = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the SourceInputType enum.
+func (e SourceInputType) Valid() bool {
+	switch e {
+	case SourceInputTypeGrey:
+		return true
+	case SourceInputTypeLegalInstrument:
+		return true
+	case SourceInputTypeNews:
+		return true
+	case SourceInputTypePeerReviewed:
+		return true
+	case SourceInputTypePrimaryAuthor:
+		return true
+	case SourceInputTypePrimaryOfficial:
+		return true
+	case SourceInputTypeSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SourcePatchType.
+const (
+	SourcePatchTypeGrey            SourcePatchType = "grey"
+	SourcePatchTypeLegalInstrument SourcePatchType = "legal-instrument"
+	SourcePatchTypeNews            SourcePatchType = "news"
+	SourcePatchTypePeerReviewed    SourcePatchType = "peer-reviewed"
+	SourcePatchTypePrimaryAuthor   SourcePatchType = "primary-author"
+	SourcePatchTypePrimaryOfficial SourcePatchType = "primary-official"
+	SourcePatchTypeSecondary       SourcePatchType = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the SourcePatchType enum.
+func (e SourcePatchType) Valid() bool {
+	switch e {
+	case SourcePatchTypeGrey:
+		return true
+	case SourcePatchTypeLegalInstrument:
+		return true
+	case SourcePatchTypeNews:
+		return true
+	case SourcePatchTypePeerReviewed:
+		return true
+	case SourcePatchTypePrimaryAuthor:
+		return true
+	case SourcePatchTypePrimaryOfficial:
+		return true
+	case SourcePatchTypeSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SourceUseEntity.
+const (
+	SourceUseEntityChain     SourceUseEntity = "chain"
+	SourceUseEntityParameter SourceUseEntity = "parameter"
+	SourceUseEntityStage     SourceUseEntity = "stage"
+	SourceUseEntityTactic    SourceUseEntity = "tactic"
+	SourceUseEntityTag       SourceUseEntity = "tag"
+)
+
+// Valid indicates whether the value is a known member of the SourceUseEntity enum.
+func (e SourceUseEntity) Valid() bool {
+	switch e {
+	case SourceUseEntityChain:
+		return true
+	case SourceUseEntityParameter:
+		return true
+	case SourceUseEntityStage:
+		return true
+	case SourceUseEntityTactic:
+		return true
+	case SourceUseEntityTag:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for StageSide.
 const (
 	StageSideDemand StageSide = "demand"
@@ -888,6 +1014,81 @@ func (e ListRelationsParamsSort) Valid() bool {
 	}
 }
 
+// Defines values for ListSourcesParamsType.
+const (
+	ListSourcesParamsTypeGrey            ListSourcesParamsType = "grey"
+	ListSourcesParamsTypeLegalInstrument ListSourcesParamsType = "legal-instrument"
+	ListSourcesParamsTypeNews            ListSourcesParamsType = "news"
+	ListSourcesParamsTypePeerReviewed    ListSourcesParamsType = "peer-reviewed"
+	ListSourcesParamsTypePrimaryAuthor   ListSourcesParamsType = "primary-author"
+	ListSourcesParamsTypePrimaryOfficial ListSourcesParamsType = "primary-official"
+	ListSourcesParamsTypeSecondary       ListSourcesParamsType = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the ListSourcesParamsType enum.
+func (e ListSourcesParamsType) Valid() bool {
+	switch e {
+	case ListSourcesParamsTypeGrey:
+		return true
+	case ListSourcesParamsTypeLegalInstrument:
+		return true
+	case ListSourcesParamsTypeNews:
+		return true
+	case ListSourcesParamsTypePeerReviewed:
+		return true
+	case ListSourcesParamsTypePrimaryAuthor:
+		return true
+	case ListSourcesParamsTypePrimaryOfficial:
+		return true
+	case ListSourcesParamsTypeSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSourcesParamsSort.
+const (
+	ListSourcesParamsSortCreatedAt      ListSourcesParamsSort = "created_at"
+	ListSourcesParamsSortId             ListSourcesParamsSort = "id"
+	ListSourcesParamsSortMinusCreatedAt ListSourcesParamsSort = "-created_at"
+	ListSourcesParamsSortMinusId        ListSourcesParamsSort = "-id"
+	ListSourcesParamsSortMinusSlug      ListSourcesParamsSort = "-slug"
+	ListSourcesParamsSortMinusTitle     ListSourcesParamsSort = "-title"
+	ListSourcesParamsSortMinusUpdatedAt ListSourcesParamsSort = "-updated_at"
+	ListSourcesParamsSortSlug           ListSourcesParamsSort = "slug"
+	ListSourcesParamsSortTitle          ListSourcesParamsSort = "title"
+	ListSourcesParamsSortUpdatedAt      ListSourcesParamsSort = "updated_at"
+)
+
+// Valid indicates whether the value is a known member of the ListSourcesParamsSort enum.
+func (e ListSourcesParamsSort) Valid() bool {
+	switch e {
+	case ListSourcesParamsSortCreatedAt:
+		return true
+	case ListSourcesParamsSortId:
+		return true
+	case ListSourcesParamsSortMinusCreatedAt:
+		return true
+	case ListSourcesParamsSortMinusId:
+		return true
+	case ListSourcesParamsSortMinusSlug:
+		return true
+	case ListSourcesParamsSortMinusTitle:
+		return true
+	case ListSourcesParamsSortMinusUpdatedAt:
+		return true
+	case ListSourcesParamsSortSlug:
+		return true
+	case ListSourcesParamsSortTitle:
+		return true
+	case ListSourcesParamsSortUpdatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListStagesParamsSide.
 const (
 	ListStagesParamsSideDemand ListStagesParamsSide = "demand"
@@ -956,6 +1157,7 @@ func (e ListStagesParamsSort) Valid() bool {
 
 // Defines values for ListTacticsParamsKind.
 const (
+	ListTacticsParamsKindCondition   ListTacticsParamsKind = "condition"
 	ListTacticsParamsKindCurrent     ListTacticsParamsKind = "current"
 	ListTacticsParamsKindRecommended ListTacticsParamsKind = "recommended"
 )
@@ -963,6 +1165,8 @@ const (
 // Valid indicates whether the value is a known member of the ListTacticsParamsKind enum.
 func (e ListTacticsParamsKind) Valid() bool {
 	switch e {
+	case ListTacticsParamsKindCondition:
+		return true
 	case ListTacticsParamsKindCurrent:
 		return true
 	case ListTacticsParamsKindRecommended:
@@ -987,6 +1191,60 @@ func (e ListTacticsParamsStatus) Valid() bool {
 	case ListTacticsParamsStatusDraft:
 		return true
 	case ListTacticsParamsStatusPublished:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListTacticsParamsAttribution.
+const (
+	ListTacticsParamsAttributionEditorial   ListTacticsParamsAttribution = "editorial"
+	ListTacticsParamsAttributionKara        ListTacticsParamsAttribution = "kara"
+	ListTacticsParamsAttributionKaraReading ListTacticsParamsAttribution = "kara-reading"
+	ListTacticsParamsAttributionOtherSource ListTacticsParamsAttribution = "other-source"
+)
+
+// Valid indicates whether the value is a known member of the ListTacticsParamsAttribution enum.
+func (e ListTacticsParamsAttribution) Valid() bool {
+	switch e {
+	case ListTacticsParamsAttributionEditorial:
+		return true
+	case ListTacticsParamsAttributionKara:
+		return true
+	case ListTacticsParamsAttributionKaraReading:
+		return true
+	case ListTacticsParamsAttributionOtherSource:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListTacticsParamsEvidenceLevel.
+const (
+	ListTacticsParamsEvidenceLevelDescriptive       ListTacticsParamsEvidenceLevel = "descriptive"
+	ListTacticsParamsEvidenceLevelNone              ListTacticsParamsEvidenceLevel = "none"
+	ListTacticsParamsEvidenceLevelPrePost           ListTacticsParamsEvidenceLevel = "pre-post"
+	ListTacticsParamsEvidenceLevelQuasiExperimental ListTacticsParamsEvidenceLevel = "quasi-experimental"
+	ListTacticsParamsEvidenceLevelRct               ListTacticsParamsEvidenceLevel = "rct"
+	ListTacticsParamsEvidenceLevelSystematicReview  ListTacticsParamsEvidenceLevel = "systematic-review"
+)
+
+// Valid indicates whether the value is a known member of the ListTacticsParamsEvidenceLevel enum.
+func (e ListTacticsParamsEvidenceLevel) Valid() bool {
+	switch e {
+	case ListTacticsParamsEvidenceLevelDescriptive:
+		return true
+	case ListTacticsParamsEvidenceLevelNone:
+		return true
+	case ListTacticsParamsEvidenceLevelPrePost:
+		return true
+	case ListTacticsParamsEvidenceLevelQuasiExperimental:
+		return true
+	case ListTacticsParamsEvidenceLevelRct:
+		return true
+	case ListTacticsParamsEvidenceLevelSystematicReview:
 		return true
 	default:
 		return false
@@ -1519,7 +1777,7 @@ type EvidenceLevel string
 
 // FieldError One bad field, query parameter or header, and what is wrong with it.
 type FieldError struct {
-	// Field The field's JSON path (e.g. references[0].url), or the parameter's or header's name.
+	// Field The field's JSON path (e.g. citations/2/source), or the parameter's or header's name.
 	//
 	// Example: title
 	Field string `json:"field"`
@@ -1684,24 +1942,6 @@ type Problem struct {
 	//
 	// Example: about:blank
 	Type string `json:"type"`
-}
-
-// Reference A source that supports a tactic: a citation, with a URL and a locator (page, chapter, section) where there is one.
-type Reference struct {
-	// Citation The source, as a bibliography cites it.
-	//
-	// Example: Kara, S. (2009). Sex Trafficking: Inside the Business of Modern Slavery. Columbia University Press.
-	Citation string `json:"citation"`
-
-	// Locator Where in the source: page, chapter or section; or empty.
-	//
-	// Example: p. 202
-	Locator *string `json:"locator,omitempty"`
-
-	// Url Where the source can be read: an absolute http or https URL, or empty.
-	//
-	// Example: https://cup.columbia.edu/book/sex-trafficking/9780231139601
-	Url *string `json:"url,omitempty"`
 }
 
 // Relation A typed link from one tactic to another.
@@ -1929,6 +2169,302 @@ type RevisionList struct {
 	// Example: 3
 	Total *int `json:"total,omitempty"`
 }
+
+// Source One work in the bibliography (a book, article, report, page or legal instrument), cited by slug from chains, stages, tags, tactics and parameters.
+type Source struct {
+	// AccessedOn When the URL was last read (YYYY-MM-DD), or null.
+	//
+	// Example: 2026-11-29
+	AccessedOn openapi_types.Date `json:"accessed_on"`
+
+	// ArchivedUrl An archived copy: an http(s) URL, or empty.
+	//
+	// Example:
+	ArchivedUrl string `json:"archived_url"`
+
+	// Authors Authors: people as "Family, Given", organisations by name.
+	//
+	// Example: ["Kara"," Siddharth"]
+	Authors []string `json:"authors"`
+
+	// CitedBy Where the source is cited; only on a GET of one source.
+	CitedBy []SourceUse `json:"cited_by"`
+
+	// Container Where it appeared: journal, publisher or site.
+	//
+	// Example: Columbia University Press
+	Container string `json:"container"`
+
+	// CreatedAt When the source was created (RFC 3339, UTC).
+	//
+	// Example: 2026-11-25T12:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// Doi DOI without the resolver prefix, or empty.
+	//
+	// Example:
+	Doi string `json:"doi"`
+
+	// Id Id of the source; it never changes.
+	//
+	// Example: 3
+	Id int `json:"id"`
+
+	// Language Language of the work (BCP 47, e.g. en).
+	//
+	// Example: en
+	Language string `json:"language"`
+
+	// Note Notes for editors: what was checked, and how.
+	//
+	// Example: Cells of the p. 202 table not transcribed.
+	Note string `json:"note"`
+
+	// Slug Slug that citations use.
+	//
+	// Example: kara-2009-sex-trafficking
+	Slug string `json:"slug"`
+
+	// Title Title of the work.
+	//
+	// Example: Sex Trafficking: Inside the Business of Modern Slavery
+	Title string `json:"title"`
+
+	// Type What kind of source it is.
+	//
+	// Example: primary-author
+	Type SourceType `json:"type"`
+
+	// UpdatedAt When the source last changed (RFC 3339, UTC).
+	//
+	// Example: 2026-11-25T12:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Where it can be read: an http(s) URL, or empty.
+	//
+	// Example: https://cup.columbia.edu/book/sex-trafficking/9780231139601
+	Url string `json:"url"`
+
+	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	//
+	// Example: 2026-11-29
+	Verified openapi_types.Date `json:"verified"`
+
+	// Version Version: 1 when created, +1 on every change.
+	//
+	// Example: 1
+	Version int `json:"version"`
+
+	// Year Year of publication, or null when unknown.
+	//
+	// Example: 2009
+	Year int `json:"year"`
+}
+
+// SourceType What kind of source it is.
+//
+// Example: primary-author
+type SourceType string
+
+// SourceInput A source as a client writes it.
+type SourceInput struct {
+	// AccessedOn When the URL was last read (YYYY-MM-DD), or null.
+	//
+	// Example: 2026-11-29
+	AccessedOn *openapi_types.Date `json:"accessed_on,omitempty"`
+
+	// ArchivedUrl An archived copy: an absolute http(s) URL, or empty.
+	//
+	// Example:
+	ArchivedUrl *string `json:"archived_url,omitempty"`
+
+	// Authors Authors: people as "Family, Given", organisations by name; at most 30.
+	//
+	// Example: ["International Labour Organization"]
+	Authors []string `json:"authors"`
+
+	// Container Where it appeared: journal, publisher or site.
+	//
+	// Example: International Labour Office
+	Container *string `json:"container,omitempty"`
+
+	// Doi DOI without the resolver prefix, or empty.
+	//
+	// Example:
+	Doi *string `json:"doi,omitempty"`
+
+	// Language Language of the work (BCP 47, e.g. en); en when left out.
+	//
+	// Example: en
+	Language *string `json:"language,omitempty"`
+
+	// Note Notes for editors.
+	//
+	// Example:
+	Note *string `json:"note,omitempty"`
+
+	// Slug Slug that citations use.
+	//
+	// Example: ilo-2024-profits
+	Slug string `json:"slug"`
+
+	// Title Title of the work.
+	//
+	// Example: Profits and poverty: the economics of forced labour
+	Title string `json:"title"`
+
+	// Type What kind of source it is.
+	//
+	// Example: primary-official
+	Type SourceInputType `json:"type"`
+
+	// Url Where it can be read: an absolute http(s) URL, or empty.
+	//
+	// Example: https://www.ilo.org/publications/major-publications/profits-and-poverty-economics-forced-labour
+	Url *string `json:"url,omitempty"`
+
+	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	//
+	// Example: 2026-11-29
+	Verified *openapi_types.Date `json:"verified,omitempty"`
+
+	// Version Version is the version the client read: the precondition of a PUT or PATCH without If-Match.
+	//
+	// Example: 1
+	Version *int `json:"version,omitempty"`
+
+	// Year Year of publication, or null when unknown.
+	//
+	// Example: 2024
+	Year *int `json:"year,omitempty"`
+}
+
+// SourceInputType What kind of source it is.
+//
+// Example: primary-official
+type SourceInputType string
+
+// SourceList A page of sources.
+type SourceList struct {
+	// Data The page's items.
+	Data []Source `json:"data"`
+
+	// NextCursor Pass it as cursor to get the next page (the Link header has the URL); null on the last page.
+	//
+	// Example: eyJmIjoiYWJjIiwidiI6ImthcmEtMjAwOSIsImkiOjF9
+	NextCursor *string `json:"next_cursor"`
+
+	// Total How many items match in all; only with include_total=true.
+	//
+	// Example: 1
+	Total *int `json:"total,omitempty"`
+}
+
+// SourcePatch A JSON Merge Patch (RFC 7396) of a source: any of the fields of SourceInput, each optional; `null` clears a field (which fails if it is required). A list is replaced whole.
+type SourcePatch struct {
+	// AccessedOn When the URL was last read (YYYY-MM-DD), or null.
+	//
+	// Example: 2026-11-29
+	AccessedOn *openapi_types.Date `json:"accessed_on,omitempty"`
+
+	// ArchivedUrl An archived copy: an absolute http(s) URL, or empty.
+	//
+	// Example:
+	ArchivedUrl *string `json:"archived_url,omitempty"`
+
+	// Authors Authors: people as "Family, Given", organisations by name; at most 30.
+	//
+	// Example: ["International Labour Organization"]
+	Authors *[]string `json:"authors,omitempty"`
+
+	// Container Where it appeared: journal, publisher or site.
+	//
+	// Example: International Labour Office
+	Container *string `json:"container,omitempty"`
+
+	// Doi DOI without the resolver prefix, or empty.
+	//
+	// Example:
+	Doi *string `json:"doi,omitempty"`
+
+	// Language Language of the work (BCP 47, e.g. en); en when left out.
+	//
+	// Example: en
+	Language *string `json:"language,omitempty"`
+
+	// Note Notes for editors.
+	//
+	// Example:
+	Note *string `json:"note,omitempty"`
+
+	// Slug Slug that citations use.
+	//
+	// Example: ilo-2024-profits
+	Slug *string `json:"slug,omitempty"`
+
+	// Title Title of the work.
+	//
+	// Example: Profits and poverty: the economics of forced labour
+	Title *string `json:"title,omitempty"`
+
+	// Type What kind of source it is.
+	//
+	// Example: primary-official
+	Type *SourcePatchType `json:"type,omitempty"`
+
+	// Url Where it can be read: an absolute http(s) URL, or empty.
+	//
+	// Example: https://www.ilo.org/publications/major-publications/profits-and-poverty-economics-forced-labour
+	Url *string `json:"url,omitempty"`
+
+	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	//
+	// Example: 2026-11-29
+	Verified *openapi_types.Date `json:"verified,omitempty"`
+
+	// Version Version is the version the client read: the precondition of a PUT or PATCH without If-Match.
+	//
+	// Example: 1
+	Version *int `json:"version,omitempty"`
+
+	// Year Year of publication, or null when unknown.
+	//
+	// Example: 2024
+	Year *int `json:"year,omitempty"`
+}
+
+// SourcePatchType What kind of source it is.
+//
+// Example: primary-official
+type SourcePatchType string
+
+// SourceUse One object that cites a source.
+type SourceUse struct {
+	// Entity What kind of object cites the source.
+	//
+	// Example: tactic
+	Entity SourceUseEntity `json:"entity"`
+
+	// Id Its id.
+	//
+	// Example: 7
+	Id int `json:"id"`
+
+	// Key Its slug or code, as it is addressed.
+	//
+	// Example: ST-R-R01
+	Key string `json:"key"`
+
+	// Title Its name or title.
+	//
+	// Example: Confiscate exploiters' assets
+	Title string `json:"title"`
+}
+
+// SourceUseEntity What kind of object cites the source.
+//
+// Example: tactic
+type SourceUseEntity string
 
 // Stage One link of a chain: product (victim), wholesaler (trafficker), retailer (exploiter) or consumer.
 type Stage struct {
@@ -2213,9 +2749,6 @@ type Tactic struct {
 	// Positions For a contested tactic, the positions for and against (at least one of each).
 	Positions []Position `json:"positions"`
 
-	// References Sources that support the tactic (v1; being replaced by citations).
-	References []Reference `json:"references"`
-
 	// Review Who has checked the text, and when it is next due.
 	Review Review `json:"review"`
 
@@ -2332,9 +2865,6 @@ type TacticInput struct {
 
 	// Positions Positions for and against; required (one of each) when a caveat is contested.
 	Positions *[]Position `json:"positions,omitempty"`
-
-	// References Sources that support the tactic, at most 20 (v1; being replaced by citations).
-	References *[]Reference `json:"references,omitempty"`
 
 	// Review Review state and dates; state draft when left out.
 	Review *Review `json:"review,omitempty"`
@@ -2467,9 +2997,6 @@ type TacticPatch struct {
 
 	// Positions Positions for and against; required (one of each) when a caveat is contested.
 	Positions *[]Position `json:"positions,omitempty"`
-
-	// References Sources that support the tactic, at most 20 (v1; being replaced by citations).
-	References *[]Reference `json:"references,omitempty"`
 
 	// Review Review state and dates; state draft when left out.
 	Review *Review `json:"review,omitempty"`
@@ -2966,6 +3493,90 @@ type RestoreRelationParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListSourcesParams defines parameters for ListSources.
+type ListSourcesParams struct {
+	// Type Type of source
+	Type *ListSourcesParamsType `form:"type,omitempty" json:"type,omitempty"`
+
+	// YearFrom Published in this year or later
+	YearFrom *int `form:"year_from,omitempty" json:"year_from,omitempty"`
+
+	// YearTo Published in this year or earlier
+	YearTo *int `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Q Text to find in title, authors or container (case-insensitive for ASCII; % and _ match themselves)
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Sort Sort field, - in front for descending; ties are broken by id
+	Sort *ListSourcesParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page (opaque), with the same filters and sort; none for the first page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IncludeTotal Count all matches (costs a scan)
+	IncludeTotal *bool `form:"include_total,omitempty" json:"include_total,omitempty"`
+}
+
+// ListSourcesParamsType defines parameters for ListSources.
+type ListSourcesParamsType string
+
+// ListSourcesParamsSort defines parameters for ListSources.
+type ListSourcesParamsSort string
+
+// CreateSourceParams defines parameters for CreateSource.
+type CreateSourceParams struct {
+	// IdempotencyKey Makes the POST safe to retry: the first successful response is kept for 24 hours per key holder and replayed (with `Idempotent-Replayed: true`) to a retry with the same key, creating nothing new. The same key with a different request is 422; while the first is still running, 409. 1-255 visible ASCII characters; a UUID is a good choice.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteSourceParams defines parameters for DeleteSource.
+type DeleteSourceParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// GetSourceParams defines parameters for GetSource.
+type GetSourceParams struct {
+	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
+// PatchSourceParams defines parameters for PatchSource.
+type PatchSourceParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ReplaceSourceParams defines parameters for ReplaceSource.
+type ReplaceSourceParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ListSourceRevisionsParams defines parameters for ListSourceRevisions.
+type ListSourceRevisionsParams struct {
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page (opaque), with the same filters and sort; none for the first page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IncludeTotal Count all revisions (costs a scan)
+	IncludeTotal *bool `form:"include_total,omitempty" json:"include_total,omitempty"`
+}
+
+// RestoreSourceParams defines parameters for RestoreSource.
+type RestoreSourceParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent
+	IfMatch *string `json:"If-Match,omitempty"`
+
+	// IdempotencyKey Makes the POST safe to retry: the first successful response is kept for 24 hours per key holder and replayed (with `Idempotent-Replayed: true`) to a retry with the same key, creating nothing new. The same key with a different request is 422; while the first is still running, 409. 1-255 visible ASCII characters; a UUID is a good choice.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListStagesParams defines parameters for ListStages.
 type ListStagesParams struct {
 	// Chain Chain id or slug
@@ -3055,7 +3666,7 @@ type ListTacticsParams struct {
 	// Stage Stage id
 	Stage *int `form:"stage,omitempty" json:"stage,omitempty"`
 
-	// Kind Current efforts or what should be done
+	// Kind Current efforts, what should be done, or conditions that explain why current efforts fall short
 	Kind *ListTacticsParamsKind `form:"kind,omitempty" json:"kind,omitempty"`
 
 	// Tag Tag slug; repeat for several (all must match), at most 10
@@ -3069,6 +3680,15 @@ type ListTacticsParams struct {
 
 	// Q Text to find in title, summary or description (case-insensitive for ASCII; % and _ match themselves)
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Attribution Who makes the claim
+	Attribution *ListTacticsParamsAttribution `form:"attribution,omitempty" json:"attribution,omitempty"`
+
+	// EvidenceLevel The weakest evidence level to include: this level or a stronger one
+	EvidenceLevel *ListTacticsParamsEvidenceLevel `form:"evidence_level,omitempty" json:"evidence_level,omitempty"`
+
+	// ReviewDueBefore Only tactics whose next review is due before this date (YYYY-MM-DD)
+	ReviewDueBefore *openapi_types.Date `form:"review_due_before,omitempty" json:"review_due_before,omitempty"`
 
 	// Sort Sort field, - in front for descending; ties are broken by id
 	Sort *ListTacticsParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
@@ -3088,6 +3708,12 @@ type ListTacticsParamsKind string
 
 // ListTacticsParamsStatus defines parameters for ListTactics.
 type ListTacticsParamsStatus string
+
+// ListTacticsParamsAttribution defines parameters for ListTactics.
+type ListTacticsParamsAttribution string
+
+// ListTacticsParamsEvidenceLevel defines parameters for ListTactics.
+type ListTacticsParamsEvidenceLevel string
 
 // ListTacticsParamsSort defines parameters for ListTactics.
 type ListTacticsParamsSort string
@@ -3271,6 +3897,18 @@ type PatchRelationApplicationMergePatchPlusJSONRequestBody = RelationPatch
 
 // ReplaceRelationJSONRequestBody defines body for ReplaceRelation for application/json ContentType.
 type ReplaceRelationJSONRequestBody = RelationInput
+
+// CreateSourceJSONRequestBody defines body for CreateSource for application/json ContentType.
+type CreateSourceJSONRequestBody = SourceInput
+
+// PatchSourceJSONRequestBody defines body for PatchSource for application/json ContentType.
+type PatchSourceJSONRequestBody = SourcePatch
+
+// PatchSourceApplicationMergePatchPlusJSONRequestBody defines body for PatchSource for application/merge-patch+json ContentType.
+type PatchSourceApplicationMergePatchPlusJSONRequestBody = SourcePatch
+
+// ReplaceSourceJSONRequestBody defines body for ReplaceSource for application/json ContentType.
+type ReplaceSourceJSONRequestBody = SourceInput
 
 // CreateStageJSONRequestBody defines body for CreateStage for application/json ContentType.
 type CreateStageJSONRequestBody = StageInput
@@ -3683,6 +4321,124 @@ type ClientInterface interface {
 	// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
 	RestoreRelation(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListSources List sources
+	//
+	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+	//
+	// Corresponds with GET /sources (the `ListSources` operationId).
+	ListSources(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSourceWithBody Create a source
+	//
+	// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /sources (the `CreateSource` operationId).
+	CreateSourceWithBody(ctx context.Context, params *CreateSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSource Create a source
+	//
+	// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /sources (the `CreateSource` operationId).
+	CreateSource(ctx context.Context, params *CreateSourceParams, body CreateSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteSource Delete a source
+	//
+	// Deletes a source that nothing cites (409 otherwise, with the count; drafts count too). Its history stays, and it can be restored. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with DELETE /sources/{id} (the `DeleteSource` operationId).
+	DeleteSource(ctx context.Context, id string, params *DeleteSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSource Get a source
+	//
+	// A source by id or slug, with its ETag and `cited_by`: the chains, stages, tags and tactics that cite it (below editor, published tactics only; absent when nothing cites it). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+	//
+	// Corresponds with GET /sources/{id} (the `GetSource` operationId).
+	GetSource(ctx context.Context, id string, params *GetSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchSourceWithBody Update fields of a source
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+	PatchSourceWithBody(ctx context.Context, id string, params *PatchSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchSource Update fields of a source
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+	PatchSource(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchSourceWithApplicationMergePatchPlusJSONBody Update fields of a source
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/merge-patch+json` content type.
+	//
+	// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+	PatchSourceWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceSourceWithBody Replace a source
+	//
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+	ReplaceSourceWithBody(ctx context.Context, id string, params *ReplaceSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceSource Replace a source
+	//
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+	ReplaceSource(ctx context.Context, id string, params *ReplaceSourceParams, body ReplaceSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSourceRevisions History of a source
+	//
+	// Every change of the source, newest first: who, when, the request, and the source as it stood after the change (before it, for a delete). A deleted source keeps its history, by id or by its last slug.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with GET /sources/{id}/revisions (the `ListSourceRevisions` operationId).
+	ListSourceRevisions(ctx context.Context, id string, params *ListSourceRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RestoreSource Restore a source to a revision
+	//
+	// Brings the source back to the state a revision recorded, as a new revision; a deleted source comes back under its old id. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
+	RestoreSource(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListStages List stages
 	//
 	// Stages in pages of `limit`, ordered by `sort` (default `position`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A filter value that names nothing (a chain that does not exist) gives an empty list.
@@ -3837,14 +4593,14 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with DELETE /tactics/{id} (the `DeleteTactic` operationId).
-	DeleteTactic(ctx context.Context, id int, params *DeleteTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteTactic(ctx context.Context, id string, params *DeleteTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetTactic Get a tactic
 	//
 	// A tactic by id, with its ETag. Draft and archived tactics exist only for editors: 404 below that role. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 	//
 	// Corresponds with GET /tactics/{id} (the `GetTactic` operationId).
-	GetTactic(ctx context.Context, id int, params *GetTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetTactic(ctx context.Context, id string, params *GetTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchTacticWithBody Update fields of a tactic
 	//
@@ -3855,7 +4611,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /tactics/{id} (the `PatchTactic` operationId).
-	PatchTacticWithBody(ctx context.Context, id int, params *PatchTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchTacticWithBody(ctx context.Context, id string, params *PatchTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchTactic Update fields of a tactic
 	//
@@ -3866,7 +4622,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /tactics/{id} (the `PatchTactic` operationId).
-	PatchTactic(ctx context.Context, id int, params *PatchTacticParams, body PatchTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchTactic(ctx context.Context, id string, params *PatchTacticParams, body PatchTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchTacticWithApplicationMergePatchPlusJSONBody Update fields of a tactic
 	//
@@ -3877,7 +4633,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type.
 	//
 	// Corresponds with PATCH /tactics/{id} (the `PatchTactic` operationId).
-	PatchTacticWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchTacticParams, body PatchTacticApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchTacticWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchTacticParams, body PatchTacticApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceTacticWithBody Replace a tactic
 	//
@@ -3888,7 +4644,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /tactics/{id} (the `ReplaceTactic` operationId).
-	ReplaceTacticWithBody(ctx context.Context, id int, params *ReplaceTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceTacticWithBody(ctx context.Context, id string, params *ReplaceTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceTactic Replace a tactic
 	//
@@ -3899,7 +4655,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /tactics/{id} (the `ReplaceTactic` operationId).
-	ReplaceTactic(ctx context.Context, id int, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceTactic(ctx context.Context, id string, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTacticRelations Relations of a tactic
 	//
@@ -3915,7 +4671,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with GET /tactics/{id}/revisions (the `ListTacticRevisions` operationId).
-	ListTacticRevisions(ctx context.Context, id int, params *ListTacticRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListTacticRevisions(ctx context.Context, id string, params *ListTacticRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RestoreTactic Restore a tactic to a revision
 	//
@@ -3924,7 +4680,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-	RestoreTactic(ctx context.Context, id int, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreTactic(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTags List tags
 	//
@@ -4656,6 +5412,244 @@ func (c *Client) RestoreRelation(ctx context.Context, id int, revision int, para
 	return c.Client.Do(req)
 }
 
+// ListSources List sources
+//
+// The bibliography in pages of `limit`, ordered by `sort` (default `slug`), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+//
+// Corresponds with GET /sources (the `ListSources` operationId).
+func (c *Client) ListSources(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSourcesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSourceWithBody Create a source
+//
+// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /sources (the `CreateSource` operationId).
+func (c *Client) CreateSourceWithBody(ctx context.Context, params *CreateSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSourceRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSource Create a source
+//
+// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /sources (the `CreateSource` operationId).
+func (c *Client) CreateSource(ctx context.Context, params *CreateSourceParams, body CreateSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSourceRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteSource Delete a source
+//
+// Deletes a source that nothing cites (409 otherwise, with the count; drafts count too). Its history stays, and it can be restored. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Corresponds with DELETE /sources/{id} (the `DeleteSource` operationId).
+func (c *Client) DeleteSource(ctx context.Context, id string, params *DeleteSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteSourceRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSource Get a source
+//
+// A source by id or slug, with its ETag and `cited_by`: the chains, stages, tags and tactics that cite it (below editor, published tactics only; absent when nothing cites it). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+//
+// Corresponds with GET /sources/{id} (the `GetSource` operationId).
+func (c *Client) GetSource(ctx context.Context, id string, params *GetSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSourceRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchSourceWithBody Update fields of a source
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+func (c *Client) PatchSourceWithBody(ctx context.Context, id string, params *PatchSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchSourceRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchSource Update fields of a source
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+func (c *Client) PatchSource(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchSourceRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchSourceWithApplicationMergePatchPlusJSONBody Update fields of a source
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/merge-patch+json` content type.
+//
+// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+func (c *Client) PatchSourceWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchSourceRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceSourceWithBody Replace a source
+//
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+func (c *Client) ReplaceSourceWithBody(ctx context.Context, id string, params *ReplaceSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceSourceRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceSource Replace a source
+//
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+func (c *Client) ReplaceSource(ctx context.Context, id string, params *ReplaceSourceParams, body ReplaceSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceSourceRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSourceRevisions History of a source
+//
+// Every change of the source, newest first: who, when, the request, and the source as it stood after the change (before it, for a delete). A deleted source keeps its history, by id or by its last slug.
+//
+// Role: `editor` or above.
+//
+// Corresponds with GET /sources/{id}/revisions (the `ListSourceRevisions` operationId).
+func (c *Client) ListSourceRevisions(ctx context.Context, id string, params *ListSourceRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSourceRevisionsRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RestoreSource Restore a source to a revision
+//
+// Brings the source back to the state a revision recorded, as a new revision; a deleted source comes back under its old id. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
+func (c *Client) RestoreSource(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRestoreSourceRequest(c.Server, id, revision, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListStages List stages
 //
 // Stages in pages of `limit`, ordered by `sort` (default `position`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A filter value that names nothing (a chain that does not exist) gives an empty list.
@@ -4960,7 +5954,7 @@ func (c *Client) CreateTactic(ctx context.Context, params *CreateTacticParams, b
 // Role: `editor` or above.
 //
 // Corresponds with DELETE /tactics/{id} (the `DeleteTactic` operationId).
-func (c *Client) DeleteTactic(ctx context.Context, id int, params *DeleteTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteTactic(ctx context.Context, id string, params *DeleteTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteTacticRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -4977,7 +5971,7 @@ func (c *Client) DeleteTactic(ctx context.Context, id int, params *DeleteTacticP
 // A tactic by id, with its ETag. Draft and archived tactics exist only for editors: 404 below that role. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 //
 // Corresponds with GET /tactics/{id} (the `GetTactic` operationId).
-func (c *Client) GetTactic(ctx context.Context, id int, params *GetTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetTactic(ctx context.Context, id string, params *GetTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetTacticRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -4998,7 +5992,7 @@ func (c *Client) GetTactic(ctx context.Context, id int, params *GetTacticParams,
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /tactics/{id} (the `PatchTactic` operationId).
-func (c *Client) PatchTacticWithBody(ctx context.Context, id int, params *PatchTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchTacticWithBody(ctx context.Context, id string, params *PatchTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchTacticRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -5019,7 +6013,7 @@ func (c *Client) PatchTacticWithBody(ctx context.Context, id int, params *PatchT
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /tactics/{id} (the `PatchTactic` operationId).
-func (c *Client) PatchTactic(ctx context.Context, id int, params *PatchTacticParams, body PatchTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchTactic(ctx context.Context, id string, params *PatchTacticParams, body PatchTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchTacticRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -5040,7 +6034,7 @@ func (c *Client) PatchTactic(ctx context.Context, id int, params *PatchTacticPar
 // Takes a body of the `application/merge-patch+json` content type.
 //
 // Corresponds with PATCH /tactics/{id} (the `PatchTactic` operationId).
-func (c *Client) PatchTacticWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchTacticParams, body PatchTacticApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchTacticWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchTacticParams, body PatchTacticApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchTacticRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -5061,7 +6055,7 @@ func (c *Client) PatchTacticWithApplicationMergePatchPlusJSONBody(ctx context.Co
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /tactics/{id} (the `ReplaceTactic` operationId).
-func (c *Client) ReplaceTacticWithBody(ctx context.Context, id int, params *ReplaceTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplaceTacticWithBody(ctx context.Context, id string, params *ReplaceTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceTacticRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -5082,7 +6076,7 @@ func (c *Client) ReplaceTacticWithBody(ctx context.Context, id int, params *Repl
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /tactics/{id} (the `ReplaceTactic` operationId).
-func (c *Client) ReplaceTactic(ctx context.Context, id int, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplaceTactic(ctx context.Context, id string, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceTacticRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -5118,7 +6112,7 @@ func (c *Client) ListTacticRelations(ctx context.Context, id string, params *Lis
 // Role: `editor` or above.
 //
 // Corresponds with GET /tactics/{id}/revisions (the `ListTacticRevisions` operationId).
-func (c *Client) ListTacticRevisions(ctx context.Context, id int, params *ListTacticRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListTacticRevisions(ctx context.Context, id string, params *ListTacticRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListTacticRevisionsRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -5137,7 +6131,7 @@ func (c *Client) ListTacticRevisions(ctx context.Context, id int, params *ListTa
 // Role: `editor` or above.
 //
 // Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-func (c *Client) RestoreTactic(ctx context.Context, id int, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreTactic(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreTacticRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -6838,6 +7832,584 @@ func NewRestoreRelationRequest(server string, id int, revision int, params *Rest
 	return req, nil
 }
 
+// NewListSourcesRequest constructs an http.Request for the ListSources method
+func NewListSourcesRequest(server string, params *ListSourcesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.YearFrom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "year_from", *params.YearFrom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.YearTo != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "year_to", *params.YearTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeTotal != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_total", *params.IncludeTotal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateSourceRequest calls the generic CreateSource builder with application/json body
+func NewCreateSourceRequest(server string, params *CreateSourceParams, body CreateSourceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSourceRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateSourceRequestWithBody constructs an http.Request for the CreateSource method, with any body, and a specified content type
+func NewCreateSourceRequestWithBody(server string, params *CreateSourceParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteSourceRequest constructs an http.Request for the DeleteSource method
+func NewDeleteSourceRequest(server string, id string, params *DeleteSourceParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetSourceRequest constructs an http.Request for the GetSource method
+func NewGetSourceRequest(server string, id string, params *GetSourceParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewPatchSourceRequest calls the generic PatchSource builder with application/json body
+func NewPatchSourceRequest(server string, id string, params *PatchSourceParams, body PatchSourceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchSourceRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewPatchSourceRequestWithApplicationMergePatchPlusJSONBody calls the generic PatchSource builder with application/merge-patch+json body
+func NewPatchSourceRequestWithApplicationMergePatchPlusJSONBody(server string, id string, params *PatchSourceParams, body PatchSourceApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchSourceRequestWithBody(server, id, params, "application/merge-patch+json", bodyReader)
+}
+
+// NewPatchSourceRequestWithBody constructs an http.Request for the PatchSource method, with any body, and a specified content type
+func NewPatchSourceRequestWithBody(server string, id string, params *PatchSourceParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewReplaceSourceRequest calls the generic ReplaceSource builder with application/json body
+func NewReplaceSourceRequest(server string, id string, params *ReplaceSourceParams, body ReplaceSourceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReplaceSourceRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewReplaceSourceRequestWithBody constructs an http.Request for the ReplaceSource method, with any body, and a specified content type
+func NewReplaceSourceRequestWithBody(server string, id string, params *ReplaceSourceParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListSourceRevisionsRequest constructs an http.Request for the ListSourceRevisions method
+func NewListSourceRevisionsRequest(server string, id string, params *ListSourceRevisionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources/%s/revisions", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeTotal != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_total", *params.IncludeTotal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRestoreSourceRequest constructs an http.Request for the RestoreSource method
+func NewRestoreSourceRequest(server string, id string, revision int, params *RestoreSourceParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/sources/%s/revisions/%s/restore", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListStagesRequest constructs an http.Request for the ListStages method
 func NewListStagesRequest(server string, params *ListStagesParams) (*http.Request, error) {
 	var err error
@@ -7516,6 +9088,42 @@ func NewListTacticsRequest(server string, params *ListTacticsParams) (*http.Requ
 
 		}
 
+		if params.Attribution != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "attribution", *params.Attribution, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.EvidenceLevel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "evidence_level", *params.EvidenceLevel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ReviewDueBefore != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "review_due_before", *params.ReviewDueBefore, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Sort != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -7634,12 +9242,12 @@ func NewCreateTacticRequestWithBody(server string, params *CreateTacticParams, c
 }
 
 // NewDeleteTacticRequest constructs an http.Request for the DeleteTactic method
-func NewDeleteTacticRequest(server string, id int, params *DeleteTacticParams) (*http.Request, error) {
+func NewDeleteTacticRequest(server string, id string, params *DeleteTacticParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -7683,12 +9291,12 @@ func NewDeleteTacticRequest(server string, id int, params *DeleteTacticParams) (
 }
 
 // NewGetTacticRequest constructs an http.Request for the GetTactic method
-func NewGetTacticRequest(server string, id int, params *GetTacticParams) (*http.Request, error) {
+func NewGetTacticRequest(server string, id string, params *GetTacticParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -7732,7 +9340,7 @@ func NewGetTacticRequest(server string, id int, params *GetTacticParams) (*http.
 }
 
 // NewPatchTacticRequest calls the generic PatchTactic builder with application/json body
-func NewPatchTacticRequest(server string, id int, params *PatchTacticParams, body PatchTacticJSONRequestBody) (*http.Request, error) {
+func NewPatchTacticRequest(server string, id string, params *PatchTacticParams, body PatchTacticJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -7743,7 +9351,7 @@ func NewPatchTacticRequest(server string, id int, params *PatchTacticParams, bod
 }
 
 // NewPatchTacticRequestWithApplicationMergePatchPlusJSONBody calls the generic PatchTactic builder with application/merge-patch+json body
-func NewPatchTacticRequestWithApplicationMergePatchPlusJSONBody(server string, id int, params *PatchTacticParams, body PatchTacticApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+func NewPatchTacticRequestWithApplicationMergePatchPlusJSONBody(server string, id string, params *PatchTacticParams, body PatchTacticApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -7754,12 +9362,12 @@ func NewPatchTacticRequestWithApplicationMergePatchPlusJSONBody(server string, i
 }
 
 // NewPatchTacticRequestWithBody constructs an http.Request for the PatchTactic method, with any body, and a specified content type
-func NewPatchTacticRequestWithBody(server string, id int, params *PatchTacticParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchTacticRequestWithBody(server string, id string, params *PatchTacticParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -7805,7 +9413,7 @@ func NewPatchTacticRequestWithBody(server string, id int, params *PatchTacticPar
 }
 
 // NewReplaceTacticRequest calls the generic ReplaceTactic builder with application/json body
-func NewReplaceTacticRequest(server string, id int, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody) (*http.Request, error) {
+func NewReplaceTacticRequest(server string, id string, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -7816,12 +9424,12 @@ func NewReplaceTacticRequest(server string, id int, params *ReplaceTacticParams,
 }
 
 // NewReplaceTacticRequestWithBody constructs an http.Request for the ReplaceTactic method, with any body, and a specified content type
-func NewReplaceTacticRequestWithBody(server string, id int, params *ReplaceTacticParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewReplaceTacticRequestWithBody(server string, id string, params *ReplaceTacticParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -7988,12 +9596,12 @@ func NewListTacticRelationsRequest(server string, id string, params *ListTacticR
 }
 
 // NewListTacticRevisionsRequest constructs an http.Request for the ListTacticRevisions method
-func NewListTacticRevisionsRequest(server string, id int, params *ListTacticRevisionsParams) (*http.Request, error) {
+func NewListTacticRevisionsRequest(server string, id string, params *ListTacticRevisionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -8073,12 +9681,12 @@ func NewListTacticRevisionsRequest(server string, id int, params *ListTacticRevi
 }
 
 // NewRestoreTacticRequest constructs an http.Request for the RestoreTactic method
-func NewRestoreTacticRequest(server string, id int, revision int, params *RestoreTacticParams) (*http.Request, error) {
+func NewRestoreTacticRequest(server string, id string, revision int, params *RestoreTacticParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -9068,6 +10676,134 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
 	RestoreRelationWithResponse(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error)
 
+	// ListSourcesWithResponse List sources
+	//
+	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /sources (the `ListSources` operationId).
+	ListSourcesWithResponse(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*ListSourcesResponse, error)
+
+	// CreateSourceWithBodyWithResponse Create a source
+	//
+	// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /sources (the `CreateSource` operationId).
+	CreateSourceWithBodyWithResponse(ctx context.Context, params *CreateSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSourceResponse, error)
+
+	// CreateSourceWithResponse Create a source
+	//
+	// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /sources (the `CreateSource` operationId).
+	CreateSourceWithResponse(ctx context.Context, params *CreateSourceParams, body CreateSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSourceResponse, error)
+
+	// DeleteSourceWithResponse Delete a source
+	//
+	// Deletes a source that nothing cites (409 otherwise, with the count; drafts count too). Its history stays, and it can be restored. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /sources/{id} (the `DeleteSource` operationId).
+	DeleteSourceWithResponse(ctx context.Context, id string, params *DeleteSourceParams, reqEditors ...RequestEditorFn) (*DeleteSourceResponse, error)
+
+	// GetSourceWithResponse Get a source
+	//
+	// A source by id or slug, with its ETag and `cited_by`: the chains, stages, tags and tactics that cite it (below editor, published tactics only; absent when nothing cites it). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /sources/{id} (the `GetSource` operationId).
+	GetSourceWithResponse(ctx context.Context, id string, params *GetSourceParams, reqEditors ...RequestEditorFn) (*GetSourceResponse, error)
+
+	// PatchSourceWithBodyWithResponse Update fields of a source
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+	PatchSourceWithBodyWithResponse(ctx context.Context, id string, params *PatchSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchSourceResponse, error)
+
+	// PatchSourceWithResponse Update fields of a source
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+	PatchSourceWithResponse(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchSourceResponse, error)
+
+	// PatchSourceWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a source
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+	PatchSourceWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchSourceResponse, error)
+
+	// ReplaceSourceWithBodyWithResponse Replace a source
+	//
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+	ReplaceSourceWithBodyWithResponse(ctx context.Context, id string, params *ReplaceSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceSourceResponse, error)
+
+	// ReplaceSourceWithResponse Replace a source
+	//
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+	ReplaceSourceWithResponse(ctx context.Context, id string, params *ReplaceSourceParams, body ReplaceSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceSourceResponse, error)
+
+	// ListSourceRevisionsWithResponse History of a source
+	//
+	// Every change of the source, newest first: who, when, the request, and the source as it stood after the change (before it, for a delete). A deleted source keeps its history, by id or by its last slug.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /sources/{id}/revisions (the `ListSourceRevisions` operationId).
+	ListSourceRevisionsWithResponse(ctx context.Context, id string, params *ListSourceRevisionsParams, reqEditors ...RequestEditorFn) (*ListSourceRevisionsResponse, error)
+
+	// RestoreSourceWithResponse Restore a source to a revision
+	//
+	// Brings the source back to the state a revision recorded, as a new revision; a deleted source comes back under its old id. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
+	RestoreSourceWithResponse(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error)
+
 	// ListStagesWithResponse List stages
 	//
 	// Stages in pages of `limit`, ordered by `sort` (default `position`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A filter value that names nothing (a chain that does not exist) gives an empty list.
@@ -9236,7 +10972,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /tactics/{id} (the `DeleteTactic` operationId).
-	DeleteTacticWithResponse(ctx context.Context, id int, params *DeleteTacticParams, reqEditors ...RequestEditorFn) (*DeleteTacticResponse, error)
+	DeleteTacticWithResponse(ctx context.Context, id string, params *DeleteTacticParams, reqEditors ...RequestEditorFn) (*DeleteTacticResponse, error)
 
 	// GetTacticWithResponse Get a tactic
 	//
@@ -9245,7 +10981,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tactics/{id} (the `GetTactic` operationId).
-	GetTacticWithResponse(ctx context.Context, id int, params *GetTacticParams, reqEditors ...RequestEditorFn) (*GetTacticResponse, error)
+	GetTacticWithResponse(ctx context.Context, id string, params *GetTacticParams, reqEditors ...RequestEditorFn) (*GetTacticResponse, error)
 
 	// PatchTacticWithBodyWithResponse Update fields of a tactic
 	//
@@ -9256,7 +10992,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /tactics/{id} (the `PatchTactic` operationId).
-	PatchTacticWithBodyWithResponse(ctx context.Context, id int, params *PatchTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchTacticResponse, error)
+	PatchTacticWithBodyWithResponse(ctx context.Context, id string, params *PatchTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchTacticResponse, error)
 
 	// PatchTacticWithResponse Update fields of a tactic
 	//
@@ -9267,7 +11003,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /tactics/{id} (the `PatchTactic` operationId).
-	PatchTacticWithResponse(ctx context.Context, id int, params *PatchTacticParams, body PatchTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchTacticResponse, error)
+	PatchTacticWithResponse(ctx context.Context, id string, params *PatchTacticParams, body PatchTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchTacticResponse, error)
 
 	// PatchTacticWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a tactic
 	//
@@ -9278,7 +11014,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /tactics/{id} (the `PatchTactic` operationId).
-	PatchTacticWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchTacticParams, body PatchTacticApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchTacticResponse, error)
+	PatchTacticWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchTacticParams, body PatchTacticApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchTacticResponse, error)
 
 	// ReplaceTacticWithBodyWithResponse Replace a tactic
 	//
@@ -9289,7 +11025,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /tactics/{id} (the `ReplaceTactic` operationId).
-	ReplaceTacticWithBodyWithResponse(ctx context.Context, id int, params *ReplaceTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceTacticResponse, error)
+	ReplaceTacticWithBodyWithResponse(ctx context.Context, id string, params *ReplaceTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceTacticResponse, error)
 
 	// ReplaceTacticWithResponse Replace a tactic
 	//
@@ -9300,7 +11036,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /tactics/{id} (the `ReplaceTactic` operationId).
-	ReplaceTacticWithResponse(ctx context.Context, id int, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceTacticResponse, error)
+	ReplaceTacticWithResponse(ctx context.Context, id string, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceTacticResponse, error)
 
 	// ListTacticRelationsWithResponse Relations of a tactic
 	//
@@ -9320,7 +11056,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /tactics/{id}/revisions (the `ListTacticRevisions` operationId).
-	ListTacticRevisionsWithResponse(ctx context.Context, id int, params *ListTacticRevisionsParams, reqEditors ...RequestEditorFn) (*ListTacticRevisionsResponse, error)
+	ListTacticRevisionsWithResponse(ctx context.Context, id string, params *ListTacticRevisionsParams, reqEditors ...RequestEditorFn) (*ListTacticRevisionsResponse, error)
 
 	// RestoreTacticWithResponse Restore a tactic to a revision
 	//
@@ -9331,7 +11067,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-	RestoreTacticWithResponse(ctx context.Context, id int, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error)
+	RestoreTacticWithResponse(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error)
 
 	// ListTagsWithResponse List tags
 	//
@@ -12032,6 +13768,981 @@ func (r RestoreRelationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RestoreRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListSourcesResponse200Headers the declared response headers of an HTTP 200 response for ListSources
+type ListSourcesResponse200Headers struct {
+	Link *string
+}
+
+// ListSourcesResponse401Headers the declared response headers of an HTTP 401 response for ListSources
+type ListSourcesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListSourcesResponse429Headers the declared response headers of an HTTP 429 response for ListSources
+type ListSourcesResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListSourcesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SourceList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListSourcesResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSourcesResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSourcesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSourcesResponse) GetJSON200() *SourceList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListSourcesResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListSourcesResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListSourcesResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListSourcesResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListSourcesResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSourcesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSourcesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSourcesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSourcesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateSourceResponse201Headers the declared response headers of an HTTP 201 response for CreateSource
+type CreateSourceResponse201Headers struct {
+	ETag               *string
+	IdempotentReplayed *string
+	Location           *string
+}
+
+// CreateSourceResponse401Headers the declared response headers of an HTTP 401 response for CreateSource
+type CreateSourceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateSourceResponse429Headers the declared response headers of an HTTP 429 response for CreateSource
+type CreateSourceResponse429Headers struct {
+	RetryAfter *string
+}
+
+type CreateSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Source
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateSourceResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSourceResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateSourceResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateSourceResponse) GetJSON201() *Source {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CreateSourceResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteSourceResponse401Headers the declared response headers of an HTTP 401 response for DeleteSource
+type DeleteSourceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteSourceResponse429Headers the declared response headers of an HTTP 429 response for DeleteSource
+type DeleteSourceResponse429Headers struct {
+	RetryAfter *string
+}
+
+type DeleteSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteSourceResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteSourceResponse429Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteSourceResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteSourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetSourceResponse200Headers the declared response headers of an HTTP 200 response for GetSource
+type GetSourceResponse200Headers struct {
+	ETag *string
+}
+
+// GetSourceResponse401Headers the declared response headers of an HTTP 401 response for GetSource
+type GetSourceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetSourceResponse429Headers the declared response headers of an HTTP 429 response for GetSource
+type GetSourceResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Source
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetSourceResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetSourceResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetSourceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSourceResponse) GetJSON200() *Source {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetSourceResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetSourceResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetSourceResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetSourceResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetSourceResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetSourceResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PatchSourceResponse200Headers the declared response headers of an HTTP 200 response for PatchSource
+type PatchSourceResponse200Headers struct {
+	ETag *string
+}
+
+// PatchSourceResponse401Headers the declared response headers of an HTTP 401 response for PatchSource
+type PatchSourceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PatchSourceResponse429Headers the declared response headers of an HTTP 429 response for PatchSource
+type PatchSourceResponse429Headers struct {
+	RetryAfter *string
+}
+
+type PatchSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Source
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON428 the response for an HTTP 428 `application/problem+json` response
+	ApplicationproblemJSON428 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PatchSourceResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchSourceResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PatchSourceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PatchSourceResponse) GetJSON200() *Source {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON428 returns the response for an HTTP 428 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON428() *Problem {
+	return r.ApplicationproblemJSON428
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PatchSourceResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PatchSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PatchSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PatchSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PatchSourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReplaceSourceResponse200Headers the declared response headers of an HTTP 200 response for ReplaceSource
+type ReplaceSourceResponse200Headers struct {
+	ETag *string
+}
+
+// ReplaceSourceResponse401Headers the declared response headers of an HTTP 401 response for ReplaceSource
+type ReplaceSourceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceSourceResponse429Headers the declared response headers of an HTTP 429 response for ReplaceSource
+type ReplaceSourceResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ReplaceSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Source
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON428 the response for an HTTP 428 `application/problem+json` response
+	ApplicationproblemJSON428 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ReplaceSourceResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceSourceResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceSourceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReplaceSourceResponse) GetJSON200() *Source {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON428 returns the response for an HTTP 428 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON428() *Problem {
+	return r.ApplicationproblemJSON428
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReplaceSourceResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ReplaceSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReplaceSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReplaceSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReplaceSourceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListSourceRevisionsResponse200Headers the declared response headers of an HTTP 200 response for ListSourceRevisions
+type ListSourceRevisionsResponse200Headers struct {
+	Link *string
+}
+
+// ListSourceRevisionsResponse401Headers the declared response headers of an HTTP 401 response for ListSourceRevisions
+type ListSourceRevisionsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListSourceRevisionsResponse429Headers the declared response headers of an HTTP 429 response for ListSourceRevisions
+type ListSourceRevisionsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListSourceRevisionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RevisionList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListSourceRevisionsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSourceRevisionsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSourceRevisionsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSourceRevisionsResponse) GetJSON200() *RevisionList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListSourceRevisionsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListSourceRevisionsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListSourceRevisionsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListSourceRevisionsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListSourceRevisionsResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListSourceRevisionsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListSourceRevisionsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSourceRevisionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSourceRevisionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSourceRevisionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSourceRevisionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RestoreSourceResponse200Headers the declared response headers of an HTTP 200 response for RestoreSource
+type RestoreSourceResponse200Headers struct {
+	ETag               *string
+	IdempotentReplayed *string
+}
+
+// RestoreSourceResponse401Headers the declared response headers of an HTTP 401 response for RestoreSource
+type RestoreSourceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RestoreSourceResponse429Headers the declared response headers of an HTTP 429 response for RestoreSource
+type RestoreSourceResponse429Headers struct {
+	RetryAfter *string
+}
+
+type RestoreSourceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Source
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RestoreSourceResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RestoreSourceResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RestoreSourceResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RestoreSourceResponse) GetJSON200() *Source {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RestoreSourceResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RestoreSourceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RestoreSourceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RestoreSourceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RestoreSourceResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15577,6 +18288,206 @@ func (c *ClientWithResponses) RestoreRelationWithResponse(ctx context.Context, i
 	return ParseRestoreRelationResponse(rsp)
 }
 
+// ListSourcesWithResponse List sources
+//
+// The bibliography in pages of `limit`, ordered by `sort` (default `slug`), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /sources (the `ListSources` operationId).
+func (c *ClientWithResponses) ListSourcesWithResponse(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*ListSourcesResponse, error) {
+	rsp, err := c.ListSources(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSourcesResponse(rsp)
+}
+
+// CreateSourceWithBodyWithResponse Create a source
+//
+// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /sources (the `CreateSource` operationId).
+func (c *ClientWithResponses) CreateSourceWithBodyWithResponse(ctx context.Context, params *CreateSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSourceResponse, error) {
+	rsp, err := c.CreateSourceWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSourceResponse(rsp)
+}
+
+// CreateSourceWithResponse Create a source
+//
+// Adds a work to the bibliography. Its slug must be unique: citations name it. The answer carries the new source, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /sources (the `CreateSource` operationId).
+func (c *ClientWithResponses) CreateSourceWithResponse(ctx context.Context, params *CreateSourceParams, body CreateSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSourceResponse, error) {
+	rsp, err := c.CreateSource(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSourceResponse(rsp)
+}
+
+// DeleteSourceWithResponse Delete a source
+//
+// Deletes a source that nothing cites (409 otherwise, with the count; drafts count too). Its history stays, and it can be restored. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /sources/{id} (the `DeleteSource` operationId).
+func (c *ClientWithResponses) DeleteSourceWithResponse(ctx context.Context, id string, params *DeleteSourceParams, reqEditors ...RequestEditorFn) (*DeleteSourceResponse, error) {
+	rsp, err := c.DeleteSource(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteSourceResponse(rsp)
+}
+
+// GetSourceWithResponse Get a source
+//
+// A source by id or slug, with its ETag and `cited_by`: the chains, stages, tags and tactics that cite it (below editor, published tactics only; absent when nothing cites it). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /sources/{id} (the `GetSource` operationId).
+func (c *ClientWithResponses) GetSourceWithResponse(ctx context.Context, id string, params *GetSourceParams, reqEditors ...RequestEditorFn) (*GetSourceResponse, error) {
+	rsp, err := c.GetSource(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSourceResponse(rsp)
+}
+
+// PatchSourceWithBodyWithResponse Update fields of a source
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+func (c *ClientWithResponses) PatchSourceWithBodyWithResponse(ctx context.Context, id string, params *PatchSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchSourceResponse, error) {
+	rsp, err := c.PatchSourceWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchSourceResponse(rsp)
+}
+
+// PatchSourceWithResponse Update fields of a source
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+func (c *ClientWithResponses) PatchSourceWithResponse(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchSourceResponse, error) {
+	rsp, err := c.PatchSource(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchSourceResponse(rsp)
+}
+
+// PatchSourceWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a source
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `authors`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /sources/{id} (the `PatchSource` operationId).
+func (c *ClientWithResponses) PatchSourceWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchSourceParams, body PatchSourceApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchSourceResponse, error) {
+	rsp, err := c.PatchSourceWithApplicationMergePatchPlusJSONBody(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchSourceResponse(rsp)
+}
+
+// ReplaceSourceWithBodyWithResponse Replace a source
+//
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+func (c *ClientWithResponses) ReplaceSourceWithBodyWithResponse(ctx context.Context, id string, params *ReplaceSourceParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceSourceResponse, error) {
+	rsp, err := c.ReplaceSourceWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceSourceResponse(rsp)
+}
+
+// ReplaceSourceWithResponse Replace a source
+//
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /sources/{id} (the `ReplaceSource` operationId).
+func (c *ClientWithResponses) ReplaceSourceWithResponse(ctx context.Context, id string, params *ReplaceSourceParams, body ReplaceSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceSourceResponse, error) {
+	rsp, err := c.ReplaceSource(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceSourceResponse(rsp)
+}
+
+// ListSourceRevisionsWithResponse History of a source
+//
+// Every change of the source, newest first: who, when, the request, and the source as it stood after the change (before it, for a delete). A deleted source keeps its history, by id or by its last slug.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /sources/{id}/revisions (the `ListSourceRevisions` operationId).
+func (c *ClientWithResponses) ListSourceRevisionsWithResponse(ctx context.Context, id string, params *ListSourceRevisionsParams, reqEditors ...RequestEditorFn) (*ListSourceRevisionsResponse, error) {
+	rsp, err := c.ListSourceRevisions(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSourceRevisionsResponse(rsp)
+}
+
+// RestoreSourceWithResponse Restore a source to a revision
+//
+// Brings the source back to the state a revision recorded, as a new revision; a deleted source comes back under its old id. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
+func (c *ClientWithResponses) RestoreSourceWithResponse(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error) {
+	rsp, err := c.RestoreSource(ctx, id, revision, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRestoreSourceResponse(rsp)
+}
+
 // ListStagesWithResponse List stages
 //
 // Stages in pages of `limit`, ordered by `sort` (default `position`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A filter value that names nothing (a chain that does not exist) gives an empty list.
@@ -15835,7 +18746,7 @@ func (c *ClientWithResponses) CreateTacticWithResponse(ctx context.Context, para
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /tactics/{id} (the `DeleteTactic` operationId).
-func (c *ClientWithResponses) DeleteTacticWithResponse(ctx context.Context, id int, params *DeleteTacticParams, reqEditors ...RequestEditorFn) (*DeleteTacticResponse, error) {
+func (c *ClientWithResponses) DeleteTacticWithResponse(ctx context.Context, id string, params *DeleteTacticParams, reqEditors ...RequestEditorFn) (*DeleteTacticResponse, error) {
 	rsp, err := c.DeleteTactic(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15850,7 +18761,7 @@ func (c *ClientWithResponses) DeleteTacticWithResponse(ctx context.Context, id i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tactics/{id} (the `GetTactic` operationId).
-func (c *ClientWithResponses) GetTacticWithResponse(ctx context.Context, id int, params *GetTacticParams, reqEditors ...RequestEditorFn) (*GetTacticResponse, error) {
+func (c *ClientWithResponses) GetTacticWithResponse(ctx context.Context, id string, params *GetTacticParams, reqEditors ...RequestEditorFn) (*GetTacticResponse, error) {
 	rsp, err := c.GetTactic(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15867,7 +18778,7 @@ func (c *ClientWithResponses) GetTacticWithResponse(ctx context.Context, id int,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /tactics/{id} (the `PatchTactic` operationId).
-func (c *ClientWithResponses) PatchTacticWithBodyWithResponse(ctx context.Context, id int, params *PatchTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchTacticResponse, error) {
+func (c *ClientWithResponses) PatchTacticWithBodyWithResponse(ctx context.Context, id string, params *PatchTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchTacticResponse, error) {
 	rsp, err := c.PatchTacticWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15884,7 +18795,7 @@ func (c *ClientWithResponses) PatchTacticWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /tactics/{id} (the `PatchTactic` operationId).
-func (c *ClientWithResponses) PatchTacticWithResponse(ctx context.Context, id int, params *PatchTacticParams, body PatchTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchTacticResponse, error) {
+func (c *ClientWithResponses) PatchTacticWithResponse(ctx context.Context, id string, params *PatchTacticParams, body PatchTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchTacticResponse, error) {
 	rsp, err := c.PatchTactic(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15901,7 +18812,7 @@ func (c *ClientWithResponses) PatchTacticWithResponse(ctx context.Context, id in
 // Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /tactics/{id} (the `PatchTactic` operationId).
-func (c *ClientWithResponses) PatchTacticWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchTacticParams, body PatchTacticApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchTacticResponse, error) {
+func (c *ClientWithResponses) PatchTacticWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchTacticParams, body PatchTacticApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchTacticResponse, error) {
 	rsp, err := c.PatchTacticWithApplicationMergePatchPlusJSONBody(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15918,7 +18829,7 @@ func (c *ClientWithResponses) PatchTacticWithApplicationMergePatchPlusJSONBodyWi
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /tactics/{id} (the `ReplaceTactic` operationId).
-func (c *ClientWithResponses) ReplaceTacticWithBodyWithResponse(ctx context.Context, id int, params *ReplaceTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceTacticResponse, error) {
+func (c *ClientWithResponses) ReplaceTacticWithBodyWithResponse(ctx context.Context, id string, params *ReplaceTacticParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceTacticResponse, error) {
 	rsp, err := c.ReplaceTacticWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15935,7 +18846,7 @@ func (c *ClientWithResponses) ReplaceTacticWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /tactics/{id} (the `ReplaceTactic` operationId).
-func (c *ClientWithResponses) ReplaceTacticWithResponse(ctx context.Context, id int, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceTacticResponse, error) {
+func (c *ClientWithResponses) ReplaceTacticWithResponse(ctx context.Context, id string, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceTacticResponse, error) {
 	rsp, err := c.ReplaceTactic(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15967,7 +18878,7 @@ func (c *ClientWithResponses) ListTacticRelationsWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /tactics/{id}/revisions (the `ListTacticRevisions` operationId).
-func (c *ClientWithResponses) ListTacticRevisionsWithResponse(ctx context.Context, id int, params *ListTacticRevisionsParams, reqEditors ...RequestEditorFn) (*ListTacticRevisionsResponse, error) {
+func (c *ClientWithResponses) ListTacticRevisionsWithResponse(ctx context.Context, id string, params *ListTacticRevisionsParams, reqEditors ...RequestEditorFn) (*ListTacticRevisionsResponse, error) {
 	rsp, err := c.ListTacticRevisions(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -15984,7 +18895,7 @@ func (c *ClientWithResponses) ListTacticRevisionsWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-func (c *ClientWithResponses) RestoreTacticWithResponse(ctx context.Context, id int, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error) {
+func (c *ClientWithResponses) RestoreTacticWithResponse(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error) {
 	rsp, err := c.RestoreTactic(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -18743,6 +21654,978 @@ func ParseRestoreRelationResponse(rsp *http.Response) (*RestoreRelationResponse,
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
 		var headers RestoreRelationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSourcesResponse parses an HTTP response from a ListSourcesWithResponse call
+func ParseListSourcesResponse(rsp *http.Response) (*ListSourcesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSourcesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SourceList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListSourcesResponse200Headers
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListSourcesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListSourcesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateSourceResponse parses an HTTP response from a CreateSourceWithResponse call
+func ParseCreateSourceResponse(rsp *http.Response) (*CreateSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Source
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateSourceResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateSourceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateSourceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteSourceResponse parses an HTTP response from a DeleteSourceWithResponse call
+func ParseDeleteSourceResponse(rsp *http.Response) (*DeleteSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteSourceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteSourceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetSourceResponse parses an HTTP response from a GetSourceWithResponse call
+func ParseGetSourceResponse(rsp *http.Response) (*GetSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Source
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetSourceResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetSourceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetSourceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePatchSourceResponse parses an HTTP response from a PatchSourceWithResponse call
+func ParsePatchSourceResponse(rsp *http.Response) (*PatchSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PatchSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Source
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON428 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PatchSourceResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchSourceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers PatchSourceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReplaceSourceResponse parses an HTTP response from a ReplaceSourceWithResponse call
+func ParseReplaceSourceResponse(rsp *http.Response) (*ReplaceSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReplaceSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Source
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON428 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ReplaceSourceResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceSourceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceSourceResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSourceRevisionsResponse parses an HTTP response from a ListSourceRevisionsWithResponse call
+func ParseListSourceRevisionsResponse(rsp *http.Response) (*ListSourceRevisionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSourceRevisionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RevisionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListSourceRevisionsResponse200Headers
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListSourceRevisionsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListSourceRevisionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRestoreSourceResponse parses an HTTP response from a RestoreSourceWithResponse call
+func ParseRestoreSourceResponse(rsp *http.Response) (*RestoreSourceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RestoreSourceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Source
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers RestoreSourceResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers RestoreSourceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers RestoreSourceResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -35,7 +35,7 @@ var chainObject = &object[models.Chain, models.ChainInput]{
 	ref:     func(c *models.Chain) (int64, int64) { return c.ID, c.Version },
 	insert:  insertChain,
 	update:  updateChain,
-	inputOf: func(_ *gorm.DB, c *models.Chain) (*models.ChainInput, error) { return chainInputOf(c), nil },
+	inputOf: restorableChain,
 	inUse: func(tx *gorm.DB, cur *models.Chain) error {
 		n, err := countIn(tx, "stages", "chain_id", cur.ID)
 		if err == nil && n > 0 {
@@ -83,37 +83,51 @@ func (s *Store) DeleteChain(ctx context.Context, key string, pre models.Precondi
 // RestoreChain brings the chain named by key (id or slug, deleted or not) back to a revision:
 // NotFound if it has no history or no such revision, PreconditionFailed if pre does not hold,
 // Conflict if the revision records a delete (not_restorable) or the slug is taken meanwhile
-// (duplicate_slug).
+// (duplicate_slug), or the revision cites a source deleted since (not_restorable).
 func (s *Store) RestoreChain(ctx context.Context, key string, revision int64, pre models.Precondition) (*models.Chain, error) {
 	return chainObject.restoreOne(ctx, s, key, revision, pre)
 }
 
+// restorableChain turns a recorded chain back into an input, unless it cites a source deleted since.
+func restorableChain(tx *gorm.DB, c *models.Chain) (*models.ChainInput, error) {
+	return chainInputOf(c), checkCitedSources(tx, models.EntityChain, c.ID, c.Citations)
+}
+
 func chainInputOf(c *models.Chain) *models.ChainInput {
-	return &models.ChainInput{Slug: c.Slug, Name: c.Name, Description: c.Description}
+	return &models.ChainInput{Slug: c.Slug, Name: c.Name, Description: c.Description, Citations: c.Citations}
 }
 
 // insertChain stores a chain: a new one (id 0), or a deleted one brought back under its id.
 func insertChain(tx *gorm.DB, id, version int64, in *models.ChainInput, action string) (*models.Chain, error) {
-	if err := in.Validate(); err != nil {
+	sources, err := validateCiting(tx, in.Validate, in.Citations)
+	if err != nil {
 		return nil, err
 	}
-	c := &models.Chain{ID: id, Slug: in.Slug, Name: in.Name, Description: in.Description, Version: version}
+	c := &models.Chain{ID: id, Slug: in.Slug, Name: in.Name, Description: in.Description,
+		Citations: nonNil(in.Citations), Version: version}
 	if err := tx.Table("chains").Create(c).Error; err != nil {
 		return nil, slugConflict(err, models.EntityChain, in.Slug, "")
+	}
+	if err := syncCitations(tx, models.EntityChain, c.ID, sources); err != nil {
+		return nil, err
 	}
 	return c, record(tx, chainChange(nil, c, action))
 }
 
 // updateChain replaces cur with in, moving it to its next version.
 func updateChain(tx *gorm.DB, cur *models.Chain, in *models.ChainInput, action string) (*models.Chain, error) {
-	if err := in.Validate(); err != nil {
+	sources, err := validateCiting(tx, in.Validate, in.Citations)
+	if err != nil {
 		return nil, err
 	}
-	_, err := bumpVersion(tx, "chains", cur.ID, cur.Version, map[string]any{
-		"slug": in.Slug, "name": in.Name, "description": in.Description,
+	_, err = bumpVersion(tx, "chains", cur.ID, cur.Version, map[string]any{
+		"slug": in.Slug, "name": in.Name, "description": in.Description, "citations": jsonText(in.Citations),
 	})
 	if err != nil {
 		return nil, slugConflict(err, models.EntityChain, in.Slug, "")
+	}
+	if err := syncCitations(tx, models.EntityChain, cur.ID, sources); err != nil {
+		return nil, err
 	}
 	c, err := findChain(tx, idKey(cur.ID))
 	if err != nil {

@@ -53,7 +53,7 @@ var stageObject = &object[models.Stage, models.StageInput]{
 	ref:     func(st *models.Stage) (int64, int64) { return st.ID, st.Version },
 	insert:  insertStage,
 	update:  updateStage,
-	inputOf: func(_ *gorm.DB, st *models.Stage) (*models.StageInput, error) { return stageInputOf(st), nil },
+	inputOf: restorableStage,
 	inUse: func(tx *gorm.DB, cur *models.Stage) error {
 		n, err := countIn(tx, "tactics", "stage_id", cur.ID)
 		if err == nil && n > 0 {
@@ -101,20 +101,26 @@ func (s *Store) DeleteStage(ctx context.Context, id int64, pre models.Preconditi
 
 // RestoreStage brings the stage with the given id (deleted or not) back to a revision. Its chain
 // must exist. NotFound if it has no history or no such revision, PreconditionFailed if pre does
-// not hold, Conflict if the revision records a delete or the chain has gone (not_restorable), or
-// the slug is taken meanwhile (duplicate_slug).
+// not hold, Conflict if the revision records a delete, the chain has gone or a cited source has
+// been deleted since (not_restorable), or the slug is taken meanwhile (duplicate_slug).
 func (s *Store) RestoreStage(ctx context.Context, id int64, revision int64, pre models.Precondition) (*models.Stage, error) {
 	return stageObject.restoreOne(ctx, s, idKey(id), revision, pre)
 }
 
+// restorableStage turns a recorded stage back into an input, unless it cites a source deleted since.
+func restorableStage(tx *gorm.DB, st *models.Stage) (*models.StageInput, error) {
+	return stageInputOf(st), checkCitedSources(tx, models.EntityStage, st.ID, st.Citations)
+}
+
 func stageInputOf(st *models.Stage) *models.StageInput {
 	return &models.StageInput{ChainID: &st.ChainID, Slug: st.Slug, Name: st.Name, Actor: st.Actor, Side: st.Side,
-		Position: &st.Position, Description: st.Description}
+		Position: &st.Position, Description: st.Description, Citations: st.Citations}
 }
 
 // insertStage stores a stage: a new one (id 0), or a deleted one brought back under its id.
 func insertStage(tx *gorm.DB, id, version int64, in *models.StageInput, action string) (*models.Stage, error) {
-	if err := in.Validate(); err != nil {
+	sources, err := validateCiting(tx, in.Validate, in.Citations)
+	if err != nil {
 		return nil, err
 	}
 	chains, err := countIn(tx, "chains", "id", *in.ChainID)
@@ -125,28 +131,35 @@ func insertStage(tx *gorm.DB, id, version int64, in *models.StageInput, action s
 		return nil, models.Invalid(models.FieldError{Field: "chain_id", Message: fmt.Sprintf("chain %d does not exist", *in.ChainID)})
 	}
 	st := &models.Stage{ID: id, ChainID: *in.ChainID, Slug: in.Slug, Name: in.Name, Actor: in.Actor, Side: in.Side,
-		Position: *in.Position, Description: in.Description, Version: version}
+		Position: *in.Position, Description: in.Description, Citations: nonNil(in.Citations), Version: version}
 	if err := tx.Table("stages").Create(st).Error; err != nil {
 		return nil, slugConflict(err, models.EntityStage, in.Slug, " in this chain")
+	}
+	if err := syncCitations(tx, models.EntityStage, st.ID, sources); err != nil {
+		return nil, err
 	}
 	return st, record(tx, stageChange(nil, st, action))
 }
 
 // updateStage replaces cur with in, moving it to its next version.
 func updateStage(tx *gorm.DB, cur *models.Stage, in *models.StageInput, action string) (*models.Stage, error) {
-	if err := in.Validate(); err != nil {
+	sources, err := validateCiting(tx, in.Validate, in.Citations)
+	if err != nil {
 		return nil, err
 	}
 	if *in.ChainID != cur.ChainID {
 		return nil, models.Invalid(models.FieldError{Field: "chain_id",
 			Message: fmt.Sprintf("cannot change (the stage belongs to chain %d); create a stage in the other chain instead", cur.ChainID)})
 	}
-	_, err := bumpVersion(tx, "stages", cur.ID, cur.Version, map[string]any{
+	_, err = bumpVersion(tx, "stages", cur.ID, cur.Version, map[string]any{
 		"slug": in.Slug, "name": in.Name, "actor": in.Actor, "side": in.Side,
-		"position": *in.Position, "description": in.Description,
+		"position": *in.Position, "description": in.Description, "citations": jsonText(in.Citations),
 	})
 	if err != nil {
 		return nil, slugConflict(err, models.EntityStage, in.Slug, " in this chain")
+	}
+	if err := syncCitations(tx, models.EntityStage, cur.ID, sources); err != nil {
+		return nil, err
 	}
 	st, err := findStage(tx, cur.ID)
 	if err != nil {

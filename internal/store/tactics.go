@@ -197,7 +197,7 @@ func tacticInputOf(tx *gorm.DB, t *models.Tactic) (*models.TacticInput, error) {
 	}
 	ev, review := t.Evidence, t.Review
 	in := &models.TacticInput{StageID: &t.StageID, Code: t.Code, Kind: t.Kind, Status: t.Status, Title: t.Title,
-		Summary: t.Summary, Description: t.Description, References: t.References, Position: &t.Position,
+		Summary: t.Summary, Description: t.Description, Position: &t.Position,
 		Attribution: t.Attribution, Evidence: &ev, Caveats: t.Caveats, Positions: t.Positions,
 		Jurisdictions: t.Jurisdictions, Actors: t.Actors, Adoption: t.Adoption, Review: &review,
 		Citations: t.Citations, ActsOn: t.ActsOn, AlsoAppliesTo: t.AlsoAppliesTo}
@@ -228,7 +228,6 @@ func tacticInputOf(tx *gorm.DB, t *models.Tactic) (*models.TacticInput, error) {
 type tacticWrite struct {
 	stage       *models.Stage
 	tags        []models.TagSummary
-	refs        models.References
 	position    int
 	attribution string
 	detail      tacticDetail
@@ -251,6 +250,9 @@ type tacticDetail struct {
 	AlsoAppliesTo []string          `json:"also_applies_to"`
 }
 
+// defaultEvidence is what is known of a tactic that says nothing: nothing.
+var defaultEvidence = models.Evidence{Effect: models.Effect{Direction: "unknown"}, Level: "none", Evaluation: "unevaluated"}
+
 // detailOf takes an input's detail, with the defaults of a tactic that says nothing: nothing is
 // known of its effect, it is unevaluated, and its review is a draft.
 func detailOf(in *models.TacticInput) tacticDetail {
@@ -260,7 +262,7 @@ func detailOf(in *models.TacticInput) tacticDetail {
 	if in.Evidence != nil {
 		d.Evidence = *in.Evidence
 	} else {
-		d.Evidence = models.Evidence{Effect: models.Effect{Direction: "unknown"}, Level: "none", Evaluation: "unevaluated"}
+		d.Evidence = defaultEvidence
 	}
 	if in.Review != nil {
 		d.Review = *in.Review
@@ -270,8 +272,15 @@ func detailOf(in *models.TacticInput) tacticDetail {
 	return d
 }
 
-// setOn copies the detail onto t, with empty lists rather than nulls.
+// setOn copies the detail onto t, with empty lists rather than nulls, and the defaults for a
+// tactic stored before it had a detail.
 func (d tacticDetail) setOn(t *models.Tactic) {
+	if d.Evidence.Level == "" {
+		d.Evidence = defaultEvidence
+	}
+	if d.Review.State == "" {
+		d.Review.State = models.ReviewDraft
+	}
 	t.Evidence, t.Adoption, t.Review = d.Evidence, d.Adoption, d.Review
 	t.Caveats = nonNil(d.Caveats)
 	t.Positions = nonNil(d.Positions)
@@ -310,10 +319,7 @@ func prepareTactic(tx *gorm.DB, in *models.TacticInput) (*tacticWrite, error) {
 		}
 		fields = append(fields, e.Fields...)
 	}
-	w := &tacticWrite{refs: models.References(in.References), attribution: in.Attribution, detail: detailOf(in)}
-	if w.refs == nil {
-		w.refs = models.References{}
-	}
+	w := &tacticWrite{attribution: in.Attribution, detail: detailOf(in)}
 	if w.attribution == "" {
 		w.attribution = models.AttributionEditorial
 	}
@@ -485,11 +491,10 @@ func insertTactic(tx *gorm.DB, id, version int64, in *models.TacticInput, action
 	}
 	now := tx.Config.NowFunc()
 	t := &models.Tactic{ID: id, StageID: w.stage.ID, ChainID: w.stage.ChainID, Code: code, Kind: in.Kind, Status: status,
-		Title: in.Title, Summary: in.Summary, Description: in.Description, References: w.refs,
-		Attribution: w.attribution, Position: w.position, CreatedAt: now, UpdatedAt: now, Version: version}
+		Title: in.Title, Summary: in.Summary, Description: in.Description, Attribution: w.attribution, Position: w.position, CreatedAt: now, UpdatedAt: now, Version: version}
 	w.detail.setOn(t)
 	cols := map[string]any{"stage_id": t.StageID, "chain_id": t.ChainID, "code": t.Code, "kind": t.Kind,
-		"status": t.Status, "title": t.Title, "summary": t.Summary, "description": t.Description, "refs": w.refs,
+		"status": t.Status, "title": t.Title, "summary": t.Summary, "description": t.Description,
 		"attribution": t.Attribution, "evidence_rank": models.EvidenceRank(t.Evidence.Level),
 		"review_due": w.detail.reviewDue(), "detail": jsonText(w.detail), "position": t.Position,
 		"created_at": now, "updated_at": now, "version": version}
@@ -525,17 +530,20 @@ func updateTactic(tx *gorm.DB, cur *models.Tactic, in *models.TacticInput, actio
 		// ...and one without a status keeps its status: leaving it out must not unpublish.
 		status = cur.Status
 	}
-	if in.Code != "" && in.Code != cur.Code {
+	code := cur.Code
+	if in.Code != "" && strings.HasPrefix(cur.Code, models.PlaceholderCodePrefix) {
+		code = in.Code // a placeholder is replaced once
+	} else if in.Code != "" && in.Code != cur.Code {
 		return nil, models.Invalid(models.FieldError{Field: "code", Message: fmt.Sprintf("a tactic's code never changes; leave it out or send %q", cur.Code)})
 	}
 	updated, err := bumpVersion(tx, "tactics", cur.ID, cur.Version, map[string]any{
 		"stage_id": w.stage.ID, "chain_id": w.stage.ChainID, "kind": in.Kind, "status": status, "title": in.Title,
-		"summary": in.Summary, "description": in.Description, "refs": w.refs, "position": w.position,
+		"summary": in.Summary, "description": in.Description, "position": w.position,
 		"attribution": w.attribution, "evidence_rank": models.EvidenceRank(w.detail.Evidence.Level),
-		"review_due": w.detail.reviewDue(), "detail": jsonText(w.detail),
+		"review_due": w.detail.reviewDue(), "detail": jsonText(w.detail), "code": code,
 	})
 	if err != nil {
-		return nil, translate(err, "replace tactic")
+		return nil, codeConflict(err, code)
 	}
 	if err := syncCitations(tx, models.EntityTactic, cur.ID, w.sourceIDs); err != nil {
 		return nil, err
@@ -547,9 +555,9 @@ func updateTactic(tx *gorm.DB, cur *models.Tactic, in *models.TacticInput, actio
 		return nil, err
 	}
 	// The stored tactic is what was just written: no need to read it back.
-	t := &models.Tactic{ID: cur.ID, StageID: w.stage.ID, ChainID: w.stage.ChainID, Code: cur.Code, Kind: in.Kind,
+	t := &models.Tactic{ID: cur.ID, StageID: w.stage.ID, ChainID: w.stage.ChainID, Code: code, Kind: in.Kind,
 		Status: status, Title: in.Title, Summary: in.Summary, Description: in.Description, Tags: w.tags,
-		References: w.refs, Attribution: w.attribution, Position: w.position, CreatedAt: cur.CreatedAt,
+		Attribution: w.attribution, Position: w.position, CreatedAt: cur.CreatedAt,
 		UpdatedAt: updated, Version: cur.Version + 1}
 	w.detail.setOn(t)
 	return t, record(tx, tacticChange(cur, t, action))
@@ -621,7 +629,7 @@ var tacticColumns = tacticColumnsOf("")
 // tacticColumnsOf is tacticColumns, each qualified by table when it is not empty.
 func tacticColumnsOf(table string) string {
 	cols := []string{"id", "stage_id", "chain_id", "code", "kind", "status", "title", "summary", "description",
-		"refs", "attribution", "detail", "position", "created_at", "updated_at", "version"}
+		"attribution", "detail", "position", "created_at", "updated_at", "version"}
 	if table != "" {
 		for i, c := range cols {
 			cols[i] = table + "." + c
@@ -638,7 +646,7 @@ func scanTactic(row rowScanner, id int64) (*models.Tactic, error) {
 	var t models.Tactic
 	var detail string
 	err := row.Scan(&t.ID, &t.StageID, &t.ChainID, &t.Code, &t.Kind, &t.Status, &t.Title, &t.Summary,
-		&t.Description, &t.References, &t.Attribution, &detail, &t.Position, &t.CreatedAt, &t.UpdatedAt, &t.Version)
+		&t.Description, &t.Attribution, &detail, &t.Position, &t.CreatedAt, &t.UpdatedAt, &t.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, models.NotFoundf("tactic %d not found", id)
 	}

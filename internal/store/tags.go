@@ -58,7 +58,7 @@ var tagObject = &object[models.Tag, models.TagInput]{
 	ref:     func(t *models.Tag) (int64, int64) { return t.ID, t.Version },
 	insert:  insertTag,
 	update:  updateTag,
-	inputOf: func(_ *gorm.DB, t *models.Tag) (*models.TagInput, error) { return tagInputOf(t), nil },
+	inputOf: restorableTag,
 	inUse: func(tx *gorm.DB, cur *models.Tag) error {
 		// Counted here, whatever the caller may see: drafts hold tags too.
 		n, err := countIn(tx, "tactic_tags", "tag_id", cur.ID)
@@ -109,30 +109,42 @@ func (s *Store) DeleteTag(ctx context.Context, key string, pre models.Preconditi
 // RestoreTag brings the tag named by key (id or slug, deleted or not) back to a revision: NotFound
 // if it has no history or no such revision, PreconditionFailed if pre does not hold, Conflict if
 // the revision records a delete (not_restorable), the slug is taken meanwhile (duplicate_slug) or
-// the restore would give a tactic two horizon tags (horizon_clash).
+// the restore would give a tactic two horizon tags (horizon_clash); not_restorable too if the
+// revision cites a source deleted since.
 func (s *Store) RestoreTag(ctx context.Context, key string, revision int64, pre models.Precondition) (*models.Tag, error) {
 	return tagObject.restoreOne(ctx, s, key, revision, pre)
 }
 
+// restorableTag turns a recorded tag back into an input, unless it cites a source deleted since.
+func restorableTag(tx *gorm.DB, t *models.Tag) (*models.TagInput, error) {
+	return tagInputOf(t), checkCitedSources(tx, models.EntityTag, t.ID, t.Citations)
+}
+
 func tagInputOf(t *models.Tag) *models.TagInput {
-	return &models.TagInput{Slug: t.Slug, Name: t.Name, Group: t.Group, Description: t.Description}
+	return &models.TagInput{Slug: t.Slug, Name: t.Name, Group: t.Group, Description: t.Description, Citations: t.Citations}
 }
 
 // insertTag stores a tag: a new one (id 0), or a deleted one brought back under its id.
 func insertTag(tx *gorm.DB, id, version int64, in *models.TagInput, action string) (*models.Tag, error) {
-	if err := in.Validate(); err != nil {
+	sources, err := validateCiting(tx, in.Validate, in.Citations)
+	if err != nil {
 		return nil, err
 	}
-	t := &models.Tag{ID: id, Slug: in.Slug, Name: in.Name, Group: in.Group, Description: in.Description, Version: version}
+	t := &models.Tag{ID: id, Slug: in.Slug, Name: in.Name, Group: in.Group, Description: in.Description,
+		Citations: nonNil(in.Citations), Version: version}
 	if err := tx.Table("tags").Create(t).Error; err != nil {
 		return nil, slugConflict(err, models.EntityTag, in.Slug, "")
+	}
+	if err := syncCitations(tx, models.EntityTag, t.ID, sources); err != nil {
+		return nil, err
 	}
 	return t, record(tx, tagChange(nil, t, action))
 }
 
 // updateTag replaces cur with in, moving it to its next version.
 func updateTag(tx *gorm.DB, cur *models.Tag, in *models.TagInput, action string) (*models.Tag, error) {
-	if err := in.Validate(); err != nil {
+	sources, err := validateCiting(tx, in.Validate, in.Citations)
+	if err != nil {
 		return nil, err
 	}
 	if in.Group == models.HorizonGroup && cur.Group != models.HorizonGroup {
@@ -140,11 +152,15 @@ func updateTag(tx *gorm.DB, cur *models.Tag, in *models.TagInput, action string)
 			return nil, err
 		}
 	}
-	_, err := bumpVersion(tx, "tags", cur.ID, cur.Version, map[string]any{
+	_, err = bumpVersion(tx, "tags", cur.ID, cur.Version, map[string]any{
 		"slug": in.Slug, "name": in.Name, "tag_group": in.Group, "description": in.Description,
+		"citations": jsonText(in.Citations),
 	})
 	if err != nil {
 		return nil, slugConflict(err, models.EntityTag, in.Slug, "")
+	}
+	if err := syncCitations(tx, models.EntityTag, cur.ID, sources); err != nil {
+		return nil, err
 	}
 	t, err := findTag(tx, idKey(cur.ID))
 	if err != nil {

@@ -42,7 +42,7 @@ ALTER TABLE tags   ADD COLUMN citations TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE tactics DROP CONSTRAINT tactics_kind_check;
 ALTER TABLE tactics ADD CONSTRAINT tactics_kind_check CHECK (kind IN ('current', 'recommended', 'condition'));
 ALTER TABLE tactics ADD COLUMN code TEXT COLLATE "C";
-UPDATE tactics SET code = 'T-' || id;
+UPDATE tactics SET code = 'V1-T-X' || id;
 ALTER TABLE tactics ALTER COLUMN code SET NOT NULL;
 ALTER TABLE tactics ADD CONSTRAINT tactics_code_key UNIQUE (code);
 ALTER TABLE tactics ADD COLUMN attribution TEXT NOT NULL DEFAULT 'editorial'

@@ -68,10 +68,11 @@ CREATE TABLE tactics_v2 (
     version       INTEGER NOT NULL DEFAULT 1,
     status        TEXT    NOT NULL DEFAULT 'published' CHECK (status IN ('draft', 'published', 'archived'))
 );
--- Codes for the tactics that exist: T<id> for now; the data step gives them readable ones.
+-- The tactics that exist get placeholder codes, V1-T-X<id>: the seed gives its own tactics their
+-- codes, and an editor may set a code once on any tactic that still has a placeholder.
 INSERT INTO tactics_v2 (id, stage_id, chain_id, code, kind, title, summary, description, refs, position,
                         created_at, updated_at, version, status)
-SELECT id, stage_id, chain_id, 'T-' || id, kind, title, summary, description, refs, position,
+SELECT id, stage_id, chain_id, 'V1-T-X' || id, kind, title, summary, description, refs, position,
        created_at, updated_at, version, status FROM tactics;
 DROP TABLE tactics;
 ALTER TABLE tactics_v2 RENAME TO tactics;

@@ -1,0 +1,197 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"chainkb/models"
+)
+
+// Data steps change what is stored where a schema migration alone cannot: they need Go to read
+// and rewrite the data. Each runs once, after every SQL migration, in one transaction of its own
+// with its record in schema_migrations, and under its own name in the history, so that partner
+// mirrors see every object it changed in the change feed.
+var dataSteps = []struct {
+	version string
+	run     func(tx *gorm.DB) error
+}{
+	{"0005_knowledge_model.data", migrateReferences},
+}
+
+// migrateData runs the data steps that this database has not had yet.
+func (s *Store) migrateData(ctx context.Context) error {
+	for _, step := range dataSteps {
+		ctx := models.WithPrincipal(ctx, models.Principal{Name: "migration " + step.version, Role: models.RoleAdmin})
+		err := s.write(ctx, func(tx *gorm.DB) error {
+			if err := s.serialize(tx, "migrate"); err != nil {
+				return err
+			}
+			var n int64
+			if err := tx.Table("schema_migrations").Where("version = ?", step.version).Count(&n).Error; err != nil {
+				return fmt.Errorf("store: data step %s: %w", step.version, err)
+			}
+			if n > 0 {
+				return nil
+			}
+			if err := step.run(tx); err != nil {
+				return fmt.Errorf("store: data step %s: %w", step.version, err)
+			}
+			return tx.Exec("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", step.version, tx.Config.NowFunc()).Error
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// v1Reference is a reference as chainkb 1 stored it on a tactic: free text.
+type v1Reference struct {
+	Citation string `json:"citation"`
+	URL      string `json:"url"`
+	Locator  string `json:"locator"`
+}
+
+// MigratedSourceNote marks the sources that migrateReferences made from free text.
+const MigratedSourceNote = "Made from a free-text reference of chainkb 1 by migration 0005; its type, authors and year are not yet checked, and its text has not been verified against the claim."
+
+// migrateReferences turns the free-text references of chainkb 1 into sources and citations: one
+// source per work (the same URL, or else the same citation text, is the same work), and one
+// citation per reference, its locator kept. Nothing is lost: the citation text becomes the
+// source's title, the URL its URL. Each changed tactic moves to its next version with a revision.
+func migrateReferences(tx *gorm.DB) error {
+	var rows []struct {
+		ID      int64
+		Refs    string
+		Version int64
+	}
+	if err := tx.Table("tactics").Select("id, refs, version").Where("refs <> '[]' AND refs <> ''").Order("id").Find(&rows).Error; err != nil {
+		return err
+	}
+	made := map[string]string{} // work key -> source slug
+	for _, r := range rows {
+		var refs []v1Reference
+		if err := json.Unmarshal([]byte(r.Refs), &refs); err != nil {
+			return fmt.Errorf("tactic %d: references: %w", r.ID, err)
+		}
+		t, err := findTactic(tx, r.ID, true)
+		if err != nil {
+			return err
+		}
+		for _, ref := range refs {
+			key := workKey(ref)
+			slug, ok := made[key]
+			if !ok {
+				if slug, err = createMigratedSource(tx, ref); err != nil {
+					return fmt.Errorf("tactic %d: %w", r.ID, err)
+				}
+				made[key] = slug
+			}
+			c := models.Citation{Source: slug, Locator: truncate(ref.Locator, 100), Supports: models.SupportsSupports}
+			if !containsCitation(t.Citations, c) {
+				t.Citations = append(t.Citations, c)
+			}
+		}
+		in, err := tacticInputOf(tx, t)
+		if err != nil {
+			return err
+		}
+		if _, err := updateTactic(tx, t, in, models.ActionUpdate); err != nil {
+			return fmt.Errorf("tactic %d: %w", r.ID, err)
+		}
+		// The references now live as citations; the column is chainkb 1's and is left empty.
+		if err := tx.Exec("UPDATE tactics SET refs = '[]' WHERE id = ?", r.ID).Error; err != nil {
+			return fmt.Errorf("tactic %d: %w", r.ID, err)
+		}
+		slog.Info("migration 0005: references became citations", "tactic", r.ID, "references", len(refs))
+	}
+	return nil
+}
+
+// workKey says which references name the same work: the same URL, or without one, the same text.
+func workKey(r v1Reference) string {
+	if u := strings.TrimRight(strings.ToLower(strings.TrimSpace(r.URL)), "/"); u != "" {
+		return "url " + u
+	}
+	return "text " + strings.Join(strings.Fields(strings.ToLower(r.Citation)), " ")
+}
+
+var (
+	yearPattern    = regexp.MustCompile(`\b(1[89][0-9]{2}|20[0-9]{2})\b`)
+	nonSlugPattern = regexp.MustCompile(`[^a-z0-9]+`)
+)
+
+// createMigratedSource makes the source of a reference, with a slug taken from its first words
+// and its year, made unique with a number.
+func createMigratedSource(tx *gorm.DB, r v1Reference) (string, error) {
+	words := strings.Fields(nonSlugPattern.ReplaceAllString(strings.ToLower(r.Citation), " "))
+	if len(words) > 4 {
+		words = words[:4]
+	}
+	base := strings.Join(words, "-")
+	var year *int
+	if m := yearPattern.FindString(r.Citation); m != "" {
+		var y int
+		fmt.Sscan(m, &y)
+		year = &y
+		base += "-" + m
+	}
+	base = strings.Trim(truncate(base, 56), "-")
+	if !models.IsSlug(base) {
+		base = "source-" + base
+	}
+	slug := base
+	for n := 2; ; n++ {
+		var k int64
+		if err := tx.Table("sources").Where("slug = ?", slug).Count(&k).Error; err != nil {
+			return "", err
+		}
+		if k == 0 {
+			break
+		}
+		slug = fmt.Sprintf("%s-%d", base, n)
+	}
+	url := ""
+	if strings.HasPrefix(r.URL, "http://") || strings.HasPrefix(r.URL, "https://") {
+		url = r.URL
+	}
+	now := tx.Config.NowFunc()
+	src := models.Source{Slug: slug, Authors: []string{}, Year: year, Title: truncate(r.Citation, 500), URL: url,
+		Type: models.SourceSecondary, Language: "en", Note: MigratedSourceNote, CreatedAt: now, UpdatedAt: now, Version: 1}
+	cols := map[string]any{"slug": src.Slug, "authors": "[]", "year": year, "title": src.Title, "url": src.URL,
+		"type": src.Type, "language": src.Language, "note": src.Note, "created_at": now, "updated_at": now, "version": 1}
+	id, err := insertReturningID(tx, "sources", cols)
+	if err != nil {
+		return "", fmt.Errorf("source %q: %w", slug, err)
+	}
+	src.ID = id
+	return slug, record(tx, plainChange(models.EntitySource, id, slug, 1, models.ActionCreate, &src))
+}
+
+func containsCitation(cs []models.Citation, c models.Citation) bool {
+	for _, x := range cs {
+		if x.Source == c.Source && x.Locator == c.Locator {
+			return true
+		}
+	}
+	return false
+}
+
+// truncate cuts s to at most n bytes, at a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -1,0 +1,165 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"chainkb/internal/store"
+	"chainkb/models"
+)
+
+// copyV1Release copies testdata/v1-release.db, a database made by chainkb 1 (commit 75d0038): its
+// seed, plus an editor's changes (tactic 5 edited, tactic 20 deleted, tactic 33 made with two
+// references, the long-term tag edited), to a file of the test's own.
+func copyV1Release(t *testing.T) string {
+	t.Helper()
+	src, err := os.Open("testdata/v1-release.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	path := filepath.Join(t.TempDir(), "chainkb.db")
+	dst, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+type v1Ref struct {
+	Citation, URL, Locator string
+}
+
+// TestMigrateReferences opens a chainkb 1 database: every free-text reference of every tactic
+// comes back as a citation of a source that holds its text, URL and locator; one source per work.
+func TestMigrateReferences(t *testing.T) {
+	t.Parallel()
+	path := copyV1Release(t)
+
+	before := map[int64][]v1Ref{}
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Query("SELECT id, refs FROM tactics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for rows.Next() {
+		var id int64
+		var raw string
+		if err := rows.Scan(&id, &raw); err != nil {
+			t.Fatal(err)
+		}
+		var refs []v1Ref
+		if err := json.Unmarshal([]byte(raw), &refs); err != nil {
+			t.Fatal(err)
+		}
+		before[id] = refs
+		total += len(refs)
+	}
+	rows.Close()
+	db.Close()
+	if len(before) != 32 || total < 60 {
+		t.Fatalf("fixture: %d tactics with %d references; want the v1 seed's 32 tactics (one deleted, one added) and its references", len(before), total)
+	}
+
+	ctx := models.WithPrincipal(context.Background(), models.Principal{Name: "test", Role: models.RoleEditor})
+	s, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open a chainkb 1 database: %v", err)
+	}
+	defer s.Close()
+
+	sources := readSources(t, path)
+	works := map[string]string{} // URL or text -> slug: one source per work
+	for id, refs := range before {
+		tac, err := s.Tactic(ctx, id)
+		if err != nil {
+			t.Fatalf("tactic %d: %v", id, err)
+		}
+		if tac.Version < 2 {
+			t.Errorf("tactic %d: version %d; a migrated tactic moves to its next version", id, tac.Version)
+		}
+		for _, ref := range refs {
+			found := false
+			for _, c := range tac.Citations {
+				src := sources[c.Source]
+				if src == nil {
+					t.Fatalf("tactic %d cites %q, which is not a source", id, c.Source)
+				}
+				if src.Title == ref.Citation && src.URL == ref.URL && c.Locator == ref.Locator {
+					found = true
+					key := ref.URL
+					if key == "" {
+						key = ref.Citation
+					}
+					if other, ok := works[key]; ok && other != src.Slug {
+						t.Errorf("the same work %q became two sources: %s and %s", key, other, src.Slug)
+					}
+					works[key] = src.Slug
+				}
+			}
+			if !found {
+				t.Errorf("tactic %d: reference %+v was lost; citations %+v", id, ref, tac.Citations)
+			}
+		}
+	}
+	for _, src := range sources {
+		if src.verified.Valid {
+			t.Errorf("source %s made from free text is marked verified", src.Slug)
+		}
+	}
+
+	// Opening again runs nothing twice.
+	s.Close()
+	s2, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2.Close()
+	if again := readSources(t, path); len(again) != len(sources) {
+		t.Errorf("second open: %d sources, want %d", len(again), len(sources))
+	}
+}
+
+type sourceRow struct {
+	Slug, Title, URL string
+	verified         sql.NullString
+}
+
+// readSources reads the sources table of the SQLite file at path, by slug.
+func readSources(t *testing.T, path string) map[string]*sourceRow {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT slug, title, url, verified FROM sources")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]*sourceRow{}
+	for rows.Next() {
+		var r sourceRow
+		if err := rows.Scan(&r.Slug, &r.Title, &r.URL, &r.verified); err != nil {
+			t.Fatal(err)
+		}
+		out[r.Slug] = &r
+	}
+	return out
+}
