@@ -4147,7 +4147,7 @@ type ClientInterface interface {
 
 	// ListChanges Change feed
 	//
-	// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}`.
+	// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}` Relations (entity `relation`) are left out below editor while either of their tactics is not published, judged when the relation changes.
 	//
 	// Role: `reader` or above.
 	//
@@ -5058,7 +5058,7 @@ func (c *Client) GetChainTable(ctx context.Context, id string, params *GetChainT
 
 // ListChanges Change feed
 //
-// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}`.
+// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}` Relations (entity `relation`) are left out below editor while either of their tactics is not published, judged when the relation changes.
 //
 // Role: `reader` or above.
 //
@@ -10484,7 +10484,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListChangesWithResponse Change feed
 	//
-	// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}`.
+	// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}` Relations (entity `relation`) are left out below editor while either of their tactics is not published, judged when the relation changes.
 	//
 	// Role: `reader` or above.
 	//
@@ -17988,7 +17988,7 @@ func (c *ClientWithResponses) GetChainTableWithResponse(ctx context.Context, id 
 
 // ListChangesWithResponse Change feed
 //
-// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}`.
+// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}` Relations (entity `relation`) are left out below editor while either of their tactics is not published, judged when the relation changes.
 //
 // Role: `reader` or above.
 //
