@@ -34,15 +34,20 @@ func TestChainsCRUD(t *testing.T) {
 
 	var l list[chain]
 	s.do(t, "GET", "/api/v1/chains", nil).mustStatus(t, 200).decode(t, &l)
-	if len(l.Data) != 1 || l.Data[0].Slug != "sex-trafficking" || l.NextCursor != nil || l.Total != nil {
-		t.Fatalf("chains = %+v, want the seeded chain alone, no cursor, no total", l)
+	var seeded []string
+	for _, c := range l.Data {
+		seeded = append(seeded, c.Slug)
+	}
+	slices.Sort(seeded)
+	if !slices.Equal(seeded, []string{"forced-labour", "sex-trafficking"}) || l.NextCursor != nil || l.Total != nil {
+		t.Fatalf("chains = %v (next %v, total %v), want the two seeded chains, no cursor, no total", seeded, l.NextCursor, l.Total)
 	}
 
-	res := s.do(t, "POST", "/api/v1/chains", obj{"slug": "forced-labour", "name": "Forced labour", "description": "Labour exploitation as a business."})
+	res := s.do(t, "POST", "/api/v1/chains", obj{"slug": "domestic-servitude", "name": "Domestic servitude", "description": "Labour exploitation as a business."})
 	res.mustStatus(t, 201)
 	var c chain
 	res.decode(t, &c)
-	if c.ID == 0 || c.Version != 1 || c.Slug != "forced-labour" || c.CreatedAt.IsZero() {
+	if c.ID == 0 || c.Version != 1 || c.Slug != "domestic-servitude" || c.CreatedAt.IsZero() {
 		t.Fatalf("created = %+v", c)
 	}
 	if got, want := res.Header.Get("Location"), fmt.Sprintf("/api/v1/chains/%d", c.ID); got != want {
@@ -62,12 +67,12 @@ func TestChainsCRUD(t *testing.T) {
 			t.Errorf("GET %s = %+v (ETag %s), want %+v (ETag %s)", key, got, res.Header.Get("ETag"), c, etag)
 		}
 	}
-	if res := s.do(t, "GET", "/api/v1/chains/forced-labour", nil, "If-None-Match", etag); res.Status != 304 || len(res.Body) != 0 {
+	if res := s.do(t, "GET", "/api/v1/chains/domestic-servitude", nil, "If-None-Match", etag); res.Status != 304 || len(res.Body) != 0 {
 		t.Errorf("If-None-Match: status %d, body %q; want 304 and no body", res.Status, res.Body)
 	}
 
 	// PUT with If-Match: a new version and ETag.
-	res = s.do(t, "PUT", "/api/v1/chains/forced-labour", obj{"slug": "forced-labour", "name": "Forced labour (all sectors)", "description": ""}, "If-Match", etag)
+	res = s.do(t, "PUT", "/api/v1/chains/domestic-servitude", obj{"slug": "domestic-servitude", "name": "Forced labour (all sectors)", "description": ""}, "If-Match", etag)
 	res.mustStatus(t, 200)
 	res.decode(t, &c)
 	if c.Version != 2 || c.Name != "Forced labour (all sectors)" || res.Header.Get("ETag") == etag {
@@ -82,8 +87,8 @@ func TestChainsCRUD(t *testing.T) {
 		t.Fatalf("after PATCH = %+v", c)
 	}
 
-	s.do(t, "DELETE", "/api/v1/chains/forced-labour", nil, "If-Match", res.Header.Get("ETag")).mustStatus(t, 204)
-	s.do(t, "GET", "/api/v1/chains/forced-labour", nil).problem(t, 404)
+	s.do(t, "DELETE", "/api/v1/chains/domestic-servitude", nil, "If-Match", res.Header.Get("ETag")).mustStatus(t, 204)
+	s.do(t, "GET", "/api/v1/chains/domestic-servitude", nil).problem(t, 404)
 }
 
 func TestStagesCRUD(t *testing.T) {
@@ -100,7 +105,7 @@ func TestStagesCRUD(t *testing.T) {
 	}
 
 	var demand list[stage]
-	s.do(t, "GET", "/api/v1/stages?side=demand", nil).mustStatus(t, 200).decode(t, &demand)
+	s.do(t, "GET", "/api/v1/stages?chain=sex-trafficking&side=demand", nil).mustStatus(t, 200).decode(t, &demand)
 	if len(demand.Data) != 2 {
 		t.Errorf("demand-side stages = %d, want 2", len(demand.Data))
 	}
@@ -256,8 +261,21 @@ func TestTacticFilters(t *testing.T) {
 		query string
 		keep  func(tactic) bool
 	}{
-		{"chain=sex-trafficking", func(tactic) bool { return true }},
-		{"chain=1", func(tactic) bool { return true }},
+		{"chain=sex-trafficking", func(tc tactic) bool { return tc.ChainID == 1 }},
+		{"chain=1", func(tc tactic) bool { return tc.ChainID == 1 }},
+		{"chain=forced-labour", func(tc tactic) bool { return tc.ChainID == 2 }},
+		{"kind=condition", func(tc tactic) bool { return tc.Kind == "condition" }},
+		{"attribution=kara", func(tc tactic) bool { return tc.Attribution == "kara" }},
+		{"evidence_level=descriptive", func(tc tactic) bool { return models.EvidenceRank(tc.Evidence.Level) >= 1 }},
+		{"evidence_level=quasi-experimental&kind=current", func(tc tactic) bool {
+			return models.EvidenceRank(tc.Evidence.Level) >= 3 && tc.Kind == "current"
+		}},
+		{"review_due_before=2027-12-01", func(tc tactic) bool {
+			return tc.Review.NextReviewDue != nil && tc.Review.NextReviewDue.String() < "2027-12-01"
+		}},
+		{"review_due_before=2027-06-01", func(tc tactic) bool {
+			return tc.Review.NextReviewDue != nil && tc.Review.NextReviewDue.String() < "2027-06-01"
+		}},
 		{"chain=no-such-chain", func(tactic) bool { return false }},
 		{fmt.Sprintf("stage=%d", product.ID), func(tc tactic) bool { return tc.StageID == product.ID }},
 		{"kind=current", func(tc tactic) bool { return tc.Kind == "current" }},
@@ -287,8 +305,10 @@ func TestTacticFilters(t *testing.T) {
 			}
 		})
 	}
-	if n := len(collect[tactic](t, s, "/api/v1/tactics?horizon=long-term")); n == 0 {
-		t.Error("no long-term tactics in the seed; the filter tests above prove nothing")
+	for _, q := range []string{"horizon=long-term", "kind=condition", "attribution=kara", "evidence_level=descriptive", "review_due_before=2027-12-01"} {
+		if n := len(collect[tactic](t, s, "/api/v1/tactics?"+q)); n == 0 {
+			t.Errorf("no tactic of the seed matches %s; the filter tests above prove nothing", q)
+		}
 	}
 }
 

@@ -167,7 +167,7 @@ func TestChangeFeedMirror(t *testing.T) {
 			}
 
 			live := map[mirrorKey]map[string]any{}
-			for entity, path := range map[string]string{"chain": "/api/v1/chains", "stage": "/api/v1/stages", "tag": "/api/v1/tags", "tactic": "/api/v1/tactics"} {
+			for entity, path := range map[string]string{"chain": "/api/v1/chains", "stage": "/api/v1/stages", "tag": "/api/v1/tags", "tactic": "/api/v1/tactics", "source": "/api/v1/sources", "relation": "/api/v1/relations"} {
 				for _, m := range collectAs[map[string]any](t, s, path+"?limit=200", as...) {
 					id, _ := m["id"].(float64)
 					live[mirrorKey{entity, int64(id)}] = normalizeMirror(entity, m)

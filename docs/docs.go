@@ -3095,7 +3095,7 @@ const docTemplate = `{
                             "systematic-review"
                         ],
                         "type": "string",
-                        "example": "descriptive",
+                        "example": "none",
                         "description": "The weakest evidence level to include: this level or a stronger one",
                         "name": "evidence_level",
                         "in": "query"
@@ -3103,7 +3103,7 @@ const docTemplate = `{
                     {
                         "type": "string",
                         "format": "date",
-                        "example": "2027-01-01",
+                        "example": "2028-01-01",
                         "description": "Only tactics whose next review is due before this date (YYYY-MM-DD)",
                         "name": "review_due_before",
                         "in": "query"
@@ -5170,7 +5170,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.Cost"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "effect": {
                     "description": "The effect found, and on what outcome.",
@@ -5482,12 +5483,14 @@ const docTemplate = `{
                     "description": "When it was last reviewed (YYYY-MM-DD), or null.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "next_review_due": {
                     "description": "When it is next due (YYYY-MM-DD), or null.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2027-11-29"
                 },
                 "state": {
@@ -5576,6 +5579,7 @@ const docTemplate = `{
                     "description": "When the URL was last read (YYYY-MM-DD), or null.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "archived_url": {
@@ -5671,6 +5675,7 @@ const docTemplate = `{
                     "description": "The date its text was checked against the claims that cite it, or null: not verified.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "version": {
@@ -5681,6 +5686,7 @@ const docTemplate = `{
                 "year": {
                     "description": "Year of publication, or null when unknown.",
                     "type": "integer",
+                    "x-nullable": true,
                     "example": 2009
                 }
             }
@@ -5699,6 +5705,7 @@ const docTemplate = `{
                     "description": "When the URL was last read (YYYY-MM-DD), or null.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "archived_url": {
@@ -5777,6 +5784,7 @@ const docTemplate = `{
                     "description": "The date its text was checked against the claims that cite it, or null: not verified.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "version": {
@@ -5790,6 +5798,7 @@ const docTemplate = `{
                     "type": "integer",
                     "maximum": 2100,
                     "minimum": 1000,
+                    "x-nullable": true,
                     "example": 2024
                 }
             }
@@ -6037,7 +6046,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.Adoption"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "also_applies_to": {
                     "description": "Slugs of other stages of the same chain where the tactic also applies.",
@@ -6228,7 +6238,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.Adoption"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "also_applies_to": {
                     "description": "Slugs of other stages of the same chain where it also applies, at most 20.",
@@ -6282,7 +6293,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.Evidence"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "jurisdictions": {
                     "description": "Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.",
@@ -6310,6 +6322,7 @@ const docTemplate = `{
                     "type": "integer",
                     "maximum": 1000000,
                     "minimum": 0,
+                    "x-nullable": true,
                     "example": 10
                 },
                 "positions": {
@@ -6326,7 +6339,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.Review"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "stage_id": {
                     "description": "Id of the stage the tactic acts at; it must exist.",

@@ -69,8 +69,8 @@ type TacticList struct {
 //	@Param	status	query	string	false	"Publication status; below editor only published tactics exist"	Enums(draft,published,archived)	example(published)
 //	@Param	q	query	string	false	"Text to find in title, summary or description (case-insensitive for ASCII; % and _ match themselves)"	maxlength(200)	example(penalty)
 //	@Param	attribution	query	string	false	"Who makes the claim"	Enums(kara,kara-reading,other-source,editorial)	example(kara)
-//	@Param	evidence_level	query	string	false	"The weakest evidence level to include: this level or a stronger one"	Enums(none,descriptive,pre-post,quasi-experimental,rct,systematic-review)	example(descriptive)
-//	@Param	review_due_before	query	string	false	"Only tactics whose next review is due before this date (YYYY-MM-DD)"	format(date)	example(2027-01-01)
+//	@Param	evidence_level	query	string	false	"The weakest evidence level to include: this level or a stronger one"	Enums(none,descriptive,pre-post,quasi-experimental,rct,systematic-review)	example(none)
+//	@Param	review_due_before	query	string	false	"Only tactics whose next review is due before this date (YYYY-MM-DD)"	format(date)	example(2028-01-01)
 //	@Param	sort	query	string	false	"Sort field, - in front for descending; ties are broken by id"	Enums(id,-id,title,-title,position,-position,created_at,-created_at,updated_at,-updated_at)	default(id)	example(-created_at)
 //	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
 //	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque), with the same filters and sort; none for the first page"

@@ -28,7 +28,7 @@ type Source struct {
 	// Authors: people as "Family, Given", organisations by name.
 	Authors []string `json:"authors" example:"Kara, Siddharth"`
 	// Year of publication, or null when unknown.
-	Year *int `json:"year" example:"2009"`
+	Year *int `json:"year" example:"2009" extensions:"x-nullable"`
 	// Title of the work.
 	Title string `json:"title" example:"Sex Trafficking: Inside the Business of Modern Slavery"`
 	// Where it appeared: journal, publisher or site.
@@ -40,13 +40,13 @@ type Source struct {
 	// An archived copy: an http(s) URL, or empty.
 	ArchivedURL string `json:"archived_url" example:""`
 	// When the URL was last read (YYYY-MM-DD), or null.
-	AccessedOn *Date `json:"accessed_on" swaggertype:"string" format:"date" example:"2026-11-29"`
+	AccessedOn *Date `json:"accessed_on" swaggertype:"string" format:"date" example:"2026-11-29" extensions:"x-nullable"`
 	// What kind of source it is.
 	Type string `json:"type" enums:"primary-official,primary-author,peer-reviewed,grey,news,secondary,legal-instrument" example:"primary-author"`
 	// Language of the work (BCP 47, e.g. en).
 	Language string `json:"language" example:"en"`
 	// The date its text was checked against the claims that cite it, or null: not verified.
-	Verified *Date `json:"verified" swaggertype:"string" format:"date" example:"2026-11-29"`
+	Verified *Date `json:"verified" swaggertype:"string" format:"date" example:"2026-11-29" extensions:"x-nullable"`
 	// Notes for editors: what was checked, and how.
 	Note string `json:"note" example:"Cells of the p. 202 table not transcribed."`
 	// Where the source is cited; only on a GET of one source.
@@ -82,7 +82,7 @@ type SourceInput struct {
 	// Authors: people as "Family, Given", organisations by name; at most 30.
 	Authors []string `json:"authors" validate:"max=30,dive,required,max=200,notblank" example:"International Labour Organization"`
 	// Year of publication, or null when unknown.
-	Year *int `json:"year" validate:"omitempty,gte=1000,lte=2100" example:"2024"`
+	Year *int `json:"year" validate:"omitempty,gte=1000,lte=2100" example:"2024" extensions:"x-nullable"`
 	// Title of the work.
 	Title string `json:"title" validate:"required,max=500,notblank" example:"Profits and poverty: the economics of forced labour"`
 	// Where it appeared: journal, publisher or site.
@@ -94,13 +94,13 @@ type SourceInput struct {
 	// An archived copy: an absolute http(s) URL, or empty.
 	ArchivedURL string `json:"archived_url" validate:"omitempty,max=2000,http_url" example:""`
 	// When the URL was last read (YYYY-MM-DD), or null.
-	AccessedOn *Date `json:"accessed_on" swaggertype:"string" format:"date" example:"2026-11-29"`
+	AccessedOn *Date `json:"accessed_on" swaggertype:"string" format:"date" example:"2026-11-29" extensions:"x-nullable"`
 	// What kind of source it is.
 	Type string `json:"type" validate:"required,oneof=primary-official primary-author peer-reviewed grey news secondary legal-instrument" enums:"primary-official,primary-author,peer-reviewed,grey,news,secondary,legal-instrument" example:"primary-official"`
 	// Language of the work (BCP 47, e.g. en); en when left out.
 	Language string `json:"language" validate:"omitempty,max=35,bcp47_language_tag" example:"en"`
 	// The date its text was checked against the claims that cite it, or null: not verified.
-	Verified *Date `json:"verified" swaggertype:"string" format:"date" example:"2026-11-29"`
+	Verified *Date `json:"verified" swaggertype:"string" format:"date" example:"2026-11-29" extensions:"x-nullable"`
 	// Notes for editors.
 	Note string `json:"note" validate:"max=2000" example:""`
 	// Version is the version the client read: the precondition of a PUT or PATCH without If-Match.

@@ -63,7 +63,7 @@ type Tactic struct {
 	// Who carries it out.
 	Actors []string `json:"actors" gorm:"-" example:"police,prosecutors"`
 	// For a current effort: where and since when it is deployed; else null.
-	Adoption *Adoption `json:"adoption" gorm:"-"`
+	Adoption *Adoption `json:"adoption" gorm:"-" extensions:"x-nullable"`
 	// Who has checked the text, and when it is next due.
 	Review Review `json:"review" gorm:"-"`
 	// Sources for the tactic.
@@ -136,7 +136,7 @@ type TacticInput struct {
 	Attribution string `json:"attribution" validate:"omitempty,oneof=kara kara-reading other-source editorial" enums:"kara,kara-reading,other-source,editorial" example:"editorial"`
 	// How well the tactic is known to work; when left out, nothing is known: effect unknown,
 	// level none, unevaluated.
-	Evidence *Evidence `json:"evidence"`
+	Evidence *Evidence `json:"evidence" extensions:"x-nullable"`
 	// Harms, disputes, data quality, scope; at most 20.
 	Caveats []Caveat `json:"caveats" validate:"max=20,dive"`
 	// Positions for and against; required (one of each) when a caveat is contested.
@@ -146,9 +146,9 @@ type TacticInput struct {
 	// Who carries it out, from a controlled vocabulary.
 	Actors []string `json:"actors" validate:"max=13,dive,actor" example:"police"`
 	// For a current effort: where and since when; null otherwise.
-	Adoption *Adoption `json:"adoption"`
+	Adoption *Adoption `json:"adoption" extensions:"x-nullable"`
 	// Review state and dates; state draft when left out.
-	Review *Review `json:"review"`
+	Review *Review `json:"review" extensions:"x-nullable"`
 	// Sources for the tactic, at most 30; each names an existing source by slug.
 	Citations []Citation `json:"citations" validate:"max=30,dive"`
 	// Economic parameters the tactic moves, at most 20.
@@ -157,7 +157,7 @@ type TacticInput struct {
 	AlsoAppliesTo []string `json:"also_applies_to" validate:"max=20,dive,slug"`
 	// Order of the tactic among those of its stage and kind, 0 to 1000000; after the others when
 	// left out.
-	Position *int `json:"position" validate:"omitempty,gte=0,lte=1000000" example:"10"`
+	Position *int `json:"position" validate:"omitempty,gte=0,lte=1000000" example:"10" extensions:"x-nullable"`
 	// Version is the version the client read; it is the precondition of a PUT or PATCH when no
 	// If-Match header is sent. Ignored on create.
 	Version *int64 `json:"version,omitempty" validate:"omitempty,gte=1" example:"1"`

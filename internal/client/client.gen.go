@@ -2175,7 +2175,7 @@ type Source struct {
 	// AccessedOn When the URL was last read (YYYY-MM-DD), or null.
 	//
 	// Example: 2026-11-29
-	AccessedOn openapi_types.Date `json:"accessed_on"`
+	AccessedOn *openapi_types.Date `json:"accessed_on"`
 
 	// ArchivedUrl An archived copy: an http(s) URL, or empty.
 	//
@@ -2248,7 +2248,7 @@ type Source struct {
 	// Verified The date its text was checked against the claims that cite it, or null: not verified.
 	//
 	// Example: 2026-11-29
-	Verified openapi_types.Date `json:"verified"`
+	Verified *openapi_types.Date `json:"verified"`
 
 	// Version Version: 1 when created, +1 on every change.
 	//
@@ -2258,7 +2258,7 @@ type Source struct {
 	// Year Year of publication, or null when unknown.
 	//
 	// Example: 2009
-	Year int `json:"year"`
+	Year *int `json:"year"`
 }
 
 // SourceType What kind of source it is.
@@ -2682,7 +2682,7 @@ type Tactic struct {
 	ActsOn []ActsOn `json:"acts_on"`
 
 	// Adoption For a current effort: where and since when it is deployed; else null.
-	Adoption Adoption `json:"adoption"`
+	Adoption *Adoption `json:"adoption"`
 
 	// AlsoAppliesTo Slugs of other stages of the same chain where the tactic also applies.
 	//

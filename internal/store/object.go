@@ -90,34 +90,44 @@ func (o *object[T, In]) replace(ctx context.Context, s *Store, key string, in *I
 // remove deletes the object named by key, if pre holds and nothing still needs it.
 func (o *object[T, In]) remove(ctx context.Context, s *Store, key string, pre models.Precondition) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
-		cur, err := o.find(tx, key)
-		if err != nil {
-			return err
-		}
-		id, version := o.ref(cur)
-		if err := checkPrecondition(pre, o.entity, id, version); err != nil {
-			return err
-		}
-		if o.inUse != nil {
-			if err := o.inUse(tx, cur); err != nil {
-				return err
-			}
-		}
-		rev, err := recordID(tx, o.change(cur, cur, models.ActionDelete))
-		if err != nil {
-			return err
-		}
-		if o.beforeDelete != nil {
-			if err := o.beforeDelete(tx, cur, rev); err != nil {
-				return err
-			}
-		}
-		// A deleted object cites nothing: its citations live on in its revisions only.
-		if err := dropCitations(tx, o.entity, id); err != nil {
-			return err
-		}
-		return deleteVersion(tx, o.table, id, version)
+		return o.removeWith(tx, key, pre)
 	})
+}
+
+// removeIn deletes the object named by key in tx, without a precondition: for the store's own
+// changes (the seed), never for a client's.
+func (o *object[T, In]) removeIn(tx *gorm.DB, key string) error {
+	return o.removeWith(tx, key, models.Precondition{})
+}
+
+func (o *object[T, In]) removeWith(tx *gorm.DB, key string, pre models.Precondition) error {
+	cur, err := o.find(tx, key)
+	if err != nil {
+		return err
+	}
+	id, version := o.ref(cur)
+	if err := checkPrecondition(pre, o.entity, id, version); err != nil {
+		return err
+	}
+	if o.inUse != nil {
+		if err := o.inUse(tx, cur); err != nil {
+			return err
+		}
+	}
+	rev, err := recordID(tx, o.change(cur, cur, models.ActionDelete))
+	if err != nil {
+		return err
+	}
+	if o.beforeDelete != nil {
+		if err := o.beforeDelete(tx, cur, rev); err != nil {
+			return err
+		}
+	}
+	// A deleted object cites nothing: its citations live on in its revisions only.
+	if err := dropCitations(tx, o.entity, id); err != nil {
+		return err
+	}
+	return deleteVersion(tx, o.table, id, version)
 }
 
 // restoreOne brings the object named by key (deleted or not) back to a revision, in a transaction
