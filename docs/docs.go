@@ -1077,7 +1077,7 @@ const docTemplate = `{
                     {
                         "maxLength": 200,
                         "type": "string",
-                        "example": "confiscation",
+                        "example": "lever",
                         "description": "Text to find in the note (case-insensitive for ASCII; % and _ match themselves)",
                         "name": "q",
                         "in": "query"
@@ -3595,7 +3595,7 @@ const docTemplate = `{
                     {
                         "maxLength": 200,
                         "type": "string",
-                        "example": "confiscation",
+                        "example": "lever",
                         "description": "Text to find in the note (case-insensitive for ASCII; % and _ match themselves)",
                         "name": "q",
                         "in": "query"

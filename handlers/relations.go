@@ -63,7 +63,7 @@ var relationTypes = []string{models.RelationComplements, models.RelationPrerequi
 //	@Produce	json
 //	@Param	tactic	query	string	false	"Tactic code or id: relations from or to it"	example(ST-R-R01)
 //	@Param	type	query	string	false	"Relation type"	Enums(complements,prerequisite-of,conflicts-with,duplicates,supersedes)	example(prerequisite-of)
-//	@Param	q	query	string	false	"Text to find in the note (case-insensitive for ASCII; % and _ match themselves)"	maxlength(200)	example(confiscation)
+//	@Param	q	query	string	false	"Text to find in the note (case-insensitive for ASCII; % and _ match themselves)"	maxlength(200)	example(lever)
 //	@Param	sort	query	string	false	"Sort field, - in front for descending; ties are broken by id"	Enums(id,-id,type,-type,created_at,-created_at,updated_at,-updated_at)	default(id)	example(-created_at)
 //	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
 //	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque), with the same filters and sort; none for the first page"
@@ -97,7 +97,7 @@ func (h *Relations) List(c *gin.Context) {
 //	@Produce	json
 //	@Param	id	path	string	true	"Tactic id or code"	example(ST-R-R01)
 //	@Param	type	query	string	false	"Relation type"	Enums(complements,prerequisite-of,conflicts-with,duplicates,supersedes)	example(prerequisite-of)
-//	@Param	q	query	string	false	"Text to find in the note (case-insensitive for ASCII; % and _ match themselves)"	maxlength(200)	example(confiscation)
+//	@Param	q	query	string	false	"Text to find in the note (case-insensitive for ASCII; % and _ match themselves)"	maxlength(200)	example(lever)
 //	@Param	sort	query	string	false	"Sort field, - in front for descending; ties are broken by id"	Enums(id,-id,type,-type,created_at,-created_at,updated_at,-updated_at)	default(id)	example(-created_at)
 //	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
 //	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque), with the same filters and sort; none for the first page"
