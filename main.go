@@ -43,6 +43,8 @@ import (
 //	@tag.description	Facets of tactics: horizon, economic lever, 4P function
 //	@tag.name			sources
 //	@tag.description	The bibliography: works that chains, stages, tags and tactics cite, and where each is cited
+//	@tag.name			relations
+//	@tag.description	Typed links between tactics: complements, prerequisite-of, conflicts-with, duplicates, supersedes
 //	@tag.name			changes
 //	@tag.description	The change feed, for partner apps that keep a mirror
 //	@tag.name			keys

@@ -142,6 +142,12 @@ func TestBadRequests(t *testing.T) {
 	cites := func(source string) []obj { return []obj{{"source": source, "locator": "p. 1", "supports": "supports"}} }
 	s.do(t, http.MethodPost, "/api/v1/tags", with(newTag, "slug", "citing-tag", "citations", cites("cited-source"))).mustStatus(t, http.StatusCreated)
 	words41 := strings.TrimSpace(strings.Repeat("word ", 41))
+	// Relations: one a prerequisite-of b between two seeded tactics, for the duplicate and the loop.
+	codeA, codeB := stageTactics.Data[0]["code"].(string), stageTactics.Data[1]["code"].(string)
+	newRelation := obj{"from": codeA, "to": codeB, "type": "prerequisite-of"}
+	var rel obj
+	s.do(t, http.MethodPost, "/api/v1/relations", newRelation).mustStatus(t, http.StatusCreated).decode(t, &rel)
+	relPath := fmt.Sprintf("/api/v1/relations/%d", num(rel, "id"))
 
 	const (
 		get, post, put, patch, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
@@ -358,6 +364,25 @@ func TestBadRequests(t *testing.T) {
 		{name: "stage not found on PATCH", method: patch, path: "/api/v1/stages/999999", body: obj{"name": "x", "version": 1}, status: http.StatusNotFound, code: "not_found"},
 		{name: "tactic not found on PUT", method: put, path: "/api/v1/tactics/999999", body: with(tacticPut, "version", 1), status: http.StatusNotFound, code: "not_found"},
 		{name: "tag not found on DELETE", method: del, path: "/api/v1/tags/no-such-tag", status: http.StatusNotFound, code: "not_found"},
+
+		// Relations.
+		{name: "relation unknown type", method: post, path: "/api/v1/relations", body: with(newRelation, "type", "enables"), status: unprocessable, code: "validation_failed", fields: []string{"type"}},
+		{name: "relation to itself", method: post, path: "/api/v1/relations", body: with(newRelation, "to", codeA), status: unprocessable, code: "validation_failed", fields: []string{"to"}},
+		{name: "relation to itself by id", method: post, path: "/api/v1/relations", body: with(newRelation, "to", fmt.Sprint(tacticID)), status: unprocessable, code: "validation_failed", fields: []string{"to"}},
+		{name: "relation missing tactic", method: post, path: "/api/v1/relations", body: with(newRelation, "from", "ZZ-Z-R99", "to", "999999"), status: unprocessable, code: "validation_failed", fields: []string{"from", "to"}},
+		{name: "relation duplicate", method: post, path: "/api/v1/relations", body: newRelation, status: http.StatusConflict, code: "duplicate_relation"},
+		{name: "relation loop", method: post, path: "/api/v1/relations", body: with(newRelation, "from", codeB, "to", codeA), status: unprocessable, code: "validation_failed", fields: []string{"to"}},
+		{name: "relation unknown field", method: post, path: "/api/v1/relations", body: with(newRelation, "direction", "outgoing"), status: bad, code: "unknown_field", fields: []string{"direction"}},
+		{name: "relation empty object", method: post, path: "/api/v1/relations", body: obj{}, status: unprocessable, code: "validation_failed", fields: []string{"from", "to", "type"}},
+		{name: "relation PATCH to itself", method: patch, path: relPath, body: obj{"to": codeA, "version": 1}, status: unprocessable, code: "validation_failed", fields: []string{"to"}},
+		{name: "relation PUT without precondition", method: put, path: relPath, body: newRelation, status: http.StatusPreconditionRequired, code: "precondition_required"},
+		{name: "relation not found", method: get, path: "/api/v1/relations/999999", status: http.StatusNotFound, code: "not_found"},
+		{name: "relation id malformed", method: get, path: "/api/v1/relations/abc", status: bad, code: "bad_path", fields: []string{"id"}},
+		{name: "relation type filter", method: get, path: "/api/v1/relations?type=enables", status: bad, code: "bad_query", fields: []string{"type"}},
+		{name: "relation tactic filter", method: get, path: "/api/v1/relations?tactic=st-r-r01", status: bad, code: "bad_query", fields: []string{"tactic"}},
+		{name: "relation sort field", method: get, path: "/api/v1/relations?sort=from", status: bad, code: "bad_sort"},
+		{name: "tactic relations key malformed", method: get, path: "/api/v1/tactics/0/relations", status: bad, code: "bad_path", fields: []string{"id"}},
+		{name: "tactic relations not found", method: get, path: "/api/v1/tactics/ZZ-Z-R99/relations", status: http.StatusNotFound, code: "not_found"},
 
 		// The chain table.
 		{name: "table horizon malformed", method: get, path: "/api/v1/chains/sex-trafficking/table?horizon=Bad_Slug", status: bad, code: "bad_query", fields: []string{"horizon"}},

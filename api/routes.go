@@ -84,6 +84,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 	tactics := handlers.NewTactics(st)
 	tags := handlers.NewTags(st)
 	sources := handlers.NewSources(st)
+	relations := handlers.NewRelations(st)
 	changes := handlers.NewChanges(st)
 	keys := handlers.NewKeys(st)
 	health := handlers.NewHealth(st)
@@ -136,6 +137,17 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"DELETE", "/api/v1/sources/:id", sources.Delete, editors, noStore, normal},
 		{"GET", "/api/v1/sources/:id/revisions", sources.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/sources/:id/revisions/:revision/restore", sources.Restore, editors, noStore, normal},
+
+		// Relations between tactics: below editor, only those between published tactics exist.
+		{"GET", "/api/v1/relations", relations.List, anyone, publicRead, normal},
+		{"POST", "/api/v1/relations", relations.Create, editors, noStore, normal},
+		{"GET", "/api/v1/relations/:id", relations.Get, anyone, publicRead, normal},
+		{"PUT", "/api/v1/relations/:id", relations.Replace, editors, noStore, normal},
+		{"PATCH", "/api/v1/relations/:id", relations.Patch, editors, noStore, normal},
+		{"DELETE", "/api/v1/relations/:id", relations.Delete, editors, noStore, normal},
+		{"GET", "/api/v1/relations/:id/revisions", relations.Revisions, editors, noStore, normal},
+		{"POST", "/api/v1/relations/:id/revisions/:revision/restore", relations.Restore, editors, noStore, normal},
+		{"GET", "/api/v1/tactics/:id/relations", relations.OfTactic, anyone, publicRead, normal},
 
 		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal},
 

@@ -714,7 +714,7 @@ const docTemplate = `{
         },
         "/changes": {
             "get": {
-                "description": "Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as \"the object is now ` + "`" + `data` + "`" + `\", and delete as \"the object is gone\". Start with ` + "`" + `after=0` + "`" + `; keep the id of the last change you applied and pass it as ` + "`" + `after` + "`" + ` next time (` + "`" + `next_cursor` + "`" + ` is that ` + "`" + `after` + "`" + ` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with ` + "`" + `data: {\"id\": ...}` + "`" + `.",
+                "description": "Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as \"the object is now ` + "`" + `data` + "`" + `\", and delete as \"the object is gone\". Start with ` + "`" + `after=0` + "`" + `; keep the id of the last change you applied and pass it as ` + "`" + `after` + "`" + ` next time (` + "`" + `next_cursor` + "`" + ` is that ` + "`" + `after` + "`" + ` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with ` + "`" + `data: {\"id\": ...}` + "`" + ` Relations (entity ` + "`" + `relation` + "`" + `) are left out below editor while either of their tactics is not published, judged when the relation changes.",
                 "produces": [
                     "application/json"
                 ],
@@ -1046,6 +1046,648 @@ const docTemplate = `{
                     },
                     "503": {
                         "description": "The database is not reachable",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/relations": {
+            "get": {
+                "description": "Relations between tactics in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `id` + "`" + `). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. Below the editor role a relation exists only while both its tactics are published, here and in the change feed (entity ` + "`" + `relation` + "`" + `), where its changes show as they leave or enter that state. A ` + "`" + `tactic` + "`" + ` that names no tactic gives an empty list.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "List relations",
+                "operationId": "listRelations",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "ST-R-R01",
+                        "description": "Tactic code or id: relations from or to it",
+                        "name": "tactic",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "complements",
+                            "prerequisite-of",
+                            "conflicts-with",
+                            "duplicates",
+                            "supersedes"
+                        ],
+                        "type": "string",
+                        "example": "prerequisite-of",
+                        "description": "Relation type",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "example": "lever",
+                        "description": "Text to find in the note (case-insensitive for ASCII; % and _ match themselves)",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "-id",
+                            "type",
+                            "-type",
+                            "created_at",
+                            "-created_at",
+                            "updated_at",
+                            "-updated_at"
+                        ],
+                        "type": "string",
+                        "default": "id",
+                        "example": "-created_at",
+                        "description": "Sort field, - in front for descending; ties are broken by id",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "example": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "example": true,
+                        "description": "Count all matches (costs a scan)",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of relations",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RelationList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "Relates one tactic to another; ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same ` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + ` and ` + "`" + `type` + "`" + ` cannot be there twice (409), and ` + "`" + `prerequisite-of` + "`" + ` cannot close a loop (422 on ` + "`" + `to` + "`" + `, naming the loop). The answer carries the new relation, its ` + "`" + `Location` + "`" + ` and its ` + "`" + `ETag` + "`" + `.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "Create a relation",
+                "operationId": "createRelation",
+                "parameters": [
+                    {
+                        "description": "The new relation",
+                        "name": "relation",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.RelationInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "The relation as created",
+                        "schema": {
+                            "$ref": "#/definitions/models.Relation"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of the new relation"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "Path of the new relation"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON, an unknown field or a wrong type (codes invalid_json, unknown_field, wrong_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The same relation exists already (code duplicate_relation)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values: an unknown type, a tactic that does not exist, a relation to itself, a loop of prerequisites; errors names each field (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/relations/{id}": {
+            "get": {
+                "description": "A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With ` + "`" + `If-None-Match` + "`" + ` naming the current ETag, the answer is 304 without a body.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "Get a relation",
+                "operationId": "getRelation",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Relation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The relation",
+                        "schema": {
+                            "$ref": "#/definitions/models.Relation"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of the relation, for If-Match and If-None-Match"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified: the ETag in If-None-Match is current"
+                    },
+                    "400": {
+                        "description": "Malformed id (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such relation (code not_found)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "description": "Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412 and changes nothing; none is 428.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "Replace a relation",
+                "operationId": "replaceRelation",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Relation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The relation as it should be",
+                        "name": "relation",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.RelationInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The relation as it now is",
+                        "schema": {
+                            "$ref": "#/definitions/models.Relation"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the relation"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such relation",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The same relation exists already (code duplicate_relation)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The relation changed since you read it: GET it again and reapply your change (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values; errors names each field (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "description": "Deletes the relation. Its history stays, and it can be restored under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "Delete a relation",
+                "operationId": "deleteRelation",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Relation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "Deleted"
+                    },
+                    "400": {
+                        "description": "Malformed id (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such relation",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match does not name the current version (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "description": "A JSON Merge Patch (RFC 7396): send only the fields to change; ` + "`" + `null` + "`" + ` clears one. Needs a precondition like PUT: ` + "`" + `If-Match` + "`" + `, or ` + "`" + `version` + "`" + ` in the patch.",
+                "consumes": [
+                    "application/merge-patch+json",
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "Update fields of a relation",
+                "operationId": "patchRelation",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Relation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The fields to change, and the version you read unless If-Match is sent",
+                        "name": "patch",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.RelationInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The relation as it now is",
+                        "schema": {
+                            "$ref": "#/definitions/models.Relation"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the relation"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such relation",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The same relation exists already (code duplicate_relation)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The relation changed since you read it: GET it again and reapply your change (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/merge-patch+json or application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values; errors names each field (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/relations/{id}/revisions": {
+            "get": {
+                "description": "Every change of the relation, newest first: who, when, the request, and the relation as it stood after the change (before it, for a delete). A relation deleted with one of its tactics keeps its history, and comes back when that tactic is restored.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "History of a relation",
+                "operationId": "listRelationRevisions",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Relation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "example": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "example": true,
+                        "description": "Count all revisions (costs a scan)",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of the relation's revisions",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RevisionList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id or query parameter, or a bad cursor",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No relation with this id has a history",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/relations/{id}/revisions/{revision}/restore": {
+            "post": {
+                "description": "Brings the relation back to the state a revision recorded, as a new revision; a deleted relation comes back under its old id. Both its tactics must exist. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "Restore a relation to a revision",
+                "operationId": "restoreRelation",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Relation id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "example": 42,
+                        "description": "Revision id, from the relation's history",
+                        "name": "revision",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The relation as restored",
+                        "schema": {
+                            "$ref": "#/definitions/models.Relation"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the relation"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id or revision (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such revision of this relation",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "A tactic it links is gone, or it would close a loop of prerequisites (code not_restorable), or the same relation exists again (code duplicate_relation)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match does not name the current version (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "The revision's state is no longer valid, such as a loop of prerequisites (code validation_failed)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -2928,6 +3570,118 @@ const docTemplate = `{
                 }
             }
         },
+        "/tactics/{id}/relations": {
+            "get": {
+                "description": "The relations of a tactic in both directions, in pages like ` + "`" + `GET /relations` + "`" + `: each is a relation with ` + "`" + `direction` + "`" + ` (` + "`" + `outgoing` + "`" + `: the tactic is its ` + "`" + `from` + "`" + `; ` + "`" + `incoming` + "`" + `: the tactic is its ` + "`" + `to` + "`" + `) and ` + "`" + `other` + "`" + `, the code of the tactic at the other end. The tactic is named by id or code. Below the editor role a draft or archived tactic does not exist (404), and a relation to one is left out.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "relations"
+                ],
+                "summary": "Relations of a tactic",
+                "operationId": "listTacticRelations",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "ST-R-R01",
+                        "description": "Tactic id or code",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "complements",
+                            "prerequisite-of",
+                            "conflicts-with",
+                            "duplicates",
+                            "supersedes"
+                        ],
+                        "type": "string",
+                        "example": "prerequisite-of",
+                        "description": "Relation type",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "example": "lever",
+                        "description": "Text to find in the note (case-insensitive for ASCII; % and _ match themselves)",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "-id",
+                            "type",
+                            "-type",
+                            "created_at",
+                            "-created_at",
+                            "updated_at",
+                            "-updated_at"
+                        ],
+                        "type": "string",
+                        "default": "id",
+                        "example": "-created_at",
+                        "description": "Sort field, - in front for descending; ties are broken by id",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "example": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "example": true,
+                        "description": "Count all matches (costs a scan)",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of the tactic's relations",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.TacticRelationList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id or code (code bad_path), bad query parameter (code bad_query), or a bad cursor",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such tactic (code not_found)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/tactics/{id}/revisions": {
             "get": {
                 "description": "Every change of the tactic, newest first: who, when, the request, and the tactic as it stood after the change (before it, for a delete). A deleted tactic keeps its history.",
@@ -3848,6 +4602,31 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.RelationList": {
+            "description": "A page of relations.",
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "The page's items.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Relation"
+                    }
+                },
+                "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "eyJmIjoiYWJjIiwidiI6MSwiaSI6MX0"
+                },
+                "total": {
+                    "description": "How many items match in all; only with include_total=true.",
+                    "type": "integer",
+                    "x-omitempty": true,
+                    "example": 1
+                }
+            }
+        },
         "handlers.RevisionList": {
             "description": "A page of revisions of an object, newest first.",
             "type": "object",
@@ -3932,6 +4711,31 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Tactic"
+                    }
+                },
+                "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "eyJmIjoiYWJjIiwidiI6MSwiaSI6MX0"
+                },
+                "total": {
+                    "description": "How many items match in all; only with include_total=true.",
+                    "type": "integer",
+                    "x-omitempty": true,
+                    "example": 1
+                }
+            }
+        },
+        "handlers.TacticRelationList": {
+            "description": "A page of the relations of one tactic, in both directions: each says which way it points from the tactic and names the tactic at the other end.",
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "The page's items.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.TacticRelation"
                     }
                 },
                 "next_cursor": {
@@ -4575,6 +5379,108 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 2000,
                     "example": "Supporters hold that it reduces demand."
+                }
+            }
+        },
+        "models.Relation": {
+            "description": "A typed link from one tactic to another.",
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "description": "When the relation was created (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "from": {
+                    "description": "Code of the tactic the relation starts from.",
+                    "type": "string",
+                    "example": "ST-R-R01"
+                },
+                "id": {
+                    "description": "Id of the relation; it never changes.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "note": {
+                    "description": "Why, in a sentence.",
+                    "type": "string",
+                    "example": "Confiscation needs the financial investigation to trace the assets."
+                },
+                "to": {
+                    "description": "Code of the tactic it points to.",
+                    "type": "string",
+                    "example": "ST-R-R03"
+                },
+                "type": {
+                    "description": "complements, prerequisite-of, conflicts-with, duplicates or supersedes.",
+                    "type": "string",
+                    "enum": [
+                        "complements",
+                        "prerequisite-of",
+                        "conflicts-with",
+                        "duplicates",
+                        "supersedes"
+                    ],
+                    "example": "complements"
+                },
+                "updated_at": {
+                    "description": "When the relation last changed (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "version": {
+                    "description": "Version: 1 when created, +1 on every change.",
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "models.RelationInput": {
+            "description": "A relation as a client writes it: tactics by code (or id).",
+            "type": "object",
+            "required": [
+                "from",
+                "to",
+                "type"
+            ],
+            "properties": {
+                "from": {
+                    "description": "Code (or id) of the tactic the relation starts from; it must exist.",
+                    "type": "string",
+                    "maxLength": 64,
+                    "example": "ST-R-R01"
+                },
+                "note": {
+                    "description": "Why, in a sentence.",
+                    "type": "string",
+                    "maxLength": 1000,
+                    "example": ""
+                },
+                "to": {
+                    "description": "Code (or id) of the tactic it points to; it must exist and differ from from.",
+                    "type": "string",
+                    "maxLength": 64,
+                    "example": "ST-R-R03"
+                },
+                "type": {
+                    "description": "complements, prerequisite-of, conflicts-with, duplicates or supersedes.",
+                    "type": "string",
+                    "enum": [
+                        "complements",
+                        "prerequisite-of",
+                        "conflicts-with",
+                        "duplicates",
+                        "supersedes"
+                    ],
+                    "example": "complements"
+                },
+                "version": {
+                    "description": "Version is the version the client read: the precondition of a PUT or PATCH without If-Match.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
                 }
             }
         },
@@ -5497,6 +6403,75 @@ const docTemplate = `{
                 }
             }
         },
+        "models.TacticRelation": {
+            "description": "A relation of a tactic, seen from that tactic: the relation, which way it points (outgoing: the tactic is from; incoming: the tactic is to), and the code of the tactic at the other end.",
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "description": "When the relation was created (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "direction": {
+                    "description": "outgoing if the tactic is the relation's from, incoming if it is its to.",
+                    "type": "string",
+                    "enum": [
+                        "outgoing",
+                        "incoming"
+                    ],
+                    "example": "outgoing"
+                },
+                "from": {
+                    "description": "Code of the tactic the relation starts from.",
+                    "type": "string",
+                    "example": "ST-R-R01"
+                },
+                "id": {
+                    "description": "Id of the relation; it never changes.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "note": {
+                    "description": "Why, in a sentence.",
+                    "type": "string",
+                    "example": "Confiscation needs the financial investigation to trace the assets."
+                },
+                "other": {
+                    "description": "Code of the tactic at the other end.",
+                    "type": "string",
+                    "example": "ST-R-R03"
+                },
+                "to": {
+                    "description": "Code of the tactic it points to.",
+                    "type": "string",
+                    "example": "ST-R-R03"
+                },
+                "type": {
+                    "description": "complements, prerequisite-of, conflicts-with, duplicates or supersedes.",
+                    "type": "string",
+                    "enum": [
+                        "complements",
+                        "prerequisite-of",
+                        "conflicts-with",
+                        "duplicates",
+                        "supersedes"
+                    ],
+                    "example": "complements"
+                },
+                "updated_at": {
+                    "description": "When the relation last changed (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "version": {
+                    "description": "Version: 1 when created, +1 on every change.",
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
         "models.Tag": {
             "description": "Classifies tactics along one facet, its group: horizon (short-term, long-term), the economic lever pulled, the 4P function, and whatever editors add.",
             "type": "object",
@@ -5659,6 +6634,10 @@ const docTemplate = `{
         {
             "description": "The bibliography: works that chains, stages, tags and tactics cite, and where each is cited",
             "name": "sources"
+        },
+        {
+            "description": "Typed links between tactics: complements, prerequisite-of, conflicts-with, duplicates, supersedes",
+            "name": "relations"
         },
         {
             "description": "The change feed, for partner apps that keep a mirror",

@@ -29,7 +29,7 @@ type ChangeList struct {
 // List handles GET /api/v1/changes.
 //
 //	@Summary	Change feed
-//	@Description	Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}`.
+//	@Description	Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}` Relations (entity `relation`) are left out below editor while either of their tactics is not published, judged when the relation changes.
 //	@ID	listChanges
 //	@Tags	changes
 //	@Produce	json

@@ -327,6 +327,87 @@ func (e PositionStance) Valid() bool {
 	}
 }
 
+// Defines values for RelationType.
+const (
+	RelationTypeComplements    RelationType = "complements"
+	RelationTypeConflictsWith  RelationType = "conflicts-with"
+	RelationTypeDuplicates     RelationType = "duplicates"
+	RelationTypePrerequisiteOf RelationType = "prerequisite-of"
+	RelationTypeSupersedes     RelationType = "supersedes"
+)
+
+// Valid indicates whether the value is a known member of the RelationType enum.
+func (e RelationType) Valid() bool {
+	switch e {
+	case RelationTypeComplements:
+		return true
+	case RelationTypeConflictsWith:
+		return true
+	case RelationTypeDuplicates:
+		return true
+	case RelationTypePrerequisiteOf:
+		return true
+	case RelationTypeSupersedes:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RelationInputType.
+const (
+	RelationInputTypeComplements    RelationInputType = "complements"
+	RelationInputTypeConflictsWith  RelationInputType = "conflicts-with"
+	RelationInputTypeDuplicates     RelationInputType = "duplicates"
+	RelationInputTypePrerequisiteOf RelationInputType = "prerequisite-of"
+	RelationInputTypeSupersedes     RelationInputType = "supersedes"
+)
+
+// Valid indicates whether the value is a known member of the RelationInputType enum.
+func (e RelationInputType) Valid() bool {
+	switch e {
+	case RelationInputTypeComplements:
+		return true
+	case RelationInputTypeConflictsWith:
+		return true
+	case RelationInputTypeDuplicates:
+		return true
+	case RelationInputTypePrerequisiteOf:
+		return true
+	case RelationInputTypeSupersedes:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RelationPatchType.
+const (
+	RelationPatchTypeComplements    RelationPatchType = "complements"
+	RelationPatchTypeConflictsWith  RelationPatchType = "conflicts-with"
+	RelationPatchTypeDuplicates     RelationPatchType = "duplicates"
+	RelationPatchTypePrerequisiteOf RelationPatchType = "prerequisite-of"
+	RelationPatchTypeSupersedes     RelationPatchType = "supersedes"
+)
+
+// Valid indicates whether the value is a known member of the RelationPatchType enum.
+func (e RelationPatchType) Valid() bool {
+	switch e {
+	case RelationPatchTypeComplements:
+		return true
+	case RelationPatchTypeConflictsWith:
+		return true
+	case RelationPatchTypeDuplicates:
+		return true
+	case RelationPatchTypePrerequisiteOf:
+		return true
+	case RelationPatchTypeSupersedes:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ReviewState.
 const (
 	ReviewStateDraft            ReviewState = "draft"
@@ -783,6 +864,51 @@ func (e TacticPatchStatus) Valid() bool {
 	}
 }
 
+// Defines values for TacticRelationDirection.
+const (
+	Incoming TacticRelationDirection = "incoming"
+	Outgoing TacticRelationDirection = "outgoing"
+)
+
+// Valid indicates whether the value is a known member of the TacticRelationDirection enum.
+func (e TacticRelationDirection) Valid() bool {
+	switch e {
+	case Incoming:
+		return true
+	case Outgoing:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TacticRelationType.
+const (
+	TacticRelationTypeComplements    TacticRelationType = "complements"
+	TacticRelationTypeConflictsWith  TacticRelationType = "conflicts-with"
+	TacticRelationTypeDuplicates     TacticRelationType = "duplicates"
+	TacticRelationTypePrerequisiteOf TacticRelationType = "prerequisite-of"
+	TacticRelationTypeSupersedes     TacticRelationType = "supersedes"
+)
+
+// Valid indicates whether the value is a known member of the TacticRelationType enum.
+func (e TacticRelationType) Valid() bool {
+	switch e {
+	case TacticRelationTypeComplements:
+		return true
+	case TacticRelationTypeConflictsWith:
+		return true
+	case TacticRelationTypeDuplicates:
+		return true
+	case TacticRelationTypePrerequisiteOf:
+		return true
+	case TacticRelationTypeSupersedes:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListChainsParamsSort.
 const (
 	ListChainsParamsSortCreatedAt      ListChainsParamsSort = "created_at"
@@ -819,6 +945,69 @@ func (e ListChainsParamsSort) Valid() bool {
 	case ListChainsParamsSortSlug:
 		return true
 	case ListChainsParamsSortUpdatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListRelationsParamsType.
+const (
+	ListRelationsParamsTypeComplements    ListRelationsParamsType = "complements"
+	ListRelationsParamsTypeConflictsWith  ListRelationsParamsType = "conflicts-with"
+	ListRelationsParamsTypeDuplicates     ListRelationsParamsType = "duplicates"
+	ListRelationsParamsTypePrerequisiteOf ListRelationsParamsType = "prerequisite-of"
+	ListRelationsParamsTypeSupersedes     ListRelationsParamsType = "supersedes"
+)
+
+// Valid indicates whether the value is a known member of the ListRelationsParamsType enum.
+func (e ListRelationsParamsType) Valid() bool {
+	switch e {
+	case ListRelationsParamsTypeComplements:
+		return true
+	case ListRelationsParamsTypeConflictsWith:
+		return true
+	case ListRelationsParamsTypeDuplicates:
+		return true
+	case ListRelationsParamsTypePrerequisiteOf:
+		return true
+	case ListRelationsParamsTypeSupersedes:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListRelationsParamsSort.
+const (
+	ListRelationsParamsSortCreatedAt      ListRelationsParamsSort = "created_at"
+	ListRelationsParamsSortId             ListRelationsParamsSort = "id"
+	ListRelationsParamsSortMinusCreatedAt ListRelationsParamsSort = "-created_at"
+	ListRelationsParamsSortMinusId        ListRelationsParamsSort = "-id"
+	ListRelationsParamsSortMinusType      ListRelationsParamsSort = "-type"
+	ListRelationsParamsSortMinusUpdatedAt ListRelationsParamsSort = "-updated_at"
+	ListRelationsParamsSortType           ListRelationsParamsSort = "type"
+	ListRelationsParamsSortUpdatedAt      ListRelationsParamsSort = "updated_at"
+)
+
+// Valid indicates whether the value is a known member of the ListRelationsParamsSort enum.
+func (e ListRelationsParamsSort) Valid() bool {
+	switch e {
+	case ListRelationsParamsSortCreatedAt:
+		return true
+	case ListRelationsParamsSortId:
+		return true
+	case ListRelationsParamsSortMinusCreatedAt:
+		return true
+	case ListRelationsParamsSortMinusId:
+		return true
+	case ListRelationsParamsSortMinusType:
+		return true
+	case ListRelationsParamsSortMinusUpdatedAt:
+		return true
+	case ListRelationsParamsSortType:
+		return true
+	case ListRelationsParamsSortUpdatedAt:
 		return true
 	default:
 		return false
@@ -1098,6 +1287,69 @@ func (e ListTacticsParamsSort) Valid() bool {
 	case ListTacticsParamsSortTitle:
 		return true
 	case ListTacticsParamsSortUpdatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListTacticRelationsParamsType.
+const (
+	ListTacticRelationsParamsTypeComplements    ListTacticRelationsParamsType = "complements"
+	ListTacticRelationsParamsTypeConflictsWith  ListTacticRelationsParamsType = "conflicts-with"
+	ListTacticRelationsParamsTypeDuplicates     ListTacticRelationsParamsType = "duplicates"
+	ListTacticRelationsParamsTypePrerequisiteOf ListTacticRelationsParamsType = "prerequisite-of"
+	ListTacticRelationsParamsTypeSupersedes     ListTacticRelationsParamsType = "supersedes"
+)
+
+// Valid indicates whether the value is a known member of the ListTacticRelationsParamsType enum.
+func (e ListTacticRelationsParamsType) Valid() bool {
+	switch e {
+	case ListTacticRelationsParamsTypeComplements:
+		return true
+	case ListTacticRelationsParamsTypeConflictsWith:
+		return true
+	case ListTacticRelationsParamsTypeDuplicates:
+		return true
+	case ListTacticRelationsParamsTypePrerequisiteOf:
+		return true
+	case ListTacticRelationsParamsTypeSupersedes:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListTacticRelationsParamsSort.
+const (
+	ListTacticRelationsParamsSortCreatedAt      ListTacticRelationsParamsSort = "created_at"
+	ListTacticRelationsParamsSortId             ListTacticRelationsParamsSort = "id"
+	ListTacticRelationsParamsSortMinusCreatedAt ListTacticRelationsParamsSort = "-created_at"
+	ListTacticRelationsParamsSortMinusId        ListTacticRelationsParamsSort = "-id"
+	ListTacticRelationsParamsSortMinusType      ListTacticRelationsParamsSort = "-type"
+	ListTacticRelationsParamsSortMinusUpdatedAt ListTacticRelationsParamsSort = "-updated_at"
+	ListTacticRelationsParamsSortType           ListTacticRelationsParamsSort = "type"
+	ListTacticRelationsParamsSortUpdatedAt      ListTacticRelationsParamsSort = "updated_at"
+)
+
+// Valid indicates whether the value is a known member of the ListTacticRelationsParamsSort enum.
+func (e ListTacticRelationsParamsSort) Valid() bool {
+	switch e {
+	case ListTacticRelationsParamsSortCreatedAt:
+		return true
+	case ListTacticRelationsParamsSortId:
+		return true
+	case ListTacticRelationsParamsSortMinusCreatedAt:
+		return true
+	case ListTacticRelationsParamsSortMinusId:
+		return true
+	case ListTacticRelationsParamsSortMinusType:
+		return true
+	case ListTacticRelationsParamsSortMinusUpdatedAt:
+		return true
+	case ListTacticRelationsParamsSortType:
+		return true
+	case ListTacticRelationsParamsSortUpdatedAt:
 		return true
 	default:
 		return false
@@ -1691,6 +1943,136 @@ type Problem struct {
 	// Example: about:blank
 	Type string `json:"type"`
 }
+
+// Relation A typed link from one tactic to another.
+type Relation struct {
+	// CreatedAt When the relation was created (RFC 3339, UTC).
+	//
+	// Example: 2026-11-25T12:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// From Code of the tactic the relation starts from.
+	//
+	// Example: ST-R-R01
+	From string `json:"from"`
+
+	// Id Id of the relation; it never changes.
+	//
+	// Example: 1
+	Id int `json:"id"`
+
+	// Note Why, in a sentence.
+	//
+	// Example: Confiscation needs the financial investigation to trace the assets.
+	Note string `json:"note"`
+
+	// To Code of the tactic it points to.
+	//
+	// Example: ST-R-R03
+	To string `json:"to"`
+
+	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	//
+	// Example: complements
+	Type RelationType `json:"type"`
+
+	// UpdatedAt When the relation last changed (RFC 3339, UTC).
+	//
+	// Example: 2026-11-25T12:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Version Version: 1 when created, +1 on every change.
+	//
+	// Example: 1
+	Version int `json:"version"`
+}
+
+// RelationType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+//
+// Example: complements
+type RelationType string
+
+// RelationInput A relation as a client writes it: tactics by code (or id).
+type RelationInput struct {
+	// From Code (or id) of the tactic the relation starts from; it must exist.
+	//
+	// Example: ST-R-R01
+	From string `json:"from"`
+
+	// Note Why, in a sentence.
+	//
+	// Example:
+	Note *string `json:"note,omitempty"`
+
+	// To Code (or id) of the tactic it points to; it must exist and differ from from.
+	//
+	// Example: ST-R-R03
+	To string `json:"to"`
+
+	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	//
+	// Example: complements
+	Type RelationInputType `json:"type"`
+
+	// Version Version is the version the client read: the precondition of a PUT or PATCH without If-Match.
+	//
+	// Example: 1
+	Version *int `json:"version,omitempty"`
+}
+
+// RelationInputType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+//
+// Example: complements
+type RelationInputType string
+
+// RelationList A page of relations.
+type RelationList struct {
+	// Data The page's items.
+	Data []Relation `json:"data"`
+
+	// NextCursor Pass it as cursor to get the next page (the Link header has the URL); null on the last page.
+	//
+	// Example: eyJmIjoiYWJjIiwidiI6MSwiaSI6MX0
+	NextCursor *string `json:"next_cursor"`
+
+	// Total How many items match in all; only with include_total=true.
+	//
+	// Example: 1
+	Total *int `json:"total,omitempty"`
+}
+
+// RelationPatch A JSON Merge Patch (RFC 7396) of a relation: any of the fields of RelationInput, each optional; `null` clears a field (which fails if it is required). A list is replaced whole.
+type RelationPatch struct {
+	// From Code (or id) of the tactic the relation starts from; it must exist.
+	//
+	// Example: ST-R-R01
+	From *string `json:"from,omitempty"`
+
+	// Note Why, in a sentence.
+	//
+	// Example:
+	Note *string `json:"note,omitempty"`
+
+	// To Code (or id) of the tactic it points to; it must exist and differ from from.
+	//
+	// Example: ST-R-R03
+	To *string `json:"to,omitempty"`
+
+	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	//
+	// Example: complements
+	Type *RelationPatchType `json:"type,omitempty"`
+
+	// Version Version is the version the client read: the precondition of a PUT or PATCH without If-Match.
+	//
+	// Example: 1
+	Version *int `json:"version,omitempty"`
+}
+
+// RelationPatchType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+//
+// Example: complements
+type RelationPatchType string
 
 // Review Who has checked a tactic's text, when, and when it is next due.
 type Review struct {
@@ -2669,6 +3051,85 @@ type TacticPatchKind string
 // Example: published
 type TacticPatchStatus string
 
+// TacticRelation A relation of a tactic, seen from that tactic: the relation, which way it points (outgoing: the tactic is from; incoming: the tactic is to), and the code of the tactic at the other end.
+type TacticRelation struct {
+	// CreatedAt When the relation was created (RFC 3339, UTC).
+	//
+	// Example: 2026-11-25T12:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// Direction outgoing if the tactic is the relation's from, incoming if it is its to.
+	//
+	// Example: outgoing
+	Direction TacticRelationDirection `json:"direction"`
+
+	// From Code of the tactic the relation starts from.
+	//
+	// Example: ST-R-R01
+	From string `json:"from"`
+
+	// Id Id of the relation; it never changes.
+	//
+	// Example: 1
+	Id int `json:"id"`
+
+	// Note Why, in a sentence.
+	//
+	// Example: Confiscation needs the financial investigation to trace the assets.
+	Note string `json:"note"`
+
+	// Other Code of the tactic at the other end.
+	//
+	// Example: ST-R-R03
+	Other string `json:"other"`
+
+	// To Code of the tactic it points to.
+	//
+	// Example: ST-R-R03
+	To string `json:"to"`
+
+	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	//
+	// Example: complements
+	Type TacticRelationType `json:"type"`
+
+	// UpdatedAt When the relation last changed (RFC 3339, UTC).
+	//
+	// Example: 2026-11-25T12:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Version Version: 1 when created, +1 on every change.
+	//
+	// Example: 1
+	Version int `json:"version"`
+}
+
+// TacticRelationDirection outgoing if the tactic is the relation's from, incoming if it is its to.
+//
+// Example: outgoing
+type TacticRelationDirection string
+
+// TacticRelationType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+//
+// Example: complements
+type TacticRelationType string
+
+// TacticRelationList A page of the relations of one tactic, in both directions: each says which way it points from the tactic and names the tactic at the other end.
+type TacticRelationList struct {
+	// Data The page's items.
+	Data []TacticRelation `json:"data"`
+
+	// NextCursor Pass it as cursor to get the next page (the Link header has the URL); null on the last page.
+	//
+	// Example: eyJmIjoiYWJjIiwidiI6MSwiaSI6MX0
+	NextCursor *string `json:"next_cursor"`
+
+	// Total How many items match in all; only with include_total=true.
+	//
+	// Example: 1
+	Total *int `json:"total,omitempty"`
+}
+
 // Tag Classifies tactics along one facet, its group: horizon (short-term, long-term), the economic lever pulled, the 4P function, and whatever editors add.
 type Tag struct {
 	// Citations Sources for what the description says.
@@ -2951,6 +3412,87 @@ type CreateKeyParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListRelationsParams defines parameters for ListRelations.
+type ListRelationsParams struct {
+	// Tactic Tactic code or id: relations from or to it
+	Tactic *string `form:"tactic,omitempty" json:"tactic,omitempty"`
+
+	// Type Relation type
+	Type *ListRelationsParamsType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Q Text to find in the note (case-insensitive for ASCII; % and _ match themselves)
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Sort Sort field, - in front for descending; ties are broken by id
+	Sort *ListRelationsParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page (opaque), with the same filters and sort; none for the first page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IncludeTotal Count all matches (costs a scan)
+	IncludeTotal *bool `form:"include_total,omitempty" json:"include_total,omitempty"`
+}
+
+// ListRelationsParamsType defines parameters for ListRelations.
+type ListRelationsParamsType string
+
+// ListRelationsParamsSort defines parameters for ListRelations.
+type ListRelationsParamsSort string
+
+// CreateRelationParams defines parameters for CreateRelation.
+type CreateRelationParams struct {
+	// IdempotencyKey Makes the POST safe to retry: the first successful response is kept for 24 hours per key holder and replayed (with `Idempotent-Replayed: true`) to a retry with the same key, creating nothing new. The same key with a different request is 422; while the first is still running, 409. 1-255 visible ASCII characters; a UUID is a good choice.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteRelationParams defines parameters for DeleteRelation.
+type DeleteRelationParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// GetRelationParams defines parameters for GetRelation.
+type GetRelationParams struct {
+	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
+// PatchRelationParams defines parameters for PatchRelation.
+type PatchRelationParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ReplaceRelationParams defines parameters for ReplaceRelation.
+type ReplaceRelationParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ListRelationRevisionsParams defines parameters for ListRelationRevisions.
+type ListRelationRevisionsParams struct {
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page (opaque), with the same filters and sort; none for the first page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IncludeTotal Count all revisions (costs a scan)
+	IncludeTotal *bool `form:"include_total,omitempty" json:"include_total,omitempty"`
+}
+
+// RestoreRelationParams defines parameters for RestoreRelation.
+type RestoreRelationParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent
+	IfMatch *string `json:"If-Match,omitempty"`
+
+	// IdempotencyKey Makes the POST safe to retry: the first successful response is kept for 24 hours per key holder and replayed (with `Idempotent-Replayed: true`) to a retry with the same key, creating nothing new. The same key with a different request is 422; while the first is still running, 409. 1-255 visible ASCII characters; a UUID is a good choice.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListSourcesParams defines parameters for ListSources.
 type ListSourcesParams struct {
 	// Type Type of source
@@ -3206,6 +3748,33 @@ type ReplaceTacticParams struct {
 	IfMatch *string `json:"If-Match,omitempty"`
 }
 
+// ListTacticRelationsParams defines parameters for ListTacticRelations.
+type ListTacticRelationsParams struct {
+	// Type Relation type
+	Type *ListTacticRelationsParamsType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Q Text to find in the note (case-insensitive for ASCII; % and _ match themselves)
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Sort Sort field, - in front for descending; ties are broken by id
+	Sort *ListTacticRelationsParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page (opaque), with the same filters and sort; none for the first page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IncludeTotal Count all matches (costs a scan)
+	IncludeTotal *bool `form:"include_total,omitempty" json:"include_total,omitempty"`
+}
+
+// ListTacticRelationsParamsType defines parameters for ListTacticRelations.
+type ListTacticRelationsParamsType string
+
+// ListTacticRelationsParamsSort defines parameters for ListTacticRelations.
+type ListTacticRelationsParamsSort string
+
 // ListTacticRevisionsParams defines parameters for ListTacticRevisions.
 type ListTacticRevisionsParams struct {
 	// Limit Page size
@@ -3316,6 +3885,18 @@ type ReplaceChainJSONRequestBody = ChainInput
 
 // CreateKeyJSONRequestBody defines body for CreateKey for application/json ContentType.
 type CreateKeyJSONRequestBody = KeyInput
+
+// CreateRelationJSONRequestBody defines body for CreateRelation for application/json ContentType.
+type CreateRelationJSONRequestBody = RelationInput
+
+// PatchRelationJSONRequestBody defines body for PatchRelation for application/json ContentType.
+type PatchRelationJSONRequestBody = RelationPatch
+
+// PatchRelationApplicationMergePatchPlusJSONRequestBody defines body for PatchRelation for application/merge-patch+json ContentType.
+type PatchRelationApplicationMergePatchPlusJSONRequestBody = RelationPatch
+
+// ReplaceRelationJSONRequestBody defines body for ReplaceRelation for application/json ContentType.
+type ReplaceRelationJSONRequestBody = RelationInput
 
 // CreateSourceJSONRequestBody defines body for CreateSource for application/json ContentType.
 type CreateSourceJSONRequestBody = SourceInput
@@ -3566,7 +4147,7 @@ type ClientInterface interface {
 
 	// ListChanges Change feed
 	//
-	// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}`.
+	// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}` Relations (entity `relation`) are left out below editor while either of their tactics is not published, judged when the relation changes.
 	//
 	// Role: `reader` or above.
 	//
@@ -3621,6 +4202,124 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /keys/{id} (the `GetKey` operationId).
 	GetKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListRelations List relations
+	//
+	// Relations between tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role a relation exists only while both its tactics are published, here and in the change feed (entity `relation`), where its changes show as they leave or enter that state. A `tactic` that names no tactic gives an empty list.
+	//
+	// Corresponds with GET /relations (the `ListRelations` operationId).
+	ListRelations(ctx context.Context, params *ListRelationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateRelationWithBody Create a relation
+	//
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /relations (the `CreateRelation` operationId).
+	CreateRelationWithBody(ctx context.Context, params *CreateRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateRelation Create a relation
+	//
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /relations (the `CreateRelation` operationId).
+	CreateRelation(ctx context.Context, params *CreateRelationParams, body CreateRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteRelation Delete a relation
+	//
+	// Deletes the relation. Its history stays, and it can be restored under its old id. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
+	DeleteRelation(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRelation Get a relation
+	//
+	// A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+	//
+	// Corresponds with GET /relations/{id} (the `GetRelation` operationId).
+	GetRelation(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchRelationWithBody Update fields of a relation
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+	PatchRelationWithBody(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchRelation Update fields of a relation
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+	PatchRelation(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchRelationWithApplicationMergePatchPlusJSONBody Update fields of a relation
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/merge-patch+json` content type.
+	//
+	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+	PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceRelationWithBody Replace a relation
+	//
+	// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+	ReplaceRelationWithBody(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceRelation Replace a relation
+	//
+	// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+	ReplaceRelation(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListRelationRevisions History of a relation
+	//
+	// Every change of the relation, newest first: who, when, the request, and the relation as it stood after the change (before it, for a delete). A relation deleted with one of its tactics keeps its history, and comes back when that tactic is restored.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
+	ListRelationRevisions(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RestoreRelation Restore a relation to a revision
+	//
+	// Brings the relation back to the state a revision recorded, as a new revision; a deleted relation comes back under its old id. Both its tactics must exist. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
+	RestoreRelation(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSources List sources
 	//
@@ -3957,6 +4656,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with PUT /tactics/{id} (the `ReplaceTactic` operationId).
 	ReplaceTactic(ctx context.Context, id string, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListTacticRelations Relations of a tactic
+	//
+	// The relations of a tactic in both directions, in pages like `GET /relations`: each is a relation with `direction` (`outgoing`: the tactic is its `from`; `incoming`: the tactic is its `to`) and `other`, the code of the tactic at the other end. The tactic is named by id or code. Below the editor role a draft or archived tactic does not exist (404), and a relation to one is left out.
+	//
+	// Corresponds with GET /tactics/{id}/relations (the `ListTacticRelations` operationId).
+	ListTacticRelations(ctx context.Context, id string, params *ListTacticRelationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTacticRevisions History of a tactic
 	//
@@ -4352,7 +5058,7 @@ func (c *Client) GetChainTable(ctx context.Context, id string, params *GetChainT
 
 // ListChanges Change feed
 //
-// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}`.
+// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}` Relations (entity `relation`) are left out below editor while either of their tactics is not published, judged when the relation changes.
 //
 // Role: `reader` or above.
 //
@@ -4458,6 +5164,244 @@ func (c *Client) RevokeKey(ctx context.Context, id int, reqEditors ...RequestEdi
 // Corresponds with GET /keys/{id} (the `GetKey` operationId).
 func (c *Client) GetKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetKeyRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListRelations List relations
+//
+// Relations between tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role a relation exists only while both its tactics are published, here and in the change feed (entity `relation`), where its changes show as they leave or enter that state. A `tactic` that names no tactic gives an empty list.
+//
+// Corresponds with GET /relations (the `ListRelations` operationId).
+func (c *Client) ListRelations(ctx context.Context, params *ListRelationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRelationsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateRelationWithBody Create a relation
+//
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /relations (the `CreateRelation` operationId).
+func (c *Client) CreateRelationWithBody(ctx context.Context, params *CreateRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateRelationRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateRelation Create a relation
+//
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /relations (the `CreateRelation` operationId).
+func (c *Client) CreateRelation(ctx context.Context, params *CreateRelationParams, body CreateRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateRelationRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteRelation Delete a relation
+//
+// Deletes the relation. Its history stays, and it can be restored under its old id. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
+func (c *Client) DeleteRelation(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteRelationRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRelation Get a relation
+//
+// A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+//
+// Corresponds with GET /relations/{id} (the `GetRelation` operationId).
+func (c *Client) GetRelation(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRelationRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchRelationWithBody Update fields of a relation
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+func (c *Client) PatchRelationWithBody(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchRelationRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchRelation Update fields of a relation
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+func (c *Client) PatchRelation(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchRelationRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchRelationWithApplicationMergePatchPlusJSONBody Update fields of a relation
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/merge-patch+json` content type.
+//
+// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+func (c *Client) PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceRelationWithBody Replace a relation
+//
+// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+func (c *Client) ReplaceRelationWithBody(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceRelationRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceRelation Replace a relation
+//
+// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+func (c *Client) ReplaceRelation(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceRelationRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListRelationRevisions History of a relation
+//
+// Every change of the relation, newest first: who, when, the request, and the relation as it stood after the change (before it, for a delete). A relation deleted with one of its tactics keeps its history, and comes back when that tactic is restored.
+//
+// Role: `editor` or above.
+//
+// Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
+func (c *Client) ListRelationRevisions(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRelationRevisionsRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RestoreRelation Restore a relation to a revision
+//
+// Brings the relation back to the state a revision recorded, as a new revision; a deleted relation comes back under its old id. Both its tactics must exist. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
+func (c *Client) RestoreRelation(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRestoreRelationRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5134,6 +6078,23 @@ func (c *Client) ReplaceTacticWithBody(ctx context.Context, id string, params *R
 // Corresponds with PUT /tactics/{id} (the `ReplaceTactic` operationId).
 func (c *Client) ReplaceTactic(ctx context.Context, id string, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceTacticRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListTacticRelations Relations of a tactic
+//
+// The relations of a tactic in both directions, in pages like `GET /relations`: each is a relation with `direction` (`outgoing`: the tactic is its `from`; `incoming`: the tactic is its `to`) and `other`, the code of the tactic at the other end. The tactic is named by id or code. Below the editor role a draft or archived tactic does not exist (404), and a relation to one is left out.
+//
+// Corresponds with GET /tactics/{id}/relations (the `ListTacticRelations` operationId).
+func (c *Client) ListTacticRelations(ctx context.Context, id string, params *ListTacticRelationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTacticRelationsRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6300,6 +7261,572 @@ func NewGetKeyRequest(server string, id int) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListRelationsRequest constructs an http.Request for the ListRelations method
+func NewListRelationsRequest(server string, params *ListRelationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Tactic != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tactic", *params.Tactic, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeTotal != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_total", *params.IncludeTotal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateRelationRequest calls the generic CreateRelation builder with application/json body
+func NewCreateRelationRequest(server string, params *CreateRelationParams, body CreateRelationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateRelationRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateRelationRequestWithBody constructs an http.Request for the CreateRelation method, with any body, and a specified content type
+func NewCreateRelationRequestWithBody(server string, params *CreateRelationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteRelationRequest constructs an http.Request for the DeleteRelation method
+func NewDeleteRelationRequest(server string, id int, params *DeleteRelationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetRelationRequest constructs an http.Request for the GetRelation method
+func NewGetRelationRequest(server string, id int, params *GetRelationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewPatchRelationRequest calls the generic PatchRelation builder with application/json body
+func NewPatchRelationRequest(server string, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchRelationRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody calls the generic PatchRelation builder with application/merge-patch+json body
+func NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(server string, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchRelationRequestWithBody(server, id, params, "application/merge-patch+json", bodyReader)
+}
+
+// NewPatchRelationRequestWithBody constructs an http.Request for the PatchRelation method, with any body, and a specified content type
+func NewPatchRelationRequestWithBody(server string, id int, params *PatchRelationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewReplaceRelationRequest calls the generic ReplaceRelation builder with application/json body
+func NewReplaceRelationRequest(server string, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReplaceRelationRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewReplaceRelationRequestWithBody constructs an http.Request for the ReplaceRelation method, with any body, and a specified content type
+func NewReplaceRelationRequestWithBody(server string, id int, params *ReplaceRelationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListRelationRevisionsRequest constructs an http.Request for the ListRelationRevisions method
+func NewListRelationRevisionsRequest(server string, id int, params *ListRelationRevisionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations/%s/revisions", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeTotal != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_total", *params.IncludeTotal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRestoreRelationRequest constructs an http.Request for the RestoreRelation method
+func NewRestoreRelationRequest(server string, id int, revision int, params *RestoreRelationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/relations/%s/revisions/%s/restore", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
 	}
 
 	return req, nil
@@ -7947,6 +9474,127 @@ func NewReplaceTacticRequestWithBody(server string, id string, params *ReplaceTa
 	return req, nil
 }
 
+// NewListTacticRelationsRequest constructs an http.Request for the ListTacticRelations method
+func NewListTacticRelationsRequest(server string, id string, params *ListTacticRelationsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/tactics/%s/relations", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeTotal != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_total", *params.IncludeTotal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListTacticRevisionsRequest constructs an http.Request for the ListTacticRevisions method
 func NewListTacticRevisionsRequest(server string, id string, params *ListTacticRevisionsParams) (*http.Request, error) {
 	var err error
@@ -8836,7 +10484,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListChangesWithResponse Change feed
 	//
-	// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}`.
+	// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}` Relations (entity `relation`) are left out below editor while either of their tactics is not published, judged when the relation changes.
 	//
 	// Role: `reader` or above.
 	//
@@ -8899,6 +10547,134 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /keys/{id} (the `GetKey` operationId).
 	GetKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetKeyResponse, error)
+
+	// ListRelationsWithResponse List relations
+	//
+	// Relations between tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role a relation exists only while both its tactics are published, here and in the change feed (entity `relation`), where its changes show as they leave or enter that state. A `tactic` that names no tactic gives an empty list.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /relations (the `ListRelations` operationId).
+	ListRelationsWithResponse(ctx context.Context, params *ListRelationsParams, reqEditors ...RequestEditorFn) (*ListRelationsResponse, error)
+
+	// CreateRelationWithBodyWithResponse Create a relation
+	//
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /relations (the `CreateRelation` operationId).
+	CreateRelationWithBodyWithResponse(ctx context.Context, params *CreateRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRelationResponse, error)
+
+	// CreateRelationWithResponse Create a relation
+	//
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /relations (the `CreateRelation` operationId).
+	CreateRelationWithResponse(ctx context.Context, params *CreateRelationParams, body CreateRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRelationResponse, error)
+
+	// DeleteRelationWithResponse Delete a relation
+	//
+	// Deletes the relation. Its history stays, and it can be restored under its old id. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
+	DeleteRelationWithResponse(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error)
+
+	// GetRelationWithResponse Get a relation
+	//
+	// A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /relations/{id} (the `GetRelation` operationId).
+	GetRelationWithResponse(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error)
+
+	// PatchRelationWithBodyWithResponse Update fields of a relation
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+	PatchRelationWithBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+
+	// PatchRelationWithResponse Update fields of a relation
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+	PatchRelationWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+
+	// PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a relation
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+	PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+
+	// ReplaceRelationWithBodyWithResponse Replace a relation
+	//
+	// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+	ReplaceRelationWithBodyWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
+
+	// ReplaceRelationWithResponse Replace a relation
+	//
+	// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+	ReplaceRelationWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
+
+	// ListRelationRevisionsWithResponse History of a relation
+	//
+	// Every change of the relation, newest first: who, when, the request, and the relation as it stood after the change (before it, for a delete). A relation deleted with one of its tactics keeps its history, and comes back when that tactic is restored.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
+	ListRelationRevisionsWithResponse(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error)
+
+	// RestoreRelationWithResponse Restore a relation to a revision
+	//
+	// Brings the relation back to the state a revision recorded, as a new revision; a deleted relation comes back under its old id. Both its tactics must exist. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
+	RestoreRelationWithResponse(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error)
 
 	// ListSourcesWithResponse List sources
 	//
@@ -9261,6 +11037,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /tactics/{id} (the `ReplaceTactic` operationId).
 	ReplaceTacticWithResponse(ctx context.Context, id string, params *ReplaceTacticParams, body ReplaceTacticJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceTacticResponse, error)
+
+	// ListTacticRelationsWithResponse Relations of a tactic
+	//
+	// The relations of a tactic in both directions, in pages like `GET /relations`: each is a relation with `direction` (`outgoing`: the tactic is its `from`; `incoming`: the tactic is its `to`) and `other`, the code of the tactic at the other end. The tactic is named by id or code. Below the editor role a draft or archived tactic does not exist (404), and a relation to one is left out.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /tactics/{id}/relations (the `ListTacticRelations` operationId).
+	ListTacticRelationsWithResponse(ctx context.Context, id string, params *ListTacticRelationsParams, reqEditors ...RequestEditorFn) (*ListTacticRelationsResponse, error)
 
 	// ListTacticRevisionsWithResponse History of a tactic
 	//
@@ -11022,6 +12807,974 @@ func (r GetKeyResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetKeyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListRelationsResponse200Headers the declared response headers of an HTTP 200 response for ListRelations
+type ListRelationsResponse200Headers struct {
+	Link *string
+}
+
+// ListRelationsResponse401Headers the declared response headers of an HTTP 401 response for ListRelations
+type ListRelationsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListRelationsResponse429Headers the declared response headers of an HTTP 429 response for ListRelations
+type ListRelationsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListRelationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RelationList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListRelationsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListRelationsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListRelationsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRelationsResponse) GetJSON200() *RelationList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListRelationsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListRelationsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListRelationsResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListRelationsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListRelationsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRelationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRelationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRelationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRelationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateRelationResponse201Headers the declared response headers of an HTTP 201 response for CreateRelation
+type CreateRelationResponse201Headers struct {
+	ETag               *string
+	IdempotentReplayed *string
+	Location           *string
+}
+
+// CreateRelationResponse401Headers the declared response headers of an HTTP 401 response for CreateRelation
+type CreateRelationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateRelationResponse429Headers the declared response headers of an HTTP 429 response for CreateRelation
+type CreateRelationResponse429Headers struct {
+	RetryAfter *string
+}
+
+type CreateRelationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Relation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateRelationResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateRelationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateRelationResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateRelationResponse) GetJSON201() *Relation {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CreateRelationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateRelationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateRelationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateRelationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteRelationResponse401Headers the declared response headers of an HTTP 401 response for DeleteRelation
+type DeleteRelationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteRelationResponse429Headers the declared response headers of an HTTP 429 response for DeleteRelation
+type DeleteRelationResponse429Headers struct {
+	RetryAfter *string
+}
+
+type DeleteRelationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteRelationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteRelationResponse429Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteRelationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteRelationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteRelationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteRelationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetRelationResponse200Headers the declared response headers of an HTTP 200 response for GetRelation
+type GetRelationResponse200Headers struct {
+	ETag *string
+}
+
+// GetRelationResponse401Headers the declared response headers of an HTTP 401 response for GetRelation
+type GetRelationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetRelationResponse429Headers the declared response headers of an HTTP 429 response for GetRelation
+type GetRelationResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetRelationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Relation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetRelationResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetRelationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetRelationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRelationResponse) GetJSON200() *Relation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetRelationResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetRelationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetRelationResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetRelationResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetRelationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetRelationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRelationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRelationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRelationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PatchRelationResponse200Headers the declared response headers of an HTTP 200 response for PatchRelation
+type PatchRelationResponse200Headers struct {
+	ETag *string
+}
+
+// PatchRelationResponse401Headers the declared response headers of an HTTP 401 response for PatchRelation
+type PatchRelationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PatchRelationResponse429Headers the declared response headers of an HTTP 429 response for PatchRelation
+type PatchRelationResponse429Headers struct {
+	RetryAfter *string
+}
+
+type PatchRelationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Relation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON428 the response for an HTTP 428 `application/problem+json` response
+	ApplicationproblemJSON428 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PatchRelationResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchRelationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PatchRelationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PatchRelationResponse) GetJSON200() *Relation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON428 returns the response for an HTTP 428 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON428() *Problem {
+	return r.ApplicationproblemJSON428
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PatchRelationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PatchRelationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PatchRelationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PatchRelationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PatchRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReplaceRelationResponse200Headers the declared response headers of an HTTP 200 response for ReplaceRelation
+type ReplaceRelationResponse200Headers struct {
+	ETag *string
+}
+
+// ReplaceRelationResponse401Headers the declared response headers of an HTTP 401 response for ReplaceRelation
+type ReplaceRelationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceRelationResponse429Headers the declared response headers of an HTTP 429 response for ReplaceRelation
+type ReplaceRelationResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ReplaceRelationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Relation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON428 the response for an HTTP 428 `application/problem+json` response
+	ApplicationproblemJSON428 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ReplaceRelationResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceRelationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceRelationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReplaceRelationResponse) GetJSON200() *Relation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON428 returns the response for an HTTP 428 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON428() *Problem {
+	return r.ApplicationproblemJSON428
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReplaceRelationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ReplaceRelationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReplaceRelationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReplaceRelationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReplaceRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListRelationRevisionsResponse200Headers the declared response headers of an HTTP 200 response for ListRelationRevisions
+type ListRelationRevisionsResponse200Headers struct {
+	Link *string
+}
+
+// ListRelationRevisionsResponse401Headers the declared response headers of an HTTP 401 response for ListRelationRevisions
+type ListRelationRevisionsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListRelationRevisionsResponse429Headers the declared response headers of an HTTP 429 response for ListRelationRevisions
+type ListRelationRevisionsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListRelationRevisionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RevisionList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListRelationRevisionsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListRelationRevisionsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListRelationRevisionsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRelationRevisionsResponse) GetJSON200() *RevisionList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListRelationRevisionsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListRelationRevisionsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListRelationRevisionsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListRelationRevisionsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListRelationRevisionsResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListRelationRevisionsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListRelationRevisionsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRelationRevisionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRelationRevisionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRelationRevisionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRelationRevisionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RestoreRelationResponse200Headers the declared response headers of an HTTP 200 response for RestoreRelation
+type RestoreRelationResponse200Headers struct {
+	ETag               *string
+	IdempotentReplayed *string
+}
+
+// RestoreRelationResponse401Headers the declared response headers of an HTTP 401 response for RestoreRelation
+type RestoreRelationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RestoreRelationResponse429Headers the declared response headers of an HTTP 429 response for RestoreRelation
+type RestoreRelationResponse429Headers struct {
+	RetryAfter *string
+}
+
+type RestoreRelationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Relation
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RestoreRelationResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RestoreRelationResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RestoreRelationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RestoreRelationResponse) GetJSON200() *Relation {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RestoreRelationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RestoreRelationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RestoreRelationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RestoreRelationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RestoreRelationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -13702,6 +16455,110 @@ func (r ReplaceTacticResponse) ContentType() string {
 	return ""
 }
 
+// ListTacticRelationsResponse200Headers the declared response headers of an HTTP 200 response for ListTacticRelations
+type ListTacticRelationsResponse200Headers struct {
+	Link *string
+}
+
+// ListTacticRelationsResponse401Headers the declared response headers of an HTTP 401 response for ListTacticRelations
+type ListTacticRelationsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListTacticRelationsResponse429Headers the declared response headers of an HTTP 429 response for ListTacticRelations
+type ListTacticRelationsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListTacticRelationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TacticRelationList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListTacticRelationsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListTacticRelationsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListTacticRelationsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTacticRelationsResponse) GetJSON200() *TacticRelationList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListTacticRelationsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListTacticRelationsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListTacticRelationsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListTacticRelationsResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListTacticRelationsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListTacticRelationsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTacticRelationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTacticRelationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTacticRelationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTacticRelationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListTacticRevisionsResponse200Headers the declared response headers of an HTTP 200 response for ListTacticRevisions
 type ListTacticRevisionsResponse200Headers struct {
 	Link *string
@@ -15138,7 +17995,7 @@ func (c *ClientWithResponses) GetChainTableWithResponse(ctx context.Context, id 
 
 // ListChangesWithResponse Change feed
 //
-// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}`.
+// Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}` Relations (entity `relation`) are left out below editor while either of their tactics is not published, judged when the relation changes.
 //
 // Role: `reader` or above.
 //
@@ -15236,6 +18093,206 @@ func (c *ClientWithResponses) GetKeyWithResponse(ctx context.Context, id int, re
 		return nil, err
 	}
 	return ParseGetKeyResponse(rsp)
+}
+
+// ListRelationsWithResponse List relations
+//
+// Relations between tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role a relation exists only while both its tactics are published, here and in the change feed (entity `relation`), where its changes show as they leave or enter that state. A `tactic` that names no tactic gives an empty list.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /relations (the `ListRelations` operationId).
+func (c *ClientWithResponses) ListRelationsWithResponse(ctx context.Context, params *ListRelationsParams, reqEditors ...RequestEditorFn) (*ListRelationsResponse, error) {
+	rsp, err := c.ListRelations(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRelationsResponse(rsp)
+}
+
+// CreateRelationWithBodyWithResponse Create a relation
+//
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /relations (the `CreateRelation` operationId).
+func (c *ClientWithResponses) CreateRelationWithBodyWithResponse(ctx context.Context, params *CreateRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRelationResponse, error) {
+	rsp, err := c.CreateRelationWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateRelationResponse(rsp)
+}
+
+// CreateRelationWithResponse Create a relation
+//
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /relations (the `CreateRelation` operationId).
+func (c *ClientWithResponses) CreateRelationWithResponse(ctx context.Context, params *CreateRelationParams, body CreateRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRelationResponse, error) {
+	rsp, err := c.CreateRelation(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateRelationResponse(rsp)
+}
+
+// DeleteRelationWithResponse Delete a relation
+//
+// Deletes the relation. Its history stays, and it can be restored under its old id. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
+func (c *ClientWithResponses) DeleteRelationWithResponse(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error) {
+	rsp, err := c.DeleteRelation(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteRelationResponse(rsp)
+}
+
+// GetRelationWithResponse Get a relation
+//
+// A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /relations/{id} (the `GetRelation` operationId).
+func (c *ClientWithResponses) GetRelationWithResponse(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error) {
+	rsp, err := c.GetRelation(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRelationResponse(rsp)
+}
+
+// PatchRelationWithBodyWithResponse Update fields of a relation
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+func (c *ClientWithResponses) PatchRelationWithBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+	rsp, err := c.PatchRelationWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchRelationResponse(rsp)
+}
+
+// PatchRelationWithResponse Update fields of a relation
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+func (c *ClientWithResponses) PatchRelationWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+	rsp, err := c.PatchRelation(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchRelationResponse(rsp)
+}
+
+// PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a relation
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
+func (c *ClientWithResponses) PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+	rsp, err := c.PatchRelationWithApplicationMergePatchPlusJSONBody(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchRelationResponse(rsp)
+}
+
+// ReplaceRelationWithBodyWithResponse Replace a relation
+//
+// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+func (c *ClientWithResponses) ReplaceRelationWithBodyWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
+	rsp, err := c.ReplaceRelationWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceRelationResponse(rsp)
+}
+
+// ReplaceRelationWithResponse Replace a relation
+//
+// Replaces the whole relation: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
+func (c *ClientWithResponses) ReplaceRelationWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
+	rsp, err := c.ReplaceRelation(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceRelationResponse(rsp)
+}
+
+// ListRelationRevisionsWithResponse History of a relation
+//
+// Every change of the relation, newest first: who, when, the request, and the relation as it stood after the change (before it, for a delete). A relation deleted with one of its tactics keeps its history, and comes back when that tactic is restored.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
+func (c *ClientWithResponses) ListRelationRevisionsWithResponse(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error) {
+	rsp, err := c.ListRelationRevisions(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRelationRevisionsResponse(rsp)
+}
+
+// RestoreRelationWithResponse Restore a relation to a revision
+//
+// Brings the relation back to the state a revision recorded, as a new revision; a deleted relation comes back under its old id. Both its tactics must exist. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
+func (c *ClientWithResponses) RestoreRelationWithResponse(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error) {
+	rsp, err := c.RestoreRelation(ctx, id, revision, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRestoreRelationResponse(rsp)
 }
 
 // ListSourcesWithResponse List sources
@@ -15802,6 +18859,21 @@ func (c *ClientWithResponses) ReplaceTacticWithResponse(ctx context.Context, id 
 		return nil, err
 	}
 	return ParseReplaceTacticResponse(rsp)
+}
+
+// ListTacticRelationsWithResponse Relations of a tactic
+//
+// The relations of a tactic in both directions, in pages like `GET /relations`: each is a relation with `direction` (`outgoing`: the tactic is its `from`; `incoming`: the tactic is its `to`) and `other`, the code of the tactic at the other end. The tactic is named by id or code. Below the editor role a draft or archived tactic does not exist (404), and a relation to one is left out.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /tactics/{id}/relations (the `ListTacticRelations` operationId).
+func (c *ClientWithResponses) ListTacticRelationsWithResponse(ctx context.Context, id string, params *ListTacticRelationsParams, reqEditors ...RequestEditorFn) (*ListTacticRelationsResponse, error) {
+	rsp, err := c.ListTacticRelations(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTacticRelationsResponse(rsp)
 }
 
 // ListTacticRevisionsWithResponse History of a tactic
@@ -17634,6 +20706,971 @@ func ParseGetKeyResponse(rsp *http.Response) (*GetKeyResponse, error) {
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetKeyResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListRelationsResponse parses an HTTP response from a ListRelationsWithResponse call
+func ParseListRelationsResponse(rsp *http.Response) (*ListRelationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRelationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RelationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListRelationsResponse200Headers
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListRelationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListRelationsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateRelationResponse parses an HTTP response from a CreateRelationWithResponse call
+func ParseCreateRelationResponse(rsp *http.Response) (*CreateRelationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateRelationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Relation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateRelationResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateRelationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateRelationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteRelationResponse parses an HTTP response from a DeleteRelationWithResponse call
+func ParseDeleteRelationResponse(rsp *http.Response) (*DeleteRelationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteRelationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteRelationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteRelationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetRelationResponse parses an HTTP response from a GetRelationWithResponse call
+func ParseGetRelationResponse(rsp *http.Response) (*GetRelationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRelationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Relation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetRelationResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetRelationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetRelationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePatchRelationResponse parses an HTTP response from a PatchRelationWithResponse call
+func ParsePatchRelationResponse(rsp *http.Response) (*PatchRelationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PatchRelationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Relation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON428 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PatchRelationResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchRelationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers PatchRelationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReplaceRelationResponse parses an HTTP response from a ReplaceRelationWithResponse call
+func ParseReplaceRelationResponse(rsp *http.Response) (*ReplaceRelationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReplaceRelationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Relation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON428 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ReplaceRelationResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceRelationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceRelationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListRelationRevisionsResponse parses an HTTP response from a ListRelationRevisionsWithResponse call
+func ParseListRelationRevisionsResponse(rsp *http.Response) (*ListRelationRevisionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRelationRevisionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RevisionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListRelationRevisionsResponse200Headers
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListRelationRevisionsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListRelationRevisionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRestoreRelationResponse parses an HTTP response from a RestoreRelationWithResponse call
+func ParseRestoreRelationResponse(rsp *http.Response) (*RestoreRelationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RestoreRelationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Relation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers RestoreRelationResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers RestoreRelationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers RestoreRelationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20299,6 +24336,107 @@ func ParseReplaceTacticResponse(rsp *http.Response) (*ReplaceTacticResponse, err
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
 		var headers ReplaceTacticResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListTacticRelationsResponse parses an HTTP response from a ListTacticRelationsWithResponse call
+func ParseListTacticRelationsResponse(rsp *http.Response) (*ListTacticRelationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTacticRelationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TacticRelationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListTacticRelationsResponse200Headers
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListTacticRelationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListTacticRelationsResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -499,8 +499,11 @@ func restoreRelationsOf(tx *gorm.DB, tacticID, deleteRev int64) error {
 		return nil
 	}
 	var codes []string
-	if err := tx.Table("tactics").Where("id = ?", tacticID).Pluck("code", &codes).Error; err != nil || len(codes) == 0 {
-		return fmt.Errorf("store: restore relations of tactic %d: %v", tacticID, err)
+	if err := tx.Table("tactics").Where("id = ?", tacticID).Pluck("code", &codes).Error; err != nil {
+		return fmt.Errorf("store: restore relations of tactic %d: %w", tacticID, err)
+	}
+	if len(codes) == 0 {
+		return fmt.Errorf("store: restore relations of tactic %d: the tactic is not there", tacticID)
 	}
 	code := codes[0]
 	// Relations whose latest revision is a delete that went with a tactic.
