@@ -330,7 +330,7 @@ func TestControlCharacters(t *testing.T) {
 		{"path NUL table", "GET", "/api/v1/chains/%00/table", nil, anon, 400, "bad_path", "id"},
 		{"path NUL delete", "DELETE", "/api/v1/tactics/1%00", nil, nil, 400, "bad_path", "id"},
 		{"body NUL title", "POST", "/api/v1/tactics", newTactic("title", "a\x00b"), nil, 422, "validation_failed", "title"},
-		{"body ESC nested", "POST", "/api/v1/tactics", newTactic("references", []obj{{"citation": "x\x1b[31m"}}), nil, 422, "validation_failed", "references/0/citation"},
+		{"body ESC nested", "POST", "/api/v1/tactics", newTactic("caveats", []obj{{"type": "harm", "text": "x\x1b[31m", "citations": []obj{}}}), nil, 422, "validation_failed", "caveats/0/text"},
 		{"body NUL tag in list", "POST", "/api/v1/tactics", newTactic("tags", []string{"short-term", "\x00"}), nil, 422, "validation_failed", "tags/1"},
 		{"body C1 chain", "POST", "/api/v1/chains", obj{"slug": "c1", "name": "C\u0085"}, nil, 422, "validation_failed", "name"},
 		{"body NUL tag description", "POST", "/api/v1/tags", obj{"slug": "nul", "name": "N", "group": "lever", "description": "\x00"}, nil, 422, "validation_failed", "description"},
