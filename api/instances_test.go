@@ -71,8 +71,8 @@ func TestTwoInstances(t *testing.T) {
 	}
 	var chains list[models.Chain]
 	b.do(t, "GET", "/api/v1/chains?include_total=true", nil).mustStatus(t, 200).decode(t, &chains)
-	if *chains.Total != 2 {
-		t.Errorf("%d chains, want the seeded one and one contested", *chains.Total)
+	if *chains.Total != 3 {
+		t.Errorf("%d chains, want the two seeded and one contested", *chains.Total)
 	}
 }
 
