@@ -52,7 +52,7 @@ func ParseOverride(symbol, raw string) (Value, error) {
 	}
 	parts := strings.Split(raw, ",")
 	if len(parts) != 1 && len(parts) != 3 {
-		return fail(ErrNotNumber, "give one number, or three comma-separated numbers low,central,high; got %q", raw)
+		return fail(ErrNotNumber, "give one number, or three comma-separated numbers low,central,high (commas separate the three, so write 5000, not 5,000); got %q", raw)
 	}
 	xs := make([]float64, len(parts))
 	for i, p := range parts {
