@@ -181,7 +181,8 @@ func scale(in Inputs, s Symbol, e Effect) []string {
 }
 
 // StageDelta is scenario − baseline for each figure of a [StageResult]; a
-// change is nil when either side is.
+// change is nil when either side is (or, for absurdly large figures, when the
+// difference cannot be represented).
 type StageDelta struct {
 	Profit               *Change `json:"profit"`
 	Certainty            *Change `json:"certainty"`
@@ -224,6 +225,9 @@ func delta(before, after *Figure) *Change {
 		return nil
 	}
 	c := change(before.Value, after.Value)
+	if !isFinite(c.Low) || !isFinite(c.Central) || !isFinite(c.High) {
+		return nil // the difference of two huge figures overflows
+	}
 	return &c
 }
 
