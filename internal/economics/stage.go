@@ -101,11 +101,12 @@ func (c *calc) get(s Symbol) term {
 func (c *calc) assume(a string) { c.assumptions = appendUnique(c.assumptions, a) }
 
 // penalty returns the input s, or 0 with an assumption when it is absent.
-func (c *calc) penalty(s Symbol, what string) term {
+func (c *calc) penalty(s Symbol) term {
 	if x, ok := c.in[s]; ok {
 		return fromInput(x)
 	}
-	c.assume(fmt.Sprintf("%s (%s) not given: counted as 0", what, s))
+	info, _ := s.Info()
+	c.assume(fmt.Sprintf("%s (%s) not given: counted as 0", s, info.Notation))
 	return constant(0)
 }
 
@@ -152,8 +153,8 @@ func Stage(inputs Inputs) StageResult {
 
 	pi := c.get(Profit)
 	p := c.certainty()
-	fine := c.penalty(Fine, "fine")
-	restitution := c.penalty(Restitution, "restitution")
+	fine := c.penalty(Fine)
+	restitution := c.penalty(Restitution)
 
 	// φ·Π, with Π the proceeds accumulated by the time of conviction.
 	confiscation := constant(0)
@@ -170,7 +171,8 @@ func Stage(inputs Inputs) StageResult {
 		c.assume("confiscation_rate (φ) not given: counted as 0")
 	}
 
-	// v·S, the prison term in money.
+	// v·S, the prison term in money. When only one of the two is given it is
+	// still listed among the inputs, so the reader sees what was left out.
 	prison := constant(0)
 	_, hasS := in[PrisonYears]
 	_, hasV := in[PrisonYearCost]
@@ -178,8 +180,10 @@ func Stage(inputs Inputs) StageResult {
 	case hasS && hasV:
 		prison = mul(c.get(PrisonYearCost), c.get(PrisonYears))
 	case hasS:
+		prison.inputs = []Input{in[PrisonYears]}
 		c.assume("prison_years (S) given without prison_year_cost (v): prison counted as 0 in money, which understates the expected cost wherever prison terms are served")
 	case hasV:
+		prison.inputs = []Input{in[PrisonYearCost]}
 		c.assume("prison_year_cost (v) given without prison_years (S): prison counted as 0")
 	default:
 		c.assume("prison_years (S) not given: prison counted as 0")

@@ -124,7 +124,7 @@ func TestStageNoPenalties(t *testing.T) {
 	}
 	// Each penalty counted as 0 is said so.
 	all := strings.Join(r.Assumptions, "\n")
-	for _, s := range []string{"fine (fine) not given", "restitution (restitution) not given", "confiscation_rate (φ) not given", "prison_years (S) not given"} {
+	for _, s := range []string{"fine (F) not given", "restitution (R) not given", "confiscation_rate (φ) not given", "prison_years (S) not given"} {
 		if !strings.Contains(all, s) {
 			t.Errorf("assumptions lack %q:\n%s", s, all)
 		}
@@ -186,6 +186,9 @@ func TestStageConfiscationAndPrison(t *testing.T) {
 	wantValue(t, "E[C]", r.ExpectedCost, Point(0.44))
 	if !strings.Contains(strings.Join(r.Assumptions, "\n"), "understates") {
 		t.Fatalf("assumptions = %q", r.Assumptions)
+	}
+	if !hasSymbol(symbolsOf(r.ExpectedCost), PrisonYears) {
+		t.Fatalf("E[C] inputs = %v, want prison_years listed", symbolsOf(r.ExpectedCost))
 	}
 }
 
