@@ -68,6 +68,7 @@ type Scenario struct {
 // Empty reports whether the scenario changes nothing.
 func (sc Scenario) Empty() bool { return len(sc.Overrides) == 0 && len(sc.Effects) == 0 }
 
+// factors are the symbols whose product is p when p_conviction is absent.
 var factors = []Symbol{PDetect, PProsecute, PConvict}
 
 func isFactor(s Symbol) bool { return hasSymbol(factors, s) }

@@ -116,7 +116,6 @@ func (c *calc) certainty() term {
 	if x, ok := c.in[PConviction]; ok {
 		return fromInput(x)
 	}
-	factors := []Symbol{PDetect, PProsecute, PConvict}
 	var absent []Symbol
 	t := constant(1)
 	for _, s := range factors {
