@@ -41,6 +41,8 @@ import (
 //	@tag.description	Efforts deployed today and what should be done, at each stage
 //	@tag.name			tags
 //	@tag.description	Facets of tactics: horizon, economic lever, 4P function
+//	@tag.name			parameters
+//	@tag.description	Figures of the risk-reward model (profit, fines, conviction rates, ...) with their sources
 //	@tag.name			changes
 //	@tag.description	The change feed, for partner apps that keep a mirror
 //	@tag.name			keys

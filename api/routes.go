@@ -80,6 +80,8 @@ func routes(st *store.Store, metrics http.Handler) []route {
 	stages := handlers.NewStages(st)
 	tactics := handlers.NewTactics(st)
 	tags := handlers.NewTags(st)
+	parameters := handlers.NewParameters(st)
+	economics := handlers.NewEconomics(st)
 	changes := handlers.NewChanges(st)
 	keys := handlers.NewKeys(st)
 	health := handlers.NewHealth(st)
@@ -96,6 +98,8 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"GET", "/api/v1/chains/:id/revisions", chains.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/chains/:id/revisions/:revision/restore", chains.Restore, editors, noStore, normal},
 		{"GET", "/api/v1/chains/:id/table", chains.Table, anyone, publicRead, normal},
+		// The risk-reward model computed from the parameters; scenarios write nothing.
+		{"GET", "/api/v1/chains/:id/economics", economics.Chain, anyone, publicRead, normal},
 
 		{"GET", "/api/v1/stages", stages.List, anyone, publicRead, normal},
 		{"POST", "/api/v1/stages", stages.Create, editors, noStore, normal},
@@ -123,6 +127,15 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"DELETE", "/api/v1/tags/:id", tags.Delete, editors, noStore, normal},
 		{"GET", "/api/v1/tags/:id/revisions", tags.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/tags/:id/revisions/:revision/restore", tags.Restore, editors, noStore, normal},
+
+		{"GET", "/api/v1/parameters", parameters.List, anyone, publicRead, normal},
+		{"POST", "/api/v1/parameters", parameters.Create, editors, noStore, normal},
+		{"GET", "/api/v1/parameters/:id", parameters.Get, anyone, publicRead, normal},
+		{"PUT", "/api/v1/parameters/:id", parameters.Replace, editors, noStore, normal},
+		{"PATCH", "/api/v1/parameters/:id", parameters.Patch, editors, noStore, normal},
+		{"DELETE", "/api/v1/parameters/:id", parameters.Delete, editors, noStore, normal},
+		{"GET", "/api/v1/parameters/:id/revisions", parameters.Revisions, editors, noStore, normal},
+		{"POST", "/api/v1/parameters/:id/revisions/:revision/restore", parameters.Restore, editors, noStore, normal},
 
 		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal},
 

@@ -8,20 +8,25 @@ const (
 
 // ChainResult is the model for a whole chain. A nil figure cannot be
 // computed; Unavailable, keyed by the figure's JSON name, says why.
+//
+//	@Description	The figures of a whole chain. A null figure cannot be computed; unavailable, keyed by the figure's name, says why.
 type ChainResult struct {
 	// BreakEvenPerConviction is Π_tot/N: the expected penalty each conviction
 	// would have to carry for the chain's total profits to be wiped out. If N
 	// convictions target offenders holding k victims each, it does not depend
 	// on k.
-	BreakEvenPerConviction *Figure `json:"break_even_per_conviction"`
+	BreakEvenPerConviction *Figure `json:"break_even_per_conviction" extensions:"x-nullable"`
 	// ConvictionRate is N/V, convictions per victim-year.
-	ConvictionRate *Figure `json:"conviction_rate"`
+	ConvictionRate *Figure `json:"conviction_rate" extensions:"x-nullable"`
 	// ProfitPerVictim is Π_tot/V, profit per victim-year.
-	ProfitPerVictim *Figure `json:"profit_per_victim"`
+	ProfitPerVictim *Figure `json:"profit_per_victim" extensions:"x-nullable"`
 
+	// Why each null figure is null, keyed by the figure's name.
 	Unavailable map[string]Unavailable `json:"unavailable"`
-	Assumptions []string               `json:"assumptions"`
-	Rejected    []Rejection            `json:"rejected,omitempty"`
+	// The choices the computation made that the inputs did not dictate.
+	Assumptions []string `json:"assumptions"`
+	// Inputs ignored because they are invalid.
+	Rejected []Rejection `json:"rejected,omitempty" extensions:"x-omitempty"`
 }
 
 // Chain computes the chain-level figures from total_profits, convictions and

@@ -8,17 +8,25 @@ import (
 // Figure is one computed quantity: its range (flattened into low, central,
 // high in JSON), the inputs it was computed from, and notes on how it was
 // computed (a clamp, a threshold, an approximation).
+//
+//	@Description	A computed quantity: its range (low, central, high), the inputs it was computed from, and notes on how.
 type Figure struct {
 	Value
-	Inputs []Input  `json:"inputs"`
-	Notes  []string `json:"notes,omitempty"`
+	// The inputs the figure was computed from, with their parameters and sources.
+	Inputs []Input `json:"inputs"`
+	// How the figure was computed, where a reader could not guess (a clamp, a threshold).
+	Notes []string `json:"notes,omitempty" extensions:"x-omitempty"`
 }
 
 // Unavailable says why a figure is nil. Missing names the symbols whose
 // absence prevents it (empty when the cause is a value, such as p = 0).
+//
+//	@Description	Why a figure is null: the inputs it lacks, or the value that prevents it (p = 0).
 type Unavailable struct {
-	Reason  string   `json:"reason"`
-	Missing []Symbol `json:"missing,omitempty"`
+	// Why, in a sentence.
+	Reason string `json:"reason" example:"there is no certainty (p = 0): no fine can deter"`
+	// The symbols whose absence prevents the figure; absent when the cause is a value.
+	Missing []Symbol `json:"missing,omitempty" extensions:"x-omitempty"`
 }
 
 // term is a figure under construction: a value with its inputs and notes, or

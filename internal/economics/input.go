@@ -7,6 +7,8 @@ import (
 
 // Estimate says how a parameter's value was obtained, as the parameter's
 // `estimate` field in the API.
+//
+//	@Description	How a value was obtained: reported (the source states it), derived (computed from reported figures) or assumption (no source gives it).
 type Estimate string
 
 const (
@@ -19,6 +21,8 @@ const (
 )
 
 // Origin says where an input's value in a computation came from.
+//
+//	@Description	Where an input came from: a stored parameter, a scenario override (set.<symbol>), or a parameter moved by tactics (apply).
 type Origin string
 
 const (
@@ -33,18 +37,24 @@ const (
 
 // Input is one value the model uses, with its provenance, so that every
 // figure can list the inputs it was computed from.
+//
+//	@Description	One value the model used, with its provenance.
 type Input struct {
-	Symbol Symbol `json:"symbol"`
-	Value  Value  `json:"value"`
+	// The symbol.
+	Symbol Symbol `json:"symbol" example:"fine"`
+	// The value used.
+	Value Value `json:"value"`
 	// Parameter is the slug of the stored parameter ("" for an override).
-	Parameter string `json:"parameter,omitempty"`
+	Parameter string `json:"parameter,omitempty" extensions:"x-omitempty" example:"st-fine-in-2009"`
 	// Sources are the citations of the parameter (slugs or references, as the
 	// caller chooses).
-	Sources  []string `json:"sources"`
-	Estimate Estimate `json:"estimate,omitempty"`
-	Origin   Origin   `json:"origin"`
+	Sources []string `json:"sources"`
+	// How the value was obtained; an override is an assumption.
+	Estimate Estimate `json:"estimate,omitempty" extensions:"x-omitempty" enums:"reported,derived,assumption" example:"reported"`
+	// Where the value came from.
+	Origin Origin `json:"origin" enums:"parameter,override,tactic" example:"parameter"`
 	// Effects are the tactic effects applied to the value, in order.
-	Effects []Effect `json:"effects,omitempty"`
+	Effects []Effect `json:"effects,omitempty" extensions:"x-omitempty"`
 }
 
 // Inputs are the inputs of one computation, by symbol. The map key is
@@ -63,9 +73,13 @@ func (in Inputs) Clone() Inputs {
 }
 
 // Rejection records an input that was not used because it is invalid.
+//
+//	@Description	An input that was not used because it is invalid.
 type Rejection struct {
-	Symbol Symbol `json:"symbol"`
-	Reason string `json:"reason"`
+	// The symbol.
+	Symbol Symbol `json:"symbol" example:"p_conviction"`
+	// Why it was not used.
+	Reason string `json:"reason" example:"p_conviction is a probability and must be between 0 and 1"`
 }
 
 // CheckValue reports whether v is acceptable for symbol s: a known symbol,

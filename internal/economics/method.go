@@ -1,21 +1,33 @@
 package economics
 
 // Formula is one formula of the model, as text.
+//
+//	@Description	One formula of the model, as text.
 type Formula struct {
-	Figure     string `json:"figure"`
-	Expression string `json:"expression"`
-	Meaning    string `json:"meaning"`
+	// The figure it computes, as the results name it.
+	Figure string `json:"figure" example:"deterrence_ratio"`
+	// The formula.
+	Expression string `json:"expression" example:"D = E[C] / π"`
+	// What it means.
+	Meaning string `json:"meaning" example:"expected penalty per unit of profit; the link is inverted when D > 1"`
 }
 
 // Method states the model for a reader of the API: what it is, its formulas,
 // its symbols and its caveats. It is editorial (chainkb's own), not a
 // source's.
+//
+//	@Description	How the figures are computed: the model, its formulas and symbols, how ranges propagate, and its caveats. Editorial (chainkb's own), not a source's.
 type Method struct {
-	Model    string       `json:"model"`
-	Formulas []Formula    `json:"formulas"`
-	Symbols  []SymbolInfo `json:"symbols"`
-	Ranges   string       `json:"ranges"`
-	Caveats  []string     `json:"caveats"`
+	// What the model is.
+	Model string `json:"model" example:"chainkb's own reading, not a source's: the Becker deterrence condition applied to each link of a chain."`
+	// Its formulas.
+	Formulas []Formula `json:"formulas"`
+	// Its symbols.
+	Symbols []SymbolInfo `json:"symbols"`
+	// How ranges propagate.
+	Ranges string `json:"ranges" example:"Every input and figure is a range low/central/high."`
+	// What the figures leave out or assume.
+	Caveats []string `json:"caveats"`
 }
 
 // Describe returns the method statement. Each call returns a fresh value.

@@ -7,6 +7,8 @@ import (
 )
 
 // Direction is the way a tactic moves a symbol.
+//
+//	@Description	The way a tactic moves a symbol: raises or lowers.
 type Direction string
 
 const (
@@ -23,14 +25,20 @@ const (
 // Factor 0 means the source gives the direction but not the size; such an
 // effect is recorded in the scenario's notes and moves nothing. A probability
 // raised above 1 is capped at 1.
+//
+//	@Description	A tactic's effect on one symbol, as a scenario applies it: the value is multiplied by factor (0: the size is not known, nothing moves).
 type Effect struct {
 	// Tactic is the code of the tactic the effect comes from, for provenance.
-	Tactic    string    `json:"tactic,omitempty"`
-	Symbol    Symbol    `json:"symbol"`
-	Direction Direction `json:"direction"`
-	Factor    float64   `json:"factor"`
-	Sources   []string  `json:"sources,omitempty"`
-}
+	Tactic string `json:"tactic,omitempty" extensions:"x-omitempty" example:"ST-R-R01"`
+	// The symbol it moves.
+	Symbol Symbol `json:"symbol" example:"fine"`
+	// Which way.
+	Direction Direction `json:"direction" enums:"raises,lowers" example:"raises"`
+	// The multiplier; 0 when the size is not known.
+	Factor float64 `json:"factor" example:"10"`
+	// Sources for the effect.
+	Sources []string `json:"sources,omitempty" extensions:"x-omitempty"`
+} //	@name	ScenarioEffect
 
 // Validate reports whether e can be applied: a known symbol, a known
 // direction and a finite, non-negative factor that agrees with it.
@@ -184,25 +192,29 @@ func scale(in Inputs, s Symbol, e Effect) []string {
 // StageDelta is scenario − baseline for each figure of a [StageResult]; a
 // change is nil when either side is (or, for absurdly large figures, when the
 // difference cannot be represented).
+//
+//	@Description	Scenario minus baseline for each figure of a stage; null where either side is.
 type StageDelta struct {
-	Profit               *Change `json:"profit"`
-	Certainty            *Change `json:"certainty"`
-	ExpectedCost         *Change `json:"expected_cost"`
-	Deterrence           *Change `json:"deterrence_ratio"`
-	FineNeeded           *Change `json:"fine_needed"`
-	CertaintyNeeded      *Change `json:"certainty_needed"`
-	LifetimeProfit       *Change `json:"lifetime_profit"`
-	LifetimeExpectedCost *Change `json:"lifetime_expected_cost"`
-	LifetimeDeterrence   *Change `json:"lifetime_deterrence_ratio"`
+	Profit               *Change `json:"profit" extensions:"x-nullable"`
+	Certainty            *Change `json:"certainty" extensions:"x-nullable"`
+	ExpectedCost         *Change `json:"expected_cost" extensions:"x-nullable"`
+	Deterrence           *Change `json:"deterrence_ratio" extensions:"x-nullable"`
+	FineNeeded           *Change `json:"fine_needed" extensions:"x-nullable"`
+	CertaintyNeeded      *Change `json:"certainty_needed" extensions:"x-nullable"`
+	LifetimeProfit       *Change `json:"lifetime_profit" extensions:"x-nullable"`
+	LifetimeExpectedCost *Change `json:"lifetime_expected_cost" extensions:"x-nullable"`
+	LifetimeDeterrence   *Change `json:"lifetime_deterrence_ratio" extensions:"x-nullable"`
 	// InversionChanged is true when the link's central verdict flips.
-	InversionChanged bool `json:"inversion_changed"`
+	InversionChanged bool `json:"inversion_changed" example:"false"`
 }
 
 // ChainDelta is scenario − baseline for each figure of a [ChainResult].
+//
+//	@Description	Scenario minus baseline for each figure of the whole chain; null where either side is.
 type ChainDelta struct {
-	BreakEvenPerConviction *Change `json:"break_even_per_conviction"`
-	ConvictionRate         *Change `json:"conviction_rate"`
-	ProfitPerVictim        *Change `json:"profit_per_victim"`
+	BreakEvenPerConviction *Change `json:"break_even_per_conviction" extensions:"x-nullable"`
+	ConvictionRate         *Change `json:"conviction_rate" extensions:"x-nullable"`
+	ProfitPerVictim        *Change `json:"profit_per_victim" extensions:"x-nullable"`
 }
 
 // StageComparison is a stage under a scenario, against its baseline.

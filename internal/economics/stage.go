@@ -17,6 +17,8 @@ const (
 )
 
 // Verdict says how a deterrence ratio's range lies against 1.
+//
+//	@Description	How the range of a deterrence ratio lies against 1: all of it above (all), across (part), or none of it above (none).
 type Verdict string
 
 const (
@@ -30,9 +32,13 @@ const (
 
 // Inversion judges a deterrence ratio D: Inverted is D > 1 at the central
 // value; Range says whether the whole range is above 1, below it, or across.
+//
+//	@Description	Whether a link is inverted: D > 1 at the central value, and how the range of D lies against 1.
 type Inversion struct {
-	Inverted bool    `json:"inverted"`
-	Range    Verdict `json:"range"`
+	// D > 1 at the central value: exploitation does not pay.
+	Inverted bool `json:"inverted" example:"false"`
+	// How the range of D lies against 1.
+	Range Verdict `json:"range" enums:"all,part,none" example:"none"`
 }
 
 func judge(d *Figure) *Inversion {
@@ -51,38 +57,41 @@ func judge(d *Figure) *Inversion {
 
 // StageResult is the model for one link of a chain. A nil figure cannot be
 // computed; Unavailable, keyed by the figure's JSON name, says why.
+//
+//	@Description	The model for one link of a chain. A null figure cannot be computed; unavailable, keyed by the figure's name, says why.
 type StageResult struct {
 	// Profit is π per victim-year.
-	Profit *Figure `json:"profit"`
+	Profit *Figure `json:"profit" extensions:"x-nullable"`
 	// Certainty is p, the probability of conviction per victim-year.
-	Certainty *Figure `json:"certainty"`
+	Certainty *Figure `json:"certainty" extensions:"x-nullable"`
 	// ExpectedCost is E[C] = p·(F + R + φ·Π + v·S) per victim-year.
-	ExpectedCost *Figure `json:"expected_cost"`
+	ExpectedCost *Figure `json:"expected_cost" extensions:"x-nullable"`
 	// Deterrence is D = E[C]/π.
-	Deterrence *Figure `json:"deterrence_ratio"`
+	Deterrence *Figure `json:"deterrence_ratio" extensions:"x-nullable"`
 	// Inverted judges D against 1 (nil when D is).
-	Inverted *Inversion `json:"inverted"`
+	Inverted *Inversion `json:"inverted" extensions:"x-nullable"`
 	// FineNeeded is F* = π/p − (R + φ·Π + v·S), clamped at 0 (0 means the
 	// link is inverted without any fine).
-	FineNeeded *Figure `json:"fine_needed"`
+	FineNeeded *Figure `json:"fine_needed" extensions:"x-nullable"`
 	// CertaintyNeeded is p* = π/(F + R + φ·Π + v·S); above 1 it cannot be
 	// reached by certainty alone.
-	CertaintyNeeded *Figure `json:"certainty_needed"`
+	CertaintyNeeded *Figure `json:"certainty_needed" extensions:"x-nullable"`
 	// LifetimeProfit is π·T − A per victim.
-	LifetimeProfit *Figure `json:"lifetime_profit"`
+	LifetimeProfit *Figure `json:"lifetime_profit" extensions:"x-nullable"`
 	// LifetimeExpectedCost is E[C]·T per victim.
-	LifetimeExpectedCost *Figure `json:"lifetime_expected_cost"`
+	LifetimeExpectedCost *Figure `json:"lifetime_expected_cost" extensions:"x-nullable"`
 	// LifetimeDeterrence is E[C]·T / (π·T − A).
-	LifetimeDeterrence *Figure `json:"lifetime_deterrence_ratio"`
+	LifetimeDeterrence *Figure `json:"lifetime_deterrence_ratio" extensions:"x-nullable"`
 	// LifetimeInverted judges LifetimeDeterrence against 1.
-	LifetimeInverted *Inversion `json:"lifetime_inverted"`
+	LifetimeInverted *Inversion `json:"lifetime_inverted" extensions:"x-nullable"`
 
+	// Why each null figure is null, keyed by the figure's name.
 	Unavailable map[string]Unavailable `json:"unavailable"`
 	// Assumptions are the choices the computation made that the inputs did
 	// not dictate (a missing penalty counted as 0, Π over one year, ...).
 	Assumptions []string `json:"assumptions"`
 	// Rejected lists inputs that were ignored because they are invalid.
-	Rejected []Rejection `json:"rejected,omitempty"`
+	Rejected []Rejection `json:"rejected,omitempty" extensions:"x-omitempty"`
 }
 
 type calc struct {

@@ -2,6 +2,8 @@ package economics
 
 // Symbol names one quantity of the model. Its string is the `symbol` of a
 // parameter in the API and the name after `set.` in a scenario override.
+//
+//	@Description	A quantity of the model: profit, acquisition_cost, p_conviction, p_detect, p_prosecute, p_convict, fine, restitution, confiscation_rate, prison_years, prison_year_cost, duration_years, buyer_price, price_elasticity, total_profits, victims or convictions.
 type Symbol string
 
 // The model's symbols. Amounts are in the parameter's currency and price year;
@@ -50,6 +52,8 @@ const (
 )
 
 // Kind says which values a symbol accepts.
+//
+//	@Description	Which values a symbol accepts: a probability in [0, 1], or an amount of 0 or more.
 type Kind string
 
 const (
@@ -61,12 +65,19 @@ const (
 
 // SymbolInfo describes one symbol, for validation and for the API's method
 // object.
+//
+//	@Description	One symbol of the model: its notation, kind, unit and meaning.
 type SymbolInfo struct {
-	Symbol   Symbol `json:"symbol"`
-	Notation string `json:"notation"`
-	Kind     Kind   `json:"kind"`
-	Unit     string `json:"unit"`
-	Meaning  string `json:"meaning"`
+	// The symbol, as parameters and set.<symbol> name it.
+	Symbol Symbol `json:"symbol" example:"fine"`
+	// Its notation in the formulas.
+	Notation string `json:"notation" example:"F"`
+	// Which values it accepts.
+	Kind Kind `json:"kind" enums:"probability,amount" example:"amount"`
+	// Its unit.
+	Unit string `json:"unit" example:"currency"`
+	// What it means.
+	Meaning string `json:"meaning" example:"fine on conviction"`
 }
 
 // symbolList is the single table of symbols; Symbols returns a copy.

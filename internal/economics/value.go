@@ -11,10 +11,15 @@ import "math"
 // When the same input enters a formula twice (π in D = p·(F + φ·π·T)/π, for
 // example), interval arithmetic treats the two occurrences as independent, so
 // the resulting range is wider than the exact one, never narrower.
+//
+//	@Description	A range low ≤ central ≤ high; a single figure has three equal members.
 type Value struct {
-	Low     float64 `json:"low"`
-	Central float64 `json:"central"`
-	High    float64 `json:"high"`
+	// Low end of the range.
+	Low float64 `json:"low" example:"0.0034"`
+	// Central value.
+	Central float64 `json:"central" example:"0.0034"`
+	// High end of the range.
+	High float64 `json:"high" example:"0.0034"`
 }
 
 // Point returns the range holding the single value x.
@@ -94,10 +99,15 @@ func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // Change is the difference between two ranges, member by member: Low is the
 // change of the low, Central of the central, High of the high. Unlike a
 // [Value] it need not be ordered, and an unchanged figure has a zero Change.
+//
+//	@Description	The change of a range, member by member: scenario minus baseline.
 type Change struct {
-	Low     float64 `json:"low"`
-	Central float64 `json:"central"`
-	High    float64 `json:"high"`
+	// Change of the low end.
+	Low float64 `json:"low" example:"-1280000"`
+	// Change of the central value.
+	Central float64 `json:"central" example:"-1280000"`
+	// Change of the high end.
+	High float64 `json:"high" example:"-1280000"`
 }
 
 func change(before, after Value) Change {
