@@ -5995,7 +5995,8 @@ const docTemplate = `{
                         "chain",
                         "stage",
                         "tactic",
-                        "tag"
+                        "tag",
+                        "parameter"
                     ],
                     "example": "tactic"
                 },

@@ -32,7 +32,7 @@ type Revision struct {
 	// Id of the revision: revisions are numbered in the order they were made, across all objects.
 	ID int64 `json:"id" example:"42"`
 	// What kind of object changed.
-	Entity string `json:"entity" enums:"chain,stage,tactic,tag" example:"tactic"`
+	Entity string `json:"entity" enums:"chain,stage,tactic,tag,parameter" example:"tactic"`
 	// Id of the object that changed.
 	EntityID int64 `json:"entity_id" example:"7"`
 	// The object's version after the change (before it, for a delete).

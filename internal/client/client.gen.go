@@ -722,16 +722,19 @@ func (e RevisionAction) Valid() bool {
 
 // Defines values for RevisionEntity.
 const (
-	RevisionEntityChain  RevisionEntity = "chain"
-	RevisionEntityStage  RevisionEntity = "stage"
-	RevisionEntityTactic RevisionEntity = "tactic"
-	RevisionEntityTag    RevisionEntity = "tag"
+	RevisionEntityChain     RevisionEntity = "chain"
+	RevisionEntityParameter RevisionEntity = "parameter"
+	RevisionEntityStage     RevisionEntity = "stage"
+	RevisionEntityTactic    RevisionEntity = "tactic"
+	RevisionEntityTag       RevisionEntity = "tag"
 )
 
 // Valid indicates whether the value is a known member of the RevisionEntity enum.
 func (e RevisionEntity) Valid() bool {
 	switch e {
 	case RevisionEntityChain:
+		return true
+	case RevisionEntityParameter:
 		return true
 	case RevisionEntityStage:
 		return true
