@@ -135,7 +135,7 @@ func TestContractCatchesDrift(t *testing.T) {
 	}
 	jsonHeader := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
 	problemHeader := http.Header{"Content-Type": {"application/problem+json"}}
-	chain := `{"id":1,"slug":"sex-trafficking","name":"Sex trafficking","description":"","created_at":"2026-11-25T12:00:00Z","updated_at":"2026-11-25T12:00:00Z","version":1}`
+	chain := `{"id":1,"slug":"sex-trafficking","name":"Sex trafficking","description":"","citations":[],"created_at":"2026-11-25T12:00:00Z","updated_at":"2026-11-25T12:00:00Z","version":1}`
 	problem := `{"type":"about:blank","title":"Not Found","status":404,"detail":"no such chain"}`
 	for _, c := range []struct {
 		name   string

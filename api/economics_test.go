@@ -129,12 +129,22 @@ func param(slug, symbol, chain string, stage any, central float64, geo, period s
 		"citations": []obj{}, "note": ""}
 }
 
+// dropParameters deletes every parameter, the seeded ones included, so that a test starts from
+// the figures it creates.
+func dropParameters(t *testing.T, s *testServer) {
+	t.Helper()
+	for _, p := range collect[parameterJSON](t, s, "/api/v1/parameters?limit=200") {
+		s.do(t, http.MethodDelete, "/api/v1/parameters/"+p.Slug, nil).mustStatus(t, http.StatusNoContent)
+	}
+}
+
 // TestEconomicsIndia2009 works Kara's India 2009 figures by hand: profit $12,900 per victim-year
 // against a $44 fine. At p = 1, D = 44/12,900 = 0.34%; at p = 1%, the fine needed is
 // 12,900/0.01 = $1.29 million.
 func TestEconomicsIndia2009(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
+	dropParameters(t, s)
 	profit := with(param("st-profit-in-2009", "profit", "sex-trafficking", "retailer", 12900, "IN", "2009"), "currency", "USD", "high", 13000.0)
 	s.do(t, http.MethodPost, "/api/v1/parameters", profit).mustStatus(t, http.StatusCreated)
 	s.do(t, http.MethodPost, "/api/v1/parameters", with(param("st-fine-in-2009", "fine", "sex-trafficking", "retailer", 44, "IN", "2009"), "currency", "USD")).mustStatus(t, http.StatusCreated)
@@ -207,6 +217,7 @@ func TestEconomicsIndia2009(t *testing.T) {
 func TestEconomicsBreakEven(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
+	dropParameters(t, s)
 	// Made through the store: the chain is the set-up, not what is tested.
 	if _, err := s.Store.CreateChain(context.Background(), &models.ChainInput{Slug: "forced-labour", Name: "Forced labour"}); err != nil {
 		t.Fatal(err)
@@ -256,6 +267,7 @@ func TestEconomicsBreakEven(t *testing.T) {
 func TestEconomicsScenarios(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
+	dropParameters(t, s)
 	for _, p := range []obj{
 		with(param("profit", "profit", "sex-trafficking", "retailer", 12900, "global", "2009"), "currency", "USD"),
 		with(param("fine", "fine", "sex-trafficking", "retailer", 44, "global", "2009"), "currency", "USD"),
@@ -368,6 +380,7 @@ func TestEconomicsScenarios(t *testing.T) {
 func TestEconomicsCache(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
+	dropParameters(t, s)
 	path := "/api/v1/chains/sex-trafficking/economics?geo=IN"
 	first := s.do(t, http.MethodGet, path, nil).mustStatus(t, http.StatusOK)
 	etag := first.Header.Get("ETag")

@@ -36,6 +36,7 @@ type parameterJSON struct {
 func TestParametersCRUD(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
+	dropParameters(t, s)
 	// A source to cite: sources have no API on this branch yet, so the test writes the row.
 	s.exec(t, `INSERT INTO sources (slug, title, type, created_at, updated_at) VALUES ('kara-2009', 'Sex Trafficking', 'primary-author', $1, $1)`, time.Now().UTC())
 
@@ -144,8 +145,8 @@ func TestParametersCRUD(t *testing.T) {
 			feedParams++
 		}
 	}
-	if feedParams != 6 { // 3 writes of st-profit-in-2009 and its delete, st-acq, ml-fine
-		t.Errorf("the change feed has %d parameter changes, want 6", feedParams)
+	if feedParams != 8 { // the seeded parameter and its delete; 3 writes of st-profit-in-2009 and its delete, st-acq, ml-fine
+		t.Errorf("the change feed has %d parameter changes, want 8", feedParams)
 	}
 	res = s.do(t, http.MethodPost, fmt.Sprintf("/api/v1/parameters/st-profit-in-2009/revisions/%d/restore", revs[3].ID), nil).mustStatus(t, http.StatusOK)
 	res.decode(t, &p)

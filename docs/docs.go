@@ -5210,7 +5210,8 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Citation"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "created_at": {
                     "description": "When the chain was created (RFC 3339, UTC).",
@@ -5425,7 +5426,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.Cost"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "effect": {
                     "description": "The effect found, and on what outcome.",
@@ -5938,12 +5940,14 @@ const docTemplate = `{
                     "description": "When it was last reviewed (YYYY-MM-DD), or null.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2026-11-29"
                 },
                 "next_review_due": {
                     "description": "When it is next due (YYYY-MM-DD), or null.",
                     "type": "string",
                     "format": "date",
+                    "x-nullable": true,
                     "example": "2027-11-29"
                 },
                 "state": {
@@ -6041,7 +6045,8 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Citation"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "created_at": {
                     "description": "When the stage was created (RFC 3339, UTC).",
@@ -6232,7 +6237,8 @@ const docTemplate = `{
                         {
                             "$ref": "#/definitions/models.Adoption"
                         }
-                    ]
+                    ],
+                    "x-nullable": true
                 },
                 "also_applies_to": {
                     "description": "Slugs of other stages of the same chain where the tactic also applies.",
@@ -6596,7 +6602,8 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Citation"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "created_at": {
                     "description": "When the tag was created (RFC 3339, UTC).",

@@ -17,7 +17,7 @@ type Chain struct {
 	// What the chain covers.
 	Description string `json:"description" example:"The trade as a business chain: product, wholesaler, retailer, consumer."`
 	// Sources for what the description says.
-	Citations []Citation `json:"citations" gorm:"-"`
+	Citations []Citation `json:"citations" gorm:"-" extensions:"x-nullable"` // null until the store reads them (issue 11)
 	// When the chain was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
 	// When the chain last changed (RFC 3339, UTC).

@@ -67,7 +67,7 @@ type Evidence struct {
 	// What it takes to do well, and the known pitfalls.
 	Implementation string `json:"implementation" validate:"max=2000" example:""`
 	// What it costs: a level, or an amount with its currency and price year; null when unknown.
-	Cost *Cost `json:"cost"`
+	Cost *Cost `json:"cost" extensions:"x-nullable"`
 	// Design of the strongest evaluation: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.
 	Level string `json:"level" validate:"required,oneof=none descriptive pre-post quasi-experimental rct systematic-review" enums:"none,descriptive,pre-post,quasi-experimental,rct,systematic-review" example:"none"`
 	// How far it has been evaluated: unevaluated, process, outcome or impact.
@@ -157,9 +157,9 @@ type Review struct {
 	// draft, expert-checked or survivor-reviewed.
 	State string `json:"state" validate:"required,oneof=draft expert-checked survivor-reviewed" enums:"draft,expert-checked,survivor-reviewed" example:"draft"`
 	// When it was last reviewed (YYYY-MM-DD), or null.
-	LastReviewedOn *Date `json:"last_reviewed_on" swaggertype:"string" format:"date" example:"2026-11-29"`
+	LastReviewedOn *Date `json:"last_reviewed_on" extensions:"x-nullable" swaggertype:"string" format:"date" example:"2026-11-29"`
 	// When it is next due (YYYY-MM-DD), or null.
-	NextReviewDue *Date `json:"next_review_due" swaggertype:"string" format:"date" example:"2027-11-29"`
+	NextReviewDue *Date `json:"next_review_due" extensions:"x-nullable" swaggertype:"string" format:"date" example:"2027-11-29"`
 }
 
 // ActsOn says which economic parameter a tactic moves, and which way.

@@ -32,7 +32,7 @@ type Stage struct {
 	// What happens at this link.
 	Description string `json:"description" example:"Recruits people and moves them to where they are exploited."`
 	// Sources for what the description says.
-	Citations []Citation `json:"citations" gorm:"-"`
+	Citations []Citation `json:"citations" gorm:"-" extensions:"x-nullable"` // null until the store reads them (issue 11)
 	// When the stage was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
 	// When the stage last changed (RFC 3339, UTC).

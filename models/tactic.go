@@ -65,7 +65,7 @@ type Tactic struct {
 	// Who carries it out.
 	Actors []string `json:"actors" gorm:"-" example:"police,prosecutors"`
 	// For a current effort: where and since when it is deployed; else null.
-	Adoption *Adoption `json:"adoption" gorm:"-"`
+	Adoption *Adoption `json:"adoption" gorm:"-" extensions:"x-nullable"`
 	// Who has checked the text, and when it is next due.
 	Review Review `json:"review" gorm:"-"`
 	// Sources for the tactic.

@@ -27,7 +27,7 @@ type Tag struct {
 	// How many tactics carry the tag (below editor: published ones); derived, read-only.
 	TacticCount int64 `json:"tactic_count" gorm:"->" example:"12"`
 	// Sources for what the description says.
-	Citations []Citation `json:"citations" gorm:"-"`
+	Citations []Citation `json:"citations" gorm:"-" extensions:"x-nullable"` // null until the store reads them (issue 11)
 	// When the tag was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
 	// When the tag last changed (RFC 3339, UTC).

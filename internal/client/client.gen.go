@@ -1581,7 +1581,7 @@ type CaveatType string
 // Chain The business chain of one form of exploitation, e.g. sex trafficking: product (victim), wholesaler (trafficker), retailer (exploiter) and consumer.
 type Chain struct {
 	// Citations Sources for what the description says.
-	Citations []Citation `json:"citations"`
+	Citations *[]Citation `json:"citations"`
 
 	// CreatedAt When the chain was created (RFC 3339, UTC).
 	//
@@ -2741,7 +2741,7 @@ type Stage struct {
 	ChainId int `json:"chain_id"`
 
 	// Citations Sources for what the description says.
-	Citations []Citation `json:"citations"`
+	Citations *[]Citation `json:"citations"`
 
 	// CreatedAt When the stage was created (RFC 3339, UTC).
 	//
@@ -3059,7 +3059,7 @@ type Tactic struct {
 	ActsOn []ActsOn `json:"acts_on"`
 
 	// Adoption For a current effort: where and since when it is deployed; else null.
-	Adoption Adoption `json:"adoption"`
+	Adoption *Adoption `json:"adoption"`
 
 	// AlsoAppliesTo Slugs of other stages of the same chain where the tactic also applies.
 	//
@@ -3440,7 +3440,7 @@ type TacticPatchStatus string
 // Tag Classifies tactics along one facet, its group: horizon (short-term, long-term), the economic lever pulled, the 4P function, and whatever editors add.
 type Tag struct {
 	// Citations Sources for what the description says.
-	Citations []Citation `json:"citations"`
+	Citations *[]Citation `json:"citations"`
 
 	// CreatedAt When the tag was created (RFC 3339, UTC).
 	//

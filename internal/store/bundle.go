@@ -18,6 +18,8 @@ type Bundle struct {
 	Tags    []models.TagInput   `json:"tags"`
 	Stages  []models.StageInput `json:"stages"` // ChainID is set to the bundle's chain
 	Tactics []BundleTactic      `json:"tactics"`
+	// Parameters of the risk-reward model; each names its chain (the bundle's) and stage by slug.
+	Parameters []models.ParameterInput `json:"parameters"`
 }
 
 // BundleTactic is a tactic whose stage is named by slug within the bundle's chain.
@@ -74,6 +76,11 @@ func (s *Store) ApplyBundleOnce(ctx context.Context, name string, b *Bundle) (ap
 			}
 			if _, err := tacticObject.create(tx, &in); err != nil {
 				return fmt.Errorf("tactic %q: %w", in.Title, err)
+			}
+		}
+		for i := range b.Parameters {
+			if _, err := parameterObject.create(tx, &b.Parameters[i]); err != nil {
+				return fmt.Errorf("parameter %q: %w", b.Parameters[i].Slug, err)
 			}
 		}
 		if err := tx.Exec("INSERT INTO seeds_applied (name, applied_at) VALUES (?, ?)", name, time.Now().UTC()).Error; err != nil {
