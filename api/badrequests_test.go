@@ -334,6 +334,7 @@ func TestBadRequests(t *testing.T) {
 		{name: "parameter unknown source", method: post, path: "/api/v1/parameters", body: with(newParam, "citations", []obj{{"source": "no-such-source", "locator": "", "supports": "supports"}}), status: unprocessable, code: "validation_failed", fields: []string{"citations/0/source"}},
 		{name: "parameter string for number", method: post, path: "/api/v1/parameters", body: with(newParam, "central", "44"), status: bad, code: "wrong_type", fields: []string{"central"}},
 		{name: "parameter unknown field", method: post, path: "/api/v1/parameters", body: with(newParam, "value", 44), status: bad, code: "unknown_field", fields: []string{"value"}},
+		{name: "parameter duplicate slug", method: post, path: "/api/v1/parameters", body: with(newParam, "slug", "st-profit-in-2009"), status: http.StatusConflict, code: "duplicate_slug"},
 		{name: "parameter not found", method: get, path: "/api/v1/parameters/no-such-parameter", status: http.StatusNotFound, code: "not_found"},
 		{name: "parameters symbol filter", method: get, path: "/api/v1/parameters?symbol=bribes", status: bad, code: "bad_query", fields: []string{"symbol"}},
 		{name: "parameters geography filter", method: get, path: "/api/v1/parameters?geography=india", status: bad, code: "bad_query", fields: []string{"geography"}},

@@ -277,6 +277,10 @@ func insertParameter(tx *gorm.DB, id, version int64, in *models.ParameterInput, 
 		cols["id"] = id
 	}
 	if id, err = insertReturningID(tx, "parameters", cols); err != nil {
+		// A raw statement's error is not translated by GORM as a Create's is.
+		if t, ok := tx.Dialector.(gorm.ErrorTranslator); ok {
+			err = t.Translate(err)
+		}
 		return nil, slugConflict(err, models.EntityParameter, in.Slug, "")
 	}
 	if err := syncCitations(tx, models.EntityParameter, id, w.sourceIDs); err != nil {
