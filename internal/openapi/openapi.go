@@ -227,7 +227,30 @@ func (f *fixer) fix() error {
 		}
 	}
 	f.requireResponseFields()
+	f.typeNullableRefs()
 	return nil
+}
+
+// typeNullableRefs gives a nullable property that refers to another schema (allOf [$ref]) the type
+// of that schema: OpenAPI 3.0's nullable means nothing without a type beside it.
+func (f *fixer) typeNullableRefs() {
+	schemas := f.doc.Components.Schemas
+	for _, ref := range schemas {
+		if ref.Value == nil {
+			continue
+		}
+		for _, p := range ref.Value.Properties {
+			v := p.Value
+			if p.Ref != "" || v == nil || !v.Nullable || v.Type != nil || len(v.AllOf) != 1 {
+				continue
+			}
+			target := schemas[strings.TrimPrefix(v.AllOf[0].Ref, "#/components/schemas/")]
+			if target != nil && target.Value != nil && target.Value.Type != nil {
+				t := *target.Value.Type
+				v.Type = &t
+			}
+		}
+	}
 }
 
 // rootPath reports whether the operations of a path are served at the root (tagged RootTag).
