@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"chainkb/internal/client"
 	"chainkb/models"
 )
 
@@ -401,5 +402,27 @@ func TestEconomicsCache(t *testing.T) {
 	anon := s.do(t, http.MethodGet, path, nil, authAs(s, "anonymous")...).mustStatus(t, http.StatusOK)
 	if cc := anon.Header.Get("Cache-Control"); !strings.Contains(cc, "public") {
 		t.Errorf("Cache-Control = %q, want public", cc)
+	}
+}
+
+// TestEconomicsGeneratedClient reads the model with the client generated from the spec: the
+// schema is usable as it is, and large figures keep their precision (numbers are doubles).
+func TestEconomicsGeneratedClient(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	dropParameters(t, s)
+	s.do(t, http.MethodPost, "/api/v1/parameters", param("total", "total_profits", "sex-trafficking", nil, 172.6e9, "global", "2021")).mustStatus(t, http.StatusCreated)
+	s.do(t, http.MethodPost, "/api/v1/parameters", param("n", "convictions", "sex-trafficking", nil, 5859, "global", "2023")).mustStatus(t, http.StatusCreated)
+	c, err := client.NewClientWithResponses(s.URL+"/api/v1", client.WithHTTPClient(contractDoer{t}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.GetChainEconomicsWithResponse(context.Background(), "sex-trafficking", &client.GetChainEconomicsParams{SetPConviction: pointerTo("0.01")})
+	if err != nil || res.JSON200 == nil {
+		t.Fatalf("GetChainEconomics: %v, %s", err, res.Body)
+	}
+	be := res.JSON200.WholeChain.Baseline.BreakEvenPerConviction
+	if be == nil || be.Central != 172.6e9/5859 || len(be.Inputs) != 2 || len(res.JSON200.Stages) == 0 || res.JSON200.Scenario == nil {
+		t.Errorf("break-even through the client = %+v", be)
 	}
 }

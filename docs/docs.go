@@ -3803,6 +3803,7 @@ const docTemplate = `{
                 "factor": {
                     "description": "The multiplier; 0 when the size is not known.",
                     "type": "number",
+                    "format": "double",
                     "example": 10
                 },
                 "sources": {
@@ -3922,16 +3923,19 @@ const docTemplate = `{
                 "central": {
                     "description": "Change of the central value.",
                     "type": "number",
+                    "format": "double",
                     "example": -1280000
                 },
                 "high": {
                     "description": "Change of the high end.",
                     "type": "number",
+                    "format": "double",
                     "example": -1280000
                 },
                 "low": {
                     "description": "Change of the low end.",
                     "type": "number",
+                    "format": "double",
                     "example": -1280000
                 }
             }
@@ -3969,11 +3973,13 @@ const docTemplate = `{
                 "central": {
                     "description": "Central value.",
                     "type": "number",
+                    "format": "double",
                     "example": 0.0034
                 },
                 "high": {
                     "description": "High end of the range.",
                     "type": "number",
+                    "format": "double",
                     "example": 0.0034
                 },
                 "inputs": {
@@ -3986,6 +3992,7 @@ const docTemplate = `{
                 "low": {
                     "description": "Low end of the range.",
                     "type": "number",
+                    "format": "double",
                     "example": 0.0034
                 },
                 "notes": {
@@ -4521,16 +4528,19 @@ const docTemplate = `{
                 "central": {
                     "description": "Central value.",
                     "type": "number",
+                    "format": "double",
                     "example": 0.0034
                 },
                 "high": {
                     "description": "High end of the range.",
                     "type": "number",
+                    "format": "double",
                     "example": 0.0034
                 },
                 "low": {
                     "description": "Low end of the range.",
                     "type": "number",
+                    "format": "double",
                     "example": 0.0034
                 }
             }
@@ -5600,6 +5610,7 @@ const docTemplate = `{
                 "central": {
                     "description": "Central value, or null when the source gives only a range (the model then uses the midpoint).",
                     "type": "number",
+                    "format": "double",
                     "x-nullable": true,
                     "example": 12900
                 },
@@ -5649,6 +5660,7 @@ const docTemplate = `{
                 "high": {
                     "description": "High end of the range, or null when the source gives none.",
                     "type": "number",
+                    "format": "double",
                     "x-nullable": true,
                     "example": 13000
                 },
@@ -5660,6 +5672,7 @@ const docTemplate = `{
                 "low": {
                     "description": "Low end of the range, or null when the source gives none.",
                     "type": "number",
+                    "format": "double",
                     "x-nullable": true,
                     "example": 12900
                 },
@@ -5753,6 +5766,7 @@ const docTemplate = `{
                 "central": {
                     "description": "Central value, or null.",
                     "type": "number",
+                    "format": "double",
                     "x-nullable": true,
                     "example": 44
                 },
@@ -5792,12 +5806,14 @@ const docTemplate = `{
                 "high": {
                     "description": "High end of the range, or null.",
                     "type": "number",
+                    "format": "double",
                     "x-nullable": true,
                     "example": 44
                 },
                 "low": {
                     "description": "Low end of the range, or null.",
                     "type": "number",
+                    "format": "double",
                     "x-nullable": true,
                     "example": 44
                 },

@@ -31,11 +31,11 @@ type Parameter struct {
 	// The model's symbol this is a value of.
 	Symbol string `json:"symbol" enums:"profit,acquisition_cost,p_conviction,p_detect,p_prosecute,p_convict,fine,restitution,confiscation_rate,prison_years,prison_year_cost,duration_years,buyer_price,price_elasticity,total_profits,victims,convictions" example:"profit"`
 	// Low end of the range, or null when the source gives none.
-	Low *float64 `json:"low" extensions:"x-nullable" example:"12900"`
+	Low *float64 `json:"low" extensions:"x-nullable" format:"double" example:"12900"`
 	// Central value, or null when the source gives only a range (the model then uses the midpoint).
-	Central *float64 `json:"central" extensions:"x-nullable" example:"12900"`
+	Central *float64 `json:"central" extensions:"x-nullable" format:"double" example:"12900"`
 	// High end of the range, or null when the source gives none.
-	High *float64 `json:"high" extensions:"x-nullable" example:"13000"`
+	High *float64 `json:"high" extensions:"x-nullable" format:"double" example:"13000"`
 	// Unit, in words.
 	Unit string `json:"unit" example:"USD per victim-year"`
 	// ISO 4217 currency code of an amount of money; empty for probabilities, years and counts.
@@ -79,11 +79,11 @@ type ParameterInput struct {
 	// The model's symbol.
 	Symbol string `json:"symbol" validate:"required" enums:"profit,acquisition_cost,p_conviction,p_detect,p_prosecute,p_convict,fine,restitution,confiscation_rate,prison_years,prison_year_cost,duration_years,buyer_price,price_elasticity,total_profits,victims,convictions" example:"fine"`
 	// Low end of the range, or null.
-	Low *float64 `json:"low" extensions:"x-nullable" example:"44"`
+	Low *float64 `json:"low" extensions:"x-nullable" format:"double" example:"44"`
 	// Central value, or null.
-	Central *float64 `json:"central" extensions:"x-nullable" example:"44"`
+	Central *float64 `json:"central" extensions:"x-nullable" format:"double" example:"44"`
 	// High end of the range, or null.
-	High *float64 `json:"high" extensions:"x-nullable" example:"44"`
+	High *float64 `json:"high" extensions:"x-nullable" format:"double" example:"44"`
 	// Unit, in words.
 	Unit string `json:"unit" validate:"max=200" example:"USD per conviction"`
 	// ISO 4217 currency code, or empty when the value is not money.

@@ -1763,17 +1763,17 @@ type Change struct {
 	// Central Change of the central value.
 	//
 	// Example: -1280000
-	Central float32 `json:"central"`
+	Central float64 `json:"central"`
 
 	// High Change of the high end.
 	//
 	// Example: -1280000
-	High float32 `json:"high"`
+	High float64 `json:"high"`
 
 	// Low Change of the low end.
 	//
 	// Example: -1280000
-	Low float32 `json:"low"`
+	Low float64 `json:"low"`
 }
 
 // ChangeList A page of the change feed, oldest first.
@@ -1990,12 +1990,12 @@ type Figure struct {
 	// Central Central value.
 	//
 	// Example: 0.0034
-	Central float32 `json:"central"`
+	Central float64 `json:"central"`
 
 	// High High end of the range.
 	//
 	// Example: 0.0034
-	High float32 `json:"high"`
+	High float64 `json:"high"`
 
 	// Inputs The inputs the figure was computed from, with their parameters and sources.
 	Inputs []Input `json:"inputs"`
@@ -2003,7 +2003,7 @@ type Figure struct {
 	// Low Low end of the range.
 	//
 	// Example: 0.0034
-	Low float32 `json:"low"`
+	Low float64 `json:"low"`
 
 	// Notes How the figure was computed, where a reader could not guess (a clamp, a threshold).
 	Notes *[]string `json:"notes,omitempty"`
@@ -2201,7 +2201,7 @@ type Parameter struct {
 	// Central Central value, or null when the source gives only a range (the model then uses the midpoint).
 	//
 	// Example: 12900
-	Central *float32 `json:"central"`
+	Central *float64 `json:"central"`
 
 	// Chain Slug of the chain the figure belongs to.
 	//
@@ -2240,7 +2240,7 @@ type Parameter struct {
 	// High High end of the range, or null when the source gives none.
 	//
 	// Example: 13000
-	High *float32 `json:"high"`
+	High *float64 `json:"high"`
 
 	// Id Id of the parameter; it never changes.
 	//
@@ -2250,7 +2250,7 @@ type Parameter struct {
 	// Low Low end of the range, or null when the source gives none.
 	//
 	// Example: 12900
-	Low *float32 `json:"low"`
+	Low *float64 `json:"low"`
 
 	// Note How the figure was read or derived, and its limits.
 	//
@@ -2319,7 +2319,7 @@ type ParameterInput struct {
 	// Central Central value, or null.
 	//
 	// Example: 44
-	Central *float32 `json:"central,omitempty"`
+	Central *float64 `json:"central,omitempty"`
 
 	// Chain Slug of the chain; it must exist.
 	//
@@ -2347,12 +2347,12 @@ type ParameterInput struct {
 	// High High end of the range, or null.
 	//
 	// Example: 44
-	High *float32 `json:"high,omitempty"`
+	High *float64 `json:"high,omitempty"`
 
 	// Low Low end of the range, or null.
 	//
 	// Example: 44
-	Low *float32 `json:"low,omitempty"`
+	Low *float64 `json:"low,omitempty"`
 
 	// Note How the figure was read or derived.
 	//
@@ -2427,7 +2427,7 @@ type ParameterPatch struct {
 	// Central Central value, or null.
 	//
 	// Example: 44
-	Central *float32 `json:"central,omitempty"`
+	Central *float64 `json:"central,omitempty"`
 
 	// Chain Slug of the chain; it must exist.
 	//
@@ -2455,12 +2455,12 @@ type ParameterPatch struct {
 	// High High end of the range, or null.
 	//
 	// Example: 44
-	High *float32 `json:"high,omitempty"`
+	High *float64 `json:"high,omitempty"`
 
 	// Low Low end of the range, or null.
 	//
 	// Example: 44
-	Low *float32 `json:"low,omitempty"`
+	Low *float64 `json:"low,omitempty"`
 
 	// Note How the figure was read or derived.
 	//
@@ -2712,7 +2712,7 @@ type ScenarioEffect struct {
 	// Factor The multiplier; 0 when the size is not known.
 	//
 	// Example: 10
-	Factor float32 `json:"factor"`
+	Factor float64 `json:"factor"`
 
 	// Sources Sources for the effect.
 	Sources *[]string `json:"sources,omitempty"`
@@ -3609,17 +3609,17 @@ type Value struct {
 	// Central Central value.
 	//
 	// Example: 0.0034
-	Central float32 `json:"central"`
+	Central float64 `json:"central"`
 
 	// High High end of the range.
 	//
 	// Example: 0.0034
-	High float32 `json:"high"`
+	High float64 `json:"high"`
 
 	// Low Low end of the range.
 	//
 	// Example: 0.0034
-	Low float32 `json:"low"`
+	Low float64 `json:"low"`
 }
 
 // Verdict How the range of a deterrence ratio lies against 1: all of it above (all), across (part), or none of it above (none).

@@ -35,7 +35,7 @@ type Effect struct {
 	// Which way.
 	Direction Direction `json:"direction" enums:"raises,lowers" example:"raises"`
 	// The multiplier; 0 when the size is not known.
-	Factor float64 `json:"factor" example:"10"`
+	Factor float64 `json:"factor" format:"double" example:"10"`
 	// Sources for the effect.
 	Sources []string `json:"sources,omitempty" extensions:"x-omitempty"`
 } //	@name	ScenarioEffect

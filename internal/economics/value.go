@@ -15,11 +15,11 @@ import "math"
 //	@Description	A range low ≤ central ≤ high; a single figure has three equal members.
 type Value struct {
 	// Low end of the range.
-	Low float64 `json:"low" example:"0.0034"`
+	Low float64 `json:"low" format:"double" example:"0.0034"`
 	// Central value.
-	Central float64 `json:"central" example:"0.0034"`
+	Central float64 `json:"central" format:"double" example:"0.0034"`
 	// High end of the range.
-	High float64 `json:"high" example:"0.0034"`
+	High float64 `json:"high" format:"double" example:"0.0034"`
 }
 
 // Point returns the range holding the single value x.
@@ -103,11 +103,11 @@ func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 //	@Description	The change of a range, member by member: scenario minus baseline.
 type Change struct {
 	// Change of the low end.
-	Low float64 `json:"low" example:"-1280000"`
+	Low float64 `json:"low" format:"double" example:"-1280000"`
 	// Change of the central value.
-	Central float64 `json:"central" example:"-1280000"`
+	Central float64 `json:"central" format:"double" example:"-1280000"`
 	// Change of the high end.
-	High float64 `json:"high" example:"-1280000"`
+	High float64 `json:"high" format:"double" example:"-1280000"`
 }
 
 func change(before, after Value) Change {
