@@ -45,6 +45,8 @@ import (
 //	@tag.description	The bibliography: works that chains, stages, tags and tactics cite, and where each is cited
 //	@tag.name			relations
 //	@tag.description	Typed links between tactics: complements, prerequisite-of, conflicts-with, duplicates, supersedes
+//	@tag.name			parameters
+//	@tag.description	Figures of the risk-reward model (profit, fines, conviction rates, ...) with their sources
 //	@tag.name			changes
 //	@tag.description	The change feed, for partner apps that keep a mirror
 //	@tag.name			keys

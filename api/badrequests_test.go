@@ -127,6 +127,9 @@ func TestBadRequests(t *testing.T) {
 	cite := func(kv ...any) obj {
 		return with(obj{"source": "kara-2009", "locator": "p. 201", "supports": "supports"}, kv...)
 	}
+	newParam := obj{"slug": "new-param", "symbol": "fine", "chain": "sex-trafficking", "stage": "retailer", "low": nil, "central": 44, "high": nil,
+		"unit": "USD", "currency": "USD", "price_year": nil, "geography": "IN", "period": "2009", "estimate": "reported", "citations": []obj{}, "note": ""}
+	econ := "/api/v1/chains/sex-trafficking/economics?"
 	// tacticPut is the tactic as GET returned it, minus its version: a PUT body without a precondition.
 	tacticPut := with(tactic, "version", absent{}, "title", "A new title")
 	chainPut := with(chain, "version", absent{}, "name", "A new name")
@@ -389,6 +392,54 @@ func TestBadRequests(t *testing.T) {
 		{name: "table unknown parameter", method: get, path: "/api/v1/chains/sex-trafficking/table?kind=current", status: bad, code: "bad_query", fields: []string{"kind"}},
 		{name: "table chain key malformed", method: get, path: "/api/v1/chains/0/table", status: bad, code: "bad_path", fields: []string{"id"}},
 		{name: "table chain not found", method: get, path: "/api/v1/chains/no-such-chain/table", status: http.StatusNotFound, code: "not_found"},
+
+		// Parameters of the risk-reward model.
+		{name: "parameter empty object", method: post, path: "/api/v1/parameters", body: obj{}, status: unprocessable, code: "validation_failed", fields: []string{"slug", "symbol", "geography", "period", "chain", "estimate", "central"}},
+		{name: "parameter unknown symbol", method: post, path: "/api/v1/parameters", body: with(newParam, "symbol", "bribes"), status: unprocessable, code: "validation_failed", fields: []string{"symbol"}},
+		{name: "parameter low above high", method: post, path: "/api/v1/parameters", body: with(newParam, "central", nil, "low", 10, "high", 5), status: unprocessable, code: "validation_failed", fields: []string{"high"}},
+		{name: "parameter central above high", method: post, path: "/api/v1/parameters", body: with(newParam, "high", 40), status: unprocessable, code: "validation_failed", fields: []string{"high"}},
+		{name: "parameter probability over 1", method: post, path: "/api/v1/parameters", body: with(newParam, "symbol", "p_conviction", "currency", "", "central", 1.5), status: unprocessable, code: "validation_failed", fields: []string{"central"}},
+		{name: "parameter negative amount", method: post, path: "/api/v1/parameters", body: with(newParam, "central", -44), status: unprocessable, code: "validation_failed", fields: []string{"central"}},
+		{name: "parameter negative elasticity", method: post, path: "/api/v1/parameters", body: with(newParam, "symbol", "price_elasticity", "currency", "", "central", -1), status: unprocessable, code: "validation_failed", fields: []string{"central"}},
+		{name: "parameter no value", method: post, path: "/api/v1/parameters", body: with(newParam, "central", nil), status: unprocessable, code: "validation_failed", fields: []string{"central"}},
+		{name: "parameter bad currency", method: post, path: "/api/v1/parameters", body: with(newParam, "currency", "DOLLARS"), status: unprocessable, code: "validation_failed", fields: []string{"currency"}},
+		{name: "parameter bad geography", method: post, path: "/api/v1/parameters", body: with(newParam, "geography", "India"), status: unprocessable, code: "validation_failed", fields: []string{"geography"}},
+		{name: "parameter bad period", method: post, path: "/api/v1/parameters", body: with(newParam, "period", "2014-2010"), status: unprocessable, code: "validation_failed", fields: []string{"period"}},
+		{name: "parameter bad estimate", method: post, path: "/api/v1/parameters", body: with(newParam, "estimate", "guess"), status: unprocessable, code: "validation_failed", fields: []string{"estimate"}},
+		{name: "parameter unknown chain", method: post, path: "/api/v1/parameters", body: with(newParam, "chain", "no-such-chain"), status: unprocessable, code: "validation_failed", fields: []string{"chain"}},
+		{name: "parameter stage of no chain", method: post, path: "/api/v1/parameters", body: with(newParam, "stage", "launderer"), status: unprocessable, code: "validation_failed", fields: []string{"stage"}},
+		{name: "parameter unknown source", method: post, path: "/api/v1/parameters", body: with(newParam, "citations", []obj{{"source": "no-such-source", "locator": "", "supports": "supports"}}), status: unprocessable, code: "validation_failed", fields: []string{"citations/0/source"}},
+		{name: "parameter string for number", method: post, path: "/api/v1/parameters", body: with(newParam, "central", "44"), status: bad, code: "wrong_type", fields: []string{"central"}},
+		{name: "parameter unknown field", method: post, path: "/api/v1/parameters", body: with(newParam, "value", 44), status: bad, code: "unknown_field", fields: []string{"value"}},
+		{name: "parameter duplicate slug", method: post, path: "/api/v1/parameters", body: with(newParam, "slug", "st-profit-in-2009"), status: http.StatusConflict, code: "duplicate_slug"},
+		{name: "parameter not found", method: get, path: "/api/v1/parameters/no-such-parameter", status: http.StatusNotFound, code: "not_found"},
+		{name: "parameters symbol filter", method: get, path: "/api/v1/parameters?symbol=bribes", status: bad, code: "bad_query", fields: []string{"symbol"}},
+		{name: "parameters geography filter", method: get, path: "/api/v1/parameters?geography=india", status: bad, code: "bad_query", fields: []string{"geography"}},
+		{name: "parameters estimate filter", method: get, path: "/api/v1/parameters?estimate=guess", status: bad, code: "bad_query", fields: []string{"estimate"}},
+		{name: "parameters unknown filter", method: get, path: "/api/v1/parameters?kind=current", status: bad, code: "bad_query", fields: []string{"kind"}},
+		{name: "parameters sort field", method: get, path: "/api/v1/parameters?sort=value", status: bad, code: "bad_sort"},
+
+		// The economics of a chain, and its scenarios.
+		{name: "economics unknown parameter", method: get, path: econ + "country=IN", status: bad, code: "bad_query", fields: []string{"country"}},
+		{name: "economics geo malformed", method: get, path: econ + "geo=india", status: bad, code: "bad_query", fields: []string{"geo"}},
+		{name: "economics year malformed", method: get, path: econ + "year=09", status: bad, code: "bad_query", fields: []string{"year"}},
+		{name: "economics unknown symbol", method: get, path: econ + "set.bribes=5", status: bad, code: "bad_query", fields: []string{"set.bribes"}},
+		{name: "economics override not a number", method: get, path: econ + "set.fine=5%2C000%24", status: bad, code: "bad_query", fields: []string{"set.fine"}},
+		{name: "economics override word", method: get, path: econ + "set.fine=lots", status: bad, code: "bad_query", fields: []string{"set.fine"}},
+		{name: "economics override NaN", method: get, path: econ + "set.fine=NaN", status: bad, code: "bad_query", fields: []string{"set.fine"}},
+		{name: "economics override infinite", method: get, path: econ + "set.profit=Inf", status: bad, code: "bad_query", fields: []string{"set.profit"}},
+		{name: "economics override overflow", method: get, path: econ + "set.profit=1e999", status: bad, code: "bad_query", fields: []string{"set.profit"}},
+		{name: "economics probability over 1", method: get, path: econ + "set.p_conviction=1.5", status: bad, code: "bad_query", fields: []string{"set.p_conviction"}},
+		{name: "economics probability negative", method: get, path: econ + "set.p_detect=-0.1", status: bad, code: "bad_query", fields: []string{"set.p_detect"}},
+		{name: "economics negative amount", method: get, path: econ + "set.fine=-5", status: bad, code: "bad_query", fields: []string{"set.fine"}},
+		{name: "economics range out of order", method: get, path: econ + "set.fine=10,5,1", status: bad, code: "bad_query", fields: []string{"set.fine"}},
+		{name: "economics override empty", method: get, path: econ + "set.fine=", status: bad, code: "bad_query", fields: []string{"set.fine"}},
+		{name: "economics unknown tactic", method: get, path: econ + "apply=ST-R-R99", status: bad, code: "bad_query", fields: []string{"apply"}},
+		{name: "economics tactic code malformed", method: get, path: econ + "apply=raise-fines", status: bad, code: "bad_query", fields: []string{"apply"}},
+		{name: "economics apply empty", method: get, path: econ + "apply=", status: bad, code: "bad_query", fields: []string{"apply"}},
+		{name: "economics several bad parameters", method: get, path: econ + "geo=xx&set.fine=-1&set.p_convict=2&bogus=1", status: bad, code: "bad_query", fields: []string{"geo", "set.fine", "set.p_convict", "bogus"}},
+		{name: "economics chain not found", method: get, path: "/api/v1/chains/no-such-chain/economics", status: http.StatusNotFound, code: "not_found"},
+		{name: "economics chain key malformed", method: get, path: "/api/v1/chains/0/economics", status: bad, code: "bad_path", fields: []string{"id"}},
 
 		// Routes and methods.
 		{name: "unknown route", method: get, path: "/api/v1/nope", status: http.StatusNotFound, code: "no_route"},

@@ -31,6 +31,11 @@ func normalizeMirror(entity string, m map[string]any) map[string]any {
 	switch entity {
 	case "tag":
 		delete(out, "tactic_count")
+	case "parameter":
+		// The slugs of its chain and stage are as they were at the change; the ids are what a
+		// mirror keys on.
+		delete(out, "chain")
+		delete(out, "stage")
 	case "tactic":
 		var ids []float64
 		tags, _ := out["tags"].([]any)
@@ -167,7 +172,7 @@ func TestChangeFeedMirror(t *testing.T) {
 			}
 
 			live := map[mirrorKey]map[string]any{}
-			for entity, path := range map[string]string{"chain": "/api/v1/chains", "stage": "/api/v1/stages", "tag": "/api/v1/tags", "tactic": "/api/v1/tactics", "source": "/api/v1/sources", "relation": "/api/v1/relations"} {
+			for entity, path := range map[string]string{"chain": "/api/v1/chains", "stage": "/api/v1/stages", "tag": "/api/v1/tags", "tactic": "/api/v1/tactics", "source": "/api/v1/sources", "relation": "/api/v1/relations", "parameter": "/api/v1/parameters"} {
 				for _, m := range collectAs[map[string]any](t, s, path+"?limit=200", as...) {
 					id, _ := m["id"].(float64)
 					live[mirrorKey{entity, int64(id)}] = normalizeMirror(entity, m)

@@ -85,6 +85,8 @@ func routes(st *store.Store, metrics http.Handler) []route {
 	tags := handlers.NewTags(st)
 	sources := handlers.NewSources(st)
 	relations := handlers.NewRelations(st)
+	parameters := handlers.NewParameters(st)
+	economics := handlers.NewEconomics(st)
 	changes := handlers.NewChanges(st)
 	keys := handlers.NewKeys(st)
 	health := handlers.NewHealth(st)
@@ -101,6 +103,8 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"GET", "/api/v1/chains/:id/revisions", chains.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/chains/:id/revisions/:revision/restore", chains.Restore, editors, noStore, normal},
 		{"GET", "/api/v1/chains/:id/table", chains.Table, anyone, publicRead, normal},
+		// The risk-reward model computed from the parameters; scenarios write nothing.
+		{"GET", "/api/v1/chains/:id/economics", economics.Chain, anyone, publicRead, normal},
 
 		{"GET", "/api/v1/stages", stages.List, anyone, publicRead, normal},
 		{"POST", "/api/v1/stages", stages.Create, editors, noStore, normal},
@@ -148,6 +152,14 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"GET", "/api/v1/relations/:id/revisions", relations.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/relations/:id/revisions/:revision/restore", relations.Restore, editors, noStore, normal},
 		{"GET", "/api/v1/tactics/:id/relations", relations.OfTactic, anyone, publicRead, normal},
+		{"GET", "/api/v1/parameters", parameters.List, anyone, publicRead, normal},
+		{"POST", "/api/v1/parameters", parameters.Create, editors, noStore, normal},
+		{"GET", "/api/v1/parameters/:id", parameters.Get, anyone, publicRead, normal},
+		{"PUT", "/api/v1/parameters/:id", parameters.Replace, editors, noStore, normal},
+		{"PATCH", "/api/v1/parameters/:id", parameters.Patch, editors, noStore, normal},
+		{"DELETE", "/api/v1/parameters/:id", parameters.Delete, editors, noStore, normal},
+		{"GET", "/api/v1/parameters/:id/revisions", parameters.Revisions, editors, noStore, normal},
+		{"POST", "/api/v1/parameters/:id/revisions/:revision/restore", parameters.Restore, editors, noStore, normal},
 
 		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal},
 

@@ -149,6 +149,10 @@ func (r *sizeRun) reads(ctx context.Context, cfg config, sup *supervisor, bins b
 			return err
 		}
 		rss := ck.statusKB("VmHWM")
+		if sc.chainkbOnly {
+			r.add(row{name: sc.name, res: res, cpu: cpu, rssKB: rss, note: "chainkb only: the baseline has no such route"})
+			continue
+		}
 		base, baseCPU, err := measure(ctx, bins.loadgen, bl, cfg.plan(sc.name+" (baseline)", sc.requests(target{base: bl.base, d: r.d, deepPage: blDeep})))
 		if err != nil {
 			return err

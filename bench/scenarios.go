@@ -22,8 +22,11 @@ type scenario struct {
 	name string
 	// write scenarios change the data: each runs on a fresh copy of the dataset, against chainkb
 	// only (the baseline serves reads only).
-	write    bool
-	requests func(t target) []plan.Request
+	write bool
+	// chainkbOnly read scenarios exercise what the baseline does not serve; they run on chainkb
+	// alone.
+	chainkbOnly bool
+	requests    func(t target) []plan.Request
 }
 
 // target is what a scenario needs to know about the server under load.
@@ -44,6 +47,11 @@ func qPath() string { return "/api/v1/tactics?q=" + synth.QWord + "&limit=50" }
 
 // tablePath is the table of the largest chain; smallTablePath that of the seed-sized chain.
 func tablePath(d *dataset) string { return "/api/v1/chains/" + d.chains[0].slug + "/table" }
+
+// economicsPath is the risk-reward model of the largest chain, without a scenario.
+func economicsPath(d *dataset) string {
+	return "/api/v1/chains/" + d.chains[0].slug + "/economics?geo=IN&year=2009"
+}
 
 func smallTablePath(d *dataset) string {
 	return "/api/v1/chains/" + d.chains[len(d.chains)-1].slug + "/table"
@@ -70,6 +78,11 @@ func scenarios() []scenario {
 		}},
 		{name: "chain table, largest chain", requests: func(t target) []plan.Request {
 			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + tablePath(t.d)}}
+		}},
+		// The risk-reward model of the largest chain, cached like its table (issue 13): its rate
+		// should be at least the table's.
+		{name: "chain economics, largest chain", chainkbOnly: true, requests: func(t target) []plan.Request {
+			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + economicsPath(t.d)}}
 		}},
 		{name: "create tactic", write: true, requests: func(t target) []plan.Request {
 			return []plan.Request{{Kind: plan.Create, Weight: 1, URL: t.base + "/api/v1/tactics", Stages: t.d.stages}}

@@ -494,6 +494,94 @@ const docTemplate = `{
                 }
             }
         },
+        "/chains/{id}/economics": {
+            "get": {
+                "description": "For each stage of the chain, from the parameters in force (the requested country's before ` + "`" + `global` + "`" + `; a stage's own before the whole chain's; the latest period, up to ` + "`" + `year` + "`" + ` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D \u003e 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and ` + "`" + `unavailable` + "`" + ` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.\n\nScenarios: ` + "`" + `set.\u003csymbol\u003e=value` + "`" + ` (or ` + "`" + `low,central,high` + "`" + `) replaces a value, ` + "`" + `apply=CODE,CODE` + "`" + ` applies the ` + "`" + `acts_on` + "`" + ` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "chains"
+                ],
+                "summary": "The risk-reward model of a chain",
+                "operationId": "getChainEconomics",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "sex-trafficking",
+                        "description": "Chain id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "IN",
+                        "description": "ISO 3166-1 alpha-2 country code, or global (the default); global figures fill in what the country lacks",
+                        "name": "geo",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 9999,
+                        "minimum": 1000,
+                        "type": "integer",
+                        "example": 2009,
+                        "description": "Use the latest figures whose period starts by this year; the latest of all by default",
+                        "name": "year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "0.01",
+                        "description": "Scenario: replace a symbol's value with a number, or low,central,high; any symbol of the model may be set this way (set.fine, set.confiscation_rate, ...). A probability is in [0, 1] (1% is 0.01), an amount is 0 or more",
+                        "name": "set.p_conviction",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "ST-R-R01",
+                        "description": "Scenario: comma-separated codes of published tactics whose acts_on effects to apply, in order",
+                        "name": "apply",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The model of the chain",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ChainEconomics"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Hash of the answer's content"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified: the ETag in If-None-Match is current"
+                    },
+                    "400": {
+                        "description": "Malformed id, or a bad query parameter, named in errors (code bad_query): an unknown parameter, a bad geo or year, set.\u003csymbol\u003e with an unknown symbol, a value that is not a finite number, a probability outside [0, 1] or a negative amount, or apply with an unknown tactic code",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such chain",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/chains/{id}/revisions": {
             "get": {
                 "description": "Every change of the chain, newest first: who, when, the request, and the chain as it stood after the change (before it, for a delete). A deleted chain keeps its history, by id or by its last slug.",
@@ -1021,6 +1109,692 @@ const docTemplate = `{
                         "description": "Prometheus text format",
                         "schema": {
                             "type": "string"
+                        }
+                    }
+                }
+            }
+        },
+        "/parameters": {
+            "get": {
+                "description": "Parameters of the risk-reward model in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `slug` + "`" + `). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "parameters"
+                ],
+                "summary": "List parameters",
+                "operationId": "listParameters",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "sex-trafficking",
+                        "description": "Chain id or slug",
+                        "name": "chain",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "retailer",
+                        "description": "Stage slug",
+                        "name": "stage",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "profit",
+                            "acquisition_cost",
+                            "p_conviction",
+                            "p_detect",
+                            "p_prosecute",
+                            "p_convict",
+                            "fine",
+                            "restitution",
+                            "confiscation_rate",
+                            "prison_years",
+                            "prison_year_cost",
+                            "duration_years",
+                            "buyer_price",
+                            "price_elasticity",
+                            "total_profits",
+                            "victims",
+                            "convictions"
+                        ],
+                        "type": "string",
+                        "example": "profit",
+                        "description": "The model's symbol",
+                        "name": "symbol",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "IN",
+                        "description": "ISO 3166-1 alpha-2 country code, or global",
+                        "name": "geography",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "reported",
+                            "derived",
+                            "assumption"
+                        ],
+                        "type": "string",
+                        "example": "reported",
+                        "description": "How the value was obtained",
+                        "name": "estimate",
+                        "in": "query"
+                    },
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "example": "victim-year",
+                        "description": "Text to find in slug, unit or note",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "id",
+                            "-id",
+                            "slug",
+                            "-slug",
+                            "symbol",
+                            "-symbol",
+                            "geography",
+                            "-geography",
+                            "period",
+                            "-period",
+                            "created_at",
+                            "-created_at",
+                            "updated_at",
+                            "-updated_at"
+                        ],
+                        "type": "string",
+                        "default": "slug",
+                        "example": "symbol",
+                        "description": "Sort field, - in front for descending; ties are broken by id",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "example": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "example": true,
+                        "description": "Count all matches (costs a scan)",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of parameters",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.ParameterList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "Creates a parameter of the risk-reward model for a chain (and a stage, or null for the whole chain). Its slug must be unique; its chain, stage and cited sources must exist; at least one of low, central and high; low ≤ central ≤ high; a probability is in [0, 1] and an amount is 0 or more (a price elasticity is stored as its magnitude). The answer carries the new parameter, its ` + "`" + `Location` + "`" + ` and its ` + "`" + `ETag` + "`" + `.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "parameters"
+                ],
+                "summary": "Create a parameter",
+                "operationId": "createParameter",
+                "parameters": [
+                    {
+                        "description": "The new parameter",
+                        "name": "parameter",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.ParameterInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "The parameter as created",
+                        "schema": {
+                            "$ref": "#/definitions/models.Parameter"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of the new parameter"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "Path of the new parameter"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON, an unknown field or a wrong type (codes invalid_json, unknown_field, wrong_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Slug already taken (code duplicate_slug)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values, or a chain, stage or cited source that does not exist; errors names each field, e.g. citations/0/source (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/parameters/{id}": {
+            "get": {
+                "description": "A parameter by id or slug, with its ETag. With ` + "`" + `If-None-Match` + "`" + ` naming the current ETag, the answer is 304 without a body.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "parameters"
+                ],
+                "summary": "Get a parameter",
+                "operationId": "getParameter",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "st-profit-in-2009",
+                        "description": "Parameter id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The parameter",
+                        "schema": {
+                            "$ref": "#/definitions/models.Parameter"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of the parameter, for If-Match and If-None-Match"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified: the ETag in If-None-Match is current"
+                    },
+                    "400": {
+                        "description": "Malformed id (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such parameter (code not_found)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "description": "Replaces the whole parameter: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read in the body. A stale one is 412 and changes nothing; none is 428.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "parameters"
+                ],
+                "summary": "Replace a parameter",
+                "operationId": "replaceParameter",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "st-profit-in-2009",
+                        "description": "Parameter id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The parameter as it should be",
+                        "name": "parameter",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.ParameterInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The parameter as it now is",
+                        "schema": {
+                            "$ref": "#/definitions/models.Parameter"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the parameter"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such parameter",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Slug already taken (code duplicate_slug)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The parameter changed since you read it: GET it again and reapply your change (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values, or a chain, stage or cited source that does not exist; errors names each field, e.g. citations/0/source (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "description": "Deletes a parameter. Its history stays, and it can be restored. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "parameters"
+                ],
+                "summary": "Delete a parameter",
+                "operationId": "deleteParameter",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "st-profit-in-2009",
+                        "description": "Parameter id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "Deleted"
+                    },
+                    "400": {
+                        "description": "Malformed id (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such parameter",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match does not name the current version (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "description": "A JSON Merge Patch (RFC 7396): send only the fields to change; ` + "`" + `null` + "`" + ` clears one; a list (such as ` + "`" + `citations` + "`" + `) is replaced whole. Needs a precondition like PUT: ` + "`" + `If-Match` + "`" + `, or ` + "`" + `version` + "`" + ` in the patch.",
+                "consumes": [
+                    "application/merge-patch+json",
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "parameters"
+                ],
+                "summary": "Update fields of a parameter",
+                "operationId": "patchParameter",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "st-profit-in-2009",
+                        "description": "Parameter id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The fields to change, and the version you read unless If-Match is sent",
+                        "name": "patch",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.ParameterInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The parameter as it now is",
+                        "schema": {
+                            "$ref": "#/definitions/models.Parameter"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the parameter"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such parameter",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Slug already taken (code duplicate_slug)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The parameter changed since you read it: GET it again and reapply your change (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/merge-patch+json or application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values, or a chain, stage or cited source that does not exist; errors names each field, e.g. citations/0/source (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/parameters/{id}/revisions": {
+            "get": {
+                "description": "Every change of the parameter, newest first: who, when, the request, and the parameter as it stood after the change (before it, for a delete). A deleted parameter keeps its history, by id or by its last slug.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "parameters"
+                ],
+                "summary": "History of a parameter",
+                "operationId": "listParameterRevisions",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "st-profit-in-2009",
+                        "description": "Parameter id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "example": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "example": true,
+                        "description": "Count all revisions (costs a scan)",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of the parameter's revisions",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.RevisionList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id or query parameter, or a bad cursor",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No parameter with this id has a history",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/parameters/{id}/revisions/{revision}/restore": {
+            "post": {
+                "description": "Brings the parameter back to the state a revision recorded, as a new revision; a deleted parameter comes back under its old id. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "parameters"
+                ],
+                "summary": "Restore a parameter to a revision",
+                "operationId": "restoreParameter",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "st-profit-in-2009",
+                        "description": "Parameter id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "example": 42,
+                        "description": "Revision id, from the parameter's history",
+                        "name": "revision",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The parameter as restored",
+                        "schema": {
+                            "$ref": "#/definitions/models.Parameter"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the parameter"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id or revision (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such revision of this parameter",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Slug taken by another parameter (duplicate_slug), or its chain or stage has been deleted since (not_restorable)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match does not name the current version (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "The revision's state is no longer valid (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
                         }
                     }
                 }
@@ -4475,6 +5249,839 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "ScenarioEffect": {
+            "description": "A tactic's effect on one symbol, as a scenario applies it: the value is multiplied by factor (0: the size is not known, nothing moves).",
+            "type": "object",
+            "properties": {
+                "direction": {
+                    "description": "Which way.",
+                    "enum": [
+                        "raises",
+                        "lowers"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Direction"
+                        }
+                    ],
+                    "example": "raises"
+                },
+                "factor": {
+                    "description": "The multiplier; 0 when the size is not known.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 10
+                },
+                "sources": {
+                    "description": "Sources for the effect.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-omitempty": true
+                },
+                "symbol": {
+                    "description": "The symbol it moves.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Symbol"
+                        }
+                    ],
+                    "example": "fine"
+                },
+                "tactic": {
+                    "description": "Tactic is the code of the tactic the effect comes from, for provenance.",
+                    "type": "string",
+                    "x-omitempty": true,
+                    "example": "ST-R-R01"
+                }
+            }
+        },
+        "economics.ChainDelta": {
+            "description": "Scenario minus baseline for each figure of the whole chain; null where either side is.",
+            "type": "object",
+            "properties": {
+                "break_even_per_conviction": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "conviction_rate": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "profit_per_victim": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                }
+            }
+        },
+        "economics.ChainResult": {
+            "description": "The figures of a whole chain. A null figure cannot be computed; unavailable, keyed by the figure's name, says why.",
+            "type": "object",
+            "properties": {
+                "assumptions": {
+                    "description": "The choices the computation made that the inputs did not dictate.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "break_even_per_conviction": {
+                    "description": "BreakEvenPerConviction is Π_tot/N: the expected penalty each conviction\nwould have to carry for the chain's total profits to be wiped out. If N\nconvictions target offenders holding k victims each, it does not depend\non k.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "conviction_rate": {
+                    "description": "ConvictionRate is N/V, convictions per victim-year.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "profit_per_victim": {
+                    "description": "ProfitPerVictim is Π_tot/V, profit per victim-year.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "rejected": {
+                    "description": "Inputs ignored because they are invalid.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/economics.Rejection"
+                    },
+                    "x-omitempty": true
+                },
+                "unavailable": {
+                    "description": "Why each null figure is null, keyed by the figure's name.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/economics.Unavailable"
+                    }
+                }
+            }
+        },
+        "economics.Change": {
+            "description": "The change of a range, member by member: scenario minus baseline.",
+            "type": "object",
+            "properties": {
+                "central": {
+                    "description": "Change of the central value.",
+                    "type": "number",
+                    "format": "double",
+                    "example": -1280000
+                },
+                "high": {
+                    "description": "Change of the high end.",
+                    "type": "number",
+                    "format": "double",
+                    "example": -1280000
+                },
+                "low": {
+                    "description": "Change of the low end.",
+                    "type": "number",
+                    "format": "double",
+                    "example": -1280000
+                }
+            }
+        },
+        "economics.Direction": {
+            "description": "The way a tactic moves a symbol: raises or lowers.",
+            "type": "string",
+            "enum": [
+                "raises",
+                "lowers"
+            ],
+            "x-enum-varnames": [
+                "Raises",
+                "Lowers"
+            ]
+        },
+        "economics.Estimate": {
+            "description": "How a value was obtained: reported (the source states it), derived (computed from reported figures) or assumption (no source gives it).",
+            "type": "string",
+            "enum": [
+                "reported",
+                "derived",
+                "assumption"
+            ],
+            "x-enum-varnames": [
+                "Reported",
+                "Derived",
+                "Assumption"
+            ]
+        },
+        "economics.Figure": {
+            "description": "A computed quantity: its range (low, central, high), the inputs it was computed from, and notes on how.",
+            "type": "object",
+            "properties": {
+                "central": {
+                    "description": "Central value.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.0034
+                },
+                "high": {
+                    "description": "High end of the range.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.0034
+                },
+                "inputs": {
+                    "description": "The inputs the figure was computed from, with their parameters and sources.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/economics.Input"
+                    }
+                },
+                "low": {
+                    "description": "Low end of the range.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.0034
+                },
+                "notes": {
+                    "description": "How the figure was computed, where a reader could not guess (a clamp, a threshold).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-omitempty": true
+                }
+            }
+        },
+        "economics.Formula": {
+            "description": "One formula of the model, as text.",
+            "type": "object",
+            "properties": {
+                "expression": {
+                    "description": "The formula.",
+                    "type": "string",
+                    "example": "D = E[C] / π"
+                },
+                "figure": {
+                    "description": "The figure it computes, as the results name it.",
+                    "type": "string",
+                    "example": "deterrence_ratio"
+                },
+                "meaning": {
+                    "description": "What it means.",
+                    "type": "string",
+                    "example": "expected penalty per unit of profit; the link is inverted when D \u003e 1"
+                }
+            }
+        },
+        "economics.Input": {
+            "description": "One value the model used, with its provenance.",
+            "type": "object",
+            "properties": {
+                "effects": {
+                    "description": "Effects are the tactic effects applied to the value, in order.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ScenarioEffect"
+                    },
+                    "x-omitempty": true
+                },
+                "estimate": {
+                    "description": "How the value was obtained; an override is an assumption.",
+                    "enum": [
+                        "reported",
+                        "derived",
+                        "assumption"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Estimate"
+                        }
+                    ],
+                    "x-omitempty": true,
+                    "example": "reported"
+                },
+                "origin": {
+                    "description": "Where the value came from.",
+                    "enum": [
+                        "parameter",
+                        "override",
+                        "tactic"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Origin"
+                        }
+                    ],
+                    "example": "parameter"
+                },
+                "parameter": {
+                    "description": "Parameter is the slug of the stored parameter (\"\" for an override).",
+                    "type": "string",
+                    "x-omitempty": true,
+                    "example": "st-fine-in-2009"
+                },
+                "sources": {
+                    "description": "Sources are the citations of the parameter (slugs or references, as the\ncaller chooses).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "symbol": {
+                    "description": "The symbol.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Symbol"
+                        }
+                    ],
+                    "example": "fine"
+                },
+                "value": {
+                    "description": "The value used.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Value"
+                        }
+                    ]
+                }
+            }
+        },
+        "economics.Inversion": {
+            "description": "Whether a link is inverted: D \u003e 1 at the central value, and how the range of D lies against 1.",
+            "type": "object",
+            "properties": {
+                "inverted": {
+                    "description": "D \u003e 1 at the central value: exploitation does not pay.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "range": {
+                    "description": "How the range of D lies against 1.",
+                    "enum": [
+                        "all",
+                        "part",
+                        "none"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Verdict"
+                        }
+                    ],
+                    "example": "none"
+                }
+            }
+        },
+        "economics.Kind": {
+            "description": "Which values a symbol accepts: a probability in [0, 1], or an amount of 0 or more.",
+            "type": "string",
+            "enum": [
+                "probability",
+                "amount"
+            ],
+            "x-enum-varnames": [
+                "Probability",
+                "Amount"
+            ]
+        },
+        "economics.Method": {
+            "description": "How the figures are computed: the model, its formulas and symbols, how ranges propagate, and its caveats. Editorial (chainkb's own), not a source's.",
+            "type": "object",
+            "properties": {
+                "caveats": {
+                    "description": "What the figures leave out or assume.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "formulas": {
+                    "description": "Its formulas.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/economics.Formula"
+                    }
+                },
+                "model": {
+                    "description": "What the model is.",
+                    "type": "string",
+                    "example": "chainkb's own reading, not a source's: the Becker deterrence condition applied to each link of a chain."
+                },
+                "ranges": {
+                    "description": "How ranges propagate.",
+                    "type": "string",
+                    "example": "Every input and figure is a range low/central/high."
+                },
+                "symbols": {
+                    "description": "Its symbols.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/economics.SymbolInfo"
+                    }
+                }
+            }
+        },
+        "economics.Origin": {
+            "description": "Where an input came from: a stored parameter, a scenario override (set.\u003csymbol\u003e), or a parameter moved by tactics (apply).",
+            "type": "string",
+            "enum": [
+                "parameter",
+                "override",
+                "tactic"
+            ],
+            "x-enum-varnames": [
+                "FromParameter",
+                "FromOverride",
+                "FromTactic"
+            ]
+        },
+        "economics.Rejection": {
+            "description": "An input that was not used because it is invalid.",
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "description": "Why it was not used.",
+                    "type": "string",
+                    "example": "p_conviction is a probability and must be between 0 and 1"
+                },
+                "symbol": {
+                    "description": "The symbol.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Symbol"
+                        }
+                    ],
+                    "example": "p_conviction"
+                }
+            }
+        },
+        "economics.StageDelta": {
+            "description": "Scenario minus baseline for each figure of a stage; null where either side is.",
+            "type": "object",
+            "properties": {
+                "certainty": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "certainty_needed": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "deterrence_ratio": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "expected_cost": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "fine_needed": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "inversion_changed": {
+                    "description": "InversionChanged is true when the link's central verdict flips.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "lifetime_deterrence_ratio": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "lifetime_expected_cost": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "lifetime_profit": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "profit": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                }
+            }
+        },
+        "economics.StageResult": {
+            "description": "The model for one link of a chain. A null figure cannot be computed; unavailable, keyed by the figure's name, says why.",
+            "type": "object",
+            "properties": {
+                "assumptions": {
+                    "description": "Assumptions are the choices the computation made that the inputs did\nnot dictate (a missing penalty counted as 0, Π over one year, ...).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "certainty": {
+                    "description": "Certainty is p, the probability of conviction per victim-year.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "certainty_needed": {
+                    "description": "CertaintyNeeded is p* = π/(F + R + φ·Π + v·S); above 1 it cannot be\nreached by certainty alone.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "deterrence_ratio": {
+                    "description": "Deterrence is D = E[C]/π.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "expected_cost": {
+                    "description": "ExpectedCost is E[C] = p·(F + R + φ·Π + v·S) per victim-year.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "fine_needed": {
+                    "description": "FineNeeded is F* = π/p − (R + φ·Π + v·S), clamped at 0 (0 means the\nlink is inverted without any fine).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "inverted": {
+                    "description": "Inverted judges D against 1 (nil when D is).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Inversion"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "lifetime_deterrence_ratio": {
+                    "description": "LifetimeDeterrence is E[C]·T / (π·T − A).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "lifetime_expected_cost": {
+                    "description": "LifetimeExpectedCost is E[C]·T per victim.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "lifetime_inverted": {
+                    "description": "LifetimeInverted judges LifetimeDeterrence against 1.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Inversion"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "lifetime_profit": {
+                    "description": "LifetimeProfit is π·T − A per victim.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "profit": {
+                    "description": "Profit is π per victim-year.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "rejected": {
+                    "description": "Rejected lists inputs that were ignored because they are invalid.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/economics.Rejection"
+                    },
+                    "x-omitempty": true
+                },
+                "unavailable": {
+                    "description": "Why each null figure is null, keyed by the figure's name.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/economics.Unavailable"
+                    }
+                }
+            }
+        },
+        "economics.Symbol": {
+            "description": "A quantity of the model: profit, acquisition_cost, p_conviction, p_detect, p_prosecute, p_convict, fine, restitution, confiscation_rate, prison_years, prison_year_cost, duration_years, buyer_price, price_elasticity, total_profits, victims or convictions.",
+            "type": "string",
+            "enum": [
+                "profit",
+                "acquisition_cost",
+                "p_conviction",
+                "p_detect",
+                "p_prosecute",
+                "p_convict",
+                "fine",
+                "restitution",
+                "confiscation_rate",
+                "prison_years",
+                "prison_year_cost",
+                "duration_years",
+                "buyer_price",
+                "price_elasticity",
+                "total_profits",
+                "victims",
+                "convictions"
+            ],
+            "x-enum-varnames": [
+                "Profit",
+                "AcquisitionCost",
+                "PConviction",
+                "PDetect",
+                "PProsecute",
+                "PConvict",
+                "Fine",
+                "Restitution",
+                "ConfiscationRate",
+                "PrisonYears",
+                "PrisonYearCost",
+                "DurationYears",
+                "BuyerPrice",
+                "PriceElasticity",
+                "TotalProfits",
+                "Victims",
+                "Convictions"
+            ]
+        },
+        "economics.SymbolInfo": {
+            "description": "One symbol of the model: its notation, kind, unit and meaning.",
+            "type": "object",
+            "properties": {
+                "kind": {
+                    "description": "Which values it accepts.",
+                    "enum": [
+                        "probability",
+                        "amount"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Kind"
+                        }
+                    ],
+                    "example": "amount"
+                },
+                "meaning": {
+                    "description": "What it means.",
+                    "type": "string",
+                    "example": "fine on conviction"
+                },
+                "notation": {
+                    "description": "Its notation in the formulas.",
+                    "type": "string",
+                    "example": "F"
+                },
+                "symbol": {
+                    "description": "The symbol, as parameters and set.\u003csymbol\u003e name it.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Symbol"
+                        }
+                    ],
+                    "example": "fine"
+                },
+                "unit": {
+                    "description": "Its unit.",
+                    "type": "string",
+                    "example": "currency"
+                }
+            }
+        },
+        "economics.Unavailable": {
+            "description": "Why a figure is null: the inputs it lacks, or the value that prevents it (p = 0).",
+            "type": "object",
+            "properties": {
+                "missing": {
+                    "description": "The symbols whose absence prevents the figure; absent when the cause is a value.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/economics.Symbol"
+                    },
+                    "x-omitempty": true
+                },
+                "reason": {
+                    "description": "Why, in a sentence.",
+                    "type": "string",
+                    "example": "there is no certainty (p = 0): no fine can deter"
+                }
+            }
+        },
+        "economics.Value": {
+            "description": "A range low ≤ central ≤ high; a single figure has three equal members.",
+            "type": "object",
+            "properties": {
+                "central": {
+                    "description": "Central value.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.0034
+                },
+                "high": {
+                    "description": "High end of the range.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.0034
+                },
+                "low": {
+                    "description": "Low end of the range.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.0034
+                }
+            }
+        },
+        "economics.Verdict": {
+            "description": "How the range of a deterrence ratio lies against 1: all of it above (all), across (part), or none of it above (none).",
+            "type": "string",
+            "enum": [
+                "all",
+                "part",
+                "none"
+            ],
+            "x-enum-varnames": [
+                "InvertedAll",
+                "InvertedPart",
+                "InvertedNone"
+            ]
+        },
+        "handlers.ChainEconomics": {
+            "description": "The risk-reward model of a chain: for each stage, whether exploitation pays at today's enforcement and what would invert it; for the whole chain, the break-even penalty per conviction. Every figure carries the inputs it was computed from (parameter, value, sources). With a scenario (set.\u003csymbol\u003e, apply), each part also has the scenario's figures and the change against the baseline.",
+            "type": "object",
+            "properties": {
+                "chain": {
+                    "description": "The chain.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.EconomicsChainRef"
+                        }
+                    ]
+                },
+                "geography": {
+                    "description": "The geography the parameters were chosen for: a country code, or global.",
+                    "type": "string",
+                    "example": "IN"
+                },
+                "method": {
+                    "description": "The model: formulas, symbols, how ranges propagate, caveats.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Method"
+                        }
+                    ]
+                },
+                "scenario": {
+                    "description": "The scenario, or null for the baseline alone.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.EconomicsScenario"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "stages": {
+                    "description": "Each stage of the chain, in order of position.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/handlers.StageEconomics"
+                    }
+                },
+                "whole_chain": {
+                    "description": "The figures of the whole chain.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.WholeChainEconomics"
+                        }
+                    ]
+                },
+                "year": {
+                    "description": "The year the parameters were chosen for (the latest period up to it), or null for the latest.",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 2009
+                }
+            }
+        },
         "handlers.ChainList": {
             "description": "A page of chains.",
             "type": "object",
@@ -4519,6 +6126,82 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.EconomicsChainRef": {
+            "description": "The chain an economics answer is about.",
+            "type": "object",
+            "properties": {
+                "id": {
+                    "description": "Id of the chain.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "name": {
+                    "description": "Name of the chain.",
+                    "type": "string",
+                    "example": "Sex trafficking"
+                },
+                "slug": {
+                    "description": "Slug of the chain.",
+                    "type": "string",
+                    "example": "sex-trafficking"
+                }
+            }
+        },
+        "handlers.EconomicsScenario": {
+            "description": "A what-if: values that replace the stored ones (set.\u003csymbol\u003e), then the effects of tactics (apply), in that order.",
+            "type": "object",
+            "properties": {
+                "apply": {
+                    "description": "The codes of the tactics applied, in order.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "set": {
+                    "description": "The values set, by symbol.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/economics.Value"
+                    }
+                }
+            }
+        },
+        "handlers.EconomicsStageRef": {
+            "description": "A stage of the chain an economics answer is about.",
+            "type": "object",
+            "properties": {
+                "id": {
+                    "description": "Id of the stage.",
+                    "type": "integer",
+                    "example": 3
+                },
+                "name": {
+                    "description": "Name of the stage.",
+                    "type": "string",
+                    "example": "Retailer"
+                },
+                "position": {
+                    "description": "Order of the stage in its chain.",
+                    "type": "integer",
+                    "example": 3
+                },
+                "side": {
+                    "description": "Side of the market.",
+                    "type": "string",
+                    "enum": [
+                        "supply",
+                        "demand"
+                    ],
+                    "example": "demand"
+                },
+                "slug": {
+                    "description": "Slug of the stage.",
+                    "type": "string",
+                    "example": "retailer"
+                }
+            }
+        },
         "handlers.HealthStatus": {
             "description": "The answer of a probe.",
             "type": "object",
@@ -4552,6 +6235,31 @@ const docTemplate = `{
                     "type": "integer",
                     "x-omitempty": true,
                     "example": 3
+                }
+            }
+        },
+        "handlers.ParameterList": {
+            "description": "A page of parameters.",
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "The page's items.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Parameter"
+                    }
+                },
+                "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "eyJmIjoiYWJjIiwidiI6InNob3J0LXRlcm0iLCJpIjoxfQ"
+                },
+                "total": {
+                    "description": "How many items match in all; only with include_total=true.",
+                    "type": "integer",
+                    "x-omitempty": true,
+                    "example": 1
                 }
             }
         },
@@ -4677,6 +6385,53 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.StageEconomics": {
+            "description": "The model for one stage: its figures from the parameters in force (baseline), and with a scenario its figures under it and the change.",
+            "type": "object",
+            "properties": {
+                "baseline": {
+                    "description": "The figures from the stored parameters.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.StageResult"
+                        }
+                    ]
+                },
+                "delta": {
+                    "description": "Scenario minus baseline; null without a scenario.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.StageDelta"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "notes": {
+                    "description": "What the scenario did that a reader could not guess (an effect without a size, a cap at 1).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "scenario": {
+                    "description": "The figures under the scenario; null without one.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.StageResult"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "stage": {
+                    "description": "The stage.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/handlers.EconomicsStageRef"
+                        }
+                    ]
+                }
+            }
+        },
         "handlers.StageList": {
             "description": "A page of stages.",
             "type": "object",
@@ -4774,6 +6529,45 @@ const docTemplate = `{
                     "type": "integer",
                     "x-omitempty": true,
                     "example": 1
+                }
+            }
+        },
+        "handlers.WholeChainEconomics": {
+            "description": "The figures of the whole chain (break-even penalty per conviction Π_tot/N, conviction rate, profit per victim), with a scenario also under it and the change.",
+            "type": "object",
+            "properties": {
+                "baseline": {
+                    "description": "The figures from the stored parameters.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.ChainResult"
+                        }
+                    ]
+                },
+                "delta": {
+                    "description": "Scenario minus baseline; null without a scenario.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.ChainDelta"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "notes": {
+                    "description": "What the scenario did that a reader could not guess.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "scenario": {
+                    "description": "The figures under the scenario; null without one.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.ChainResult"
+                        }
+                    ],
+                    "x-nullable": true
                 }
             }
         },
@@ -5346,6 +7140,288 @@ const docTemplate = `{
                         "admin"
                     ],
                     "example": "reader"
+                }
+            }
+        },
+        "models.Parameter": {
+            "description": "One figure of the risk-reward model: a value or range of a symbol (profit, fine, p_conviction, ...) for a chain and stage, a geography and a period, with its sources. Amounts are never negative: a price elasticity is stored as its magnitude.",
+            "type": "object",
+            "properties": {
+                "central": {
+                    "description": "Central value, or null when the source gives only a range (the model then uses the midpoint).",
+                    "type": "number",
+                    "format": "double",
+                    "x-nullable": true,
+                    "example": 12900
+                },
+                "chain": {
+                    "description": "Slug of the chain the figure belongs to.",
+                    "type": "string",
+                    "example": "sex-trafficking"
+                },
+                "chain_id": {
+                    "description": "Id of the chain the figure belongs to.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "citations": {
+                    "description": "Sources for the figure.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
+                "created_at": {
+                    "description": "When the parameter was created (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "currency": {
+                    "description": "ISO 4217 currency code of an amount of money; empty for probabilities, years and counts.",
+                    "type": "string",
+                    "example": "USD"
+                },
+                "estimate": {
+                    "description": "reported (the source states it), derived (computed from reported figures) or assumption\n(no source gives it).",
+                    "type": "string",
+                    "enum": [
+                        "reported",
+                        "derived",
+                        "assumption"
+                    ],
+                    "example": "reported"
+                },
+                "geography": {
+                    "description": "Where the figure holds: an ISO 3166-1 alpha-2 country code, or global.",
+                    "type": "string",
+                    "example": "IN"
+                },
+                "high": {
+                    "description": "High end of the range, or null when the source gives none.",
+                    "type": "number",
+                    "format": "double",
+                    "x-nullable": true,
+                    "example": 13000
+                },
+                "id": {
+                    "description": "Id of the parameter; it never changes.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "low": {
+                    "description": "Low end of the range, or null when the source gives none.",
+                    "type": "number",
+                    "format": "double",
+                    "x-nullable": true,
+                    "example": 12900
+                },
+                "note": {
+                    "description": "How the figure was read or derived, and its limits.",
+                    "type": "string",
+                    "example": "Kara's figure for profit per victim-year to a brothel owner in India."
+                },
+                "period": {
+                    "description": "The year or years the figure describes: YYYY or YYYY-YYYY.",
+                    "type": "string",
+                    "example": "2009"
+                },
+                "price_year": {
+                    "description": "Year whose prices the amount is in, or null when the source does not say.",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 2009
+                },
+                "slug": {
+                    "description": "Slug: lowercase letters, digits and hyphens, 1-64 characters, not all digits; unique.",
+                    "type": "string",
+                    "example": "st-profit-in-2009"
+                },
+                "stage": {
+                    "description": "Slug of the stage the figure belongs to, or null for the whole chain.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "retailer"
+                },
+                "stage_id": {
+                    "description": "Id of the stage the figure belongs to, or null for the whole chain.",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 3
+                },
+                "symbol": {
+                    "description": "The model's symbol this is a value of.",
+                    "type": "string",
+                    "enum": [
+                        "profit",
+                        "acquisition_cost",
+                        "p_conviction",
+                        "p_detect",
+                        "p_prosecute",
+                        "p_convict",
+                        "fine",
+                        "restitution",
+                        "confiscation_rate",
+                        "prison_years",
+                        "prison_year_cost",
+                        "duration_years",
+                        "buyer_price",
+                        "price_elasticity",
+                        "total_profits",
+                        "victims",
+                        "convictions"
+                    ],
+                    "example": "profit"
+                },
+                "unit": {
+                    "description": "Unit, in words.",
+                    "type": "string",
+                    "example": "USD per victim-year"
+                },
+                "updated_at": {
+                    "description": "When the parameter last changed (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "version": {
+                    "description": "Version: 1 when created, +1 on every change. Send it back (or the ETag as If-Match) to update.",
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "models.ParameterInput": {
+            "description": "A parameter as a client writes it. At least one of low, central and high; low ≤ central ≤ high; probabilities in [0, 1], amounts ≥ 0 (store a price elasticity as its magnitude). Read-only fields echoed back from a GET (id, chain_id, stage_id, created_at, updated_at) are accepted and ignored.",
+            "type": "object",
+            "required": [
+                "chain",
+                "estimate",
+                "geography",
+                "period",
+                "slug",
+                "symbol"
+            ],
+            "properties": {
+                "central": {
+                    "description": "Central value, or null.",
+                    "type": "number",
+                    "format": "double",
+                    "x-nullable": true,
+                    "example": 44
+                },
+                "chain": {
+                    "description": "Slug of the chain; it must exist.",
+                    "type": "string",
+                    "example": "sex-trafficking"
+                },
+                "citations": {
+                    "description": "Sources, at most 30; each names an existing source by slug.",
+                    "type": "array",
+                    "maxItems": 30,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
+                "currency": {
+                    "description": "ISO 4217 currency code, or empty when the value is not money.",
+                    "type": "string",
+                    "example": "USD"
+                },
+                "estimate": {
+                    "description": "reported, derived or assumption.",
+                    "type": "string",
+                    "enum": [
+                        "reported",
+                        "derived",
+                        "assumption"
+                    ],
+                    "example": "reported"
+                },
+                "geography": {
+                    "description": "ISO 3166-1 alpha-2 country code, or global.",
+                    "type": "string",
+                    "example": "IN"
+                },
+                "high": {
+                    "description": "High end of the range, or null.",
+                    "type": "number",
+                    "format": "double",
+                    "x-nullable": true,
+                    "example": 44
+                },
+                "low": {
+                    "description": "Low end of the range, or null.",
+                    "type": "number",
+                    "format": "double",
+                    "x-nullable": true,
+                    "example": 44
+                },
+                "note": {
+                    "description": "How the figure was read or derived.",
+                    "type": "string",
+                    "maxLength": 4000,
+                    "example": ""
+                },
+                "period": {
+                    "description": "YYYY or YYYY-YYYY.",
+                    "type": "string",
+                    "example": "2009"
+                },
+                "price_year": {
+                    "description": "Year whose prices the amount is in, or null.",
+                    "type": "integer",
+                    "maximum": 2200,
+                    "minimum": 1800,
+                    "x-nullable": true,
+                    "example": 2009
+                },
+                "slug": {
+                    "description": "Slug: lowercase letters, digits and hyphens, 1-64 characters, not all digits; unique.",
+                    "type": "string",
+                    "example": "st-fine-in-2009"
+                },
+                "stage": {
+                    "description": "Slug of a stage of that chain, or null for the whole chain.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "retailer"
+                },
+                "symbol": {
+                    "description": "The model's symbol.",
+                    "type": "string",
+                    "enum": [
+                        "profit",
+                        "acquisition_cost",
+                        "p_conviction",
+                        "p_detect",
+                        "p_prosecute",
+                        "p_convict",
+                        "fine",
+                        "restitution",
+                        "confiscation_rate",
+                        "prison_years",
+                        "prison_year_cost",
+                        "duration_years",
+                        "buyer_price",
+                        "price_elasticity",
+                        "total_profits",
+                        "victims",
+                        "convictions"
+                    ],
+                    "example": "fine"
+                },
+                "unit": {
+                    "description": "Unit, in words.",
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "USD per conviction"
+                },
+                "version": {
+                    "description": "Version is the version the client read; it is the precondition of a PUT or PATCH when no\nIf-Match header is sent. Ignored on create.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
                 }
             }
         },
@@ -6638,6 +8714,10 @@ const docTemplate = `{
         {
             "description": "Typed links between tactics: complements, prerequisite-of, conflicts-with, duplicates, supersedes",
             "name": "relations"
+        },
+        {
+            "description": "Figures of the risk-reward model (profit, fines, conviction rates, ...) with their sources",
+            "name": "parameters"
         },
         {
             "description": "The change feed, for partner apps that keep a mirror",

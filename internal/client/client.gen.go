@@ -41,16 +41,16 @@ func (e APIKeyRole) Valid() bool {
 
 // Defines values for ActsOnDirection.
 const (
-	Lowers ActsOnDirection = "lowers"
-	Raises ActsOnDirection = "raises"
+	ActsOnDirectionLowers ActsOnDirection = "lowers"
+	ActsOnDirectionRaises ActsOnDirection = "raises"
 )
 
 // Valid indicates whether the value is a known member of the ActsOnDirection enum.
 func (e ActsOnDirection) Valid() bool {
 	switch e {
-	case Lowers:
+	case ActsOnDirectionLowers:
 		return true
-	case Raises:
+	case ActsOnDirectionRaises:
 		return true
 	default:
 		return false
@@ -59,61 +59,61 @@ func (e ActsOnDirection) Valid() bool {
 
 // Defines values for ActsOnSymbol.
 const (
-	AcquisitionCost  ActsOnSymbol = "acquisition_cost"
-	BuyerPrice       ActsOnSymbol = "buyer_price"
-	ConfiscationRate ActsOnSymbol = "confiscation_rate"
-	Convictions      ActsOnSymbol = "convictions"
-	DurationYears    ActsOnSymbol = "duration_years"
-	Fine             ActsOnSymbol = "fine"
-	PConvict         ActsOnSymbol = "p_convict"
-	PConviction      ActsOnSymbol = "p_conviction"
-	PDetect          ActsOnSymbol = "p_detect"
-	PProsecute       ActsOnSymbol = "p_prosecute"
-	PriceElasticity  ActsOnSymbol = "price_elasticity"
-	PrisonYearCost   ActsOnSymbol = "prison_year_cost"
-	PrisonYears      ActsOnSymbol = "prison_years"
-	Profit           ActsOnSymbol = "profit"
-	Restitution      ActsOnSymbol = "restitution"
-	TotalProfits     ActsOnSymbol = "total_profits"
-	Victims          ActsOnSymbol = "victims"
+	ActsOnSymbolAcquisitionCost  ActsOnSymbol = "acquisition_cost"
+	ActsOnSymbolBuyerPrice       ActsOnSymbol = "buyer_price"
+	ActsOnSymbolConfiscationRate ActsOnSymbol = "confiscation_rate"
+	ActsOnSymbolConvictions      ActsOnSymbol = "convictions"
+	ActsOnSymbolDurationYears    ActsOnSymbol = "duration_years"
+	ActsOnSymbolFine             ActsOnSymbol = "fine"
+	ActsOnSymbolPConvict         ActsOnSymbol = "p_convict"
+	ActsOnSymbolPConviction      ActsOnSymbol = "p_conviction"
+	ActsOnSymbolPDetect          ActsOnSymbol = "p_detect"
+	ActsOnSymbolPProsecute       ActsOnSymbol = "p_prosecute"
+	ActsOnSymbolPriceElasticity  ActsOnSymbol = "price_elasticity"
+	ActsOnSymbolPrisonYearCost   ActsOnSymbol = "prison_year_cost"
+	ActsOnSymbolPrisonYears      ActsOnSymbol = "prison_years"
+	ActsOnSymbolProfit           ActsOnSymbol = "profit"
+	ActsOnSymbolRestitution      ActsOnSymbol = "restitution"
+	ActsOnSymbolTotalProfits     ActsOnSymbol = "total_profits"
+	ActsOnSymbolVictims          ActsOnSymbol = "victims"
 )
 
 // Valid indicates whether the value is a known member of the ActsOnSymbol enum.
 func (e ActsOnSymbol) Valid() bool {
 	switch e {
-	case AcquisitionCost:
+	case ActsOnSymbolAcquisitionCost:
 		return true
-	case BuyerPrice:
+	case ActsOnSymbolBuyerPrice:
 		return true
-	case ConfiscationRate:
+	case ActsOnSymbolConfiscationRate:
 		return true
-	case Convictions:
+	case ActsOnSymbolConvictions:
 		return true
-	case DurationYears:
+	case ActsOnSymbolDurationYears:
 		return true
-	case Fine:
+	case ActsOnSymbolFine:
 		return true
-	case PConvict:
+	case ActsOnSymbolPConvict:
 		return true
-	case PConviction:
+	case ActsOnSymbolPConviction:
 		return true
-	case PDetect:
+	case ActsOnSymbolPDetect:
 		return true
-	case PProsecute:
+	case ActsOnSymbolPProsecute:
 		return true
-	case PriceElasticity:
+	case ActsOnSymbolPriceElasticity:
 		return true
-	case PrisonYearCost:
+	case ActsOnSymbolPrisonYearCost:
 		return true
-	case PrisonYears:
+	case ActsOnSymbolPrisonYears:
 		return true
-	case Profit:
+	case ActsOnSymbolProfit:
 		return true
-	case Restitution:
+	case ActsOnSymbolRestitution:
 		return true
-	case TotalProfits:
+	case ActsOnSymbolTotalProfits:
 		return true
-	case Victims:
+	case ActsOnSymbolVictims:
 		return true
 	default:
 		return false
@@ -186,6 +186,42 @@ func (e CostLevel) Valid() bool {
 	}
 }
 
+// Defines values for Direction.
+const (
+	DirectionLowers Direction = "lowers"
+	DirectionRaises Direction = "raises"
+)
+
+// Valid indicates whether the value is a known member of the Direction enum.
+func (e Direction) Valid() bool {
+	switch e {
+	case DirectionLowers:
+		return true
+	case DirectionRaises:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EconomicsStageRefSide.
+const (
+	EconomicsStageRefSideDemand EconomicsStageRefSide = "demand"
+	EconomicsStageRefSideSupply EconomicsStageRefSide = "supply"
+)
+
+// Valid indicates whether the value is a known member of the EconomicsStageRefSide enum.
+func (e EconomicsStageRefSide) Valid() bool {
+	switch e {
+	case EconomicsStageRefSideDemand:
+		return true
+	case EconomicsStageRefSideSupply:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for EffectDirection.
 const (
 	EffectDirectionMixed    EffectDirection = "mixed"
@@ -207,6 +243,27 @@ func (e EffectDirection) Valid() bool {
 	case EffectDirectionPositive:
 		return true
 	case EffectDirectionUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Estimate.
+const (
+	EstimateAssumption Estimate = "assumption"
+	EstimateDerived    Estimate = "derived"
+	EstimateReported   Estimate = "reported"
+)
+
+// Valid indicates whether the value is a known member of the Estimate enum.
+func (e Estimate) Valid() bool {
+	switch e {
+	case EstimateAssumption:
+		return true
+	case EstimateDerived:
+		return true
+	case EstimateReported:
 		return true
 	default:
 		return false
@@ -288,6 +345,24 @@ func (e KeyInputRole) Valid() bool {
 	}
 }
 
+// Defines values for Kind.
+const (
+	Amount      Kind = "amount"
+	Probability Kind = "probability"
+)
+
+// Valid indicates whether the value is a known member of the Kind enum.
+func (e Kind) Valid() bool {
+	switch e {
+	case Amount:
+		return true
+	case Probability:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for NewAPIKeyRole.
 const (
 	NewAPIKeyRoleAdmin  NewAPIKeyRole = "admin"
@@ -303,6 +378,279 @@ func (e NewAPIKeyRole) Valid() bool {
 	case NewAPIKeyRoleEditor:
 		return true
 	case NewAPIKeyRoleReader:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Origin.
+const (
+	FromOverride  Origin = "override"
+	FromParameter Origin = "parameter"
+	FromTactic    Origin = "tactic"
+)
+
+// Valid indicates whether the value is a known member of the Origin enum.
+func (e Origin) Valid() bool {
+	switch e {
+	case FromOverride:
+		return true
+	case FromParameter:
+		return true
+	case FromTactic:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ParameterEstimate.
+const (
+	ParameterEstimateAssumption ParameterEstimate = "assumption"
+	ParameterEstimateDerived    ParameterEstimate = "derived"
+	ParameterEstimateReported   ParameterEstimate = "reported"
+)
+
+// Valid indicates whether the value is a known member of the ParameterEstimate enum.
+func (e ParameterEstimate) Valid() bool {
+	switch e {
+	case ParameterEstimateAssumption:
+		return true
+	case ParameterEstimateDerived:
+		return true
+	case ParameterEstimateReported:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ParameterSymbol.
+const (
+	ParameterSymbolAcquisitionCost  ParameterSymbol = "acquisition_cost"
+	ParameterSymbolBuyerPrice       ParameterSymbol = "buyer_price"
+	ParameterSymbolConfiscationRate ParameterSymbol = "confiscation_rate"
+	ParameterSymbolConvictions      ParameterSymbol = "convictions"
+	ParameterSymbolDurationYears    ParameterSymbol = "duration_years"
+	ParameterSymbolFine             ParameterSymbol = "fine"
+	ParameterSymbolPConvict         ParameterSymbol = "p_convict"
+	ParameterSymbolPConviction      ParameterSymbol = "p_conviction"
+	ParameterSymbolPDetect          ParameterSymbol = "p_detect"
+	ParameterSymbolPProsecute       ParameterSymbol = "p_prosecute"
+	ParameterSymbolPriceElasticity  ParameterSymbol = "price_elasticity"
+	ParameterSymbolPrisonYearCost   ParameterSymbol = "prison_year_cost"
+	ParameterSymbolPrisonYears      ParameterSymbol = "prison_years"
+	ParameterSymbolProfit           ParameterSymbol = "profit"
+	ParameterSymbolRestitution      ParameterSymbol = "restitution"
+	ParameterSymbolTotalProfits     ParameterSymbol = "total_profits"
+	ParameterSymbolVictims          ParameterSymbol = "victims"
+)
+
+// Valid indicates whether the value is a known member of the ParameterSymbol enum.
+func (e ParameterSymbol) Valid() bool {
+	switch e {
+	case ParameterSymbolAcquisitionCost:
+		return true
+	case ParameterSymbolBuyerPrice:
+		return true
+	case ParameterSymbolConfiscationRate:
+		return true
+	case ParameterSymbolConvictions:
+		return true
+	case ParameterSymbolDurationYears:
+		return true
+	case ParameterSymbolFine:
+		return true
+	case ParameterSymbolPConvict:
+		return true
+	case ParameterSymbolPConviction:
+		return true
+	case ParameterSymbolPDetect:
+		return true
+	case ParameterSymbolPProsecute:
+		return true
+	case ParameterSymbolPriceElasticity:
+		return true
+	case ParameterSymbolPrisonYearCost:
+		return true
+	case ParameterSymbolPrisonYears:
+		return true
+	case ParameterSymbolProfit:
+		return true
+	case ParameterSymbolRestitution:
+		return true
+	case ParameterSymbolTotalProfits:
+		return true
+	case ParameterSymbolVictims:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ParameterInputEstimate.
+const (
+	ParameterInputEstimateAssumption ParameterInputEstimate = "assumption"
+	ParameterInputEstimateDerived    ParameterInputEstimate = "derived"
+	ParameterInputEstimateReported   ParameterInputEstimate = "reported"
+)
+
+// Valid indicates whether the value is a known member of the ParameterInputEstimate enum.
+func (e ParameterInputEstimate) Valid() bool {
+	switch e {
+	case ParameterInputEstimateAssumption:
+		return true
+	case ParameterInputEstimateDerived:
+		return true
+	case ParameterInputEstimateReported:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ParameterInputSymbol.
+const (
+	ParameterInputSymbolAcquisitionCost  ParameterInputSymbol = "acquisition_cost"
+	ParameterInputSymbolBuyerPrice       ParameterInputSymbol = "buyer_price"
+	ParameterInputSymbolConfiscationRate ParameterInputSymbol = "confiscation_rate"
+	ParameterInputSymbolConvictions      ParameterInputSymbol = "convictions"
+	ParameterInputSymbolDurationYears    ParameterInputSymbol = "duration_years"
+	ParameterInputSymbolFine             ParameterInputSymbol = "fine"
+	ParameterInputSymbolPConvict         ParameterInputSymbol = "p_convict"
+	ParameterInputSymbolPConviction      ParameterInputSymbol = "p_conviction"
+	ParameterInputSymbolPDetect          ParameterInputSymbol = "p_detect"
+	ParameterInputSymbolPProsecute       ParameterInputSymbol = "p_prosecute"
+	ParameterInputSymbolPriceElasticity  ParameterInputSymbol = "price_elasticity"
+	ParameterInputSymbolPrisonYearCost   ParameterInputSymbol = "prison_year_cost"
+	ParameterInputSymbolPrisonYears      ParameterInputSymbol = "prison_years"
+	ParameterInputSymbolProfit           ParameterInputSymbol = "profit"
+	ParameterInputSymbolRestitution      ParameterInputSymbol = "restitution"
+	ParameterInputSymbolTotalProfits     ParameterInputSymbol = "total_profits"
+	ParameterInputSymbolVictims          ParameterInputSymbol = "victims"
+)
+
+// Valid indicates whether the value is a known member of the ParameterInputSymbol enum.
+func (e ParameterInputSymbol) Valid() bool {
+	switch e {
+	case ParameterInputSymbolAcquisitionCost:
+		return true
+	case ParameterInputSymbolBuyerPrice:
+		return true
+	case ParameterInputSymbolConfiscationRate:
+		return true
+	case ParameterInputSymbolConvictions:
+		return true
+	case ParameterInputSymbolDurationYears:
+		return true
+	case ParameterInputSymbolFine:
+		return true
+	case ParameterInputSymbolPConvict:
+		return true
+	case ParameterInputSymbolPConviction:
+		return true
+	case ParameterInputSymbolPDetect:
+		return true
+	case ParameterInputSymbolPProsecute:
+		return true
+	case ParameterInputSymbolPriceElasticity:
+		return true
+	case ParameterInputSymbolPrisonYearCost:
+		return true
+	case ParameterInputSymbolPrisonYears:
+		return true
+	case ParameterInputSymbolProfit:
+		return true
+	case ParameterInputSymbolRestitution:
+		return true
+	case ParameterInputSymbolTotalProfits:
+		return true
+	case ParameterInputSymbolVictims:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ParameterPatchEstimate.
+const (
+	ParameterPatchEstimateAssumption ParameterPatchEstimate = "assumption"
+	ParameterPatchEstimateDerived    ParameterPatchEstimate = "derived"
+	ParameterPatchEstimateReported   ParameterPatchEstimate = "reported"
+)
+
+// Valid indicates whether the value is a known member of the ParameterPatchEstimate enum.
+func (e ParameterPatchEstimate) Valid() bool {
+	switch e {
+	case ParameterPatchEstimateAssumption:
+		return true
+	case ParameterPatchEstimateDerived:
+		return true
+	case ParameterPatchEstimateReported:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ParameterPatchSymbol.
+const (
+	ParameterPatchSymbolAcquisitionCost  ParameterPatchSymbol = "acquisition_cost"
+	ParameterPatchSymbolBuyerPrice       ParameterPatchSymbol = "buyer_price"
+	ParameterPatchSymbolConfiscationRate ParameterPatchSymbol = "confiscation_rate"
+	ParameterPatchSymbolConvictions      ParameterPatchSymbol = "convictions"
+	ParameterPatchSymbolDurationYears    ParameterPatchSymbol = "duration_years"
+	ParameterPatchSymbolFine             ParameterPatchSymbol = "fine"
+	ParameterPatchSymbolPConvict         ParameterPatchSymbol = "p_convict"
+	ParameterPatchSymbolPConviction      ParameterPatchSymbol = "p_conviction"
+	ParameterPatchSymbolPDetect          ParameterPatchSymbol = "p_detect"
+	ParameterPatchSymbolPProsecute       ParameterPatchSymbol = "p_prosecute"
+	ParameterPatchSymbolPriceElasticity  ParameterPatchSymbol = "price_elasticity"
+	ParameterPatchSymbolPrisonYearCost   ParameterPatchSymbol = "prison_year_cost"
+	ParameterPatchSymbolPrisonYears      ParameterPatchSymbol = "prison_years"
+	ParameterPatchSymbolProfit           ParameterPatchSymbol = "profit"
+	ParameterPatchSymbolRestitution      ParameterPatchSymbol = "restitution"
+	ParameterPatchSymbolTotalProfits     ParameterPatchSymbol = "total_profits"
+	ParameterPatchSymbolVictims          ParameterPatchSymbol = "victims"
+)
+
+// Valid indicates whether the value is a known member of the ParameterPatchSymbol enum.
+func (e ParameterPatchSymbol) Valid() bool {
+	switch e {
+	case ParameterPatchSymbolAcquisitionCost:
+		return true
+	case ParameterPatchSymbolBuyerPrice:
+		return true
+	case ParameterPatchSymbolConfiscationRate:
+		return true
+	case ParameterPatchSymbolConvictions:
+		return true
+	case ParameterPatchSymbolDurationYears:
+		return true
+	case ParameterPatchSymbolFine:
+		return true
+	case ParameterPatchSymbolPConvict:
+		return true
+	case ParameterPatchSymbolPConviction:
+		return true
+	case ParameterPatchSymbolPDetect:
+		return true
+	case ParameterPatchSymbolPProsecute:
+		return true
+	case ParameterPatchSymbolPriceElasticity:
+		return true
+	case ParameterPatchSymbolPrisonYearCost:
+		return true
+	case ParameterPatchSymbolPrisonYears:
+		return true
+	case ParameterPatchSymbolProfit:
+		return true
+	case ParameterPatchSymbolRestitution:
+		return true
+	case ParameterPatchSymbolTotalProfits:
+		return true
+	case ParameterPatchSymbolVictims:
 		return true
 	default:
 		return false
@@ -666,6 +1014,69 @@ func (e StagePatchSide) Valid() bool {
 	}
 }
 
+// Defines values for Symbol.
+const (
+	SymbolAcquisitionCost  Symbol = "acquisition_cost"
+	SymbolBuyerPrice       Symbol = "buyer_price"
+	SymbolConfiscationRate Symbol = "confiscation_rate"
+	SymbolConvictions      Symbol = "convictions"
+	SymbolDurationYears    Symbol = "duration_years"
+	SymbolFine             Symbol = "fine"
+	SymbolPConvict         Symbol = "p_convict"
+	SymbolPConviction      Symbol = "p_conviction"
+	SymbolPDetect          Symbol = "p_detect"
+	SymbolPProsecute       Symbol = "p_prosecute"
+	SymbolPriceElasticity  Symbol = "price_elasticity"
+	SymbolPrisonYearCost   Symbol = "prison_year_cost"
+	SymbolPrisonYears      Symbol = "prison_years"
+	SymbolProfit           Symbol = "profit"
+	SymbolRestitution      Symbol = "restitution"
+	SymbolTotalProfits     Symbol = "total_profits"
+	SymbolVictims          Symbol = "victims"
+)
+
+// Valid indicates whether the value is a known member of the Symbol enum.
+func (e Symbol) Valid() bool {
+	switch e {
+	case SymbolAcquisitionCost:
+		return true
+	case SymbolBuyerPrice:
+		return true
+	case SymbolConfiscationRate:
+		return true
+	case SymbolConvictions:
+		return true
+	case SymbolDurationYears:
+		return true
+	case SymbolFine:
+		return true
+	case SymbolPConvict:
+		return true
+	case SymbolPConviction:
+		return true
+	case SymbolPDetect:
+		return true
+	case SymbolPProsecute:
+		return true
+	case SymbolPriceElasticity:
+		return true
+	case SymbolPrisonYearCost:
+		return true
+	case SymbolPrisonYears:
+		return true
+	case SymbolProfit:
+		return true
+	case SymbolRestitution:
+		return true
+	case SymbolTotalProfits:
+		return true
+	case SymbolVictims:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TacticAttribution.
 const (
 	TacticAttributionEditorial   TacticAttribution = "editorial"
@@ -909,6 +1320,27 @@ func (e TacticRelationType) Valid() bool {
 	}
 }
 
+// Defines values for Verdict.
+const (
+	InvertedAll  Verdict = "all"
+	InvertedNone Verdict = "none"
+	InvertedPart Verdict = "part"
+)
+
+// Valid indicates whether the value is a known member of the Verdict enum.
+func (e Verdict) Valid() bool {
+	switch e {
+	case InvertedAll:
+		return true
+	case InvertedNone:
+		return true
+	case InvertedPart:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListChainsParamsSort.
 const (
 	ListChainsParamsSortCreatedAt      ListChainsParamsSort = "created_at"
@@ -945,6 +1377,144 @@ func (e ListChainsParamsSort) Valid() bool {
 	case ListChainsParamsSortSlug:
 		return true
 	case ListChainsParamsSortUpdatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListParametersParamsSymbol.
+const (
+	ListParametersParamsSymbolAcquisitionCost  ListParametersParamsSymbol = "acquisition_cost"
+	ListParametersParamsSymbolBuyerPrice       ListParametersParamsSymbol = "buyer_price"
+	ListParametersParamsSymbolConfiscationRate ListParametersParamsSymbol = "confiscation_rate"
+	ListParametersParamsSymbolConvictions      ListParametersParamsSymbol = "convictions"
+	ListParametersParamsSymbolDurationYears    ListParametersParamsSymbol = "duration_years"
+	ListParametersParamsSymbolFine             ListParametersParamsSymbol = "fine"
+	ListParametersParamsSymbolPConvict         ListParametersParamsSymbol = "p_convict"
+	ListParametersParamsSymbolPConviction      ListParametersParamsSymbol = "p_conviction"
+	ListParametersParamsSymbolPDetect          ListParametersParamsSymbol = "p_detect"
+	ListParametersParamsSymbolPProsecute       ListParametersParamsSymbol = "p_prosecute"
+	ListParametersParamsSymbolPriceElasticity  ListParametersParamsSymbol = "price_elasticity"
+	ListParametersParamsSymbolPrisonYearCost   ListParametersParamsSymbol = "prison_year_cost"
+	ListParametersParamsSymbolPrisonYears      ListParametersParamsSymbol = "prison_years"
+	ListParametersParamsSymbolProfit           ListParametersParamsSymbol = "profit"
+	ListParametersParamsSymbolRestitution      ListParametersParamsSymbol = "restitution"
+	ListParametersParamsSymbolTotalProfits     ListParametersParamsSymbol = "total_profits"
+	ListParametersParamsSymbolVictims          ListParametersParamsSymbol = "victims"
+)
+
+// Valid indicates whether the value is a known member of the ListParametersParamsSymbol enum.
+func (e ListParametersParamsSymbol) Valid() bool {
+	switch e {
+	case ListParametersParamsSymbolAcquisitionCost:
+		return true
+	case ListParametersParamsSymbolBuyerPrice:
+		return true
+	case ListParametersParamsSymbolConfiscationRate:
+		return true
+	case ListParametersParamsSymbolConvictions:
+		return true
+	case ListParametersParamsSymbolDurationYears:
+		return true
+	case ListParametersParamsSymbolFine:
+		return true
+	case ListParametersParamsSymbolPConvict:
+		return true
+	case ListParametersParamsSymbolPConviction:
+		return true
+	case ListParametersParamsSymbolPDetect:
+		return true
+	case ListParametersParamsSymbolPProsecute:
+		return true
+	case ListParametersParamsSymbolPriceElasticity:
+		return true
+	case ListParametersParamsSymbolPrisonYearCost:
+		return true
+	case ListParametersParamsSymbolPrisonYears:
+		return true
+	case ListParametersParamsSymbolProfit:
+		return true
+	case ListParametersParamsSymbolRestitution:
+		return true
+	case ListParametersParamsSymbolTotalProfits:
+		return true
+	case ListParametersParamsSymbolVictims:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListParametersParamsEstimate.
+const (
+	ListParametersParamsEstimateAssumption ListParametersParamsEstimate = "assumption"
+	ListParametersParamsEstimateDerived    ListParametersParamsEstimate = "derived"
+	ListParametersParamsEstimateReported   ListParametersParamsEstimate = "reported"
+)
+
+// Valid indicates whether the value is a known member of the ListParametersParamsEstimate enum.
+func (e ListParametersParamsEstimate) Valid() bool {
+	switch e {
+	case ListParametersParamsEstimateAssumption:
+		return true
+	case ListParametersParamsEstimateDerived:
+		return true
+	case ListParametersParamsEstimateReported:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListParametersParamsSort.
+const (
+	ListParametersParamsSortCreatedAt      ListParametersParamsSort = "created_at"
+	ListParametersParamsSortGeography      ListParametersParamsSort = "geography"
+	ListParametersParamsSortId             ListParametersParamsSort = "id"
+	ListParametersParamsSortMinusCreatedAt ListParametersParamsSort = "-created_at"
+	ListParametersParamsSortMinusGeography ListParametersParamsSort = "-geography"
+	ListParametersParamsSortMinusId        ListParametersParamsSort = "-id"
+	ListParametersParamsSortMinusPeriod    ListParametersParamsSort = "-period"
+	ListParametersParamsSortMinusSlug      ListParametersParamsSort = "-slug"
+	ListParametersParamsSortMinusSymbol    ListParametersParamsSort = "-symbol"
+	ListParametersParamsSortMinusUpdatedAt ListParametersParamsSort = "-updated_at"
+	ListParametersParamsSortPeriod         ListParametersParamsSort = "period"
+	ListParametersParamsSortSlug           ListParametersParamsSort = "slug"
+	ListParametersParamsSortSymbol         ListParametersParamsSort = "symbol"
+	ListParametersParamsSortUpdatedAt      ListParametersParamsSort = "updated_at"
+)
+
+// Valid indicates whether the value is a known member of the ListParametersParamsSort enum.
+func (e ListParametersParamsSort) Valid() bool {
+	switch e {
+	case ListParametersParamsSortCreatedAt:
+		return true
+	case ListParametersParamsSortGeography:
+		return true
+	case ListParametersParamsSortId:
+		return true
+	case ListParametersParamsSortMinusCreatedAt:
+		return true
+	case ListParametersParamsSortMinusGeography:
+		return true
+	case ListParametersParamsSortMinusId:
+		return true
+	case ListParametersParamsSortMinusPeriod:
+		return true
+	case ListParametersParamsSortMinusSlug:
+		return true
+	case ListParametersParamsSortMinusSymbol:
+		return true
+	case ListParametersParamsSortMinusUpdatedAt:
+		return true
+	case ListParametersParamsSortPeriod:
+		return true
+	case ListParametersParamsSortSlug:
+		return true
+	case ListParametersParamsSortSymbol:
+		return true
+	case ListParametersParamsSortUpdatedAt:
 		return true
 	default:
 		return false
@@ -1566,6 +2136,41 @@ type Chain struct {
 	Version int `json:"version"`
 }
 
+// ChainDelta Scenario minus baseline for each figure of the whole chain; null where either side is.
+type ChainDelta struct {
+	BreakEvenPerConviction *Change `json:"break_even_per_conviction"`
+	ConvictionRate         *Change `json:"conviction_rate"`
+	ProfitPerVictim        *Change `json:"profit_per_victim"`
+}
+
+// ChainEconomics The risk-reward model of a chain: for each stage, whether exploitation pays at today's enforcement and what would invert it; for the whole chain, the break-even penalty per conviction. Every figure carries the inputs it was computed from (parameter, value, sources). With a scenario (set.<symbol>, apply), each part also has the scenario's figures and the change against the baseline.
+type ChainEconomics struct {
+	// Chain The chain.
+	Chain EconomicsChainRef `json:"chain"`
+
+	// Geography The geography the parameters were chosen for: a country code, or global.
+	//
+	// Example: IN
+	Geography string `json:"geography"`
+
+	// Method The model: formulas, symbols, how ranges propagate, caveats.
+	Method Method `json:"method"`
+
+	// Scenario The scenario, or null for the baseline alone.
+	Scenario *EconomicsScenario `json:"scenario"`
+
+	// Stages Each stage of the chain, in order of position.
+	Stages []StageEconomics `json:"stages"`
+
+	// WholeChain The figures of the whole chain.
+	WholeChain WholeChainEconomics `json:"whole_chain"`
+
+	// Year The year the parameters were chosen for (the latest period up to it), or null for the latest.
+	//
+	// Example: 2009
+	Year *int `json:"year"`
+}
+
 // ChainInput A chain as a client writes it. Read-only fields echoed back from a GET (id, created_at, updated_at) are accepted and ignored.
 type ChainInput struct {
 	// Citations Sources for the description, at most 30; each names an existing source by slug.
@@ -1636,6 +2241,30 @@ type ChainPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
+// ChainResult The figures of a whole chain. A null figure cannot be computed; unavailable, keyed by the figure's name, says why.
+type ChainResult struct {
+	// Assumptions The choices the computation made that the inputs did not dictate.
+	Assumptions []string `json:"assumptions"`
+
+	// BreakEvenPerConviction BreakEvenPerConviction is Π_tot/N: the expected penalty each conviction
+	// would have to carry for the chain's total profits to be wiped out. If N
+	// convictions target offenders holding k victims each, it does not depend
+	// on k.
+	BreakEvenPerConviction *Figure `json:"break_even_per_conviction"`
+
+	// ConvictionRate ConvictionRate is N/V, convictions per victim-year.
+	ConvictionRate *Figure `json:"conviction_rate"`
+
+	// ProfitPerVictim ProfitPerVictim is Π_tot/V, profit per victim-year.
+	ProfitPerVictim *Figure `json:"profit_per_victim"`
+
+	// Rejected Inputs ignored because they are invalid.
+	Rejected *[]Rejection `json:"rejected,omitempty"`
+
+	// Unavailable Why each null figure is null, keyed by the figure's name.
+	Unavailable map[string]Unavailable `json:"unavailable"`
+}
+
 // ChainTable A chain laid out as Kara's table: its stages in order, each with the efforts deployed today and what should be done.
 type ChainTable struct {
 	// Chain The chain.
@@ -1643,6 +2272,24 @@ type ChainTable struct {
 
 	// Stages Its stages, in order of position.
 	Stages []TableRow `json:"stages"`
+}
+
+// Change The change of a range, member by member: scenario minus baseline.
+type Change struct {
+	// Central Change of the central value.
+	//
+	// Example: -1280000
+	Central float64 `json:"central"`
+
+	// High Change of the high end.
+	//
+	// Example: -1280000
+	High float64 `json:"high"`
+
+	// Low Change of the low end.
+	//
+	// Example: -1280000
+	Low float64 `json:"low"`
 }
 
 // ChangeList A page of the change feed, oldest first.
@@ -1713,6 +2360,69 @@ type Cost struct {
 // Example: medium
 type CostLevel string
 
+// Direction The way a tactic moves a symbol: raises or lowers.
+type Direction string
+
+// EconomicsChainRef The chain an economics answer is about.
+type EconomicsChainRef struct {
+	// Id Id of the chain.
+	//
+	// Example: 1
+	Id int `json:"id"`
+
+	// Name Name of the chain.
+	//
+	// Example: Sex trafficking
+	Name string `json:"name"`
+
+	// Slug Slug of the chain.
+	//
+	// Example: sex-trafficking
+	Slug string `json:"slug"`
+}
+
+// EconomicsScenario A what-if: values that replace the stored ones (set.<symbol>), then the effects of tactics (apply), in that order.
+type EconomicsScenario struct {
+	// Apply The codes of the tactics applied, in order.
+	Apply []string `json:"apply"`
+
+	// Set The values set, by symbol.
+	Set map[string]Value `json:"set"`
+}
+
+// EconomicsStageRef A stage of the chain an economics answer is about.
+type EconomicsStageRef struct {
+	// Id Id of the stage.
+	//
+	// Example: 3
+	Id int `json:"id"`
+
+	// Name Name of the stage.
+	//
+	// Example: Retailer
+	Name string `json:"name"`
+
+	// Position Order of the stage in its chain.
+	//
+	// Example: 3
+	Position int `json:"position"`
+
+	// Side Side of the market.
+	//
+	// Example: demand
+	Side EconomicsStageRefSide `json:"side"`
+
+	// Slug Slug of the stage.
+	//
+	// Example: retailer
+	Slug string `json:"slug"`
+}
+
+// EconomicsStageRefSide Side of the market.
+//
+// Example: demand
+type EconomicsStageRefSide string
+
 // Effect The direction of a tactic's effect, and the outcome it is about.
 type Effect struct {
 	// Direction positive, mixed, none, negative or unknown.
@@ -1730,6 +2440,9 @@ type Effect struct {
 //
 // Example: unknown
 type EffectDirection string
+
+// Estimate How a value was obtained: reported (the source states it), derived (computed from reported figures) or assumption (no source gives it).
+type Estimate string
 
 // Evidence How well a tactic is known to work (after EMMIE): effect, mechanism, moderators, implementation, cost, the level of the best evidence and the stage of evaluation.
 type Evidence struct {
@@ -1788,6 +2501,94 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
+// Figure A computed quantity: its range (low, central, high), the inputs it was computed from, and notes on how.
+type Figure struct {
+	// Central Central value.
+	//
+	// Example: 0.0034
+	Central float64 `json:"central"`
+
+	// High High end of the range.
+	//
+	// Example: 0.0034
+	High float64 `json:"high"`
+
+	// Inputs The inputs the figure was computed from, with their parameters and sources.
+	Inputs []Input `json:"inputs"`
+
+	// Low Low end of the range.
+	//
+	// Example: 0.0034
+	Low float64 `json:"low"`
+
+	// Notes How the figure was computed, where a reader could not guess (a clamp, a threshold).
+	Notes *[]string `json:"notes,omitempty"`
+}
+
+// Formula One formula of the model, as text.
+type Formula struct {
+	// Expression The formula.
+	//
+	// Example: D = E[C] / π
+	Expression string `json:"expression"`
+
+	// Figure The figure it computes, as the results name it.
+	//
+	// Example: deterrence_ratio
+	Figure string `json:"figure"`
+
+	// Meaning What it means.
+	//
+	// Example: expected penalty per unit of profit; the link is inverted when D > 1
+	Meaning string `json:"meaning"`
+}
+
+// Input One value the model used, with its provenance.
+type Input struct {
+	// Effects Effects are the tactic effects applied to the value, in order.
+	Effects *[]ScenarioEffect `json:"effects,omitempty"`
+
+	// Estimate How the value was obtained; an override is an assumption.
+	//
+	// Example: reported
+	Estimate *Estimate `json:"estimate,omitempty"`
+
+	// Origin Where the value came from.
+	//
+	// Example: parameter
+	Origin Origin `json:"origin"`
+
+	// Parameter Parameter is the slug of the stored parameter ("" for an override).
+	//
+	// Example: st-fine-in-2009
+	Parameter *string `json:"parameter,omitempty"`
+
+	// Sources Sources are the citations of the parameter (slugs or references, as the
+	// caller chooses).
+	Sources []string `json:"sources"`
+
+	// Symbol The symbol.
+	//
+	// Example: fine
+	Symbol Symbol `json:"symbol"`
+
+	// Value The value used.
+	Value Value `json:"value"`
+}
+
+// Inversion Whether a link is inverted: D > 1 at the central value, and how the range of D lies against 1.
+type Inversion struct {
+	// Inverted D > 1 at the central value: exploitation does not pay.
+	//
+	// Example: false
+	Inverted bool `json:"inverted"`
+
+	// Range How the range of D lies against 1.
+	//
+	// Example: none
+	Range Verdict `json:"range"`
+}
+
 // KeyInput A key to make: who holds it, its role and when it expires.
 type KeyInput struct {
 	// ExpiresAt When the key stops working (RFC 3339, in the future); never when left out.
@@ -1825,6 +2626,31 @@ type KeyList struct {
 	//
 	// Example: 3
 	Total *int `json:"total,omitempty"`
+}
+
+// Kind Which values a symbol accepts: a probability in [0, 1], or an amount of 0 or more.
+type Kind string
+
+// Method How the figures are computed: the model, its formulas and symbols, how ranges propagate, and its caveats. Editorial (chainkb's own), not a source's.
+type Method struct {
+	// Caveats What the figures leave out or assume.
+	Caveats []string `json:"caveats"`
+
+	// Formulas Its formulas.
+	Formulas []Formula `json:"formulas"`
+
+	// Model What the model is.
+	//
+	// Example: chainkb's own reading, not a source's: the Becker deterrence condition applied to each link of a chain.
+	Model string `json:"model"`
+
+	// Ranges How ranges propagate.
+	//
+	// Example: Every input and figure is a range low/central/high.
+	Ranges string `json:"ranges"`
+
+	// Symbols Its symbols.
+	Symbols []SymbolInfo `json:"symbols"`
 }
 
 // NewAPIKey An API key just created: the only time the key itself is returned.
@@ -1882,6 +2708,327 @@ type NewAPIKey struct {
 //
 // Example: reader
 type NewAPIKeyRole string
+
+// Origin Where an input came from: a stored parameter, a scenario override (set.<symbol>), or a parameter moved by tactics (apply).
+type Origin string
+
+// Parameter One figure of the risk-reward model: a value or range of a symbol (profit, fine, p_conviction, ...) for a chain and stage, a geography and a period, with its sources. Amounts are never negative: a price elasticity is stored as its magnitude.
+type Parameter struct {
+	// Central Central value, or null when the source gives only a range (the model then uses the midpoint).
+	//
+	// Example: 12900
+	Central *float64 `json:"central"`
+
+	// Chain Slug of the chain the figure belongs to.
+	//
+	// Example: sex-trafficking
+	Chain string `json:"chain"`
+
+	// ChainId Id of the chain the figure belongs to.
+	//
+	// Example: 1
+	ChainId int `json:"chain_id"`
+
+	// Citations Sources for the figure.
+	Citations []Citation `json:"citations"`
+
+	// CreatedAt When the parameter was created (RFC 3339, UTC).
+	//
+	// Example: 2026-11-25T12:00:00Z
+	CreatedAt time.Time `json:"created_at"`
+
+	// Currency ISO 4217 currency code of an amount of money; empty for probabilities, years and counts.
+	//
+	// Example: USD
+	Currency string `json:"currency"`
+
+	// Estimate reported (the source states it), derived (computed from reported figures) or assumption
+	// (no source gives it).
+	//
+	// Example: reported
+	Estimate ParameterEstimate `json:"estimate"`
+
+	// Geography Where the figure holds: an ISO 3166-1 alpha-2 country code, or global.
+	//
+	// Example: IN
+	Geography string `json:"geography"`
+
+	// High High end of the range, or null when the source gives none.
+	//
+	// Example: 13000
+	High *float64 `json:"high"`
+
+	// Id Id of the parameter; it never changes.
+	//
+	// Example: 1
+	Id int `json:"id"`
+
+	// Low Low end of the range, or null when the source gives none.
+	//
+	// Example: 12900
+	Low *float64 `json:"low"`
+
+	// Note How the figure was read or derived, and its limits.
+	//
+	// Example: Kara's figure for profit per victim-year to a brothel owner in India.
+	Note string `json:"note"`
+
+	// Period The year or years the figure describes: YYYY or YYYY-YYYY.
+	//
+	// Example: 2009
+	Period string `json:"period"`
+
+	// PriceYear Year whose prices the amount is in, or null when the source does not say.
+	//
+	// Example: 2009
+	PriceYear *int `json:"price_year"`
+
+	// Slug Slug: lowercase letters, digits and hyphens, 1-64 characters, not all digits; unique.
+	//
+	// Example: st-profit-in-2009
+	Slug string `json:"slug"`
+
+	// Stage Slug of the stage the figure belongs to, or null for the whole chain.
+	//
+	// Example: retailer
+	Stage *string `json:"stage"`
+
+	// StageId Id of the stage the figure belongs to, or null for the whole chain.
+	//
+	// Example: 3
+	StageId *int `json:"stage_id"`
+
+	// Symbol The model's symbol this is a value of.
+	//
+	// Example: profit
+	Symbol ParameterSymbol `json:"symbol"`
+
+	// Unit Unit, in words.
+	//
+	// Example: USD per victim-year
+	Unit string `json:"unit"`
+
+	// UpdatedAt When the parameter last changed (RFC 3339, UTC).
+	//
+	// Example: 2026-11-25T12:00:00Z
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Version Version: 1 when created, +1 on every change. Send it back (or the ETag as If-Match) to update.
+	//
+	// Example: 1
+	Version int `json:"version"`
+}
+
+// ParameterEstimate reported (the source states it), derived (computed from reported figures) or assumption
+// (no source gives it).
+//
+// Example: reported
+type ParameterEstimate string
+
+// ParameterSymbol The model's symbol this is a value of.
+//
+// Example: profit
+type ParameterSymbol string
+
+// ParameterInput A parameter as a client writes it. At least one of low, central and high; low ≤ central ≤ high; probabilities in [0, 1], amounts ≥ 0 (store a price elasticity as its magnitude). Read-only fields echoed back from a GET (id, chain_id, stage_id, created_at, updated_at) are accepted and ignored.
+type ParameterInput struct {
+	// Central Central value, or null.
+	//
+	// Example: 44
+	Central *float64 `json:"central,omitempty"`
+
+	// Chain Slug of the chain; it must exist.
+	//
+	// Example: sex-trafficking
+	Chain string `json:"chain"`
+
+	// Citations Sources, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Currency ISO 4217 currency code, or empty when the value is not money.
+	//
+	// Example: USD
+	Currency *string `json:"currency,omitempty"`
+
+	// Estimate reported, derived or assumption.
+	//
+	// Example: reported
+	Estimate ParameterInputEstimate `json:"estimate"`
+
+	// Geography ISO 3166-1 alpha-2 country code, or global.
+	//
+	// Example: IN
+	Geography string `json:"geography"`
+
+	// High High end of the range, or null.
+	//
+	// Example: 44
+	High *float64 `json:"high,omitempty"`
+
+	// Low Low end of the range, or null.
+	//
+	// Example: 44
+	Low *float64 `json:"low,omitempty"`
+
+	// Note How the figure was read or derived.
+	//
+	// Example:
+	Note *string `json:"note,omitempty"`
+
+	// Period YYYY or YYYY-YYYY.
+	//
+	// Example: 2009
+	Period string `json:"period"`
+
+	// PriceYear Year whose prices the amount is in, or null.
+	//
+	// Example: 2009
+	PriceYear *int `json:"price_year,omitempty"`
+
+	// Slug Slug: lowercase letters, digits and hyphens, 1-64 characters, not all digits; unique.
+	//
+	// Example: st-fine-in-2009
+	Slug string `json:"slug"`
+
+	// Stage Slug of a stage of that chain, or null for the whole chain.
+	//
+	// Example: retailer
+	Stage *string `json:"stage,omitempty"`
+
+	// Symbol The model's symbol.
+	//
+	// Example: fine
+	Symbol ParameterInputSymbol `json:"symbol"`
+
+	// Unit Unit, in words.
+	//
+	// Example: USD per conviction
+	Unit *string `json:"unit,omitempty"`
+
+	// Version Version is the version the client read; it is the precondition of a PUT or PATCH when no
+	// If-Match header is sent. Ignored on create.
+	//
+	// Example: 1
+	Version *int `json:"version,omitempty"`
+}
+
+// ParameterInputEstimate reported, derived or assumption.
+//
+// Example: reported
+type ParameterInputEstimate string
+
+// ParameterInputSymbol The model's symbol.
+//
+// Example: fine
+type ParameterInputSymbol string
+
+// ParameterList A page of parameters.
+type ParameterList struct {
+	// Data The page's items.
+	Data []Parameter `json:"data"`
+
+	// NextCursor Pass it as cursor to get the next page (the Link header has the URL); null on the last page.
+	//
+	// Example: eyJmIjoiYWJjIiwidiI6InNob3J0LXRlcm0iLCJpIjoxfQ
+	NextCursor *string `json:"next_cursor"`
+
+	// Total How many items match in all; only with include_total=true.
+	//
+	// Example: 1
+	Total *int `json:"total,omitempty"`
+}
+
+// ParameterPatch A JSON Merge Patch (RFC 7396) of a parameter: any of the fields of ParameterInput, each optional; `null` clears a field (which fails if it is required). A list is replaced whole.
+type ParameterPatch struct {
+	// Central Central value, or null.
+	//
+	// Example: 44
+	Central *float64 `json:"central,omitempty"`
+
+	// Chain Slug of the chain; it must exist.
+	//
+	// Example: sex-trafficking
+	Chain *string `json:"chain,omitempty"`
+
+	// Citations Sources, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Currency ISO 4217 currency code, or empty when the value is not money.
+	//
+	// Example: USD
+	Currency *string `json:"currency,omitempty"`
+
+	// Estimate reported, derived or assumption.
+	//
+	// Example: reported
+	Estimate *ParameterPatchEstimate `json:"estimate,omitempty"`
+
+	// Geography ISO 3166-1 alpha-2 country code, or global.
+	//
+	// Example: IN
+	Geography *string `json:"geography,omitempty"`
+
+	// High High end of the range, or null.
+	//
+	// Example: 44
+	High *float64 `json:"high,omitempty"`
+
+	// Low Low end of the range, or null.
+	//
+	// Example: 44
+	Low *float64 `json:"low,omitempty"`
+
+	// Note How the figure was read or derived.
+	//
+	// Example:
+	Note *string `json:"note,omitempty"`
+
+	// Period YYYY or YYYY-YYYY.
+	//
+	// Example: 2009
+	Period *string `json:"period,omitempty"`
+
+	// PriceYear Year whose prices the amount is in, or null.
+	//
+	// Example: 2009
+	PriceYear *int `json:"price_year,omitempty"`
+
+	// Slug Slug: lowercase letters, digits and hyphens, 1-64 characters, not all digits; unique.
+	//
+	// Example: st-fine-in-2009
+	Slug *string `json:"slug,omitempty"`
+
+	// Stage Slug of a stage of that chain, or null for the whole chain.
+	//
+	// Example: retailer
+	Stage *string `json:"stage,omitempty"`
+
+	// Symbol The model's symbol.
+	//
+	// Example: fine
+	Symbol *ParameterPatchSymbol `json:"symbol,omitempty"`
+
+	// Unit Unit, in words.
+	//
+	// Example: USD per conviction
+	Unit *string `json:"unit,omitempty"`
+
+	// Version Version is the version the client read; it is the precondition of a PUT or PATCH when no
+	// If-Match header is sent. Ignored on create.
+	//
+	// Example: 1
+	Version *int `json:"version,omitempty"`
+}
+
+// ParameterPatchEstimate reported, derived or assumption.
+//
+// Example: reported
+type ParameterPatchEstimate string
+
+// ParameterPatchSymbol The model's symbol.
+//
+// Example: fine
+type ParameterPatchSymbol string
 
 // Position One side of a contested tactic, with its sources.
 type Position struct {
@@ -1942,6 +3089,19 @@ type Problem struct {
 	//
 	// Example: about:blank
 	Type string `json:"type"`
+}
+
+// Rejection An input that was not used because it is invalid.
+type Rejection struct {
+	// Reason Why it was not used.
+	//
+	// Example: p_conviction is a probability and must be between 0 and 1
+	Reason string `json:"reason"`
+
+	// Symbol The symbol.
+	//
+	// Example: p_conviction
+	Symbol Symbol `json:"symbol"`
 }
 
 // Relation A typed link from one tactic to another.
@@ -2168,6 +3328,32 @@ type RevisionList struct {
 	//
 	// Example: 3
 	Total *int `json:"total,omitempty"`
+}
+
+// ScenarioEffect A tactic's effect on one symbol, as a scenario applies it: the value is multiplied by factor (0: the size is not known, nothing moves).
+type ScenarioEffect struct {
+	// Direction Which way.
+	//
+	// Example: raises
+	Direction Direction `json:"direction"`
+
+	// Factor The multiplier; 0 when the size is not known.
+	//
+	// Example: 10
+	Factor float64 `json:"factor"`
+
+	// Sources Sources for the effect.
+	Sources *[]string `json:"sources,omitempty"`
+
+	// Symbol The symbol it moves.
+	//
+	// Example: fine
+	Symbol Symbol `json:"symbol"`
+
+	// Tactic Tactic is the code of the tactic the effect comes from, for provenance.
+	//
+	// Example: ST-R-R01
+	Tactic *string `json:"tactic,omitempty"`
 }
 
 // Source One work in the bibliography (a book, article, report, page or legal instrument), cited by slug from chains, stages, tags, tactics and parameters.
@@ -2534,6 +3720,42 @@ type Stage struct {
 // Example: supply
 type StageSide string
 
+// StageDelta Scenario minus baseline for each figure of a stage; null where either side is.
+type StageDelta struct {
+	Certainty       *Change `json:"certainty"`
+	CertaintyNeeded *Change `json:"certainty_needed"`
+	DeterrenceRatio *Change `json:"deterrence_ratio"`
+	ExpectedCost    *Change `json:"expected_cost"`
+	FineNeeded      *Change `json:"fine_needed"`
+
+	// InversionChanged InversionChanged is true when the link's central verdict flips.
+	//
+	// Example: false
+	InversionChanged        bool    `json:"inversion_changed"`
+	LifetimeDeterrenceRatio *Change `json:"lifetime_deterrence_ratio"`
+	LifetimeExpectedCost    *Change `json:"lifetime_expected_cost"`
+	LifetimeProfit          *Change `json:"lifetime_profit"`
+	Profit                  *Change `json:"profit"`
+}
+
+// StageEconomics The model for one stage: its figures from the parameters in force (baseline), and with a scenario its figures under it and the change.
+type StageEconomics struct {
+	// Baseline The figures from the stored parameters.
+	Baseline StageResult `json:"baseline"`
+
+	// Delta Scenario minus baseline; null without a scenario.
+	Delta *StageDelta `json:"delta"`
+
+	// Notes What the scenario did that a reader could not guess (an effect without a size, a cap at 1).
+	Notes []string `json:"notes"`
+
+	// Scenario The figures under the scenario; null without one.
+	Scenario *StageResult `json:"scenario"`
+
+	// Stage The stage.
+	Stage EconomicsStageRef `json:"stage"`
+}
+
 // StageInput A stage as a client writes it. chain_id is set on create and cannot change afterwards (422). Read-only fields echoed back from a GET are accepted and ignored.
 type StageInput struct {
 	// Actor Who acts at this link.
@@ -2655,6 +3877,85 @@ type StagePatch struct {
 //
 // Example: supply
 type StagePatchSide string
+
+// StageResult The model for one link of a chain. A null figure cannot be computed; unavailable, keyed by the figure's name, says why.
+type StageResult struct {
+	// Assumptions Assumptions are the choices the computation made that the inputs did
+	// not dictate (a missing penalty counted as 0, Π over one year, ...).
+	Assumptions []string `json:"assumptions"`
+
+	// Certainty Certainty is p, the probability of conviction per victim-year.
+	Certainty *Figure `json:"certainty"`
+
+	// CertaintyNeeded CertaintyNeeded is p* = π/(F + R + φ·Π + v·S); above 1 it cannot be
+	// reached by certainty alone.
+	CertaintyNeeded *Figure `json:"certainty_needed"`
+
+	// DeterrenceRatio Deterrence is D = E[C]/π.
+	DeterrenceRatio *Figure `json:"deterrence_ratio"`
+
+	// ExpectedCost ExpectedCost is E[C] = p·(F + R + φ·Π + v·S) per victim-year.
+	ExpectedCost *Figure `json:"expected_cost"`
+
+	// FineNeeded FineNeeded is F* = π/p − (R + φ·Π + v·S), clamped at 0 (0 means the
+	// link is inverted without any fine).
+	FineNeeded *Figure `json:"fine_needed"`
+
+	// Inverted Inverted judges D against 1 (nil when D is).
+	Inverted *Inversion `json:"inverted"`
+
+	// LifetimeDeterrenceRatio LifetimeDeterrence is E[C]·T / (π·T − A).
+	LifetimeDeterrenceRatio *Figure `json:"lifetime_deterrence_ratio"`
+
+	// LifetimeExpectedCost LifetimeExpectedCost is E[C]·T per victim.
+	LifetimeExpectedCost *Figure `json:"lifetime_expected_cost"`
+
+	// LifetimeInverted LifetimeInverted judges LifetimeDeterrence against 1.
+	LifetimeInverted *Inversion `json:"lifetime_inverted"`
+
+	// LifetimeProfit LifetimeProfit is π·T − A per victim.
+	LifetimeProfit *Figure `json:"lifetime_profit"`
+
+	// Profit Profit is π per victim-year.
+	Profit *Figure `json:"profit"`
+
+	// Rejected Rejected lists inputs that were ignored because they are invalid.
+	Rejected *[]Rejection `json:"rejected,omitempty"`
+
+	// Unavailable Why each null figure is null, keyed by the figure's name.
+	Unavailable map[string]Unavailable `json:"unavailable"`
+}
+
+// Symbol A quantity of the model: profit, acquisition_cost, p_conviction, p_detect, p_prosecute, p_convict, fine, restitution, confiscation_rate, prison_years, prison_year_cost, duration_years, buyer_price, price_elasticity, total_profits, victims or convictions.
+type Symbol string
+
+// SymbolInfo One symbol of the model: its notation, kind, unit and meaning.
+type SymbolInfo struct {
+	// Kind Which values it accepts.
+	//
+	// Example: amount
+	Kind Kind `json:"kind"`
+
+	// Meaning What it means.
+	//
+	// Example: fine on conviction
+	Meaning string `json:"meaning"`
+
+	// Notation Its notation in the formulas.
+	//
+	// Example: F
+	Notation string `json:"notation"`
+
+	// Symbol The symbol, as parameters and set.<symbol> name it.
+	//
+	// Example: fine
+	Symbol Symbol `json:"symbol"`
+
+	// Unit Its unit.
+	//
+	// Example: currency
+	Unit string `json:"unit"`
+}
 
 // TableRow One stage of a chain table, with its tactics of each kind.
 type TableRow struct {
@@ -3286,6 +4587,53 @@ type TagSummary struct {
 	Slug string `json:"slug"`
 }
 
+// Unavailable Why a figure is null: the inputs it lacks, or the value that prevents it (p = 0).
+type Unavailable struct {
+	// Missing The symbols whose absence prevents the figure; absent when the cause is a value.
+	Missing *[]Symbol `json:"missing,omitempty"`
+
+	// Reason Why, in a sentence.
+	//
+	// Example: there is no certainty (p = 0): no fine can deter
+	Reason string `json:"reason"`
+}
+
+// Value A range low ≤ central ≤ high; a single figure has three equal members.
+type Value struct {
+	// Central Central value.
+	//
+	// Example: 0.0034
+	Central float64 `json:"central"`
+
+	// High High end of the range.
+	//
+	// Example: 0.0034
+	High float64 `json:"high"`
+
+	// Low Low end of the range.
+	//
+	// Example: 0.0034
+	Low float64 `json:"low"`
+}
+
+// Verdict How the range of a deterrence ratio lies against 1: all of it above (all), across (part), or none of it above (none).
+type Verdict string
+
+// WholeChainEconomics The figures of the whole chain (break-even penalty per conviction Π_tot/N, conviction rate, profit per victim), with a scenario also under it and the change.
+type WholeChainEconomics struct {
+	// Baseline The figures from the stored parameters.
+	Baseline ChainResult `json:"baseline"`
+
+	// Delta Scenario minus baseline; null without a scenario.
+	Delta *ChainDelta `json:"delta"`
+
+	// Notes What the scenario did that a reader could not guess.
+	Notes []string `json:"notes"`
+
+	// Scenario The figures under the scenario; null without one.
+	Scenario *ChainResult `json:"scenario"`
+}
+
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
@@ -3355,6 +4703,24 @@ type ReplaceChainParams struct {
 	IfMatch *string `json:"If-Match,omitempty"`
 }
 
+// GetChainEconomicsParams defines parameters for GetChainEconomics.
+type GetChainEconomicsParams struct {
+	// Geo ISO 3166-1 alpha-2 country code, or global (the default); global figures fill in what the country lacks
+	Geo *string `form:"geo,omitempty" json:"geo,omitempty"`
+
+	// Year Use the latest figures whose period starts by this year; the latest of all by default
+	Year *int `form:"year,omitempty" json:"year,omitempty"`
+
+	// SetPConviction Scenario: replace a symbol's value with a number, or low,central,high; any symbol of the model may be set this way (set.fine, set.confiscation_rate, ...). A probability is in [0, 1] (1% is 0.01), an amount is 0 or more
+	SetPConviction *string `form:"set.p_conviction,omitempty" json:"set.p_conviction,omitempty"`
+
+	// Apply Scenario: comma-separated codes of published tactics whose acts_on effects to apply, in order
+	Apply *string `form:"apply,omitempty" json:"apply,omitempty"`
+
+	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
 // ListChainRevisionsParams defines parameters for ListChainRevisions.
 type ListChainRevisionsParams struct {
 	// Limit Page size
@@ -3408,6 +4774,99 @@ type ListKeysParams struct {
 
 // CreateKeyParams defines parameters for CreateKey.
 type CreateKeyParams struct {
+	// IdempotencyKey Makes the POST safe to retry: the first successful response is kept for 24 hours per key holder and replayed (with `Idempotent-Replayed: true`) to a retry with the same key, creating nothing new. The same key with a different request is 422; while the first is still running, 409. 1-255 visible ASCII characters; a UUID is a good choice.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListParametersParams defines parameters for ListParameters.
+type ListParametersParams struct {
+	// Chain Chain id or slug
+	Chain *string `form:"chain,omitempty" json:"chain,omitempty"`
+
+	// Stage Stage slug
+	Stage *string `form:"stage,omitempty" json:"stage,omitempty"`
+
+	// Symbol The model's symbol
+	Symbol *ListParametersParamsSymbol `form:"symbol,omitempty" json:"symbol,omitempty"`
+
+	// Geography ISO 3166-1 alpha-2 country code, or global
+	Geography *string `form:"geography,omitempty" json:"geography,omitempty"`
+
+	// Estimate How the value was obtained
+	Estimate *ListParametersParamsEstimate `form:"estimate,omitempty" json:"estimate,omitempty"`
+
+	// Q Text to find in slug, unit or note
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Sort Sort field, - in front for descending; ties are broken by id
+	Sort *ListParametersParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page (opaque), with the same filters and sort; none for the first page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IncludeTotal Count all matches (costs a scan)
+	IncludeTotal *bool `form:"include_total,omitempty" json:"include_total,omitempty"`
+}
+
+// ListParametersParamsSymbol defines parameters for ListParameters.
+type ListParametersParamsSymbol string
+
+// ListParametersParamsEstimate defines parameters for ListParameters.
+type ListParametersParamsEstimate string
+
+// ListParametersParamsSort defines parameters for ListParameters.
+type ListParametersParamsSort string
+
+// CreateParameterParams defines parameters for CreateParameter.
+type CreateParameterParams struct {
+	// IdempotencyKey Makes the POST safe to retry: the first successful response is kept for 24 hours per key holder and replayed (with `Idempotent-Replayed: true`) to a retry with the same key, creating nothing new. The same key with a different request is 422; while the first is still running, 409. 1-255 visible ASCII characters; a UUID is a good choice.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeleteParameterParams defines parameters for DeleteParameter.
+type DeleteParameterParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// GetParameterParams defines parameters for GetParameter.
+type GetParameterParams struct {
+	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
+// PatchParameterParams defines parameters for PatchParameter.
+type PatchParameterParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ReplaceParameterParams defines parameters for ReplaceParameter.
+type ReplaceParameterParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
+// ListParameterRevisionsParams defines parameters for ListParameterRevisions.
+type ListParameterRevisionsParams struct {
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page (opaque), with the same filters and sort; none for the first page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IncludeTotal Count all revisions (costs a scan)
+	IncludeTotal *bool `form:"include_total,omitempty" json:"include_total,omitempty"`
+}
+
+// RestoreParameterParams defines parameters for RestoreParameter.
+type RestoreParameterParams struct {
+	// IfMatch ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent
+	IfMatch *string `json:"If-Match,omitempty"`
+
 	// IdempotencyKey Makes the POST safe to retry: the first successful response is kept for 24 hours per key holder and replayed (with `Idempotent-Replayed: true`) to a retry with the same key, creating nothing new. The same key with a different request is 422; while the first is still running, 409. 1-255 visible ASCII characters; a UUID is a good choice.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
@@ -3886,6 +5345,18 @@ type ReplaceChainJSONRequestBody = ChainInput
 // CreateKeyJSONRequestBody defines body for CreateKey for application/json ContentType.
 type CreateKeyJSONRequestBody = KeyInput
 
+// CreateParameterJSONRequestBody defines body for CreateParameter for application/json ContentType.
+type CreateParameterJSONRequestBody = ParameterInput
+
+// PatchParameterJSONRequestBody defines body for PatchParameter for application/json ContentType.
+type PatchParameterJSONRequestBody = ParameterPatch
+
+// PatchParameterApplicationMergePatchPlusJSONRequestBody defines body for PatchParameter for application/merge-patch+json ContentType.
+type PatchParameterApplicationMergePatchPlusJSONRequestBody = ParameterPatch
+
+// ReplaceParameterJSONRequestBody defines body for ReplaceParameter for application/json ContentType.
+type ReplaceParameterJSONRequestBody = ParameterInput
+
 // CreateRelationJSONRequestBody defines body for CreateRelation for application/json ContentType.
 type CreateRelationJSONRequestBody = RelationInput
 
@@ -4120,6 +5591,15 @@ type ClientInterface interface {
 	// Corresponds with PUT /chains/{id} (the `ReplaceChain` operationId).
 	ReplaceChain(ctx context.Context, id string, params *ReplaceChainParams, body ReplaceChainJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetChainEconomics The risk-reward model of a chain
+	//
+	// For each stage of the chain, from the parameters in force (the requested country's before `global`; a stage's own before the whole chain's; the latest period, up to `year` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D > 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and `unavailable` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.
+	//
+	// Scenarios: `set.<symbol>=value` (or `low,central,high`) replaces a value, `apply=CODE,CODE` applies the `acts_on` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
+	//
+	// Corresponds with GET /chains/{id}/economics (the `GetChainEconomics` operationId).
+	GetChainEconomics(ctx context.Context, id string, params *GetChainEconomicsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListChainRevisions History of a chain
 	//
 	// Every change of the chain, newest first: who, when, the request, and the chain as it stood after the change (before it, for a delete). A deleted chain keeps its history, by id or by its last slug.
@@ -4202,6 +5682,124 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /keys/{id} (the `GetKey` operationId).
 	GetKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListParameters List parameters
+	//
+	// Parameters of the risk-reward model in pages of `limit`, ordered by `sort` (default `slug`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`.
+	//
+	// Corresponds with GET /parameters (the `ListParameters` operationId).
+	ListParameters(ctx context.Context, params *ListParametersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateParameterWithBody Create a parameter
+	//
+	// Creates a parameter of the risk-reward model for a chain (and a stage, or null for the whole chain). Its slug must be unique; its chain, stage and cited sources must exist; at least one of low, central and high; low ≤ central ≤ high; a probability is in [0, 1] and an amount is 0 or more (a price elasticity is stored as its magnitude). The answer carries the new parameter, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /parameters (the `CreateParameter` operationId).
+	CreateParameterWithBody(ctx context.Context, params *CreateParameterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateParameter Create a parameter
+	//
+	// Creates a parameter of the risk-reward model for a chain (and a stage, or null for the whole chain). Its slug must be unique; its chain, stage and cited sources must exist; at least one of low, central and high; low ≤ central ≤ high; a probability is in [0, 1] and an amount is 0 or more (a price elasticity is stored as its magnitude). The answer carries the new parameter, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /parameters (the `CreateParameter` operationId).
+	CreateParameter(ctx context.Context, params *CreateParameterParams, body CreateParameterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteParameter Delete a parameter
+	//
+	// Deletes a parameter. Its history stays, and it can be restored. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with DELETE /parameters/{id} (the `DeleteParameter` operationId).
+	DeleteParameter(ctx context.Context, id string, params *DeleteParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetParameter Get a parameter
+	//
+	// A parameter by id or slug, with its ETag. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+	//
+	// Corresponds with GET /parameters/{id} (the `GetParameter` operationId).
+	GetParameter(ctx context.Context, id string, params *GetParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchParameterWithBody Update fields of a parameter
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `citations`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /parameters/{id} (the `PatchParameter` operationId).
+	PatchParameterWithBody(ctx context.Context, id string, params *PatchParameterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchParameter Update fields of a parameter
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `citations`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /parameters/{id} (the `PatchParameter` operationId).
+	PatchParameter(ctx context.Context, id string, params *PatchParameterParams, body PatchParameterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchParameterWithApplicationMergePatchPlusJSONBody Update fields of a parameter
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `citations`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/merge-patch+json` content type.
+	//
+	// Corresponds with PATCH /parameters/{id} (the `PatchParameter` operationId).
+	PatchParameterWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchParameterParams, body PatchParameterApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceParameterWithBody Replace a parameter
+	//
+	// Replaces the whole parameter: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /parameters/{id} (the `ReplaceParameter` operationId).
+	ReplaceParameterWithBody(ctx context.Context, id string, params *ReplaceParameterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ReplaceParameter Replace a parameter
+	//
+	// Replaces the whole parameter: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /parameters/{id} (the `ReplaceParameter` operationId).
+	ReplaceParameter(ctx context.Context, id string, params *ReplaceParameterParams, body ReplaceParameterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListParameterRevisions History of a parameter
+	//
+	// Every change of the parameter, newest first: who, when, the request, and the parameter as it stood after the change (before it, for a delete). A deleted parameter keeps its history, by id or by its last slug.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with GET /parameters/{id}/revisions (the `ListParameterRevisions` operationId).
+	ListParameterRevisions(ctx context.Context, id string, params *ListParameterRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RestoreParameter Restore a parameter to a revision
+	//
+	// Brings the parameter back to the state a revision recorded, as a new revision; a deleted parameter comes back under its old id. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
+	RestoreParameter(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRelations List relations
 	//
@@ -5001,6 +6599,25 @@ func (c *Client) ReplaceChain(ctx context.Context, id string, params *ReplaceCha
 	return c.Client.Do(req)
 }
 
+// GetChainEconomics The risk-reward model of a chain
+//
+// For each stage of the chain, from the parameters in force (the requested country's before `global`; a stage's own before the whole chain's; the latest period, up to `year` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D > 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and `unavailable` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.
+//
+// Scenarios: `set.<symbol>=value` (or `low,central,high`) replaces a value, `apply=CODE,CODE` applies the `acts_on` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
+//
+// Corresponds with GET /chains/{id}/economics (the `GetChainEconomics` operationId).
+func (c *Client) GetChainEconomics(ctx context.Context, id string, params *GetChainEconomicsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetChainEconomicsRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListChainRevisions History of a chain
 //
 // Every change of the chain, newest first: who, when, the request, and the chain as it stood after the change (before it, for a delete). A deleted chain keeps its history, by id or by its last slug.
@@ -5164,6 +6781,244 @@ func (c *Client) RevokeKey(ctx context.Context, id int, reqEditors ...RequestEdi
 // Corresponds with GET /keys/{id} (the `GetKey` operationId).
 func (c *Client) GetKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetKeyRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListParameters List parameters
+//
+// Parameters of the risk-reward model in pages of `limit`, ordered by `sort` (default `slug`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`.
+//
+// Corresponds with GET /parameters (the `ListParameters` operationId).
+func (c *Client) ListParameters(ctx context.Context, params *ListParametersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListParametersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateParameterWithBody Create a parameter
+//
+// Creates a parameter of the risk-reward model for a chain (and a stage, or null for the whole chain). Its slug must be unique; its chain, stage and cited sources must exist; at least one of low, central and high; low ≤ central ≤ high; a probability is in [0, 1] and an amount is 0 or more (a price elasticity is stored as its magnitude). The answer carries the new parameter, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /parameters (the `CreateParameter` operationId).
+func (c *Client) CreateParameterWithBody(ctx context.Context, params *CreateParameterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateParameterRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateParameter Create a parameter
+//
+// Creates a parameter of the risk-reward model for a chain (and a stage, or null for the whole chain). Its slug must be unique; its chain, stage and cited sources must exist; at least one of low, central and high; low ≤ central ≤ high; a probability is in [0, 1] and an amount is 0 or more (a price elasticity is stored as its magnitude). The answer carries the new parameter, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /parameters (the `CreateParameter` operationId).
+func (c *Client) CreateParameter(ctx context.Context, params *CreateParameterParams, body CreateParameterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateParameterRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteParameter Delete a parameter
+//
+// Deletes a parameter. Its history stays, and it can be restored. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Corresponds with DELETE /parameters/{id} (the `DeleteParameter` operationId).
+func (c *Client) DeleteParameter(ctx context.Context, id string, params *DeleteParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteParameterRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetParameter Get a parameter
+//
+// A parameter by id or slug, with its ETag. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+//
+// Corresponds with GET /parameters/{id} (the `GetParameter` operationId).
+func (c *Client) GetParameter(ctx context.Context, id string, params *GetParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetParameterRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchParameterWithBody Update fields of a parameter
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `citations`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /parameters/{id} (the `PatchParameter` operationId).
+func (c *Client) PatchParameterWithBody(ctx context.Context, id string, params *PatchParameterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchParameterRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchParameter Update fields of a parameter
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `citations`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /parameters/{id} (the `PatchParameter` operationId).
+func (c *Client) PatchParameter(ctx context.Context, id string, params *PatchParameterParams, body PatchParameterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchParameterRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchParameterWithApplicationMergePatchPlusJSONBody Update fields of a parameter
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `citations`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/merge-patch+json` content type.
+//
+// Corresponds with PATCH /parameters/{id} (the `PatchParameter` operationId).
+func (c *Client) PatchParameterWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchParameterParams, body PatchParameterApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchParameterRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceParameterWithBody Replace a parameter
+//
+// Replaces the whole parameter: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /parameters/{id} (the `ReplaceParameter` operationId).
+func (c *Client) ReplaceParameterWithBody(ctx context.Context, id string, params *ReplaceParameterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceParameterRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ReplaceParameter Replace a parameter
+//
+// Replaces the whole parameter: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /parameters/{id} (the `ReplaceParameter` operationId).
+func (c *Client) ReplaceParameter(ctx context.Context, id string, params *ReplaceParameterParams, body ReplaceParameterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceParameterRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListParameterRevisions History of a parameter
+//
+// Every change of the parameter, newest first: who, when, the request, and the parameter as it stood after the change (before it, for a delete). A deleted parameter keeps its history, by id or by its last slug.
+//
+// Role: `editor` or above.
+//
+// Corresponds with GET /parameters/{id}/revisions (the `ListParameterRevisions` operationId).
+func (c *Client) ListParameterRevisions(ctx context.Context, id string, params *ListParameterRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListParameterRevisionsRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RestoreParameter Restore a parameter to a revision
+//
+// Brings the parameter back to the state a revision recorded, as a new revision; a deleted parameter comes back under its old id. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
+func (c *Client) RestoreParameter(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRestoreParameterRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6771,6 +8626,118 @@ func NewReplaceChainRequestWithBody(server string, id string, params *ReplaceCha
 	return req, nil
 }
 
+// NewGetChainEconomicsRequest constructs an http.Request for the GetChainEconomics method
+func NewGetChainEconomicsRequest(server string, id string, params *GetChainEconomicsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/chains/%s/economics", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Geo != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "geo", *params.Geo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Year != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "year", *params.Year, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPConviction != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.p_conviction", *params.SetPConviction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Apply != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "apply", *params.Apply, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListChainRevisionsRequest constructs an http.Request for the ListChainRevisions method
 func NewListChainRevisionsRequest(server string, id string, params *ListChainRevisionsParams) (*http.Request, error) {
 	var err error
@@ -7261,6 +9228,608 @@ func NewGetKeyRequest(server string, id int) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListParametersRequest constructs an http.Request for the ListParameters method
+func NewListParametersRequest(server string, params *ListParametersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/parameters")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Chain != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "chain", *params.Chain, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Stage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "stage", *params.Stage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Symbol != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "symbol", *params.Symbol, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Geography != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "geography", *params.Geography, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Estimate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "estimate", *params.Estimate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeTotal != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_total", *params.IncludeTotal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateParameterRequest calls the generic CreateParameter builder with application/json body
+func NewCreateParameterRequest(server string, params *CreateParameterParams, body CreateParameterJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateParameterRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateParameterRequestWithBody constructs an http.Request for the CreateParameter method, with any body, and a specified content type
+func NewCreateParameterRequestWithBody(server string, params *CreateParameterParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/parameters")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteParameterRequest constructs an http.Request for the DeleteParameter method
+func NewDeleteParameterRequest(server string, id string, params *DeleteParameterParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/parameters/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetParameterRequest constructs an http.Request for the GetParameter method
+func NewGetParameterRequest(server string, id string, params *GetParameterParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/parameters/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewPatchParameterRequest calls the generic PatchParameter builder with application/json body
+func NewPatchParameterRequest(server string, id string, params *PatchParameterParams, body PatchParameterJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchParameterRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewPatchParameterRequestWithApplicationMergePatchPlusJSONBody calls the generic PatchParameter builder with application/merge-patch+json body
+func NewPatchParameterRequestWithApplicationMergePatchPlusJSONBody(server string, id string, params *PatchParameterParams, body PatchParameterApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchParameterRequestWithBody(server, id, params, "application/merge-patch+json", bodyReader)
+}
+
+// NewPatchParameterRequestWithBody constructs an http.Request for the PatchParameter method, with any body, and a specified content type
+func NewPatchParameterRequestWithBody(server string, id string, params *PatchParameterParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/parameters/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewReplaceParameterRequest calls the generic ReplaceParameter builder with application/json body
+func NewReplaceParameterRequest(server string, id string, params *ReplaceParameterParams, body ReplaceParameterJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewReplaceParameterRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewReplaceParameterRequestWithBody constructs an http.Request for the ReplaceParameter method, with any body, and a specified content type
+func NewReplaceParameterRequestWithBody(server string, id string, params *ReplaceParameterParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/parameters/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListParameterRevisionsRequest constructs an http.Request for the ListParameterRevisions method
+func NewListParameterRevisionsRequest(server string, id string, params *ListParameterRevisionsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/parameters/%s/revisions", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.IncludeTotal != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_total", *params.IncludeTotal, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRestoreParameterRequest constructs an http.Request for the RestoreParameter method
+func NewRestoreParameterRequest(server string, id string, revision int, params *RestoreParameterParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/parameters/%s/revisions/%s/restore", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+		if params.IdempotencyKey != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam1)
+		}
+
 	}
 
 	return req, nil
@@ -10451,6 +13020,17 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /chains/{id} (the `ReplaceChain` operationId).
 	ReplaceChainWithResponse(ctx context.Context, id string, params *ReplaceChainParams, body ReplaceChainJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceChainResponse, error)
 
+	// GetChainEconomicsWithResponse The risk-reward model of a chain
+	//
+	// For each stage of the chain, from the parameters in force (the requested country's before `global`; a stage's own before the whole chain's; the latest period, up to `year` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D > 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and `unavailable` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.
+	//
+	// Scenarios: `set.<symbol>=value` (or `low,central,high`) replaces a value, `apply=CODE,CODE` applies the `acts_on` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /chains/{id}/economics (the `GetChainEconomics` operationId).
+	GetChainEconomicsWithResponse(ctx context.Context, id string, params *GetChainEconomicsParams, reqEditors ...RequestEditorFn) (*GetChainEconomicsResponse, error)
+
 	// ListChainRevisionsWithResponse History of a chain
 	//
 	// Every change of the chain, newest first: who, when, the request, and the chain as it stood after the change (before it, for a delete). A deleted chain keeps its history, by id or by its last slug.
@@ -10547,6 +13127,134 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /keys/{id} (the `GetKey` operationId).
 	GetKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetKeyResponse, error)
+
+	// ListParametersWithResponse List parameters
+	//
+	// Parameters of the risk-reward model in pages of `limit`, ordered by `sort` (default `slug`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /parameters (the `ListParameters` operationId).
+	ListParametersWithResponse(ctx context.Context, params *ListParametersParams, reqEditors ...RequestEditorFn) (*ListParametersResponse, error)
+
+	// CreateParameterWithBodyWithResponse Create a parameter
+	//
+	// Creates a parameter of the risk-reward model for a chain (and a stage, or null for the whole chain). Its slug must be unique; its chain, stage and cited sources must exist; at least one of low, central and high; low ≤ central ≤ high; a probability is in [0, 1] and an amount is 0 or more (a price elasticity is stored as its magnitude). The answer carries the new parameter, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /parameters (the `CreateParameter` operationId).
+	CreateParameterWithBodyWithResponse(ctx context.Context, params *CreateParameterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateParameterResponse, error)
+
+	// CreateParameterWithResponse Create a parameter
+	//
+	// Creates a parameter of the risk-reward model for a chain (and a stage, or null for the whole chain). Its slug must be unique; its chain, stage and cited sources must exist; at least one of low, central and high; low ≤ central ≤ high; a probability is in [0, 1] and an amount is 0 or more (a price elasticity is stored as its magnitude). The answer carries the new parameter, its `Location` and its `ETag`.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /parameters (the `CreateParameter` operationId).
+	CreateParameterWithResponse(ctx context.Context, params *CreateParameterParams, body CreateParameterJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateParameterResponse, error)
+
+	// DeleteParameterWithResponse Delete a parameter
+	//
+	// Deletes a parameter. Its history stays, and it can be restored. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /parameters/{id} (the `DeleteParameter` operationId).
+	DeleteParameterWithResponse(ctx context.Context, id string, params *DeleteParameterParams, reqEditors ...RequestEditorFn) (*DeleteParameterResponse, error)
+
+	// GetParameterWithResponse Get a parameter
+	//
+	// A parameter by id or slug, with its ETag. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /parameters/{id} (the `GetParameter` operationId).
+	GetParameterWithResponse(ctx context.Context, id string, params *GetParameterParams, reqEditors ...RequestEditorFn) (*GetParameterResponse, error)
+
+	// PatchParameterWithBodyWithResponse Update fields of a parameter
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `citations`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /parameters/{id} (the `PatchParameter` operationId).
+	PatchParameterWithBodyWithResponse(ctx context.Context, id string, params *PatchParameterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchParameterResponse, error)
+
+	// PatchParameterWithResponse Update fields of a parameter
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `citations`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /parameters/{id} (the `PatchParameter` operationId).
+	PatchParameterWithResponse(ctx context.Context, id string, params *PatchParameterParams, body PatchParameterJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchParameterResponse, error)
+
+	// PatchParameterWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a parameter
+	//
+	// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `citations`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /parameters/{id} (the `PatchParameter` operationId).
+	PatchParameterWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchParameterParams, body PatchParameterApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchParameterResponse, error)
+
+	// ReplaceParameterWithBodyWithResponse Replace a parameter
+	//
+	// Replaces the whole parameter: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /parameters/{id} (the `ReplaceParameter` operationId).
+	ReplaceParameterWithBodyWithResponse(ctx context.Context, id string, params *ReplaceParameterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceParameterResponse, error)
+
+	// ReplaceParameterWithResponse Replace a parameter
+	//
+	// Replaces the whole parameter: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /parameters/{id} (the `ReplaceParameter` operationId).
+	ReplaceParameterWithResponse(ctx context.Context, id string, params *ReplaceParameterParams, body ReplaceParameterJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceParameterResponse, error)
+
+	// ListParameterRevisionsWithResponse History of a parameter
+	//
+	// Every change of the parameter, newest first: who, when, the request, and the parameter as it stood after the change (before it, for a delete). A deleted parameter keeps its history, by id or by its last slug.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /parameters/{id}/revisions (the `ListParameterRevisions` operationId).
+	ListParameterRevisionsWithResponse(ctx context.Context, id string, params *ListParameterRevisionsParams, reqEditors ...RequestEditorFn) (*ListParameterRevisionsResponse, error)
+
+	// RestoreParameterWithResponse Restore a parameter to a revision
+	//
+	// Brings the parameter back to the state a revision recorded, as a new revision; a deleted parameter comes back under its old id. `If-Match` is honoured when sent.
+	//
+	// Role: `editor` or above.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
+	RestoreParameterWithResponse(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*RestoreParameterResponse, error)
 
 	// ListRelationsWithResponse List relations
 	//
@@ -11929,6 +14637,110 @@ func (r ReplaceChainResponse) ContentType() string {
 	return ""
 }
 
+// GetChainEconomicsResponse200Headers the declared response headers of an HTTP 200 response for GetChainEconomics
+type GetChainEconomicsResponse200Headers struct {
+	ETag *string
+}
+
+// GetChainEconomicsResponse401Headers the declared response headers of an HTTP 401 response for GetChainEconomics
+type GetChainEconomicsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetChainEconomicsResponse429Headers the declared response headers of an HTTP 429 response for GetChainEconomics
+type GetChainEconomicsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetChainEconomicsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ChainEconomics
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetChainEconomicsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetChainEconomicsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetChainEconomicsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetChainEconomicsResponse) GetJSON200() *ChainEconomics {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetChainEconomicsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetChainEconomicsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetChainEconomicsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetChainEconomicsResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetChainEconomicsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetChainEconomicsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetChainEconomicsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetChainEconomicsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetChainEconomicsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetChainEconomicsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListChainRevisionsResponse200Headers the declared response headers of an HTTP 200 response for ListChainRevisions
 type ListChainRevisionsResponse200Headers struct {
 	Link *string
@@ -12807,6 +15619,974 @@ func (r GetKeyResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetKeyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListParametersResponse200Headers the declared response headers of an HTTP 200 response for ListParameters
+type ListParametersResponse200Headers struct {
+	Link *string
+}
+
+// ListParametersResponse401Headers the declared response headers of an HTTP 401 response for ListParameters
+type ListParametersResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListParametersResponse429Headers the declared response headers of an HTTP 429 response for ListParameters
+type ListParametersResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListParametersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ParameterList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListParametersResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListParametersResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListParametersResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListParametersResponse) GetJSON200() *ParameterList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListParametersResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListParametersResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListParametersResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListParametersResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListParametersResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListParametersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListParametersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListParametersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListParametersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateParameterResponse201Headers the declared response headers of an HTTP 201 response for CreateParameter
+type CreateParameterResponse201Headers struct {
+	ETag               *string
+	IdempotentReplayed *string
+	Location           *string
+}
+
+// CreateParameterResponse401Headers the declared response headers of an HTTP 401 response for CreateParameter
+type CreateParameterResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateParameterResponse429Headers the declared response headers of an HTTP 429 response for CreateParameter
+type CreateParameterResponse429Headers struct {
+	RetryAfter *string
+}
+
+type CreateParameterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Parameter
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateParameterResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateParameterResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateParameterResponse429Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateParameterResponse) GetJSON201() *Parameter {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateParameterResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateParameterResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateParameterResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateParameterResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateParameterResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CreateParameterResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateParameterResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r CreateParameterResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CreateParameterResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateParameterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateParameterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateParameterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateParameterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteParameterResponse401Headers the declared response headers of an HTTP 401 response for DeleteParameter
+type DeleteParameterResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteParameterResponse429Headers the declared response headers of an HTTP 429 response for DeleteParameter
+type DeleteParameterResponse429Headers struct {
+	RetryAfter *string
+}
+
+type DeleteParameterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteParameterResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteParameterResponse429Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteParameterResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteParameterResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteParameterResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteParameterResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r DeleteParameterResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r DeleteParameterResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r DeleteParameterResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteParameterResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteParameterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteParameterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteParameterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteParameterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetParameterResponse200Headers the declared response headers of an HTTP 200 response for GetParameter
+type GetParameterResponse200Headers struct {
+	ETag *string
+}
+
+// GetParameterResponse401Headers the declared response headers of an HTTP 401 response for GetParameter
+type GetParameterResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetParameterResponse429Headers the declared response headers of an HTTP 429 response for GetParameter
+type GetParameterResponse429Headers struct {
+	RetryAfter *string
+}
+
+type GetParameterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Parameter
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetParameterResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetParameterResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetParameterResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetParameterResponse) GetJSON200() *Parameter {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetParameterResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetParameterResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetParameterResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetParameterResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetParameterResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetParameterResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetParameterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetParameterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetParameterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetParameterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PatchParameterResponse200Headers the declared response headers of an HTTP 200 response for PatchParameter
+type PatchParameterResponse200Headers struct {
+	ETag *string
+}
+
+// PatchParameterResponse401Headers the declared response headers of an HTTP 401 response for PatchParameter
+type PatchParameterResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PatchParameterResponse429Headers the declared response headers of an HTTP 429 response for PatchParameter
+type PatchParameterResponse429Headers struct {
+	RetryAfter *string
+}
+
+type PatchParameterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Parameter
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON428 the response for an HTTP 428 `application/problem+json` response
+	ApplicationproblemJSON428 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PatchParameterResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchParameterResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PatchParameterResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PatchParameterResponse) GetJSON200() *Parameter {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PatchParameterResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PatchParameterResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PatchParameterResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PatchParameterResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PatchParameterResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PatchParameterResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PatchParameterResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r PatchParameterResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PatchParameterResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON428 returns the response for an HTTP 428 `application/problem+json` response
+func (r PatchParameterResponse) GetApplicationproblemJSON428() *Problem {
+	return r.ApplicationproblemJSON428
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PatchParameterResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PatchParameterResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PatchParameterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PatchParameterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PatchParameterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PatchParameterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ReplaceParameterResponse200Headers the declared response headers of an HTTP 200 response for ReplaceParameter
+type ReplaceParameterResponse200Headers struct {
+	ETag *string
+}
+
+// ReplaceParameterResponse401Headers the declared response headers of an HTTP 401 response for ReplaceParameter
+type ReplaceParameterResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ReplaceParameterResponse429Headers the declared response headers of an HTTP 429 response for ReplaceParameter
+type ReplaceParameterResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ReplaceParameterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Parameter
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON428 the response for an HTTP 428 `application/problem+json` response
+	ApplicationproblemJSON428 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ReplaceParameterResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ReplaceParameterResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ReplaceParameterResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ReplaceParameterResponse) GetJSON200() *Parameter {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ReplaceParameterResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ReplaceParameterResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ReplaceParameterResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ReplaceParameterResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ReplaceParameterResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r ReplaceParameterResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ReplaceParameterResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ReplaceParameterResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ReplaceParameterResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON428 returns the response for an HTTP 428 `application/problem+json` response
+func (r ReplaceParameterResponse) GetApplicationproblemJSON428() *Problem {
+	return r.ApplicationproblemJSON428
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ReplaceParameterResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ReplaceParameterResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ReplaceParameterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ReplaceParameterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ReplaceParameterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ReplaceParameterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListParameterRevisionsResponse200Headers the declared response headers of an HTTP 200 response for ListParameterRevisions
+type ListParameterRevisionsResponse200Headers struct {
+	Link *string
+}
+
+// ListParameterRevisionsResponse401Headers the declared response headers of an HTTP 401 response for ListParameterRevisions
+type ListParameterRevisionsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListParameterRevisionsResponse429Headers the declared response headers of an HTTP 429 response for ListParameterRevisions
+type ListParameterRevisionsResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListParameterRevisionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RevisionList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListParameterRevisionsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListParameterRevisionsResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListParameterRevisionsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListParameterRevisionsResponse) GetJSON200() *RevisionList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListParameterRevisionsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListParameterRevisionsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListParameterRevisionsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListParameterRevisionsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListParameterRevisionsResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListParameterRevisionsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListParameterRevisionsResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListParameterRevisionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListParameterRevisionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListParameterRevisionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListParameterRevisionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RestoreParameterResponse200Headers the declared response headers of an HTTP 200 response for RestoreParameter
+type RestoreParameterResponse200Headers struct {
+	ETag               *string
+	IdempotentReplayed *string
+}
+
+// RestoreParameterResponse401Headers the declared response headers of an HTTP 401 response for RestoreParameter
+type RestoreParameterResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RestoreParameterResponse429Headers the declared response headers of an HTTP 429 response for RestoreParameter
+type RestoreParameterResponse429Headers struct {
+	RetryAfter *string
+}
+
+type RestoreParameterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Parameter
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RestoreParameterResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RestoreParameterResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RestoreParameterResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RestoreParameterResponse) GetJSON200() *Parameter {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RestoreParameterResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RestoreParameterResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RestoreParameterResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RestoreParameterResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RestoreParameterResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r RestoreParameterResponse) GetApplicationproblemJSON412() *Problem {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RestoreParameterResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RestoreParameterResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RestoreParameterResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RestoreParameterResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RestoreParameterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RestoreParameterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RestoreParameterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RestoreParameterResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17944,6 +21724,23 @@ func (c *ClientWithResponses) ReplaceChainWithResponse(ctx context.Context, id s
 	return ParseReplaceChainResponse(rsp)
 }
 
+// GetChainEconomicsWithResponse The risk-reward model of a chain
+//
+// For each stage of the chain, from the parameters in force (the requested country's before `global`; a stage's own before the whole chain's; the latest period, up to `year` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D > 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and `unavailable` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.
+//
+// Scenarios: `set.<symbol>=value` (or `low,central,high`) replaces a value, `apply=CODE,CODE` applies the `acts_on` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /chains/{id}/economics (the `GetChainEconomics` operationId).
+func (c *ClientWithResponses) GetChainEconomicsWithResponse(ctx context.Context, id string, params *GetChainEconomicsParams, reqEditors ...RequestEditorFn) (*GetChainEconomicsResponse, error) {
+	rsp, err := c.GetChainEconomics(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetChainEconomicsResponse(rsp)
+}
+
 // ListChainRevisionsWithResponse History of a chain
 //
 // Every change of the chain, newest first: who, when, the request, and the chain as it stood after the change (before it, for a delete). A deleted chain keeps its history, by id or by its last slug.
@@ -18093,6 +21890,206 @@ func (c *ClientWithResponses) GetKeyWithResponse(ctx context.Context, id int, re
 		return nil, err
 	}
 	return ParseGetKeyResponse(rsp)
+}
+
+// ListParametersWithResponse List parameters
+//
+// Parameters of the risk-reward model in pages of `limit`, ordered by `sort` (default `slug`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /parameters (the `ListParameters` operationId).
+func (c *ClientWithResponses) ListParametersWithResponse(ctx context.Context, params *ListParametersParams, reqEditors ...RequestEditorFn) (*ListParametersResponse, error) {
+	rsp, err := c.ListParameters(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListParametersResponse(rsp)
+}
+
+// CreateParameterWithBodyWithResponse Create a parameter
+//
+// Creates a parameter of the risk-reward model for a chain (and a stage, or null for the whole chain). Its slug must be unique; its chain, stage and cited sources must exist; at least one of low, central and high; low ≤ central ≤ high; a probability is in [0, 1] and an amount is 0 or more (a price elasticity is stored as its magnitude). The answer carries the new parameter, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /parameters (the `CreateParameter` operationId).
+func (c *ClientWithResponses) CreateParameterWithBodyWithResponse(ctx context.Context, params *CreateParameterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateParameterResponse, error) {
+	rsp, err := c.CreateParameterWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateParameterResponse(rsp)
+}
+
+// CreateParameterWithResponse Create a parameter
+//
+// Creates a parameter of the risk-reward model for a chain (and a stage, or null for the whole chain). Its slug must be unique; its chain, stage and cited sources must exist; at least one of low, central and high; low ≤ central ≤ high; a probability is in [0, 1] and an amount is 0 or more (a price elasticity is stored as its magnitude). The answer carries the new parameter, its `Location` and its `ETag`.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /parameters (the `CreateParameter` operationId).
+func (c *ClientWithResponses) CreateParameterWithResponse(ctx context.Context, params *CreateParameterParams, body CreateParameterJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateParameterResponse, error) {
+	rsp, err := c.CreateParameter(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateParameterResponse(rsp)
+}
+
+// DeleteParameterWithResponse Delete a parameter
+//
+// Deletes a parameter. Its history stays, and it can be restored. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /parameters/{id} (the `DeleteParameter` operationId).
+func (c *ClientWithResponses) DeleteParameterWithResponse(ctx context.Context, id string, params *DeleteParameterParams, reqEditors ...RequestEditorFn) (*DeleteParameterResponse, error) {
+	rsp, err := c.DeleteParameter(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteParameterResponse(rsp)
+}
+
+// GetParameterWithResponse Get a parameter
+//
+// A parameter by id or slug, with its ETag. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /parameters/{id} (the `GetParameter` operationId).
+func (c *ClientWithResponses) GetParameterWithResponse(ctx context.Context, id string, params *GetParameterParams, reqEditors ...RequestEditorFn) (*GetParameterResponse, error) {
+	rsp, err := c.GetParameter(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetParameterResponse(rsp)
+}
+
+// PatchParameterWithBodyWithResponse Update fields of a parameter
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `citations`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /parameters/{id} (the `PatchParameter` operationId).
+func (c *ClientWithResponses) PatchParameterWithBodyWithResponse(ctx context.Context, id string, params *PatchParameterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchParameterResponse, error) {
+	rsp, err := c.PatchParameterWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchParameterResponse(rsp)
+}
+
+// PatchParameterWithResponse Update fields of a parameter
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `citations`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /parameters/{id} (the `PatchParameter` operationId).
+func (c *ClientWithResponses) PatchParameterWithResponse(ctx context.Context, id string, params *PatchParameterParams, body PatchParameterJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchParameterResponse, error) {
+	rsp, err := c.PatchParameter(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchParameterResponse(rsp)
+}
+
+// PatchParameterWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a parameter
+//
+// A JSON Merge Patch (RFC 7396): send only the fields to change; `null` clears one; a list (such as `citations`) is replaced whole. Needs a precondition like PUT: `If-Match`, or `version` in the patch.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /parameters/{id} (the `PatchParameter` operationId).
+func (c *ClientWithResponses) PatchParameterWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchParameterParams, body PatchParameterApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchParameterResponse, error) {
+	rsp, err := c.PatchParameterWithApplicationMergePatchPlusJSONBody(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchParameterResponse(rsp)
+}
+
+// ReplaceParameterWithBodyWithResponse Replace a parameter
+//
+// Replaces the whole parameter: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /parameters/{id} (the `ReplaceParameter` operationId).
+func (c *ClientWithResponses) ReplaceParameterWithBodyWithResponse(ctx context.Context, id string, params *ReplaceParameterParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceParameterResponse, error) {
+	rsp, err := c.ReplaceParameterWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceParameterResponse(rsp)
+}
+
+// ReplaceParameterWithResponse Replace a parameter
+//
+// Replaces the whole parameter: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /parameters/{id} (the `ReplaceParameter` operationId).
+func (c *ClientWithResponses) ReplaceParameterWithResponse(ctx context.Context, id string, params *ReplaceParameterParams, body ReplaceParameterJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceParameterResponse, error) {
+	rsp, err := c.ReplaceParameter(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseReplaceParameterResponse(rsp)
+}
+
+// ListParameterRevisionsWithResponse History of a parameter
+//
+// Every change of the parameter, newest first: who, when, the request, and the parameter as it stood after the change (before it, for a delete). A deleted parameter keeps its history, by id or by its last slug.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /parameters/{id}/revisions (the `ListParameterRevisions` operationId).
+func (c *ClientWithResponses) ListParameterRevisionsWithResponse(ctx context.Context, id string, params *ListParameterRevisionsParams, reqEditors ...RequestEditorFn) (*ListParameterRevisionsResponse, error) {
+	rsp, err := c.ListParameterRevisions(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListParameterRevisionsResponse(rsp)
+}
+
+// RestoreParameterWithResponse Restore a parameter to a revision
+//
+// Brings the parameter back to the state a revision recorded, as a new revision; a deleted parameter comes back under its old id. `If-Match` is honoured when sent.
+//
+// Role: `editor` or above.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
+func (c *ClientWithResponses) RestoreParameterWithResponse(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*RestoreParameterResponse, error) {
+	rsp, err := c.RestoreParameter(ctx, id, revision, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRestoreParameterResponse(rsp)
 }
 
 // ListRelationsWithResponse List relations
@@ -19838,6 +23835,110 @@ func ParseReplaceChainResponse(rsp *http.Response) (*ReplaceChainResponse, error
 	return response, nil
 }
 
+// ParseGetChainEconomicsResponse parses an HTTP response from a GetChainEconomicsWithResponse call
+func ParseGetChainEconomicsResponse(rsp *http.Response) (*GetChainEconomicsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetChainEconomicsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ChainEconomics
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetChainEconomicsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetChainEconomicsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetChainEconomicsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListChainRevisionsResponse parses an HTTP response from a ListChainRevisionsWithResponse call
 func ParseListChainRevisionsResponse(rsp *http.Response) (*ListChainRevisionsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -20706,6 +24807,971 @@ func ParseGetKeyResponse(rsp *http.Response) (*GetKeyResponse, error) {
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetKeyResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListParametersResponse parses an HTTP response from a ListParametersWithResponse call
+func ParseListParametersResponse(rsp *http.Response) (*ListParametersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListParametersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ParameterList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListParametersResponse200Headers
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListParametersResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListParametersResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateParameterResponse parses an HTTP response from a CreateParameterWithResponse call
+func ParseCreateParameterResponse(rsp *http.Response) (*CreateParameterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateParameterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Parameter
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateParameterResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateParameterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateParameterResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteParameterResponse parses an HTTP response from a DeleteParameterWithResponse call
+func ParseDeleteParameterResponse(rsp *http.Response) (*DeleteParameterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteParameterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteParameterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteParameterResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetParameterResponse parses an HTTP response from a GetParameterWithResponse call
+func ParseGetParameterResponse(rsp *http.Response) (*GetParameterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetParameterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Parameter
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetParameterResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetParameterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetParameterResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePatchParameterResponse parses an HTTP response from a PatchParameterWithResponse call
+func ParsePatchParameterResponse(rsp *http.Response) (*PatchParameterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PatchParameterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Parameter
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON428 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PatchParameterResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchParameterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers PatchParameterResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseReplaceParameterResponse parses an HTTP response from a ReplaceParameterWithResponse call
+func ParseReplaceParameterResponse(rsp *http.Response) (*ReplaceParameterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ReplaceParameterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Parameter
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON428 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ReplaceParameterResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ReplaceParameterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ReplaceParameterResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListParameterRevisionsResponse parses an HTTP response from a ListParameterRevisionsWithResponse call
+func ParseListParameterRevisionsResponse(rsp *http.Response) (*ListParameterRevisionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListParameterRevisionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RevisionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListParameterRevisionsResponse200Headers
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListParameterRevisionsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListParameterRevisionsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRestoreParameterResponse parses an HTTP response from a RestoreParameterWithResponse call
+func ParseRestoreParameterResponse(rsp *http.Response) (*RestoreParameterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RestoreParameterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Parameter
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers RestoreParameterResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers RestoreParameterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers RestoreParameterResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -27,6 +27,8 @@ type Bundle struct {
 	Stages        []BundleStage          `json:"stages"`
 	Tactics       []BundleTactic         `json:"tactics"`
 	Relations     []models.RelationInput `json:"relations"`
+	// Figures of the risk-reward model; each names its chain and stage by slug.
+	Parameters []models.ParameterInput `json:"parameters"`
 }
 
 // BundleStage is a stage whose chain is named by slug.
@@ -181,6 +183,12 @@ func (sd *seeder) apply(b *Bundle, predecessors map[string][]string) error {
 		in := b.Relations[i]
 		if err := sd.relation(&in); err != nil {
 			return fmt.Errorf("relation %s %s %s: %w", in.From, in.Type, in.To, err)
+		}
+	}
+	for i := range b.Parameters {
+		in := &b.Parameters[i]
+		if _, err := seedObject(sd, parameterObject, in.Slug, in, "parameter "+in.Slug); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -41,6 +41,9 @@ var chainObject = &object[models.Chain, models.ChainInput]{
 		if err == nil && n > 0 {
 			err = models.Conflictf("in_use", "chain %q still has %d stage(s); delete or move them first", cur.Slug, n)
 		}
+		if err == nil {
+			err = parametersIn(tx, "chain_id", cur.ID, fmt.Sprintf("chain %q", cur.Slug))
+		}
 		return err
 	},
 	change: chainChange,

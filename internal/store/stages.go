@@ -59,6 +59,9 @@ var stageObject = &object[models.Stage, models.StageInput]{
 		if err == nil && n > 0 {
 			err = models.Conflictf("in_use", "stage %d still has %d tactic(s); delete or move them first", cur.ID, n)
 		}
+		if err == nil {
+			err = parametersIn(tx, "stage_id", cur.ID, fmt.Sprintf("stage %d", cur.ID))
+		}
 		return err
 	},
 	change: stageChange,
