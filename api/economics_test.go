@@ -219,10 +219,6 @@ func TestEconomicsBreakEven(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
 	dropParameters(t, s)
-	// Made through the store: the chain is the set-up, not what is tested.
-	if _, err := s.Store.CreateChain(context.Background(), &models.ChainInput{Slug: "forced-labour", Name: "Forced labour"}); err != nil {
-		t.Fatal(err)
-	}
 	for _, p := range []obj{
 		with(param("st-total-profits-global-2024", "total_profits", "sex-trafficking", nil, 172.6e9, "global", "2021"), "currency", "USD", "estimate", "derived"),
 		// An older total: the latest is in force.

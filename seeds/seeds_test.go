@@ -166,6 +166,9 @@ func TestSeedSources(t *testing.T) {
 	for _, tg := range b.Tags {
 		cite(tg.Slug, tg.Citations)
 	}
+	for _, pm := range b.Parameters {
+		cite(pm.Slug, pm.Citations)
+	}
 	for _, r := range b.Relations {
 		if !codes[r.From] || !codes[r.To] {
 			t.Errorf("relation %s %s %s joins a tactic that is not in the seed", r.From, r.Type, r.To)
