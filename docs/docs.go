@@ -3294,10 +3294,140 @@ const docTemplate = `{
                 }
             }
         },
+        "models.ActsOn": {
+            "description": "An economic parameter that a tactic moves, which way, and why.",
+            "type": "object",
+            "required": [
+                "direction",
+                "symbol"
+            ],
+            "properties": {
+                "citations": {
+                    "description": "Sources for the direction.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
+                "direction": {
+                    "description": "raises or lowers.",
+                    "type": "string",
+                    "enum": [
+                        "raises",
+                        "lowers"
+                    ],
+                    "example": "raises"
+                },
+                "effect": {
+                    "description": "How, in a sentence; used for scenarios when it names a factor.",
+                    "type": "string",
+                    "maxLength": 1000,
+                    "example": "More proceeds are confiscated."
+                },
+                "symbol": {
+                    "description": "The parameter's symbol.",
+                    "type": "string",
+                    "enum": [
+                        "profit",
+                        "acquisition_cost",
+                        "p_conviction",
+                        "p_detect",
+                        "p_prosecute",
+                        "p_convict",
+                        "fine",
+                        "restitution",
+                        "confiscation_rate",
+                        "prison_years",
+                        "prison_year_cost",
+                        "duration_years",
+                        "buyer_price",
+                        "price_elasticity",
+                        "total_profits",
+                        "victims",
+                        "convictions"
+                    ],
+                    "example": "confiscation_rate"
+                }
+            }
+        },
+        "models.Adoption": {
+            "description": "Where and since when a current effort is deployed.",
+            "type": "object",
+            "properties": {
+                "note": {
+                    "description": "More detail.",
+                    "type": "string",
+                    "maxLength": 1000,
+                    "example": ""
+                },
+                "since": {
+                    "description": "The year it started, or 0 when unknown.",
+                    "type": "integer",
+                    "maximum": 2100,
+                    "minimum": 1800,
+                    "example": 1999
+                },
+                "where": {
+                    "description": "Jurisdictions (ISO 3166-1 alpha-2 or global).",
+                    "type": "array",
+                    "maxItems": 250,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "SE",
+                        "NO"
+                    ]
+                }
+            }
+        },
+        "models.Caveat": {
+            "description": "What a reader must know before acting on a tactic: a documented harm, a dispute (then the tactic carries positions for and against), a weakness of the data, or a limit of scope.",
+            "type": "object",
+            "required": [
+                "text",
+                "type"
+            ],
+            "properties": {
+                "citations": {
+                    "description": "Sources for the caveat.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
+                "text": {
+                    "description": "The caveat, in a sentence or two.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "Raids have led to the arrest and deportation of the people they meant to help."
+                },
+                "type": {
+                    "description": "harm, contested, data-quality or scope.",
+                    "type": "string",
+                    "enum": [
+                        "harm",
+                        "contested",
+                        "data-quality",
+                        "scope"
+                    ],
+                    "example": "harm"
+                }
+            }
+        },
         "models.Chain": {
             "description": "The business chain of one form of exploitation, e.g. sex trafficking: product (victim), wholesaler (trafficker), retailer (exploiter) and consumer.",
             "type": "object",
             "properties": {
+                "citations": {
+                    "description": "Sources for what the description says.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
                 "created_at": {
                     "description": "When the chain was created (RFC 3339, UTC).",
                     "type": "string",
@@ -3345,6 +3475,14 @@ const docTemplate = `{
                 "slug"
             ],
             "properties": {
+                "citations": {
+                    "description": "Sources for the description, at most 30; each names an existing source by slug.",
+                    "type": "array",
+                    "maxItems": 30,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
                 "description": {
                     "description": "What the chain covers.",
                     "type": "string",
@@ -3388,6 +3526,172 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/models.TableRow"
                     }
+                }
+            }
+        },
+        "models.Citation": {
+            "description": "A pointer from a claim to a source: which source (by slug), where in it, an exact short quotation or none for a paraphrase, and whether it supports the claim.",
+            "type": "object",
+            "required": [
+                "source",
+                "supports"
+            ],
+            "properties": {
+                "locator": {
+                    "description": "Where in the source: page, chapter, section or article; empty when none is known.",
+                    "type": "string",
+                    "maxLength": 100,
+                    "example": "p. 202"
+                },
+                "quote": {
+                    "description": "An exact quotation of at most 40 words, or absent for a paraphrase.",
+                    "type": "string",
+                    "maxLength": 400,
+                    "example": ""
+                },
+                "source": {
+                    "description": "Slug of the source; it must exist.",
+                    "type": "string",
+                    "example": "kara-2009-sex-trafficking"
+                },
+                "supports": {
+                    "description": "What the source says about the claim.",
+                    "type": "string",
+                    "enum": [
+                        "supports",
+                        "contradicts",
+                        "context"
+                    ],
+                    "example": "supports"
+                }
+            }
+        },
+        "models.Cost": {
+            "description": "What a tactic costs: either a level (low, medium, high) or an amount with its currency and price year.",
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "description": "An amount, with currency and year.",
+                    "type": "number",
+                    "minimum": 0,
+                    "example": 1000000
+                },
+                "currency": {
+                    "description": "ISO 4217 currency of the amount.",
+                    "type": "string",
+                    "example": "USD"
+                },
+                "level": {
+                    "description": "low, medium or high; empty when an amount is given.",
+                    "type": "string",
+                    "enum": [
+                        "low",
+                        "medium",
+                        "high"
+                    ],
+                    "example": "medium"
+                },
+                "year": {
+                    "description": "Price year of the amount.",
+                    "type": "integer",
+                    "maximum": 2100,
+                    "minimum": 1900,
+                    "example": 2020
+                }
+            }
+        },
+        "models.Effect": {
+            "description": "The direction of a tactic's effect, and the outcome it is about.",
+            "type": "object",
+            "required": [
+                "direction"
+            ],
+            "properties": {
+                "direction": {
+                    "description": "positive, mixed, none, negative or unknown.",
+                    "type": "string",
+                    "enum": [
+                        "positive",
+                        "mixed",
+                        "none",
+                        "negative",
+                        "unknown"
+                    ],
+                    "example": "unknown"
+                },
+                "outcome": {
+                    "description": "The outcome the effect is about.",
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "convictions per year"
+                }
+            }
+        },
+        "models.Evidence": {
+            "description": "How well a tactic is known to work (after EMMIE): effect, mechanism, moderators, implementation, cost, the level of the best evidence and the stage of evaluation.",
+            "type": "object",
+            "required": [
+                "evaluation",
+                "level"
+            ],
+            "properties": {
+                "cost": {
+                    "description": "What it costs: a level, or an amount with its currency and price year; null when unknown.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Cost"
+                        }
+                    ]
+                },
+                "effect": {
+                    "description": "The effect found, and on what outcome.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Effect"
+                        }
+                    ]
+                },
+                "evaluation": {
+                    "description": "How far it has been evaluated: unevaluated, process, outcome or impact.",
+                    "type": "string",
+                    "enum": [
+                        "unevaluated",
+                        "process",
+                        "outcome",
+                        "impact"
+                    ],
+                    "example": "unevaluated"
+                },
+                "implementation": {
+                    "description": "What it takes to do well, and the known pitfalls.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": ""
+                },
+                "level": {
+                    "description": "Design of the strongest evaluation: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.",
+                    "type": "string",
+                    "enum": [
+                        "none",
+                        "descriptive",
+                        "pre-post",
+                        "quasi-experimental",
+                        "rct",
+                        "systematic-review"
+                    ],
+                    "example": "none"
+                },
+                "mechanism": {
+                    "description": "How the tactic is meant to work: which economic variable it moves and why.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "Raises the expected cost of exploitation by taking its proceeds."
+                },
+                "moderators": {
+                    "description": "Where or for whom it works better or worse.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": ""
                 }
             }
         },
@@ -3503,6 +3807,39 @@ const docTemplate = `{
                 }
             }
         },
+        "models.Position": {
+            "description": "One side of a contested tactic, with its sources.",
+            "type": "object",
+            "required": [
+                "stance",
+                "text"
+            ],
+            "properties": {
+                "citations": {
+                    "description": "Sources for the position.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
+                "stance": {
+                    "description": "for or against.",
+                    "type": "string",
+                    "enum": [
+                        "for",
+                        "against"
+                    ],
+                    "example": "for"
+                },
+                "text": {
+                    "description": "The position, in a sentence or two.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "Supporters hold that it reduces demand."
+                }
+            }
+        },
         "models.Reference": {
             "description": "A source that supports a tactic: a citation, with a URL and a locator (page, chapter, section) where there is one.",
             "type": "object",
@@ -3527,6 +3864,37 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 2000,
                     "example": "https://cup.columbia.edu/book/sex-trafficking/9780231139601"
+                }
+            }
+        },
+        "models.Review": {
+            "description": "Who has checked a tactic's text, when, and when it is next due.",
+            "type": "object",
+            "required": [
+                "state"
+            ],
+            "properties": {
+                "last_reviewed_on": {
+                    "description": "When it was last reviewed (YYYY-MM-DD), or null.",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-11-29"
+                },
+                "next_review_due": {
+                    "description": "When it is next due (YYYY-MM-DD), or null.",
+                    "type": "string",
+                    "format": "date",
+                    "example": "2027-11-29"
+                },
+                "state": {
+                    "description": "draft, expert-checked or survivor-reviewed.",
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "expert-checked",
+                        "survivor-reviewed"
+                    ],
+                    "example": "draft"
                 }
             }
         },
@@ -3607,6 +3975,13 @@ const docTemplate = `{
                     "type": "integer",
                     "example": 1
                 },
+                "citations": {
+                    "description": "Sources for what the description says.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
                 "created_at": {
                     "description": "When the stage was created (RFC 3339, UTC).",
                     "type": "string",
@@ -3684,6 +4059,14 @@ const docTemplate = `{
                     "minimum": 1,
                     "example": 1
                 },
+                "citations": {
+                    "description": "Sources for the description, at most 30; each names an existing source by slug.",
+                    "type": "array",
+                    "maxItems": 30,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
                 "description": {
                     "description": "What happens at this link.",
                     "type": "string",
@@ -3729,6 +4112,13 @@ const docTemplate = `{
             "description": "One stage of a chain table, with its tactics of each kind.",
             "type": "object",
             "properties": {
+                "conditions": {
+                    "description": "States of the world that explain why current efforts fall short, in order of position.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Tactic"
+                    }
+                },
                 "current": {
                     "description": "Efforts deployed today at this stage, in order of position.",
                     "type": "array",
@@ -3757,10 +4147,76 @@ const docTemplate = `{
             "description": "An intervention at one stage of a chain: an effort deployed today (kind current) or one that should be done (kind recommended), with its tags and sources.",
             "type": "object",
             "properties": {
+                "actors": {
+                    "description": "Who carries it out.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "police",
+                        "prosecutors"
+                    ]
+                },
+                "acts_on": {
+                    "description": "Economic parameters the tactic moves.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.ActsOn"
+                    }
+                },
+                "adoption": {
+                    "description": "For a current effort: where and since when it is deployed; else null.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Adoption"
+                        }
+                    ]
+                },
+                "also_applies_to": {
+                    "description": "Slugs of other stages of the same chain where the tactic also applies.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "wholesaler"
+                    ]
+                },
+                "attribution": {
+                    "description": "Who makes the claim: Kara states it (kara), our reading of his argument (kara-reading),\nother sources (other-source), or chainkb's own inference or proposal (editorial).",
+                    "type": "string",
+                    "enum": [
+                        "kara",
+                        "kara-reading",
+                        "other-source",
+                        "editorial"
+                    ],
+                    "example": "kara"
+                },
+                "caveats": {
+                    "description": "What a reader must know before acting on it: harms, disputes, data quality, scope.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Caveat"
+                    }
+                },
                 "chain_id": {
                     "description": "Id of the stage's chain; derived from the stage, read-only.",
                     "type": "integer",
                     "example": 1
+                },
+                "citations": {
+                    "description": "Sources for the tactic.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
+                "code": {
+                    "description": "Stable code: chain, stage, kind and number (e.g. ST-R-R01); the tactic can be addressed by it\nin paths, and it never changes.",
+                    "type": "string",
+                    "example": "ST-R-R01"
                 },
                 "created_at": {
                     "description": "When the tactic was created (RFC 3339, UTC).",
@@ -3773,17 +4229,36 @@ const docTemplate = `{
                     "type": "string",
                     "example": "Seizing assets raises the expected cost of trafficking above its expected profit."
                 },
+                "evidence": {
+                    "description": "How well the tactic is known to work, and the strength of the evidence.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Evidence"
+                        }
+                    ]
+                },
                 "id": {
                     "description": "Id of the tactic; it never changes.",
                     "type": "integer",
                     "example": 1
                 },
+                "jurisdictions": {
+                    "description": "Where it applies: ISO 3166-1 alpha-2 codes, or global.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "global"
+                    ]
+                },
                 "kind": {
-                    "description": "An effort deployed today (current) or what should be done (recommended).",
+                    "description": "An effort deployed today (current), what should be done (recommended), or a state of the\nworld that explains why current efforts fall short (condition).",
                     "type": "string",
                     "enum": [
                         "current",
-                        "recommended"
+                        "recommended",
+                        "condition"
                     ],
                     "example": "recommended"
                 },
@@ -3792,12 +4267,27 @@ const docTemplate = `{
                     "type": "integer",
                     "example": 1
                 },
+                "positions": {
+                    "description": "For a contested tactic, the positions for and against (at least one of each).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Position"
+                    }
+                },
                 "references": {
-                    "description": "Sources that support the tactic.",
+                    "description": "Sources that support the tactic (v1; being replaced by citations).",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.Reference"
                     }
+                },
+                "review": {
+                    "description": "Who has checked the text, and when it is next due.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Review"
+                        }
+                    ]
                 },
                 "stage_id": {
                     "description": "Id of the stage the tactic acts at.",
@@ -3854,18 +4344,105 @@ const docTemplate = `{
                 "title"
             ],
             "properties": {
+                "actors": {
+                    "description": "Who carries it out, from a controlled vocabulary.",
+                    "type": "array",
+                    "maxItems": 13,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "police"
+                    ]
+                },
+                "acts_on": {
+                    "description": "Economic parameters the tactic moves, at most 20.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.ActsOn"
+                    }
+                },
+                "adoption": {
+                    "description": "For a current effort: where and since when; null otherwise.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Adoption"
+                        }
+                    ]
+                },
+                "also_applies_to": {
+                    "description": "Slugs of other stages of the same chain where it also applies, at most 20.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "attribution": {
+                    "description": "Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's\nown) when left out.",
+                    "type": "string",
+                    "enum": [
+                        "kara",
+                        "kara-reading",
+                        "other-source",
+                        "editorial"
+                    ],
+                    "example": "editorial"
+                },
+                "caveats": {
+                    "description": "Harms, disputes, data quality, scope; at most 20.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.Caveat"
+                    }
+                },
+                "citations": {
+                    "description": "Sources for the tactic, at most 30; each names an existing source by slug.",
+                    "type": "array",
+                    "maxItems": 30,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
+                "code": {
+                    "description": "Stable code, unique: chain, stage, kind and number, e.g. ST-R-R01. Required on create; it\ncannot change afterwards (a PUT may leave it out or repeat it).",
+                    "type": "string",
+                    "example": "ST-R-R99"
+                },
                 "description": {
                     "description": "The tactic at length.",
                     "type": "string",
                     "maxLength": 4000,
                     "example": "Closing a venue destroys the exploiter's investment and raises the cost of the next one."
                 },
+                "evidence": {
+                    "description": "How well the tactic is known to work; when left out, nothing is known: effect unknown,\nlevel none, unevaluated.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Evidence"
+                        }
+                    ]
+                },
+                "jurisdictions": {
+                    "description": "Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.",
+                    "type": "array",
+                    "maxItems": 250,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "global"
+                    ]
+                },
                 "kind": {
-                    "description": "An effort deployed today (current) or what should be done (recommended).",
+                    "description": "An effort deployed today (current), what should be done (recommended), or a state of the\nworld that explains why current efforts fall short (condition).",
                     "type": "string",
                     "enum": [
                         "current",
-                        "recommended"
+                        "recommended",
+                        "condition"
                     ],
                     "example": "recommended"
                 },
@@ -3876,13 +4453,29 @@ const docTemplate = `{
                     "minimum": 0,
                     "example": 10
                 },
+                "positions": {
+                    "description": "Positions for and against; required (one of each) when a caveat is contested.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.Position"
+                    }
+                },
                 "references": {
-                    "description": "Sources that support the tactic, at most 20; replaces the tactic's references.",
+                    "description": "Sources that support the tactic, at most 20 (v1; being replaced by citations).",
                     "type": "array",
                     "maxItems": 20,
                     "items": {
                         "$ref": "#/definitions/models.Reference"
                     }
+                },
+                "review": {
+                    "description": "Review state and dates; state draft when left out.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Review"
+                        }
+                    ]
                 },
                 "stage_id": {
                     "description": "Id of the stage the tactic acts at; it must exist.",
@@ -3937,6 +4530,13 @@ const docTemplate = `{
             "description": "Classifies tactics along one facet, its group: horizon (short-term, long-term), the economic lever pulled, the 4P function, and whatever editors add.",
             "type": "object",
             "properties": {
+                "citations": {
+                    "description": "Sources for what the description says.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
                 "created_at": {
                     "description": "When the tag was created (RFC 3339, UTC).",
                     "type": "string",
@@ -3995,6 +4595,14 @@ const docTemplate = `{
                 "slug"
             ],
             "properties": {
+                "citations": {
+                    "description": "Sources for the description, at most 30; each names an existing source by slug.",
+                    "type": "array",
+                    "maxItems": 30,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
                 "description": {
                     "description": "What the tag means.",
                     "type": "string",

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for APIKeyRole.
@@ -32,6 +33,234 @@ func (e APIKeyRole) Valid() bool {
 	case APIKeyRoleEditor:
 		return true
 	case APIKeyRoleReader:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActsOnDirection.
+const (
+	Lowers ActsOnDirection = "lowers"
+	Raises ActsOnDirection = "raises"
+)
+
+// Valid indicates whether the value is a known member of the ActsOnDirection enum.
+func (e ActsOnDirection) Valid() bool {
+	switch e {
+	case Lowers:
+		return true
+	case Raises:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActsOnSymbol.
+const (
+	AcquisitionCost  ActsOnSymbol = "acquisition_cost"
+	BuyerPrice       ActsOnSymbol = "buyer_price"
+	ConfiscationRate ActsOnSymbol = "confiscation_rate"
+	Convictions      ActsOnSymbol = "convictions"
+	DurationYears    ActsOnSymbol = "duration_years"
+	Fine             ActsOnSymbol = "fine"
+	PConvict         ActsOnSymbol = "p_convict"
+	PConviction      ActsOnSymbol = "p_conviction"
+	PDetect          ActsOnSymbol = "p_detect"
+	PProsecute       ActsOnSymbol = "p_prosecute"
+	PriceElasticity  ActsOnSymbol = "price_elasticity"
+	PrisonYearCost   ActsOnSymbol = "prison_year_cost"
+	PrisonYears      ActsOnSymbol = "prison_years"
+	Profit           ActsOnSymbol = "profit"
+	Restitution      ActsOnSymbol = "restitution"
+	TotalProfits     ActsOnSymbol = "total_profits"
+	Victims          ActsOnSymbol = "victims"
+)
+
+// Valid indicates whether the value is a known member of the ActsOnSymbol enum.
+func (e ActsOnSymbol) Valid() bool {
+	switch e {
+	case AcquisitionCost:
+		return true
+	case BuyerPrice:
+		return true
+	case ConfiscationRate:
+		return true
+	case Convictions:
+		return true
+	case DurationYears:
+		return true
+	case Fine:
+		return true
+	case PConvict:
+		return true
+	case PConviction:
+		return true
+	case PDetect:
+		return true
+	case PProsecute:
+		return true
+	case PriceElasticity:
+		return true
+	case PrisonYearCost:
+		return true
+	case PrisonYears:
+		return true
+	case Profit:
+		return true
+	case Restitution:
+		return true
+	case TotalProfits:
+		return true
+	case Victims:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CaveatType.
+const (
+	Contested   CaveatType = "contested"
+	DataQuality CaveatType = "data-quality"
+	Harm        CaveatType = "harm"
+	Scope       CaveatType = "scope"
+)
+
+// Valid indicates whether the value is a known member of the CaveatType enum.
+func (e CaveatType) Valid() bool {
+	switch e {
+	case Contested:
+		return true
+	case DataQuality:
+		return true
+	case Harm:
+		return true
+	case Scope:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CitationSupports.
+const (
+	Context     CitationSupports = "context"
+	Contradicts CitationSupports = "contradicts"
+	Supports    CitationSupports = "supports"
+)
+
+// Valid indicates whether the value is a known member of the CitationSupports enum.
+func (e CitationSupports) Valid() bool {
+	switch e {
+	case Context:
+		return true
+	case Contradicts:
+		return true
+	case Supports:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CostLevel.
+const (
+	High   CostLevel = "high"
+	Low    CostLevel = "low"
+	Medium CostLevel = "medium"
+)
+
+// Valid indicates whether the value is a known member of the CostLevel enum.
+func (e CostLevel) Valid() bool {
+	switch e {
+	case High:
+		return true
+	case Low:
+		return true
+	case Medium:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EffectDirection.
+const (
+	EffectDirectionMixed    EffectDirection = "mixed"
+	EffectDirectionNegative EffectDirection = "negative"
+	EffectDirectionNone     EffectDirection = "none"
+	EffectDirectionPositive EffectDirection = "positive"
+	EffectDirectionUnknown  EffectDirection = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the EffectDirection enum.
+func (e EffectDirection) Valid() bool {
+	switch e {
+	case EffectDirectionMixed:
+		return true
+	case EffectDirectionNegative:
+		return true
+	case EffectDirectionNone:
+		return true
+	case EffectDirectionPositive:
+		return true
+	case EffectDirectionUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EvidenceEvaluation.
+const (
+	Impact      EvidenceEvaluation = "impact"
+	Outcome     EvidenceEvaluation = "outcome"
+	Process     EvidenceEvaluation = "process"
+	Unevaluated EvidenceEvaluation = "unevaluated"
+)
+
+// Valid indicates whether the value is a known member of the EvidenceEvaluation enum.
+func (e EvidenceEvaluation) Valid() bool {
+	switch e {
+	case Impact:
+		return true
+	case Outcome:
+		return true
+	case Process:
+		return true
+	case Unevaluated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EvidenceLevel.
+const (
+	EvidenceLevelDescriptive       EvidenceLevel = "descriptive"
+	EvidenceLevelNone              EvidenceLevel = "none"
+	EvidenceLevelPrePost           EvidenceLevel = "pre-post"
+	EvidenceLevelQuasiExperimental EvidenceLevel = "quasi-experimental"
+	EvidenceLevelRct               EvidenceLevel = "rct"
+	EvidenceLevelSystematicReview  EvidenceLevel = "systematic-review"
+)
+
+// Valid indicates whether the value is a known member of the EvidenceLevel enum.
+func (e EvidenceLevel) Valid() bool {
+	switch e {
+	case EvidenceLevelDescriptive:
+		return true
+	case EvidenceLevelNone:
+		return true
+	case EvidenceLevelPrePost:
+		return true
+	case EvidenceLevelQuasiExperimental:
+		return true
+	case EvidenceLevelRct:
+		return true
+	case EvidenceLevelSystematicReview:
 		return true
 	default:
 		return false
@@ -74,6 +303,45 @@ func (e NewAPIKeyRole) Valid() bool {
 	case NewAPIKeyRoleEditor:
 		return true
 	case NewAPIKeyRoleReader:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PositionStance.
+const (
+	Against PositionStance = "against"
+	For     PositionStance = "for"
+)
+
+// Valid indicates whether the value is a known member of the PositionStance enum.
+func (e PositionStance) Valid() bool {
+	switch e {
+	case Against:
+		return true
+	case For:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReviewState.
+const (
+	ReviewStateDraft            ReviewState = "draft"
+	ReviewStateExpertChecked    ReviewState = "expert-checked"
+	ReviewStateSurvivorReviewed ReviewState = "survivor-reviewed"
+)
+
+// Valid indicates whether the value is a known member of the ReviewState enum.
+func (e ReviewState) Valid() bool {
+	switch e {
+	case ReviewStateDraft:
+		return true
+	case ReviewStateExpertChecked:
+		return true
+	case ReviewStateSurvivorReviewed:
 		return true
 	default:
 		return false
@@ -182,8 +450,33 @@ func (e StagePatchSide) Valid() bool {
 	}
 }
 
+// Defines values for TacticAttribution.
+const (
+	TacticAttributionEditorial   TacticAttribution = "editorial"
+	TacticAttributionKara        TacticAttribution = "kara"
+	TacticAttributionKaraReading TacticAttribution = "kara-reading"
+	TacticAttributionOtherSource TacticAttribution = "other-source"
+)
+
+// Valid indicates whether the value is a known member of the TacticAttribution enum.
+func (e TacticAttribution) Valid() bool {
+	switch e {
+	case TacticAttributionEditorial:
+		return true
+	case TacticAttributionKara:
+		return true
+	case TacticAttributionKaraReading:
+		return true
+	case TacticAttributionOtherSource:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TacticKind.
 const (
+	TacticKindCondition   TacticKind = "condition"
 	TacticKindCurrent     TacticKind = "current"
 	TacticKindRecommended TacticKind = "recommended"
 )
@@ -191,6 +484,8 @@ const (
 // Valid indicates whether the value is a known member of the TacticKind enum.
 func (e TacticKind) Valid() bool {
 	switch e {
+	case TacticKindCondition:
+		return true
 	case TacticKindCurrent:
 		return true
 	case TacticKindRecommended:
@@ -221,8 +516,33 @@ func (e TacticStatus) Valid() bool {
 	}
 }
 
+// Defines values for TacticInputAttribution.
+const (
+	TacticInputAttributionEditorial   TacticInputAttribution = "editorial"
+	TacticInputAttributionKara        TacticInputAttribution = "kara"
+	TacticInputAttributionKaraReading TacticInputAttribution = "kara-reading"
+	TacticInputAttributionOtherSource TacticInputAttribution = "other-source"
+)
+
+// Valid indicates whether the value is a known member of the TacticInputAttribution enum.
+func (e TacticInputAttribution) Valid() bool {
+	switch e {
+	case TacticInputAttributionEditorial:
+		return true
+	case TacticInputAttributionKara:
+		return true
+	case TacticInputAttributionKaraReading:
+		return true
+	case TacticInputAttributionOtherSource:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TacticInputKind.
 const (
+	TacticInputKindCondition   TacticInputKind = "condition"
 	TacticInputKindCurrent     TacticInputKind = "current"
 	TacticInputKindRecommended TacticInputKind = "recommended"
 )
@@ -230,6 +550,8 @@ const (
 // Valid indicates whether the value is a known member of the TacticInputKind enum.
 func (e TacticInputKind) Valid() bool {
 	switch e {
+	case TacticInputKindCondition:
+		return true
 	case TacticInputKindCurrent:
 		return true
 	case TacticInputKindRecommended:
@@ -260,8 +582,33 @@ func (e TacticInputStatus) Valid() bool {
 	}
 }
 
+// Defines values for TacticPatchAttribution.
+const (
+	TacticPatchAttributionEditorial   TacticPatchAttribution = "editorial"
+	TacticPatchAttributionKara        TacticPatchAttribution = "kara"
+	TacticPatchAttributionKaraReading TacticPatchAttribution = "kara-reading"
+	TacticPatchAttributionOtherSource TacticPatchAttribution = "other-source"
+)
+
+// Valid indicates whether the value is a known member of the TacticPatchAttribution enum.
+func (e TacticPatchAttribution) Valid() bool {
+	switch e {
+	case TacticPatchAttributionEditorial:
+		return true
+	case TacticPatchAttributionKara:
+		return true
+	case TacticPatchAttributionKaraReading:
+		return true
+	case TacticPatchAttributionOtherSource:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TacticPatchKind.
 const (
+	TacticPatchKindCondition   TacticPatchKind = "condition"
 	TacticPatchKindCurrent     TacticPatchKind = "current"
 	TacticPatchKindRecommended TacticPatchKind = "recommended"
 )
@@ -269,6 +616,8 @@ const (
 // Valid indicates whether the value is a known member of the TacticPatchKind enum.
 func (e TacticPatchKind) Valid() bool {
 	switch e {
+	case TacticPatchKindCondition:
+		return true
 	case TacticPatchKindCurrent:
 		return true
 	case TacticPatchKindRecommended:
@@ -586,8 +935,81 @@ type APIKey struct {
 // Example: reader
 type APIKeyRole string
 
+// ActsOn An economic parameter that a tactic moves, which way, and why.
+type ActsOn struct {
+	// Citations Sources for the direction.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Direction raises or lowers.
+	//
+	// Example: raises
+	Direction ActsOnDirection `json:"direction"`
+
+	// Effect How, in a sentence; used for scenarios when it names a factor.
+	//
+	// Example: More proceeds are confiscated.
+	Effect *string `json:"effect,omitempty"`
+
+	// Symbol The parameter's symbol.
+	//
+	// Example: confiscation_rate
+	Symbol ActsOnSymbol `json:"symbol"`
+}
+
+// ActsOnDirection raises or lowers.
+//
+// Example: raises
+type ActsOnDirection string
+
+// ActsOnSymbol The parameter's symbol.
+//
+// Example: confiscation_rate
+type ActsOnSymbol string
+
+// Adoption Where and since when a current effort is deployed.
+type Adoption struct {
+	// Note More detail.
+	//
+	// Example:
+	Note *string `json:"note,omitempty"`
+
+	// Since The year it started, or 0 when unknown.
+	//
+	// Example: 1999
+	Since *int `json:"since,omitempty"`
+
+	// Where Jurisdictions (ISO 3166-1 alpha-2 or global).
+	//
+	// Example: ["SE","NO"]
+	Where *[]string `json:"where,omitempty"`
+}
+
+// Caveat What a reader must know before acting on a tactic: a documented harm, a dispute (then the tactic carries positions for and against), a weakness of the data, or a limit of scope.
+type Caveat struct {
+	// Citations Sources for the caveat.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Text The caveat, in a sentence or two.
+	//
+	// Example: Raids have led to the arrest and deportation of the people they meant to help.
+	Text string `json:"text"`
+
+	// Type harm, contested, data-quality or scope.
+	//
+	// Example: harm
+	Type CaveatType `json:"type"`
+}
+
+// CaveatType harm, contested, data-quality or scope.
+//
+// Example: harm
+type CaveatType string
+
 // Chain The business chain of one form of exploitation, e.g. sex trafficking: product (victim), wholesaler (trafficker), retailer (exploiter) and consumer.
 type Chain struct {
+	// Citations Sources for what the description says.
+	Citations []Citation `json:"citations"`
+
 	// CreatedAt When the chain was created (RFC 3339, UTC).
 	//
 	// Example: 2026-11-25T12:00:00Z
@@ -627,6 +1049,9 @@ type Chain struct {
 
 // ChainInput A chain as a client writes it. Read-only fields echoed back from a GET (id, created_at, updated_at) are accepted and ignored.
 type ChainInput struct {
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What the chain covers.
 	//
 	// Example: Exploitation of labour in farms, factories, fishing and homes.
@@ -667,6 +1092,9 @@ type ChainList struct {
 
 // ChainPatch A JSON Merge Patch (RFC 7396) of a chain: any of the fields of ChainInput, each optional; `null` clears a field (which fails if it is required). A list is replaced whole.
 type ChainPatch struct {
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What the chain covers.
 	//
 	// Example: Exploitation of labour in farms, factories, fishing and homes.
@@ -709,6 +1137,124 @@ type ChangeList struct {
 	// Example: 42
 	NextCursor *string `json:"next_cursor"`
 }
+
+// Citation A pointer from a claim to a source: which source (by slug), where in it, an exact short quotation or none for a paraphrase, and whether it supports the claim.
+type Citation struct {
+	// Locator Where in the source: page, chapter, section or article; empty when none is known.
+	//
+	// Example: p. 202
+	Locator *string `json:"locator,omitempty"`
+
+	// Quote An exact quotation of at most 40 words, or absent for a paraphrase.
+	//
+	// Example:
+	Quote *string `json:"quote,omitempty"`
+
+	// Source Slug of the source; it must exist.
+	//
+	// Example: kara-2009-sex-trafficking
+	Source string `json:"source"`
+
+	// Supports What the source says about the claim.
+	//
+	// Example: supports
+	Supports CitationSupports `json:"supports"`
+}
+
+// CitationSupports What the source says about the claim.
+//
+// Example: supports
+type CitationSupports string
+
+// Cost What a tactic costs: either a level (low, medium, high) or an amount with its currency and price year.
+type Cost struct {
+	// Amount An amount, with currency and year.
+	//
+	// Example: 1000000
+	Amount *float32 `json:"amount,omitempty"`
+
+	// Currency ISO 4217 currency of the amount.
+	//
+	// Example: USD
+	Currency *string `json:"currency,omitempty"`
+
+	// Level low, medium or high; empty when an amount is given.
+	//
+	// Example: medium
+	Level *CostLevel `json:"level,omitempty"`
+
+	// Year Price year of the amount.
+	//
+	// Example: 2020
+	Year *int `json:"year,omitempty"`
+}
+
+// CostLevel low, medium or high; empty when an amount is given.
+//
+// Example: medium
+type CostLevel string
+
+// Effect The direction of a tactic's effect, and the outcome it is about.
+type Effect struct {
+	// Direction positive, mixed, none, negative or unknown.
+	//
+	// Example: unknown
+	Direction EffectDirection `json:"direction"`
+
+	// Outcome The outcome the effect is about.
+	//
+	// Example: convictions per year
+	Outcome *string `json:"outcome,omitempty"`
+}
+
+// EffectDirection positive, mixed, none, negative or unknown.
+//
+// Example: unknown
+type EffectDirection string
+
+// Evidence How well a tactic is known to work (after EMMIE): effect, mechanism, moderators, implementation, cost, the level of the best evidence and the stage of evaluation.
+type Evidence struct {
+	// Cost What it costs: a level, or an amount with its currency and price year; null when unknown.
+	Cost *Cost `json:"cost,omitempty"`
+
+	// Effect The effect found, and on what outcome.
+	Effect *Effect `json:"effect,omitempty"`
+
+	// Evaluation How far it has been evaluated: unevaluated, process, outcome or impact.
+	//
+	// Example: unevaluated
+	Evaluation EvidenceEvaluation `json:"evaluation"`
+
+	// Implementation What it takes to do well, and the known pitfalls.
+	//
+	// Example:
+	Implementation *string `json:"implementation,omitempty"`
+
+	// Level Design of the strongest evaluation: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.
+	//
+	// Example: none
+	Level EvidenceLevel `json:"level"`
+
+	// Mechanism How the tactic is meant to work: which economic variable it moves and why.
+	//
+	// Example: Raises the expected cost of exploitation by taking its proceeds.
+	Mechanism *string `json:"mechanism,omitempty"`
+
+	// Moderators Where or for whom it works better or worse.
+	//
+	// Example:
+	Moderators *string `json:"moderators,omitempty"`
+}
+
+// EvidenceEvaluation How far it has been evaluated: unevaluated, process, outcome or impact.
+//
+// Example: unevaluated
+type EvidenceEvaluation string
+
+// EvidenceLevel Design of the strongest evaluation: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.
+//
+// Example: none
+type EvidenceLevel string
 
 // FieldError One bad field, query parameter or header, and what is wrong with it.
 type FieldError struct {
@@ -818,6 +1364,27 @@ type NewAPIKey struct {
 // Example: reader
 type NewAPIKeyRole string
 
+// Position One side of a contested tactic, with its sources.
+type Position struct {
+	// Citations Sources for the position.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Stance for or against.
+	//
+	// Example: for
+	Stance PositionStance `json:"stance"`
+
+	// Text The position, in a sentence or two.
+	//
+	// Example: Supporters hold that it reduces demand.
+	Text string `json:"text"`
+}
+
+// PositionStance for or against.
+//
+// Example: for
+type PositionStance string
+
 // Problem An RFC 9457 problem detail: the body of every error response, as application/problem+json.
 type Problem struct {
 	// Code Code is a stable machine-readable reason, e.g. validation_failed, invalid_json, unknown_field,
@@ -875,6 +1442,29 @@ type Reference struct {
 	// Example: https://cup.columbia.edu/book/sex-trafficking/9780231139601
 	Url *string `json:"url,omitempty"`
 }
+
+// Review Who has checked a tactic's text, when, and when it is next due.
+type Review struct {
+	// LastReviewedOn When it was last reviewed (YYYY-MM-DD), or null.
+	//
+	// Example: 2026-11-29
+	LastReviewedOn *openapi_types.Date `json:"last_reviewed_on,omitempty"`
+
+	// NextReviewDue When it is next due (YYYY-MM-DD), or null.
+	//
+	// Example: 2027-11-29
+	NextReviewDue *openapi_types.Date `json:"next_review_due,omitempty"`
+
+	// State draft, expert-checked or survivor-reviewed.
+	//
+	// Example: draft
+	State ReviewState `json:"state"`
+}
+
+// ReviewState draft, expert-checked or survivor-reviewed.
+//
+// Example: draft
+type ReviewState string
 
 // Revision One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
 type Revision struct {
@@ -961,6 +1551,9 @@ type Stage struct {
 	// Example: 1
 	ChainId int `json:"chain_id"`
 
+	// Citations Sources for what the description says.
+	Citations []Citation `json:"citations"`
+
 	// CreatedAt When the stage was created (RFC 3339, UTC).
 	//
 	// Example: 2026-11-25T12:00:00Z
@@ -1025,6 +1618,9 @@ type StageInput struct {
 	//
 	// Example: 1
 	ChainId int `json:"chain_id"`
+
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
 
 	// Description What happens at this link.
 	//
@@ -1092,6 +1688,9 @@ type StagePatch struct {
 	// Example: 1
 	ChainId *int `json:"chain_id,omitempty"`
 
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What happens at this link.
 	//
 	// Example: Turns the trade's cash into assets that look clean.
@@ -1132,6 +1731,9 @@ type StagePatchSide string
 
 // TableRow One stage of a chain table, with its tactics of each kind.
 type TableRow struct {
+	// Conditions States of the world that explain why current efforts fall short, in order of position.
+	Conditions []Tactic `json:"conditions"`
+
 	// Current Efforts deployed today at this stage, in order of position.
 	Current []Tactic `json:"current"`
 
@@ -1144,10 +1746,44 @@ type TableRow struct {
 
 // Tactic An intervention at one stage of a chain: an effort deployed today (kind current) or one that should be done (kind recommended), with its tags and sources.
 type Tactic struct {
+	// Actors Who carries it out.
+	//
+	// Example: ["police","prosecutors"]
+	Actors []string `json:"actors"`
+
+	// ActsOn Economic parameters the tactic moves.
+	ActsOn []ActsOn `json:"acts_on"`
+
+	// Adoption For a current effort: where and since when it is deployed; else null.
+	Adoption Adoption `json:"adoption"`
+
+	// AlsoAppliesTo Slugs of other stages of the same chain where the tactic also applies.
+	//
+	// Example: ["wholesaler"]
+	AlsoAppliesTo []string `json:"also_applies_to"`
+
+	// Attribution Who makes the claim: Kara states it (kara), our reading of his argument (kara-reading),
+	// other sources (other-source), or chainkb's own inference or proposal (editorial).
+	//
+	// Example: kara
+	Attribution TacticAttribution `json:"attribution"`
+
+	// Caveats What a reader must know before acting on it: harms, disputes, data quality, scope.
+	Caveats []Caveat `json:"caveats"`
+
 	// ChainId Id of the stage's chain; derived from the stage, read-only.
 	//
 	// Example: 1
 	ChainId int `json:"chain_id"`
+
+	// Citations Sources for the tactic.
+	Citations []Citation `json:"citations"`
+
+	// Code Stable code: chain, stage, kind and number (e.g. ST-R-R01); the tactic can be addressed by it
+	// in paths, and it never changes.
+	//
+	// Example: ST-R-R01
+	Code string `json:"code"`
 
 	// CreatedAt When the tactic was created (RFC 3339, UTC).
 	//
@@ -1159,12 +1795,21 @@ type Tactic struct {
 	// Example: Seizing assets raises the expected cost of trafficking above its expected profit.
 	Description string `json:"description"`
 
+	// Evidence How well the tactic is known to work, and the strength of the evidence.
+	Evidence Evidence `json:"evidence"`
+
 	// Id Id of the tactic; it never changes.
 	//
 	// Example: 1
 	Id int `json:"id"`
 
-	// Kind An effort deployed today (current) or what should be done (recommended).
+	// Jurisdictions Where it applies: ISO 3166-1 alpha-2 codes, or global.
+	//
+	// Example: ["global"]
+	Jurisdictions []string `json:"jurisdictions"`
+
+	// Kind An effort deployed today (current), what should be done (recommended), or a state of the
+	// world that explains why current efforts fall short (condition).
 	//
 	// Example: recommended
 	Kind TacticKind `json:"kind"`
@@ -1174,8 +1819,14 @@ type Tactic struct {
 	// Example: 1
 	Position int `json:"position"`
 
-	// References Sources that support the tactic.
+	// Positions For a contested tactic, the positions for and against (at least one of each).
+	Positions []Position `json:"positions"`
+
+	// References Sources that support the tactic (v1; being replaced by citations).
 	References []Reference `json:"references"`
+
+	// Review Who has checked the text, and when it is next due.
+	Review Review `json:"review"`
 
 	// StageId Id of the stage the tactic acts at.
 	//
@@ -1211,7 +1862,14 @@ type Tactic struct {
 	Version int `json:"version"`
 }
 
-// TacticKind An effort deployed today (current) or what should be done (recommended).
+// TacticAttribution Who makes the claim: Kara states it (kara), our reading of his argument (kara-reading),
+// other sources (other-source), or chainkb's own inference or proposal (editorial).
+//
+// Example: kara
+type TacticAttribution string
+
+// TacticKind An effort deployed today (current), what should be done (recommended), or a state of the
+// world that explains why current efforts fall short (condition).
 //
 // Example: recommended
 type TacticKind string
@@ -1223,12 +1881,54 @@ type TacticStatus string
 
 // TacticInput A tactic as a client writes it. Tags are written as slugs (tag objects as a GET returns them are accepted too); read-only fields echoed back from a GET (id, chain_id, created_at, updated_at) are accepted and ignored.
 type TacticInput struct {
+	// Actors Who carries it out, from a controlled vocabulary.
+	//
+	// Example: ["police"]
+	Actors *[]string `json:"actors,omitempty"`
+
+	// ActsOn Economic parameters the tactic moves, at most 20.
+	ActsOn *[]ActsOn `json:"acts_on,omitempty"`
+
+	// Adoption For a current effort: where and since when; null otherwise.
+	Adoption *Adoption `json:"adoption,omitempty"`
+
+	// AlsoAppliesTo Slugs of other stages of the same chain where it also applies, at most 20.
+	AlsoAppliesTo *[]string `json:"also_applies_to,omitempty"`
+
+	// Attribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+	// own) when left out.
+	//
+	// Example: editorial
+	Attribution *TacticInputAttribution `json:"attribution,omitempty"`
+
+	// Caveats Harms, disputes, data quality, scope; at most 20.
+	Caveats *[]Caveat `json:"caveats,omitempty"`
+
+	// Citations Sources for the tactic, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Code Stable code, unique: chain, stage, kind and number, e.g. ST-R-R01. Required on create; it
+	// cannot change afterwards (a PUT may leave it out or repeat it).
+	//
+	// Example: ST-R-R99
+	Code *string `json:"code,omitempty"`
+
 	// Description The tactic at length.
 	//
 	// Example: Closing a venue destroys the exploiter's investment and raises the cost of the next one.
 	Description *string `json:"description,omitempty"`
 
-	// Kind An effort deployed today (current) or what should be done (recommended).
+	// Evidence How well the tactic is known to work; when left out, nothing is known: effect unknown,
+	// level none, unevaluated.
+	Evidence *Evidence `json:"evidence,omitempty"`
+
+	// Jurisdictions Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.
+	//
+	// Example: ["global"]
+	Jurisdictions *[]string `json:"jurisdictions,omitempty"`
+
+	// Kind An effort deployed today (current), what should be done (recommended), or a state of the
+	// world that explains why current efforts fall short (condition).
 	//
 	// Example: recommended
 	Kind TacticInputKind `json:"kind"`
@@ -1239,8 +1939,14 @@ type TacticInput struct {
 	// Example: 10
 	Position *int `json:"position,omitempty"`
 
-	// References Sources that support the tactic, at most 20; replaces the tactic's references.
+	// Positions Positions for and against; required (one of each) when a caveat is contested.
+	Positions *[]Position `json:"positions,omitempty"`
+
+	// References Sources that support the tactic, at most 20 (v1; being replaced by citations).
 	References *[]Reference `json:"references,omitempty"`
+
+	// Review Review state and dates; state draft when left out.
+	Review *Review `json:"review,omitempty"`
 
 	// StageId Id of the stage the tactic acts at; it must exist.
 	//
@@ -1275,7 +1981,14 @@ type TacticInput struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// TacticInputKind An effort deployed today (current) or what should be done (recommended).
+// TacticInputAttribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+// own) when left out.
+//
+// Example: editorial
+type TacticInputAttribution string
+
+// TacticInputKind An effort deployed today (current), what should be done (recommended), or a state of the
+// world that explains why current efforts fall short (condition).
 //
 // Example: recommended
 type TacticInputKind string
@@ -1303,12 +2016,54 @@ type TacticList struct {
 
 // TacticPatch A JSON Merge Patch (RFC 7396) of a tactic: any of the fields of TacticInput, each optional; `null` clears a field (which fails if it is required). A list is replaced whole.
 type TacticPatch struct {
+	// Actors Who carries it out, from a controlled vocabulary.
+	//
+	// Example: ["police"]
+	Actors *[]string `json:"actors,omitempty"`
+
+	// ActsOn Economic parameters the tactic moves, at most 20.
+	ActsOn *[]ActsOn `json:"acts_on,omitempty"`
+
+	// Adoption For a current effort: where and since when; null otherwise.
+	Adoption *Adoption `json:"adoption,omitempty"`
+
+	// AlsoAppliesTo Slugs of other stages of the same chain where it also applies, at most 20.
+	AlsoAppliesTo *[]string `json:"also_applies_to,omitempty"`
+
+	// Attribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+	// own) when left out.
+	//
+	// Example: editorial
+	Attribution *TacticPatchAttribution `json:"attribution,omitempty"`
+
+	// Caveats Harms, disputes, data quality, scope; at most 20.
+	Caveats *[]Caveat `json:"caveats,omitempty"`
+
+	// Citations Sources for the tactic, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Code Stable code, unique: chain, stage, kind and number, e.g. ST-R-R01. Required on create; it
+	// cannot change afterwards (a PUT may leave it out or repeat it).
+	//
+	// Example: ST-R-R99
+	Code *string `json:"code,omitempty"`
+
 	// Description The tactic at length.
 	//
 	// Example: Closing a venue destroys the exploiter's investment and raises the cost of the next one.
 	Description *string `json:"description,omitempty"`
 
-	// Kind An effort deployed today (current) or what should be done (recommended).
+	// Evidence How well the tactic is known to work; when left out, nothing is known: effect unknown,
+	// level none, unevaluated.
+	Evidence *Evidence `json:"evidence,omitempty"`
+
+	// Jurisdictions Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.
+	//
+	// Example: ["global"]
+	Jurisdictions *[]string `json:"jurisdictions,omitempty"`
+
+	// Kind An effort deployed today (current), what should be done (recommended), or a state of the
+	// world that explains why current efforts fall short (condition).
 	//
 	// Example: recommended
 	Kind *TacticPatchKind `json:"kind,omitempty"`
@@ -1319,8 +2074,14 @@ type TacticPatch struct {
 	// Example: 10
 	Position *int `json:"position,omitempty"`
 
-	// References Sources that support the tactic, at most 20; replaces the tactic's references.
+	// Positions Positions for and against; required (one of each) when a caveat is contested.
+	Positions *[]Position `json:"positions,omitempty"`
+
+	// References Sources that support the tactic, at most 20 (v1; being replaced by citations).
 	References *[]Reference `json:"references,omitempty"`
+
+	// Review Review state and dates; state draft when left out.
+	Review *Review `json:"review,omitempty"`
 
 	// StageId Id of the stage the tactic acts at; it must exist.
 	//
@@ -1355,7 +2116,14 @@ type TacticPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// TacticPatchKind An effort deployed today (current) or what should be done (recommended).
+// TacticPatchAttribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+// own) when left out.
+//
+// Example: editorial
+type TacticPatchAttribution string
+
+// TacticPatchKind An effort deployed today (current), what should be done (recommended), or a state of the
+// world that explains why current efforts fall short (condition).
 //
 // Example: recommended
 type TacticPatchKind string
@@ -1367,6 +2135,9 @@ type TacticPatchStatus string
 
 // Tag Classifies tactics along one facet, its group: horizon (short-term, long-term), the economic lever pulled, the 4P function, and whatever editors add.
 type Tag struct {
+	// Citations Sources for what the description says.
+	Citations []Citation `json:"citations"`
+
 	// CreatedAt When the tag was created (RFC 3339, UTC).
 	//
 	// Example: 2026-11-25T12:00:00Z
@@ -1415,6 +2186,9 @@ type Tag struct {
 
 // TagInput A tag as a client writes it. Read-only fields echoed back from a GET (id, tactic_count, created_at, updated_at) are accepted and ignored.
 type TagInput struct {
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What the tag means.
 	//
 	// Example: Makes buying exploitation costlier or riskier for the consumer.
@@ -1461,6 +2235,9 @@ type TagList struct {
 
 // TagPatch A JSON Merge Patch (RFC 7396) of a tag: any of the fields of TagInput, each optional; `null` clears a field (which fails if it is required). A list is replaced whole.
 type TagPatch struct {
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
 	// Description What the tag means.
 	//
 	// Example: Makes buying exploitation costlier or riskier for the consumer.
