@@ -725,11 +725,10 @@ const docTemplate = `{
                 "operationId": "listChanges",
                 "parameters": [
                     {
-                        "minimum": 0,
-                        "type": "integer",
-                        "default": 0,
-                        "example": 0,
-                        "description": "Id of the last change you have; 0 for the start",
+                        "type": "string",
+                        "default": "0",
+                        "example": "0",
+                        "description": "Id of the last change you have (next_cursor of the previous page); 0 for the start",
                         "name": "after",
                         "in": "query"
                     },

@@ -2930,8 +2930,8 @@ type GetChainTableParams struct {
 
 // ListChangesParams defines parameters for ListChanges.
 type ListChangesParams struct {
-	// After Id of the last change you have; 0 for the start
-	After *int `form:"after,omitempty" json:"after,omitempty"`
+	// After Id of the last change you have (next_cursor of the previous page); 0 for the start
+	After *string `form:"after,omitempty" json:"after,omitempty"`
 
 	// Limit Page size
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
@@ -6282,7 +6282,7 @@ func NewListChangesRequest(server string, params *ListChangesParams) (*http.Requ
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

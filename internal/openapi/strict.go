@@ -180,7 +180,7 @@ func (f *fixer) typeRevisions() error {
 		Type:        &openapi3.Types{openapi3.TypeObject},
 		Description: "In the change feed, an object that readers may no longer see (a tactic no longer published): only its id.",
 		Required:    []string{"id"},
-		Properties: openapi3.Schemas{"id": {Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeInteger}, Description: "Id of the object.", Example: 7}}},
+		Properties:  openapi3.Schemas{"id": {Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeInteger}, Description: "Id of the object.", Example: 7}}},
 	}}
 	mapping := map[string]openapi3.MappingRef{}
 	var variants openapi3.SchemaRefs
