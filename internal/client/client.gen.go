@@ -1357,46 +1357,46 @@ type ChainRevision struct {
 	// Action What happened to the object.
 	//
 	// Example: update
-	Action *ChainRevisionAction `json:"action,omitempty"`
+	Action ChainRevisionAction `json:"action"`
 
 	// Actor Who made the change: the key's id and name.
 	//
 	// Example: key 3 (Jane, editor)
-	Actor *string `json:"actor,omitempty"`
+	Actor string `json:"actor"`
 
 	// At When the change was made (RFC 3339, UTC).
 	//
 	// Example: 2026-11-25T12:00:00Z
-	At *time.Time `json:"at,omitempty"`
+	At time.Time `json:"at"`
 
 	// Data The object as it stood after the change (before it, for a delete), as a GET of it returned
 	// it then. In the change feed, a tactic that readers may no longer see is {"id": ...}.
-	Data *ChainRevision_Data `json:"data,omitempty"`
+	Data ChainRevision_Data `json:"data"`
 
 	// Entity What kind of object changed.
 	//
 	// Example: chain
-	Entity *ChainRevisionEntity `json:"entity,omitempty"`
+	Entity ChainRevisionEntity `json:"entity"`
 
 	// EntityId Id of the object that changed.
 	//
 	// Example: 7
-	EntityId *int `json:"entity_id,omitempty"`
+	EntityId int `json:"entity_id"`
 
 	// Id Id of the revision: revisions are numbered in the order they were made, across all objects.
 	//
 	// Example: 42
-	Id *int `json:"id,omitempty"`
+	Id int `json:"id"`
 
 	// RequestId The X-Request-ID of the request that made the change.
 	//
 	// Example: 4f1c2a9e8b7d6c5f
-	RequestId *string `json:"request_id,omitempty"`
+	RequestId string `json:"request_id"`
 
 	// Version The object's version after the change (before it, for a delete).
 	//
 	// Example: 3
-	Version *int `json:"version,omitempty"`
+	Version int `json:"version"`
 }
 
 // ChainRevisionAction What happened to the object.
@@ -2007,46 +2007,46 @@ type StageRevision struct {
 	// Action What happened to the object.
 	//
 	// Example: update
-	Action *StageRevisionAction `json:"action,omitempty"`
+	Action StageRevisionAction `json:"action"`
 
 	// Actor Who made the change: the key's id and name.
 	//
 	// Example: key 3 (Jane, editor)
-	Actor *string `json:"actor,omitempty"`
+	Actor string `json:"actor"`
 
 	// At When the change was made (RFC 3339, UTC).
 	//
 	// Example: 2026-11-25T12:00:00Z
-	At *time.Time `json:"at,omitempty"`
+	At time.Time `json:"at"`
 
 	// Data The object as it stood after the change (before it, for a delete), as a GET of it returned
 	// it then. In the change feed, a tactic that readers may no longer see is {"id": ...}.
-	Data *StageRevision_Data `json:"data,omitempty"`
+	Data StageRevision_Data `json:"data"`
 
 	// Entity What kind of object changed.
 	//
 	// Example: stage
-	Entity *StageRevisionEntity `json:"entity,omitempty"`
+	Entity StageRevisionEntity `json:"entity"`
 
 	// EntityId Id of the object that changed.
 	//
 	// Example: 7
-	EntityId *int `json:"entity_id,omitempty"`
+	EntityId int `json:"entity_id"`
 
 	// Id Id of the revision: revisions are numbered in the order they were made, across all objects.
 	//
 	// Example: 42
-	Id *int `json:"id,omitempty"`
+	Id int `json:"id"`
 
 	// RequestId The X-Request-ID of the request that made the change.
 	//
 	// Example: 4f1c2a9e8b7d6c5f
-	RequestId *string `json:"request_id,omitempty"`
+	RequestId string `json:"request_id"`
 
 	// Version The object's version after the change (before it, for a delete).
 	//
 	// Example: 3
-	Version *int `json:"version,omitempty"`
+	Version int `json:"version"`
 }
 
 // StageRevisionAction What happened to the object.
@@ -2528,46 +2528,46 @@ type TacticRevision struct {
 	// Action What happened to the object.
 	//
 	// Example: update
-	Action *TacticRevisionAction `json:"action,omitempty"`
+	Action TacticRevisionAction `json:"action"`
 
 	// Actor Who made the change: the key's id and name.
 	//
 	// Example: key 3 (Jane, editor)
-	Actor *string `json:"actor,omitempty"`
+	Actor string `json:"actor"`
 
 	// At When the change was made (RFC 3339, UTC).
 	//
 	// Example: 2026-11-25T12:00:00Z
-	At *time.Time `json:"at,omitempty"`
+	At time.Time `json:"at"`
 
 	// Data The object as it stood after the change (before it, for a delete), as a GET of it returned
 	// it then. In the change feed, a tactic that readers may no longer see is {"id": ...}.
-	Data *TacticRevision_Data `json:"data,omitempty"`
+	Data TacticRevision_Data `json:"data"`
 
 	// Entity What kind of object changed.
 	//
 	// Example: tactic
-	Entity *TacticRevisionEntity `json:"entity,omitempty"`
+	Entity TacticRevisionEntity `json:"entity"`
 
 	// EntityId Id of the object that changed.
 	//
 	// Example: 7
-	EntityId *int `json:"entity_id,omitempty"`
+	EntityId int `json:"entity_id"`
 
 	// Id Id of the revision: revisions are numbered in the order they were made, across all objects.
 	//
 	// Example: 42
-	Id *int `json:"id,omitempty"`
+	Id int `json:"id"`
 
 	// RequestId The X-Request-ID of the request that made the change.
 	//
 	// Example: 4f1c2a9e8b7d6c5f
-	RequestId *string `json:"request_id,omitempty"`
+	RequestId string `json:"request_id"`
 
 	// Version The object's version after the change (before it, for a delete).
 	//
 	// Example: 3
-	Version *int `json:"version,omitempty"`
+	Version int `json:"version"`
 }
 
 // TacticRevisionAction What happened to the object.
@@ -2748,46 +2748,46 @@ type TagRevision struct {
 	// Action What happened to the object.
 	//
 	// Example: update
-	Action *TagRevisionAction `json:"action,omitempty"`
+	Action TagRevisionAction `json:"action"`
 
 	// Actor Who made the change: the key's id and name.
 	//
 	// Example: key 3 (Jane, editor)
-	Actor *string `json:"actor,omitempty"`
+	Actor string `json:"actor"`
 
 	// At When the change was made (RFC 3339, UTC).
 	//
 	// Example: 2026-11-25T12:00:00Z
-	At *time.Time `json:"at,omitempty"`
+	At time.Time `json:"at"`
 
 	// Data The object as it stood after the change (before it, for a delete), as a GET of it returned
 	// it then. In the change feed, a tactic that readers may no longer see is {"id": ...}.
-	Data *TagRevision_Data `json:"data,omitempty"`
+	Data TagRevision_Data `json:"data"`
 
 	// Entity What kind of object changed.
 	//
 	// Example: tag
-	Entity *TagRevisionEntity `json:"entity,omitempty"`
+	Entity TagRevisionEntity `json:"entity"`
 
 	// EntityId Id of the object that changed.
 	//
 	// Example: 7
-	EntityId *int `json:"entity_id,omitempty"`
+	EntityId int `json:"entity_id"`
 
 	// Id Id of the revision: revisions are numbered in the order they were made, across all objects.
 	//
 	// Example: 42
-	Id *int `json:"id,omitempty"`
+	Id int `json:"id"`
 
 	// RequestId The X-Request-ID of the request that made the change.
 	//
 	// Example: 4f1c2a9e8b7d6c5f
-	RequestId *string `json:"request_id,omitempty"`
+	RequestId string `json:"request_id"`
 
 	// Version The object's version after the change (before it, for a delete).
 	//
 	// Example: 3
-	Version *int `json:"version,omitempty"`
+	Version int `json:"version"`
 }
 
 // TagRevisionAction What happened to the object.

@@ -195,6 +195,7 @@ func (f *fixer) typeRevisions() error {
 			Type:        &openapi3.Types{openapi3.TypeObject},
 			Description: "A change of a " + entity + ": " + base.Description,
 			Properties:  openapi3.Schemas{},
+			Required:    base.Required,
 		}
 		for prop, p := range base.Properties {
 			v.Properties[prop] = p
