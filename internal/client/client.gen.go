@@ -2091,7 +2091,7 @@ type Tactic struct {
 	ActsOn []ActsOn `json:"acts_on"`
 
 	// Adoption For a current effort: where and since when it is deployed; else null.
-	Adoption Adoption `json:"adoption"`
+	Adoption *Adoption `json:"adoption"`
 
 	// AlsoAppliesTo Slugs of other stages of the same chain where the tactic also applies.
 	//

@@ -18,6 +18,7 @@ type goField struct {
 	pointer  bool   // a pointer: null and absence both leave it nil
 	ignored  bool   // swaggerignore: accepted on input, not in swag's schema
 	elemType string // the named element type of a slice ("models.TagRef"), or the field's own
+	omitted  bool   // omitempty: a nil pointer is left out, never sent as null
 }
 
 // goStruct is one Go struct type: its JSON fields, those of embedded structs included.
@@ -90,11 +91,12 @@ func goTypes(root string, definitions []string) (map[string]*goStruct, error) {
 			if !fl.Names[0].IsExported() {
 				continue
 			}
-			name, _, _ := strings.Cut(stag.Get("json"), ",")
+			name, opts, _ := strings.Cut(stag.Get("json"), ",")
 			if name == "-" || name == "" {
 				continue
 			}
-			f := goField{json: name, validate: stag.Get("validate"), ignored: stag.Get("swaggerignore") == "true"}
+			f := goField{json: name, validate: stag.Get("validate"), ignored: stag.Get("swaggerignore") == "true",
+				omitted: strings.Contains(","+opts+",", ",omitempty,")}
 			t := fl.Type
 			if s, ok := t.(*ast.StarExpr); ok {
 				f.pointer = true

@@ -234,9 +234,11 @@ func (f *fixer) fix() error {
 	doc.Servers = openapi3.Servers{{URL: f.base, Description: "this server: the API is under " + f.base}}
 	f.addComponents()
 	f.addHeaders()
-	if err := f.strictRequests(f.requestSchemas()); err != nil {
+	requests := f.requestSchemas()
+	if err := f.strictRequests(requests); err != nil {
 		return err
 	}
+	f.nullableResponses(requests)
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
 		base := f.base

@@ -134,6 +134,28 @@ func (f *fixer) strictRequests(names []string) error {
 	return nil
 }
 
+// nullableResponses marks, in the schemas that only responses use, the Go pointer fields nullable:
+// the server sends null for them (a tactic's adoption when it has none).
+func (f *fixer) nullableResponses(requests []string) {
+	for name, gs := range f.types {
+		ref := f.doc.Components.Schemas[name]
+		if ref == nil || ref.Value == nil || slices.Contains(requests, name) {
+			continue
+		}
+		for _, fl := range gs.fields {
+			p := ref.Value.Properties[fl.json]
+			if !fl.pointer || fl.omitted || p == nil {
+				continue
+			}
+			if p.Ref != "" {
+				ref.Value.Properties[fl.json] = &openapi3.SchemaRef{Value: &openapi3.Schema{AllOf: openapi3.SchemaRefs{p}, Nullable: true}}
+				continue
+			}
+			p.Value.Nullable = true
+		}
+	}
+}
+
 // requestSchemas returns the component schemas that request bodies refer to, transitively.
 func (f *fixer) requestSchemas() []string {
 	seen := map[string]bool{}
