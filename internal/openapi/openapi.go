@@ -378,11 +378,11 @@ func (f *fixer) patchSchema(inputRef string) (*openapi3.SchemaRef, error) {
 				continue
 			}
 			if p.Ref != "" {
-				patch.Properties[prop] = &openapi3.SchemaRef{Value: &openapi3.Schema{AllOf: openapi3.SchemaRefs{p}, Nullable: true}}
+				patch.Properties[prop] = f.nullableRef(p)
 				continue
 			}
 			v := *p.Value
-			v.Nullable = true
+			f.setNullable(&v)
 			patch.Properties[prop] = &openapi3.SchemaRef{Value: &v}
 		}
 		schemas[base+"Patch"] = &openapi3.SchemaRef{Value: patch}

@@ -104,12 +104,15 @@ func (f *fixer) strictRequests(names []string) error {
 			nullable := fl.pointer && !slices.Contains(own, "required")
 			if p.Ref != "" {
 				if nullable {
-					s.Properties[fl.json] = &openapi3.SchemaRef{Value: &openapi3.Schema{AllOf: openapi3.SchemaRefs{p}, Nullable: true}}
+					s.Properties[fl.json] = f.nullableRef(p)
 				}
 				continue
 			}
 			v := p.Value
-			v.Nullable = nullable
+			v.Nullable = false
+			if nullable {
+				f.setNullable(v)
+			}
 			applyRules(v, own)
 			if v.Items != nil && v.Items.Value != nil && v.Items.Ref == "" {
 				applyRules(v.Items.Value, items)
@@ -148,12 +151,28 @@ func (f *fixer) nullableResponses(requests []string) {
 				continue
 			}
 			if p.Ref != "" {
-				ref.Value.Properties[fl.json] = &openapi3.SchemaRef{Value: &openapi3.Schema{AllOf: openapi3.SchemaRefs{p}, Nullable: true}}
+				ref.Value.Properties[fl.json] = f.nullableRef(p)
 				continue
 			}
-			p.Value.Nullable = true
+			f.setNullable(p.Value)
 		}
 	}
+}
+
+// setNullable lets a schema be null: an untyped one already may; an allOf of one reference gets
+// the type of the schema referred to, since OpenAPI 3.0 wants nullable next to a type.
+func (f *fixer) setNullable(v *openapi3.Schema) {
+	if v.Type == nil || len(*v.Type) == 0 {
+		if len(v.AllOf) != 1 || v.AllOf[0].Ref == "" {
+			return
+		}
+		target := f.doc.Components.Schemas[strings.TrimPrefix(v.AllOf[0].Ref, "#/components/schemas/")]
+		if target == nil || target.Value == nil {
+			return
+		}
+		v.Type = target.Value.Type
+	}
+	v.Nullable = true
 }
 
 // requestSchemas returns the component schemas that request bodies refer to, transitively.
@@ -410,4 +429,14 @@ func (f *fixer) exampleValue(p *openapi3.SchemaRef, entity, prop string, depth i
 		return v.Example, v.Example != nil
 	}
 	return v.Example, v.Example != nil
+}
+
+// nullableRef is a reference that may also be null: OpenAPI 3.0 cannot put nullable next to a
+// $ref, so it is {type, nullable, allOf: [$ref]}, with the type of the schema referred to.
+func (f *fixer) nullableRef(p *openapi3.SchemaRef) *openapi3.SchemaRef {
+	out := &openapi3.Schema{AllOf: openapi3.SchemaRefs{p}, Nullable: true}
+	if target := f.doc.Components.Schemas[strings.TrimPrefix(p.Ref, "#/components/schemas/")]; target != nil && target.Value != nil {
+		out.Type = target.Value.Type
+	}
+	return &openapi3.SchemaRef{Value: out}
 }
