@@ -497,11 +497,11 @@ func (f *fixer) fixOperation(method, path, base string, op *openapi3.Operation) 
 	if method == http.MethodPost && strings.HasSuffix(path, "/restore") {
 		f.addOrExtend(op, http.StatusConflict, "the revision records a delete, which has no state to go back to (code `not_restorable`): restore the revision before it")
 	}
-	responseHeaders(op, rt.RateLimited)
 	if method == http.MethodPost {
 		f.addOrExtend(op, http.StatusConflict, "a request with the same Idempotency-Key is still running (code `idempotency_in_progress`)")
 		f.addOrExtend(op, http.StatusUnprocessableEntity, "the Idempotency-Key was used for a different request (code `idempotency_key_reused`)")
 	}
+	responseHeaders(op, rt.RateLimited)
 	return nil
 }
 
