@@ -23,6 +23,16 @@
 //     (the server always sends it) unless its Go field is omitempty, which the annotation marks with
 //     the extension x-omitempty.
 //   - parameter examples, which openapi2conv drops.
+//   - what the server does that swag cannot say (strict.go), derived from the Go types the schemas
+//     were made from (gotypes.go reads their source: validate tags, pointers, swaggerignore'd
+//     fields), from models.ErrorCodes and from the route table, so that a new resource gets it
+//     without more work: request schemas without additional properties, with the read-only fields
+//     a GET returns, nullable only where null clears, the slug/code/URL/DOI patterns and minLength
+//     1 on required strings; a "...Ref" item as a slug or the object a GET returns; pointer fields
+//     of responses nullable; minimum 1 on path ids; Revision one variant per entity with its object
+//     as data; Problem.code the enum of models.ErrorCodes; X-Request-ID, RateLimit-* and the ETag
+//     of a 304 declared; request examples that are harmless when Swagger UI executes them
+//     untouched (no version, drafts named as examples, no example ids on DELETE and restores).
 //
 // It also refuses a document that breaks the rules the issue sets for every operation (a summary,
 // a description, an operationId, one tag; every parameter and property described, with an example
