@@ -54,7 +54,7 @@ func TestGeneratedClientRoundTrip(t *testing.T) {
 		Status:        pointerTo(client.TacticInputStatusPublished),
 		Title:         "Audit the supply chains of hotels for forced sex work",
 		Summary:       "Make hotel chains check what happens on their premises.",
-		Tags:          &[]string{"short-term", "remove-enablers"},
+		Tags:          tagSlugs(t, "short-term", "remove-enablers"),
 		Jurisdictions: &[]string{"global"},
 	})
 	if err != nil {
@@ -99,12 +99,12 @@ func TestGeneratedClientRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stale.StatusCode() != http.StatusPreconditionFailed || stale.ApplicationproblemJSON412 == nil || stale.ApplicationproblemJSON412.Code == nil || *stale.ApplicationproblemJSON412.Code != "precondition_failed" {
+	if stale.StatusCode() != http.StatusPreconditionFailed || stale.ApplicationproblemJSON412 == nil || stale.ApplicationproblemJSON412.Code != client.ProblemCodePreconditionFailed {
 		t.Fatalf("stale patch: %d %s", stale.StatusCode(), stale.Body)
 	}
 	// A full replacement with the version in the body as the precondition.
 	in := client.TacticInput{StageId: patched.JSON200.StageId, Kind: client.TacticInputKind(patched.JSON200.Kind),
-		Title: patched.JSON200.Title + " and motels", Summary: patched.JSON200.Summary, Tags: &[]string{"short-term", "remove-enablers"},
+		Title: patched.JSON200.Title + " and motels", Summary: patched.JSON200.Summary, Tags: tagSlugs(t, "short-term", "remove-enablers"),
 		Version: pointerTo(patched.JSON200.Version)}
 	replaced, err := c.ReplaceTacticWithResponse(ctx, id, &client.ReplaceTacticParams{}, in)
 	if err != nil {
@@ -156,4 +156,16 @@ func TestGeneratedClientRoundTrip(t *testing.T) {
 	if refused.StatusCode() != http.StatusUnauthorized || refused.ApplicationproblemJSON401 == nil {
 		t.Fatalf("create without a key: %d %s", refused.StatusCode(), refused.Body)
 	}
+}
+
+// tagSlugs is a tactic's tags written as slugs (the schema also takes the tag objects a GET returns).
+func tagSlugs(t *testing.T, slugs ...string) *[]client.TacticInput_Tags_Item {
+	t.Helper()
+	out := make([]client.TacticInput_Tags_Item, len(slugs))
+	for i, s := range slugs {
+		if err := out[i].FromTacticInputTags0(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &out
 }

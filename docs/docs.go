@@ -813,11 +813,10 @@ const docTemplate = `{
                 "operationId": "listChanges",
                 "parameters": [
                     {
-                        "minimum": 0,
-                        "type": "integer",
-                        "default": 0,
-                        "example": 0,
-                        "description": "Id of the last change you have; 0 for the start",
+                        "type": "string",
+                        "default": "0",
+                        "example": "0",
+                        "description": "Id of the last change you have (next_cursor of the previous page); 0 for the start",
                         "name": "after",
                         "in": "query"
                     },
@@ -6608,7 +6607,7 @@ const docTemplate = `{
                 "prefix": {
                     "description": "The start of the key, to recognise it by.",
                     "type": "string",
-                    "example": "ckb_3f9a2c1b"
+                    "example": "ckb_examplek"
                 },
                 "revoked_at": {
                     "description": "When the key was revoked, or null while it is not.",
@@ -7105,7 +7104,7 @@ const docTemplate = `{
                 "key": {
                     "description": "Key is the secret to send as \"Authorization: Bearer \u003ckey\u003e\". It is not stored and cannot be\nshown again.",
                     "type": "string",
-                    "example": "ckb_3f9a2c1b5d7e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f607182"
+                    "example": "ckb_examplekey2345examplekey2345examplekey2345examplekey"
                 },
                 "last_used_at": {
                     "description": "When the key was last used, or null.",
@@ -7122,7 +7121,7 @@ const docTemplate = `{
                 "prefix": {
                     "description": "The start of the key, to recognise it by.",
                     "type": "string",
-                    "example": "ckb_3f9a2c1b"
+                    "example": "ckb_examplek"
                 },
                 "revoked_at": {
                     "description": "When the key was revoked, or null while it is not.",

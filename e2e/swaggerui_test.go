@@ -17,6 +17,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -45,18 +46,7 @@ func TestSwaggerUIEditor(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The network is closed: without the background-networking flags Chromium stalls on start.
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 1600),
-	}
+	opts := browserOptions(t)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelAlloc()
 	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
@@ -168,6 +158,178 @@ func TestSwaggerUIEditor(t *testing.T) {
 	s.get(t, "/api/v1/tactics?q="+strings.ReplaceAll("Close venues where exploitation was proven", " ", "+")+"&include_total=true", &list)
 	if list.Total != 1 {
 		t.Errorf("the tactic created in Swagger UI: %d found, want 1", list.Total)
+	}
+	var created struct {
+		Data []struct{ Status, Title string }
+	}
+	s.get(t, "/api/v1/tactics?q=Close+venues+where+exploitation+was+proven", &created)
+	if len(created.Data) != 1 || created.Data[0].Status != "draft" || !strings.HasPrefix(created.Data[0].Title, "Example ") {
+		t.Errorf("the tactic created from the example: %+v, want a draft whose title says it is an example", created.Data)
+	}
+}
+
+// TestSwaggerUIUntouchedWritesAreHarmless presses "Try it out" and "Execute" on every write of the
+// document (POST, PUT, PATCH, DELETE), as an editor, without touching what Swagger UI fills in,
+// and checks that none of the content that was there before changed: updates without a version
+// are 428, creates make drafts and objects named as examples, and deletes and restores have no
+// example id, so Swagger UI asks for one and sends nothing.
+func TestSwaggerUIUntouchedWritesAreHarmless(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("no Chromium at %s, so Swagger UI is not tried in a browser (apt-get install chromium; .ci/run does)", chromiumPath)
+	}
+	s := newServer(t)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), browserOptions(t)...)
+	defer cancelAlloc()
+	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+	defer cancelCtx()
+	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
+	defer cancel()
+
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	s.get(t, "/openapi.json", &doc)
+	before := s.content(t)
+
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(s.URL+"/swagger/index.html"),
+		chromedp.WaitVisible(chromedp.CSS("#operations-tactics-listTactics")),
+		chromedp.Click(chromedp.CSS("button.btn.authorize")),
+		chromedp.WaitVisible(chromedp.CSS(".modal-ux input")),
+		chromedp.SendKeys(chromedp.CSS(".modal-ux input"), s.Keys["editor"]),
+		chromedp.Click(chromedp.CSS(".modal-ux button.authorize")),
+		chromedp.WaitVisible(chromedp.CSS(".modal-ux button.btn-done")),
+		chromedp.Click(chromedp.CSS(".modal-ux button.btn-done")),
+		chromedp.WaitNotPresent(chromedp.CSS(".modal-ux")),
+	); err != nil {
+		t.Fatalf("open Swagger UI and authorize: %v", err)
+	}
+	writes := 0
+	for path, ops := range doc.Paths {
+		for method, raw := range ops {
+			var op struct {
+				OperationID string   `json:"operationId"`
+				Tags        []string `json:"tags"`
+			}
+			if !slices.Contains([]string{"post", "put", "patch", "delete"}, method) {
+				continue
+			}
+			if err := json.Unmarshal(raw, &op); err != nil || len(op.Tags) != 1 {
+				t.Fatalf("%s %s: %v", method, path, err)
+			}
+			writes++
+			id := "#operations-" + op.Tags[0] + "-" + op.OperationID
+			if err := chromedp.Do(ctx,
+				chromedp.ScrollIntoView(chromedp.CSS(id+" .opblock-summary")),
+				chromedp.Click(chromedp.CSS(id+" .opblock-summary")),
+				chromedp.WaitVisible(chromedp.CSS(id+" button.try-out__btn")),
+				chromedp.Click(chromedp.CSS(id+" button.try-out__btn")),
+				chromedp.WaitVisible(chromedp.CSS(id+" button.execute")),
+				chromedp.Click(chromedp.CSS(id+" button.execute")),
+			); err != nil {
+				t.Fatalf("%s %s: %v", method, path, err)
+			}
+			// Either a response comes, or Swagger UI refuses to send (a required field is empty).
+			var status string
+			for range 100 {
+				st, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+					const op = document.querySelector(`+"`"+id+"`"+`);
+					const s = op && op.querySelector(".live-responses-table tbody .response-col_status");
+					if (s) return s.textContent.trim();
+					return op && op.querySelector("input.invalid, .invalid input, textarea.invalid") ? "not sent" : "";
+				})()`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if status = st; status != "" {
+					break
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			t.Logf("%s %s executed untouched: %s", strings.ToUpper(method), path, status)
+			// Fold it again: a page of open operations makes every later step slower.
+			if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(id+" .opblock-summary"))); err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case status == "":
+				t.Errorf("%s %s: neither a response nor a refusal to send", method, path)
+			case strings.HasPrefix(status, "2") && method != "post":
+				t.Errorf("%s %s executed untouched succeeded (%s): it changed content", method, path, status)
+			case method == "put" || method == "patch":
+				if status != "428" {
+					t.Errorf("%s %s executed untouched: %s, want 428 (no precondition)", method, path, status)
+				}
+			}
+		}
+	}
+	if writes < 10 {
+		t.Fatalf("only %d writes in the document", writes)
+	}
+
+	after := s.content(t)
+	for key, was := range before {
+		if now, ok := after[key]; !ok {
+			t.Errorf("%s is gone after the untouched writes", key)
+		} else if now != was {
+			t.Errorf("%s changed after the untouched writes:\nbefore %s\nafter  %s", key, was, now)
+		}
+	}
+	for key, now := range after {
+		if _, ok := before[key]; !ok && !strings.Contains(strings.ToLower(now), "example") {
+			t.Errorf("an untouched write made %s, which does not say it is an example: %s", key, now)
+		}
+	}
+}
+
+// content is every chain, stage, tactic (drafts too) and tag as the editor sees it, by "kind id",
+// as JSON: what the untouched writes must leave as it was.
+func (s *server) content(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, kind := range []string{"chains", "stages", "tactics", "tags"} {
+		for _, status := range []string{"", "&status=draft", "&status=archived"} {
+			if status != "" && kind != "tactics" {
+				continue
+			}
+			cursor := ""
+			for {
+				var page struct {
+					Data       []json.RawMessage `json:"data"`
+					NextCursor *string           `json:"next_cursor"`
+				}
+				s.get(t, "/api/v1/"+kind+"?limit=200"+status+cursor, &page)
+				for _, raw := range page.Data {
+					var obj struct{ ID int64 }
+					if err := json.Unmarshal(raw, &obj); err != nil {
+						t.Fatal(err)
+					}
+					out[fmt.Sprintf("%s %d", kind, obj.ID)] = string(raw)
+				}
+				if page.NextCursor == nil {
+					break
+				}
+				cursor = "&cursor=" + *page.NextCursor
+			}
+		}
+	}
+	return out
+}
+
+// browserOptions are headless Chromium's options for the tests.
+func browserOptions(t *testing.T) []chromedp.ExecAllocatorOption {
+	// The network is closed: without the background-networking flags Chromium stalls on start.
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1600),
 	}
 }
 

@@ -33,7 +33,7 @@ type ChangeList struct {
 //	@ID	listChanges
 //	@Tags	changes
 //	@Produce	json
-//	@Param	after	query	int	false	"Id of the last change you have; 0 for the start"	minimum(0)	default(0)	example(0)
+//	@Param	after	query	string	false	"Id of the last change you have (next_cursor of the previous page); 0 for the start"	default(0)	example(0)
 //	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(100)
 //	@Success	200	{object}	ChangeList	"The changes after `after`, oldest first"
 //	@Header	200	{string}	Link	"URL of the next page: <...>; rel=\"next\" (absent at the end of the feed)"

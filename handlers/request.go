@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
@@ -58,6 +59,10 @@ func decodeStrict(body []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
+		var perr *time.ParseError
+		if errors.As(err, &perr) {
+			return timeError(body, dst)
+		}
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -117,6 +122,39 @@ func joinPointer(path, token string) string {
 		return token
 	}
 	return path + "/" + token
+}
+
+// timeError is the 422 of a malformed date and time (expires_at: "90d"): it names the field, found
+// by trying each time field of dst's type in body, and says what to send, without Go's time layout.
+func timeError(body []byte, dst any) error {
+	const msg = "must be a date and time in RFC 3339, such as 2030-01-31T00:00:00Z"
+	var fields []models.FieldError
+	var obj map[string]json.RawMessage
+	t := reflect.TypeOf(dst)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if json.Unmarshal(body, &obj) == nil && t.Kind() == reflect.Struct {
+		for _, f := range reflect.VisibleFields(t) {
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			raw, ok := obj[name]
+			if ft != reflect.TypeFor[time.Time]() || !ok || string(raw) == "null" {
+				continue
+			}
+			var v time.Time
+			if json.Unmarshal(raw, &v) != nil {
+				fields = append(fields, models.FieldError{Field: name, Message: msg})
+			}
+		}
+	}
+	if len(fields) == 0 {
+		fields = []models.FieldError{{Field: "", Message: "a date and time " + msg}}
+	}
+	return models.Invalid(fields...)
 }
 
 // jsonError explains a decoding failure in terms of the request.

@@ -15,7 +15,7 @@ type APIKey struct {
 	// admin (also keys).
 	Role string `json:"role" enums:"reader,editor,admin" example:"reader"`
 	// The start of the key, to recognise it by.
-	Prefix string `json:"prefix" example:"ckb_3f9a2c1b"`
+	Prefix string `json:"prefix" example:"ckb_examplek"`
 	// When the key was made (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
 	// When the key stops working, or null for never.
@@ -33,7 +33,7 @@ type NewAPIKey struct {
 	APIKey
 	// Key is the secret to send as "Authorization: Bearer <key>". It is not stored and cannot be
 	// shown again.
-	Key string `json:"key" example:"ckb_3f9a2c1b5d7e9f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f607182"`
+	Key string `json:"key" example:"ckb_examplekey2345examplekey2345examplekey2345examplekey"`
 }
 
 // KeyInput is what an admin writes to create a key.

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -26,7 +27,19 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 	if len(args) == 0 {
 		return errors.New(keysUsage)
 	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintln(stdout, keysUsage) // asked for: not an error
+		return nil
+	case "create", "list", "revoke", "generate":
+	default:
+		return fmt.Errorf("unknown keys subcommand %q\n%s", args[0], keysUsage)
+	}
 	if args[0] == "generate" {
+		if len(args) > 1 && slices.Contains([]string{"-h", "-help", "--help"}, args[1]) {
+			fmt.Fprintln(stdout, "usage: chainkb keys generate\n  print a new random key without storing it (for CHAINKB_ADMIN_KEY)")
+			return nil
+		}
 		key, err := store.GenerateKey()
 		if err != nil {
 			return err
@@ -43,7 +56,9 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 	name := fs.String("name", "", "who holds the key")
 	role := fs.String("role", "", "reader, editor or admin")
 	expires := fs.String("expires", "", "expiry: a duration in days (90d) or a date (2027-01-31); none if empty")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args[1:]); errors.Is(err, flag.ErrHelp) {
+		return nil // the usage is printed
+	} else if err != nil {
 		return err
 	}
 

@@ -23,6 +23,16 @@
 //     (the server always sends it) unless its Go field is omitempty, which the annotation marks with
 //     the extension x-omitempty.
 //   - parameter examples, which openapi2conv drops.
+//   - what the server does that swag cannot say (strict.go), derived from the Go types the schemas
+//     were made from (gotypes.go reads their source: validate tags, pointers, swaggerignore'd
+//     fields), from models.ErrorCodes and from the route table, so that a new resource gets it
+//     without more work: request schemas without additional properties, with the read-only fields
+//     a GET returns, nullable only where null clears, the slug/code/URL/DOI patterns and minLength
+//     1 on required strings; a "...Ref" item as a slug or the object a GET returns; pointer fields
+//     of responses nullable; minimum 1 on path ids; Revision one variant per entity with its object
+//     as data; Problem.code the enum of models.ErrorCodes; X-Request-ID, RateLimit-* and the ETag
+//     of a 304 declared; request examples that are harmless when Swagger UI executes them
+//     untouched (no version, drafts named as examples, no example ids on DELETE and restores).
 //
 // It also refuses a document that breaks the rules the issue sets for every operation (a summary,
 // a description, an operationId, one tag; every parameter and property described, with an example
@@ -60,6 +70,14 @@ const SecurityScheme = "BearerKey"
 // descriptions say what to send.
 var NoExample = []string{"If-Match", "If-None-Match", "Idempotency-Key", "cursor"}
 
+// noExample reports whether a parameter of an operation must have no example: the path
+// parameters of a write that needs no precondition (DELETE, a restore), so that Swagger UI, which
+// pre-fills examples, cannot delete or restore real content on an untouched Execute: it asks for
+// the id instead.
+func noExample(method string, p *openapi3.Parameter) bool {
+	return p.In == openapi3.ParameterInPath && (method == http.MethodDelete || method == http.MethodPost)
+}
+
 // RootTag is the tag of the operations served at the root of the server rather than under the
 // API's base path: the probes.
 const RootTag = "operations"
@@ -73,10 +91,21 @@ const (
 // Convert turns swag's Swagger 2.0 JSON into chainkb's OpenAPI 3.0 document. routes is the route
 // table ("METHOD /gin/route" to the route's role and rate limiting, as api.Routes returns it); every
 // documented operation must be in it.
-func Convert(swagger2 []byte, routes map[string]api.Route) (*openapi3.T, error) {
-	renamed, err := renameDefinitions(swagger2)
+//
+// root is the module's root directory: the Go types the schemas were made from are read there, for
+// what swag does not carry over (validate rules, pointers, fields it was told to ignore).
+func Convert(swagger2 []byte, routes map[string]api.Route, root string) (*openapi3.T, error) {
+	renamed, names, err := renameDefinitions(swagger2)
 	if err != nil {
 		return nil, err
+	}
+	gts, err := goTypes(root, slices.Collect(maps.Keys(names)))
+	if err != nil {
+		return nil, err
+	}
+	types := map[string]*goStruct{}
+	for old, gs := range gts {
+		types[names[old]] = gs
 	}
 	var doc2 openapi2.T
 	if err := json.Unmarshal(renamed, &doc2); err != nil {
@@ -91,7 +120,7 @@ func Convert(swagger2 []byte, routes map[string]api.Route) (*openapi3.T, error) 
 		return nil, fmt.Errorf("convert to openapi 3: %w", err)
 	}
 	base := strings.TrimSuffix(doc2.BasePath, "/")
-	f := &fixer{doc: doc, base: base, routes: routes, paramExamples: paramExamples}
+	f := &fixer{doc: doc, base: base, routes: routes, paramExamples: paramExamples, types: types}
 	if err := f.fix(); err != nil {
 		return nil, err
 	}
@@ -126,10 +155,10 @@ func Load(raw []byte) (*openapi3.T, error) {
 
 // renameDefinitions drops the Go package from swag's definition names ("models.Tactic" becomes
 // "Tactic") in the definitions and in every $ref to them.
-func renameDefinitions(swagger2 []byte) ([]byte, error) {
+func renameDefinitions(swagger2 []byte) ([]byte, map[string]string, error) {
 	var tree map[string]any
 	if err := json.Unmarshal(swagger2, &tree); err != nil {
-		return nil, fmt.Errorf("read swagger 2.0: %w", err)
+		return nil, nil, fmt.Errorf("read swagger 2.0: %w", err)
 	}
 	defs, _ := tree["definitions"].(map[string]any)
 	names := map[string]string{}
@@ -137,7 +166,7 @@ func renameDefinitions(swagger2 []byte) ([]byte, error) {
 	for old, def := range defs {
 		name := old[strings.LastIndex(old, ".")+1:]
 		if _, taken := renamed[name]; taken {
-			return nil, fmt.Errorf("definitions %q and another both become %q: rename one of the Go types", old, name)
+			return nil, nil, fmt.Errorf("definitions %q and another both become %q: rename one of the Go types", old, name)
 		}
 		names[old] = name
 		renamed[name] = def
@@ -163,7 +192,8 @@ func renameDefinitions(swagger2 []byte) ([]byte, error) {
 		}
 	}
 	walk(tree)
-	return json.Marshal(tree)
+	out, err := json.Marshal(tree)
+	return out, names, err
 }
 
 // paramKey names a parameter of an operation: "GET /tactics/{id} path id".
@@ -203,6 +233,7 @@ type fixer struct {
 	base          string
 	routes        map[string]api.Route
 	paramExamples map[string]any
+	types         map[string]*goStruct // the Go structs of the schemas, by schema name
 }
 
 func (f *fixer) fix() error {
@@ -212,6 +243,12 @@ func (f *fixer) fix() error {
 	}
 	doc.Servers = openapi3.Servers{{URL: f.base, Description: "this server: the API is under " + f.base}}
 	f.addComponents()
+	f.addHeaders()
+	requests := f.requestSchemas()
+	if err := f.strictRequests(requests); err != nil {
+		return err
+	}
+	f.nullableResponses(requests)
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
 		base := f.base
@@ -228,6 +265,11 @@ func (f *fixer) fix() error {
 	}
 	f.requireResponseFields()
 	f.typeNullableRefs()
+	if err := f.typeRevisions(); err != nil {
+		return err
+	}
+	f.fixProblem()
+	requireAlwaysSent(f.doc.Components.Schemas["Problem"].Value, "code", "detail", "instance")
 	return nil
 }
 
@@ -305,7 +347,7 @@ func (f *fixer) addComponents() {
 	c.SecuritySchemes = openapi3.SecuritySchemes{SecurityScheme: {Value: &openapi3.SecurityScheme{
 		Type:         "http",
 		Scheme:       "bearer",
-		BearerFormat: "ckb_ followed by 64 hex digits",
+		BearerFormat: "ckb_ followed by 52 base32 characters (a-z, 2-7)",
 		Description: "An API key, sent as `Authorization: Bearer <key>` (never in the URL). Its role decides what it may do: " +
 			"`reader` (partner apps: also the change feed), `editor` (also writes, drafts and history), `admin` (also keys). " +
 			"Reads need no key; a key that is sent must be valid, even on a read. In Swagger UI, paste the key alone: the UI adds `Bearer `.",
@@ -360,16 +402,22 @@ func (f *fixer) patchSchema(inputRef string) (*openapi3.SchemaRef, error) {
 	{
 		patch := &openapi3.Schema{
 			Type:        in.Type,
-			Description: "A JSON Merge Patch (RFC 7396) of a " + strings.ToLower(base) + ": any of the fields of " + name + ", each optional; `null` clears a field (which fails if it is required). A list is replaced whole.",
+			Description: "A JSON Merge Patch (RFC 7396) of a " + strings.ToLower(base) + ": any of the fields of " + name + ", each optional; `null` clears a field that is not required. A list is replaced whole.",
 			Properties:  openapi3.Schemas{},
 		}
+		patch.AdditionalProperties = in.AdditionalProperties
 		for prop, p := range in.Properties {
+			if slices.Contains(in.Required, prop) {
+				// null would clear a required field, which is 422: not nullable.
+				patch.Properties[prop] = p
+				continue
+			}
 			if p.Ref != "" {
-				patch.Properties[prop] = &openapi3.SchemaRef{Value: &openapi3.Schema{AllOf: openapi3.SchemaRefs{p}, Nullable: true}}
+				patch.Properties[prop] = f.nullableRef(p)
 				continue
 			}
 			v := *p.Value
-			v.Nullable = true
+			f.setNullable(&v)
 			patch.Properties[prop] = &openapi3.SchemaRef{Value: &v}
 		}
 		schemas[base+"Patch"] = &openapi3.SchemaRef{Value: patch}
@@ -400,10 +448,14 @@ func (f *fixer) fixOperation(method, path, base string, op *openapi3.Operation) 
 		if p.Value == nil {
 			continue
 		}
+		if noExample(method, p.Value) {
+			continue
+		}
 		if ex, ok := f.paramExamples[paramKey(method, path, p.Value.In, p.Value.Name)]; ok {
 			p.Value.Example = coerceExample(ex, p.Value.Schema)
 		}
 	}
+	pathIDs(op)
 
 	// Request bodies: a PATCH is a merge patch of the <Name>Patch schema.
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
@@ -425,6 +477,8 @@ func (f *fixer) fixOperation(method, path, base string, op *openapi3.Operation) 
 			}
 		}
 	}
+
+	f.requestExample(method, path, op)
 
 	// Every POST may carry an Idempotency-Key, and its success may be a replay.
 	if method == http.MethodPost {
@@ -475,10 +529,14 @@ func (f *fixer) fixOperation(method, path, base string, op *openapi3.Operation) 
 		op.Responses.Set("429", ref(respTooManyRequests))
 	}
 	op.Responses.Set("500", ref(respInternal))
+	if method == http.MethodPost && strings.HasSuffix(path, "/restore") {
+		f.addOrExtend(op, http.StatusConflict, "the revision records a delete, which has no state to go back to (code `not_restorable`): restore the revision before it")
+	}
 	if method == http.MethodPost {
 		f.addOrExtend(op, http.StatusConflict, "a request with the same Idempotency-Key is still running (code `idempotency_in_progress`)")
 		f.addOrExtend(op, http.StatusUnprocessableEntity, "the Idempotency-Key was used for a different request (code `idempotency_key_reused`)")
 	}
+	responseHeaders(op, rt.RateLimited)
 	return nil
 }
 
@@ -604,12 +662,24 @@ func check(doc *openapi3.T) error {
 				if v.Description == "" {
 					fail("%s: parameter %s has no description", where, v.Name)
 				}
-				if v.Example == nil && (v.Schema == nil || v.Schema.Value.Example == nil) && !slices.Contains(NoExample, v.Name) {
+				if v.Example == nil && (v.Schema == nil || v.Schema.Value.Example == nil) && !slices.Contains(NoExample, v.Name) && !noExample(method, v) {
 					fail("%s: parameter %s has no example", where, v.Name)
 				}
 			}
 			if rb := op.RequestBody; rb != nil && rb.Value.Description == "" {
 				fail("%s: the request body has no description", where)
+			}
+			if rb := op.RequestBody; rb != nil {
+				for media, mt := range rb.Value.Content {
+					if mt.Example == nil {
+						fail("%s: the %s request body has no example", where, media)
+					} else if err := mt.Schema.Value.VisitJSON(mt.Example, openapi3.VisitAsRequest()); err != nil {
+						fail("%s: the %s request body's example does not fit its schema: %v", where, media, err)
+					}
+					if m, ok := mt.Example.(map[string]any); ok && m["version"] != nil {
+						fail("%s: the request body's example has a version: executed untouched in Swagger UI it would overwrite content", where)
+					}
+				}
 			}
 			for code, r := range op.Responses.Map() {
 				if r.Value.Description == nil || *r.Value.Description == "" {

@@ -19,7 +19,7 @@ func convert(t *testing.T) (*openapi3.T, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := openapi.Convert(in, api.Routes())
+	doc, err := openapi.Convert(in, api.Routes(), "../..")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,8 +79,9 @@ func TestFixes(t *testing.T) {
 			t.Errorf("patchTactic does not take %s as a TacticPatch", mt)
 		}
 	}
-	if patch := doc.Components.Schemas["TacticPatch"].Value; len(patch.Required) != 0 || !patch.Properties["title"].Value.Nullable {
-		t.Error("TacticPatch has required fields or fields that cannot be null")
+	if patch := doc.Components.Schemas["TacticPatch"].Value; len(patch.Required) != 0 || patch.Properties["title"].Value.Nullable ||
+		!patch.Properties["position"].Value.Nullable {
+		t.Error("TacticPatch has required fields, or null is allowed where it would clear a required field (title), or refused where it clears (position)")
 	}
 	for code, r := range write.Responses.Map() {
 		if code[0] < '4' {
@@ -115,7 +116,7 @@ func TestConvertRefusesUnknownRoutes(t *testing.T) {
 	}
 	routes := api.Routes()
 	delete(routes, "GET /api/v1/tactics")
-	if _, err := openapi.Convert(in, routes); err == nil || !strings.Contains(err.Error(), "GET /api/v1/tactics") {
+	if _, err := openapi.Convert(in, routes, "../.."); err == nil || !strings.Contains(err.Error(), "GET /api/v1/tactics") {
 		t.Errorf("Convert without the route GET /api/v1/tactics: %v", err)
 	}
 }

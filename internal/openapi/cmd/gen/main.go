@@ -49,7 +49,7 @@ func run(dir string) error {
 	if err != nil {
 		return err
 	}
-	doc, err := openapi.Convert(in, api.Routes())
+	doc, err := openapi.Convert(in, api.Routes(), ".")
 	if err != nil {
 		return err
 	}
