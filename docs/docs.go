@@ -5248,6 +5248,79 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "FigureSource": {
+            "description": "One value the model used, with its provenance.",
+            "type": "object",
+            "properties": {
+                "effects": {
+                    "description": "Effects are the tactic effects applied to the value, in order.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/ScenarioEffect"
+                    },
+                    "x-omitempty": true
+                },
+                "estimate": {
+                    "description": "How the value was obtained; an override is an assumption.",
+                    "enum": [
+                        "reported",
+                        "derived",
+                        "assumption"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Estimate"
+                        }
+                    ],
+                    "x-omitempty": true,
+                    "example": "reported"
+                },
+                "origin": {
+                    "description": "Where the value came from.",
+                    "enum": [
+                        "parameter",
+                        "override",
+                        "tactic"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Origin"
+                        }
+                    ],
+                    "example": "parameter"
+                },
+                "parameter": {
+                    "description": "Parameter is the slug of the stored parameter (\"\" for an override).",
+                    "type": "string",
+                    "x-omitempty": true,
+                    "example": "st-fine-in-2009"
+                },
+                "sources": {
+                    "description": "Sources are the citations of the parameter (slugs or references, as the\ncaller chooses).",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "symbol": {
+                    "description": "The symbol.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Symbol"
+                        }
+                    ],
+                    "example": "fine"
+                },
+                "value": {
+                    "description": "The value used.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Value"
+                        }
+                    ]
+                }
+            }
+        },
         "ScenarioEffect": {
             "description": "A tactic's effect on one symbol, as a scenario applies it: the value is multiplied by factor (0: the size is not known, nothing moves).",
             "type": "object",
@@ -5451,7 +5524,7 @@ const docTemplate = `{
                     "description": "The inputs the figure was computed from, with their parameters and sources.",
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/economics.Input"
+                        "$ref": "#/definitions/FigureSource"
                     }
                 },
                 "low": {
@@ -5488,79 +5561,6 @@ const docTemplate = `{
                     "description": "What it means.",
                     "type": "string",
                     "example": "expected penalty per unit of profit; the link is inverted when D \u003e 1"
-                }
-            }
-        },
-        "economics.Input": {
-            "description": "One value the model used, with its provenance.",
-            "type": "object",
-            "properties": {
-                "effects": {
-                    "description": "Effects are the tactic effects applied to the value, in order.",
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/ScenarioEffect"
-                    },
-                    "x-omitempty": true
-                },
-                "estimate": {
-                    "description": "How the value was obtained; an override is an assumption.",
-                    "enum": [
-                        "reported",
-                        "derived",
-                        "assumption"
-                    ],
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Estimate"
-                        }
-                    ],
-                    "x-omitempty": true,
-                    "example": "reported"
-                },
-                "origin": {
-                    "description": "Where the value came from.",
-                    "enum": [
-                        "parameter",
-                        "override",
-                        "tactic"
-                    ],
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Origin"
-                        }
-                    ],
-                    "example": "parameter"
-                },
-                "parameter": {
-                    "description": "Parameter is the slug of the stored parameter (\"\" for an override).",
-                    "type": "string",
-                    "x-omitempty": true,
-                    "example": "st-fine-in-2009"
-                },
-                "sources": {
-                    "description": "Sources are the citations of the parameter (slugs or references, as the\ncaller chooses).",
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "symbol": {
-                    "description": "The symbol.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Symbol"
-                        }
-                    ],
-                    "example": "fine"
-                },
-                "value": {
-                    "description": "The value used.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Value"
-                        }
-                    ]
                 }
             }
         },

@@ -7,12 +7,12 @@ package models
 var ErrorCodes = []string{
 	// 400: the request cannot be read as asked.
 	"invalid_json", "unknown_field", "wrong_type", "unreadable_body", "bad_query", "bad_sort",
-	"bad_cursor", "cursor_mismatch", "bad_path", "key_in_url", "bad_idempotency_key",
+	"bad_cursor", "cursor_mismatch", "bad_path", "key_in_url", "bad_idempotency_key", "bad_authorization",
 	// 401, 403, 404, 405.
 	"unauthorized", "forbidden", "not_found", "no_route", "method_not_allowed",
 	// 409.
-	"duplicate", "duplicate_slug", "duplicate_code", "in_use", "horizon_clash", "not_restorable",
-	"idempotency_in_progress",
+	"duplicate", "duplicate_slug", "duplicate_code", "duplicate_relation", "in_use", "horizon_clash",
+	"not_restorable", "idempotency_in_progress", "key_already_created",
 	// 412, 413, 415, 422, 428, 429.
 	"precondition_failed", "body_too_large", "unsupported_media_type", "validation_failed",
 	"idempotency_key_reused", "precondition_required", "rate_limited",

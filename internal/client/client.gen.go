@@ -756,6 +756,7 @@ func (e PositionStance) Valid() bool {
 
 // Defines values for ProblemCode.
 const (
+	ProblemCodeBadAuthorization      ProblemCode = "bad_authorization"
 	ProblemCodeBadCursor             ProblemCode = "bad_cursor"
 	ProblemCodeBadIdempotencyKey     ProblemCode = "bad_idempotency_key"
 	ProblemCodeBadPath               ProblemCode = "bad_path"
@@ -765,6 +766,7 @@ const (
 	ProblemCodeCursorMismatch        ProblemCode = "cursor_mismatch"
 	ProblemCodeDuplicate             ProblemCode = "duplicate"
 	ProblemCodeDuplicateCode         ProblemCode = "duplicate_code"
+	ProblemCodeDuplicateRelation     ProblemCode = "duplicate_relation"
 	ProblemCodeDuplicateSlug         ProblemCode = "duplicate_slug"
 	ProblemCodeForbidden             ProblemCode = "forbidden"
 	ProblemCodeHorizonClash          ProblemCode = "horizon_clash"
@@ -773,6 +775,7 @@ const (
 	ProblemCodeInUse                 ProblemCode = "in_use"
 	ProblemCodeInternal              ProblemCode = "internal"
 	ProblemCodeInvalidJson           ProblemCode = "invalid_json"
+	ProblemCodeKeyAlreadyCreated     ProblemCode = "key_already_created"
 	ProblemCodeKeyInUrl              ProblemCode = "key_in_url"
 	ProblemCodeMethodNotAllowed      ProblemCode = "method_not_allowed"
 	ProblemCodeNoRoute               ProblemCode = "no_route"
@@ -793,6 +796,8 @@ const (
 // Valid indicates whether the value is a known member of the ProblemCode enum.
 func (e ProblemCode) Valid() bool {
 	switch e {
+	case ProblemCodeBadAuthorization:
+		return true
 	case ProblemCodeBadCursor:
 		return true
 	case ProblemCodeBadIdempotencyKey:
@@ -811,6 +816,8 @@ func (e ProblemCode) Valid() bool {
 		return true
 	case ProblemCodeDuplicateCode:
 		return true
+	case ProblemCodeDuplicateRelation:
+		return true
 	case ProblemCodeDuplicateSlug:
 		return true
 	case ProblemCodeForbidden:
@@ -826,6 +833,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeInternal:
 		return true
 	case ProblemCodeInvalidJson:
+		return true
+	case ProblemCodeKeyAlreadyCreated:
 		return true
 	case ProblemCodeKeyInUrl:
 		return true
@@ -2920,7 +2929,7 @@ type Figure struct {
 	High float64 `json:"high"`
 
 	// Inputs The inputs the figure was computed from, with their parameters and sources.
-	Inputs []Input `json:"inputs"`
+	Inputs []FigureSource `json:"inputs"`
 
 	// Low Low end of the range.
 	//
@@ -2931,26 +2940,8 @@ type Figure struct {
 	Notes *[]string `json:"notes,omitempty"`
 }
 
-// Formula One formula of the model, as text.
-type Formula struct {
-	// Expression The formula.
-	//
-	// Example: D = E[C] / π
-	Expression string `json:"expression"`
-
-	// Figure The figure it computes, as the results name it.
-	//
-	// Example: deterrence_ratio
-	Figure string `json:"figure"`
-
-	// Meaning What it means.
-	//
-	// Example: expected penalty per unit of profit; the link is inverted when D > 1
-	Meaning string `json:"meaning"`
-}
-
-// Input One value the model used, with its provenance.
-type Input struct {
+// FigureSource One value the model used, with its provenance.
+type FigureSource struct {
 	// Effects Effects are the tactic effects applied to the value, in order.
 	Effects *[]ScenarioEffect `json:"effects,omitempty"`
 
@@ -2980,6 +2971,24 @@ type Input struct {
 
 	// Value The value used.
 	Value Value `json:"value"`
+}
+
+// Formula One formula of the model, as text.
+type Formula struct {
+	// Expression The formula.
+	//
+	// Example: D = E[C] / π
+	Expression string `json:"expression"`
+
+	// Figure The figure it computes, as the results name it.
+	//
+	// Example: deterrence_ratio
+	Figure string `json:"figure"`
+
+	// Meaning What it means.
+	//
+	// Example: expected penalty per unit of profit; the link is inverted when D > 1
+	Meaning string `json:"meaning"`
 }
 
 // Inversion Whether a link is inverted: D > 1 at the central value, and how the range of D lies against 1.

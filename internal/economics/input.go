@@ -55,7 +55,7 @@ type Input struct {
 	Origin Origin `json:"origin" enums:"parameter,override,tactic" example:"parameter"`
 	// Effects are the tactic effects applied to the value, in order.
 	Effects []Effect `json:"effects,omitempty" extensions:"x-omitempty"`
-}
+} //	@name	FigureSource
 
 // Inputs are the inputs of one computation, by symbol. The map key is
 // authoritative: an Input's Symbol field is set from it.

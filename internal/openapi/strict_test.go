@@ -51,9 +51,9 @@ func TestRequestSchemasStrict(t *testing.T) {
 	if slug.Pattern != openapi.SlugPattern || slug.MinLength != 1 || slug.MaxLength == nil || *slug.MaxLength != 64 {
 		t.Errorf("StageInput.slug = pattern %q, length %d-%v; want the slug rule", slug.Pattern, slug.MinLength, slug.MaxLength)
 	}
-	url := doc.Components.Schemas["Reference"].Value.Properties["url"].Value
+	url := doc.Components.Schemas["SourceInput"].Value.Properties["url"].Value
 	if !strings.Contains(url.Pattern, "[hH][tT][tT][pP]") {
-		t.Errorf("Reference.url has no http(s) rule: %q", url.Pattern)
+		t.Errorf("SourceInput.url has no http(s) rule: %q", url.Pattern)
 	}
 	tactic := doc.Components.Schemas["TacticInput"].Value
 	if items := tactic.Properties["tags"].Value.Items.Value; len(items.OneOf) != 2 {
