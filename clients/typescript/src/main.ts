@@ -58,13 +58,13 @@ async function main(): Promise<void> {
   check(new Set(tactics.map((t) => t.id)).size === tactics.length, "a tactic came twice while paging");
 
   // 2. GET a tactic and PUT it back unchanged, with its ETag as the precondition.
-  const got = await api.GET("/tactics/{id}", { params: { path: { id: first.id } } });
+  const got = await api.GET("/tactics/{id}", { params: { path: { id: first.code } } });
   if (got.error) throw new Error(describe(got.error));
   const etag = got.response.headers.get("ETag");
   check(etag !== null, "GET /tactics/{id} sent no ETag");
   const back: TacticInput = got.data; // what a GET returns, a PUT takes
   const put = await api.PUT("/tactics/{id}", {
-    params: { path: { id: first.id }, header: { "If-Match": etag } },
+    params: { path: { id: first.code }, header: { "If-Match": etag } },
     body: back,
   });
   if (put.error) throw new Error("PUT back unchanged: " + describe(put.error));
@@ -75,13 +75,13 @@ async function main(): Promise<void> {
   check(etag2 !== null, "PUT sent no ETag");
   const summary = "Changed by the partner client check.";
   const patched = await api.PATCH("/tactics/{id}", {
-    params: { path: { id: first.id }, header: { "If-Match": etag2 } },
+    params: { path: { id: first.code }, header: { "If-Match": etag2 } },
     body: { summary },
   });
   if (patched.error) throw new Error("PATCH: " + describe(patched.error));
   check(patched.data.summary === summary && patched.data.version === put.data.version + 1, "the PATCH did not apply once");
   const stale = await api.PATCH("/tactics/{id}", {
-    params: { path: { id: first.id }, header: { "If-Match": etag2 } },
+    params: { path: { id: first.code }, header: { "If-Match": etag2 } },
     body: { summary: "lost update" },
   });
   check(stale.error !== undefined && stale.response.status === 412, `a stale PATCH got ${stale.response.status}`);
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
 
   // An invalid body is a 422 that names the field.
   const bad = await api.PATCH("/tactics/{id}", {
-    params: { path: { id: first.id }, header: { "If-Match": "*" } },
+    params: { path: { id: first.code }, header: { "If-Match": "*" } },
     body: { title: "" },
   });
   check(bad.error !== undefined && bad.error.code === "validation_failed", `an empty title got ${bad.response.status}`);
