@@ -534,3 +534,32 @@ func restoreRelationsOf(tx *gorm.DB, tacticID, deleteRev int64) error {
 	}
 	return nil
 }
+
+// followVisibility records, when a tactic becomes published or stops being published, a revision of
+// each of its relations, so that readers' mirrors learn of relations that come into view (shown to
+// them as the relation's state) and drop those that leave it (shown to them as a delete). The
+// relations themselves do not change: the revision carries their current version. visibleBefore
+// says whether the tactic was published before the change.
+func followVisibility(tx *gorm.DB, tacticID int64, visibleBefore bool) error {
+	rels, err := relationsOf(tx, tacticID)
+	if err != nil {
+		return err
+	}
+	for i := range rels {
+		r := &rels[i]
+		before := *r
+		if r.fromID == tacticID {
+			before.fromPublished = visibleBefore
+		}
+		if r.toID == tacticID {
+			before.toPublished = visibleBefore
+		}
+		if before.visible() == r.visible() {
+			continue // the other end is hidden: readers saw it neither before nor after
+		}
+		if err := record(tx, relationChange(&before, r, models.ActionUpdate)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

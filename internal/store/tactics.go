@@ -213,6 +213,14 @@ func tacticInputOf(tx *gorm.DB, t *models.Tactic) (*models.TacticInput, error) {
 	if len(missing) > 0 {
 		return nil, models.Conflictf("not_restorable", "the tactic's tags %s have been deleted since; restore them first", strings.Join(missing, ", "))
 	}
+	// A cited source deleted since makes the recorded state unrestorable (409), as for the others.
+	var cited []models.Citation
+	for _, r := range in.CitationRefs() {
+		cited = append(cited, models.Citation{Source: r.Source})
+	}
+	if err := checkCitedSources(tx, models.EntityTactic, t.ID, cited); err != nil {
+		return nil, err
+	}
 	stages, err := countIn(tx, "stages", "id", t.StageID)
 	if err != nil {
 		return nil, err
@@ -554,6 +562,11 @@ func updateTactic(tx *gorm.DB, cur *models.Tactic, in *models.TacticInput, actio
 	}
 	if err := insertTacticTags(tx, cur.ID, w.tags); err != nil {
 		return nil, err
+	}
+	if wasPublished, isPublished := cur.Status == models.StatusPublished, status == models.StatusPublished; wasPublished != isPublished {
+		if err := followVisibility(tx, cur.ID, wasPublished); err != nil {
+			return nil, err
+		}
 	}
 	// The stored tactic is what was just written: no need to read it back.
 	t := &models.Tactic{ID: cur.ID, StageID: w.stage.ID, ChainID: w.stage.ChainID, Code: code, Kind: in.Kind,
