@@ -75,4 +75,3 @@ func TestStore_RelationsFollowTacticVisibility(t *testing.T) {
 func jsonHas(data []byte, s string) bool {
 	return strings.Contains(string(data), s)
 }
-
