@@ -7525,7 +7525,7 @@ const docTemplate = `{
                     "description": "Code (or id) of the tactic the relation starts from; it must exist.",
                     "type": "string",
                     "maxLength": 64,
-                    "example": "ST-R-R01"
+                    "example": "EX-A-R01"
                 },
                 "note": {
                     "description": "Why, in a sentence.",
@@ -7537,7 +7537,7 @@ const docTemplate = `{
                     "description": "Code (or id) of the tactic it points to; it must exist and differ from from.",
                     "type": "string",
                     "maxLength": 64,
-                    "example": "ST-R-R03"
+                    "example": "EX-B-R01"
                 },
                 "type": {
                     "description": "complements, prerequisite-of, conflicts-with, duplicates or supersedes.",

@@ -39,9 +39,9 @@ type Relation struct {
 //	@Description	A relation as a client writes it: tactics by code (or id).
 type RelationInput struct {
 	// Code (or id) of the tactic the relation starts from; it must exist.
-	From string `json:"from" validate:"required,max=64,notblank" example:"ST-R-R01"`
+	From string `json:"from" validate:"required,max=64,notblank" example:"EX-A-R01"`
 	// Code (or id) of the tactic it points to; it must exist and differ from from.
-	To string `json:"to" validate:"required,max=64,notblank" example:"ST-R-R03"`
+	To string `json:"to" validate:"required,max=64,notblank" example:"EX-B-R01"`
 	// complements, prerequisite-of, conflicts-with, duplicates or supersedes.
 	Type string `json:"type" validate:"required,oneof=complements prerequisite-of conflicts-with duplicates supersedes" enums:"complements,prerequisite-of,conflicts-with,duplicates,supersedes" example:"complements"`
 	// Why, in a sentence.

@@ -3668,7 +3668,7 @@ type RelationInput struct {
 
 	// From Code (or id) of the tactic the relation starts from; it must exist.
 	//
-	// Example: ST-R-R01
+	// Example: EX-A-R01
 	From string `json:"from"`
 
 	// Id Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
@@ -3681,7 +3681,7 @@ type RelationInput struct {
 
 	// To Code (or id) of the tactic it points to; it must exist and differ from from.
 	//
-	// Example: ST-R-R03
+	// Example: EX-B-R01
 	To string `json:"to"`
 
 	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
@@ -3726,7 +3726,7 @@ type RelationPatch struct {
 
 	// From Code (or id) of the tactic the relation starts from; it must exist.
 	//
-	// Example: ST-R-R01
+	// Example: EX-A-R01
 	From *string `json:"from,omitempty"`
 
 	// Id Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
@@ -3739,7 +3739,7 @@ type RelationPatch struct {
 
 	// To Code (or id) of the tactic it points to; it must exist and differ from from.
 	//
-	// Example: ST-R-R03
+	// Example: EX-B-R01
 	To *string `json:"to,omitempty"`
 
 	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.

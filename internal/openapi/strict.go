@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -419,12 +420,16 @@ func (f *fixer) exampleValue(p *openapi3.SchemaRef, entity, prop string, depth i
 		if v.Pattern == SlugPattern {
 			return "example-" + entity, true
 		}
-		if ex, ok := v.Example.(string); ok && len(v.Enum) == 0 && v.Pattern == "" && v.Format == "" && ex != "" {
+		if ex, ok := v.Example.(string); ok && len(v.Enum) == 0 && v.Format == "" && ex != "" {
 			text := "Example " + entity + " (made from the API documentation; safe to delete): " + ex
 			if v.MaxLength != nil && uint64(len(text)) > *v.MaxLength {
 				text = "Example " + entity
 			}
-			return text, true
+			// A text rule (such as "not blank") still holds for the example; a format (a code, a
+			// URL) is left to the field's own example.
+			if v.Pattern == "" || regexp.MustCompile(v.Pattern).MatchString(text) {
+				return text, true
+			}
 		}
 		return v.Example, v.Example != nil
 	}
