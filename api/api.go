@@ -55,7 +55,7 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	if lim != nil {
 		chain = append(chain, lim.byKey(table))
 	}
-	chain = append(chain, authorize(table), limitBody(o.maxBody), idempotency(st, log))
+	chain = append(chain, authorize(table), limitBody(table, o.maxBody, o.maxImport), idempotency(st, log))
 	r.Use(chain...)
 	r.NoRoute(noRoute)
 	r.NoMethod(noMethod)

@@ -66,6 +66,7 @@ type flags int
 const (
 	quiet     flags = 1 << iota // logged at debug level while it succeeds: scraped every few seconds, it would drown the rest
 	unlimited                   // never rate limited
+	bulkBody                    // takes a body up to the import limit (WithMaxImportBytes), not the usual one
 
 	normal flags = 0 // logged at info level, rate limited
 	// probe is a load balancer's or orchestrator's probe: quiet, and never rate limited, since a
@@ -84,6 +85,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 	changes := handlers.NewChanges(st)
 	keys := handlers.NewKeys(st)
 	health := handlers.NewHealth(st)
+	bundles := handlers.NewBundles(st)
 
 	// The four content resources share one policy: anyone reads (tactics: only published ones
 	// below editor); editors write and see the history.
@@ -135,6 +137,11 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"POST", "/api/v1/sources/:id/revisions/:revision/restore", sources.Restore, editors, noStore, normal},
 
 		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal},
+
+		// The whole knowledge base as one bundle: anyone exports the published part (editors add
+		// drafts with include=drafts); editors import.
+		{"GET", "/api/v1/export", bundles.Export, anyone, publicRead, normal},
+		{"POST", "/api/v1/import", bundles.Import, editors, noStore, bulkBody},
 
 		{"GET", "/api/v1/keys", keys.List, admins, noStore, normal},
 		{"POST", "/api/v1/keys", keys.Create, admins, noStore, normal},

@@ -23,6 +23,7 @@
 //     (the server always sends it) unless its Go field is omitempty, which the annotation marks with
 //     the extension x-omitempty.
 //   - parameter examples, which openapi2conv drops.
+//   - the database ids that a bundle's stages and tactics hide (they name chains and stages by slug).
 //
 // It also refuses a document that breaks the rules the issue sets for every operation (a summary,
 // a description, an operationId, one tag; every parameter and property described, with an example
@@ -226,8 +227,25 @@ func (f *fixer) fix() error {
 			}
 		}
 	}
+	f.hideShadowedIDs()
 	f.requireResponseFields()
 	return nil
+}
+
+// shadowedIDs are the database ids that a bundle's types hide behind a field of their own (swag
+// cannot tell that an outer field hides an embedded one): a bundle names chains and stages by slug.
+var shadowedIDs = map[string]string{"BundleStage": "chain_id", "BundleTactic": "stage_id"}
+
+// hideShadowedIDs drops the hidden ids from the bundle's schemas.
+func (f *fixer) hideShadowedIDs() {
+	for name, prop := range shadowedIDs {
+		s, ok := f.doc.Components.Schemas[name]
+		if !ok || s.Value == nil {
+			continue
+		}
+		delete(s.Value.Properties, prop)
+		s.Value.Required = slices.DeleteFunc(s.Value.Required, func(r string) bool { return r == prop })
+	}
 }
 
 // rootPath reports whether the operations of a path are served at the root (tagged RootTag).

@@ -25,18 +25,26 @@ const BundleFormat = 2
 //	@Description	The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.
 type Bundle struct {
 	// The bundle format; this release reads and writes 2.
-	FormatVersion int                    `json:"format_version" example:"2"`
-	Sources       []models.SourceInput   `json:"sources"`
-	Tags          []models.TagInput      `json:"tags"`
-	Chains        []models.ChainInput    `json:"chains"`
-	Stages        []BundleStage          `json:"stages"`
-	Tactics       []BundleTactic         `json:"tactics"`
-	Relations     []models.RelationInput `json:"relations"`
+	FormatVersion int `json:"format_version" example:"2"`
+	// Sources, by slug; citations name them.
+	Sources []models.SourceInput `json:"sources"`
+	// Tags, by slug; tactics name them.
+	Tags []models.TagInput `json:"tags"`
+	// Chains, by slug.
+	Chains []models.ChainInput `json:"chains"`
+	// Stages, by chain and slug.
+	Stages []BundleStage `json:"stages"`
+	// Tactics, by code, each at a stage named by chain and slug.
+	Tactics []BundleTactic `json:"tactics"`
+	// Relations between tactics, by the codes at their ends and their type.
+	Relations []models.RelationInput `json:"relations"`
 	// Parameters (issue 13) go here, between relations and the end, when they land: export writes
 	// them after relations, and import applies them last.
 }
 
 // BundleStage is a stage whose chain is named by slug.
+//
+//	@Description	A stage, its chain named by slug (no chain_id).
 type BundleStage struct {
 	// Slug of the stage's chain.
 	Chain string `json:"chain" validate:"required,slug" example:"sex-trafficking"`
@@ -47,6 +55,8 @@ type BundleStage struct {
 }
 
 // BundleTactic is a tactic whose chain and stage are named by slug.
+//
+//	@Description	A tactic, found by its code, its chain and stage named by slug (no stage_id).
 type BundleTactic struct {
 	// Slug of the tactic's chain.
 	Chain string `json:"chain" validate:"required,slug" example:"sex-trafficking"`

@@ -40,12 +40,12 @@ type ImportItem struct {
 	// carries, and the bundle would overwrite that change.
 	Action string `json:"action" enums:"create,update,unchanged,conflict" example:"update"`
 	// For an update or a conflict: the fields in which the bundle differs from the database.
-	Changed []string `json:"changed,omitempty" example:"title,summary"`
+	Changed []string `json:"changed,omitempty" extensions:"x-omitempty" example:"title,summary"`
 	// The version the bundle carries, if any.
-	BundleVersion *int64 `json:"bundle_version,omitempty" example:"3"`
+	BundleVersion *int64 `json:"bundle_version,omitempty" extensions:"x-omitempty" example:"3"`
 	// The version in the database: before the import for a dry run or a conflict, after it otherwise;
 	// absent for a create in a dry run.
-	Version int64 `json:"version,omitempty" example:"4"`
+	Version int64 `json:"version,omitempty" extensions:"x-omitempty" example:"4"`
 }
 
 // ImportReport is what an import did, or in a dry run would do, object by object.
@@ -53,11 +53,15 @@ type ImportItem struct {
 //	@Description	What the import did, or in a dry run would do, object by object, in bundle order.
 type ImportReport struct {
 	// Whether this was a dry run, which writes nothing.
-	DryRun    bool `json:"dry_run" example:"true"`
-	Created   int  `json:"created" example:"2"`
-	Updated   int  `json:"updated" example:"1"`
-	Unchanged int  `json:"unchanged" example:"114"`
-	Conflicts int  `json:"conflicts" example:"0"`
+	DryRun bool `json:"dry_run" example:"true"`
+	// Objects created.
+	Created int `json:"created" example:"2"`
+	// Objects updated.
+	Updated int `json:"updated" example:"1"`
+	// Objects the same as in the database, left as they are.
+	Unchanged int `json:"unchanged" example:"114"`
+	// Objects changed since the versions the bundle carries (a dry run only: otherwise the answer is 409).
+	Conflicts int `json:"conflicts" example:"0"`
 	// One item per object of the bundle.
 	Items []ImportItem `json:"items"`
 }
