@@ -99,6 +99,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"GET", "/api/v1/chains/:id/revisions", chains.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/chains/:id/revisions/:revision/restore", chains.Restore, editors, noStore, normal},
 		{"GET", "/api/v1/chains/:id/table", chains.Table, anyone, publicRead, normal},
+		{"GET", "/api/v1/chains/:id/table.csv", chains.TableCSV, anyone, publicRead, normal},
 
 		{"GET", "/api/v1/stages", stages.List, anyone, publicRead, normal},
 		{"POST", "/api/v1/stages", stages.Create, editors, noStore, normal},

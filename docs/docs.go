@@ -649,7 +649,7 @@ const docTemplate = `{
         },
         "/chains/{id}/table": {
             "get": {
-                "description": "The chain as Kara's table: its stages in order, each with the efforts deployed today (` + "`" + `current` + "`" + `) and what should be done (` + "`" + `recommended` + "`" + `), with their tags. ` + "`" + `horizon` + "`" + ` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain.",
+                "description": "The chain as Kara's table: its stages in order, each with the efforts deployed today (` + "`" + `current` + "`" + `) and what should be done (` + "`" + `recommended` + "`" + `), with their tags. ` + "`" + `horizon` + "`" + ` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain. With ` + "`" + `Accept: text/csv` + "`" + ` the answer is the table as CSV, as ` + "`" + `table.csv` + "`" + ` gives it.",
                 "produces": [
                     "application/json"
                 ],
@@ -691,6 +691,71 @@ const docTemplate = `{
                             "ETag": {
                                 "type": "string",
                                 "description": "Hash of the table's content"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified: the ETag in If-None-Match is current"
+                    },
+                    "400": {
+                        "description": "Malformed id or query parameter",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such chain",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/chains/{id}/table.csv": {
+            "get": {
+                "description": "The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (` + "`" + `slug (locator)` + "`" + `, separated by ` + "`" + `; ` + "`" + `); tags are named by slug. A cell that begins with ` + "`" + `=` + "`" + `, ` + "`" + `+` + "`" + `, ` + "`" + `-` + "`" + `, ` + "`" + `@` + "`" + `, a tab or a carriage return gets a leading ` + "`" + `'` + "`" + `, so that no spreadsheet runs it as a formula. ` + "`" + `GET /chains/{id}/table` + "`" + ` with ` + "`" + `Accept: text/csv` + "`" + ` answers the same. Below editor only published tactics show. The ETag is a hash of the content.",
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "chains"
+                ],
+                "summary": "Get a chain's table as CSV",
+                "operationId": "getChainTableCSV",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "sex-trafficking",
+                        "description": "Chain id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "short-term",
+                        "description": "Horizon tag slug: short-term or long-term",
+                        "name": "horizon",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The table as CSV",
+                        "schema": {
+                            "type": "string"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Hash of the CSV"
                             }
                         }
                     },

@@ -23,6 +23,7 @@
 //     (the server always sends it) unless its Go field is omitempty, which the annotation marks with
 //     the extension x-omitempty.
 //   - parameter examples, which openapi2conv drops.
+//   - the text/csv answer of the chain table (Accept: text/csv), which table.csv documents.
 //   - the database ids that a bundle's stages and tactics hide (they name chains and stages by slug).
 //
 // It also refuses a document that breaks the rules the issue sets for every operation (a summary,
@@ -228,6 +229,7 @@ func (f *fixer) fix() error {
 		}
 	}
 	f.hideShadowedIDs()
+	f.alsoCSV()
 	f.requireResponseFields()
 	return nil
 }
@@ -235,6 +237,33 @@ func (f *fixer) fix() error {
 // shadowedIDs are the database ids that a bundle's types hide behind a field of their own (swag
 // cannot tell that an outer field hides an embedded one): a bundle names chains and stages by slug.
 var shadowedIDs = map[string]string{"BundleStage": "chain_id", "BundleTactic": "stage_id"}
+
+// csvTwins are operations that also answer text/csv (with Accept: text/csv) as their twin does,
+// which Swagger 2.0 cannot say: one schema serves every media type of a response there.
+var csvTwins = map[string]string{"getChainTable": "getChainTableCSV"}
+
+// alsoCSV adds the twin's text/csv answer to the 200 of each operation in csvTwins.
+func (f *fixer) alsoCSV() {
+	ops := map[string]*openapi3.Operation{}
+	for _, path := range f.doc.Paths.InMatchingOrder() {
+		for _, op := range f.doc.Paths.Value(path).Operations() {
+			ops[op.OperationID] = op
+		}
+	}
+	for id, twin := range csvTwins {
+		op, tw := ops[id], ops[twin]
+		if op == nil || tw == nil {
+			continue
+		}
+		from, to := tw.Responses.Status(http.StatusOK), op.Responses.Status(http.StatusOK)
+		if from == nil || to == nil || from.Value == nil || to.Value == nil {
+			continue
+		}
+		if mt := from.Value.Content.Get("text/csv"); mt != nil {
+			to.Value.Content["text/csv"] = mt
+		}
+	}
+}
 
 // hideShadowedIDs drops the hidden ids from the bundle's schemas.
 func (f *fixer) hideShadowedIDs() {
