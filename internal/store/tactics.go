@@ -226,7 +226,7 @@ func tacticInput(t *models.Tactic) *models.TacticInput {
 		Summary: t.Summary, Description: t.Description, Position: &position,
 		Attribution: t.Attribution, Evidence: &ev, Caveats: t.Caveats, Positions: t.Positions,
 		Jurisdictions: t.Jurisdictions, Actors: t.Actors, Adoption: t.Adoption, Review: &review,
-		Citations: t.Citations, ActsOn: t.ActsOn, AlsoAppliesTo: t.AlsoAppliesTo}
+		Citations: t.Citations, ActsOn: t.ActsOn, AlsoAppliesTo: t.AlsoAppliesTo, Tags: []models.TagRef{}}
 	for _, tg := range t.Tags {
 		in.Tags = append(in.Tags, models.TagRef(tg.Slug))
 	}
