@@ -181,6 +181,8 @@ func usage(fs *flag.FlagSet) func() {
 		fmt.Fprint(w, `Usage: chainkb [flags]              serve the API
        chainkb keys ...                manage API keys
        chainkb backup ...              copy the database while it serves
+       chainkb export FILE             write the knowledge base to FILE as one bundle
+       chainkb import [-dry-run] FILE  import a bundle into the database
        chainkb healthcheck [-addr]     ask a running chainkb for /healthz (for HEALTHCHECK)
 
 Flags; each one's environment variable is read when the flag is not given:
