@@ -58,7 +58,10 @@ func (h *Bundles) Export(c *gin.Context) {
 	})
 	if err != nil {
 		// Once the body has begun, the error only reaches the log: the client gets a bundle that
-		// ends early, which no JSON parser accepts.
+		// ends early, which no JSON parser accepts. Before that, it is a problem without the ETag.
+		if !c.Writer.Written() {
+			c.Writer.Header().Del("ETag")
+		}
 		c.Error(err)
 	}
 }

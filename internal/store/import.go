@@ -110,7 +110,7 @@ func (s *Store) Import(ctx context.Context, b *Bundle, dryRun bool) (*ImportRepo
 			for _, it := range im.rep.Items {
 				if it.Action == ImportConflict && len(fields) < MaxImportFaults {
 					fields = append(fields, models.FieldError{Field: it.Pointer, Message: fmt.Sprintf(
-						"%s %s is at version %d, past the bundle's %d, and the bundle would change %v; export again and redo the change",
+						"%s %s is at version %d, not the bundle's %d, and the bundle would change %v; export again and redo the change",
 						it.Entity, it.Key, it.Version, *it.BundleVersion, it.Changed)})
 				}
 			}
