@@ -96,7 +96,7 @@ func (s *Store) Import(ctx context.Context, b *Bundle, dryRun bool) (*ImportRepo
 			return err
 		}
 		im.tx = tx
-		if err := im.apply(b); err != nil {
+		if err := im.apply(b); err != nil && !errors.Is(err, errStopped) {
 			return err
 		}
 		if len(im.faults) > 0 {
@@ -132,7 +132,6 @@ type importer struct {
 	rep    *ImportReport
 	faults []models.FieldError
 	more   int // faults beyond MaxImportFaults
-	n      int // savepoints taken
 }
 
 func (im *importer) fault(pointer, format string, args ...any) {
@@ -340,9 +339,12 @@ func (im *importer) apply(b *Bundle) error {
 // before they are compared.
 func importObject[T, In any](im *importer, o *object[T, In], pointer, key, name string, in *In, ver **int64, fill func(cur *T, in *In)) (*T, error) {
 	item := ImportItem{Pointer: pointer, Entity: o.entity, Key: name, BundleVersion: *ver}
-	cur, err := o.find(im.tx, key)
-	if err != nil && !models.IsKind(err, models.KindNotFound) {
-		return nil, err
+	var cur *T
+	if key != "0" { // "0" is what the lookups answer for an object that is not there
+		var err error
+		if cur, err = o.find(im.tx, key); err != nil && !models.IsKind(err, models.KindNotFound) {
+			return nil, err
+		}
 	}
 	if cur == nil {
 		version := int64(1)
@@ -415,16 +417,16 @@ func inputOfRow[T, In any](o *object[T, In], cur *T) (*In, error) {
 	return nil, fmt.Errorf("store: import: no input for %s", o.entity)
 }
 
-// importWrite runs one write of the import in a savepoint: a write that the bundle's data makes
-// fail (a bad field, a taken slug) is a fault at pointer, and the transaction goes on to check the
-// rest of the bundle. PostgreSQL aborts a transaction at its first failed statement; the savepoint
-// is what lets it go on.
+// errStopped ends an import's checks early: a write failed in a way that may have aborted the
+// transaction (PostgreSQL refuses every statement after a failed one), so nothing more can be
+// checked in it.
+var errStopped = errors.New("store: import stopped")
+
+// importWrite runs one write of the import. A write that the bundle's data makes fail is a fault
+// at pointer, and the checks go on to the rest of the bundle: validation fails before the write
+// runs a statement that could fail. Any other failure the bundle causes (a slug taken meanwhile, a
+// constraint) is the last fault checked: errStopped.
 func importWrite[T any](im *importer, pointer string, write func(tx *gorm.DB) (*T, error)) (*T, error) {
-	im.n++
-	sp := "imp" + strconv.Itoa(im.n)
-	if err := im.tx.SavePoint(sp).Error; err != nil {
-		return nil, fmt.Errorf("store: import: %w", err)
-	}
 	obj, err := write(im.tx)
 	if err == nil {
 		return obj, nil
@@ -433,12 +435,8 @@ func importWrite[T any](im *importer, pointer string, write func(tx *gorm.DB) (*
 	if !ok {
 		return nil, err
 	}
-	if err := im.tx.RollbackTo(sp).Error; err != nil {
-		return nil, fmt.Errorf("store: import: %w", err)
-	}
 	if len(e.Fields) == 0 {
 		im.fault(pointer, "%s", e.Detail)
-		return nil, nil
 	}
 	for _, f := range e.Fields {
 		at := pointer
@@ -446,6 +444,9 @@ func importWrite[T any](im *importer, pointer string, write func(tx *gorm.DB) (*
 			at += "/" + f.Field
 		}
 		im.fault(at, "%s", f.Message)
+	}
+	if e.Kind != models.KindInvalid {
+		return nil, errStopped
 	}
 	return nil, nil
 }
