@@ -240,7 +240,7 @@ func (h *Chains) serveTable(c *gin.Context, asCSV bool) {
 	}
 	// The table's ETag is a hash of its content: it changes when anything in the chain does.
 	c.Header("ETag", t.etag)
-	c.Header("Vary", "Accept")
+	c.Writer.Header().Add("Vary", "Accept") // the table answers JSON or CSV by Accept
 	if noneMatch(c, t.etag) {
 		c.Status(http.StatusNotModified)
 		return
