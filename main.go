@@ -43,6 +43,8 @@ import (
 //	@tag.description	Facets of tactics: horizon, economic lever, 4P function
 //	@tag.name			changes
 //	@tag.description	The change feed, for partner apps that keep a mirror
+//	@tag.name			bundles
+//	@tag.description	The whole knowledge base as one bundle: export, and import with a dry run
 //	@tag.name			keys
 //	@tag.description	API keys and their roles, for admins
 //	@tag.name			operations

@@ -6326,6 +6326,10 @@ const docTemplate = `{
             "name": "changes"
         },
         {
+            "description": "The whole knowledge base as one bundle: export, and import with a dry run",
+            "name": "bundles"
+        },
+        {
             "description": "API keys and their roles, for admins",
             "name": "keys"
         },
