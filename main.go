@@ -49,6 +49,8 @@ import (
 //	@tag.description	Figures of the risk-reward model (profit, fines, conviction rates, ...) with their sources
 //	@tag.name			changes
 //	@tag.description	The change feed, for partner apps that keep a mirror
+//	@tag.name			bundles
+//	@tag.description	The whole knowledge base as one bundle: export, and import with a dry run
 //	@tag.name			keys
 //	@tag.description	API keys and their roles, for admins
 //	@tag.name			operations

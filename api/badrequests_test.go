@@ -159,6 +159,15 @@ func TestBadRequests(t *testing.T) {
 
 	cases := []badCase{
 		// Bodies that are not one JSON object.
+		{name: "import malformed JSON", method: post, path: "/api/v1/import?mode=apply", body: `{"format_version": 2,`, status: bad, code: "invalid_json"},
+		{name: "import unknown field", method: post, path: "/api/v1/import?mode=apply", body: obj{"format_version": 2, "widgets": []any{}}, status: bad, code: "unknown_field", fields: []string{"widgets"}},
+		{name: "import without mode", method: post, path: "/api/v1/import", body: obj{"format_version": 2}, status: bad, code: "bad_query", fields: []string{"mode"}},
+		{name: "import unknown format", method: post, path: "/api/v1/import?mode=dry-run", body: obj{"format_version": 1}, status: unprocessable, code: "validation_failed", fields: []string{"/format_version"}},
+		{name: "import tactic at an unknown stage", method: post, path: "/api/v1/import?mode=apply", body: obj{"format_version": 2,
+			"tactics": []obj{{"chain": "sex-trafficking", "stage": "nowhere", "code": "ST-N-R01", "kind": "recommended", "title": "T", "summary": "S"}}},
+			status: unprocessable, code: "validation_failed", fields: []string{"/tactics/0/stage"}},
+		{name: "export unknown include", method: get, path: "/api/v1/export?include=all", status: bad, code: "bad_query", fields: []string{"include"}},
+		{name: "table.csv bad horizon", method: get, path: "/api/v1/chains/sex-trafficking/table.csv?horizon=Not%20A%20Slug", status: bad, code: "bad_query", fields: []string{"horizon"}},
 		{name: "chain malformed JSON", method: post, path: "/api/v1/chains", body: `{"slug": "new-chain",`, status: bad, code: "invalid_json"},
 		{name: "tag malformed JSON", method: post, path: "/api/v1/tags", body: `{slug: new-tag}`, status: bad, code: "invalid_json"},
 		{name: "chain empty body", method: post, path: "/api/v1/chains", body: ``, status: bad, code: "invalid_json"},

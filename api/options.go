@@ -11,18 +11,23 @@ import (
 // object is a few KiB; the limit keeps a client from making the server buffer an arbitrary amount.
 const DefaultMaxBodyBytes int64 = 1 << 20
 
+// DefaultMaxImportBytes is the body limit of POST /import when none is configured (20 MiB): a
+// bundle of the whole knowledge base is a few MiB.
+const DefaultMaxImportBytes int64 = 20 << 20
+
 // Option configures the API that New builds.
 type Option func(*options)
 
 type options struct {
 	maxBody        int64
+	maxImport      int64
 	limits         RateLimits
 	trustedProxies []string
 	corsOrigins    []string
 }
 
 func defaultOptions() options {
-	return options{maxBody: DefaultMaxBodyBytes}
+	return options{maxBody: DefaultMaxBodyBytes, maxImport: DefaultMaxImportBytes}
 }
 
 // WithMaxBodyBytes sets the largest request body the API reads; a larger one is refused with 413.
@@ -31,6 +36,16 @@ func WithMaxBodyBytes(n int64) Option {
 	return func(o *options) {
 		if n > 0 {
 			o.maxBody = n
+		}
+	}
+}
+
+// WithMaxImportBytes sets the largest bundle POST /import reads; a larger one is refused with 413.
+// n <= 0 keeps the default (DefaultMaxImportBytes).
+func WithMaxImportBytes(n int64) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.maxImport = n
 		}
 	}
 }

@@ -69,6 +69,7 @@ const (
 	quiet     flags = 1 << iota // logged at debug level while it succeeds: scraped every few seconds, it would drown the rest
 	unlimited                   // never rate limited
 	secret                      // the answer holds a secret: never kept for an Idempotency-Key retry
+	bulkBody                    // takes a body up to the import limit (WithMaxImportBytes), not the usual one
 
 	normal flags = 0 // logged at info level, rate limited
 	// probe is a load balancer's or orchestrator's probe: quiet, and never rate limited, since a
@@ -90,6 +91,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 	changes := handlers.NewChanges(st)
 	keys := handlers.NewKeys(st)
 	health := handlers.NewHealth(st)
+	bundles := handlers.NewBundles(st)
 
 	// The four content resources share one policy: anyone reads (tactics: only published ones
 	// below editor); editors write and see the history.
@@ -105,6 +107,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"GET", "/api/v1/chains/:id/table", chains.Table, anyone, publicRead, normal},
 		// The risk-reward model computed from the parameters; scenarios write nothing.
 		{"GET", "/api/v1/chains/:id/economics", economics.Chain, anyone, publicRead, normal},
+		{"GET", "/api/v1/chains/:id/table.csv", chains.TableCSV, anyone, publicRead, normal},
 
 		{"GET", "/api/v1/stages", stages.List, anyone, publicRead, normal},
 		{"POST", "/api/v1/stages", stages.Create, editors, noStore, normal},
@@ -162,6 +165,11 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"POST", "/api/v1/parameters/:id/revisions/:revision/restore", parameters.Restore, editors, noStore, normal},
 
 		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal},
+
+		// The whole knowledge base as one bundle: anyone exports the published part (editors add
+		// drafts with include=drafts); editors import.
+		{"GET", "/api/v1/export", bundles.Export, anyone, publicRead, normal},
+		{"POST", "/api/v1/import", bundles.Import, editors, noStore, bulkBody},
 
 		{"GET", "/api/v1/keys", keys.List, admins, noStore, normal},
 		{"POST", "/api/v1/keys", keys.Create, admins, noStore, secret},

@@ -737,7 +737,7 @@ const docTemplate = `{
         },
         "/chains/{id}/table": {
             "get": {
-                "description": "The chain as Kara's table: its stages in order, each with the efforts deployed today (` + "`" + `current` + "`" + `) and what should be done (` + "`" + `recommended` + "`" + `), with their tags. ` + "`" + `horizon` + "`" + ` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain.",
+                "description": "The chain as Kara's table: its stages in order, each with the efforts deployed today (` + "`" + `current` + "`" + `) and what should be done (` + "`" + `recommended` + "`" + `), with their tags. ` + "`" + `horizon` + "`" + ` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain. With ` + "`" + `Accept: text/csv` + "`" + ` the answer is the table as CSV, as ` + "`" + `table.csv` + "`" + ` gives it.",
                 "produces": [
                     "application/json"
                 ],
@@ -779,6 +779,71 @@ const docTemplate = `{
                             "ETag": {
                                 "type": "string",
                                 "description": "Hash of the table's content"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified: the ETag in If-None-Match is current"
+                    },
+                    "400": {
+                        "description": "Malformed id or query parameter",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such chain",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/chains/{id}/table.csv": {
+            "get": {
+                "description": "The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (` + "`" + `slug (locator)` + "`" + `, separated by ` + "`" + `; ` + "`" + `); tags are named by slug. A cell that begins with ` + "`" + `=` + "`" + `, ` + "`" + `+` + "`" + `, ` + "`" + `-` + "`" + `, ` + "`" + `@` + "`" + `, a tab or a carriage return gets a leading ` + "`" + `'` + "`" + `, so that no spreadsheet runs it as a formula. ` + "`" + `GET /chains/{id}/table` + "`" + ` with ` + "`" + `Accept: text/csv` + "`" + ` answers the same. Below editor only published tactics show. The ETag is a hash of the content.",
+                "produces": [
+                    "text/csv"
+                ],
+                "tags": [
+                    "chains"
+                ],
+                "summary": "Get a chain's table as CSV",
+                "operationId": "getChainTableCSV",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "sex-trafficking",
+                        "description": "Chain id or slug",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "example": "short-term",
+                        "description": "Horizon tag slug: short-term or long-term",
+                        "name": "horizon",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The table as CSV",
+                        "schema": {
+                            "type": "string"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Hash of the CSV"
                             }
                         }
                     },
@@ -853,6 +918,60 @@ const docTemplate = `{
                 }
             }
         },
+        "/export": {
+            "get": {
+                "description": "The whole knowledge base as one bundle (` + "`" + `format_version` + "`" + ` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its ` + "`" + `version` + "`" + `; ` + "`" + `POST /import` + "`" + ` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with ` + "`" + `include=drafts` + "`" + ` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "bundles"
+                ],
+                "summary": "Export the knowledge base",
+                "operationId": "exportBundle",
+                "parameters": [
+                    {
+                        "enum": [
+                            "drafts"
+                        ],
+                        "type": "string",
+                        "example": "drafts",
+                        "description": "drafts: add draft and archived tactics (honoured for editors)",
+                        "name": "include",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from an earlier export, as it came, with its quotes: the answer is 304 without a body while it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The knowledge base as one bundle",
+                        "schema": {
+                            "$ref": "#/definitions/store.Bundle"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "The knowledge base's generation (and whether drafts are in)"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified: the ETag in If-None-Match is current"
+                    },
+                    "400": {
+                        "description": "Bad query parameter (code bad_query)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/healthz": {
             "get": {
                 "description": "200 while the process serves, whatever the state of the database: restart the process only when this fails.",
@@ -869,6 +988,83 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/handlers.HealthStatus"
+                        }
+                    }
+                }
+            }
+        },
+        "/import": {
+            "post": {
+                "description": "Applies a bundle (as ` + "`" + `GET /export` + "`" + ` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.\n\nThe whole bundle is checked first: a 422 lists every fault by JSON pointer (` + "`" + `/tactics/3/citations/0/source` + "`" + `): bad fields, unknown slugs and codes, relations to missing tactics, loops of ` + "`" + `prerequisite-of` + "`" + `, objects held twice, an unknown ` + "`" + `format_version` + "`" + `; at most 1,000 faults, and a last entry counting the rest. An object that changed since the ` + "`" + `version` + "`" + ` the bundle carries, and that the bundle would change, is a conflict: ` + "`" + `mode=apply` + "`" + ` answers 409 listing them and imports nothing; it never overwrites silently. An object without a ` + "`" + `version` + "`" + ` is created or updated as it stands. ` + "`" + `mode=dry-run` + "`" + ` writes nothing and answers what ` + "`" + `apply` + "`" + ` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (` + "`" + `-max-import-body` + "`" + `, 20 MiB unless configured).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "bundles"
+                ],
+                "summary": "Import a bundle",
+                "operationId": "importBundle",
+                "parameters": [
+                    {
+                        "enum": [
+                            "dry-run",
+                            "apply"
+                        ],
+                        "type": "string",
+                        "example": "dry-run",
+                        "description": "dry-run: check and report, write nothing; apply: import",
+                        "name": "mode",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "description": "The bundle",
+                        "name": "bundle",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/store.Bundle"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "What the import did, or in a dry run would do",
+                        "schema": {
+                            "$ref": "#/definitions/store.ImportReport"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON, unknown field, or a bad or missing mode",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Objects changed since the versions the bundle carries (code import_conflict; errors lists them); nothing was imported",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the import limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Content-Type is not application/json",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "The bundle has faults (code validation_failed; errors lists them by JSON pointer); nothing was imported",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
                         }
                     }
                 }
@@ -8679,6 +8875,447 @@ const docTemplate = `{
                     "example": "short-term"
                 }
             }
+        },
+        "store.Bundle": {
+            "description": "The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.",
+            "type": "object",
+            "properties": {
+                "chains": {
+                    "description": "Chains, by slug.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.ChainInput"
+                    }
+                },
+                "format_version": {
+                    "description": "The bundle format; this release reads and writes 2.",
+                    "type": "integer",
+                    "example": 2
+                },
+                "parameters": {
+                    "description": "Figures of the risk-reward model, by slug; each names its chain and stage by slug.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.ParameterInput"
+                    }
+                },
+                "relations": {
+                    "description": "Relations between tactics, by the codes at their ends and their type.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.RelationInput"
+                    }
+                },
+                "sources": {
+                    "description": "Sources, by slug; citations name them.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.SourceInput"
+                    }
+                },
+                "stages": {
+                    "description": "Stages, by chain and slug.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/store.BundleStage"
+                    }
+                },
+                "tactics": {
+                    "description": "Tactics, by code, each at a stage named by chain and slug.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/store.BundleTactic"
+                    }
+                },
+                "tags": {
+                    "description": "Tags, by slug; tactics name them.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.TagInput"
+                    }
+                }
+            }
+        },
+        "store.BundleStage": {
+            "description": "A stage, its chain named by slug (no chain_id).",
+            "type": "object",
+            "required": [
+                "actor",
+                "chain",
+                "chain_id",
+                "name",
+                "position",
+                "side",
+                "slug"
+            ],
+            "properties": {
+                "actor": {
+                    "description": "Who acts at this link.",
+                    "type": "string",
+                    "maxLength": 120,
+                    "example": "Whoever moves the profits into the legal economy"
+                },
+                "chain": {
+                    "description": "Slug of the stage's chain.",
+                    "type": "string",
+                    "example": "sex-trafficking"
+                },
+                "chain_id": {
+                    "description": "Id of the chain the stage belongs to.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                },
+                "citations": {
+                    "description": "Sources for the description, at most 30; each names an existing source by slug.",
+                    "type": "array",
+                    "maxItems": 30,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
+                "description": {
+                    "description": "What happens at this link.",
+                    "type": "string",
+                    "maxLength": 4000,
+                    "example": "Turns the trade's cash into assets that look clean."
+                },
+                "name": {
+                    "description": "Name of the link, for people.",
+                    "type": "string",
+                    "maxLength": 120,
+                    "example": "Money launderer"
+                },
+                "position": {
+                    "description": "Order of the link in its chain, 0 to 1000000.",
+                    "type": "integer",
+                    "maximum": 1000000,
+                    "minimum": 0,
+                    "example": 5
+                },
+                "side": {
+                    "description": "Side of the market.",
+                    "type": "string",
+                    "enum": [
+                        "supply",
+                        "demand"
+                    ],
+                    "example": "supply"
+                },
+                "slug": {
+                    "description": "Slug, unique within the chain: lowercase letters, digits and hyphens, 1-64 characters, not\nall digits.",
+                    "type": "string",
+                    "example": "money-launderer"
+                },
+                "version": {
+                    "description": "Version is the version the client read; it is the precondition of a PUT or PATCH when no\nIf-Match header is sent. Ignored on create.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                }
+            }
+        },
+        "store.BundleTactic": {
+            "description": "A tactic, found by its code, its chain and stage named by slug (no stage_id).",
+            "type": "object",
+            "required": [
+                "chain",
+                "kind",
+                "stage",
+                "stage_id",
+                "summary",
+                "title"
+            ],
+            "properties": {
+                "actors": {
+                    "description": "Who carries it out, from a controlled vocabulary.",
+                    "type": "array",
+                    "maxItems": 13,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "police"
+                    ]
+                },
+                "acts_on": {
+                    "description": "Economic parameters the tactic moves, at most 20.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.ActsOn"
+                    }
+                },
+                "adoption": {
+                    "description": "For a current effort: where and since when; null otherwise.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Adoption"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "also_applies_to": {
+                    "description": "Slugs of other stages of the same chain where it also applies, at most 20.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "attribution": {
+                    "description": "Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's\nown) when left out.",
+                    "type": "string",
+                    "enum": [
+                        "kara",
+                        "kara-reading",
+                        "other-source",
+                        "editorial"
+                    ],
+                    "example": "editorial"
+                },
+                "caveats": {
+                    "description": "Harms, disputes, data quality, scope; at most 20.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.Caveat"
+                    }
+                },
+                "chain": {
+                    "description": "Slug of the tactic's chain.",
+                    "type": "string",
+                    "example": "sex-trafficking"
+                },
+                "citations": {
+                    "description": "Sources for the tactic, at most 30; each names an existing source by slug.",
+                    "type": "array",
+                    "maxItems": 30,
+                    "items": {
+                        "$ref": "#/definitions/models.Citation"
+                    }
+                },
+                "code": {
+                    "description": "Stable code, unique: chain, stage, kind and number, e.g. ST-R-R01. Required on create; it\ncannot change afterwards (a PUT may leave it out or repeat it).",
+                    "type": "string",
+                    "example": "ST-R-R99"
+                },
+                "description": {
+                    "description": "The tactic at length.",
+                    "type": "string",
+                    "maxLength": 4000,
+                    "example": "Closing a venue destroys the exploiter's investment and raises the cost of the next one."
+                },
+                "evidence": {
+                    "description": "How well the tactic is known to work; when left out, nothing is known: effect unknown,\nlevel none, unevaluated.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Evidence"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "jurisdictions": {
+                    "description": "Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.",
+                    "type": "array",
+                    "maxItems": 250,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "global"
+                    ]
+                },
+                "kind": {
+                    "description": "An effort deployed today (current), what should be done (recommended), or a state of the\nworld that explains why current efforts fall short (condition).",
+                    "type": "string",
+                    "enum": [
+                        "current",
+                        "recommended",
+                        "condition"
+                    ],
+                    "example": "recommended"
+                },
+                "position": {
+                    "description": "Order of the tactic among those of its stage and kind, 0 to 1000000; after the others when\nleft out.",
+                    "type": "integer",
+                    "maximum": 1000000,
+                    "minimum": 0,
+                    "x-nullable": true,
+                    "example": 10
+                },
+                "positions": {
+                    "description": "Positions for and against; required (one of each) when a caveat is contested.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "$ref": "#/definitions/models.Position"
+                    }
+                },
+                "review": {
+                    "description": "Review state and dates; state draft when left out.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Review"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "stage": {
+                    "description": "Slug of the tactic's stage within its chain.",
+                    "type": "string",
+                    "example": "retailer"
+                },
+                "stage_id": {
+                    "description": "Id of the stage the tactic acts at; it must exist.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 3
+                },
+                "status": {
+                    "description": "Status defaults to draft for a new tactic; a replacement without it keeps the current one.",
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "published",
+                        "archived"
+                    ],
+                    "example": "published"
+                },
+                "summary": {
+                    "description": "The tactic in a sentence or two.",
+                    "type": "string",
+                    "maxLength": 500,
+                    "example": "Shut the premises so that the exploiter loses the capital sunk in them."
+                },
+                "tags": {
+                    "description": "Slugs of the tags to carry (at most 20, and at most one of the horizon group); replaces the\ntactic's tags. Each must exist.",
+                    "type": "array",
+                    "maxItems": 20,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "short-term",
+                        "raise-exploiter-risk",
+                        "prosecution"
+                    ]
+                },
+                "title": {
+                    "description": "Title, for people.",
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "Close venues where exploitation was proven"
+                },
+                "version": {
+                    "description": "Version is the version the client read; it is the precondition of a PUT or PATCH when no\nIf-Match header is sent. Ignored on create.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                }
+            }
+        },
+        "store.ImportItem": {
+            "description": "What the import does (or, in a dry run, would do) with one object of the bundle.",
+            "type": "object",
+            "properties": {
+                "action": {
+                    "description": "create, update, unchanged, or conflict: the object changed since the version the bundle\ncarries, and the bundle would overwrite that change.",
+                    "type": "string",
+                    "enum": [
+                        "create",
+                        "update",
+                        "unchanged",
+                        "conflict"
+                    ],
+                    "example": "update"
+                },
+                "bundle_version": {
+                    "description": "The version the bundle carries, if any.",
+                    "type": "integer",
+                    "x-omitempty": true,
+                    "example": 3
+                },
+                "changed": {
+                    "description": "For an update or a conflict: the fields in which the bundle differs from the database.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "x-omitempty": true,
+                    "example": [
+                        "title",
+                        "summary"
+                    ]
+                },
+                "entity": {
+                    "description": "The kind of object.",
+                    "type": "string",
+                    "enum": [
+                        "source",
+                        "tag",
+                        "chain",
+                        "stage",
+                        "tactic",
+                        "relation"
+                    ],
+                    "example": "tactic"
+                },
+                "key": {
+                    "description": "The object's key: slug, chain/stage, code, or \"from type to\" for a relation.",
+                    "type": "string",
+                    "example": "ST-R-R01"
+                },
+                "pointer": {
+                    "description": "JSON pointer to the object in the bundle.",
+                    "type": "string",
+                    "example": "/tactics/3"
+                },
+                "version": {
+                    "description": "The version in the database: before the import for a dry run or a conflict, after it otherwise;\nabsent for a create in a dry run.",
+                    "type": "integer",
+                    "x-omitempty": true,
+                    "example": 4
+                }
+            }
+        },
+        "store.ImportReport": {
+            "description": "What the import did, or in a dry run would do, object by object, in bundle order.",
+            "type": "object",
+            "properties": {
+                "conflicts": {
+                    "description": "Objects changed since the versions the bundle carries (a dry run only: otherwise the answer is 409).",
+                    "type": "integer",
+                    "example": 0
+                },
+                "created": {
+                    "description": "Objects created.",
+                    "type": "integer",
+                    "example": 2
+                },
+                "dry_run": {
+                    "description": "Whether this was a dry run, which writes nothing.",
+                    "type": "boolean",
+                    "example": true
+                },
+                "items": {
+                    "description": "One item per object of the bundle.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/store.ImportItem"
+                    }
+                },
+                "unchanged": {
+                    "description": "Objects the same as in the database, left as they are.",
+                    "type": "integer",
+                    "example": 114
+                },
+                "updated": {
+                    "description": "Objects updated.",
+                    "type": "integer",
+                    "example": 1
+                }
+            }
         }
     },
     "securityDefinitions": {
@@ -8721,6 +9358,10 @@ const docTemplate = `{
         {
             "description": "The change feed, for partner apps that keep a mirror",
             "name": "changes"
+        },
+        {
+            "description": "The whole knowledge base as one bundle: export, and import with a dry run",
+            "name": "bundles"
         },
         {
             "description": "API keys and their roles, for admins",

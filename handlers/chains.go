@@ -177,7 +177,7 @@ func (h *Chains) Delete(c *gin.Context) { h.crud.handleDelete(c) }
 // Table handles GET /api/v1/chains/{id}/table.
 //
 //	@Summary	Get a chain as a table
-//	@Description	The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain.
+//	@Description	The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
 //	@ID	getChainTable
 //	@Tags	chains
 //	@Produce	json
@@ -191,6 +191,37 @@ func (h *Chains) Delete(c *gin.Context) { h.crud.handleDelete(c) }
 //	@Failure	404	{object}	Problem	"No such chain"
 //	@Router	/chains/{id}/table [get]
 func (h *Chains) Table(c *gin.Context) {
+	// Accept: text/csv asks for the table as table.csv gives it.
+	if c.NegotiateFormat(gin.MIMEJSON, mediaCSV) == mediaCSV {
+		h.TableCSV(c)
+		return
+	}
+	h.serveTable(c, false)
+}
+
+// TableCSV handles GET /api/v1/chains/{id}/table.csv.
+//
+//	@Summary	Get a chain's table as CSV
+//	@Description	The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
+//	@ID	getChainTableCSV
+//	@Tags	chains
+//	@Produce	text/csv
+//	@Param	id	path	string	true	"Chain id or slug"	example(sex-trafficking)
+//	@Param	horizon	query	string	false	"Horizon tag slug: short-term or long-term"	example(short-term)
+//	@Param	If-None-Match	header	string	false	"ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current"
+//	@Success	200	{string}	string	"The table as CSV"
+//	@Header	200	{string}	ETag	"Hash of the CSV"
+//	@Success	304	"Not modified: the ETag in If-None-Match is current"
+//	@Failure	400	{object}	Problem	"Malformed id or query parameter"
+//	@Failure	404	{object}	Problem	"No such chain"
+//	@Router	/chains/{id}/table.csv [get]
+func (h *Chains) TableCSV(c *gin.Context) { h.serveTable(c, true) }
+
+// mediaCSV is the media type of a table as CSV.
+const mediaCSV = "text/csv"
+
+// serveTable answers a chain's table, as JSON or as CSV.
+func (h *Chains) serveTable(c *gin.Context, asCSV bool) {
 	key, err := pathKey(c)
 	if err != nil {
 		c.Error(err)
@@ -202,32 +233,41 @@ func (h *Chains) Table(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	t, err := h.table(c.Request.Context(), key, horizon)
+	t, err := h.table(c.Request.Context(), key, horizon, asCSV)
 	if err != nil {
 		c.Error(err)
 		return
 	}
 	// The table's ETag is a hash of its content: it changes when anything in the chain does.
 	c.Header("ETag", t.etag)
+	c.Writer.Header().Add("Vary", "Accept") // the table answers JSON or CSV by Accept
 	if noneMatch(c, t.etag) {
 		c.Status(http.StatusNotModified)
+		return
+	}
+	if asCSV {
+		c.Header("Content-Disposition", `attachment; filename="`+key+`-table.csv"`)
+		c.Data(http.StatusOK, "text/csv; charset=utf-8; header=present", t.body)
 		return
 	}
 	c.Data(http.StatusOK, "application/json; charset=utf-8", t.body)
 }
 
 // table returns the rendered table, from the cache while nothing has changed since it was made.
-func (h *Chains) table(ctx context.Context, key, horizon string) (*renderedTable, error) {
+func (h *Chains) table(ctx context.Context, key, horizon string, asCSV bool) (*renderedTable, error) {
 	gen, err := h.store.Generation(ctx)
 	if err != nil {
 		return nil, err
 	}
-	k := tableKey{chain: key, horizon: horizon, hidden: models.PrincipalFrom(ctx).CanSeeHidden()}
+	k := tableKey{chain: key, horizon: horizon, hidden: models.PrincipalFrom(ctx).CanSeeHidden(), csv: asCSV}
 	return h.tables.render(k, gen, func() ([]byte, error) {
 		// Others may be waiting for this render: it must not stop if this client goes away.
 		table, err := h.store.ChainTable(context.WithoutCancel(ctx), key, horizon)
 		if err != nil {
 			return nil, err
+		}
+		if asCSV {
+			return tableCSV(table)
 		}
 		return json.Marshal(table)
 	})

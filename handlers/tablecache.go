@@ -33,6 +33,7 @@ type tableKey struct {
 	chain   string // id or slug, as asked
 	horizon string
 	hidden  bool // rendered for an editor, drafts included
+	csv     bool // as CSV rather than JSON
 }
 
 type renderedTable struct {
@@ -48,7 +49,7 @@ func (tc *tableCache) render(k tableKey, gen int64, render func() ([]byte, error
 	if t, ok := tc.get(k, gen); ok {
 		return t, nil
 	}
-	v, err, _ := tc.renders.Do(fmt.Sprintf("%d|%q|%q|%t", gen, k.chain, k.horizon, k.hidden), func() (any, error) {
+	v, err, _ := tc.renders.Do(fmt.Sprintf("%d|%q|%q|%t|%t", gen, k.chain, k.horizon, k.hidden, k.csv), func() (any, error) {
 		body, err := render()
 		if err != nil {
 			return nil, err

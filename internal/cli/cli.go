@@ -67,7 +67,7 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected arguments: %v (the subcommands are: keys, backup, healthcheck)", fs.Args())
+		return cfg, fmt.Errorf("unexpected arguments: %v (the subcommands are: keys, backup, export, import, healthcheck)", fs.Args())
 	}
 	return cfg, nil
 }
@@ -91,6 +91,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if len(args) > 0 && args[0] == "backup" {
 		return runBackup(ctx, args[1:], getenv, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "export" {
+		return runExport(ctx, args[1:], getenv, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "import" {
+		return runImport(ctx, args[1:], getenv, stdout, stderr)
 	}
 	if len(args) > 0 && args[0] == "healthcheck" {
 		return runHealthcheck(ctx, args[1:], getenv, stdout, stderr)

@@ -18,7 +18,7 @@ type opsConfig struct {
 	logFormat string
 	logLevel  string
 
-	maxBody int64
+	maxBody, maxImport int64
 
 	rateAnon, rateKey   float64
 	burstAnon, burstKey int
@@ -42,6 +42,7 @@ func defaultOpsConfig() opsConfig {
 		logFormat:         "text",
 		logLevel:          "info",
 		maxBody:           api.DefaultMaxBodyBytes,
+		maxImport:         api.DefaultMaxImportBytes,
 		rateAnon:          10,
 		burstAnon:         40,
 		rateKey:           50,
@@ -61,6 +62,7 @@ func (o *opsConfig) register(fs *flag.FlagSet, getenv func(string) string) error
 	fs.StringVar(&o.logFormat, "log-format", o.logFormat, "log format: text (for people) or json (for log collectors) (env CHAINKB_LOG_FORMAT)")
 	fs.StringVar(&o.logLevel, "log-level", o.logLevel, "least level logged: debug, info, warn or error (env CHAINKB_LOG_LEVEL)")
 	fs.Int64Var(&o.maxBody, "max-body", o.maxBody, "largest request body in bytes; a larger one is refused with 413 (env CHAINKB_MAX_BODY)")
+	fs.Int64Var(&o.maxImport, "max-import-body", o.maxImport, "largest bundle POST /api/v1/import reads, in bytes; a larger one is refused with 413 (env CHAINKB_MAX_IMPORT_BODY)")
 	fs.Float64Var(&o.rateAnon, "rate-anon", o.rateAnon, "requests per second each IP address may send without a key, on average; 0 for no limit (env CHAINKB_RATE_ANON)")
 	fs.IntVar(&o.burstAnon, "rate-anon-burst", o.burstAnon, "requests an IP address may send at once without a key (env CHAINKB_RATE_ANON_BURST)")
 	fs.Float64Var(&o.rateKey, "rate-key", o.rateKey, "requests per second each API key may send, on average; 0 for no limit (env CHAINKB_RATE_KEY)")
@@ -91,7 +93,7 @@ func (o *opsConfig) register(fs *flag.FlagSet, getenv func(string) string) error
 
 // opsFlags are the flags register defines.
 var opsFlags = map[string]bool{
-	"log-format": true, "log-level": true, "max-body": true,
+	"log-format": true, "log-level": true, "max-body": true, "max-import-body": true,
 	"rate-anon": true, "rate-anon-burst": true, "rate-key": true, "rate-key-burst": true, "rate-clients": true,
 	"trusted-proxies": true, "cors-origins": true,
 	"read-header-timeout": true, "read-timeout": true, "write-timeout": true, "idle-timeout": true,
@@ -119,6 +121,9 @@ func (o *opsConfig) check() error {
 	}
 	if o.maxBody <= 0 {
 		errs = append(errs, fmt.Errorf("-max-body %d: want a number of bytes above 0", o.maxBody))
+	}
+	if o.maxImport <= 0 {
+		errs = append(errs, fmt.Errorf("-max-import-body %d: want a number of bytes above 0", o.maxImport))
 	}
 	if o.rateAnon < 0 || o.rateKey < 0 || o.burstAnon < 0 || o.burstKey < 0 {
 		errs = append(errs, errors.New("rate limits and bursts cannot be negative"))
@@ -154,6 +159,7 @@ func (o *opsConfig) logger(w io.Writer) *slog.Logger {
 func (o *opsConfig) apiOptions() []api.Option {
 	return []api.Option{
 		api.WithMaxBodyBytes(o.maxBody),
+		api.WithMaxImportBytes(o.maxImport),
 		api.WithRateLimits(api.RateLimits{
 			Anonymous:  api.RateLimit{PerSecond: o.rateAnon, Burst: o.burstAnon},
 			Key:        api.RateLimit{PerSecond: o.rateKey, Burst: o.burstKey},
@@ -181,6 +187,8 @@ func usage(fs *flag.FlagSet) func() {
 		fmt.Fprint(w, `Usage: chainkb [flags]              serve the API
        chainkb keys ...                manage API keys
        chainkb backup ...              copy the database while it serves
+       chainkb export FILE             write the knowledge base to FILE as one bundle
+       chainkb import [-dry-run] FILE  import a bundle into the database
        chainkb healthcheck [-addr]     ask a running chainkb for /healthz (for HEALTHCHECK)
 
 Flags; each one's environment variable is read when the flag is not given:

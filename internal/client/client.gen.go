@@ -121,6 +121,90 @@ func (e ActsOnSymbol) Valid() bool {
 	}
 }
 
+// Defines values for BundleStageSide.
+const (
+	BundleStageSideDemand BundleStageSide = "demand"
+	BundleStageSideSupply BundleStageSide = "supply"
+)
+
+// Valid indicates whether the value is a known member of the BundleStageSide enum.
+func (e BundleStageSide) Valid() bool {
+	switch e {
+	case BundleStageSideDemand:
+		return true
+	case BundleStageSideSupply:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BundleTacticAttribution.
+const (
+	BundleTacticAttributionEditorial   BundleTacticAttribution = "editorial"
+	BundleTacticAttributionKara        BundleTacticAttribution = "kara"
+	BundleTacticAttributionKaraReading BundleTacticAttribution = "kara-reading"
+	BundleTacticAttributionOtherSource BundleTacticAttribution = "other-source"
+)
+
+// Valid indicates whether the value is a known member of the BundleTacticAttribution enum.
+func (e BundleTacticAttribution) Valid() bool {
+	switch e {
+	case BundleTacticAttributionEditorial:
+		return true
+	case BundleTacticAttributionKara:
+		return true
+	case BundleTacticAttributionKaraReading:
+		return true
+	case BundleTacticAttributionOtherSource:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BundleTacticKind.
+const (
+	BundleTacticKindCondition   BundleTacticKind = "condition"
+	BundleTacticKindCurrent     BundleTacticKind = "current"
+	BundleTacticKindRecommended BundleTacticKind = "recommended"
+)
+
+// Valid indicates whether the value is a known member of the BundleTacticKind enum.
+func (e BundleTacticKind) Valid() bool {
+	switch e {
+	case BundleTacticKindCondition:
+		return true
+	case BundleTacticKindCurrent:
+		return true
+	case BundleTacticKindRecommended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BundleTacticStatus.
+const (
+	BundleTacticStatusArchived  BundleTacticStatus = "archived"
+	BundleTacticStatusDraft     BundleTacticStatus = "draft"
+	BundleTacticStatusPublished BundleTacticStatus = "published"
+)
+
+// Valid indicates whether the value is a known member of the BundleTacticStatus enum.
+func (e BundleTacticStatus) Valid() bool {
+	switch e {
+	case BundleTacticStatusArchived:
+		return true
+	case BundleTacticStatusDraft:
+		return true
+	case BundleTacticStatusPublished:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CaveatType.
 const (
 	Contested   CaveatType = "contested"
@@ -358,6 +442,60 @@ func (e EvidenceLevel) Valid() bool {
 	case EvidenceLevelRct:
 		return true
 	case EvidenceLevelSystematicReview:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportItemAction.
+const (
+	ImportItemActionConflict  ImportItemAction = "conflict"
+	ImportItemActionCreate    ImportItemAction = "create"
+	ImportItemActionUnchanged ImportItemAction = "unchanged"
+	ImportItemActionUpdate    ImportItemAction = "update"
+)
+
+// Valid indicates whether the value is a known member of the ImportItemAction enum.
+func (e ImportItemAction) Valid() bool {
+	switch e {
+	case ImportItemActionConflict:
+		return true
+	case ImportItemActionCreate:
+		return true
+	case ImportItemActionUnchanged:
+		return true
+	case ImportItemActionUpdate:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportItemEntity.
+const (
+	ImportItemEntityChain    ImportItemEntity = "chain"
+	ImportItemEntityRelation ImportItemEntity = "relation"
+	ImportItemEntitySource   ImportItemEntity = "source"
+	ImportItemEntityStage    ImportItemEntity = "stage"
+	ImportItemEntityTactic   ImportItemEntity = "tactic"
+	ImportItemEntityTag      ImportItemEntity = "tag"
+)
+
+// Valid indicates whether the value is a known member of the ImportItemEntity enum.
+func (e ImportItemEntity) Valid() bool {
+	switch e {
+	case ImportItemEntityChain:
+		return true
+	case ImportItemEntityRelation:
+		return true
+	case ImportItemEntitySource:
+		return true
+	case ImportItemEntityStage:
+		return true
+	case ImportItemEntityTactic:
+		return true
+	case ImportItemEntityTag:
 		return true
 	default:
 		return false
@@ -1717,6 +1855,39 @@ func (e ListChainsParamsSort) Valid() bool {
 	}
 }
 
+// Defines values for ExportBundleParamsInclude.
+const (
+	Drafts ExportBundleParamsInclude = "drafts"
+)
+
+// Valid indicates whether the value is a known member of the ExportBundleParamsInclude enum.
+func (e ExportBundleParamsInclude) Valid() bool {
+	switch e {
+	case Drafts:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportBundleParamsMode.
+const (
+	Apply  ImportBundleParamsMode = "apply"
+	DryRun ImportBundleParamsMode = "dry-run"
+)
+
+// Valid indicates whether the value is a known member of the ImportBundleParamsMode enum.
+func (e ImportBundleParamsMode) Valid() bool {
+	switch e {
+	case Apply:
+		return true
+	case DryRun:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListParametersParamsSymbol.
 const (
 	ListParametersParamsSymbolAcquisitionCost  ListParametersParamsSymbol = "acquisition_cost"
@@ -2407,6 +2578,209 @@ type Adoption struct {
 	Where *[]string `json:"where,omitempty"`
 }
 
+// Bundle The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.
+type Bundle struct {
+	// Chains Chains, by slug.
+	Chains *[]ChainInput `json:"chains,omitempty"`
+
+	// FormatVersion The bundle format; this release reads and writes 2.
+	//
+	// Example: 2
+	FormatVersion *int `json:"format_version,omitempty"`
+
+	// Parameters Figures of the risk-reward model, by slug; each names its chain and stage by slug.
+	Parameters *[]ParameterInput `json:"parameters,omitempty"`
+
+	// Relations Relations between tactics, by the codes at their ends and their type.
+	Relations *[]RelationInput `json:"relations,omitempty"`
+
+	// Sources Sources, by slug; citations name them.
+	Sources *[]SourceInput `json:"sources,omitempty"`
+
+	// Stages Stages, by chain and slug.
+	Stages *[]BundleStage `json:"stages,omitempty"`
+
+	// Tactics Tactics, by code, each at a stage named by chain and slug.
+	Tactics *[]BundleTactic `json:"tactics,omitempty"`
+
+	// Tags Tags, by slug; tactics name them.
+	Tags *[]TagInput `json:"tags,omitempty"`
+}
+
+// BundleStage A stage, its chain named by slug (no chain_id).
+type BundleStage struct {
+	// Actor Who acts at this link.
+	//
+	// Example: Whoever moves the profits into the legal economy
+	Actor string `json:"actor"`
+
+	// Chain Slug of the stage's chain.
+	//
+	// Example: sex-trafficking
+	Chain string `json:"chain"`
+
+	// Citations Sources for the description, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Description What happens at this link.
+	//
+	// Example: Turns the trade's cash into assets that look clean.
+	Description *string `json:"description,omitempty"`
+
+	// Name Name of the link, for people.
+	//
+	// Example: Money launderer
+	Name string `json:"name"`
+
+	// Position Order of the link in its chain, 0 to 1000000.
+	//
+	// Example: 5
+	Position int `json:"position"`
+
+	// Side Side of the market.
+	//
+	// Example: supply
+	Side BundleStageSide `json:"side"`
+
+	// Slug Slug, unique within the chain: lowercase letters, digits and hyphens, 1-64 characters, not
+	// all digits.
+	//
+	// Example: money-launderer
+	Slug string `json:"slug"`
+
+	// Version Version is the version the client read; it is the precondition of a PUT or PATCH when no
+	// If-Match header is sent. Ignored on create.
+	//
+	// Example: 1
+	Version *int `json:"version,omitempty"`
+}
+
+// BundleStageSide Side of the market.
+//
+// Example: supply
+type BundleStageSide string
+
+// BundleTactic A tactic, found by its code, its chain and stage named by slug (no stage_id).
+type BundleTactic struct {
+	// Actors Who carries it out, from a controlled vocabulary.
+	//
+	// Example: ["police"]
+	Actors *[]string `json:"actors,omitempty"`
+
+	// ActsOn Economic parameters the tactic moves, at most 20.
+	ActsOn *[]ActsOn `json:"acts_on,omitempty"`
+
+	// Adoption For a current effort: where and since when; null otherwise.
+	Adoption *Adoption `json:"adoption,omitempty"`
+
+	// AlsoAppliesTo Slugs of other stages of the same chain where it also applies, at most 20.
+	AlsoAppliesTo *[]string `json:"also_applies_to,omitempty"`
+
+	// Attribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+	// own) when left out.
+	//
+	// Example: editorial
+	Attribution *BundleTacticAttribution `json:"attribution,omitempty"`
+
+	// Caveats Harms, disputes, data quality, scope; at most 20.
+	Caveats *[]Caveat `json:"caveats,omitempty"`
+
+	// Chain Slug of the tactic's chain.
+	//
+	// Example: sex-trafficking
+	Chain string `json:"chain"`
+
+	// Citations Sources for the tactic, at most 30; each names an existing source by slug.
+	Citations *[]Citation `json:"citations,omitempty"`
+
+	// Code Stable code, unique: chain, stage, kind and number, e.g. ST-R-R01. Required on create; it
+	// cannot change afterwards (a PUT may leave it out or repeat it).
+	//
+	// Example: ST-R-R99
+	Code *string `json:"code,omitempty"`
+
+	// Description The tactic at length.
+	//
+	// Example: Closing a venue destroys the exploiter's investment and raises the cost of the next one.
+	Description *string `json:"description,omitempty"`
+
+	// Evidence How well the tactic is known to work; when left out, nothing is known: effect unknown,
+	// level none, unevaluated.
+	Evidence *Evidence `json:"evidence,omitempty"`
+
+	// Jurisdictions Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.
+	//
+	// Example: ["global"]
+	Jurisdictions *[]string `json:"jurisdictions,omitempty"`
+
+	// Kind An effort deployed today (current), what should be done (recommended), or a state of the
+	// world that explains why current efforts fall short (condition).
+	//
+	// Example: recommended
+	Kind BundleTacticKind `json:"kind"`
+
+	// Position Order of the tactic among those of its stage and kind, 0 to 1000000; after the others when
+	// left out.
+	//
+	// Example: 10
+	Position *int `json:"position,omitempty"`
+
+	// Positions Positions for and against; required (one of each) when a caveat is contested.
+	Positions *[]Position `json:"positions,omitempty"`
+
+	// Review Review state and dates; state draft when left out.
+	Review *Review `json:"review,omitempty"`
+
+	// Stage Slug of the tactic's stage within its chain.
+	//
+	// Example: retailer
+	Stage string `json:"stage"`
+
+	// Status Status defaults to draft for a new tactic; a replacement without it keeps the current one.
+	//
+	// Example: published
+	Status *BundleTacticStatus `json:"status,omitempty"`
+
+	// Summary The tactic in a sentence or two.
+	//
+	// Example: Shut the premises so that the exploiter loses the capital sunk in them.
+	Summary string `json:"summary"`
+
+	// Tags Slugs of the tags to carry (at most 20, and at most one of the horizon group); replaces the
+	// tactic's tags. Each must exist.
+	//
+	// Example: ["short-term","raise-exploiter-risk","prosecution"]
+	Tags *[]string `json:"tags,omitempty"`
+
+	// Title Title, for people.
+	//
+	// Example: Close venues where exploitation was proven
+	Title string `json:"title"`
+
+	// Version Version is the version the client read; it is the precondition of a PUT or PATCH when no
+	// If-Match header is sent. Ignored on create.
+	//
+	// Example: 1
+	Version *int `json:"version,omitempty"`
+}
+
+// BundleTacticAttribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
+// own) when left out.
+//
+// Example: editorial
+type BundleTacticAttribution string
+
+// BundleTacticKind An effort deployed today (current), what should be done (recommended), or a state of the
+// world that explains why current efforts fall short (condition).
+//
+// Example: recommended
+type BundleTacticKind string
+
+// BundleTacticStatus Status defaults to draft for a new tactic; a replacement without it keeps the current one.
+//
+// Example: published
+type BundleTacticStatus string
+
 // Caveat What a reader must know before acting on a tactic: a documented harm, a dispute (then the tactic carries positions for and against), a weakness of the data, or a limit of scope.
 type Caveat struct {
 	// Citations Sources for the caveat.
@@ -2989,6 +3363,88 @@ type Formula struct {
 	//
 	// Example: expected penalty per unit of profit; the link is inverted when D > 1
 	Meaning string `json:"meaning"`
+}
+
+// ImportItem What the import does (or, in a dry run, would do) with one object of the bundle.
+type ImportItem struct {
+	// Action create, update, unchanged, or conflict: the object changed since the version the bundle
+	// carries, and the bundle would overwrite that change.
+	//
+	// Example: update
+	Action ImportItemAction `json:"action"`
+
+	// BundleVersion The version the bundle carries, if any.
+	//
+	// Example: 3
+	BundleVersion *int `json:"bundle_version,omitempty"`
+
+	// Changed For an update or a conflict: the fields in which the bundle differs from the database.
+	//
+	// Example: ["title","summary"]
+	Changed *[]string `json:"changed,omitempty"`
+
+	// Entity The kind of object.
+	//
+	// Example: tactic
+	Entity ImportItemEntity `json:"entity"`
+
+	// Key The object's key: slug, chain/stage, code, or "from type to" for a relation.
+	//
+	// Example: ST-R-R01
+	Key string `json:"key"`
+
+	// Pointer JSON pointer to the object in the bundle.
+	//
+	// Example: /tactics/3
+	Pointer string `json:"pointer"`
+
+	// Version The version in the database: before the import for a dry run or a conflict, after it otherwise;
+	// absent for a create in a dry run.
+	//
+	// Example: 4
+	Version *int `json:"version,omitempty"`
+}
+
+// ImportItemAction create, update, unchanged, or conflict: the object changed since the version the bundle
+// carries, and the bundle would overwrite that change.
+//
+// Example: update
+type ImportItemAction string
+
+// ImportItemEntity The kind of object.
+//
+// Example: tactic
+type ImportItemEntity string
+
+// ImportReport What the import did, or in a dry run would do, object by object, in bundle order.
+type ImportReport struct {
+	// Conflicts Objects changed since the versions the bundle carries (a dry run only: otherwise the answer is 409).
+	//
+	// Example: 0
+	Conflicts int `json:"conflicts"`
+
+	// Created Objects created.
+	//
+	// Example: 2
+	Created int `json:"created"`
+
+	// DryRun Whether this was a dry run, which writes nothing.
+	//
+	// Example: true
+	DryRun bool `json:"dry_run"`
+
+	// Items One item per object of the bundle.
+	Items []ImportItem `json:"items"`
+
+	// Unchanged Objects the same as in the database, left as they are.
+	//
+	// Example: 114
+	Unchanged int `json:"unchanged"`
+
+	// Updated Objects updated.
+	//
+	// Example: 1
+	Updated int `json:"updated"`
 }
 
 // Inversion Whether a link is inverted: D > 1 at the central value, and how the range of D lies against 1.
@@ -5669,6 +6125,15 @@ type GetChainTableParams struct {
 	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
 
+// GetChainTableCSVParams defines parameters for GetChainTableCSV.
+type GetChainTableCSVParams struct {
+	// Horizon Horizon tag slug: short-term or long-term
+	Horizon *string `form:"horizon,omitempty" json:"horizon,omitempty"`
+
+	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
 // ListChangesParams defines parameters for ListChanges.
 type ListChangesParams struct {
 	// After Id of the last change you have (next_cursor of the previous page); 0 for the start
@@ -5677,6 +6142,30 @@ type ListChangesParams struct {
 	// Limit Page size
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// ExportBundleParams defines parameters for ExportBundle.
+type ExportBundleParams struct {
+	// Include drafts: add draft and archived tactics (honoured for editors)
+	Include *ExportBundleParamsInclude `form:"include,omitempty" json:"include,omitempty"`
+
+	// IfNoneMatch ETag from an earlier export, as it came, with its quotes: the answer is 304 without a body while it is current
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
+// ExportBundleParamsInclude defines parameters for ExportBundle.
+type ExportBundleParamsInclude string
+
+// ImportBundleParams defines parameters for ImportBundle.
+type ImportBundleParams struct {
+	// Mode dry-run: check and report, write nothing; apply: import
+	Mode ImportBundleParamsMode `form:"mode" json:"mode"`
+
+	// IdempotencyKey Makes the POST safe to retry: the first successful response is kept for 24 hours per key holder and replayed (with `Idempotent-Replayed: true`) to a retry with the same key, creating nothing new. The same key with a different request is 422; while the first is still running, 409. 1-255 visible ASCII characters; a UUID is a good choice.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ImportBundleParamsMode defines parameters for ImportBundle.
+type ImportBundleParamsMode string
 
 // ListKeysParams defines parameters for ListKeys.
 type ListKeysParams struct {
@@ -6259,6 +6748,9 @@ type PatchChainApplicationMergePatchPlusJSONRequestBody = ChainPatch
 
 // ReplaceChainJSONRequestBody defines body for ReplaceChain for application/json ContentType.
 type ReplaceChainJSONRequestBody = ChainInput
+
+// ImportBundleJSONRequestBody defines body for ImportBundle for application/json ContentType.
+type ImportBundleJSONRequestBody = Bundle
 
 // CreateKeyJSONRequestBody defines body for CreateKey for application/json ContentType.
 type CreateKeyJSONRequestBody = KeyInput
@@ -7509,10 +8001,17 @@ type ClientInterface interface {
 
 	// GetChainTable Get a chain as a table
 	//
-	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain.
+	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
 	//
 	// Corresponds with GET /chains/{id}/table (the `GetChainTable` operationId).
 	GetChainTable(ctx context.Context, id string, params *GetChainTableParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetChainTableCSV Get a chain's table as CSV
+	//
+	// The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
+	//
+	// Corresponds with GET /chains/{id}/table.csv (the `GetChainTableCSV` operationId).
+	GetChainTableCSV(ctx context.Context, id string, params *GetChainTableCSVParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListChanges Change feed
 	//
@@ -7522,6 +8021,39 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /changes (the `ListChanges` operationId).
 	ListChanges(ctx context.Context, params *ListChangesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportBundle Export the knowledge base
+	//
+	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+	//
+	// Corresponds with GET /export (the `ExportBundle` operationId).
+	ExportBundle(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportBundleWithBody Import a bundle
+	//
+	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
+	//
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /import (the `ImportBundle` operationId).
+	ImportBundleWithBody(ctx context.Context, params *ImportBundleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportBundle Import a bundle
+	//
+	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
+	//
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /import (the `ImportBundle` operationId).
+	ImportBundle(ctx context.Context, params *ImportBundleParams, body ImportBundleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListKeys List API keys
 	//
@@ -8547,11 +9079,28 @@ func (c *Client) RestoreChain(ctx context.Context, id string, revision int, para
 
 // GetChainTable Get a chain as a table
 //
-// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain.
+// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
 //
 // Corresponds with GET /chains/{id}/table (the `GetChainTable` operationId).
 func (c *Client) GetChainTable(ctx context.Context, id string, params *GetChainTableParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetChainTableRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetChainTableCSV Get a chain's table as CSV
+//
+// The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
+//
+// Corresponds with GET /chains/{id}/table.csv (the `GetChainTableCSV` operationId).
+func (c *Client) GetChainTableCSV(ctx context.Context, id string, params *GetChainTableCSVParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetChainTableCSVRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8571,6 +9120,69 @@ func (c *Client) GetChainTable(ctx context.Context, id string, params *GetChainT
 // Corresponds with GET /changes (the `ListChanges` operationId).
 func (c *Client) ListChanges(ctx context.Context, params *ListChangesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListChangesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportBundle Export the knowledge base
+//
+// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+//
+// Corresponds with GET /export (the `ExportBundle` operationId).
+func (c *Client) ExportBundle(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportBundleRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportBundleWithBody Import a bundle
+//
+// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
+//
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /import (the `ImportBundle` operationId).
+func (c *Client) ImportBundleWithBody(ctx context.Context, params *ImportBundleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportBundleRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportBundle Import a bundle
+//
+// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
+//
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /import (the `ImportBundle` operationId).
+func (c *Client) ImportBundle(ctx context.Context, params *ImportBundleParams, body ImportBundleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportBundleRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10855,6 +11467,82 @@ func NewGetChainTableRequest(server string, id string, params *GetChainTablePara
 	return req, nil
 }
 
+// NewGetChainTableCSVRequest constructs an http.Request for the GetChainTableCSV method
+func NewGetChainTableCSVRequest(server string, id string, params *GetChainTableCSVParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/chains/%s/table.csv", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Horizon != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "horizon", *params.Horizon, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListChangesRequest constructs an http.Request for the ListChanges method
 func NewListChangesRequest(server string, params *ListChangesParams) (*http.Request, error) {
 	var err error
@@ -10916,6 +11604,153 @@ func NewListChangesRequest(server string, params *ListChangesParams) (*http.Requ
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExportBundleRequest constructs an http.Request for the ExportBundle method
+func NewExportBundleRequest(server string, params *ExportBundleParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/export")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include", *params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewImportBundleRequest calls the generic ImportBundle builder with application/json body
+func NewImportBundleRequest(server string, params *ImportBundleParams, body ImportBundleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewImportBundleRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewImportBundleRequestWithBody constructs an http.Request for the ImportBundle method, with any body, and a specified content type
+func NewImportBundleRequestWithBody(server string, params *ImportBundleParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/import")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "mode", params.Mode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -14944,12 +15779,21 @@ type ClientWithResponsesInterface interface {
 
 	// GetChainTableWithResponse Get a chain as a table
 	//
-	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain.
+	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /chains/{id}/table (the `GetChainTable` operationId).
 	GetChainTableWithResponse(ctx context.Context, id string, params *GetChainTableParams, reqEditors ...RequestEditorFn) (*GetChainTableResponse, error)
+
+	// GetChainTableCSVWithResponse Get a chain's table as CSV
+	//
+	// The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /chains/{id}/table.csv (the `GetChainTableCSV` operationId).
+	GetChainTableCSVWithResponse(ctx context.Context, id string, params *GetChainTableCSVParams, reqEditors ...RequestEditorFn) (*GetChainTableCSVResponse, error)
 
 	// ListChangesWithResponse Change feed
 	//
@@ -14961,6 +15805,41 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /changes (the `ListChanges` operationId).
 	ListChangesWithResponse(ctx context.Context, params *ListChangesParams, reqEditors ...RequestEditorFn) (*ListChangesResponse, error)
+
+	// ExportBundleWithResponse Export the knowledge base
+	//
+	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /export (the `ExportBundle` operationId).
+	ExportBundleWithResponse(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*ExportBundleResponse, error)
+
+	// ImportBundleWithBodyWithResponse Import a bundle
+	//
+	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
+	//
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	//
+	// Role: `editor` or above.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /import (the `ImportBundle` operationId).
+	ImportBundleWithBodyWithResponse(ctx context.Context, params *ImportBundleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportBundleResponse, error)
+
+	// ImportBundleWithResponse Import a bundle
+	//
+	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
+	//
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	//
+	// Role: `editor` or above.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /import (the `ImportBundle` operationId).
+	ImportBundleWithResponse(ctx context.Context, params *ImportBundleParams, body ImportBundleJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportBundleResponse, error)
 
 	// ListKeysWithResponse List API keys
 	//
@@ -17628,6 +18507,154 @@ func (r GetChainTableResponse) ContentType() string {
 	return ""
 }
 
+// GetChainTableCSVResponse200Headers the declared response headers of an HTTP 200 response for GetChainTableCSV
+type GetChainTableCSVResponse200Headers struct {
+	ETag               *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetChainTableCSVResponse304Headers the declared response headers of an HTTP 304 response for GetChainTableCSV
+type GetChainTableCSVResponse304Headers struct {
+	ETag               *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetChainTableCSVResponse400Headers the declared response headers of an HTTP 400 response for GetChainTableCSV
+type GetChainTableCSVResponse400Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetChainTableCSVResponse401Headers the declared response headers of an HTTP 401 response for GetChainTableCSV
+type GetChainTableCSVResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// GetChainTableCSVResponse404Headers the declared response headers of an HTTP 404 response for GetChainTableCSV
+type GetChainTableCSVResponse404Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetChainTableCSVResponse413Headers the declared response headers of an HTTP 413 response for GetChainTableCSV
+type GetChainTableCSVResponse413Headers struct {
+	XRequestID *string
+}
+
+// GetChainTableCSVResponse429Headers the declared response headers of an HTTP 429 response for GetChainTableCSV
+type GetChainTableCSVResponse429Headers struct {
+	RetryAfter *string
+	XRequestID *string
+}
+
+// GetChainTableCSVResponse500Headers the declared response headers of an HTTP 500 response for GetChainTableCSV
+type GetChainTableCSVResponse500Headers struct {
+	XRequestID *string
+}
+
+type GetChainTableCSVResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetChainTableCSVResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetChainTableCSVResponse304Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetChainTableCSVResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetChainTableCSVResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetChainTableCSVResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *GetChainTableCSVResponse413Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetChainTableCSVResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetChainTableCSVResponse500Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetChainTableCSVResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetChainTableCSVResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetChainTableCSVResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetChainTableCSVResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetChainTableCSVResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetChainTableCSVResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetChainTableCSVResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetChainTableCSVResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetChainTableCSVResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetChainTableCSVResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListChangesResponse200Headers the declared response headers of an HTTP 200 response for ListChanges
 type ListChangesResponse200Headers struct {
 	Link               *string
@@ -17749,6 +18776,339 @@ func (r ListChangesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListChangesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ExportBundleResponse200Headers the declared response headers of an HTTP 200 response for ExportBundle
+type ExportBundleResponse200Headers struct {
+	ETag               *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// ExportBundleResponse304Headers the declared response headers of an HTTP 304 response for ExportBundle
+type ExportBundleResponse304Headers struct {
+	ETag               *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// ExportBundleResponse400Headers the declared response headers of an HTTP 400 response for ExportBundle
+type ExportBundleResponse400Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// ExportBundleResponse401Headers the declared response headers of an HTTP 401 response for ExportBundle
+type ExportBundleResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// ExportBundleResponse413Headers the declared response headers of an HTTP 413 response for ExportBundle
+type ExportBundleResponse413Headers struct {
+	XRequestID *string
+}
+
+// ExportBundleResponse429Headers the declared response headers of an HTTP 429 response for ExportBundle
+type ExportBundleResponse429Headers struct {
+	RetryAfter *string
+	XRequestID *string
+}
+
+// ExportBundleResponse500Headers the declared response headers of an HTTP 500 response for ExportBundle
+type ExportBundleResponse500Headers struct {
+	XRequestID *string
+}
+
+type ExportBundleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Bundle
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExportBundleResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *ExportBundleResponse304Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ExportBundleResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ExportBundleResponse401Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *ExportBundleResponse413Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ExportBundleResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ExportBundleResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExportBundleResponse) GetJSON200() *Bundle {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ExportBundleResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ExportBundleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ExportBundleResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ExportBundleResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ExportBundleResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportBundleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportBundleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportBundleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportBundleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ImportBundleResponse200Headers the declared response headers of an HTTP 200 response for ImportBundle
+type ImportBundleResponse200Headers struct {
+	IdempotentReplayed *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// ImportBundleResponse400Headers the declared response headers of an HTTP 400 response for ImportBundle
+type ImportBundleResponse400Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// ImportBundleResponse401Headers the declared response headers of an HTTP 401 response for ImportBundle
+type ImportBundleResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// ImportBundleResponse403Headers the declared response headers of an HTTP 403 response for ImportBundle
+type ImportBundleResponse403Headers struct {
+	XRequestID *string
+}
+
+// ImportBundleResponse409Headers the declared response headers of an HTTP 409 response for ImportBundle
+type ImportBundleResponse409Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// ImportBundleResponse413Headers the declared response headers of an HTTP 413 response for ImportBundle
+type ImportBundleResponse413Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// ImportBundleResponse415Headers the declared response headers of an HTTP 415 response for ImportBundle
+type ImportBundleResponse415Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// ImportBundleResponse422Headers the declared response headers of an HTTP 422 response for ImportBundle
+type ImportBundleResponse422Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// ImportBundleResponse429Headers the declared response headers of an HTTP 429 response for ImportBundle
+type ImportBundleResponse429Headers struct {
+	RetryAfter *string
+	XRequestID *string
+}
+
+// ImportBundleResponse500Headers the declared response headers of an HTTP 500 response for ImportBundle
+type ImportBundleResponse500Headers struct {
+	XRequestID *string
+}
+
+type ImportBundleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ImportReport
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *Problem
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *Problem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Problem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ImportBundleResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ImportBundleResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ImportBundleResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ImportBundleResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *ImportBundleResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *ImportBundleResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *ImportBundleResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ImportBundleResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ImportBundleResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ImportBundleResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ImportBundleResponse) GetJSON200() *ImportReport {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ImportBundleResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ImportBundleResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ImportBundleResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ImportBundleResponse) GetApplicationproblemJSON409() *Problem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ImportBundleResponse) GetApplicationproblemJSON413() *Problem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r ImportBundleResponse) GetApplicationproblemJSON415() *Problem {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ImportBundleResponse) GetApplicationproblemJSON422() *Problem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ImportBundleResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ImportBundleResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ImportBundleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ImportBundleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ImportBundleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ImportBundleResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -27851,7 +29211,7 @@ func (c *ClientWithResponses) RestoreChainWithResponse(ctx context.Context, id s
 
 // GetChainTableWithResponse Get a chain as a table
 //
-// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain.
+// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -27862,6 +29222,21 @@ func (c *ClientWithResponses) GetChainTableWithResponse(ctx context.Context, id 
 		return nil, err
 	}
 	return ParseGetChainTableResponse(rsp)
+}
+
+// GetChainTableCSVWithResponse Get a chain's table as CSV
+//
+// The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /chains/{id}/table.csv (the `GetChainTableCSV` operationId).
+func (c *ClientWithResponses) GetChainTableCSVWithResponse(ctx context.Context, id string, params *GetChainTableCSVParams, reqEditors ...RequestEditorFn) (*GetChainTableCSVResponse, error) {
+	rsp, err := c.GetChainTableCSV(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetChainTableCSVResponse(rsp)
 }
 
 // ListChangesWithResponse Change feed
@@ -27879,6 +29254,59 @@ func (c *ClientWithResponses) ListChangesWithResponse(ctx context.Context, param
 		return nil, err
 	}
 	return ParseListChangesResponse(rsp)
+}
+
+// ExportBundleWithResponse Export the knowledge base
+//
+// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /export (the `ExportBundle` operationId).
+func (c *ClientWithResponses) ExportBundleWithResponse(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*ExportBundleResponse, error) {
+	rsp, err := c.ExportBundle(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportBundleResponse(rsp)
+}
+
+// ImportBundleWithBodyWithResponse Import a bundle
+//
+// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
+//
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+//
+// Role: `editor` or above.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /import (the `ImportBundle` operationId).
+func (c *ClientWithResponses) ImportBundleWithBodyWithResponse(ctx context.Context, params *ImportBundleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportBundleResponse, error) {
+	rsp, err := c.ImportBundleWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportBundleResponse(rsp)
+}
+
+// ImportBundleWithResponse Import a bundle
+//
+// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
+//
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+//
+// Role: `editor` or above.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /import (the `ImportBundle` operationId).
+func (c *ClientWithResponses) ImportBundleWithResponse(ctx context.Context, params *ImportBundleParams, body ImportBundleJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportBundleResponse, error) {
+	rsp, err := c.ImportBundle(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportBundleResponse(rsp)
 }
 
 // ListKeysWithResponse List API keys
@@ -32137,6 +33565,9 @@ func ParseGetChainTableResponse(rsp *http.Response) (*GetChainTableResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -32337,6 +33768,265 @@ func ParseGetChainTableResponse(rsp *http.Response) (*GetChainTableResponse, err
 	return response, nil
 }
 
+// ParseGetChainTableCSVResponse parses an HTTP response from a GetChainTableCSVWithResponse call
+func ParseGetChainTableCSVResponse(rsp *http.Response) (*GetChainTableCSVResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetChainTableCSVResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetChainTableCSVResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetChainTableCSVResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetChainTableCSVResponse400Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetChainTableCSVResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetChainTableCSVResponse404Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers GetChainTableCSVResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetChainTableCSVResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetChainTableCSVResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListChangesResponse parses an HTTP response from a ListChangesWithResponse call
 func ParseListChangesResponse(rsp *http.Response) (*ListChangesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -32511,6 +34201,573 @@ func ParseListChangesResponse(rsp *http.Response) (*ListChangesResponse, error) 
 		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers ListChangesResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportBundleResponse parses an HTTP response from a ExportBundleWithResponse call
+func ParseExportBundleResponse(rsp *http.Response) (*ExportBundleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportBundleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Bundle
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ExportBundleResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers ExportBundleResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 400:
+		var headers ExportBundleResponse400Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ExportBundleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 413:
+		var headers ExportBundleResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 429:
+		var headers ExportBundleResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ExportBundleResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseImportBundleResponse parses an HTTP response from a ImportBundleWithResponse call
+func ParseImportBundleResponse(rsp *http.Response) (*ImportBundleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ImportBundleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ImportReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ImportBundleResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ImportBundleResponse400Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ImportBundleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ImportBundleResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers ImportBundleResponse409Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers ImportBundleResponse413Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers ImportBundleResponse415Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers ImportBundleResponse422Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers ImportBundleResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ImportBundleResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -33,6 +33,8 @@
 //     as data; Problem.code the enum of models.ErrorCodes; X-Request-ID, RateLimit-* and the ETag
 //     of a 304 declared; request examples that are harmless when Swagger UI executes them
 //     untouched (no version, drafts named as examples, no example ids on DELETE and restores).
+//   - the text/csv answer of the chain table (Accept: text/csv), which table.csv documents.
+//   - the database ids that a bundle's stages and tactics hide (they name chains and stages by slug).
 //
 // It also refuses a document that breaks the rules the issue sets for every operation (a summary,
 // a description, an operationId, one tag; every parameter and property described, with an example
@@ -263,6 +265,8 @@ func (f *fixer) fix() error {
 			}
 		}
 	}
+	f.hideShadowedIDs()
+	f.alsoCSV()
 	f.requireResponseFields()
 	f.typeNullableRefs()
 	if err := f.typeRevisions(); err != nil {
@@ -294,6 +298,49 @@ func (f *fixer) typeNullableRefs() {
 				v.Type = &t
 			}
 		}
+	}
+}
+
+// shadowedIDs are the database ids that a bundle's types hide behind a field of their own (swag
+// cannot tell that an outer field hides an embedded one): a bundle names chains and stages by slug.
+var shadowedIDs = map[string]string{"BundleStage": "chain_id", "BundleTactic": "stage_id"}
+
+// csvTwins are operations that also answer text/csv (with Accept: text/csv) as their twin does,
+// which Swagger 2.0 cannot say: one schema serves every media type of a response there.
+var csvTwins = map[string]string{"getChainTable": "getChainTableCSV"}
+
+// alsoCSV adds the twin's text/csv answer to the 200 of each operation in csvTwins.
+func (f *fixer) alsoCSV() {
+	ops := map[string]*openapi3.Operation{}
+	for _, path := range f.doc.Paths.InMatchingOrder() {
+		for _, op := range f.doc.Paths.Value(path).Operations() {
+			ops[op.OperationID] = op
+		}
+	}
+	for id, twin := range csvTwins {
+		op, tw := ops[id], ops[twin]
+		if op == nil || tw == nil {
+			continue
+		}
+		from, to := tw.Responses.Status(http.StatusOK), op.Responses.Status(http.StatusOK)
+		if from == nil || to == nil || from.Value == nil || to.Value == nil {
+			continue
+		}
+		if mt := from.Value.Content.Get("text/csv"); mt != nil {
+			to.Value.Content["text/csv"] = mt
+		}
+	}
+}
+
+// hideShadowedIDs drops the hidden ids from the bundle's schemas.
+func (f *fixer) hideShadowedIDs() {
+	for name, prop := range shadowedIDs {
+		s, ok := f.doc.Components.Schemas[name]
+		if !ok || s.Value == nil {
+			continue
+		}
+		delete(s.Value.Properties, prop)
+		s.Value.Required = slices.DeleteFunc(s.Value.Required, func(r string) bool { return r == prop })
 	}
 }
 

@@ -18,30 +18,54 @@ const BundleFormat = 2
 
 // Bundle is the knowledge base, or a part of it, as one document whose objects name each other by
 // slug or code, never by database id. It is how the seed enters the store, through the same
-// validation as any client write.
+// validation as any client write, and what GET /export writes and POST /import reads. Each object
+// may carry its version: the export writes it, and an import refuses to overwrite an object that
+// has moved past the version its bundle carries.
+//
+//	@Description	The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.
 type Bundle struct {
-	FormatVersion int                    `json:"format_version"`
-	Sources       []models.SourceInput   `json:"sources"`
-	Tags          []models.TagInput      `json:"tags"`
-	Chains        []models.ChainInput    `json:"chains"`
-	Stages        []BundleStage          `json:"stages"`
-	Tactics       []BundleTactic         `json:"tactics"`
-	Relations     []models.RelationInput `json:"relations"`
-	// Figures of the risk-reward model; each names its chain and stage by slug.
+	// The bundle format; this release reads and writes 2.
+	FormatVersion int `json:"format_version" example:"2"`
+	// Sources, by slug; citations name them.
+	Sources []models.SourceInput `json:"sources"`
+	// Tags, by slug; tactics name them.
+	Tags []models.TagInput `json:"tags"`
+	// Chains, by slug.
+	Chains []models.ChainInput `json:"chains"`
+	// Stages, by chain and slug.
+	Stages []BundleStage `json:"stages"`
+	// Tactics, by code, each at a stage named by chain and slug.
+	Tactics []BundleTactic `json:"tactics"`
+	// Relations between tactics, by the codes at their ends and their type.
+	Relations []models.RelationInput `json:"relations"`
+	// Figures of the risk-reward model, by slug; each names its chain and stage by slug.
 	Parameters []models.ParameterInput `json:"parameters"`
 }
 
 // BundleStage is a stage whose chain is named by slug.
+//
+//	@Description	A stage, its chain named by slug (no chain_id).
 type BundleStage struct {
-	Chain string `json:"chain"`
+	// Slug of the stage's chain.
+	Chain string `json:"chain" validate:"required,slug" example:"sex-trafficking"`
 	models.StageInput
+	// A bundle names no database ids: this hides the input's chain_id, which the import sets from
+	// chain.
+	ChainID *int64 `json:"chain_id,omitempty" swaggerignore:"true"`
 }
 
 // BundleTactic is a tactic whose chain and stage are named by slug.
+//
+//	@Description	A tactic, found by its code, its chain and stage named by slug (no stage_id).
 type BundleTactic struct {
-	Chain string `json:"chain"`
-	Stage string `json:"stage"`
+	// Slug of the tactic's chain.
+	Chain string `json:"chain" validate:"required,slug" example:"sex-trafficking"`
+	// Slug of the tactic's stage within its chain.
+	Stage string `json:"stage" validate:"required,slug" example:"retailer"`
 	models.TacticInput
+	// A bundle names no database ids: this hides the input's stage_id, which the import sets from
+	// chain and stage.
+	StageID *int64 `json:"stage_id,omitempty" swaggerignore:"true"`
 }
 
 // SeedReport says what applying a seed did, object by object.

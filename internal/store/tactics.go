@@ -195,12 +195,8 @@ func tacticInputOf(tx *gorm.DB, t *models.Tactic) (*models.TacticInput, error) {
 			return nil, fmt.Errorf("store: restore tactic tags: %w", err)
 		}
 	}
-	ev, review := t.Evidence, t.Review
-	in := &models.TacticInput{StageID: &t.StageID, Code: t.Code, Kind: t.Kind, Status: t.Status, Title: t.Title,
-		Summary: t.Summary, Description: t.Description, Position: &t.Position,
-		Attribution: t.Attribution, Evidence: &ev, Caveats: t.Caveats, Positions: t.Positions,
-		Jurisdictions: t.Jurisdictions, Actors: t.Actors, Adoption: t.Adoption, Review: &review,
-		Citations: t.Citations, ActsOn: t.ActsOn, AlsoAppliesTo: t.AlsoAppliesTo}
+	in := tacticInput(t)
+	in.Tags = nil
 	var missing []string
 	for _, tg := range t.Tags {
 		i := slices.IndexFunc(live, func(l models.TagSummary) bool { return l.ID == tg.ID })
@@ -229,6 +225,20 @@ func tacticInputOf(tx *gorm.DB, t *models.Tactic) (*models.TacticInput, error) {
 		return nil, models.Conflictf("not_restorable", "the tactic's stage %d has been deleted since; restore it first", t.StageID)
 	}
 	return in, nil
+}
+
+// tacticInput is the input that writes t as it is, its tags named by slug.
+func tacticInput(t *models.Tactic) *models.TacticInput {
+	ev, review, stageID, position := t.Evidence, t.Review, t.StageID, t.Position
+	in := &models.TacticInput{StageID: &stageID, Code: t.Code, Kind: t.Kind, Status: t.Status, Title: t.Title,
+		Summary: t.Summary, Description: t.Description, Position: &position,
+		Attribution: t.Attribution, Evidence: &ev, Caveats: t.Caveats, Positions: t.Positions,
+		Jurisdictions: t.Jurisdictions, Actors: t.Actors, Adoption: t.Adoption, Review: &review,
+		Citations: t.Citations, ActsOn: t.ActsOn, AlsoAppliesTo: t.AlsoAppliesTo, Tags: []models.TagRef{}}
+	for _, tg := range t.Tags {
+		in.Tags = append(in.Tags, models.TagRef(tg.Slug))
+	}
+	return in
 }
 
 // tacticWrite is a TacticInput checked against the database: its stage, tags, cited sources and
