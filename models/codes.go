@@ -12,7 +12,7 @@ var ErrorCodes = []string{
 	"unauthorized", "forbidden", "not_found", "no_route", "method_not_allowed",
 	// 409.
 	"duplicate", "duplicate_slug", "duplicate_code", "duplicate_relation", "in_use", "horizon_clash",
-	"not_restorable", "idempotency_in_progress", "key_already_created",
+	"not_restorable", "idempotency_in_progress", "key_already_created", "import_conflict",
 	// 412, 413, 415, 422, 428, 429.
 	"precondition_failed", "body_too_large", "unsupported_media_type", "validation_failed",
 	"idempotency_key_reused", "precondition_required", "rate_limited",

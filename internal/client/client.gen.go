@@ -910,6 +910,7 @@ const (
 	ProblemCodeHorizonClash          ProblemCode = "horizon_clash"
 	ProblemCodeIdempotencyInProgress ProblemCode = "idempotency_in_progress"
 	ProblemCodeIdempotencyKeyReused  ProblemCode = "idempotency_key_reused"
+	ProblemCodeImportConflict        ProblemCode = "import_conflict"
 	ProblemCodeInUse                 ProblemCode = "in_use"
 	ProblemCodeInternal              ProblemCode = "internal"
 	ProblemCodeInvalidJson           ProblemCode = "invalid_json"
@@ -965,6 +966,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeIdempotencyInProgress:
 		return true
 	case ProblemCodeIdempotencyKeyReused:
+		return true
+	case ProblemCodeImportConflict:
 		return true
 	case ProblemCodeInUse:
 		return true
