@@ -9,6 +9,8 @@ import (
 
 	"github.com/gin-contrib/cors"
 	"github.com/gin-gonic/gin"
+
+	"chainkb/internal/pages"
 )
 
 // Content security policies. The API answers JSON, which no browser should run, frame or let
@@ -36,6 +38,8 @@ func securityHeaders(table routeTable) gin.HandlerFunc {
 		h.Set("Referrer-Policy", "no-referrer")
 		if strings.HasPrefix(c.Request.URL.Path, "/swagger/") {
 			h.Set("Content-Security-Policy", cspDocs)
+		} else if table[routeKey{http.MethodGet, c.FullPath()}].flags&page != 0 {
+			h.Set("Content-Security-Policy", pages.CSP)
 		} else {
 			h.Set("Content-Security-Policy", cspAPI)
 		}
