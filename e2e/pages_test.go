@@ -1,0 +1,160 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// TestPages opens every kind of page for people (home, chain table, tactic, sources, 404) in
+// headless Chromium at a desktop and a phone width, checks what a reader should find there, keeps
+// a screenshot of each, and runs axe-core on each (WCAG 2.0-2.2 A and AA, and axe's best
+// practices), failing on any violation. axe-core comes from npm, pinned in e2e/axe/package.json;
+// .ci/run installs it and names its axe.min.js in $CHAINKB_AXE. Without $CHAINKB_AXE the axe check
+// is skipped (and said so); with it, a missing file is a failure.
+func TestPages(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("no Chromium at %s, so the pages are not tried in a browser (apt-get install chromium; .ci/run does)", chromiumPath)
+	}
+	var axe []byte
+	if path := os.Getenv("CHAINKB_AXE"); path != "" {
+		var err error
+		if axe, err = os.ReadFile(path); err != nil {
+			t.Fatalf("CHAINKB_AXE: %v (run npm ci in e2e/axe)", err)
+		}
+	} else {
+		t.Log("CHAINKB_AXE is not set: the pages are not checked with axe-core (.ci/run sets it)")
+	}
+	s := newServer(t)
+	artifacts := os.Getenv("CHAINKB_ARTIFACTS")
+	if artifacts == "" {
+		artifacts = t.TempDir()
+	} else if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+	defer cancelCtx()
+	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
+	defer cancel()
+
+	type check struct {
+		sel, text string // an element, and text it must hold
+	}
+	pages := []struct {
+		name, path string
+		checks     []check
+	}{
+		{"home", "/", []check{{"h1", "business chains"}, {"main", "Sex trafficking"}, {"main", "API documentation"}}},
+		{"chain", "/chains/sex-trafficking", []check{{"h1", "Sex trafficking"}, {"table.chain caption", "each link"},
+			{"tbody tr:first-child th", "Product"}, {"main", "Evidence:"}, {"nav.filters", "Horizon"}}},
+		{"chain-filtered", "/chains/sex-trafficking?horizon=short-term&evidence=descriptive", []check{{"p.status", "Showing"},
+			{".filter a[aria-current]", "Short term"}}},
+		{"tactic", "/tactics/ST-P-C01", []check{{"h1", "Awareness campaigns"}, {"main", "Evidence"}, {"main", "Sources"},
+			{"main", "This tactic as JSON"}}},
+		{"sources", "/sources", []check{{"h1", "Sources"}, {"main", "Cited by"}}},
+		{"not-found", "/tactics/NO-SUCH-1", []check{{"h1", "Page not found"}}},
+	}
+	widths := []struct {
+		name          string
+		width, height int64
+		mobile        bool
+	}{{"desktop", 1280, 900, false}, {"phone", 390, 844, true}}
+
+	for _, w := range widths {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w.width, w.height, func(p *emulation.SetDeviceMetricsOverrideParams, _ *emulation.SetTouchEmulationEnabledParams) {
+			p.Mobile = w.mobile
+		})); err != nil {
+			t.Fatal(err)
+		}
+		for _, pg := range pages {
+			if err := chromedp.Do(ctx, chromedp.Navigate(s.URL+pg.path), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+				t.Fatalf("%s at %s: %v", pg.path, w.name, err)
+			}
+			for _, c := range pg.checks {
+				got, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(c.sel)))
+				if err != nil {
+					t.Errorf("%s at %s: %s: %v", pg.path, w.name, c.sel, err)
+				} else if !strings.Contains(got, c.text) {
+					t.Errorf("%s at %s: %s holds %.200q, want %q in it", pg.path, w.name, c.sel, got, c.text)
+				}
+			}
+			// Nothing sticks out sideways on a phone (the page reflows; WCAG 1.4.10).
+			wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+			if err != nil {
+				t.Fatal(err)
+			} else if wide {
+				t.Errorf("%s at %s: the page is wider than the window", pg.path, w.name)
+			}
+			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+			if err != nil {
+				t.Errorf("screenshot %s at %s: %v", pg.path, w.name, err)
+			} else {
+				path := filepath.Join(artifacts, fmt.Sprintf("page-%s-%s.jpg", pg.name, w.name))
+				if err := os.WriteFile(path, png, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("screenshot: %s", path)
+			}
+			if axe != nil && w.name == "desktop" || axe != nil && pg.name == "chain" {
+				axeCheck(t, ctx, axe, pg.path+" at "+w.name)
+			}
+		}
+	}
+}
+
+// axeCheck runs axe-core on the page in ctx and fails the test for each violation.
+func axeCheck(t *testing.T, ctx context.Context, axe []byte, page string) {
+	t.Helper()
+	// DevTools evaluation is not subject to the page's content security policy, so axe runs on the
+	// page as it is served.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](string(axe)+";0")); err != nil {
+		t.Fatalf("load axe-core: %v", err)
+	}
+	result, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag",
+		values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}, resultTypes: ["violations"]})
+		.then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe on %s: %v", page, err)
+	}
+	var violations []struct {
+		ID, Impact, Help string
+		Nodes            []struct{ Target []any }
+	}
+	if err := json.Unmarshal([]byte(result), &violations); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range violations {
+		var targets []string
+		for i, n := range v.Nodes {
+			if i == 5 {
+				targets = append(targets, "...")
+				break
+			}
+			targets = append(targets, fmt.Sprint(n.Target...))
+		}
+		t.Errorf("axe on %s: %s (%s): %s, at %d places: %s", page, v.ID, v.Impact, v.Help, len(v.Nodes), strings.Join(targets, ", "))
+	}
+	t.Logf("axe on %s: %d violations", page, len(violations))
+}
