@@ -65,16 +65,18 @@ func TestPages(t *testing.T) {
 	pages := []struct {
 		name, path string
 		checks     []check
+		detail     string // an element to keep a picture of, besides the page
 	}{
-		{"home", "/", []check{{"h1", "business chains"}, {"main", "Sex trafficking"}, {"main", "API documentation"}}},
+		{"home", "/", []check{{"h1", "business chains"}, {"main", "Sex trafficking"}, {"main", "API documentation"}}, ""},
 		{"chain", "/chains/sex-trafficking", []check{{"h1", "Sex trafficking"}, {"table.chain caption", "each link"},
-			{"tbody tr:first-child th", "Product"}, {"main", "Evidence:"}, {"nav.filters", "Horizon"}}},
+			{"tbody tr:first-child th", "Product"}, {"main", "Evidence:"}, {"nav.filters", "Horizon"}}, "tbody tr:first-child"},
 		{"chain-filtered", "/chains/sex-trafficking?horizon=short-term&evidence=descriptive", []check{{"p.status", "Showing"},
-			{".filter a[aria-current]", "Short term"}}},
-		{"tactic", "/tactics/ST-P-C01", []check{{"h1", "Awareness campaigns"}, {"main", "Evidence"}, {"main", "Sources"},
-			{"main", "This tactic as JSON"}}},
-		{"sources", "/sources", []check{{"h1", "Sources"}, {"main", "Cited by"}}},
-		{"not-found", "/tactics/NO-SUCH-1", []check{{"h1", "Page not found"}}},
+			{".filter a[aria-current]", "Short term"}}, "tbody tr:nth-child(2)"},
+		{"tactic", "/tactics/ST-C-C03", []check{{"h1", "Criminalising the purchase of sex"}, {"main", "Evidence"},
+			{"#positions", "Positions"}, {"main", "Against"}, {"main", "Related tactics"}, {"main", "This tactic as JSON"}},
+			"section[aria-labelledby=positions]"},
+		{"sources", "/sources", []check{{"h1", "Sources"}, {"main", "Cited by"}}, "ol.bib > li:first-child"},
+		{"not-found", "/tactics/NO-SUCH-1", []check{{"h1", "Page not found"}}, ""},
 	}
 	widths := []struct {
 		name          string
@@ -107,12 +109,22 @@ func TestPages(t *testing.T) {
 			} else if wide {
 				t.Errorf("%s at %s: the page is wider than the window", pg.path, w.name)
 			}
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
-			if err != nil {
-				t.Errorf("screenshot %s at %s: %v", pg.path, w.name, err)
-			} else {
-				path := filepath.Join(artifacts, fmt.Sprintf("page-%s-%s.jpg", pg.name, w.name))
-				if err := os.WriteFile(path, png, 0o644); err != nil {
+			// The whole page, and what a reader sees first.
+			for _, shot := range []struct {
+				file   string
+				action chromedp.Action[[]byte]
+			}{{"page-%s-%s.png", chromedp.FullScreenshot(100)}, {"page-%s-%s-top.png", chromedp.CaptureScreenshot()},
+				{"page-%s-%s-detail.png", chromedp.Screenshot(chromedp.CSS(pg.detail))}} {
+				if shot.file == "page-%s-%s-detail.png" && pg.detail == "" {
+					continue
+				}
+				img, err := chromedp.Run(ctx, shot.action)
+				if err != nil {
+					t.Errorf("screenshot %s at %s: %v", pg.path, w.name, err)
+					continue
+				}
+				path := filepath.Join(artifacts, fmt.Sprintf(shot.file, pg.name, w.name))
+				if err := os.WriteFile(path, img, 0o644); err != nil {
 					t.Fatal(err)
 				}
 				t.Logf("screenshot: %s", path)

@@ -59,6 +59,7 @@ type notFoundData struct{}
 type citeView struct {
 	models.Citation
 	Label string
+	Title string // the source's title, where the whole reference is wanted
 }
 
 func newChainData(s *site, ch *chainView, f filters) chainData {
@@ -138,7 +139,11 @@ func funcs(msgs map[string]string) template.FuncMap {
 			return out
 		},
 		"cite1": func(sources map[string]*sourceView, c models.Citation) citeView {
-			return citeView{Citation: c, Label: citeLabel(msgs, sources, c.Source)}
+			v := citeView{Citation: c, Label: citeLabel(msgs, sources, c.Source)}
+			if s := sources[c.Source]; s != nil {
+				v.Title = s.Title
+			}
+			return v
 		},
 		"json": func(code string) string { return "/api/v1/tactics/" + code },
 	}

@@ -40,6 +40,7 @@ var english = map[string]string{
 	"home.api":           "API documentation (Swagger UI), for programs that read or edit the knowledge base",
 	"home.spec":          "The OpenAPI document",
 
+	"chain.about":           "The whole description of this chain",
 	"chain.json":            "This table as JSON",
 	"chain.legend":          "Each row is a link of the chain. Every tactic shows its code and how strong its evidence is; what should be done also shows its horizon and its levers. Open a tactic for its caveats, positions and sources.",
 	"chain.caption":         "%s: each link with its role, what is done, its conditions and what should be done",
@@ -193,6 +194,7 @@ var english = map[string]string{
 	"sources.intro.other": "%d works, grouped by type. Each shows where the knowledge base cites it.",
 	"sources.toc":         "Types of source",
 	"sources.link":        "Online",
+	"sources.doi":         "doi:%s",
 	"sources.archived":    "Archived copy",
 	"sources.cited-by":    "Cited by:",
 	"sources.uncited":     "Not cited yet.",
