@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // TestPages opens every kind of page for people (home, chain table, tactic, sources, 404) in
@@ -131,6 +132,25 @@ func TestPages(t *testing.T) {
 			}
 			if axe != nil && w.name == "desktop" || axe != nil && pg.name == "chain" {
 				axeCheck(t, ctx, axe, pg.path+" at "+w.name)
+			}
+			// The stylesheet applied under the page's content security policy; the first Tab
+			// reaches the skip link, with its focus visible, and Enter on it moves into main.
+			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector(".skip")).position === "absolute"`))
+			if err != nil || !ok {
+				t.Errorf("%s at %s: the stylesheet did not apply (%v)", pg.path, w.name, err)
+			}
+			if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+				t.Fatal(err)
+			}
+			focus, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(e => e.className + "|" + getComputedStyle(e).outlineStyle + "|" + getComputedStyle(e).outlineWidth)(document.activeElement)`))
+			if err != nil || focus != "skip|solid|3px" {
+				t.Errorf("%s at %s: after one Tab, focus is on %q (class|outline style|width), want the skip link with a 3px outline (%v)", pg.path, w.name, focus, err)
+			}
+			if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+				t.Fatal(err)
+			}
+			if id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`)); err != nil || id != "main" {
+				t.Errorf("%s at %s: the skip link leads focus to %q, want main (%v)", pg.path, w.name, id, err)
 			}
 		}
 	}
