@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -154,6 +155,36 @@ func TestPages(t *testing.T) {
 			}
 		}
 	}
+
+	// Printed, the chain's table fits the width of A4 landscape inside its 10 mm margins (277 mm,
+	// 1047 CSS pixels), without the navigation and the filters.
+	a4 := int64(1047)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(a4, 740), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+			return err
+		}),
+		chromedp.Navigate(s.URL+"/chains/sex-trafficking"), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+		t.Fatal(err)
+	}
+	state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[document.querySelector("table.chain").scrollWidth,
+		getComputedStyle(document.querySelector("nav.filters")).display, getComputedStyle(document.querySelector("header.site")).display].join("|")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var width int64
+	var filtersDisplay, headerDisplay string
+	if _, err := fmt.Sscanf(strings.ReplaceAll(state, "|", " "), "%d %s %s", &width, &filtersDisplay, &headerDisplay); err != nil || width > a4 || filtersDisplay != "none" || headerDisplay != "none" {
+		t.Errorf("printed chain page: table width|filters display|header display = %s; want the table within %d px and no filters or header", state, a4)
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(artifacts, "page-chain-print.png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
 }
 
 // axeCheck runs axe-core on the page in ctx and fails the test for each violation.

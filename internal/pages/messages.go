@@ -33,7 +33,7 @@ var english = map[string]string{
 	"home.stages.other":  "%d links",
 	"home.tactics.one":   "%d tactic",
 	"home.tactics.other": "%d tactics",
-	"home.open-table":    "The table of %s",
+	"home.open-table":    "Open the table: %s",
 	"home.json":          "The same table as JSON",
 	"home.more":          "More",
 	"home.sources":       "Sources: the bibliography, with where each work is cited",
@@ -41,6 +41,7 @@ var english = map[string]string{
 	"home.spec":          "The OpenAPI document",
 
 	"chain.about":           "The whole description of this chain",
+	"chain.to-table":        "Go to the table",
 	"chain.json":            "This table as JSON",
 	"chain.legend":          "Each row is a link of the chain. Every tactic shows its code and how strong its evidence is; what should be done also shows its horizon and its levers. Open a tactic for its caveats, positions and sources.",
 	"chain.caption":         "%s: each link with its role, what is done, its conditions and what should be done",
@@ -57,7 +58,7 @@ var english = map[string]string{
 	"chain.caveats.other":   "%d caveats",
 
 	"filter.heading":                     "Filter what should be done",
-	"filter.help":                        "The filters narrow the last column; current efforts and conditions stay.",
+	"filter.help":                        "The filters narrow what should be done; current efforts and conditions stay as they are.",
 	"filter.horizon":                     "Horizon",
 	"filter.lever":                       "Lever",
 	"filter.function":                    "Function (4P)",
