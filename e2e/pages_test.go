@@ -160,9 +160,9 @@ func TestPages(t *testing.T) {
 	// 1047 CSS pixels), without the navigation and the filters.
 	a4 := int64(1047)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(a4, 740), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
-			return err
-		}),
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}),
 		chromedp.Navigate(s.URL+"/chains/sex-trafficking"), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
 		t.Fatal(err)
 	}
