@@ -53,6 +53,10 @@ func TestPages(t *testing.T) {
 	} else {
 		t.Logf("the seeded chain's page: %d bytes", n)
 	}
+	// Filters that name nothing known are dropped: the page is the whole table, from the same entry.
+	if bogus := s.do(t, "GET", "/chains/sex-trafficking?horizon=bogus&evidence=anecdote&lever=%3Cb%3E", nil, "Authorization", "").mustStatus(t, 200); bogus.Header.Get("ETag") != res.Header.Get("ETag") {
+		t.Error("unknown filter values change the chain's page")
+	}
 	for _, path := range []string{"/chains/no-such-chain", "/tactics/NO-SUCH-1", "/tactics/%3Cscript%3E"} {
 		res := s.do(t, "GET", path, nil, "Authorization", "").mustStatus(t, 404)
 		if !strings.Contains(string(res.Body), "<h1>Page not found</h1>") {

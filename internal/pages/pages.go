@@ -84,44 +84,49 @@ func New(st *store.Store) *Pages {
 
 // Home handles GET /: the chains, and where to go from here.
 func (p *Pages) Home(c *gin.Context) {
-	p.serve(c, "home", func(s *site) (string, any, bool) {
-		return "home", homeData{Chains: s.chains}, true
+	p.serve(c, func(s *site) (string, string, func() any) {
+		return "home", "home", func() any { return homeData{Chains: s.chains} }
 	})
 }
 
-// Chain handles GET /chains/{slug}: the chain as the source's table.
+// Chain handles GET /chains/{slug}: the chain as the source's table. The filters that name
+// nothing known are dropped before the page is looked up, so that made-up query strings neither
+// fill the cache nor show an empty table.
 func (p *Pages) Chain(c *gin.Context) {
 	slug := c.Param("slug")
-	f := parseFilters(c.Request.URL.Query())
-	p.serve(c, "chain|"+slug+"|"+f.encode(), func(s *site) (string, any, bool) {
+	asked := parseFilters(c.Request.URL.Query())
+	p.serve(c, func(s *site) (string, string, func() any) {
 		ch := s.chainBySlug[slug]
 		if ch == nil {
-			return "", nil, false
+			return "", "", nil
 		}
-		return "chain", newChainData(s, ch, f.valid(s)), true
+		f := asked.valid(s)
+		return "chain|" + slug + "|" + f.encode(), "chain", func() any { return newChainData(s, ch, f) }
 	})
 }
 
 // Tactic handles GET /tactics/{code}: one tactic with its evidence, caveats, relations and sources.
 func (p *Pages) Tactic(c *gin.Context) {
 	code := c.Param("code")
-	p.serve(c, "tactic|"+code, func(s *site) (string, any, bool) {
+	p.serve(c, func(s *site) (string, string, func() any) {
 		t := s.tactics[code]
 		if t == nil {
-			return "", nil, false
+			return "", "", nil
 		}
-		return "tactic", tacticData{Tactic: t, Sources: s.sources}, true
+		return "tactic|" + code, "tactic", func() any { return tacticData{Tactic: t, Sources: s.sources} }
 	})
 }
 
 // Sources handles GET /sources: the bibliography by type, each source with where it is cited.
 func (p *Pages) Sources(c *gin.Context) {
-	p.serve(c, "sources", func(s *site) (string, any, bool) {
-		n := 0
-		for _, g := range s.sourceGroups {
-			n += len(g.Sources)
+	p.serve(c, func(s *site) (string, string, func() any) {
+		return "sources", "sources", func() any {
+			n := 0
+			for _, g := range s.sourceGroups {
+				n += len(g.Sources)
+			}
+			return sourcesData{Groups: s.sourceGroups, Count: n}
 		}
-		return "sources", sourcesData{Groups: s.sourceGroups, Count: n}, true
 	})
 }
 
@@ -135,18 +140,14 @@ func (p *Pages) Stylesheet(c *gin.Context) {
 	c.Data(http.StatusOK, "text/css; charset=utf-8", p.css)
 }
 
-// serve answers with the page under key: from memory while the generation has not moved, else
-// rendered by page from the site (the template's name and its data; false for no such page,
-// answered with the 404 page).
-func (p *Pages) serve(c *gin.Context, key string, page func(*site) (string, any, bool)) {
+// serve answers with a page. page looks it up in the site: its cache key, its template and a
+// function that makes the template's data; no data function means no such page (the 404 page).
+// While the generation has not moved, the site and the rendered page come from memory.
+func (p *Pages) serve(c *gin.Context, page func(*site) (key, name string, data func() any)) {
 	ctx := c.Request.Context()
 	gen, err := p.store.Generation(ctx)
 	if err != nil {
 		c.Error(err)
-		return
-	}
-	if r, ok := p.cached(key, gen); ok {
-		p.write(c, r)
 		return
 	}
 	s, err := p.siteAt(ctx, gen)
@@ -154,8 +155,8 @@ func (p *Pages) serve(c *gin.Context, key string, page func(*site) (string, any,
 		c.Error(err)
 		return
 	}
-	name, data, found := page(s)
-	if !found {
+	key, name, data := page(s)
+	if data == nil {
 		body, err := p.render("notfound", notFoundData{})
 		if err != nil {
 			c.Error(err)
@@ -164,8 +165,12 @@ func (p *Pages) serve(c *gin.Context, key string, page func(*site) (string, any,
 		c.Data(http.StatusNotFound, "text/html; charset=utf-8", body)
 		return
 	}
+	if r, ok := p.cached(key, gen); ok {
+		p.write(c, r)
+		return
+	}
 	v, err, _ := p.renders.Do(fmt.Sprintf("%d|%s", gen, key), func() (any, error) {
-		body, err := p.render(name, data)
+		body, err := p.render(name, data())
 		if err != nil {
 			return nil, err
 		}
