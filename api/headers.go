@@ -15,7 +15,8 @@ import (
 
 // Content security policies. The API answers JSON, which no browser should run, frame or let
 // load anything. Swagger UI is a page: its scripts and styles are its own ('self'), and it sets
-// inline styles and uses data: images in its CSS; it has no inline scripts.
+// inline styles and uses data: images in its CSS; it has no inline scripts. The pages for people
+// (routes flagged page) have a stricter one of their own, pages.CSP: their stylesheet and nothing else.
 const (
 	cspAPI  = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 	cspDocs = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
