@@ -2,6 +2,7 @@ package pages
 
 import (
 	"io/fs"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -62,6 +63,13 @@ func TestCatalogueCoversVocabularies(t *testing.T) {
 	add("effect.", "positive", "mixed", "none", "negative", "unknown")
 	add("cost.", "low", "medium", "high")
 	add("acts.", "raises", "lowers")
+	// The symbols of models.ActsOn, read from its validate tag so that a new one needs its message.
+	field, _ := reflect.TypeOf(models.ActsOn{}).FieldByName("Symbol")
+	_, symbols, _ := strings.Cut(field.Tag.Get("validate"), "oneof=")
+	if symbols == "" {
+		t.Fatal("models.ActsOn.Symbol has no oneof list")
+	}
+	add("symbol.", strings.Fields(symbols)...)
 	relations := []string{models.RelationComplements, models.RelationPrerequisiteOf, models.RelationConflictsWith, models.RelationDuplicates, models.RelationSupersedes}
 	add("relation.out.", relations...)
 	add("relation.in.", relations...)
