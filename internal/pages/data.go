@@ -5,6 +5,9 @@ import (
 	"html/template"
 	"strings"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
 	"chainkb/models"
 )
 
@@ -146,6 +149,17 @@ func funcs(msgs map[string]string) template.FuncMap {
 			return v
 		},
 		"json": func(code string) string { return "/api/v1/tactics/" + code },
+		// region names a country by its ISO 3166 code, in the catalogue's language.
+		"region": func(code string) string {
+			r, err := language.ParseRegion(code)
+			if err != nil {
+				return code
+			}
+			if name := display.Regions(language.Make(msgs["lang"])).Name(r); name != "" {
+				return name
+			}
+			return code
+		},
 	}
 }
 
