@@ -134,7 +134,7 @@ func TestPages(t *testing.T) {
 				}
 				t.Logf("screenshot: %s", path)
 			}
-			if axe != nil && w.name == "desktop" || axe != nil && pg.name == "chain" {
+			if axe != nil {
 				axeCheck(t, ctx, axe, pg.path+" at "+w.name)
 			}
 			// The stylesheet applied under the page's content security policy; the first Tab
