@@ -604,9 +604,9 @@ func TestDocsAndRoot(t *testing.T) {
 	if res := s.do(t, "GET", "/swagger/index.html", nil).mustStatus(t, 200); !strings.Contains(string(res.Body), "swagger-ui") {
 		t.Error("Swagger UI page does not load Swagger UI")
 	}
-	// The root sends a person to the docs (the client follows the redirect).
-	if res := s.do(t, "GET", "/", nil).mustStatus(t, 200); !strings.Contains(string(res.Body), "swagger-ui") {
-		t.Error("/ does not lead to Swagger UI")
+	// The root is the home page for people (internal/pages), which links to the docs.
+	if res := s.do(t, "GET", "/", nil).mustStatus(t, 200); !strings.Contains(string(res.Body), `href="/swagger/index.html"`) {
+		t.Error("/ does not link to Swagger UI")
 	}
 	if res := s.do(t, "GET", "/healthz", nil).mustStatus(t, 200); !strings.Contains(string(res.Body), `"ok"`) {
 		t.Errorf("healthz body = %s", res.Body)

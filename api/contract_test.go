@@ -33,12 +33,14 @@ import (
 	"chainkb/api"
 	"chainkb/docs"
 	"chainkb/internal/openapi"
+	"chainkb/internal/pages"
 )
 
 // undocumented are the routes that are deliberately not operations of the OpenAPI document: the
-// documents themselves and Swagger UI, and the redirect from / to it. Everything else the server
-// routes must be documented, and everything documented must be routed.
-var undocumented = []string{"GET /", "GET /swagger/*any", "GET /openapi.json", "GET /openapi.yaml"}
+// documents themselves and Swagger UI, and the HTML pages for people (internal/pages). Everything
+// else the server routes must be documented, and everything documented must be routed.
+var undocumented = []string{"GET /", "GET /swagger/*any", "GET /openapi.json", "GET /openapi.yaml",
+	"GET /chains/:slug", "GET /tactics/:code", "GET /sources", "GET " + pages.StylesheetPath}
 
 var contract struct {
 	once   sync.Once
@@ -91,6 +93,9 @@ func checkResponse(req *http.Request, status int, header http.Header, body []byt
 	path := req.URL.Path
 	if req.Method == http.MethodOptions || path == "/" || strings.HasPrefix(path, "/swagger/") || path == "/openapi.json" || path == "/openapi.yaml" {
 		return nil // CORS preflights, and the documents and Swagger UI, which the document does not describe
+	}
+	if path == "/sources" || strings.HasPrefix(path, "/chains/") || strings.HasPrefix(path, "/tactics/") || path == pages.StylesheetPath {
+		return nil // the HTML pages for people (internal/pages), which are not the API (pages_test.go checks them)
 	}
 	doc, router, err := loadContract()
 	if err != nil {

@@ -9,11 +9,14 @@ import (
 
 	"github.com/gin-contrib/cors"
 	"github.com/gin-gonic/gin"
+
+	"chainkb/internal/pages"
 )
 
 // Content security policies. The API answers JSON, which no browser should run, frame or let
 // load anything. Swagger UI is a page: its scripts and styles are its own ('self'), and it sets
-// inline styles and uses data: images in its CSS; it has no inline scripts.
+// inline styles and uses data: images in its CSS; it has no inline scripts. The pages for people
+// (routes flagged page) have a stricter one of their own, pages.CSP: their stylesheet and nothing else.
 const (
 	cspAPI  = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 	cspDocs = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -36,6 +39,8 @@ func securityHeaders(table routeTable) gin.HandlerFunc {
 		h.Set("Referrer-Policy", "no-referrer")
 		if strings.HasPrefix(c.Request.URL.Path, "/swagger/") {
 			h.Set("Content-Security-Policy", cspDocs)
+		} else if table[routeKey{http.MethodGet, c.FullPath()}].flags&page != 0 {
+			h.Set("Content-Security-Policy", pages.CSP)
 		} else {
 			h.Set("Content-Security-Policy", cspAPI)
 		}

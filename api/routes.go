@@ -11,6 +11,7 @@ import (
 
 	"chainkb/docs" // registers swag's spec (/swagger/doc.json) and embeds the OpenAPI 3 document
 	"chainkb/handlers"
+	"chainkb/internal/pages"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -70,6 +71,7 @@ const (
 	unlimited                   // never rate limited
 	secret                      // the answer holds a secret: never kept for an Idempotency-Key retry
 	bulkBody                    // takes a body up to the import limit (WithMaxImportBytes), not the usual one
+	page                        // an HTML page for people (internal/pages): its own content security policy
 
 	normal flags = 0 // logged at info level, rate limited
 	// probe is a load balancer's or orchestrator's probe: quiet, and never rate limited, since a
@@ -92,6 +94,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 	keys := handlers.NewKeys(st)
 	health := handlers.NewHealth(st)
 	bundles := handlers.NewBundles(st)
+	site := pages.New(st)
 
 	// The four content resources share one policy: anyone reads (tactics: only published ones
 	// below editor); editors write and see the history.
@@ -192,7 +195,15 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"GET", "/openapi.yaml", serveDoc("application/yaml", docs.OpenAPIYAML), anyone, noStore, normal},
 		{"GET", "/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler,
 			ginSwagger.URL("/openapi.json"), ginSwagger.PersistAuthorization(true)), anyone, noStore, normal},
-		{"GET", "/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/swagger/index.html") }, anyone, noStore, normal},
+
+		// The pages for people (internal/pages): the published knowledge base as HTML, cached and
+		// revalidated like the published reads. Swagger UI stays at /swagger/index.html, linked
+		// from every page.
+		{"GET", "/", site.Home, anyone, publicRead, page},
+		{"GET", "/chains/:slug", site.Chain, anyone, publicRead, page},
+		{"GET", "/tactics/:code", site.Tactic, anyone, publicRead, page},
+		{"GET", "/sources", site.Sources, anyone, publicRead, page},
+		{"GET", pages.StylesheetPath, site.Stylesheet, anyone, publicRead, page},
 	}
 }
 

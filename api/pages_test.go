@@ -1,0 +1,206 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"chainkb/internal/pages"
+	"chainkb/models"
+)
+
+// TestPages checks the pages for people as HTTP answers: HTML with the pages' strict content
+// security policy, cached like the published reads and revalidated by ETag, a 404 page for
+// unknown slugs and codes, nothing loaded from elsewhere, no inline style or script, and the
+// seeded chain's table under 100 KB.
+func TestPages(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	for _, tc := range []struct {
+		path, want string
+	}{
+		{"/", `href="/swagger/index.html"`},
+		{"/", `href="/chains/sex-trafficking"`},
+		{"/chains/sex-trafficking", `<th scope="col"`},
+		{"/chains/sex-trafficking", `href="/tactics/ST-P-C01"`},
+		{"/chains/sex-trafficking?horizon=short-term&lever=cut-profits&function=prosecution&evidence=descriptive", `aria-current="true"`},
+		{"/chains/forced-labour", `<th scope="row"`},
+		{"/tactics/ST-C-C03", `href="/api/v1/tactics/ST-C-C03"`},
+		{"/tactics/ST-C-C03", `href="/sources#src-`},
+		{"/sources", `id="src-kara-2009-sex-trafficking"`},
+	} {
+		res := s.do(t, "GET", tc.path, nil, "Authorization", "").mustStatus(t, 200)
+		body := string(res.Body)
+		if !strings.Contains(body, tc.want) {
+			t.Errorf("%s does not hold %s", tc.path, tc.want)
+		}
+		checkPage(t, tc.path, res)
+		if got := res.Header.Get("Cache-Control"); got != "public, max-age=60" {
+			t.Errorf("%s: Cache-Control = %q, want the published reads' public, max-age=60", tc.path, got)
+		}
+		etag := res.Header.Get("ETag")
+		if etag == "" {
+			t.Errorf("%s has no ETag", tc.path)
+			continue
+		}
+		s.do(t, "GET", tc.path, nil, "Authorization", "", "If-None-Match", etag).mustStatus(t, 304)
+	}
+	res := s.do(t, "GET", "/chains/sex-trafficking", nil, "Authorization", "")
+	if n := len(res.Body); n >= 100_000 {
+		t.Errorf("the seeded chain's page is %d bytes of HTML, want under 100 KB", n)
+	} else {
+		t.Logf("the seeded chain's page: %d bytes", n)
+	}
+	// Filters that name nothing known are dropped: the page is the whole table, from the same entry.
+	if bogus := s.do(t, "GET", "/chains/sex-trafficking?horizon=bogus&evidence=anecdote&lever=%3Cb%3E", nil, "Authorization", "").mustStatus(t, 200); bogus.Header.Get("ETag") != res.Header.Get("ETag") {
+		t.Error("unknown filter values change the chain's page")
+	}
+	for _, path := range []string{"/chains/no-such-chain", "/tactics/NO-SUCH-1", "/tactics/%3Cscript%3E"} {
+		res := s.do(t, "GET", path, nil, "Authorization", "").mustStatus(t, 404)
+		if !strings.Contains(string(res.Body), "<h1>Page not found</h1>") {
+			t.Errorf("%s: the 404 is not the pages' 404 page: %.200s", path, res.Body)
+		}
+		checkPage(t, path, res)
+	}
+	// The API keeps answering problem+json for what it does not know.
+	s.do(t, "GET", "/api/v1/chains/no-such-chain", nil, "Authorization", "").problem(t, 404)
+
+	css := s.do(t, "GET", pages.StylesheetPath, nil, "Authorization", "").mustStatus(t, 200)
+	if ct := css.Header.Get("Content-Type"); ct != "text/css; charset=utf-8" {
+		t.Errorf("stylesheet Content-Type = %q", ct)
+	}
+	s.do(t, "GET", pages.StylesheetPath, nil, "Authorization", "", "If-None-Match", css.Header.Get("ETag")).mustStatus(t, 304)
+}
+
+var (
+	inlineStyle  = regexp.MustCompile(`(?i)\sstyle\s*=|<style|<script|javascript:|\son[a-z]+\s*=`)
+	resourceRefs = regexp.MustCompile(`(?i)<(?:link|img|script|iframe|source|video|audio|object|embed)\b[^>]*\s(?:href|src)\s*=\s*"([^"]*)"`)
+	h1s          = regexp.MustCompile(`<h1[\s>]`)
+)
+
+// checkPage checks what every page must be: HTML in English, one h1, landmarks, under the pages'
+// content security policy (no unsafe-inline), with no inline style or script and nothing loaded
+// from another origin.
+func checkPage(t *testing.T, path string, res response) {
+	t.Helper()
+	body := string(res.Body)
+	if ct := res.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Errorf("%s: Content-Type = %q", path, ct)
+	}
+	csp := res.Header.Get("Content-Security-Policy")
+	if csp != pages.CSP || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("%s: Content-Security-Policy = %q, want %q", path, csp, pages.CSP)
+	}
+	if m := inlineStyle.FindString(body); m != "" {
+		t.Errorf("%s holds inline style or script: %q", path, m)
+	}
+	for _, m := range resourceRefs.FindAllStringSubmatch(body, -1) {
+		if !strings.HasPrefix(m[1], "/") || strings.HasPrefix(m[1], "//") {
+			t.Errorf("%s loads %q, which is not of this origin", path, m[1])
+		}
+	}
+	if n := len(h1s.FindAllString(body, -1)); n != 1 {
+		t.Errorf("%s has %d h1 elements, want 1", path, n)
+	}
+	for _, want := range []string{`<html lang="en">`, "<header", "<nav", `<main id="main"`, "<footer", `href="#main"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("%s lacks %s", path, want)
+		}
+	}
+}
+
+// TestPagesShowOnlyPublished checks that the pages are the anonymous view whoever asks: a draft
+// shows neither in its chain's table nor on a page of its own, even to its editor; and that a
+// change shows on the next read.
+func TestPagesShowOnlyPublished(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	var table models.ChainTable
+	s.do(t, "GET", "/api/v1/chains/sex-trafficking/table", nil).mustStatus(t, 200).decode(t, &table)
+	before := s.do(t, "GET", "/chains/sex-trafficking", nil).mustStatus(t, 200)
+	var draft models.Tactic
+	s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": table.Stages[0].Stage.ID, "kind": "recommended", "status": "draft",
+		"title": "A draft nobody may see yet", "summary": "S.", "tags": []string{"long-term"}}).mustStatus(t, 201).decode(t, &draft)
+	for _, key := range []string{"editor", ""} {
+		auth := ""
+		if key != "" {
+			auth = "Bearer " + s.Keys[key]
+		}
+		res := s.do(t, "GET", "/chains/sex-trafficking", nil, "Authorization", auth).mustStatus(t, 200)
+		if strings.Contains(string(res.Body), draft.Title) {
+			t.Errorf("the chain's page shows a draft (key %q)", key)
+		}
+		s.do(t, "GET", "/tactics/"+draft.Code, nil, "Authorization", auth).mustStatus(t, 404)
+	}
+	if after := s.do(t, "GET", "/chains/sex-trafficking", nil); string(after.Body) != string(before.Body) {
+		t.Error("a draft changed the chain's page")
+	}
+	// Published, it shows at once.
+	s.do(t, "PATCH", "/api/v1/tactics/"+draft.Code, obj{"status": "published", "version": draft.Version}).mustStatus(t, 200)
+	res := s.do(t, "GET", "/chains/sex-trafficking", nil, "Authorization", "", "If-None-Match", before.Header.Get("ETag")).mustStatus(t, 200)
+	if !strings.Contains(string(res.Body), draft.Title) {
+		t.Error("a tactic just published is not on its chain's page")
+	}
+	s.do(t, "GET", "/tactics/"+draft.Code, nil, "Authorization", "").mustStatus(t, 200)
+}
+
+// TestPagesQueryCount proves the pages have no N+1: a chain's page costs as many SQL statements
+// for a chain of 10 tactics as for one of 1,000, and, asked again with nothing changed, only the
+// lookup of the generation.
+func TestPagesQueryCount(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	ctx := context.Background()
+	statementsFor := func(chainSlug string, tactics int) int64 {
+		t.Helper()
+		c, err := s.Store.CreateChain(ctx, &models.ChainInput{Slug: chainSlug, Name: chainSlug})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stageIDs []int64
+		for i, side := range []string{"supply", "supply", "demand", "demand"} {
+			pos := i + 1
+			st, err := s.Store.CreateStage(ctx, &models.StageInput{ChainID: &c.ID, Slug: fmt.Sprintf("s%d", pos), Name: "S", Actor: "A", Side: side, Position: &pos})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stageIDs = append(stageIDs, st.ID)
+		}
+		for i := range tactics {
+			kind, tags := "current", []models.TagRef{"prosecution"}
+			if i%2 == 0 {
+				kind, tags = "recommended", []models.TagRef{"short-term", "raise-exploiter-risk"}
+			}
+			_, err := s.Store.CreateTactic(ctx, &models.TacticInput{StageID: &stageIDs[i%4], Kind: kind,
+				Status: models.StatusPublished, Title: fmt.Sprintf("Tactic number %d", i), Summary: "A summary.", Tags: tags})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := s.Store.Statements()
+		res := s.do(t, "GET", "/chains/"+chainSlug, nil, "Authorization", "").mustStatus(t, 200)
+		cold := s.Store.Statements() - before
+		if got := strings.Count(string(res.Body), `<a href="/tactics/`); got != tactics {
+			t.Fatalf("the page of %s links %d tactics, want %d", chainSlug, got, tactics)
+		}
+		before = s.Store.Statements()
+		s.do(t, "GET", "/chains/"+chainSlug, nil, "Authorization", "").mustStatus(t, 200)
+		if warm := s.Store.Statements() - before; warm != 1 {
+			t.Errorf("the page of %s from memory ran %d statements, want 1", chainSlug, warm)
+		}
+		// Another page at the same generation reads nothing more than the generation either.
+		before = s.Store.Statements()
+		s.do(t, "GET", "/sources", nil, "Authorization", "").mustStatus(t, 200)
+		if other := s.Store.Statements() - before; other != 1 {
+			t.Errorf("/sources after the chain's page ran %d statements, want 1", other)
+		}
+		return cold
+	}
+	small := statementsFor("small-chain", 10)
+	large := statementsFor("large-chain", 1000)
+	if small != large || small < 2 {
+		t.Errorf("statements for a chain's page: %d at 10 tactics, %d at 1,000; want equal", small, large)
+	}
+}

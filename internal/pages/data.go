@@ -1,0 +1,203 @@
+package pages
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"chainkb/models"
+)
+
+// The data each page template gets.
+
+type homeData struct {
+	Chains []*chainView
+}
+
+type chainData struct {
+	Chain   *chainView
+	Rows    []rowData
+	Filters []filterGroup
+	Active  bool // some filter is on
+	Shown   int  // what should be done, after the filters
+	Total   int  // what should be done, in all
+	Clear   string
+}
+
+// rowData is one stage of the table, with what should be done there after the filters.
+type rowData struct {
+	Stage       *stageView
+	Recommended []*tacticView
+}
+
+type filterGroup struct {
+	Param   string
+	Label   string // message id
+	Options []filterOption
+}
+
+type filterOption struct {
+	Label   string // content (a tag's name) or, with Message, a message id
+	Message bool
+	URL     string
+	Current bool
+}
+
+type tacticData struct {
+	Tactic  *tacticView
+	Sources map[string]*sourceView
+}
+
+type sourcesData struct {
+	Groups []sourceGroup
+	Count  int
+}
+
+type notFoundData struct{}
+
+// citeView is a citation with a short name of its source.
+type citeView struct {
+	models.Citation
+	Label string
+	Title string // the source's title, where the whole reference is wanted
+}
+
+func newChainData(s *site, ch *chainView, f filters) chainData {
+	d := chainData{Chain: ch, Active: f.any(), Clear: "/chains/" + ch.Slug}
+	for _, st := range ch.Stages {
+		row := rowData{Stage: st}
+		for _, t := range st.Recommended {
+			if f.keeps(t) {
+				row.Recommended = append(row.Recommended, t)
+			}
+		}
+		d.Total += len(st.Recommended)
+		d.Shown += len(row.Recommended)
+		d.Rows = append(d.Rows, row)
+	}
+	link := func(g filters) string {
+		if q := g.encode(); q != "" {
+			return "/chains/" + ch.Slug + "?" + q + "#table"
+		}
+		return "/chains/" + ch.Slug + "#table"
+	}
+	for _, param := range filterParams {
+		g := filterGroup{Param: param, Label: "filter." + param}
+		g.Options = append(g.Options, filterOption{Label: "filter.all", Message: true, URL: link(f.with(param, "")), Current: f.get(param) == ""})
+		if param == "evidence" {
+			for _, level := range models.EvidenceLevels[1:] {
+				g.Options = append(g.Options, filterOption{Label: "filter.evidence." + level, Message: true,
+					URL: link(f.with(param, level)), Current: f.Evidence == level})
+			}
+		} else {
+			group := param
+			if param == "horizon" {
+				group = models.HorizonGroup
+			}
+			for _, tg := range s.tags[group] {
+				g.Options = append(g.Options, filterOption{Label: tg.Name, URL: link(f.with(param, tg.Slug)), Current: f.get(param) == tg.Slug})
+			}
+		}
+		d.Filters = append(d.Filters, g)
+	}
+	return d
+}
+
+// funcs are the templates' functions; t looks messages up in msgs.
+func funcs(msgs map[string]string) template.FuncMap {
+	return template.FuncMap{
+		// t is the message id's text, with args in its verbs (fmt); an unknown id is an error.
+		"t": func(id string, args ...any) (string, error) {
+			m, ok := msgs[id]
+			if !ok {
+				return "", fmt.Errorf("no message %q in the catalogue", id)
+			}
+			if len(args) > 0 {
+				return fmt.Sprintf(m, args...), nil
+			}
+			return m, nil
+		},
+		// plural picks id+".one" for 1 and id+".other" otherwise, with n as its argument.
+		"plural": func(id string, n int) (string, error) {
+			key := id + ".other"
+			if n == 1 {
+				key = id + ".one"
+			}
+			m, ok := msgs[key]
+			if !ok {
+				return "", fmt.Errorf("no message %q in the catalogue", key)
+			}
+			return fmt.Sprintf(m, n), nil
+		},
+		"short":   shortText,
+		"authors": func(a []string) string { return strings.Join(a, "; ") },
+		"cites": func(sources map[string]*sourceView, cs []models.Citation) []citeView {
+			out := make([]citeView, len(cs))
+			for i, c := range cs {
+				out[i] = citeView{Citation: c, Label: citeLabel(msgs, sources, c.Source)}
+			}
+			return out
+		},
+		"cite1": func(sources map[string]*sourceView, c models.Citation) citeView {
+			v := citeView{Citation: c, Label: citeLabel(msgs, sources, c.Source)}
+			if s := sources[c.Source]; s != nil {
+				v.Title = s.Title
+			}
+			return v
+		},
+		"json": func(code string) string { return "/api/v1/tactics/" + code },
+		// region names a country by its ISO 3166 code, in the catalogue's language.
+		"region": func(code string) string {
+			r, err := language.ParseRegion(code)
+			if err != nil {
+				return code
+			}
+			if name := display.Regions(language.Make(msgs["lang"])).Name(r); name != "" {
+				return name
+			}
+			return code
+		},
+	}
+}
+
+// shortText is the first sentence or two of s, at most about 280 characters, cut at a word.
+func shortText(s string) string {
+	const max = 280
+	if len(s) <= max {
+		return s
+	}
+	if i := strings.Index(s[:max], ". "); i > 80 {
+		return s[:i+1]
+	}
+	cut := strings.LastIndex(s[:max], " ")
+	if cut < 0 {
+		cut = max
+	}
+	return strings.TrimRight(s[:cut], ",;:") + "…"
+}
+
+// citeLabel names a source briefly: first author's family name, year; or its slug when it is
+// not in the bibliography.
+func citeLabel(msgs map[string]string, sources map[string]*sourceView, slug string) string {
+	s := sources[slug]
+	if s == nil {
+		return slug
+	}
+	name := s.Title
+	if len(s.Authors) > 0 {
+		name, _, _ = strings.Cut(s.Authors[0], ",")
+		if len(s.Authors) > 2 {
+			name += msgs["cite.et-al"]
+		} else if len(s.Authors) == 2 {
+			second, _, _ := strings.Cut(s.Authors[1], ",")
+			name += msgs["cite.and"] + second
+		}
+	}
+	if s.Year != nil {
+		name += " " + itoa(*s.Year)
+	}
+	return name
+}

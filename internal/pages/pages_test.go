@@ -1,0 +1,108 @@
+package pages
+
+import (
+	"io/fs"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"chainkb/internal/store"
+	"chainkb/models"
+)
+
+// TestTemplatesHoldNoText checks that every word a page shows comes from the catalogue: a
+// template without its actions and its markup holds no letters, and no attribute that people
+// read (aria-label, title, alt, placeholder, data-label) has a literal value.
+func TestTemplatesHoldNoText(t *testing.T) {
+	actions := regexp.MustCompile(`(?s)\{\{.*?\}\}`)
+	tags := regexp.MustCompile(`<[^>]*>`)
+	entities := regexp.MustCompile(`&[a-z]+;`)
+	attrs := regexp.MustCompile(`\s(?:aria-label|title|alt|placeholder|data-label)="([^"]*)"`)
+	names, err := fs.Glob(files, "templates/*.html")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("templates: %v %v", names, err)
+	}
+	for _, name := range names {
+		src, _ := files.ReadFile(name)
+		for _, m := range attrs.FindAllStringSubmatch(string(src), -1) {
+			if !strings.HasPrefix(m[1], "{{") {
+				t.Errorf("%s: attribute with literal text %q", name, m[0])
+			}
+		}
+		rest := actions.ReplaceAllString(string(src), "")
+		rest = entities.ReplaceAllString(tags.ReplaceAllString(rest, ""), "")
+		for _, line := range strings.Split(rest, "\n") {
+			if strings.ContainsFunc(line, func(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }) {
+				t.Errorf("%s: text outside the catalogue: %q", name, strings.TrimSpace(line))
+			}
+		}
+	}
+}
+
+// TestCatalogueCoversVocabularies checks that each value of each vocabulary the pages show has
+// its message, so that no content the seed lacks can break a page; and that every language has
+// the ids English has.
+func TestCatalogueCoversVocabularies(t *testing.T) {
+	want := []string{}
+	add := func(prefix string, values ...string) {
+		for _, v := range values {
+			want = append(want, prefix+v)
+		}
+	}
+	add("evidence.", models.EvidenceLevels...)
+	add("filter.evidence.", models.EvidenceLevels[1:]...)
+	add("actor.", models.Actors...)
+	add("source-type.", models.SourceTypes...)
+	add("side.", models.SideSupply, models.SideDemand)
+	add("kind.", models.KindCurrent, models.KindRecommended, models.KindCondition)
+	add("caveat.", models.CaveatHarm, models.CaveatContested, models.CaveatDataQuality, models.CaveatScope)
+	add("attribution.", models.AttributionKara, models.AttributionKaraReading, models.AttributionOther, models.AttributionEditorial)
+	add("review.", models.ReviewDraft, models.ReviewExpertChecked, models.ReviewSurvivorReviewed)
+	add("evaluation.", "unevaluated", "process", "outcome", "impact")
+	add("effect.", "positive", "mixed", "none", "negative", "unknown")
+	add("cost.", "low", "medium", "high")
+	add("acts.", "raises", "lowers")
+	// The symbols of models.ActsOn, read from its validate tag so that a new one needs its message.
+	field, _ := reflect.TypeOf(models.ActsOn{}).FieldByName("Symbol")
+	_, symbols, _ := strings.Cut(field.Tag.Get("validate"), "oneof=")
+	if symbols == "" {
+		t.Fatal("models.ActsOn.Symbol has no oneof list")
+	}
+	add("symbol.", strings.Fields(symbols)...)
+	relations := []string{models.RelationComplements, models.RelationPrerequisiteOf, models.RelationConflictsWith, models.RelationDuplicates, models.RelationSupersedes}
+	add("relation.out.", relations...)
+	add("relation.in.", relations...)
+	for _, p := range filterParams {
+		want = append(want, "filter."+p)
+	}
+	for lang, msgs := range catalogue {
+		for _, id := range want {
+			if _, ok := msgs[id]; !ok {
+				t.Errorf("%s: no message %q", lang, id)
+			}
+		}
+		for id := range english {
+			if _, ok := msgs[id]; !ok {
+				t.Errorf("%s: no message %q, which English has", lang, id)
+			}
+		}
+	}
+}
+
+// TestRenderEmpty renders every page from an empty knowledge base: a new installation's pages
+// must work too.
+func TestRenderEmpty(t *testing.T) {
+	p := New(nil)
+	s := newSite(&store.Published{})
+	for name, data := range map[string]any{
+		"home":     homeData{Chains: s.chains},
+		"sources":  sourcesData{},
+		"notfound": notFoundData{},
+		"chain":    newChainData(s, &chainView{Chain: models.Chain{Slug: "empty", Name: "Empty"}}, filters{}),
+	} {
+		if _, err := p.render(name, data); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
