@@ -242,7 +242,7 @@ func TestHeadAndOptions(t *testing.T) {
 		if method != http.MethodGet {
 			continue
 		}
-		path := strings.NewReplacer(":id", "1", "*any", "index.html").Replace(route)
+		path := strings.NewReplacer(":id", "1", ":slug", "sex-trafficking", ":code", "ST-R-R01", "*any", "index.html").Replace(route)
 		t.Run(route, func(t *testing.T) {
 			who := []string{"Authorization", "Bearer " + s.Keys["admin"]}
 			if r.Role == models.RoleAnonymous {
