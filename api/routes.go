@@ -81,6 +81,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 	tactics := handlers.NewTactics(st)
 	tags := handlers.NewTags(st)
 	sources := handlers.NewSources(st)
+	search := handlers.NewSearch(st)
 	changes := handlers.NewChanges(st)
 	keys := handlers.NewKeys(st)
 	health := handlers.NewHealth(st)
@@ -133,6 +134,8 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"DELETE", "/api/v1/sources/:id", sources.Delete, editors, noStore, normal},
 		{"GET", "/api/v1/sources/:id/revisions", sources.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/sources/:id/revisions/:revision/restore", sources.Restore, editors, noStore, normal},
+
+		{"GET", "/api/v1/search", search.List, anyone, publicRead, normal},
 
 		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal},
 

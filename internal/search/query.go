@@ -177,7 +177,9 @@ func lastRune(s string) rune {
 	return rs[len(rs)-1]
 }
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) }
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
 
 // split returns the words of s, lower-cased: runs of letters and digits.
 func split(s string) []string {
