@@ -13,6 +13,8 @@ const (
 var SearchTypes = []string{SearchTactic, SearchSource, SearchStage, SearchChain}
 
 // SearchHit is one result of a full-text search.
+//
+//	@Description	One result of a search: what was found, its title, a snippet with the matched words marked, and its relevance.
 type SearchHit struct {
 	// What was found.
 	Type string `json:"type" enums:"tactic,source,stage,chain" example:"tactic"`

@@ -50,7 +50,7 @@ type Source struct {
 	// Notes for editors: what was checked, and how.
 	Note string `json:"note" example:"Cells of the p. 202 table not transcribed."`
 	// Where the source is cited; only on a GET of one source.
-	CitedBy []SourceUse `json:"cited_by,omitempty"`
+	CitedBy []SourceUse `json:"cited_by,omitempty" extensions:"x-omitempty"`
 	// When the source was created (RFC 3339, UTC).
 	CreatedAt time.Time `json:"created_at" format:"date-time" example:"2026-11-25T12:00:00Z"`
 	// When the source last changed (RFC 3339, UTC).

@@ -19,6 +19,7 @@ package search
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -186,6 +187,21 @@ func split(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !isWordRune(r) })
 }
 
+// prefixForms are the word lists a prefix term is matched as. The indexes hold stems, and a
+// stem can be shorter than what the user typed (confiscation is indexed as "confisc", so the
+// prefix confiscat would miss it): a prefix of seven letters or more is also tried without its
+// last two, which covers the common English endings (-ation, -ing, -ed) on both engines alike.
+func (t Term) prefixForms() [][]string {
+	forms := [][]string{t.Words}
+	last := []rune(t.Words[len(t.Words)-1])
+	if len(last) >= 7 {
+		short := slices.Clone(t.Words)
+		short[len(short)-1] = string(last[:len(last)-2])
+		forms = append(forms, short)
+	}
+	return forms
+}
+
 // FTS5 renders q as an FTS5 MATCH expression. Every word is quoted, so no word of the user's is
 // ever read as FTS5 syntax; the tokenizer then folds and stems it as it does the indexed text.
 func (q *Query) FTS5() string {
@@ -195,7 +211,14 @@ func (q *Query) FTS5() string {
 		for _, t := range c {
 			s := `"` + strings.Join(t.Words, " ") + `"`
 			if t.Prefix {
-				s += " *"
+				var forms []string
+				for _, f := range t.prefixForms() {
+					forms = append(forms, `"`+strings.Join(f, " ")+`" *`)
+				}
+				s = strings.Join(forms, " OR ")
+				if len(forms) > 1 {
+					s = "(" + s + ")"
+				}
 			}
 			if t.Not {
 				neg = append(neg, s)
@@ -222,15 +245,26 @@ func (q *Query) TSQuery() string {
 	for i, c := range q.Any {
 		parts := make([]string, len(c))
 		for j, t := range c {
-			ws := make([]string, len(t.Words))
-			for k, w := range t.Words {
-				ws[k] = "'" + w + "'"
-			}
+			forms := [][]string{t.Words}
 			if t.Prefix {
-				ws[len(ws)-1] += ":*"
+				forms = t.prefixForms()
 			}
-			s := strings.Join(ws, " <-> ")
-			if len(ws) > 1 {
+			alt := make([]string, len(forms))
+			for f, words := range forms {
+				ws := make([]string, len(words))
+				for k, w := range words {
+					ws[k] = "'" + w + "'"
+				}
+				if t.Prefix {
+					ws[len(ws)-1] += ":*"
+				}
+				alt[f] = strings.Join(ws, " <-> ")
+				if len(ws) > 1 {
+					alt[f] = "(" + alt[f] + ")"
+				}
+			}
+			s := strings.Join(alt, " | ")
+			if len(alt) > 1 {
 				s = "(" + s + ")"
 			}
 			if t.Not {

@@ -129,7 +129,7 @@ func (sp *searchable) ranked(db *gorm.DB, pq *search.Query) (q *gorm.DB, score c
 	if onPostgres(db) {
 		tsq := pq.TSQuery()
 		return db.Table(sp.table).Where(sp.table+".search @@ to_tsquery('chainkb', ?)", tsq),
-			clause.Expr{SQL: "ts_rank_cd('{0.1, 0.2, 0.4, 1.0}'::real[], " + sp.table + ".search, to_tsquery('chainkb', ?))", Vars: []any{tsq}, WithoutParentheses: true}
+			clause.Expr{SQL: "ts_rank_cd('{0.1, 0.2, 0.4, 1.0}'::real[], " + sp.table + ".search, to_tsquery('chainkb', ?), 1)", Vars: []any{tsq}, WithoutParentheses: true}
 	}
 	fts := sp.table + "_fts"
 	return db.Table(fts).Joins("JOIN "+sp.table+" ON "+sp.table+".id = "+fts+".rowid").Where(fts+" MATCH ?", pq.FTS5()),
