@@ -306,3 +306,51 @@ func TestListsRankByRelevance(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchMalformed checks every malformed form of a query on search and on the lists that
+// take one: a 400 (bad_query) whose errors name q and say what is wrong, never a 500 or an
+// engine's error text.
+func TestSearchMalformed(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	tests := map[string]string{
+		"":                          "is empty",
+		"   ":                       "is empty",
+		`"unclosed`:                 "unclosed",
+		`debt "bondage`:             "unclosed",
+		"-":                         "lone '-'",
+		"debt - bondage":            "lone '-'",
+		"*":                         "lone '*'",
+		"debt *":                    "lone '*'",
+		"con*fiscate":               "may only end a word",
+		"*fiscate":                  "may only end a word",
+		"debt**":                    "may only end a word",
+		"%":                         "no letters or digits",
+		`""`:                        "phrase with no letters",
+		"OR":                        "OR needs a term on each side",
+		"OR debt":                   "OR needs a term on each side",
+		"debt OR":                   "OR needs a term on each side",
+		"debt OR OR debt":           "OR needs a term on each side",
+		"-brothel":                  "only excluded terms",
+		"debt OR -brothel":          "only excluded terms",
+		strings.Repeat("debt ", 41): "at most 200 characters",
+	}
+	for q, want := range tests {
+		for _, path := range []string{"/api/v1/search", "/api/v1/tactics", "/api/v1/sources"} {
+			if q == "" || q == "   " {
+				if path != "/api/v1/search" {
+					continue // an empty q on a list is no filter
+				}
+			}
+			p := s.do(t, "GET", path+"?q="+url.QueryEscape(q), nil).problem(t, http.StatusBadRequest)
+			if p.Code != "bad_query" || len(p.Errors) != 1 || p.Errors[0].Field != "q" || !strings.Contains(p.Errors[0].Message, want) {
+				t.Errorf("%s?q=%s: %+v, want bad_query naming q with %q", path, q, p, want)
+			}
+			for _, leak := range []string{"fts5", "syntax", "tsquery", "SQL"} {
+				if strings.Contains(p.Detail+fmt.Sprint(p.Errors), leak) {
+					t.Errorf("%s?q=%s: the problem mentions %q: %+v", path, q, leak, p)
+				}
+			}
+		}
+	}
+}
