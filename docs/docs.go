@@ -1056,7 +1056,7 @@ const docTemplate = `{
                     {
                         "maxLength": 200,
                         "type": "string",
-                        "example": "debt bondage",
+                        "example": "proactive investigation",
                         "description": "The query",
                         "name": "q",
                         "in": "query",
@@ -1227,7 +1227,7 @@ const docTemplate = `{
                     {
                         "maxLength": 200,
                         "type": "string",
-                        "example": "kara",
+                        "example": "trafficking",
                         "description": "Words to find in title, authors, container or note, in the search query language (see GET /search); without sort, the best matches come first",
                         "name": "q",
                         "in": "query"

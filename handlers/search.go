@@ -37,7 +37,7 @@ type SearchList struct {
 //	@ID	search
 //	@Tags	search
 //	@Produce	json
-//	@Param	q	query	string	true	"The query"	maxlength(200)	example(debt bondage)
+//	@Param	q	query	string	true	"The query"	maxlength(200)	example(proactive investigation)
 //	@Param	type	query	[]string	false	"Only these types; repeat for several"	collectionFormat(multi)	Enums(tactic,source,stage,chain)	example(tactic)
 //	@Param	chain	query	string	false	"Chain id or slug"	example(sex-trafficking)
 //	@Param	stage	query	int	false	"Stage id"	minimum(1)	example(3)

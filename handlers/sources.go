@@ -48,7 +48,7 @@ type SourceList struct {
 //	@Param	type	query	string	false	"Type of source"	Enums(primary-official,primary-author,peer-reviewed,grey,news,secondary,legal-instrument)	example(peer-reviewed)
 //	@Param	year_from	query	int	false	"Published in this year or later"	minimum(1000)	maximum(2100)	example(2000)
 //	@Param	year_to	query	int	false	"Published in this year or earlier"	minimum(1000)	maximum(2100)	example(2020)
-//	@Param	q	query	string	false	"Words to find in title, authors, container or note, in the search query language (see GET /search); without sort, the best matches come first"	maxlength(200)	example(kara)
+//	@Param	q	query	string	false	"Words to find in title, authors, container or note, in the search query language (see GET /search); without sort, the best matches come first"	maxlength(200)	example(trafficking)
 //	@Param	sort	query	string	false	"Sort field, - in front for descending; ties are broken by id"	Enums(id,-id,slug,-slug,title,-title,created_at,-created_at,updated_at,-updated_at)	default(slug)	example(title)
 //	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
 //	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque), with the same filters and sort; none for the first page"
