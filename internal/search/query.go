@@ -182,9 +182,13 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
-// split returns the words of s, lower-cased: runs of letters and digits.
+// split returns the words of s, lower-cased: runs of letters and digits (with their combining
+// marks). A run of marks alone is no word: the engines would fold it away to nothing.
 func split(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !isWordRune(r) })
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !isWordRune(r) })
+	return slices.DeleteFunc(words, func(w string) bool {
+		return !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+	})
 }
 
 // prefixForms are the word lists a prefix term is matched as. The indexes hold stems, and a

@@ -62,6 +62,7 @@ func TestParseMalformed(t *testing.T) {
 		"debt**":                 "may only end a word",
 		"tax_*":                  "may only end a word",
 		"%":                      "no letters or digits",
+		"\u0301":                 "no letters or digits",
 		"-%":                     "no letters or digits",
 		`""`:                     "phrase with no letters",
 		`" ! "`:                  "phrase with no letters",

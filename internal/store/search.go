@@ -90,7 +90,7 @@ func searchableOf(typ string) *searchable {
 	return nil
 }
 
-// isPostgres reports whether q runs on PostgreSQL.
+// onPostgres reports whether q runs on PostgreSQL.
 func onPostgres(q *gorm.DB) bool { return q.Dialector.Name() == "postgres" }
 
 // badQuery turns a parse error into the 400 (bad_query) that names q and says what is wrong.
@@ -143,6 +143,9 @@ func (s *Store) Search(ctx context.Context, f models.SearchFilter) (models.List[
 	pq, err := ParseQuery(f.Q)
 	if err != nil {
 		return out, err
+	}
+	if f.Limit < 1 {
+		f.Limit = 50
 	}
 	sq := searchQuery{SearchFilter: f, hidden: canSeeHidden(ctx)}
 	types := slices.Clone(f.Types)
