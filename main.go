@@ -41,6 +41,8 @@ import (
 //	@tag.description	Efforts deployed today and what should be done, at each stage
 //	@tag.name			tags
 //	@tag.description	Facets of tactics: horizon, economic lever, 4P function
+//	@tag.name			search
+//	@tag.description	Full-text search across tactics, sources, stages and chains, best first
 //	@tag.name			changes
 //	@tag.description	The change feed, for partner apps that keep a mirror
 //	@tag.name			keys

@@ -5844,6 +5844,10 @@ const docTemplate = `{
             "name": "tags"
         },
         {
+            "description": "Full-text search across tactics, sources, stages and chains, best first",
+            "name": "search"
+        },
+        {
             "description": "The change feed, for partner apps that keep a mirror",
             "name": "changes"
         },
