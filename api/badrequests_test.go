@@ -288,6 +288,7 @@ func TestBadRequests(t *testing.T) {
 		{name: "search q lone star", method: get, path: "/api/v1/search?q=*", status: bad, code: "bad_query", fields: []string{"q"}},
 		{name: "search type unknown", method: get, path: "/api/v1/search?q=debt&type=tactic&type=poem", status: bad, code: "bad_query", fields: []string{"type"}},
 		{name: "search sort", method: get, path: "/api/v1/search?q=debt&sort=id", status: bad, code: "bad_query", fields: []string{"sort"}},
+		{name: "search cursor of a list", method: get, path: "/api/v1/search?q=debt&cursor=" + cursor, status: bad, code: "cursor_mismatch"},
 		{name: "tactics q lone minus", method: get, path: "/api/v1/tactics?q=debt+-", status: bad, code: "bad_query", fields: []string{"q"}},
 		{name: "sources q only exclusions", method: get, path: "/api/v1/sources?q=-kara", status: bad, code: "bad_query", fields: []string{"q"}},
 		{name: "include_total maybe", method: get, path: "/api/v1/tags?include_total=maybe", status: bad, code: "bad_query", fields: []string{"include_total"}},
