@@ -32,6 +32,10 @@ type searchable struct {
 	headline string
 	// where narrows the table by the filter f; keep is false when f excludes the type.
 	where func(q *gorm.DB, f searchQuery) (_ *gorm.DB, keep bool)
+	// bare, on SQLite, says whether f needs nothing of the table's rows, and what condition on
+	// the FTS5 table's rowid then takes where's place: the search need not read the rows, which
+	// for tactics are long (their status is the last column, after the text and the detail).
+	bare func(f searchQuery) (cond string, ok bool)
 }
 
 // searchQuery is a search filter and whether the caller may see hidden tactics.
@@ -54,6 +58,16 @@ var searchables = []searchable{
 			return whereTactics(q, tacticQuery{hidden: f.hidden, TacticFilter: models.TacticFilter{
 				Chain: f.Chain, StageID: f.StageID, Kind: f.Kind, Tags: f.Tags, Horizon: f.Horizon, EvidenceLevel: f.EvidenceLevel,
 			}}), true
+		},
+		bare: func(f searchQuery) (string, bool) {
+			if f.Chain != "" || f.StageID != 0 || f.tacticOnly() {
+				return "", false
+			}
+			if f.hidden {
+				return "", true
+			}
+			// The index on (status, id) answers it without reading the row.
+			return "EXISTS (SELECT 1 FROM tactics INDEXED BY tactics_status WHERE tactics.status = 'published' AND tactics.id = tactics_fts.rowid)", true
 		}},
 	{typ: models.SearchSource, table: "sources", key: "slug", title: "title", bm25: "10.0, 4.0, 2.0, 1.0",
 		headline: "sources.title || ' — ' || sources.container || ' ' || sources.note",
@@ -88,6 +102,15 @@ func searchableOf(typ string) *searchable {
 		}
 	}
 	return nil
+}
+
+// bareOn reports whether, on db, sp's matches can be ranked from the FTS5 table alone, and with
+// what condition (see searchable.bare).
+func (sp *searchable) bareOn(db *gorm.DB, f searchQuery) (string, bool) {
+	if onPostgres(db) || sp.bare == nil {
+		return "", false
+	}
+	return sp.bare(f)
 }
 
 // onPostgres reports whether q runs on PostgreSQL.
@@ -166,10 +189,21 @@ func (s *Store) Search(ctx context.Context, f models.SearchFilter) (models.List[
 		if len(types) > 0 && !slices.Contains(types, sp.typ) {
 			continue
 		}
-		rq, score := sp.ranked(db, pq)
-		q, keep := sp.where(rq.Select("'"+sp.typ+"' AS type, "+sp.table+".id AS id, ? AS score", score), sq)
-		if !keep {
-			continue
+		var q *gorm.DB
+		if cond, ok := sp.bareOn(db, sq); ok {
+			fts := sp.table + "_fts"
+			q = db.Table(fts).Select("'"+sp.typ+"' AS type, "+fts+".rowid AS id, -bm25("+fts+", "+sp.bm25+") AS score").
+				Where(fts+" MATCH ?", pq.FTS5())
+			if cond != "" {
+				q = q.Where(cond)
+			}
+		} else {
+			rq, score := sp.ranked(db, pq)
+			var keep bool
+			q, keep = sp.where(rq.Select("'"+sp.typ+"' AS type, "+sp.table+".id AS id, ? AS score", score), sq)
+			if !keep {
+				continue
+			}
 		}
 		arms = append(arms, fmt.Sprintf("SELECT * FROM (?) AS %s_hits", sp.table))
 		args = append(args, q)
