@@ -13,7 +13,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 # Exactly the command the tests build the binary with (internal/cli/docker_test.go checks it).
-RUN ["go", "build", "-trimpath", "-ldflags=-s -w", "-o", "/out/chainkb", "."]
+RUN ["go", "build", "-tags", "sqlite_fts5", "-trimpath", "-ldflags=-s -w", "-o", "/out/chainkb", "."]
 # The volume's mount point, owned by the user that runs chainkb: the runtime stage has no shell
 # to make it.
 RUN mkdir -p /out/data

@@ -47,6 +47,8 @@ import (
 //	@tag.description	Typed links between tactics: complements, prerequisite-of, conflicts-with, duplicates, supersedes
 //	@tag.name			parameters
 //	@tag.description	Figures of the risk-reward model (profit, fines, conviction rates, ...) with their sources
+//	@tag.name			search
+//	@tag.description	Full-text search across tactics, sources, stages and chains, best first
 //	@tag.name			changes
 //	@tag.description	The change feed, for partner apps that keep a mirror
 //	@tag.name			bundles

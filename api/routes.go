@@ -90,6 +90,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 	relations := handlers.NewRelations(st)
 	parameters := handlers.NewParameters(st)
 	economics := handlers.NewEconomics(st)
+	search := handlers.NewSearch(st)
 	changes := handlers.NewChanges(st)
 	keys := handlers.NewKeys(st)
 	health := handlers.NewHealth(st)
@@ -166,6 +167,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"DELETE", "/api/v1/parameters/:id", parameters.Delete, editors, noStore, normal},
 		{"GET", "/api/v1/parameters/:id/revisions", parameters.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/parameters/:id/revisions/:revision/restore", parameters.Restore, editors, noStore, normal},
+		{"GET", "/api/v1/search", search.List, anyone, publicRead, normal},
 
 		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal},
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
@@ -155,8 +156,8 @@ func loadTactics(ctx context.Context, db *sql.DB, d *dataset, tagIDs map[string]
 			defer tx.Rollback()
 			// Every tactic is published: the reads are a partner app's, without a key, which sees
 			// published tactics only, and a random id must always find one.
-			insTactic, err := tx.PrepareContext(ctx, `INSERT INTO tactics (id, stage_id, chain_id, kind, status, title, summary,
-				description, refs, position, created_at, updated_at, version) VALUES (?, ?, ?, ?, 'published', ?, ?, ?, ?, ?, ?, ?, 1)`)
+			insTactic, err := tx.PrepareContext(ctx, `INSERT INTO tactics (id, stage_id, chain_id, code, kind, status, title, summary,
+				description, refs, position, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, 'published', ?, ?, ?, ?, ?, ?, ?, 1)`)
 			if err != nil {
 				return err
 			}
@@ -186,7 +187,9 @@ func loadTactics(ctx context.Context, db *sql.DB, d *dataset, tagIDs map[string]
 					return err
 				}
 				at := epoch.Add(time.Duration(id) * time.Second)
-				_, err = insTactic.ExecContext(ctx, id, stage, d.chains[ci].id, kind, synth.Title(r, withQ),
+				// Knowledge model v2 gives every tactic a unique code (models.IsCode).
+				code := fmt.Sprintf("BN-S%d-%s%d", stage, strings.ToUpper(kind[:1]), id)
+				_, err = insTactic.ExecContext(ctx, id, stage, d.chains[ci].id, code, kind, synth.Title(r, withQ),
 					synth.Summary(r), synth.Description(r), string(refs), positions[[2]int64{stage, kindKey}], at, at)
 				if err != nil {
 					return fmt.Errorf("insert tactic: %w", err)

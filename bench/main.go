@@ -9,8 +9,8 @@
 // It is a module of its own (chainkb/bench), so that its load generator's dependencies stay out of
 // the service's go.mod; run it from bench/:
 //
-//	go run .                  # N = 1,000, 10,000, 100,000; 10 s per scenario; 32 connections
-//	go run . -smoke           # N = 200, 1 s, 4 connections: seconds, for CI
+//	go run -tags sqlite_fts5 .  # N = 1,000, 10,000, 100,000; 10 s per scenario; 32 connections
+//	go run -tags sqlite_fts5 . -smoke # N = 200, 1 s, 4 connections: seconds, for CI
 package main
 
 import (
@@ -68,7 +68,7 @@ func (c config) selected(name string) bool {
 }
 
 func parseConfig(args []string) (config, error) {
-	c := config{command: strings.Join(append([]string{"cd bench && go run ."}, args...), " ")}
+	c := config{command: strings.Join(append([]string{"cd bench && go run -tags sqlite_fts5 ."}, args...), " ")}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	sizes := fs.String("n", "1000,10000,100000", "dataset sizes (tactics), comma-separated")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measured time per scenario")
@@ -223,7 +223,7 @@ type binaries struct{ chainkb, baseline, loadgen string }
 func build(ctx context.Context, root, dir string) (binaries, error) {
 	logf("building chainkb, baseline and loadgen")
 	for _, b := range []struct{ dir, pkgs string }{{root, "."}, {filepath.Join(root, "bench"), "./baseline ./loadgen"}} {
-		cmd := exec.CommandContext(ctx, "go", append([]string{"build", "-o", dir + string(filepath.Separator)}, strings.Fields(b.pkgs)...)...)
+		cmd := exec.CommandContext(ctx, "go", append([]string{"build", "-tags", "sqlite_fts5", "-o", dir + string(filepath.Separator)}, strings.Fields(b.pkgs)...)...)
 		cmd.Dir = b.dir
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {

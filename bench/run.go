@@ -153,7 +153,7 @@ func (r *sizeRun) reads(ctx context.Context, cfg config, sup *supervisor, bins b
 			r.add(row{name: sc.name, res: res, cpu: cpu, rssKB: rss, note: "chainkb only: the baseline has no such route"})
 			continue
 		}
-		base, baseCPU, err := measure(ctx, bins.loadgen, bl, cfg.plan(sc.name+" (baseline)", sc.requests(target{base: bl.base, d: r.d, deepPage: blDeep})))
+		base, baseCPU, err := measure(ctx, bins.loadgen, bl, cfg.plan(sc.name+" (baseline)", sc.requests(target{base: bl.base, d: r.d, deepPage: blDeep, baseline: true})))
 		if err != nil {
 			return err
 		}
@@ -255,6 +255,8 @@ func (r *sizeRun) readNote(name string, bodyBytes int) string {
 		}
 	case "list q":
 		note += fmt.Sprintf("; %d titles match %q", r.d.qMatches, synth.QWord)
+	case "search 2 words":
+		note = fmt.Sprintf("chainkb: GET %s (ranked, with snippets); baseline: the LIKE path, GET %s", searchPath(false), searchPath(true))
 	case "chain table, small chain":
 		c := r.d.chains[len(r.d.chains)-1]
 		note += fmt.Sprintf("; %d tactics in %s", c.tactics, c.slug)

@@ -36,6 +36,8 @@ type target struct {
 	// deepPage is the path and query of the cursor scenario's page on this server (each server
 	// has its own cursor format).
 	deepPage string
+	// baseline is set when the server is the baseline, which has no full-text search.
+	baseline bool
 }
 
 // Paths of the read scenarios, shared with the JSON check.
@@ -43,7 +45,24 @@ func listPath(d *dataset) string {
 	return fmt.Sprintf("/api/v1/tactics?stage=%d&horizon=short-term&limit=50", d.focusStage)
 }
 
-func qPath() string { return "/api/v1/tactics?q=" + synth.QWord + "&limit=50" }
+// qPath is the list's q in id order: chainkb matches it with its full-text index (ranked by
+// relevance unless a sort is given), the baseline with LIKE over three columns, as chainkb did
+// before issue 14; the same rows in the same order on both.
+func qPath() string { return "/api/v1/tactics?q=" + synth.QWord + "&sort=id&limit=50" }
+
+// searchWords are the two words of the search scenario: QWord, in about 2% of titles, and a
+// noun in about one title and summary in nine, so that the index intersects a short and a long
+// list.
+const searchWords = synth.QWord + "+shelters"
+
+// searchPath is a two-word search over tactics, ranked, with snippets. The baseline, which has no
+// full-text index, answers the LIKE path instead: its list with q (one word, a scan).
+func searchPath(baseline bool) string {
+	if baseline {
+		return qPath()
+	}
+	return "/api/v1/search?q=" + searchWords + "&type=tactic&limit=50"
+}
 
 // tablePath is the table of the largest chain; smallTablePath that of the seed-sized chain.
 func tablePath(d *dataset) string { return "/api/v1/chains/" + d.chains[0].slug + "/table" }
@@ -72,6 +91,9 @@ func scenarios() []scenario {
 		}},
 		{name: "list q", requests: func(t target) []plan.Request {
 			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + qPath()}}
+		}},
+		{name: "search 2 words", requests: func(t target) []plan.Request {
+			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + searchPath(t.baseline)}}
 		}},
 		{name: "chain table, small chain", requests: func(t target) []plan.Request {
 			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + smallTablePath(t.d)}}

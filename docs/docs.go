@@ -2664,9 +2664,146 @@ const docTemplate = `{
                 }
             }
         },
+        "/search": {
+            "get": {
+                "description": "Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (` + "`" + `debt bondage` + "`" + `); ` + "`" + `\"exact phrase\"` + "`" + `; ` + "`" + `confiscat*` + "`" + ` for a prefix; ` + "`" + `-brothel` + "`" + ` excludes; ` + "`" + `raid OR inspection` + "`" + `; case and diacritics are folded and English words stemmed (` + "`" + `prosecute` + "`" + ` finds \"prosecution\"). A malformed query (` + "`" + `\"unclosed` + "`" + `, a lone ` + "`" + `-` + "`" + ` or ` + "`" + `*` + "`" + `, nothing to find) is 400 saying what is wrong. Each result's ` + "`" + `snippet` + "`" + ` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (` + "`" + `kind` + "`" + `, ` + "`" + `horizon` + "`" + `, ` + "`" + `tag` + "`" + `, ` + "`" + `evidence_level` + "`" + `) leave only tactics; ` + "`" + `chain` + "`" + ` leaves the chain's tactics and stages and the chain; ` + "`" + `stage` + "`" + ` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "search"
+                ],
+                "summary": "Search the knowledge base",
+                "operationId": "search",
+                "parameters": [
+                    {
+                        "maxLength": 200,
+                        "type": "string",
+                        "example": "proactive investigation",
+                        "description": "The query",
+                        "name": "q",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "enum": [
+                                "tactic",
+                                "source",
+                                "stage",
+                                "chain"
+                            ],
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "example": "tactic",
+                        "description": "Only these types; repeat for several",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "sex-trafficking",
+                        "description": "Chain id or slug",
+                        "name": "chain",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 1,
+                        "type": "integer",
+                        "example": 3,
+                        "description": "Stage id",
+                        "name": "stage",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "current",
+                            "recommended",
+                            "condition"
+                        ],
+                        "type": "string",
+                        "example": "recommended",
+                        "description": "Tactic kind",
+                        "name": "kind",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "short-term",
+                        "description": "Horizon tag slug: short-term or long-term",
+                        "name": "horizon",
+                        "in": "query"
+                    },
+                    {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        },
+                        "collectionFormat": "multi",
+                        "example": "raise-exploiter-risk",
+                        "description": "Tag slug; repeat for several (all must match), at most 10",
+                        "name": "tag",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "none",
+                            "descriptive",
+                            "pre-post",
+                            "quasi-experimental",
+                            "rct",
+                            "systematic-review"
+                        ],
+                        "type": "string",
+                        "example": "none",
+                        "description": "The weakest evidence level to include: this level or a stronger one",
+                        "name": "evidence_level",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "example": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page (opaque), with the same query and filters; none for the first page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of results, best first",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.SearchList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "No q, a malformed query or another bad parameter (code bad_query; errors names each), or a cursor that is not ours or was made with another query (bad_cursor, cursor_mismatch)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/sources": {
             "get": {
-                "description": "The bibliography in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `slug` + "`" + `), filtered by type, year range and text. Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. A source without a year is left out when a year bound is given.",
+                "description": "The bibliography in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `slug` + "`" + `; with ` + "`" + `q` + "`" + ` and no ` + "`" + `sort` + "`" + `, by relevance), filtered by type, year range and text. Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. A source without a year is left out when a year bound is given.",
                 "produces": [
                     "application/json"
                 ],
@@ -2713,8 +2850,8 @@ const docTemplate = `{
                     {
                         "maxLength": 200,
                         "type": "string",
-                        "example": "kara",
-                        "description": "Text to find in title, authors or container (case-insensitive for ASCII; % and _ match themselves)",
+                        "example": "trafficking",
+                        "description": "Words to find in title, authors, container or note, in the search query language (see GET /search); without sort, the best matches come first",
                         "name": "q",
                         "in": "query"
                     },
@@ -3978,7 +4115,7 @@ const docTemplate = `{
         },
         "/tactics": {
             "get": {
-                "description": "Tactics in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `id` + "`" + `). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. Below the editor role only published tactics exist; editors list drafts with ` + "`" + `status=draft` + "`" + `. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.",
+                "description": "Tactics in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `id` + "`" + `; with ` + "`" + `q` + "`" + ` and no ` + "`" + `sort` + "`" + `, by relevance). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. Below the editor role only published tactics exist; editors list drafts with ` + "`" + `status=draft` + "`" + `. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.",
                 "produces": [
                     "application/json"
                 ],
@@ -4049,7 +4186,7 @@ const docTemplate = `{
                         "maxLength": 200,
                         "type": "string",
                         "example": "penalty",
-                        "description": "Text to find in title, summary or description (case-insensitive for ASCII; % and _ match themselves)",
+                        "description": "Words to find in title, summary or description, in the search query language (see GET /search); without sort, the best matches come first",
                         "name": "q",
                         "in": "query"
                     },
@@ -6555,6 +6692,25 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.SearchList": {
+            "description": "A page of search results, best first.",
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "The page's results, best first.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.SearchHit"
+                    }
+                },
+                "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "eyJmIjoiYWJjIiwidiI6MjAsImkiOjF9"
+                }
+            }
+        },
         "handlers.SourceList": {
             "description": "A page of sources.",
             "type": "object",
@@ -7851,6 +8007,48 @@ const docTemplate = `{
                     "description": "The object's version after the change (before it, for a delete).",
                     "type": "integer",
                     "example": 3
+                }
+            }
+        },
+        "models.SearchHit": {
+            "description": "One result of a search: what was found, its title, a snippet with the matched words marked, and its relevance.",
+            "type": "object",
+            "properties": {
+                "id": {
+                    "description": "Its id.",
+                    "type": "integer",
+                    "example": 12
+                },
+                "key": {
+                    "description": "Its key: a tactic's code, a source's, stage's or chain's slug.",
+                    "type": "string",
+                    "example": "ST-W-R03"
+                },
+                "score": {
+                    "description": "Relevance, higher is better: comparable within one answer only.",
+                    "type": "number",
+                    "example": 7.25
+                },
+                "snippet": {
+                    "description": "Plain text around the best match, with each matched word between « and » and elided text\nshown as …; not HTML.",
+                    "type": "string",
+                    "example": "…traffickers' «assets» are «confiscated» before trial…"
+                },
+                "title": {
+                    "description": "Its title (a stage's or chain's name).",
+                    "type": "string",
+                    "example": "Freeze and confiscate traffickers' assets"
+                },
+                "type": {
+                    "description": "What was found.",
+                    "type": "string",
+                    "enum": [
+                        "tactic",
+                        "source",
+                        "stage",
+                        "chain"
+                    ],
+                    "example": "tactic"
                 }
             }
         },
@@ -9354,6 +9552,10 @@ const docTemplate = `{
         {
             "description": "Figures of the risk-reward model (profit, fines, conviction rates, ...) with their sources",
             "name": "parameters"
+        },
+        {
+            "description": "Full-text search across tactics, sources, stages and chains, best first",
+            "name": "search"
         },
         {
             "description": "The change feed, for partner apps that keep a mirror",

@@ -41,14 +41,14 @@ type SourceList struct {
 // List handles GET /api/v1/sources.
 //
 //	@Summary	List sources
-//	@Description	The bibliography in pages of `limit`, ordered by `sort` (default `slug`), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+//	@Description	The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 //	@ID	listSources
 //	@Tags	sources
 //	@Produce	json
 //	@Param	type	query	string	false	"Type of source"	Enums(primary-official,primary-author,peer-reviewed,grey,news,secondary,legal-instrument)	example(primary-author)
 //	@Param	year_from	query	int	false	"Published in this year or later"	minimum(1000)	maximum(2100)	example(2000)
 //	@Param	year_to	query	int	false	"Published in this year or earlier"	minimum(1000)	maximum(2100)	example(2020)
-//	@Param	q	query	string	false	"Text to find in title, authors or container (case-insensitive for ASCII; % and _ match themselves)"	maxlength(200)	example(kara)
+//	@Param	q	query	string	false	"Words to find in title, authors, container or note, in the search query language (see GET /search); without sort, the best matches come first"	maxlength(200)	example(trafficking)
 //	@Param	sort	query	string	false	"Sort field, - in front for descending; ties are broken by id"	Enums(id,-id,slug,-slug,title,-title,created_at,-created_at,updated_at,-updated_at)	default(slug)	example(title)
 //	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
 //	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque), with the same filters and sort; none for the first page"
@@ -60,7 +60,7 @@ type SourceList struct {
 func (h *Sources) List(c *gin.Context) {
 	q := listQuery(c, "type", "year_from", "year_to", "q")
 	f := models.SourceFilter{Type: q.enum("type", models.SourceTypes...), YearFrom: year(q, "year_from"),
-		YearTo: year(q, "year_to"), Q: q.text("q"), Page: q.page()}
+		YearTo: year(q, "year_to"), Q: q.search("q"), Page: q.page()}
 	if f.YearFrom != 0 && f.YearTo != 0 && f.YearFrom > f.YearTo {
 		q.fail("year_to", "must not be before year_from")
 	}

@@ -57,7 +57,7 @@ type TacticList struct {
 // List handles GET /api/v1/tactics.
 //
 //	@Summary	List tactics
-//	@Description	Tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+//	@Description	Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 //	@ID	listTactics
 //	@Tags	tactics
 //	@Produce	json
@@ -67,7 +67,7 @@ type TacticList struct {
 //	@Param	tag	query	[]string	false	"Tag slug; repeat for several (all must match), at most 10"	collectionFormat(multi)	example(raise-exploiter-risk)
 //	@Param	horizon	query	string	false	"Horizon tag slug: short-term or long-term"	example(short-term)
 //	@Param	status	query	string	false	"Publication status; below editor only published tactics exist"	Enums(draft,published,archived)	example(published)
-//	@Param	q	query	string	false	"Text to find in title, summary or description (case-insensitive for ASCII; % and _ match themselves)"	maxlength(200)	example(penalty)
+//	@Param	q	query	string	false	"Words to find in title, summary or description, in the search query language (see GET /search); without sort, the best matches come first"	maxlength(200)	example(penalty)
 //	@Param	attribution	query	string	false	"Who makes the claim"	Enums(kara,kara-reading,other-source,editorial)	example(kara)
 //	@Param	evidence_level	query	string	false	"The weakest evidence level to include: this level or a stronger one"	Enums(none,descriptive,pre-post,quasi-experimental,rct,systematic-review)	example(none)
 //	@Param	review_due_before	query	string	false	"Only tactics whose next review is due before this date (YYYY-MM-DD)"	format(date)	example(2028-01-01)
@@ -82,7 +82,7 @@ type TacticList struct {
 func (h *Tactics) List(c *gin.Context) {
 	q := listQuery(c, "chain", "stage", "kind", "tag", "horizon", "status", "q", "attribution", "evidence_level", "review_due_before")
 	f := models.TacticFilter{Chain: q.key("chain"), StageID: q.id("stage"), Kind: q.enum("kind", models.KindCurrent, models.KindRecommended, models.KindCondition), Tags: q.slugs("tag"), Horizon: q.slug("horizon"),
-		Status: q.enum("status", models.StatusDraft, models.StatusPublished, models.StatusArchived), Q: q.text("q"),
+		Status: q.enum("status", models.StatusDraft, models.StatusPublished, models.StatusArchived), Q: q.search("q"),
 		Attribution:   q.enum("attribution", models.AttributionKara, models.AttributionKaraReading, models.AttributionOther, models.AttributionEditorial),
 		EvidenceLevel: q.enum("evidence_level", models.EvidenceLevels...), ReviewDueBefore: q.date("review_due_before"), Page: q.page()}
 	if err := q.err(); err != nil {

@@ -60,7 +60,7 @@ func run(ctx context.Context, n int, keep bool) error {
 		return err
 	}
 	bin := filepath.Join(tmp, "chainkb")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	build := exec.CommandContext(ctx, "go", "build", "-tags", "sqlite_fts5", "-o", bin, ".")
 	build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("go build (run from bench/): %w", err)

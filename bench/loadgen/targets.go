@@ -117,13 +117,13 @@ func generator(req plan.Request) (func(*rand.Rand, *vegeta.Target) error, error)
 
 // tacticBody is a POST /api/v1/tactics body.
 type tacticBody struct {
-	StageID     int64             `json:"stage_id"`
-	Kind        string            `json:"kind"`
-	Title       string            `json:"title"`
-	Summary     string            `json:"summary"`
-	Description string            `json:"description"`
-	Tags        []string          `json:"tags"`
-	References  []synth.Reference `json:"references"`
+	StageID     int64    `json:"stage_id"`
+	Kind        string   `json:"kind"`
+	Title       string   `json:"title"`
+	Summary     string   `json:"summary"`
+	Description string   `json:"description"`
+	Tags        []string `json:"tags"`
+	// No references: knowledge model v2 cites sources (citations), which the dataset has none of.
 }
 
 // newTactic returns a tactic like the loaded ones, at the given stage.
@@ -136,6 +136,6 @@ func newTactic(r *rand.Rand, stage int64) tacticBody {
 	return tacticBody{
 		StageID: stage, Kind: kind, Title: synth.Title(r, r.Float64() < synth.QShare),
 		Summary: synth.Summary(r), Description: synth.Description(r),
-		Tags: synth.TacticTags(r, recommended), References: synth.References(r),
+		Tags: synth.TacticTags(r, recommended),
 	}
 }

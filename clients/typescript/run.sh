@@ -16,7 +16,7 @@ trap cleanup EXIT
 bin="${CHAINKB_BIN:-}"
 if [ -z "$bin" ]; then
 	bin="$work/chainkb"
-	(cd ../.. && go build -o "$bin" .)
+	(cd ../.. && go build -tags sqlite_fts5 -o "$bin" .)
 fi
 
 npm ci --no-audit --no-fund --loglevel=error

@@ -30,7 +30,7 @@ import (
 // goBuildCommand builds the chainkb binary. The Dockerfile runs exactly this command (with
 // CGO_ENABLED=1), which TestDockerfile checks, and the tests that run the real binary build it with
 // this command, writing it elsewhere than goBuildOutput: so they test what the image ships.
-var goBuildCommand = []string{"go", "build", "-trimpath", "-ldflags=-s -w", "-o", goBuildOutput, "."}
+var goBuildCommand = []string{"go", "build", "-tags", "sqlite_fts5", "-trimpath", "-ldflags=-s -w", "-o", goBuildOutput, "."}
 
 // moduleRoot is the module's root, from this package's directory (where go test runs its tests):
 // goBuildCommand runs there, and the Dockerfile, .dockerignore and compose.yaml are there.

@@ -1153,6 +1153,30 @@ func (e ReviewState) Valid() bool {
 	}
 }
 
+// Defines values for SearchHitType.
+const (
+	SearchHitTypeChain  SearchHitType = "chain"
+	SearchHitTypeSource SearchHitType = "source"
+	SearchHitTypeStage  SearchHitType = "stage"
+	SearchHitTypeTactic SearchHitType = "tactic"
+)
+
+// Valid indicates whether the value is a known member of the SearchHitType enum.
+func (e SearchHitType) Valid() bool {
+	switch e {
+	case SearchHitTypeChain:
+		return true
+	case SearchHitTypeSource:
+		return true
+	case SearchHitTypeStage:
+		return true
+	case SearchHitTypeTactic:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SourceType.
 const (
 	SourceTypeGrey            SourceType = "grey"
@@ -2086,6 +2110,81 @@ func (e ListRelationsParamsSort) Valid() bool {
 	case ListRelationsParamsSortType:
 		return true
 	case ListRelationsParamsSortUpdatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SearchParamsType.
+const (
+	SearchParamsTypeChain  SearchParamsType = "chain"
+	SearchParamsTypeSource SearchParamsType = "source"
+	SearchParamsTypeStage  SearchParamsType = "stage"
+	SearchParamsTypeTactic SearchParamsType = "tactic"
+)
+
+// Valid indicates whether the value is a known member of the SearchParamsType enum.
+func (e SearchParamsType) Valid() bool {
+	switch e {
+	case SearchParamsTypeChain:
+		return true
+	case SearchParamsTypeSource:
+		return true
+	case SearchParamsTypeStage:
+		return true
+	case SearchParamsTypeTactic:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SearchParamsKind.
+const (
+	SearchParamsKindCondition   SearchParamsKind = "condition"
+	SearchParamsKindCurrent     SearchParamsKind = "current"
+	SearchParamsKindRecommended SearchParamsKind = "recommended"
+)
+
+// Valid indicates whether the value is a known member of the SearchParamsKind enum.
+func (e SearchParamsKind) Valid() bool {
+	switch e {
+	case SearchParamsKindCondition:
+		return true
+	case SearchParamsKindCurrent:
+		return true
+	case SearchParamsKindRecommended:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SearchParamsEvidenceLevel.
+const (
+	SearchParamsEvidenceLevelDescriptive       SearchParamsEvidenceLevel = "descriptive"
+	SearchParamsEvidenceLevelNone              SearchParamsEvidenceLevel = "none"
+	SearchParamsEvidenceLevelPrePost           SearchParamsEvidenceLevel = "pre-post"
+	SearchParamsEvidenceLevelQuasiExperimental SearchParamsEvidenceLevel = "quasi-experimental"
+	SearchParamsEvidenceLevelRct               SearchParamsEvidenceLevel = "rct"
+	SearchParamsEvidenceLevelSystematicReview  SearchParamsEvidenceLevel = "systematic-review"
+)
+
+// Valid indicates whether the value is a known member of the SearchParamsEvidenceLevel enum.
+func (e SearchParamsEvidenceLevel) Valid() bool {
+	switch e {
+	case SearchParamsEvidenceLevelDescriptive:
+		return true
+	case SearchParamsEvidenceLevelNone:
+		return true
+	case SearchParamsEvidenceLevelPrePost:
+		return true
+	case SearchParamsEvidenceLevelQuasiExperimental:
+		return true
+	case SearchParamsEvidenceLevelRct:
+		return true
+	case SearchParamsEvidenceLevelSystematicReview:
 		return true
 	default:
 		return false
@@ -4361,6 +4460,56 @@ type ScenarioEffect struct {
 	Tactic *string `json:"tactic,omitempty"`
 }
 
+// SearchHit One result of a search: what was found, its title, a snippet with the matched words marked, and its relevance.
+type SearchHit struct {
+	// Id Its id.
+	//
+	// Example: 12
+	Id int `json:"id"`
+
+	// Key Its key: a tactic's code, a source's, stage's or chain's slug.
+	//
+	// Example: ST-W-R03
+	Key string `json:"key"`
+
+	// Score Relevance, higher is better: comparable within one answer only.
+	//
+	// Example: 7.25
+	Score float32 `json:"score"`
+
+	// Snippet Plain text around the best match, with each matched word between « and » and elided text
+	// shown as …; not HTML.
+	//
+	// Example: …traffickers' «assets» are «confiscated» before trial…
+	Snippet string `json:"snippet"`
+
+	// Title Its title (a stage's or chain's name).
+	//
+	// Example: Freeze and confiscate traffickers' assets
+	Title string `json:"title"`
+
+	// Type What was found.
+	//
+	// Example: tactic
+	Type SearchHitType `json:"type"`
+}
+
+// SearchHitType What was found.
+//
+// Example: tactic
+type SearchHitType string
+
+// SearchList A page of search results, best first.
+type SearchList struct {
+	// Data The page's results, best first.
+	Data []SearchHit `json:"data"`
+
+	// NextCursor Pass it as cursor to get the next page (the Link header has the URL); null on the last page.
+	//
+	// Example: eyJmIjoiYWJjIiwidiI6MjAsImkiOjF9
+	NextCursor *string `json:"next_cursor"`
+}
+
 // Source One work in the bibliography (a book, article, report, page or legal instrument), cited by slug from chains, stages, tags, tactics and parameters.
 type Source struct {
 	// AccessedOn When the URL was last read (YYYY-MM-DD), or null.
@@ -6362,6 +6511,48 @@ type RestoreRelationParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// SearchParams defines parameters for Search.
+type SearchParams struct {
+	// Q The query
+	Q string `form:"q" json:"q"`
+
+	// Type Only these types; repeat for several
+	Type *[]SearchParamsType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Chain Chain id or slug
+	Chain *string `form:"chain,omitempty" json:"chain,omitempty"`
+
+	// Stage Stage id
+	Stage *int `form:"stage,omitempty" json:"stage,omitempty"`
+
+	// Kind Tactic kind
+	Kind *SearchParamsKind `form:"kind,omitempty" json:"kind,omitempty"`
+
+	// Horizon Horizon tag slug: short-term or long-term
+	Horizon *string `form:"horizon,omitempty" json:"horizon,omitempty"`
+
+	// Tag Tag slug; repeat for several (all must match), at most 10
+	Tag *[]string `form:"tag,omitempty" json:"tag,omitempty"`
+
+	// EvidenceLevel The weakest evidence level to include: this level or a stronger one
+	EvidenceLevel *SearchParamsEvidenceLevel `form:"evidence_level,omitempty" json:"evidence_level,omitempty"`
+
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page (opaque), with the same query and filters; none for the first page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// SearchParamsType defines parameters for Search.
+type SearchParamsType string
+
+// SearchParamsKind defines parameters for Search.
+type SearchParamsKind string
+
+// SearchParamsEvidenceLevel defines parameters for Search.
+type SearchParamsEvidenceLevel string
+
 // ListSourcesParams defines parameters for ListSources.
 type ListSourcesParams struct {
 	// Type Type of source
@@ -6373,7 +6564,7 @@ type ListSourcesParams struct {
 	// YearTo Published in this year or earlier
 	YearTo *int `form:"year_to,omitempty" json:"year_to,omitempty"`
 
-	// Q Text to find in title, authors or container (case-insensitive for ASCII; % and _ match themselves)
+	// Q Words to find in title, authors, container or note, in the search query language (see GET /search); without sort, the best matches come first
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
 	// Sort Sort field, - in front for descending; ties are broken by id
@@ -6547,7 +6738,7 @@ type ListTacticsParams struct {
 	// Status Publication status; below editor only published tactics exist
 	Status *ListTacticsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 
-	// Q Text to find in title, summary or description (case-insensitive for ASCII; % and _ match themselves)
+	// Q Words to find in title, summary or description, in the search query language (see GET /search); without sort, the best matches come first
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
 	// Attribution Who makes the claim
@@ -8343,9 +8534,16 @@ type ClientInterface interface {
 	// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
 	RestoreRelation(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// Search Search the knowledge base
+	//
+	// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.
+	//
+	// Corresponds with GET /search (the `Search` operationId).
+	Search(ctx context.Context, params *SearchParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListSources List sources
 	//
-	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 	//
 	// Corresponds with GET /sources (the `ListSources` operationId).
 	ListSources(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -8581,7 +8779,7 @@ type ClientInterface interface {
 
 	// ListTactics List tactics
 	//
-	// Tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+	// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 	//
 	// Corresponds with GET /tactics (the `ListTactics` operationId).
 	ListTactics(ctx context.Context, params *ListTacticsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9771,9 +9969,26 @@ func (c *Client) RestoreRelation(ctx context.Context, id int, revision int, para
 	return c.Client.Do(req)
 }
 
+// Search Search the knowledge base
+//
+// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.
+//
+// Corresponds with GET /search (the `Search` operationId).
+func (c *Client) Search(ctx context.Context, params *SearchParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSearchRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListSources List sources
 //
-// The bibliography in pages of `limit`, ordered by `sort` (default `slug`), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 //
 // Corresponds with GET /sources (the `ListSources` operationId).
 func (c *Client) ListSources(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10249,7 +10464,7 @@ func (c *Client) RestoreStage(ctx context.Context, id int, revision int, params 
 
 // ListTactics List tactics
 //
-// Tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 //
 // Corresponds with GET /tactics (the `ListTactics` operationId).
 func (c *Client) ListTactics(ctx context.Context, params *ListTacticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13123,6 +13338,164 @@ func NewRestoreRelationRequest(server string, id int, revision int, params *Rest
 			req.Header.Set("Idempotency-Key", headerParam1)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewSearchRequest constructs an http.Request for the Search method
+func NewSearchRequest(server string, params *SearchParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/search")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Chain != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "chain", *params.Chain, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Stage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "stage", *params.Stage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Kind != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "kind", *params.Kind, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Horizon != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "horizon", *params.Horizon, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Tag != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tag", *params.Tag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.EvidenceLevel != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "evidence_level", *params.EvidenceLevel, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -16155,9 +16528,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
 	RestoreRelationWithResponse(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error)
 
+	// SearchWithResponse Search the knowledge base
+	//
+	// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /search (the `Search` operationId).
+	SearchWithResponse(ctx context.Context, params *SearchParams, reqEditors ...RequestEditorFn) (*SearchResponse, error)
+
 	// ListSourcesWithResponse List sources
 	//
-	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -16413,7 +16795,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTacticsWithResponse List tactics
 	//
-	// Tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+	// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -22770,6 +23152,133 @@ func (r RestoreRelationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RestoreRelationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SearchResponse200Headers the declared response headers of an HTTP 200 response for Search
+type SearchResponse200Headers struct {
+	Link               *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// SearchResponse400Headers the declared response headers of an HTTP 400 response for Search
+type SearchResponse400Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// SearchResponse401Headers the declared response headers of an HTTP 401 response for Search
+type SearchResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// SearchResponse413Headers the declared response headers of an HTTP 413 response for Search
+type SearchResponse413Headers struct {
+	XRequestID *string
+}
+
+// SearchResponse429Headers the declared response headers of an HTTP 429 response for Search
+type SearchResponse429Headers struct {
+	RetryAfter *string
+	XRequestID *string
+}
+
+// SearchResponse500Headers the declared response headers of an HTTP 500 response for Search
+type SearchResponse500Headers struct {
+	XRequestID *string
+}
+
+type SearchResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SearchList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SearchResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *SearchResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SearchResponse401Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *SearchResponse413Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SearchResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *SearchResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SearchResponse) GetJSON200() *SearchList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SearchResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SearchResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r SearchResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r SearchResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r SearchResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SearchResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SearchResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SearchResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SearchResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -29797,9 +30306,24 @@ func (c *ClientWithResponses) RestoreRelationWithResponse(ctx context.Context, i
 	return ParseRestoreRelationResponse(rsp)
 }
 
+// SearchWithResponse Search the knowledge base
+//
+// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /search (the `Search` operationId).
+func (c *ClientWithResponses) SearchWithResponse(ctx context.Context, params *SearchParams, reqEditors ...RequestEditorFn) (*SearchResponse, error) {
+	rsp, err := c.Search(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSearchResponse(rsp)
+}
+
 // ListSourcesWithResponse List sources
 //
-// The bibliography in pages of `limit`, ordered by `sort` (default `slug`), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -30199,7 +30723,7 @@ func (c *ClientWithResponses) RestoreStageWithResponse(ctx context.Context, id i
 
 // ListTacticsWithResponse List tactics
 //
-// Tactics in pages of `limit`, ordered by `sort` (default `id`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -40973,6 +41497,193 @@ func ParseRestoreRelationResponse(rsp *http.Response) (*RestoreRelationResponse,
 		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers RestoreRelationResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSearchResponse parses an HTTP response from a SearchWithResponse call
+func ParseSearchResponse(rsp *http.Response) (*SearchResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SearchResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SearchList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers SearchResponse200Headers
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers SearchResponse400Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers SearchResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 413:
+		var headers SearchResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 429:
+		var headers SearchResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers SearchResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
+	"chainkb/internal/search"
 	"chainkb/models"
 )
 
@@ -55,6 +57,10 @@ type listSpec[T, F any] struct {
 	id func(*T) int64
 	// scan, if set, reads one row of what columns selects; nil lets GORM map the columns by name.
 	scan func(rows *sql.Rows) (*T, error)
+	// search, if set, is the table's full-text index: text(f), in the search query language, is
+	// matched with it, and a list with text and no sort is in order of relevance.
+	search *searchable
+	text   func(F) string
 }
 
 // ordering is a parsed sort parameter.
@@ -177,20 +183,27 @@ func scanAll[T any](q *gorm.DB, scan func(*sql.Rows) (*T, error)) ([]T, error) {
 // sort (cursor_mismatch); any other error is internal.
 func (sp *listSpec[T, F]) page(db *gorm.DB, f F, p models.Page) (models.List[T], error) {
 	var out models.List[T]
+	pq, err := sp.query(f)
+	if err != nil {
+		return out, err
+	}
+	if pq != nil && p.Sort == "" {
+		return sp.rankedPage(db, f, pq, p)
+	}
 	o, err := sp.ordering(p.Sort)
 	if err != nil {
 		return out, err
 	}
 	fp := fingerprint(sp.filterKey(f), o)
 
-	q := sp.where(db.Table(sp.table), f)
+	q := sp.matching(db, f, pq)
 	if p.Cursor != "" {
 		c, err := decodeCursor(p.Cursor)
 		if err != nil {
 			return out, err
 		}
 		if c.Fingerprint != fp {
-			return out, models.BadRequestf("cursor_mismatch", "cursor was made for other filters or another sort; repeat the first request's parameters with the cursor, or drop the cursor to start again")
+			return out, errCursorMismatch()
 		}
 		v, err := o.keysetValue(c.Value)
 		if err != nil {
@@ -233,12 +246,66 @@ func (sp *listSpec[T, F]) page(db *gorm.DB, f F, p models.Page) (models.List[T],
 		out.NextCursor = encodeCursor(cursor{Fingerprint: fp, Value: raw, ID: sp.id(last)})
 	}
 	out.Items = rows
-	if p.IncludeTotal {
-		var n int64
-		if err := sp.where(db.Table(sp.table), f).Count(&n).Error; err != nil {
-			return out, fmt.Errorf("store: count %s: %w", sp.table, err)
-		}
-		out.Total = &n
+	return out, sp.total(db, f, pq, p, &out)
+}
+
+// total counts the matches of f when p asks for it.
+func (sp *listSpec[T, F]) total(db *gorm.DB, f F, pq *search.Query, p models.Page, out *models.List[T]) error {
+	if !p.IncludeTotal {
+		return nil
 	}
-	return out, nil
+	var n int64
+	if err := sp.matching(db, f, pq).Count(&n).Error; err != nil {
+		return fmt.Errorf("store: count %s: %w", sp.table, err)
+	}
+	out.Total = &n
+	return nil
+}
+
+// query parses f's search text: nil when the list has no full-text index or f has no text;
+// BadRequest (bad_query) for a malformed one.
+func (sp *listSpec[T, F]) query(f F) (*search.Query, error) {
+	if sp.search == nil || sp.text(f) == "" {
+		return nil, nil
+	}
+	return ParseQuery(sp.text(f))
+}
+
+// matching is the table narrowed by f, and by the search query pq unless it is nil.
+func (sp *listSpec[T, F]) matching(db *gorm.DB, f F, pq *search.Query) *gorm.DB {
+	q := sp.where(db.Table(sp.table), f)
+	if pq != nil {
+		q = sp.search.match(q, pq)
+	}
+	return q
+}
+
+// rankedPage is a page of the rows that match pq, best first, ties broken by id. A relevance
+// score is no key to step past, so its cursor holds how many rows were served, tied like every
+// cursor to its filters.
+func (sp *listSpec[T, F]) rankedPage(db *gorm.DB, f F, pq *search.Query, p models.Page) (models.List[T], error) {
+	var out models.List[T]
+	fp := fingerprint(sp.filterKey(f), ordering[T]{name: "relevance", desc: true})
+	offset, err := offsetOf(p.Cursor, fp)
+	if err != nil {
+		return out, err
+	}
+	q, score := sp.search.ranked(db, pq)
+	q = sp.where(q, f)
+	cols := sp.table + ".*"
+	if sp.columns != nil {
+		cols = sp.columns(f)
+	}
+	q = q.Select(cols).Order(clause.OrderBy{Expression: clause.Expr{SQL: "? DESC, " + sp.table + ".id", Vars: []any{score}, WithoutParentheses: true}})
+	rows, err := sp.find(q.Limit(p.Limit + 1).Offset(offset))
+	if err != nil {
+		return out, fmt.Errorf("store: search %s: %w", sp.table, err)
+	}
+	if len(rows) > p.Limit {
+		rows = rows[:p.Limit]
+		raw, _ := json.Marshal(offset + p.Limit) // an int cannot fail
+		out.NextCursor = encodeCursor(cursor{Fingerprint: fp, Value: raw, ID: sp.id(&rows[len(rows)-1])})
+	}
+	out.Items = rows
+	return out, sp.total(db, f, pq, p, &out)
 }

@@ -101,8 +101,10 @@ var sourceList = listSpec[models.Source, models.SourceFilter]{
 		if f.YearTo != 0 {
 			q = q.Where("sources.year <= ?", f.YearTo)
 		}
-		return whereText(q, f.Q, "sources.title", "sources.authors", "sources.container")
+		return q // f.Q is matched with the full-text index (search below)
 	},
+	search: searchableOf(models.SearchSource),
+	text:   func(f models.SourceFilter) string { return f.Q },
 	filterKey: func(f models.SourceFilter) string {
 		return fmt.Sprintf("type=%q from=%d to=%d q=%q", f.Type, f.YearFrom, f.YearTo, f.Q)
 	},

@@ -78,6 +78,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		err = s.openPostgres(dsn)
 	} else {
 		err = s.openSQLite(dsn)
+		if err == nil {
+			err = requireFTS5(ctx, s.wSQL)
+		}
 	}
 	if err == nil {
 		// Migrate before the first read: SQLite's readers are query-only and see the schema once

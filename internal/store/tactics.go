@@ -24,41 +24,10 @@ type tacticQuery struct {
 // tacticList is how tactics are listed: filtered by status, chain, stage, kind, tags, horizon and
 // text, and below editor to published tactics; in id order unless asked otherwise.
 var tacticList = listSpec[models.Tactic, tacticQuery]{
-	table: "tactics",
-	where: func(q *gorm.DB, f tacticQuery) *gorm.DB {
-		if !f.hidden {
-			q = q.Where("tactics.status = ?", models.StatusPublished)
-		}
-		if f.Status != "" {
-			q = q.Where("tactics.status = ?", f.Status)
-		}
-		if f.Chain != "" {
-			q = whereChain(q, "tactics.chain_id", f.Chain)
-		}
-		if f.StageID != 0 {
-			q = q.Where("tactics.stage_id = ?", f.StageID)
-		}
-		if f.Kind != "" {
-			q = q.Where("tactics.kind = ?", f.Kind)
-		}
-		for _, slug := range f.Tags {
-			q = q.Where(`EXISTS (SELECT 1 FROM tactic_tags tt JOIN tags t ON t.id = tt.tag_id
-				WHERE tt.tactic_id = tactics.id AND t.slug = ?)`, slug)
-		}
-		if f.Horizon != "" {
-			q = whereHorizon(q, f.Horizon)
-		}
-		if f.Attribution != "" {
-			q = q.Where("tactics.attribution = ?", f.Attribution)
-		}
-		if f.EvidenceLevel != "" {
-			q = q.Where("tactics.evidence_rank >= ?", models.EvidenceRank(f.EvidenceLevel))
-		}
-		if f.ReviewDueBefore != nil {
-			q = q.Where("tactics.review_due < ?", f.ReviewDueBefore.String())
-		}
-		return whereText(q, f.Q, "tactics.title", "tactics.summary", "tactics.description")
-	},
+	table:   "tactics",
+	where:   whereTactics,
+	search:  searchableOf(models.SearchTactic),
+	text:    func(f tacticQuery) string { return f.Q },
 	columns: func(tacticQuery) string { return tacticColumnsOf("tactics") },
 	scan:    func(rows *sql.Rows) (*models.Tactic, error) { return scanTactic(rows, 0) },
 	// The cursor is tied to what the caller may see, so that an editor's cursor is no use to a reader.
@@ -81,6 +50,43 @@ var tacticList = listSpec[models.Tactic, tacticQuery]{
 		"updated_at": {"updated_at", timeColumn, func(t *models.Tactic) any { return t.UpdatedAt }},
 	},
 	id: func(t *models.Tactic) int64 { return t.ID },
+}
+
+// whereTactics narrows q to the tactics f selects, but for its text, which the list matches
+// with the full-text index.
+func whereTactics(q *gorm.DB, f tacticQuery) *gorm.DB {
+	if !f.hidden {
+		q = q.Where("tactics.status = ?", models.StatusPublished)
+	}
+	if f.Status != "" {
+		q = q.Where("tactics.status = ?", f.Status)
+	}
+	if f.Chain != "" {
+		q = whereChain(q, "tactics.chain_id", f.Chain)
+	}
+	if f.StageID != 0 {
+		q = q.Where("tactics.stage_id = ?", f.StageID)
+	}
+	if f.Kind != "" {
+		q = q.Where("tactics.kind = ?", f.Kind)
+	}
+	for _, slug := range f.Tags {
+		q = q.Where(`EXISTS (SELECT 1 FROM tactic_tags tt JOIN tags t ON t.id = tt.tag_id
+				WHERE tt.tactic_id = tactics.id AND t.slug = ?)`, slug)
+	}
+	if f.Horizon != "" {
+		q = whereHorizon(q, f.Horizon)
+	}
+	if f.Attribution != "" {
+		q = q.Where("tactics.attribution = ?", f.Attribution)
+	}
+	if f.EvidenceLevel != "" {
+		q = q.Where("tactics.evidence_rank >= ?", models.EvidenceRank(f.EvidenceLevel))
+	}
+	if f.ReviewDueBefore != nil {
+		q = q.Where("tactics.review_due < ?", f.ReviewDueBefore.String())
+	}
+	return q
 }
 
 // tacticObject is how tactics are written. A write sees hidden tactics too.

@@ -1,0 +1,104 @@
+package handlers
+
+import (
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"chainkb/internal/search"
+	"chainkb/internal/store"
+	"chainkb/models"
+)
+
+// Search serves /api/v1/search.
+type Search struct {
+	store *store.Store
+}
+
+// NewSearch returns the search handler.
+func NewSearch(st *store.Store) *Search { return &Search{store: st} }
+
+// SearchList is a page of search results.
+//
+//	@Description	A page of search results, best first.
+type SearchList struct {
+	// The page's results, best first.
+	Data []models.SearchHit `json:"data"`
+	// Pass it as cursor to get the next page (the Link header has the URL); null on the last page.
+	NextCursor *string `json:"next_cursor" extensions:"x-nullable" example:"eyJmIjoiYWJjIiwidiI6MjAsImkiOjF9"`
+}
+
+// List handles GET /api/v1/search.
+//
+//	@Summary	Search the knowledge base
+//	@Description	Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.
+//	@ID	search
+//	@Tags	search
+//	@Produce	json
+//	@Param	q	query	string	true	"The query"	maxlength(200)	example(proactive investigation)
+//	@Param	type	query	[]string	false	"Only these types; repeat for several"	collectionFormat(multi)	Enums(tactic,source,stage,chain)	example(tactic)
+//	@Param	chain	query	string	false	"Chain id or slug"	example(sex-trafficking)
+//	@Param	stage	query	int	false	"Stage id"	minimum(1)	example(3)
+//	@Param	kind	query	string	false	"Tactic kind"	Enums(current,recommended,condition)	example(recommended)
+//	@Param	horizon	query	string	false	"Horizon tag slug: short-term or long-term"	example(short-term)
+//	@Param	tag	query	[]string	false	"Tag slug; repeat for several (all must match), at most 10"	collectionFormat(multi)	example(raise-exploiter-risk)
+//	@Param	evidence_level	query	string	false	"The weakest evidence level to include: this level or a stronger one"	Enums(none,descriptive,pre-post,quasi-experimental,rct,systematic-review)	example(none)
+//	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
+//	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque), with the same query and filters; none for the first page"
+//	@Success	200	{object}	SearchList	"A page of results, best first"
+//	@Header	200	{string}	Link	"URL of the next page: <...>; rel=\"next\" (absent on the last page)"
+//	@Failure	400	{object}	Problem	"No q, a malformed query or another bad parameter (code bad_query; errors names each), or a cursor that is not ours or was made with another query (bad_cursor, cursor_mismatch)"
+//	@Router	/search [get]
+func (h *Search) List(c *gin.Context) {
+	q := parseQuery(c, "q", "type", "chain", "stage", "kind", "horizon", "tag", "evidence_level", "limit", "cursor")
+	f := models.SearchFilter{Q: q.search("q"), Types: q.enums("type", models.SearchTypes...), Chain: q.key("chain"), StageID: q.id("stage"),
+		Kind: q.enum("kind", models.KindCurrent, models.KindRecommended, models.KindCondition), Horizon: q.slug("horizon"),
+		Tags: q.slugs("tag"), EvidenceLevel: q.enum("evidence_level", models.EvidenceLevels...), Page: q.page()}
+	if _, given := q.values["q"]; !given {
+		q.fail("q", "is required: the words to find")
+	} else if f.Q == "" {
+		_, err := search.Parse("")
+		q.fail("q", err.Error())
+	}
+	if err := q.err(); err != nil {
+		c.Error(err)
+		return
+	}
+	page, err := h.store.Search(c.Request.Context(), f)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	writeList(c, page)
+}
+
+// search returns a parameter in the search query language (internal/search), checking that it
+// parses: a malformed query fails with what is wrong with it.
+func (q *query) search(name string) string {
+	n := len(q.bad)
+	s := q.text(name)
+	if s == "" || len(q.bad) > n {
+		return s
+	}
+	if _, err := search.Parse(s); err != nil {
+		var e *search.Error
+		if errors.As(err, &e) {
+			q.fail(name, e.Message)
+		}
+	}
+	return s
+}
+
+// enums returns a repeatable parameter whose every value must be one of values.
+func (q *query) enums(name string, values ...string) []string {
+	v := q.values[name]
+	for _, s := range v {
+		if !slices.Contains(values, s) {
+			q.fail(name, "must be one of: "+strings.Join(values, ", "))
+			break
+		}
+	}
+	return v
+}
