@@ -243,6 +243,9 @@ func TestHeadAndOptions(t *testing.T) {
 			continue
 		}
 		path := strings.NewReplacer(":id", "1", ":slug", "sex-trafficking", ":code", "ST-R-R01", "*any", "index.html").Replace(route)
+		if route == "/api/v1/search" {
+			path += "?q=kara" // search needs words to find
+		}
 		t.Run(route, func(t *testing.T) {
 			who := []string{"Authorization", "Bearer " + s.Keys["admin"]}
 			if r.Role == models.RoleAnonymous {

@@ -83,13 +83,13 @@ func TestSourcesCRUD(t *testing.T) {
 	}
 	// The seed has sources of its own: the queries keep to these three (their container says zztest).
 	for q, want := range map[string][]string{
-		"q=zztest":                             {"ilo-2024", "news-2015", "unodc-2022"},
-		"q=zztest&type=primary-official":       {"ilo-2024", "unodc-2022"},
-		"q=zztest&year_from=2016":              {"ilo-2024", "unodc-2022"},
-		"q=zztest&year_from=2015&year_to=2022": {"news-2015", "unodc-2022"},
-		"q=work%20unodc":                       {"unodc-2022"},
-		"q=container%20news":                   {"news-2015"},
-		"q=zztest&sort=-title":                 {"unodc-2022", "news-2015", "ilo-2024"},
+		"q=zztest&sort=slug":                             {"ilo-2024", "news-2015", "unodc-2022"},
+		"q=zztest&type=primary-official&sort=slug":       {"ilo-2024", "unodc-2022"},
+		"q=zztest&year_from=2016&sort=slug":              {"ilo-2024", "unodc-2022"},
+		"q=zztest&year_from=2015&year_to=2022&sort=slug": {"news-2015", "unodc-2022"},
+		"q=work%20unodc":                                 {"unodc-2022"},
+		"q=container%20news":                             {"news-2015"},
+		"q=zztest&sort=-title":                           {"unodc-2022", "news-2015", "ilo-2024"},
 	} {
 		if got := slugs(q); !slices.Equal(got, want) {
 			t.Errorf("sources?%s = %v, want %v", q, got, want)
