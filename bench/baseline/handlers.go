@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -24,48 +26,163 @@ type tactic struct {
 	ID          int64        `json:"id"`
 	StageID     int64        `json:"stage_id"`
 	ChainID     int64        `json:"chain_id"`
+	Code        string       `json:"code"`
 	Kind        string       `json:"kind"`
 	Status      string       `json:"status"`
 	Title       string       `json:"title"`
 	Summary     string       `json:"summary"`
 	Description string       `json:"description"`
 	Tags        []tagSummary `json:"tags"`
-	// References are stored as the JSON the service wrote; they are passed through, not decoded.
-	References json.RawMessage `json:"references"`
-	Position   int             `json:"position"`
-	CreatedAt  time.Time       `json:"created_at"`
-	UpdatedAt  time.Time       `json:"updated_at"`
-	Version    int64           `json:"version"`
+	Attribution string       `json:"attribution"`
+	// What the detail column holds, decoded (tacticDetail.setOn).
+	Evidence      evidence   `json:"evidence"`
+	Caveats       []caveat   `json:"caveats"`
+	Positions     []position `json:"positions"`
+	Jurisdictions []string   `json:"jurisdictions"`
+	Actors        []string   `json:"actors"`
+	Adoption      *adoption  `json:"adoption"`
+	Review        review     `json:"review"`
+	Citations     []citation `json:"citations"`
+	ActsOn        []actsOn   `json:"acts_on"`
+	AlsoAppliesTo []string   `json:"also_applies_to"`
+	Position      int        `json:"position"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	Version       int64      `json:"version"`
+}
+
+// tacticDetail is the tactic's detail column, as chainkb stores it (internal/store tacticDetail).
+type tacticDetail struct {
+	Evidence      evidence   `json:"evidence"`
+	Caveats       []caveat   `json:"caveats"`
+	Positions     []position `json:"positions"`
+	Jurisdictions []string   `json:"jurisdictions"`
+	Actors        []string   `json:"actors"`
+	Adoption      *adoption  `json:"adoption"`
+	Review        review     `json:"review"`
+	Citations     []citation `json:"citations"`
+	ActsOn        []actsOn   `json:"acts_on"`
+	AlsoAppliesTo []string   `json:"also_applies_to"`
+}
+
+// setOn copies d onto t as chainkb does: empty lists rather than nulls, and the defaults of a
+// tactic that says nothing (nothing known of its effect, unevaluated, a draft review).
+func (d tacticDetail) setOn(t *tactic) {
+	if d.Evidence.Level == "" {
+		d.Evidence = evidence{Effect: effect{Direction: "unknown"}, Level: "none", Evaluation: "unevaluated"}
+	}
+	if d.Review.State == "" {
+		d.Review.State = "draft"
+	}
+	t.Evidence, t.Adoption, t.Review = d.Evidence, d.Adoption, d.Review
+	t.Caveats = nonNil(d.Caveats)
+	t.Positions = nonNil(d.Positions)
+	t.Jurisdictions = nonNil(d.Jurisdictions)
+	t.Actors = nonNil(d.Actors)
+	t.Citations = nonNil(d.Citations)
+	t.ActsOn = nonNil(d.ActsOn)
+	t.AlsoAppliesTo = nonNil(d.AlsoAppliesTo)
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+type citation struct {
+	Source   string `json:"source"`
+	Locator  string `json:"locator"`
+	Quote    string `json:"quote,omitempty"`
+	Supports string `json:"supports"`
+}
+
+type evidence struct {
+	Effect         effect `json:"effect"`
+	Mechanism      string `json:"mechanism"`
+	Moderators     string `json:"moderators"`
+	Implementation string `json:"implementation"`
+	Cost           *cost  `json:"cost"`
+	Level          string `json:"level"`
+	Evaluation     string `json:"evaluation"`
+}
+
+type effect struct {
+	Direction string `json:"direction"`
+	Outcome   string `json:"outcome"`
+}
+
+type cost struct {
+	Level    string   `json:"level,omitempty"`
+	Amount   *float64 `json:"amount,omitempty"`
+	Currency string   `json:"currency,omitempty"`
+	Year     int      `json:"year,omitempty"`
+}
+
+type caveat struct {
+	Type      string     `json:"type"`
+	Text      string     `json:"text"`
+	Citations []citation `json:"citations"`
+}
+
+type position struct {
+	Stance    string     `json:"stance"`
+	Text      string     `json:"text"`
+	Citations []citation `json:"citations"`
+}
+
+type adoption struct {
+	Where []string `json:"where"`
+	Since int      `json:"since,omitempty"`
+	Note  string   `json:"note"`
+}
+
+// review's dates are stored as YYYY-MM-DD and sent as they are.
+type review struct {
+	State          string  `json:"state"`
+	LastReviewedOn *string `json:"last_reviewed_on"`
+	NextReviewDue  *string `json:"next_review_due"`
+}
+
+type actsOn struct {
+	Symbol    string     `json:"symbol"`
+	Direction string     `json:"direction"`
+	Effect    string     `json:"effect"`
+	Citations []citation `json:"citations"`
 }
 
 type chain struct {
-	ID          int64     `json:"id"`
-	Slug        string    `json:"slug"`
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
-	Version     int64     `json:"version"`
+	ID          int64      `json:"id"`
+	Slug        string     `json:"slug"`
+	Name        string     `json:"name"`
+	Description string     `json:"description"`
+	Citations   []citation `json:"citations"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	Version     int64      `json:"version"`
 }
 
 type stage struct {
-	ID          int64     `json:"id"`
-	ChainID     int64     `json:"chain_id"`
-	Slug        string    `json:"slug"`
-	Name        string    `json:"name"`
-	Actor       string    `json:"actor"`
-	Side        string    `json:"side"`
-	Position    int       `json:"position"`
-	Description string    `json:"description"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
-	Version     int64     `json:"version"`
+	ID          int64      `json:"id"`
+	ChainID     int64      `json:"chain_id"`
+	Slug        string     `json:"slug"`
+	Name        string     `json:"name"`
+	Actor       string     `json:"actor"`
+	Side        string     `json:"side"`
+	Position    int        `json:"position"`
+	Description string     `json:"description"`
+	Citations   []citation `json:"citations"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	Version     int64      `json:"version"`
 }
 
 type tableRow struct {
 	Stage       stage    `json:"stage"`
 	Current     []tactic `json:"current"`
 	Recommended []tactic `json:"recommended"`
+	Conditions  []tactic `json:"conditions"`
 }
 
 type chainTable struct {
@@ -89,10 +206,18 @@ func (s *server) tactic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := s.q.tactic(r.Context(), id)
-	if reply(w, err) {
-		w.Header().Set("ETag", `"`+strconv.FormatInt(t.ID, 10)+"."+strconv.FormatInt(t.Version, 10)+`"`)
-		writeJSON(w, http.StatusOK, t)
+	if !reply(w, err) {
+		return
 	}
+	body, err := json.Marshal(t)
+	if err != nil {
+		problem(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	// chainkb's strong ETag: id, version and a digest of the body (handlers/request.go etag).
+	sum := sha256.Sum256(body)
+	w.Header().Set("ETag", `"`+strconv.FormatInt(t.ID, 10)+"."+strconv.FormatInt(t.Version, 10)+"-"+hex.EncodeToString(sum[:8])+`"`)
+	writeBody(w, http.StatusOK, body)
 }
 
 // tactics serves GET /api/v1/tactics with the filters the benchmark uses: stage, horizon, q,
@@ -175,6 +300,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		problem(w, http.StatusInternalServerError, err.Error())
 		return
 	}
+	writeBody(w, status, body)
+}
+
+func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,9 +15,9 @@ import (
 
 const published = "tactics.status = 'published'"
 
-const tacticCols = `tactics.id, tactics.stage_id, tactics.chain_id, tactics.kind, tactics.status, tactics.title,
-	tactics.summary, tactics.description, tactics.refs, tactics.position, tactics.created_at,
-	tactics.updated_at, tactics.version`
+const tacticCols = `tactics.id, tactics.stage_id, tactics.chain_id, tactics.code, tactics.kind, tactics.status,
+	tactics.title, tactics.summary, tactics.description, tactics.attribution, tactics.detail, tactics.position,
+	tactics.created_at, tactics.updated_at, tactics.version`
 
 const horizonCond = `EXISTS (SELECT 1 FROM tactic_tags tt JOIN tags t ON t.id = tt.tag_id
 	WHERE tt.tactic_id = tactics.id AND t.slug = ? AND t.tag_group = 'horizon')`
@@ -60,9 +61,9 @@ func prepare(ctx context.Context, db *sql.DB) (*queries, error) {
 		&q.tagsOfOne:  tagCols + "WHERE tt.tactic_id = ?" + tagOrder,
 		// A JSON array of ids keeps one prepared statement for pages of any length.
 		&q.tagsIn:       tagCols + "WHERE tt.tactic_id IN (SELECT value FROM json_each(?))" + tagOrder,
-		&q.chainBySlug:  "SELECT id, slug, name, description, created_at, updated_at, version FROM chains WHERE slug = ?",
-		&q.chainByID:    "SELECT id, slug, name, description, created_at, updated_at, version FROM chains WHERE id = ?",
-		&q.stages:       "SELECT id, chain_id, slug, name, actor, side, position, description, created_at, updated_at, version FROM stages WHERE chain_id = ? ORDER BY position, id",
+		&q.chainBySlug:  "SELECT id, slug, name, description, citations, created_at, updated_at, version FROM chains WHERE slug = ?",
+		&q.chainByID:    "SELECT id, slug, name, description, citations, created_at, updated_at, version FROM chains WHERE id = ?",
+		&q.stages:       "SELECT id, chain_id, slug, name, actor, side, position, description, citations, created_at, updated_at, version FROM stages WHERE chain_id = ? ORDER BY position, id",
 		&q.chainTactics: "SELECT " + tacticCols + " FROM tactics WHERE tactics.chain_id = ? AND " + published + " ORDER BY tactics.position, tactics.id",
 		&q.chainHorizon: "SELECT " + tacticCols + " FROM tactics WHERE tactics.chain_id = ? AND " + published + " AND " + horizonCond + " ORDER BY tactics.position, tactics.id",
 		&q.chainTags:    tagCols + "WHERE tt.tactic_id IN (SELECT id FROM tactics WHERE chain_id = ?)" + tagOrder,
@@ -102,14 +103,34 @@ func listSQL(shape int) string {
 // rowScanner is *sql.Row or *sql.Rows.
 type rowScanner interface{ Scan(...any) error }
 
+// scanTactic reads a row of tacticCols. The detail column is JSON text, decoded as chainkb decodes
+// it (an empty text is an empty detail), then given chainkb's defaults.
 func scanTactic(r rowScanner) (tactic, error) {
 	var t tactic
-	var refs []byte
-	err := r.Scan(&t.ID, &t.StageID, &t.ChainID, &t.Kind, &t.Status, &t.Title, &t.Summary, &t.Description,
-		&refs, &t.Position, &t.CreatedAt, &t.UpdatedAt, &t.Version)
-	t.References = refs
+	var detail string
+	err := r.Scan(&t.ID, &t.StageID, &t.ChainID, &t.Code, &t.Kind, &t.Status, &t.Title, &t.Summary,
+		&t.Description, &t.Attribution, &detail, &t.Position, &t.CreatedAt, &t.UpdatedAt, &t.Version)
+	if err != nil {
+		return t, err
+	}
+	var d tacticDetail
+	if err := decodeJSON(detail, &d); err != nil {
+		return t, err
+	}
+	d.setOn(&t)
 	t.Tags = []tagSummary{}
-	return t, err
+	return t, nil
+}
+
+// decodeJSON decodes a JSON text column into dst; an empty text leaves dst as it is.
+func decodeJSON(text string, dst any) error {
+	if text == "" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(text), dst); err != nil {
+		return fmt.Errorf("decode JSON column: %w", err)
+	}
+	return nil
 }
 
 func (q *queries) tactic(ctx context.Context, id int64) (*tactic, error) {
@@ -188,9 +209,13 @@ func (q *queries) table(ctx context.Context, key, horizon string) (*chainTable, 
 		find, keyArg = q.chainByID, id
 	}
 	var c chain
+	var citations string
 	err = tx.StmtContext(ctx, find).QueryRowContext(ctx, keyArg).
-		Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &c.CreatedAt, &c.UpdatedAt, &c.Version)
+		Scan(&c.ID, &c.Slug, &c.Name, &c.Description, &citations, &c.CreatedAt, &c.UpdatedAt, &c.Version)
 	if err != nil {
+		return nil, err
+	}
+	if err := decodeJSON(citations, &c.Citations); err != nil {
 		return nil, err
 	}
 	out := &chainTable{Chain: c, Stages: []tableRow{}}
@@ -201,13 +226,18 @@ func (q *queries) table(ctx context.Context, key, horizon string) (*chainTable, 
 	at := map[int64]int{}
 	for rows.Next() {
 		var s stage
+		var citations string
 		if err := rows.Scan(&s.ID, &s.ChainID, &s.Slug, &s.Name, &s.Actor, &s.Side, &s.Position,
-			&s.Description, &s.CreatedAt, &s.UpdatedAt, &s.Version); err != nil {
+			&s.Description, &citations, &s.CreatedAt, &s.UpdatedAt, &s.Version); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := decodeJSON(citations, &s.Citations); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		at[s.ID] = len(out.Stages)
-		out.Stages = append(out.Stages, tableRow{Stage: s, Current: []tactic{}, Recommended: []tactic{}})
+		out.Stages = append(out.Stages, tableRow{Stage: s, Current: []tactic{}, Recommended: []tactic{}, Conditions: []tactic{}})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -234,9 +264,12 @@ func (q *queries) table(ctx context.Context, key, horizon string) (*chainTable, 
 	}
 	for _, t := range tactics {
 		row := &out.Stages[at[t.StageID]]
-		if t.Kind == "current" {
+		switch t.Kind {
+		case "current":
 			row.Current = append(row.Current, t)
-		} else {
+		case "condition":
+			row.Conditions = append(row.Conditions, t)
+		default:
 			row.Recommended = append(row.Recommended, t)
 		}
 	}
