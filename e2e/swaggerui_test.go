@@ -116,7 +116,7 @@ func TestSwaggerUIEditor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "chains stages tactics tags sources relations parameters changes keys operations"; strings.Join(sections, " ") != want {
+	if want := "chains stages tactics tags sources relations parameters search changes bundles keys operations"; strings.Join(sections, " ") != want {
 		t.Errorf("sections = %v, want %s", sections, want)
 	}
 	screenshot("overview", "")

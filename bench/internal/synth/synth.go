@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+
+	"chainkb/models"
 )
 
 // QWord is the word the `q` scenario searches for. It appears in about QShare of titles and in
@@ -17,9 +19,24 @@ const (
 	QShare = 0.02
 )
 
-// RecommendedShare is the share of tactics that say what should be done (kind "recommended");
-// the rest are efforts deployed today (kind "current").
-const RecommendedShare = 0.6
+// RecommendedShare is the share of tactics that say what should be done (kind "recommended"),
+// ConditionShare that of states of the world that explain why efforts fall short (kind
+// "condition"); the rest are efforts deployed today (kind "current").
+const (
+	RecommendedShare = 0.6
+	ConditionShare   = 0.1
+)
+
+// Kind draws a tactic's kind by the shares above, with one draw.
+func Kind(r *rand.Rand) string {
+	switch x := r.Float64(); {
+	case x < RecommendedShare:
+		return models.KindRecommended
+	case x < RecommendedShare+ConditionShare:
+		return models.KindCondition
+	}
+	return models.KindCurrent
+}
 
 // Chain is a synthetic business chain. Weight is its share of all tactics: the first chain holds
 // the largest share, so that its table is as large as a table gets.
@@ -84,13 +101,6 @@ var (
 	}
 )
 
-// Reference is a tactic's source, with the JSON field order the service writes.
-type Reference struct {
-	Citation string `json:"citation"`
-	URL      string `json:"url"`
-	Locator  string `json:"locator"`
-}
-
 var (
 	verbs = []string{"Fund", "Train", "Audit", "Inspect", "Prosecute", "Register", "Monitor",
 		"Shelter", "License", "Publicise", "Seize", "Screen", "Certify", "Map", "Support"}
@@ -147,20 +157,6 @@ func sentences(r *rand.Rand, length int) string {
 		fmt.Fprintf(&b, "%s %s %s %s.", pick(r, verbs), pick(r, adjectives), pick(r, nouns), pick(r, clauses))
 	}
 	return b.String()
-}
-
-// References returns one or two references.
-func References(r *rand.Rand) []Reference {
-	refs := make([]Reference, 1+r.IntN(2))
-	for i := range refs {
-		year := 1995 + r.IntN(30)
-		refs[i] = Reference{
-			Citation: fmt.Sprintf("%s (%d). Business chains of modern slavery, volume %d. Academic Press.", pick(r, authors), year, 1+r.IntN(5)),
-			URL:      fmt.Sprintf("https://example.org/sources/%d/%d", year, r.IntN(100000)),
-			Locator:  fmt.Sprintf("p. %d", 1+r.IntN(400)),
-		}
-	}
-	return refs
 }
 
 // TacticTags returns the tag slugs of a tactic of the given kind: for a recommended tactic its
