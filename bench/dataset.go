@@ -235,16 +235,22 @@ func loadTactics(ctx context.Context, db *sql.DB, d *dataset, ids frameIDs, epoc
 				title, summary, description := synth.Title(r, withQ), synth.Summary(r), synth.Description(r)
 				attribution := synth.Attribution(r)
 				detail := synth.NewDetail(r, kind, synth.Stages[si].Slug)
+				detailText := jsonText(detail)
 				var reviewDue *string
 				if due := detail.Review.NextReviewDue; due != nil {
 					s := due.String()
 					reviewDue = &s
 				}
+				if r.IntN(synth.EmptyDetailEvery) == 0 {
+					// A tactic from before the detail existed, as migration 0005 left them:
+					// chainkb (and the baseline) answer it with the defaults.
+					attribution, detail, detailText, reviewDue = models.AttributionEditorial, synth.Detail{}, "{}", nil
+				}
 				at := epoch.Add(time.Duration(id) * time.Second)
 				// Knowledge model v2 gives every tactic a unique code (models.IsCode).
 				code := fmt.Sprintf("BN-S%d-%s%d", stage, kindLetter[kind], id)
 				_, err = insTactic.ExecContext(ctx, id, stage, d.chains[ci].id, code, kind, title, summary, description,
-					attribution, models.EvidenceRank(detail.Evidence.Level), reviewDue, jsonText(detail),
+					attribution, max(0, models.EvidenceRank(detail.Evidence.Level)), reviewDue, detailText,
 					positions[kindKey], at, at)
 				if err != nil {
 					return fmt.Errorf("insert tactic: %w", err)

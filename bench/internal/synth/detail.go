@@ -62,6 +62,10 @@ var (
 	reviewed    = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 )
 
+// EmptyDetailEvery is how rare a tactic with an empty detail ('{}', as the migration to v2 left
+// the tactics it found) is in the dataset: about one in EmptyDetailEvery.
+const EmptyDetailEvery = 10
+
 // Attribution draws who makes a tactic's claim.
 func Attribution(r *rand.Rand) string { return pick(r, attributions) }
 
