@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -162,4 +163,46 @@ func readSources(t *testing.T, path string) map[string]*sourceRow {
 		out[r.Slug] = &r
 	}
 	return out
+}
+
+// TestForgetKeySecrets: chainkb 1 kept the answer of a key creation retried with an
+// Idempotency-Key, the key in it; migration 0008 forgets such answers, and only those.
+func TestForgetKeySecrets(t *testing.T) {
+	t.Parallel()
+	path := copyV1Release(t)
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, body := range []string{`{"id":9,"name":"ops","role":"admin","key":"ckb_aaaabbbbccccddddeeeeffffgggghhhhiiiijjjjkkkkllllmmmm"}`, `{"id":40,"title":"a tactic"}`} {
+		if _, err := db.Exec("INSERT INTO idempotency_keys (key_id, idem_key, request_hash, status, headers, body, created_at) VALUES (1, ?, 'h', 201, '{}', ?, CURRENT_TIMESTAMP)",
+			fmt.Sprintf("idem-%d", i), []byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err = sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var kept []string
+	rows, err := db.Query("SELECT idem_key FROM idempotency_keys ORDER BY idem_key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		rows.Scan(&k)
+		kept = append(kept, k)
+	}
+	if len(kept) != 1 || kept[0] != "idem-1" {
+		t.Errorf("idempotency answers kept after migration 0008: %v; want only the one without a key", kept)
+	}
 }
