@@ -108,8 +108,8 @@ func checkEconomics(t *testing.T, body string) {
 	retailer := row("retailer")
 	for _, want := range []string{
 		"Profit against expected penalty, per victim-year",
-		`<svg class="econ-chart" viewBox="0 0 180 50" width="180" height="50" aria-hidden="true" focusable="false">`,
-		`<rect class="econ-central econ-profit"`, `<rect class="econ-central econ-cost"`,
+		`<svg class="econ-chart" viewBox="0 0 180 48" width="180" height="48" aria-hidden="true" focusable="false">`,
+		`<rect class="econ-bar econ-profit"`, `<rect class="econ-bar econ-cost"`,
 		"Profit (π): 27,252 USD", "Expected penalty (E[C]): 0.279 USD",
 		"Exploitation pays here: the expected penalty is below the profit.",
 		"the chart&#39;s axis is logarithmic",
@@ -119,17 +119,17 @@ func checkEconomics(t *testing.T, body string) {
 			t.Errorf("the retailer's row lacks %s:\n%s", want, retailer)
 		}
 	}
-	// The profit's marker lies right of the expected penalty's on the log axis, four decades and
-	// more apart (27,252 against 0.279), and the axis is labelled in decades.
-	marker := regexp.MustCompile(`<rect class="econ-central econ-(profit|cost)" x="([0-9.]+)"`)
+	// The profit's bar reaches far beyond the expected penalty's on the log axis, five decades
+	// apart (27,252 against 0.279), and the axis is labelled in decades.
+	bar := regexp.MustCompile(`<rect class="econ-bar econ-(profit|cost)" x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)"`)
 	xs := map[string]float64{}
-	for _, m := range marker.FindAllStringSubmatch(retailer, -1) {
+	for _, m := range bar.FindAllStringSubmatch(retailer, -1) {
 		var x float64
 		fmt.Sscan(m[2], &x)
 		xs[m[1]] = x
 	}
 	if xs["profit"]-xs["cost"] < 80 {
-		t.Errorf("markers at profit %g, cost %g: not far apart on a log axis", xs["profit"], xs["cost"])
+		t.Errorf("bars of profit %g and cost %g: not far apart on a log axis", xs["profit"], xs["cost"])
 	}
 	for _, label := range []string{">0.1</text>", ">1k</text>", ">100k</text>"} {
 		if !strings.Contains(retailer, label) {

@@ -25,7 +25,8 @@ type econView struct {
 type econFigure struct {
 	Central, Low, High string // formatted
 	Ranged             bool   // low and high differ from the central
-	// The row of the chart: the range from X1 to X2, the central value at X.
+	// The row of the chart: a bar from the axis's left end to the central value at X (at least a
+	// sliver, so that 0 shows), and the range from X1 to X2 as a whisker when there is one.
 	X, X1, X2 float64
 	Y         float64
 }
@@ -47,12 +48,11 @@ type econTick struct {
 const (
 	chartWidth  = 180
 	chartLeft   = 32
-	chartRight  = 170
-	chartRowH   = 10
-	chartRow1   = 4
-	chartRow2   = 20
-	chartAxisY  = 36
-	chartHeight = 50
+	chartRight  = 164
+	chartRow1   = 2
+	chartRow2   = 18
+	chartAxisY  = 32
+	chartHeight = 48
 )
 
 // newEconView computes a stage's economics from its chain's parameters.
