@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"strings"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
@@ -71,11 +70,11 @@ func buildDataset(ctx context.Context, path string, n int, key string) (*dataset
 	// Times go in as time.Time, so that the driver writes them in the text form the service
 	// writes (UTC, microseconds) and keyset pagination on times compares like for like.
 	epoch := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	tagIDs, err := loadFrame(ctx, db, d, epoch)
+	ids, err := loadFrame(ctx, db, d, epoch)
 	if err != nil {
 		return nil, err
 	}
-	if err := loadTactics(ctx, db, d, tagIDs, epoch); err != nil {
+	if err := loadTactics(ctx, db, d, ids, epoch); err != nil {
 		return nil, err
 	}
 	// Fold the WAL into the main file, so that the file can be copied alone as the pristine state.
@@ -94,51 +93,99 @@ func buildDataset(ctx context.Context, path string, n int, key string) (*dataset
 	return d, nil
 }
 
-// loadFrame inserts the chains, their stages and the tags, and returns tag ids by slug.
-func loadFrame(ctx context.Context, db *sql.DB, d *dataset, at time.Time) (map[string]int64, error) {
+// frameIDs are the ids of the rows that tactics refer to, by slug.
+type frameIDs struct {
+	tags, sources map[string]int64
+}
+
+// loadFrame inserts the sources, the chains and their stages (each citing a source, as the seed's
+// do) and the tags.
+func loadFrame(ctx context.Context, db *sql.DB, d *dataset, at time.Time) (frameIDs, error) {
+	ids := frameIDs{tags: map[string]int64{}, sources: map[string]int64{}}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, err
+		return ids, err
 	}
 	defer tx.Rollback()
+	for i, src := range synth.Sources {
+		id := int64(i + 1)
+		authors, _ := json.Marshal([]string{src.Author})
+		_, err := tx.ExecContext(ctx, `INSERT INTO sources (id, slug, authors, year, title, type, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`, id, src.Slug, string(authors), src.Year, src.Title, src.Type, at, at)
+		if err != nil {
+			return ids, fmt.Errorf("insert source: %w", err)
+		}
+		ids.sources[src.Slug] = id
+	}
+	// Chains and stages cite sources drawn from their own deterministic stream, so that adding
+	// them leaves the tactics' draws alone.
+	r := rand.New(rand.NewPCG(7, 2026))
 	stageID := int64(0)
 	for i, c := range append(append([]synth.Chain{}, synth.Chains...), synth.SmallChain) {
 		id := int64(i + 1)
-		_, err := tx.ExecContext(ctx, `INSERT INTO chains (id, slug, name, description, created_at, updated_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, 1)`, id, c.Slug, c.Name, "The trade of "+c.Name+" as a business chain.", at, at)
+		cites := synth.Citations(r, 1)
+		_, err := tx.ExecContext(ctx, `INSERT INTO chains (id, slug, name, description, citations, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 1)`, id, c.Slug, c.Name, "The trade of "+c.Name+" as a business chain.", jsonText(cites), at, at)
 		if err != nil {
-			return nil, fmt.Errorf("insert chain: %w", err)
+			return ids, fmt.Errorf("insert chain: %w", err)
+		}
+		if err := indexCitations(ctx, tx, ids, models.EntityChain, id, models.CitedSources(cites)); err != nil {
+			return ids, err
 		}
 		d.chains = append(d.chains, chainStat{id: id, slug: c.Slug})
 		for pos, s := range synth.Stages {
 			stageID++
-			_, err := tx.ExecContext(ctx, `INSERT INTO stages (id, chain_id, slug, name, actor, side, position, description, created_at, updated_at, version)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, stageID, id, s.Slug, s.Name, s.Actor, s.Side, pos+1,
-				s.Name+" of the "+c.Name+" chain.", at, at)
+			cites := synth.Citations(r, 1)
+			_, err := tx.ExecContext(ctx, `INSERT INTO stages (id, chain_id, slug, name, actor, side, position, description, citations, created_at, updated_at, version)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, stageID, id, s.Slug, s.Name, s.Actor, s.Side, pos+1,
+				s.Name+" of the "+c.Name+" chain.", jsonText(cites), at, at)
 			if err != nil {
-				return nil, fmt.Errorf("insert stage: %w", err)
+				return ids, fmt.Errorf("insert stage: %w", err)
+			}
+			if err := indexCitations(ctx, tx, ids, models.EntityStage, stageID, models.CitedSources(cites)); err != nil {
+				return ids, err
 			}
 			d.stages = append(d.stages, stageID)
 		}
 	}
 	d.focusStage = d.stages[0]
-	tagIDs := map[string]int64{}
 	for i, t := range append(append([]synth.Tag{}, synth.HorizonTags...), synth.OtherTags...) {
 		id := int64(i + 1)
 		_, err := tx.ExecContext(ctx, `INSERT INTO tags (id, slug, name, tag_group, description, created_at, updated_at, version)
 			VALUES (?, ?, ?, ?, ?, ?, ?, 1)`, id, t.Slug, t.Name, t.Group, t.Name+".", at, at)
 		if err != nil {
-			return nil, fmt.Errorf("insert tag: %w", err)
+			return ids, fmt.Errorf("insert tag: %w", err)
 		}
-		tagIDs[t.Slug] = id
+		ids.tags[t.Slug] = id
 	}
-	return tagIDs, tx.Commit()
+	return ids, tx.Commit()
+}
+
+// jsonText is v as a JSON text column, as chainkb writes it.
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // plain model types always encode
+	}
+	return string(b)
+}
+
+// indexCitations adds an object's cited sources to the citations index, as chainkb does when it
+// writes the object.
+func indexCitations(ctx context.Context, tx *sql.Tx, ids frameIDs, entity string, id int64, sources []string) error {
+	for _, slug := range sources {
+		_, err := tx.ExecContext(ctx, `INSERT INTO citations (source_id, entity, entity_id) VALUES (?, ?, ?)`, ids.sources[slug], entity, id)
+		if err != nil {
+			return fmt.Errorf("index citations: %w", err)
+		}
+	}
+	return nil
 }
 
 // loadTactics inserts d.n tactics with their tag links, batchRows per transaction. The small chain
 // gets every step-th id, the weighted chains the others by their weight; stages within a chain are
 // drawn evenly. Ids run from 1 to n.
-func loadTactics(ctx context.Context, db *sql.DB, d *dataset, tagIDs map[string]int64, epoch time.Time) error {
+func loadTactics(ctx context.Context, db *sql.DB, d *dataset, ids frameIDs, epoch time.Time) error {
 	r := rand.New(rand.NewPCG(uint64(d.n), 2026))
 	positions := map[[2]int64]int{} // by stage and kind: each new tactic goes last
 	small := len(synth.Chains)      // the small chain's index in d.chains
@@ -156,8 +203,12 @@ func loadTactics(ctx context.Context, db *sql.DB, d *dataset, tagIDs map[string]
 			defer tx.Rollback()
 			// Every tactic is published: the reads are a partner app's, without a key, which sees
 			// published tactics only, and a random id must always find one.
+			// The v2 columns as chainkb writes them: the detail as JSON, and the columns that
+			// summarise it for filters (attribution, evidence_rank, review_due). refs, the v1
+			// references, keeps its default, [].
 			insTactic, err := tx.PrepareContext(ctx, `INSERT INTO tactics (id, stage_id, chain_id, code, kind, status, title, summary,
-				description, refs, position, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, 'published', ?, ?, ?, ?, ?, ?, ?, 1)`)
+				description, attribution, evidence_rank, review_due, detail, position, created_at, updated_at, version)
+				VALUES (?, ?, ?, ?, ?, 'published', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`)
 			if err != nil {
 				return err
 			}
@@ -171,34 +222,47 @@ func loadTactics(ctx context.Context, db *sql.DB, d *dataset, tagIDs map[string]
 					ci = pickChain(r)
 				}
 				d.chains[ci].tactics++
-				stage := d.stages[ci*len(synth.Stages)+r.IntN(len(synth.Stages))]
-				recommended := r.Float64() < synth.RecommendedShare
-				kind, kindKey := "current", int64(0)
-				if recommended {
-					kind, kindKey = "recommended", 1
-				}
-				positions[[2]int64{stage, kindKey}]++
+				si := r.IntN(len(synth.Stages))
+				stage := d.stages[ci*len(synth.Stages)+si]
+				kind := synth.Kind(r)
+				recommended := kind == models.KindRecommended
+				kindKey := [2]int64{stage, int64(kindLetter[kind][0])}
+				positions[kindKey]++
 				withQ := r.Float64() < synth.QShare
 				if withQ {
 					d.qMatches++
 				}
-				refs, err := json.Marshal(synth.References(r))
-				if err != nil {
-					return err
+				title, summary, description := synth.Title(r, withQ), synth.Summary(r), synth.Description(r)
+				attribution := synth.Attribution(r)
+				detail := synth.NewDetail(r, kind, synth.Stages[si].Slug)
+				detailText := jsonText(detail)
+				var reviewDue *string
+				if due := detail.Review.NextReviewDue; due != nil {
+					s := due.String()
+					reviewDue = &s
+				}
+				if r.IntN(synth.EmptyDetailEvery) == 0 {
+					// A tactic from before the detail existed, as migration 0005 left them:
+					// chainkb (and the baseline) answer it with the defaults.
+					attribution, detail, detailText, reviewDue = models.AttributionEditorial, synth.Detail{}, "{}", nil
 				}
 				at := epoch.Add(time.Duration(id) * time.Second)
 				// Knowledge model v2 gives every tactic a unique code (models.IsCode).
-				code := fmt.Sprintf("BN-S%d-%s%d", stage, strings.ToUpper(kind[:1]), id)
-				_, err = insTactic.ExecContext(ctx, id, stage, d.chains[ci].id, code, kind, synth.Title(r, withQ),
-					synth.Summary(r), synth.Description(r), string(refs), positions[[2]int64{stage, kindKey}], at, at)
+				code := fmt.Sprintf("BN-S%d-%s%d", stage, kindLetter[kind], id)
+				_, err = insTactic.ExecContext(ctx, id, stage, d.chains[ci].id, code, kind, title, summary, description,
+					attribution, max(0, models.EvidenceRank(detail.Evidence.Level)), reviewDue, detailText,
+					positions[kindKey], at, at)
 				if err != nil {
 					return fmt.Errorf("insert tactic: %w", err)
+				}
+				if err := indexCitations(ctx, tx, ids, models.EntityTactic, int64(id), detail.CitedSources()); err != nil {
+					return err
 				}
 				for _, slug := range synth.TacticTags(r, recommended) {
 					if slug == "short-term" && stage == d.focusStage {
 						d.focusShortTerm++
 					}
-					if _, err := insTag.ExecContext(ctx, id, tagIDs[slug]); err != nil {
+					if _, err := insTag.ExecContext(ctx, id, ids.tags[slug]); err != nil {
 						return fmt.Errorf("insert tactic tag: %w", err)
 					}
 				}
@@ -211,6 +275,9 @@ func loadTactics(ctx context.Context, db *sql.DB, d *dataset, tagIDs map[string]
 	}
 	return nil
 }
+
+// kindLetter is the letter of a kind in a tactic's code, as chainkb's own codes have it.
+var kindLetter = map[string]string{models.KindCurrent: "C", models.KindRecommended: "R", models.KindCondition: "K"}
 
 // pickChain draws a chain index by the chains' weights.
 func pickChain(r *rand.Rand) int {

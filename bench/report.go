@@ -103,7 +103,7 @@ func renderReport(cfg config, m machine, runs []*sizeRun) string {
 			mib(r.peakKB), mib(r.basePeakKB))
 	}
 
-	p("\nJSON check (chainkb and the baseline answer the same decoded JSON, next_cursor values aside):")
+	p("\nJSON check (chainkb and the baseline answer the same decoded JSON, next_cursor values aside, and the same ETag where the baseline sends one):")
 	for _, r := range runs {
 		bad := 0
 		for _, c := range r.checks {

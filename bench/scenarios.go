@@ -145,26 +145,32 @@ func walkPages(ctx context.Context, base, path string, want int) (string, int, e
 
 // getJSON GETs u, expects 200 and decodes the body into dst; it returns the body's size.
 func getJSON(ctx context.Context, u string, dst any) (int, error) {
+	n, _, err := fetchJSON(ctx, u, dst)
+	return n, err
+}
+
+// fetchJSON is getJSON that also returns the response's header.
+func fetchJSON(ctx context.Context, u string, dst any) (int, http.Header, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return 0, err
+		return 0, resp.Header, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return len(body), fmt.Errorf("GET %s: %s: %.300s", u, resp.Status, body)
+		return len(body), resp.Header, fmt.Errorf("GET %s: %s: %.300s", u, resp.Status, body)
 	}
 	if err := json.Unmarshal(body, dst); err != nil {
-		return len(body), fmt.Errorf("GET %s: %w", u, err)
+		return len(body), resp.Header, fmt.Errorf("GET %s: %w", u, err)
 	}
-	return len(body), nil
+	return len(body), resp.Header, nil
 }
 
 // sizeNote describes a body size for the report.

@@ -26,17 +26,18 @@ type pair struct {
 }
 
 // compareServers checks that the baseline answers what chainkb answers, so that the baseline is a
-// fair ceiling: the same rows, fields and values, compared as decoded JSON. next_cursor values
-// differ by design; only whether there is a next page must agree. It also returns chainkb's body
-// size for each pair, for the report.
+// fair ceiling: the same rows, fields and values, compared as decoded JSON, and the same ETag
+// where the baseline sends one (a tactic by id). next_cursor values differ by design; only
+// whether there is a next page must agree. It also returns chainkb's body size for each pair, for
+// the report.
 func compareServers(ctx context.Context, ck, bl *server, pairs []pair) ([]check, map[string]int) {
 	var checks []check
 	sizes := map[string]int{}
 	for _, p := range pairs {
 		c := check{name: p.name}
 		var a, b any
-		n, errA := getJSON(ctx, ck.base+p.chainkb, &a)
-		_, errB := getJSON(ctx, bl.base+p.baseline, &b)
+		n, headA, errA := fetchJSON(ctx, ck.base+p.chainkb, &a)
+		_, headB, errB := fetchJSON(ctx, bl.base+p.baseline, &b)
 		sizes[p.name] = n
 		switch {
 		case errA != nil:
@@ -47,6 +48,11 @@ func compareServers(ctx context.Context, ck, bl *server, pairs []pair) ([]check,
 			c.detail = fmt.Sprintf("the cursor walk reached page %d on chainkb, %d on the baseline", p.chainkbPage, p.basePage)
 		default:
 			c.detail = firstDiff("$", dropCursor(a), dropCursor(b))
+			// Where the baseline sends an ETag it computes chainkb's (id, version and a digest of
+			// the body), so the two must agree: the same bytes, and the same hashing done.
+			if eb := headB.Get("ETag"); c.detail == "" && eb != "" && eb != headA.Get("ETag") {
+				c.detail = fmt.Sprintf("ETag %s on chainkb, %s on the baseline", headA.Get("ETag"), eb)
+			}
 			c.ok = c.detail == ""
 		}
 		checks = append(checks, c)

@@ -9455,7 +9455,8 @@ const docTemplate = `{
                         "chain",
                         "stage",
                         "tactic",
-                        "relation"
+                        "relation",
+                        "parameter"
                     ],
                     "example": "tactic"
                 },

@@ -13,6 +13,7 @@ import (
 
 	"chainkb/bench/internal/plan"
 	"chainkb/bench/internal/synth"
+	"chainkb/models"
 )
 
 // newTargeter returns a vegeta targeter for p. vegeta calls it from every worker at once, so all
@@ -115,7 +116,8 @@ func generator(req plan.Request) (func(*rand.Rand, *vegeta.Target) error, error)
 	return nil, fmt.Errorf("unknown request kind %q", req.Kind)
 }
 
-// tacticBody is a POST /api/v1/tactics body.
+// tacticBody is a POST /api/v1/tactics body: a tactic of knowledge model v2, whose citations name
+// the dataset's sources.
 type tacticBody struct {
 	StageID     int64    `json:"stage_id"`
 	Kind        string   `json:"kind"`
@@ -123,19 +125,19 @@ type tacticBody struct {
 	Summary     string   `json:"summary"`
 	Description string   `json:"description"`
 	Tags        []string `json:"tags"`
-	// No references: knowledge model v2 cites sources (citations), which the dataset has none of.
+	Attribution string   `json:"attribution"`
+	synth.Detail
 }
 
-// newTactic returns a tactic like the loaded ones, at the given stage.
+// newTactic returns a tactic like the loaded ones, at the given stage. Its stage's slug is not
+// known here, so it applies to no other stage.
 func newTactic(r *rand.Rand, stage int64) tacticBody {
-	recommended := r.Float64() < synth.RecommendedShare
-	kind := "current"
-	if recommended {
-		kind = "recommended"
-	}
+	kind := synth.Kind(r)
 	return tacticBody{
 		StageID: stage, Kind: kind, Title: synth.Title(r, r.Float64() < synth.QShare),
 		Summary: synth.Summary(r), Description: synth.Description(r),
-		Tags: synth.TacticTags(r, recommended),
+		Tags:        synth.TacticTags(r, kind == models.KindRecommended),
+		Attribution: synth.Attribution(r),
+		Detail:      synth.NewDetail(r, kind, ""),
 	}
 }

@@ -474,18 +474,21 @@ func (e ImportItemAction) Valid() bool {
 
 // Defines values for ImportItemEntity.
 const (
-	ImportItemEntityChain    ImportItemEntity = "chain"
-	ImportItemEntityRelation ImportItemEntity = "relation"
-	ImportItemEntitySource   ImportItemEntity = "source"
-	ImportItemEntityStage    ImportItemEntity = "stage"
-	ImportItemEntityTactic   ImportItemEntity = "tactic"
-	ImportItemEntityTag      ImportItemEntity = "tag"
+	ImportItemEntityChain     ImportItemEntity = "chain"
+	ImportItemEntityParameter ImportItemEntity = "parameter"
+	ImportItemEntityRelation  ImportItemEntity = "relation"
+	ImportItemEntitySource    ImportItemEntity = "source"
+	ImportItemEntityStage     ImportItemEntity = "stage"
+	ImportItemEntityTactic    ImportItemEntity = "tactic"
+	ImportItemEntityTag       ImportItemEntity = "tag"
 )
 
 // Valid indicates whether the value is a known member of the ImportItemEntity enum.
 func (e ImportItemEntity) Valid() bool {
 	switch e {
 	case ImportItemEntityChain:
+		return true
+	case ImportItemEntityParameter:
 		return true
 	case ImportItemEntityRelation:
 		return true

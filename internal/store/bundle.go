@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"strings"
 
@@ -83,21 +83,26 @@ type SeedReport struct {
 // without an editor's intent. An object whose history has only these is "still as seeded".
 const seedActor = "seed"
 
-// ApplySeed makes the database hold the seed b, once per name, in one transaction, without
-// overwriting what editors did: an object that does not exist is created, unless an editor
+// ApplySeed makes the database hold the seed b, once per name, in one transaction, through the
+// import (Import): the same lookups and the same validation as any bundle, but without
+// overwriting what editors did. An object that does not exist is created, unless an editor
 // deleted it (it stays deleted); one still as seeded (its history holds only the seed's and
 // migrations' changes) is updated to b; one that an editor changed is left alone. Each such
 // decision is logged. predecessors maps a tactic's code to the titles under which an earlier seed
 // created the tactics it replaces (the first title is the one it continues; the others were merged
 // into it), so that a database seeded by an earlier release is upgraded in place. It reports
 // false, doing nothing, when a seed of that name was applied before. A bundle that breaks a rule
-// fails whole, with the error of its first bad part, wrapped with the part's name.
+// fails whole, with every fault listed by JSON pointer.
 func (s *Store) ApplySeed(ctx context.Context, name string, b *Bundle, predecessors map[string][]string) (*SeedReport, bool, error) {
 	if b.FormatVersion != BundleFormat {
 		return nil, false, fmt.Errorf("store: seed %s: format_version %d; this release reads %d", name, b.FormatVersion, BundleFormat)
 	}
 	ctx = models.WithPrincipal(ctx, models.Principal{Name: seedActor, Role: models.RoleAdmin})
-	r := &SeedReport{}
+	im := &importer{rep: &ImportReport{Items: []ImportItem{}}, seed: &seedPolicy{predecessors: predecessors}}
+	im.duplicates(b)
+	if len(im.faults) > 0 {
+		return nil, false, fmt.Errorf("store: seed %s: %w", name, im.invalid())
+	}
 	applied := false
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := s.serialize(tx, "seed"); err != nil {
@@ -110,9 +115,17 @@ func (s *Store) ApplySeed(ctx context.Context, name string, b *Bundle, predecess
 		if n > 0 {
 			return nil
 		}
-		sd := &seeder{tx: tx, r: r}
-		if err := sd.apply(b, predecessors); err != nil {
+		im.tx = tx
+		origins, err := seededTactics(tx)
+		if err != nil {
 			return err
+		}
+		im.seed.origins = origins
+		if err := im.apply(b); err != nil && !errors.Is(err, errStopped) {
+			return err
+		}
+		if len(im.faults) > 0 {
+			return fmt.Errorf("store: seed %s: %w", name, im.invalid())
 		}
 		if err := tx.Exec("INSERT INTO seeds_applied (name, applied_at) VALUES (?, ?)", name, tx.Config.NowFunc()).Error; err != nil {
 			return fmt.Errorf("store: seed %s: %w", name, err)
@@ -123,249 +136,7 @@ func (s *Store) ApplySeed(ctx context.Context, name string, b *Bundle, predecess
 	if err != nil {
 		return nil, false, err
 	}
-	return r, applied, nil
-}
-
-// seeder applies one bundle in one transaction.
-type seeder struct {
-	tx *gorm.DB
-	r  *SeedReport
-}
-
-func (sd *seeder) apply(b *Bundle, predecessors map[string][]string) error {
-	for i := range b.Sources {
-		in := &b.Sources[i]
-		if _, err := seedObject(sd, sourceObject, in.Slug, in, "source "+in.Slug); err != nil {
-			return err
-		}
-	}
-	for i := range b.Tags {
-		in := &b.Tags[i]
-		if _, err := seedObject(sd, tagObject, in.Slug, in, "tag "+in.Slug); err != nil {
-			return err
-		}
-	}
-	chainIDs := map[string]int64{}
-	for i := range b.Chains {
-		in := &b.Chains[i]
-		c, err := seedObject(sd, chainObject, in.Slug, in, "chain "+in.Slug)
-		if err != nil {
-			return err
-		}
-		if c == nil { // deleted by an editor: look it up in case it is back
-			if c, err = findChain(sd.tx, in.Slug); err != nil && !models.IsKind(err, models.KindNotFound) {
-				return err
-			}
-		}
-		if c != nil {
-			chainIDs[in.Slug] = c.ID
-		}
-	}
-	stageIDs := map[string]int64{} // "chain/stage" -> id
-	for i := range b.Stages {
-		bs := b.Stages[i]
-		chainID, ok := chainIDs[bs.Chain]
-		if !ok {
-			sd.leave("stage %s/%s: its chain is not there", bs.Chain, bs.Slug)
-			continue
-		}
-		in := bs.StageInput
-		in.ChainID = &chainID
-		key, err := stageKey(sd.tx, chainID, bs.Slug)
-		if err != nil {
-			return err
-		}
-		st, err := seedObject(sd, stageObject, key, &in, "stage "+bs.Chain+"/"+bs.Slug)
-		if err != nil {
-			return err
-		}
-		if st != nil {
-			stageIDs[bs.Chain+"/"+bs.Slug] = st.ID
-		}
-	}
-	origins, err := seededTactics(sd.tx)
-	if err != nil {
-		return err
-	}
-	for i := range b.Tactics {
-		bt := b.Tactics[i]
-		stageID, ok := stageIDs[bt.Chain+"/"+bt.Stage]
-		if !ok {
-			sd.leave("tactic %s: its stage %s/%s is not there", bt.Code, bt.Chain, bt.Stage)
-			continue
-		}
-		in := bt.TacticInput
-		in.StageID = &stageID
-		if in.Status == "" {
-			in.Status = models.StatusPublished // the seed is published knowledge, not drafts
-		}
-		if err := sd.tactic(&in, predecessors[in.Code], origins); err != nil {
-			return fmt.Errorf("tactic %s: %w", in.Code, err)
-		}
-	}
-	for i := range b.Relations {
-		in := b.Relations[i]
-		if err := sd.relation(&in); err != nil {
-			return fmt.Errorf("relation %s %s %s: %w", in.From, in.Type, in.To, err)
-		}
-	}
-	for i := range b.Parameters {
-		in := &b.Parameters[i]
-		if _, err := seedObject(sd, parameterObject, in.Slug, in, "parameter "+in.Slug); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// seedObject applies one object of the seed: key finds it (a slug, or an id as text).
-func seedObject[T, In any](sd *seeder, o *object[T, In], key string, in *In, what string) (*T, error) {
-	cur, err := o.find(sd.tx, key)
-	switch {
-	case models.IsKind(err, models.KindNotFound):
-		deleted, err := wasDeleted(sd.tx, o.entity, key)
-		if err != nil {
-			return nil, err
-		}
-		if deleted {
-			sd.leave("%s: deleted by an editor; not brought back", what)
-			return nil, nil
-		}
-		obj, err := o.create(sd.tx, in)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		sd.r.Created++
-		return obj, nil
-	case err != nil:
-		return nil, err
-	}
-	id, _ := o.ref(cur)
-	ok, err := stillSeeded(sd.tx, o.entity, id)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		sd.leave("%s: changed by an editor since it was seeded; left as it is", what)
-		return cur, nil
-	}
-	obj, err := o.update(sd.tx, cur, in, models.ActionUpdate)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	sd.r.Updated++
-	return obj, nil
-}
-
-// tactic applies one tactic of the seed. A tactic of this seed is found by its code; failing that,
-// by the tactics an earlier seed created under the titles it replaces.
-func (sd *seeder) tactic(in *models.TacticInput, titles []string, origins map[string]int64) error {
-	id, err := tacticIDByCode(sd.tx, in.Code)
-	if err != nil {
-		return err
-	}
-	if id != 0 {
-		_, err := seedObject(sd, tacticObject, strconv.FormatInt(id, 10), in, "tactic "+in.Code)
-		return err
-	}
-	var ids []int64
-	for _, t := range titles {
-		if id, ok := origins[t]; ok {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) == 0 {
-		deleted, err := codeWasDeleted(sd.tx, in.Code)
-		if err != nil {
-			return err
-		}
-		if deleted {
-			sd.leave("tactic %s: deleted by an editor; not brought back", in.Code)
-			return nil
-		}
-		if _, err := tacticObject.create(sd.tx, in); err != nil {
-			return err
-		}
-		sd.r.Created++
-		return nil
-	}
-	first := ids[0]
-	cur, err := findTactic(sd.tx, first, true)
-	if models.IsKind(err, models.KindNotFound) {
-		sd.leave("tactic %s: the tactic it replaces (%q) was deleted by an editor; not brought back", in.Code, titles[0])
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	ok, err := stillSeeded(sd.tx, models.EntityTactic, first)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		sd.leave("tactic %d (%q): changed by an editor since it was seeded; left as it is, and %s not added", first, cur.Title, in.Code)
-		return nil
-	}
-	if _, err := tacticObject.update(sd.tx, cur, in, models.ActionUpdate); err != nil {
-		return err
-	}
-	sd.r.Updated++
-	// Tactics merged into this one go, where nobody has changed them.
-	for _, id := range ids[1:] {
-		if id == first {
-			continue
-		}
-		ok, err := stillSeeded(sd.tx, models.EntityTactic, id)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			sd.leave("tactic %d: merged into %s by the seed, but changed by an editor; left as it is", id, in.Code)
-			continue
-		}
-		if err := tacticObject.removeIn(sd.tx, strconv.FormatInt(id, 10)); err != nil {
-			if models.IsKind(err, models.KindNotFound) {
-				continue // already gone: merged into another, or deleted
-			}
-			return err
-		}
-		sd.r.Removed = append(sd.r.Removed, fmt.Sprintf("tactic %d (merged into %s)", id, in.Code))
-	}
-	return nil
-}
-
-// relation adds a relation of the seed where both tactics are there and it is not.
-func (sd *seeder) relation(in *models.RelationInput) error {
-	for _, code := range []string{in.From, in.To} {
-		id, err := tacticIDByCode(sd.tx, code)
-		if err != nil {
-			return err
-		}
-		if id == 0 {
-			sd.leave("relation %s %s %s: tactic %s is not there", in.From, in.Type, in.To, code)
-			return nil
-		}
-	}
-	var n int64
-	err := sd.tx.Table("relations r").Joins("JOIN tactics f ON f.id = r.from_id").Joins("JOIN tactics t ON t.id = r.to_id").
-		Where("f.code = ? AND t.code = ? AND r.type = ?", in.From, in.To, in.Type).Count(&n).Error
-	if err != nil {
-		return fmt.Errorf("store: seed relation: %w", err)
-	}
-	if n > 0 {
-		return nil
-	}
-	if _, err := relationObject.create(sd.tx, in); err != nil {
-		return err
-	}
-	sd.r.Created++
-	return nil
-}
-
-func (sd *seeder) leave(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	sd.r.LeftAlone = append(sd.r.LeftAlone, msg)
-	slog.Info("seed: " + msg)
+	return &SeedReport{Created: im.rep.Created, Updated: im.rep.Updated, LeftAlone: im.seed.leftAlone, Removed: im.seed.removed}, applied, nil
 }
 
 // stillSeeded reports whether an object's history holds only the seed's and migrations' changes.
@@ -379,36 +150,42 @@ func stillSeeded(tx *gorm.DB, entity string, id int64) (bool, error) {
 	return n == 0, nil
 }
 
-// wasDeleted reports whether the object that key names (a slug, or an id as text) has a delete in
-// its history.
-func wasDeleted(tx *gorm.DB, entity, key string) (bool, error) {
-	id, slug := idOrSlug(key)
-	q := tx.Table("revisions").Where("entity = ? AND action = ?", entity, models.ActionDelete)
-	if slug != "" {
-		q = q.Where("slug = ?", slug)
-	} else {
-		q = q.Where("entity_id = ?", id)
+// deletedBefore reports whether an object of the seed that is not in the database was deleted
+// by an editor: name is its slug, or a tactic's code. Stages and relations, found otherwise, are
+// not looked for: a seed brings them back only with what they belong to.
+func deletedBefore(tx *gorm.DB, entity, name string) (bool, error) {
+	switch entity {
+	case models.EntityTactic:
+		var rows []string
+		if err := tx.Table("revisions").Where("entity = ? AND action = ?", models.EntityTactic, models.ActionDelete).Pluck("data", &rows).Error; err != nil {
+			return false, fmt.Errorf("store: history of tactic %s: %w", name, err)
+		}
+		for _, raw := range rows {
+			var t struct{ Code string }
+			if json.Unmarshal([]byte(raw), &t) == nil && t.Code == name {
+				return true, nil
+			}
+		}
+		return false, nil
+	case models.EntityStage, models.EntityRelation:
+		return false, nil
 	}
 	var n int64
-	if err := q.Count(&n).Error; err != nil {
-		return false, fmt.Errorf("store: history of %s %s: %w", entity, key, err)
+	if err := tx.Table("revisions").Where("entity = ? AND action = ? AND slug = ?", entity, models.ActionDelete, name).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("store: history of %s %s: %w", entity, name, err)
 	}
 	return n > 0, nil
 }
 
-// codeWasDeleted reports whether a tactic with this code was deleted and is not back.
-func codeWasDeleted(tx *gorm.DB, code string) (bool, error) {
-	var rows []string
-	if err := tx.Table("revisions").Where("entity = ? AND action = ?", models.EntityTactic, models.ActionDelete).Pluck("data", &rows).Error; err != nil {
-		return false, fmt.Errorf("store: history of tactic %s: %w", code, err)
-	}
-	for _, raw := range rows {
-		var t struct{ Code string }
-		if json.Unmarshal([]byte(raw), &t) == nil && t.Code == code {
-			return true, nil
+// bothEnds reports whether both tactics of a relation are in the database.
+func bothEnds(tx *gorm.DB, in *models.RelationInput) (bool, error) {
+	for _, code := range []string{in.From, in.To} {
+		id, err := tacticIDByCode(tx, code)
+		if err != nil || id == 0 {
+			return false, err
 		}
 	}
-	return false, nil
+	return true, nil
 }
 
 // stageKey finds the stage of a chain by slug, as an id key; "0" (which finds nothing) if none.

@@ -91,8 +91,8 @@ func TestStore_ApplySeedAllOrNothing(t *testing.T) {
 	ctx := editor()
 	b := testBundle()
 	b.Tactics[1].Citations = []models.Citation{{Source: "no-such-source", Supports: models.SupportsSupports}}
-	if _, applied, err := s.ApplySeed(ctx, "bad", b, nil); err == nil || applied || !strings.Contains(err.Error(), "BC-C-R02") {
-		t.Fatalf("applied %t, err %v; want an error naming the bad tactic", applied, err)
+	if _, applied, err := s.ApplySeed(ctx, "bad", b, nil); err == nil || applied || !strings.Contains(err.Error(), "/tactics/1/citations/0/source") {
+		t.Fatalf("applied %t, err %v; want an error naming the bad citation by JSON pointer", applied, err)
 	}
 	chains, err := s.Chains(ctx, models.ChainFilter{Page: models.Page{Limit: 10}})
 	if err != nil {

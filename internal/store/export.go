@@ -49,8 +49,7 @@ func (s *Store) Export(ctx context.Context, w io.Writer, drafts bool, begin func
 			fn   func() error
 		}{
 			{"sources", e.sources}, {"tags", e.tags}, {"chains", e.chains}, {"stages", e.stages},
-			{"tactics", e.tactics}, {"relations", e.relations},
-			// Parameters (issue 13) go here: {"parameters", e.parameters}.
+			{"tactics", e.tactics}, {"relations", e.relations}, {"parameters", e.parameters},
 		} {
 			fmt.Fprintf(e.bw, `,%q:[`, part.name)
 			e.first = true
@@ -223,5 +222,28 @@ func (e *exporter) relations() error {
 		return rows, nil
 	}, func(r *relationState) int64 { return r.ID }, func(r *relationState) error {
 		return e.object(models.RelationInput{From: r.From, To: r.To, Type: r.Type, Note: r.Note, Version: versionOf(r.Version)})
+	})
+}
+
+func (e *exporter) parameters() error {
+	return batches(e, func(after int64) ([]parameterRow, error) {
+		var rows []parameterRow
+		err := e.tx.Table("parameters").Select(parameterColumns).Where("parameters.id > ?", after).
+			Order("parameters.id").Limit(exportBatch).Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("store: export parameters: %w", err)
+		}
+		return rows, nil
+	}, func(r *parameterRow) int64 { return r.ID }, func(r *parameterRow) error {
+		p, err := r.parameter()
+		if err != nil {
+			return err
+		}
+		in, err := inputOfRow(parameterObject, &p)
+		if err != nil {
+			return err
+		}
+		in.Version = versionOf(p.Version)
+		return e.object(in)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"slices"
 	"strconv"
@@ -33,7 +34,7 @@ type ImportItem struct {
 	// JSON pointer to the object in the bundle.
 	Pointer string `json:"pointer" example:"/tactics/3"`
 	// The kind of object.
-	Entity string `json:"entity" enums:"source,tag,chain,stage,tactic,relation" example:"tactic"`
+	Entity string `json:"entity" enums:"source,tag,chain,stage,tactic,relation,parameter" example:"tactic"`
 	// The object's key: slug, chain/stage, code, or "from type to" for a relation.
 	Key string `json:"key" example:"ST-R-R01"`
 	// create, update, unchanged, or conflict: the object changed since the version the bundle
@@ -132,6 +133,25 @@ type importer struct {
 	rep    *ImportReport
 	faults []models.FieldError
 	more   int // faults beyond MaxImportFaults
+	// seed, for the seed (ApplySeed), makes the import leave editors' work alone instead of
+	// overwriting it or reporting a conflict; nil for a client's import.
+	seed *seedPolicy
+}
+
+// seedPolicy is how applying the seed differs from a client's import: an object that editors
+// deleted stays deleted, one they changed is left as it is (each logged), and the tactics of an
+// earlier release's seed are found by the titles they were created under.
+type seedPolicy struct {
+	predecessors map[string][]string // code -> titles of the earlier seed's tactics it replaces
+	origins      map[string]int64    // title the seed created a tactic under -> its id
+	leftAlone    []string
+	removed      []string
+}
+
+func (sp *seedPolicy) leave(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	sp.leftAlone = append(sp.leftAlone, msg)
+	slog.Info("seed: " + msg)
 }
 
 func (im *importer) fault(pointer, format string, args ...any) {
@@ -245,6 +265,10 @@ func (im *importer) apply(b *Bundle) error {
 		if err != nil {
 			return err
 		}
+		if !ok && im.seed != nil {
+			im.seed.leave("stage %s/%s: its chain is not there", bs.Chain, bs.Slug)
+			continue
+		}
 		if !ok {
 			im.fault(at+"/chain", "chain %q is neither in the bundle nor in the database", bs.Chain)
 			continue
@@ -286,6 +310,10 @@ func (im *importer) apply(b *Bundle) error {
 		if err != nil {
 			return err
 		}
+		if !ok && im.seed != nil {
+			im.seed.leave("tactic %s: its stage %s/%s is not there", bt.Code, bt.Chain, bt.Stage)
+			continue
+		}
 		if !ok {
 			im.fault(at+"/stage", "stage %q of chain %q is neither in the bundle nor in the database", bt.Stage, bt.Chain)
 			continue
@@ -299,6 +327,20 @@ func (im *importer) apply(b *Bundle) error {
 				return err
 			}
 			key = idKey(tid)
+		}
+		if im.seed != nil {
+			if in.Status == "" {
+				in.Status = models.StatusPublished // the seed is published knowledge, not drafts
+			}
+			if key == "0" {
+				done, err := im.seedPredecessor(&in)
+				if err != nil {
+					return err
+				}
+				if done {
+					continue
+				}
+			}
 		}
 		_, err = importObject(im, tacticObject, at, key, in.Code, &in, &in.Version, func(cur *models.Tactic, in *models.TacticInput) {
 			// Left out, position and status keep what the tactic has, as a replace does.
@@ -315,6 +357,16 @@ func (im *importer) apply(b *Bundle) error {
 	}
 	for i := range b.Relations {
 		in := &b.Relations[i]
+		if im.seed != nil {
+			there, err := bothEnds(im.tx, in)
+			if err != nil {
+				return err
+			}
+			if !there {
+				im.seed.leave("relation %s %s %s: a tactic at its ends is not there", in.From, in.Type, in.To)
+				continue
+			}
+		}
 		var ids []int64
 		err := im.tx.Table("relations r").Joins("JOIN tactics f ON f.id = r.from_id").Joins("JOIN tactics t ON t.id = r.to_id").
 			Where("f.code = ? AND t.code = ? AND r.type = ?", in.From, in.To, in.Type).Limit(1).Pluck("r.id", &ids).Error
@@ -329,8 +381,82 @@ func (im *importer) apply(b *Bundle) error {
 			return err
 		}
 	}
-	// Parameters (issue 13) are applied here, last: they may name any of the above.
+	// Parameters last: they name chains and stages.
+	for i := range b.Parameters {
+		in := &b.Parameters[i]
+		key := in.Slug
+		if !models.IsSlug(key) {
+			key = "0"
+		}
+		if _, err := importObject(im, parameterObject, fmt.Sprintf("/parameters/%d", i), key, in.Slug, in, &in.Version, nil); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// seedPredecessor applies a seed tactic whose code is not in the database to the tactic that an
+// earlier release's seed created for the same idea (found by the title it was created under), if
+// there is one: updated in place under its id while still as seeded, left alone if an editor
+// changed it, not brought back if an editor deleted it. Earlier tactics merged into this one go,
+// where nobody changed them. It reports whether it dealt with the tactic; if not, the tactic is new.
+func (im *importer) seedPredecessor(in *models.TacticInput) (bool, error) {
+	titles := im.seed.predecessors[in.Code]
+	var ids []int64
+	for _, t := range titles {
+		if id, ok := im.seed.origins[t]; ok {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return false, nil
+	}
+	first := ids[0]
+	cur, err := findTactic(im.tx, first, true)
+	if models.IsKind(err, models.KindNotFound) {
+		im.seed.leave("tactic %s: the tactic it replaces (%q) was deleted by an editor; not brought back", in.Code, titles[0])
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	ok, err := stillSeeded(im.tx, models.EntityTactic, first)
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		im.seed.leave("tactic %d (%q): changed by an editor since it was seeded; left as it is, and %s not added", first, cur.Title, in.Code)
+		return true, nil
+	}
+	pointer := "/tactics/" + in.Code
+	if _, err := importWrite(im, pointer, func(tx *gorm.DB) (*models.Tactic, error) {
+		return tacticObject.update(tx, cur, in, models.ActionUpdate)
+	}); err != nil {
+		return false, err
+	}
+	im.rep.Updated++
+	im.rep.Items = append(im.rep.Items, ImportItem{Pointer: pointer, Entity: models.EntityTactic, Key: in.Code, Action: ImportUpdate})
+	for _, id := range ids[1:] {
+		if id == first {
+			continue
+		}
+		ok, err := stillSeeded(im.tx, models.EntityTactic, id)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			im.seed.leave("tactic %d: merged into %s by the seed, but changed by an editor; left as it is", id, in.Code)
+			continue
+		}
+		if err := tacticObject.removeIn(im.tx, idKey(id)); err != nil {
+			if models.IsKind(err, models.KindNotFound) {
+				continue // already gone
+			}
+			return false, err
+		}
+		im.seed.removed = append(im.seed.removed, fmt.Sprintf("tactic %d (merged into %s)", id, in.Code))
+	}
+	return true, nil
 }
 
 // importObject applies one object of the bundle: key finds it (a slug, or an id as text; "0" finds
@@ -344,6 +470,16 @@ func importObject[T, In any](im *importer, o *object[T, In], pointer, key, name 
 		var err error
 		if cur, err = o.find(im.tx, key); err != nil && !models.IsKind(err, models.KindNotFound) {
 			return nil, err
+		}
+	}
+	if cur == nil && im.seed != nil {
+		deleted, err := deletedBefore(im.tx, o.entity, name)
+		if err != nil {
+			return nil, err
+		}
+		if deleted {
+			im.seed.leave("%s %s: deleted by an editor; not brought back", o.entity, name)
+			return nil, nil
 		}
 	}
 	if cur == nil {
@@ -363,8 +499,18 @@ func importObject[T, In any](im *importer, o *object[T, In], pointer, key, name 
 		im.rep.Items = append(im.rep.Items, item)
 		return obj, nil
 	}
-	_, curVersion := o.ref(cur)
+	id, curVersion := o.ref(cur)
 	item.Version = curVersion
+	if im.seed != nil {
+		ok, err := stillSeeded(im.tx, o.entity, id)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			im.seed.leave("%s %s: changed by an editor since it was seeded; left as it is", o.entity, name)
+			return cur, nil
+		}
+	}
 	if fill != nil {
 		fill(cur, in)
 	}
@@ -413,6 +559,11 @@ func inputOfRow[T, In any](o *object[T, In], cur *T) (*In, error) {
 		return any(tacticInput(v)).(*In), nil
 	case *relationState:
 		return any(&models.RelationInput{From: v.From, To: v.To, Type: v.Type, Note: v.Note}).(*In), nil
+	case *models.Parameter:
+		in := &models.ParameterInput{Slug: v.Slug, Symbol: v.Symbol, Low: v.Low, Central: v.Central, High: v.High,
+			Unit: v.Unit, Currency: v.Currency, PriceYear: v.PriceYear, Geography: v.Geography, Period: v.Period,
+			Chain: v.Chain, Stage: v.Stage, Estimate: v.Estimate, Citations: v.Citations, Note: v.Note}
+		return any(in).(*In), nil
 	}
 	return nil, fmt.Errorf("store: import: no input for %s", o.entity)
 }
