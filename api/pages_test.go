@@ -53,6 +53,23 @@ func TestPages(t *testing.T) {
 	} else {
 		t.Logf("the seeded chain's page: %d bytes", n)
 	}
+	checkEconomics(t, string(res.Body))
+	// They are the economics API's default answer.
+	var econ struct {
+		Stages []struct {
+			Stage    struct{ Slug string }
+			Baseline struct {
+				Profit       *struct{ Central float64 }
+				ExpectedCost *struct{ Central float64 } `json:"expected_cost"`
+			}
+		}
+	}
+	s.do(t, "GET", "/api/v1/chains/sex-trafficking/economics", nil, "Authorization", "").mustStatus(t, 200).decode(t, &econ)
+	for _, st := range econ.Stages {
+		if b := st.Baseline; st.Stage.Slug == "retailer" && (b.Profit == nil || b.Profit.Central != 27252 || b.ExpectedCost == nil || fmt.Sprintf("%.3g", b.ExpectedCost.Central) != "0.279") {
+			t.Errorf("the API's retailer figures differ from the page's: %+v", b)
+		}
+	}
 	// Filters that name nothing known are dropped: the page is the whole table, from the same entry.
 	if bogus := s.do(t, "GET", "/chains/sex-trafficking?horizon=bogus&evidence=anecdote&lever=%3Cb%3E", nil, "Authorization", "").mustStatus(t, 200); bogus.Header.Get("ETag") != res.Header.Get("ETag") {
 		t.Error("unknown filter values change the chain's page")
@@ -72,6 +89,57 @@ func TestPages(t *testing.T) {
 		t.Errorf("stylesheet Content-Type = %q", ct)
 	}
 	s.do(t, "GET", pages.StylesheetPath, nil, "Authorization", "", "If-None-Match", css.Header.Get("ETag")).mustStatus(t, 304)
+}
+
+// checkEconomics checks the seeded chain's figures on its page: the retailer (the only link with
+// figures in the seed) shows its profit and expected penalty per victim-year in text, as the
+// economics API's default answer gives them, and as a chart hidden from assistive technology; a
+// link without figures says so and has no chart.
+func checkEconomics(t *testing.T, body string) {
+	t.Helper()
+	row := func(slug string) string {
+		_, rest, ok := strings.Cut(body, `<tr id="stage-`+slug+`"`)
+		if !ok {
+			t.Fatalf("no row for the stage %s", slug)
+		}
+		row, _, _ := strings.Cut(rest, "</th>")
+		return row
+	}
+	retailer := row("retailer")
+	for _, want := range []string{
+		"Profit against expected penalty, per victim-year",
+		`<svg class="econ-chart" viewBox="0 0 180 48" width="180" height="48" aria-hidden="true" focusable="false">`,
+		`<rect class="econ-bar econ-profit"`, `<rect class="econ-bar econ-cost"`,
+		"Profit (π): 27,252 USD", "Expected penalty (E[C]): 0.279 USD",
+		"Exploitation pays here: the expected penalty is below the profit.",
+		"the chart&#39;s axis is logarithmic",
+		`href="/api/v1/chains/sex-trafficking/economics"`,
+	} {
+		if !strings.Contains(retailer, want) {
+			t.Errorf("the retailer's row lacks %s:\n%s", want, retailer)
+		}
+	}
+	// The profit's bar reaches far beyond the expected penalty's on the log axis, five decades
+	// apart (27,252 against 0.279), and the axis is labelled in decades.
+	bar := regexp.MustCompile(`<rect class="econ-bar econ-(profit|cost)" x="[0-9.]+" y="[0-9.]+" width="([0-9.]+)"`)
+	xs := map[string]float64{}
+	for _, m := range bar.FindAllStringSubmatch(retailer, -1) {
+		var x float64
+		fmt.Sscan(m[2], &x)
+		xs[m[1]] = x
+	}
+	if xs["profit"]-xs["cost"] < 80 {
+		t.Errorf("bars of profit %g and cost %g: not far apart on a log axis", xs["profit"], xs["cost"])
+	}
+	for _, label := range []string{">0.1</text>", ">1k</text>", ">100k</text>"} {
+		if !strings.Contains(retailer, label) {
+			t.Errorf("the retailer's axis lacks the label %s", label)
+		}
+	}
+	product := row("product")
+	if !strings.Contains(product, "No figures.") || strings.Contains(product, "<svg") {
+		t.Errorf("the product link, without figures, should say so without a chart:\n%s", product)
+	}
 }
 
 var (
@@ -179,11 +247,25 @@ func TestPagesQueryCount(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// Parameters of the model grow with the chain too: the page's figures come from them.
+		for i := range tactics / 10 {
+			stage := fmt.Sprintf("s%d", i%4+1)
+			sym, val := []string{"profit", "p_conviction", "fine"}[i%3], []float64{1000, 0.01, 500}[i%3]
+			_, err := s.Store.CreateParameter(ctx, &models.ParameterInput{Slug: fmt.Sprintf("%s-p%d", chainSlug, i), Symbol: sym,
+				Central: ptr(val * float64(i+1) / float64(i+2)), Currency: map[bool]string{true: "USD"}[sym != "p_conviction"],
+				Geography: models.Global, Period: fmt.Sprint(2000 + i%20), Chain: chainSlug, Stage: &stage, Estimate: "assumption"})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
 		before := s.Store.Statements()
 		res := s.do(t, "GET", "/chains/"+chainSlug, nil, "Authorization", "").mustStatus(t, 200)
 		cold := s.Store.Statements() - before
 		if got := strings.Count(string(res.Body), `<a href="/tactics/`); got != tactics {
 			t.Fatalf("the page of %s links %d tactics, want %d", chainSlug, got, tactics)
+		}
+		if got := strings.Count(string(res.Body), `<svg class="econ-chart"`); got != min(4, tactics/10) {
+			t.Errorf("the page of %s has %d charts of its links' figures, want %d", chainSlug, got, min(4, tactics/10))
 		}
 		before = s.Store.Statements()
 		s.do(t, "GET", "/chains/"+chainSlug, nil, "Authorization", "").mustStatus(t, 200)

@@ -76,6 +76,9 @@ func smallTablePath(d *dataset) string {
 	return "/api/v1/chains/" + d.chains[len(d.chains)-1].slug + "/table"
 }
 
+// smallPagePath is the page of the seed-sized chain (the HTML table, issue 15).
+func smallPagePath(d *dataset) string { return "/chains/" + d.chains[len(d.chains)-1].slug }
+
 // scenarios returns the scenarios in the order they are reported. Reads run first, on both
 // servers in turn; writes after, each on a fresh copy.
 func scenarios() []scenario {
@@ -97,6 +100,11 @@ func scenarios() []scenario {
 		}},
 		{name: "chain table, small chain", requests: func(t target) []plan.Request {
 			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + smallTablePath(t.d)}}
+		}},
+		// The same chain as a page for people (issue 15), from memory like the table: its rate
+		// should be at least the JSON table's.
+		{name: "chain page, small chain", chainkbOnly: true, requests: func(t target) []plan.Request {
+			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + smallPagePath(t.d)}}
 		}},
 		{name: "chain table, largest chain", requests: func(t target) []plan.Request {
 			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + tablePath(t.d)}}

@@ -74,6 +74,8 @@ func TestPages(t *testing.T) {
 			{"tbody tr:first-child th", "Product"}, {"main", "Evidence:"}, {"nav.filters", "Horizon"}}, "tbody tr:first-child"},
 		{"chain-filtered", "/chains/sex-trafficking?horizon=short-term&evidence=descriptive", []check{{"p.status", "Showing"},
 			{".filter a[aria-current]", "Short term"}}, "tbody tr:nth-child(2)"},
+		{"chain-economics", "/chains/sex-trafficking", []check{{"#stage-retailer .econ", "Profit (π): 27,252 USD"},
+			{"#stage-retailer .econ", "Expected penalty (E[C]): 0.279 USD"}, {"tbody tr:first-child .econ", "No figures."}}, "#stage-retailer th"},
 		{"tactic", "/tactics/ST-C-C03", []check{{"h1", "Criminalising the purchase of sex"}, {"main", "Evidence"},
 			{"#positions", "Positions"}, {"main", "Against"}, {"main", "Related tactics"}, {"main", "This tactic as JSON"}},
 			"section[aria-labelledby=positions]"},

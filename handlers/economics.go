@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"chainkb/internal/economics"
+	"chainkb/internal/inforce"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -175,7 +176,7 @@ func (h *Economics) Chain(c *gin.Context) {
 
 // economicsRequest is a parsed economics query.
 type economicsRequest struct {
-	scope    scope
+	scope    inforce.Scope
 	scenario economics.Scenario
 	set      map[string]economics.Value
 	apply    []string
@@ -191,10 +192,10 @@ func (h *Economics) request(c *gin.Context) (*economicsRequest, error) {
 		}
 	}
 	q := parseQuery(c, allowed...)
-	req := &economicsRequest{scope: scope{geo: models.Global}}
+	req := &economicsRequest{scope: inforce.Default}
 	if geo := q.str("geo"); geo != "" {
 		if models.IsJurisdiction(geo) {
-			req.scope.geo = geo
+			req.scope.Geo = geo
 		} else {
 			q.fail("geo", "must be an ISO 3166-1 alpha-2 country code in capitals (e.g. IN) or global")
 		}
@@ -204,7 +205,7 @@ func (h *Economics) request(c *gin.Context) (*economicsRequest, error) {
 		if err != nil || n < 1000 || n > 9999 {
 			q.fail("year", "must be a year of four digits, such as 2009")
 		} else {
-			req.scope.year = n
+			req.scope.Year = n
 		}
 	}
 	for _, name := range allowed[3:] {
@@ -284,7 +285,7 @@ func (h *Economics) baseline(ctx context.Context, key string, req *economicsRequ
 	if err != nil {
 		return nil, err
 	}
-	k := tableKey{chain: key, horizon: fmt.Sprintf("%s|%d", req.scope.geo, req.scope.year)}
+	k := tableKey{chain: key, horizon: fmt.Sprintf("%s|%d", req.scope.Geo, req.scope.Year)}
 	return h.results.render(k, gen, func() ([]byte, error) {
 		// Others may be waiting for this render: it must not stop if this client goes away.
 		rt, err := h.render(context.WithoutCancel(ctx), key, req)
@@ -314,7 +315,7 @@ func (h *Economics) render(ctx context.Context, key string, req *economicsReques
 func restrict(sc economics.Scenario, symbols []economics.Symbol) economics.Scenario {
 	var out economics.Scenario
 	for s, v := range sc.Overrides {
-		if hasSym(symbols, s) {
+		if slices.Contains(symbols, s) {
 			if out.Overrides == nil {
 				out.Overrides = map[economics.Symbol]economics.Value{}
 			}
@@ -322,16 +323,10 @@ func restrict(sc economics.Scenario, symbols []economics.Symbol) economics.Scena
 		}
 	}
 	for _, e := range sc.Effects {
-		if hasSym(symbols, e.Symbol) {
+		if slices.Contains(symbols, e.Symbol) {
 			out.Effects = append(out.Effects, e)
 		}
 	}
-	return out
-}
-
-// withNotes puts the notes on how the inputs were chosen before the model's own assumptions.
-func withNotes(notes, assumptions []string) []string {
-	out := append(append(make([]string, 0, len(notes)+len(assumptions)), notes...), assumptions...)
 	return out
 }
 
@@ -339,12 +334,12 @@ func withNotes(notes, assumptions []string) []string {
 func compute(m *store.ChainModel, req *economicsRequest) *ChainEconomics {
 	out := &ChainEconomics{
 		Chain:     EconomicsChainRef{ID: m.Chain.ID, Slug: m.Chain.Slug, Name: m.Chain.Name},
-		Geography: req.scope.geo,
+		Geography: req.scope.Geo,
 		Stages:    make([]StageEconomics, len(m.Stages)),
 		Method:    economics.Describe(),
 	}
-	if req.scope.year != 0 {
-		y := req.scope.year
+	if req.scope.Year != 0 {
+		y := req.scope.Year
 		out.Year = &y
 	}
 	withScenario := !req.scenario.Empty()
@@ -357,32 +352,32 @@ func compute(m *store.ChainModel, req *economicsRequest) *ChainEconomics {
 			out.Scenario.Apply = []string{}
 		}
 	}
-	stageSyms := stageSymbols()
+	stageSyms := inforce.StageSymbols()
 	for i, st := range m.Stages {
-		sel := choose(m.Parameters, req.scope, st.ID, stageSyms)
+		sel := inforce.Choose(m.Parameters, req.scope, st.ID, stageSyms)
 		se := StageEconomics{Stage: EconomicsStageRef{ID: st.ID, Slug: st.Slug, Name: st.Name, Side: st.Side, Position: st.Position}, Notes: []string{}}
 		if withScenario {
-			cmp := economics.CompareStage(sel.inputs, restrict(req.scenario, stageSyms))
+			cmp := economics.CompareStage(sel.Inputs, restrict(req.scenario, stageSyms))
 			se.Baseline, se.Notes = cmp.Baseline, cmp.Notes
 			se.Scenario, se.Delta = &cmp.Scenario, &cmp.Delta
-			se.Scenario.Assumptions = withNotes(sel.notes, se.Scenario.Assumptions)
+			se.Scenario.Assumptions = inforce.WithNotes(sel.Notes, se.Scenario.Assumptions)
 		} else {
-			se.Baseline = economics.Stage(sel.inputs)
+			se.Baseline = economics.Stage(sel.Inputs)
 		}
-		se.Baseline.Assumptions = withNotes(sel.notes, se.Baseline.Assumptions)
+		se.Baseline.Assumptions = inforce.WithNotes(sel.Notes, se.Baseline.Assumptions)
 		out.Stages[i] = se
 	}
-	sel := choose(m.Parameters, req.scope, 0, chainSymbols)
+	sel := inforce.Choose(m.Parameters, req.scope, 0, inforce.ChainSymbols)
 	wc := WholeChainEconomics{Notes: []string{}}
 	if withScenario {
-		cmp := economics.CompareChain(sel.inputs, restrict(req.scenario, chainSymbols))
+		cmp := economics.CompareChain(sel.Inputs, restrict(req.scenario, inforce.ChainSymbols))
 		wc.Baseline, wc.Notes = cmp.Baseline, cmp.Notes
 		wc.Scenario, wc.Delta = &cmp.Scenario, &cmp.Delta
-		wc.Scenario.Assumptions = withNotes(sel.notes, wc.Scenario.Assumptions)
+		wc.Scenario.Assumptions = inforce.WithNotes(sel.Notes, wc.Scenario.Assumptions)
 	} else {
-		wc.Baseline = economics.Chain(sel.inputs)
+		wc.Baseline = economics.Chain(sel.Inputs)
 	}
-	wc.Baseline.Assumptions = withNotes(sel.notes, wc.Baseline.Assumptions)
+	wc.Baseline.Assumptions = inforce.WithNotes(sel.Notes, wc.Baseline.Assumptions)
 	out.WholeChain = wc
 	return out
 }

@@ -132,8 +132,12 @@ func funcs(msgs map[string]string) template.FuncMap {
 			}
 			return fmt.Sprintf(m, n), nil
 		},
-		"short":   shortText,
-		"authors": func(a []string) string { return strings.Join(a, "; ") },
+		"short": shortText,
+		// econRows are the chart's rows, profit then expected penalty (nil when not computed).
+		"econRows": func(v *econView) []*econFigure { return []*econFigure{v.Profit, v.Cost} },
+		"add":      func(a, b float64) float64 { return a + b },
+		"sub":      func(a, b float64) float64 { return a - b },
+		"authors":  func(a []string) string { return strings.Join(a, "; ") },
 		"cites": func(sources map[string]*sourceView, cs []models.Citation) []citeView {
 			out := make([]citeView, len(cs))
 			for i, c := range cs {

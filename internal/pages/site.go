@@ -29,6 +29,7 @@ type stageView struct {
 	models.Stage
 	Chain                            *chainView
 	Current, Conditions, Recommended []*tacticView
+	Econ                             *econView // profit against expected penalty; nil without figures
 }
 
 // tacticView is a published tactic with what its pages show beside it.
@@ -83,13 +84,17 @@ func newSite(p *store.Published) *site {
 		s.chainBySlug[c.Slug] = cv
 		chainByID[c.ID] = cv
 	}
+	paramsOf := map[int64][]models.Parameter{} // by chain id
+	for _, pm := range p.Parameters {
+		paramsOf[pm.ChainID] = append(paramsOf[pm.ChainID], pm)
+	}
 	stageByID := map[int64]*stageView{}
 	for _, st := range p.Stages {
 		c := chainByID[st.ChainID]
 		if c == nil {
 			continue
 		}
-		sv := &stageView{Stage: st, Chain: c}
+		sv := &stageView{Stage: st, Chain: c, Econ: newEconView(paramsOf[c.ID], st.ID)}
 		c.Stages = append(c.Stages, sv)
 		stageByID[st.ID] = sv
 	}

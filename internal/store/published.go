@@ -11,8 +11,8 @@ import (
 )
 
 // Published is the published knowledge base as one reader sees it at one moment: every chain,
-// stage, tag and source, the published tactics with their tags, and the relations between
-// published tactics. The public pages (internal/pages) render from it.
+// stage, tag and source, the published tactics with their tags, the relations between
+// published tactics and the parameters of the risk-reward model. The public pages (internal/pages) render from it.
 type Published struct {
 	Chains  []models.Chain    // by slug
 	Stages  []models.Stage    // by chain, then position
@@ -20,10 +20,13 @@ type Published struct {
 	Tactics []models.Tactic   // published only; by chain, then position
 	Sources []models.Source   // by slug
 	Links   []models.Relation // relations whose two tactics are published, by id
+	// The parameters of the risk-reward model, of every chain, by chain then id: the pages show
+	// each stage's figures from them (internal/inforce chooses those in force).
+	Parameters []models.Parameter
 }
 
-// Published reads the published knowledge base in one snapshot transaction, in seven queries
-// whatever its size (chains, stages, tags, tactics, their tags, sources, relations). It shows only
+// Published reads the published knowledge base in one snapshot transaction, in eight queries
+// whatever its size (chains, stages, tags, tactics, their tags, sources, relations, parameters). It shows only
 // published tactics, whoever asks: it is the anonymous view.
 func (s *Store) Published(ctx context.Context) (*Published, error) {
 	p := &Published{}
@@ -61,6 +64,17 @@ func (s *Store) Published(ctx context.Context) (*Published, error) {
 		}
 		for _, l := range links {
 			p.Links = append(p.Links, l.Relation)
+		}
+		var rows []parameterRow
+		err = tx.Table("parameters").Select(parameterColumns).Order("parameters.chain_id, parameters.id").Find(&rows).Error
+		if err != nil {
+			return fmt.Errorf("store: published parameters: %w", err)
+		}
+		p.Parameters = make([]models.Parameter, len(rows))
+		for i := range rows {
+			if p.Parameters[i], err = rows[i].parameter(); err != nil {
+				return err
+			}
 		}
 		return nil
 	}, s.snapshotTx())
