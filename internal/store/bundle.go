@@ -104,7 +104,7 @@ func (s *Store) ApplySeed(ctx context.Context, name string, b *Bundle, predecess
 		return nil, false, fmt.Errorf("store: seed %s: %w", name, im.invalid())
 	}
 	applied := false
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.writeBulk(ctx, func(tx *gorm.DB) error {
 		if err := s.serialize(tx, "seed"); err != nil {
 			return err
 		}

@@ -28,7 +28,7 @@ var dataSteps = []struct {
 func (s *Store) migrateData(ctx context.Context) error {
 	for _, step := range dataSteps {
 		ctx := models.WithPrincipal(ctx, models.Principal{Name: "migration " + step.version, Role: models.RoleAdmin})
-		err := s.write(ctx, func(tx *gorm.DB) error {
+		err := s.writeBulk(ctx, func(tx *gorm.DB) error {
 			if err := s.serialize(tx, "migrate"); err != nil {
 				return err
 			}

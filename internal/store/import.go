@@ -92,7 +92,7 @@ func (s *Store) Import(ctx context.Context, b *Bundle, dryRun bool) (*ImportRepo
 	if len(im.faults) > 0 {
 		return nil, im.invalid()
 	}
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.writeBulk(ctx, func(tx *gorm.DB) error {
 		if err := s.serialize(tx, "import"); err != nil {
 			return err
 		}

@@ -34,8 +34,12 @@ import (
 // server: one writer connection, so that writes queue in Go instead of failing with "database is
 // locked", and a pool of readers, which WAL lets run while the writer writes.
 type Store struct {
-	dialect    string
-	w, r       *gorm.DB
+	dialect string
+	w, r    *gorm.DB
+	// bulk is the writer without prepared statements, for transactions of thousands of writes
+	// (an import, the seed, data migrations): database/sql keeps every statement a transaction
+	// binds to a prepared one until the commit, so a long one would hold them all in memory.
+	bulk       *gorm.DB
 	wSQL, rSQL *sql.DB // the same pool on PostgreSQL
 	hot        *hotStatements
 
@@ -134,10 +138,13 @@ func (s *Store) openSQLite(path string) error {
 	rSQL.SetConnMaxIdleTime(5 * time.Minute)
 	s.rSQL = rSQL
 
-	if s.w, err = s.gormOn(sqlite.New(sqlite.Config{Conn: wSQL})); err != nil {
+	if s.w, err = s.gormOn(sqlite.New(sqlite.Config{Conn: wSQL}), true); err != nil {
 		return err
 	}
-	s.r, err = s.gormOn(sqlite.New(sqlite.Config{Conn: rSQL}))
+	if s.bulk, err = s.gormOn(sqlite.New(sqlite.Config{Conn: wSQL}), false); err != nil {
+		return err
+	}
+	s.r, err = s.gormOn(sqlite.New(sqlite.Config{Conn: rSQL}), true)
 	return err
 }
 
@@ -153,8 +160,11 @@ func (s *Store) openPostgres(dsn string) error {
 	db.SetMaxIdleConns(10)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	s.wSQL, s.rSQL = db, db
-	s.w, err = s.gormOn(postgres.New(postgres.Config{Conn: db}))
+	if s.w, err = s.gormOn(postgres.New(postgres.Config{Conn: db}), true); err != nil {
+		return err
+	}
 	s.r = s.w
+	s.bulk, err = s.gormOn(postgres.New(postgres.Config{Conn: db}), false)
 	return err
 }
 
@@ -162,9 +172,9 @@ func (s *Store) openPostgres(dsn string) error {
 // reads and writes run the same few statements over and over, and preparing them again each time
 // was the largest single cost of a GET (bench/README.md). (Migrations, whose files hold several
 // statements each, go through database/sql instead.)
-func (s *Store) gormOn(dialector gorm.Dialector) (*gorm.DB, error) {
+func (s *Store) gormOn(dialector gorm.Dialector, prepared bool) (*gorm.DB, error) {
 	g, err := gorm.Open(dialector, &gorm.Config{
-		PrepareStmt: true,
+		PrepareStmt: prepared,
 		// Lists put their page's ids in an IN (...) clause, one statement per page size: bound the
 		// cache, so that those statements cannot pile up.
 		PrepareStmtMaxSize: 500,
@@ -248,6 +258,11 @@ func Redact(dsn string) string {
 // commit.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return inTx(s.w.WithContext(ctx), fn, nil)
+}
+
+// writeBulk is write for a transaction of many writes (see Store.bulk).
+func (s *Store) writeBulk(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return inTx(s.bulk.WithContext(ctx), fn, nil)
 }
 
 // inTx runs fn in one transaction on db. It returns fn's error as it is, or else an internal
