@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -437,33 +436,9 @@ func TestChainTable(t *testing.T) {
 func TestChainTableQueryCount(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
-	ctx := context.Background()
 	statementsFor := func(chainSlug string, tactics int) int64 {
 		t.Helper()
-		c, err := s.Store.CreateChain(ctx, &models.ChainInput{Slug: chainSlug, Name: chainSlug})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stageIDs []int64
-		for i, side := range []string{"supply", "supply", "demand", "demand"} {
-			pos := i + 1
-			st, err := s.Store.CreateStage(ctx, &models.StageInput{ChainID: &c.ID, Slug: fmt.Sprintf("s%d", pos), Name: "S", Actor: "A", Side: side, Position: &pos})
-			if err != nil {
-				t.Fatal(err)
-			}
-			stageIDs = append(stageIDs, st.ID)
-		}
-		for i := range tactics {
-			kind, tags := "current", []models.TagRef{"prosecution"}
-			if i%2 == 0 {
-				kind, tags = "recommended", []models.TagRef{"short-term", "raise-exploiter-risk"}
-			}
-			_, err := s.Store.CreateTactic(ctx, &models.TacticInput{StageID: &stageIDs[i%4], Kind: kind,
-				Status: models.StatusPublished, Title: fmt.Sprintf("Tactic %d", i), Summary: "A summary.", Tags: tags})
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		makeChain(t, s, chainSlug, tactics)
 		// Anonymous requests, so that no key lookup is counted.
 		before := s.Store.Statements()
 		var table models.ChainTable

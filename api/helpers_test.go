@@ -385,3 +385,34 @@ func sameJSON(t *testing.T, a, b []byte) bool {
 	t.Helper()
 	return reflect.DeepEqual(jsonObject(t, a), jsonObject(t, b))
 }
+
+// makeChain makes a chain of four stages (two on each side) holding n published tactics, every
+// other one recommended and short-term, for the tests that count statements against a chain's size.
+func makeChain(t *testing.T, s *testServer, slug string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := s.Store.CreateChain(ctx, &models.ChainInput{Slug: slug, Name: slug})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stageIDs []int64
+	for i, side := range []string{"supply", "supply", "demand", "demand"} {
+		pos := i + 1
+		st, err := s.Store.CreateStage(ctx, &models.StageInput{ChainID: &c.ID, Slug: fmt.Sprintf("s%d", pos), Name: "S", Actor: "A", Side: side, Position: &pos})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stageIDs = append(stageIDs, st.ID)
+	}
+	for i := range n {
+		kind, tags := "current", []models.TagRef{"prosecution"}
+		if i%2 == 0 {
+			kind, tags = "recommended", []models.TagRef{"short-term", "raise-exploiter-risk"}
+		}
+		_, err := s.Store.CreateTactic(ctx, &models.TacticInput{StageID: &stageIDs[i%4], Kind: kind,
+			Status: models.StatusPublished, Title: fmt.Sprintf("Tactic %d", i), Summary: "A summary.", Tags: tags})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -223,30 +223,7 @@ func TestPagesQueryCount(t *testing.T) {
 	ctx := context.Background()
 	statementsFor := func(chainSlug string, tactics int) int64 {
 		t.Helper()
-		c, err := s.Store.CreateChain(ctx, &models.ChainInput{Slug: chainSlug, Name: chainSlug})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stageIDs []int64
-		for i, side := range []string{"supply", "supply", "demand", "demand"} {
-			pos := i + 1
-			st, err := s.Store.CreateStage(ctx, &models.StageInput{ChainID: &c.ID, Slug: fmt.Sprintf("s%d", pos), Name: "S", Actor: "A", Side: side, Position: &pos})
-			if err != nil {
-				t.Fatal(err)
-			}
-			stageIDs = append(stageIDs, st.ID)
-		}
-		for i := range tactics {
-			kind, tags := "current", []models.TagRef{"prosecution"}
-			if i%2 == 0 {
-				kind, tags = "recommended", []models.TagRef{"short-term", "raise-exploiter-risk"}
-			}
-			_, err := s.Store.CreateTactic(ctx, &models.TacticInput{StageID: &stageIDs[i%4], Kind: kind,
-				Status: models.StatusPublished, Title: fmt.Sprintf("Tactic number %d", i), Summary: "A summary.", Tags: tags})
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		makeChain(t, s, chainSlug, tactics)
 		// Parameters of the model grow with the chain too: the page's figures come from them.
 		for i := range tactics / 10 {
 			stage := fmt.Sprintf("s%d", i%4+1)
