@@ -153,20 +153,24 @@ func stillSeeded(tx *gorm.DB, entity string, id int64) (bool, error) {
 // deletedBefore reports whether an object of the seed that is not in the database was deleted
 // by an editor: name is its slug, or a tactic's code. Stages and relations, found otherwise, are
 // not looked for: a seed brings them back only with what they belong to.
-func deletedBefore(tx *gorm.DB, entity, name string) (bool, error) {
+func (sp *seedPolicy) deletedBefore(tx *gorm.DB, entity, name string) (bool, error) {
 	switch entity {
 	case models.EntityTactic:
-		var rows []string
-		if err := tx.Table("revisions").Where("entity = ? AND action = ?", models.EntityTactic, models.ActionDelete).Pluck("data", &rows).Error; err != nil {
-			return false, fmt.Errorf("store: history of tactic %s: %w", name, err)
-		}
-		for _, raw := range rows {
-			var t struct{ Code string }
-			if json.Unmarshal([]byte(raw), &t) == nil && t.Code == name {
-				return true, nil
+		if sp.deletedCodes == nil {
+			// Read the tactics' deletes once for the whole seed, not once per tactic.
+			var rows []string
+			if err := tx.Table("revisions").Where("entity = ? AND action = ?", models.EntityTactic, models.ActionDelete).Pluck("data", &rows).Error; err != nil {
+				return false, fmt.Errorf("store: history of tactics: %w", err)
+			}
+			sp.deletedCodes = map[string]bool{}
+			for _, raw := range rows {
+				var t struct{ Code string }
+				if json.Unmarshal([]byte(raw), &t) == nil && t.Code != "" {
+					sp.deletedCodes[t.Code] = true
+				}
 			}
 		}
-		return false, nil
+		return sp.deletedCodes[name], nil
 	case models.EntityStage, models.EntityRelation:
 		return false, nil
 	}

@@ -144,6 +144,7 @@ type importer struct {
 type seedPolicy struct {
 	predecessors map[string][]string // code -> titles of the earlier seed's tactics it replaces
 	origins      map[string]int64    // title the seed created a tactic under -> its id
+	deletedCodes map[string]bool     // codes of tactics deleted in the past, read once
 	leftAlone    []string
 	removed      []string
 }
@@ -473,7 +474,7 @@ func importObject[T, In any](im *importer, o *object[T, In], pointer, key, name 
 		}
 	}
 	if cur == nil && im.seed != nil {
-		deleted, err := deletedBefore(im.tx, o.entity, name)
+		deleted, err := im.seed.deletedBefore(im.tx, o.entity, name)
 		if err != nil {
 			return nil, err
 		}
