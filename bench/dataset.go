@@ -84,6 +84,14 @@ func buildDataset(ctx context.Context, path string, n int, key string) (*dataset
 	if err := db.Close(); err != nil {
 		return nil, err
 	}
+	// chainkb renders the representation of every tactic that has none when it opens the file
+	// (internal/store/docs.go): done here, once, as part of the load, rather than by each server.
+	if st, err = store.Open(ctx, path); err != nil {
+		return nil, fmt.Errorf("render tactic documents: %w", err)
+	}
+	if err := st.Close(); err != nil {
+		return nil, err
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err

@@ -375,6 +375,11 @@ func writeObject(c *gin.Context, status int, id, version int64, obj any) {
 		c.Error(err)
 		return
 	}
+	writeBody(c, status, id, version, body)
+}
+
+// writeBody is writeObject for an object already encoded as body.
+func writeBody(c *gin.Context, status int, id, version int64, body []byte) {
 	tag := etag(id, version, body)
 	c.Header("ETag", tag)
 	if (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) && noneMatch(c, tag) {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -89,12 +90,12 @@ func (h *Tactics) List(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	page, err := h.store.Tactics(c.Request.Context(), f)
+	page, err := h.store.TacticDocs(c.Request.Context(), f)
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	writeList(c, page)
+	writeDocList(c, page)
 }
 
 // Get handles GET /api/v1/tactics/{id}.
@@ -112,7 +113,21 @@ func (h *Tactics) List(c *gin.Context) {
 //	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
 //	@Failure	404	{object}	Problem	"No such tactic (code not_found)"
 //	@Router	/tactics/{id} [get]
-func (h *Tactics) Get(c *gin.Context) { h.crud.handleGet(c) }
+//
+// It sends the tactic's stored representation (store.TacticDoc) rather than encoding it.
+func (h *Tactics) Get(c *gin.Context) {
+	id, err := h.crud.key(c)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	doc, err := h.store.TacticDoc(c.Request.Context(), id)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	writeBody(c, http.StatusOK, doc.ID, doc.Version, doc.JSON)
+}
 
 // Create handles POST /api/v1/tactics.
 //

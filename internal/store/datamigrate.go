@@ -102,7 +102,7 @@ func migrateReferences(tx *gorm.DB) error {
 		if err != nil {
 			return err
 		}
-		if _, err := updateTactic(tx, t, in, models.ActionUpdate); err != nil {
+		if _, err := updateTacticDoc(tx, t, in, models.ActionUpdate); err != nil {
 			return fmt.Errorf("tactic %d: %w", r.ID, err)
 		}
 		// The references now live as citations; the column is chainkb 1's and is left empty.

@@ -32,6 +32,8 @@ func (s *Store) rebind(query string) string {
 // hotStatements are the prepared statements of the hot path, made once when the store opens.
 type hotStatements struct {
 	tactic, tacticPublished, tacticTags *sql.Stmt
+	// tacticDoc reads a tactic's version with its document and the version that was rendered at.
+	tacticDoc, tacticDocPublished *sql.Stmt
 }
 
 func (s *Store) prepareHot(ctx context.Context) error {
@@ -48,12 +50,20 @@ func (s *Store) prepareHot(ctx context.Context) error {
 		JOIN tags t ON t.id = tt.tag_id WHERE tt.tactic_id = ? ORDER BY t.tag_group, t.slug`); err != nil {
 		return fmt.Errorf("store: prepare: %w", err)
 	}
+	const doc = `SELECT t.version, d.version, d.doc FROM tactics t
+		LEFT JOIN tactic_docs d ON d.tactic_id = t.id WHERE t.id = ?`
+	if h.tacticDoc, err = prep(doc); err != nil {
+		return fmt.Errorf("store: prepare: %w", err)
+	}
+	if h.tacticDocPublished, err = prep(doc + " AND t.status = 'published'"); err != nil {
+		return fmt.Errorf("store: prepare: %w", err)
+	}
 	s.hot = h
 	return nil
 }
 
 func (h *hotStatements) close() {
-	for _, st := range []*sql.Stmt{h.tactic, h.tacticPublished, h.tacticTags} {
+	for _, st := range []*sql.Stmt{h.tactic, h.tacticPublished, h.tacticTags, h.tacticDoc, h.tacticDocPublished} {
 		if st != nil {
 			st.Close()
 		}

@@ -95,6 +95,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		err = s.migrateData(ctx)
 	}
 	if err == nil {
+		err = s.fillTacticDocs(ctx)
+	}
+	if err == nil {
 		err = s.prepareHot(ctx)
 	}
 	if err != nil {

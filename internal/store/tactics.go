@@ -3,11 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -22,14 +24,24 @@ type tacticQuery struct {
 }
 
 // tacticList is how tactics are listed: filtered by status, chain, stage, kind, tags, horizon and
-// text, and below editor to published tactics; in id order unless asked otherwise.
-var tacticList = listSpec[models.Tactic, tacticQuery]{
-	table:   "tactics",
-	where:   whereTactics,
-	search:  searchableOf(models.SearchTactic),
-	text:    func(f tacticQuery) string { return f.Q },
-	columns: func(tacticQuery) string { return tacticColumnsOf("tactics") },
-	scan:    func(rows *sql.Rows) (*models.Tactic, error) { return scanTactic(rows, 0) },
+// text, and below editor to published tactics; in id order unless asked otherwise. A page reads
+// the tactics' documents (docs.go), with the columns its cursor needs.
+var tacticList = listSpec[tacticRow, tacticQuery]{
+	table:  "tactics",
+	where:  whereTactics,
+	search: searchableOf(models.SearchTactic),
+	text:   func(f tacticQuery) string { return f.Q },
+	columns: func(tacticQuery) string {
+		return "tactics.id, tactics.title, tactics.position, tactics.created_at, tactics.updated_at, " +
+			"(SELECT d.doc FROM tactic_docs d WHERE d.tactic_id = tactics.id AND d.version = tactics.version)"
+	},
+	scan: func(rows *sql.Rows) (*tacticRow, error) {
+		var r tacticRow
+		if err := rows.Scan(&r.ID, &r.Title, &r.Position, &r.CreatedAt, &r.UpdatedAt, &r.Doc); err != nil {
+			return nil, err
+		}
+		return &r, nil
+	},
 	// The cursor is tied to what the caller may see, so that an editor's cursor is no use to a reader.
 	filterKey: func(f tacticQuery) string {
 		tags := slices.Clone(f.Tags)
@@ -42,14 +54,24 @@ var tacticList = listSpec[models.Tactic, tacticQuery]{
 			f.Chain, f.StageID, f.Kind, tags, f.Horizon, f.Status, f.Q, f.hidden, f.Attribution, f.EvidenceLevel, due)
 	},
 	defaultSort: "id",
-	sorts: map[string]sortField[models.Tactic]{
-		"id":         {"id", intColumn, func(t *models.Tactic) any { return t.ID }},
-		"title":      {"title", textColumn, func(t *models.Tactic) any { return t.Title }},
-		"position":   {"position", intColumn, func(t *models.Tactic) any { return t.Position }},
-		"created_at": {"created_at", timeColumn, func(t *models.Tactic) any { return t.CreatedAt }},
-		"updated_at": {"updated_at", timeColumn, func(t *models.Tactic) any { return t.UpdatedAt }},
+	sorts: map[string]sortField[tacticRow]{
+		"id":         {"id", intColumn, func(t *tacticRow) any { return t.ID }},
+		"title":      {"title", textColumn, func(t *tacticRow) any { return t.Title }},
+		"position":   {"position", intColumn, func(t *tacticRow) any { return t.Position }},
+		"created_at": {"created_at", timeColumn, func(t *tacticRow) any { return t.CreatedAt }},
+		"updated_at": {"updated_at", timeColumn, func(t *tacticRow) any { return t.UpdatedAt }},
 	},
-	id: func(t *models.Tactic) int64 { return t.ID },
+	id: func(t *tacticRow) int64 { return t.ID },
+}
+
+// tacticRow is a tactic in a list: its document (nil if it has none at its version) and what its
+// sort fields need.
+type tacticRow struct {
+	ID                   int64
+	Title                string
+	Position             int
+	CreatedAt, UpdatedAt time.Time
+	Doc                  []byte
 }
 
 // whereTactics narrows q to the tactics f selects, but for its text, which the list matches
@@ -102,11 +124,16 @@ var tacticObject = &object[models.Tactic, models.TacticInput]{
 	},
 	beforeDelete: func(tx *gorm.DB, cur *models.Tactic, rev int64) error { return deleteRelationsOf(tx, cur.ID, rev) },
 	afterRestore: func(tx *gorm.DB, t *models.Tactic, deleteRev int64) error {
+		// The tactic came back with the created_at it was first created with, set after its
+		// insert: its document must show that one.
+		if err := saveTacticDoc(tx, t); err != nil {
+			return err
+		}
 		return restoreRelationsOf(tx, t.ID, deleteRev)
 	},
 	ref:     func(t *models.Tactic) (int64, int64) { return t.ID, t.Version },
-	insert:  insertTactic,
-	update:  updateTactic,
+	insert:  insertTacticDoc,
+	update:  updateTacticDoc,
 	inputOf: tacticInputOf,
 	change:  tacticChange,
 }
@@ -144,20 +171,45 @@ func (s *Store) Tactic(ctx context.Context, id int64) (*models.Tactic, error) {
 	return s.tacticFast(ctx, id, canSeeHidden(ctx))
 }
 
-// Tactics returns one page of tactics, with their tags: BadRequest for a bad sort or cursor. It
-// runs two queries (three with a total) whatever the page size.
-func (s *Store) Tactics(ctx context.Context, f models.TacticFilter) (models.List[models.Tactic], error) {
+// TacticDocs returns one page of tactics as their representations: BadRequest for a bad sort or
+// cursor. It runs one query (two with a total) whatever the page size, while the tactics'
+// documents are current.
+func (s *Store) TacticDocs(ctx context.Context, f models.TacticFilter) (models.List[json.RawMessage], error) {
 	db := s.read(ctx)
-	page, err := tacticList.page(db, tacticQuery{TacticFilter: f, hidden: canSeeHidden(ctx)}, f.Page)
+	rows, err := tacticList.page(db, tacticQuery{TacticFilter: f, hidden: canSeeHidden(ctx)}, f.Page)
+	out := models.List[json.RawMessage]{NextCursor: rows.NextCursor, Total: rows.Total, Items: make([]json.RawMessage, len(rows.Items))}
 	if err != nil {
-		return page, err
+		return out, err
 	}
-	ids := make([]int64, len(page.Items))
-	for i, t := range page.Items {
-		ids[i] = t.ID
+	for i, r := range rows.Items {
+		if r.Doc == nil {
+			// Written without a document at its version (see docs.go): rendered afresh.
+			t, err := findTactic(db, r.ID, true)
+			if err != nil {
+				return out, err
+			}
+			if r.Doc, err = renderTactic(t); err != nil {
+				return out, err
+			}
+		}
+		out.Items[i] = r.Doc
 	}
-	err = attachTags(db.Where("tt.tactic_id IN ?", ids), page.Items)
-	return page, err
+	return out, nil
+}
+
+// Tactics is TacticDocs, decoded.
+func (s *Store) Tactics(ctx context.Context, f models.TacticFilter) (models.List[models.Tactic], error) {
+	docs, err := s.TacticDocs(ctx, f)
+	out := models.List[models.Tactic]{NextCursor: docs.NextCursor, Total: docs.Total, Items: make([]models.Tactic, len(docs.Items))}
+	if err != nil {
+		return out, err
+	}
+	for i, d := range docs.Items {
+		if err := json.Unmarshal(d, &out.Items[i]); err != nil {
+			return out, fmt.Errorf("store: decode tactic document: %w", err)
+		}
+	}
+	return out, nil
 }
 
 // CreateTactic validates and stores a new tactic at an existing stage, with existing tags. A

@@ -162,6 +162,16 @@ func updateTag(tx *gorm.DB, cur *models.Tag, in *models.TagInput, action string)
 	if err := syncCitations(tx, models.EntityTag, cur.ID, sources); err != nil {
 		return nil, err
 	}
+	if in.Slug != cur.Slug || in.Name != cur.Name || in.Group != cur.Group {
+		// The tactics that carry the tag show its slug, name and group.
+		var carriers []int64
+		if err := tx.Table("tactic_tags").Where("tag_id = ?", cur.ID).Order("tactic_id").Pluck("tactic_id", &carriers).Error; err != nil {
+			return nil, fmt.Errorf("store: tactics of tag: %w", err)
+		}
+		if err := renderTacticDocs(tx, carriers); err != nil {
+			return nil, err
+		}
+	}
 	t, err := findTag(tx, idKey(cur.ID))
 	if err != nil {
 		return nil, err

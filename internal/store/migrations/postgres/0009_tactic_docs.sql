@@ -1,0 +1,11 @@
+-- Each tactic's representation, rendered once when it is written (issue 17): a GET or a list page
+-- sends these bytes instead of decoding and encoding the tactic on every read. A derived table,
+-- kept by the store in the transaction that writes the tactic: version is the tactic's version the
+-- document was rendered at, and a reader uses a document only while it matches (else it renders
+-- the tactic afresh). The store renders the missing documents when it opens. TEXT, not jsonb:
+-- the bytes must stay exactly as rendered, since the ETag digests them.
+CREATE TABLE tactic_docs (
+    tactic_id BIGINT PRIMARY KEY REFERENCES tactics (id) ON DELETE CASCADE,
+    version   BIGINT NOT NULL,
+    doc       TEXT   NOT NULL
+);
