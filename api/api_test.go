@@ -444,17 +444,20 @@ func TestChainTableQueryCount(t *testing.T) {
 		var table models.ChainTable
 		s.do(t, "GET", "/api/v1/chains/"+chainSlug+"/table", nil, "Authorization", "").mustStatus(t, 200).decode(t, &table)
 		cold := s.Store.Statements() - before
-		n := 0
+		// Every tactic is counted; each cell holds at most per_cell of them, with their tags.
+		var n, total int64
 		for _, row := range table.Stages {
-			n += len(row.Current) + len(row.Recommended)
+			n += int64(len(row.Current) + len(row.Recommended))
+			total += row.Cells.Current.Total + row.Cells.Recommended.Total
 			for _, tc := range append(row.Current, row.Recommended...) {
 				if len(tc.Tags) == 0 {
 					t.Fatalf("tactic %d has no tags in the table", tc.ID)
 				}
 			}
 		}
-		if n != tactics {
-			t.Fatalf("table of %s holds %d tactics, want %d", chainSlug, n, tactics)
+		want := min(int64(tactics), 4*models.DefaultPerCell) // four cells of tactics
+		if n != want || total != int64(tactics) || table.Truncated != (int64(tactics) > want) {
+			t.Fatalf("table of %s holds %d tactics of %d (truncated %t), want %d of %d", chainSlug, n, total, table.Truncated, want, tactics)
 		}
 		// Asked again with nothing changed, the table comes from memory: one lookup of the
 		// generation, whatever the size.

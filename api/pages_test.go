@@ -238,8 +238,9 @@ func TestPagesQueryCount(t *testing.T) {
 		before := s.Store.Statements()
 		res := s.do(t, "GET", "/chains/"+chainSlug, nil, "Authorization", "").mustStatus(t, 200)
 		cold := s.Store.Statements() - before
-		if got := strings.Count(string(res.Body), `<a href="/tactics/`); got != tactics {
-			t.Fatalf("the page of %s links %d tactics, want %d", chainSlug, got, tactics)
+		// Four cells of tactics, each cut to the default per_cell.
+		if got, want := strings.Count(string(res.Body), `<a href="/tactics/`), min(tactics, 4*models.DefaultPerCell); got != want {
+			t.Fatalf("the page of %s links %d tactics, want %d", chainSlug, got, want)
 		}
 		if got := strings.Count(string(res.Body), `<svg class="econ-chart"`); got != min(4, tactics/10) {
 			t.Errorf("the page of %s has %d charts of its links' figures, want %d", chainSlug, got, min(4, tactics/10))
@@ -261,5 +262,32 @@ func TestPagesQueryCount(t *testing.T) {
 	large := statementsFor("large-chain", 1000)
 	if small != large || small < 2 {
 		t.Errorf("statements for a chain's page: %d at 10 tactics, %d at 1,000; want equal", small, large)
+	}
+}
+
+// TestChainPageCap checks that a cell of the chain page shows at most the table's default
+// per_cell tactics, and says how many more there are with a link to the whole list.
+func TestChainPageCap(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	makeChain(t, s, "page-cap", 4*(models.DefaultPerCell+5)) // four cells of DefaultPerCell+5
+	var table models.ChainTable
+	s.do(t, "GET", "/api/v1/chains/page-cap/table", nil).mustStatus(t, 200).decode(t, &table)
+	body := string(s.do(t, "GET", "/chains/page-cap", nil, "Authorization", "").mustStatus(t, 200).Body)
+	if got := strings.Count(body, `<a href="/tactics/`); got != 4*models.DefaultPerCell {
+		t.Errorf("the page links %d tactics, want %d", got, 4*models.DefaultPerCell)
+	}
+	for i, row := range table.Stages {
+		kind := map[bool]string{true: "recommended", false: "current"}[i%2 == 0]
+		link := fmt.Sprintf(`<p class="more"><a href="/api/v1/tactics?kind=%s&amp;sort=position&amp;stage=%d">and 5 more, in the full list (JSON)</a></p>`, kind, row.Stage.ID)
+		if !strings.Contains(body, link) {
+			t.Errorf("stage %s: no %s in the page", row.Stage.Slug, link)
+		}
+	}
+	// A filter narrows the link as it narrows the cell.
+	body = string(s.do(t, "GET", "/chains/page-cap?horizon=short-term&lever=raise-exploiter-risk", nil, "Authorization", "").mustStatus(t, 200).Body)
+	want := fmt.Sprintf(`href="/api/v1/tactics?horizon=short-term&amp;kind=recommended&amp;sort=position&amp;stage=%d&amp;tag=raise-exploiter-risk"`, table.Stages[0].Stage.ID)
+	if !strings.Contains(body, want) {
+		t.Errorf("filtered page: no %s", want)
 	}
 }

@@ -737,7 +737,7 @@ const docTemplate = `{
         },
         "/chains/{id}/table": {
             "get": {
-                "description": "The chain as Kara's table: its stages in order, each with the efforts deployed today (` + "`" + `current` + "`" + `) and what should be done (` + "`" + `recommended` + "`" + `), with their tags. ` + "`" + `horizon` + "`" + ` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain. With ` + "`" + `Accept: text/csv` + "`" + ` the answer is the table as CSV, as ` + "`" + `table.csv` + "`" + ` gives it.",
+                "description": "The chain as Kara's table: its stages in order, each with the efforts deployed today (` + "`" + `current` + "`" + `), what should be done (` + "`" + `recommended` + "`" + `) and the conditions that explain why current efforts fall short (` + "`" + `conditions` + "`" + `), with their tags. ` + "`" + `horizon` + "`" + ` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most ` + "`" + `per_cell` + "`" + ` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: ` + "`" + `cells` + "`" + ` says, for each, how many tactics it has in all, whether it was cut, and ` + "`" + `href` + "`" + `, the complete list in pages (` + "`" + `GET /tactics` + "`" + ` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. With ` + "`" + `Accept: text/csv` + "`" + ` the answer is the table as CSV, as ` + "`" + `table.csv` + "`" + ` gives it.",
                 "produces": [
                     "application/json"
                 ],
@@ -760,6 +760,16 @@ const docTemplate = `{
                         "example": "short-term",
                         "description": "Horizon tag slug: short-term or long-term",
                         "name": "horizon",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 25,
+                        "example": 50,
+                        "description": "The most tactics in each cell (a stage's current, recommended or conditions list); the rest are counted in cells and listed at its href",
+                        "name": "per_cell",
                         "in": "query"
                     },
                     {
@@ -786,7 +796,7 @@ const docTemplate = `{
                         "description": "Not modified: the ETag in If-None-Match is current"
                     },
                     "400": {
-                        "description": "Malformed id or query parameter",
+                        "description": "Malformed id (code bad_path) or query parameter, such as per_cell out of 1-200 (code bad_query; errors names each)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -802,7 +812,7 @@ const docTemplate = `{
         },
         "/chains/{id}/table.csv": {
             "get": {
-                "description": "The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (` + "`" + `slug (locator)` + "`" + `, separated by ` + "`" + `; ` + "`" + `); tags are named by slug. A cell that begins with ` + "`" + `=` + "`" + `, ` + "`" + `+` + "`" + `, ` + "`" + `-` + "`" + `, ` + "`" + `@` + "`" + `, a tab or a carriage return gets a leading ` + "`" + `'` + "`" + `, so that no spreadsheet runs it as a formula. ` + "`" + `GET /chains/{id}/table` + "`" + ` with ` + "`" + `Accept: text/csv` + "`" + ` answers the same. Below editor only published tactics show. The ETag is a hash of the content.",
+                "description": "The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions; like the JSON table, at most ` + "`" + `per_cell` + "`" + ` of each stage's current efforts, recommended tactics and conditions, the first in order of position, default 25, at most 200: the JSON table's ` + "`" + `cells` + "`" + ` say which lists were cut and link to them whole) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (` + "`" + `slug (locator)` + "`" + `, separated by ` + "`" + `; ` + "`" + `); tags are named by slug. A cell that begins with ` + "`" + `=` + "`" + `, ` + "`" + `+` + "`" + `, ` + "`" + `-` + "`" + `, ` + "`" + `@` + "`" + `, a tab or a carriage return gets a leading ` + "`" + `'` + "`" + `, so that no spreadsheet runs it as a formula. ` + "`" + `GET /chains/{id}/table` + "`" + ` with ` + "`" + `Accept: text/csv` + "`" + ` answers the same. Below editor only published tactics show. The ETag is a hash of the content.",
                 "produces": [
                     "text/csv"
                 ],
@@ -825,6 +835,16 @@ const docTemplate = `{
                         "example": "short-term",
                         "description": "Horizon tag slug: short-term or long-term",
                         "name": "horizon",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 25,
+                        "example": 50,
+                        "description": "The most rows of each stage's current efforts, recommended tactics and conditions",
+                        "name": "per_cell",
                         "in": "query"
                     },
                     {
@@ -851,7 +871,7 @@ const docTemplate = `{
                         "description": "Not modified: the ETag in If-None-Match is current"
                     },
                     "400": {
-                        "description": "Malformed id or query parameter",
+                        "description": "Malformed id (code bad_path) or query parameter, such as per_cell out of 1-200 (code bad_query; errors names each)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -7206,12 +7226,22 @@ const docTemplate = `{
                         }
                     ]
                 },
+                "per_cell": {
+                    "description": "The most tactics any cell (a stage's current, recommended or conditions list) holds here:\nthe per_cell asked for, or the default.",
+                    "type": "integer",
+                    "example": 25
+                },
                 "stages": {
                     "description": "Its stages, in order of position.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/models.TableRow"
                     }
+                },
+                "truncated": {
+                    "description": "Whether some cell holds fewer tactics than it has in all (see each row's cells).",
+                    "type": "boolean",
+                    "example": false
                 }
             }
         },
@@ -8464,10 +8494,69 @@ const docTemplate = `{
                 }
             }
         },
+        "models.TableCell": {
+            "description": "One list of a table row: how many tactics it has in all (the row holds the first per_cell of them, in order of position) and the URL of the complete list, paged.",
+            "type": "object",
+            "properties": {
+                "href": {
+                    "description": "The complete list, in the same order, in pages (GET /tactics, filtered by stage and kind, and horizon when the table has one).",
+                    "type": "string",
+                    "example": "/api/v1/tactics?kind=recommended\u0026sort=position\u0026stage=2"
+                },
+                "total": {
+                    "description": "How many tactics the list has in all (with the table's horizon, as the caller may see them).",
+                    "type": "integer",
+                    "example": 40
+                },
+                "truncated": {
+                    "description": "Whether the row holds fewer tactics than total: the first per_cell, in order of position.",
+                    "type": "boolean",
+                    "example": true
+                }
+            }
+        },
+        "models.TableCells": {
+            "description": "How many tactics each list of a table row has in all, and where the complete list is.",
+            "type": "object",
+            "properties": {
+                "conditions": {
+                    "description": "The conditions.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.TableCell"
+                        }
+                    ]
+                },
+                "current": {
+                    "description": "The current efforts.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.TableCell"
+                        }
+                    ]
+                },
+                "recommended": {
+                    "description": "The recommended tactics.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.TableCell"
+                        }
+                    ]
+                }
+            }
+        },
         "models.TableRow": {
             "description": "One stage of a chain table, with its tactics of each kind.",
             "type": "object",
             "properties": {
+                "cells": {
+                    "description": "How many tactics each of the three lists has in all, whether it was cut to per_cell, and\nwhere the complete list is.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.TableCells"
+                        }
+                    ]
+                },
                 "conditions": {
                     "description": "States of the world that explain why current efforts fall short, in order of position.",
                     "type": "array",

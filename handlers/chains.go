@@ -177,17 +177,18 @@ func (h *Chains) Delete(c *gin.Context) { h.crud.handleDelete(c) }
 // Table handles GET /api/v1/chains/{id}/table.
 //
 //	@Summary	Get a chain as a table
-//	@Description	The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
+//	@Description	The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
 //	@ID	getChainTable
 //	@Tags	chains
 //	@Produce	json
 //	@Param	id	path	string	true	"Chain id or slug"	example(sex-trafficking)
 //	@Param	horizon	query	string	false	"Horizon tag slug: short-term or long-term"	example(short-term)
+//	@Param	per_cell	query	int	false	"The most tactics in each cell (a stage's current, recommended or conditions list); the rest are counted in cells and listed at its href"	minimum(1)	maximum(200)	default(25)	example(50)
 //	@Param	If-None-Match	header	string	false	"ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current"
 //	@Success	200	{object}	models.ChainTable	"The chain as a table"
 //	@Header	200	{string}	ETag	"Hash of the table's content"
 //	@Success	304	"Not modified: the ETag in If-None-Match is current"
-//	@Failure	400	{object}	Problem	"Malformed id or query parameter"
+//	@Failure	400	{object}	Problem	"Malformed id (code bad_path) or query parameter, such as per_cell out of 1-200 (code bad_query; errors names each)"
 //	@Failure	404	{object}	Problem	"No such chain"
 //	@Router	/chains/{id}/table [get]
 func (h *Chains) Table(c *gin.Context) {
@@ -202,17 +203,18 @@ func (h *Chains) Table(c *gin.Context) {
 // TableCSV handles GET /api/v1/chains/{id}/table.csv.
 //
 //	@Summary	Get a chain's table as CSV
-//	@Description	The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
+//	@Description	The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions; like the JSON table, at most `per_cell` of each stage's current efforts, recommended tactics and conditions, the first in order of position, default 25, at most 200: the JSON table's `cells` say which lists were cut and link to them whole) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
 //	@ID	getChainTableCSV
 //	@Tags	chains
 //	@Produce	text/csv
 //	@Param	id	path	string	true	"Chain id or slug"	example(sex-trafficking)
 //	@Param	horizon	query	string	false	"Horizon tag slug: short-term or long-term"	example(short-term)
+//	@Param	per_cell	query	int	false	"The most rows of each stage's current efforts, recommended tactics and conditions"	minimum(1)	maximum(200)	default(25)	example(50)
 //	@Param	If-None-Match	header	string	false	"ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current"
 //	@Success	200	{string}	string	"The table as CSV"
 //	@Header	200	{string}	ETag	"Hash of the CSV"
 //	@Success	304	"Not modified: the ETag in If-None-Match is current"
-//	@Failure	400	{object}	Problem	"Malformed id or query parameter"
+//	@Failure	400	{object}	Problem	"Malformed id (code bad_path) or query parameter, such as per_cell out of 1-200 (code bad_query; errors names each)"
 //	@Failure	404	{object}	Problem	"No such chain"
 //	@Router	/chains/{id}/table.csv [get]
 func (h *Chains) TableCSV(c *gin.Context) { h.serveTable(c, true) }
@@ -227,13 +229,14 @@ func (h *Chains) serveTable(c *gin.Context, asCSV bool) {
 		c.Error(err)
 		return
 	}
-	q := parseQuery(c, "horizon")
+	q := parseQuery(c, "horizon", "per_cell")
 	horizon := q.slug("horizon")
+	perCell := q.intIn("per_cell", 1, models.MaxPerCell, models.DefaultPerCell)
 	if err := q.err(); err != nil {
 		c.Error(err)
 		return
 	}
-	t, err := h.table(c.Request.Context(), key, horizon, asCSV)
+	t, err := h.table(c.Request.Context(), key, horizon, perCell, asCSV)
 	if err != nil {
 		c.Error(err)
 		return
@@ -254,15 +257,15 @@ func (h *Chains) serveTable(c *gin.Context, asCSV bool) {
 }
 
 // table returns the rendered table, from the cache while nothing has changed since it was made.
-func (h *Chains) table(ctx context.Context, key, horizon string, asCSV bool) (*renderedTable, error) {
+func (h *Chains) table(ctx context.Context, key, horizon string, perCell int, asCSV bool) (*renderedTable, error) {
 	gen, err := h.store.Generation(ctx)
 	if err != nil {
 		return nil, err
 	}
-	k := tableKey{chain: key, horizon: horizon, hidden: models.PrincipalFrom(ctx).CanSeeHidden(), csv: asCSV}
+	k := tableKey{chain: key, horizon: horizon, perCell: perCell, hidden: models.PrincipalFrom(ctx).CanSeeHidden(), csv: asCSV}
 	return h.tables.render(k, gen, func() ([]byte, error) {
 		// Others may be waiting for this render: it must not stop if this client goes away.
-		table, err := h.store.ChainTable(context.WithoutCancel(ctx), key, horizon)
+		table, err := h.store.ChainTable(context.WithoutCancel(ctx), key, horizon, perCell)
 		if err != nil {
 			return nil, err
 		}

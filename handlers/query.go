@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -143,6 +144,21 @@ func (q *query) slugs(name string) []string {
 		q.fail(name, "may be given at most 10 times")
 	}
 	return v
+}
+
+// intIn returns a parameter that must be a whole number from lo to hi when present (def when
+// absent).
+func (q *query) intIn(name string, lo, hi, def int) int {
+	s := q.str(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		q.fail(name, fmt.Sprintf("must be a whole number from %d to %d", lo, hi))
+		return def
+	}
+	return n
 }
 
 // page reads limit, cursor, sort and include_total.

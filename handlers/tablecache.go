@@ -19,6 +19,7 @@ type tableCache struct {
 	mu      sync.Mutex
 	gen     int64
 	entries map[tableKey]*renderedTable
+	bytes   int // the bodies' sizes, in all
 
 	// renders lets one request render a missing table while the others asking for it at the same
 	// moment wait for that render: a large chain's table is tens of MB, and 32 dashboards opening
@@ -26,12 +27,19 @@ type tableCache struct {
 	renders singleflight.Group
 }
 
-// maxTables bounds the cache: the keys come from requests (any horizon slug is well formed).
-const maxTables = 256
+// maxTables and maxTableBytes bound the cache, in entries and in the bytes of their bodies: the
+// keys come from requests (any horizon slug is well formed, any per_cell up to its maximum), and
+// whatever they ask the cache stays a small part of the service's memory. A table larger than
+// maxTableBytes is served but not kept.
+const (
+	maxTables     = 256
+	maxTableBytes = 32 << 20
+)
 
 type tableKey struct {
 	chain   string // id or slug, as asked
 	horizon string
+	perCell int  // the most tactics in a cell
 	hidden  bool // rendered for an editor, drafts included
 	csv     bool // as CSV rather than JSON
 }
@@ -49,7 +57,7 @@ func (tc *tableCache) render(k tableKey, gen int64, render func() ([]byte, error
 	if t, ok := tc.get(k, gen); ok {
 		return t, nil
 	}
-	v, err, _ := tc.renders.Do(fmt.Sprintf("%d|%q|%q|%t|%t", gen, k.chain, k.horizon, k.hidden, k.csv), func() (any, error) {
+	v, err, _ := tc.renders.Do(fmt.Sprintf("%d|%q|%q|%d|%t|%t", gen, k.chain, k.horizon, k.perCell, k.hidden, k.csv), func() (any, error) {
 		body, err := render()
 		if err != nil {
 			return nil, err
@@ -84,9 +92,16 @@ func (tc *tableCache) put(k tableKey, gen int64, body []byte) *renderedTable {
 	if gen < tc.gen {
 		return t // a slow render of an older state: serve it, but keep the newer entries
 	}
-	if gen > tc.gen || len(tc.entries) >= maxTables {
-		tc.gen, tc.entries = gen, map[tableKey]*renderedTable{}
+	if len(body) > maxTableBytes {
+		return t // too large to keep: serve it only
+	}
+	if gen > tc.gen || len(tc.entries) >= maxTables || tc.bytes+len(body) > maxTableBytes {
+		tc.gen, tc.entries, tc.bytes = gen, map[tableKey]*renderedTable{}, 0
+	}
+	if old, ok := tc.entries[k]; ok {
+		tc.bytes -= len(old.body)
 	}
 	tc.entries[k] = t
+	tc.bytes += len(body)
 	return t
 }

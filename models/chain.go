@@ -1,6 +1,10 @@
 package models
 
-import "time"
+import (
+	"net/url"
+	"strconv"
+	"time"
+)
 
 // Chain is the business chain of one form of exploitation, e.g. sex trafficking: the product
 // (victim), wholesaler (trafficker), retailer (exploiter) and consumer.
@@ -65,7 +69,20 @@ type ChainTable struct {
 	Chain Chain `json:"chain"`
 	// Its stages, in order of position.
 	Stages []TableRow `json:"stages"`
+	// The most tactics any cell (a stage's current, recommended or conditions list) holds here:
+	// the per_cell asked for, or the default.
+	PerCell int `json:"per_cell" example:"25"`
+	// Whether some cell holds fewer tactics than it has in all (see each row's cells).
+	Truncated bool `json:"truncated" example:"false"`
 }
+
+// The cap on the tactics in each cell of a chain table: a client may ask for 1 to MaxPerCell, and
+// gets DefaultPerCell otherwise. The default holds the seed's largest cell (12) twice over, and
+// keeps the largest table of a 100,000-tactic knowledge base about as large as a 1,000-tactic one's.
+const (
+	DefaultPerCell = 25
+	MaxPerCell     = 200
+)
 
 // TableRow is one stage of a ChainTable.
 //
@@ -79,4 +96,41 @@ type TableRow struct {
 	Recommended []Tactic `json:"recommended"`
 	// States of the world that explain why current efforts fall short, in order of position.
 	Conditions []Tactic `json:"conditions"`
+	// How many tactics each of the three lists has in all, whether it was cut to per_cell, and
+	// where the complete list is.
+	Cells TableCells `json:"cells"`
+}
+
+// TableCells describes the three lists of a table row.
+//
+//	@Description	How many tactics each list of a table row has in all, and where the complete list is.
+type TableCells struct {
+	// The current efforts.
+	Current TableCell `json:"current"`
+	// The recommended tactics.
+	Recommended TableCell `json:"recommended"`
+	// The conditions.
+	Conditions TableCell `json:"conditions"`
+}
+
+// TableCell describes one list of a table row: its first per_cell tactics are in the row.
+//
+//	@Description	One list of a table row: how many tactics it has in all (the row holds the first per_cell of them, in order of position) and the URL of the complete list, paged.
+type TableCell struct {
+	// How many tactics the list has in all (with the table's horizon, as the caller may see them).
+	Total int64 `json:"total" example:"40"`
+	// Whether the row holds fewer tactics than total: the first per_cell, in order of position.
+	Truncated bool `json:"truncated" example:"true"`
+	// The complete list, in the same order, in pages (GET /tactics, filtered by stage and kind, and horizon when the table has one).
+	Href string `json:"href" example:"/api/v1/tactics?kind=recommended&sort=position&stage=2"`
+}
+
+// TableCellHref is the URL of a table cell's complete list: the stage's tactics of a kind (with a
+// horizon tag, when not empty) from GET /api/v1/tactics, in the table's order.
+func TableCellHref(stageID int64, kind, horizon string) string {
+	v := url.Values{"stage": {strconv.FormatInt(stageID, 10)}, "kind": {kind}, "sort": {"position"}}
+	if horizon != "" {
+		v.Set("horizon", horizon)
+	}
+	return "/api/v1/tactics?" + v.Encode()
 }

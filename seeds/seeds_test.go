@@ -66,7 +66,7 @@ func TestSeedShape(t *testing.T) {
 		{"sex-trafficking", []string{"product", "wholesaler", "retailer", "consumer"}, 4, 6},
 		{"forced-labour", []string{"worker", "creditor", "recruiter", "employer", "buyer", "consumer"}, 2, 3},
 	} {
-		table, err := st.ChainTable(editor, c.chain, "")
+		table, err := st.ChainTable(editor, c.chain, "", models.MaxPerCell)
 		if err != nil {
 			t.Fatalf("%s: %v", c.chain, err)
 		}
@@ -371,7 +371,7 @@ func TestUpgradeFromV1(t *testing.T) {
 		t.Errorf("tag long-term, edited by an editor: %+v, %v", tag, err)
 	}
 	// The second chain arrives.
-	if _, err := st.ChainTable(editor, "forced-labour", ""); err != nil {
+	if _, err := st.ChainTable(editor, "forced-labour", "", 0); err != nil {
 		t.Errorf("forced-labour chain after the upgrade: %v", err)
 	}
 	// Once only.

@@ -70,7 +70,7 @@ func TestSameJSONAsStore(t *testing.T) {
 		}
 		sameJSON(t, "tactic "+details[i], got, want)
 	}
-	want, err := st.ChainTable(ctx, "c", "")
+	want, err := st.ChainTable(ctx, "c", "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

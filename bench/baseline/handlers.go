@@ -183,11 +183,24 @@ type tableRow struct {
 	Current     []tactic `json:"current"`
 	Recommended []tactic `json:"recommended"`
 	Conditions  []tactic `json:"conditions"`
+	Cells       struct {
+		Current     tableCell `json:"current"`
+		Recommended tableCell `json:"recommended"`
+		Conditions  tableCell `json:"conditions"`
+	} `json:"cells"`
+}
+
+type tableCell struct {
+	Total     int64  `json:"total"`
+	Truncated bool   `json:"truncated"`
+	Href      string `json:"href"`
 }
 
 type chainTable struct {
-	Chain  chain      `json:"chain"`
-	Stages []tableRow `json:"stages"`
+	Chain     chain      `json:"chain"`
+	Stages    []tableRow `json:"stages"`
+	PerCell   int        `json:"per_cell"`
+	Truncated bool       `json:"truncated"`
 }
 
 type tacticList struct {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -44,6 +45,18 @@ type listFilter struct {
 	after      int64 // the id the page starts after (the cursor), 0 for the first page
 }
 
+// perCell is chainkb's default cap on the tactics of a table cell (models.DefaultPerCell).
+const perCell = 25
+
+// rankedSQL numbers and counts a chain's published tactics within their table cell (stage and
+// kind), as chainkb's table does; cond narrows them further.
+func rankedSQL(cond string) string {
+	return `SELECT tactics.id,
+		ROW_NUMBER() OVER (PARTITION BY tactics.stage_id, tactics.kind ORDER BY tactics.position, tactics.id) AS cell_rank,
+		COUNT(*) OVER (PARTITION BY tactics.stage_id, tactics.kind) AS cell_total
+		FROM tactics WHERE tactics.chain_id = ? AND ` + published + cond
+}
+
 // queries are the prepared statements of every request.
 type queries struct {
 	db                             *sql.DB
@@ -51,7 +64,7 @@ type queries struct {
 	list                           [listShapes]*sql.Stmt
 	chainBySlug, chainByID, stages *sql.Stmt
 	chainTactics, chainHorizon     *sql.Stmt
-	chainTags                      *sql.Stmt
+	chainTags, chainTagsH          *sql.Stmt
 }
 
 func prepare(ctx context.Context, db *sql.DB) (*queries, error) {
@@ -64,9 +77,10 @@ func prepare(ctx context.Context, db *sql.DB) (*queries, error) {
 		&q.chainBySlug:  "SELECT id, slug, name, description, citations, created_at, updated_at, version FROM chains WHERE slug = ?",
 		&q.chainByID:    "SELECT id, slug, name, description, citations, created_at, updated_at, version FROM chains WHERE id = ?",
 		&q.stages:       "SELECT id, chain_id, slug, name, actor, side, position, description, citations, created_at, updated_at, version FROM stages WHERE chain_id = ? ORDER BY position, id",
-		&q.chainTactics: "SELECT " + tacticCols + " FROM tactics WHERE tactics.chain_id = ? AND " + published + " ORDER BY tactics.position, tactics.id",
-		&q.chainHorizon: "SELECT " + tacticCols + " FROM tactics WHERE tactics.chain_id = ? AND " + published + " AND " + horizonCond + " ORDER BY tactics.position, tactics.id",
-		&q.chainTags:    tagCols + "WHERE tt.tactic_id IN (SELECT id FROM tactics WHERE chain_id = ?)" + tagOrder,
+		&q.chainTactics: "SELECT " + tacticCols + ", ranked.cell_total FROM (" + rankedSQL("") + ") AS ranked JOIN tactics ON tactics.id = ranked.id WHERE ranked.cell_rank <= ? ORDER BY tactics.position, tactics.id",
+		&q.chainHorizon: "SELECT " + tacticCols + ", ranked.cell_total FROM (" + rankedSQL(" AND "+horizonCond) + ") AS ranked JOIN tactics ON tactics.id = ranked.id WHERE ranked.cell_rank <= ? ORDER BY tactics.position, tactics.id",
+		&q.chainTags:    tagCols + "WHERE tt.tactic_id IN (SELECT ranked.id FROM (" + rankedSQL("") + ") AS ranked WHERE ranked.cell_rank <= ?)" + tagOrder,
+		&q.chainTagsH:   tagCols + "WHERE tt.tactic_id IN (SELECT ranked.id FROM (" + rankedSQL(" AND "+horizonCond) + ") AS ranked WHERE ranked.cell_rank <= ?)" + tagOrder,
 	}
 	for shape := range listShapes {
 		stmts[&q.list[shape]] = listSQL(shape)
@@ -243,35 +257,62 @@ func (q *queries) table(ctx context.Context, key, horizon string) (*chainTable, 
 		return nil, err
 	}
 
-	if horizon == "" {
-		rows, err = tx.StmtContext(ctx, q.chainTactics).QueryContext(ctx, c.ID)
-	} else {
-		rows, err = tx.StmtContext(ctx, q.chainHorizon).QueryContext(ctx, c.ID, horizon)
+	args := []any{c.ID}
+	tacticsStmt, tagsStmt := q.chainTactics, q.chainTags
+	if horizon != "" {
+		args = append(args, horizon)
+		tacticsStmt, tagsStmt = q.chainHorizon, q.chainTagsH
 	}
+	args = append(args, perCell)
+	rows, err = tx.StmtContext(ctx, tacticsStmt).QueryContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}
-	tactics, err := scanTactics(rows)
-	if err != nil {
+	var tactics []tactic
+	var totals []int64
+	for rows.Next() {
+		var total int64
+		t, err := scanTactic(withTotal{rows, &total})
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		tactics = append(tactics, t)
+		totals = append(totals, total)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	tagRows, err := tx.StmtContext(ctx, q.chainTags).QueryContext(ctx, c.ID)
+	tagRows, err := tx.StmtContext(ctx, tagsStmt).QueryContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}
 	if err := attachTags(tagRows, tactics); err != nil {
 		return nil, err
 	}
-	for _, t := range tactics {
+	out.PerCell = perCell
+	for i := range out.Stages {
+		row := &out.Stages[i]
+		row.Cells.Current.Href = cellHref(row.Stage.ID, "current", horizon)
+		row.Cells.Recommended.Href = cellHref(row.Stage.ID, "recommended", horizon)
+		row.Cells.Conditions.Href = cellHref(row.Stage.ID, "condition", horizon)
+	}
+	for i, t := range tactics {
 		row := &out.Stages[at[t.StageID]]
+		var cell *tableCell
 		switch t.Kind {
 		case "current":
 			row.Current = append(row.Current, t)
+			cell = &row.Cells.Current
 		case "condition":
 			row.Conditions = append(row.Conditions, t)
+			cell = &row.Cells.Conditions
 		default:
 			row.Recommended = append(row.Recommended, t)
+			cell = &row.Cells.Recommended
 		}
+		cell.Total, cell.Truncated = totals[i], totals[i] > int64(perCell)
+		out.Truncated = out.Truncated || cell.Truncated
 	}
 	return out, nil
 }
@@ -314,4 +355,21 @@ func attachTags(rows *sql.Rows, tactics []tactic) error {
 func likePattern(q string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(strings.ToLower(q)) + "%"
+}
+
+// withTotal scans a row of tacticCols followed by its cell's total.
+type withTotal struct {
+	rows  *sql.Rows
+	total *int64
+}
+
+func (w withTotal) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.total)...) }
+
+// cellHref is the complete list of a table cell, as chainkb links it (models.TableCellHref).
+func cellHref(stageID int64, kind, horizon string) string {
+	v := url.Values{"stage": {strconv.FormatInt(stageID, 10)}, "kind": {kind}, "sort": {"position"}}
+	if horizon != "" {
+		v.Set("horizon", horizon)
+	}
+	return "/api/v1/tactics?" + v.Encode()
 }

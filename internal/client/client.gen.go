@@ -3164,8 +3164,19 @@ type ChainTable struct {
 	// Chain The chain.
 	Chain Chain `json:"chain"`
 
+	// PerCell The most tactics any cell (a stage's current, recommended or conditions list) holds here:
+	// the per_cell asked for, or the default.
+	//
+	// Example: 25
+	PerCell int `json:"per_cell"`
+
 	// Stages Its stages, in order of position.
 	Stages []TableRow `json:"stages"`
+
+	// Truncated Whether some cell holds fewer tactics than it has in all (see each row's cells).
+	//
+	// Example: false
+	Truncated bool `json:"truncated"`
 }
 
 // Change The change of a range, member by member: scenario minus baseline.
@@ -5282,8 +5293,42 @@ type SymbolInfo struct {
 	Unit string `json:"unit"`
 }
 
+// TableCell One list of a table row: how many tactics it has in all (the row holds the first per_cell of them, in order of position) and the URL of the complete list, paged.
+type TableCell struct {
+	// Href The complete list, in the same order, in pages (GET /tactics, filtered by stage and kind, and horizon when the table has one).
+	//
+	// Example: /api/v1/tactics?kind=recommended&sort=position&stage=2
+	Href string `json:"href"`
+
+	// Total How many tactics the list has in all (with the table's horizon, as the caller may see them).
+	//
+	// Example: 40
+	Total int `json:"total"`
+
+	// Truncated Whether the row holds fewer tactics than total: the first per_cell, in order of position.
+	//
+	// Example: true
+	Truncated bool `json:"truncated"`
+}
+
+// TableCells How many tactics each list of a table row has in all, and where the complete list is.
+type TableCells struct {
+	// Conditions The conditions.
+	Conditions TableCell `json:"conditions"`
+
+	// Current The current efforts.
+	Current TableCell `json:"current"`
+
+	// Recommended The recommended tactics.
+	Recommended TableCell `json:"recommended"`
+}
+
 // TableRow One stage of a chain table, with its tactics of each kind.
 type TableRow struct {
+	// Cells How many tactics each of the three lists has in all, whether it was cut to per_cell, and
+	// where the complete list is.
+	Cells TableCells `json:"cells"`
+
 	// Conditions States of the world that explain why current efforts fall short, in order of position.
 	Conditions []Tactic `json:"conditions"`
 
@@ -6276,6 +6321,9 @@ type GetChainTableParams struct {
 	// Horizon Horizon tag slug: short-term or long-term
 	Horizon *string `form:"horizon,omitempty" json:"horizon,omitempty"`
 
+	// PerCell The most tactics in each cell (a stage's current, recommended or conditions list); the rest are counted in cells and listed at its href
+	PerCell *int `form:"per_cell,omitempty" json:"per_cell,omitempty"`
+
 	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
 	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
@@ -6284,6 +6332,9 @@ type GetChainTableParams struct {
 type GetChainTableCSVParams struct {
 	// Horizon Horizon tag slug: short-term or long-term
 	Horizon *string `form:"horizon,omitempty" json:"horizon,omitempty"`
+
+	// PerCell The most rows of each stage's current efforts, recommended tactics and conditions
+	PerCell *int `form:"per_cell,omitempty" json:"per_cell,omitempty"`
 
 	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
 	IfNoneMatch *string `json:"If-None-Match,omitempty"`
@@ -8198,14 +8249,14 @@ type ClientInterface interface {
 
 	// GetChainTable Get a chain as a table
 	//
-	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
+	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
 	//
 	// Corresponds with GET /chains/{id}/table (the `GetChainTable` operationId).
 	GetChainTable(ctx context.Context, id string, params *GetChainTableParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetChainTableCSV Get a chain's table as CSV
 	//
-	// The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
+	// The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions; like the JSON table, at most `per_cell` of each stage's current efforts, recommended tactics and conditions, the first in order of position, default 25, at most 200: the JSON table's `cells` say which lists were cut and link to them whole) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
 	//
 	// Corresponds with GET /chains/{id}/table.csv (the `GetChainTableCSV` operationId).
 	GetChainTableCSV(ctx context.Context, id string, params *GetChainTableCSVParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9283,7 +9334,7 @@ func (c *Client) RestoreChain(ctx context.Context, id string, revision int, para
 
 // GetChainTable Get a chain as a table
 //
-// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
+// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
 //
 // Corresponds with GET /chains/{id}/table (the `GetChainTable` operationId).
 func (c *Client) GetChainTable(ctx context.Context, id string, params *GetChainTableParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9300,7 +9351,7 @@ func (c *Client) GetChainTable(ctx context.Context, id string, params *GetChainT
 
 // GetChainTableCSV Get a chain's table as CSV
 //
-// The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
+// The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions; like the JSON table, at most `per_cell` of each stage's current efforts, recommended tactics and conditions, the first in order of position, default 25, at most 200: the JSON table's `cells` say which lists were cut and link to them whole) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
 //
 // Corresponds with GET /chains/{id}/table.csv (the `GetChainTableCSV` operationId).
 func (c *Client) GetChainTableCSV(ctx context.Context, id string, params *GetChainTableCSVParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11659,6 +11710,18 @@ func NewGetChainTableRequest(server string, id string, params *GetChainTablePara
 
 		}
 
+		if params.PerCell != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_cell", *params.PerCell, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -11726,6 +11789,18 @@ func NewGetChainTableCSVRequest(server string, id string, params *GetChainTableC
 		if params.Horizon != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "horizon", *params.Horizon, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PerCell != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_cell", *params.PerCell, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -16158,7 +16233,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetChainTableWithResponse Get a chain as a table
 	//
-	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
+	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -16167,7 +16242,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetChainTableCSVWithResponse Get a chain's table as CSV
 	//
-	// The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
+	// The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions; like the JSON table, at most `per_cell` of each stage's current efforts, recommended tactics and conditions, the first in order of position, default 25, at most 200: the JSON table's `cells` say which lists were cut and link to them whole) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -29726,7 +29801,7 @@ func (c *ClientWithResponses) RestoreChainWithResponse(ctx context.Context, id s
 
 // GetChainTableWithResponse Get a chain as a table
 //
-// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`) and what should be done (`recommended`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
+// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -29741,7 +29816,7 @@ func (c *ClientWithResponses) GetChainTableWithResponse(ctx context.Context, id 
 
 // GetChainTableCSVWithResponse Get a chain's table as CSV
 //
-// The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
+// The chain's table for spreadsheets and R: RFC 4180 CSV, UTF-8 with a byte-order mark, one row per tactic (stage by stage: current efforts, recommended tactics, conditions; like the JSON table, at most `per_cell` of each stage's current efforts, recommended tactics and conditions, the first in order of position, default 25, at most 200: the JSON table's `cells` say which lists were cut and link to them whole) with the columns chain, stage, kind, horizon, lever, function (4P), evidence_level, code, title, summary and sources (`slug (locator)`, separated by `; `); tags are named by slug. A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that no spreadsheet runs it as a formula. `GET /chains/{id}/table` with `Accept: text/csv` answers the same. Below editor only published tactics show. The ETag is a hash of the content.
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -3,6 +3,8 @@ package pages
 import (
 	"fmt"
 	"html/template"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -27,10 +29,43 @@ type chainData struct {
 	Clear   string
 }
 
-// rowData is one stage of the table, with what should be done there after the filters.
+// rowData is one stage of the table: its current efforts, its conditions, and what should be
+// done there after the filters, each cut to perCell tactics; a cut list has a link to the rest.
 type rowData struct {
-	Stage       *stageView
-	Recommended []*tacticView
+	Stage                                        *stageView
+	Current, Conditions, Recommended             []*tacticView
+	CurrentMore, ConditionsMore, RecommendedMore *moreLink // nil when the list is whole
+}
+
+// moreLink is what a cut cell says: how many tactics it leaves out and where the whole list is.
+type moreLink struct {
+	N   int
+	URL string
+}
+
+// perCell is the most tactics a cell of the chain page shows, as the JSON table's default, so that
+// the page stays the same size whatever the size of the chain.
+const perCell = models.DefaultPerCell
+
+// cut returns the first perCell tactics of list and, when there are more, a link to the whole
+// list of the stage's tactics of that kind, with the filters that narrowed it.
+func cut(list []*tacticView, st *stageView, kind string, f filters) ([]*tacticView, *moreLink) {
+	if len(list) <= perCell {
+		return list, nil
+	}
+	v := url.Values{"stage": {strconv.FormatInt(st.ID, 10)}, "kind": {kind}, "sort": {"position"}}
+	if f.Horizon != "" {
+		v.Set("horizon", f.Horizon)
+	}
+	for _, tag := range []string{f.Lever, f.Function} {
+		if tag != "" {
+			v.Add("tag", tag)
+		}
+	}
+	if f.Evidence != "" {
+		v.Set("evidence_level", f.Evidence)
+	}
+	return list[:perCell], &moreLink{N: len(list) - perCell, URL: "/api/v1/tactics?" + v.Encode()}
 }
 
 type filterGroup struct {
@@ -69,13 +104,17 @@ func newChainData(s *site, ch *chainView, f filters) chainData {
 	d := chainData{Chain: ch, Active: f.any(), Clear: "/chains/" + ch.Slug}
 	for _, st := range ch.Stages {
 		row := rowData{Stage: st}
+		var kept []*tacticView
 		for _, t := range st.Recommended {
 			if f.keeps(t) {
-				row.Recommended = append(row.Recommended, t)
+				kept = append(kept, t)
 			}
 		}
 		d.Total += len(st.Recommended)
-		d.Shown += len(row.Recommended)
+		d.Shown += len(kept)
+		row.Recommended, row.RecommendedMore = cut(kept, st, models.KindRecommended, f)
+		row.Current, row.CurrentMore = cut(st.Current, st, models.KindCurrent, filters{})
+		row.Conditions, row.ConditionsMore = cut(st.Conditions, st, models.KindCondition, filters{})
 		d.Rows = append(d.Rows, row)
 	}
 	link := func(g filters) string {

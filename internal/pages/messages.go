@@ -54,6 +54,8 @@ var english = map[string]string{
 	"chain.none-filtered":   "None matches the filters.",
 	"chain.evidence":        "Evidence: %s",
 	"chain.contested":       "Contested",
+	"chain.more.one":        "and %d more, in the full list (JSON)",
+	"chain.more.other":      "and %d more, in the full list (JSON)",
 	"chain.caveats.one":     "%d caveat",
 	"chain.caveats.other":   "%d caveats",
 
