@@ -55,7 +55,7 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	if lim != nil {
 		chain = append(chain, lim.byKey(table))
 	}
-	chain = append(chain, authorize(table), refuseControls(), limitBody(table, o.maxBody, o.maxImport), idempotency(st, log, table))
+	chain = append(chain, authorize(table), refuseControls(), limitBody(table, o.maxBody, o.maxImport), idempotency(st, log, table), revalidate(st, table))
 	r.Use(chain...)
 	// Gin's own trailing-slash redirect answers before any middleware, without the security
 	// headers and the access log: noRoute redirects instead, inside the chain.

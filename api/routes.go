@@ -72,6 +72,9 @@ const (
 	secret                      // the answer holds a secret: never kept for an Idempotency-Key retry
 	bulkBody                    // takes a body up to the import limit (WithMaxImportBytes), not the usual one
 	page                        // an HTML page for people (internal/pages): its own content security policy
+	// revalidated is a list of the knowledge base: it carries a weak ETag made from the knowledge
+	// base's generation, and a GET whose If-None-Match names it is 304 without running the list.
+	revalidated
 
 	normal flags = 0 // logged at info level, rate limited
 	// probe is a load balancer's or orchestrator's probe: quiet, and never rate limited, since a
@@ -100,7 +103,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 	// The four content resources share one policy: anyone reads (tactics: only published ones
 	// below editor); editors write and see the history.
 	return []route{
-		{"GET", "/api/v1/chains", chains.List, anyone, publicRead, normal},
+		{"GET", "/api/v1/chains", chains.List, anyone, publicRead, revalidated},
 		{"POST", "/api/v1/chains", chains.Create, editors, noStore, normal},
 		{"GET", "/api/v1/chains/:id", chains.Get, anyone, publicRead, normal},
 		{"PUT", "/api/v1/chains/:id", chains.Replace, editors, noStore, normal},
@@ -113,7 +116,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"GET", "/api/v1/chains/:id/economics", economics.Chain, anyone, publicRead, normal},
 		{"GET", "/api/v1/chains/:id/table.csv", chains.TableCSV, anyone, publicRead, normal},
 
-		{"GET", "/api/v1/stages", stages.List, anyone, publicRead, normal},
+		{"GET", "/api/v1/stages", stages.List, anyone, publicRead, revalidated},
 		{"POST", "/api/v1/stages", stages.Create, editors, noStore, normal},
 		{"GET", "/api/v1/stages/:id", stages.Get, anyone, publicRead, normal},
 		{"PUT", "/api/v1/stages/:id", stages.Replace, editors, noStore, normal},
@@ -122,7 +125,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"GET", "/api/v1/stages/:id/revisions", stages.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/stages/:id/revisions/:revision/restore", stages.Restore, editors, noStore, normal},
 
-		{"GET", "/api/v1/tactics", tactics.List, anyone, publicRead, normal},
+		{"GET", "/api/v1/tactics", tactics.List, anyone, publicRead, revalidated},
 		{"POST", "/api/v1/tactics", tactics.Create, editors, noStore, normal},
 		{"GET", "/api/v1/tactics/:id", tactics.Get, anyone, publicRead, normal},
 		{"PUT", "/api/v1/tactics/:id", tactics.Replace, editors, noStore, normal},
@@ -131,7 +134,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"GET", "/api/v1/tactics/:id/revisions", tactics.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/tactics/:id/revisions/:revision/restore", tactics.Restore, editors, noStore, normal},
 
-		{"GET", "/api/v1/tags", tags.List, anyone, publicRead, normal},
+		{"GET", "/api/v1/tags", tags.List, anyone, publicRead, revalidated},
 		{"POST", "/api/v1/tags", tags.Create, editors, noStore, normal},
 		{"GET", "/api/v1/tags/:id", tags.Get, anyone, publicRead, normal},
 		{"PUT", "/api/v1/tags/:id", tags.Replace, editors, noStore, normal},
@@ -140,7 +143,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"GET", "/api/v1/tags/:id/revisions", tags.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/tags/:id/revisions/:revision/restore", tags.Restore, editors, noStore, normal},
 
-		{"GET", "/api/v1/sources", sources.List, anyone, publicRead, normal},
+		{"GET", "/api/v1/sources", sources.List, anyone, publicRead, revalidated},
 		{"POST", "/api/v1/sources", sources.Create, editors, noStore, normal},
 		{"GET", "/api/v1/sources/:id", sources.Get, anyone, publicRead, normal},
 		{"PUT", "/api/v1/sources/:id", sources.Replace, editors, noStore, normal},
@@ -150,7 +153,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"POST", "/api/v1/sources/:id/revisions/:revision/restore", sources.Restore, editors, noStore, normal},
 
 		// Relations between tactics: below editor, only those between published tactics exist.
-		{"GET", "/api/v1/relations", relations.List, anyone, publicRead, normal},
+		{"GET", "/api/v1/relations", relations.List, anyone, publicRead, revalidated},
 		{"POST", "/api/v1/relations", relations.Create, editors, noStore, normal},
 		{"GET", "/api/v1/relations/:id", relations.Get, anyone, publicRead, normal},
 		{"PUT", "/api/v1/relations/:id", relations.Replace, editors, noStore, normal},
@@ -159,7 +162,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"GET", "/api/v1/relations/:id/revisions", relations.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/relations/:id/revisions/:revision/restore", relations.Restore, editors, noStore, normal},
 		{"GET", "/api/v1/tactics/:id/relations", relations.OfTactic, anyone, publicRead, normal},
-		{"GET", "/api/v1/parameters", parameters.List, anyone, publicRead, normal},
+		{"GET", "/api/v1/parameters", parameters.List, anyone, publicRead, revalidated},
 		{"POST", "/api/v1/parameters", parameters.Create, editors, noStore, normal},
 		{"GET", "/api/v1/parameters/:id", parameters.Get, anyone, publicRead, normal},
 		{"PUT", "/api/v1/parameters/:id", parameters.Replace, editors, noStore, normal},
@@ -167,7 +170,7 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"DELETE", "/api/v1/parameters/:id", parameters.Delete, editors, noStore, normal},
 		{"GET", "/api/v1/parameters/:id/revisions", parameters.Revisions, editors, noStore, normal},
 		{"POST", "/api/v1/parameters/:id/revisions/:revision/restore", parameters.Restore, editors, noStore, normal},
-		{"GET", "/api/v1/search", search.List, anyone, publicRead, normal},
+		{"GET", "/api/v1/search", search.List, anyone, publicRead, revalidated},
 
 		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal},
 
@@ -311,6 +314,9 @@ type Route struct {
 	Role models.Role
 	// RateLimited is whether the rate limits apply to it (they do not to the probes).
 	RateLimited bool
+	// Revalidated is whether its answers carry a weak ETag from the knowledge base's generation,
+	// and If-None-Match gets 304 (the lists).
+	Revalidated bool
 }
 
 // Routes returns the route table without its handlers, keyed "METHOD /gin/path". A row that says
@@ -319,7 +325,7 @@ func Routes() map[string]Route {
 	out := map[string]Route{}
 	for _, r := range routes(nil, nil) {
 		if role, ok := r.access.role(); ok {
-			out[r.method+" "+r.path] = Route{Role: role, RateLimited: r.flags&unlimited == 0}
+			out[r.method+" "+r.path] = Route{Role: role, RateLimited: r.flags&unlimited == 0, Revalidated: r.flags&revalidated != 0}
 		}
 	}
 	return out

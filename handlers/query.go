@@ -238,7 +238,22 @@ func writePage[T any](c *gin.Context, page models.List[T], param string) {
 		body.NextCursor = &page.NextCursor
 		linkNext(c, param, page.NextCursor)
 	}
+	sendListETag(c)
 	c.JSON(http.StatusOK, body)
+}
+
+// listETagKey is where the revalidating middleware leaves a list's ETag for writePage.
+const listETagKey = "chainkb.listETag"
+
+// SetListETag gives the list being answered the ETag it is to carry.
+func SetListETag(c *gin.Context, tag string) { c.Set(listETagKey, tag) }
+
+// sendListETag sends the ETag the middleware gave the list, if any: only with the list itself, not
+// with a problem.
+func sendListETag(c *gin.Context) {
+	if tag := c.GetString(listETagKey); tag != "" {
+		c.Header("ETag", tag)
+	}
 }
 
 // linkNext sends the Link header to the next page, asked for with param set to cursor.
@@ -277,6 +292,7 @@ func writeDocList(c *gin.Context, page models.List[json.RawMessage]) {
 		b = strconv.AppendInt(b, *page.Total, 10)
 	}
 	b = append(b, '}')
+	sendListETag(c)
 	c.Data(http.StatusOK, "application/json; charset=utf-8", b)
 }
 

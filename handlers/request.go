@@ -359,6 +359,7 @@ func noneMatch(c *gin.Context, tag string) bool {
 	if h == "" {
 		return false
 	}
+	tag = strings.TrimPrefix(tag, "W/")
 	for _, t := range strings.Split(h, ",") {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 		if t == "*" || t == tag {
@@ -367,6 +368,9 @@ func noneMatch(c *gin.Context, tag string) bool {
 	}
 	return false
 }
+
+// NoneMatch is noneMatch, for the middleware that revalidates lists.
+func NoneMatch(c *gin.Context, tag string) bool { return noneMatch(c, tag) }
 
 // writeObject sends an object with its ETag, or 304 to a GET or HEAD whose If-None-Match names it.
 func writeObject(c *gin.Context, status int, id, version int64, obj any) {

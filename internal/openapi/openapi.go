@@ -583,8 +583,33 @@ func (f *fixer) fixOperation(method, path, base string, op *openapi3.Operation) 
 		f.addOrExtend(op, http.StatusConflict, "a request with the same Idempotency-Key is still running (code `idempotency_in_progress`)")
 		f.addOrExtend(op, http.StatusUnprocessableEntity, "the Idempotency-Key was used for a different request (code `idempotency_key_reused`)")
 	}
+	if rt.Revalidated {
+		revalidation(op)
+	}
 	responseHeaders(op, rt.RateLimited)
 	return nil
+}
+
+// revalidation declares what the middleware does for a list (api.revalidate): its answer carries
+// a weak ETag, and If-None-Match naming it gets 304 while the knowledge base has not changed.
+func revalidation(op *openapi3.Operation) {
+	if op.Parameters.GetByInAndName(openapi3.ParameterInHeader, "If-None-Match") == nil {
+		op.Parameters = append(op.Parameters, &openapi3.ParameterRef{Value: &openapi3.Parameter{
+			Name: "If-None-Match", In: openapi3.ParameterInHeader,
+			Description: "ETag of an earlier answer to the same request, as it came, W/ and quotes included: the answer is 304 without a body while nothing in the knowledge base has changed",
+			Schema:      stringSchema(`W/"kb42-3f2a9c0d1e8b7a65"`),
+		}})
+	}
+	if ok := op.Responses.Value("200"); ok != nil && ok.Value != nil {
+		if ok.Value.Headers == nil {
+			ok.Value.Headers = openapi3.Headers{}
+		}
+		ok.Value.Headers["ETag"] = &openapi3.HeaderRef{Ref: "#/components/headers/" + headerListETag}
+	}
+	if op.Responses.Value("304") == nil {
+		d := "Not modified: nothing in the knowledge base has changed since the ETag in If-None-Match"
+		op.Responses.Set("304", &openapi3.ResponseRef{Value: &openapi3.Response{Description: &d}})
+	}
 }
 
 // addOrExtend declares a problem response for one more cause (desc, lowercase, no full stop), or

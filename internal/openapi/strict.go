@@ -295,6 +295,7 @@ const (
 	headerRLRemain  = "RateLimitRemaining"
 	headerRLReset   = "RateLimitReset"
 	headerETag      = "ETag"
+	headerListETag  = "ListETag"
 )
 
 func (f *fixer) addHeaders() {
@@ -311,6 +312,7 @@ func (f *fixer) addHeaders() {
 	c.Headers[headerRLRemain] = h("How many requests are left in the burst.", "19", true)
 	c.Headers[headerRLReset] = h("Seconds until the burst is full again.", "1", true)
 	c.Headers[headerETag] = h("Version of the object, for If-Match and If-None-Match; on a 304, the current one.", `"1.1"`, false)
+	c.Headers[headerListETag] = h("Weak validator of a list: the knowledge base's generation, the request and whether drafts show. Send it as If-None-Match to revalidate: 304 while nothing has changed.", `W/"kb42-3f2a9c0d1e8b7a65"`, false)
 	// The shared responses get the headers too.
 	for _, r := range c.Responses {
 		if r.Value.Headers == nil {
