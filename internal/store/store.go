@@ -42,6 +42,9 @@ type Store struct {
 	bulk       *gorm.DB
 	wSQL, rSQL *sql.DB // the same pool on PostgreSQL
 	hot        *hotStatements
+	// batcher runs SQLite's writes, committing those that queue together (writer.go); nil on
+	// PostgreSQL.
+	batcher *batcher
 
 	// statements counts the SQL statements run, so that tests can prove a request runs a fixed
 	// number of them whatever the size of the data.
@@ -144,8 +147,11 @@ func (s *Store) openSQLite(path string) error {
 	if s.bulk, err = s.gormOn(sqlite.New(sqlite.Config{Conn: wSQL}), false); err != nil {
 		return err
 	}
-	s.r, err = s.gormOn(sqlite.New(sqlite.Config{Conn: rSQL}), true)
-	return err
+	if s.r, err = s.gormOn(sqlite.New(sqlite.Config{Conn: rSQL}), true); err != nil {
+		return err
+	}
+	s.batcher = newBatcher(s)
+	return nil
 }
 
 // openPostgres opens one pool on a PostgreSQL database. PostgreSQL takes concurrent writers, so
@@ -214,6 +220,9 @@ func (s *Store) Close() error {
 	if s.hot != nil {
 		s.hot.close()
 	}
+	if s.batcher != nil {
+		s.batcher.close() // after the writes already queued
+	}
 	if s.rSQL != nil && s.rSQL != s.wSQL {
 		errs = append(errs, s.rSQL.Close())
 	}
@@ -253,10 +262,14 @@ func Redact(dsn string) string {
 	return u.Redacted()
 }
 
-// write runs fn in one transaction on the writer connection: all of it commits, or none of it.
-// It returns fn's error as it is, or else an internal error if the transaction could not begin or
-// commit.
+// write runs fn in one transaction on the writer connection: all of it commits, or none of it,
+// and write returns only once it has committed. It returns fn's error as it is, or else an
+// internal error if the transaction could not begin or commit. On SQLite, writes that queue
+// together commit in one transaction, each in a savepoint of its own (writer.go).
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.batcher != nil {
+		return s.batcher.write(ctx, fn)
+	}
 	return inTx(s.w.WithContext(ctx), fn, nil)
 }
 
