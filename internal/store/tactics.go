@@ -473,7 +473,13 @@ func newCode(tx *gorm.DB, stage *models.Stage, kind string) (string, error) {
 	}
 	prefix := fmt.Sprintf("%s-%s-%s", initials.String(), strings.ToUpper(stage.Slug[:1]), kindLetter[kind])
 	var codes []string
-	if err := tx.Table("tactics").Where("code LIKE ?", prefix+"%").Pluck("code", &codes).Error; err != nil {
+	q := tx.Table("tactics").Where("code LIKE ?", prefix+"%")
+	if tx.Dialector.Name() == dialectSQLite {
+		// SQLite's LIKE ignores case, so it cannot use the index on code and scans every code.
+		// Codes are upper-case letters, digits and hyphens, all below '~': the range finds them.
+		q = q.Where("code >= ? AND code < ?", prefix, prefix+"~")
+	}
+	if err := q.Pluck("code", &codes).Error; err != nil {
 		return "", fmt.Errorf("store: code for a tactic: %w", err)
 	}
 	n := 0
