@@ -391,3 +391,23 @@ func insertReturningID(tx *gorm.DB, table string, cols map[string]any) (int64, e
 	}
 	return id, nil
 }
+
+// insertRows inserts rows into table's columns in one statement, without GORM's reflection over
+// maps or structs: for the small link rows every write of a tactic makes (tags, citations).
+func insertRows(tx *gorm.DB, table string, columns []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
+	marks := "(?" + strings.Repeat(", ?", len(columns)-1) + ")"
+	args := make([]any, 0, len(rows)*len(columns))
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(marks)
+		args = append(args, r...)
+	}
+	return tx.Exec(b.String(), args...).Error
+}

@@ -611,11 +611,11 @@ func insertTacticTags(tx *gorm.DB, tacticID int64, tags []models.TagSummary) err
 	if len(tags) == 0 {
 		return nil
 	}
-	rows := make([]map[string]any, len(tags))
+	rows := make([][]any, len(tags))
 	for i, t := range tags {
-		rows[i] = map[string]any{"tactic_id": tacticID, "tag_id": t.ID}
+		rows[i] = []any{tacticID, t.ID}
 	}
-	return translate(tx.Table("tactic_tags").Create(rows).Error, "tag tactic")
+	return translate(insertRows(tx, "tactic_tags", []string{"tactic_id", "tag_id"}, rows), "tag tactic")
 }
 
 // findTactic finds a tactic with its tags; a hidden (draft or archived) one only if hidden.
