@@ -61,11 +61,11 @@ func syncCitations(tx *gorm.DB, entity string, id int64, sourceIDs []int64) erro
 	if len(sourceIDs) == 0 {
 		return nil
 	}
-	rows := make([]map[string]any, len(sourceIDs))
+	rows := make([][]any, len(sourceIDs))
 	for i, sid := range sourceIDs {
-		rows[i] = map[string]any{"source_id": sid, "entity": entity, "entity_id": id}
+		rows[i] = []any{sid, entity, id}
 	}
-	if err := tx.Table("citations").Create(rows).Error; err != nil {
+	if err := insertRows(tx, "citations", []string{"source_id", "entity", "entity_id"}, rows); err != nil {
 		return fmt.Errorf("store: index citations: %w", err)
 	}
 	return nil

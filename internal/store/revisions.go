@@ -81,7 +81,13 @@ func recordID(tx *gorm.DB, c change) (int64, error) {
 	if err := tx.Raw("UPDATE kb_generation SET n = n + 1 WHERE id = 1 RETURNING n").Scan(&row.ID).Error; err != nil {
 		return 0, fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
 	}
-	if err := tx.Table("revisions").Create(&row).Error; err != nil {
+	// Raw SQL, not GORM's Create of the struct: every write records a revision, and GORM's
+	// reflection over the row showed in the profile of a create.
+	err = tx.Exec(`INSERT INTO revisions (id, entity, entity_id, slug, version, action, actor, actor_key_id,
+		request_id, at, visible, was_visible, data, cascade_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		row.ID, row.Entity, row.EntityID, row.Slug, row.Version, row.Action, row.Actor, row.ActorKeyID,
+		row.RequestID, row.At, row.Visible, row.WasVisible, row.Data, row.CascadeOf).Error
+	if err != nil {
 		return 0, fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
 	}
 	return row.ID, nil

@@ -42,6 +42,9 @@ type Store struct {
 	bulk       *gorm.DB
 	wSQL, rSQL *sql.DB // the same pool on PostgreSQL
 	hot        *hotStatements
+	// batcher runs SQLite's writes, committing those that queue together (writer.go); nil on
+	// PostgreSQL.
+	batcher *batcher
 
 	// statements counts the SQL statements run, so that tests can prove a request runs a fixed
 	// number of them whatever the size of the data.
@@ -147,8 +150,11 @@ func (s *Store) openSQLite(path string) error {
 	if s.bulk, err = s.gormOn(sqlite.New(sqlite.Config{Conn: wSQL}), false); err != nil {
 		return err
 	}
-	s.r, err = s.gormOn(sqlite.New(sqlite.Config{Conn: rSQL}), true)
-	return err
+	if s.r, err = s.gormOn(sqlite.New(sqlite.Config{Conn: rSQL}), true); err != nil {
+		return err
+	}
+	s.batcher = newBatcher(s)
+	return nil
 }
 
 // openPostgres opens one pool on a PostgreSQL database. PostgreSQL takes concurrent writers, so
@@ -217,6 +223,9 @@ func (s *Store) Close() error {
 	if s.hot != nil {
 		s.hot.close()
 	}
+	if s.batcher != nil {
+		s.batcher.close() // after the writes already queued
+	}
 	if s.rSQL != nil && s.rSQL != s.wSQL {
 		errs = append(errs, s.rSQL.Close())
 	}
@@ -256,10 +265,14 @@ func Redact(dsn string) string {
 	return u.Redacted()
 }
 
-// write runs fn in one transaction on the writer connection: all of it commits, or none of it.
-// It returns fn's error as it is, or else an internal error if the transaction could not begin or
-// commit.
+// write runs fn in one transaction on the writer connection: all of it commits, or none of it,
+// and write returns only once it has committed. It returns fn's error as it is, or else an
+// internal error if the transaction could not begin or commit. On SQLite, writes that queue
+// together commit in one transaction, each in a savepoint of its own (writer.go).
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.batcher != nil {
+		return s.batcher.write(ctx, fn)
+	}
 	return inTx(s.w.WithContext(ctx), fn, nil)
 }
 
@@ -380,4 +393,24 @@ func insertReturningID(tx *gorm.DB, table string, cols map[string]any) (int64, e
 		return 0, err
 	}
 	return id, nil
+}
+
+// insertRows inserts rows into table's columns in one statement, without GORM's reflection over
+// maps or structs: for the small link rows every write of a tactic makes (tags, citations).
+func insertRows(tx *gorm.DB, table string, columns []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
+	marks := "(?" + strings.Repeat(", ?", len(columns)-1) + ")"
+	args := make([]any, 0, len(rows)*len(columns))
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(marks)
+		args = append(args, r...)
+	}
+	return tx.Exec(b.String(), args...).Error
 }

@@ -525,7 +525,13 @@ func newCode(tx *gorm.DB, stage *models.Stage, kind string) (string, error) {
 	}
 	prefix := fmt.Sprintf("%s-%s-%s", initials.String(), strings.ToUpper(stage.Slug[:1]), kindLetter[kind])
 	var codes []string
-	if err := tx.Table("tactics").Where("code LIKE ?", prefix+"%").Pluck("code", &codes).Error; err != nil {
+	q := tx.Table("tactics").Where("code LIKE ?", prefix+"%")
+	if tx.Dialector.Name() == dialectSQLite {
+		// SQLite's LIKE ignores case, so it cannot use the index on code and scans every code.
+		// Codes are upper-case letters, digits and hyphens, all below '~': the range finds them.
+		q = q.Where("code >= ? AND code < ?", prefix, prefix+"~")
+	}
+	if err := q.Pluck("code", &codes).Error; err != nil {
 		return "", fmt.Errorf("store: code for a tactic: %w", err)
 	}
 	n := 0
@@ -657,11 +663,11 @@ func insertTacticTags(tx *gorm.DB, tacticID int64, tags []models.TagSummary) err
 	if len(tags) == 0 {
 		return nil
 	}
-	rows := make([]map[string]any, len(tags))
+	rows := make([][]any, len(tags))
 	for i, t := range tags {
-		rows[i] = map[string]any{"tactic_id": tacticID, "tag_id": t.ID}
+		rows[i] = []any{tacticID, t.ID}
 	}
-	return translate(tx.Table("tactic_tags").Create(rows).Error, "tag tactic")
+	return translate(insertRows(tx, "tactic_tags", []string{"tactic_id", "tag_id"}, rows), "tag tactic")
 }
 
 // findTactic finds a tactic with its tags; a hidden (draft or archived) one only if hidden.
