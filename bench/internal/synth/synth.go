@@ -130,8 +130,9 @@ func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
 // share of synthetic tactics as of the seed's: a word in a share f of the seed's tactics is
 // drawn with weight -ln(1-f), and a tactic gets about as many fresh draws as the weights add up
 // to (about 100), so that the chance it holds the word at least once, 1-e^(-weight), is f. The
-// rest of a text's words (about 40 %) repeat a word the same text already has, as real text
-// repeats its topic's words (the seed's tactics, too: about a third of their words are repeats).
+// rest of a summary's or description's words (about 40 %) repeat a word drawn fresh for the same
+// text, as real text repeats its topic's words (the seed's tactics, too: about a third of their
+// words are repeats); titles repeat nothing.
 // The seed's vocabulary is Zipf-like: "and" is in 99 % of its tactics, "trafficking" in 38 %, a
 // typical content word in 3-15 %, most words in one tactic or two. Drawn independently, words
 // do not cluster by topic as in real text, so two words co-occur less often than in the seed;
@@ -168,17 +169,18 @@ func drawWord(r *rand.Rand) string {
 	return vocab[min(i, len(vocab)-1)].word
 }
 
-// text is the words of one text so far.
+// text is the words drawn fresh for one text so far.
 type text []string
 
-// next returns the text's next word: a repeat of one of its words, or a fresh draw.
-func (t *text) next(r *rand.Rand) string {
-	w := ""
-	if len(*t) > 0 && r.Float64() < repeatShare {
-		w = (*t)[r.IntN(len(*t))]
-	} else {
-		w = drawWord(r)
+// next returns the text's next word: with repeats, sometimes a repeat of one of the words
+// drawn fresh for the text before (never the word just written), else a fresh draw.
+func (t *text) next(r *rand.Rand, repeats bool, last string) string {
+	if repeats && len(*t) > 1 && r.Float64() < repeatShare {
+		if w := (*t)[r.IntN(len(*t))]; w != last {
+			return w
+		}
 	}
+	w := drawWord(r)
 	*t = append(*t, w)
 	return w
 }
@@ -187,13 +189,13 @@ func (t *text) next(r *rand.Rand) string {
 func Title(r *rand.Rand, withQ bool) string {
 	var b strings.Builder
 	var t text
-	b.WriteString(capitalized(t.next(r)))
+	b.WriteString(capitalized(t.next(r, false, "")))
 	for i := 1; b.Len() < 55; i++ {
 		if withQ && i == 3 {
 			b.WriteString(" " + QWord)
 			continue
 		}
-		b.WriteString(" " + t.next(r))
+		b.WriteString(" " + t.next(r, false, ""))
 	}
 	return b.String()
 }
@@ -208,13 +210,16 @@ func Description(r *rand.Rand) string { return sentences(r, 800) }
 func sentences(r *rand.Rand, length int) string {
 	var b strings.Builder
 	var t text
+	last := ""
 	for b.Len() < length {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(capitalized(t.next(r)))
+		last = t.next(r, true, last)
+		b.WriteString(capitalized(last))
 		for range 5 + r.IntN(15) {
-			b.WriteString(" " + t.next(r))
+			last = t.next(r, true, last)
+			b.WriteString(" " + last)
 		}
 		b.WriteByte('.')
 	}
