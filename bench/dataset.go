@@ -81,6 +81,11 @@ func buildDataset(ctx context.Context, path string, n int, key string) (*dataset
 	if err := loadTactics(ctx, db, d, ids, epoch); err != nil {
 		return nil, err
 	}
+	// The load writes like an import (many rows in a few transactions, through the FTS5 triggers),
+	// and leaves the full-text indexes as an import of that size does: merged.
+	if err := store.OptimizeSearch(ctx, db.ExecContext); err != nil {
+		return nil, err
+	}
 	d.searchMatches = map[string]int{}
 	for _, words := range []string{searchWords, commonWords} {
 		var n int
