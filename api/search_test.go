@@ -307,6 +307,43 @@ func TestListsRankByRelevance(t *testing.T) {
 	}
 }
 
+// TestSearchTiesAcrossPages pages through tactics that score the same: the ties are in id order,
+// and every page cut among them (where SQLite's ranking from its index alone cannot tell which
+// of equal rows come first) gives each tactic once, with its snippet.
+func TestSearchTiesAcrossPages(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	var codes []string
+	for range 5 {
+		var got tactic
+		s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": "Quorvex audits of kilns",
+			"summary": "Quorvex inspectors audit the kilns.", "status": "published"}).
+			mustStatus(t, http.StatusCreated).decode(t, &got)
+		codes = append(codes, "tactic:"+got.Code)
+	}
+	for _, limit := range []string{"1", "2", "3", "4", "5"} {
+		var paged []models.SearchHit
+		next := "/api/v1/search?type=tactic&q=quorvex&limit=" + limit
+		for next != "" {
+			var p searchPage
+			s.do(t, "GET", next, nil, "Authorization", "").mustStatus(t, http.StatusOK).decode(t, &p)
+			paged = append(paged, p.Data...)
+			next = ""
+			if p.NextCursor != nil {
+				next = "/api/v1/search?type=tactic&q=quorvex&limit=" + limit + "&cursor=" + url.QueryEscape(*p.NextCursor)
+			}
+		}
+		if got := hitKeys(paged, -1); !slices.Equal(got, codes) {
+			t.Errorf("limit=%s: paged = %q, want %q", limit, got, codes)
+		}
+		for _, h := range paged {
+			if !strings.Contains(h.Snippet, "«") {
+				t.Errorf("limit=%s: %s has snippet %q, want the word marked", limit, h.Key, h.Snippet)
+			}
+		}
+	}
+}
+
 // TestSearchMalformed checks every malformed form of a query on search and on the lists that
 // take one: a 400 (bad_query) whose errors name q and say what is wrong, never a 500 or an
 // engine's error text.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3"
@@ -28,8 +29,11 @@ type dataset struct {
 	focusStage     int64
 	focusShortTerm int
 	qMatches       int // tactics whose title holds synth.QWord
-	dbBytes        int64
-	loadTime       time.Duration
+	// searchMatches is the number of tactics each search scenario's words (searchWords,
+	// commonWords) find.
+	searchMatches map[string]int
+	dbBytes       int64
+	loadTime      time.Duration
 }
 
 type chainStat struct {
@@ -76,6 +80,19 @@ func buildDataset(ctx context.Context, path string, n int, key string) (*dataset
 	}
 	if err := loadTactics(ctx, db, d, ids, epoch); err != nil {
 		return nil, err
+	}
+	// The load writes like an import (many rows in a few transactions, through the FTS5 triggers),
+	// and leaves the full-text indexes as an import of that size does: merged.
+	if err := store.OptimizeSearch(ctx, db.ExecContext); err != nil {
+		return nil, err
+	}
+	d.searchMatches = map[string]int{}
+	for _, words := range []string{searchWords, commonWords} {
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM tactics_fts WHERE tactics_fts MATCH ?", strings.ReplaceAll(words, "+", " ")).Scan(&n); err != nil {
+			return nil, fmt.Errorf("count the matches of %q: %w", words, err)
+		}
+		d.searchMatches[words] = n
 	}
 	// Fold the WAL into the main file, so that the file can be copied alone as the pristine state.
 	if _, err := db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {

@@ -255,8 +255,13 @@ func (r *sizeRun) readNote(name string, bodyBytes int) string {
 		}
 	case "list q":
 		note += fmt.Sprintf("; %d titles match %q", r.d.qMatches, synth.QWord)
-	case "search 2 words":
-		note = fmt.Sprintf("chainkb: GET %s (ranked, with snippets); baseline: the LIKE path, GET %s", searchPath(false), searchPath(true))
+	case "search 2 words", "search 2 words, one very common":
+		words := searchWords
+		if name != "search 2 words" {
+			words = commonWords
+		}
+		note = fmt.Sprintf("chainkb: GET %s (ranked, with snippets; %d matching tactics); baseline: the LIKE path, GET %s",
+			searchPath(false, words), r.d.searchMatches[words], searchPath(true, words))
 	case "chain table, small chain":
 		c := r.d.chains[len(r.d.chains)-1]
 		note += fmt.Sprintf("; %d tactics in %s", c.tactics, c.slug)

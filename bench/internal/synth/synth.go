@@ -3,10 +3,15 @@
 // generator (create and patch bodies) share it, so that written tactics look like loaded ones.
 package synth
 
+//go:generate go run ./vocabgen
+
 import (
-	"fmt"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"chainkb/models"
 )
@@ -102,15 +107,7 @@ var (
 )
 
 var (
-	verbs = []string{"Fund", "Train", "Audit", "Inspect", "Prosecute", "Register", "Monitor",
-		"Shelter", "License", "Publicise", "Seize", "Screen", "Certify", "Map", "Support"}
-	adjectives = []string{"local", "regional", "cross-border", "rural", "urban", "independent",
-		"mobile", "community", "specialised", "joint", "early", "long-lived", "targeted"}
-	nouns = []string{"labour inspectors", "shelters", "recruitment agencies", "border posts",
-		"hotlines", "venues", "brokers", "financial flows", "supply chains", "police units",
-		"caseworkers", "schools", "clinics", "courts", "employers", "landlords", "transport firms"}
-	places = []string{"in source villages", "along transit routes", "in destination cities",
-		"at ports of entry", "near worksites", "across the region", "in informal markets"}
+	// clauses are what a tactic's mechanism and evidence say (detail.go); they are not searched.
 	clauses = []string{
 		"raises the expected cost of exploitation above its expected profit",
 		"shortens the time victims spend under the control of an exploiter",
@@ -128,16 +125,77 @@ var (
 
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
 
-// Title returns a title of about 60 characters; withQ puts QWord in it.
+// The searched text (titles, summaries, descriptions) is words drawn from the seed's tactics
+// (vocab, made by vocabgen), each with a weight chosen so that it ends up in about as large a
+// share of synthetic tactics as of the seed's: a word in a share f of the seed's tactics is
+// drawn with weight -ln(1-f), and a tactic gets about as many fresh draws as the weights add up
+// to (about 100), so that the chance it holds the word at least once, 1-e^(-weight), is f. The
+// rest of a summary's or description's words (about 40 %) repeat a word drawn fresh for the same
+// text, as real text repeats its topic's words (the seed's tactics, too: about a third of their
+// words are repeats); titles repeat nothing.
+// The seed's vocabulary is Zipf-like: "and" is in 99 % of its tactics, "trafficking" in 38 %, a
+// typical content word in 3-15 %, most words in one tactic or two. Drawn independently, words
+// do not cluster by topic as in real text, so two words co-occur less often than in the seed;
+// the search scenarios say which words they use and in how many tactics those are.
+type seedWord struct {
+	word string
+	df   int // tactics of the seed that hold it
+}
+
+// cumWeight[i] is the sum of the weights of vocab[:i+1]; repeatShare is the chance that a word
+// after a text's first repeats one of the text's earlier words rather than being drawn.
+var cumWeight, repeatShare = func() ([]float64, float64) {
+	cum := make([]float64, len(vocab))
+	total, chars := 0.0, 0.0
+	for i, w := range vocab {
+		weight := -math.Log(1 - float64(w.df)/float64(seedTactics+1))
+		total += weight
+		chars += weight * float64(len(w.word)+1)
+		cum[i] = total
+	}
+	// A tactic's three texts come to about tacticChars characters: words of chars/total
+	// characters on average (with the space), of which total are to be fresh draws.
+	words := tacticChars / (chars / total)
+	return cum, max(0, 1-total/words)
+}()
+
+// tacticChars is the length of a tactic's title, summary and description together, about.
+const tacticChars = 1150
+
+// drawWord draws a word by the weights.
+func drawWord(r *rand.Rand) string {
+	x := r.Float64() * cumWeight[len(cumWeight)-1]
+	i, _ := slices.BinarySearch(cumWeight, x)
+	return vocab[min(i, len(vocab)-1)].word
+}
+
+// text is the words drawn fresh for one text so far.
+type text []string
+
+// next returns the text's next word: with repeats, sometimes a repeat of one of the words
+// drawn fresh for the text before (never the word just written), else a fresh draw.
+func (t *text) next(r *rand.Rand, repeats bool, last string) string {
+	if repeats && len(*t) > 1 && r.Float64() < repeatShare {
+		if w := (*t)[r.IntN(len(*t))]; w != last {
+			return w
+		}
+	}
+	w := drawWord(r)
+	*t = append(*t, w)
+	return w
+}
+
+// Title returns a title of about 60 characters; withQ puts QWord in it (vocab never holds it).
 func Title(r *rand.Rand, withQ bool) string {
 	var b strings.Builder
-	b.WriteString(pick(r, verbs))
-	b.WriteString(" " + pick(r, adjectives) + " " + pick(r, nouns))
-	if withQ {
-		b.WriteString(" with " + QWord)
-	}
-	for b.Len() < 55 {
-		b.WriteString(" " + pick(r, places))
+	var t text
+	b.WriteString(capitalized(t.next(r, false, "")))
+	for i := 1; b.Len() < 55; i++ {
+		if withQ && i == 3 {
+			b.WriteString(" " + QWord)
+			continue
+		}
+		b.WriteString(" " + t.next(r, false, ""))
 	}
 	return b.String()
 }
@@ -148,15 +206,29 @@ func Summary(r *rand.Rand) string { return sentences(r, 200) }
 // Description returns a description of about 800 characters.
 func Description(r *rand.Rand) string { return sentences(r, 800) }
 
+// sentences returns sentences of 6-20 drawn words until the text is about length characters.
 func sentences(r *rand.Rand, length int) string {
 	var b strings.Builder
+	var t text
+	last := ""
 	for b.Len() < length {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		fmt.Fprintf(&b, "%s %s %s %s.", pick(r, verbs), pick(r, adjectives), pick(r, nouns), pick(r, clauses))
+		last = t.next(r, true, last)
+		b.WriteString(capitalized(last))
+		for range 5 + r.IntN(15) {
+			last = t.next(r, true, last)
+			b.WriteString(" " + last)
+		}
+		b.WriteByte('.')
 	}
 	return b.String()
+}
+
+func capitalized(w string) string {
+	r, n := utf8.DecodeRuneInString(w)
+	return string(unicode.ToUpper(r)) + w[n:]
 }
 
 // TacticTags returns the tag slugs of a tactic of the given kind: for a recommended tactic its
