@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -81,12 +82,8 @@ func renderTacticDocs(tx *gorm.DB, ids []int64) error {
 		n := min(len(ids), docBatch)
 		batch := ids[:n]
 		ids = ids[n:]
-		tactics, err := scanAll(tx.Table("tactics").Select(tacticColumns).Where("id IN ?", batch),
-			func(rows *sql.Rows) (*models.Tactic, error) { return scanTactic(rows, 0) })
+		tactics, err := tacticsByID(tx, batch)
 		if err != nil {
-			return fmt.Errorf("store: render tactic documents: %w", err)
-		}
-		if err := attachTags(tx.Where("tt.tactic_id IN ?", batch), tactics); err != nil {
 			return err
 		}
 		for i := range tactics {
@@ -96,6 +93,17 @@ func renderTacticDocs(tx *gorm.DB, ids []int64) error {
 		}
 	}
 	return nil
+}
+
+// tacticsByID reads the tactics with the given ids, hidden or not, with their tags, in two
+// queries.
+func tacticsByID(db *gorm.DB, ids []int64) ([]models.Tactic, error) {
+	tactics, err := scanAll(db.Table("tactics").Select(tacticColumns).Where("id IN ?", ids),
+		func(rows *sql.Rows) (*models.Tactic, error) { return scanTactic(rows, 0) })
+	if err != nil {
+		return nil, fmt.Errorf("store: read tactics: %w", err)
+	}
+	return tactics, attachTags(db.Where("tt.tactic_id IN ?", ids), tactics)
 }
 
 // fillTacticDocs renders the document of every tactic that has none: all of them after the
@@ -134,7 +142,7 @@ func (s *Store) TacticDoc(ctx context.Context, id int64) (*TacticDoc, error) {
 	var doc []byte
 	err := st.QueryRowContext(ctx, id).Scan(&version, &docVersion, &doc)
 	s.statements.Add(1)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, models.NotFoundf("tactic %d not found", id)
 	}
 	if err != nil {

@@ -181,19 +181,39 @@ func (s *Store) TacticDocs(ctx context.Context, f models.TacticFilter) (models.L
 	if err != nil {
 		return out, err
 	}
+	// Tactics written without a document at their version (see docs.go) are rendered afresh, all
+	// of the page's in one read.
+	var stale []int64
+	for i, r := range rows.Items {
+		out.Items[i] = r.Doc
+		if r.Doc == nil {
+			stale = append(stale, r.ID)
+		}
+	}
+	if len(stale) == 0 {
+		return out, nil
+	}
+	tactics, err := tacticsByID(db, stale)
+	if err != nil {
+		return out, err
+	}
+	rendered := make(map[int64][]byte, len(tactics))
+	for i := range tactics {
+		if rendered[tactics[i].ID], err = renderTactic(&tactics[i]); err != nil {
+			return out, err
+		}
+	}
+	// A tactic deleted since the page was read is left out, as a read a moment later would.
+	kept := out.Items[:0]
 	for i, r := range rows.Items {
 		if r.Doc == nil {
-			// Written without a document at its version (see docs.go): rendered afresh.
-			t, err := findTactic(db, r.ID, true)
-			if err != nil {
-				return out, err
-			}
-			if r.Doc, err = renderTactic(t); err != nil {
-				return out, err
-			}
+			out.Items[i] = rendered[r.ID]
 		}
-		out.Items[i] = r.Doc
+		if out.Items[i] != nil {
+			kept = append(kept, out.Items[i])
+		}
 	}
+	out.Items = kept
 	return out, nil
 }
 
