@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"chainkb/internal/rendercache"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -15,12 +16,29 @@ import (
 type Chains struct {
 	store  *store.Store
 	crud   *crud[string, models.Chain, models.ChainInput]
-	tables *tableCache
+	tables *rendercache.Cache[tableKey]
+}
+
+// The rendered tables kept (see rendercache): their keys come from requests (any horizon slug is
+// well formed, any per_cell up to its maximum). A table larger than maxTableBytes is served but
+// not kept.
+const (
+	maxTables     = 256
+	maxTableBytes = 32 << 20
+)
+
+// tableKey is what makes one rendered table differ from another.
+type tableKey struct {
+	chain   string // id or slug, as asked
+	horizon string
+	perCell int  // the most tactics in a cell
+	hidden  bool // rendered for an editor, drafts included
+	csv     bool // as CSV rather than JSON
 }
 
 // NewChains returns the chain handlers.
 func NewChains(st *store.Store) *Chains {
-	return &Chains{store: st, tables: newTableCache(), crud: &crud[string, models.Chain, models.ChainInput]{
+	return &Chains{store: st, tables: rendercache.New[tableKey]("t", maxTables, maxTableBytes), crud: &crud[string, models.Chain, models.ChainInput]{
 		store: st, entity: models.EntityChain, path: "/api/v1/chains",
 		key: pathKey, keyOfID: idKey,
 		identity:    func(c *models.Chain) (int64, int64) { return c.ID, c.Version },
@@ -242,28 +260,28 @@ func (h *Chains) serveTable(c *gin.Context, asCSV bool) {
 		return
 	}
 	// The table's ETag is a hash of its content: it changes when anything in the chain does.
-	c.Header("ETag", t.etag)
+	c.Header("ETag", t.ETag)
 	c.Writer.Header().Add("Vary", "Accept") // the table answers JSON or CSV by Accept
-	if noneMatch(c, t.etag) {
+	if noneMatch(c, t.ETag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
 	if asCSV {
 		c.Header("Content-Disposition", `attachment; filename="`+key+`-table.csv"`)
-		c.Data(http.StatusOK, "text/csv; charset=utf-8; header=present", t.body)
+		c.Data(http.StatusOK, "text/csv; charset=utf-8; header=present", t.Body)
 		return
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", t.body)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", t.Body)
 }
 
 // table returns the rendered table, from the cache while nothing has changed since it was made.
-func (h *Chains) table(ctx context.Context, key, horizon string, perCell int, asCSV bool) (*renderedTable, error) {
+func (h *Chains) table(ctx context.Context, key, horizon string, perCell int, asCSV bool) (*rendercache.Entry, error) {
 	gen, err := h.store.Generation(ctx)
 	if err != nil {
 		return nil, err
 	}
 	k := tableKey{chain: key, horizon: horizon, perCell: perCell, hidden: models.PrincipalFrom(ctx).CanSeeHidden(), csv: asCSV}
-	return h.tables.render(k, gen, func() ([]byte, error) {
+	return h.tables.Get(k, gen, func() ([]byte, error) {
 		// Others may be waiting for this render: it must not stop if this client goes away.
 		table, err := h.store.ChainTable(context.WithoutCancel(ctx), key, horizon, perCell)
 		if err != nil {

@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +14,7 @@ import (
 
 	"chainkb/internal/economics"
 	"chainkb/internal/inforce"
+	"chainkb/internal/rendercache"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -25,12 +24,19 @@ type Economics struct {
 	store *store.Store
 	// results keeps baseline answers (no scenario) as rendered JSON, like the chain table: good
 	// while the knowledge base's generation has not moved, on any instance.
-	results *tableCache
+	results *rendercache.Cache[economicsKey]
+}
+
+// economicsKey is what makes one baseline answer differ from another: the chain as asked and
+// where and when its parameters are in force.
+type economicsKey struct {
+	chain string
+	scope inforce.Scope
 }
 
 // NewEconomics returns the economics handler.
 func NewEconomics(st *store.Store) *Economics {
-	return &Economics{store: st, results: newTableCache()}
+	return &Economics{store: st, results: rendercache.New[economicsKey]("e", maxTables, maxTableBytes)}
 }
 
 // ChainEconomics is the risk-reward model of a chain: for each stage the figures computed from
@@ -156,7 +162,7 @@ func (h *Economics) Chain(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	var out *renderedTable
+	var out *rendercache.Entry
 	if req.scenario.Empty() {
 		out, err = h.baseline(ctx, key, req)
 	} else {
@@ -166,12 +172,12 @@ func (h *Economics) Chain(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	c.Header("ETag", out.etag)
-	if noneMatch(c, out.etag) {
+	c.Header("ETag", out.ETag)
+	if noneMatch(c, out.ETag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", out.body)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", out.Body)
 }
 
 // economicsRequest is a parsed economics query.
@@ -280,24 +286,24 @@ func (h *Economics) effects(ctx context.Context, list string) ([]economics.Effec
 }
 
 // baseline returns the answer without a scenario, from the cache while nothing has changed.
-func (h *Economics) baseline(ctx context.Context, key string, req *economicsRequest) (*renderedTable, error) {
+func (h *Economics) baseline(ctx context.Context, key string, req *economicsRequest) (*rendercache.Entry, error) {
 	gen, err := h.store.Generation(ctx)
 	if err != nil {
 		return nil, err
 	}
-	k := tableKey{chain: key, horizon: fmt.Sprintf("%s|%d", req.scope.Geo, req.scope.Year)}
-	return h.results.render(k, gen, func() ([]byte, error) {
+	k := economicsKey{chain: key, scope: req.scope}
+	return h.results.Get(k, gen, func() ([]byte, error) {
 		// Others may be waiting for this render: it must not stop if this client goes away.
 		rt, err := h.render(context.WithoutCancel(ctx), key, req)
 		if err != nil {
 			return nil, err
 		}
-		return rt.body, nil
+		return rt.Body, nil
 	})
 }
 
 // render computes the answer.
-func (h *Economics) render(ctx context.Context, key string, req *economicsRequest) (*renderedTable, error) {
+func (h *Economics) render(ctx context.Context, key string, req *economicsRequest) (*rendercache.Entry, error) {
 	m, err := h.store.ChainModel(ctx, key)
 	if err != nil {
 		return nil, err
@@ -306,8 +312,7 @@ func (h *Economics) render(ctx context.Context, key string, req *economicsReques
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(body)
-	return &renderedTable{body: body, etag: `"e-` + hex.EncodeToString(sum[:12]) + `"`}, nil
+	return h.results.Entry(body), nil
 }
 
 // restrict returns the part of sc that concerns symbols: the whole chain's figures take no fine,
