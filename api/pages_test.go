@@ -214,14 +214,14 @@ func TestPagesShowOnlyPublished(t *testing.T) {
 	s.do(t, "GET", "/tactics/"+draft.Code, nil, "Authorization", "").mustStatus(t, 200)
 }
 
-// TestPagesQueryCount proves the pages have no N+1: a chain's page costs as many SQL statements
-// for a chain of 10 tactics as for one of 1,000, and, asked again with nothing changed, only the
-// lookup of the generation.
+// TestPagesQueryCount proves the pages have no N+1: a chain's page, and the bibliography, cost as
+// many SQL statements for a chain of 10 tactics as for one of 1,000, and, asked again with nothing
+// changed, only the lookup of the generation.
 func TestPagesQueryCount(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
 	ctx := context.Background()
-	statementsFor := func(chainSlug string, tactics int) int64 {
+	statementsFor := func(chainSlug string, tactics int) [2]int64 {
 		t.Helper()
 		makeChain(t, s, chainSlug, tactics)
 		// Parameters of the model grow with the chain too: the page's figures come from them.
@@ -250,18 +250,21 @@ func TestPagesQueryCount(t *testing.T) {
 		if warm := s.Store.Statements() - before; warm != 1 {
 			t.Errorf("the page of %s from memory ran %d statements, want 1", chainSlug, warm)
 		}
-		// Another page at the same generation reads nothing more than the generation either.
+		// The bibliography reads where each source is cited, a fixed number of statements too.
 		before = s.Store.Statements()
 		s.do(t, "GET", "/sources", nil, "Authorization", "").mustStatus(t, 200)
-		if other := s.Store.Statements() - before; other != 1 {
-			t.Errorf("/sources after the chain's page ran %d statements, want 1", other)
+		sources := s.Store.Statements() - before
+		before = s.Store.Statements()
+		s.do(t, "GET", "/sources", nil, "Authorization", "").mustStatus(t, 200)
+		if warm := s.Store.Statements() - before; warm != 1 {
+			t.Errorf("/sources from memory ran %d statements, want 1", warm)
 		}
-		return cold
+		return [2]int64{cold, sources}
 	}
 	small := statementsFor("small-chain", 10)
 	large := statementsFor("large-chain", 1000)
-	if small != large || small < 2 {
-		t.Errorf("statements for a chain's page: %d at 10 tactics, %d at 1,000; want equal", small, large)
+	if small != large || small[0] < 2 || small[1] < 2 {
+		t.Errorf("statements for a chain's page and the sources': %v at 10 tactics, %v at 1,000; want equal", small, large)
 	}
 }
 
@@ -289,5 +292,52 @@ func TestChainPageCap(t *testing.T) {
 	want := fmt.Sprintf(`href="/api/v1/tactics?horizon=short-term&amp;kind=recommended&amp;sort=position&amp;stage=%d&amp;tag=raise-exploiter-risk"`, table.Stages[0].Stage.ID)
 	if !strings.Contains(body, want) {
 		t.Errorf("filtered page: no %s", want)
+	}
+}
+
+// TestSourcesPageCap checks that the bibliography names at most 50 of the tactics citing a source,
+// in the order of their chain's table, and links to the source's JSON for the rest.
+func TestSourcesPageCap(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	ctx := context.Background()
+	if _, err := s.Store.CreateSource(ctx, &models.SourceInput{Slug: "much-cited", Title: "A much cited work", Type: models.SourceGrey}); err != nil {
+		t.Fatal(err)
+	}
+	makeChain(t, s, "citing", 4)
+	var table models.ChainTable
+	s.do(t, "GET", "/api/v1/chains/citing/table", nil).mustStatus(t, 200).decode(t, &table)
+	cite := func(n int) {
+		for i := range n {
+			_, err := s.Store.CreateTactic(ctx, &models.TacticInput{StageID: &table.Stages[0].Stage.ID, Kind: models.KindRecommended,
+				Status: models.StatusPublished, Title: fmt.Sprintf("Citing tactic %d", i), Summary: "S.",
+				Citations: []models.Citation{{Source: "much-cited", Supports: "supports"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	entry := func() string {
+		body := string(s.do(t, "GET", "/sources", nil, "Authorization", "").mustStatus(t, 200).Body)
+		_, rest, ok := strings.Cut(body, `id="src-much-cited"`)
+		if !ok {
+			t.Fatal("the source is not in the bibliography")
+		}
+		entry, _, _ := strings.Cut(rest, "</li>")
+		return entry
+	}
+	const more = `<a href="/api/v1/sources/much-cited">and more tactics, in the full list (JSON)</a>`
+	cite(50)
+	if e := entry(); strings.Count(e, `href="/tactics/`) != 50 || strings.Contains(e, more) {
+		t.Errorf("cited by 50 tactics: %d named, more link %t; want all 50 and no link", strings.Count(e, `href="/tactics/`), strings.Contains(e, more))
+	}
+	cite(1)
+	e := entry()
+	if strings.Count(e, `href="/tactics/`) != 50 || !strings.Contains(e, more) {
+		t.Errorf("cited by 51 tactics: %d named, more link %t; want 50 and the link", strings.Count(e, `href="/tactics/`), strings.Contains(e, more))
+	}
+	// The first 50 made, in the order of the stage's row (by position): 0 to 49, not the 51st.
+	if i, j := strings.Index(e, "Citing tactic 0<"), strings.Index(e, "Citing tactic 49<"); i < 0 || j < i || strings.Contains(e, "Citing tactic 50<") {
+		t.Errorf("the named tactics are not the first 50 in order:\n%.600s", e)
 	}
 }

@@ -47,11 +47,12 @@ type moreLink struct {
 // the page stays the same size whatever the size of the chain.
 const perCell = models.DefaultPerCell
 
-// cut returns the first perCell tactics of list and, when there are more, a link to the whole
-// list of the stage's tactics of that kind, with the filters that narrowed it.
-func cut(list []*tacticView, st *stageView, kind string, f filters) ([]*tacticView, *moreLink) {
-	if len(list) <= perCell {
-		return list, nil
+// more is what a cell that shows shown of its total tactics says: nil when it shows them all, or
+// the number left out and a link to the whole list of the stage's tactics of that kind, with the
+// filters that narrowed it.
+func more(shown int, total int64, st *stageView, kind string, f filters) *moreLink {
+	if total <= int64(shown) {
+		return nil
 	}
 	v := url.Values{"stage": {strconv.FormatInt(st.ID, 10)}, "kind": {kind}, "sort": {"position"}}
 	if f.Horizon != "" {
@@ -65,7 +66,7 @@ func cut(list []*tacticView, st *stageView, kind string, f filters) ([]*tacticVi
 	if f.Evidence != "" {
 		v.Set("evidence_level", f.Evidence)
 	}
-	return list[:perCell], &moreLink{N: len(list) - perCell, URL: "/api/v1/tactics?" + v.Encode()}
+	return &moreLink{N: int(total) - shown, URL: "/api/v1/tactics?" + v.Encode()}
 }
 
 type filterGroup struct {
@@ -87,7 +88,7 @@ type tacticData struct {
 }
 
 type sourcesData struct {
-	Groups []sourceGroup
+	Groups []sourceEntryGroup
 	Count  int
 }
 
@@ -100,21 +101,31 @@ type citeView struct {
 	Title string // the source's title, where the whole reference is wanted
 }
 
-func newChainData(s *site, ch *chainView, f filters) chainData {
+// newChainData lays out the chain's page from its table (store.ChainTableFor, narrowed by f and
+// cut to perCell). A stage of the table that the site does not know (made since the site was
+// read) is left out.
+func newChainData(s *site, ch *chainView, table *models.ChainTable, f filters) chainData {
 	d := chainData{Chain: ch, Active: f.any(), Clear: "/chains/" + ch.Slug}
 	for _, st := range ch.Stages {
-		row := rowData{Stage: st}
-		var kept []*tacticView
-		for _, t := range st.Recommended {
-			if f.keeps(t) {
-				kept = append(kept, t)
-			}
+		d.Total += st.Counts[models.KindRecommended]
+	}
+	views := func(ts []models.Tactic, st *stageView) []*tacticView {
+		out := make([]*tacticView, len(ts))
+		for i, t := range ts {
+			out[i] = s.tacticView(t, st)
 		}
-		d.Total += len(st.Recommended)
-		d.Shown += len(kept)
-		row.Recommended, row.RecommendedMore = cut(kept, st, models.KindRecommended, f)
-		row.Current, row.CurrentMore = cut(st.Current, st, models.KindCurrent, filters{})
-		row.Conditions, row.ConditionsMore = cut(st.Conditions, st, models.KindCondition, filters{})
+		return out
+	}
+	for _, r := range table.Stages {
+		st := s.stageByID[r.Stage.ID]
+		if st == nil || st.Chain != ch {
+			continue
+		}
+		row := rowData{Stage: st, Current: views(r.Current, st), Conditions: views(r.Conditions, st), Recommended: views(r.Recommended, st)}
+		d.Shown += int(r.Cells.Recommended.Total)
+		row.RecommendedMore = more(len(r.Recommended), r.Cells.Recommended.Total, st, models.KindRecommended, f)
+		row.CurrentMore = more(len(r.Current), r.Cells.Current.Total, st, models.KindCurrent, filters{})
+		row.ConditionsMore = more(len(r.Conditions), r.Cells.Conditions.Total, st, models.KindCondition, filters{})
 		d.Rows = append(d.Rows, row)
 	}
 	link := func(g filters) string {

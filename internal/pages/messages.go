@@ -233,6 +233,7 @@ var english = map[string]string{
 	"sources.archived":    "Archived copy",
 	"sources.cited-by":    "Cited by:",
 	"sources.uncited":     "Not cited yet.",
+	"sources.more":        "and more tactics, in the full list (JSON)",
 
 	"source-type.primary-official": "Official reports and data",
 	"source-type.primary-author":   "Kara's own works",

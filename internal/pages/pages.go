@@ -5,8 +5,10 @@
 // their own job, with their own templates, stylesheet, message catalogue and cache.
 //
 // Every page shows the published knowledge base only, as an anonymous reader sees it, whoever
-// asks. A page is rendered once per generation of the knowledge base (store.Generation) and then
-// served from memory, with an ETag for revalidation.
+// asks. A page reads what it shows and no more (store's reads for the pages, published.go), so its
+// cost and memory follow the page, not the size of the knowledge base. It is rendered once per
+// generation of the knowledge base (store.Generation) and then served from memory, with an ETag
+// for revalidation.
 package pages
 
 import (
@@ -26,6 +28,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/singleflight"
 
+	"chainkb/internal/rendercache"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -49,21 +52,20 @@ type Pages struct {
 	templates map[string]*template.Template
 	css       []byte
 	cssETag   string
+	pages     *rendercache.Cache[string] // rendered pages by key (see page)
 
-	mu      sync.Mutex
-	gen     int64
-	site    *site
-	entries map[string]*rendered
-	renders singleflight.Group
+	mu    sync.Mutex
+	gen   int64
+	site  *site
+	sites singleflight.Group
 }
 
-// maxPages bounds the cache of rendered pages; filter links make many keys per chain.
-const maxPages = 512
-
-type rendered struct {
-	body []byte
-	etag string
-}
+// maxPages and maxPageBytes bound the cache of rendered pages: filter links make many keys per
+// chain, and a chain's page is up to a few hundred KB.
+const (
+	maxPages     = 512
+	maxPageBytes = 16 << 20
+)
 
 // New parses the templates (they are embedded: a template that does not parse is a bug, found by
 // the tests) and returns the page handlers.
@@ -73,7 +75,7 @@ func New(st *store.Store) *Pages {
 		panic(err)
 	}
 	p := &Pages{store: st, templates: map[string]*template.Template{}, css: css, cssETag: etagOf(css),
-		entries: map[string]*rendered{}}
+		pages: rendercache.New[string]("h", maxPages, maxPageBytes)}
 	msgs := catalogue[defaultLang]
 	for _, name := range pageNames {
 		p.templates[name] = template.Must(template.New(name).Funcs(funcs(msgs)).
@@ -82,51 +84,80 @@ func New(st *store.Store) *Pages {
 	return p
 }
 
+// page is one page as a request names it: its cache key, its template, and how to make the
+// template's data. data reads the store with ctx, which is the anonymous reader's whoever asks;
+// a NotFound error from it is the 404 page. A page without data is the 404 page too.
+type page struct {
+	key, template string
+	data          func(ctx context.Context) (any, error)
+}
+
 // Home handles GET /: the chains, and where to go from here.
 func (p *Pages) Home(c *gin.Context) {
-	p.serve(c, func(s *site) (string, string, func() any) {
-		return "home", "home", func() any { return homeData{Chains: s.chains} }
+	p.serve(c, func(s *site) page {
+		return page{"home", "home", func(context.Context) (any, error) { return homeData{Chains: s.chains}, nil }}
 	})
 }
 
-// Chain handles GET /chains/{slug}: the chain as the source's table. The filters that name
-// nothing known are dropped before the page is looked up, so that made-up query strings neither
-// fill the cache nor show an empty table.
+// Chain handles GET /chains/{slug}: the chain as the source's table, each cell cut to perCell
+// tactics. The filters that name nothing known are dropped before the page is looked up, so
+// that made-up query strings neither fill the cache nor show an empty table.
 func (p *Pages) Chain(c *gin.Context) {
 	slug := c.Param("slug")
 	asked := parseFilters(c.Request.URL.Query())
-	p.serve(c, func(s *site) (string, string, func() any) {
+	p.serve(c, func(s *site) page {
 		ch := s.chainBySlug[slug]
 		if ch == nil {
-			return "", "", nil
+			return page{}
 		}
 		f := asked.valid(s)
-		return "chain|" + slug + "|" + f.encode(), "chain", func() any { return newChainData(s, ch, f) }
+		return page{"chain|" + slug + "|" + f.encode(), "chain", func(ctx context.Context) (any, error) {
+			table, err := p.store.ChainTableFor(ctx, slug, store.TableQuery{PerCell: perCell, Recommended: f.narrowing()})
+			if err != nil {
+				return nil, err
+			}
+			return newChainData(s, ch, table, f), nil
+		}}
 	})
 }
 
 // Tactic handles GET /tactics/{code}: one tactic with its evidence, caveats, relations and sources.
 func (p *Pages) Tactic(c *gin.Context) {
 	code := c.Param("code")
-	p.serve(c, func(s *site) (string, string, func() any) {
-		t := s.tactics[code]
-		if t == nil {
-			return "", "", nil
-		}
-		return "tactic|" + code, "tactic", func() any { return tacticData{Tactic: t, Sources: s.sources} }
+	p.serve(c, func(s *site) page {
+		return page{"tactic|" + code, "tactic", func(ctx context.Context) (any, error) {
+			t, links, err := p.store.PublishedTactic(ctx, code)
+			if err != nil {
+				return nil, err
+			}
+			st := s.stageByID[t.StageID]
+			if st == nil { // a stage made since the site was read: the next generation shows it
+				return nil, models.NotFoundf("tactic %s not found", code)
+			}
+			tv := s.tacticView(*t, st)
+			for _, l := range links {
+				label := "relation.in." + l.Type
+				if l.Outgoing {
+					label = "relation.out." + l.Type
+				}
+				tv.Relations = append(tv.Relations, relationView{Label: label, Code: l.Code, Title: l.Title, Note: l.Note})
+			}
+			return tacticData{Tactic: tv, Sources: s.sources}, nil
+		}}
 	})
 }
 
-// Sources handles GET /sources: the bibliography by type, each source with where it is cited.
+// Sources handles GET /sources: the bibliography by type, each source with where it is cited
+// (at most citedTactics of the tactics citing it).
 func (p *Pages) Sources(c *gin.Context) {
-	p.serve(c, func(s *site) (string, string, func() any) {
-		return "sources", "sources", func() any {
-			n := 0
-			for _, g := range s.sourceGroups {
-				n += len(g.Sources)
+	p.serve(c, func(s *site) page {
+		return page{"sources", "sources", func(ctx context.Context) (any, error) {
+			cited, err := p.store.CitingTactics(ctx, citedTactics)
+			if err != nil {
+				return nil, err
 			}
-			return sourcesData{Groups: s.sourceGroups, Count: n}
-		}
+			return sourcesData{Groups: s.bibliography(cited), Count: len(s.sources)}, nil
+		}}
 	})
 }
 
@@ -140,56 +171,59 @@ func (p *Pages) Stylesheet(c *gin.Context) {
 	c.Data(http.StatusOK, "text/css; charset=utf-8", p.css)
 }
 
-// serve answers with a page. page looks it up in the site: its cache key, its template and a
-// function that makes the template's data; no data function means no such page (the 404 page).
-// While the generation has not moved, the site and the rendered page come from memory.
-func (p *Pages) serve(c *gin.Context, page func(*site) (key, name string, data func() any)) {
+// serve answers with a page, which find looks up in the site. While the generation has not
+// moved, the site and the rendered page come from memory.
+func (p *Pages) serve(c *gin.Context, find func(*site) page) {
 	ctx := c.Request.Context()
 	gen, err := p.store.Generation(ctx)
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	s, err := p.siteAt(ctx, gen)
+	// The reads of a render serve everyone waiting for it: they must not stop if this client goes
+	// away, and they are the anonymous reader's whoever asks.
+	anon := models.WithPrincipal(context.WithoutCancel(ctx), models.Anonymous)
+	s, err := p.siteAt(anon, gen)
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	key, name, data := page(s)
-	if data == nil {
-		body, err := p.render("notfound", notFoundData{})
-		if err != nil {
-			c.Error(err)
-			return
-		}
-		c.Data(http.StatusNotFound, "text/html; charset=utf-8", body)
+	pg := find(s)
+	if pg.data == nil {
+		p.notFound(c)
 		return
 	}
-	if r, ok := p.cached(key, gen); ok {
-		p.write(c, r)
-		return
-	}
-	v, err, _ := p.renders.Do(fmt.Sprintf("%d|%s", gen, key), func() (any, error) {
-		body, err := p.render(name, data())
+	r, err := p.pages.Get(pg.key, gen, func() ([]byte, error) {
+		data, err := pg.data(anon)
 		if err != nil {
 			return nil, err
 		}
-		return p.put(key, gen, body), nil
+		return p.render(pg.template, data)
 	})
+	if e, ok := models.AsError(err); ok && e.Kind == models.KindNotFound {
+		p.notFound(c)
+		return
+	}
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	p.write(c, v.(*rendered))
-}
-
-func (p *Pages) write(c *gin.Context, r *rendered) {
-	c.Header("ETag", r.etag)
-	if noneMatch(c, r.etag) {
+	c.Header("ETag", r.ETag)
+	if noneMatch(c, r.ETag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	c.Data(http.StatusOK, "text/html; charset=utf-8", r.body)
+	c.Data(http.StatusOK, "text/html; charset=utf-8", r.Body)
+}
+
+// notFound answers with the 404 page.
+func (p *Pages) notFound(c *gin.Context) {
+	body, err := p.render("notfound", notFoundData{})
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	c.Data(http.StatusNotFound, "text/html; charset=utf-8", body)
 }
 
 func (p *Pages) render(name string, data any) ([]byte, error) {
@@ -210,19 +244,15 @@ func (p *Pages) siteAt(ctx context.Context, gen int64) (*site, error) {
 		return s, nil
 	}
 	p.mu.Unlock()
-	v, err, _ := p.renders.Do("site|"+strconv.FormatInt(gen, 10), func() (any, error) {
-		// Others may be waiting for this read: it must not stop if this client goes away.
-		kb, err := p.store.Published(context.WithoutCancel(ctx))
+	v, err, _ := p.sites.Do(strconv.FormatInt(gen, 10), func() (any, error) {
+		o, err := p.store.Outline(ctx)
 		if err != nil {
 			return nil, err
 		}
-		s := newSite(kb)
+		s := newSite(o)
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if gen >= p.gen {
-			if gen > p.gen {
-				p.entries = map[string]*rendered{}
-			}
 			p.gen, p.site = gen, s
 		}
 		return s, nil
@@ -231,31 +261,6 @@ func (p *Pages) siteAt(ctx context.Context, gen int64) (*site, error) {
 		return nil, err
 	}
 	return v.(*site), nil
-}
-
-func (p *Pages) cached(key string, gen int64) (*rendered, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.gen != gen {
-		return nil, false
-	}
-	r, ok := p.entries[key]
-	return r, ok
-}
-
-// put keeps body, rendered at generation gen, unless the cache has moved past gen meanwhile.
-func (p *Pages) put(key string, gen int64, body []byte) *rendered {
-	r := &rendered{body: body, etag: etagOf(body)}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if gen != p.gen {
-		return r
-	}
-	if len(p.entries) >= maxPages {
-		p.entries = map[string]*rendered{}
-	}
-	p.entries[key] = r
-	return r
 }
 
 func etagOf(b []byte) string {
@@ -353,21 +358,13 @@ func (f filters) encode() string {
 
 func (f filters) any() bool { return f != filters{} }
 
-// keeps reports whether the tactic passes the filters.
-func (f filters) keeps(t *tacticView) bool {
-	has := func(tags []models.TagSummary, slug string) bool {
-		if slug == "" {
-			return true
+// narrowing is the filters as the store applies them to the cells of what should be done.
+func (f filters) narrowing() store.Narrowing {
+	n := store.Narrowing{Horizon: f.Horizon, MinEvidence: f.Evidence}
+	for _, tag := range []string{f.Lever, f.Function} {
+		if tag != "" {
+			n.Tags = append(n.Tags, tag)
 		}
-		for _, tg := range tags {
-			if tg.Slug == slug {
-				return true
-			}
-		}
-		return false
 	}
-	if !has(t.Horizon, f.Horizon) || !has(t.Levers, f.Lever) || !has(t.Functions, f.Function) {
-		return false
-	}
-	return f.Evidence == "" || models.EvidenceRank(t.Evidence.Level) >= models.EvidenceRank(f.Evidence)
+	return n
 }

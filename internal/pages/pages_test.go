@@ -94,12 +94,12 @@ func TestCatalogueCoversVocabularies(t *testing.T) {
 // must work too.
 func TestRenderEmpty(t *testing.T) {
 	p := New(nil)
-	s := newSite(&store.Published{})
+	s := newSite(&store.Outline{})
 	for name, data := range map[string]any{
 		"home":     homeData{Chains: s.chains},
-		"sources":  sourcesData{},
+		"sources":  sourcesData{Groups: s.bibliography(nil)},
 		"notfound": notFoundData{},
-		"chain":    newChainData(s, &chainView{Chain: models.Chain{Slug: "empty", Name: "Empty"}}, filters{}),
+		"chain":    newChainData(s, &chainView{Chain: models.Chain{Slug: "empty", Name: "Empty"}}, &models.ChainTable{}, filters{}),
 	} {
 		if _, err := p.render(name, data); err != nil {
 			t.Errorf("%s: %v", name, err)

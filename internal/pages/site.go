@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -8,12 +9,14 @@ import (
 	"chainkb/models"
 )
 
-// site is the published knowledge base indexed for the pages: built once per generation from one
-// store.Published read, so that every page renders from memory.
+// site is the outline of the published knowledge base (store.Outline: chains, stages, tags,
+// sources, the model's parameters and how many tactics each stage has), indexed for the pages:
+// read once per generation, and small whatever the number of tactics. The tactics a page shows are
+// read when the page is rendered (chain.go's table, a tactic, where sources are cited).
 type site struct {
 	chains       []*chainView
 	chainBySlug  map[string]*chainView
-	tactics      map[string]*tacticView // by code
+	stageByID    map[int64]*stageView
 	sources      map[string]*sourceView // by slug
 	sourceGroups []sourceGroup
 	tags         map[string][]models.Tag // by group
@@ -27,9 +30,9 @@ type chainView struct {
 
 type stageView struct {
 	models.Stage
-	Chain                            *chainView
-	Current, Conditions, Recommended []*tacticView
-	Econ                             *econView // profit against expected penalty; nil without figures
+	Chain  *chainView
+	Counts map[string]int // published tactics by kind
+	Econ   *econView      // profit against expected penalty; nil without figures
 }
 
 // tacticView is a published tactic with what its pages show beside it.
@@ -48,17 +51,17 @@ type tacticView struct {
 }
 
 // relationView is one relation as seen from one of its tactics: Label is the message id of the
-// relation's type read in that direction ("relation.out.complements", "relation.in.supersedes").
+// relation's type read in that direction ("relation.out.complements", "relation.in.supersedes"),
+// Code and Title those of the tactic at the other end.
 type relationView struct {
-	Label string
-	Other *tacticView
-	Note  string
+	Label       string
+	Code, Title string
+	Note        string
 }
 
 type sourceView struct {
 	models.Source
 	Anchor string
-	Uses   []useView
 }
 
 // useView is one place a source is cited: Kind is a message id, URL the page (and anchor) where
@@ -72,134 +75,46 @@ type sourceGroup struct {
 	Sources []*sourceView
 }
 
-// newSite indexes p. Tactics whose stage or chain is missing (none, while the store's keys hold)
-// are left out rather than shown without context.
-func newSite(p *store.Published) *site {
-	s := &site{chainBySlug: map[string]*chainView{}, tactics: map[string]*tacticView{},
+// newSite indexes o. Stages whose chain is missing (none, while the store's keys hold) are left
+// out rather than shown without context.
+func newSite(o *store.Outline) *site {
+	s := &site{chainBySlug: map[string]*chainView{}, stageByID: map[int64]*stageView{},
 		sources: map[string]*sourceView{}, tags: map[string][]models.Tag{}}
 	chainByID := map[int64]*chainView{}
-	for _, c := range p.Chains {
+	for _, c := range o.Chains {
 		cv := &chainView{Chain: c}
 		s.chains = append(s.chains, cv)
 		s.chainBySlug[c.Slug] = cv
 		chainByID[c.ID] = cv
 	}
 	paramsOf := map[int64][]models.Parameter{} // by chain id
-	for _, pm := range p.Parameters {
+	for _, pm := range o.Parameters {
 		paramsOf[pm.ChainID] = append(paramsOf[pm.ChainID], pm)
 	}
-	stageByID := map[int64]*stageView{}
-	for _, st := range p.Stages {
+	for _, st := range o.Stages {
 		c := chainByID[st.ChainID]
 		if c == nil {
 			continue
 		}
-		sv := &stageView{Stage: st, Chain: c, Econ: newEconView(paramsOf[c.ID], st.ID)}
+		sv := &stageView{Stage: st, Chain: c, Counts: map[string]int{}, Econ: newEconView(paramsOf[c.ID], st.ID)}
 		c.Stages = append(c.Stages, sv)
-		stageByID[st.ID] = sv
+		s.stageByID[st.ID] = sv
 	}
-	for _, tg := range p.Tags {
+	for _, n := range o.Counts {
+		if sv := s.stageByID[n.StageID]; sv != nil {
+			sv.Counts[n.Kind] += n.N
+			sv.Chain.Tactics += n.N
+		}
+	}
+	for _, tg := range o.Tags {
 		s.tags[tg.Group] = append(s.tags[tg.Group], tg)
 	}
-	byID := map[int64]*tacticView{}
-	for _, t := range p.Tactics {
-		st := stageByID[t.StageID]
-		if st == nil {
-			continue
-		}
-		tv := &tacticView{Tactic: t, Chain: st.Chain, Stage: st}
-		for _, tg := range t.Tags {
-			switch tg.Group {
-			case models.HorizonGroup:
-				tv.Horizon = append(tv.Horizon, tg)
-			case "lever":
-				tv.Levers = append(tv.Levers, tg)
-			case "function":
-				tv.Functions = append(tv.Functions, tg)
-			}
-		}
-		for _, c := range t.Caveats {
-			tv.Contested = tv.Contested || c.Type == models.CaveatContested
-		}
-		for _, pos := range t.Positions {
-			if pos.Stance == "for" {
-				tv.For = append(tv.For, pos)
-			} else {
-				tv.Against = append(tv.Against, pos)
-			}
-		}
-		for _, slug := range t.AlsoAppliesTo {
-			for _, other := range st.Chain.Stages {
-				if other.Slug == slug {
-					tv.Also = append(tv.Also, other)
-				}
-			}
-		}
-		switch t.Kind {
-		case models.KindCurrent:
-			st.Current = append(st.Current, tv)
-		case models.KindCondition:
-			st.Conditions = append(st.Conditions, tv)
-		default:
-			st.Recommended = append(st.Recommended, tv)
-		}
-		st.Chain.Tactics++
-		byID[t.ID] = tv
-		if t.Code != "" {
-			s.tactics[t.Code] = tv
-		}
-	}
-	for _, r := range p.Links {
-		from, to := s.tactics[r.From], s.tactics[r.To]
-		if from == nil || to == nil {
-			continue
-		}
-		from.Relations = append(from.Relations, relationView{Label: "relation.out." + r.Type, Other: to, Note: r.Note})
-		to.Relations = append(to.Relations, relationView{Label: "relation.in." + r.Type, Other: from, Note: r.Note})
-	}
-
-	for _, src := range p.Sources {
-		sv := &sourceView{Source: src, Anchor: "src-" + src.Slug}
-		s.sources[src.Slug] = sv
-	}
-	// Where each source is cited, in the order the pages show the citing objects.
-	cite := func(cs []models.Citation, u useView) {
-		for _, slug := range models.CitedSources(cs) {
-			if sv := s.sources[slug]; sv != nil && !slices.Contains(sv.Uses, u) {
-				sv.Uses = append(sv.Uses, u)
-			}
-		}
-	}
-	for _, c := range s.chains {
-		cite(c.Citations, useView{Kind: "use.chain", Label: c.Name, URL: "/chains/" + c.Slug})
-		for _, st := range c.Stages {
-			u := useView{Kind: "use.stage", Label: c.Name + ": " + st.Name, URL: "/chains/" + c.Slug + "#stage-" + st.Slug}
-			cite(st.Citations, u)
-			for _, list := range [][]*tacticView{st.Current, st.Conditions, st.Recommended} {
-				for _, t := range list {
-					u := useView{Kind: "use.tactic", Label: t.Code + " " + t.Title, URL: "/tactics/" + t.Code}
-					cite(t.Citations, u)
-					for _, cv := range t.Caveats {
-						cite(cv.Citations, u)
-					}
-					for _, pos := range t.Positions {
-						cite(pos.Citations, u)
-					}
-					for _, a := range t.ActsOn {
-						cite(a.Citations, u)
-					}
-				}
-			}
-		}
-	}
-	for _, group := range []string{models.HorizonGroup, "lever", "function"} {
-		for _, tg := range s.tags[group] {
-			cite(tg.Citations, useView{Kind: "use.tag", Label: tg.Name, URL: ""})
-		}
+	for _, src := range o.Sources {
+		s.sources[src.Slug] = &sourceView{Source: src, Anchor: "src-" + src.Slug}
 	}
 	for _, typ := range models.SourceTypes {
 		g := sourceGroup{Type: typ}
-		for _, src := range p.Sources {
+		for _, src := range o.Sources {
 			if src.Type == typ {
 				g.Sources = append(g.Sources, s.sources[src.Slug])
 			}
@@ -212,6 +127,117 @@ func newSite(p *store.Published) *site {
 		}
 	}
 	return s
+}
+
+// tacticView returns t as its pages show it, in the stage st of this site.
+func (s *site) tacticView(t models.Tactic, st *stageView) *tacticView {
+	tv := &tacticView{Tactic: t, Chain: st.Chain, Stage: st}
+	for _, tg := range t.Tags {
+		switch tg.Group {
+		case models.HorizonGroup:
+			tv.Horizon = append(tv.Horizon, tg)
+		case "lever":
+			tv.Levers = append(tv.Levers, tg)
+		case "function":
+			tv.Functions = append(tv.Functions, tg)
+		}
+	}
+	for _, c := range t.Caveats {
+		tv.Contested = tv.Contested || c.Type == models.CaveatContested
+	}
+	for _, pos := range t.Positions {
+		if pos.Stance == "for" {
+			tv.For = append(tv.For, pos)
+		} else {
+			tv.Against = append(tv.Against, pos)
+		}
+	}
+	for _, slug := range t.AlsoAppliesTo {
+		for _, other := range st.Chain.Stages {
+			if other.Slug == slug {
+				tv.Also = append(tv.Also, other)
+			}
+		}
+	}
+	return tv
+}
+
+// kindOrder is the order of a stage's lists on its row: current efforts, conditions, what should
+// be done.
+func kindOrder(kind string) int {
+	switch kind {
+	case models.KindCurrent:
+		return 0
+	case models.KindCondition:
+		return 1
+	}
+	return 2
+}
+
+// sourceEntry is a source of the bibliography with where it is cited.
+type sourceEntry struct {
+	*sourceView
+	Uses []useView
+	More bool // more tactics cite it than Uses shows
+}
+
+// citedTactics is how many of the tactics that cite a source the bibliography names; the rest are
+// in the source's JSON (cited_by).
+const citedTactics = 50
+
+// bibliography is the site's sources by type, each with where it is cited, in the order the pages
+// show the citing objects: each chain, then each of its stages followed by its tactics in the
+// order of the stage's row, then the tags. cited holds the tactics citing each source (by id).
+func (s *site) bibliography(cited map[int64]store.Citing) []sourceEntryGroup {
+	uses := map[string][]useView{} // by source slug
+	cite := func(cs []models.Citation, u useView) {
+		for _, slug := range models.CitedSources(cs) {
+			if !slices.Contains(uses[slug], u) {
+				uses[slug] = append(uses[slug], u)
+			}
+		}
+	}
+	tacticsOf := map[int64]map[string][]useView{} // by stage id, then source slug
+	for _, src := range s.sources {
+		c := cited[src.ID]
+		slices.SortFunc(c.Tactics, func(a, b store.CitingTactic) int {
+			return cmp.Or(cmp.Compare(kindOrder(a.Kind), kindOrder(b.Kind)), cmp.Compare(a.Position, b.Position), cmp.Compare(a.ID, b.ID))
+		})
+		for _, t := range c.Tactics {
+			if tacticsOf[t.StageID] == nil {
+				tacticsOf[t.StageID] = map[string][]useView{}
+			}
+			tacticsOf[t.StageID][src.Slug] = append(tacticsOf[t.StageID][src.Slug],
+				useView{Kind: "use.tactic", Label: t.Code + " " + t.Title, URL: "/tactics/" + t.Code})
+		}
+	}
+	for _, c := range s.chains {
+		cite(c.Citations, useView{Kind: "use.chain", Label: c.Name, URL: "/chains/" + c.Slug})
+		for _, st := range c.Stages {
+			cite(st.Citations, useView{Kind: "use.stage", Label: c.Name + ": " + st.Name, URL: "/chains/" + c.Slug + "#stage-" + st.Slug})
+			for slug, us := range tacticsOf[st.ID] {
+				uses[slug] = append(uses[slug], us...)
+			}
+		}
+	}
+	for _, group := range []string{models.HorizonGroup, "lever", "function"} {
+		for _, tg := range s.tags[group] {
+			cite(tg.Citations, useView{Kind: "use.tag", Label: tg.Name, URL: ""})
+		}
+	}
+	groups := make([]sourceEntryGroup, len(s.sourceGroups))
+	for i, g := range s.sourceGroups {
+		groups[i] = sourceEntryGroup{Type: g.Type, Sources: make([]sourceEntry, len(g.Sources))}
+		for j, src := range g.Sources {
+			groups[i].Sources[j] = sourceEntry{sourceView: src, Uses: uses[src.Slug], More: cited[src.ID].More}
+		}
+	}
+	return groups
+}
+
+type sourceEntryGroup struct {
+	Type    string
+	Sources []sourceEntry
 }
 
 // sortKey orders a bibliography: by first author, then year, then title.

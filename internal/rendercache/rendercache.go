@@ -54,6 +54,10 @@ func (c *Cache[K]) Get(k K, gen int64, render func() ([]byte, error)) (*Entry, e
 		return e, nil
 	}
 	v, err, _ := c.renders.Do(fmt.Sprintf("%d|%#v", gen, k), func() (any, error) {
+		// A render that finished between the look-up above and this flight has kept its entry.
+		if e, ok := c.get(k, gen); ok {
+			return e, nil
+		}
 		body, err := render()
 		if err != nil {
 			return nil, err

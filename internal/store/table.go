@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -13,18 +14,61 @@ import (
 // ChainTable returns the chain laid out as Kara's table: stages in position order, each with its
 // current efforts, its recommended tactics and its conditions, in position order, with their tags. horizon, when
 // not empty, keeps only tactics with that horizon tag. Below editor, only published tactics show.
+// It is ChainTableFor with only a horizon and perCell.
+func (s *Store) ChainTable(ctx context.Context, key, horizon string, perCell int) (*models.ChainTable, error) {
+	return s.ChainTableFor(ctx, key, TableQuery{Horizon: horizon, PerCell: perCell})
+}
+
+// TableQuery says which tactics a chain table shows.
+type TableQuery struct {
+	// Horizon, when not empty, keeps in every cell only the tactics with that horizon tag (the
+	// JSON table's filter).
+	Horizon string
+	// PerCell is the most tactics a cell holds; < 1 means models.DefaultPerCell.
+	PerCell int
+	// Recommended narrows the cells of what should be done, and only those (the filters of the
+	// chain's page for people, which leave the current efforts and the conditions whole).
+	Recommended Narrowing
+}
+
+// Narrowing keeps the tactics that pass all of its filters; its zero value keeps all.
+type Narrowing struct {
+	Horizon     string   // a horizon tag's slug
+	Tags        []string // slugs of tags of any group, each required
+	MinEvidence string   // an evidence level: this one or stronger
+}
+
+// where is the narrowing as a condition on tactics, and whether there is one.
+func (n Narrowing) where() (string, []any, bool) {
+	const hasTag = `EXISTS (SELECT 1 FROM tactic_tags tt JOIN tags t ON t.id = tt.tag_id WHERE tt.tactic_id = tactics.id AND t.slug = ?`
+	var conds []string
+	var args []any
+	if n.Horizon != "" {
+		conds, args = append(conds, hasTag+" AND t.tag_group = ?)"), append(args, n.Horizon, models.HorizonGroup)
+	}
+	for _, slug := range n.Tags {
+		conds, args = append(conds, hasTag+")"), append(args, slug)
+	}
+	if n.MinEvidence != "" {
+		conds, args = append(conds, "tactics.evidence_rank >= ?"), append(args, models.EvidenceRank(n.MinEvidence))
+	}
+	return strings.Join(conds, " AND "), args, len(conds) > 0
+}
+
+// ChainTableFor returns the chain's table as q asks for it. Below editor, only published tactics
+// show.
 //
-// Each of a stage's three lists (a cell) holds at most perCell tactics, its first in order of
-// position and id; perCell < 1 means models.DefaultPerCell. Each cell says how many tactics it has
-// in all and where the complete list is. Neither the counting nor the cut reads the chain's other
-// tactics into memory: the database ranks and counts them (window functions, SQLite >= 3.25 and
-// PostgreSQL), so that the table's cost follows perCell and the number of stages, not the chain's
-// size.
+// Each of a stage's three lists (a cell) holds at most q.PerCell tactics, its first in order of
+// position and id. Each cell says how many tactics it has in all and where the complete list is.
+// Neither the counting nor the cut reads the chain's other tactics into memory: the database ranks
+// and counts them (window functions, SQLite >= 3.25 and PostgreSQL), so that the table's cost
+// follows the cut and the number of stages, not the chain's size.
 //
 // It runs four queries whatever the size of the chain (chain, stages, the cut tactics with their
 // cells' totals, tags), in one read transaction so that they all see the same state. NotFound if
 // there is no such chain.
-func (s *Store) ChainTable(ctx context.Context, key, horizon string, perCell int) (*models.ChainTable, error) {
+func (s *Store) ChainTableFor(ctx context.Context, key string, q TableQuery) (*models.ChainTable, error) {
+	horizon, perCell := q.Horizon, q.PerCell
 	if perCell < 1 {
 		perCell = models.DefaultPerCell
 	}
@@ -47,6 +91,9 @@ func (s *Store) ChainTable(ctx context.Context, key, horizon string, perCell int
 		}
 		if horizon != "" {
 			ranked = whereHorizon(ranked, horizon)
+		}
+		if cond, args, ok := q.Recommended.where(); ok {
+			ranked = ranked.Where("(tactics.kind <> ? OR ("+cond+"))", append([]any{models.KindRecommended}, args...)...)
 		}
 		ranked = ranked.Select(`tactics.id,
 			ROW_NUMBER() OVER (PARTITION BY tactics.stage_id, tactics.kind ORDER BY tactics.position, tactics.id) AS cell_rank,
