@@ -305,7 +305,7 @@ func revalidate(st *store.Store, table routeTable) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		handlers.SetListETag(c, tag)
+		handlers.SetListVersion(c, gen, tag)
 		c.Next()
 	}
 }

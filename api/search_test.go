@@ -391,3 +391,45 @@ func TestSearchMalformed(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchCache checks that a page of results is answered from memory while nothing has been
+// written: asked again, in any order of its parameters, it costs the lookup of the generation
+// alone, with the same body and Link header; and a write anywhere makes the next search rank
+// afresh.
+func TestSearchCache(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	get := func(query string) (response, int64) {
+		t.Helper()
+		before := s.Store.Statements()
+		res := s.do(t, "GET", "/api/v1/search?"+query, nil, "Authorization", "").mustStatus(t, http.StatusOK)
+		return res, s.Store.Statements() - before
+	}
+	first, cold := get("q=trafficking&type=tactic&type=source&limit=2")
+	if cold < 2 {
+		t.Fatalf("the first search ran %d statements", cold)
+	}
+	if first.Header.Get("Link") == "" {
+		t.Fatal("a page of 2 with more results has no Link header")
+	}
+	for _, query := range []string{"q=trafficking&type=tactic&type=source&limit=2", "limit=2&type=source&type=tactic&q=trafficking"} {
+		again, warm := get(query)
+		if warm != 1 {
+			t.Errorf("%s again ran %d statements, want 1 (the generation)", query, warm)
+		}
+		if string(again.Body) != string(first.Body) || again.Header.Get("Link") == "" {
+			t.Errorf("%s from memory differs: %.200s, Link %q", query, again.Body, again.Header.Get("Link"))
+		}
+	}
+	// Another page, another caller's view or another query is its own entry.
+	if _, n := get("q=trafficking&type=tactic&type=source&limit=3"); n < 2 {
+		t.Errorf("another limit ran %d statements: answered from another page's entry", n)
+	}
+	s.do(t, "POST", "/api/v1/sources", obj{"slug": "zyzzyva-report", "title": "The zyzzyva report on trafficking", "type": "grey"}).mustStatus(t, http.StatusCreated)
+	if _, n := get("q=trafficking&type=tactic&type=source&limit=2"); n < 2 {
+		t.Errorf("after a write the search ran %d statements: answered from memory", n)
+	}
+	if hits := searchFor(t, s, "q=zyzzyva").Data; len(hits) != 1 {
+		t.Errorf("the source just written is found %d times, want 1", len(hits))
+	}
+}

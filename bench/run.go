@@ -262,6 +262,9 @@ func (r *sizeRun) readNote(name string, bodyBytes int) string {
 		}
 		note = fmt.Sprintf("chainkb: GET %s (ranked, with snippets; %d matching tactics); baseline: the LIKE path, GET %s",
 			searchPath(false, words), r.d.searchMatches[words], searchPath(true, words))
+	case "search 2 words, a new query each time":
+		note = fmt.Sprintf("chainkb: GET %s, {id} drawn for each request, so that no answer comes from the cache of search pages (%d matching tactics); baseline: the LIKE path, GET %s",
+			newSearchPath(false, searchWords), r.d.searchMatches[searchWords], searchPath(true, searchWords))
 	case "chain table, small chain":
 		c := r.d.chains[len(r.d.chains)-1]
 		note += fmt.Sprintf("; %d tactics in %s", c.tactics, c.slug)

@@ -75,6 +75,17 @@ func searchPath(baseline bool, words string) string {
 	return "/api/v1/search?q=" + words + "&type=tactic&limit=50"
 }
 
+// newSearchPath is searchPath with a word excluded that no tactic has, drawn for each request
+// ({id}): the same matches and the same ranking work, but a query chainkb has not answered since
+// the last write, so that it cannot come from its cache of search pages. The baseline answers its
+// LIKE path, as for searchPath.
+func newSearchPath(baseline bool, words string) string {
+	if baseline {
+		return qPath()
+	}
+	return "/api/v1/search?q=" + words + "+-zz{id}&type=tactic&limit=50"
+}
+
 // tablePath is the table of the largest chain; smallTablePath that of the seed-sized chain.
 func tablePath(d *dataset) string { return "/api/v1/chains/" + d.chains[0].slug + "/table" }
 
@@ -111,6 +122,13 @@ func scenarios() []scenario {
 		}},
 		{name: "search 2 words, one very common", requests: func(t target) []plan.Request {
 			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + searchPath(t.baseline, commonWords)}}
+		}},
+		// The same search, never asked before: what a query costs when it is ranked afresh.
+		{name: "search 2 words, a new query each time", requests: func(t target) []plan.Request {
+			if t.baseline {
+				return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + qPath()}}
+			}
+			return []plan.Request{{Kind: plan.RandomID, Weight: 1, URL: t.base + newSearchPath(false, searchWords), MinID: 1, MaxID: 1 << 40}}
 		}},
 		{name: "chain table, small chain", requests: func(t target) []plan.Request {
 			return []plan.Request{{Kind: plan.Fixed, Weight: 1, URL: t.base + smallTablePath(t.d)}}

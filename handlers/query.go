@@ -242,17 +242,35 @@ func writePage[T any](c *gin.Context, page models.List[T], param string) {
 	c.JSON(http.StatusOK, body)
 }
 
-// listETagKey is where the revalidating middleware leaves a list's ETag for writePage.
-const listETagKey = "chainkb.listETag"
+// listVersionKey is where the revalidating middleware leaves what it read for a list: the
+// knowledge base's generation and the list's ETag.
+const listVersionKey = "chainkb.listVersion"
 
-// SetListETag gives the list being answered the ETag it is to carry.
-func SetListETag(c *gin.Context, tag string) { c.Set(listETagKey, tag) }
+type listVersion struct {
+	gen  int64
+	etag string
+}
+
+// SetListVersion gives the list being answered the generation it is answered at and the ETag it
+// is to carry.
+func SetListVersion(c *gin.Context, gen int64, etag string) {
+	c.Set(listVersionKey, listVersion{gen: gen, etag: etag})
+}
+
+// listGeneration is the generation the middleware read for this list, if it did.
+func listGeneration(c *gin.Context) (int64, bool) {
+	v, ok := c.Get(listVersionKey)
+	if !ok {
+		return 0, false
+	}
+	return v.(listVersion).gen, true
+}
 
 // sendListETag sends the ETag the middleware gave the list, if any: only with the list itself, not
 // with a problem.
 func sendListETag(c *gin.Context) {
-	if tag := c.GetString(listETagKey); tag != "" {
-		c.Header("ETag", tag)
+	if v, ok := c.Get(listVersionKey); ok {
+		c.Header("ETag", v.(listVersion).etag)
 	}
 }
 

@@ -1,12 +1,17 @@
 package handlers
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"chainkb/internal/rendercache"
 	"chainkb/internal/search"
 	"chainkb/internal/store"
 	"chainkb/models"
@@ -15,10 +20,22 @@ import (
 // Search serves /api/v1/search.
 type Search struct {
 	store *store.Store
+	// pages keeps answered pages until the next write, like the chain tables: ranking every
+	// match of a query is the costly part of a search (store.Search), and the same searches
+	// come back, from partner dashboards, saved searches and the next pages of a result.
+	pages *rendercache.Cache[string]
 }
 
+// The search pages kept: at most 1,024, and 16 MiB (a page of 50 results is about 20 KB).
+const (
+	maxSearchPages     = 1024
+	maxSearchPageBytes = 16 << 20
+)
+
 // NewSearch returns the search handler.
-func NewSearch(st *store.Store) *Search { return &Search{store: st} }
+func NewSearch(st *store.Store) *Search {
+	return &Search{store: st, pages: rendercache.New[string]("s", maxSearchPages, maxSearchPageBytes)}
+}
 
 // SearchList is a page of search results.
 //
@@ -66,12 +83,48 @@ func (h *Search) List(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	page, err := h.store.Search(c.Request.Context(), f)
+	ctx := c.Request.Context()
+	gen, ok := listGeneration(c)
+	if !ok {
+		var err error
+		if gen, err = h.store.Generation(ctx); err != nil {
+			c.Error(err)
+			return
+		}
+	}
+	page, err := h.pages.GetMeta(searchKey(f, models.PrincipalFrom(ctx).CanSeeHidden()), gen, func() ([]byte, string, error) {
+		// Others may be waiting for this search: it must not stop if this client goes away.
+		page, err := h.store.Search(context.WithoutCancel(ctx), f)
+		if err != nil {
+			return nil, "", err
+		}
+		body := listBody[models.SearchHit]{Data: page.Items}
+		if body.Data == nil {
+			body.Data = []models.SearchHit{}
+		}
+		if page.NextCursor != "" {
+			body.NextCursor = &page.NextCursor
+		}
+		b, err := json.Marshal(body)
+		return b, page.NextCursor, err
+	})
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	writeList(c, page)
+	if page.Meta != "" {
+		linkNext(c, "cursor", page.Meta)
+	}
+	sendListETag(c)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", page.Body)
+}
+
+// searchKey is what makes one page of search results differ from another: the filter, its
+// repeatable parameters in a fixed order, and whether drafts are found.
+func searchKey(f models.SearchFilter, hidden bool) string {
+	f.Types, f.Tags = slices.Sorted(slices.Values(f.Types)), slices.Sorted(slices.Values(f.Tags))
+	f.Types, f.Tags = slices.Compact(f.Types), slices.Compact(f.Tags)
+	return fmt.Sprintf("%t %#v", hidden, f)
 }
 
 // search returns a parameter in the search query language (internal/search), checking that it

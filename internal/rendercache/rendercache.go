@@ -18,10 +18,12 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// Entry is a rendered answer and its strong ETag, a digest of its bytes.
+// Entry is a rendered answer and its strong ETag, a digest of its bytes. Meta is what the
+// answer's headers need besides its body (a search page's next cursor, for its Link header).
 type Entry struct {
 	Body []byte
 	ETag string
+	Meta string
 }
 
 // Cache keeps entries by key K for one generation at a time.
@@ -50,6 +52,14 @@ func New[K comparable](tag string, maxEntries, maxBytes int) *Cache[K] {
 // once however many requests ask for it at the same time. render runs on behalf of all of them,
 // so it must not depend on one client's context staying alive.
 func (c *Cache[K]) Get(k K, gen int64, render func() ([]byte, error)) (*Entry, error) {
+	return c.GetMeta(k, gen, func() ([]byte, string, error) {
+		body, err := render()
+		return body, "", err
+	})
+}
+
+// GetMeta is Get for an answer whose render also says what its headers need (Entry.Meta).
+func (c *Cache[K]) GetMeta(k K, gen int64, render func() (body []byte, meta string, err error)) (*Entry, error) {
 	if e, ok := c.get(k, gen); ok {
 		return e, nil
 	}
@@ -58,11 +68,11 @@ func (c *Cache[K]) Get(k K, gen int64, render func() ([]byte, error)) (*Entry, e
 		if e, ok := c.get(k, gen); ok {
 			return e, nil
 		}
-		body, err := render()
+		body, meta, err := render()
 		if err != nil {
 			return nil, err
 		}
-		return c.put(k, gen, body), nil
+		return c.put(k, gen, body, meta), nil
 	})
 	if err != nil {
 		return nil, err
@@ -91,23 +101,24 @@ func (c *Cache[K]) get(k K, gen int64) (*Entry, bool) {
 // put keeps body, rendered after the generation was read as gen, and returns its entry. The body
 // may hold changes newer than gen; it is still only served while the generation is gen, and a
 // generation that has not moved means that no such change exists.
-func (c *Cache[K]) put(k K, gen int64, body []byte) *Entry {
+func (c *Cache[K]) put(k K, gen int64, body []byte, meta string) *Entry {
 	e := c.Entry(body)
+	e.Meta = meta
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen < c.gen {
 		return e // a slow render of an older state: serve it, but keep the newer entries
 	}
-	if len(body) > c.maxBytes {
+	if len(body)+len(meta) > c.maxBytes {
 		return e // too large to keep: serve it only
 	}
-	if gen > c.gen || len(c.entries) >= c.maxEntries || c.bytes+len(body) > c.maxBytes {
+	if gen > c.gen || len(c.entries) >= c.maxEntries || c.bytes+len(body)+len(meta) > c.maxBytes {
 		c.gen, c.entries, c.bytes = gen, map[K]*Entry{}, 0
 	}
 	if old, ok := c.entries[k]; ok {
-		c.bytes -= len(old.Body)
+		c.bytes -= len(old.Body) + len(old.Meta)
 	}
 	c.entries[k] = e
-	c.bytes += len(body)
+	c.bytes += len(body) + len(meta)
 	return e
 }

@@ -18,7 +18,7 @@ func TestBytes(t *testing.T) {
 	body := make([]byte, 5<<20) // 5 MiB: six fit in 32 MiB, not seven
 	for i := range 20 {
 		k := fmt.Sprint("c", i)
-		if got := c.put(k, 1, body); !strings.HasPrefix(got.ETag, `"t-`) {
+		if got := c.put(k, 1, body, ""); !strings.HasPrefix(got.ETag, `"t-`) {
 			t.Fatalf("ETag %s, want one starting with \"t-", got.ETag)
 		}
 		if c.bytes > budget || c.bytes != len(c.entries)*len(body) {
@@ -30,11 +30,11 @@ func TestBytes(t *testing.T) {
 	}
 	// Putting the same key again does not count it twice.
 	before := c.bytes
-	c.put("c19", 1, body)
+	c.put("c19", 1, body, "")
 	if c.bytes != before {
 		t.Errorf("the same key put again: %d bytes, want %d", c.bytes, before)
 	}
-	if got := c.put("huge", 1, make([]byte, budget+1)); got.Body == nil {
+	if got := c.put("huge", 1, make([]byte, budget+1), ""); got.Body == nil {
 		t.Fatal("the huge body is not served")
 	}
 	if _, ok := c.get("huge", 1); ok || c.bytes != before {
@@ -46,7 +46,7 @@ func TestBytes(t *testing.T) {
 func TestEntries(t *testing.T) {
 	c := New[int]("h", 3, 1<<20)
 	for i := range 10 {
-		c.put(i, 1, []byte("x"))
+		c.put(i, 1, []byte("x"), "")
 		if len(c.entries) > 3 {
 			t.Fatalf("%d entries after %d puts, want at most 3", len(c.entries), i+1)
 		}
