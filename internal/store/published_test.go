@@ -175,3 +175,27 @@ func TestStore_PagesReads(t *testing.T) {
 		}
 	})
 }
+
+// TestStore_NewCode checks the code a tactic created without one gets: its prefix and the next
+// number after the highest of the prefix, whatever the width the others were written with, not
+// confused by a prefix that starts the same.
+func TestStore_NewCode(t *testing.T) {
+	t.Parallel()
+	s := newTestStore(t)
+	c := mustCreateChain(t, s, "debt-bondage")
+	st := mustCreateStage(t, s, c.ID, "worker", 1)
+	first := mustCreateTactic(t, s, st.ID, "First")
+	if first.Code != "DB-W-R01" {
+		t.Fatalf("first code %s, want DB-W-R01", first.Code)
+	}
+	for _, code := range []string{"DB-W-R0099", "DB-W-R123", "DB-W-C900", "DB-WX-R5000"} {
+		in := tacticInput(st.ID, "Coded "+code)
+		in.Code = code
+		if _, err := s.CreateTactic(editor(), in); err != nil {
+			t.Fatalf("create %s: %v", code, err)
+		}
+	}
+	if next := mustCreateTactic(t, s, st.ID, "Next"); next.Code != "DB-W-R124" {
+		t.Errorf("next code %s, want DB-W-R124", next.Code)
+	}
+}

@@ -544,21 +544,15 @@ func newCode(tx *gorm.DB, stage *models.Stage, kind string) (string, error) {
 		}
 	}
 	prefix := fmt.Sprintf("%s-%s-%s", initials.String(), strings.ToUpper(stage.Slug[:1]), kindLetter[kind])
-	var codes []string
-	q := tx.Table("tactics").Where("code LIKE ?", prefix+"%")
-	if tx.Dialector.Name() == dialectSQLite {
-		// SQLite's LIKE ignores case, so it cannot use the index on code and scans every code.
-		// Codes are upper-case letters, digits and hyphens, all below '~': the range finds them.
-		q = q.Where("code >= ? AND code < ?", prefix, prefix+"~")
-	}
-	if err := q.Pluck("code", &codes).Error; err != nil {
+	// The highest number of the prefix, from the index on these expressions (migration 0012).
+	var last *int
+	err := tx.Raw(`SELECT MAX(`+codeNumber+`) FROM tactics WHERE `+codePrefix+` = ?`, prefix).Scan(&last).Error
+	if err != nil {
 		return "", fmt.Errorf("store: code for a tactic: %w", err)
 	}
 	n := 0
-	for _, c := range codes {
-		if v, err := strconv.Atoi(strings.TrimPrefix(c, prefix)); err == nil && v > n {
-			n = v
-		}
+	if last != nil {
+		n = *last
 	}
 	code := fmt.Sprintf("%s%02d", prefix, n+1)
 	if !models.IsCode(code) {
@@ -567,6 +561,13 @@ func newCode(tx *gorm.DB, stage *models.Stage, kind string) (string, error) {
 	}
 	return code, nil
 }
+
+// codePrefix and codeNumber split a tactic's code where its trailing digits start: ST-R-R and 8
+// for ST-R-R08. They are the expressions of the index tactics_code_number, word for word.
+const (
+	codePrefix = "rtrim(code, '0123456789')"
+	codeNumber = "CAST(NULLIF(substr(code, length(rtrim(code, '0123456789')) + 1), '') AS INTEGER)"
+)
 
 // codeConflict turns a unique violation on a tactic's code into a Conflict that names it.
 func codeConflict(err error, code string) error {
