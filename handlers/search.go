@@ -26,10 +26,12 @@ type Search struct {
 	pages *rendercache.Cache[string]
 }
 
-// The search pages kept: at most 1,024, and 16 MiB (a page of 50 results is about 20 KB).
+// The search pages kept: at most 512, and 8 MiB (a page of 50 results is about 20 KB). Searches
+// asked once each fill it and empty it again; what it holds, the garbage collector doubles in
+// the process's memory.
 const (
-	maxSearchPages     = 1024
-	maxSearchPageBytes = 16 << 20
+	maxSearchPages     = 512
+	maxSearchPageBytes = 8 << 20
 )
 
 // NewSearch returns the search handler.
