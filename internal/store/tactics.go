@@ -566,7 +566,7 @@ func newCode(tx *gorm.DB, stage *models.Stage, kind string) (string, error) {
 // for ST-R-R08. They are the expressions of the index tactics_code_number, word for word.
 const (
 	codePrefix = "rtrim(code, '0123456789')"
-	codeNumber = "CAST(NULLIF(substr(code, length(rtrim(code, '0123456789')) + 1), '') AS INTEGER)"
+	codeNumber = "CAST(NULLIF(substr(code, length(rtrim(code, '0123456789')) + 1), '') AS BIGINT)"
 )
 
 // codeConflict turns a unique violation on a tactic's code into a Conflict that names it.

@@ -6,5 +6,5 @@
 -- or the index is not used.
 CREATE INDEX tactics_code_number ON tactics (
     (rtrim(code, '0123456789')),
-    (CAST(NULLIF(substr(code, length(rtrim(code, '0123456789')) + 1), '') AS INTEGER))
+    (CAST(NULLIF(substr(code, length(rtrim(code, '0123456789')) + 1), '') AS BIGINT))
 );
