@@ -42,8 +42,8 @@ type Store struct {
 	bulk       *gorm.DB
 	wSQL, rSQL *sql.DB // the same pool on PostgreSQL
 	hot        *hotStatements
-	// batcher runs SQLite's writes, committing those that queue together (writer.go); nil on
-	// PostgreSQL.
+	// batcher runs SQLite's writes, committing those that queue together (writer.go), and
+	// checkpoints the WAL between them (checkpoint.go); nil on PostgreSQL.
 	batcher *batcher
 
 	// statements counts the SQL statements run, so that tests can prove a request runs a fixed
@@ -125,10 +125,8 @@ func (s *Store) openSQLite(path string) error {
 
 	// The writer starts every transaction with BEGIN IMMEDIATE: it takes the write lock at BEGIN, so a
 	// transaction that reads and then writes can never fail half-way on a lock upgrade.
-	wSQL, err := sql.Open("sqlite3", base+"&_txlock=immediate")
-	if err != nil {
-		return fmt.Errorf("store: open writer: %w", err)
-	}
+	// Its connections leave checkpoints to the store's checkpointer (checkpoint.go).
+	wSQL := openWriter(base + "&_txlock=immediate")
 	// One writer connection: SQLite allows one writer at a time anyway, and queueing in database/sql
 	// is fairer and faster than busy-waiting on the file lock.
 	wSQL.SetMaxOpenConns(1)
@@ -282,7 +280,11 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 
 // writeBulk is write for a transaction of many writes (see Store.bulk).
 func (s *Store) writeBulk(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return inTx(s.bulk.WithContext(ctx), fn, nil)
+	err := inTx(s.bulk.WithContext(ctx), fn, nil)
+	if s.batcher != nil {
+		s.batcher.markDirty() // the batcher checkpoints what went around it
+	}
+	return err
 }
 
 // inTx runs fn in one transaction on db. It returns fn's error as it is, or else an internal

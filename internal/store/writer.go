@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -74,11 +76,17 @@ type batcher struct {
 	beforeCommit func(batch []*queuedWrite) error
 	// batches counts the transactions committed or rolled back, writes the writes they ran.
 	batches, writes int64
+
+	// dirty is set while the WAL holds commits that no checkpoint has folded back into the
+	// database file; lastCheckpoint is when the last checkpoint ran (checkpoint.go).
+	dirty          atomic.Bool
+	lastCheckpoint time.Time
 }
 
 func newBatcher(s *Store) *batcher {
 	b := &batcher{s: s, wake: make(chan struct{}, 1), stop: make(chan struct{}), exited: make(chan struct{}),
-		stmts: map[string]*sql.Stmt{}}
+		stmts: map[string]*sql.Stmt{}, lastCheckpoint: time.Now()}
+	b.dirty.Store(true) // whatever opening the store wrote (migrations, documents)
 	go b.loop()
 	return b
 }
@@ -139,14 +147,30 @@ func (b *batcher) loop() {
 		b.mu.Unlock()
 		if n > 0 {
 			b.run(batch)
+			b.dirty.Store(true)
+			if time.Since(b.lastCheckpoint) >= checkpointEvery {
+				b.checkpoint()
+			}
 			continue
 		}
 		if closed {
 			return
 		}
+		// Idle with commits not folded back: checkpoint unless a write comes first.
+		var idle *time.Timer
+		var idleC <-chan time.Time
+		if b.dirty.Load() {
+			idle = time.NewTimer(checkpointEvery)
+			idleC = idle.C
+		}
 		select {
 		case <-b.wake:
 		case <-b.stop:
+		case <-idleC:
+			b.checkpoint()
+		}
+		if idle != nil {
+			idle.Stop()
 		}
 	}
 }
