@@ -55,11 +55,14 @@ func (c connector) Driver() driver.Driver                        { return c.driv
 // checkpoint folds the WAL back into the database file, on the writer's connection; the batcher
 // calls it between batches.
 func (b *batcher) checkpoint() {
-	// An error (the file busy with a backup's checkpoint, say) leaves the pages for the next
-	// one; the WAL keeps every commit meanwhile, so nothing is lost by waiting.
-	_, _ = b.s.wSQL.Exec("PRAGMA wal_checkpoint(PASSIVE)")
-	b.lastCheckpoint = time.Now()
+	// Cleared first: a bulk write that commits while the checkpoint runs marks it again.
 	b.dirty.Store(false)
+	// An error (the file busy with a backup's checkpoint, say) leaves the pages for the next
+	// try; the WAL keeps every commit meanwhile, so nothing is lost by waiting.
+	if _, err := b.s.wSQL.Exec("PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+		b.dirty.Store(true)
+	}
+	b.lastCheckpoint = time.Now()
 }
 
 // markDirty tells the batcher that the WAL holds commits no checkpoint has folded back yet: a
