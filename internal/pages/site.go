@@ -12,7 +12,7 @@ import (
 // site is the outline of the published knowledge base (store.Outline: chains, stages, tags,
 // sources, the model's parameters and how many tactics each stage has), indexed for the pages:
 // read once per generation, and small whatever the number of tactics. The tactics a page shows are
-// read when the page is rendered (chain.go's table, a tactic, where sources are cited).
+// read when the page is rendered: the chain's table, a tactic, where sources are cited (pages.go).
 type site struct {
 	chains       []*chainView
 	chainBySlug  map[string]*chainView
