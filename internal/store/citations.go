@@ -27,16 +27,23 @@ func resolveCitations(tx *gorm.DB, refs []models.CitationRef) ([]int64, []models
 	if len(slugs) == 0 {
 		return nil, nil, nil
 	}
-	var found []struct {
-		ID   int64
-		Slug string
-	}
-	if err := tx.Table("sources").Select("id, slug").Where("slug IN ?", slugs).Find(&found).Error; err != nil {
+	// Scanned by hand: a tactic's write runs this on SQLite's single writer (see stageOfTactic).
+	rows, err := tx.Raw("SELECT id, slug FROM sources WHERE slug IN ?", slugs).Rows()
+	if err != nil {
 		return nil, nil, fmt.Errorf("store: resolve citations: %w", err)
 	}
-	idOf := make(map[string]int64, len(found))
-	for _, f := range found {
-		idOf[f.Slug] = f.ID
+	defer rows.Close()
+	idOf := make(map[string]int64, len(slugs))
+	for rows.Next() {
+		var id int64
+		var slug string
+		if err := rows.Scan(&id, &slug); err != nil {
+			return nil, nil, fmt.Errorf("store: resolve citations: %w", err)
+		}
+		idOf[slug] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("store: resolve citations: %w", err)
 	}
 	var bad []models.FieldError
 	for _, r := range refs {
