@@ -2,9 +2,13 @@ package store
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"chainkb/models"
 )
 
 // TestCodeNumberUsesIndex checks that SQLite looks a code prefix up in the index of migration
@@ -28,5 +32,110 @@ func TestCodeNumberUsesIndex(t *testing.T) {
 	}
 	if len(plan) != 1 || !strings.Contains(plan[0].Detail, "USING INDEX tactics_code_number") {
 		t.Errorf("plan %+v, want a search of tactics_code_number", plan)
+	}
+}
+
+// TestReplaceTacticSetsWhatChanges checks updateTactic's narrowed UPDATE (changedColumns): after
+// each replacement, changing one thing at a time, the stored row says what the returned tactic
+// says, the columns that summarise the detail follow it, and the full-text index matches the
+// text.
+func TestReplaceTacticSetsWhatChanges(t *testing.T) {
+	t.Parallel()
+	s, stage := openBatchStore(t)
+	ctx := batchEditor()
+	other, err := s.CreateChain(ctx, &models.ChainInput{Slug: "other-chain", Name: "Other chain"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := 1
+	otherStage, err := s.CreateStage(ctx, &models.StageInput{ChainID: &other.ID, Slug: "elsewhere", Name: "Elsewhere",
+		Actor: "someone", Side: models.SideDemand, Position: &pos})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := newTacticInput(stage, "T-X-C01")
+	tc, err := s.CreateTactic(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due, err := models.ParseDate("2027-03-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		name   string
+		change func(in *models.TacticInput)
+	}{
+		{"nothing", func(*models.TacticInput) {}},
+		{"the summary", func(in *models.TacticInput) { in.Summary = "Kilo summary" }},
+		{"the status", func(in *models.TacticInput) { in.Status = models.StatusArchived }},
+		{"the stage, in another chain", func(in *models.TacticInput) { in.StageID = &otherStage.ID }},
+		{"the review date", func(in *models.TacticInput) {
+			in.Review = &models.Review{State: models.ReviewDraft, NextReviewDue: &due}
+		}},
+		{"the title and the position", func(in *models.TacticInput) { in.Title, in.Position = "Lima tactic", ptrTo(7) }},
+	} {
+		step.change(in)
+		tc, err = s.ReplaceTactic(ctx, tc.ID, in, models.Precondition{})
+		if err != nil {
+			t.Fatalf("change %s: %v", step.name, err)
+		}
+		var row struct {
+			StageID, ChainID                                             int64
+			Kind, Status, Title, Summary, Description, Attribution, Code string
+			Position, EvidenceRank                                       int
+			ReviewDue                                                    *string
+		}
+		err := s.read(ctx).Raw(`SELECT stage_id, chain_id, kind, status, title, summary, description, attribution, code,
+			position, evidence_rank, review_due FROM tactics WHERE id = ?`, tc.ID).Row().Scan(&row.StageID, &row.ChainID,
+			&row.Kind, &row.Status, &row.Title, &row.Summary, &row.Description, &row.Attribution, &row.Code,
+			&row.Position, &row.EvidenceRank, &row.ReviewDue)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantDue := (*string)(nil)
+		if d := tc.Review.NextReviewDue; d != nil {
+			v := d.String()
+			wantDue = &v
+		}
+		if row.StageID != tc.StageID || row.ChainID != tc.ChainID || row.Kind != tc.Kind || row.Status != tc.Status ||
+			row.Title != tc.Title || row.Summary != tc.Summary || row.Description != tc.Description ||
+			row.Attribution != tc.Attribution || row.Code != tc.Code || row.Position != tc.Position ||
+			row.EvidenceRank != models.EvidenceRank(tc.Evidence.Level) ||
+			(row.ReviewDue == nil) != (wantDue == nil) || (wantDue != nil && *row.ReviewDue != *wantDue) {
+			t.Errorf("after changing %s the row is %+v, the tactic %+v", step.name, row, tc)
+		}
+		if _, err := s.wSQL.Exec("INSERT INTO tactics_fts (tactics_fts, rank) VALUES ('integrity-check', 1)"); err != nil {
+			t.Errorf("after changing %s the search index does not match the tactics: %v", step.name, err)
+		}
+	}
+	if tc.ChainID != other.ID || tc.Status != models.StatusArchived || tc.Position != 7 {
+		t.Errorf("the tactic ends as %+v, want it archived at position 7 in chain %d", tc, other.ID)
+	}
+}
+
+// TestChangedColumns checks that an update names only the columns whose value changes, besides
+// the detail and its summaries: naming a column rewrites its indexes even when its value stays.
+func TestChangedColumns(t *testing.T) {
+	cur := &models.Tactic{ID: 1, StageID: 2, ChainID: 3, Code: "T-X-C01", Kind: models.KindCurrent,
+		Status: models.StatusPublished, Title: "Title", Summary: "Summary", Description: "Description",
+		Attribution: models.AttributionEditorial, Position: 4}
+	in := &models.TacticInput{Kind: cur.Kind, Title: cur.Title, Summary: cur.Summary, Description: cur.Description}
+	w := &tacticWrite{stage: &tacticStage{ID: 2, ChainID: 3, Slug: "stage"}, position: 4,
+		attribution: models.AttributionEditorial, detail: detailOf(in)}
+	always := []string{"detail", "evidence_rank", "review_due"}
+	if got := slices.Sorted(maps.Keys(changedColumns(cur, w, in, cur.Status, cur.Code))); !slices.Equal(got, always) {
+		t.Errorf("nothing changed: set %v, want %v", got, always)
+	}
+	in.Summary = "Another summary"
+	w.stage = &tacticStage{ID: 9, ChainID: 8, Slug: "other"}
+	got := changedColumns(cur, w, in, models.StatusArchived, cur.Code)
+	want := append([]string{"chain_id", "stage_id", "status", "summary"}, always...)
+	slices.Sort(want)
+	if keys := slices.Sorted(maps.Keys(got)); !slices.Equal(keys, want) {
+		t.Errorf("summary, stage and status changed: set %v, want %v", keys, want)
+	}
+	if got["summary"] != "Another summary" || got["stage_id"] != int64(9) || got["chain_id"] != int64(8) || got["status"] != models.StatusArchived {
+		t.Errorf("set %v", got)
 	}
 }
