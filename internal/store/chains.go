@@ -111,7 +111,7 @@ func insertChain(tx *gorm.DB, id, version int64, in *models.ChainInput, action s
 	if err := tx.Table("chains").Create(c).Error; err != nil {
 		return nil, slugConflict(err, models.EntityChain, in.Slug, "")
 	}
-	if err := syncCitations(tx, models.EntityChain, c.ID, sources); err != nil {
+	if err := addCitations(tx, models.EntityChain, c.ID, sources); err != nil {
 		return nil, err
 	}
 	return c, record(tx, chainChange(nil, c, action))

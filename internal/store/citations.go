@@ -60,11 +60,9 @@ func resolveCitations(tx *gorm.DB, refs []models.CitationRef) ([]int64, []models
 	return ids, bad, nil
 }
 
-// syncCitations makes the index say that the object cites exactly sourceIDs.
-func syncCitations(tx *gorm.DB, entity string, id int64, sourceIDs []int64) error {
-	if err := dropCitations(tx, entity, id); err != nil {
-		return err
-	}
+// addCitations indexes the citations of an object that has none in the index: a new one, or a
+// deleted one brought back (its delete dropped them).
+func addCitations(tx *gorm.DB, entity string, id int64, sourceIDs []int64) error {
 	if len(sourceIDs) == 0 {
 		return nil
 	}
@@ -76,6 +74,23 @@ func syncCitations(tx *gorm.DB, entity string, id int64, sourceIDs []int64) erro
 		return fmt.Errorf("store: index citations: %w", err)
 	}
 	return nil
+}
+
+// syncCitations makes the index say that an existing object cites exactly sourceIDs. An update
+// mostly leaves an object's citations as they were: they are read, and rewritten only if they
+// change (deleting and inserting the same rows writes two indexes for nothing).
+func syncCitations(tx *gorm.DB, entity string, id int64, sourceIDs []int64) error {
+	cur, err := linkedIDs(tx, "SELECT source_id FROM citations WHERE entity = ? AND entity_id = ?", entity, id)
+	if err != nil {
+		return fmt.Errorf("store: read citations: %w", err)
+	}
+	if sameIDs(cur, sourceIDs) {
+		return nil
+	}
+	if err := dropCitations(tx, entity, id); err != nil {
+		return err
+	}
+	return addCitations(tx, entity, id, sourceIDs)
 }
 
 // dropCitations removes an object's rows from the index, when it is deleted.

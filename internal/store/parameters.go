@@ -283,7 +283,7 @@ func insertParameter(tx *gorm.DB, id, version int64, in *models.ParameterInput, 
 		}
 		return nil, slugConflict(err, models.EntityParameter, in.Slug, "")
 	}
-	if err := syncCitations(tx, models.EntityParameter, id, w.sourceIDs); err != nil {
+	if err := addCitations(tx, models.EntityParameter, id, w.sourceIDs); err != nil {
 		return nil, err
 	}
 	p, err := findParameter(tx, idKey(id))

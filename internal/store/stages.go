@@ -138,7 +138,7 @@ func insertStage(tx *gorm.DB, id, version int64, in *models.StageInput, action s
 	if err := tx.Table("stages").Create(st).Error; err != nil {
 		return nil, slugConflict(err, models.EntityStage, in.Slug, " in this chain")
 	}
-	if err := syncCitations(tx, models.EntityStage, st.ID, sources); err != nil {
+	if err := addCitations(tx, models.EntityStage, st.ID, sources); err != nil {
 		return nil, err
 	}
 	return st, record(tx, stageChange(nil, st, action))

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -399,6 +400,37 @@ func insertReturningID(tx *gorm.DB, table string, cols map[string]any) (int64, e
 		return 0, err
 	}
 	return id, nil
+}
+
+// linkedIDs reads the ids that query (one integer column) returns, scanned by hand.
+func linkedIDs(tx *gorm.DB, query string, args ...any) ([]int64, error) {
+	rows, err := tx.Raw(query, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// sameIDs reports whether a and b hold the same ids, in any order; neither repeats one.
+func sameIDs(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, id := range a {
+		if !slices.Contains(b, id) {
+			return false
+		}
+	}
+	return true
 }
 
 // insertRows inserts rows into table's columns in one statement, without GORM's reflection over

@@ -641,7 +641,7 @@ func insertTactic(tx *gorm.DB, id, version int64, in *models.TacticInput, action
 	if err := insertTacticTags(tx, t.ID, w.tags); err != nil {
 		return nil, err
 	}
-	if err := syncCitations(tx, models.EntityTactic, t.ID, w.sourceIDs); err != nil {
+	if err := addCitations(tx, models.EntityTactic, t.ID, w.sourceIDs); err != nil {
 		return nil, err
 	}
 	// The stored tactic is what was just written: no need to read it back.
@@ -677,10 +677,7 @@ func updateTactic(tx *gorm.DB, cur *models.Tactic, in *models.TacticInput, actio
 	if err := syncCitations(tx, models.EntityTactic, cur.ID, w.sourceIDs); err != nil {
 		return nil, err
 	}
-	if err := tx.Exec("DELETE FROM tactic_tags WHERE tactic_id = ?", cur.ID).Error; err != nil {
-		return nil, fmt.Errorf("store: untag tactic: %w", err)
-	}
-	if err := insertTacticTags(tx, cur.ID, w.tags); err != nil {
+	if err := syncTacticTags(tx, cur.ID, w.tags); err != nil {
 		return nil, err
 	}
 	if wasPublished, isPublished := cur.Status == models.StatusPublished, status == models.StatusPublished; wasPublished != isPublished {
@@ -735,6 +732,26 @@ func tacticChange(before, after *models.Tactic, action string) change {
 		visible:    action != models.ActionDelete && after.Status == models.StatusPublished,
 		wasVisible: before != nil && before.Status == models.StatusPublished,
 		data:       after}
+}
+
+// syncTacticTags makes a tactic's tags exactly tags. An update mostly leaves them as they were:
+// they are read, and rewritten only if they change (as syncCitations does).
+func syncTacticTags(tx *gorm.DB, tacticID int64, tags []models.TagSummary) error {
+	cur, err := linkedIDs(tx, "SELECT tag_id FROM tactic_tags WHERE tactic_id = ?", tacticID)
+	if err != nil {
+		return fmt.Errorf("store: read tactic tags: %w", err)
+	}
+	ids := make([]int64, len(tags))
+	for i, t := range tags {
+		ids[i] = t.ID
+	}
+	if sameIDs(cur, ids) {
+		return nil
+	}
+	if err := tx.Exec("DELETE FROM tactic_tags WHERE tactic_id = ?", tacticID).Error; err != nil {
+		return fmt.Errorf("store: untag tactic: %w", err)
+	}
+	return insertTacticTags(tx, tacticID, tags)
 }
 
 func insertTacticTags(tx *gorm.DB, tacticID int64, tags []models.TagSummary) error {

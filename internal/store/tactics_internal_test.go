@@ -53,6 +53,14 @@ func TestReplaceTacticSetsWhatChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, slug := range []string{"alpha-tag", "beta-tag"} {
+		if _, err := s.CreateTag(ctx, &models.TagInput{Slug: slug, Name: slug, Group: "function"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.CreateSource(ctx, &models.SourceInput{Slug: "a-report", Title: "A report", Type: models.SourceGrey}); err != nil {
+		t.Fatal(err)
+	}
 	in := newTacticInput(stage, "T-X-C01")
 	tc, err := s.CreateTactic(ctx, in)
 	if err != nil {
@@ -74,6 +82,14 @@ func TestReplaceTacticSetsWhatChanges(t *testing.T) {
 			in.Review = &models.Review{State: models.ReviewDraft, NextReviewDue: &due}
 		}},
 		{"the title and the position", func(in *models.TacticInput) { in.Title, in.Position = "Lima tactic", ptrTo(7) }},
+		{"the tags, from none", func(in *models.TacticInput) { in.Tags = []models.TagRef{"alpha-tag"} }},
+		{"one tag for another", func(in *models.TacticInput) { in.Tags = []models.TagRef{"beta-tag"} }},
+		{"a tag more", func(in *models.TacticInput) { in.Tags = []models.TagRef{"beta-tag", "alpha-tag"} }},
+		{"a citation", func(in *models.TacticInput) {
+			in.Citations = []models.Citation{{Source: "a-report", Supports: models.SupportsSupports}}
+		}},
+		{"the summary again, tags and citation kept", func(in *models.TacticInput) { in.Summary = "Mike summary" }},
+		{"no tags and no citation", func(in *models.TacticInput) { in.Tags, in.Citations = nil, nil }},
 	} {
 		step.change(in)
 		tc, err = s.ReplaceTactic(ctx, tc.ID, in, models.Precondition{})
@@ -108,8 +124,30 @@ func TestReplaceTacticSetsWhatChanges(t *testing.T) {
 		if _, err := s.wSQL.Exec("INSERT INTO tactics_fts (tactics_fts, rank) VALUES ('integrity-check', 1)"); err != nil {
 			t.Errorf("after changing %s the search index does not match the tactics: %v", step.name, err)
 		}
+		var tagIDs, wantTags []int64
+		for _, tg := range tc.Tags {
+			wantTags = append(wantTags, tg.ID)
+		}
+		if err := s.read(ctx).Raw("SELECT tag_id FROM tactic_tags WHERE tactic_id = ?", tc.ID).Scan(&tagIDs).Error; err != nil {
+			t.Fatal(err)
+		}
+		var cited []string
+		err = s.read(ctx).Raw(`SELECT s.slug FROM citations c JOIN sources s ON s.id = c.source_id
+			WHERE c.entity = 'tactic' AND c.entity_id = ?`, tc.ID).Scan(&cited).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wantCited []string
+		for _, c := range tc.Citations {
+			wantCited = append(wantCited, c.Source)
+		}
+		slices.Sort(tagIDs)
+		slices.Sort(wantTags)
+		if !slices.Equal(tagIDs, wantTags) || !slices.Equal(cited, wantCited) {
+			t.Errorf("after changing %s the tactic has tags %v and cites %v, want %v and %v", step.name, tagIDs, cited, wantTags, wantCited)
+		}
 	}
-	if tc.ChainID != other.ID || tc.Status != models.StatusArchived || tc.Position != 7 {
+	if tc.ChainID != other.ID || tc.Status != models.StatusArchived || tc.Position != 7 || len(tc.Tags) != 0 {
 		t.Errorf("the tactic ends as %+v, want it archived at position 7 in chain %d", tc, other.ID)
 	}
 }

@@ -135,7 +135,7 @@ func insertTag(tx *gorm.DB, id, version int64, in *models.TagInput, action strin
 	if err := tx.Table("tags").Create(t).Error; err != nil {
 		return nil, slugConflict(err, models.EntityTag, in.Slug, "")
 	}
-	if err := syncCitations(tx, models.EntityTag, t.ID, sources); err != nil {
+	if err := addCitations(tx, models.EntityTag, t.ID, sources); err != nil {
 		return nil, err
 	}
 	return t, record(tx, tagChange(nil, t, action))
