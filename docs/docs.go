@@ -496,7 +496,7 @@ const docTemplate = `{
         },
         "/chains/{id}/economics": {
             "get": {
-                "description": "For each stage of the chain, from the parameters in force (the requested country's before ` + "`" + `global` + "`" + `; a stage's own before the whole chain's; the latest period, up to ` + "`" + `year` + "`" + ` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D \u003e 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and ` + "`" + `unavailable` + "`" + ` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.\n\nScenarios: ` + "`" + `set.\u003csymbol\u003e=value` + "`" + ` (or ` + "`" + `low,central,high` + "`" + `) replaces a value, ` + "`" + `apply=CODE,CODE` + "`" + ` applies the ` + "`" + `acts_on` + "`" + ` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.",
+                "description": "For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.\n\nScenarios: ` + "`" + `set.\u003csymbol\u003e=value` + "`" + ` (or ` + "`" + `low,central,high` + "`" + `, in the answer's currency and price year) replaces a value at every link; ` + "`" + `apply=CODE,CODE` + "`" + ` applies the sized ` + "`" + `acts_on` + "`" + ` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.",
                 "produces": [
                     "application/json"
                 ],
@@ -516,8 +516,15 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
+                        "example": "kara-2009-india",
+                        "description": "An input set of the chain, by name (see available_inputs); geo and year, if given too, must fit it",
+                        "name": "inputs",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
                         "example": "IN",
-                        "description": "ISO 3166-1 alpha-2 country code, or global (the default); global figures fill in what the country lacks",
+                        "description": "The area: global (the default), an ISO 3166-1 alpha-2 country code, EU or M49:\u003ccode\u003e; the best input set for it is used, and a country without one gets the global set, said so",
                         "name": "geo",
                         "in": "query"
                     },
@@ -526,20 +533,36 @@ const docTemplate = `{
                         "minimum": 1000,
                         "type": "integer",
                         "example": 2009,
-                        "description": "Use the latest figures whose period starts by this year; the latest of all by default",
+                        "description": "Use the latest input set whose period starts by this year",
                         "name": "year",
                         "in": "query"
                     },
                     {
                         "type": "string",
+                        "example": "USD",
+                        "description": "ISO 4217 currency every amount is converted to; by default the set's profit's",
+                        "name": "currency",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 2200,
+                        "minimum": 1800,
+                        "type": "integer",
+                        "example": 2024,
+                        "description": "Price year every amount is converted to; by default the set's profit's",
+                        "name": "price_year",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
                         "example": "0.01",
-                        "description": "Scenario: replace a symbol's value with a number, or low,central,high; any symbol of the model may be set this way (set.fine, set.confiscation_rate, ...). A probability is in [0, 1] (1% is 0.01), an amount is 0 or more",
+                        "description": "Scenario: replace a symbol's value with a number, or low,central,high; every symbol of the model may be set this way (set.fine, set.prison_years, set.victims_per_offender, …; see method.symbols). A probability is in [0, 1] (1% is 0.01), an amount is 0 or more; plain decimals only",
                         "name": "set.p_conviction",
                         "in": "query"
                     },
                     {
                         "type": "string",
-                        "example": "ST-R-R01",
+                        "example": "ST-R-R04",
                         "description": "Scenario: comma-separated codes of published tactics whose acts_on effects to apply, in order",
                         "name": "apply",
                         "in": "query"
@@ -555,7 +578,7 @@ const docTemplate = `{
                     "200": {
                         "description": "The model of the chain",
                         "schema": {
-                            "$ref": "#/definitions/handlers.ChainEconomics"
+                            "$ref": "#/definitions/inforce.Answer"
                         },
                         "headers": {
                             "ETag": {
@@ -568,7 +591,7 @@ const docTemplate = `{
                         "description": "Not modified: the ETag in If-None-Match is current"
                     },
                     "400": {
-                        "description": "Malformed id, or a bad query parameter, named in errors (code bad_query): an unknown parameter, a bad geo or year, set.\u003csymbol\u003e with an unknown symbol, a value that is not a finite number, a probability outside [0, 1] or a negative amount, or apply with an unknown tactic code",
+                        "description": "Malformed id, or a bad query parameter, named in errors (code bad_query): an unknown parameter, an unknown input set or one that does not fit geo or year, a bad geo, year, currency or price year, set.\u003csymbol\u003e with an unknown symbol, a value that is not a plain finite number, a probability outside [0, 1] or a negative amount, or apply with a code that names no published tactic",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -5601,12 +5624,74 @@ const docTemplate = `{
         }
     },
     "definitions": {
-        "FigureSource": {
-            "description": "One value the model used, with its provenance.",
+        "FigureCitation": {
+            "description": "Where an input's value is stated: a source by slug and the place in it.",
             "type": "object",
             "properties": {
+                "locator": {
+                    "description": "Where in the source (page, table, section).",
+                    "type": "string",
+                    "x-omitempty": true,
+                    "example": "p. 14"
+                },
+                "source": {
+                    "description": "Slug of the source in /api/v1/sources.",
+                    "type": "string",
+                    "example": "ilo-2024-profits"
+                },
+                "supports": {
+                    "description": "supports, contradicts or context (an assumption's citations give context, not support).",
+                    "type": "string",
+                    "x-omitempty": true,
+                    "example": "supports"
+                }
+            }
+        },
+        "FigureSource": {
+            "description": "One value the model used, with its provenance: the parameter and input set it came from, where and when it holds, its unit, currency and price year, its basis (for penalties), its sources with locators, how it was obtained, and any conversion, fallback or tactic effect applied.",
+            "type": "object",
+            "properties": {
+                "basis": {
+                    "description": "What a penalty's value stands for.",
+                    "enum": [
+                        "imposed",
+                        "served",
+                        "statutory-range",
+                        "statutory-maximum",
+                        "statutory-minimum"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Basis"
+                        }
+                    ],
+                    "x-omitempty": true,
+                    "example": "statutory-maximum"
+                },
+                "citations": {
+                    "description": "Where the value is stated.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/FigureCitation"
+                    }
+                },
+                "conversion": {
+                    "description": "How the value was converted to the answer's currency and price year.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Conversion"
+                        }
+                    ],
+                    "x-omitempty": true
+                },
+                "currency": {
+                    "description": "ISO 4217 code of the value used, for money.",
+                    "type": "string",
+                    "x-omitempty": true,
+                    "example": "USD"
+                },
                 "effects": {
-                    "description": "Effects are the tactic effects applied to the value, in order.",
+                    "description": "The tactic effects applied to the value, in order.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/ScenarioEffect"
@@ -5628,6 +5713,24 @@ const docTemplate = `{
                     "x-omitempty": true,
                     "example": "reported"
                 },
+                "fallback": {
+                    "description": "Why the value comes from outside the chosen input set, when it does.",
+                    "type": "string",
+                    "x-omitempty": true,
+                    "example": "a timeless assumption from chainkb-assumptions: ilo-2024-global gives no value"
+                },
+                "geography": {
+                    "description": "Where the value holds: an ISO 3166-1 alpha-2 code, a region (EU, M49:\u003ccode\u003e) or global.",
+                    "type": "string",
+                    "x-omitempty": true,
+                    "example": "IN"
+                },
+                "input_set": {
+                    "description": "The input set the parameter belongs to.",
+                    "type": "string",
+                    "x-omitempty": true,
+                    "example": "kara-2009-india"
+                },
                 "origin": {
                     "description": "Where the value came from.",
                     "enum": [
@@ -5643,17 +5746,28 @@ const docTemplate = `{
                     "example": "parameter"
                 },
                 "parameter": {
-                    "description": "Parameter is the slug of the stored parameter (\"\" for an override).",
+                    "description": "Slug of the stored parameter; absent for an override.",
                     "type": "string",
                     "x-omitempty": true,
                     "example": "st-fine-in-2009"
                 },
-                "sources": {
-                    "description": "Sources are the citations of the parameter (slugs or references, as the\ncaller chooses).",
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
+                "per_victim": {
+                    "description": "The value is per victim (a law that sets the penalty per victim).",
+                    "type": "boolean",
+                    "x-omitempty": true,
+                    "example": false
+                },
+                "period": {
+                    "description": "The year or years the value describes.",
+                    "type": "string",
+                    "x-omitempty": true,
+                    "example": "2009"
+                },
+                "price_year": {
+                    "description": "Price year of the value used, for money.",
+                    "type": "integer",
+                    "x-omitempty": true,
+                    "example": 2009
                 },
                 "symbol": {
                     "description": "The symbol.",
@@ -5664,8 +5778,13 @@ const docTemplate = `{
                     ],
                     "example": "fine"
                 },
+                "unit": {
+                    "description": "The unit of the value used.",
+                    "type": "string",
+                    "example": "USD per conviction"
+                },
                 "value": {
-                    "description": "The value used.",
+                    "description": "The value used (after conversion and scenario).",
                     "allOf": [
                         {
                             "$ref": "#/definitions/economics.Value"
@@ -5675,9 +5794,16 @@ const docTemplate = `{
             }
         },
         "ScenarioEffect": {
-            "description": "A tactic's effect on one symbol, as a scenario applies it: the value is multiplied by factor (0: the size is not known, nothing moves).",
+            "description": "A tactic's effect on one symbol, at the links it acts on; without a size it moves nothing and is reported as size unknown.",
             "type": "object",
             "properties": {
+                "citations": {
+                    "description": "Where the size is stated.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/FigureCitation"
+                    }
+                },
                 "direction": {
                     "description": "Which way.",
                     "enum": [
@@ -5691,19 +5817,30 @@ const docTemplate = `{
                     ],
                     "example": "raises"
                 },
-                "factor": {
-                    "description": "The multiplier; 0 when the size is not known.",
-                    "type": "number",
-                    "format": "double",
-                    "example": 10
+                "evidence_level": {
+                    "description": "The level of the best evidence for the size (the tactic's evidence vocabulary).",
+                    "type": "string",
+                    "x-omitempty": true,
+                    "example": "descriptive"
                 },
-                "sources": {
-                    "description": "Sources for the effect.",
+                "links": {
+                    "description": "Slugs of the stages it acts on.",
                     "type": "array",
                     "items": {
                         "type": "string"
                     },
-                    "x-omitempty": true
+                    "example": [
+                        "retailer"
+                    ]
+                },
+                "size": {
+                    "description": "How far, or null when no cited source quantifies it (size unknown).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/ScenarioEffectSize"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "symbol": {
                     "description": "The symbol it moves.",
@@ -5715,12 +5852,81 @@ const docTemplate = `{
                     "example": "fine"
                 },
                 "tactic": {
-                    "description": "Tactic is the code of the tactic the effect comes from, for provenance.",
+                    "description": "The code of the tactic the effect comes from.",
                     "type": "string",
                     "x-omitempty": true,
                     "example": "ST-R-R01"
                 }
             }
+        },
+        "ScenarioEffectSize": {
+            "description": "How far a tactic moves a symbol, as a cited source quantifies it: a multiplier of the value, or a new value, as a range low ≤ central ≤ high.",
+            "type": "object",
+            "properties": {
+                "central": {
+                    "description": "Central value.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.0034
+                },
+                "high": {
+                    "description": "High end of the range.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.0034
+                },
+                "kind": {
+                    "description": "multiplier: the value is multiplied by the size; value: the value becomes the size.",
+                    "enum": [
+                        "multiplier",
+                        "value"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.SizeKind"
+                        }
+                    ],
+                    "example": "multiplier"
+                },
+                "low": {
+                    "description": "Low end of the range.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.0034
+                }
+            }
+        },
+        "SymbolScope": {
+            "description": "Where a symbol is used: at a link of a chain (link), for the whole chain (chain), or as reference data for converting money (reference).",
+            "type": "string",
+            "enum": [
+                "link",
+                "chain",
+                "reference"
+            ],
+            "x-enum-varnames": [
+                "ScopeLink",
+                "ScopeChain",
+                "ScopeReference"
+            ]
+        },
+        "economics.Basis": {
+            "description": "What a penalty's value stands for: what courts imposed or offenders served (imposed, served), or what the statute allows (statutory-range, statutory-maximum, statutory-minimum).",
+            "type": "string",
+            "enum": [
+                "imposed",
+                "served",
+                "statutory-range",
+                "statutory-maximum",
+                "statutory-minimum"
+            ],
+            "x-enum-varnames": [
+                "BasisImposed",
+                "BasisServed",
+                "BasisStatutoryRange",
+                "BasisStatutoryMaximum",
+                "BasisStatutoryMinimum"
+            ]
         },
         "economics.ChainDelta": {
             "description": "Scenario minus baseline for each figure of the whole chain; null where either side is.",
@@ -5764,7 +5970,7 @@ const docTemplate = `{
                     }
                 },
                 "break_even_per_conviction": {
-                    "description": "BreakEvenPerConviction is Π_tot/N: the expected penalty each conviction\nwould have to carry for the chain's total profits to be wiped out. If N\nconvictions target offenders holding k victims each, it does not depend\non k.",
+                    "description": "Π_tot/N: the expected penalty each conviction would have to carry for the chain's total\nprofits to be wiped out; it does not depend on how many victims each convicted offender holds.",
                     "allOf": [
                         {
                             "$ref": "#/definitions/economics.Figure"
@@ -5773,7 +5979,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "conviction_rate": {
-                    "description": "ConvictionRate is N/V, convictions per victim-year.",
+                    "description": "N/V: convictions per victim-year.",
                     "allOf": [
                         {
                             "$ref": "#/definitions/economics.Figure"
@@ -5782,7 +5988,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "profit_per_victim": {
-                    "description": "ProfitPerVictim is Π_tot/V, profit per victim-year.",
+                    "description": "Π_tot/V: profit per victim-year implied by the totals.",
                     "allOf": [
                         {
                             "$ref": "#/definitions/economics.Figure"
@@ -5791,7 +5997,7 @@ const docTemplate = `{
                     "x-nullable": true
                 },
                 "rejected": {
-                    "description": "Inputs ignored because they are invalid.",
+                    "description": "Inputs ignored because they are invalid or could not be converted.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/economics.Rejection"
@@ -5831,6 +6037,99 @@ const docTemplate = `{
                 }
             }
         },
+        "economics.Component": {
+            "description": "One part of the penalty a conviction brings (fine, restitution, confiscation, prison), per conviction, with whether it is recorded, taken from a statute, rests on an assumption, or is not recorded; and its share of the expected penalty.",
+            "type": "object",
+            "properties": {
+                "component": {
+                    "description": "fine, restitution, confiscation or prison.",
+                    "type": "string",
+                    "enum": [
+                        "fine",
+                        "restitution",
+                        "confiscation",
+                        "prison"
+                    ],
+                    "example": "prison"
+                },
+                "note": {
+                    "description": "How it is computed.",
+                    "type": "string",
+                    "example": "v·S with v = k·π, the income forgone in prison"
+                },
+                "share": {
+                    "description": "Its share of the expected penalty E[C], at the central values; null when missing or when E[C] is unknown.",
+                    "type": "number",
+                    "x-nullable": true,
+                    "example": 0.0017
+                },
+                "status": {
+                    "description": "recorded (as imposed or served), statutory (what the law allows), assumed (rests on an assumption), missing (not recorded: unknown, not zero).",
+                    "type": "string",
+                    "enum": [
+                        "recorded",
+                        "statutory",
+                        "assumed",
+                        "missing"
+                    ],
+                    "example": "statutory"
+                },
+                "symbols": {
+                    "description": "The symbols it is computed from.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/economics.Symbol"
+                    }
+                },
+                "value": {
+                    "description": "Its value per conviction (for the unconditional confiscated share ψ: per victim-year); null when missing.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                }
+            }
+        },
+        "economics.Conversion": {
+            "description": "How a money input was converted to the answer's currency and price year: the value as stored, and each step with the rate or index used.",
+            "type": "object",
+            "properties": {
+                "from": {
+                    "description": "The value as stored.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Value"
+                        }
+                    ]
+                },
+                "from_currency": {
+                    "description": "Its currency as stored.",
+                    "type": "string",
+                    "example": "INR"
+                },
+                "from_price_year": {
+                    "description": "Its price year as stored.",
+                    "type": "integer",
+                    "example": 2009
+                },
+                "parameters": {
+                    "description": "The parameters (exchange rates, price indices) used.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "steps": {
+                    "description": "Each step, in words, with the rate or index used.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
         "economics.Direction": {
             "description": "The way a tactic moves a symbol: raises or lowers.",
             "type": "string",
@@ -5842,6 +6141,48 @@ const docTemplate = `{
                 "Raises",
                 "Lowers"
             ]
+        },
+        "economics.Distribution": {
+            "description": "How one input is drawn in the simulation: triangular between low and high with its mode at the central value, or log-triangular (triangular on a log scale) when the range spans a factor of 10 or more.",
+            "type": "object",
+            "properties": {
+                "high": {
+                    "description": "The highest value drawn.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.003
+                },
+                "low": {
+                    "description": "The lowest value drawn.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.0003
+                },
+                "mode": {
+                    "description": "The most likely value: the input's central value.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.00093
+                },
+                "shape": {
+                    "description": "triangular, or log-triangular for a range spanning a factor of 10 or more.",
+                    "type": "string",
+                    "enum": [
+                        "triangular",
+                        "log-triangular"
+                    ],
+                    "example": "log-triangular"
+                },
+                "symbol": {
+                    "description": "The input drawn.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Symbol"
+                        }
+                    ],
+                    "example": "p_conviction"
+                }
+            }
         },
         "economics.Estimate": {
             "description": "How a value was obtained: reported (the source states it), derived (computed from reported figures) or assumption (no source gives it).",
@@ -5858,14 +6199,40 @@ const docTemplate = `{
             ]
         },
         "economics.Figure": {
-            "description": "A computed quantity: its range (low, central, high), the inputs it was computed from, and notes on how.",
+            "description": "A computed quantity: its range (low, central, high; exact), the same rounded to the significant digits its inputs support (display), whether it is a bound, the inputs it was computed from, and notes on how.",
             "type": "object",
             "properties": {
+                "bound": {
+                    "description": "lower: the true figure is at least this, because penalty components are not recorded; upper: at most this, for the same reason; absent: no bound.",
+                    "type": "string",
+                    "enum": [
+                        "lower",
+                        "upper"
+                    ],
+                    "x-omitempty": true,
+                    "example": "lower"
+                },
                 "central": {
                     "description": "Central value.",
                     "type": "number",
                     "format": "double",
                     "example": 0.0034
+                },
+                "digits": {
+                    "description": "Significant digits used for display.",
+                    "type": "integer",
+                    "example": 2
+                },
+                "display": {
+                    "description": "The central value rounded to the significant digits its inputs support (at most 3), for people; low, central and high stay exact.",
+                    "type": "string",
+                    "example": "29 million"
+                },
+                "display_range": {
+                    "description": "The range rounded likewise, when low and high differ from the central value.",
+                    "type": "string",
+                    "x-omitempty": true,
+                    "example": "12,900–13,000"
                 },
                 "high": {
                     "description": "High end of the range.",
@@ -5874,7 +6241,7 @@ const docTemplate = `{
                     "example": 0.0034
                 },
                 "inputs": {
-                    "description": "The inputs the figure was computed from, with their parameters and sources.",
+                    "description": "The inputs the figure was computed from, with their provenance.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/FigureSource"
@@ -5887,7 +6254,7 @@ const docTemplate = `{
                     "example": 0.0034
                 },
                 "notes": {
-                    "description": "How the figure was computed, where a reader could not guess (a clamp, a threshold).",
+                    "description": "How the figure was computed, where a reader could not guess (a clamp, a conversion, an assumption).",
                     "type": "array",
                     "items": {
                         "type": "string"
@@ -5913,12 +6280,12 @@ const docTemplate = `{
                 "meaning": {
                     "description": "What it means.",
                     "type": "string",
-                    "example": "expected penalty per unit of profit; the link is inverted when D \u003e 1"
+                    "example": "expected penalty per unit of profit; exploitation stops paying when D \u003e 1"
                 }
             }
         },
         "economics.Inversion": {
-            "description": "Whether a link is inverted: D \u003e 1 at the central value, and how the range of D lies against 1.",
+            "description": "Whether a link is inverted: D \u003e 1 at the central value, and how the range of D lies against 1 (all of it above, across, none of it above). Null when the verdict is unknown or not applicable.",
             "type": "object",
             "properties": {
                 "inverted": {
@@ -5928,22 +6295,18 @@ const docTemplate = `{
                 },
                 "range": {
                     "description": "How the range of D lies against 1.",
+                    "type": "string",
                     "enum": [
                         "all",
                         "part",
                         "none"
-                    ],
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Verdict"
-                        }
                     ],
                     "example": "none"
                 }
             }
         },
         "economics.Kind": {
-            "description": "Which values a symbol accepts: a probability in [0, 1], or an amount of 0 or more.",
+            "description": "Which values a symbol accepts: a probability or share in [0, 1], or an amount of 0 or more.",
             "type": "string",
             "enum": [
                 "probability",
@@ -5954,8 +6317,431 @@ const docTemplate = `{
                 "Amount"
             ]
         },
+        "economics.Lever": {
+            "description": "What one lever would take, alone and with the other inputs at their central values, to bring D to 1: its current value, the value needed, the multiple, and whether its plausible maximum allows it.",
+            "type": "object",
+            "properties": {
+                "ceiling": {
+                    "description": "The lever's plausible maximum; null when none is recorded.",
+                    "type": "number",
+                    "format": "double",
+                    "x-nullable": true,
+                    "example": 1
+                },
+                "ceiling_source": {
+                    "description": "Where the ceiling comes from.",
+                    "type": "string",
+                    "example": "a rate per victim-year above 1 cannot be reached"
+                },
+                "current": {
+                    "description": "Its value now; null when it is not recorded (the lever then starts from 0).",
+                    "type": "number",
+                    "format": "double",
+                    "x-nullable": true,
+                    "example": 0.00093
+                },
+                "multiple": {
+                    "description": "Needed ÷ current; null when the current value is 0 or not recorded.",
+                    "type": "number",
+                    "format": "double",
+                    "x-nullable": true,
+                    "example": 1150
+                },
+                "needed": {
+                    "description": "The value that alone makes D = 1; 0 when D is already at least 1; null when no value of it can.",
+                    "type": "number",
+                    "format": "double",
+                    "x-nullable": true,
+                    "example": 1.07
+                },
+                "reachable": {
+                    "description": "Whether the needed value is within the ceiling; null without a ceiling or a needed value.",
+                    "type": "boolean",
+                    "x-nullable": true,
+                    "example": false
+                },
+                "symbol": {
+                    "description": "The lever: p_conviction (the certainty), fine, prison_years, confiscation_rate or confiscated_share, restitution.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Symbol"
+                        }
+                    ],
+                    "example": "p_conviction"
+                },
+                "text": {
+                    "description": "The finding in words.",
+                    "type": "string",
+                    "example": "p would have to rise from 0.00093 to 1.1 (×1,100): beyond its ceiling of 1."
+                }
+            }
+        },
+        "economics.LinkDelta": {
+            "description": "Scenario minus baseline for a link's main figures; null where either side is. demand_change is the relative change of demand at the consumer link, from the price elasticity.",
+            "type": "object",
+            "properties": {
+                "certainty": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "certainty_needed": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "demand_change": {
+                    "description": "Relative change of demand, (P_eff scenario / P_eff baseline)^(−ε) − 1, as a range; null without ε or the prices.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "deterrence_ratio": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "effective_price": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "expected_cost": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "fine_needed": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "lifetime_deterrence_ratio": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "profit": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "value_extracted": {
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Change"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "verdict_changed": {
+                    "description": "The verdict's status changed.",
+                    "type": "boolean",
+                    "example": false
+                }
+            }
+        },
+        "economics.LinkResult": {
+            "description": "The model for one link. Figures not computed for the link's role are null and absent from unavailable; a figure the role calls for but the inputs cannot give is null and unavailable says why.",
+            "type": "object",
+            "properties": {
+                "assumptions": {
+                    "description": "The choices the computation made that the inputs did not dictate.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "buyer_expected_penalty": {
+                    "description": "p_b·F_b: the penalty a buyer expects per purchase (consumer link).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "buyer_price": {
+                    "description": "P: the price of a purchase (consumer link).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "certainty": {
+                    "description": "p: convictions per victim-year (N/V unless given).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "certainty_needed": {
+                    "description": "p* = π·(1 − ψ)/K: the certainty that makes D = 1 at the recorded penalties; above 1 certainty alone cannot.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "components": {
+                    "description": "The penalty a conviction brings, part by part.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/economics.Component"
+                    }
+                },
+                "demand_effect": {
+                    "description": "(1 + p_b·F_b/P)^(−ε) − 1: how much the expected penalty cuts demand against no penalty, as a share (consumer link).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "deterrence_ratio": {
+                    "description": "D = E[C] / π.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "effective_price": {
+                    "description": "P + p_b·F_b: the buyer's effective price (consumer link).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "expected_cost": {
+                    "description": "E[C] = p·K + ψ·π: expected penalty per victim-year.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "fine_needed": {
+                    "description": "F* = K* − (K − F): the fine that makes D = 1 with the other recorded penalties, at today's certainty (0 if they suffice).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "inverted": {
+                    "description": "D against 1 when every penalty component is recorded; null otherwise.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Inversion"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "levers": {
+                    "description": "For each lever, what it would take alone to reach D = 1.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/economics.Lever"
+                    }
+                },
+                "lifetime_deterrence_ratio": {
+                    "description": "The lifetime expected penalty over the lifetime profit.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "lifetime_expected_cost": {
+                    "description": "p·T·(F + R + v·S) + p·φ·k·π·T(T+1)/2 + ψ·π·T: expected penalty over the exploitation.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "lifetime_inverted": {
+                    "description": "The lifetime ratio against 1, likewise.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Inversion"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "lifetime_profit": {
+                    "description": "π·T − A: profit from one victim over the exploitation, net of the acquisition cost.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "margin": {
+                    "description": "Revenue per victim minus the recruiter's own acquisition cost (recruiter link).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "penalty_needed": {
+                    "description": "K* = π·(1 − ψ)/p: the penalty each conviction would have to carry for D = 1.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "penalty_per_conviction": {
+                    "description": "K = F + R + φ·k·π + v·S: the recorded penalty per conviction.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "profit": {
+                    "description": "π: profit per victim-year.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "rejected": {
+                    "description": "Inputs ignored because they are invalid or could not be converted.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/economics.Rejection"
+                    },
+                    "x-omitempty": true
+                },
+                "revenue_per_victim": {
+                    "description": "The price exploiters pay per victim, which is the recruiter's revenue (recruiter link).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "role": {
+                    "description": "What the link does in the trade.",
+                    "enum": [
+                        "victim",
+                        "recruiter",
+                        "creditor",
+                        "exploiter",
+                        "buyer",
+                        "consumer"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Role"
+                        }
+                    ],
+                    "example": "exploiter"
+                },
+                "sensitivity": {
+                    "description": "D at each end of every input's range, the others at their central values, largest swing first.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/economics.Sensitivity"
+                    }
+                },
+                "simulation": {
+                    "description": "D over random draws from every input's range; null when D cannot be computed.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Simulation"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "unavailable": {
+                    "description": "Why each null figure that the role calls for is null, keyed by the figure's name.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/economics.Unavailable"
+                    }
+                },
+                "value_extracted": {
+                    "description": "π·T: what exploitation takes from one victim over T years (victim link).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "verdict": {
+                    "description": "The model's finding for the link.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Verdict"
+                        }
+                    ]
+                },
+                "years_exploited": {
+                    "description": "T: years a victim is exploited (victim link).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Figure"
+                        }
+                    ],
+                    "x-nullable": true
+                }
+            }
+        },
         "economics.Method": {
-            "description": "How the figures are computed: the model, its formulas and symbols, how ranges propagate, and its caveats. Editorial (chainkb's own), not a source's.",
+            "description": "How the figures are computed: the model, its formulas and symbols, how inputs are chosen and converted, how ranges propagate and are simulated, and what the model leaves out. Editorial (chainkb's own), not a source's.",
             "type": "object",
             "properties": {
                 "caveats": {
@@ -5972,18 +6758,28 @@ const docTemplate = `{
                         "$ref": "#/definitions/economics.Formula"
                     }
                 },
+                "inputs": {
+                    "description": "How the inputs of one answer are chosen.",
+                    "type": "string",
+                    "example": "Every figure is computed from one named input set."
+                },
                 "model": {
                     "description": "What the model is.",
                     "type": "string",
                     "example": "chainkb's own reading, not a source's: the Becker deterrence condition applied to each link of a chain."
                 },
+                "money": {
+                    "description": "How money is converted.",
+                    "type": "string",
+                    "example": "Money is compared only in one currency and price year."
+                },
                 "ranges": {
-                    "description": "How ranges propagate.",
+                    "description": "How ranges propagate, are simulated and are rounded.",
                     "type": "string",
                     "example": "Every input and figure is a range low/central/high."
                 },
                 "symbols": {
-                    "description": "Its symbols.",
+                    "description": "Its symbols, with units, denominators and whether each is conditional on conviction.",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/economics.SymbolInfo"
@@ -6025,218 +6821,139 @@ const docTemplate = `{
                 }
             }
         },
-        "economics.StageDelta": {
-            "description": "Scenario minus baseline for each figure of a stage; null where either side is.",
+        "economics.Role": {
+            "description": "What a link does in the trade, which decides what the model computes for it: victim (what exploitation takes; deterrence does not apply), recruiter (revenue and margin per victim), creditor, exploiter (the deterrence condition), buyer (lead firms), consumer (the buyer's expected penalty and the demand response).",
+            "type": "string",
+            "enum": [
+                "victim",
+                "recruiter",
+                "creditor",
+                "exploiter",
+                "buyer",
+                "consumer"
+            ],
+            "x-enum-varnames": [
+                "RoleVictim",
+                "RoleRecruiter",
+                "RoleCreditor",
+                "RoleExploiter",
+                "RoleBuyer",
+                "RoleConsumer"
+            ]
+        },
+        "economics.Sensitivity": {
+            "description": "One bar of a tornado: D with one input at the low and at the high end of its range, the others at their central values.",
             "type": "object",
             "properties": {
-                "certainty": {
+                "d_at_high": {
+                    "description": "D with the input at its high end.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.003
+                },
+                "d_at_low": {
+                    "description": "D with the input at its low end.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.0003
+                },
+                "high": {
+                    "description": "The high end of its range.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.003
+                },
+                "low": {
+                    "description": "The low end of its range.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.0003
+                },
+                "swing": {
+                    "description": "|D at high − D at low|.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.0027
+                },
+                "symbol": {
+                    "description": "The input moved.",
                     "allOf": [
                         {
-                            "$ref": "#/definitions/economics.Change"
+                            "$ref": "#/definitions/economics.Symbol"
                         }
                     ],
-                    "x-nullable": true
-                },
-                "certainty_needed": {
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Change"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "deterrence_ratio": {
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Change"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "expected_cost": {
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Change"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "fine_needed": {
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Change"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "inversion_changed": {
-                    "description": "InversionChanged is true when the link's central verdict flips.",
-                    "type": "boolean",
-                    "example": false
-                },
-                "lifetime_deterrence_ratio": {
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Change"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "lifetime_expected_cost": {
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Change"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "lifetime_profit": {
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Change"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "profit": {
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Change"
-                        }
-                    ],
-                    "x-nullable": true
+                    "example": "p_conviction"
                 }
             }
         },
-        "economics.StageResult": {
-            "description": "The model for one link of a chain. A null figure cannot be computed; unavailable, keyed by the figure's name, says why.",
+        "economics.Simulation": {
+            "description": "D over random draws of every input with a range (inputs given as a single value stay fixed): its 5th, 50th and 95th percentiles and the share of draws with D \u003e 1. Seeded from the inputs, so the same request gives the same numbers.",
             "type": "object",
             "properties": {
-                "assumptions": {
-                    "description": "Assumptions are the choices the computation made that the inputs did\nnot dictate (a missing penalty counted as 0, Π over one year, ...).",
+                "distributions": {
+                    "description": "How each ranged input was drawn.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/economics.Distribution"
+                    }
+                },
+                "draws": {
+                    "description": "The number of draws that gave a D.",
+                    "type": "integer",
+                    "example": 2000
+                },
+                "notes": {
+                    "description": "What the simulation leaves out.",
                     "type": "array",
                     "items": {
                         "type": "string"
                     }
                 },
-                "certainty": {
-                    "description": "Certainty is p, the probability of conviction per victim-year.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Figure"
-                        }
-                    ],
-                    "x-nullable": true
+                "p5": {
+                    "description": "The 5th percentile of D.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.0001
                 },
-                "certainty_needed": {
-                    "description": "CertaintyNeeded is p* = π/(F + R + φ·Π + v·S); above 1 it cannot be\nreached by certainty alone.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Figure"
-                        }
-                    ],
-                    "x-nullable": true
+                "p50": {
+                    "description": "The median of D.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.001
                 },
-                "deterrence_ratio": {
-                    "description": "Deterrence is D = E[C]/π.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Figure"
-                        }
-                    ],
-                    "x-nullable": true
+                "p95": {
+                    "description": "The 95th percentile of D.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0.01
                 },
-                "expected_cost": {
-                    "description": "ExpectedCost is E[C] = p·(F + R + φ·Π + v·S) per victim-year.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Figure"
-                        }
-                    ],
-                    "x-nullable": true
+                "p_inverted": {
+                    "description": "Share of draws with D \u003e 1.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 0
                 },
-                "fine_needed": {
-                    "description": "FineNeeded is F* = π/p − (R + φ·Π + v·S), clamped at 0 (0 means the\nlink is inverted without any fine).",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Figure"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "inverted": {
-                    "description": "Inverted judges D against 1 (nil when D is).",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Inversion"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "lifetime_deterrence_ratio": {
-                    "description": "LifetimeDeterrence is E[C]·T / (π·T − A).",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Figure"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "lifetime_expected_cost": {
-                    "description": "LifetimeExpectedCost is E[C]·T per victim.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Figure"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "lifetime_inverted": {
-                    "description": "LifetimeInverted judges LifetimeDeterrence against 1.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Inversion"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "lifetime_profit": {
-                    "description": "LifetimeProfit is π·T − A per victim.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Figure"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "profit": {
-                    "description": "Profit is π per victim-year.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Figure"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "rejected": {
-                    "description": "Rejected lists inputs that were ignored because they are invalid.",
-                    "type": "array",
-                    "items": {
-                        "$ref": "#/definitions/economics.Rejection"
-                    },
-                    "x-omitempty": true
-                },
-                "unavailable": {
-                    "description": "Why each null figure is null, keyed by the figure's name.",
-                    "type": "object",
-                    "additionalProperties": {
-                        "$ref": "#/definitions/economics.Unavailable"
-                    }
+                "seed": {
+                    "description": "The seed, derived from the inputs.",
+                    "type": "string",
+                    "example": "9f3a0c1b2d4e5f60"
                 }
             }
         },
+        "economics.SizeKind": {
+            "description": "How an effect's size applies: multiplier (the value is multiplied by it) or value (the value becomes it).",
+            "type": "string",
+            "enum": [
+                "multiplier",
+                "value"
+            ],
+            "x-enum-varnames": [
+                "Multiplier",
+                "NewValue"
+            ]
+        },
         "economics.Symbol": {
-            "description": "A quantity of the model: profit, acquisition_cost, p_conviction, p_detect, p_prosecute, p_convict, fine, restitution, confiscation_rate, prison_years, prison_year_cost, duration_years, buyer_price, price_elasticity, total_profits, victims or convictions.",
+            "description": "A quantity of the model (see method.symbols for each one's unit, denominator and meaning).",
             "type": "string",
             "enum": [
                 "profit",
@@ -6248,14 +6965,20 @@ const docTemplate = `{
                 "fine",
                 "restitution",
                 "confiscation_rate",
+                "confiscated_share",
                 "prison_years",
                 "prison_year_cost",
+                "victims_per_offender",
                 "duration_years",
                 "buyer_price",
+                "p_buyer_penalty",
+                "buyer_fine",
                 "price_elasticity",
                 "total_profits",
                 "victims",
-                "convictions"
+                "convictions",
+                "price_index",
+                "exchange_rate"
             ],
             "x-enum-varnames": [
                 "Profit",
@@ -6267,20 +6990,41 @@ const docTemplate = `{
                 "Fine",
                 "Restitution",
                 "ConfiscationRate",
+                "ConfiscatedShare",
                 "PrisonYears",
                 "PrisonYearCost",
+                "VictimsPerOffender",
                 "DurationYears",
                 "BuyerPrice",
+                "PBuyerPenalty",
+                "BuyerFine",
                 "PriceElasticity",
                 "TotalProfits",
                 "Victims",
-                "Convictions"
+                "Convictions",
+                "PriceIndex",
+                "ExchangeRate"
             ]
         },
         "economics.SymbolInfo": {
-            "description": "One symbol of the model: its notation, kind, unit and meaning.",
+            "description": "One symbol of the model: its notation, kind, unit and denominator, whether it is conditional on a conviction, and its meaning.",
             "type": "object",
             "properties": {
+                "conditional": {
+                    "description": "Whether the value is conditional on a conviction (given conviction), already unconditional, or neither applies.",
+                    "type": "string",
+                    "enum": [
+                        "given conviction",
+                        "unconditional",
+                        "not applicable"
+                    ],
+                    "example": "given conviction"
+                },
+                "denominator": {
+                    "description": "What it is counted per.",
+                    "type": "string",
+                    "example": "per conviction (per victim when per_victim is true)"
+                },
                 "kind": {
                     "description": "Which values it accepts.",
                     "enum": [
@@ -6297,12 +7041,31 @@ const docTemplate = `{
                 "meaning": {
                     "description": "What it means.",
                     "type": "string",
-                    "example": "fine on conviction"
+                    "example": "fine imposed on conviction"
+                },
+                "money": {
+                    "description": "Whether it is an amount of money: such a parameter needs a currency and a price year.",
+                    "type": "boolean",
+                    "example": true
                 },
                 "notation": {
                     "description": "Its notation in the formulas.",
                     "type": "string",
                     "example": "F"
+                },
+                "scope": {
+                    "description": "Where it is used.",
+                    "enum": [
+                        "link",
+                        "chain",
+                        "reference"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/SymbolScope"
+                        }
+                    ],
+                    "example": "link"
                 },
                 "symbol": {
                     "description": "The symbol, as parameters and set.\u003csymbol\u003e name it.",
@@ -6314,9 +7077,9 @@ const docTemplate = `{
                     "example": "fine"
                 },
                 "unit": {
-                    "description": "Its unit.",
+                    "description": "Its unit; {currency} stands for the parameter's ISO 4217 code.",
                     "type": "string",
-                    "example": "currency"
+                    "example": "{currency} per conviction"
                 }
             }
         },
@@ -6335,7 +7098,7 @@ const docTemplate = `{
                 "reason": {
                     "description": "Why, in a sentence.",
                     "type": "string",
-                    "example": "there is no certainty (p = 0): no fine can deter"
+                    "example": "missing input: fine, prison_years"
                 }
             }
         },
@@ -6364,75 +7127,62 @@ const docTemplate = `{
             }
         },
         "economics.Verdict": {
-            "description": "How the range of a deterrence ratio lies against 1: all of it above (all), across (part), or none of it above (none).",
-            "type": "string",
-            "enum": [
-                "all",
-                "part",
-                "none"
-            ],
-            "x-enum-varnames": [
-                "InvertedAll",
-                "InvertedPart",
-                "InvertedNone"
-            ]
-        },
-        "handlers.ChainEconomics": {
-            "description": "The risk-reward model of a chain: for each stage, whether exploitation pays at today's enforcement and what would invert it; for the whole chain, the break-even penalty per conviction. Every figure carries the inputs it was computed from (parameter, value, sources). With a scenario (set.\u003csymbol\u003e, apply), each part also has the scenario's figures and the change against the baseline.",
+            "description": "The model's finding for a link, in a sentence a journalist can print, with the penalty components it lacks and those taken from statutes.",
             "type": "object",
             "properties": {
-                "chain": {
-                    "description": "The chain.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/handlers.EconomicsChainRef"
-                        }
-                    ]
-                },
-                "geography": {
-                    "description": "The geography the parameters were chosen for: a country code, or global.",
-                    "type": "string",
-                    "example": "IN"
-                },
-                "method": {
-                    "description": "The model: formulas, symbols, how ranges propagate, caveats.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.Method"
-                        }
-                    ]
-                },
-                "scenario": {
-                    "description": "The scenario, or null for the baseline alone.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/handlers.EconomicsScenario"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "stages": {
-                    "description": "Each stage of the chain, in order of position.",
+                "missing": {
+                    "description": "Penalty components not recorded in the input set (unknown, never counted as zero).",
                     "type": "array",
                     "items": {
-                        "$ref": "#/definitions/handlers.StageEconomics"
+                        "type": "string"
                     }
                 },
-                "whole_chain": {
-                    "description": "The figures of the whole chain.",
+                "status": {
+                    "enum": [
+                        "pays",
+                        "does-not-pay",
+                        "uncertain",
+                        "unknown",
+                        "not-applicable"
+                    ],
                     "allOf": [
                         {
-                            "$ref": "#/definitions/handlers.WholeChainEconomics"
+                            "$ref": "#/definitions/economics.VerdictStatus"
                         }
-                    ]
+                    ],
+                    "example": "unknown"
                 },
-                "year": {
-                    "description": "The year the parameters were chosen for (the latest period up to it), or null for the latest.",
-                    "type": "integer",
-                    "x-nullable": true,
-                    "example": 2009
+                "statutory": {
+                    "description": "Penalty components whose values are what the statute allows, not what courts impose.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "text": {
+                    "description": "The finding in words.",
+                    "type": "string",
+                    "example": "Unknown: no penalty is recorded for this link."
                 }
             }
+        },
+        "economics.VerdictStatus": {
+            "description": "What the model can say about a link: pays (D below 1 over its whole range, every penalty recorded), does-not-pay (D above 1 over its whole range), uncertain (the range of D straddles 1), unknown (an input or a penalty component is not recorded), not-applicable (deterrence does not apply to this link).",
+            "type": "string",
+            "enum": [
+                "pays",
+                "does-not-pay",
+                "uncertain",
+                "unknown",
+                "not-applicable"
+            ],
+            "x-enum-varnames": [
+                "VerdictPays",
+                "VerdictDoesNotPay",
+                "VerdictUncertain",
+                "VerdictUnknown",
+                "VerdictNotApplicable"
+            ]
         },
         "handlers.ChainList": {
             "description": "A page of chains.",
@@ -6475,82 +7225,6 @@ const docTemplate = `{
                     "type": "string",
                     "x-nullable": true,
                     "example": "42"
-                }
-            }
-        },
-        "handlers.EconomicsChainRef": {
-            "description": "The chain an economics answer is about.",
-            "type": "object",
-            "properties": {
-                "id": {
-                    "description": "Id of the chain.",
-                    "type": "integer",
-                    "example": 1
-                },
-                "name": {
-                    "description": "Name of the chain.",
-                    "type": "string",
-                    "example": "Sex trafficking"
-                },
-                "slug": {
-                    "description": "Slug of the chain.",
-                    "type": "string",
-                    "example": "sex-trafficking"
-                }
-            }
-        },
-        "handlers.EconomicsScenario": {
-            "description": "A what-if: values that replace the stored ones (set.\u003csymbol\u003e), then the effects of tactics (apply), in that order.",
-            "type": "object",
-            "properties": {
-                "apply": {
-                    "description": "The codes of the tactics applied, in order.",
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "set": {
-                    "description": "The values set, by symbol.",
-                    "type": "object",
-                    "additionalProperties": {
-                        "$ref": "#/definitions/economics.Value"
-                    }
-                }
-            }
-        },
-        "handlers.EconomicsStageRef": {
-            "description": "A stage of the chain an economics answer is about.",
-            "type": "object",
-            "properties": {
-                "id": {
-                    "description": "Id of the stage.",
-                    "type": "integer",
-                    "example": 3
-                },
-                "name": {
-                    "description": "Name of the stage.",
-                    "type": "string",
-                    "example": "Retailer"
-                },
-                "position": {
-                    "description": "Order of the stage in its chain.",
-                    "type": "integer",
-                    "example": 3
-                },
-                "side": {
-                    "description": "Side of the market.",
-                    "type": "string",
-                    "enum": [
-                        "supply",
-                        "demand"
-                    ],
-                    "example": "demand"
-                },
-                "slug": {
-                    "description": "Slug of the stage.",
-                    "type": "string",
-                    "example": "retailer"
                 }
             }
         },
@@ -6756,53 +7430,6 @@ const docTemplate = `{
                 }
             }
         },
-        "handlers.StageEconomics": {
-            "description": "The model for one stage: its figures from the parameters in force (baseline), and with a scenario its figures under it and the change.",
-            "type": "object",
-            "properties": {
-                "baseline": {
-                    "description": "The figures from the stored parameters.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.StageResult"
-                        }
-                    ]
-                },
-                "delta": {
-                    "description": "Scenario minus baseline; null without a scenario.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.StageDelta"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "notes": {
-                    "description": "What the scenario did that a reader could not guess (an effect without a size, a cap at 1).",
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
-                },
-                "scenario": {
-                    "description": "The figures under the scenario; null without one.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/economics.StageResult"
-                        }
-                    ],
-                    "x-nullable": true
-                },
-                "stage": {
-                    "description": "The stage.",
-                    "allOf": [
-                        {
-                            "$ref": "#/definitions/handlers.EconomicsStageRef"
-                        }
-                    ]
-                }
-            }
-        },
         "handlers.StageList": {
             "description": "A page of stages.",
             "type": "object",
@@ -6903,12 +7530,441 @@ const docTemplate = `{
                 }
             }
         },
-        "handlers.WholeChainEconomics": {
+        "inforce.Answer": {
+            "description": "The risk-reward model of a chain: which input set was used and why, what came from outside it, the money every amount is in, each link's figures and verdict (with a scenario: baseline, scenario and the change), the whole chain's figures, the other input sets available, and the method.",
+            "type": "object",
+            "properties": {
+                "available_inputs": {
+                    "description": "The chain's input sets that can be asked for with inputs=.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/inforce.SetInfo"
+                    }
+                },
+                "chain": {
+                    "description": "The chain.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/inforce.ChainRef"
+                        }
+                    ]
+                },
+                "choice": {
+                    "description": "Why this set, in a sentence.",
+                    "type": "string",
+                    "example": "ilo-2024-global: the latest input set for global"
+                },
+                "currency": {
+                    "description": "The currency every amount is in; empty when the set holds no money.",
+                    "type": "string",
+                    "example": "USD"
+                },
+                "fallbacks": {
+                    "description": "Inputs that came from outside the set, and why.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/inforce.Fallback"
+                    }
+                },
+                "geography": {
+                    "description": "The area of the set used (compatibility: the same as input_set.geography).",
+                    "type": "string",
+                    "example": "global"
+                },
+                "input_set": {
+                    "description": "The input set used; null when none fits the request (every figure is then unknown).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/inforce.SetInfo"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "method": {
+                    "description": "The model: formulas, symbols, how inputs are chosen and converted, caveats.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Method"
+                        }
+                    ]
+                },
+                "price_year": {
+                    "description": "The price year every amount is in; null when the set holds no money.",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 2021
+                },
+                "request": {
+                    "description": "What was asked.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/inforce.AnswerRequest"
+                        }
+                    ]
+                },
+                "scenario": {
+                    "description": "The scenario, or null for the baseline alone.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/inforce.ScenarioReport"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "stages": {
+                    "description": "Each link of the chain, in order of position.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/inforce.StageAnswer"
+                    }
+                },
+                "whole_chain": {
+                    "description": "The figures of the whole chain.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/inforce.WholeChain"
+                        }
+                    ]
+                }
+            }
+        },
+        "inforce.AnswerRequest": {
+            "description": "The request as the answer read it.",
+            "type": "object",
+            "properties": {
+                "currency": {
+                    "description": "The currency asked for, or null for the set's.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "USD"
+                },
+                "geo": {
+                    "description": "The area asked for (global by default).",
+                    "type": "string",
+                    "example": "global"
+                },
+                "inputs": {
+                    "description": "The input set asked for by name, or null.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "kara-2009-india"
+                },
+                "price_year": {
+                    "description": "The price year asked for, or null for the set's.",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 2024
+                },
+                "year": {
+                    "description": "The year asked for, or null for the latest.",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 2009
+                }
+            }
+        },
+        "inforce.ChainRef": {
+            "description": "The chain an economics answer is about.",
+            "type": "object",
+            "properties": {
+                "id": {
+                    "description": "Id of the chain.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "name": {
+                    "description": "Name of the chain.",
+                    "type": "string",
+                    "example": "Sex trafficking"
+                },
+                "slug": {
+                    "description": "Slug of the chain.",
+                    "type": "string",
+                    "example": "sex-trafficking"
+                }
+            }
+        },
+        "inforce.EffectReport": {
+            "description": "One effect of an applied tactic: applied (at the links listed), size-unknown (no cited source quantifies it, so nothing moves), not-applicable (its symbol has no value at the links it acts on, or they are not in this chain) or invalid.",
+            "type": "object",
+            "properties": {
+                "applied_at": {
+                    "description": "The links where it moved a value.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "citations": {
+                    "description": "Where the size is stated.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/FigureCitation"
+                    }
+                },
+                "detail": {
+                    "description": "What happened, in a sentence.",
+                    "type": "string",
+                    "example": "tactic ST-R-R01 raises fine here, but no cited source says by how much: nothing moves"
+                },
+                "direction": {
+                    "description": "Which way.",
+                    "enum": [
+                        "raises",
+                        "lowers"
+                    ],
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Direction"
+                        }
+                    ],
+                    "example": "raises"
+                },
+                "evidence_level": {
+                    "description": "The level of the best evidence for the size (the tactic's evidence vocabulary).",
+                    "type": "string",
+                    "x-omitempty": true,
+                    "example": "descriptive"
+                },
+                "links": {
+                    "description": "Slugs of the stages it acts on.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "retailer"
+                    ]
+                },
+                "size": {
+                    "description": "How far, or null when no cited source quantifies it (size unknown).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/ScenarioEffectSize"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "status": {
+                    "description": "What became of it.",
+                    "type": "string",
+                    "enum": [
+                        "applied",
+                        "size-unknown",
+                        "not-applicable",
+                        "invalid"
+                    ],
+                    "example": "size-unknown"
+                },
+                "symbol": {
+                    "description": "The symbol it moves.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Symbol"
+                        }
+                    ],
+                    "example": "fine"
+                },
+                "tactic": {
+                    "description": "The code of the tactic the effect comes from.",
+                    "type": "string",
+                    "x-omitempty": true,
+                    "example": "ST-R-R01"
+                }
+            }
+        },
+        "inforce.Fallback": {
+            "description": "An input that came from outside the chosen input set, and why.",
+            "type": "object",
+            "properties": {
+                "from": {
+                    "description": "The set it came from.",
+                    "type": "string",
+                    "example": "chainkb-assumptions"
+                },
+                "parameter": {
+                    "description": "The parameter that filled it.",
+                    "type": "string",
+                    "example": "st-victims-per-offender-assumption"
+                },
+                "reason": {
+                    "description": "Why it came from outside the chosen set.",
+                    "type": "string",
+                    "example": "a timeless assumption from chainkb-assumptions: ilo-2024-global gives no value"
+                },
+                "symbol": {
+                    "description": "The symbol filled.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.Symbol"
+                        }
+                    ],
+                    "example": "victims_per_offender"
+                }
+            }
+        },
+        "inforce.ScenarioReport": {
+            "description": "A what-if: values that replace the stored ones at every link (set.\u003csymbol\u003e), then the effects of tactics at the links they act on (apply); and what became of each effect.",
+            "type": "object",
+            "properties": {
+                "apply": {
+                    "description": "The codes of the tactics applied, in order.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "effects": {
+                    "description": "Each effect of those tactics and what became of it.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/inforce.EffectReport"
+                    }
+                },
+                "set": {
+                    "description": "The values set, by symbol, in the answer's currency and price year.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/economics.Value"
+                    }
+                }
+            }
+        },
+        "inforce.SetInfo": {
+            "description": "A named input set: figures from one source family, place and period that are computed together.",
+            "type": "object",
+            "properties": {
+                "assumptions_only": {
+                    "description": "Whether it holds only assumptions (used to fill other sets, never chosen as a set).",
+                    "type": "boolean",
+                    "example": false
+                },
+                "geography": {
+                    "description": "Where its figures hold.",
+                    "type": "string",
+                    "example": "global"
+                },
+                "period": {
+                    "description": "The years its figures describe (assumptions left out).",
+                    "type": "string",
+                    "example": "2021-2023"
+                },
+                "slug": {
+                    "description": "The set's name.",
+                    "type": "string",
+                    "example": "ilo-2024-global"
+                },
+                "symbols": {
+                    "description": "The symbols it gives.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/economics.Symbol"
+                    }
+                }
+            }
+        },
+        "inforce.StageAnswer": {
+            "description": "The model for one link: its figures from the input set (baseline), and with a scenario its figures under it and the change.",
+            "type": "object",
+            "properties": {
+                "baseline": {
+                    "description": "Its figures from the input set.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.LinkResult"
+                        }
+                    ]
+                },
+                "delta": {
+                    "description": "Scenario minus baseline; null without a scenario.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.LinkDelta"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "notes": {
+                    "description": "What the scenario did at this link that a reader could not guess.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "scenario": {
+                    "description": "Its figures under the scenario; null without one.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/economics.LinkResult"
+                        }
+                    ],
+                    "x-nullable": true
+                },
+                "stage": {
+                    "description": "The link.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/inforce.StageRef"
+                        }
+                    ]
+                }
+            }
+        },
+        "inforce.StageRef": {
+            "description": "A link (stage) of the chain an economics answer is about.",
+            "type": "object",
+            "properties": {
+                "id": {
+                    "description": "Id of the stage.",
+                    "type": "integer",
+                    "example": 3
+                },
+                "name": {
+                    "description": "Name of the stage.",
+                    "type": "string",
+                    "example": "Retailer"
+                },
+                "position": {
+                    "description": "Order of the stage in its chain.",
+                    "type": "integer",
+                    "example": 3
+                },
+                "role": {
+                    "description": "What the link does in the trade, which decides what the model computes for it.",
+                    "type": "string",
+                    "enum": [
+                        "",
+                        "victim",
+                        "recruiter",
+                        "creditor",
+                        "exploiter",
+                        "buyer",
+                        "consumer"
+                    ],
+                    "example": "exploiter"
+                },
+                "side": {
+                    "description": "Side of the market.",
+                    "type": "string",
+                    "enum": [
+                        "supply",
+                        "demand"
+                    ],
+                    "example": "demand"
+                },
+                "slug": {
+                    "description": "Slug of the stage.",
+                    "type": "string",
+                    "example": "retailer"
+                }
+            }
+        },
+        "inforce.WholeChain": {
             "description": "The figures of the whole chain (break-even penalty per conviction Π_tot/N, conviction rate, profit per victim), with a scenario also under it and the change.",
             "type": "object",
             "properties": {
                 "baseline": {
-                    "description": "The figures from the stored parameters.",
+                    "description": "The figures from the input set.",
                     "allOf": [
                         {
                             "$ref": "#/definitions/economics.ChainResult"
@@ -6923,13 +7979,6 @@ const docTemplate = `{
                         }
                     ],
                     "x-nullable": true
-                },
-                "notes": {
-                    "description": "What the scenario did that a reader could not guess.",
-                    "type": "array",
-                    "items": {
-                        "type": "string"
-                    }
                 },
                 "scenario": {
                     "description": "The figures under the scenario; null without one.",
@@ -7001,7 +8050,7 @@ const docTemplate = `{
             }
         },
         "models.ActsOn": {
-            "description": "An economic parameter that a tactic moves, which way, and why.",
+            "description": "A symbol of the risk-reward model that a tactic moves: which way, at which links (stages of its chain; none listed: the tactic's own stage), why in a sentence, and by how much when a cited source quantifies it (size; null: size unknown, and a scenario moves nothing). The size is never read from the sentence.",
             "type": "object",
             "required": [
                 "direction",
@@ -7026,33 +8075,34 @@ const docTemplate = `{
                     "example": "raises"
                 },
                 "effect": {
-                    "description": "How, in a sentence; used for scenarios when it names a factor.",
+                    "description": "How, in a sentence, for people; never read for a size.",
                     "type": "string",
                     "maxLength": 1000,
                     "example": "More proceeds are confiscated."
                 },
-                "symbol": {
-                    "description": "The parameter's symbol.",
-                    "type": "string",
-                    "enum": [
-                        "profit",
-                        "acquisition_cost",
-                        "p_conviction",
-                        "p_detect",
-                        "p_prosecute",
-                        "p_convict",
-                        "fine",
-                        "restitution",
-                        "confiscation_rate",
-                        "prison_years",
-                        "prison_year_cost",
-                        "duration_years",
-                        "buyer_price",
-                        "price_elasticity",
-                        "total_profits",
-                        "victims",
-                        "convictions"
+                "links": {
+                    "description": "Slugs of the stages of the tactic's chain it acts on; empty: the tactic's own stage.",
+                    "type": "array",
+                    "maxItems": 10,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "retailer"
+                    ]
+                },
+                "size": {
+                    "description": "How far, as a cited source quantifies it; null when no source does (size unknown).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.EffectSize"
+                        }
                     ],
+                    "x-nullable": true
+                },
+                "symbol": {
+                    "description": "The symbol (one used at a link: profit, acquisition_cost, p_conviction, p_detect, p_prosecute, p_convict, fine, restitution, confiscation_rate, confiscated_share, prison_years, prison_year_cost, victims_per_offender, duration_years, buyer_price, p_buyer_penalty, buyer_fine, price_elasticity).",
+                    "type": "string",
                     "example": "confiscation_rate"
                 }
             }
@@ -7343,6 +8393,72 @@ const docTemplate = `{
                 }
             }
         },
+        "models.EffectSize": {
+            "description": "How far a tactic moves a symbol, as one cited source quantifies it: a multiplier of the value, or a new value, as low ≤ central ≤ high, with the source and locator and the level of the evidence for it.",
+            "type": "object",
+            "required": [
+                "evidence_level",
+                "kind"
+            ],
+            "properties": {
+                "central": {
+                    "description": "Central value.",
+                    "type": "number",
+                    "format": "double",
+                    "example": 8.5
+                },
+                "citation": {
+                    "description": "Where the size is stated.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Citation"
+                        }
+                    ]
+                },
+                "evidence_level": {
+                    "description": "The level of the best evidence for the size: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.",
+                    "type": "string",
+                    "enum": [
+                        "none",
+                        "descriptive",
+                        "pre-post",
+                        "quasi-experimental",
+                        "rct",
+                        "systematic-review"
+                    ],
+                    "example": "descriptive"
+                },
+                "high": {
+                    "description": "High end; null: the central value.",
+                    "type": "number",
+                    "format": "double",
+                    "x-nullable": true,
+                    "example": 10
+                },
+                "kind": {
+                    "description": "multiplier: the value is multiplied by the size; value: the value becomes the size.",
+                    "type": "string",
+                    "enum": [
+                        "multiplier",
+                        "value"
+                    ],
+                    "example": "value"
+                },
+                "low": {
+                    "description": "Low end; null: the central value.",
+                    "type": "number",
+                    "format": "double",
+                    "x-nullable": true,
+                    "example": 7
+                },
+                "note": {
+                    "description": "How the size was read, and its limits.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "The statutory range of IPC s.370(2), not a measured effect."
+                }
+            }
+        },
         "models.Evidence": {
             "description": "How well a tactic is known to work (after EMMIE): effect, mechanism, moderators, implementation, cost, the level of the best evidence and the stage of evaluation.",
             "type": "object",
@@ -7525,9 +8641,22 @@ const docTemplate = `{
             }
         },
         "models.Parameter": {
-            "description": "One figure of the risk-reward model: a value or range of a symbol (profit, fine, p_conviction, ...) for a chain and stage, a geography and a period, with its sources. Amounts are never negative: a price elasticity is stored as its magnitude.",
+            "description": "One figure of the risk-reward model: a value or range of a symbol (profit, fine, convictions, ...) for a chain and stage, an area and a period, in a named input set, with its sources. Its unit is derived from the symbol and currency. Amounts are never negative: a price elasticity is stored as its magnitude. Exchange rates and price indices (reference data for converting money) belong to no chain and no input set.",
             "type": "object",
             "properties": {
+                "basis": {
+                    "description": "For a penalty (fine, restitution, prison_years, buyer_fine): what the value stands for, as imposed or served, or what the statute allows; empty otherwise.",
+                    "type": "string",
+                    "enum": [
+                        "",
+                        "imposed",
+                        "served",
+                        "statutory-range",
+                        "statutory-maximum",
+                        "statutory-minimum"
+                    ],
+                    "example": ""
+                },
                 "central": {
                     "description": "Central value, or null when the source gives only a range (the model then uses the midpoint).",
                     "type": "number",
@@ -7536,13 +8665,15 @@ const docTemplate = `{
                     "example": 12900
                 },
                 "chain": {
-                    "description": "Slug of the chain the figure belongs to.",
+                    "description": "Slug of the chain the figure belongs to; null for exchange rates and price indices.",
                     "type": "string",
+                    "x-nullable": true,
                     "example": "sex-trafficking"
                 },
                 "chain_id": {
-                    "description": "Id of the chain the figure belongs to.",
+                    "description": "Id of the chain the figure belongs to; null for exchange rates and price indices.",
                     "type": "integer",
+                    "x-nullable": true,
                     "example": 1
                 },
                 "citations": {
@@ -7559,7 +8690,7 @@ const docTemplate = `{
                     "example": "2026-11-25T12:00:00Z"
                 },
                 "currency": {
-                    "description": "ISO 4217 currency code of an amount of money; empty for probabilities, years and counts.",
+                    "description": "ISO 4217 currency code of an amount of money (and of an exchange rate or price index); empty otherwise.",
                     "type": "string",
                     "example": "USD"
                 },
@@ -7574,7 +8705,7 @@ const docTemplate = `{
                     "example": "reported"
                 },
                 "geography": {
-                    "description": "Where the figure holds: an ISO 3166-1 alpha-2 country code, or global.",
+                    "description": "Where the figure holds: global, an ISO 3166-1 alpha-2 country code, EU, or a UN M49 region written M49:\u003ccode\u003e.",
                     "type": "string",
                     "example": "IN"
                 },
@@ -7590,6 +8721,11 @@ const docTemplate = `{
                     "type": "integer",
                     "example": 1
                 },
+                "input_set": {
+                    "description": "The input set this figure belongs to: figures computed together come from one set (one source family, place and period). Empty for exchange rates and price indices.",
+                    "type": "string",
+                    "example": "kara-2009-india"
+                },
                 "low": {
                     "description": "Low end of the range, or null when the source gives none.",
                     "type": "number",
@@ -7602,13 +8738,18 @@ const docTemplate = `{
                     "type": "string",
                     "example": "Kara's figure for profit per victim-year to a brothel owner in India."
                 },
+                "per_victim": {
+                    "description": "For a fine or restitution: the law sets it per victim, so the model multiplies it by the victims an offender holds.",
+                    "type": "boolean",
+                    "example": false
+                },
                 "period": {
                     "description": "The year or years the figure describes: YYYY or YYYY-YYYY.",
                     "type": "string",
                     "example": "2009"
                 },
                 "price_year": {
-                    "description": "Year whose prices the amount is in, or null when the source does not say.",
+                    "description": "Year whose prices the amount is in; required for money, null otherwise.",
                     "type": "integer",
                     "x-nullable": true,
                     "example": 2009
@@ -7633,29 +8774,10 @@ const docTemplate = `{
                 "symbol": {
                     "description": "The model's symbol this is a value of.",
                     "type": "string",
-                    "enum": [
-                        "profit",
-                        "acquisition_cost",
-                        "p_conviction",
-                        "p_detect",
-                        "p_prosecute",
-                        "p_convict",
-                        "fine",
-                        "restitution",
-                        "confiscation_rate",
-                        "prison_years",
-                        "prison_year_cost",
-                        "duration_years",
-                        "buyer_price",
-                        "price_elasticity",
-                        "total_profits",
-                        "victims",
-                        "convictions"
-                    ],
                     "example": "profit"
                 },
                 "unit": {
-                    "description": "Unit, in words.",
+                    "description": "Unit, derived from the symbol and currency: the only unit the model reads.",
                     "type": "string",
                     "example": "USD per victim-year"
                 },
@@ -7673,10 +8795,9 @@ const docTemplate = `{
             }
         },
         "models.ParameterInput": {
-            "description": "A parameter as a client writes it. At least one of low, central and high; low ≤ central ≤ high; probabilities in [0, 1], amounts ≥ 0 (store a price elasticity as its magnitude). Read-only fields echoed back from a GET (id, chain_id, stage_id, created_at, updated_at) are accepted and ignored.",
+            "description": "A parameter as a client writes it. At least one of low, central and high; low ≤ central ≤ high; probabilities in [0, 1], amounts ≥ 0 (store a price elasticity as its magnitude). Money needs a currency and a price year; a penalty needs its basis; every symbol but exchange_rate and price_index needs a chain and an input set. unit may be left out; if given it must be the symbol's unit. Read-only fields echoed back from a GET (id, chain_id, stage_id, created_at, updated_at) are accepted and ignored.",
             "type": "object",
             "required": [
-                "chain",
                 "estimate",
                 "geography",
                 "period",
@@ -7684,6 +8805,19 @@ const docTemplate = `{
                 "symbol"
             ],
             "properties": {
+                "basis": {
+                    "description": "For a penalty: imposed, served, statutory-range, statutory-maximum or statutory-minimum.",
+                    "type": "string",
+                    "enum": [
+                        "",
+                        "imposed",
+                        "served",
+                        "statutory-range",
+                        "statutory-maximum",
+                        "statutory-minimum"
+                    ],
+                    "example": "statutory-maximum"
+                },
                 "central": {
                     "description": "Central value, or null.",
                     "type": "number",
@@ -7692,8 +8826,9 @@ const docTemplate = `{
                     "example": 44
                 },
                 "chain": {
-                    "description": "Slug of the chain; it must exist.",
+                    "description": "Slug of the chain; it must exist. Null for exchange rates and price indices.",
                     "type": "string",
+                    "x-nullable": true,
                     "example": "sex-trafficking"
                 },
                 "citations": {
@@ -7705,7 +8840,7 @@ const docTemplate = `{
                     }
                 },
                 "currency": {
-                    "description": "ISO 4217 currency code, or empty when the value is not money.",
+                    "description": "ISO 4217 currency code: of an amount of money, of the currency an exchange rate is per US dollar, or of the economy a price index measures; empty otherwise.",
                     "type": "string",
                     "example": "USD"
                 },
@@ -7720,7 +8855,7 @@ const docTemplate = `{
                     "example": "reported"
                 },
                 "geography": {
-                    "description": "ISO 3166-1 alpha-2 country code, or global.",
+                    "description": "global, an ISO 3166-1 alpha-2 country code, EU, or M49:\u003ccode\u003e.",
                     "type": "string",
                     "example": "IN"
                 },
@@ -7730,6 +8865,11 @@ const docTemplate = `{
                     "format": "double",
                     "x-nullable": true,
                     "example": 44
+                },
+                "input_set": {
+                    "description": "The input set (a slug); required except for exchange_rate and price_index, which take none.",
+                    "type": "string",
+                    "example": "kara-2009-india"
                 },
                 "low": {
                     "description": "Low end of the range, or null.",
@@ -7744,13 +8884,18 @@ const docTemplate = `{
                     "maxLength": 4000,
                     "example": ""
                 },
+                "per_victim": {
+                    "description": "For a fine or restitution set per victim.",
+                    "type": "boolean",
+                    "example": false
+                },
                 "period": {
-                    "description": "YYYY or YYYY-YYYY.",
+                    "description": "YYYY or YYYY-YYYY (a single year for exchange rates and price indices).",
                     "type": "string",
                     "example": "2009"
                 },
                 "price_year": {
-                    "description": "Year whose prices the amount is in, or null.",
+                    "description": "Year whose prices the amount is in; required for money.",
                     "type": "integer",
                     "maximum": 2200,
                     "minimum": 1800,
@@ -7771,29 +8916,10 @@ const docTemplate = `{
                 "symbol": {
                     "description": "The model's symbol.",
                     "type": "string",
-                    "enum": [
-                        "profit",
-                        "acquisition_cost",
-                        "p_conviction",
-                        "p_detect",
-                        "p_prosecute",
-                        "p_convict",
-                        "fine",
-                        "restitution",
-                        "confiscation_rate",
-                        "prison_years",
-                        "prison_year_cost",
-                        "duration_years",
-                        "buyer_price",
-                        "price_elasticity",
-                        "total_profits",
-                        "victims",
-                        "convictions"
-                    ],
                     "example": "fine"
                 },
                 "unit": {
-                    "description": "Unit, in words.",
+                    "description": "Unit: optional; if given, the symbol's unit for the currency (the GET's unit).",
                     "type": "string",
                     "maxLength": 200,
                     "example": "USD per conviction"
@@ -8394,6 +9520,20 @@ const docTemplate = `{
                     "type": "integer",
                     "example": 2
                 },
+                "role": {
+                    "description": "What the link does in the trade, which decides what the risk-reward model computes for it: victim, recruiter, creditor, exploiter, buyer or consumer; empty when none applies.",
+                    "type": "string",
+                    "enum": [
+                        "",
+                        "victim",
+                        "recruiter",
+                        "creditor",
+                        "exploiter",
+                        "buyer",
+                        "consumer"
+                    ],
+                    "example": "recruiter"
+                },
                 "side": {
                     "description": "Side of the market: supply brings people into the trade (product, wholesaler), demand buys\ntheir exploitation (retailer, consumer).",
                     "type": "string",
@@ -8471,6 +9611,20 @@ const docTemplate = `{
                     "maximum": 1000000,
                     "minimum": 0,
                     "example": 5
+                },
+                "role": {
+                    "description": "What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.",
+                    "type": "string",
+                    "enum": [
+                        "",
+                        "victim",
+                        "recruiter",
+                        "creditor",
+                        "exploiter",
+                        "buyer",
+                        "consumer"
+                    ],
+                    "example": ""
                 },
                 "side": {
                     "description": "Side of the market.",
@@ -9279,6 +10433,20 @@ const docTemplate = `{
                     "maximum": 1000000,
                     "minimum": 0,
                     "example": 5
+                },
+                "role": {
+                    "description": "What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.",
+                    "type": "string",
+                    "enum": [
+                        "",
+                        "victim",
+                        "recruiter",
+                        "creditor",
+                        "exploiter",
+                        "buyer",
+                        "consumer"
+                    ],
+                    "example": ""
                 },
                 "side": {
                     "description": "Side of the market.",

@@ -188,6 +188,11 @@ func (in *TacticInput) Validate() error {
 	if in.Adoption != nil && in.Kind != "" && in.Kind != KindCurrent {
 		fields = append(fields, FieldError{Field: "adoption", Message: "only a current effort has an adoption; send null"})
 	}
+	for i := range in.ActsOn {
+		for _, fe := range in.ActsOn[i].Check() {
+			fields = append(fields, FieldError{Field: "acts_on/" + strconv.Itoa(i) + "/" + fe.Field, Message: fe.Message})
+		}
+	}
 	if len(fields) > 0 {
 		return appendField(err, fields...)
 	}
@@ -206,6 +211,9 @@ func (in *TacticInput) CitationRefs() []CitationRef {
 	}
 	for i, a := range in.ActsOn {
 		refs = append(refs, CitationRefs("acts_on/"+strconv.Itoa(i)+"/", a.Citations)...)
+		if a.Size != nil {
+			refs = append(refs, CitationRef{Pointer: "acts_on/" + strconv.Itoa(i) + "/size/citation/source", Source: a.Size.Citation.Source})
+		}
 	}
 	return refs
 }

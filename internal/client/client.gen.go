@@ -58,63 +58,60 @@ func (e ActsOnDirection) Valid() bool {
 	}
 }
 
-// Defines values for ActsOnSymbol.
+// Defines values for Basis.
 const (
-	ActsOnSymbolAcquisitionCost  ActsOnSymbol = "acquisition_cost"
-	ActsOnSymbolBuyerPrice       ActsOnSymbol = "buyer_price"
-	ActsOnSymbolConfiscationRate ActsOnSymbol = "confiscation_rate"
-	ActsOnSymbolConvictions      ActsOnSymbol = "convictions"
-	ActsOnSymbolDurationYears    ActsOnSymbol = "duration_years"
-	ActsOnSymbolFine             ActsOnSymbol = "fine"
-	ActsOnSymbolPConvict         ActsOnSymbol = "p_convict"
-	ActsOnSymbolPConviction      ActsOnSymbol = "p_conviction"
-	ActsOnSymbolPDetect          ActsOnSymbol = "p_detect"
-	ActsOnSymbolPProsecute       ActsOnSymbol = "p_prosecute"
-	ActsOnSymbolPriceElasticity  ActsOnSymbol = "price_elasticity"
-	ActsOnSymbolPrisonYearCost   ActsOnSymbol = "prison_year_cost"
-	ActsOnSymbolPrisonYears      ActsOnSymbol = "prison_years"
-	ActsOnSymbolProfit           ActsOnSymbol = "profit"
-	ActsOnSymbolRestitution      ActsOnSymbol = "restitution"
-	ActsOnSymbolTotalProfits     ActsOnSymbol = "total_profits"
-	ActsOnSymbolVictims          ActsOnSymbol = "victims"
+	BasisImposed          Basis = "imposed"
+	BasisServed           Basis = "served"
+	BasisStatutoryMaximum Basis = "statutory-maximum"
+	BasisStatutoryMinimum Basis = "statutory-minimum"
+	BasisStatutoryRange   Basis = "statutory-range"
 )
 
-// Valid indicates whether the value is a known member of the ActsOnSymbol enum.
-func (e ActsOnSymbol) Valid() bool {
+// Valid indicates whether the value is a known member of the Basis enum.
+func (e Basis) Valid() bool {
 	switch e {
-	case ActsOnSymbolAcquisitionCost:
+	case BasisImposed:
 		return true
-	case ActsOnSymbolBuyerPrice:
+	case BasisServed:
 		return true
-	case ActsOnSymbolConfiscationRate:
+	case BasisStatutoryMaximum:
 		return true
-	case ActsOnSymbolConvictions:
+	case BasisStatutoryMinimum:
 		return true
-	case ActsOnSymbolDurationYears:
+	case BasisStatutoryRange:
 		return true
-	case ActsOnSymbolFine:
+	default:
+		return false
+	}
+}
+
+// Defines values for BundleStageRole.
+const (
+	BundleStageRoleBuyer     BundleStageRole = "buyer"
+	BundleStageRoleConsumer  BundleStageRole = "consumer"
+	BundleStageRoleCreditor  BundleStageRole = "creditor"
+	BundleStageRoleEmpty     BundleStageRole = ""
+	BundleStageRoleExploiter BundleStageRole = "exploiter"
+	BundleStageRoleRecruiter BundleStageRole = "recruiter"
+	BundleStageRoleVictim    BundleStageRole = "victim"
+)
+
+// Valid indicates whether the value is a known member of the BundleStageRole enum.
+func (e BundleStageRole) Valid() bool {
+	switch e {
+	case BundleStageRoleBuyer:
 		return true
-	case ActsOnSymbolPConvict:
+	case BundleStageRoleConsumer:
 		return true
-	case ActsOnSymbolPConviction:
+	case BundleStageRoleCreditor:
 		return true
-	case ActsOnSymbolPDetect:
+	case BundleStageRoleEmpty:
 		return true
-	case ActsOnSymbolPProsecute:
+	case BundleStageRoleExploiter:
 		return true
-	case ActsOnSymbolPriceElasticity:
+	case BundleStageRoleRecruiter:
 		return true
-	case ActsOnSymbolPrisonYearCost:
-		return true
-	case ActsOnSymbolPrisonYears:
-		return true
-	case ActsOnSymbolProfit:
-		return true
-	case ActsOnSymbolRestitution:
-		return true
-	case ActsOnSymbolTotalProfits:
-		return true
-	case ActsOnSymbolVictims:
+	case BundleStageRoleVictim:
 		return true
 	default:
 		return false
@@ -289,6 +286,54 @@ func (e CitationSupports) Valid() bool {
 	}
 }
 
+// Defines values for ComponentComponent.
+const (
+	ComponentComponentConfiscation ComponentComponent = "confiscation"
+	ComponentComponentFine         ComponentComponent = "fine"
+	ComponentComponentPrison       ComponentComponent = "prison"
+	ComponentComponentRestitution  ComponentComponent = "restitution"
+)
+
+// Valid indicates whether the value is a known member of the ComponentComponent enum.
+func (e ComponentComponent) Valid() bool {
+	switch e {
+	case ComponentComponentConfiscation:
+		return true
+	case ComponentComponentFine:
+		return true
+	case ComponentComponentPrison:
+		return true
+	case ComponentComponentRestitution:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ComponentStatus.
+const (
+	Assumed   ComponentStatus = "assumed"
+	Missing   ComponentStatus = "missing"
+	Recorded  ComponentStatus = "recorded"
+	Statutory ComponentStatus = "statutory"
+)
+
+// Valid indicates whether the value is a known member of the ComponentStatus enum.
+func (e ComponentStatus) Valid() bool {
+	switch e {
+	case Assumed:
+		return true
+	case Missing:
+		return true
+	case Recorded:
+		return true
+	case Statutory:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CostLevel.
 const (
 	High   CostLevel = "high"
@@ -328,18 +373,18 @@ func (e Direction) Valid() bool {
 	}
 }
 
-// Defines values for EconomicsStageRefSide.
+// Defines values for DistributionShape.
 const (
-	EconomicsStageRefSideDemand EconomicsStageRefSide = "demand"
-	EconomicsStageRefSideSupply EconomicsStageRefSide = "supply"
+	LogTriangular DistributionShape = "log-triangular"
+	Triangular    DistributionShape = "triangular"
 )
 
-// Valid indicates whether the value is a known member of the EconomicsStageRefSide enum.
-func (e EconomicsStageRefSide) Valid() bool {
+// Valid indicates whether the value is a known member of the DistributionShape enum.
+func (e DistributionShape) Valid() bool {
 	switch e {
-	case EconomicsStageRefSideDemand:
+	case LogTriangular:
 		return true
-	case EconomicsStageRefSideSupply:
+	case Triangular:
 		return true
 	default:
 		return false
@@ -367,6 +412,78 @@ func (e EffectDirection) Valid() bool {
 	case EffectDirectionPositive:
 		return true
 	case EffectDirectionUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EffectReportStatus.
+const (
+	EffectReportStatusApplied       EffectReportStatus = "applied"
+	EffectReportStatusInvalid       EffectReportStatus = "invalid"
+	EffectReportStatusNotApplicable EffectReportStatus = "not-applicable"
+	EffectReportStatusSizeUnknown   EffectReportStatus = "size-unknown"
+)
+
+// Valid indicates whether the value is a known member of the EffectReportStatus enum.
+func (e EffectReportStatus) Valid() bool {
+	switch e {
+	case EffectReportStatusApplied:
+		return true
+	case EffectReportStatusInvalid:
+		return true
+	case EffectReportStatusNotApplicable:
+		return true
+	case EffectReportStatusSizeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EffectSizeEvidenceLevel.
+const (
+	EffectSizeEvidenceLevelDescriptive       EffectSizeEvidenceLevel = "descriptive"
+	EffectSizeEvidenceLevelNone              EffectSizeEvidenceLevel = "none"
+	EffectSizeEvidenceLevelPrePost           EffectSizeEvidenceLevel = "pre-post"
+	EffectSizeEvidenceLevelQuasiExperimental EffectSizeEvidenceLevel = "quasi-experimental"
+	EffectSizeEvidenceLevelRct               EffectSizeEvidenceLevel = "rct"
+	EffectSizeEvidenceLevelSystematicReview  EffectSizeEvidenceLevel = "systematic-review"
+)
+
+// Valid indicates whether the value is a known member of the EffectSizeEvidenceLevel enum.
+func (e EffectSizeEvidenceLevel) Valid() bool {
+	switch e {
+	case EffectSizeEvidenceLevelDescriptive:
+		return true
+	case EffectSizeEvidenceLevelNone:
+		return true
+	case EffectSizeEvidenceLevelPrePost:
+		return true
+	case EffectSizeEvidenceLevelQuasiExperimental:
+		return true
+	case EffectSizeEvidenceLevelRct:
+		return true
+	case EffectSizeEvidenceLevelSystematicReview:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EffectSizeKind.
+const (
+	EffectSizeKindMultiplier EffectSizeKind = "multiplier"
+	EffectSizeKindValue      EffectSizeKind = "value"
+)
+
+// Valid indicates whether the value is a known member of the EffectSizeKind enum.
+func (e EffectSizeKind) Valid() bool {
+	switch e {
+	case EffectSizeKindMultiplier:
+		return true
+	case EffectSizeKindValue:
 		return true
 	default:
 		return false
@@ -448,6 +565,24 @@ func (e EvidenceLevel) Valid() bool {
 	}
 }
 
+// Defines values for FigureBound.
+const (
+	Lower FigureBound = "lower"
+	Upper FigureBound = "upper"
+)
+
+// Valid indicates whether the value is a known member of the FigureBound enum.
+func (e FigureBound) Valid() bool {
+	switch e {
+	case Lower:
+		return true
+	case Upper:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ImportItemAction.
 const (
 	ImportItemActionConflict  ImportItemAction = "conflict"
@@ -499,6 +634,27 @@ func (e ImportItemEntity) Valid() bool {
 	case ImportItemEntityTactic:
 		return true
 	case ImportItemEntityTag:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InversionRange.
+const (
+	InversionRangeAll  InversionRange = "all"
+	InversionRangeNone InversionRange = "none"
+	InversionRangePart InversionRange = "part"
+)
+
+// Valid indicates whether the value is a known member of the InversionRange enum.
+func (e InversionRange) Valid() bool {
+	switch e {
+	case InversionRangeAll:
+		return true
+	case InversionRangeNone:
+		return true
+	case InversionRangePart:
 		return true
 	default:
 		return false
@@ -586,6 +742,36 @@ func (e Origin) Valid() bool {
 	}
 }
 
+// Defines values for ParameterBasis.
+const (
+	ParameterBasisEmpty            ParameterBasis = ""
+	ParameterBasisImposed          ParameterBasis = "imposed"
+	ParameterBasisServed           ParameterBasis = "served"
+	ParameterBasisStatutoryMaximum ParameterBasis = "statutory-maximum"
+	ParameterBasisStatutoryMinimum ParameterBasis = "statutory-minimum"
+	ParameterBasisStatutoryRange   ParameterBasis = "statutory-range"
+)
+
+// Valid indicates whether the value is a known member of the ParameterBasis enum.
+func (e ParameterBasis) Valid() bool {
+	switch e {
+	case ParameterBasisEmpty:
+		return true
+	case ParameterBasisImposed:
+		return true
+	case ParameterBasisServed:
+		return true
+	case ParameterBasisStatutoryMaximum:
+		return true
+	case ParameterBasisStatutoryMinimum:
+		return true
+	case ParameterBasisStatutoryRange:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ParameterEstimate.
 const (
 	ParameterEstimateAssumption ParameterEstimate = "assumption"
@@ -607,63 +793,30 @@ func (e ParameterEstimate) Valid() bool {
 	}
 }
 
-// Defines values for ParameterSymbol.
+// Defines values for ParameterInputBasis.
 const (
-	ParameterSymbolAcquisitionCost  ParameterSymbol = "acquisition_cost"
-	ParameterSymbolBuyerPrice       ParameterSymbol = "buyer_price"
-	ParameterSymbolConfiscationRate ParameterSymbol = "confiscation_rate"
-	ParameterSymbolConvictions      ParameterSymbol = "convictions"
-	ParameterSymbolDurationYears    ParameterSymbol = "duration_years"
-	ParameterSymbolFine             ParameterSymbol = "fine"
-	ParameterSymbolPConvict         ParameterSymbol = "p_convict"
-	ParameterSymbolPConviction      ParameterSymbol = "p_conviction"
-	ParameterSymbolPDetect          ParameterSymbol = "p_detect"
-	ParameterSymbolPProsecute       ParameterSymbol = "p_prosecute"
-	ParameterSymbolPriceElasticity  ParameterSymbol = "price_elasticity"
-	ParameterSymbolPrisonYearCost   ParameterSymbol = "prison_year_cost"
-	ParameterSymbolPrisonYears      ParameterSymbol = "prison_years"
-	ParameterSymbolProfit           ParameterSymbol = "profit"
-	ParameterSymbolRestitution      ParameterSymbol = "restitution"
-	ParameterSymbolTotalProfits     ParameterSymbol = "total_profits"
-	ParameterSymbolVictims          ParameterSymbol = "victims"
+	ParameterInputBasisEmpty            ParameterInputBasis = ""
+	ParameterInputBasisImposed          ParameterInputBasis = "imposed"
+	ParameterInputBasisServed           ParameterInputBasis = "served"
+	ParameterInputBasisStatutoryMaximum ParameterInputBasis = "statutory-maximum"
+	ParameterInputBasisStatutoryMinimum ParameterInputBasis = "statutory-minimum"
+	ParameterInputBasisStatutoryRange   ParameterInputBasis = "statutory-range"
 )
 
-// Valid indicates whether the value is a known member of the ParameterSymbol enum.
-func (e ParameterSymbol) Valid() bool {
+// Valid indicates whether the value is a known member of the ParameterInputBasis enum.
+func (e ParameterInputBasis) Valid() bool {
 	switch e {
-	case ParameterSymbolAcquisitionCost:
+	case ParameterInputBasisEmpty:
 		return true
-	case ParameterSymbolBuyerPrice:
+	case ParameterInputBasisImposed:
 		return true
-	case ParameterSymbolConfiscationRate:
+	case ParameterInputBasisServed:
 		return true
-	case ParameterSymbolConvictions:
+	case ParameterInputBasisStatutoryMaximum:
 		return true
-	case ParameterSymbolDurationYears:
+	case ParameterInputBasisStatutoryMinimum:
 		return true
-	case ParameterSymbolFine:
-		return true
-	case ParameterSymbolPConvict:
-		return true
-	case ParameterSymbolPConviction:
-		return true
-	case ParameterSymbolPDetect:
-		return true
-	case ParameterSymbolPProsecute:
-		return true
-	case ParameterSymbolPriceElasticity:
-		return true
-	case ParameterSymbolPrisonYearCost:
-		return true
-	case ParameterSymbolPrisonYears:
-		return true
-	case ParameterSymbolProfit:
-		return true
-	case ParameterSymbolRestitution:
-		return true
-	case ParameterSymbolTotalProfits:
-		return true
-	case ParameterSymbolVictims:
+	case ParameterInputBasisStatutoryRange:
 		return true
 	default:
 		return false
@@ -691,63 +844,30 @@ func (e ParameterInputEstimate) Valid() bool {
 	}
 }
 
-// Defines values for ParameterInputSymbol.
+// Defines values for ParameterPatchBasis.
 const (
-	ParameterInputSymbolAcquisitionCost  ParameterInputSymbol = "acquisition_cost"
-	ParameterInputSymbolBuyerPrice       ParameterInputSymbol = "buyer_price"
-	ParameterInputSymbolConfiscationRate ParameterInputSymbol = "confiscation_rate"
-	ParameterInputSymbolConvictions      ParameterInputSymbol = "convictions"
-	ParameterInputSymbolDurationYears    ParameterInputSymbol = "duration_years"
-	ParameterInputSymbolFine             ParameterInputSymbol = "fine"
-	ParameterInputSymbolPConvict         ParameterInputSymbol = "p_convict"
-	ParameterInputSymbolPConviction      ParameterInputSymbol = "p_conviction"
-	ParameterInputSymbolPDetect          ParameterInputSymbol = "p_detect"
-	ParameterInputSymbolPProsecute       ParameterInputSymbol = "p_prosecute"
-	ParameterInputSymbolPriceElasticity  ParameterInputSymbol = "price_elasticity"
-	ParameterInputSymbolPrisonYearCost   ParameterInputSymbol = "prison_year_cost"
-	ParameterInputSymbolPrisonYears      ParameterInputSymbol = "prison_years"
-	ParameterInputSymbolProfit           ParameterInputSymbol = "profit"
-	ParameterInputSymbolRestitution      ParameterInputSymbol = "restitution"
-	ParameterInputSymbolTotalProfits     ParameterInputSymbol = "total_profits"
-	ParameterInputSymbolVictims          ParameterInputSymbol = "victims"
+	ParameterPatchBasisEmpty            ParameterPatchBasis = ""
+	ParameterPatchBasisImposed          ParameterPatchBasis = "imposed"
+	ParameterPatchBasisServed           ParameterPatchBasis = "served"
+	ParameterPatchBasisStatutoryMaximum ParameterPatchBasis = "statutory-maximum"
+	ParameterPatchBasisStatutoryMinimum ParameterPatchBasis = "statutory-minimum"
+	ParameterPatchBasisStatutoryRange   ParameterPatchBasis = "statutory-range"
 )
 
-// Valid indicates whether the value is a known member of the ParameterInputSymbol enum.
-func (e ParameterInputSymbol) Valid() bool {
+// Valid indicates whether the value is a known member of the ParameterPatchBasis enum.
+func (e ParameterPatchBasis) Valid() bool {
 	switch e {
-	case ParameterInputSymbolAcquisitionCost:
+	case ParameterPatchBasisEmpty:
 		return true
-	case ParameterInputSymbolBuyerPrice:
+	case ParameterPatchBasisImposed:
 		return true
-	case ParameterInputSymbolConfiscationRate:
+	case ParameterPatchBasisServed:
 		return true
-	case ParameterInputSymbolConvictions:
+	case ParameterPatchBasisStatutoryMaximum:
 		return true
-	case ParameterInputSymbolDurationYears:
+	case ParameterPatchBasisStatutoryMinimum:
 		return true
-	case ParameterInputSymbolFine:
-		return true
-	case ParameterInputSymbolPConvict:
-		return true
-	case ParameterInputSymbolPConviction:
-		return true
-	case ParameterInputSymbolPDetect:
-		return true
-	case ParameterInputSymbolPProsecute:
-		return true
-	case ParameterInputSymbolPriceElasticity:
-		return true
-	case ParameterInputSymbolPrisonYearCost:
-		return true
-	case ParameterInputSymbolPrisonYears:
-		return true
-	case ParameterInputSymbolProfit:
-		return true
-	case ParameterInputSymbolRestitution:
-		return true
-	case ParameterInputSymbolTotalProfits:
-		return true
-	case ParameterInputSymbolVictims:
+	case ParameterPatchBasisStatutoryRange:
 		return true
 	default:
 		return false
@@ -769,69 +889,6 @@ func (e ParameterPatchEstimate) Valid() bool {
 	case ParameterPatchEstimateDerived:
 		return true
 	case ParameterPatchEstimateReported:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ParameterPatchSymbol.
-const (
-	ParameterPatchSymbolAcquisitionCost  ParameterPatchSymbol = "acquisition_cost"
-	ParameterPatchSymbolBuyerPrice       ParameterPatchSymbol = "buyer_price"
-	ParameterPatchSymbolConfiscationRate ParameterPatchSymbol = "confiscation_rate"
-	ParameterPatchSymbolConvictions      ParameterPatchSymbol = "convictions"
-	ParameterPatchSymbolDurationYears    ParameterPatchSymbol = "duration_years"
-	ParameterPatchSymbolFine             ParameterPatchSymbol = "fine"
-	ParameterPatchSymbolPConvict         ParameterPatchSymbol = "p_convict"
-	ParameterPatchSymbolPConviction      ParameterPatchSymbol = "p_conviction"
-	ParameterPatchSymbolPDetect          ParameterPatchSymbol = "p_detect"
-	ParameterPatchSymbolPProsecute       ParameterPatchSymbol = "p_prosecute"
-	ParameterPatchSymbolPriceElasticity  ParameterPatchSymbol = "price_elasticity"
-	ParameterPatchSymbolPrisonYearCost   ParameterPatchSymbol = "prison_year_cost"
-	ParameterPatchSymbolPrisonYears      ParameterPatchSymbol = "prison_years"
-	ParameterPatchSymbolProfit           ParameterPatchSymbol = "profit"
-	ParameterPatchSymbolRestitution      ParameterPatchSymbol = "restitution"
-	ParameterPatchSymbolTotalProfits     ParameterPatchSymbol = "total_profits"
-	ParameterPatchSymbolVictims          ParameterPatchSymbol = "victims"
-)
-
-// Valid indicates whether the value is a known member of the ParameterPatchSymbol enum.
-func (e ParameterPatchSymbol) Valid() bool {
-	switch e {
-	case ParameterPatchSymbolAcquisitionCost:
-		return true
-	case ParameterPatchSymbolBuyerPrice:
-		return true
-	case ParameterPatchSymbolConfiscationRate:
-		return true
-	case ParameterPatchSymbolConvictions:
-		return true
-	case ParameterPatchSymbolDurationYears:
-		return true
-	case ParameterPatchSymbolFine:
-		return true
-	case ParameterPatchSymbolPConvict:
-		return true
-	case ParameterPatchSymbolPConviction:
-		return true
-	case ParameterPatchSymbolPDetect:
-		return true
-	case ParameterPatchSymbolPProsecute:
-		return true
-	case ParameterPatchSymbolPriceElasticity:
-		return true
-	case ParameterPatchSymbolPrisonYearCost:
-		return true
-	case ParameterPatchSymbolPrisonYears:
-		return true
-	case ParameterPatchSymbolProfit:
-		return true
-	case ParameterPatchSymbolRestitution:
-		return true
-	case ParameterPatchSymbolTotalProfits:
-		return true
-	case ParameterPatchSymbolVictims:
 		return true
 	default:
 		return false
@@ -1156,6 +1213,36 @@ func (e ReviewState) Valid() bool {
 	}
 }
 
+// Defines values for Role.
+const (
+	RoleBuyer     Role = "buyer"
+	RoleConsumer  Role = "consumer"
+	RoleCreditor  Role = "creditor"
+	RoleExploiter Role = "exploiter"
+	RoleRecruiter Role = "recruiter"
+	RoleVictim    Role = "victim"
+)
+
+// Valid indicates whether the value is a known member of the Role enum.
+func (e Role) Valid() bool {
+	switch e {
+	case RoleBuyer:
+		return true
+	case RoleConsumer:
+		return true
+	case RoleCreditor:
+		return true
+	case RoleExploiter:
+		return true
+	case RoleRecruiter:
+		return true
+	case RoleVictim:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SearchHitType.
 const (
 	SearchHitTypeChain  SearchHitType = "chain"
@@ -1174,6 +1261,24 @@ func (e SearchHitType) Valid() bool {
 	case SearchHitTypeStage:
 		return true
 	case SearchHitTypeTactic:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SizeKind.
+const (
+	SizeKindMultiplier SizeKind = "multiplier"
+	SizeKindNewValue   SizeKind = "value"
+)
+
+// Valid indicates whether the value is a known member of the SizeKind enum.
+func (e SizeKind) Valid() bool {
+	switch e {
+	case SizeKindMultiplier:
+		return true
+	case SizeKindNewValue:
 		return true
 	default:
 		return false
@@ -1345,6 +1450,39 @@ func (e SourceUseEntity) Valid() bool {
 	}
 }
 
+// Defines values for StageRole.
+const (
+	StageRoleBuyer     StageRole = "buyer"
+	StageRoleConsumer  StageRole = "consumer"
+	StageRoleCreditor  StageRole = "creditor"
+	StageRoleEmpty     StageRole = ""
+	StageRoleExploiter StageRole = "exploiter"
+	StageRoleRecruiter StageRole = "recruiter"
+	StageRoleVictim    StageRole = "victim"
+)
+
+// Valid indicates whether the value is a known member of the StageRole enum.
+func (e StageRole) Valid() bool {
+	switch e {
+	case StageRoleBuyer:
+		return true
+	case StageRoleConsumer:
+		return true
+	case StageRoleCreditor:
+		return true
+	case StageRoleEmpty:
+		return true
+	case StageRoleExploiter:
+		return true
+	case StageRoleRecruiter:
+		return true
+	case StageRoleVictim:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for StageSide.
 const (
 	StageSideDemand StageSide = "demand"
@@ -1357,6 +1495,39 @@ func (e StageSide) Valid() bool {
 	case StageSideDemand:
 		return true
 	case StageSideSupply:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StageInputRole.
+const (
+	StageInputRoleBuyer     StageInputRole = "buyer"
+	StageInputRoleConsumer  StageInputRole = "consumer"
+	StageInputRoleCreditor  StageInputRole = "creditor"
+	StageInputRoleEmpty     StageInputRole = ""
+	StageInputRoleExploiter StageInputRole = "exploiter"
+	StageInputRoleRecruiter StageInputRole = "recruiter"
+	StageInputRoleVictim    StageInputRole = "victim"
+)
+
+// Valid indicates whether the value is a known member of the StageInputRole enum.
+func (e StageInputRole) Valid() bool {
+	switch e {
+	case StageInputRoleBuyer:
+		return true
+	case StageInputRoleConsumer:
+		return true
+	case StageInputRoleCreditor:
+		return true
+	case StageInputRoleEmpty:
+		return true
+	case StageInputRoleExploiter:
+		return true
+	case StageInputRoleRecruiter:
+		return true
+	case StageInputRoleVictim:
 		return true
 	default:
 		return false
@@ -1381,6 +1552,39 @@ func (e StageInputSide) Valid() bool {
 	}
 }
 
+// Defines values for StagePatchRole.
+const (
+	StagePatchRoleBuyer     StagePatchRole = "buyer"
+	StagePatchRoleConsumer  StagePatchRole = "consumer"
+	StagePatchRoleCreditor  StagePatchRole = "creditor"
+	StagePatchRoleEmpty     StagePatchRole = ""
+	StagePatchRoleExploiter StagePatchRole = "exploiter"
+	StagePatchRoleRecruiter StagePatchRole = "recruiter"
+	StagePatchRoleVictim    StagePatchRole = "victim"
+)
+
+// Valid indicates whether the value is a known member of the StagePatchRole enum.
+func (e StagePatchRole) Valid() bool {
+	switch e {
+	case StagePatchRoleBuyer:
+		return true
+	case StagePatchRoleConsumer:
+		return true
+	case StagePatchRoleCreditor:
+		return true
+	case StagePatchRoleEmpty:
+		return true
+	case StagePatchRoleExploiter:
+		return true
+	case StagePatchRoleRecruiter:
+		return true
+	case StagePatchRoleVictim:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for StagePatchSide.
 const (
 	StagePatchSideDemand StagePatchSide = "demand"
@@ -1393,6 +1597,57 @@ func (e StagePatchSide) Valid() bool {
 	case StagePatchSideDemand:
 		return true
 	case StagePatchSideSupply:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StageRefRole.
+const (
+	StageRefRoleBuyer     StageRefRole = "buyer"
+	StageRefRoleConsumer  StageRefRole = "consumer"
+	StageRefRoleCreditor  StageRefRole = "creditor"
+	StageRefRoleEmpty     StageRefRole = ""
+	StageRefRoleExploiter StageRefRole = "exploiter"
+	StageRefRoleRecruiter StageRefRole = "recruiter"
+	StageRefRoleVictim    StageRefRole = "victim"
+)
+
+// Valid indicates whether the value is a known member of the StageRefRole enum.
+func (e StageRefRole) Valid() bool {
+	switch e {
+	case StageRefRoleBuyer:
+		return true
+	case StageRefRoleConsumer:
+		return true
+	case StageRefRoleCreditor:
+		return true
+	case StageRefRoleEmpty:
+		return true
+	case StageRefRoleExploiter:
+		return true
+	case StageRefRoleRecruiter:
+		return true
+	case StageRefRoleVictim:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StageRefSide.
+const (
+	StageRefSideDemand StageRefSide = "demand"
+	StageRefSideSupply StageRefSide = "supply"
+)
+
+// Valid indicates whether the value is a known member of the StageRefSide enum.
+func (e StageRefSide) Valid() bool {
+	switch e {
+	case StageRefSideDemand:
+		return true
+	case StageRefSideSupply:
 		return true
 	default:
 		return false
@@ -1440,23 +1695,29 @@ func (e StageRevisionEntity) Valid() bool {
 
 // Defines values for Symbol.
 const (
-	SymbolAcquisitionCost  Symbol = "acquisition_cost"
-	SymbolBuyerPrice       Symbol = "buyer_price"
-	SymbolConfiscationRate Symbol = "confiscation_rate"
-	SymbolConvictions      Symbol = "convictions"
-	SymbolDurationYears    Symbol = "duration_years"
-	SymbolFine             Symbol = "fine"
-	SymbolPConvict         Symbol = "p_convict"
-	SymbolPConviction      Symbol = "p_conviction"
-	SymbolPDetect          Symbol = "p_detect"
-	SymbolPProsecute       Symbol = "p_prosecute"
-	SymbolPriceElasticity  Symbol = "price_elasticity"
-	SymbolPrisonYearCost   Symbol = "prison_year_cost"
-	SymbolPrisonYears      Symbol = "prison_years"
-	SymbolProfit           Symbol = "profit"
-	SymbolRestitution      Symbol = "restitution"
-	SymbolTotalProfits     Symbol = "total_profits"
-	SymbolVictims          Symbol = "victims"
+	SymbolAcquisitionCost    Symbol = "acquisition_cost"
+	SymbolBuyerFine          Symbol = "buyer_fine"
+	SymbolBuyerPrice         Symbol = "buyer_price"
+	SymbolConfiscatedShare   Symbol = "confiscated_share"
+	SymbolConfiscationRate   Symbol = "confiscation_rate"
+	SymbolConvictions        Symbol = "convictions"
+	SymbolDurationYears      Symbol = "duration_years"
+	SymbolExchangeRate       Symbol = "exchange_rate"
+	SymbolFine               Symbol = "fine"
+	SymbolPBuyerPenalty      Symbol = "p_buyer_penalty"
+	SymbolPConvict           Symbol = "p_convict"
+	SymbolPConviction        Symbol = "p_conviction"
+	SymbolPDetect            Symbol = "p_detect"
+	SymbolPProsecute         Symbol = "p_prosecute"
+	SymbolPriceElasticity    Symbol = "price_elasticity"
+	SymbolPriceIndex         Symbol = "price_index"
+	SymbolPrisonYearCost     Symbol = "prison_year_cost"
+	SymbolPrisonYears        Symbol = "prison_years"
+	SymbolProfit             Symbol = "profit"
+	SymbolRestitution        Symbol = "restitution"
+	SymbolTotalProfits       Symbol = "total_profits"
+	SymbolVictims            Symbol = "victims"
+	SymbolVictimsPerOffender Symbol = "victims_per_offender"
 )
 
 // Valid indicates whether the value is a known member of the Symbol enum.
@@ -1464,7 +1725,11 @@ func (e Symbol) Valid() bool {
 	switch e {
 	case SymbolAcquisitionCost:
 		return true
+	case SymbolBuyerFine:
+		return true
 	case SymbolBuyerPrice:
+		return true
+	case SymbolConfiscatedShare:
 		return true
 	case SymbolConfiscationRate:
 		return true
@@ -1472,7 +1737,11 @@ func (e Symbol) Valid() bool {
 		return true
 	case SymbolDurationYears:
 		return true
+	case SymbolExchangeRate:
+		return true
 	case SymbolFine:
+		return true
+	case SymbolPBuyerPenalty:
 		return true
 	case SymbolPConvict:
 		return true
@@ -1483,6 +1752,8 @@ func (e Symbol) Valid() bool {
 	case SymbolPProsecute:
 		return true
 	case SymbolPriceElasticity:
+		return true
+	case SymbolPriceIndex:
 		return true
 	case SymbolPrisonYearCost:
 		return true
@@ -1495,6 +1766,50 @@ func (e Symbol) Valid() bool {
 	case SymbolTotalProfits:
 		return true
 	case SymbolVictims:
+		return true
+	case SymbolVictimsPerOffender:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SymbolInfoConditional.
+const (
+	SymbolInfoConditionalGivenConviction SymbolInfoConditional = "given conviction"
+	SymbolInfoConditionalNotApplicable   SymbolInfoConditional = "not applicable"
+	SymbolInfoConditionalUnconditional   SymbolInfoConditional = "unconditional"
+)
+
+// Valid indicates whether the value is a known member of the SymbolInfoConditional enum.
+func (e SymbolInfoConditional) Valid() bool {
+	switch e {
+	case SymbolInfoConditionalGivenConviction:
+		return true
+	case SymbolInfoConditionalNotApplicable:
+		return true
+	case SymbolInfoConditionalUnconditional:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SymbolScope.
+const (
+	ScopeChain     SymbolScope = "chain"
+	ScopeLink      SymbolScope = "link"
+	ScopeReference SymbolScope = "reference"
+)
+
+// Valid indicates whether the value is a known member of the SymbolScope enum.
+func (e SymbolScope) Valid() bool {
+	switch e {
+	case ScopeChain:
+		return true
+	case ScopeLink:
+		return true
+	case ScopeReference:
 		return true
 	default:
 		return false
@@ -1822,21 +2137,27 @@ func (e TagRevisionEntity) Valid() bool {
 	}
 }
 
-// Defines values for Verdict.
+// Defines values for VerdictStatus.
 const (
-	InvertedAll  Verdict = "all"
-	InvertedNone Verdict = "none"
-	InvertedPart Verdict = "part"
+	VerdictDoesNotPay    VerdictStatus = "does-not-pay"
+	VerdictNotApplicable VerdictStatus = "not-applicable"
+	VerdictPays          VerdictStatus = "pays"
+	VerdictUncertain     VerdictStatus = "uncertain"
+	VerdictUnknown       VerdictStatus = "unknown"
 )
 
-// Valid indicates whether the value is a known member of the Verdict enum.
-func (e Verdict) Valid() bool {
+// Valid indicates whether the value is a known member of the VerdictStatus enum.
+func (e VerdictStatus) Valid() bool {
 	switch e {
-	case InvertedAll:
+	case VerdictDoesNotPay:
 		return true
-	case InvertedNone:
+	case VerdictNotApplicable:
 		return true
-	case InvertedPart:
+	case VerdictPays:
+		return true
+	case VerdictUncertain:
+		return true
+	case VerdictUnknown:
 		return true
 	default:
 		return false
@@ -2634,7 +2955,7 @@ type APIKey struct {
 // Example: reader
 type APIKeyRole string
 
-// ActsOn An economic parameter that a tactic moves, which way, and why.
+// ActsOn A symbol of the risk-reward model that a tactic moves: which way, at which links (stages of its chain; none listed: the tactic's own stage), why in a sentence, and by how much when a cited source quantifies it (size; null: size unknown, and a scenario moves nothing). The size is never read from the sentence.
 type ActsOn struct {
 	// Citations Sources for the direction.
 	Citations *[]Citation `json:"citations,omitempty"`
@@ -2644,26 +2965,29 @@ type ActsOn struct {
 	// Example: raises
 	Direction ActsOnDirection `json:"direction"`
 
-	// Effect How, in a sentence; used for scenarios when it names a factor.
+	// Effect How, in a sentence, for people; never read for a size.
 	//
 	// Example: More proceeds are confiscated.
 	Effect *string `json:"effect,omitempty"`
 
-	// Symbol The parameter's symbol.
+	// Links Slugs of the stages of the tactic's chain it acts on; empty: the tactic's own stage.
+	//
+	// Example: ["retailer"]
+	Links *[]string `json:"links,omitempty"`
+
+	// Size How far, as a cited source quantifies it; null when no source does (size unknown).
+	Size *EffectSize `json:"size,omitempty"`
+
+	// Symbol The symbol (one used at a link: profit, acquisition_cost, p_conviction, p_detect, p_prosecute, p_convict, fine, restitution, confiscation_rate, confiscated_share, prison_years, prison_year_cost, victims_per_offender, duration_years, buyer_price, p_buyer_penalty, buyer_fine, price_elasticity).
 	//
 	// Example: confiscation_rate
-	Symbol ActsOnSymbol `json:"symbol"`
+	Symbol string `json:"symbol"`
 }
 
 // ActsOnDirection raises or lowers.
 //
 // Example: raises
 type ActsOnDirection string
-
-// ActsOnSymbol The parameter's symbol.
-//
-// Example: confiscation_rate
-type ActsOnSymbol string
 
 // Adoption Where and since when a current effort is deployed.
 type Adoption struct {
@@ -2682,6 +3006,87 @@ type Adoption struct {
 	// Example: ["SE","NO"]
 	Where *[]string `json:"where,omitempty"`
 }
+
+// Answer The risk-reward model of a chain: which input set was used and why, what came from outside it, the money every amount is in, each link's figures and verdict (with a scenario: baseline, scenario and the change), the whole chain's figures, the other input sets available, and the method.
+type Answer struct {
+	// AvailableInputs The chain's input sets that can be asked for with inputs=.
+	AvailableInputs []SetInfo `json:"available_inputs"`
+
+	// Chain The chain.
+	Chain ChainRef `json:"chain"`
+
+	// Choice Why this set, in a sentence.
+	//
+	// Example: ilo-2024-global: the latest input set for global
+	Choice string `json:"choice"`
+
+	// Currency The currency every amount is in; empty when the set holds no money.
+	//
+	// Example: USD
+	Currency string `json:"currency"`
+
+	// Fallbacks Inputs that came from outside the set, and why.
+	Fallbacks []Fallback `json:"fallbacks"`
+
+	// Geography The area of the set used (compatibility: the same as input_set.geography).
+	//
+	// Example: global
+	Geography string `json:"geography"`
+
+	// InputSet The input set used; null when none fits the request (every figure is then unknown).
+	InputSet *SetInfo `json:"input_set"`
+
+	// Method The model: formulas, symbols, how inputs are chosen and converted, caveats.
+	Method Method `json:"method"`
+
+	// PriceYear The price year every amount is in; null when the set holds no money.
+	//
+	// Example: 2021
+	PriceYear *int `json:"price_year"`
+
+	// Request What was asked.
+	Request AnswerRequest `json:"request"`
+
+	// Scenario The scenario, or null for the baseline alone.
+	Scenario *ScenarioReport `json:"scenario"`
+
+	// Stages Each link of the chain, in order of position.
+	Stages []StageAnswer `json:"stages"`
+
+	// WholeChain The figures of the whole chain.
+	WholeChain WholeChain `json:"whole_chain"`
+}
+
+// AnswerRequest The request as the answer read it.
+type AnswerRequest struct {
+	// Currency The currency asked for, or null for the set's.
+	//
+	// Example: USD
+	Currency *string `json:"currency"`
+
+	// Geo The area asked for (global by default).
+	//
+	// Example: global
+	Geo string `json:"geo"`
+
+	// Inputs The input set asked for by name, or null.
+	//
+	// Example: kara-2009-india
+	Inputs *string `json:"inputs"`
+
+	// PriceYear The price year asked for, or null for the set's.
+	//
+	// Example: 2024
+	PriceYear *int `json:"price_year"`
+
+	// Year The year asked for, or null for the latest.
+	//
+	// Example: 2009
+	Year *int `json:"year"`
+}
+
+// Basis What a penalty's value stands for: what courts imposed or offenders served (imposed, served), or what the statute allows (statutory-range, statutory-maximum, statutory-minimum).
+type Basis string
 
 // Bundle The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.
 type Bundle struct {
@@ -2742,6 +3147,11 @@ type BundleStage struct {
 	// Example: 5
 	Position int `json:"position"`
 
+	// Role What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.
+	//
+	// Example:
+	Role *BundleStageRole `json:"role,omitempty"`
+
 	// Side Side of the market.
 	//
 	// Example: supply
@@ -2759,6 +3169,11 @@ type BundleStage struct {
 	// Example: 1
 	Version *int `json:"version,omitempty"`
 }
+
+// BundleStageRole What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.
+//
+// Example:
+type BundleStageRole string
 
 // BundleStageSide Side of the market.
 //
@@ -2956,34 +3371,6 @@ type ChainDelta struct {
 	ProfitPerVictim        *Change `json:"profit_per_victim"`
 }
 
-// ChainEconomics The risk-reward model of a chain: for each stage, whether exploitation pays at today's enforcement and what would invert it; for the whole chain, the break-even penalty per conviction. Every figure carries the inputs it was computed from (parameter, value, sources). With a scenario (set.<symbol>, apply), each part also has the scenario's figures and the change against the baseline.
-type ChainEconomics struct {
-	// Chain The chain.
-	Chain EconomicsChainRef `json:"chain"`
-
-	// Geography The geography the parameters were chosen for: a country code, or global.
-	//
-	// Example: IN
-	Geography string `json:"geography"`
-
-	// Method The model: formulas, symbols, how ranges propagate, caveats.
-	Method Method `json:"method"`
-
-	// Scenario The scenario, or null for the baseline alone.
-	Scenario *EconomicsScenario `json:"scenario"`
-
-	// Stages Each stage of the chain, in order of position.
-	Stages []StageEconomics `json:"stages"`
-
-	// WholeChain The figures of the whole chain.
-	WholeChain WholeChainEconomics `json:"whole_chain"`
-
-	// Year The year the parameters were chosen for (the latest period up to it), or null for the latest.
-	//
-	// Example: 2009
-	Year *int `json:"year"`
-}
-
 // ChainInput A chain as a client writes it. Read-only fields echoed back from a GET (id, created_at, updated_at) are accepted and ignored.
 type ChainInput struct {
 	// Citations Sources for the description, at most 30; each names an existing source by slug.
@@ -3072,24 +3459,40 @@ type ChainPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
+// ChainRef The chain an economics answer is about.
+type ChainRef struct {
+	// Id Id of the chain.
+	//
+	// Example: 1
+	Id int `json:"id"`
+
+	// Name Name of the chain.
+	//
+	// Example: Sex trafficking
+	Name string `json:"name"`
+
+	// Slug Slug of the chain.
+	//
+	// Example: sex-trafficking
+	Slug string `json:"slug"`
+}
+
 // ChainResult The figures of a whole chain. A null figure cannot be computed; unavailable, keyed by the figure's name, says why.
 type ChainResult struct {
 	// Assumptions The choices the computation made that the inputs did not dictate.
 	Assumptions []string `json:"assumptions"`
 
-	// BreakEvenPerConviction BreakEvenPerConviction is Π_tot/N: the expected penalty each conviction
-	// would have to carry for the chain's total profits to be wiped out. If N
-	// convictions target offenders holding k victims each, it does not depend
-	// on k.
+	// BreakEvenPerConviction Π_tot/N: the expected penalty each conviction would have to carry for the chain's total
+	// profits to be wiped out; it does not depend on how many victims each convicted offender holds.
 	BreakEvenPerConviction *Figure `json:"break_even_per_conviction"`
 
-	// ConvictionRate ConvictionRate is N/V, convictions per victim-year.
+	// ConvictionRate N/V: convictions per victim-year.
 	ConvictionRate *Figure `json:"conviction_rate"`
 
-	// ProfitPerVictim ProfitPerVictim is Π_tot/V, profit per victim-year.
+	// ProfitPerVictim Π_tot/V: profit per victim-year implied by the totals.
 	ProfitPerVictim *Figure `json:"profit_per_victim"`
 
-	// Rejected Inputs ignored because they are invalid.
+	// Rejected Inputs ignored because they are invalid or could not be converted.
 	Rejected *[]Rejection `json:"rejected,omitempty"`
 
 	// Unavailable Why each null figure is null, keyed by the figure's name.
@@ -3237,6 +3640,67 @@ type Citation struct {
 // Example: supports
 type CitationSupports string
 
+// Component One part of the penalty a conviction brings (fine, restitution, confiscation, prison), per conviction, with whether it is recorded, taken from a statute, rests on an assumption, or is not recorded; and its share of the expected penalty.
+type Component struct {
+	// Component fine, restitution, confiscation or prison.
+	//
+	// Example: prison
+	Component ComponentComponent `json:"component"`
+
+	// Note How it is computed.
+	//
+	// Example: v·S with v = k·π, the income forgone in prison
+	Note string `json:"note"`
+
+	// Share Its share of the expected penalty E[C], at the central values; null when missing or when E[C] is unknown.
+	//
+	// Example: 0.0017
+	Share *float32 `json:"share"`
+
+	// Status recorded (as imposed or served), statutory (what the law allows), assumed (rests on an assumption), missing (not recorded: unknown, not zero).
+	//
+	// Example: statutory
+	Status ComponentStatus `json:"status"`
+
+	// Symbols The symbols it is computed from.
+	Symbols []Symbol `json:"symbols"`
+
+	// Value Its value per conviction (for the unconditional confiscated share ψ: per victim-year); null when missing.
+	Value *Figure `json:"value"`
+}
+
+// ComponentComponent fine, restitution, confiscation or prison.
+//
+// Example: prison
+type ComponentComponent string
+
+// ComponentStatus recorded (as imposed or served), statutory (what the law allows), assumed (rests on an assumption), missing (not recorded: unknown, not zero).
+//
+// Example: statutory
+type ComponentStatus string
+
+// Conversion How a money input was converted to the answer's currency and price year: the value as stored, and each step with the rate or index used.
+type Conversion struct {
+	// From The value as stored.
+	From Value `json:"from"`
+
+	// FromCurrency Its currency as stored.
+	//
+	// Example: INR
+	FromCurrency string `json:"from_currency"`
+
+	// FromPriceYear Its price year as stored.
+	//
+	// Example: 2009
+	FromPriceYear int `json:"from_price_year"`
+
+	// Parameters The parameters (exchange rates, price indices) used.
+	Parameters []string `json:"parameters"`
+
+	// Steps Each step, in words, with the rate or index used.
+	Steps []string `json:"steps"`
+}
+
 // Cost What a tactic costs: either a level (low, medium, high) or an amount with its currency and price year.
 type Cost struct {
 	// Amount An amount, with currency and year.
@@ -3268,65 +3732,38 @@ type CostLevel string
 // Direction The way a tactic moves a symbol: raises or lowers.
 type Direction string
 
-// EconomicsChainRef The chain an economics answer is about.
-type EconomicsChainRef struct {
-	// Id Id of the chain.
+// Distribution How one input is drawn in the simulation: triangular between low and high with its mode at the central value, or log-triangular (triangular on a log scale) when the range spans a factor of 10 or more.
+type Distribution struct {
+	// High The highest value drawn.
 	//
-	// Example: 1
-	Id int `json:"id"`
+	// Example: 0.003
+	High float64 `json:"high"`
 
-	// Name Name of the chain.
+	// Low The lowest value drawn.
 	//
-	// Example: Sex trafficking
-	Name string `json:"name"`
+	// Example: 0.0003
+	Low float64 `json:"low"`
 
-	// Slug Slug of the chain.
+	// Mode The most likely value: the input's central value.
 	//
-	// Example: sex-trafficking
-	Slug string `json:"slug"`
+	// Example: 0.00093
+	Mode float64 `json:"mode"`
+
+	// Shape triangular, or log-triangular for a range spanning a factor of 10 or more.
+	//
+	// Example: log-triangular
+	Shape DistributionShape `json:"shape"`
+
+	// Symbol The input drawn.
+	//
+	// Example: p_conviction
+	Symbol Symbol `json:"symbol"`
 }
 
-// EconomicsScenario A what-if: values that replace the stored ones (set.<symbol>), then the effects of tactics (apply), in that order.
-type EconomicsScenario struct {
-	// Apply The codes of the tactics applied, in order.
-	Apply []string `json:"apply"`
-
-	// Set The values set, by symbol.
-	Set map[string]Value `json:"set"`
-}
-
-// EconomicsStageRef A stage of the chain an economics answer is about.
-type EconomicsStageRef struct {
-	// Id Id of the stage.
-	//
-	// Example: 3
-	Id int `json:"id"`
-
-	// Name Name of the stage.
-	//
-	// Example: Retailer
-	Name string `json:"name"`
-
-	// Position Order of the stage in its chain.
-	//
-	// Example: 3
-	Position int `json:"position"`
-
-	// Side Side of the market.
-	//
-	// Example: demand
-	Side EconomicsStageRefSide `json:"side"`
-
-	// Slug Slug of the stage.
-	//
-	// Example: retailer
-	Slug string `json:"slug"`
-}
-
-// EconomicsStageRefSide Side of the market.
+// DistributionShape triangular, or log-triangular for a range spanning a factor of 10 or more.
 //
-// Example: demand
-type EconomicsStageRefSide string
+// Example: log-triangular
+type DistributionShape string
 
 // Effect The direction of a tactic's effect, and the outcome it is about.
 type Effect struct {
@@ -3345,6 +3782,104 @@ type Effect struct {
 //
 // Example: unknown
 type EffectDirection string
+
+// EffectReport One effect of an applied tactic: applied (at the links listed), size-unknown (no cited source quantifies it, so nothing moves), not-applicable (its symbol has no value at the links it acts on, or they are not in this chain) or invalid.
+type EffectReport struct {
+	// AppliedAt The links where it moved a value.
+	AppliedAt []string `json:"applied_at"`
+
+	// Citations Where the size is stated.
+	Citations []FigureCitation `json:"citations"`
+
+	// Detail What happened, in a sentence.
+	//
+	// Example: tactic ST-R-R01 raises fine here, but no cited source says by how much: nothing moves
+	Detail string `json:"detail"`
+
+	// Direction Which way.
+	//
+	// Example: raises
+	Direction Direction `json:"direction"`
+
+	// EvidenceLevel The level of the best evidence for the size (the tactic's evidence vocabulary).
+	//
+	// Example: descriptive
+	EvidenceLevel *string `json:"evidence_level,omitempty"`
+
+	// Links Slugs of the stages it acts on.
+	//
+	// Example: ["retailer"]
+	Links []string `json:"links"`
+
+	// Size How far, or null when no cited source quantifies it (size unknown).
+	Size *ScenarioEffectSize `json:"size"`
+
+	// Status What became of it.
+	//
+	// Example: size-unknown
+	Status EffectReportStatus `json:"status"`
+
+	// Symbol The symbol it moves.
+	//
+	// Example: fine
+	Symbol Symbol `json:"symbol"`
+
+	// Tactic The code of the tactic the effect comes from.
+	//
+	// Example: ST-R-R01
+	Tactic *string `json:"tactic,omitempty"`
+}
+
+// EffectReportStatus What became of it.
+//
+// Example: size-unknown
+type EffectReportStatus string
+
+// EffectSize How far a tactic moves a symbol, as one cited source quantifies it: a multiplier of the value, or a new value, as low ≤ central ≤ high, with the source and locator and the level of the evidence for it.
+type EffectSize struct {
+	// Central Central value.
+	//
+	// Example: 8.5
+	Central *float64 `json:"central,omitempty"`
+
+	// Citation Where the size is stated.
+	Citation *Citation `json:"citation,omitempty"`
+
+	// EvidenceLevel The level of the best evidence for the size: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.
+	//
+	// Example: descriptive
+	EvidenceLevel EffectSizeEvidenceLevel `json:"evidence_level"`
+
+	// High High end; null: the central value.
+	//
+	// Example: 10
+	High *float64 `json:"high,omitempty"`
+
+	// Kind multiplier: the value is multiplied by the size; value: the value becomes the size.
+	//
+	// Example: value
+	Kind EffectSizeKind `json:"kind"`
+
+	// Low Low end; null: the central value.
+	//
+	// Example: 7
+	Low *float64 `json:"low,omitempty"`
+
+	// Note How the size was read, and its limits.
+	//
+	// Example: The statutory range of IPC s.370(2), not a measured effect.
+	Note *string `json:"note,omitempty"`
+}
+
+// EffectSizeEvidenceLevel The level of the best evidence for the size: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.
+//
+// Example: descriptive
+type EffectSizeEvidenceLevel string
+
+// EffectSizeKind multiplier: the value is multiplied by the size; value: the value becomes the size.
+//
+// Example: value
+type EffectSizeKind string
 
 // Estimate How a value was obtained: reported (the source states it), derived (computed from reported figures) or assumption (no source gives it).
 type Estimate string
@@ -3393,6 +3928,29 @@ type EvidenceEvaluation string
 // Example: none
 type EvidenceLevel string
 
+// Fallback An input that came from outside the chosen input set, and why.
+type Fallback struct {
+	// From The set it came from.
+	//
+	// Example: chainkb-assumptions
+	From string `json:"from"`
+
+	// Parameter The parameter that filled it.
+	//
+	// Example: st-victims-per-offender-assumption
+	Parameter string `json:"parameter"`
+
+	// Reason Why it came from outside the chosen set.
+	//
+	// Example: a timeless assumption from chainkb-assumptions: ilo-2024-global gives no value
+	Reason string `json:"reason"`
+
+	// Symbol The symbol filled.
+	//
+	// Example: victims_per_offender
+	Symbol Symbol `json:"symbol"`
+}
+
 // FieldError One bad field, query parameter or header, and what is wrong with it.
 type FieldError struct {
 	// Field The field's JSON path (e.g. citations/2/source), or the parameter's or header's name.
@@ -3406,19 +3964,39 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-// Figure A computed quantity: its range (low, central, high), the inputs it was computed from, and notes on how.
+// Figure A computed quantity: its range (low, central, high; exact), the same rounded to the significant digits its inputs support (display), whether it is a bound, the inputs it was computed from, and notes on how.
 type Figure struct {
+	// Bound lower: the true figure is at least this, because penalty components are not recorded; upper: at most this, for the same reason; absent: no bound.
+	//
+	// Example: lower
+	Bound *FigureBound `json:"bound,omitempty"`
+
 	// Central Central value.
 	//
 	// Example: 0.0034
 	Central float64 `json:"central"`
+
+	// Digits Significant digits used for display.
+	//
+	// Example: 2
+	Digits int `json:"digits"`
+
+	// Display The central value rounded to the significant digits its inputs support (at most 3), for people; low, central and high stay exact.
+	//
+	// Example: 29 million
+	Display string `json:"display"`
+
+	// DisplayRange The range rounded likewise, when low and high differ from the central value.
+	//
+	// Example: 12,900–13,000
+	DisplayRange *string `json:"display_range,omitempty"`
 
 	// High High end of the range.
 	//
 	// Example: 0.0034
 	High float64 `json:"high"`
 
-	// Inputs The inputs the figure was computed from, with their parameters and sources.
+	// Inputs The inputs the figure was computed from, with their provenance.
 	Inputs []FigureSource `json:"inputs"`
 
 	// Low Low end of the range.
@@ -3426,13 +4004,52 @@ type Figure struct {
 	// Example: 0.0034
 	Low float64 `json:"low"`
 
-	// Notes How the figure was computed, where a reader could not guess (a clamp, a threshold).
+	// Notes How the figure was computed, where a reader could not guess (a clamp, a conversion, an assumption).
 	Notes *[]string `json:"notes,omitempty"`
 }
 
-// FigureSource One value the model used, with its provenance.
+// FigureBound lower: the true figure is at least this, because penalty components are not recorded; upper: at most this, for the same reason; absent: no bound.
+//
+// Example: lower
+type FigureBound string
+
+// FigureCitation Where an input's value is stated: a source by slug and the place in it.
+type FigureCitation struct {
+	// Locator Where in the source (page, table, section).
+	//
+	// Example: p. 14
+	Locator *string `json:"locator,omitempty"`
+
+	// Source Slug of the source in /api/v1/sources.
+	//
+	// Example: ilo-2024-profits
+	Source string `json:"source"`
+
+	// Supports supports, contradicts or context (an assumption's citations give context, not support).
+	//
+	// Example: supports
+	Supports *string `json:"supports,omitempty"`
+}
+
+// FigureSource One value the model used, with its provenance: the parameter and input set it came from, where and when it holds, its unit, currency and price year, its basis (for penalties), its sources with locators, how it was obtained, and any conversion, fallback or tactic effect applied.
 type FigureSource struct {
-	// Effects Effects are the tactic effects applied to the value, in order.
+	// Basis What a penalty's value stands for.
+	//
+	// Example: statutory-maximum
+	Basis *Basis `json:"basis,omitempty"`
+
+	// Citations Where the value is stated.
+	Citations []FigureCitation `json:"citations"`
+
+	// Conversion How the value was converted to the answer's currency and price year.
+	Conversion *Conversion `json:"conversion,omitempty"`
+
+	// Currency ISO 4217 code of the value used, for money.
+	//
+	// Example: USD
+	Currency *string `json:"currency,omitempty"`
+
+	// Effects The tactic effects applied to the value, in order.
 	Effects *[]ScenarioEffect `json:"effects,omitempty"`
 
 	// Estimate How the value was obtained; an override is an assumption.
@@ -3440,26 +4057,57 @@ type FigureSource struct {
 	// Example: reported
 	Estimate *Estimate `json:"estimate,omitempty"`
 
+	// Fallback Why the value comes from outside the chosen input set, when it does.
+	//
+	// Example: a timeless assumption from chainkb-assumptions: ilo-2024-global gives no value
+	Fallback *string `json:"fallback,omitempty"`
+
+	// Geography Where the value holds: an ISO 3166-1 alpha-2 code, a region (EU, M49:<code>) or global.
+	//
+	// Example: IN
+	Geography *string `json:"geography,omitempty"`
+
+	// InputSet The input set the parameter belongs to.
+	//
+	// Example: kara-2009-india
+	InputSet *string `json:"input_set,omitempty"`
+
 	// Origin Where the value came from.
 	//
 	// Example: parameter
 	Origin Origin `json:"origin"`
 
-	// Parameter Parameter is the slug of the stored parameter ("" for an override).
+	// Parameter Slug of the stored parameter; absent for an override.
 	//
 	// Example: st-fine-in-2009
 	Parameter *string `json:"parameter,omitempty"`
 
-	// Sources Sources are the citations of the parameter (slugs or references, as the
-	// caller chooses).
-	Sources []string `json:"sources"`
+	// PerVictim The value is per victim (a law that sets the penalty per victim).
+	//
+	// Example: false
+	PerVictim *bool `json:"per_victim,omitempty"`
+
+	// Period The year or years the value describes.
+	//
+	// Example: 2009
+	Period *string `json:"period,omitempty"`
+
+	// PriceYear Price year of the value used, for money.
+	//
+	// Example: 2009
+	PriceYear *int `json:"price_year,omitempty"`
 
 	// Symbol The symbol.
 	//
 	// Example: fine
 	Symbol Symbol `json:"symbol"`
 
-	// Value The value used.
+	// Unit The unit of the value used.
+	//
+	// Example: USD per conviction
+	Unit string `json:"unit"`
+
+	// Value The value used (after conversion and scenario).
 	Value Value `json:"value"`
 }
 
@@ -3477,7 +4125,7 @@ type Formula struct {
 
 	// Meaning What it means.
 	//
-	// Example: expected penalty per unit of profit; the link is inverted when D > 1
+	// Example: expected penalty per unit of profit; exploitation stops paying when D > 1
 	Meaning string `json:"meaning"`
 }
 
@@ -3563,7 +4211,7 @@ type ImportReport struct {
 	Updated int `json:"updated"`
 }
 
-// Inversion Whether a link is inverted: D > 1 at the central value, and how the range of D lies against 1.
+// Inversion Whether a link is inverted: D > 1 at the central value, and how the range of D lies against 1 (all of it above, across, none of it above). Null when the verdict is unknown or not applicable.
 type Inversion struct {
 	// Inverted D > 1 at the central value: exploitation does not pay.
 	//
@@ -3573,8 +4221,13 @@ type Inversion struct {
 	// Range How the range of D lies against 1.
 	//
 	// Example: none
-	Range Verdict `json:"range"`
+	Range InversionRange `json:"range"`
 }
+
+// InversionRange How the range of D lies against 1.
+//
+// Example: none
+type InversionRange string
 
 // KeyInput A key to make: who holds it, its role and when it expires.
 type KeyInput struct {
@@ -3615,10 +4268,169 @@ type KeyList struct {
 	Total *int `json:"total,omitempty"`
 }
 
-// Kind Which values a symbol accepts: a probability in [0, 1], or an amount of 0 or more.
+// Kind Which values a symbol accepts: a probability or share in [0, 1], or an amount of 0 or more.
 type Kind string
 
-// Method How the figures are computed: the model, its formulas and symbols, how ranges propagate, and its caveats. Editorial (chainkb's own), not a source's.
+// Lever What one lever would take, alone and with the other inputs at their central values, to bring D to 1: its current value, the value needed, the multiple, and whether its plausible maximum allows it.
+type Lever struct {
+	// Ceiling The lever's plausible maximum; null when none is recorded.
+	//
+	// Example: 1
+	Ceiling *float64 `json:"ceiling"`
+
+	// CeilingSource Where the ceiling comes from.
+	//
+	// Example: a rate per victim-year above 1 cannot be reached
+	CeilingSource string `json:"ceiling_source"`
+
+	// Current Its value now; null when it is not recorded (the lever then starts from 0).
+	//
+	// Example: 0.00093
+	Current *float64 `json:"current"`
+
+	// Multiple Needed ÷ current; null when the current value is 0 or not recorded.
+	//
+	// Example: 1150
+	Multiple *float64 `json:"multiple"`
+
+	// Needed The value that alone makes D = 1; 0 when D is already at least 1; null when no value of it can.
+	//
+	// Example: 1.07
+	Needed *float64 `json:"needed"`
+
+	// Reachable Whether the needed value is within the ceiling; null without a ceiling or a needed value.
+	//
+	// Example: false
+	Reachable *bool `json:"reachable"`
+
+	// Symbol The lever: p_conviction (the certainty), fine, prison_years, confiscation_rate or confiscated_share, restitution.
+	//
+	// Example: p_conviction
+	Symbol Symbol `json:"symbol"`
+
+	// Text The finding in words.
+	//
+	// Example: p would have to rise from 0.00093 to 1.1 (×1,100): beyond its ceiling of 1.
+	Text string `json:"text"`
+}
+
+// LinkDelta Scenario minus baseline for a link's main figures; null where either side is. demand_change is the relative change of demand at the consumer link, from the price elasticity.
+type LinkDelta struct {
+	Certainty       *Change `json:"certainty"`
+	CertaintyNeeded *Change `json:"certainty_needed"`
+
+	// DemandChange Relative change of demand, (P_eff scenario / P_eff baseline)^(−ε) − 1, as a range; null without ε or the prices.
+	DemandChange            *Figure `json:"demand_change"`
+	DeterrenceRatio         *Change `json:"deterrence_ratio"`
+	EffectivePrice          *Change `json:"effective_price"`
+	ExpectedCost            *Change `json:"expected_cost"`
+	FineNeeded              *Change `json:"fine_needed"`
+	LifetimeDeterrenceRatio *Change `json:"lifetime_deterrence_ratio"`
+	Profit                  *Change `json:"profit"`
+	ValueExtracted          *Change `json:"value_extracted"`
+
+	// VerdictChanged The verdict's status changed.
+	//
+	// Example: false
+	VerdictChanged bool `json:"verdict_changed"`
+}
+
+// LinkResult The model for one link. Figures not computed for the link's role are null and absent from unavailable; a figure the role calls for but the inputs cannot give is null and unavailable says why.
+type LinkResult struct {
+	// Assumptions The choices the computation made that the inputs did not dictate.
+	Assumptions []string `json:"assumptions"`
+
+	// BuyerExpectedPenalty p_b·F_b: the penalty a buyer expects per purchase (consumer link).
+	BuyerExpectedPenalty *Figure `json:"buyer_expected_penalty"`
+
+	// BuyerPrice P: the price of a purchase (consumer link).
+	BuyerPrice *Figure `json:"buyer_price"`
+
+	// Certainty p: convictions per victim-year (N/V unless given).
+	Certainty *Figure `json:"certainty"`
+
+	// CertaintyNeeded p* = π·(1 − ψ)/K: the certainty that makes D = 1 at the recorded penalties; above 1 certainty alone cannot.
+	CertaintyNeeded *Figure `json:"certainty_needed"`
+
+	// Components The penalty a conviction brings, part by part.
+	Components []Component `json:"components"`
+
+	// DemandEffect (1 + p_b·F_b/P)^(−ε) − 1: how much the expected penalty cuts demand against no penalty, as a share (consumer link).
+	DemandEffect *Figure `json:"demand_effect"`
+
+	// DeterrenceRatio D = E[C] / π.
+	DeterrenceRatio *Figure `json:"deterrence_ratio"`
+
+	// EffectivePrice P + p_b·F_b: the buyer's effective price (consumer link).
+	EffectivePrice *Figure `json:"effective_price"`
+
+	// ExpectedCost E[C] = p·K + ψ·π: expected penalty per victim-year.
+	ExpectedCost *Figure `json:"expected_cost"`
+
+	// FineNeeded F* = K* − (K − F): the fine that makes D = 1 with the other recorded penalties, at today's certainty (0 if they suffice).
+	FineNeeded *Figure `json:"fine_needed"`
+
+	// Inverted D against 1 when every penalty component is recorded; null otherwise.
+	Inverted *Inversion `json:"inverted"`
+
+	// Levers For each lever, what it would take alone to reach D = 1.
+	Levers []Lever `json:"levers"`
+
+	// LifetimeDeterrenceRatio The lifetime expected penalty over the lifetime profit.
+	LifetimeDeterrenceRatio *Figure `json:"lifetime_deterrence_ratio"`
+
+	// LifetimeExpectedCost p·T·(F + R + v·S) + p·φ·k·π·T(T+1)/2 + ψ·π·T: expected penalty over the exploitation.
+	LifetimeExpectedCost *Figure `json:"lifetime_expected_cost"`
+
+	// LifetimeInverted The lifetime ratio against 1, likewise.
+	LifetimeInverted *Inversion `json:"lifetime_inverted"`
+
+	// LifetimeProfit π·T − A: profit from one victim over the exploitation, net of the acquisition cost.
+	LifetimeProfit *Figure `json:"lifetime_profit"`
+
+	// Margin Revenue per victim minus the recruiter's own acquisition cost (recruiter link).
+	Margin *Figure `json:"margin"`
+
+	// PenaltyNeeded K* = π·(1 − ψ)/p: the penalty each conviction would have to carry for D = 1.
+	PenaltyNeeded *Figure `json:"penalty_needed"`
+
+	// PenaltyPerConviction K = F + R + φ·k·π + v·S: the recorded penalty per conviction.
+	PenaltyPerConviction *Figure `json:"penalty_per_conviction"`
+
+	// Profit π: profit per victim-year.
+	Profit *Figure `json:"profit"`
+
+	// Rejected Inputs ignored because they are invalid or could not be converted.
+	Rejected *[]Rejection `json:"rejected,omitempty"`
+
+	// RevenuePerVictim The price exploiters pay per victim, which is the recruiter's revenue (recruiter link).
+	RevenuePerVictim *Figure `json:"revenue_per_victim"`
+
+	// Role What the link does in the trade.
+	//
+	// Example: exploiter
+	Role Role `json:"role"`
+
+	// Sensitivity D at each end of every input's range, the others at their central values, largest swing first.
+	Sensitivity []Sensitivity `json:"sensitivity"`
+
+	// Simulation D over random draws from every input's range; null when D cannot be computed.
+	Simulation *Simulation `json:"simulation"`
+
+	// Unavailable Why each null figure that the role calls for is null, keyed by the figure's name.
+	Unavailable map[string]Unavailable `json:"unavailable"`
+
+	// ValueExtracted π·T: what exploitation takes from one victim over T years (victim link).
+	ValueExtracted *Figure `json:"value_extracted"`
+
+	// Verdict The model's finding for the link.
+	Verdict Verdict `json:"verdict"`
+
+	// YearsExploited T: years a victim is exploited (victim link).
+	YearsExploited *Figure `json:"years_exploited"`
+}
+
+// Method How the figures are computed: the model, its formulas and symbols, how inputs are chosen and converted, how ranges propagate and are simulated, and what the model leaves out. Editorial (chainkb's own), not a source's.
 type Method struct {
 	// Caveats What the figures leave out or assume.
 	Caveats []string `json:"caveats"`
@@ -3626,17 +4438,27 @@ type Method struct {
 	// Formulas Its formulas.
 	Formulas []Formula `json:"formulas"`
 
+	// Inputs How the inputs of one answer are chosen.
+	//
+	// Example: Every figure is computed from one named input set.
+	Inputs string `json:"inputs"`
+
 	// Model What the model is.
 	//
 	// Example: chainkb's own reading, not a source's: the Becker deterrence condition applied to each link of a chain.
 	Model string `json:"model"`
 
-	// Ranges How ranges propagate.
+	// Money How money is converted.
+	//
+	// Example: Money is compared only in one currency and price year.
+	Money string `json:"money"`
+
+	// Ranges How ranges propagate, are simulated and are rounded.
 	//
 	// Example: Every input and figure is a range low/central/high.
 	Ranges string `json:"ranges"`
 
-	// Symbols Its symbols.
+	// Symbols Its symbols, with units, denominators and whether each is conditional on conviction.
 	Symbols []SymbolInfo `json:"symbols"`
 }
 
@@ -3699,22 +4521,27 @@ type NewAPIKeyRole string
 // Origin Where an input came from: a stored parameter, a scenario override (set.<symbol>), or a parameter moved by tactics (apply).
 type Origin string
 
-// Parameter One figure of the risk-reward model: a value or range of a symbol (profit, fine, p_conviction, ...) for a chain and stage, a geography and a period, with its sources. Amounts are never negative: a price elasticity is stored as its magnitude.
+// Parameter One figure of the risk-reward model: a value or range of a symbol (profit, fine, convictions, ...) for a chain and stage, an area and a period, in a named input set, with its sources. Its unit is derived from the symbol and currency. Amounts are never negative: a price elasticity is stored as its magnitude. Exchange rates and price indices (reference data for converting money) belong to no chain and no input set.
 type Parameter struct {
+	// Basis For a penalty (fine, restitution, prison_years, buyer_fine): what the value stands for, as imposed or served, or what the statute allows; empty otherwise.
+	//
+	// Example:
+	Basis ParameterBasis `json:"basis"`
+
 	// Central Central value, or null when the source gives only a range (the model then uses the midpoint).
 	//
 	// Example: 12900
 	Central *float64 `json:"central"`
 
-	// Chain Slug of the chain the figure belongs to.
+	// Chain Slug of the chain the figure belongs to; null for exchange rates and price indices.
 	//
 	// Example: sex-trafficking
-	Chain string `json:"chain"`
+	Chain *string `json:"chain"`
 
-	// ChainId Id of the chain the figure belongs to.
+	// ChainId Id of the chain the figure belongs to; null for exchange rates and price indices.
 	//
 	// Example: 1
-	ChainId int `json:"chain_id"`
+	ChainId *int `json:"chain_id"`
 
 	// Citations Sources for the figure.
 	Citations []Citation `json:"citations"`
@@ -3724,7 +4551,7 @@ type Parameter struct {
 	// Example: 2026-11-25T12:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
-	// Currency ISO 4217 currency code of an amount of money; empty for probabilities, years and counts.
+	// Currency ISO 4217 currency code of an amount of money (and of an exchange rate or price index); empty otherwise.
 	//
 	// Example: USD
 	Currency string `json:"currency"`
@@ -3735,7 +4562,7 @@ type Parameter struct {
 	// Example: reported
 	Estimate ParameterEstimate `json:"estimate"`
 
-	// Geography Where the figure holds: an ISO 3166-1 alpha-2 country code, or global.
+	// Geography Where the figure holds: global, an ISO 3166-1 alpha-2 country code, EU, or a UN M49 region written M49:<code>.
 	//
 	// Example: IN
 	Geography string `json:"geography"`
@@ -3750,6 +4577,11 @@ type Parameter struct {
 	// Example: 1
 	Id int `json:"id"`
 
+	// InputSet The input set this figure belongs to: figures computed together come from one set (one source family, place and period). Empty for exchange rates and price indices.
+	//
+	// Example: kara-2009-india
+	InputSet string `json:"input_set"`
+
 	// Low Low end of the range, or null when the source gives none.
 	//
 	// Example: 12900
@@ -3760,12 +4592,17 @@ type Parameter struct {
 	// Example: Kara's figure for profit per victim-year to a brothel owner in India.
 	Note string `json:"note"`
 
+	// PerVictim For a fine or restitution: the law sets it per victim, so the model multiplies it by the victims an offender holds.
+	//
+	// Example: false
+	PerVictim bool `json:"per_victim"`
+
 	// Period The year or years the figure describes: YYYY or YYYY-YYYY.
 	//
 	// Example: 2009
 	Period string `json:"period"`
 
-	// PriceYear Year whose prices the amount is in, or null when the source does not say.
+	// PriceYear Year whose prices the amount is in; required for money, null otherwise.
 	//
 	// Example: 2009
 	PriceYear *int `json:"price_year"`
@@ -3788,9 +4625,9 @@ type Parameter struct {
 	// Symbol The model's symbol this is a value of.
 	//
 	// Example: profit
-	Symbol ParameterSymbol `json:"symbol"`
+	Symbol string `json:"symbol"`
 
-	// Unit Unit, in words.
+	// Unit Unit, derived from the symbol and currency: the only unit the model reads.
 	//
 	// Example: USD per victim-year
 	Unit string `json:"unit"`
@@ -3806,28 +4643,33 @@ type Parameter struct {
 	Version int `json:"version"`
 }
 
+// ParameterBasis For a penalty (fine, restitution, prison_years, buyer_fine): what the value stands for, as imposed or served, or what the statute allows; empty otherwise.
+//
+// Example:
+type ParameterBasis string
+
 // ParameterEstimate reported (the source states it), derived (computed from reported figures) or assumption
 // (no source gives it).
 //
 // Example: reported
 type ParameterEstimate string
 
-// ParameterSymbol The model's symbol this is a value of.
-//
-// Example: profit
-type ParameterSymbol string
-
-// ParameterInput A parameter as a client writes it. At least one of low, central and high; low ≤ central ≤ high; probabilities in [0, 1], amounts ≥ 0 (store a price elasticity as its magnitude). Read-only fields echoed back from a GET (id, chain_id, stage_id, created_at, updated_at) are accepted and ignored.
+// ParameterInput A parameter as a client writes it. At least one of low, central and high; low ≤ central ≤ high; probabilities in [0, 1], amounts ≥ 0 (store a price elasticity as its magnitude). Money needs a currency and a price year; a penalty needs its basis; every symbol but exchange_rate and price_index needs a chain and an input set. unit may be left out; if given it must be the symbol's unit. Read-only fields echoed back from a GET (id, chain_id, stage_id, created_at, updated_at) are accepted and ignored.
 type ParameterInput struct {
+	// Basis For a penalty: imposed, served, statutory-range, statutory-maximum or statutory-minimum.
+	//
+	// Example: statutory-maximum
+	Basis *ParameterInputBasis `json:"basis,omitempty"`
+
 	// Central Central value, or null.
 	//
 	// Example: 44
 	Central *float64 `json:"central,omitempty"`
 
-	// Chain Slug of the chain; it must exist.
+	// Chain Slug of the chain; it must exist. Null for exchange rates and price indices.
 	//
 	// Example: sex-trafficking
-	Chain string `json:"chain"`
+	Chain *string `json:"chain,omitempty"`
 
 	// ChainId Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	ChainId interface{} `json:"chain_id,omitempty"`
@@ -3838,7 +4680,7 @@ type ParameterInput struct {
 	// CreatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	CreatedAt interface{} `json:"created_at,omitempty"`
 
-	// Currency ISO 4217 currency code, or empty when the value is not money.
+	// Currency ISO 4217 currency code: of an amount of money, of the currency an exchange rate is per US dollar, or of the economy a price index measures; empty otherwise.
 	//
 	// Example: USD
 	Currency *string `json:"currency,omitempty"`
@@ -3848,7 +4690,7 @@ type ParameterInput struct {
 	// Example: reported
 	Estimate ParameterInputEstimate `json:"estimate"`
 
-	// Geography ISO 3166-1 alpha-2 country code, or global.
+	// Geography global, an ISO 3166-1 alpha-2 country code, EU, or M49:<code>.
 	//
 	// Example: IN
 	Geography string `json:"geography"`
@@ -3861,6 +4703,11 @@ type ParameterInput struct {
 	// Id Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	Id interface{} `json:"id,omitempty"`
 
+	// InputSet The input set (a slug); required except for exchange_rate and price_index, which take none.
+	//
+	// Example: kara-2009-india
+	InputSet *string `json:"input_set,omitempty"`
+
 	// Low Low end of the range, or null.
 	//
 	// Example: 44
@@ -3871,12 +4718,17 @@ type ParameterInput struct {
 	// Example:
 	Note *string `json:"note,omitempty"`
 
-	// Period YYYY or YYYY-YYYY.
+	// PerVictim For a fine or restitution set per victim.
+	//
+	// Example: false
+	PerVictim *bool `json:"per_victim,omitempty"`
+
+	// Period YYYY or YYYY-YYYY (a single year for exchange rates and price indices).
 	//
 	// Example: 2009
 	Period string `json:"period"`
 
-	// PriceYear Year whose prices the amount is in, or null.
+	// PriceYear Year whose prices the amount is in; required for money.
 	//
 	// Example: 2009
 	PriceYear *int `json:"price_year,omitempty"`
@@ -3897,9 +4749,9 @@ type ParameterInput struct {
 	// Symbol The model's symbol.
 	//
 	// Example: fine
-	Symbol ParameterInputSymbol `json:"symbol"`
+	Symbol string `json:"symbol"`
 
-	// Unit Unit, in words.
+	// Unit Unit: optional; if given, the symbol's unit for the currency (the GET's unit).
 	//
 	// Example: USD per conviction
 	Unit *string `json:"unit,omitempty"`
@@ -3914,15 +4766,15 @@ type ParameterInput struct {
 	Version *int `json:"version,omitempty"`
 }
 
+// ParameterInputBasis For a penalty: imposed, served, statutory-range, statutory-maximum or statutory-minimum.
+//
+// Example: statutory-maximum
+type ParameterInputBasis string
+
 // ParameterInputEstimate reported, derived or assumption.
 //
 // Example: reported
 type ParameterInputEstimate string
-
-// ParameterInputSymbol The model's symbol.
-//
-// Example: fine
-type ParameterInputSymbol string
 
 // ParameterList A page of parameters.
 type ParameterList struct {
@@ -3942,12 +4794,17 @@ type ParameterList struct {
 
 // ParameterPatch A JSON Merge Patch (RFC 7396) of a parameter: any of the fields of ParameterInput, each optional; `null` clears a field that is not required. A list is replaced whole.
 type ParameterPatch struct {
+	// Basis For a penalty: imposed, served, statutory-range, statutory-maximum or statutory-minimum.
+	//
+	// Example: statutory-maximum
+	Basis *ParameterPatchBasis `json:"basis,omitempty"`
+
 	// Central Central value, or null.
 	//
 	// Example: 44
 	Central *float64 `json:"central,omitempty"`
 
-	// Chain Slug of the chain; it must exist.
+	// Chain Slug of the chain; it must exist. Null for exchange rates and price indices.
 	//
 	// Example: sex-trafficking
 	Chain *string `json:"chain,omitempty"`
@@ -3961,7 +4818,7 @@ type ParameterPatch struct {
 	// CreatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	CreatedAt interface{} `json:"created_at,omitempty"`
 
-	// Currency ISO 4217 currency code, or empty when the value is not money.
+	// Currency ISO 4217 currency code: of an amount of money, of the currency an exchange rate is per US dollar, or of the economy a price index measures; empty otherwise.
 	//
 	// Example: USD
 	Currency *string `json:"currency,omitempty"`
@@ -3971,7 +4828,7 @@ type ParameterPatch struct {
 	// Example: reported
 	Estimate *ParameterPatchEstimate `json:"estimate,omitempty"`
 
-	// Geography ISO 3166-1 alpha-2 country code, or global.
+	// Geography global, an ISO 3166-1 alpha-2 country code, EU, or M49:<code>.
 	//
 	// Example: IN
 	Geography *string `json:"geography,omitempty"`
@@ -3984,6 +4841,11 @@ type ParameterPatch struct {
 	// Id Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	Id interface{} `json:"id,omitempty"`
 
+	// InputSet The input set (a slug); required except for exchange_rate and price_index, which take none.
+	//
+	// Example: kara-2009-india
+	InputSet *string `json:"input_set,omitempty"`
+
 	// Low Low end of the range, or null.
 	//
 	// Example: 44
@@ -3994,12 +4856,17 @@ type ParameterPatch struct {
 	// Example:
 	Note *string `json:"note,omitempty"`
 
-	// Period YYYY or YYYY-YYYY.
+	// PerVictim For a fine or restitution set per victim.
+	//
+	// Example: false
+	PerVictim *bool `json:"per_victim,omitempty"`
+
+	// Period YYYY or YYYY-YYYY (a single year for exchange rates and price indices).
 	//
 	// Example: 2009
 	Period *string `json:"period,omitempty"`
 
-	// PriceYear Year whose prices the amount is in, or null.
+	// PriceYear Year whose prices the amount is in; required for money.
 	//
 	// Example: 2009
 	PriceYear *int `json:"price_year,omitempty"`
@@ -4020,9 +4887,9 @@ type ParameterPatch struct {
 	// Symbol The model's symbol.
 	//
 	// Example: fine
-	Symbol *ParameterPatchSymbol `json:"symbol,omitempty"`
+	Symbol *string `json:"symbol,omitempty"`
 
-	// Unit Unit, in words.
+	// Unit Unit: optional; if given, the symbol's unit for the currency (the GET's unit).
 	//
 	// Example: USD per conviction
 	Unit *string `json:"unit,omitempty"`
@@ -4037,15 +4904,15 @@ type ParameterPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
+// ParameterPatchBasis For a penalty: imposed, served, statutory-range, statutory-maximum or statutory-minimum.
+//
+// Example: statutory-maximum
+type ParameterPatchBasis string
+
 // ParameterPatchEstimate reported, derived or assumption.
 //
 // Example: reported
 type ParameterPatchEstimate string
-
-// ParameterPatchSymbol The model's symbol.
-//
-// Example: fine
-type ParameterPatchSymbol string
 
 // ParameterRevision A change of a parameter: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
 type ParameterRevision struct {
@@ -4448,30 +5315,76 @@ type RevisionList struct {
 	Total *int `json:"total,omitempty"`
 }
 
-// ScenarioEffect A tactic's effect on one symbol, as a scenario applies it: the value is multiplied by factor (0: the size is not known, nothing moves).
+// Role What a link does in the trade, which decides what the model computes for it: victim (what exploitation takes; deterrence does not apply), recruiter (revenue and margin per victim), creditor, exploiter (the deterrence condition), buyer (lead firms), consumer (the buyer's expected penalty and the demand response).
+type Role string
+
+// ScenarioEffect A tactic's effect on one symbol, at the links it acts on; without a size it moves nothing and is reported as size unknown.
 type ScenarioEffect struct {
+	// Citations Where the size is stated.
+	Citations []FigureCitation `json:"citations"`
+
 	// Direction Which way.
 	//
 	// Example: raises
 	Direction Direction `json:"direction"`
 
-	// Factor The multiplier; 0 when the size is not known.
+	// EvidenceLevel The level of the best evidence for the size (the tactic's evidence vocabulary).
 	//
-	// Example: 10
-	Factor float64 `json:"factor"`
+	// Example: descriptive
+	EvidenceLevel *string `json:"evidence_level,omitempty"`
 
-	// Sources Sources for the effect.
-	Sources *[]string `json:"sources,omitempty"`
+	// Links Slugs of the stages it acts on.
+	//
+	// Example: ["retailer"]
+	Links []string `json:"links"`
+
+	// Size How far, or null when no cited source quantifies it (size unknown).
+	Size *ScenarioEffectSize `json:"size"`
 
 	// Symbol The symbol it moves.
 	//
 	// Example: fine
 	Symbol Symbol `json:"symbol"`
 
-	// Tactic Tactic is the code of the tactic the effect comes from, for provenance.
+	// Tactic The code of the tactic the effect comes from.
 	//
 	// Example: ST-R-R01
 	Tactic *string `json:"tactic,omitempty"`
+}
+
+// ScenarioEffectSize How far a tactic moves a symbol, as a cited source quantifies it: a multiplier of the value, or a new value, as a range low ≤ central ≤ high.
+type ScenarioEffectSize struct {
+	// Central Central value.
+	//
+	// Example: 0.0034
+	Central float64 `json:"central"`
+
+	// High High end of the range.
+	//
+	// Example: 0.0034
+	High float64 `json:"high"`
+
+	// Kind multiplier: the value is multiplied by the size; value: the value becomes the size.
+	//
+	// Example: multiplier
+	Kind SizeKind `json:"kind"`
+
+	// Low Low end of the range.
+	//
+	// Example: 0.0034
+	Low float64 `json:"low"`
+}
+
+// ScenarioReport A what-if: values that replace the stored ones at every link (set.<symbol>), then the effects of tactics at the links they act on (apply); and what became of each effect.
+type ScenarioReport struct {
+	// Apply The codes of the tactics applied, in order.
+	Apply []string `json:"apply"`
+
+	// Effects Each effect of those tactics and what became of it.
+	Effects []EffectReport `json:"effects"`
+
+	// Set The values set, by symbol, in the answer's currency and price year.
+	Set map[string]Value `json:"set"`
 }
 
 // SearchHit One result of a search: what was found, its title, a snippet with the matched words marked, and its relevance.
@@ -4523,6 +5436,107 @@ type SearchList struct {
 	// Example: eyJmIjoiYWJjIiwidiI6MjAsImkiOjF9
 	NextCursor *string `json:"next_cursor"`
 }
+
+// Sensitivity One bar of a tornado: D with one input at the low and at the high end of its range, the others at their central values.
+type Sensitivity struct {
+	// DAtHigh D with the input at its high end.
+	//
+	// Example: 0.003
+	DAtHigh float64 `json:"d_at_high"`
+
+	// DAtLow D with the input at its low end.
+	//
+	// Example: 0.0003
+	DAtLow float64 `json:"d_at_low"`
+
+	// High The high end of its range.
+	//
+	// Example: 0.003
+	High float64 `json:"high"`
+
+	// Low The low end of its range.
+	//
+	// Example: 0.0003
+	Low float64 `json:"low"`
+
+	// Swing |D at high − D at low|.
+	//
+	// Example: 0.0027
+	Swing float64 `json:"swing"`
+
+	// Symbol The input moved.
+	//
+	// Example: p_conviction
+	Symbol Symbol `json:"symbol"`
+}
+
+// SetInfo A named input set: figures from one source family, place and period that are computed together.
+type SetInfo struct {
+	// AssumptionsOnly Whether it holds only assumptions (used to fill other sets, never chosen as a set).
+	//
+	// Example: false
+	AssumptionsOnly bool `json:"assumptions_only"`
+
+	// Geography Where its figures hold.
+	//
+	// Example: global
+	Geography string `json:"geography"`
+
+	// Period The years its figures describe (assumptions left out).
+	//
+	// Example: 2021-2023
+	Period string `json:"period"`
+
+	// Slug The set's name.
+	//
+	// Example: ilo-2024-global
+	Slug string `json:"slug"`
+
+	// Symbols The symbols it gives.
+	Symbols []Symbol `json:"symbols"`
+}
+
+// Simulation D over random draws of every input with a range (inputs given as a single value stay fixed): its 5th, 50th and 95th percentiles and the share of draws with D > 1. Seeded from the inputs, so the same request gives the same numbers.
+type Simulation struct {
+	// Distributions How each ranged input was drawn.
+	Distributions []Distribution `json:"distributions"`
+
+	// Draws The number of draws that gave a D.
+	//
+	// Example: 2000
+	Draws int `json:"draws"`
+
+	// Notes What the simulation leaves out.
+	Notes []string `json:"notes"`
+
+	// P5 The 5th percentile of D.
+	//
+	// Example: 0.0001
+	P5 float64 `json:"p5"`
+
+	// P50 The median of D.
+	//
+	// Example: 0.001
+	P50 float64 `json:"p50"`
+
+	// P95 The 95th percentile of D.
+	//
+	// Example: 0.01
+	P95 float64 `json:"p95"`
+
+	// PInverted Share of draws with D > 1.
+	//
+	// Example: 0
+	PInverted float64 `json:"p_inverted"`
+
+	// Seed The seed, derived from the inputs.
+	//
+	// Example: 9f3a0c1b2d4e5f60
+	Seed string `json:"seed"`
+}
+
+// SizeKind How an effect's size applies: multiplier (the value is multiplied by it) or value (the value becomes it).
+type SizeKind string
 
 // Source One work in the bibliography (a book, article, report, page or legal instrument), cited by slug from chains, stages, tags, tactics and parameters.
 type Source struct {
@@ -4947,6 +5961,11 @@ type Stage struct {
 	// Example: 2
 	Position int `json:"position"`
 
+	// Role What the link does in the trade, which decides what the risk-reward model computes for it: victim, recruiter, creditor, exploiter, buyer or consumer; empty when none applies.
+	//
+	// Example: recruiter
+	Role StageRole `json:"role"`
+
 	// Side Side of the market: supply brings people into the trade (product, wholesaler), demand buys
 	// their exploitation (retailer, consumer).
 	//
@@ -4969,46 +5988,33 @@ type Stage struct {
 	Version int `json:"version"`
 }
 
+// StageRole What the link does in the trade, which decides what the risk-reward model computes for it: victim, recruiter, creditor, exploiter, buyer or consumer; empty when none applies.
+//
+// Example: recruiter
+type StageRole string
+
 // StageSide Side of the market: supply brings people into the trade (product, wholesaler), demand buys
 // their exploitation (retailer, consumer).
 //
 // Example: supply
 type StageSide string
 
-// StageDelta Scenario minus baseline for each figure of a stage; null where either side is.
-type StageDelta struct {
-	Certainty       *Change `json:"certainty"`
-	CertaintyNeeded *Change `json:"certainty_needed"`
-	DeterrenceRatio *Change `json:"deterrence_ratio"`
-	ExpectedCost    *Change `json:"expected_cost"`
-	FineNeeded      *Change `json:"fine_needed"`
-
-	// InversionChanged InversionChanged is true when the link's central verdict flips.
-	//
-	// Example: false
-	InversionChanged        bool    `json:"inversion_changed"`
-	LifetimeDeterrenceRatio *Change `json:"lifetime_deterrence_ratio"`
-	LifetimeExpectedCost    *Change `json:"lifetime_expected_cost"`
-	LifetimeProfit          *Change `json:"lifetime_profit"`
-	Profit                  *Change `json:"profit"`
-}
-
-// StageEconomics The model for one stage: its figures from the parameters in force (baseline), and with a scenario its figures under it and the change.
-type StageEconomics struct {
-	// Baseline The figures from the stored parameters.
-	Baseline StageResult `json:"baseline"`
+// StageAnswer The model for one link: its figures from the input set (baseline), and with a scenario its figures under it and the change.
+type StageAnswer struct {
+	// Baseline Its figures from the input set.
+	Baseline LinkResult `json:"baseline"`
 
 	// Delta Scenario minus baseline; null without a scenario.
-	Delta *StageDelta `json:"delta"`
+	Delta *LinkDelta `json:"delta"`
 
-	// Notes What the scenario did that a reader could not guess (an effect without a size, a cap at 1).
+	// Notes What the scenario did at this link that a reader could not guess.
 	Notes []string `json:"notes"`
 
-	// Scenario The figures under the scenario; null without one.
-	Scenario *StageResult `json:"scenario"`
+	// Scenario Its figures under the scenario; null without one.
+	Scenario *LinkResult `json:"scenario"`
 
-	// Stage The stage.
-	Stage EconomicsStageRef `json:"stage"`
+	// Stage The link.
+	Stage StageRef `json:"stage"`
 }
 
 // StageInput A stage as a client writes it. chain_id is set on create and cannot change afterwards (422). Read-only fields echoed back from a GET are accepted and ignored.
@@ -5047,6 +6053,11 @@ type StageInput struct {
 	// Example: 5
 	Position int `json:"position"`
 
+	// Role What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.
+	//
+	// Example:
+	Role *StageInputRole `json:"role,omitempty"`
+
 	// Side Side of the market.
 	//
 	// Example: supply
@@ -5067,6 +6078,11 @@ type StageInput struct {
 	// Example: 1
 	Version *int `json:"version,omitempty"`
 }
+
+// StageInputRole What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.
+//
+// Example:
+type StageInputRole string
 
 // StageInputSide Side of the market.
 //
@@ -5125,6 +6141,11 @@ type StagePatch struct {
 	// Example: 5
 	Position *int `json:"position,omitempty"`
 
+	// Role What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.
+	//
+	// Example:
+	Role *StagePatchRole `json:"role,omitempty"`
+
 	// Side Side of the market.
 	//
 	// Example: supply
@@ -5146,58 +6167,58 @@ type StagePatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
+// StagePatchRole What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.
+//
+// Example:
+type StagePatchRole string
+
 // StagePatchSide Side of the market.
 //
 // Example: supply
 type StagePatchSide string
 
-// StageResult The model for one link of a chain. A null figure cannot be computed; unavailable, keyed by the figure's name, says why.
-type StageResult struct {
-	// Assumptions Assumptions are the choices the computation made that the inputs did
-	// not dictate (a missing penalty counted as 0, Π over one year, ...).
-	Assumptions []string `json:"assumptions"`
+// StageRef A link (stage) of the chain an economics answer is about.
+type StageRef struct {
+	// Id Id of the stage.
+	//
+	// Example: 3
+	Id int `json:"id"`
 
-	// Certainty Certainty is p, the probability of conviction per victim-year.
-	Certainty *Figure `json:"certainty"`
+	// Name Name of the stage.
+	//
+	// Example: Retailer
+	Name string `json:"name"`
 
-	// CertaintyNeeded CertaintyNeeded is p* = π/(F + R + φ·Π + v·S); above 1 it cannot be
-	// reached by certainty alone.
-	CertaintyNeeded *Figure `json:"certainty_needed"`
+	// Position Order of the stage in its chain.
+	//
+	// Example: 3
+	Position int `json:"position"`
 
-	// DeterrenceRatio Deterrence is D = E[C]/π.
-	DeterrenceRatio *Figure `json:"deterrence_ratio"`
+	// Role What the link does in the trade, which decides what the model computes for it.
+	//
+	// Example: exploiter
+	Role StageRefRole `json:"role"`
 
-	// ExpectedCost ExpectedCost is E[C] = p·(F + R + φ·Π + v·S) per victim-year.
-	ExpectedCost *Figure `json:"expected_cost"`
+	// Side Side of the market.
+	//
+	// Example: demand
+	Side StageRefSide `json:"side"`
 
-	// FineNeeded FineNeeded is F* = π/p − (R + φ·Π + v·S), clamped at 0 (0 means the
-	// link is inverted without any fine).
-	FineNeeded *Figure `json:"fine_needed"`
-
-	// Inverted Inverted judges D against 1 (nil when D is).
-	Inverted *Inversion `json:"inverted"`
-
-	// LifetimeDeterrenceRatio LifetimeDeterrence is E[C]·T / (π·T − A).
-	LifetimeDeterrenceRatio *Figure `json:"lifetime_deterrence_ratio"`
-
-	// LifetimeExpectedCost LifetimeExpectedCost is E[C]·T per victim.
-	LifetimeExpectedCost *Figure `json:"lifetime_expected_cost"`
-
-	// LifetimeInverted LifetimeInverted judges LifetimeDeterrence against 1.
-	LifetimeInverted *Inversion `json:"lifetime_inverted"`
-
-	// LifetimeProfit LifetimeProfit is π·T − A per victim.
-	LifetimeProfit *Figure `json:"lifetime_profit"`
-
-	// Profit Profit is π per victim-year.
-	Profit *Figure `json:"profit"`
-
-	// Rejected Rejected lists inputs that were ignored because they are invalid.
-	Rejected *[]Rejection `json:"rejected,omitempty"`
-
-	// Unavailable Why each null figure is null, keyed by the figure's name.
-	Unavailable map[string]Unavailable `json:"unavailable"`
+	// Slug Slug of the stage.
+	//
+	// Example: retailer
+	Slug string `json:"slug"`
 }
+
+// StageRefRole What the link does in the trade, which decides what the model computes for it.
+//
+// Example: exploiter
+type StageRefRole string
+
+// StageRefSide Side of the market.
+//
+// Example: demand
+type StageRefSide string
 
 // StageRevision A change of a stage: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
 type StageRevision struct {
@@ -5262,11 +6283,21 @@ type StageRevision_Data struct {
 // Example: stage
 type StageRevisionEntity string
 
-// Symbol A quantity of the model: profit, acquisition_cost, p_conviction, p_detect, p_prosecute, p_convict, fine, restitution, confiscation_rate, prison_years, prison_year_cost, duration_years, buyer_price, price_elasticity, total_profits, victims or convictions.
+// Symbol A quantity of the model (see method.symbols for each one's unit, denominator and meaning).
 type Symbol string
 
-// SymbolInfo One symbol of the model: its notation, kind, unit and meaning.
+// SymbolInfo One symbol of the model: its notation, kind, unit and denominator, whether it is conditional on a conviction, and its meaning.
 type SymbolInfo struct {
+	// Conditional Whether the value is conditional on a conviction (given conviction), already unconditional, or neither applies.
+	//
+	// Example: given conviction
+	Conditional SymbolInfoConditional `json:"conditional"`
+
+	// Denominator What it is counted per.
+	//
+	// Example: per conviction (per victim when per_victim is true)
+	Denominator string `json:"denominator"`
+
 	// Kind Which values it accepts.
 	//
 	// Example: amount
@@ -5274,24 +6305,42 @@ type SymbolInfo struct {
 
 	// Meaning What it means.
 	//
-	// Example: fine on conviction
+	// Example: fine imposed on conviction
 	Meaning string `json:"meaning"`
+
+	// Money Whether it is an amount of money: such a parameter needs a currency and a price year.
+	//
+	// Example: true
+	Money bool `json:"money"`
 
 	// Notation Its notation in the formulas.
 	//
 	// Example: F
 	Notation string `json:"notation"`
 
+	// Scope Where it is used.
+	//
+	// Example: link
+	Scope SymbolScope `json:"scope"`
+
 	// Symbol The symbol, as parameters and set.<symbol> name it.
 	//
 	// Example: fine
 	Symbol Symbol `json:"symbol"`
 
-	// Unit Its unit.
+	// Unit Its unit; {currency} stands for the parameter's ISO 4217 code.
 	//
-	// Example: currency
+	// Example: {currency} per conviction
 	Unit string `json:"unit"`
 }
+
+// SymbolInfoConditional Whether the value is conditional on a conviction (given conviction), already unconditional, or neither applies.
+//
+// Example: given conviction
+type SymbolInfoConditional string
+
+// SymbolScope Where a symbol is used: at a link of a chain (link), for the whole chain (chain), or as reference data for converting money (reference).
+type SymbolScope string
 
 // TableCell One list of a table row: how many tactics it has in all (the row holds the first per_cell of them, in order of position) and the URL of the complete list, paged.
 type TableCell struct {
@@ -6168,7 +7217,7 @@ type Unavailable struct {
 
 	// Reason Why, in a sentence.
 	//
-	// Example: there is no certainty (p = 0): no fine can deter
+	// Example: missing input: fine, prison_years
 	Reason string `json:"reason"`
 }
 
@@ -6190,19 +7239,33 @@ type Value struct {
 	Low float64 `json:"low"`
 }
 
-// Verdict How the range of a deterrence ratio lies against 1: all of it above (all), across (part), or none of it above (none).
-type Verdict string
+// Verdict The model's finding for a link, in a sentence a journalist can print, with the penalty components it lacks and those taken from statutes.
+type Verdict struct {
+	// Missing Penalty components not recorded in the input set (unknown, never counted as zero).
+	Missing []string `json:"missing"`
 
-// WholeChainEconomics The figures of the whole chain (break-even penalty per conviction Π_tot/N, conviction rate, profit per victim), with a scenario also under it and the change.
-type WholeChainEconomics struct {
-	// Baseline The figures from the stored parameters.
+	// Status Example: unknown
+	Status VerdictStatus `json:"status"`
+
+	// Statutory Penalty components whose values are what the statute allows, not what courts impose.
+	Statutory []string `json:"statutory"`
+
+	// Text The finding in words.
+	//
+	// Example: Unknown: no penalty is recorded for this link.
+	Text string `json:"text"`
+}
+
+// VerdictStatus What the model can say about a link: pays (D below 1 over its whole range, every penalty recorded), does-not-pay (D above 1 over its whole range), uncertain (the range of D straddles 1), unknown (an input or a penalty component is not recorded), not-applicable (deterrence does not apply to this link).
+type VerdictStatus string
+
+// WholeChain The figures of the whole chain (break-even penalty per conviction Π_tot/N, conviction rate, profit per victim), with a scenario also under it and the change.
+type WholeChain struct {
+	// Baseline The figures from the input set.
 	Baseline ChainResult `json:"baseline"`
 
 	// Delta Scenario minus baseline; null without a scenario.
 	Delta *ChainDelta `json:"delta"`
-
-	// Notes What the scenario did that a reader could not guess.
-	Notes []string `json:"notes"`
 
 	// Scenario The figures under the scenario; null without one.
 	Scenario *ChainResult `json:"scenario"`
@@ -6282,13 +7345,22 @@ type ReplaceChainParams struct {
 
 // GetChainEconomicsParams defines parameters for GetChainEconomics.
 type GetChainEconomicsParams struct {
-	// Geo ISO 3166-1 alpha-2 country code, or global (the default); global figures fill in what the country lacks
+	// Inputs An input set of the chain, by name (see available_inputs); geo and year, if given too, must fit it
+	Inputs *string `form:"inputs,omitempty" json:"inputs,omitempty"`
+
+	// Geo The area: global (the default), an ISO 3166-1 alpha-2 country code, EU or M49:<code>; the best input set for it is used, and a country without one gets the global set, said so
 	Geo *string `form:"geo,omitempty" json:"geo,omitempty"`
 
-	// Year Use the latest figures whose period starts by this year; the latest of all by default
+	// Year Use the latest input set whose period starts by this year
 	Year *int `form:"year,omitempty" json:"year,omitempty"`
 
-	// SetPConviction Scenario: replace a symbol's value with a number, or low,central,high; any symbol of the model may be set this way (set.fine, set.confiscation_rate, ...). A probability is in [0, 1] (1% is 0.01), an amount is 0 or more
+	// Currency ISO 4217 currency every amount is converted to; by default the set's profit's
+	Currency *string `form:"currency,omitempty" json:"currency,omitempty"`
+
+	// PriceYear Price year every amount is converted to; by default the set's profit's
+	PriceYear *int `form:"price_year,omitempty" json:"price_year,omitempty"`
+
+	// SetPConviction Scenario: replace a symbol's value with a number, or low,central,high; every symbol of the model may be set this way (set.fine, set.prison_years, set.victims_per_offender, …; see method.symbols). A probability is in [0, 1] (1% is 0.01), an amount is 0 or more; plain decimals only
 	SetPConviction *string `form:"set.p_conviction,omitempty" json:"set.p_conviction,omitempty"`
 
 	// Apply Scenario: comma-separated codes of published tactics whose acts_on effects to apply, in order
@@ -8246,9 +9318,9 @@ type ClientInterface interface {
 
 	// GetChainEconomics The risk-reward model of a chain
 	//
-	// For each stage of the chain, from the parameters in force (the requested country's before `global`; a stage's own before the whole chain's; the latest period, up to `year` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D > 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and `unavailable` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.
+	// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
 	//
-	// Scenarios: `set.<symbol>=value` (or `low,central,high`) replaces a value, `apply=CODE,CODE` applies the `acts_on` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
+	// Scenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
 	//
 	// Corresponds with GET /chains/{id}/economics (the `GetChainEconomics` operationId).
 	GetChainEconomics(ctx context.Context, id string, params *GetChainEconomicsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9301,9 +10373,9 @@ func (c *Client) ReplaceChain(ctx context.Context, id string, params *ReplaceCha
 
 // GetChainEconomics The risk-reward model of a chain
 //
-// For each stage of the chain, from the parameters in force (the requested country's before `global`; a stage's own before the whole chain's; the latest period, up to `year` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D > 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and `unavailable` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.
+// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
 //
-// Scenarios: `set.<symbol>=value` (or `low,central,high`) replaces a value, `apply=CODE,CODE` applies the `acts_on` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
+// Scenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
 //
 // Corresponds with GET /chains/{id}/economics (the `GetChainEconomics` operationId).
 func (c *Client) GetChainEconomics(ctx context.Context, id string, params *GetChainEconomicsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11473,6 +12545,18 @@ func NewGetChainEconomicsRequest(server string, id string, params *GetChainEcono
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.Inputs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "inputs", *params.Inputs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Geo != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "geo", *params.Geo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -11488,6 +12572,30 @@ func NewGetChainEconomicsRequest(server string, id string, params *GetChainEcono
 		if params.Year != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "year", *params.Year, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Currency != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "currency", *params.Currency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PriceYear != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "price_year", *params.PriceYear, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -16344,9 +17452,9 @@ type ClientWithResponsesInterface interface {
 
 	// GetChainEconomicsWithResponse The risk-reward model of a chain
 	//
-	// For each stage of the chain, from the parameters in force (the requested country's before `global`; a stage's own before the whole chain's; the latest period, up to `year` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D > 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and `unavailable` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.
+	// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
 	//
-	// Scenarios: `set.<symbol>=value` (or `low,central,high`) replaces a value, `apply=CODE,CODE` applies the `acts_on` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
+	// Scenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18508,7 +19616,7 @@ type GetChainEconomicsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ChainEconomics
+	JSON200 *Answer
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -18540,7 +19648,7 @@ type GetChainEconomicsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetChainEconomicsResponse) GetJSON200() *ChainEconomics {
+func (r GetChainEconomicsResponse) GetJSON200() *Answer {
 	return r.JSON200
 }
 
@@ -29990,9 +31098,9 @@ func (c *ClientWithResponses) ReplaceChainWithResponse(ctx context.Context, id s
 
 // GetChainEconomicsWithResponse The risk-reward model of a chain
 //
-// For each stage of the chain, from the parameters in force (the requested country's before `global`; a stage's own before the whole chain's; the latest period, up to `year` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D > 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and `unavailable` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.
+// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
 //
-// Scenarios: `set.<symbol>=value` (or `low,central,high`) replaces a value, `apply=CODE,CODE` applies the `acts_on` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
+// Scenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33536,7 +34644,7 @@ func ParseGetChainEconomicsResponse(rsp *http.Response) (*GetChainEconomicsRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ChainEconomics
+		var dest Answer
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -183,11 +183,19 @@ func funcs(msgs map[string]string) template.FuncMap {
 			return fmt.Sprintf(m, n), nil
 		},
 		"short": shortText,
-		// econRows are the chart's rows, profit then expected penalty (nil when not computed).
-		"econRows": func(v *econView) []*econFigure { return []*econFigure{v.Profit, v.Cost} },
-		"add":      func(a, b float64) float64 { return a + b },
-		"sub":      func(a, b float64) float64 { return a - b },
-		"authors":  func(a []string) string { return strings.Join(a, "; ") },
+		"add":   func(a, b float64) float64 { return a + b },
+		"half":  func(a float64) float64 { return a / 2 },
+		// num writes a number as stored, and numPtr an optional one or a default.
+		"num": func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) },
+		"numPtr": func(x *float64, def float64) string {
+			if x == nil {
+				return strconv.FormatFloat(def, 'g', -1, 64)
+			}
+			return strconv.FormatFloat(*x, 'g', -1, 64)
+		},
+		"join":    strings.Join,
+		"sub":     func(a, b float64) float64 { return a - b },
+		"authors": func(a []string) string { return strings.Join(a, "; ") },
 		"cites": func(sources map[string]*sourceView, cs []models.Citation) []citeView {
 			out := make([]citeView, len(cs))
 			for i, c := range cs {

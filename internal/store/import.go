@@ -574,9 +574,9 @@ func inputOfRow[T, In any](o *object[T, In], cur *T) (*In, error) {
 	case *relationState:
 		return any(&models.RelationInput{From: v.From, To: v.To, Type: v.Type, Note: v.Note}).(*In), nil
 	case *models.Parameter:
-		in := &models.ParameterInput{Slug: v.Slug, Symbol: v.Symbol, Low: v.Low, Central: v.Central, High: v.High,
-			Unit: v.Unit, Currency: v.Currency, PriceYear: v.PriceYear, Geography: v.Geography, Period: v.Period,
-			Chain: v.Chain, Stage: v.Stage, Estimate: v.Estimate, Citations: v.Citations, Note: v.Note}
+		in := &models.ParameterInput{Slug: v.Slug, Symbol: v.Symbol, InputSet: v.InputSet, Low: v.Low, Central: v.Central,
+			High: v.High, Unit: v.Unit, Currency: v.Currency, PriceYear: v.PriceYear, Basis: v.Basis, PerVictim: v.PerVictim,
+			Geography: v.Geography, Period: v.Period, Chain: v.Chain, Stage: v.Stage, Estimate: v.Estimate, Citations: v.Citations, Note: v.Note}
 		return any(in).(*In), nil
 	}
 	return nil, fmt.Errorf("store: import: no input for %s", o.entity)

@@ -117,7 +117,7 @@ func restorableStage(tx *gorm.DB, st *models.Stage) (*models.StageInput, error) 
 
 func stageInputOf(st *models.Stage) *models.StageInput {
 	return &models.StageInput{ChainID: &st.ChainID, Slug: st.Slug, Name: st.Name, Actor: st.Actor, Side: st.Side,
-		Position: &st.Position, Description: st.Description, Citations: st.Citations}
+		Position: &st.Position, Role: st.Role, Description: st.Description, Citations: st.Citations}
 }
 
 // insertStage stores a stage: a new one (id 0), or a deleted one brought back under its id.
@@ -134,7 +134,7 @@ func insertStage(tx *gorm.DB, id, version int64, in *models.StageInput, action s
 		return nil, models.Invalid(models.FieldError{Field: "chain_id", Message: fmt.Sprintf("chain %d does not exist", *in.ChainID)})
 	}
 	st := &models.Stage{ID: id, ChainID: *in.ChainID, Slug: in.Slug, Name: in.Name, Actor: in.Actor, Side: in.Side,
-		Position: *in.Position, Description: in.Description, Citations: nonNil(in.Citations), Version: version}
+		Position: *in.Position, Role: in.Role, Description: in.Description, Citations: nonNil(in.Citations), Version: version}
 	if err := tx.Table("stages").Create(st).Error; err != nil {
 		return nil, slugConflict(err, models.EntityStage, in.Slug, " in this chain")
 	}
@@ -156,7 +156,7 @@ func updateStage(tx *gorm.DB, cur *models.Stage, in *models.StageInput, action s
 	}
 	_, err = bumpVersion(tx, "stages", cur.ID, cur.Version, map[string]any{
 		"slug": in.Slug, "name": in.Name, "actor": in.Actor, "side": in.Side,
-		"position": *in.Position, "description": in.Description, "citations": jsonText(in.Citations),
+		"position": *in.Position, "role": in.Role, "description": in.Description, "citations": jsonText(in.Citations),
 	})
 	if err != nil {
 		return nil, slugConflict(err, models.EntityStage, in.Slug, " in this chain")

@@ -355,6 +355,9 @@ func detailOf(in *models.TacticInput) tacticDetail {
 	d := tacticDetail{Caveats: in.Caveats, Positions: in.Positions, Jurisdictions: in.Jurisdictions,
 		Actors: in.Actors, Adoption: in.Adoption, Citations: in.Citations, ActsOn: in.ActsOn,
 		AlsoAppliesTo: in.AlsoAppliesTo}
+	for i := range d.ActsOn {
+		d.ActsOn[i].Links = nonNil(d.ActsOn[i].Links)
+	}
 	if in.Evidence != nil {
 		d.Evidence = *in.Evidence
 	} else {
@@ -384,6 +387,9 @@ func (d tacticDetail) setOn(t *models.Tactic) {
 	t.Actors = nonNil(d.Actors)
 	t.Citations = nonNil(d.Citations)
 	t.ActsOn = nonNil(d.ActsOn)
+	for i := range t.ActsOn {
+		t.ActsOn[i].Links = nonNil(t.ActsOn[i].Links)
+	}
 	t.AlsoAppliesTo = nonNil(d.AlsoAppliesTo)
 }
 
@@ -437,6 +443,13 @@ func prepareTactic(tx *gorm.DB, in *models.TacticInput) (*tacticWrite, error) {
 	}
 	if w.stage != nil && len(in.AlsoAppliesTo) > 0 {
 		bad, err := checkOtherStages(tx, w.stage, in.AlsoAppliesTo)
+		if err != nil {
+			return nil, err
+		}
+		fields = append(fields, bad...)
+	}
+	if w.stage != nil {
+		bad, err := checkEffectLinks(tx, w.stage, in.ActsOn)
 		if err != nil {
 			return nil, err
 		}
@@ -555,6 +568,31 @@ func checkOtherStages(tx *gorm.DB, stage *tacticStage, slugs []string) ([]models
 			bad = append(bad, models.FieldError{Field: "also_applies_to/" + strconv.Itoa(i), Message: "is the tactic's own stage; name other stages only"})
 		case !slices.Contains(known, sl):
 			bad = append(bad, models.FieldError{Field: "also_applies_to/" + strconv.Itoa(i), Message: fmt.Sprintf("stage %q is not a stage of the tactic's chain", sl)})
+		}
+	}
+	return bad, nil
+}
+
+// checkEffectLinks checks the links of the tactic's acts_on effects: slugs of stages of its own
+// chain, its own stage included.
+func checkEffectLinks(tx *gorm.DB, stage *tacticStage, effects []models.ActsOn) ([]models.FieldError, error) {
+	var slugs []string
+	for _, a := range effects {
+		slugs = append(slugs, a.Links...)
+	}
+	if len(slugs) == 0 {
+		return nil, nil
+	}
+	var known []string
+	if err := tx.Table("stages").Where("chain_id = ? AND slug IN ?", stage.ChainID, slugs).Pluck("slug", &known).Error; err != nil {
+		return nil, fmt.Errorf("store: check effect links: %w", err)
+	}
+	var bad []models.FieldError
+	for i, a := range effects {
+		for j, sl := range a.Links {
+			if models.IsSlug(sl) && !slices.Contains(known, sl) {
+				bad = append(bad, models.FieldError{Field: "acts_on/" + strconv.Itoa(i) + "/links/" + strconv.Itoa(j), Message: fmt.Sprintf("stage %q is not a stage of the tactic's chain", sl)})
+			}
 		}
 	}
 	return bad, nil
