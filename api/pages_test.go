@@ -131,7 +131,7 @@ func checkEconomics(t *testing.T, body string) {
 			t.Errorf("the %s row gives no verdict or reason:\n%s", slug, r)
 		}
 	}
-	if product := row("product"); !strings.Contains(product, "deterrence does not apply to victims") || strings.Contains(product, "<svg") {
+	if product := row("product"); !strings.Contains(product, "Deterrence does not apply to victims") || strings.Contains(product, "<svg") {
 		t.Errorf("the victim link should show what exploitation takes, without a chart:\n%s", product)
 	}
 }

@@ -128,7 +128,7 @@ func inputsOf(r economics.LinkResult) []economics.Input {
 
 // newEconView turns a link's result into its view.
 func newEconView(r economics.LinkResult, currency string) *econView {
-	v := &econView{Role: string(r.Role), Status: string(r.Verdict.Status), Verdict: r.Verdict.Text,
+	v := &econView{Role: string(r.Role), Status: string(r.Verdict.Status), Verdict: withoutStatus(r.Verdict.Text),
 		Missing: r.Verdict.Missing, Statutory: r.Verdict.Statutory}
 	money := func(f *economics.Figure) string {
 		s := f.Display + " " + currency
@@ -171,6 +171,17 @@ func newEconView(r economics.LinkResult, currency string) *econView {
 		v.Chart = newEconChart(r.Profit, r.ExpectedCost)
 	}
 	return v
+}
+
+// withoutStatus drops the verdict's opening word ("Unknown: ", "Not applicable: "), which the
+// page shows as the verdict's mark.
+func withoutStatus(text string) string {
+	for _, p := range []string{"Unknown: ", "Not applicable: ", "Uncertain: "} {
+		if rest, ok := strings.CutPrefix(text, p); ok {
+			return strings.ToUpper(rest[:1]) + rest[1:]
+		}
+	}
+	return text
 }
 
 // newEconChart lays out the dot plot of profit against expected penalty.
