@@ -1213,6 +1213,33 @@ func (e SourceType) Valid() bool {
 	}
 }
 
+// Defines values for SourceCheckReading.
+const (
+	Abstract       SourceCheckReading = "abstract"
+	Excerpt        SourceCheckReading = "excerpt"
+	FullText       SourceCheckReading = "full-text"
+	NotRead        SourceCheckReading = "not-read"
+	SummaryByOther SourceCheckReading = "summary-by-other"
+)
+
+// Valid indicates whether the value is a known member of the SourceCheckReading enum.
+func (e SourceCheckReading) Valid() bool {
+	switch e {
+	case Abstract:
+		return true
+	case Excerpt:
+		return true
+	case FullText:
+		return true
+	case NotRead:
+		return true
+	case SummaryByOther:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SourceInputType.
 const (
 	SourceInputTypeGrey            SourceInputType = "grey"
@@ -2683,14 +2710,14 @@ type Adoption struct {
 	Where *[]string `json:"where,omitempty"`
 }
 
-// Bundle The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.
+// Bundle The knowledge base as one document (format_version 3; 2 is read too): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.
 type Bundle struct {
 	// Chains Chains, by slug.
 	Chains *[]ChainInput `json:"chains,omitempty"`
 
-	// FormatVersion The bundle format; this release reads and writes 2.
+	// FormatVersion The bundle format; this release writes 3 and reads 2 and 3.
 	//
-	// Example: 2
+	// Example: 3
 	FormatVersion *int `json:"format_version,omitempty"`
 
 	// Parameters Figures of the risk-reward model, by slug; each names its chain and stage by slug.
@@ -4541,6 +4568,9 @@ type Source struct {
 	// Example: ["Kara"," Siddharth"]
 	Authors []string `json:"authors"`
 
+	// Check What an editor read of the work, when and who: the record that makes a source verified.
+	Check SourceCheck `json:"check"`
+
 	// CitedBy Where the source is cited; only on a GET of one source.
 	CitedBy *[]SourceUse `json:"cited_by,omitempty"`
 
@@ -4599,9 +4629,10 @@ type Source struct {
 	// Example: https://cup.columbia.edu/book/sex-trafficking/9780231139601
 	Url string `json:"url"`
 
-	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	// Verified Read-only, derived from check: check.on when the reading is full-text or excerpt, else null
+	// (not verified).
 	//
-	// Example: 2026-11-29
+	// Example: 2026-12-07
 	Verified *openapi_types.Date `json:"verified"`
 
 	// Version Version: 1 when created, +1 on every change.
@@ -4620,6 +4651,34 @@ type Source struct {
 // Example: primary-author
 type SourceType string
 
+// SourceCheck What an editor read of a source, when and who. full-text or excerpt (the cited passage) make the source verified; abstract, summary-by-other (a third party's reproduction or summary) and not-read do not.
+type SourceCheck struct {
+	// By Who read it: an editor's name; required unless not-read.
+	//
+	// Example: chainkb editors (2026-12-07 session)
+	By *string `json:"by,omitempty"`
+
+	// On When it was read (YYYY-MM-DD, not in the future); required unless not-read.
+	//
+	// Example: 2026-12-07
+	On *openapi_types.Date `json:"on,omitempty"`
+
+	// Passage What exactly was read: the URL of the copy read, and the pages or section.
+	//
+	// Example: https://www.marketplace.org/2009/01/05/laws-do-little-curtail-sex-slavery/ (whole transcript)
+	Passage *string `json:"passage,omitempty"`
+
+	// Reading What was read: full-text, excerpt (the passage the citations rely on), abstract (or summary, opening, press release), summary-by-other (a third party's reproduction or summary) or not-read.
+	//
+	// Example: excerpt
+	Reading SourceCheckReading `json:"reading"`
+}
+
+// SourceCheckReading What was read: full-text, excerpt (the passage the citations rely on), abstract (or summary, opening, press release), summary-by-other (a third party's reproduction or summary) or not-read.
+//
+// Example: excerpt
+type SourceCheckReading string
+
 // SourceInput A source as a client writes it.
 type SourceInput struct {
 	// AccessedOn When the URL was last read (YYYY-MM-DD), or null.
@@ -4636,6 +4695,9 @@ type SourceInput struct {
 	//
 	// Example: ["International Labour Organization"]
 	Authors *[]string `json:"authors,omitempty"`
+
+	// Check What an editor read of the work, when and who; null or left out: not read.
+	Check *SourceCheck `json:"check,omitempty"`
 
 	// CitedBy Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	CitedBy interface{} `json:"cited_by,omitempty"`
@@ -4689,9 +4751,11 @@ type SourceInput struct {
 	// Example: https://www.ilo.org/publications/major-publications/profits-and-poverty-economics-forced-labour
 	Url *string `json:"url,omitempty"`
 
-	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	// Verified Read-only, derived from check; accepted from older clients and bundles. Ignored when check
+	// is given. Alone, a date is recorded as a claim whose reading is unknown: check becomes
+	// not-read with the date in its passage, and the source does not count as verified.
 	//
-	// Example: 2026-11-29
+	// Example: 2026-12-07
 	Verified *openapi_types.Date `json:"verified,omitempty"`
 
 	// Version Version is the version the client read: the precondition of a PUT or PATCH without If-Match.
@@ -4742,6 +4806,9 @@ type SourcePatch struct {
 	//
 	// Example: ["International Labour Organization"]
 	Authors *[]string `json:"authors,omitempty"`
+
+	// Check What an editor read of the work, when and who; null or left out: not read.
+	Check *SourceCheck `json:"check,omitempty"`
 
 	// CitedBy Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	CitedBy interface{} `json:"cited_by,omitempty"`
@@ -4795,9 +4862,11 @@ type SourcePatch struct {
 	// Example: https://www.ilo.org/publications/major-publications/profits-and-poverty-economics-forced-labour
 	Url *string `json:"url,omitempty"`
 
-	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	// Verified Read-only, derived from check; accepted from older clients and bundles. Ignored when check
+	// is given. Alone, a date is recorded as a claim whose reading is unknown: check becomes
+	// not-read with the date in its passage, and the source does not count as verified.
 	//
-	// Example: 2026-11-29
+	// Example: 2026-12-07
 	Verified *openapi_types.Date `json:"verified,omitempty"`
 
 	// Version Version is the version the client read: the precondition of a PUT or PATCH without If-Match.
@@ -6630,6 +6699,12 @@ type ListSourcesParams struct {
 	// YearTo Published in this year or earlier
 	YearTo *int `form:"year_to,omitempty" json:"year_to,omitempty"`
 
+	// Reading Keep the sources whose check found this reading; several, comma-separated, keep any of them
+	Reading *string `form:"reading,omitempty" json:"reading,omitempty"`
+
+	// Verified true keeps the verified sources (read in full or the cited passage), false the others
+	Verified *bool `form:"verified,omitempty" json:"verified,omitempty"`
+
 	// Q Words to find in title, authors, container or note, in the search query language (see GET /search); without sort, the best matches come first
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
@@ -8296,7 +8371,7 @@ type ClientInterface interface {
 
 	// ExportBundle Export the knowledge base
 	//
-	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+	// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 	//
 	// Corresponds with GET /export (the `ExportBundle` operationId).
 	ExportBundle(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -8305,7 +8380,7 @@ type ClientInterface interface {
 	//
 	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 	//
-	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 	//
 	// Role: `editor` or above.
 	//
@@ -8318,7 +8393,7 @@ type ClientInterface interface {
 	//
 	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 	//
-	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 	//
 	// Role: `editor` or above.
 	//
@@ -8621,7 +8696,7 @@ type ClientInterface interface {
 
 	// ListSources List sources
 	//
-	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 	//
 	// Corresponds with GET /sources (the `ListSources` operationId).
 	ListSources(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9411,7 +9486,7 @@ func (c *Client) ListChanges(ctx context.Context, params *ListChangesParams, req
 
 // ExportBundle Export the knowledge base
 //
-// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 //
 // Corresponds with GET /export (the `ExportBundle` operationId).
 func (c *Client) ExportBundle(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9430,7 +9505,7 @@ func (c *Client) ExportBundle(ctx context.Context, params *ExportBundleParams, r
 //
 // Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 //
-// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 //
 // Role: `editor` or above.
 //
@@ -9453,7 +9528,7 @@ func (c *Client) ImportBundleWithBody(ctx context.Context, params *ImportBundleP
 //
 // Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 //
-// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 //
 // Role: `editor` or above.
 //
@@ -10066,7 +10141,7 @@ func (c *Client) Search(ctx context.Context, params *SearchParams, reqEditors ..
 
 // ListSources List sources
 //
-// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 //
 // Corresponds with GET /sources (the `ListSources` operationId).
 func (c *Client) ListSources(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13727,6 +13802,30 @@ func NewListSourcesRequest(server string, params *ListSourcesParams) (*http.Requ
 
 		}
 
+		if params.Reading != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reading", *params.Reading, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Verified != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "verified", *params.Verified, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Q != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -16406,7 +16505,7 @@ type ClientWithResponsesInterface interface {
 
 	// ExportBundleWithResponse Export the knowledge base
 	//
-	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+	// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -16417,7 +16516,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 	//
-	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 	//
 	// Role: `editor` or above.
 	//
@@ -16430,7 +16529,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 	//
-	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 	//
 	// Role: `editor` or above.
 	//
@@ -16761,7 +16860,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListSourcesWithResponse List sources
 	//
-	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -30088,7 +30187,7 @@ func (c *ClientWithResponses) ListChangesWithResponse(ctx context.Context, param
 
 // ExportBundleWithResponse Export the knowledge base
 //
-// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -30105,7 +30204,7 @@ func (c *ClientWithResponses) ExportBundleWithResponse(ctx context.Context, para
 //
 // Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 //
-// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 //
 // Role: `editor` or above.
 //
@@ -30124,7 +30223,7 @@ func (c *ClientWithResponses) ImportBundleWithBodyWithResponse(ctx context.Conte
 //
 // Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 //
-// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 //
 // Role: `editor` or above.
 //
@@ -30641,7 +30740,7 @@ func (c *ClientWithResponses) SearchWithResponse(ctx context.Context, params *Se
 
 // ListSourcesWithResponse List sources
 //
-// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 //
 // Returns a wrapper object for the known response body format(s).
 //
