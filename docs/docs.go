@@ -2067,7 +2067,8 @@ const docTemplate = `{
                             "prerequisite-of",
                             "conflicts-with",
                             "duplicates",
-                            "supersedes"
+                            "supersedes",
+                            "addresses"
                         ],
                         "type": "string",
                         "example": "prerequisite-of",
@@ -2147,7 +2148,7 @@ const docTemplate = `{
                 }
             },
             "post": {
-                "description": "Relates one tactic to another; ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same ` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + ` and ` + "`" + `type` + "`" + ` cannot be there twice (409), and ` + "`" + `prerequisite-of` + "`" + ` cannot close a loop (422 on ` + "`" + `to` + "`" + `, naming the loop). The answer carries the new relation, its ` + "`" + `Location` + "`" + ` and its ` + "`" + `ETag` + "`" + `.",
+                "description": "Relates one tactic to another; ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same ` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + ` and ` + "`" + `type` + "`" + ` cannot be there twice (409), and ` + "`" + `prerequisite-of` + "`" + ` cannot close a loop (422 on ` + "`" + `to` + "`" + `, naming the loop). ` + "`" + `addresses` + "`" + ` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is ` + "`" + `duplicates` + "`" + ` or ` + "`" + `complements` + "`" + `. The answer carries the new relation, its ` + "`" + `Location` + "`" + ` and its ` + "`" + `ETag` + "`" + `.",
                 "consumes": [
                     "application/json"
                 ],
@@ -4736,7 +4737,8 @@ const docTemplate = `{
                             "prerequisite-of",
                             "conflicts-with",
                             "duplicates",
-                            "supersedes"
+                            "supersedes",
+                            "addresses"
                         ],
                         "type": "string",
                         "example": "prerequisite-of",
@@ -7854,7 +7856,7 @@ const docTemplate = `{
             }
         },
         "models.Relation": {
-            "description": "A typed link from one tactic to another.",
+            "description": "A typed link from one tactic to another, in the same chain or across chains. addresses runs from a current or recommended tactic to the condition (kind condition) it answers.",
             "type": "object",
             "properties": {
                 "created_at": {
@@ -7884,14 +7886,15 @@ const docTemplate = `{
                     "example": "ST-R-R03"
                 },
                 "type": {
-                    "description": "complements, prerequisite-of, conflicts-with, duplicates or supersedes.",
+                    "description": "complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).",
                     "type": "string",
                     "enum": [
                         "complements",
                         "prerequisite-of",
                         "conflicts-with",
                         "duplicates",
-                        "supersedes"
+                        "supersedes",
+                        "addresses"
                     ],
                     "example": "complements"
                 },
@@ -7936,14 +7939,15 @@ const docTemplate = `{
                     "example": "EX-B-R01"
                 },
                 "type": {
-                    "description": "complements, prerequisite-of, conflicts-with, duplicates or supersedes.",
+                    "description": "complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).",
                     "type": "string",
                     "enum": [
                         "complements",
                         "prerequisite-of",
                         "conflicts-with",
                         "duplicates",
-                        "supersedes"
+                        "supersedes",
+                        "addresses"
                     ],
                     "example": "complements"
                 },
@@ -8857,7 +8861,7 @@ const docTemplate = `{
                 "actors": {
                     "description": "Who carries it out, from a controlled vocabulary.",
                     "type": "array",
-                    "maxItems": 13,
+                    "maxItems": 16,
                     "items": {
                         "type": "string"
                     },
@@ -9077,14 +9081,15 @@ const docTemplate = `{
                     "example": "ST-R-R03"
                 },
                 "type": {
-                    "description": "complements, prerequisite-of, conflicts-with, duplicates or supersedes.",
+                    "description": "complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).",
                     "type": "string",
                     "enum": [
                         "complements",
                         "prerequisite-of",
                         "conflicts-with",
                         "duplicates",
-                        "supersedes"
+                        "supersedes",
+                        "addresses"
                     ],
                     "example": "complements"
                 },
@@ -9388,7 +9393,7 @@ const docTemplate = `{
                 "actors": {
                     "description": "Who carries it out, from a controlled vocabulary.",
                     "type": "array",
-                    "maxItems": 13,
+                    "maxItems": 16,
                     "items": {
                         "type": "string"
                     },
@@ -9707,7 +9712,7 @@ const docTemplate = `{
             "name": "sources"
         },
         {
-            "description": "Typed links between tactics: complements, prerequisite-of, conflicts-with, duplicates, supersedes",
+            "description": "Typed links between tactics, within a chain or across chains: complements, prerequisite-of, conflicts-with, duplicates, supersedes, addresses (a tactic to the condition it answers)",
             "name": "relations"
         },
         {

@@ -144,7 +144,7 @@ type TacticInput struct {
 	// Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.
 	Jurisdictions []string `json:"jurisdictions" validate:"max=250,dive,jurisdiction" example:"global"`
 	// Who carries it out, from a controlled vocabulary.
-	Actors []string `json:"actors" validate:"max=13,dive,actor" example:"police"`
+	Actors []string `json:"actors" validate:"max=16,dive,actor" example:"police"`
 	// For a current effort: where and since when; null otherwise.
 	Adoption *Adoption `json:"adoption" extensions:"x-nullable"`
 	// Review state and dates; state draft when left out.

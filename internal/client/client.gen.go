@@ -1017,6 +1017,7 @@ func (e ProblemCode) Valid() bool {
 
 // Defines values for RelationType.
 const (
+	RelationTypeAddresses      RelationType = "addresses"
 	RelationTypeComplements    RelationType = "complements"
 	RelationTypeConflictsWith  RelationType = "conflicts-with"
 	RelationTypeDuplicates     RelationType = "duplicates"
@@ -1027,6 +1028,8 @@ const (
 // Valid indicates whether the value is a known member of the RelationType enum.
 func (e RelationType) Valid() bool {
 	switch e {
+	case RelationTypeAddresses:
+		return true
 	case RelationTypeComplements:
 		return true
 	case RelationTypeConflictsWith:
@@ -1044,6 +1047,7 @@ func (e RelationType) Valid() bool {
 
 // Defines values for RelationInputType.
 const (
+	RelationInputTypeAddresses      RelationInputType = "addresses"
 	RelationInputTypeComplements    RelationInputType = "complements"
 	RelationInputTypeConflictsWith  RelationInputType = "conflicts-with"
 	RelationInputTypeDuplicates     RelationInputType = "duplicates"
@@ -1054,6 +1058,8 @@ const (
 // Valid indicates whether the value is a known member of the RelationInputType enum.
 func (e RelationInputType) Valid() bool {
 	switch e {
+	case RelationInputTypeAddresses:
+		return true
 	case RelationInputTypeComplements:
 		return true
 	case RelationInputTypeConflictsWith:
@@ -1071,6 +1077,7 @@ func (e RelationInputType) Valid() bool {
 
 // Defines values for RelationPatchType.
 const (
+	RelationPatchTypeAddresses      RelationPatchType = "addresses"
 	RelationPatchTypeComplements    RelationPatchType = "complements"
 	RelationPatchTypeConflictsWith  RelationPatchType = "conflicts-with"
 	RelationPatchTypeDuplicates     RelationPatchType = "duplicates"
@@ -1081,6 +1088,8 @@ const (
 // Valid indicates whether the value is a known member of the RelationPatchType enum.
 func (e RelationPatchType) Valid() bool {
 	switch e {
+	case RelationPatchTypeAddresses:
+		return true
 	case RelationPatchTypeComplements:
 		return true
 	case RelationPatchTypeConflictsWith:
@@ -1746,6 +1755,7 @@ func (e TacticRelationDirection) Valid() bool {
 
 // Defines values for TacticRelationType.
 const (
+	TacticRelationTypeAddresses      TacticRelationType = "addresses"
 	TacticRelationTypeComplements    TacticRelationType = "complements"
 	TacticRelationTypeConflictsWith  TacticRelationType = "conflicts-with"
 	TacticRelationTypeDuplicates     TacticRelationType = "duplicates"
@@ -1756,6 +1766,8 @@ const (
 // Valid indicates whether the value is a known member of the TacticRelationType enum.
 func (e TacticRelationType) Valid() bool {
 	switch e {
+	case TacticRelationTypeAddresses:
+		return true
 	case TacticRelationTypeComplements:
 		return true
 	case TacticRelationTypeConflictsWith:
@@ -2085,6 +2097,7 @@ func (e ListParametersParamsSort) Valid() bool {
 
 // Defines values for ListRelationsParamsType.
 const (
+	ListRelationsParamsTypeAddresses      ListRelationsParamsType = "addresses"
 	ListRelationsParamsTypeComplements    ListRelationsParamsType = "complements"
 	ListRelationsParamsTypeConflictsWith  ListRelationsParamsType = "conflicts-with"
 	ListRelationsParamsTypeDuplicates     ListRelationsParamsType = "duplicates"
@@ -2095,6 +2108,8 @@ const (
 // Valid indicates whether the value is a known member of the ListRelationsParamsType enum.
 func (e ListRelationsParamsType) Valid() bool {
 	switch e {
+	case ListRelationsParamsTypeAddresses:
+		return true
 	case ListRelationsParamsTypeComplements:
 		return true
 	case ListRelationsParamsTypeConflictsWith:
@@ -2502,6 +2517,7 @@ func (e ListTacticsParamsSort) Valid() bool {
 
 // Defines values for ListTacticRelationsParamsType.
 const (
+	ListTacticRelationsParamsTypeAddresses      ListTacticRelationsParamsType = "addresses"
 	ListTacticRelationsParamsTypeComplements    ListTacticRelationsParamsType = "complements"
 	ListTacticRelationsParamsTypeConflictsWith  ListTacticRelationsParamsType = "conflicts-with"
 	ListTacticRelationsParamsTypeDuplicates     ListTacticRelationsParamsType = "duplicates"
@@ -2512,6 +2528,8 @@ const (
 // Valid indicates whether the value is a known member of the ListTacticRelationsParamsType enum.
 func (e ListTacticRelationsParamsType) Valid() bool {
 	switch e {
+	case ListTacticRelationsParamsTypeAddresses:
+		return true
 	case ListTacticRelationsParamsTypeComplements:
 		return true
 	case ListTacticRelationsParamsTypeConflictsWith:
@@ -4212,7 +4230,7 @@ type Rejection struct {
 	Symbol Symbol `json:"symbol"`
 }
 
-// Relation A typed link from one tactic to another.
+// Relation A typed link from one tactic to another, in the same chain or across chains. addresses runs from a current or recommended tactic to the condition (kind condition) it answers.
 type Relation struct {
 	// CreatedAt When the relation was created (RFC 3339, UTC).
 	//
@@ -4239,7 +4257,7 @@ type Relation struct {
 	// Example: ST-R-R03
 	To string `json:"to"`
 
-	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	// Type complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 	//
 	// Example: complements
 	Type RelationType `json:"type"`
@@ -4255,7 +4273,7 @@ type Relation struct {
 	Version int `json:"version"`
 }
 
-// RelationType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+// RelationType complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 //
 // Example: complements
 type RelationType string
@@ -4283,7 +4301,7 @@ type RelationInput struct {
 	// Example: EX-B-R01
 	To string `json:"to"`
 
-	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	// Type complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 	//
 	// Example: complements
 	Type RelationInputType `json:"type"`
@@ -4297,7 +4315,7 @@ type RelationInput struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// RelationInputType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+// RelationInputType complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 //
 // Example: complements
 type RelationInputType string
@@ -4341,7 +4359,7 @@ type RelationPatch struct {
 	// Example: EX-B-R01
 	To *string `json:"to,omitempty"`
 
-	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	// Type complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 	//
 	// Example: complements
 	Type *RelationPatchType `json:"type,omitempty"`
@@ -4355,7 +4373,7 @@ type RelationPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// RelationPatchType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+// RelationPatchType complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 //
 // Example: complements
 type RelationPatchType string
@@ -5882,7 +5900,7 @@ type TacticRelation struct {
 	// Example: ST-R-R03
 	To string `json:"to"`
 
-	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	// Type complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 	//
 	// Example: complements
 	Type TacticRelationType `json:"type"`
@@ -5903,7 +5921,7 @@ type TacticRelation struct {
 // Example: outgoing
 type TacticRelationDirection string
 
-// TacticRelationType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+// TacticRelationType complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 //
 // Example: complements
 type TacticRelationType string
@@ -8578,7 +8596,7 @@ type ClientInterface interface {
 
 	// CreateRelationWithBody Create a relation
 	//
-	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -8589,7 +8607,7 @@ type ClientInterface interface {
 
 	// CreateRelation Create a relation
 	//
-	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -9903,7 +9921,7 @@ func (c *Client) ListRelations(ctx context.Context, params *ListRelationsParams,
 
 // CreateRelationWithBody Create a relation
 //
-// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -9924,7 +9942,7 @@ func (c *Client) CreateRelationWithBody(ctx context.Context, params *CreateRelat
 
 // CreateRelation Create a relation
 //
-// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -16732,7 +16750,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateRelationWithBodyWithResponse Create a relation
 	//
-	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -16743,7 +16761,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateRelationWithResponse Create a relation
 	//
-	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -30540,7 +30558,7 @@ func (c *ClientWithResponses) ListRelationsWithResponse(ctx context.Context, par
 
 // CreateRelationWithBodyWithResponse Create a relation
 //
-// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -30557,7 +30575,7 @@ func (c *ClientWithResponses) CreateRelationWithBodyWithResponse(ctx context.Con
 
 // CreateRelationWithResponse Create a relation
 //
-// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //

@@ -265,3 +265,70 @@ func TestMigrateSourceChecks(t *testing.T) {
 		t.Errorf("a checked source was changed: %+v, %v", checked, err)
 	}
 }
+
+// TestMigrateRelationAddresses: migration 0017 rebuilds the relations table on SQLite to admit
+// addresses; rows, ids and the id sequence stay, so a new relation never takes the id of a
+// deleted one (whose history is by id).
+func TestMigrateRelationAddresses(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "chainkb.db")
+	ctx := models.WithPrincipal(context.Background(), models.Principal{Name: "test", Role: models.RoleEditor})
+	s, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := s.CreateChain(ctx, &models.ChainInput{Slug: "c", Name: "C"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.CreateStage(ctx, &models.StageInput{ChainID: &ch.ID, Slug: "s", Name: "S", Actor: "a", Side: "supply", Position: ptr(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, title := range []string{"a", "b", "c"} {
+		tc, err := s.CreateTactic(ctx, &models.TacticInput{StageID: &st.ID, Kind: models.KindRecommended, Status: models.StatusPublished, Title: title, Summary: "S."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes = append(codes, tc.Code)
+	}
+	var ids []int64
+	for _, pair := range [][2]int{{0, 1}, {1, 2}, {0, 2}} {
+		r, err := s.CreateRelation(ctx, &models.RelationInput{From: codes[pair[0]], To: codes[pair[1]], Type: models.RelationComplements})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	if err := s.DeleteRelation(ctx, ids[2], models.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("DELETE FROM schema_migrations WHERE version = '0017_relation_addresses.sql'"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s, err = store.Open(ctx, path) // runs 0017 again on the data
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, id := range ids[:2] {
+		if _, err := s.Relation(ctx, id); err != nil {
+			t.Errorf("relation %d after the rebuild: %v", id, err)
+		}
+	}
+	r, err := s.CreateRelation(ctx, &models.RelationInput{From: codes[2], To: codes[0], Type: models.RelationDuplicates})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ID <= ids[2] {
+		t.Errorf("a new relation took id %d; the deleted relation %d had it or a later one", r.ID, ids[2])
+	}
+}
