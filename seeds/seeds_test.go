@@ -293,7 +293,7 @@ func eachProse(v any, path string, f func(path, text string)) {
 		for k, child := range x {
 			switch k {
 			case "quote", "url", "archived_url", "doi", "slug", "source", "code", "chain", "stage", "from", "to",
-				"authors", "container", "language", "accessed_on", "verified", "symbol":
+				"authors", "container", "language", "accessed_on", "verified", "symbol", "reading", "on":
 				continue
 			case "title":
 				if strings.HasPrefix(path, "/sources/") {
