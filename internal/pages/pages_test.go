@@ -70,7 +70,8 @@ func TestCatalogueCoversVocabularies(t *testing.T) {
 		t.Fatal("models.ActsOn.Symbol has no oneof list")
 	}
 	add("symbol.", strings.Fields(symbols)...)
-	relations := []string{models.RelationComplements, models.RelationPrerequisiteOf, models.RelationConflictsWith, models.RelationDuplicates, models.RelationSupersedes}
+	add("reading.", models.Readings...)
+	relations := []string{models.RelationComplements, models.RelationPrerequisiteOf, models.RelationConflictsWith, models.RelationDuplicates, models.RelationSupersedes, models.RelationAddresses}
 	add("relation.out.", relations...)
 	add("relation.in.", relations...)
 	for _, p := range filterParams {
