@@ -8746,7 +8746,7 @@ const docTemplate = `{
                     "example": "2026-11-25T12:00:00Z"
                 },
                 "description": {
-                    "description": "The tactic at length: how it works and why, in the words of its sources.",
+                    "description": "The tactic at length: how it works and why, in our own words from what its sources say.",
                     "type": "string",
                     "example": "Seizing assets raises the expected cost of trafficking above its expected profit."
                 },

@@ -45,7 +45,7 @@ type Tactic struct {
 	Title string `json:"title" example:"Confiscate traffickers' assets"`
 	// The tactic in a sentence or two.
 	Summary string `json:"summary" example:"Take the profits away so that the trade stops paying."`
-	// The tactic at length: how it works and why, in the words of its sources.
+	// The tactic at length: how it works and why, in our own words from what its sources say.
 	Description string `json:"description" example:"Seizing assets raises the expected cost of trafficking above its expected profit."`
 	// Tags that classify the tactic: at most one of the horizon group, and any of the others.
 	Tags []TagSummary `json:"tags" gorm:"-"`

@@ -5475,7 +5475,7 @@ type Tactic struct {
 	// Example: 2026-11-25T12:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
-	// Description The tactic at length: how it works and why, in the words of its sources.
+	// Description The tactic at length: how it works and why, in our own words from what its sources say.
 	//
 	// Example: Seizing assets raises the expected cost of trafficking above its expected profit.
 	Description string `json:"description"`
