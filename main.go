@@ -44,7 +44,7 @@ import (
 //	@tag.name			sources
 //	@tag.description	The bibliography: works that chains, stages, tags and tactics cite, and where each is cited
 //	@tag.name			relations
-//	@tag.description	Typed links between tactics: complements, prerequisite-of, conflicts-with, duplicates, supersedes
+//	@tag.description	Typed links between tactics, within a chain or across chains: complements, prerequisite-of, conflicts-with, duplicates, supersedes, addresses (a tactic to the condition it answers)
 //	@tag.name			parameters
 //	@tag.description	Figures of the risk-reward model (profit, fines, conviction rates, ...) with their sources
 //	@tag.name			search

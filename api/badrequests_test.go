@@ -391,6 +391,8 @@ func TestBadRequests(t *testing.T) {
 		{name: "relation to itself by id", method: post, path: "/api/v1/relations", body: with(newRelation, "to", fmt.Sprint(tacticID)), status: unprocessable, code: "validation_failed", fields: []string{"to"}},
 		{name: "relation missing tactic", method: post, path: "/api/v1/relations", body: with(newRelation, "from", "ZZ-Z-R99", "to", "999999"), status: unprocessable, code: "validation_failed", fields: []string{"from", "to"}},
 		{name: "relation duplicate", method: post, path: "/api/v1/relations", body: newRelation, status: http.StatusConflict, code: "duplicate_relation"},
+		{name: "relation addresses a tactic that is not a condition", method: post, path: "/api/v1/relations", body: with(newRelation, "type", "addresses", "from", codeB, "to", codeA), status: unprocessable, code: "validation_failed", fields: []string{"to"}},
+		{name: "relation addresses from a condition", method: post, path: "/api/v1/relations", body: obj{"from": "ST-P-K01", "to": "ST-P-K02", "type": "addresses"}, status: unprocessable, code: "validation_failed", fields: []string{"from"}},
 		{name: "relation loop", method: post, path: "/api/v1/relations", body: with(newRelation, "from", codeB, "to", codeA), status: unprocessable, code: "validation_failed", fields: []string{"to"}},
 		{name: "relation unknown field", method: post, path: "/api/v1/relations", body: with(newRelation, "direction", "outgoing"), status: bad, code: "unknown_field", fields: []string{"direction"}},
 		{name: "relation empty object", method: post, path: "/api/v1/relations", body: obj{}, status: unprocessable, code: "validation_failed", fields: []string{"from", "to", "type"}},

@@ -348,3 +348,64 @@ func TestSourcesPageCap(t *testing.T) {
 		t.Errorf("the named tactics are not the first 50 in order:\n%.600s", e)
 	}
 }
+
+// TestPagesShowChecks: the bibliography says for each source whether and how it was checked, and a
+// tactic's page names its best-checked source, or says that none of its sources was read in full
+// or at the cited passage (issue 24, issue 25 item 20).
+func TestPagesShowChecks(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	ctx := context.Background()
+	on, _ := models.ParseDate("2026-12-01")
+	for _, in := range []*models.SourceInput{
+		{Slug: "zz-abstract-only", Title: "Read only in abstract", Type: models.SourceGrey,
+			Check: &models.SourceCheck{Reading: models.ReadingAbstract, On: &on, By: "An editor", Passage: "the abstract page"}},
+		{Slug: "zz-passage-read", Title: "Read at the passage", Type: models.SourceGrey, Authors: []string{"Zedd, Ann"},
+			Check: &models.SourceCheck{Reading: models.ReadingExcerpt, On: &on, By: "An editor", Passage: "pp. 4-5 of the report"}},
+	} {
+		if _, err := s.Store.CreateSource(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	makeChain(t, s, "checks", 1)
+	var table models.ChainTable
+	s.do(t, "GET", "/api/v1/chains/checks/table", nil).mustStatus(t, 200).decode(t, &table)
+	tactic := func(title string, sources ...string) string {
+		in := &models.TacticInput{StageID: &table.Stages[0].Stage.ID, Kind: models.KindRecommended, Status: models.StatusPublished,
+			Title: title, Summary: "S."}
+		for _, src := range sources {
+			in.Citations = append(in.Citations, models.Citation{Source: src, Supports: "supports"})
+		}
+		tc, err := s.Store.CreateTactic(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tc.Code
+	}
+	both := tactic("Cites both", "zz-abstract-only", "zz-passage-read")
+	weak := tactic("Cites the abstract only", "zz-abstract-only")
+
+	body := string(s.do(t, "GET", "/tactics/"+both, nil, "Authorization", "").mustStatus(t, 200).Body)
+	if !strings.Contains(body, `Best-checked source:</span> <a href="/sources#src-zz-passage-read">Zedd</a>, the cited passage read (verified) on 2026-12-01.`) {
+		t.Errorf("%s does not name its best-checked source:\n%s", both, body)
+	}
+	body = string(s.do(t, "GET", "/tactics/"+weak, nil, "Authorization", "").mustStatus(t, 200).Body)
+	if !strings.Contains(body, "None of its sources has been read in full or at the cited passage.") || strings.Contains(body, "Best-checked source") {
+		t.Errorf("%s claims a checked source", weak)
+	}
+	body = string(s.do(t, "GET", "/sources", nil, "Authorization", "").mustStatus(t, 200).Body)
+	for slug, want := range map[string]string{
+		"zz-abstract-only": "only its abstract or summary read (not verified) on 2026-12-01 by An editor: the abstract page",
+		"zz-passage-read":  "the cited passage read (verified) on 2026-12-01 by An editor: pp. 4-5 of the report",
+	} {
+		_, rest, ok := strings.Cut(body, `id="src-`+slug+`"`)
+		entry, _, _ := strings.Cut(rest, "</li>")
+		if !ok || !strings.Contains(entry, want) {
+			t.Errorf("bibliography entry of %s does not say %q:\n%s", slug, want, entry)
+		}
+	}
+	// The seed's own bibliography says it too.
+	if !strings.Contains(body, "read in full (verified) on 2026-11-29") {
+		t.Error("no seeded source shows its full-text reading")
+	}
+}

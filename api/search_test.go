@@ -56,9 +56,12 @@ func TestSearchRanksTheSameOnBothEngines(t *testing.T) {
 		sqlite, postgres []string // when they differ
 		why              string
 	}{
-		{q: `"debt bondage"`, both: []string{"source:daru-microfinance-debt-bondage", "tactic:FL-K-C03", "source:hrw-2022-qatar-recruitment-fees", "tactic:FL-B-R05", "tactic:FL-K-R01"}},
-		{q: "licens*", both: []string{"tactic:FL-R-R03", "tactic:FL-R-C03", "tactic:FL-R-C01", "tactic:ST-W-C05", "source:uk-glaa-offences"}},
-		{q: "confiscat*", both: []string{"tactic:ST-R-C01", "tactic:ST-R-K03", "source:europol-2016-criminal-assets", "tactic:ST-W-R06"}},
+		{q: `"debt bondage"`, both: []string{"source:daru-microfinance-debt-bondage", "tactic:FL-K-C03", "source:hrw-2022-qatar-recruitment-fees", "tactic:FL-W-R02", "tactic:FL-R-K01"}},
+		{q: "licens*",
+			sqlite:   []string{"source:uk-glaa-offences", "tactic:FL-R-R03", "tactic:FL-R-C03", "tactic:FL-R-C01", "tactic:ST-W-C05"},
+			postgres: []string{"tactic:FL-R-R03", "tactic:FL-R-C03", "tactic:FL-R-C01", "tactic:ST-W-C05", "source:uk-glaa-offences"},
+			why:      "the same five; BM25 puts the GLAA page first: the word's forms are frequent in its short text and rarer across the larger bibliography, while ts_rank_cd ranks the tactics that repeat it"},
+		{q: "confiscat*", both: []string{"tactic:ST-R-C01", "tactic:ST-R-K03", "source:europol-2016-criminal-assets", "tactic:ST-W-R06", "tactic:FL-E-R03"}},
 		{q: "microfinance", both: []string{"source:daru-microfinance-debt-bondage", "tactic:FL-K-C03", "tactic:FL-K-R01"}},
 		{q: "demand reduction", both: []string{"tactic:ST-C-C01", "source:hsph-2013-destroying-forced-labor"}},
 		{q: "labour inspection",
@@ -66,9 +69,9 @@ func TestSearchRanksTheSameOnBothEngines(t *testing.T) {
 			postgres: []string{"source:ilo-1947-c81", "tactic:FL-E-C01", "tactic:FL-C-C01", "source:ilo-2014-p029", "tactic:FL-E-R04"},
 			why:      "the same five; 4th and 5th swap: the protocol's long title has both words, which ts_rank_cd's cover density favours over BM25's length normalization"},
 		{q: "brothel -raid",
-			sqlite:   []string{"tactic:ST-R-K01", "tactic:ST-R-C06", "stage:retailer", "tactic:FL-E-K01", "tactic:ST-R-R04"},
-			postgres: []string{"tactic:ST-R-K01", "stage:retailer", "tactic:ST-R-C06", "tactic:FL-E-K01", "tactic:ST-R-R04"},
-			why:      "the same five; 2nd and 3rd swap: BM25's IDF is per table, and brothel is rarer among the four stages than among the tactics"},
+			sqlite:   []string{"source:in-1956-itpa", "tactic:ST-R-K01", "tactic:ST-R-C06", "stage:retailer", "tactic:ST-R-R04"},
+			postgres: []string{"tactic:ST-R-K01", "stage:retailer", "source:in-1956-itpa", "tactic:ST-R-C06", "tactic:ST-R-R04"},
+			why:      "the same five in another order: BM25's IDF is per table, and brothel is rare in the bibliography, whose Immoral Traffic Act entry says it twice in a short note"},
 		{q: "debt bondage",
 			sqlite:   []string{"source:daru-microfinance-debt-bondage", "source:hrw-2022-qatar-recruitment-fees", "tactic:FL-K-C03", "tactic:FL-E-R04", "tactic:FL-W-R03"},
 			postgres: []string{"source:daru-microfinance-debt-bondage", "tactic:FL-K-C03", "source:hrw-2022-qatar-recruitment-fees", "tactic:FL-K-R04", "tactic:FL-W-R02"},
@@ -78,8 +81,8 @@ func TestSearchRanksTheSameOnBothEngines(t *testing.T) {
 			postgres: []string{"source:ilo-1947-c81", "tactic:FL-E-C01", "tactic:ST-R-C03", "tactic:FL-C-C01", "source:newtactics-goodweave"},
 			why:      "the same first four in another order: BM25 adds up the two words' rarity, ts_rank_cd their density"},
 		{q: "prosecute",
-			sqlite:   []string{"source:us-dos-3ps", "source:htprobono-2014-restitution", "source:crocker-2017-bottoms", "source:gao-2021-online-platforms", "source:yourstory-2020-ijm-bonded-labour"},
-			postgres: []string{"tactic:ST-R-R02", "tactic:FL-E-C02", "source:crocker-2017-bottoms", "source:us-dos-3ps", "tactic:ST-W-C03"},
+			sqlite:   []string{"source:us-dos-3ps", "source:frockman-2019-tip-prosecutions", "source:htprobono-2014-restitution", "source:crocker-2017-bottoms", "source:gao-2021-online-platforms"},
+			postgres: []string{"source:us-dos-3ps", "tactic:ST-R-R02", "source:frockman-2019-tip-prosecutions", "source:crocker-2017-bottoms", "tactic:ST-W-C03"},
 			why:      "a common word: BM25 finds it rarer among sources' short titles than in tactics, ts_rank_cd ranks the tactics that say it most"},
 	}
 	for _, tt := range tests {

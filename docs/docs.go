@@ -963,7 +963,7 @@ const docTemplate = `{
         },
         "/export": {
             "get": {
-                "description": "The whole knowledge base as one bundle (` + "`" + `format_version` + "`" + ` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its ` + "`" + `version` + "`" + `; ` + "`" + `POST /import` + "`" + ` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with ` + "`" + `include=drafts` + "`" + ` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.",
+                "description": "The whole knowledge base as one bundle (` + "`" + `format_version` + "`" + ` 3): sources (each with its ` + "`" + `check` + "`" + ` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its ` + "`" + `version` + "`" + `; ` + "`" + `POST /import` + "`" + ` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with ` + "`" + `include=drafts` + "`" + ` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.",
                 "produces": [
                     "application/json"
                 ],
@@ -1038,7 +1038,7 @@ const docTemplate = `{
         },
         "/import": {
             "post": {
-                "description": "Applies a bundle (as ` + "`" + `GET /export` + "`" + ` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.\n\nThe whole bundle is checked first: a 422 lists every fault by JSON pointer (` + "`" + `/tactics/3/citations/0/source` + "`" + `): bad fields, unknown slugs and codes, relations to missing tactics, loops of ` + "`" + `prerequisite-of` + "`" + `, objects held twice, an unknown ` + "`" + `format_version` + "`" + `; at most 1,000 faults, and a last entry counting the rest. An object that changed since the ` + "`" + `version` + "`" + ` the bundle carries, and that the bundle would change, is a conflict: ` + "`" + `mode=apply` + "`" + ` answers 409 listing them and imports nothing; it never overwrites silently. An object without a ` + "`" + `version` + "`" + ` is created or updated as it stands. ` + "`" + `mode=dry-run` + "`" + ` writes nothing and answers what ` + "`" + `apply` + "`" + ` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (` + "`" + `-max-import-body` + "`" + `, 20 MiB unless configured).",
+                "description": "Applies a bundle (as ` + "`" + `GET /export` + "`" + ` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.\n\nThe whole bundle is checked first: a 422 lists every fault by JSON pointer (` + "`" + `/tactics/3/citations/0/source` + "`" + `): bad fields, unknown slugs and codes, relations to missing tactics, loops of ` + "`" + `prerequisite-of` + "`" + `, objects held twice, an unknown ` + "`" + `format_version` + "`" + ` (3 is written; 2 is read too: its sources carry a bare ` + "`" + `verified` + "`" + ` date, recorded as a ` + "`" + `not-read` + "`" + ` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the ` + "`" + `version` + "`" + ` the bundle carries, and that the bundle would change, is a conflict: ` + "`" + `mode=apply` + "`" + ` answers 409 listing them and imports nothing; it never overwrites silently. An object without a ` + "`" + `version` + "`" + ` is created or updated as it stands. ` + "`" + `mode=dry-run` + "`" + ` writes nothing and answers what ` + "`" + `apply` + "`" + ` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (` + "`" + `-max-import-body` + "`" + `, 20 MiB unless configured).",
                 "consumes": [
                     "application/json"
                 ],
@@ -2090,7 +2090,8 @@ const docTemplate = `{
                             "prerequisite-of",
                             "conflicts-with",
                             "duplicates",
-                            "supersedes"
+                            "supersedes",
+                            "addresses"
                         ],
                         "type": "string",
                         "example": "prerequisite-of",
@@ -2170,7 +2171,7 @@ const docTemplate = `{
                 }
             },
             "post": {
-                "description": "Relates one tactic to another; ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same ` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + ` and ` + "`" + `type` + "`" + ` cannot be there twice (409), and ` + "`" + `prerequisite-of` + "`" + ` cannot close a loop (422 on ` + "`" + `to` + "`" + `, naming the loop). The answer carries the new relation, its ` + "`" + `Location` + "`" + ` and its ` + "`" + `ETag` + "`" + `.",
+                "description": "Relates one tactic to another; ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same ` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + ` and ` + "`" + `type` + "`" + ` cannot be there twice (409), and ` + "`" + `prerequisite-of` + "`" + ` cannot close a loop (422 on ` + "`" + `to` + "`" + `, naming the loop). ` + "`" + `addresses` + "`" + ` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is ` + "`" + `duplicates` + "`" + ` or ` + "`" + `complements` + "`" + `. The answer carries the new relation, its ` + "`" + `Location` + "`" + ` and its ` + "`" + `ETag` + "`" + `.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2846,7 +2847,7 @@ const docTemplate = `{
         },
         "/sources": {
             "get": {
-                "description": "The bibliography in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `slug` + "`" + `; with ` + "`" + `q` + "`" + ` and no ` + "`" + `sort` + "`" + `, by relevance), filtered by type, year range and text. Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. A source without a year is left out when a year bound is given.",
+                "description": "The bibliography in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `slug` + "`" + `; with ` + "`" + `q` + "`" + ` and no ` + "`" + `sort` + "`" + `, by relevance), filtered by type, year range, text and how the source was checked (` + "`" + `reading` + "`" + `, ` + "`" + `verified` + "`" + `). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. A source without a year is left out when a year bound is given.",
                 "produces": [
                     "application/json"
                 ],
@@ -2888,6 +2889,20 @@ const docTemplate = `{
                         "example": 2020,
                         "description": "Published in this year or earlier",
                         "name": "year_to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "full-text,excerpt",
+                        "description": "Keep the sources whose check found this reading; several, comma-separated, keep any of them",
+                        "name": "reading",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "example": true,
+                        "description": "true keeps the verified sources (read in full or the cited passage), false the others",
+                        "name": "verified",
                         "in": "query"
                     },
                     {
@@ -4745,7 +4760,8 @@ const docTemplate = `{
                             "prerequisite-of",
                             "conflicts-with",
                             "duplicates",
-                            "supersedes"
+                            "supersedes",
+                            "addresses"
                         ],
                         "type": "string",
                         "example": "prerequisite-of",
@@ -8966,7 +8982,7 @@ const docTemplate = `{
             }
         },
         "models.Relation": {
-            "description": "A typed link from one tactic to another.",
+            "description": "A typed link from one tactic to another, in the same chain or across chains. addresses runs from a current or recommended tactic to the condition (kind condition) it answers.",
             "type": "object",
             "properties": {
                 "created_at": {
@@ -8996,14 +9012,15 @@ const docTemplate = `{
                     "example": "ST-R-R03"
                 },
                 "type": {
-                    "description": "complements, prerequisite-of, conflicts-with, duplicates or supersedes.",
+                    "description": "complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).",
                     "type": "string",
                     "enum": [
                         "complements",
                         "prerequisite-of",
                         "conflicts-with",
                         "duplicates",
-                        "supersedes"
+                        "supersedes",
+                        "addresses"
                     ],
                     "example": "complements"
                 },
@@ -9048,14 +9065,15 @@ const docTemplate = `{
                     "example": "EX-B-R01"
                 },
                 "type": {
-                    "description": "complements, prerequisite-of, conflicts-with, duplicates or supersedes.",
+                    "description": "complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).",
                     "type": "string",
                     "enum": [
                         "complements",
                         "prerequisite-of",
                         "conflicts-with",
                         "duplicates",
-                        "supersedes"
+                        "supersedes",
+                        "addresses"
                     ],
                     "example": "complements"
                 },
@@ -9235,6 +9253,14 @@ const docTemplate = `{
                         " Siddharth"
                     ]
                 },
+                "check": {
+                    "description": "What an editor read of the work, when and who: the record that makes a source verified.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.SourceCheck"
+                        }
+                    ]
+                },
                 "cited_by": {
                     "description": "Where the source is cited; only on a GET of one source.",
                     "type": "array",
@@ -9310,11 +9336,11 @@ const docTemplate = `{
                     "example": "https://cup.columbia.edu/book/sex-trafficking/9780231139601"
                 },
                 "verified": {
-                    "description": "The date its text was checked against the claims that cite it, or null: not verified.",
+                    "description": "Read-only, derived from check: check.on when the reading is full-text or excerpt, else null\n(not verified).",
                     "type": "string",
                     "format": "date",
                     "x-nullable": true,
-                    "example": "2026-11-29"
+                    "example": "2026-12-07"
                 },
                 "version": {
                     "description": "Version: 1 when created, +1 on every change.",
@@ -9326,6 +9352,46 @@ const docTemplate = `{
                     "type": "integer",
                     "x-nullable": true,
                     "example": 2009
+                }
+            }
+        },
+        "models.SourceCheck": {
+            "description": "What an editor read of a source, when and who. full-text or excerpt (the cited passage) make the source verified; abstract, summary-by-other (a third party's reproduction or summary) and not-read do not.",
+            "type": "object",
+            "required": [
+                "reading"
+            ],
+            "properties": {
+                "by": {
+                    "description": "Who read it: an editor's name; required unless not-read.",
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "chainkb editors (2026-12-07 session)"
+                },
+                "on": {
+                    "description": "When it was read (YYYY-MM-DD, not in the future); required unless not-read.",
+                    "type": "string",
+                    "format": "date",
+                    "x-nullable": true,
+                    "example": "2026-12-07"
+                },
+                "passage": {
+                    "description": "What exactly was read: the URL of the copy read, and the pages or section.",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "https://www.marketplace.org/2009/01/05/laws-do-little-curtail-sex-slavery/ (whole transcript)"
+                },
+                "reading": {
+                    "description": "What was read: full-text, excerpt (the passage the citations rely on), abstract (or summary, opening, press release), summary-by-other (a third party's reproduction or summary) or not-read.",
+                    "type": "string",
+                    "enum": [
+                        "full-text",
+                        "excerpt",
+                        "abstract",
+                        "summary-by-other",
+                        "not-read"
+                    ],
+                    "example": "excerpt"
                 }
             }
         },
@@ -9361,6 +9427,15 @@ const docTemplate = `{
                     "example": [
                         "International Labour Organization"
                     ]
+                },
+                "check": {
+                    "description": "What an editor read of the work, when and who; null or left out: not read.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.SourceCheck"
+                        }
+                    ],
+                    "x-nullable": true
                 },
                 "container": {
                     "description": "Where it appeared: journal, publisher or site.",
@@ -9418,11 +9493,11 @@ const docTemplate = `{
                     "example": "https://www.ilo.org/publications/major-publications/profits-and-poverty-economics-forced-labour"
                 },
                 "verified": {
-                    "description": "The date its text was checked against the claims that cite it, or null: not verified.",
+                    "description": "Read-only, derived from check; accepted from older clients and bundles. Ignored when check\nis given. Alone, a date is recorded as a claim whose reading is unknown: check becomes\nnot-read with the date in its passage, and the source does not count as verified.",
                     "type": "string",
                     "format": "date",
                     "x-nullable": true,
-                    "example": "2026-11-29"
+                    "example": "2026-12-07"
                 },
                 "version": {
                     "description": "Version is the version the client read: the precondition of a PUT or PATCH without If-Match.",
@@ -9825,7 +9900,7 @@ const docTemplate = `{
                     "example": "2026-11-25T12:00:00Z"
                 },
                 "description": {
-                    "description": "The tactic at length: how it works and why, in the words of its sources.",
+                    "description": "The tactic at length: how it works and why, in our own words from what its sources say.",
                     "type": "string",
                     "example": "Seizing assets raises the expected cost of trafficking above its expected profit."
                 },
@@ -9940,7 +10015,7 @@ const docTemplate = `{
                 "actors": {
                     "description": "Who carries it out, from a controlled vocabulary.",
                     "type": "array",
-                    "maxItems": 13,
+                    "maxItems": 16,
                     "items": {
                         "type": "string"
                     },
@@ -10160,14 +10235,15 @@ const docTemplate = `{
                     "example": "ST-R-R03"
                 },
                 "type": {
-                    "description": "complements, prerequisite-of, conflicts-with, duplicates or supersedes.",
+                    "description": "complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).",
                     "type": "string",
                     "enum": [
                         "complements",
                         "prerequisite-of",
                         "conflicts-with",
                         "duplicates",
-                        "supersedes"
+                        "supersedes",
+                        "addresses"
                     ],
                     "example": "complements"
                 },
@@ -10318,7 +10394,7 @@ const docTemplate = `{
             }
         },
         "store.Bundle": {
-            "description": "The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.",
+            "description": "The knowledge base as one document (format_version 3; 2 is read too): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.",
             "type": "object",
             "properties": {
                 "chains": {
@@ -10329,9 +10405,9 @@ const docTemplate = `{
                     }
                 },
                 "format_version": {
-                    "description": "The bundle format; this release reads and writes 2.",
+                    "description": "The bundle format; this release writes 3 and reads 2 and 3.",
                     "type": "integer",
-                    "example": 2
+                    "example": 3
                 },
                 "parameters": {
                     "description": "Figures of the risk-reward model, by slug; each names its chain and stage by slug.",
@@ -10485,7 +10561,7 @@ const docTemplate = `{
                 "actors": {
                     "description": "Who carries it out, from a controlled vocabulary.",
                     "type": "array",
-                    "maxItems": 13,
+                    "maxItems": 16,
                     "items": {
                         "type": "string"
                     },
@@ -10804,7 +10880,7 @@ const docTemplate = `{
             "name": "sources"
         },
         {
-            "description": "Typed links between tactics: complements, prerequisite-of, conflicts-with, duplicates, supersedes",
+            "description": "Typed links between tactics, within a chain or across chains: complements, prerequisite-of, conflicts-with, duplicates, supersedes, addresses (a tactic to the condition it answers)",
             "name": "relations"
         },
         {

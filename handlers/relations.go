@@ -52,7 +52,7 @@ type TacticRelationList struct {
 
 // relationTypes are the values of a relation's type.
 var relationTypes = []string{models.RelationComplements, models.RelationPrerequisiteOf, models.RelationConflictsWith,
-	models.RelationDuplicates, models.RelationSupersedes}
+	models.RelationDuplicates, models.RelationSupersedes, models.RelationAddresses}
 
 // List handles GET /api/v1/relations.
 //
@@ -62,7 +62,7 @@ var relationTypes = []string{models.RelationComplements, models.RelationPrerequi
 //	@Tags	relations
 //	@Produce	json
 //	@Param	tactic	query	string	false	"Tactic code or id: relations from or to it"	example(ST-R-R01)
-//	@Param	type	query	string	false	"Relation type"	Enums(complements,prerequisite-of,conflicts-with,duplicates,supersedes)	example(prerequisite-of)
+//	@Param	type	query	string	false	"Relation type"	Enums(complements,prerequisite-of,conflicts-with,duplicates,supersedes,addresses)	example(prerequisite-of)
 //	@Param	q	query	string	false	"Text to find in the note (case-insensitive for ASCII; % and _ match themselves)"	maxlength(200)	example(lever)
 //	@Param	sort	query	string	false	"Sort field, - in front for descending; ties are broken by id"	Enums(id,-id,type,-type,created_at,-created_at,updated_at,-updated_at)	default(id)	example(-created_at)
 //	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
@@ -96,7 +96,7 @@ func (h *Relations) List(c *gin.Context) {
 //	@Tags	relations
 //	@Produce	json
 //	@Param	id	path	string	true	"Tactic id or code"	example(ST-R-R01)
-//	@Param	type	query	string	false	"Relation type"	Enums(complements,prerequisite-of,conflicts-with,duplicates,supersedes)	example(prerequisite-of)
+//	@Param	type	query	string	false	"Relation type"	Enums(complements,prerequisite-of,conflicts-with,duplicates,supersedes,addresses)	example(prerequisite-of)
 //	@Param	q	query	string	false	"Text to find in the note (case-insensitive for ASCII; % and _ match themselves)"	maxlength(200)	example(lever)
 //	@Param	sort	query	string	false	"Sort field, - in front for descending; ties are broken by id"	Enums(id,-id,type,-type,created_at,-created_at,updated_at,-updated_at)	default(id)	example(-created_at)
 //	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
@@ -169,7 +169,7 @@ func (h *Relations) Get(c *gin.Context) { h.crud.handleGet(c) }
 // Create handles POST /api/v1/relations.
 //
 //	@Summary	Create a relation
-//	@Description	Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+//	@Description	Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 //	@ID	createRelation
 //	@Tags	relations
 //	@Accept	json

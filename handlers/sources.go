@@ -41,13 +41,15 @@ type SourceList struct {
 // List handles GET /api/v1/sources.
 //
 //	@Summary	List sources
-//	@Description	The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+//	@Description	The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 //	@ID	listSources
 //	@Tags	sources
 //	@Produce	json
 //	@Param	type	query	string	false	"Type of source"	Enums(primary-official,primary-author,peer-reviewed,grey,news,secondary,legal-instrument)	example(primary-author)
 //	@Param	year_from	query	int	false	"Published in this year or later"	minimum(1000)	maximum(2100)	example(2000)
 //	@Param	year_to	query	int	false	"Published in this year or earlier"	minimum(1000)	maximum(2100)	example(2020)
+//	@Param	reading	query	string	false	"Keep the sources whose check found this reading; several, comma-separated, keep any of them"	example(full-text,excerpt)
+//	@Param	verified	query	bool	false	"true keeps the verified sources (read in full or the cited passage), false the others"	example(true)
 //	@Param	q	query	string	false	"Words to find in title, authors, container or note, in the search query language (see GET /search); without sort, the best matches come first"	maxlength(200)	example(trafficking)
 //	@Param	sort	query	string	false	"Sort field, - in front for descending; ties are broken by id"	Enums(id,-id,slug,-slug,title,-title,created_at,-created_at,updated_at,-updated_at)	default(slug)	example(title)
 //	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
@@ -58,9 +60,10 @@ type SourceList struct {
 //	@Failure	400	{object}	Problem	"Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)"
 //	@Router	/sources [get]
 func (h *Sources) List(c *gin.Context) {
-	q := listQuery(c, "type", "year_from", "year_to", "q")
+	q := listQuery(c, "type", "year_from", "year_to", "q", "reading", "verified")
 	f := models.SourceFilter{Type: q.enum("type", models.SourceTypes...), YearFrom: year(q, "year_from"),
-		YearTo: year(q, "year_to"), Q: q.search("q"), Page: q.page()}
+		YearTo: year(q, "year_to"), Q: q.search("q"), Readings: q.enumList("reading", models.Readings...),
+		Verified: q.boolean("verified"), Page: q.page()}
 	if f.YearFrom != 0 && f.YearTo != 0 && f.YearFrom > f.YearTo {
 		q.fail("year_to", "must not be before year_from")
 	}

@@ -38,7 +38,7 @@ func EvidenceRank(level string) int {
 // Actors is the controlled vocabulary of who carries out a tactic.
 var Actors = []string{"legislature", "police", "prosecutors", "courts", "financial-intelligence",
 	"labour-inspectorate", "border-consular", "platforms", "ngos", "survivor-organisations", "business",
-	"consumers", "international-bodies"}
+	"consumers", "international-bodies", "trade-unions", "employers-organisations", "local-administration"}
 
 // Global is the jurisdiction of a tactic that applies everywhere.
 const Global = "global"

@@ -45,7 +45,7 @@ type Tactic struct {
 	Title string `json:"title" example:"Confiscate traffickers' assets"`
 	// The tactic in a sentence or two.
 	Summary string `json:"summary" example:"Take the profits away so that the trade stops paying."`
-	// The tactic at length: how it works and why, in the words of its sources.
+	// The tactic at length: how it works and why, in our own words from what its sources say.
 	Description string `json:"description" example:"Seizing assets raises the expected cost of trafficking above its expected profit."`
 	// Tags that classify the tactic: at most one of the horizon group, and any of the others.
 	Tags []TagSummary `json:"tags" gorm:"-"`
@@ -144,7 +144,7 @@ type TacticInput struct {
 	// Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.
 	Jurisdictions []string `json:"jurisdictions" validate:"max=250,dive,jurisdiction" example:"global"`
 	// Who carries it out, from a controlled vocabulary.
-	Actors []string `json:"actors" validate:"max=13,dive,actor" example:"police"`
+	Actors []string `json:"actors" validate:"max=16,dive,actor" example:"police"`
 	// For a current effort: where and since when; null otherwise.
 	Adoption *Adoption `json:"adoption" extensions:"x-nullable"`
 	// Review state and dates; state draft when left out.

@@ -1074,6 +1074,7 @@ func (e ProblemCode) Valid() bool {
 
 // Defines values for RelationType.
 const (
+	RelationTypeAddresses      RelationType = "addresses"
 	RelationTypeComplements    RelationType = "complements"
 	RelationTypeConflictsWith  RelationType = "conflicts-with"
 	RelationTypeDuplicates     RelationType = "duplicates"
@@ -1084,6 +1085,8 @@ const (
 // Valid indicates whether the value is a known member of the RelationType enum.
 func (e RelationType) Valid() bool {
 	switch e {
+	case RelationTypeAddresses:
+		return true
 	case RelationTypeComplements:
 		return true
 	case RelationTypeConflictsWith:
@@ -1101,6 +1104,7 @@ func (e RelationType) Valid() bool {
 
 // Defines values for RelationInputType.
 const (
+	RelationInputTypeAddresses      RelationInputType = "addresses"
 	RelationInputTypeComplements    RelationInputType = "complements"
 	RelationInputTypeConflictsWith  RelationInputType = "conflicts-with"
 	RelationInputTypeDuplicates     RelationInputType = "duplicates"
@@ -1111,6 +1115,8 @@ const (
 // Valid indicates whether the value is a known member of the RelationInputType enum.
 func (e RelationInputType) Valid() bool {
 	switch e {
+	case RelationInputTypeAddresses:
+		return true
 	case RelationInputTypeComplements:
 		return true
 	case RelationInputTypeConflictsWith:
@@ -1128,6 +1134,7 @@ func (e RelationInputType) Valid() bool {
 
 // Defines values for RelationPatchType.
 const (
+	RelationPatchTypeAddresses      RelationPatchType = "addresses"
 	RelationPatchTypeComplements    RelationPatchType = "complements"
 	RelationPatchTypeConflictsWith  RelationPatchType = "conflicts-with"
 	RelationPatchTypeDuplicates     RelationPatchType = "duplicates"
@@ -1138,6 +1145,8 @@ const (
 // Valid indicates whether the value is a known member of the RelationPatchType enum.
 func (e RelationPatchType) Valid() bool {
 	switch e {
+	case RelationPatchTypeAddresses:
+		return true
 	case RelationPatchTypeComplements:
 		return true
 	case RelationPatchTypeConflictsWith:
@@ -1312,6 +1321,33 @@ func (e SourceType) Valid() bool {
 	case SourceTypePrimaryOfficial:
 		return true
 	case SourceTypeSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SourceCheckReading.
+const (
+	Abstract       SourceCheckReading = "abstract"
+	Excerpt        SourceCheckReading = "excerpt"
+	FullText       SourceCheckReading = "full-text"
+	NotRead        SourceCheckReading = "not-read"
+	SummaryByOther SourceCheckReading = "summary-by-other"
+)
+
+// Valid indicates whether the value is a known member of the SourceCheckReading enum.
+func (e SourceCheckReading) Valid() bool {
+	switch e {
+	case Abstract:
+		return true
+	case Excerpt:
+		return true
+	case FullText:
+		return true
+	case NotRead:
+		return true
+	case SummaryByOther:
 		return true
 	default:
 		return false
@@ -2034,6 +2070,7 @@ func (e TacticRelationDirection) Valid() bool {
 
 // Defines values for TacticRelationType.
 const (
+	TacticRelationTypeAddresses      TacticRelationType = "addresses"
 	TacticRelationTypeComplements    TacticRelationType = "complements"
 	TacticRelationTypeConflictsWith  TacticRelationType = "conflicts-with"
 	TacticRelationTypeDuplicates     TacticRelationType = "duplicates"
@@ -2044,6 +2081,8 @@ const (
 // Valid indicates whether the value is a known member of the TacticRelationType enum.
 func (e TacticRelationType) Valid() bool {
 	switch e {
+	case TacticRelationTypeAddresses:
+		return true
 	case TacticRelationTypeComplements:
 		return true
 	case TacticRelationTypeConflictsWith:
@@ -2379,6 +2418,7 @@ func (e ListParametersParamsSort) Valid() bool {
 
 // Defines values for ListRelationsParamsType.
 const (
+	ListRelationsParamsTypeAddresses      ListRelationsParamsType = "addresses"
 	ListRelationsParamsTypeComplements    ListRelationsParamsType = "complements"
 	ListRelationsParamsTypeConflictsWith  ListRelationsParamsType = "conflicts-with"
 	ListRelationsParamsTypeDuplicates     ListRelationsParamsType = "duplicates"
@@ -2389,6 +2429,8 @@ const (
 // Valid indicates whether the value is a known member of the ListRelationsParamsType enum.
 func (e ListRelationsParamsType) Valid() bool {
 	switch e {
+	case ListRelationsParamsTypeAddresses:
+		return true
 	case ListRelationsParamsTypeComplements:
 		return true
 	case ListRelationsParamsTypeConflictsWith:
@@ -2796,6 +2838,7 @@ func (e ListTacticsParamsSort) Valid() bool {
 
 // Defines values for ListTacticRelationsParamsType.
 const (
+	ListTacticRelationsParamsTypeAddresses      ListTacticRelationsParamsType = "addresses"
 	ListTacticRelationsParamsTypeComplements    ListTacticRelationsParamsType = "complements"
 	ListTacticRelationsParamsTypeConflictsWith  ListTacticRelationsParamsType = "conflicts-with"
 	ListTacticRelationsParamsTypeDuplicates     ListTacticRelationsParamsType = "duplicates"
@@ -2806,6 +2849,8 @@ const (
 // Valid indicates whether the value is a known member of the ListTacticRelationsParamsType enum.
 func (e ListTacticRelationsParamsType) Valid() bool {
 	switch e {
+	case ListTacticRelationsParamsTypeAddresses:
+		return true
 	case ListTacticRelationsParamsTypeComplements:
 		return true
 	case ListTacticRelationsParamsTypeConflictsWith:
@@ -3088,14 +3133,14 @@ type AnswerRequest struct {
 // Basis What a penalty's value stands for: what courts imposed or offenders served (imposed, served), or what the statute allows (statutory-range, statutory-maximum, statutory-minimum).
 type Basis string
 
-// Bundle The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.
+// Bundle The knowledge base as one document (format_version 3; 2 is read too): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.
 type Bundle struct {
 	// Chains Chains, by slug.
 	Chains *[]ChainInput `json:"chains,omitempty"`
 
-	// FormatVersion The bundle format; this release reads and writes 2.
+	// FormatVersion The bundle format; this release writes 3 and reads 2 and 3.
 	//
-	// Example: 2
+	// Example: 3
 	FormatVersion *int `json:"format_version,omitempty"`
 
 	// Parameters Figures of the risk-reward model, by slug; each names its chain and stage by slug.
@@ -5052,7 +5097,7 @@ type Rejection struct {
 	Symbol Symbol `json:"symbol"`
 }
 
-// Relation A typed link from one tactic to another.
+// Relation A typed link from one tactic to another, in the same chain or across chains. addresses runs from a current or recommended tactic to the condition (kind condition) it answers.
 type Relation struct {
 	// CreatedAt When the relation was created (RFC 3339, UTC).
 	//
@@ -5079,7 +5124,7 @@ type Relation struct {
 	// Example: ST-R-R03
 	To string `json:"to"`
 
-	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	// Type complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 	//
 	// Example: complements
 	Type RelationType `json:"type"`
@@ -5095,7 +5140,7 @@ type Relation struct {
 	Version int `json:"version"`
 }
 
-// RelationType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+// RelationType complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 //
 // Example: complements
 type RelationType string
@@ -5123,7 +5168,7 @@ type RelationInput struct {
 	// Example: EX-B-R01
 	To string `json:"to"`
 
-	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	// Type complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 	//
 	// Example: complements
 	Type RelationInputType `json:"type"`
@@ -5137,7 +5182,7 @@ type RelationInput struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// RelationInputType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+// RelationInputType complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 //
 // Example: complements
 type RelationInputType string
@@ -5181,7 +5226,7 @@ type RelationPatch struct {
 	// Example: EX-B-R01
 	To *string `json:"to,omitempty"`
 
-	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	// Type complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 	//
 	// Example: complements
 	Type *RelationPatchType `json:"type,omitempty"`
@@ -5195,7 +5240,7 @@ type RelationPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// RelationPatchType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+// RelationPatchType complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 //
 // Example: complements
 type RelationPatchType string
@@ -5555,6 +5600,9 @@ type Source struct {
 	// Example: ["Kara"," Siddharth"]
 	Authors []string `json:"authors"`
 
+	// Check What an editor read of the work, when and who: the record that makes a source verified.
+	Check SourceCheck `json:"check"`
+
 	// CitedBy Where the source is cited; only on a GET of one source.
 	CitedBy *[]SourceUse `json:"cited_by,omitempty"`
 
@@ -5613,9 +5661,10 @@ type Source struct {
 	// Example: https://cup.columbia.edu/book/sex-trafficking/9780231139601
 	Url string `json:"url"`
 
-	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	// Verified Read-only, derived from check: check.on when the reading is full-text or excerpt, else null
+	// (not verified).
 	//
-	// Example: 2026-11-29
+	// Example: 2026-12-07
 	Verified *openapi_types.Date `json:"verified"`
 
 	// Version Version: 1 when created, +1 on every change.
@@ -5634,6 +5683,34 @@ type Source struct {
 // Example: primary-author
 type SourceType string
 
+// SourceCheck What an editor read of a source, when and who. full-text or excerpt (the cited passage) make the source verified; abstract, summary-by-other (a third party's reproduction or summary) and not-read do not.
+type SourceCheck struct {
+	// By Who read it: an editor's name; required unless not-read.
+	//
+	// Example: chainkb editors (2026-12-07 session)
+	By *string `json:"by,omitempty"`
+
+	// On When it was read (YYYY-MM-DD, not in the future); required unless not-read.
+	//
+	// Example: 2026-12-07
+	On *openapi_types.Date `json:"on,omitempty"`
+
+	// Passage What exactly was read: the URL of the copy read, and the pages or section.
+	//
+	// Example: https://www.marketplace.org/2009/01/05/laws-do-little-curtail-sex-slavery/ (whole transcript)
+	Passage *string `json:"passage,omitempty"`
+
+	// Reading What was read: full-text, excerpt (the passage the citations rely on), abstract (or summary, opening, press release), summary-by-other (a third party's reproduction or summary) or not-read.
+	//
+	// Example: excerpt
+	Reading SourceCheckReading `json:"reading"`
+}
+
+// SourceCheckReading What was read: full-text, excerpt (the passage the citations rely on), abstract (or summary, opening, press release), summary-by-other (a third party's reproduction or summary) or not-read.
+//
+// Example: excerpt
+type SourceCheckReading string
+
 // SourceInput A source as a client writes it.
 type SourceInput struct {
 	// AccessedOn When the URL was last read (YYYY-MM-DD), or null.
@@ -5650,6 +5727,9 @@ type SourceInput struct {
 	//
 	// Example: ["International Labour Organization"]
 	Authors *[]string `json:"authors,omitempty"`
+
+	// Check What an editor read of the work, when and who; null or left out: not read.
+	Check *SourceCheck `json:"check,omitempty"`
 
 	// CitedBy Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	CitedBy interface{} `json:"cited_by,omitempty"`
@@ -5703,9 +5783,11 @@ type SourceInput struct {
 	// Example: https://www.ilo.org/publications/major-publications/profits-and-poverty-economics-forced-labour
 	Url *string `json:"url,omitempty"`
 
-	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	// Verified Read-only, derived from check; accepted from older clients and bundles. Ignored when check
+	// is given. Alone, a date is recorded as a claim whose reading is unknown: check becomes
+	// not-read with the date in its passage, and the source does not count as verified.
 	//
-	// Example: 2026-11-29
+	// Example: 2026-12-07
 	Verified *openapi_types.Date `json:"verified,omitempty"`
 
 	// Version Version is the version the client read: the precondition of a PUT or PATCH without If-Match.
@@ -5756,6 +5838,9 @@ type SourcePatch struct {
 	//
 	// Example: ["International Labour Organization"]
 	Authors *[]string `json:"authors,omitempty"`
+
+	// Check What an editor read of the work, when and who; null or left out: not read.
+	Check *SourceCheck `json:"check,omitempty"`
 
 	// CitedBy Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	CitedBy interface{} `json:"cited_by,omitempty"`
@@ -5809,9 +5894,11 @@ type SourcePatch struct {
 	// Example: https://www.ilo.org/publications/major-publications/profits-and-poverty-economics-forced-labour
 	Url *string `json:"url,omitempty"`
 
-	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	// Verified Read-only, derived from check; accepted from older clients and bundles. Ignored when check
+	// is given. Alone, a date is recorded as a claim whose reading is unknown: check becomes
+	// not-read with the date in its passage, and the source does not count as verified.
 	//
-	// Example: 2026-11-29
+	// Example: 2026-12-07
 	Verified *openapi_types.Date `json:"verified,omitempty"`
 
 	// Version Version is the version the client read: the precondition of a PUT or PATCH without If-Match.
@@ -6437,7 +6524,7 @@ type Tactic struct {
 	// Example: 2026-11-25T12:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
-	// Description The tactic at length: how it works and why, in the words of its sources.
+	// Description The tactic at length: how it works and why, in our own words from what its sources say.
 	//
 	// Example: Seizing assets raises the expected cost of trafficking above its expected profit.
 	Description string `json:"description"`
@@ -6862,7 +6949,7 @@ type TacticRelation struct {
 	// Example: ST-R-R03
 	To string `json:"to"`
 
-	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	// Type complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 	//
 	// Example: complements
 	Type TacticRelationType `json:"type"`
@@ -6883,7 +6970,7 @@ type TacticRelation struct {
 // Example: outgoing
 type TacticRelationDirection string
 
-// TacticRelationType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+// TacticRelationType complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 //
 // Example: complements
 type TacticRelationType string
@@ -7701,6 +7788,12 @@ type ListSourcesParams struct {
 
 	// YearTo Published in this year or earlier
 	YearTo *int `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Reading Keep the sources whose check found this reading; several, comma-separated, keep any of them
+	Reading *string `form:"reading,omitempty" json:"reading,omitempty"`
+
+	// Verified true keeps the verified sources (read in full or the cited passage), false the others
+	Verified *bool `form:"verified,omitempty" json:"verified,omitempty"`
 
 	// Q Words to find in title, authors, container or note, in the search query language (see GET /search); without sort, the best matches come first
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
@@ -9368,7 +9461,7 @@ type ClientInterface interface {
 
 	// ExportBundle Export the knowledge base
 	//
-	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+	// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 	//
 	// Corresponds with GET /export (the `ExportBundle` operationId).
 	ExportBundle(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9377,7 +9470,7 @@ type ClientInterface interface {
 	//
 	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 	//
-	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 	//
 	// Role: `editor` or above.
 	//
@@ -9390,7 +9483,7 @@ type ClientInterface interface {
 	//
 	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 	//
-	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 	//
 	// Role: `editor` or above.
 	//
@@ -9575,7 +9668,7 @@ type ClientInterface interface {
 
 	// CreateRelationWithBody Create a relation
 	//
-	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -9586,7 +9679,7 @@ type ClientInterface interface {
 
 	// CreateRelation Create a relation
 	//
-	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -9693,7 +9786,7 @@ type ClientInterface interface {
 
 	// ListSources List sources
 	//
-	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 	//
 	// Corresponds with GET /sources (the `ListSources` operationId).
 	ListSources(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -10483,7 +10576,7 @@ func (c *Client) ListChanges(ctx context.Context, params *ListChangesParams, req
 
 // ExportBundle Export the knowledge base
 //
-// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 //
 // Corresponds with GET /export (the `ExportBundle` operationId).
 func (c *Client) ExportBundle(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10502,7 +10595,7 @@ func (c *Client) ExportBundle(ctx context.Context, params *ExportBundleParams, r
 //
 // Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 //
-// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 //
 // Role: `editor` or above.
 //
@@ -10525,7 +10618,7 @@ func (c *Client) ImportBundleWithBody(ctx context.Context, params *ImportBundleP
 //
 // Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 //
-// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 //
 // Role: `editor` or above.
 //
@@ -10900,7 +10993,7 @@ func (c *Client) ListRelations(ctx context.Context, params *ListRelationsParams,
 
 // CreateRelationWithBody Create a relation
 //
-// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -10921,7 +11014,7 @@ func (c *Client) CreateRelationWithBody(ctx context.Context, params *CreateRelat
 
 // CreateRelation Create a relation
 //
-// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -11138,7 +11231,7 @@ func (c *Client) Search(ctx context.Context, params *SearchParams, reqEditors ..
 
 // ListSources List sources
 //
-// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 //
 // Corresponds with GET /sources (the `ListSources` operationId).
 func (c *Client) ListSources(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -14835,6 +14928,30 @@ func NewListSourcesRequest(server string, params *ListSourcesParams) (*http.Requ
 
 		}
 
+		if params.Reading != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reading", *params.Reading, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Verified != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "verified", *params.Verified, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Q != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -17514,7 +17631,7 @@ type ClientWithResponsesInterface interface {
 
 	// ExportBundleWithResponse Export the knowledge base
 	//
-	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+	// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17525,7 +17642,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 	//
-	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 	//
 	// Role: `editor` or above.
 	//
@@ -17538,7 +17655,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 	//
-	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 	//
 	// Role: `editor` or above.
 	//
@@ -17741,7 +17858,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateRelationWithBodyWithResponse Create a relation
 	//
-	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -17752,7 +17869,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateRelationWithResponse Create a relation
 	//
-	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -17869,7 +17986,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListSourcesWithResponse List sources
 	//
-	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -31196,7 +31313,7 @@ func (c *ClientWithResponses) ListChangesWithResponse(ctx context.Context, param
 
 // ExportBundleWithResponse Export the knowledge base
 //
-// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -31213,7 +31330,7 @@ func (c *ClientWithResponses) ExportBundleWithResponse(ctx context.Context, para
 //
 // Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 //
-// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 //
 // Role: `editor` or above.
 //
@@ -31232,7 +31349,7 @@ func (c *ClientWithResponses) ImportBundleWithBodyWithResponse(ctx context.Conte
 //
 // Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 //
-// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 //
 // Role: `editor` or above.
 //
@@ -31549,7 +31666,7 @@ func (c *ClientWithResponses) ListRelationsWithResponse(ctx context.Context, par
 
 // CreateRelationWithBodyWithResponse Create a relation
 //
-// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -31566,7 +31683,7 @@ func (c *ClientWithResponses) CreateRelationWithBodyWithResponse(ctx context.Con
 
 // CreateRelationWithResponse Create a relation
 //
-// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -31749,7 +31866,7 @@ func (c *ClientWithResponses) SearchWithResponse(ctx context.Context, params *Se
 
 // ListSourcesWithResponse List sources
 //
-// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 //
 // Returns a wrapper object for the known response body format(s).
 //

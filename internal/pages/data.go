@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -85,6 +86,39 @@ type filterOption struct {
 type tacticData struct {
 	Tactic  *tacticView
 	Sources map[string]*sourceView
+	// Strongest is the tactic's best-checked verified source (read in full, or at the cited
+	// passage); nil when none of its sources is verified.
+	Strongest *strongestView
+}
+
+// strongestView is the source a tactic page names as its best-checked one, with its short label.
+type strongestView struct {
+	*sourceView
+	Label string
+}
+
+// strongestSource is the verified source the tactic cites whose reading is the most direct, the
+// first cited breaking ties; nil when none is verified. Citations of caveats and positions count
+// too: they are the tactic's evidence as much as its own.
+func strongestSource(t models.Tactic, sources map[string]*sourceView) *sourceView {
+	cs := slices.Clone(t.Citations)
+	for _, c := range t.Caveats {
+		cs = append(cs, c.Citations...)
+	}
+	for _, p := range t.Positions {
+		cs = append(cs, p.Citations...)
+	}
+	var best *sourceView
+	for _, c := range cs {
+		s := sources[c.Source]
+		if s == nil || s.Verified == nil {
+			continue
+		}
+		if best == nil || slices.Index(models.Readings, s.Check.Reading) < slices.Index(models.Readings, best.Check.Reading) {
+			best = s
+		}
+	}
+	return best
 }
 
 type sourcesData struct {

@@ -70,7 +70,8 @@ func TestCatalogueCoversVocabularies(t *testing.T) {
 			add("symbol.", string(s.Symbol))
 		}
 	}
-	relations := []string{models.RelationComplements, models.RelationPrerequisiteOf, models.RelationConflictsWith, models.RelationDuplicates, models.RelationSupersedes}
+	add("reading.", models.Readings...)
+	relations := []string{models.RelationComplements, models.RelationPrerequisiteOf, models.RelationConflictsWith, models.RelationDuplicates, models.RelationSupersedes, models.RelationAddresses}
 	add("relation.out.", relations...)
 	add("relation.in.", relations...)
 	for _, p := range filterParams {

@@ -13,8 +13,13 @@ import (
 	"chainkb/models"
 )
 
-// BundleFormat is the version of the bundle format that this release reads and writes.
-const BundleFormat = 2
+// BundleFormat is the version of the bundle format that this release writes. Format 3 added
+// sources' check records; this release reads format 2 too, whose sources carry a bare verified
+// date instead (SourceInput.CheckOf says what becomes of it).
+const BundleFormat = 3
+
+// readsFormat reports whether this release reads bundles of format v.
+func readsFormat(v int) bool { return v == 2 || v == BundleFormat }
 
 // Bundle is the knowledge base, or a part of it, as one document whose objects name each other by
 // slug or code, never by database id. It is how the seed enters the store, through the same
@@ -22,10 +27,10 @@ const BundleFormat = 2
 // may carry its version: the export writes it, and an import refuses to overwrite an object that
 // has moved past the version its bundle carries.
 //
-//	@Description	The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.
+//	@Description	The knowledge base as one document (format_version 3; 2 is read too): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.
 type Bundle struct {
-	// The bundle format; this release reads and writes 2.
-	FormatVersion int `json:"format_version" example:"2"`
+	// The bundle format; this release writes 3 and reads 2 and 3.
+	FormatVersion int `json:"format_version" example:"3"`
 	// Sources, by slug; citations name them.
 	Sources []models.SourceInput `json:"sources"`
 	// Tags, by slug; tactics name them.
@@ -94,8 +99,8 @@ const seedActor = "seed"
 // false, doing nothing, when a seed of that name was applied before. A bundle that breaks a rule
 // fails whole, with every fault listed by JSON pointer.
 func (s *Store) ApplySeed(ctx context.Context, name string, b *Bundle, predecessors map[string][]string) (*SeedReport, bool, error) {
-	if b.FormatVersion != BundleFormat {
-		return nil, false, fmt.Errorf("store: seed %s: format_version %d; this release reads %d", name, b.FormatVersion, BundleFormat)
+	if !readsFormat(b.FormatVersion) {
+		return nil, false, fmt.Errorf("store: seed %s: format_version %d; this release reads 2 and %d", name, b.FormatVersion, BundleFormat)
 	}
 	ctx = models.WithPrincipal(ctx, models.Principal{Name: seedActor, Role: models.RoleAdmin})
 	im := &importer{rep: &ImportReport{Items: []ImportItem{}}, seed: &seedPolicy{predecessors: predecessors}}

@@ -85,9 +85,9 @@ var errDryRun = errors.New("store: dry run")
 // carrying ctx's request id.
 func (s *Store) Import(ctx context.Context, b *Bundle, dryRun bool) (*ImportReport, error) {
 	im := &importer{rep: &ImportReport{DryRun: dryRun, Items: []ImportItem{}}}
-	if b.FormatVersion != BundleFormat {
+	if !readsFormat(b.FormatVersion) {
 		return nil, models.Invalid(models.FieldError{Field: "/format_version",
-			Message: fmt.Sprintf("format_version %d is not one this release reads; send %d", b.FormatVersion, BundleFormat)})
+			Message: fmt.Sprintf("format_version %d is not one this release reads; send %d (2 is read too)", b.FormatVersion, BundleFormat)})
 	}
 	im.duplicates(b)
 	if len(im.faults) > 0 {
@@ -658,6 +658,9 @@ func comparableJSON(in any) map[string]any {
 		if s.Language == "" {
 			s.Language = "en"
 		}
+		// Compared as what the write records: the check, and the verified date it gives.
+		check := s.CheckOf()
+		s.Check, s.Verified = &check, check.Verified()
 		in = &s
 	}
 	raw, _ := json.Marshal(in)

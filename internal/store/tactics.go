@@ -708,6 +708,11 @@ func updateTactic(tx *gorm.DB, cur *models.Tactic, in *models.TacticInput, actio
 	} else if in.Code != "" && in.Code != cur.Code {
 		return nil, models.Invalid(models.FieldError{Field: "code", Message: fmt.Sprintf("a tactic's code never changes; leave it out or send %q", cur.Code)})
 	}
+	if in.Kind != cur.Kind {
+		if err := checkAddressesKind(tx, cur.ID, in.Kind); err != nil {
+			return nil, err
+		}
+	}
 	updated, err := bumpVersion(tx, "tactics", cur.ID, cur.Version, changedColumns(cur, w, in, status, code))
 	if err != nil {
 		return nil, codeConflict(err, code)
