@@ -1633,30 +1633,6 @@ func (e TacticInputStatus) Valid() bool {
 	}
 }
 
-// Defines values for TacticPatchAttribution.
-const (
-	TacticPatchAttributionEditorial   TacticPatchAttribution = "editorial"
-	TacticPatchAttributionKara        TacticPatchAttribution = "kara"
-	TacticPatchAttributionKaraReading TacticPatchAttribution = "kara-reading"
-	TacticPatchAttributionOtherSource TacticPatchAttribution = "other-source"
-)
-
-// Valid indicates whether the value is a known member of the TacticPatchAttribution enum.
-func (e TacticPatchAttribution) Valid() bool {
-	switch e {
-	case TacticPatchAttributionEditorial:
-		return true
-	case TacticPatchAttributionKara:
-		return true
-	case TacticPatchAttributionKaraReading:
-		return true
-	case TacticPatchAttributionOtherSource:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for TacticPatchKind.
 const (
 	TacticPatchKindCondition   TacticPatchKind = "condition"
@@ -1672,27 +1648,6 @@ func (e TacticPatchKind) Valid() bool {
 	case TacticPatchKindCurrent:
 		return true
 	case TacticPatchKindRecommended:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for TacticPatchStatus.
-const (
-	TacticPatchStatusArchived  TacticPatchStatus = "archived"
-	TacticPatchStatusDraft     TacticPatchStatus = "draft"
-	TacticPatchStatusPublished TacticPatchStatus = "published"
-)
-
-// Valid indicates whether the value is a known member of the TacticPatchStatus enum.
-func (e TacticPatchStatus) Valid() bool {
-	switch e {
-	case TacticPatchStatusArchived:
-		return true
-	case TacticPatchStatusDraft:
-		return true
-	case TacticPatchStatusPublished:
 		return true
 	default:
 		return false
@@ -2691,7 +2646,7 @@ type Bundle struct {
 	// FormatVersion The bundle format; this release reads and writes 2.
 	//
 	// Example: 2
-	FormatVersion *int `json:"format_version,omitempty"`
+	FormatVersion int `json:"format_version"`
 
 	// Parameters Figures of the risk-reward model, by slug; each names its chain and stage by slug.
 	Parameters *[]ParameterInput `json:"parameters,omitempty"`
@@ -2727,10 +2682,16 @@ type BundleStage struct {
 	// Citations Sources for the description, at most 30; each names an existing source by slug.
 	Citations *[]Citation `json:"citations,omitempty"`
 
+	// CreatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	CreatedAt interface{} `json:"created_at,omitempty"`
+
 	// Description What happens at this link.
 	//
 	// Example: Turns the trade's cash into assets that look clean.
 	Description *string `json:"description,omitempty"`
+
+	// Id Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	Id interface{} `json:"id,omitempty"`
 
 	// Name Name of the link, for people.
 	//
@@ -2752,6 +2713,9 @@ type BundleStage struct {
 	//
 	// Example: money-launderer
 	Slug string `json:"slug"`
+
+	// UpdatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	UpdatedAt interface{} `json:"updated_at,omitempty"`
 
 	// Version Version is the version the client read; it is the precondition of a PUT or PATCH when no
 	// If-Match header is sent. Ignored on create.
@@ -2795,6 +2759,9 @@ type BundleTactic struct {
 	// Example: sex-trafficking
 	Chain string `json:"chain"`
 
+	// ChainId Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	ChainId interface{} `json:"chain_id,omitempty"`
+
 	// Citations Sources for the tactic, at most 30; each names an existing source by slug.
 	Citations *[]Citation `json:"citations,omitempty"`
 
@@ -2802,7 +2769,10 @@ type BundleTactic struct {
 	// cannot change afterwards (a PUT may leave it out or repeat it).
 	//
 	// Example: ST-R-R99
-	Code *string `json:"code,omitempty"`
+	Code string `json:"code"`
+
+	// CreatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	CreatedAt interface{} `json:"created_at,omitempty"`
 
 	// Description The tactic at length.
 	//
@@ -2812,6 +2782,9 @@ type BundleTactic struct {
 	// Evidence How well the tactic is known to work; when left out, nothing is known: effect unknown,
 	// level none, unevaluated.
 	Evidence *Evidence `json:"evidence,omitempty"`
+
+	// Id Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	Id interface{} `json:"id,omitempty"`
 
 	// Jurisdictions Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.
 	//
@@ -2855,12 +2828,15 @@ type BundleTactic struct {
 	// tactic's tags. Each must exist.
 	//
 	// Example: ["short-term","raise-exploiter-risk","prosecution"]
-	Tags *[]string `json:"tags,omitempty"`
+	Tags *[]BundleTactic_Tags_Item `json:"tags,omitempty"`
 
 	// Title Title, for people.
 	//
 	// Example: Close venues where exploitation was proven
 	Title string `json:"title"`
+
+	// UpdatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	UpdatedAt interface{} `json:"updated_at,omitempty"`
 
 	// Version Version is the version the client read; it is the precondition of a PUT or PATCH when no
 	// If-Match header is sent. Ignored on create.
@@ -2885,6 +2861,21 @@ type BundleTacticKind string
 //
 // Example: published
 type BundleTacticStatus string
+
+// BundleTacticTags0 A slug.
+type BundleTacticTags0 = string
+
+// BundleTacticTags1 The object as a GET returns it; only its slug counts.
+type BundleTacticTags1 struct {
+	// Slug The slug that counts.
+	Slug                 string                 `json:"slug"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// BundleTactic_Tags_Item defines model for BundleTactic.tags.Item.
+type BundleTactic_Tags_Item struct {
+	union json.RawMessage
+}
 
 // Caveat What a reader must know before acting on a tactic: a documented harm, a dispute (then the tactic carries positions for and against), a weakness of the data, or a limit of scope.
 type Caveat struct {
@@ -5653,7 +5644,7 @@ type TacticPatch struct {
 	// own) when left out.
 	//
 	// Example: editorial
-	Attribution *TacticPatchAttribution `json:"attribution,omitempty"`
+	Attribution *string `json:"attribution,omitempty"`
 
 	// Caveats Harms, disputes, data quality, scope; at most 20.
 	Caveats *[]Caveat `json:"caveats,omitempty"`
@@ -5716,7 +5707,7 @@ type TacticPatch struct {
 	// Status Status defaults to draft for a new tactic; a replacement without it keeps the current one.
 	//
 	// Example: published
-	Status *TacticPatchStatus `json:"status,omitempty"`
+	Status *string `json:"status,omitempty"`
 
 	// Summary The tactic in a sentence or two.
 	//
@@ -5744,22 +5735,11 @@ type TacticPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// TacticPatchAttribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
-// own) when left out.
-//
-// Example: editorial
-type TacticPatchAttribution string
-
 // TacticPatchKind An effort deployed today (current), what should be done (recommended), or a state of the
 // world that explains why current efforts fall short (condition).
 //
 // Example: recommended
 type TacticPatchKind string
-
-// TacticPatchStatus Status defaults to draft for a new tactic; a replacement without it keeps the current one.
-//
-// Example: published
-type TacticPatchStatus string
 
 // TacticPatchTags0 A slug.
 type TacticPatchTags0 = string
@@ -7099,6 +7079,72 @@ type PatchTagApplicationMergePatchPlusJSONRequestBody = TagPatch
 // ReplaceTagJSONRequestBody defines body for ReplaceTag for application/json ContentType.
 type ReplaceTagJSONRequestBody = TagInput
 
+// Getter for additional properties for BundleTacticTags1. Returns the specified
+// element and whether it was found
+func (a BundleTacticTags1) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for BundleTacticTags1
+func (a *BundleTacticTags1) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for BundleTacticTags1 to handle AdditionalProperties
+func (a *BundleTacticTags1) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["slug"]; found {
+		err = json.Unmarshal(raw, &a.Slug)
+		if err != nil {
+			return fmt.Errorf("error reading 'slug': %w", err)
+		}
+		delete(object, "slug")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for BundleTacticTags1 to handle AdditionalProperties
+func (a BundleTacticTags1) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["slug"], err = json.Marshal(a.Slug)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'slug': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // Getter for additional properties for TacticInputTags1. Returns the specified
 // element and whether it was found
 func (a TacticInputTags1) Get(fieldName string) (value interface{}, found bool) {
@@ -7229,6 +7275,68 @@ func (a TacticPatchTags1) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(object)
+}
+
+// AsBundleTacticTags0 returns the union data inside the BundleTactic_Tags_Item as a BundleTacticTags0
+func (t BundleTactic_Tags_Item) AsBundleTacticTags0() (BundleTacticTags0, error) {
+	var body BundleTacticTags0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBundleTacticTags0 overwrites any union data inside the BundleTactic_Tags_Item as the provided BundleTacticTags0
+func (t *BundleTactic_Tags_Item) FromBundleTacticTags0(v BundleTacticTags0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBundleTacticTags0 performs a merge with any union data inside the BundleTactic_Tags_Item, using the provided BundleTacticTags0
+func (t *BundleTactic_Tags_Item) MergeBundleTacticTags0(v BundleTacticTags0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBundleTacticTags1 returns the union data inside the BundleTactic_Tags_Item as a BundleTacticTags1
+func (t BundleTactic_Tags_Item) AsBundleTacticTags1() (BundleTacticTags1, error) {
+	var body BundleTacticTags1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBundleTacticTags1 overwrites any union data inside the BundleTactic_Tags_Item as the provided BundleTacticTags1
+func (t *BundleTactic_Tags_Item) FromBundleTacticTags1(v BundleTacticTags1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBundleTacticTags1 performs a merge with any union data inside the BundleTactic_Tags_Item, using the provided BundleTacticTags1
+func (t *BundleTactic_Tags_Item) MergeBundleTacticTags1(v BundleTacticTags1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BundleTactic_Tags_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BundleTactic_Tags_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }
 
 // AsChain returns the union data inside the ChainRevision_Data as a Chain
@@ -8269,7 +8377,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /chains/{id}/revisions/{revision}/restore (the `RestoreChain` operationId).
-	RestoreChain(ctx context.Context, id string, revision int, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreChain(ctx context.Context, id string, revision string, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetChainTable Get a chain as a table
 	//
@@ -8365,7 +8473,7 @@ type ClientInterface interface {
 	// Role: `admin` or above.
 	//
 	// Corresponds with DELETE /keys/{id} (the `RevokeKey` operationId).
-	RevokeKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RevokeKey(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetKey Get an API key
 	//
@@ -8374,7 +8482,7 @@ type ClientInterface interface {
 	// Role: `admin` or above.
 	//
 	// Corresponds with GET /keys/{id} (the `GetKey` operationId).
-	GetKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetKey(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListParameters List parameters
 	//
@@ -8492,7 +8600,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
-	RestoreParameter(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreParameter(ctx context.Context, id string, revision string, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRelations List relations
 	//
@@ -8530,14 +8638,14 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
-	DeleteRelation(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteRelation(ctx context.Context, id string, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetRelation Get a relation
 	//
 	// A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 	//
 	// Corresponds with GET /relations/{id} (the `GetRelation` operationId).
-	GetRelation(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetRelation(ctx context.Context, id string, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchRelationWithBody Update fields of a relation
 	//
@@ -8548,7 +8656,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithBody(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchRelationWithBody(ctx context.Context, id string, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchRelation Update fields of a relation
 	//
@@ -8559,7 +8667,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelation(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchRelation(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchRelationWithApplicationMergePatchPlusJSONBody Update fields of a relation
 	//
@@ -8570,7 +8678,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type.
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceRelationWithBody Replace a relation
 	//
@@ -8581,7 +8689,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-	ReplaceRelationWithBody(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceRelationWithBody(ctx context.Context, id string, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceRelation Replace a relation
 	//
@@ -8592,7 +8700,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-	ReplaceRelation(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceRelation(ctx context.Context, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRelationRevisions History of a relation
 	//
@@ -8601,7 +8709,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
-	ListRelationRevisions(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListRelationRevisions(ctx context.Context, id string, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RestoreRelation Restore a relation to a revision
 	//
@@ -8610,7 +8718,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
-	RestoreRelation(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreRelation(ctx context.Context, id string, revision string, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Search Search the knowledge base
 	//
@@ -8699,7 +8807,7 @@ type ClientInterface interface {
 
 	// ReplaceSourceWithBody Replace a source
 	//
-	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 	//
 	// Role: `editor` or above.
 	//
@@ -8710,7 +8818,7 @@ type ClientInterface interface {
 
 	// ReplaceSource Replace a source
 	//
-	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 	//
 	// Role: `editor` or above.
 	//
@@ -8735,7 +8843,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
-	RestoreSource(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreSource(ctx context.Context, id string, revision string, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListStages List stages
 	//
@@ -8773,14 +8881,14 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with DELETE /stages/{id} (the `DeleteStage` operationId).
-	DeleteStage(ctx context.Context, id int, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteStage(ctx context.Context, id string, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetStage Get a stage
 	//
 	// A stage by id, with its ETag. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 	//
 	// Corresponds with GET /stages/{id} (the `GetStage` operationId).
-	GetStage(ctx context.Context, id int, params *GetStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetStage(ctx context.Context, id string, params *GetStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchStageWithBody Update fields of a stage
 	//
@@ -8791,7 +8899,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithBody(ctx context.Context, id int, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchStageWithBody(ctx context.Context, id string, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchStage Update fields of a stage
 	//
@@ -8802,7 +8910,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStage(ctx context.Context, id int, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchStage(ctx context.Context, id string, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchStageWithApplicationMergePatchPlusJSONBody Update fields of a stage
 	//
@@ -8813,7 +8921,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type.
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceStageWithBody Replace a stage
 	//
@@ -8824,7 +8932,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-	ReplaceStageWithBody(ctx context.Context, id int, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceStageWithBody(ctx context.Context, id string, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceStage Replace a stage
 	//
@@ -8835,7 +8943,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-	ReplaceStage(ctx context.Context, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceStage(ctx context.Context, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListStageRevisions History of a stage
 	//
@@ -8844,7 +8952,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with GET /stages/{id}/revisions (the `ListStageRevisions` operationId).
-	ListStageRevisions(ctx context.Context, id int, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListStageRevisions(ctx context.Context, id string, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RestoreStage Restore a stage to a revision
 	//
@@ -8853,7 +8961,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /stages/{id}/revisions/{revision}/restore (the `RestoreStage` operationId).
-	RestoreStage(ctx context.Context, id int, revision int, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreStage(ctx context.Context, id string, revision string, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTactics List tactics
 	//
@@ -8978,7 +9086,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-	RestoreTactic(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreTactic(ctx context.Context, id string, revision string, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTags List tags
 	//
@@ -9096,7 +9204,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /tags/{id}/revisions/{revision}/restore (the `RestoreTag` operationId).
-	RestoreTag(ctx context.Context, id string, revision int, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreTag(ctx context.Context, id string, revision string, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListChains List chains
@@ -9344,7 +9452,7 @@ func (c *Client) ListChainRevisions(ctx context.Context, id string, params *List
 // Role: `editor` or above.
 //
 // Corresponds with POST /chains/{id}/revisions/{revision}/restore (the `RestoreChain` operationId).
-func (c *Client) RestoreChain(ctx context.Context, id string, revision int, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreChain(ctx context.Context, id string, revision string, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreChainRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -9540,7 +9648,7 @@ func (c *Client) CreateKey(ctx context.Context, params *CreateKeyParams, body Cr
 // Role: `admin` or above.
 //
 // Corresponds with DELETE /keys/{id} (the `RevokeKey` operationId).
-func (c *Client) RevokeKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RevokeKey(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRevokeKeyRequest(c.Server, id)
 	if err != nil {
 		return nil, err
@@ -9559,7 +9667,7 @@ func (c *Client) RevokeKey(ctx context.Context, id int, reqEditors ...RequestEdi
 // Role: `admin` or above.
 //
 // Corresponds with GET /keys/{id} (the `GetKey` operationId).
-func (c *Client) GetKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetKey(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetKeyRequest(c.Server, id)
 	if err != nil {
 		return nil, err
@@ -9797,7 +9905,7 @@ func (c *Client) ListParameterRevisions(ctx context.Context, id string, params *
 // Role: `editor` or above.
 //
 // Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
-func (c *Client) RestoreParameter(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreParameter(ctx context.Context, id string, revision string, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreParameterRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -9875,7 +9983,7 @@ func (c *Client) CreateRelation(ctx context.Context, params *CreateRelationParam
 // Role: `editor` or above.
 //
 // Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
-func (c *Client) DeleteRelation(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteRelation(ctx context.Context, id string, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteRelationRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -9892,7 +10000,7 @@ func (c *Client) DeleteRelation(ctx context.Context, id int, params *DeleteRelat
 // A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 //
 // Corresponds with GET /relations/{id} (the `GetRelation` operationId).
-func (c *Client) GetRelation(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetRelation(ctx context.Context, id string, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetRelationRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -9913,7 +10021,7 @@ func (c *Client) GetRelation(ctx context.Context, id int, params *GetRelationPar
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *Client) PatchRelationWithBody(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchRelationWithBody(ctx context.Context, id string, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchRelationRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -9934,7 +10042,7 @@ func (c *Client) PatchRelationWithBody(ctx context.Context, id int, params *Patc
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *Client) PatchRelation(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchRelation(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchRelationRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -9955,7 +10063,7 @@ func (c *Client) PatchRelation(ctx context.Context, id int, params *PatchRelatio
 // Takes a body of the `application/merge-patch+json` content type.
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *Client) PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -9976,7 +10084,7 @@ func (c *Client) PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-func (c *Client) ReplaceRelationWithBody(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplaceRelationWithBody(ctx context.Context, id string, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceRelationRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -9997,7 +10105,7 @@ func (c *Client) ReplaceRelationWithBody(ctx context.Context, id int, params *Re
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-func (c *Client) ReplaceRelation(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplaceRelation(ctx context.Context, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceRelationRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -10016,7 +10124,7 @@ func (c *Client) ReplaceRelation(ctx context.Context, id int, params *ReplaceRel
 // Role: `editor` or above.
 //
 // Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
-func (c *Client) ListRelationRevisions(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListRelationRevisions(ctx context.Context, id string, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListRelationRevisionsRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -10035,7 +10143,7 @@ func (c *Client) ListRelationRevisions(ctx context.Context, id int, params *List
 // Role: `editor` or above.
 //
 // Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
-func (c *Client) RestoreRelation(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreRelation(ctx context.Context, id string, revision string, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreRelationRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -10224,7 +10332,7 @@ func (c *Client) PatchSourceWithApplicationMergePatchPlusJSONBody(ctx context.Co
 
 // ReplaceSourceWithBody Replace a source
 //
-// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 //
 // Role: `editor` or above.
 //
@@ -10245,7 +10353,7 @@ func (c *Client) ReplaceSourceWithBody(ctx context.Context, id string, params *R
 
 // ReplaceSource Replace a source
 //
-// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 //
 // Role: `editor` or above.
 //
@@ -10290,7 +10398,7 @@ func (c *Client) ListSourceRevisions(ctx context.Context, id string, params *Lis
 // Role: `editor` or above.
 //
 // Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
-func (c *Client) RestoreSource(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreSource(ctx context.Context, id string, revision string, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreSourceRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -10368,7 +10476,7 @@ func (c *Client) CreateStage(ctx context.Context, params *CreateStageParams, bod
 // Role: `editor` or above.
 //
 // Corresponds with DELETE /stages/{id} (the `DeleteStage` operationId).
-func (c *Client) DeleteStage(ctx context.Context, id int, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteStage(ctx context.Context, id string, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteStageRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -10385,7 +10493,7 @@ func (c *Client) DeleteStage(ctx context.Context, id int, params *DeleteStagePar
 // A stage by id, with its ETag. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 //
 // Corresponds with GET /stages/{id} (the `GetStage` operationId).
-func (c *Client) GetStage(ctx context.Context, id int, params *GetStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetStage(ctx context.Context, id string, params *GetStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetStageRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -10406,7 +10514,7 @@ func (c *Client) GetStage(ctx context.Context, id int, params *GetStageParams, r
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *Client) PatchStageWithBody(ctx context.Context, id int, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchStageWithBody(ctx context.Context, id string, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchStageRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -10427,7 +10535,7 @@ func (c *Client) PatchStageWithBody(ctx context.Context, id int, params *PatchSt
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *Client) PatchStage(ctx context.Context, id int, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchStage(ctx context.Context, id string, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchStageRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -10448,7 +10556,7 @@ func (c *Client) PatchStage(ctx context.Context, id int, params *PatchStageParam
 // Takes a body of the `application/merge-patch+json` content type.
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *Client) PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchStageRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -10469,7 +10577,7 @@ func (c *Client) PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Con
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-func (c *Client) ReplaceStageWithBody(ctx context.Context, id int, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplaceStageWithBody(ctx context.Context, id string, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceStageRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -10490,7 +10598,7 @@ func (c *Client) ReplaceStageWithBody(ctx context.Context, id int, params *Repla
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-func (c *Client) ReplaceStage(ctx context.Context, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplaceStage(ctx context.Context, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceStageRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -10509,7 +10617,7 @@ func (c *Client) ReplaceStage(ctx context.Context, id int, params *ReplaceStageP
 // Role: `editor` or above.
 //
 // Corresponds with GET /stages/{id}/revisions (the `ListStageRevisions` operationId).
-func (c *Client) ListStageRevisions(ctx context.Context, id int, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListStageRevisions(ctx context.Context, id string, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListStageRevisionsRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -10528,7 +10636,7 @@ func (c *Client) ListStageRevisions(ctx context.Context, id int, params *ListSta
 // Role: `editor` or above.
 //
 // Corresponds with POST /stages/{id}/revisions/{revision}/restore (the `RestoreStage` operationId).
-func (c *Client) RestoreStage(ctx context.Context, id int, revision int, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreStage(ctx context.Context, id string, revision string, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreStageRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -10783,7 +10891,7 @@ func (c *Client) ListTacticRevisions(ctx context.Context, id string, params *Lis
 // Role: `editor` or above.
 //
 // Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-func (c *Client) RestoreTactic(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreTactic(ctx context.Context, id string, revision string, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreTacticRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -11021,7 +11129,7 @@ func (c *Client) ListTagRevisions(ctx context.Context, id string, params *ListTa
 // Role: `editor` or above.
 //
 // Corresponds with POST /tags/{id}/revisions/{revision}/restore (the `RestoreTag` operationId).
-func (c *Client) RestoreTag(ctx context.Context, id string, revision int, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreTag(ctx context.Context, id string, revision string, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreTagRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -11636,7 +11744,7 @@ func NewListChainRevisionsRequest(server string, id string, params *ListChainRev
 }
 
 // NewRestoreChainRequest constructs an http.Request for the RestoreChain method
-func NewRestoreChainRequest(server string, id string, revision int, params *RestoreChainParams) (*http.Request, error) {
+func NewRestoreChainRequest(server string, id string, revision string, params *RestoreChainParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -11648,7 +11756,7 @@ func NewRestoreChainRequest(server string, id string, revision int, params *Rest
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -12225,12 +12333,12 @@ func NewCreateKeyRequestWithBody(server string, params *CreateKeyParams, content
 }
 
 // NewRevokeKeyRequest constructs an http.Request for the RevokeKey method
-func NewRevokeKeyRequest(server string, id int) (*http.Request, error) {
+func NewRevokeKeyRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -12259,12 +12367,12 @@ func NewRevokeKeyRequest(server string, id int) (*http.Request, error) {
 }
 
 // NewGetKeyRequest constructs an http.Request for the GetKey method
-func NewGetKeyRequest(server string, id int) (*http.Request, error) {
+func NewGetKeyRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -12843,7 +12951,7 @@ func NewListParameterRevisionsRequest(server string, id string, params *ListPara
 }
 
 // NewRestoreParameterRequest constructs an http.Request for the RestoreParameter method
-func NewRestoreParameterRequest(server string, id string, revision int, params *RestoreParameterParams) (*http.Request, error) {
+func NewRestoreParameterRequest(server string, id string, revision string, params *RestoreParameterParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12855,7 +12963,7 @@ func NewRestoreParameterRequest(server string, id string, revision int, params *
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13106,12 +13214,12 @@ func NewCreateRelationRequestWithBody(server string, params *CreateRelationParam
 }
 
 // NewDeleteRelationRequest constructs an http.Request for the DeleteRelation method
-func NewDeleteRelationRequest(server string, id int, params *DeleteRelationParams) (*http.Request, error) {
+func NewDeleteRelationRequest(server string, id string, params *DeleteRelationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13155,12 +13263,12 @@ func NewDeleteRelationRequest(server string, id int, params *DeleteRelationParam
 }
 
 // NewGetRelationRequest constructs an http.Request for the GetRelation method
-func NewGetRelationRequest(server string, id int, params *GetRelationParams) (*http.Request, error) {
+func NewGetRelationRequest(server string, id string, params *GetRelationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13204,7 +13312,7 @@ func NewGetRelationRequest(server string, id int, params *GetRelationParams) (*h
 }
 
 // NewPatchRelationRequest calls the generic PatchRelation builder with application/json body
-func NewPatchRelationRequest(server string, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody) (*http.Request, error) {
+func NewPatchRelationRequest(server string, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -13215,7 +13323,7 @@ func NewPatchRelationRequest(server string, id int, params *PatchRelationParams,
 }
 
 // NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody calls the generic PatchRelation builder with application/merge-patch+json body
-func NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(server string, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+func NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(server string, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -13226,12 +13334,12 @@ func NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(server string,
 }
 
 // NewPatchRelationRequestWithBody constructs an http.Request for the PatchRelation method, with any body, and a specified content type
-func NewPatchRelationRequestWithBody(server string, id int, params *PatchRelationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchRelationRequestWithBody(server string, id string, params *PatchRelationParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13277,7 +13385,7 @@ func NewPatchRelationRequestWithBody(server string, id int, params *PatchRelatio
 }
 
 // NewReplaceRelationRequest calls the generic ReplaceRelation builder with application/json body
-func NewReplaceRelationRequest(server string, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody) (*http.Request, error) {
+func NewReplaceRelationRequest(server string, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -13288,12 +13396,12 @@ func NewReplaceRelationRequest(server string, id int, params *ReplaceRelationPar
 }
 
 // NewReplaceRelationRequestWithBody constructs an http.Request for the ReplaceRelation method, with any body, and a specified content type
-func NewReplaceRelationRequestWithBody(server string, id int, params *ReplaceRelationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewReplaceRelationRequestWithBody(server string, id string, params *ReplaceRelationParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13339,12 +13447,12 @@ func NewReplaceRelationRequestWithBody(server string, id int, params *ReplaceRel
 }
 
 // NewListRelationRevisionsRequest constructs an http.Request for the ListRelationRevisions method
-func NewListRelationRevisionsRequest(server string, id int, params *ListRelationRevisionsParams) (*http.Request, error) {
+func NewListRelationRevisionsRequest(server string, id string, params *ListRelationRevisionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13424,19 +13532,19 @@ func NewListRelationRevisionsRequest(server string, id int, params *ListRelation
 }
 
 // NewRestoreRelationRequest constructs an http.Request for the RestoreRelation method
-func NewRestoreRelationRequest(server string, id int, revision int, params *RestoreRelationParams) (*http.Request, error) {
+func NewRestoreRelationRequest(server string, id string, revision string, params *RestoreRelationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14190,7 +14298,7 @@ func NewListSourceRevisionsRequest(server string, id string, params *ListSourceR
 }
 
 // NewRestoreSourceRequest constructs an http.Request for the RestoreSource method
-func NewRestoreSourceRequest(server string, id string, revision int, params *RestoreSourceParams) (*http.Request, error) {
+func NewRestoreSourceRequest(server string, id string, revision string, params *RestoreSourceParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -14202,7 +14310,7 @@ func NewRestoreSourceRequest(server string, id string, revision int, params *Res
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14453,12 +14561,12 @@ func NewCreateStageRequestWithBody(server string, params *CreateStageParams, con
 }
 
 // NewDeleteStageRequest constructs an http.Request for the DeleteStage method
-func NewDeleteStageRequest(server string, id int, params *DeleteStageParams) (*http.Request, error) {
+func NewDeleteStageRequest(server string, id string, params *DeleteStageParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14502,12 +14610,12 @@ func NewDeleteStageRequest(server string, id int, params *DeleteStageParams) (*h
 }
 
 // NewGetStageRequest constructs an http.Request for the GetStage method
-func NewGetStageRequest(server string, id int, params *GetStageParams) (*http.Request, error) {
+func NewGetStageRequest(server string, id string, params *GetStageParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14551,7 +14659,7 @@ func NewGetStageRequest(server string, id int, params *GetStageParams) (*http.Re
 }
 
 // NewPatchStageRequest calls the generic PatchStage builder with application/json body
-func NewPatchStageRequest(server string, id int, params *PatchStageParams, body PatchStageJSONRequestBody) (*http.Request, error) {
+func NewPatchStageRequest(server string, id string, params *PatchStageParams, body PatchStageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -14562,7 +14670,7 @@ func NewPatchStageRequest(server string, id int, params *PatchStageParams, body 
 }
 
 // NewPatchStageRequestWithApplicationMergePatchPlusJSONBody calls the generic PatchStage builder with application/merge-patch+json body
-func NewPatchStageRequestWithApplicationMergePatchPlusJSONBody(server string, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+func NewPatchStageRequestWithApplicationMergePatchPlusJSONBody(server string, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -14573,12 +14681,12 @@ func NewPatchStageRequestWithApplicationMergePatchPlusJSONBody(server string, id
 }
 
 // NewPatchStageRequestWithBody constructs an http.Request for the PatchStage method, with any body, and a specified content type
-func NewPatchStageRequestWithBody(server string, id int, params *PatchStageParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchStageRequestWithBody(server string, id string, params *PatchStageParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14624,7 +14732,7 @@ func NewPatchStageRequestWithBody(server string, id int, params *PatchStageParam
 }
 
 // NewReplaceStageRequest calls the generic ReplaceStage builder with application/json body
-func NewReplaceStageRequest(server string, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody) (*http.Request, error) {
+func NewReplaceStageRequest(server string, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -14635,12 +14743,12 @@ func NewReplaceStageRequest(server string, id int, params *ReplaceStageParams, b
 }
 
 // NewReplaceStageRequestWithBody constructs an http.Request for the ReplaceStage method, with any body, and a specified content type
-func NewReplaceStageRequestWithBody(server string, id int, params *ReplaceStageParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewReplaceStageRequestWithBody(server string, id string, params *ReplaceStageParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14686,12 +14794,12 @@ func NewReplaceStageRequestWithBody(server string, id int, params *ReplaceStageP
 }
 
 // NewListStageRevisionsRequest constructs an http.Request for the ListStageRevisions method
-func NewListStageRevisionsRequest(server string, id int, params *ListStageRevisionsParams) (*http.Request, error) {
+func NewListStageRevisionsRequest(server string, id string, params *ListStageRevisionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14771,19 +14879,19 @@ func NewListStageRevisionsRequest(server string, id int, params *ListStageRevisi
 }
 
 // NewRestoreStageRequest constructs an http.Request for the RestoreStage method
-func NewRestoreStageRequest(server string, id int, revision int, params *RestoreStageParams) (*http.Request, error) {
+func NewRestoreStageRequest(server string, id string, revision string, params *RestoreStageParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15557,7 +15665,7 @@ func NewListTacticRevisionsRequest(server string, id string, params *ListTacticR
 }
 
 // NewRestoreTacticRequest constructs an http.Request for the RestoreTactic method
-func NewRestoreTacticRequest(server string, id string, revision int, params *RestoreTacticParams) (*http.Request, error) {
+func NewRestoreTacticRequest(server string, id string, revision string, params *RestoreTacticParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15569,7 +15677,7 @@ func NewRestoreTacticRequest(server string, id string, revision int, params *Res
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16126,7 +16234,7 @@ func NewListTagRevisionsRequest(server string, id string, params *ListTagRevisio
 }
 
 // NewRestoreTagRequest constructs an http.Request for the RestoreTag method
-func NewRestoreTagRequest(server string, id string, revision int, params *RestoreTagParams) (*http.Request, error) {
+func NewRestoreTagRequest(server string, id string, revision string, params *RestoreTagParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16138,7 +16246,7 @@ func NewRestoreTagRequest(server string, id string, revision int, params *Restor
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16373,7 +16481,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /chains/{id}/revisions/{revision}/restore (the `RestoreChain` operationId).
-	RestoreChainWithResponse(ctx context.Context, id string, revision int, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*RestoreChainResponse, error)
+	RestoreChainWithResponse(ctx context.Context, id string, revision string, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*RestoreChainResponse, error)
 
 	// GetChainTableWithResponse Get a chain as a table
 	//
@@ -16481,7 +16589,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /keys/{id} (the `RevokeKey` operationId).
-	RevokeKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RevokeKeyResponse, error)
+	RevokeKeyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RevokeKeyResponse, error)
 
 	// GetKeyWithResponse Get an API key
 	//
@@ -16492,7 +16600,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /keys/{id} (the `GetKey` operationId).
-	GetKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetKeyResponse, error)
+	GetKeyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetKeyResponse, error)
 
 	// ListParametersWithResponse List parameters
 	//
@@ -16620,7 +16728,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
-	RestoreParameterWithResponse(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*RestoreParameterResponse, error)
+	RestoreParameterWithResponse(ctx context.Context, id string, revision string, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*RestoreParameterResponse, error)
 
 	// ListRelationsWithResponse List relations
 	//
@@ -16662,7 +16770,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
-	DeleteRelationWithResponse(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error)
+	DeleteRelationWithResponse(ctx context.Context, id string, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error)
 
 	// GetRelationWithResponse Get a relation
 	//
@@ -16671,7 +16779,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /relations/{id} (the `GetRelation` operationId).
-	GetRelationWithResponse(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error)
+	GetRelationWithResponse(ctx context.Context, id string, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error)
 
 	// PatchRelationWithBodyWithResponse Update fields of a relation
 	//
@@ -16682,7 +16790,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+	PatchRelationWithBodyWithResponse(ctx context.Context, id string, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
 
 	// PatchRelationWithResponse Update fields of a relation
 	//
@@ -16693,7 +16801,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+	PatchRelationWithResponse(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
 
 	// PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a relation
 	//
@@ -16704,7 +16812,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+	PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
 
 	// ReplaceRelationWithBodyWithResponse Replace a relation
 	//
@@ -16715,7 +16823,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-	ReplaceRelationWithBodyWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
+	ReplaceRelationWithBodyWithResponse(ctx context.Context, id string, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
 
 	// ReplaceRelationWithResponse Replace a relation
 	//
@@ -16726,7 +16834,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-	ReplaceRelationWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
+	ReplaceRelationWithResponse(ctx context.Context, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
 
 	// ListRelationRevisionsWithResponse History of a relation
 	//
@@ -16737,7 +16845,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
-	ListRelationRevisionsWithResponse(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error)
+	ListRelationRevisionsWithResponse(ctx context.Context, id string, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error)
 
 	// RestoreRelationWithResponse Restore a relation to a revision
 	//
@@ -16748,7 +16856,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
-	RestoreRelationWithResponse(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error)
+	RestoreRelationWithResponse(ctx context.Context, id string, revision string, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error)
 
 	// SearchWithResponse Search the knowledge base
 	//
@@ -16845,7 +16953,7 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceSourceWithBodyWithResponse Replace a source
 	//
-	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 	//
 	// Role: `editor` or above.
 	//
@@ -16856,7 +16964,7 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceSourceWithResponse Replace a source
 	//
-	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 	//
 	// Role: `editor` or above.
 	//
@@ -16885,7 +16993,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
-	RestoreSourceWithResponse(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error)
+	RestoreSourceWithResponse(ctx context.Context, id string, revision string, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error)
 
 	// ListStagesWithResponse List stages
 	//
@@ -16927,7 +17035,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /stages/{id} (the `DeleteStage` operationId).
-	DeleteStageWithResponse(ctx context.Context, id int, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*DeleteStageResponse, error)
+	DeleteStageWithResponse(ctx context.Context, id string, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*DeleteStageResponse, error)
 
 	// GetStageWithResponse Get a stage
 	//
@@ -16936,7 +17044,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /stages/{id} (the `GetStage` operationId).
-	GetStageWithResponse(ctx context.Context, id int, params *GetStageParams, reqEditors ...RequestEditorFn) (*GetStageResponse, error)
+	GetStageWithResponse(ctx context.Context, id string, params *GetStageParams, reqEditors ...RequestEditorFn) (*GetStageResponse, error)
 
 	// PatchStageWithBodyWithResponse Update fields of a stage
 	//
@@ -16947,7 +17055,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithBodyWithResponse(ctx context.Context, id int, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
+	PatchStageWithBodyWithResponse(ctx context.Context, id string, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
 
 	// PatchStageWithResponse Update fields of a stage
 	//
@@ -16958,7 +17066,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithResponse(ctx context.Context, id int, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
+	PatchStageWithResponse(ctx context.Context, id string, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
 
 	// PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a stage
 	//
@@ -16969,7 +17077,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
+	PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
 
 	// ReplaceStageWithBodyWithResponse Replace a stage
 	//
@@ -16980,7 +17088,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-	ReplaceStageWithBodyWithResponse(ctx context.Context, id int, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error)
+	ReplaceStageWithBodyWithResponse(ctx context.Context, id string, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error)
 
 	// ReplaceStageWithResponse Replace a stage
 	//
@@ -16991,7 +17099,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-	ReplaceStageWithResponse(ctx context.Context, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error)
+	ReplaceStageWithResponse(ctx context.Context, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error)
 
 	// ListStageRevisionsWithResponse History of a stage
 	//
@@ -17002,7 +17110,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /stages/{id}/revisions (the `ListStageRevisions` operationId).
-	ListStageRevisionsWithResponse(ctx context.Context, id int, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*ListStageRevisionsResponse, error)
+	ListStageRevisionsWithResponse(ctx context.Context, id string, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*ListStageRevisionsResponse, error)
 
 	// RestoreStageWithResponse Restore a stage to a revision
 	//
@@ -17013,7 +17121,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /stages/{id}/revisions/{revision}/restore (the `RestoreStage` operationId).
-	RestoreStageWithResponse(ctx context.Context, id int, revision int, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*RestoreStageResponse, error)
+	RestoreStageWithResponse(ctx context.Context, id string, revision string, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*RestoreStageResponse, error)
 
 	// ListTacticsWithResponse List tactics
 	//
@@ -17150,7 +17258,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-	RestoreTacticWithResponse(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error)
+	RestoreTacticWithResponse(ctx context.Context, id string, revision string, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error)
 
 	// ListTagsWithResponse List tags
 	//
@@ -17278,7 +17386,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tags/{id}/revisions/{revision}/restore (the `RestoreTag` operationId).
-	RestoreTagWithResponse(ctx context.Context, id string, revision int, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*RestoreTagResponse, error)
+	RestoreTagWithResponse(ctx context.Context, id string, revision string, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*RestoreTagResponse, error)
 }
 
 // ListChainsResponse200Headers the declared response headers of an HTTP 200 response for ListChains
@@ -30031,7 +30139,7 @@ func (c *ClientWithResponses) ListChainRevisionsWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /chains/{id}/revisions/{revision}/restore (the `RestoreChain` operationId).
-func (c *ClientWithResponses) RestoreChainWithResponse(ctx context.Context, id string, revision int, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*RestoreChainResponse, error) {
+func (c *ClientWithResponses) RestoreChainWithResponse(ctx context.Context, id string, revision string, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*RestoreChainResponse, error) {
 	rsp, err := c.RestoreChain(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30199,7 +30307,7 @@ func (c *ClientWithResponses) CreateKeyWithResponse(ctx context.Context, params 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /keys/{id} (the `RevokeKey` operationId).
-func (c *ClientWithResponses) RevokeKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RevokeKeyResponse, error) {
+func (c *ClientWithResponses) RevokeKeyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RevokeKeyResponse, error) {
 	rsp, err := c.RevokeKey(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30216,7 +30324,7 @@ func (c *ClientWithResponses) RevokeKeyWithResponse(ctx context.Context, id int,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /keys/{id} (the `GetKey` operationId).
-func (c *ClientWithResponses) GetKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetKeyResponse, error) {
+func (c *ClientWithResponses) GetKeyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetKeyResponse, error) {
 	rsp, err := c.GetKey(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30416,7 +30524,7 @@ func (c *ClientWithResponses) ListParameterRevisionsWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
-func (c *ClientWithResponses) RestoreParameterWithResponse(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*RestoreParameterResponse, error) {
+func (c *ClientWithResponses) RestoreParameterWithResponse(ctx context.Context, id string, revision string, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*RestoreParameterResponse, error) {
 	rsp, err := c.RestoreParameter(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30482,7 +30590,7 @@ func (c *ClientWithResponses) CreateRelationWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
-func (c *ClientWithResponses) DeleteRelationWithResponse(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error) {
+func (c *ClientWithResponses) DeleteRelationWithResponse(ctx context.Context, id string, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error) {
 	rsp, err := c.DeleteRelation(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30497,7 +30605,7 @@ func (c *ClientWithResponses) DeleteRelationWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /relations/{id} (the `GetRelation` operationId).
-func (c *ClientWithResponses) GetRelationWithResponse(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error) {
+func (c *ClientWithResponses) GetRelationWithResponse(ctx context.Context, id string, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error) {
 	rsp, err := c.GetRelation(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30514,7 +30622,7 @@ func (c *ClientWithResponses) GetRelationWithResponse(ctx context.Context, id in
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *ClientWithResponses) PatchRelationWithBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+func (c *ClientWithResponses) PatchRelationWithBodyWithResponse(ctx context.Context, id string, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
 	rsp, err := c.PatchRelationWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30531,7 +30639,7 @@ func (c *ClientWithResponses) PatchRelationWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *ClientWithResponses) PatchRelationWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+func (c *ClientWithResponses) PatchRelationWithResponse(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
 	rsp, err := c.PatchRelation(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30548,7 +30656,7 @@ func (c *ClientWithResponses) PatchRelationWithResponse(ctx context.Context, id 
 // Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *ClientWithResponses) PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+func (c *ClientWithResponses) PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
 	rsp, err := c.PatchRelationWithApplicationMergePatchPlusJSONBody(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30565,7 +30673,7 @@ func (c *ClientWithResponses) PatchRelationWithApplicationMergePatchPlusJSONBody
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-func (c *ClientWithResponses) ReplaceRelationWithBodyWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
+func (c *ClientWithResponses) ReplaceRelationWithBodyWithResponse(ctx context.Context, id string, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
 	rsp, err := c.ReplaceRelationWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30582,7 +30690,7 @@ func (c *ClientWithResponses) ReplaceRelationWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-func (c *ClientWithResponses) ReplaceRelationWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
+func (c *ClientWithResponses) ReplaceRelationWithResponse(ctx context.Context, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
 	rsp, err := c.ReplaceRelation(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30599,7 +30707,7 @@ func (c *ClientWithResponses) ReplaceRelationWithResponse(ctx context.Context, i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
-func (c *ClientWithResponses) ListRelationRevisionsWithResponse(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error) {
+func (c *ClientWithResponses) ListRelationRevisionsWithResponse(ctx context.Context, id string, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error) {
 	rsp, err := c.ListRelationRevisions(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30616,7 +30724,7 @@ func (c *ClientWithResponses) ListRelationRevisionsWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
-func (c *ClientWithResponses) RestoreRelationWithResponse(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error) {
+func (c *ClientWithResponses) RestoreRelationWithResponse(ctx context.Context, id string, revision string, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error) {
 	rsp, err := c.RestoreRelation(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30773,7 +30881,7 @@ func (c *ClientWithResponses) PatchSourceWithApplicationMergePatchPlusJSONBodyWi
 
 // ReplaceSourceWithBodyWithResponse Replace a source
 //
-// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 //
 // Role: `editor` or above.
 //
@@ -30790,7 +30898,7 @@ func (c *ClientWithResponses) ReplaceSourceWithBodyWithResponse(ctx context.Cont
 
 // ReplaceSourceWithResponse Replace a source
 //
-// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 //
 // Role: `editor` or above.
 //
@@ -30831,7 +30939,7 @@ func (c *ClientWithResponses) ListSourceRevisionsWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
-func (c *ClientWithResponses) RestoreSourceWithResponse(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error) {
+func (c *ClientWithResponses) RestoreSourceWithResponse(ctx context.Context, id string, revision string, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error) {
 	rsp, err := c.RestoreSource(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30897,7 +31005,7 @@ func (c *ClientWithResponses) CreateStageWithResponse(ctx context.Context, param
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /stages/{id} (the `DeleteStage` operationId).
-func (c *ClientWithResponses) DeleteStageWithResponse(ctx context.Context, id int, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*DeleteStageResponse, error) {
+func (c *ClientWithResponses) DeleteStageWithResponse(ctx context.Context, id string, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*DeleteStageResponse, error) {
 	rsp, err := c.DeleteStage(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30912,7 +31020,7 @@ func (c *ClientWithResponses) DeleteStageWithResponse(ctx context.Context, id in
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /stages/{id} (the `GetStage` operationId).
-func (c *ClientWithResponses) GetStageWithResponse(ctx context.Context, id int, params *GetStageParams, reqEditors ...RequestEditorFn) (*GetStageResponse, error) {
+func (c *ClientWithResponses) GetStageWithResponse(ctx context.Context, id string, params *GetStageParams, reqEditors ...RequestEditorFn) (*GetStageResponse, error) {
 	rsp, err := c.GetStage(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30929,7 +31037,7 @@ func (c *ClientWithResponses) GetStageWithResponse(ctx context.Context, id int, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *ClientWithResponses) PatchStageWithBodyWithResponse(ctx context.Context, id int, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
+func (c *ClientWithResponses) PatchStageWithBodyWithResponse(ctx context.Context, id string, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
 	rsp, err := c.PatchStageWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30946,7 +31054,7 @@ func (c *ClientWithResponses) PatchStageWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *ClientWithResponses) PatchStageWithResponse(ctx context.Context, id int, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
+func (c *ClientWithResponses) PatchStageWithResponse(ctx context.Context, id string, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
 	rsp, err := c.PatchStage(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30963,7 +31071,7 @@ func (c *ClientWithResponses) PatchStageWithResponse(ctx context.Context, id int
 // Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *ClientWithResponses) PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
+func (c *ClientWithResponses) PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
 	rsp, err := c.PatchStageWithApplicationMergePatchPlusJSONBody(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30980,7 +31088,7 @@ func (c *ClientWithResponses) PatchStageWithApplicationMergePatchPlusJSONBodyWit
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-func (c *ClientWithResponses) ReplaceStageWithBodyWithResponse(ctx context.Context, id int, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error) {
+func (c *ClientWithResponses) ReplaceStageWithBodyWithResponse(ctx context.Context, id string, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error) {
 	rsp, err := c.ReplaceStageWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -30997,7 +31105,7 @@ func (c *ClientWithResponses) ReplaceStageWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-func (c *ClientWithResponses) ReplaceStageWithResponse(ctx context.Context, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error) {
+func (c *ClientWithResponses) ReplaceStageWithResponse(ctx context.Context, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error) {
 	rsp, err := c.ReplaceStage(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31014,7 +31122,7 @@ func (c *ClientWithResponses) ReplaceStageWithResponse(ctx context.Context, id i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /stages/{id}/revisions (the `ListStageRevisions` operationId).
-func (c *ClientWithResponses) ListStageRevisionsWithResponse(ctx context.Context, id int, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*ListStageRevisionsResponse, error) {
+func (c *ClientWithResponses) ListStageRevisionsWithResponse(ctx context.Context, id string, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*ListStageRevisionsResponse, error) {
 	rsp, err := c.ListStageRevisions(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31031,7 +31139,7 @@ func (c *ClientWithResponses) ListStageRevisionsWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /stages/{id}/revisions/{revision}/restore (the `RestoreStage` operationId).
-func (c *ClientWithResponses) RestoreStageWithResponse(ctx context.Context, id int, revision int, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*RestoreStageResponse, error) {
+func (c *ClientWithResponses) RestoreStageWithResponse(ctx context.Context, id string, revision string, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*RestoreStageResponse, error) {
 	rsp, err := c.RestoreStage(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31246,7 +31354,7 @@ func (c *ClientWithResponses) ListTacticRevisionsWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-func (c *ClientWithResponses) RestoreTacticWithResponse(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error) {
+func (c *ClientWithResponses) RestoreTacticWithResponse(ctx context.Context, id string, revision string, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error) {
 	rsp, err := c.RestoreTactic(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31446,7 +31554,7 @@ func (c *ClientWithResponses) ListTagRevisionsWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tags/{id}/revisions/{revision}/restore (the `RestoreTag` operationId).
-func (c *ClientWithResponses) RestoreTagWithResponse(ctx context.Context, id string, revision int, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*RestoreTagResponse, error) {
+func (c *ClientWithResponses) RestoreTagWithResponse(ctx context.Context, id string, revision string, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*RestoreTagResponse, error) {
 	rsp, err := c.RestoreTag(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -34457,9 +34565,6 @@ func ParseGetChainTableResponse(rsp *http.Response) (*GetChainTableResponse, err
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
-
-	case rsp.StatusCode == 200:
-		// Content-type (text/csv) unsupported
 
 	}
 
