@@ -12,8 +12,8 @@ import (
 	"chainkb/handlers"
 	"chainkb/internal/apidoc"
 	"chainkb/internal/pages"
-	"chainkb/internal/swaggerui"
 	"chainkb/internal/store"
+	"chainkb/internal/swaggerui"
 	"chainkb/models"
 )
 
