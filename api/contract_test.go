@@ -233,7 +233,7 @@ func TestSpecMatchesRoutes(t *testing.T) {
 	ops := operationRoutes(doc)
 	for route := range routed {
 		if _, ok := ops[route]; !ok && !slices.Contains(undocumented, route) {
-			t.Errorf("%s is routed but is no operation of docs/openapi.json: annotate its handler (@Router) and run go generate", route)
+			t.Errorf("%s is routed but is no operation of docs/openapi.json: describe its operation in its route's row (apidoc.Op) and run go generate", route)
 		}
 	}
 	for route := range ops {

@@ -28,8 +28,8 @@ const (
 	NotBlankPattern = `\S`
 )
 
-// applyRules narrows a property's schema by the validate rules of its Go field that swag does not
-// carry over: required strings are not empty, and the rules with a pattern get it.
+// applyRules narrows a request schema's property by the validate rules that schema.go leaves to
+// it: required strings are not empty, and the rules with a pattern get it.
 func applyRules(s *openapi3.Schema, rs []string) {
 	if s == nil || s.Type == nil || !s.Type.Is(openapi3.TypeString) {
 		return
@@ -59,12 +59,6 @@ func applyRules(s *openapi3.Schema, rs []string) {
 			s.Pattern = DOIPattern
 		}
 	}
-}
-
-// isRequired reports whether a Go field's own rules require it.
-func isRequired(validate string) bool {
-	own, _ := rules(validate)
-	return slices.Contains(own, "required")
 }
 
 // refTypeSuffix names the Go types that a write accepts as a slug or as the object a GET returns
