@@ -277,6 +277,16 @@ func TestOpenAPIServed(t *testing.T) {
 	if !bytes.Contains(res.Body, []byte(`url: "/openapi.json"`)) || !bytes.Contains(res.Body, []byte(`persistAuthorization: true`)) {
 		t.Errorf("Swagger UI is not pointed at /openapi.json with persistent authorization:\n%s", res.Body)
 	}
+	// gin-swagger's own address of the document serves the same OpenAPI 3 document.
+	res = s.do(t, "GET", "/swagger/doc.json", nil, "Authorization", "").mustStatus(t, 200)
+	if !bytes.Equal(res.Body, docs.OpenAPIJSON) {
+		t.Error("/swagger/doc.json is not docs/openapi.json")
+	}
+	// Swagger UI 5: its bundle, from swaggo/files/v2, not version 4 from swaggo/files.
+	res = s.do(t, "GET", "/swagger/swagger-ui-bundle.js", nil, "Authorization", "").mustStatus(t, 200)
+	if ct := res.Header.Get("Content-Type"); ct != "application/javascript" || !bytes.Contains(res.Body, []byte(`"5.18.2"`)) {
+		t.Errorf("/swagger/swagger-ui-bundle.js is %q, %d bytes, and not Swagger UI 5.18.2", ct, len(res.Body))
+	}
 }
 
 // A negative case: a request made from the document's own constraints that must be refused.
