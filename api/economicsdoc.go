@@ -1,6 +1,8 @@
 package api
 
 import (
+	"net/http"
+
 	"chainkb/handlers"
 	"chainkb/internal/apidoc"
 )
@@ -20,9 +22,9 @@ var economicsDoc = apidoc.Op{
 		apidoc.IfNoneMatch,
 	},
 	Responses: []apidoc.Response{
-		{Status: 200, Description: "The model of the chain", Body: handlers.ChainEconomics{}, Headers: map[string]string{"ETag": "Hash of the answer's content"}},
+		{Status: http.StatusOK, Description: "The model of the chain", Body: handlers.ChainEconomics{}, Headers: map[string]string{"ETag": "Hash of the answer's content"}},
 		apidoc.NotModified,
-		{Status: 400, Description: "Malformed id, or a bad query parameter, named in errors (code bad_query): an unknown parameter, a bad geo or year, set.<symbol> with an unknown symbol, a value that is not a finite number, a probability outside [0, 1] or a negative amount, or apply with an unknown tactic code"},
-		{Status: 404, Description: "No such chain"},
+		{Status: http.StatusBadRequest, Description: "Malformed id, or a bad query parameter, named in errors (code bad_query): an unknown parameter, a bad geo or year, set.<symbol> with an unknown symbol, a value that is not a finite number, a probability outside [0, 1] or a negative amount, or apply with an unknown tactic code"},
+		{Status: http.StatusNotFound, Description: "No such chain"},
 	},
 }

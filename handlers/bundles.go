@@ -28,9 +28,9 @@ var ExportDoc = apidoc.Op{
 		{In: apidoc.InHeader, Name: "If-None-Match", Description: "ETag from an earlier export, as it came, with its quotes: the answer is 304 without a body while it is current"},
 	},
 	Responses: []apidoc.Response{
-		{Status: 200, Description: "The knowledge base as one bundle", Body: store.Bundle{}, Headers: map[string]string{"ETag": "The knowledge base's generation (and whether drafts are in)"}},
+		{Status: http.StatusOK, Description: "The knowledge base as one bundle", Body: store.Bundle{}, Headers: map[string]string{"ETag": "The knowledge base's generation (and whether drafts are in)"}},
 		apidoc.NotModified,
-		{Status: 400, Description: "Bad query parameter (code bad_query)"},
+		{Status: http.StatusBadRequest, Description: "Bad query parameter (code bad_query)"},
 	},
 }
 
@@ -78,12 +78,12 @@ var ImportDoc = apidoc.Op{
 	},
 	Body: &apidoc.Body{Description: "The bundle", Schema: store.Bundle{}},
 	Responses: []apidoc.Response{
-		{Status: 200, Description: "What the import did, or in a dry run would do", Body: store.ImportReport{}},
-		{Status: 400, Description: "Malformed JSON, unknown field, or a bad or missing mode"},
-		{Status: 409, Description: "Objects changed since the versions the bundle carries (code import_conflict; errors lists them); nothing was imported"},
-		{Status: 413, Description: "Body over the import limit (code body_too_large)"},
-		{Status: 415, Description: "Content-Type is not application/json"},
-		{Status: 422, Description: "The bundle has faults (code validation_failed; errors lists them by JSON pointer); nothing was imported"},
+		{Status: http.StatusOK, Description: "What the import did, or in a dry run would do", Body: store.ImportReport{}},
+		{Status: http.StatusBadRequest, Description: "Malformed JSON, unknown field, or a bad or missing mode"},
+		{Status: http.StatusConflict, Description: "Objects changed since the versions the bundle carries (code import_conflict; errors lists them); nothing was imported"},
+		{Status: http.StatusRequestEntityTooLarge, Description: "Body over the import limit (code body_too_large)"},
+		{Status: http.StatusUnsupportedMediaType, Description: "Content-Type is not application/json"},
+		{Status: http.StatusUnprocessableEntity, Description: "The bundle has faults (code validation_failed; errors lists them by JSON pointer); nothing was imported"},
 	},
 }
 

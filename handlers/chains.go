@@ -121,10 +121,10 @@ var ChainTableDoc = apidoc.Op{
 		apidoc.IfNoneMatch,
 	},
 	Responses: []apidoc.Response{
-		{Status: 200, Description: "The chain as a table", Body: models.ChainTable{}, Headers: map[string]string{"ETag": "Hash of the table's content"}},
+		{Status: http.StatusOK, Description: "The chain as a table", Body: models.ChainTable{}, Headers: map[string]string{"ETag": "Hash of the table's content"}},
 		apidoc.NotModified,
-		{Status: 400, Description: "Malformed id (code bad_path) or query parameter, such as per_cell out of 1-200 (code bad_query; errors names each)"},
-		{Status: 404, Description: "No such chain"},
+		{Status: http.StatusBadRequest, Description: "Malformed id (code bad_path) or query parameter, such as per_cell out of 1-200 (code bad_query; errors names each)"},
+		{Status: http.StatusNotFound, Description: "No such chain"},
 	},
 }
 
@@ -149,10 +149,10 @@ var ChainTableCSVDoc = apidoc.Op{
 		apidoc.IfNoneMatch,
 	},
 	Responses: []apidoc.Response{
-		{Status: 200, Description: "The table as CSV", Media: "text/csv", Headers: map[string]string{"ETag": "Hash of the CSV"}},
+		{Status: http.StatusOK, Description: "The table as CSV", Media: "text/csv", Headers: map[string]string{"ETag": "Hash of the CSV"}},
 		apidoc.NotModified,
-		{Status: 400, Description: "Malformed id (code bad_path) or query parameter, such as per_cell out of 1-200 (code bad_query; errors names each)"},
-		{Status: 404, Description: "No such chain"},
+		{Status: http.StatusBadRequest, Description: "Malformed id (code bad_path) or query parameter, such as per_cell out of 1-200 (code bad_query; errors names each)"},
+		{Status: http.StatusNotFound, Description: "No such chain"},
 	},
 }
 

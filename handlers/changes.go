@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"net/http"
+
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -36,8 +38,8 @@ var ChangesDoc = apidoc.Op{
 		{In: apidoc.InQuery, Name: "limit", Type: "integer", Description: "Page size", Default: 50, Min: apidoc.Num(1), Max: apidoc.Num(200), Example: 100},
 	},
 	Responses: []apidoc.Response{
-		{Status: 200, Description: "The changes after `after`, oldest first", Body: ChangeList{}, Headers: map[string]string{"Link": "URL of the next page: <...>; rel=\"next\" (absent at the end of the feed)"}},
-		{Status: 400, Description: "Bad query parameter (code bad_query)"},
+		{Status: http.StatusOK, Description: "The changes after `after`, oldest first", Body: ChangeList{}, Headers: map[string]string{"Link": "URL of the next page: <...>; rel=\"next\" (absent at the end of the feed)"}},
+		{Status: http.StatusBadRequest, Description: "Bad query parameter (code bad_query)"},
 	},
 }
 

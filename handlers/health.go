@@ -33,7 +33,7 @@ var LivenessDoc = apidoc.Op{
 	ID: "getLiveness", Tag: "operations", Summary: "Liveness probe",
 	Description: "200 while the process serves, whatever the state of the database: restart the process only when this fails.",
 	Responses: []apidoc.Response{
-		{Status: 200, Description: "OK", Body: HealthStatus{}},
+		{Status: http.StatusOK, Description: "OK", Body: HealthStatus{}},
 	},
 }
 
@@ -47,8 +47,8 @@ var ReadinessDoc = apidoc.Op{
 	ID: "getReadiness", Tag: "operations", Summary: "Readiness probe",
 	Description: "200 when the database answers within 2 s; 503 when it does not, and a load balancer should send traffic elsewhere until it does. Never rate limited.",
 	Responses: []apidoc.Response{
-		{Status: 200, Description: "OK", Body: HealthStatus{}},
-		{Status: 503, Description: "The database is not reachable"},
+		{Status: http.StatusOK, Description: "OK", Body: HealthStatus{}},
+		{Status: http.StatusServiceUnavailable, Description: "The database is not reachable"},
 	},
 }
 
@@ -71,7 +71,7 @@ var MetricsDoc = apidoc.Op{
 	ID: "getMetrics", Tag: "operations", Summary: "Prometheus metrics",
 	Description: "Metrics in the Prometheus text exposition format: requests by route pattern, method and status (`chainkb_http_requests_total`), latency histograms by route (`chainkb_http_request_duration_seconds`), requests in flight, the database pools (`go_sql_*`, by `db_name`), the rate limiter's clients, and the Go runtime and process.",
 	Responses: []apidoc.Response{
-		{Status: 200, Description: "Prometheus text format", Media: "text/plain"},
+		{Status: http.StatusOK, Description: "Prometheus text format", Media: "text/plain"},
 	},
 }
 

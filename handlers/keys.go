@@ -39,8 +39,8 @@ var KeyListDoc = apidoc.Op{
 		{In: apidoc.InQuery, Name: "include_total", Type: "boolean", Description: "Count all keys (costs a scan)", Example: true},
 	},
 	Responses: []apidoc.Response{
-		{Status: 200, Description: "A page of keys", Body: KeyList{}, Headers: apidoc.LinkHeader},
-		{Status: 400, Description: "Bad query parameter or cursor"},
+		{Status: http.StatusOK, Description: "A page of keys", Body: KeyList{}, Headers: apidoc.LinkHeader},
+		{Status: http.StatusBadRequest, Description: "Bad query parameter or cursor"},
 	},
 }
 
@@ -66,12 +66,12 @@ var KeyCreateDoc = apidoc.Op{
 	Description: "Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel. With an `Idempotency-Key`, a retry does not create a second key, nor show the secret again (it is kept nowhere): it is 409 `key_already_created`, with `Location` naming the key created; if the first answer was lost, revoke that key and create another.",
 	Body:        &apidoc.Body{Description: "Who holds the key, its role and optional expiry", Schema: models.KeyInput{}},
 	Responses: []apidoc.Response{
-		{Status: 201, Description: "The key, with the secret in key", Body: models.NewAPIKey{}, Headers: map[string]string{"Cache-Control": "no-store: the answer holds a secret", "Location": "Path of the new key"}},
-		{Status: 400, Description: "Malformed JSON, an unknown field or a wrong type"},
-		{Status: 409, Description: "A retry with the Idempotency-Key of a key creation that succeeded (code key_already_created): the secret is never kept, so it is not shown again; Location names the key that was created", Headers: map[string]string{"Location": "Path of the key the first request created"}},
-		{Status: 413, Description: "Body over the limit (code body_too_large)"},
-		{Status: 415, Description: "Not application/json (code unsupported_media_type)"},
-		{Status: 422, Description: "Invalid values, e.g. an unknown role or an expiry in the past (code validation_failed)"},
+		{Status: http.StatusCreated, Description: "The key, with the secret in key", Body: models.NewAPIKey{}, Headers: map[string]string{"Cache-Control": "no-store: the answer holds a secret", "Location": "Path of the new key"}},
+		{Status: http.StatusBadRequest, Description: "Malformed JSON, an unknown field or a wrong type"},
+		{Status: http.StatusConflict, Description: "A retry with the Idempotency-Key of a key creation that succeeded (code key_already_created): the secret is never kept, so it is not shown again; Location names the key that was created", Headers: map[string]string{"Location": "Path of the key the first request created"}},
+		{Status: http.StatusRequestEntityTooLarge, Description: "Body over the limit (code body_too_large)"},
+		{Status: http.StatusUnsupportedMediaType, Description: "Not application/json (code unsupported_media_type)"},
+		{Status: http.StatusUnprocessableEntity, Description: "Invalid values, e.g. an unknown role or an expiry in the past (code validation_failed)"},
 	},
 }
 
@@ -101,9 +101,9 @@ var KeyDoc = apidoc.Op{
 		{In: apidoc.InPath, Name: "id", Description: "Key id", Pattern: apidoc.IDPattern, Example: "1"},
 	},
 	Responses: []apidoc.Response{
-		{Status: 200, Description: "The key", Body: models.APIKey{}},
-		{Status: 400, Description: "Malformed id (code bad_path)"},
-		{Status: 404, Description: "No such key"},
+		{Status: http.StatusOK, Description: "The key", Body: models.APIKey{}},
+		{Status: http.StatusBadRequest, Description: "Malformed id (code bad_path)"},
+		{Status: http.StatusNotFound, Description: "No such key"},
 	},
 }
 
@@ -130,9 +130,9 @@ var KeyRevokeDoc = apidoc.Op{
 		{In: apidoc.InPath, Name: "id", Description: "Key id", Pattern: apidoc.IDPattern, Example: "1"},
 	},
 	Responses: []apidoc.Response{
-		{Status: 204, Description: "Revoked"},
-		{Status: 400, Description: "Malformed id (code bad_path)"},
-		{Status: 404, Description: "No such key"},
+		{Status: http.StatusNoContent, Description: "Revoked"},
+		{Status: http.StatusBadRequest, Description: "Malformed id (code bad_path)"},
+		{Status: http.StatusNotFound, Description: "No such key"},
 	},
 }
 

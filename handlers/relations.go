@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"net/http"
+
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -109,9 +111,9 @@ var TacticRelationsDoc = apidoc.Op{
 		{In: apidoc.InQuery, Name: "include_total", Type: "boolean", Description: "Count all matches (costs a scan)", Example: true},
 	},
 	Responses: []apidoc.Response{
-		{Status: 200, Description: "A page of the tactic's relations", Body: TacticRelationList{}, Headers: apidoc.LinkHeader},
-		{Status: 400, Description: "Malformed id or code (code bad_path), bad query parameter (code bad_query), or a bad cursor"},
-		{Status: 404, Description: "No such tactic (code not_found)"},
+		{Status: http.StatusOK, Description: "A page of the tactic's relations", Body: TacticRelationList{}, Headers: apidoc.LinkHeader},
+		{Status: http.StatusBadRequest, Description: "Malformed id or code (code bad_path), bad query parameter (code bad_query), or a bad cursor"},
+		{Status: http.StatusNotFound, Description: "No such tactic (code not_found)"},
 	},
 }
 

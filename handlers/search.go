@@ -67,8 +67,8 @@ var SearchDoc = apidoc.Op{
 		{In: apidoc.InQuery, Name: "cursor", Description: "next_cursor of the previous page (opaque), with the same query and filters; none for the first page"},
 	},
 	Responses: []apidoc.Response{
-		{Status: 200, Description: "A page of results, best first", Body: SearchList{}, Headers: apidoc.LinkHeader},
-		{Status: 400, Description: "No q, a malformed query or another bad parameter (code bad_query; errors names each), or a cursor that is not ours or was made with another query (bad_cursor, cursor_mismatch)"},
+		{Status: http.StatusOK, Description: "A page of results, best first", Body: SearchList{}, Headers: apidoc.LinkHeader},
+		{Status: http.StatusBadRequest, Description: "No q, a malformed query or another bad parameter (code bad_query; errors names each), or a cursor that is not ours or was made with another query (bad_cursor, cursor_mismatch)"},
 	},
 }
 
