@@ -54,10 +54,9 @@ type Param struct {
 	Default  any
 	Min, Max *float64
 	// MaxLength, Pattern and Format narrow a string.
-	MaxLength      uint64
-	Pattern        string
-	Format         string
-	ItemsMaxLength uint64 // of each item of an array
+	MaxLength uint64
+	Pattern   string
+	Format    string
 }
 
 // Num is a bound for Param.Min and Param.Max.

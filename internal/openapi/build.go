@@ -260,9 +260,6 @@ func parameter(method string, p apidoc.Param) *openapi3.Parameter {
 	enum := &s.Enum
 	if typ == openapi3.TypeArray {
 		items := &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}}
-		if p.ItemsMaxLength > 0 {
-			items.MaxLength = ptr(p.ItemsMaxLength)
-		}
 		s.Items = &openapi3.SchemaRef{Value: items}
 		enum = &items.Enum
 	}
