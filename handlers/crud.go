@@ -12,8 +12,8 @@ import (
 )
 
 // crud is the endpoint code that the four content resources (chains, stages, tactics, tags) share.
-// Each resource's file keeps its own handlers, with their swag annotations, and calls these: the
-// resources differ only in how a path names an object and in the store methods they call.
+// Each resource's file keeps its own handlers and the description of its operations, and calls
+// these: the resources differ only in how a path names an object and in the store methods they call.
 //
 // K is what a path names an object by: an id (stages, tactics) or an id or slug (chains, tags).
 // T is the object, In what a client writes.

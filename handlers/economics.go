@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"chainkb/internal/apidoc"
 	"chainkb/internal/economics"
 	"chainkb/internal/inforce"
 	"chainkb/internal/rendercache"
@@ -39,30 +40,48 @@ func NewEconomics(st *store.Store) *Economics {
 	return &Economics{store: st, results: rendercache.New[economicsKey]("e", maxTables, maxTableBytes)}
 }
 
+// ChainEconomicsDoc describes GET /chains/{id}/economics.
+var ChainEconomicsDoc = apidoc.Op{
+	ID: "getChainEconomics", Tag: "chains", Summary: "The risk-reward model of a chain",
+	Description: "For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price and the demand effect. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.\n\nScenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.",
+	Params: append([]apidoc.Param{
+		{In: apidoc.InPath, Name: "id", Description: "Chain id or slug", Example: "sex-trafficking"},
+		{In: apidoc.InQuery, Name: "inputs", Description: "An input set of the chain, by name (see available_inputs); geo and year, if given too, must fit it", MaxLength: 64, Example: "kara-2009-india"},
+		{In: apidoc.InQuery, Name: "geo", Description: "The area: global (the default), an ISO 3166-1 alpha-2 country code, EU or M49:<code>; the best input set for it is used, and a country without one gets the global set, said so", Example: "IN"},
+		{In: apidoc.InQuery, Name: "year", Type: "integer", Description: "Use the latest input set whose period starts by this year", Min: apidoc.Num(1000), Max: apidoc.Num(9999), Example: 2009},
+		{In: apidoc.InQuery, Name: "currency", Description: "ISO 4217 currency every amount is converted to; by default the set's profit's", Example: "USD"},
+		{In: apidoc.InQuery, Name: "price_year", Type: "integer", Description: "Price year every amount is converted to; by default the set's profit's", Min: apidoc.Num(1800), Max: apidoc.Num(2200), Example: 2021},
+		{In: apidoc.InQuery, Name: "apply", Description: "Scenario: comma-separated codes of published tactics whose acts_on effects to apply, in order", Example: "ST-W-C03"},
+		apidoc.IfNoneMatch,
+	}, scenarioParams()...),
+	Responses: []apidoc.Response{
+		{Status: http.StatusOK, Description: "The model of the chain", Body: inforce.Answer{}, Headers: map[string]string{"ETag": "Hash of the answer's content"}},
+		apidoc.NotModified,
+		{Status: http.StatusBadRequest, Description: "Malformed id, or a bad query parameter, named in errors (code bad_query): an unknown parameter, an unknown input set or one that does not fit geo or year, a bad geo, year, currency or price year, set.<symbol> with an unknown symbol, a value that is not a plain finite number, a probability outside [0, 1] or a negative amount, or apply with a code that names no published tactic"},
+		{Status: http.StatusNotFound, Description: "No such chain"},
+	},
+}
+
+// scenarioParams declares set.<symbol> for every symbol of the model, so that typed clients know
+// them all: one per symbol of a link or of the whole chain (not the reference data).
+func scenarioParams() []apidoc.Param {
+	var out []apidoc.Param
+	for _, s := range economics.Symbols() {
+		if s.Scope == economics.ScopeReference {
+			continue
+		}
+		example := "2"
+		if s.Kind == economics.Probability {
+			example = "0.01"
+		}
+		out = append(out, apidoc.Param{In: apidoc.InQuery, Name: "set." + string(s.Symbol), Example: example,
+			Description: fmt.Sprintf("Scenario: replace %s (%s, %s) at every link with a plain decimal number, or low,central,high; %s",
+				s.Notation, s.Meaning, s.Unit, map[economics.Kind]string{economics.Probability: "between 0 and 1 (1% is 0.01)", economics.Amount: "0 or more"}[s.Kind])})
+	}
+	return out
+}
+
 // Chain handles GET /api/v1/chains/{id}/economics.
-//
-//	@Summary	The risk-reward model of a chain
-//	@Description	For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
-//	@Description
-//	@Description	Scenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
-//	@ID	getChainEconomics
-//	@Tags	chains
-//	@Produce	json
-//	@Param	id	path	string	true	"Chain id or slug"	example(sex-trafficking)
-//	@Param	inputs	query	string	false	"An input set of the chain, by name (see available_inputs); geo and year, if given too, must fit it"	example(kara-2009-india)
-//	@Param	geo	query	string	false	"The area: global (the default), an ISO 3166-1 alpha-2 country code, EU or M49:<code>; the best input set for it is used, and a country without one gets the global set, said so"	example(IN)
-//	@Param	year	query	int	false	"Use the latest input set whose period starts by this year"	minimum(1000)	maximum(9999)	example(2009)
-//	@Param	currency	query	string	false	"ISO 4217 currency every amount is converted to; by default the set's profit's"	example(USD)
-//	@Param	price_year	query	int	false	"Price year every amount is converted to; by default the set's profit's"	minimum(1800)	maximum(2200)	example(2024)
-//	@Param	set.p_conviction	query	string	false	"Scenario: replace a symbol's value with a number, or low,central,high; every symbol of the model may be set this way (set.fine, set.prison_years, set.victims_per_offender, …; see method.symbols). A probability is in [0, 1] (1% is 0.01), an amount is 0 or more; plain decimals only"	example(0.01)
-//	@Param	apply	query	string	false	"Scenario: comma-separated codes of published tactics whose acts_on effects to apply, in order"	example(ST-R-R04)
-//	@Param	If-None-Match	header	string	false	"ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current"
-//	@Success	200	{object}	inforce.Answer	"The model of the chain"
-//	@Header	200	{string}	ETag	"Hash of the answer's content"
-//	@Success	304	"Not modified: the ETag in If-None-Match is current"
-//	@Failure	400	{object}	Problem	"Malformed id, or a bad query parameter, named in errors (code bad_query): an unknown parameter, an unknown input set or one that does not fit geo or year, a bad geo, year, currency or price year, set.<symbol> with an unknown symbol, a value that is not a plain finite number, a probability outside [0, 1] or a negative amount, or apply with a code that names no published tactic"
-//	@Failure	404	{object}	Problem	"No such chain"
-//	@Router	/chains/{id}/economics [get]
 func (h *Economics) Chain(c *gin.Context) {
 	key, err := pathKey(c)
 	if err != nil {

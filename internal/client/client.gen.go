@@ -844,36 +844,6 @@ func (e ParameterInputEstimate) Valid() bool {
 	}
 }
 
-// Defines values for ParameterPatchBasis.
-const (
-	ParameterPatchBasisEmpty            ParameterPatchBasis = ""
-	ParameterPatchBasisImposed          ParameterPatchBasis = "imposed"
-	ParameterPatchBasisServed           ParameterPatchBasis = "served"
-	ParameterPatchBasisStatutoryMaximum ParameterPatchBasis = "statutory-maximum"
-	ParameterPatchBasisStatutoryMinimum ParameterPatchBasis = "statutory-minimum"
-	ParameterPatchBasisStatutoryRange   ParameterPatchBasis = "statutory-range"
-)
-
-// Valid indicates whether the value is a known member of the ParameterPatchBasis enum.
-func (e ParameterPatchBasis) Valid() bool {
-	switch e {
-	case ParameterPatchBasisEmpty:
-		return true
-	case ParameterPatchBasisImposed:
-		return true
-	case ParameterPatchBasisServed:
-		return true
-	case ParameterPatchBasisStatutoryMaximum:
-		return true
-	case ParameterPatchBasisStatutoryMinimum:
-		return true
-	case ParameterPatchBasisStatutoryRange:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ParameterPatchEstimate.
 const (
 	ParameterPatchEstimateAssumption ParameterPatchEstimate = "assumption"
@@ -1588,39 +1558,6 @@ func (e StageInputSide) Valid() bool {
 	}
 }
 
-// Defines values for StagePatchRole.
-const (
-	StagePatchRoleBuyer     StagePatchRole = "buyer"
-	StagePatchRoleConsumer  StagePatchRole = "consumer"
-	StagePatchRoleCreditor  StagePatchRole = "creditor"
-	StagePatchRoleEmpty     StagePatchRole = ""
-	StagePatchRoleExploiter StagePatchRole = "exploiter"
-	StagePatchRoleRecruiter StagePatchRole = "recruiter"
-	StagePatchRoleVictim    StagePatchRole = "victim"
-)
-
-// Valid indicates whether the value is a known member of the StagePatchRole enum.
-func (e StagePatchRole) Valid() bool {
-	switch e {
-	case StagePatchRoleBuyer:
-		return true
-	case StagePatchRoleConsumer:
-		return true
-	case StagePatchRoleCreditor:
-		return true
-	case StagePatchRoleEmpty:
-		return true
-	case StagePatchRoleExploiter:
-		return true
-	case StagePatchRoleRecruiter:
-		return true
-	case StagePatchRoleVictim:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for StagePatchSide.
 const (
 	StagePatchSideDemand StagePatchSide = "demand"
@@ -1984,30 +1921,6 @@ func (e TacticInputStatus) Valid() bool {
 	}
 }
 
-// Defines values for TacticPatchAttribution.
-const (
-	TacticPatchAttributionEditorial   TacticPatchAttribution = "editorial"
-	TacticPatchAttributionKara        TacticPatchAttribution = "kara"
-	TacticPatchAttributionKaraReading TacticPatchAttribution = "kara-reading"
-	TacticPatchAttributionOtherSource TacticPatchAttribution = "other-source"
-)
-
-// Valid indicates whether the value is a known member of the TacticPatchAttribution enum.
-func (e TacticPatchAttribution) Valid() bool {
-	switch e {
-	case TacticPatchAttributionEditorial:
-		return true
-	case TacticPatchAttributionKara:
-		return true
-	case TacticPatchAttributionKaraReading:
-		return true
-	case TacticPatchAttributionOtherSource:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for TacticPatchKind.
 const (
 	TacticPatchKindCondition   TacticPatchKind = "condition"
@@ -2023,27 +1936,6 @@ func (e TacticPatchKind) Valid() bool {
 	case TacticPatchKindCurrent:
 		return true
 	case TacticPatchKindRecommended:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for TacticPatchStatus.
-const (
-	TacticPatchStatusArchived  TacticPatchStatus = "archived"
-	TacticPatchStatusDraft     TacticPatchStatus = "draft"
-	TacticPatchStatusPublished TacticPatchStatus = "published"
-)
-
-// Valid indicates whether the value is a known member of the TacticPatchStatus enum.
-func (e TacticPatchStatus) Valid() bool {
-	switch e {
-	case TacticPatchStatusArchived:
-		return true
-	case TacticPatchStatusDraft:
-		return true
-	case TacticPatchStatusPublished:
 		return true
 	default:
 		return false
@@ -3141,7 +3033,7 @@ type Bundle struct {
 	// FormatVersion The bundle format; this release writes 3 and reads 2 and 3.
 	//
 	// Example: 3
-	FormatVersion *int `json:"format_version,omitempty"`
+	FormatVersion int `json:"format_version"`
 
 	// Parameters Figures of the risk-reward model, by slug; each names its chain and stage by slug.
 	Parameters *[]ParameterInput `json:"parameters,omitempty"`
@@ -3177,10 +3069,16 @@ type BundleStage struct {
 	// Citations Sources for the description, at most 30; each names an existing source by slug.
 	Citations *[]Citation `json:"citations,omitempty"`
 
+	// CreatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	CreatedAt interface{} `json:"created_at,omitempty"`
+
 	// Description What happens at this link.
 	//
 	// Example: Turns the trade's cash into assets that look clean.
 	Description *string `json:"description,omitempty"`
+
+	// Id Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	Id interface{} `json:"id,omitempty"`
 
 	// Name Name of the link, for people.
 	//
@@ -3207,6 +3105,9 @@ type BundleStage struct {
 	//
 	// Example: money-launderer
 	Slug string `json:"slug"`
+
+	// UpdatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	UpdatedAt interface{} `json:"updated_at,omitempty"`
 
 	// Version Version is the version the client read; it is the precondition of a PUT or PATCH when no
 	// If-Match header is sent. Ignored on create.
@@ -3255,6 +3156,9 @@ type BundleTactic struct {
 	// Example: sex-trafficking
 	Chain string `json:"chain"`
 
+	// ChainId Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	ChainId interface{} `json:"chain_id,omitempty"`
+
 	// Citations Sources for the tactic, at most 30; each names an existing source by slug.
 	Citations *[]Citation `json:"citations,omitempty"`
 
@@ -3262,7 +3166,10 @@ type BundleTactic struct {
 	// cannot change afterwards (a PUT may leave it out or repeat it).
 	//
 	// Example: ST-R-R99
-	Code *string `json:"code,omitempty"`
+	Code string `json:"code"`
+
+	// CreatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	CreatedAt interface{} `json:"created_at,omitempty"`
 
 	// Description The tactic at length.
 	//
@@ -3272,6 +3179,9 @@ type BundleTactic struct {
 	// Evidence How well the tactic is known to work; when left out, nothing is known: effect unknown,
 	// level none, unevaluated.
 	Evidence *Evidence `json:"evidence,omitempty"`
+
+	// Id Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	Id interface{} `json:"id,omitempty"`
 
 	// Jurisdictions Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.
 	//
@@ -3315,12 +3225,15 @@ type BundleTactic struct {
 	// tactic's tags. Each must exist.
 	//
 	// Example: ["short-term","raise-exploiter-risk","prosecution"]
-	Tags *[]string `json:"tags,omitempty"`
+	Tags *[]BundleTactic_Tags_Item `json:"tags,omitempty"`
 
 	// Title Title, for people.
 	//
 	// Example: Close venues where exploitation was proven
 	Title string `json:"title"`
+
+	// UpdatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	UpdatedAt interface{} `json:"updated_at,omitempty"`
 
 	// Version Version is the version the client read; it is the precondition of a PUT or PATCH when no
 	// If-Match header is sent. Ignored on create.
@@ -3345,6 +3258,21 @@ type BundleTacticKind string
 //
 // Example: published
 type BundleTacticStatus string
+
+// BundleTacticTags0 A slug.
+type BundleTacticTags0 = string
+
+// BundleTacticTags1 The object as a GET returns it; only its slug counts.
+type BundleTacticTags1 struct {
+	// Slug The slug that counts.
+	Slug                 string                 `json:"slug"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// BundleTactic_Tags_Item defines model for BundleTactic.tags.Item.
+type BundleTactic_Tags_Item struct {
+	union json.RawMessage
+}
 
 // Caveat What a reader must know before acting on a tactic: a documented harm, a dispute (then the tactic carries positions for and against), a weakness of the data, or a limit of scope.
 type Caveat struct {
@@ -4842,7 +4770,7 @@ type ParameterPatch struct {
 	// Basis For a penalty: imposed, served, statutory-range, statutory-maximum or statutory-minimum.
 	//
 	// Example: statutory-maximum
-	Basis *ParameterPatchBasis `json:"basis,omitempty"`
+	Basis *string `json:"basis,omitempty"`
 
 	// Central Central value, or null.
 	//
@@ -4948,11 +4876,6 @@ type ParameterPatch struct {
 	// Example: 1
 	Version *int `json:"version,omitempty"`
 }
-
-// ParameterPatchBasis For a penalty: imposed, served, statutory-range, statutory-maximum or statutory-minimum.
-//
-// Example: statutory-maximum
-type ParameterPatchBasis string
 
 // ParameterPatchEstimate reported, derived or assumption.
 //
@@ -6231,7 +6154,7 @@ type StagePatch struct {
 	// Role What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.
 	//
 	// Example:
-	Role *StagePatchRole `json:"role,omitempty"`
+	Role *string `json:"role,omitempty"`
 
 	// Side Side of the market.
 	//
@@ -6253,11 +6176,6 @@ type StagePatch struct {
 	// Example: 1
 	Version *int `json:"version,omitempty"`
 }
-
-// StagePatchRole What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.
-//
-// Example:
-type StagePatchRole string
 
 // StagePatchSide Side of the market.
 //
@@ -6789,7 +6707,7 @@ type TacticPatch struct {
 	// own) when left out.
 	//
 	// Example: editorial
-	Attribution *TacticPatchAttribution `json:"attribution,omitempty"`
+	Attribution *string `json:"attribution,omitempty"`
 
 	// Caveats Harms, disputes, data quality, scope; at most 20.
 	Caveats *[]Caveat `json:"caveats,omitempty"`
@@ -6852,7 +6770,7 @@ type TacticPatch struct {
 	// Status Status defaults to draft for a new tactic; a replacement without it keeps the current one.
 	//
 	// Example: published
-	Status *TacticPatchStatus `json:"status,omitempty"`
+	Status *string `json:"status,omitempty"`
 
 	// Summary The tactic in a sentence or two.
 	//
@@ -6880,22 +6798,11 @@ type TacticPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// TacticPatchAttribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
-// own) when left out.
-//
-// Example: editorial
-type TacticPatchAttribution string
-
 // TacticPatchKind An effort deployed today (current), what should be done (recommended), or a state of the
 // world that explains why current efforts fall short (condition).
 //
 // Example: recommended
 type TacticPatchKind string
-
-// TacticPatchStatus Status defaults to draft for a new tactic; a replacement without it keeps the current one.
-//
-// Example: published
-type TacticPatchStatus string
 
 // TacticPatchTags0 A slug.
 type TacticPatchTags0 = string
@@ -7447,11 +7354,71 @@ type GetChainEconomicsParams struct {
 	// PriceYear Price year every amount is converted to; by default the set's profit's
 	PriceYear *int `form:"price_year,omitempty" json:"price_year,omitempty"`
 
-	// SetPConviction Scenario: replace a symbol's value with a number, or low,central,high; every symbol of the model may be set this way (set.fine, set.prison_years, set.victims_per_offender, …; see method.symbols). A probability is in [0, 1] (1% is 0.01), an amount is 0 or more; plain decimals only
-	SetPConviction *string `form:"set.p_conviction,omitempty" json:"set.p_conviction,omitempty"`
-
 	// Apply Scenario: comma-separated codes of published tactics whose acts_on effects to apply, in order
 	Apply *string `form:"apply,omitempty" json:"apply,omitempty"`
+
+	// SetProfit Scenario: replace π (net profit the link's exploiter makes from one victim in one year; where the source gives the whole chain's profit per victim, it is all attributed to the link that holds it, {currency} per victim-year) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetProfit *string `form:"set.profit,omitempty" json:"set.profit,omitempty"`
+
+	// SetAcquisitionCost Scenario: replace A (what the link pays for each victim it acquires; the exploiter's acquisition cost is the recruiter's revenue per victim, {currency} per victim acquired) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetAcquisitionCost *string `form:"set.acquisition_cost,omitempty" json:"set.acquisition_cost,omitempty"`
+
+	// SetPConviction Scenario: replace p (conviction rate per victim-year, N/V: not the probability that a given offender is convicted (an offender holding k victims faces about k·p); derived from convictions and victims when not given, convictions per victim-year) at every link with a plain decimal number, or low,central,high; between 0 and 1 (1% is 0.01)
+	SetPConviction *string `form:"set.p_conviction,omitempty" json:"set.p_conviction,omitempty"`
+
+	// SetPDetect Scenario: replace p_d (probability that the exploitation is detected in a year; with p_prosecute and p_convict, it gives p when neither p nor N and V are given, probability) at every link with a plain decimal number, or low,central,high; between 0 and 1 (1% is 0.01)
+	SetPDetect *string `form:"set.p_detect,omitempty" json:"set.p_detect,omitempty"`
+
+	// SetPProsecute Scenario: replace p_s (probability of prosecution once detected, probability) at every link with a plain decimal number, or low,central,high; between 0 and 1 (1% is 0.01)
+	SetPProsecute *string `form:"set.p_prosecute,omitempty" json:"set.p_prosecute,omitempty"`
+
+	// SetPConvict Scenario: replace p_c (probability of conviction once prosecuted, probability) at every link with a plain decimal number, or low,central,high; between 0 and 1 (1% is 0.01)
+	SetPConvict *string `form:"set.p_convict,omitempty" json:"set.p_convict,omitempty"`
+
+	// SetFine Scenario: replace F (fine on conviction: as imposed where a source gives it, otherwise the statute's amount, labelled by its basis, {currency} per conviction) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetFine *string `form:"set.fine,omitempty" json:"set.fine,omitempty"`
+
+	// SetRestitution Scenario: replace R (restitution or compensation ordered on conviction and paid by the offender, {currency} per conviction) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetRestitution *string `form:"set.restitution,omitempty" json:"set.restitution,omitempty"`
+
+	// SetConfiscationRate Scenario: replace φ (share of a convicted offender's proceeds that is confiscated, given conviction; applied to one year's proceeds k·π (lifetime: to all proceeds accumulated by the conviction), share of a convicted offender's proceeds) at every link with a plain decimal number, or low,central,high; between 0 and 1 (1% is 0.01)
+	SetConfiscationRate *string `form:"set.confiscation_rate,omitempty" json:"set.confiscation_rate,omitempty"`
+
+	// SetConfiscatedShare Scenario: replace ψ (share of all criminal proceeds that is confiscated (confiscated ÷ estimated proceeds): already unconditional, so it is never multiplied by p; used only when φ is not given, share of all proceeds) at every link with a plain decimal number, or low,central,high; between 0 and 1 (1% is 0.01)
+	SetConfiscatedShare *string `form:"set.confiscated_share,omitempty" json:"set.confiscated_share,omitempty"`
+
+	// SetPrisonYears Scenario: replace S (prison years on conviction: as served or imposed where a source gives them, otherwise the statute's range, labelled by its basis, years per conviction) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetPrisonYears *string `form:"set.prison_years,omitempty" json:"set.prison_years,omitempty"`
+
+	// SetPrisonYearCost Scenario: replace v (what a year in prison costs the offender in money; by default the income forgone, k·π; a cited figure replaces it, {currency} per prison-year) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetPrisonYearCost *string `form:"set.prison_year_cost,omitempty" json:"set.prison_year_cost,omitempty"`
+
+	// SetVictimsPerOffender Scenario: replace k (victims an offender holds at a time; scales the proceeds confiscated, the income forgone in prison and per-victim penalties, victims per offender) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetVictimsPerOffender *string `form:"set.victims_per_offender,omitempty" json:"set.victims_per_offender,omitempty"`
+
+	// SetDurationYears Scenario: replace T (years a victim is exploited; used by the victim link and the lifetime figures, never by the per-year deterrence ratio, years per victim) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetDurationYears *string `form:"set.duration_years,omitempty" json:"set.duration_years,omitempty"`
+
+	// SetBuyerPrice Scenario: replace P (price a buyer pays for one purchase (consumer link), {currency} per purchase) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetBuyerPrice *string `form:"set.buyer_price,omitempty" json:"set.buyer_price,omitempty"`
+
+	// SetPBuyerPenalty Scenario: replace p_b (probability that a purchase leads to a penalty for the buyer, penalties per purchase) at every link with a plain decimal number, or low,central,high; between 0 and 1 (1% is 0.01)
+	SetPBuyerPenalty *string `form:"set.p_buyer_penalty,omitempty" json:"set.p_buyer_penalty,omitempty"`
+
+	// SetBuyerFine Scenario: replace F_b (penalty on a buyer when one is imposed, {currency} per penalty) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetBuyerFine *string `form:"set.buyer_fine,omitempty" json:"set.buyer_fine,omitempty"`
+
+	// SetPriceElasticity Scenario: replace ε (magnitude of the price elasticity of demand, |∂ln Q/∂ln P|: a 1% rise in the buyer's effective price cuts demand by ε%, magnitude) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetPriceElasticity *string `form:"set.price_elasticity,omitempty" json:"set.price_elasticity,omitempty"`
+
+	// SetTotalProfits Scenario: replace Π_tot (total annual profits of the chain, {currency} per year) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetTotalProfits *string `form:"set.total_profits,omitempty" json:"set.total_profits,omitempty"`
+
+	// SetVictims Scenario: replace V (victims at a point in time, persons) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetVictims *string `form:"set.victims,omitempty" json:"set.victims,omitempty"`
+
+	// SetConvictions Scenario: replace N (convictions per year, convictions per year) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetConvictions *string `form:"set.convictions,omitempty" json:"set.convictions,omitempty"`
 
 	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
 	IfNoneMatch *string `json:"If-None-Match,omitempty"`
@@ -8264,6 +8231,72 @@ type PatchTagApplicationMergePatchPlusJSONRequestBody = TagPatch
 // ReplaceTagJSONRequestBody defines body for ReplaceTag for application/json ContentType.
 type ReplaceTagJSONRequestBody = TagInput
 
+// Getter for additional properties for BundleTacticTags1. Returns the specified
+// element and whether it was found
+func (a BundleTacticTags1) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for BundleTacticTags1
+func (a *BundleTacticTags1) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for BundleTacticTags1 to handle AdditionalProperties
+func (a *BundleTacticTags1) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["slug"]; found {
+		err = json.Unmarshal(raw, &a.Slug)
+		if err != nil {
+			return fmt.Errorf("error reading 'slug': %w", err)
+		}
+		delete(object, "slug")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for BundleTacticTags1 to handle AdditionalProperties
+func (a BundleTacticTags1) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["slug"], err = json.Marshal(a.Slug)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'slug': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // Getter for additional properties for TacticInputTags1. Returns the specified
 // element and whether it was found
 func (a TacticInputTags1) Get(fieldName string) (value interface{}, found bool) {
@@ -8394,6 +8427,68 @@ func (a TacticPatchTags1) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(object)
+}
+
+// AsBundleTacticTags0 returns the union data inside the BundleTactic_Tags_Item as a BundleTacticTags0
+func (t BundleTactic_Tags_Item) AsBundleTacticTags0() (BundleTacticTags0, error) {
+	var body BundleTacticTags0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBundleTacticTags0 overwrites any union data inside the BundleTactic_Tags_Item as the provided BundleTacticTags0
+func (t *BundleTactic_Tags_Item) FromBundleTacticTags0(v BundleTacticTags0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBundleTacticTags0 performs a merge with any union data inside the BundleTactic_Tags_Item, using the provided BundleTacticTags0
+func (t *BundleTactic_Tags_Item) MergeBundleTacticTags0(v BundleTacticTags0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBundleTacticTags1 returns the union data inside the BundleTactic_Tags_Item as a BundleTacticTags1
+func (t BundleTactic_Tags_Item) AsBundleTacticTags1() (BundleTacticTags1, error) {
+	var body BundleTacticTags1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBundleTacticTags1 overwrites any union data inside the BundleTactic_Tags_Item as the provided BundleTacticTags1
+func (t *BundleTactic_Tags_Item) FromBundleTacticTags1(v BundleTacticTags1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBundleTacticTags1 performs a merge with any union data inside the BundleTactic_Tags_Item, using the provided BundleTacticTags1
+func (t *BundleTactic_Tags_Item) MergeBundleTacticTags1(v BundleTacticTags1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BundleTactic_Tags_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BundleTactic_Tags_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }
 
 // AsChain returns the union data inside the ChainRevision_Data as a Chain
@@ -9411,7 +9506,7 @@ type ClientInterface interface {
 
 	// GetChainEconomics The risk-reward model of a chain
 	//
-	// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
+	// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price and the demand effect. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
 	//
 	// Scenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
 	//
@@ -9434,11 +9529,11 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /chains/{id}/revisions/{revision}/restore (the `RestoreChain` operationId).
-	RestoreChain(ctx context.Context, id string, revision int, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreChain(ctx context.Context, id string, revision string, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetChainTable Get a chain as a table
 	//
-	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
+	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. The answer is JSON; the table as CSV is `table.csv` (this path gives the same CSV to `Accept: text/csv`).
 	//
 	// Corresponds with GET /chains/{id}/table (the `GetChainTable` operationId).
 	GetChainTable(ctx context.Context, id string, params *GetChainTableParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9530,7 +9625,7 @@ type ClientInterface interface {
 	// Role: `admin` or above.
 	//
 	// Corresponds with DELETE /keys/{id} (the `RevokeKey` operationId).
-	RevokeKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RevokeKey(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetKey Get an API key
 	//
@@ -9539,7 +9634,7 @@ type ClientInterface interface {
 	// Role: `admin` or above.
 	//
 	// Corresponds with GET /keys/{id} (the `GetKey` operationId).
-	GetKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetKey(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListParameters List parameters
 	//
@@ -9657,7 +9752,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
-	RestoreParameter(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreParameter(ctx context.Context, id string, revision string, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRelations List relations
 	//
@@ -9695,14 +9790,14 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
-	DeleteRelation(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteRelation(ctx context.Context, id string, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetRelation Get a relation
 	//
 	// A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 	//
 	// Corresponds with GET /relations/{id} (the `GetRelation` operationId).
-	GetRelation(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetRelation(ctx context.Context, id string, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchRelationWithBody Update fields of a relation
 	//
@@ -9713,7 +9808,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithBody(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchRelationWithBody(ctx context.Context, id string, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchRelation Update fields of a relation
 	//
@@ -9724,7 +9819,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelation(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchRelation(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchRelationWithApplicationMergePatchPlusJSONBody Update fields of a relation
 	//
@@ -9735,7 +9830,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type.
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceRelationWithBody Replace a relation
 	//
@@ -9746,7 +9841,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-	ReplaceRelationWithBody(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceRelationWithBody(ctx context.Context, id string, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceRelation Replace a relation
 	//
@@ -9757,7 +9852,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-	ReplaceRelation(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceRelation(ctx context.Context, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRelationRevisions History of a relation
 	//
@@ -9766,7 +9861,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
-	ListRelationRevisions(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListRelationRevisions(ctx context.Context, id string, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RestoreRelation Restore a relation to a revision
 	//
@@ -9775,7 +9870,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
-	RestoreRelation(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreRelation(ctx context.Context, id string, revision string, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Search Search the knowledge base
 	//
@@ -9864,7 +9959,7 @@ type ClientInterface interface {
 
 	// ReplaceSourceWithBody Replace a source
 	//
-	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 	//
 	// Role: `editor` or above.
 	//
@@ -9875,7 +9970,7 @@ type ClientInterface interface {
 
 	// ReplaceSource Replace a source
 	//
-	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 	//
 	// Role: `editor` or above.
 	//
@@ -9900,7 +9995,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
-	RestoreSource(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreSource(ctx context.Context, id string, revision string, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListStages List stages
 	//
@@ -9938,14 +10033,14 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with DELETE /stages/{id} (the `DeleteStage` operationId).
-	DeleteStage(ctx context.Context, id int, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteStage(ctx context.Context, id string, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetStage Get a stage
 	//
 	// A stage by id, with its ETag. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 	//
 	// Corresponds with GET /stages/{id} (the `GetStage` operationId).
-	GetStage(ctx context.Context, id int, params *GetStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetStage(ctx context.Context, id string, params *GetStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchStageWithBody Update fields of a stage
 	//
@@ -9956,7 +10051,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithBody(ctx context.Context, id int, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchStageWithBody(ctx context.Context, id string, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchStage Update fields of a stage
 	//
@@ -9967,7 +10062,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStage(ctx context.Context, id int, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchStage(ctx context.Context, id string, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchStageWithApplicationMergePatchPlusJSONBody Update fields of a stage
 	//
@@ -9978,7 +10073,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type.
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceStageWithBody Replace a stage
 	//
@@ -9989,7 +10084,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-	ReplaceStageWithBody(ctx context.Context, id int, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceStageWithBody(ctx context.Context, id string, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceStage Replace a stage
 	//
@@ -10000,7 +10095,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-	ReplaceStage(ctx context.Context, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceStage(ctx context.Context, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListStageRevisions History of a stage
 	//
@@ -10009,7 +10104,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with GET /stages/{id}/revisions (the `ListStageRevisions` operationId).
-	ListStageRevisions(ctx context.Context, id int, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListStageRevisions(ctx context.Context, id string, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RestoreStage Restore a stage to a revision
 	//
@@ -10018,7 +10113,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /stages/{id}/revisions/{revision}/restore (the `RestoreStage` operationId).
-	RestoreStage(ctx context.Context, id int, revision int, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreStage(ctx context.Context, id string, revision string, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTactics List tactics
 	//
@@ -10143,7 +10238,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-	RestoreTactic(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreTactic(ctx context.Context, id string, revision string, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTags List tags
 	//
@@ -10261,7 +10356,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /tags/{id}/revisions/{revision}/restore (the `RestoreTag` operationId).
-	RestoreTag(ctx context.Context, id string, revision int, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreTag(ctx context.Context, id string, revision string, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListChains List chains
@@ -10466,7 +10561,7 @@ func (c *Client) ReplaceChain(ctx context.Context, id string, params *ReplaceCha
 
 // GetChainEconomics The risk-reward model of a chain
 //
-// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
+// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price and the demand effect. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
 //
 // Scenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
 //
@@ -10509,7 +10604,7 @@ func (c *Client) ListChainRevisions(ctx context.Context, id string, params *List
 // Role: `editor` or above.
 //
 // Corresponds with POST /chains/{id}/revisions/{revision}/restore (the `RestoreChain` operationId).
-func (c *Client) RestoreChain(ctx context.Context, id string, revision int, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreChain(ctx context.Context, id string, revision string, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreChainRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -10523,7 +10618,7 @@ func (c *Client) RestoreChain(ctx context.Context, id string, revision int, para
 
 // GetChainTable Get a chain as a table
 //
-// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
+// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. The answer is JSON; the table as CSV is `table.csv` (this path gives the same CSV to `Accept: text/csv`).
 //
 // Corresponds with GET /chains/{id}/table (the `GetChainTable` operationId).
 func (c *Client) GetChainTable(ctx context.Context, id string, params *GetChainTableParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10705,7 +10800,7 @@ func (c *Client) CreateKey(ctx context.Context, params *CreateKeyParams, body Cr
 // Role: `admin` or above.
 //
 // Corresponds with DELETE /keys/{id} (the `RevokeKey` operationId).
-func (c *Client) RevokeKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RevokeKey(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRevokeKeyRequest(c.Server, id)
 	if err != nil {
 		return nil, err
@@ -10724,7 +10819,7 @@ func (c *Client) RevokeKey(ctx context.Context, id int, reqEditors ...RequestEdi
 // Role: `admin` or above.
 //
 // Corresponds with GET /keys/{id} (the `GetKey` operationId).
-func (c *Client) GetKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetKey(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetKeyRequest(c.Server, id)
 	if err != nil {
 		return nil, err
@@ -10962,7 +11057,7 @@ func (c *Client) ListParameterRevisions(ctx context.Context, id string, params *
 // Role: `editor` or above.
 //
 // Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
-func (c *Client) RestoreParameter(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreParameter(ctx context.Context, id string, revision string, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreParameterRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -11040,7 +11135,7 @@ func (c *Client) CreateRelation(ctx context.Context, params *CreateRelationParam
 // Role: `editor` or above.
 //
 // Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
-func (c *Client) DeleteRelation(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteRelation(ctx context.Context, id string, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteRelationRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -11057,7 +11152,7 @@ func (c *Client) DeleteRelation(ctx context.Context, id int, params *DeleteRelat
 // A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 //
 // Corresponds with GET /relations/{id} (the `GetRelation` operationId).
-func (c *Client) GetRelation(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetRelation(ctx context.Context, id string, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetRelationRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -11078,7 +11173,7 @@ func (c *Client) GetRelation(ctx context.Context, id int, params *GetRelationPar
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *Client) PatchRelationWithBody(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchRelationWithBody(ctx context.Context, id string, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchRelationRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -11099,7 +11194,7 @@ func (c *Client) PatchRelationWithBody(ctx context.Context, id int, params *Patc
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *Client) PatchRelation(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchRelation(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchRelationRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -11120,7 +11215,7 @@ func (c *Client) PatchRelation(ctx context.Context, id int, params *PatchRelatio
 // Takes a body of the `application/merge-patch+json` content type.
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *Client) PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -11141,7 +11236,7 @@ func (c *Client) PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-func (c *Client) ReplaceRelationWithBody(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplaceRelationWithBody(ctx context.Context, id string, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceRelationRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -11162,7 +11257,7 @@ func (c *Client) ReplaceRelationWithBody(ctx context.Context, id int, params *Re
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-func (c *Client) ReplaceRelation(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplaceRelation(ctx context.Context, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceRelationRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -11181,7 +11276,7 @@ func (c *Client) ReplaceRelation(ctx context.Context, id int, params *ReplaceRel
 // Role: `editor` or above.
 //
 // Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
-func (c *Client) ListRelationRevisions(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListRelationRevisions(ctx context.Context, id string, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListRelationRevisionsRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -11200,7 +11295,7 @@ func (c *Client) ListRelationRevisions(ctx context.Context, id int, params *List
 // Role: `editor` or above.
 //
 // Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
-func (c *Client) RestoreRelation(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreRelation(ctx context.Context, id string, revision string, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreRelationRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -11389,7 +11484,7 @@ func (c *Client) PatchSourceWithApplicationMergePatchPlusJSONBody(ctx context.Co
 
 // ReplaceSourceWithBody Replace a source
 //
-// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 //
 // Role: `editor` or above.
 //
@@ -11410,7 +11505,7 @@ func (c *Client) ReplaceSourceWithBody(ctx context.Context, id string, params *R
 
 // ReplaceSource Replace a source
 //
-// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 //
 // Role: `editor` or above.
 //
@@ -11455,7 +11550,7 @@ func (c *Client) ListSourceRevisions(ctx context.Context, id string, params *Lis
 // Role: `editor` or above.
 //
 // Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
-func (c *Client) RestoreSource(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreSource(ctx context.Context, id string, revision string, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreSourceRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -11533,7 +11628,7 @@ func (c *Client) CreateStage(ctx context.Context, params *CreateStageParams, bod
 // Role: `editor` or above.
 //
 // Corresponds with DELETE /stages/{id} (the `DeleteStage` operationId).
-func (c *Client) DeleteStage(ctx context.Context, id int, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteStage(ctx context.Context, id string, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteStageRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -11550,7 +11645,7 @@ func (c *Client) DeleteStage(ctx context.Context, id int, params *DeleteStagePar
 // A stage by id, with its ETag. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 //
 // Corresponds with GET /stages/{id} (the `GetStage` operationId).
-func (c *Client) GetStage(ctx context.Context, id int, params *GetStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetStage(ctx context.Context, id string, params *GetStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetStageRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -11571,7 +11666,7 @@ func (c *Client) GetStage(ctx context.Context, id int, params *GetStageParams, r
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *Client) PatchStageWithBody(ctx context.Context, id int, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchStageWithBody(ctx context.Context, id string, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchStageRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -11592,7 +11687,7 @@ func (c *Client) PatchStageWithBody(ctx context.Context, id int, params *PatchSt
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *Client) PatchStage(ctx context.Context, id int, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchStage(ctx context.Context, id string, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchStageRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -11613,7 +11708,7 @@ func (c *Client) PatchStage(ctx context.Context, id int, params *PatchStageParam
 // Takes a body of the `application/merge-patch+json` content type.
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *Client) PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchStageRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -11634,7 +11729,7 @@ func (c *Client) PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Con
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-func (c *Client) ReplaceStageWithBody(ctx context.Context, id int, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplaceStageWithBody(ctx context.Context, id string, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceStageRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -11655,7 +11750,7 @@ func (c *Client) ReplaceStageWithBody(ctx context.Context, id int, params *Repla
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-func (c *Client) ReplaceStage(ctx context.Context, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplaceStage(ctx context.Context, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceStageRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -11674,7 +11769,7 @@ func (c *Client) ReplaceStage(ctx context.Context, id int, params *ReplaceStageP
 // Role: `editor` or above.
 //
 // Corresponds with GET /stages/{id}/revisions (the `ListStageRevisions` operationId).
-func (c *Client) ListStageRevisions(ctx context.Context, id int, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListStageRevisions(ctx context.Context, id string, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListStageRevisionsRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -11693,7 +11788,7 @@ func (c *Client) ListStageRevisions(ctx context.Context, id int, params *ListSta
 // Role: `editor` or above.
 //
 // Corresponds with POST /stages/{id}/revisions/{revision}/restore (the `RestoreStage` operationId).
-func (c *Client) RestoreStage(ctx context.Context, id int, revision int, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreStage(ctx context.Context, id string, revision string, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreStageRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -11948,7 +12043,7 @@ func (c *Client) ListTacticRevisions(ctx context.Context, id string, params *Lis
 // Role: `editor` or above.
 //
 // Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-func (c *Client) RestoreTactic(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreTactic(ctx context.Context, id string, revision string, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreTacticRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -12186,7 +12281,7 @@ func (c *Client) ListTagRevisions(ctx context.Context, id string, params *ListTa
 // Role: `editor` or above.
 //
 // Corresponds with POST /tags/{id}/revisions/{revision}/restore (the `RestoreTag` operationId).
-func (c *Client) RestoreTag(ctx context.Context, id string, revision int, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreTag(ctx context.Context, id string, revision string, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreTagRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -12698,6 +12793,42 @@ func NewGetChainEconomicsRequest(server string, id string, params *GetChainEcono
 
 		}
 
+		if params.Apply != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "apply", *params.Apply, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetProfit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.profit", *params.SetProfit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetAcquisitionCost != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.acquisition_cost", *params.SetAcquisitionCost, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.SetPConviction != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.p_conviction", *params.SetPConviction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -12710,9 +12841,213 @@ func NewGetChainEconomicsRequest(server string, id string, params *GetChainEcono
 
 		}
 
-		if params.Apply != nil {
+		if params.SetPDetect != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "apply", *params.Apply, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.p_detect", *params.SetPDetect, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPProsecute != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.p_prosecute", *params.SetPProsecute, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPConvict != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.p_convict", *params.SetPConvict, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetFine != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.fine", *params.SetFine, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetRestitution != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.restitution", *params.SetRestitution, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetConfiscationRate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.confiscation_rate", *params.SetConfiscationRate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetConfiscatedShare != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.confiscated_share", *params.SetConfiscatedShare, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPrisonYears != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.prison_years", *params.SetPrisonYears, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPrisonYearCost != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.prison_year_cost", *params.SetPrisonYearCost, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetVictimsPerOffender != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.victims_per_offender", *params.SetVictimsPerOffender, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetDurationYears != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.duration_years", *params.SetDurationYears, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetBuyerPrice != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.buyer_price", *params.SetBuyerPrice, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPBuyerPenalty != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.p_buyer_penalty", *params.SetPBuyerPenalty, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetBuyerFine != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.buyer_fine", *params.SetBuyerFine, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPriceElasticity != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.price_elasticity", *params.SetPriceElasticity, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetTotalProfits != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.total_profits", *params.SetTotalProfits, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetVictims != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.victims", *params.SetVictims, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetConvictions != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.convictions", *params.SetConvictions, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12837,7 +13172,7 @@ func NewListChainRevisionsRequest(server string, id string, params *ListChainRev
 }
 
 // NewRestoreChainRequest constructs an http.Request for the RestoreChain method
-func NewRestoreChainRequest(server string, id string, revision int, params *RestoreChainParams) (*http.Request, error) {
+func NewRestoreChainRequest(server string, id string, revision string, params *RestoreChainParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12849,7 +13184,7 @@ func NewRestoreChainRequest(server string, id string, revision int, params *Rest
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13426,12 +13761,12 @@ func NewCreateKeyRequestWithBody(server string, params *CreateKeyParams, content
 }
 
 // NewRevokeKeyRequest constructs an http.Request for the RevokeKey method
-func NewRevokeKeyRequest(server string, id int) (*http.Request, error) {
+func NewRevokeKeyRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13460,12 +13795,12 @@ func NewRevokeKeyRequest(server string, id int) (*http.Request, error) {
 }
 
 // NewGetKeyRequest constructs an http.Request for the GetKey method
-func NewGetKeyRequest(server string, id int) (*http.Request, error) {
+func NewGetKeyRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14044,7 +14379,7 @@ func NewListParameterRevisionsRequest(server string, id string, params *ListPara
 }
 
 // NewRestoreParameterRequest constructs an http.Request for the RestoreParameter method
-func NewRestoreParameterRequest(server string, id string, revision int, params *RestoreParameterParams) (*http.Request, error) {
+func NewRestoreParameterRequest(server string, id string, revision string, params *RestoreParameterParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -14056,7 +14391,7 @@ func NewRestoreParameterRequest(server string, id string, revision int, params *
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14307,12 +14642,12 @@ func NewCreateRelationRequestWithBody(server string, params *CreateRelationParam
 }
 
 // NewDeleteRelationRequest constructs an http.Request for the DeleteRelation method
-func NewDeleteRelationRequest(server string, id int, params *DeleteRelationParams) (*http.Request, error) {
+func NewDeleteRelationRequest(server string, id string, params *DeleteRelationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14356,12 +14691,12 @@ func NewDeleteRelationRequest(server string, id int, params *DeleteRelationParam
 }
 
 // NewGetRelationRequest constructs an http.Request for the GetRelation method
-func NewGetRelationRequest(server string, id int, params *GetRelationParams) (*http.Request, error) {
+func NewGetRelationRequest(server string, id string, params *GetRelationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14405,7 +14740,7 @@ func NewGetRelationRequest(server string, id int, params *GetRelationParams) (*h
 }
 
 // NewPatchRelationRequest calls the generic PatchRelation builder with application/json body
-func NewPatchRelationRequest(server string, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody) (*http.Request, error) {
+func NewPatchRelationRequest(server string, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -14416,7 +14751,7 @@ func NewPatchRelationRequest(server string, id int, params *PatchRelationParams,
 }
 
 // NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody calls the generic PatchRelation builder with application/merge-patch+json body
-func NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(server string, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+func NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(server string, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -14427,12 +14762,12 @@ func NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(server string,
 }
 
 // NewPatchRelationRequestWithBody constructs an http.Request for the PatchRelation method, with any body, and a specified content type
-func NewPatchRelationRequestWithBody(server string, id int, params *PatchRelationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchRelationRequestWithBody(server string, id string, params *PatchRelationParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14478,7 +14813,7 @@ func NewPatchRelationRequestWithBody(server string, id int, params *PatchRelatio
 }
 
 // NewReplaceRelationRequest calls the generic ReplaceRelation builder with application/json body
-func NewReplaceRelationRequest(server string, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody) (*http.Request, error) {
+func NewReplaceRelationRequest(server string, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -14489,12 +14824,12 @@ func NewReplaceRelationRequest(server string, id int, params *ReplaceRelationPar
 }
 
 // NewReplaceRelationRequestWithBody constructs an http.Request for the ReplaceRelation method, with any body, and a specified content type
-func NewReplaceRelationRequestWithBody(server string, id int, params *ReplaceRelationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewReplaceRelationRequestWithBody(server string, id string, params *ReplaceRelationParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14540,12 +14875,12 @@ func NewReplaceRelationRequestWithBody(server string, id int, params *ReplaceRel
 }
 
 // NewListRelationRevisionsRequest constructs an http.Request for the ListRelationRevisions method
-func NewListRelationRevisionsRequest(server string, id int, params *ListRelationRevisionsParams) (*http.Request, error) {
+func NewListRelationRevisionsRequest(server string, id string, params *ListRelationRevisionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14625,19 +14960,19 @@ func NewListRelationRevisionsRequest(server string, id int, params *ListRelation
 }
 
 // NewRestoreRelationRequest constructs an http.Request for the RestoreRelation method
-func NewRestoreRelationRequest(server string, id int, revision int, params *RestoreRelationParams) (*http.Request, error) {
+func NewRestoreRelationRequest(server string, id string, revision string, params *RestoreRelationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15415,7 +15750,7 @@ func NewListSourceRevisionsRequest(server string, id string, params *ListSourceR
 }
 
 // NewRestoreSourceRequest constructs an http.Request for the RestoreSource method
-func NewRestoreSourceRequest(server string, id string, revision int, params *RestoreSourceParams) (*http.Request, error) {
+func NewRestoreSourceRequest(server string, id string, revision string, params *RestoreSourceParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15427,7 +15762,7 @@ func NewRestoreSourceRequest(server string, id string, revision int, params *Res
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15678,12 +16013,12 @@ func NewCreateStageRequestWithBody(server string, params *CreateStageParams, con
 }
 
 // NewDeleteStageRequest constructs an http.Request for the DeleteStage method
-func NewDeleteStageRequest(server string, id int, params *DeleteStageParams) (*http.Request, error) {
+func NewDeleteStageRequest(server string, id string, params *DeleteStageParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15727,12 +16062,12 @@ func NewDeleteStageRequest(server string, id int, params *DeleteStageParams) (*h
 }
 
 // NewGetStageRequest constructs an http.Request for the GetStage method
-func NewGetStageRequest(server string, id int, params *GetStageParams) (*http.Request, error) {
+func NewGetStageRequest(server string, id string, params *GetStageParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15776,7 +16111,7 @@ func NewGetStageRequest(server string, id int, params *GetStageParams) (*http.Re
 }
 
 // NewPatchStageRequest calls the generic PatchStage builder with application/json body
-func NewPatchStageRequest(server string, id int, params *PatchStageParams, body PatchStageJSONRequestBody) (*http.Request, error) {
+func NewPatchStageRequest(server string, id string, params *PatchStageParams, body PatchStageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -15787,7 +16122,7 @@ func NewPatchStageRequest(server string, id int, params *PatchStageParams, body 
 }
 
 // NewPatchStageRequestWithApplicationMergePatchPlusJSONBody calls the generic PatchStage builder with application/merge-patch+json body
-func NewPatchStageRequestWithApplicationMergePatchPlusJSONBody(server string, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+func NewPatchStageRequestWithApplicationMergePatchPlusJSONBody(server string, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -15798,12 +16133,12 @@ func NewPatchStageRequestWithApplicationMergePatchPlusJSONBody(server string, id
 }
 
 // NewPatchStageRequestWithBody constructs an http.Request for the PatchStage method, with any body, and a specified content type
-func NewPatchStageRequestWithBody(server string, id int, params *PatchStageParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchStageRequestWithBody(server string, id string, params *PatchStageParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15849,7 +16184,7 @@ func NewPatchStageRequestWithBody(server string, id int, params *PatchStageParam
 }
 
 // NewReplaceStageRequest calls the generic ReplaceStage builder with application/json body
-func NewReplaceStageRequest(server string, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody) (*http.Request, error) {
+func NewReplaceStageRequest(server string, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -15860,12 +16195,12 @@ func NewReplaceStageRequest(server string, id int, params *ReplaceStageParams, b
 }
 
 // NewReplaceStageRequestWithBody constructs an http.Request for the ReplaceStage method, with any body, and a specified content type
-func NewReplaceStageRequestWithBody(server string, id int, params *ReplaceStageParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewReplaceStageRequestWithBody(server string, id string, params *ReplaceStageParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15911,12 +16246,12 @@ func NewReplaceStageRequestWithBody(server string, id int, params *ReplaceStageP
 }
 
 // NewListStageRevisionsRequest constructs an http.Request for the ListStageRevisions method
-func NewListStageRevisionsRequest(server string, id int, params *ListStageRevisionsParams) (*http.Request, error) {
+func NewListStageRevisionsRequest(server string, id string, params *ListStageRevisionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15996,19 +16331,19 @@ func NewListStageRevisionsRequest(server string, id int, params *ListStageRevisi
 }
 
 // NewRestoreStageRequest constructs an http.Request for the RestoreStage method
-func NewRestoreStageRequest(server string, id int, revision int, params *RestoreStageParams) (*http.Request, error) {
+func NewRestoreStageRequest(server string, id string, revision string, params *RestoreStageParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16782,7 +17117,7 @@ func NewListTacticRevisionsRequest(server string, id string, params *ListTacticR
 }
 
 // NewRestoreTacticRequest constructs an http.Request for the RestoreTactic method
-func NewRestoreTacticRequest(server string, id string, revision int, params *RestoreTacticParams) (*http.Request, error) {
+func NewRestoreTacticRequest(server string, id string, revision string, params *RestoreTacticParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16794,7 +17129,7 @@ func NewRestoreTacticRequest(server string, id string, revision int, params *Res
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17351,7 +17686,7 @@ func NewListTagRevisionsRequest(server string, id string, params *ListTagRevisio
 }
 
 // NewRestoreTagRequest constructs an http.Request for the RestoreTag method
-func NewRestoreTagRequest(server string, id string, revision int, params *RestoreTagParams) (*http.Request, error) {
+func NewRestoreTagRequest(server string, id string, revision string, params *RestoreTagParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17363,7 +17698,7 @@ func NewRestoreTagRequest(server string, id string, revision int, params *Restor
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17569,7 +17904,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetChainEconomicsWithResponse The risk-reward model of a chain
 	//
-	// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
+	// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price and the demand effect. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
 	//
 	// Scenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
 	//
@@ -17598,11 +17933,11 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /chains/{id}/revisions/{revision}/restore (the `RestoreChain` operationId).
-	RestoreChainWithResponse(ctx context.Context, id string, revision int, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*RestoreChainResponse, error)
+	RestoreChainWithResponse(ctx context.Context, id string, revision string, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*RestoreChainResponse, error)
 
 	// GetChainTableWithResponse Get a chain as a table
 	//
-	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
+	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. The answer is JSON; the table as CSV is `table.csv` (this path gives the same CSV to `Accept: text/csv`).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17706,7 +18041,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /keys/{id} (the `RevokeKey` operationId).
-	RevokeKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RevokeKeyResponse, error)
+	RevokeKeyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RevokeKeyResponse, error)
 
 	// GetKeyWithResponse Get an API key
 	//
@@ -17717,7 +18052,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /keys/{id} (the `GetKey` operationId).
-	GetKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetKeyResponse, error)
+	GetKeyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetKeyResponse, error)
 
 	// ListParametersWithResponse List parameters
 	//
@@ -17845,7 +18180,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
-	RestoreParameterWithResponse(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*RestoreParameterResponse, error)
+	RestoreParameterWithResponse(ctx context.Context, id string, revision string, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*RestoreParameterResponse, error)
 
 	// ListRelationsWithResponse List relations
 	//
@@ -17887,7 +18222,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
-	DeleteRelationWithResponse(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error)
+	DeleteRelationWithResponse(ctx context.Context, id string, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error)
 
 	// GetRelationWithResponse Get a relation
 	//
@@ -17896,7 +18231,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /relations/{id} (the `GetRelation` operationId).
-	GetRelationWithResponse(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error)
+	GetRelationWithResponse(ctx context.Context, id string, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error)
 
 	// PatchRelationWithBodyWithResponse Update fields of a relation
 	//
@@ -17907,7 +18242,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+	PatchRelationWithBodyWithResponse(ctx context.Context, id string, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
 
 	// PatchRelationWithResponse Update fields of a relation
 	//
@@ -17918,7 +18253,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+	PatchRelationWithResponse(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
 
 	// PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a relation
 	//
@@ -17929,7 +18264,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+	PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
 
 	// ReplaceRelationWithBodyWithResponse Replace a relation
 	//
@@ -17940,7 +18275,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-	ReplaceRelationWithBodyWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
+	ReplaceRelationWithBodyWithResponse(ctx context.Context, id string, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
 
 	// ReplaceRelationWithResponse Replace a relation
 	//
@@ -17951,7 +18286,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-	ReplaceRelationWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
+	ReplaceRelationWithResponse(ctx context.Context, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
 
 	// ListRelationRevisionsWithResponse History of a relation
 	//
@@ -17962,7 +18297,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
-	ListRelationRevisionsWithResponse(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error)
+	ListRelationRevisionsWithResponse(ctx context.Context, id string, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error)
 
 	// RestoreRelationWithResponse Restore a relation to a revision
 	//
@@ -17973,7 +18308,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
-	RestoreRelationWithResponse(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error)
+	RestoreRelationWithResponse(ctx context.Context, id string, revision string, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error)
 
 	// SearchWithResponse Search the knowledge base
 	//
@@ -18070,7 +18405,7 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceSourceWithBodyWithResponse Replace a source
 	//
-	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 	//
 	// Role: `editor` or above.
 	//
@@ -18081,7 +18416,7 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceSourceWithResponse Replace a source
 	//
-	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 	//
 	// Role: `editor` or above.
 	//
@@ -18110,7 +18445,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
-	RestoreSourceWithResponse(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error)
+	RestoreSourceWithResponse(ctx context.Context, id string, revision string, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error)
 
 	// ListStagesWithResponse List stages
 	//
@@ -18152,7 +18487,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /stages/{id} (the `DeleteStage` operationId).
-	DeleteStageWithResponse(ctx context.Context, id int, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*DeleteStageResponse, error)
+	DeleteStageWithResponse(ctx context.Context, id string, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*DeleteStageResponse, error)
 
 	// GetStageWithResponse Get a stage
 	//
@@ -18161,7 +18496,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /stages/{id} (the `GetStage` operationId).
-	GetStageWithResponse(ctx context.Context, id int, params *GetStageParams, reqEditors ...RequestEditorFn) (*GetStageResponse, error)
+	GetStageWithResponse(ctx context.Context, id string, params *GetStageParams, reqEditors ...RequestEditorFn) (*GetStageResponse, error)
 
 	// PatchStageWithBodyWithResponse Update fields of a stage
 	//
@@ -18172,7 +18507,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithBodyWithResponse(ctx context.Context, id int, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
+	PatchStageWithBodyWithResponse(ctx context.Context, id string, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
 
 	// PatchStageWithResponse Update fields of a stage
 	//
@@ -18183,7 +18518,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithResponse(ctx context.Context, id int, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
+	PatchStageWithResponse(ctx context.Context, id string, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
 
 	// PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a stage
 	//
@@ -18194,7 +18529,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
+	PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
 
 	// ReplaceStageWithBodyWithResponse Replace a stage
 	//
@@ -18205,7 +18540,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-	ReplaceStageWithBodyWithResponse(ctx context.Context, id int, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error)
+	ReplaceStageWithBodyWithResponse(ctx context.Context, id string, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error)
 
 	// ReplaceStageWithResponse Replace a stage
 	//
@@ -18216,7 +18551,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-	ReplaceStageWithResponse(ctx context.Context, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error)
+	ReplaceStageWithResponse(ctx context.Context, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error)
 
 	// ListStageRevisionsWithResponse History of a stage
 	//
@@ -18227,7 +18562,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /stages/{id}/revisions (the `ListStageRevisions` operationId).
-	ListStageRevisionsWithResponse(ctx context.Context, id int, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*ListStageRevisionsResponse, error)
+	ListStageRevisionsWithResponse(ctx context.Context, id string, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*ListStageRevisionsResponse, error)
 
 	// RestoreStageWithResponse Restore a stage to a revision
 	//
@@ -18238,7 +18573,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /stages/{id}/revisions/{revision}/restore (the `RestoreStage` operationId).
-	RestoreStageWithResponse(ctx context.Context, id int, revision int, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*RestoreStageResponse, error)
+	RestoreStageWithResponse(ctx context.Context, id string, revision string, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*RestoreStageResponse, error)
 
 	// ListTacticsWithResponse List tactics
 	//
@@ -18375,7 +18710,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-	RestoreTacticWithResponse(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error)
+	RestoreTacticWithResponse(ctx context.Context, id string, revision string, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error)
 
 	// ListTagsWithResponse List tags
 	//
@@ -18503,7 +18838,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tags/{id}/revisions/{revision}/restore (the `RestoreTag` operationId).
-	RestoreTagWithResponse(ctx context.Context, id string, revision int, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*RestoreTagResponse, error)
+	RestoreTagWithResponse(ctx context.Context, id string, revision string, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*RestoreTagResponse, error)
 }
 
 // ListChainsResponse200Headers the declared response headers of an HTTP 200 response for ListChains
@@ -31215,7 +31550,7 @@ func (c *ClientWithResponses) ReplaceChainWithResponse(ctx context.Context, id s
 
 // GetChainEconomicsWithResponse The risk-reward model of a chain
 //
-// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
+// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price and the demand effect. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
 //
 // Scenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
 //
@@ -31256,7 +31591,7 @@ func (c *ClientWithResponses) ListChainRevisionsWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /chains/{id}/revisions/{revision}/restore (the `RestoreChain` operationId).
-func (c *ClientWithResponses) RestoreChainWithResponse(ctx context.Context, id string, revision int, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*RestoreChainResponse, error) {
+func (c *ClientWithResponses) RestoreChainWithResponse(ctx context.Context, id string, revision string, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*RestoreChainResponse, error) {
 	rsp, err := c.RestoreChain(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31266,7 +31601,7 @@ func (c *ClientWithResponses) RestoreChainWithResponse(ctx context.Context, id s
 
 // GetChainTableWithResponse Get a chain as a table
 //
-// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
+// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. The answer is JSON; the table as CSV is `table.csv` (this path gives the same CSV to `Accept: text/csv`).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -31424,7 +31759,7 @@ func (c *ClientWithResponses) CreateKeyWithResponse(ctx context.Context, params 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /keys/{id} (the `RevokeKey` operationId).
-func (c *ClientWithResponses) RevokeKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RevokeKeyResponse, error) {
+func (c *ClientWithResponses) RevokeKeyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RevokeKeyResponse, error) {
 	rsp, err := c.RevokeKey(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31441,7 +31776,7 @@ func (c *ClientWithResponses) RevokeKeyWithResponse(ctx context.Context, id int,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /keys/{id} (the `GetKey` operationId).
-func (c *ClientWithResponses) GetKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetKeyResponse, error) {
+func (c *ClientWithResponses) GetKeyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetKeyResponse, error) {
 	rsp, err := c.GetKey(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31641,7 +31976,7 @@ func (c *ClientWithResponses) ListParameterRevisionsWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
-func (c *ClientWithResponses) RestoreParameterWithResponse(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*RestoreParameterResponse, error) {
+func (c *ClientWithResponses) RestoreParameterWithResponse(ctx context.Context, id string, revision string, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*RestoreParameterResponse, error) {
 	rsp, err := c.RestoreParameter(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31707,7 +32042,7 @@ func (c *ClientWithResponses) CreateRelationWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
-func (c *ClientWithResponses) DeleteRelationWithResponse(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error) {
+func (c *ClientWithResponses) DeleteRelationWithResponse(ctx context.Context, id string, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error) {
 	rsp, err := c.DeleteRelation(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31722,7 +32057,7 @@ func (c *ClientWithResponses) DeleteRelationWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /relations/{id} (the `GetRelation` operationId).
-func (c *ClientWithResponses) GetRelationWithResponse(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error) {
+func (c *ClientWithResponses) GetRelationWithResponse(ctx context.Context, id string, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error) {
 	rsp, err := c.GetRelation(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31739,7 +32074,7 @@ func (c *ClientWithResponses) GetRelationWithResponse(ctx context.Context, id in
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *ClientWithResponses) PatchRelationWithBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+func (c *ClientWithResponses) PatchRelationWithBodyWithResponse(ctx context.Context, id string, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
 	rsp, err := c.PatchRelationWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31756,7 +32091,7 @@ func (c *ClientWithResponses) PatchRelationWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *ClientWithResponses) PatchRelationWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+func (c *ClientWithResponses) PatchRelationWithResponse(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
 	rsp, err := c.PatchRelation(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31773,7 +32108,7 @@ func (c *ClientWithResponses) PatchRelationWithResponse(ctx context.Context, id 
 // Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *ClientWithResponses) PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+func (c *ClientWithResponses) PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
 	rsp, err := c.PatchRelationWithApplicationMergePatchPlusJSONBody(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31790,7 +32125,7 @@ func (c *ClientWithResponses) PatchRelationWithApplicationMergePatchPlusJSONBody
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-func (c *ClientWithResponses) ReplaceRelationWithBodyWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
+func (c *ClientWithResponses) ReplaceRelationWithBodyWithResponse(ctx context.Context, id string, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
 	rsp, err := c.ReplaceRelationWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31807,7 +32142,7 @@ func (c *ClientWithResponses) ReplaceRelationWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-func (c *ClientWithResponses) ReplaceRelationWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
+func (c *ClientWithResponses) ReplaceRelationWithResponse(ctx context.Context, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
 	rsp, err := c.ReplaceRelation(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31824,7 +32159,7 @@ func (c *ClientWithResponses) ReplaceRelationWithResponse(ctx context.Context, i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
-func (c *ClientWithResponses) ListRelationRevisionsWithResponse(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error) {
+func (c *ClientWithResponses) ListRelationRevisionsWithResponse(ctx context.Context, id string, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error) {
 	rsp, err := c.ListRelationRevisions(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31841,7 +32176,7 @@ func (c *ClientWithResponses) ListRelationRevisionsWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
-func (c *ClientWithResponses) RestoreRelationWithResponse(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error) {
+func (c *ClientWithResponses) RestoreRelationWithResponse(ctx context.Context, id string, revision string, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error) {
 	rsp, err := c.RestoreRelation(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -31998,7 +32333,7 @@ func (c *ClientWithResponses) PatchSourceWithApplicationMergePatchPlusJSONBodyWi
 
 // ReplaceSourceWithBodyWithResponse Replace a source
 //
-// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 //
 // Role: `editor` or above.
 //
@@ -32015,7 +32350,7 @@ func (c *ClientWithResponses) ReplaceSourceWithBodyWithResponse(ctx context.Cont
 
 // ReplaceSourceWithResponse Replace a source
 //
-// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 //
 // Role: `editor` or above.
 //
@@ -32056,7 +32391,7 @@ func (c *ClientWithResponses) ListSourceRevisionsWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
-func (c *ClientWithResponses) RestoreSourceWithResponse(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error) {
+func (c *ClientWithResponses) RestoreSourceWithResponse(ctx context.Context, id string, revision string, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error) {
 	rsp, err := c.RestoreSource(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -32122,7 +32457,7 @@ func (c *ClientWithResponses) CreateStageWithResponse(ctx context.Context, param
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /stages/{id} (the `DeleteStage` operationId).
-func (c *ClientWithResponses) DeleteStageWithResponse(ctx context.Context, id int, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*DeleteStageResponse, error) {
+func (c *ClientWithResponses) DeleteStageWithResponse(ctx context.Context, id string, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*DeleteStageResponse, error) {
 	rsp, err := c.DeleteStage(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -32137,7 +32472,7 @@ func (c *ClientWithResponses) DeleteStageWithResponse(ctx context.Context, id in
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /stages/{id} (the `GetStage` operationId).
-func (c *ClientWithResponses) GetStageWithResponse(ctx context.Context, id int, params *GetStageParams, reqEditors ...RequestEditorFn) (*GetStageResponse, error) {
+func (c *ClientWithResponses) GetStageWithResponse(ctx context.Context, id string, params *GetStageParams, reqEditors ...RequestEditorFn) (*GetStageResponse, error) {
 	rsp, err := c.GetStage(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -32154,7 +32489,7 @@ func (c *ClientWithResponses) GetStageWithResponse(ctx context.Context, id int, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *ClientWithResponses) PatchStageWithBodyWithResponse(ctx context.Context, id int, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
+func (c *ClientWithResponses) PatchStageWithBodyWithResponse(ctx context.Context, id string, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
 	rsp, err := c.PatchStageWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -32171,7 +32506,7 @@ func (c *ClientWithResponses) PatchStageWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *ClientWithResponses) PatchStageWithResponse(ctx context.Context, id int, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
+func (c *ClientWithResponses) PatchStageWithResponse(ctx context.Context, id string, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
 	rsp, err := c.PatchStage(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -32188,7 +32523,7 @@ func (c *ClientWithResponses) PatchStageWithResponse(ctx context.Context, id int
 // Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *ClientWithResponses) PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
+func (c *ClientWithResponses) PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
 	rsp, err := c.PatchStageWithApplicationMergePatchPlusJSONBody(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -32205,7 +32540,7 @@ func (c *ClientWithResponses) PatchStageWithApplicationMergePatchPlusJSONBodyWit
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-func (c *ClientWithResponses) ReplaceStageWithBodyWithResponse(ctx context.Context, id int, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error) {
+func (c *ClientWithResponses) ReplaceStageWithBodyWithResponse(ctx context.Context, id string, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error) {
 	rsp, err := c.ReplaceStageWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -32222,7 +32557,7 @@ func (c *ClientWithResponses) ReplaceStageWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-func (c *ClientWithResponses) ReplaceStageWithResponse(ctx context.Context, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error) {
+func (c *ClientWithResponses) ReplaceStageWithResponse(ctx context.Context, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error) {
 	rsp, err := c.ReplaceStage(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -32239,7 +32574,7 @@ func (c *ClientWithResponses) ReplaceStageWithResponse(ctx context.Context, id i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /stages/{id}/revisions (the `ListStageRevisions` operationId).
-func (c *ClientWithResponses) ListStageRevisionsWithResponse(ctx context.Context, id int, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*ListStageRevisionsResponse, error) {
+func (c *ClientWithResponses) ListStageRevisionsWithResponse(ctx context.Context, id string, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*ListStageRevisionsResponse, error) {
 	rsp, err := c.ListStageRevisions(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -32256,7 +32591,7 @@ func (c *ClientWithResponses) ListStageRevisionsWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /stages/{id}/revisions/{revision}/restore (the `RestoreStage` operationId).
-func (c *ClientWithResponses) RestoreStageWithResponse(ctx context.Context, id int, revision int, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*RestoreStageResponse, error) {
+func (c *ClientWithResponses) RestoreStageWithResponse(ctx context.Context, id string, revision string, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*RestoreStageResponse, error) {
 	rsp, err := c.RestoreStage(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -32471,7 +32806,7 @@ func (c *ClientWithResponses) ListTacticRevisionsWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-func (c *ClientWithResponses) RestoreTacticWithResponse(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error) {
+func (c *ClientWithResponses) RestoreTacticWithResponse(ctx context.Context, id string, revision string, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error) {
 	rsp, err := c.RestoreTactic(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -32671,7 +33006,7 @@ func (c *ClientWithResponses) ListTagRevisionsWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tags/{id}/revisions/{revision}/restore (the `RestoreTag` operationId).
-func (c *ClientWithResponses) RestoreTagWithResponse(ctx context.Context, id string, revision int, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*RestoreTagResponse, error) {
+func (c *ClientWithResponses) RestoreTagWithResponse(ctx context.Context, id string, revision string, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*RestoreTagResponse, error) {
 	rsp, err := c.RestoreTag(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -35682,9 +36017,6 @@ func ParseGetChainTableResponse(rsp *http.Response) (*GetChainTableResponse, err
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
-
-	case rsp.StatusCode == 200:
-		// Content-type (text/csv) unsupported
 
 	}
 

@@ -59,6 +59,13 @@ type BundleStage struct {
 	ChainID *int64 `json:"chain_id,omitempty" swaggerignore:"true"`
 }
 
+// Required names what the import requires of a bundle besides the rules of its parts: the format.
+func (Bundle) Required() []string { return []string{"format_version"} }
+
+// Required names what the import requires of a bundle's tactic besides a tactic input's rules:
+// its code, by which the import finds it.
+func (BundleTactic) Required() []string { return []string{"code"} }
+
 // BundleTactic is a tactic whose chain and stage are named by slug.
 //
 //	@Description	A tactic, found by its code, its chain and stage named by slug (no stage_id).
