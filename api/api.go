@@ -65,5 +65,21 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	for _, row := range rows {
 		r.Handle(row.method, row.path, row.handle)
 	}
-	return r
+	return closeAfterTransferEncoding(r)
+}
+
+// closeAfterTransferEncoding answers a request whose body is framed by Transfer-Encoding and then
+// closes its connection. A request that also carries a Content-Length is how requests are smuggled
+// (a proxy framing it by one header, the server by the other, serves the bytes after the body as
+// a second request), and RFC 9112 §6.3 asks the server to close the connection after answering it.
+// Go's server drops the Content-Length before any handler sees it, so the two cases cannot be told
+// apart here: every chunked request loses keep-alive, which costs a client that streams an upload
+// one new connection.
+func closeAfterTransferEncoding(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.TransferEncoding) > 0 {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
