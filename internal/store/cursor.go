@@ -143,7 +143,9 @@ func (o ordering[T]) keysetValue(raw json.RawMessage) (any, error) {
 		return t.UTC(), nil
 	default:
 		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
+		// No text either engine stores holds a NUL (PostgreSQL cannot, and the API refuses one on
+		// both): a cursor whose value does was not made by us, and PostgreSQL would fail on it.
+		if err := json.Unmarshal(raw, &s); err != nil || strings.ContainsRune(s, 0) {
 			return nil, errBadCursor()
 		}
 		return s, nil
