@@ -189,6 +189,7 @@ func TestImportFaults(t *testing.T) {
 		edit       func(b *store.Bundle)
 	}{
 		{"format", "/format_version", func(b *store.Bundle) { b.FormatVersion = 9 }},
+		{"control character", "/tactics/0/title", func(b *store.Bundle) { b.Tactics[0].Title = "a\x1bb" }},
 		{"unknown source", "/tactics/3/citations/0/source", func(b *store.Bundle) {
 			b.Tactics[3].Citations = []models.Citation{{Source: "nowhere-1999", Supports: "supports"}}
 		}},

@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -97,7 +98,7 @@ func (h *Bundles) Import(c *gin.Context) {
 	}
 	var b store.Bundle
 	if err := decodeCreate(c, &b); err != nil {
-		c.Error(err)
+		c.Error(asPointers(err))
 		return
 	}
 	rep, err := h.store.Import(c.Request.Context(), &b, mode == "dry-run")
@@ -106,4 +107,22 @@ func (h *Bundles) Import(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, rep)
+}
+
+// asPointers makes the fields of a decoding error JSON pointers into the bundle, as every fault of
+// an import is named: /tactics/0/title, not the tactics/0/title of a single object's field.
+func asPointers(err error) error {
+	e, ok := models.AsError(err)
+	if !ok || len(e.Fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = make([]models.FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		if f.Field != "" && !strings.HasPrefix(f.Field, "/") {
+			f.Field = "/" + strings.ReplaceAll(f.Field, ".", "/")
+		}
+		out.Fields[i] = f
+	}
+	return &out
 }
