@@ -72,11 +72,18 @@ func TestExport(t *testing.T) {
 
 	// Any write moves the ETag on.
 	s.do(t, "GET", "/api/v1/export", nil, append(authAs(s, "anonymous"), "If-None-Match", tag)...).mustStatus(t, 200)
-	anon, _ := exportBundle(t, s, "?include=drafts", authAs(s, "anonymous")...)
+	// Below editor, include=drafts is refused rather than answered without the drafts.
+	anonRes := s.do(t, "GET", "/api/v1/export?include=drafts", nil, authAs(s, "anonymous")...)
+	anonRes.problem(t, 401)
+	if anonRes.Header.Get("WWW-Authenticate") == "" {
+		t.Error("401 without WWW-Authenticate")
+	}
+	s.do(t, "GET", "/api/v1/export?include=drafts", nil, authAs(s, "reader")...).problem(t, 403)
+	anon, _ := exportBundle(t, s, "", authAs(s, "anonymous")...)
 	ed, edRes := exportBundle(t, s, "?include=drafts")
 	plain, plainRes := exportBundle(t, s, "")
 	if len(anon.Tactics) != len(b.Tactics) || len(plain.Tactics) != len(b.Tactics) || len(ed.Tactics) != len(b.Tactics)+1 {
-		t.Errorf("tactics: anonymous with include=drafts %d, editor %d, editor with drafts %d; want %d, %d, %d",
+		t.Errorf("tactics: anonymous %d, editor %d, editor with drafts %d; want %d, %d, %d",
 			len(anon.Tactics), len(plain.Tactics), len(ed.Tactics), len(b.Tactics), len(b.Tactics), len(b.Tactics)+1)
 	}
 	if edRes.Header.Get("ETag") == plainRes.Header.Get("ETag") {

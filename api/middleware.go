@@ -106,9 +106,8 @@ func bearerKey(header string) (string, bool) {
 	return "", false
 }
 
-// unauthorized answers 401 with the WWW-Authenticate challenge RFC 9110 requires.
+// unauthorized answers 401 (renderErrors adds the WWW-Authenticate challenge RFC 9110 requires).
 func unauthorized(c *gin.Context, err error) {
-	c.Header("WWW-Authenticate", `Bearer realm="chainkb"`)
 	c.Error(err)
 	c.Abort()
 }

@@ -47,6 +47,10 @@ func renderErrors(log *slog.Logger) gin.HandlerFunc {
 		}
 		if e, ok := models.AsError(err); ok {
 			if status, ok := statusOf[e.Kind]; ok {
+				if status == http.StatusUnauthorized {
+					// RFC 9110 §15.5.2: a 401 carries the challenge, wherever it was decided.
+					c.Header("WWW-Authenticate", `Bearer realm="chainkb"`)
+				}
 				writeProblem(c, &handlers.Problem{Status: status, Code: e.Code, Detail: e.Detail, Errors: e.Fields})
 				return
 			}

@@ -940,7 +940,7 @@ const docTemplate = `{
         },
         "/export": {
             "get": {
-                "description": "The whole knowledge base as one bundle (` + "`" + `format_version` + "`" + ` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its ` + "`" + `version` + "`" + `; ` + "`" + `POST /import` + "`" + ` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with ` + "`" + `include=drafts` + "`" + ` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.",
+                "description": "The whole knowledge base as one bundle (` + "`" + `format_version` + "`" + ` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its ` + "`" + `version` + "`" + `; ` + "`" + `POST /import` + "`" + ` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with ` + "`" + `include=drafts` + "`" + ` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.",
                 "produces": [
                     "application/json"
                 ],
@@ -956,7 +956,7 @@ const docTemplate = `{
                         ],
                         "type": "string",
                         "example": "drafts",
-                        "description": "drafts: add draft and archived tactics (honoured for editors)",
+                        "description": "drafts: add draft and archived tactics (editors only)",
                         "name": "include",
                         "in": "query"
                     },
@@ -985,6 +985,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad query parameter (code bad_query)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "include=drafts with a key below the editor role (code forbidden)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -4135,7 +4141,7 @@ const docTemplate = `{
         },
         "/tactics": {
             "get": {
-                "description": "Tactics in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `id` + "`" + `; with ` + "`" + `q` + "`" + ` and no ` + "`" + `sort` + "`" + `, by relevance). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. Below the editor role only published tactics exist; editors list drafts with ` + "`" + `status=draft` + "`" + `. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.",
+                "description": "Tactics in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `id` + "`" + `; with ` + "`" + `q` + "`" + ` and no ` + "`" + `sort` + "`" + `, by relevance). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. Below the editor role only published tactics exist; editors list drafts with ` + "`" + `status=draft` + "`" + `, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.",
                 "produces": [
                     "application/json"
                 ],
@@ -4198,7 +4204,7 @@ const docTemplate = `{
                         ],
                         "type": "string",
                         "example": "published",
-                        "description": "Publication status; below editor only published tactics exist",
+                        "description": "Publication status; draft and archived need an editor key (401 without a key, 403 below editor)",
                         "name": "status",
                         "in": "query"
                     },
@@ -4305,6 +4311,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "status=draft or status=archived with a key below the editor role (code forbidden)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }

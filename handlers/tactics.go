@@ -58,7 +58,7 @@ type TacticList struct {
 // List handles GET /api/v1/tactics.
 //
 //	@Summary	List tactics
-//	@Description	Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+//	@Description	Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 //	@ID	listTactics
 //	@Tags	tactics
 //	@Produce	json
@@ -67,7 +67,7 @@ type TacticList struct {
 //	@Param	kind	query	string	false	"Current efforts, what should be done, or conditions that explain why current efforts fall short"	Enums(current,recommended,condition)	example(recommended)
 //	@Param	tag	query	[]string	false	"Tag slug; repeat for several (all must match), at most 10"	collectionFormat(multi)	example(raise-exploiter-risk)
 //	@Param	horizon	query	string	false	"Horizon tag slug: short-term or long-term"	example(short-term)
-//	@Param	status	query	string	false	"Publication status; below editor only published tactics exist"	Enums(draft,published,archived)	example(published)
+//	@Param	status	query	string	false	"Publication status; draft and archived need an editor key (401 without a key, 403 below editor)"	Enums(draft,published,archived)	example(published)
 //	@Param	q	query	string	false	"Words to find in title, summary or description, in the search query language (see GET /search); without sort, the best matches come first"	maxlength(200)	example(penalty)
 //	@Param	attribution	query	string	false	"Who makes the claim"	Enums(kara,kara-reading,other-source,editorial)	example(kara)
 //	@Param	evidence_level	query	string	false	"The weakest evidence level to include: this level or a stronger one"	Enums(none,descriptive,pre-post,quasi-experimental,rct,systematic-review)	example(none)
@@ -79,6 +79,7 @@ type TacticList struct {
 //	@Success	200	{object}	TacticList	"A page of tactics"
 //	@Header	200	{string}	Link	"URL of the next page: <...>; rel=\"next\" (absent on the last page)"
 //	@Failure	400	{object}	Problem	"Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)"
+//	@Failure	403	{object}	Problem	"status=draft or status=archived with a key below the editor role (code forbidden)"
 //	@Router	/tactics [get]
 func (h *Tactics) List(c *gin.Context) {
 	q := listQuery(c, "chain", "stage", "kind", "tag", "horizon", "status", "q", "attribution", "evidence_level", "review_due_before")
@@ -89,6 +90,12 @@ func (h *Tactics) List(c *gin.Context) {
 	if err := q.err(); err != nil {
 		c.Error(err)
 		return
+	}
+	if f.Status != "" && f.Status != models.StatusPublished {
+		if err := needsEditor(c, "status="+f.Status, "lists draft or archived tactics"); err != nil {
+			c.Error(err)
+			return
+		}
 	}
 	page, err := h.store.TacticDocs(c.Request.Context(), f)
 	if err != nil {

@@ -6354,7 +6354,7 @@ type ListChangesParams struct {
 
 // ExportBundleParams defines parameters for ExportBundle.
 type ExportBundleParams struct {
-	// Include drafts: add draft and archived tactics (honoured for editors)
+	// Include drafts: add draft and archived tactics (editors only)
 	Include *ExportBundleParamsInclude `form:"include,omitempty" json:"include,omitempty"`
 
 	// IfNoneMatch ETag from an earlier export, as it came, with its quotes: the answer is 304 without a body while it is current
@@ -6807,7 +6807,7 @@ type ListTacticsParams struct {
 	// Horizon Horizon tag slug: short-term or long-term
 	Horizon *string `form:"horizon,omitempty" json:"horizon,omitempty"`
 
-	// Status Publication status; below editor only published tactics exist
+	// Status Publication status; draft and archived need an editor key (401 without a key, 403 below editor)
 	Status *ListTacticsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 
 	// Q Words to find in title, summary or description, in the search query language (see GET /search); without sort, the best matches come first
@@ -8296,7 +8296,7 @@ type ClientInterface interface {
 
 	// ExportBundle Export the knowledge base
 	//
-	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 	//
 	// Corresponds with GET /export (the `ExportBundle` operationId).
 	ExportBundle(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -8857,7 +8857,7 @@ type ClientInterface interface {
 
 	// ListTactics List tactics
 	//
-	// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+	// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 	//
 	// Corresponds with GET /tactics (the `ListTactics` operationId).
 	ListTactics(ctx context.Context, params *ListTacticsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9411,7 +9411,7 @@ func (c *Client) ListChanges(ctx context.Context, params *ListChangesParams, req
 
 // ExportBundle Export the knowledge base
 //
-// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 //
 // Corresponds with GET /export (the `ExportBundle` operationId).
 func (c *Client) ExportBundle(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10542,7 +10542,7 @@ func (c *Client) RestoreStage(ctx context.Context, id int, revision int, params 
 
 // ListTactics List tactics
 //
-// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 //
 // Corresponds with GET /tactics (the `ListTactics` operationId).
 func (c *Client) ListTactics(ctx context.Context, params *ListTacticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -16406,7 +16406,7 @@ type ClientWithResponsesInterface interface {
 
 	// ExportBundleWithResponse Export the knowledge base
 	//
-	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17017,7 +17017,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTacticsWithResponse List tactics
 	//
-	// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+	// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -19433,6 +19433,14 @@ type ExportBundleResponse401Headers struct {
 	XRequestID      *string
 }
 
+// ExportBundleResponse403Headers the declared response headers of an HTTP 403 response for ExportBundle
+type ExportBundleResponse403Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
 // ExportBundleResponse413Headers the declared response headers of an HTTP 413 response for ExportBundle
 type ExportBundleResponse413Headers struct {
 	XRequestID *string
@@ -19458,6 +19466,8 @@ type ExportBundleResponse struct {
 	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *RequestTooLarge
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -19472,6 +19482,8 @@ type ExportBundleResponse struct {
 	Headers400 *ExportBundleResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ExportBundleResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ExportBundleResponse403Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *ExportBundleResponse413Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -19493,6 +19505,11 @@ func (r ExportBundleResponse) GetApplicationproblemJSON400() *Problem {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ExportBundleResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ExportBundleResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -26658,6 +26675,14 @@ type ListTacticsResponse401Headers struct {
 	XRequestID      *string
 }
 
+// ListTacticsResponse403Headers the declared response headers of an HTTP 403 response for ListTactics
+type ListTacticsResponse403Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
 // ListTacticsResponse413Headers the declared response headers of an HTTP 413 response for ListTactics
 type ListTacticsResponse413Headers struct {
 	XRequestID *string
@@ -26683,6 +26708,8 @@ type ListTacticsResponse struct {
 	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *RequestTooLarge
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -26697,6 +26724,8 @@ type ListTacticsResponse struct {
 	Headers400 *ListTacticsResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListTacticsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListTacticsResponse403Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *ListTacticsResponse413Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -26718,6 +26747,11 @@ func (r ListTacticsResponse) GetApplicationproblemJSON400() *Problem {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListTacticsResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListTacticsResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -30088,7 +30122,7 @@ func (c *ClientWithResponses) ListChangesWithResponse(ctx context.Context, param
 
 // ExportBundleWithResponse Export the knowledge base
 //
-// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -31041,7 +31075,7 @@ func (c *ClientWithResponses) RestoreStageWithResponse(ctx context.Context, id i
 
 // ListTacticsWithResponse List tactics
 //
-// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35145,6 +35179,13 @@ func ParseExportBundleResponse(rsp *http.Response) (*ExportBundleResponse, error
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest RequestTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -35293,6 +35334,37 @@ func ParseExportBundleResponse(rsp *http.Response) (*ExportBundleResponse, error
 			headers.XRequestID = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ExportBundleResponse403Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
 	case rsp.StatusCode == 413:
 		var headers ExportBundleResponse413Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -47589,6 +47661,13 @@ func ParseListTacticsResponse(rsp *http.Response) (*ListTacticsResponse, error) 
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest RequestTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -47744,6 +47823,37 @@ func ParseListTacticsResponse(rsp *http.Response) (*ListTacticsResponse, error) 
 			headers.XRequestID = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListTacticsResponse403Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
 	case rsp.StatusCode == 413:
 		var headers ListTacticsResponse413Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
