@@ -932,6 +932,7 @@ const (
 	ProblemCodeUnreadableBody        ProblemCode = "unreadable_body"
 	ProblemCodeUnsupportedMediaType  ProblemCode = "unsupported_media_type"
 	ProblemCodeValidationFailed      ProblemCode = "validation_failed"
+	ProblemCodeWriteConflict         ProblemCode = "write_conflict"
 	ProblemCodeWrongType             ProblemCode = "wrong_type"
 )
 
@@ -1007,6 +1008,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeUnsupportedMediaType:
 		return true
 	case ProblemCodeValidationFailed:
+		return true
+	case ProblemCodeWriteConflict:
 		return true
 	case ProblemCodeWrongType:
 		return true

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -121,7 +120,7 @@ func (s *Store) ApplySeed(ctx context.Context, name string, b *Bundle, predecess
 			return err
 		}
 		im.seed.origins = origins
-		if err := im.apply(b); err != nil && !errors.Is(err, errStopped) {
+		if err := im.apply(b); err != nil {
 			return err
 		}
 		if len(im.faults) > 0 {

@@ -98,7 +98,7 @@ func (s *Store) Import(ctx context.Context, b *Bundle, dryRun bool) (*ImportRepo
 			return err
 		}
 		im.tx = tx
-		if err := im.apply(b); err != nil && !errors.Is(err, errStopped) {
+		if err := im.apply(b); err != nil {
 			return err
 		}
 		if len(im.faults) > 0 {
@@ -582,15 +582,10 @@ func inputOfRow[T, In any](o *object[T, In], cur *T) (*In, error) {
 	return nil, fmt.Errorf("store: import: no input for %s", o.entity)
 }
 
-// errStopped ends an import's checks early: a write failed in a way that may have aborted the
-// transaction (PostgreSQL refuses every statement after a failed one), so nothing more can be
-// checked in it.
-var errStopped = errors.New("store: import stopped")
-
 // importWrite runs one write of the import. A write that the bundle's data makes fail is a fault
 // at pointer, and the checks go on to the rest of the bundle: validation fails before the write
-// runs a statement that could fail. Any other failure the bundle causes (a slug taken meanwhile, a
-// constraint) is the last fault checked: errStopped.
+// runs a statement that could fail. Any other failure (a code or slug taken by a write that raced
+// the import) ends the import with that error, a 409 that names the object at pointer.
 func importWrite[T any](im *importer, pointer string, write func(tx *gorm.DB) (*T, error)) (*T, error) {
 	obj, err := write(im.tx)
 	if err == nil {
@@ -599,6 +594,13 @@ func importWrite[T any](im *importer, pointer string, write func(tx *gorm.DB) (*
 	e, ok := models.AsError(err)
 	if !ok {
 		return nil, err
+	}
+	if e.Kind != models.KindInvalid {
+		// Not the bundle's fault but a write that raced the import (a code or slug taken, an
+		// object changed meanwhile): the import fails as that write would, naming the object.
+		out := *e
+		out.Fields = []models.FieldError{{Field: pointer, Message: e.Detail}}
+		return nil, &out
 	}
 	if len(e.Fields) == 0 {
 		im.fault(pointer, "%s", e.Detail)
@@ -609,9 +611,6 @@ func importWrite[T any](im *importer, pointer string, write func(tx *gorm.DB) (*
 			at += "/" + f.Field
 		}
 		im.fault(at, "%s", f.Message)
-	}
-	if e.Kind != models.KindInvalid {
-		return nil, errStopped
 	}
 	return nil, nil
 }

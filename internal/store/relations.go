@@ -314,6 +314,11 @@ func prepareRelation(tx *gorm.DB, in *models.RelationInput, self int64) (*relati
 		return nil, duplicateRelation(w.from.Code, in.Type, w.to.Code, same[0])
 	}
 	if in.Type == models.RelationPrerequisiteOf {
+		// Two prerequisites written at once could each find no loop and close one together
+		// (A → B and B → A): they take turns from here to their commit. (SQLite's writes always do.)
+		if err := serialize(tx, "prerequisites"); err != nil {
+			return nil, err
+		}
 		loop, err := prerequisiteLoop(tx, w.from, w.to, self)
 		if err != nil {
 			return nil, err
