@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -323,3 +324,26 @@ func TestChainTableCSV(t *testing.T) {
 	s.do(t, "GET", "/api/v1/chains/sex-trafficking/table.csv", nil, append(authAs(s, "anonymous"), "If-None-Match", res.Header.Get("ETag"))...).mustStatus(t, 304)
 	s.do(t, "GET", "/api/v1/chains/no-such-chain/table.csv", nil).problem(t, 404)
 }
+
+// Issue 25, item 3: an object at the largest version (which an import could once set) is refused a
+// change with a 409 that says so, never a 500 from a version that overflows; and an import cannot
+// set such a version any more.
+func TestVersionLimit(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.exec(t, "UPDATE tags SET version = $1 WHERE slug = $2", int64(math.MaxInt64), "short-term")
+	p := s.do(t, "PATCH", "/api/v1/tags/short-term", obj{"name": "Short term"}, "If-Match", "*").problem(t, http.StatusConflict)
+	if p.Code != "version_limit" {
+		t.Errorf("code %q, want version_limit", p.Code)
+	}
+	b, _ := exportBundle(t, s, "?include=drafts")
+	b.Tags = b.Tags[:1]
+	b.Tags[0].Slug, b.Tags[0].Version = "brand-new", ptrTo(int64(math.MaxInt64))
+	b.Sources, b.Chains, b.Stages, b.Tactics, b.Relations, b.Parameters = nil, nil, nil, nil, nil, nil
+	p = s.do(t, "POST", "/api/v1/import?mode=apply", b).problem(t, http.StatusUnprocessableEntity)
+	if len(p.Errors) != 1 || p.Errors[0].Field != "/tags/0/version" {
+		t.Errorf("faults %+v, want one at /tags/0/version", p.Errors)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }

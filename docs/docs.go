@@ -9176,7 +9176,7 @@ const docTemplate = `{
             }
         },
         "store.Bundle": {
-            "description": "The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.",
+            "description": "The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain, parameters) and by code (tactics, relations), never by database id. Each object carries its version.",
             "type": "object",
             "properties": {
                 "chains": {

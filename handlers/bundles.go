@@ -114,11 +114,13 @@ func (h *Bundles) Import(c *gin.Context) {
 	c.JSON(http.StatusOK, rep)
 }
 
-// asPointers makes the fields of a decoding error JSON pointers into the bundle, as every fault of
-// an import is named: /tactics/0/title, not the tactics/0/title of a single object's field.
+// asPointers makes the fields of a decoding fault (a 422: a control character in a text) JSON
+// pointers into the bundle, as every fault of an import is named: /tactics/0/title, not the
+// tactics/0/title of a single object's field. A 400 names a field as the decoder does (an unknown
+// field by its name alone), which is no pointer.
 func asPointers(err error) error {
 	e, ok := models.AsError(err)
-	if !ok || len(e.Fields) == 0 {
+	if !ok || e.Kind != models.KindInvalid || len(e.Fields) == 0 {
 		return err
 	}
 	out := *e

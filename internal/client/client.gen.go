@@ -932,6 +932,7 @@ const (
 	ProblemCodeUnreadableBody        ProblemCode = "unreadable_body"
 	ProblemCodeUnsupportedMediaType  ProblemCode = "unsupported_media_type"
 	ProblemCodeValidationFailed      ProblemCode = "validation_failed"
+	ProblemCodeVersionLimit          ProblemCode = "version_limit"
 	ProblemCodeWriteConflict         ProblemCode = "write_conflict"
 	ProblemCodeWrongType             ProblemCode = "wrong_type"
 )
@@ -1008,6 +1009,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeUnsupportedMediaType:
 		return true
 	case ProblemCodeValidationFailed:
+		return true
+	case ProblemCodeVersionLimit:
 		return true
 	case ProblemCodeWriteConflict:
 		return true
@@ -2686,7 +2689,7 @@ type Adoption struct {
 	Where *[]string `json:"where,omitempty"`
 }
 
-// Bundle The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.
+// Bundle The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain, parameters) and by code (tactics, relations), never by database id. Each object carries its version.
 type Bundle struct {
 	// Chains Chains, by slug.
 	Chains *[]ChainInput `json:"chains,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -227,6 +228,13 @@ func TestImportFaults(t *testing.T) {
 		{"unknown stage", func(b *store.Bundle) { b.Tactics[2].Stage = "no-such-stage" }, "/tactics/2/stage"},
 		{"unknown tag", func(b *store.Bundle) { b.Tactics[4].Tags = []models.TagRef{"no-such-tag"} }, "/tactics/4/tags"},
 		{"relation to a missing tactic", func(b *store.Bundle) { b.Relations[0].To = "ZZ-Z-R99" }, "/relations/0/to"},
+		// Issue 25, item 6: a bundle never names an object by database id.
+		{"relation by database id", func(b *store.Bundle) { b.Relations[0].From = "12" }, "/relations/0/from"},
+		{"stage by chain id", func(b *store.Bundle) { b.Stages[0].ChainID = ptr(int64(1)) }, "/stages/0/chain_id"},
+		{"tactic by stage id", func(b *store.Bundle) { b.Tactics[0].StageID = ptr(int64(1)) }, "/tactics/0/stage_id"},
+		// Issue 25, item 3: a version no later write could move on from.
+		{"version at the limit of int64", func(b *store.Bundle) { b.Tactics[1].Version = ptr(int64(math.MaxInt64)) }, "/tactics/1/version"},
+		{"version past 2^53-1", func(b *store.Bundle) { b.Sources[2].Version = ptr(int64(1 << 53)) }, "/sources/2/version"},
 		{"duplicate code", func(b *store.Bundle) { b.Tactics = append(b.Tactics, b.Tactics[5]) }, fmt.Sprintf("/tactics/%d/code", 0)},
 		{"duplicate slug", func(b *store.Bundle) { b.Sources = append(b.Sources, b.Sources[0]) }, ""},
 		{"prerequisite cycle", func(b *store.Bundle) {

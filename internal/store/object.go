@@ -33,6 +33,14 @@ type object[T, In any] struct {
 	// inputOf turns an object recorded in a revision back into an input, or says why it cannot
 	// come back (a Conflict).
 	inputOf func(tx *gorm.DB, data *T) (*In, error)
+	// asInput is the input that would write cur as it is, read from cur alone: what an export
+	// writes, and what an import compares a bundle's object with.
+	asInput func(cur *T) *In
+	// version is the version field of an input: a PUT's precondition, an import's check.
+	version func(in *In) **int64
+	// fill, if set, fills in what an input leaves out from the current object, as a replace does,
+	// before an import compares them (a tactic's position and status).
+	fill func(cur *T, in *In)
 	// inUse refuses to delete an object that others still need (a Conflict); nil if none do.
 	inUse func(tx *gorm.DB, cur *T) error
 	// change describes a change from before (nil for a create) to after (before, for a delete).

@@ -130,6 +130,8 @@ var sourceObject = &object[models.Source, models.SourceInput]{
 	insert:  insertSource,
 	update:  updateSource,
 	inputOf: func(_ *gorm.DB, s *models.Source) (*models.SourceInput, error) { return sourceInputOf(s), nil },
+	asInput: sourceInputOf,
+	version: func(in *models.SourceInput) **int64 { return &in.Version },
 	inUse: func(tx *gorm.DB, cur *models.Source) error {
 		// Counted whatever the caller may see: drafts cite sources too.
 		n, err := countIn(tx, "citations", "source_id", cur.ID)
@@ -346,4 +348,17 @@ func checkCitedSources(tx *gorm.DB, entity string, id int64, cs []models.Citatio
 	}
 	return models.Conflictf("not_restorable", "%s %d cites source(s) %s, deleted since; restore them first (or restore another revision)",
 		entity, id, strings.Join(gone, ", "))
+}
+
+// sourceKind is sources in the registry: a bundle holds their inputs, found by slug.
+var sourceKind = &kind[models.Source, models.SourceInput, models.SourceInput]{
+	object: sourceObject, plural: "sources",
+	items: func(b *Bundle) *[]models.SourceInput { return &b.Sources },
+	key:   func(in *models.SourceInput) string { return in.Slug }, keyField: "slug",
+	batch: func(tx *gorm.DB, after int64, _ bool) ([]models.Source, error) {
+		q := tx.Table("sources").Select(sourceColumns).Where("sources.id > ?", after).Order("sources.id").Limit(exportBatch)
+		return scanAll(q, func(rows *sql.Rows) (*models.Source, error) { return scanSource(rows) })
+	},
+	toBundle:   asIs[models.Source, models.SourceInput],
+	fromBundle: bySlug(func(in *models.SourceInput) string { return in.Slug }),
 }

@@ -54,6 +54,8 @@ var stageObject = &object[models.Stage, models.StageInput]{
 	insert:  insertStage,
 	update:  updateStage,
 	inputOf: restorableStage,
+	asInput: stageInputOf,
+	version: func(in *models.StageInput) **int64 { return &in.Version },
 	inUse: func(tx *gorm.DB, cur *models.Stage) error {
 		n, err := countIn(tx, "tactics", "stage_id", cur.ID)
 		if err == nil && n > 0 {
@@ -180,4 +182,66 @@ func findStage(db *gorm.DB, id int64) (*models.Stage, error) {
 		return nil, fmt.Errorf("store: find stage: %w", err)
 	}
 	return &st, nil
+}
+
+// BundleStage is a stage whose chain is named by slug.
+//
+//	@Description	A stage, its chain named by slug (no chain_id).
+type BundleStage struct {
+	// Slug of the stage's chain.
+	Chain string `json:"chain" validate:"required,slug" example:"sex-trafficking"`
+	models.StageInput
+	// A bundle names no database ids: this shadows the input's chain_id, so that one sent is
+	// refused rather than read.
+	ChainID *int64 `json:"chain_id,omitempty" swaggerignore:"true"`
+}
+
+// stageKind is stages in the registry: a bundle names a stage's chain by slug, and finds the stage
+// by its chain and its slug.
+var stageKind = &kind[models.Stage, models.StageInput, BundleStage]{
+	object: stageObject, plural: "stages",
+	items: func(b *Bundle) *[]BundleStage { return &b.Stages },
+	key: func(bs *BundleStage) string {
+		if bs.Slug == "" {
+			return ""
+		}
+		return bs.Chain + "/" + bs.Slug
+	},
+	keyField: "slug",
+	batch: func(tx *gorm.DB, after int64, _ bool) ([]models.Stage, error) {
+		return findAfter[models.Stage](tx, "stages", after)
+	},
+	toBundle: func(e *exporter, st *models.Stage, in *models.StageInput) (BundleStage, error) {
+		chain, err := e.chainSlug(st.ChainID)
+		in.ChainID = nil
+		return BundleStage{Chain: chain, StageInput: *in}, err
+	},
+	fromBundle: func(im *importer, at string, bs *BundleStage) (*models.StageInput, string, bool, error) {
+		if bs.ChainID != nil {
+			im.fault(at+"/chain_id", "a bundle names no database ids: name the stage's chain by its slug, in chain")
+			return nil, "", false, nil
+		}
+		id, ok, err := im.chainID(bs.Chain)
+		if err != nil || !ok {
+			im.policy.unresolved(im, at+"/chain", fmt.Sprintf("chain %q is neither in the bundle nor in the database", bs.Chain),
+				fmt.Sprintf("stage %s/%s: its chain is not there", bs.Chain, bs.Slug))
+			return nil, "", false, err
+		}
+		in := bs.StageInput
+		in.ChainID = &id
+		sid, err := stageIDIn(im.tx, id, bs.Slug)
+		return &in, idKey(sid), true, err
+	},
+}
+
+// stageIDIn finds the stage of a chain by slug: its id, or 0 if there is none.
+func stageIDIn(tx *gorm.DB, chainID int64, slug string) (int64, error) {
+	var ids []int64
+	if err := tx.Table("stages").Where("chain_id = ? AND slug = ?", chainID, slug).Pluck("id", &ids).Error; err != nil {
+		return 0, fmt.Errorf("store: find stage %s: %w", slug, err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
 }

@@ -94,6 +94,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		err = s.migrate(ctx)
 	}
 	if err == nil {
+		err = s.syncEntities(ctx)
+	}
+	if err == nil {
 		err = s.migrateData(ctx)
 	}
 	if err == nil {

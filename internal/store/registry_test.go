@@ -1,0 +1,122 @@
+package store_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"chainkb/internal/store"
+	"chainkb/models"
+)
+
+// The registry of resources (registry.go) is the one list of resources: everything that treats
+// every resource alike reads it. This test fails when a resource is missing from one of them, or
+// when one of them lists a resource the registry does not hold.
+func TestRegistry(t *testing.T) {
+	t.Parallel()
+	res := store.Resources()
+	var plurals, entities []string
+	for _, r := range res {
+		plurals = append(plurals, r.Plural)
+		entities = append(entities, r.Entity)
+	}
+	if !slices.Equal(entities, store.Entities()) {
+		t.Fatalf("Entities() = %v, Resources() names %v", store.Entities(), entities)
+	}
+
+	// The bundle has one array per resource, in the registry's order, named by its plural.
+	var fields []string
+	bt := reflect.TypeFor[store.Bundle]()
+	for i := range bt.NumField() {
+		if name, _, _ := strings.Cut(bt.Field(i).Tag.Get("json"), ","); name != "format_version" {
+			fields = append(fields, name)
+		}
+	}
+	if !slices.Equal(fields, plurals) {
+		t.Errorf("Bundle's arrays are %v; the registry's resources %v", fields, plurals)
+	}
+
+	// The API documents the same entities wherever it names one (the OpenAPI document is made
+	// from these enums: the change feed's variants from Revision's).
+	enum := func(typ reflect.Type, field string) []string {
+		f, ok := typ.FieldByName(field)
+		if !ok {
+			t.Fatalf("%s has no field %s", typ, field)
+		}
+		values := strings.Split(f.Tag.Get("enums"), ",")
+		slices.Sort(values)
+		return values
+	}
+	want := slices.Sorted(slices.Values(entities))
+	for _, typ := range []reflect.Type{reflect.TypeFor[models.Revision](), reflect.TypeFor[store.ImportItem]()} {
+		if got := enum(typ, "Entity"); !slices.Equal(got, want) {
+			t.Errorf("%s.Entity's enum is %v; the registry's entities %v", typ, got, want)
+		}
+	}
+
+	s := seeded(t)
+	raw := export(t, s)
+
+	// The export writes every resource, and the seed has objects of each.
+	var arrays map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &arrays); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plurals {
+		var items []json.RawMessage
+		if err := json.Unmarshal(arrays[p], &items); err != nil || len(items) == 0 {
+			t.Errorf("the export's %q holds %d objects (%v); the seed has some of each resource", p, len(items), err)
+		}
+	}
+
+	// The import refuses a bundle that holds an object of any resource twice, naming the copy.
+	for _, p := range plurals {
+		t.Run("twice "+p, func(t *testing.T) {
+			var doc map[string]json.RawMessage
+			if err := json.Unmarshal(raw, &doc); err != nil {
+				t.Fatal(err)
+			}
+			var items []json.RawMessage
+			if err := json.Unmarshal(doc[p], &items); err != nil {
+				t.Fatal(err)
+			}
+			items = append(items, items[0])
+			doc[p], _ = json.Marshal(items)
+			twice, _ := json.Marshal(doc)
+			_, err := s.Import(editor(), decodeBundle(t, twice), true)
+			e := wantKind(t, err, models.KindInvalid, "validation_failed")
+			at := "/" + p + "/" + itoa(len(items)-1) + "/"
+			if !slices.ContainsFunc(e.Fields, func(f models.FieldError) bool { return strings.HasPrefix(f.Field, at) }) {
+				t.Errorf("faults %v; want one at %s...", e.Fields, at)
+			}
+		})
+	}
+
+	// Every resource has a history and a place in the change feed, under its entity.
+	feed, err := s.Changes(editor(), 0, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inFeed := map[string]int64{}
+	for _, r := range feed.Items {
+		inFeed[r.Entity] = r.EntityID
+	}
+	for _, e := range entities {
+		id, ok := inFeed[e]
+		if !ok {
+			t.Errorf("the change feed has no %s", e)
+			continue
+		}
+		hist, err := s.Revisions(editor(), e, itoa(int(id)), models.Page{Limit: 10})
+		if err != nil || len(hist.Items) == 0 {
+			t.Errorf("%s %d has no history: %v", e, id, err)
+		}
+	}
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
