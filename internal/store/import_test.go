@@ -286,3 +286,78 @@ func TestImportFaults(t *testing.T) {
 		}
 	})
 }
+
+// chainBundle is a bundle of one chain, one stage and n+1 tactics, T000 to Tn, with the
+// prerequisites T(i) → T(i+1) listed backwards, the order that made the import's loop check walk
+// the whole chain for each relation.
+func chainBundle(n int) *store.Bundle {
+	pos := 1
+	b := &store.Bundle{FormatVersion: store.BundleFormat,
+		Chains: []models.ChainInput{{Slug: "long", Name: "Long"}},
+		Stages: []store.BundleStage{{Chain: "long", StageInput: models.StageInput{Slug: "only", Name: "Only", Actor: "someone", Side: models.SideSupply, Position: &pos}}}}
+	code := func(i int) string { return fmt.Sprintf("LC-O-R%03d", i) }
+	for i := 0; i <= n; i++ {
+		b.Tactics = append(b.Tactics, store.BundleTactic{Chain: "long", Stage: "only", TacticInput: models.TacticInput{
+			Code: code(i), Kind: models.KindRecommended, Status: models.StatusPublished, Title: "Step " + code(i), Summary: "A step."}})
+	}
+	for i := n - 1; i >= 0; i-- {
+		b.Relations = append(b.Relations, models.RelationInput{From: code(i), To: code(i + 1), Type: models.RelationPrerequisiteOf})
+	}
+	return b
+}
+
+// Issue 25, item 5: a chain of 640 prerequisites listed backwards imports, and its loops are found,
+// with one check of the whole graph rather than a walk of the chain per relation.
+func TestImportLongPrerequisiteChain(t *testing.T) {
+	t.Parallel()
+	const n = 640
+	s := newTestStore(t)
+	b := chainBundle(n)
+	rep, err := s.Import(editor(), b, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Created != 2+(n+1)+n {
+		t.Fatalf("created %d objects, want %d", rep.Created, 2+(n+1)+n)
+	}
+	// The same bundle again changes nothing.
+	if rep, err = s.Import(editor(), b, false); err != nil || rep.Unchanged != len(rep.Items) {
+		t.Fatalf("again: %v, %d unchanged of %d", err, rep.Unchanged, len(rep.Items))
+	}
+
+	// Closing the chain into a loop, in the bundle or against the database, is a fault at the
+	// relation that closes it, naming the whole loop.
+	last, first := b.Tactics[n].Code, b.Tactics[0].Code
+	closing := models.RelationInput{From: last, To: first, Type: models.RelationPrerequisiteOf}
+	for _, tc := range []struct {
+		name  string
+		store *store.Store
+		b     *store.Bundle
+		at    string
+	}{
+		{"against the database", s, &store.Bundle{FormatVersion: store.BundleFormat, Relations: []models.RelationInput{closing}}, "/relations/0/to"},
+		{"within the bundle", newTestStore(t), func() *store.Bundle {
+			c := chainBundle(n)
+			c.Relations = append([]models.RelationInput{closing}, c.Relations...)
+			return c
+		}(), fmt.Sprintf("/relations/%d/to", n)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tc.store.Import(editor(), tc.b, false)
+			e := wantKind(t, err, models.KindInvalid, "validation_failed")
+			if len(e.Fields) != 1 || e.Fields[0].Field != tc.at {
+				t.Fatalf("faults %v, want one at %s", fieldsOf(e), tc.at)
+			}
+			if got := strings.Count(e.Fields[0].Message, " → "); got != n+1 {
+				t.Errorf("the loop named has %d steps, want %d: %.200s", got, n+1, e.Fields[0].Message)
+			}
+		})
+	}
+	// A chain that does not close is no loop, however it is listed: its middle relation again,
+	// and a shortcut from the first to the last.
+	more := &store.Bundle{FormatVersion: store.BundleFormat, Relations: []models.RelationInput{b.Relations[n/2],
+		{From: first, To: last, Type: models.RelationPrerequisiteOf}}}
+	if _, err := s.Import(editor(), more, true); err != nil {
+		t.Errorf("a shortcut along the chain: %v", err)
+	}
+}
