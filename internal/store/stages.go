@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -63,6 +65,14 @@ var stageObject = &object[models.Stage, models.StageInput]{
 		}
 		if err == nil {
 			err = parametersIn(tx, "stage_id", cur.ID, fmt.Sprintf("stage %d", cur.ID))
+		}
+		if err == nil {
+			// Refused rather than taken out of those tactics: a delete changes nothing else.
+			var naming []*models.Tactic
+			if naming, err = tacticsNamingStage(tx, cur.ChainID, cur.Slug); err == nil && len(naming) > 0 {
+				err = models.Conflictf("in_use", "stage %d (%s) is named in also_applies_to of %d tactic(s), such as %s; take it out of them first",
+					cur.ID, cur.Slug, len(naming), naming[0].Code)
+			}
 		}
 		return err
 	},
@@ -166,6 +176,11 @@ func updateStage(tx *gorm.DB, cur *models.Stage, in *models.StageInput, action s
 	if err := syncCitations(tx, models.EntityStage, cur.ID, sources); err != nil {
 		return nil, err
 	}
+	if in.Slug != cur.Slug {
+		if err := renameInOtherTactics(tx, cur.ChainID, cur.Slug, in.Slug); err != nil {
+			return nil, err
+		}
+	}
 	st, err := findStage(tx, cur.ID)
 	if err != nil {
 		return nil, err
@@ -244,4 +259,50 @@ func stageIDIn(tx *gorm.DB, chainID int64, slug string) (int64, error) {
 		return 0, nil
 	}
 	return ids[0], nil
+}
+
+// tacticsNamingStage loads the tactics of a chain that name the stage with slug in also_applies_to.
+func tacticsNamingStage(tx *gorm.DB, chainID int64, slug string) ([]*models.Tactic, error) {
+	// The detail is JSON text: a match of the quoted slug is only a candidate, checked below.
+	ids, err := linkedIDs(tx, "SELECT id FROM tactics WHERE chain_id = ? AND detail LIKE ? ESCAPE '\\' ORDER BY id",
+		chainID, "%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strconv.Quote(slug))+"%")
+	if err != nil {
+		return nil, fmt.Errorf("store: tactics naming stage %s: %w", slug, err)
+	}
+	var out []*models.Tactic
+	for _, id := range ids {
+		t, err := findTactic(tx, id, true)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(t.AlsoAppliesTo, slug) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// renameInOtherTactics follows a stage's new slug in the also_applies_to of the tactics of its
+// chain that name it: each is updated as an editor's write would be (its next version, a
+// revision with the same actor and request, its document), so that mirrors and the history see
+// the change, and no later write of the tactic fails on a slug that names nothing.
+func renameInOtherTactics(tx *gorm.DB, chainID int64, from, to string) error {
+	naming, err := tacticsNamingStage(tx, chainID, from)
+	if err != nil {
+		return err
+	}
+	for _, t := range naming {
+		in := tacticInput(t)
+		in.AlsoAppliesTo = slices.Clone(in.AlsoAppliesTo)
+		for i, sl := range in.AlsoAppliesTo {
+			if sl == from {
+				in.AlsoAppliesTo[i] = to
+			}
+		}
+		in.AlsoAppliesTo = slices.Compact(in.AlsoAppliesTo)
+		if _, err := tacticObject.update(tx, t, in, models.ActionUpdate); err != nil {
+			return fmt.Errorf("store: rename stage %s in tactic %s: %w", from, t.Code, err)
+		}
+	}
+	return nil
 }
