@@ -59,8 +59,9 @@ type SourceList struct {
 //	@Router	/sources [get]
 func (h *Sources) List(c *gin.Context) {
 	q := listQuery(c, "type", "year_from", "year_to", "q")
+	text, parsed := q.search("q")
 	f := models.SourceFilter{Type: q.enum("type", models.SourceTypes...), YearFrom: year(q, "year_from"),
-		YearTo: year(q, "year_to"), Q: q.search("q"), Page: q.page()}
+		YearTo: year(q, "year_to"), Q: text, Parsed: parsed, Page: q.page()}
 	if f.YearFrom != 0 && f.YearTo != 0 && f.YearFrom > f.YearTo {
 		q.fail("year_to", "must not be before year_from")
 	}

@@ -83,8 +83,9 @@ type TacticList struct {
 //	@Router	/tactics [get]
 func (h *Tactics) List(c *gin.Context) {
 	q := listQuery(c, "chain", "stage", "kind", "tag", "horizon", "status", "q", "attribution", "evidence_level", "review_due_before")
+	text, parsed := q.search("q")
 	f := models.TacticFilter{Chain: q.key("chain"), StageID: q.id("stage"), Kind: q.enum("kind", models.KindCurrent, models.KindRecommended, models.KindCondition), Tags: q.slugs("tag"), Horizon: q.slug("horizon"),
-		Status: q.enum("status", models.StatusDraft, models.StatusPublished, models.StatusArchived), Q: q.search("q"),
+		Status: q.enum("status", models.StatusDraft, models.StatusPublished, models.StatusArchived), Q: text, Parsed: parsed,
 		Attribution:   q.enum("attribution", models.AttributionKara, models.AttributionKaraReading, models.AttributionOther, models.AttributionEditorial),
 		EvidenceLevel: q.enum("evidence_level", models.EvidenceLevels...), ReviewDueBefore: q.date("review_due_before"), Page: q.page()}
 	if err := q.err(); err != nil {

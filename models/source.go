@@ -1,6 +1,10 @@
 package models
 
-import "time"
+import (
+	"time"
+
+	"chainkb/internal/search"
+)
 
 // The types of source, from the most to the least direct.
 const (
@@ -119,5 +123,8 @@ type SourceFilter struct {
 	Type     string // "", or one source type
 	YearFrom int    // 0: no lower bound
 	YearTo   int    // 0: no upper bound
-	Q        string // text in title, authors or container
+	Q        string // text in title, authors or container, in the search query language
+	// Parsed is Q parsed, by the caller that checked it (the handler), so that it is parsed once;
+	// nil: the store parses Q.
+	Parsed *search.Query
 }

@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"chainkb/internal/search"
 	"chainkb/models"
 )
 
@@ -105,6 +106,7 @@ var sourceList = listSpec[models.Source, models.SourceFilter]{
 	},
 	search: searchableOf(models.SearchSource),
 	text:   func(f models.SourceFilter) string { return f.Q },
+	parsed: func(f models.SourceFilter) *search.Query { return f.Parsed },
 	filterKey: func(f models.SourceFilter) string {
 		return fmt.Sprintf("type=%q from=%d to=%d q=%q", f.Type, f.YearFrom, f.YearTo, f.Q)
 	},

@@ -13,6 +13,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"chainkb/internal/search"
 	"chainkb/models"
 )
 
@@ -31,6 +32,7 @@ var tacticList = listSpec[tacticRow, tacticQuery]{
 	where:  whereTactics,
 	search: searchableOf(models.SearchTactic),
 	text:   func(f tacticQuery) string { return f.Q },
+	parsed: func(f tacticQuery) *search.Query { return f.Parsed },
 	columns: func(tacticQuery) string {
 		return "tactics.id, tactics.title, tactics.position, tactics.created_at, tactics.updated_at, " +
 			"(SELECT d.doc FROM tactic_docs d WHERE d.tactic_id = tactics.id AND d.version = tactics.version)"
