@@ -80,12 +80,8 @@ func authenticate(st *store.Store) gin.HandlerFunc {
 		}
 		p, err := st.Authenticate(c.Request.Context(), key)
 		if err != nil {
-			if models.IsKind(err, models.KindUnauthorized) {
-				unauthorized(c, err)
-			} else {
-				c.Error(err)
-				c.Abort()
-			}
+			c.Error(err) // a 401 for a key that is not valid, a 500 for a database that fails
+			c.Abort()
 			return
 		}
 		c.Request = c.Request.WithContext(models.WithPrincipal(c.Request.Context(), p))
