@@ -12,18 +12,12 @@ import (
 // Sources serves /api/v1/sources.
 type Sources struct {
 	store *store.Store
-	crud  *crud[string, models.Source, models.SourceInput]
+	crud  *crud[models.Source, models.SourceInput]
 }
 
 // NewSources returns the source handlers.
 func NewSources(st *store.Store) *Sources {
-	return &Sources{store: st, crud: &crud[string, models.Source, models.SourceInput]{
-		store: st, entity: models.EntitySource, path: "/api/v1/sources",
-		key: pathKey, keyOfID: idKey,
-		identity:    func(o *models.Source) (int64, int64) { return o.ID, o.Version },
-		bodyVersion: func(in *models.SourceInput) **int64 { return &in.Version },
-		get:         st.Source, create: st.CreateSource, replace: st.ReplaceSource, remove: st.DeleteSource, restore: st.RestoreSource,
-	}}
+	return &Sources{store: st, crud: newCrud(st.SourceObjects(), pathKey)}
 }
 
 // SourceList is a page of sources.

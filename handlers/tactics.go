@@ -13,34 +13,35 @@ import (
 // Tactics serves /api/v1/tactics.
 type Tactics struct {
 	store *store.Store
-	crud  *crud[int64, models.Tactic, models.TacticInput]
+	crud  *crud[models.Tactic, models.TacticInput]
 }
 
 // NewTactics returns the tactic handlers.
 func NewTactics(st *store.Store) *Tactics {
-	return &Tactics{store: st, crud: &crud[int64, models.Tactic, models.TacticInput]{
-		store: st, entity: models.EntityTactic, path: "/api/v1/tactics",
-		key: tacticKey(st), keyOfID: sameID,
-		identity:    func(o *models.Tactic) (int64, int64) { return o.ID, o.Version },
-		bodyVersion: func(in *models.TacticInput) **int64 { return &in.Version },
-		get:         st.Tactic, create: st.CreateTactic, replace: st.ReplaceTactic, remove: st.DeleteTactic, restore: st.RestoreTactic,
-	}}
+	return &Tactics{store: st, crud: newCrud(st.TacticObjects(), tacticKey(st))}
 }
 
-// tacticKey reads the {id} path parameter of a tactic: an id, or its code (e.g. ST-R-R01), which
-// is looked up (404 if no tactic the caller may see has it; a deleted tactic is restored by id).
-func tacticKey(st *store.Store) func(*gin.Context) (int64, error) {
-	return func(c *gin.Context) (int64, error) {
-		s := c.Param("id")
-		if models.IsCode(s) {
-			return st.TacticID(c.Request.Context(), s)
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 1 {
-			return 0, pathError(s, "a positive whole number or a tactic code such as ST-R-R01")
-		}
-		return n, nil
+// tacticKey reads the {id} path parameter of a tactic as the store's key, its id: an id, or its
+// code (e.g. ST-R-R01), which is looked up (404 if no tactic the caller may see has it; a deleted
+// tactic is restored by id).
+func tacticKey(st *store.Store) func(*gin.Context) (string, error) {
+	return func(c *gin.Context) (string, error) {
+		id, err := tacticID(c, st)
+		return strconv.FormatInt(id, 10), err
 	}
+}
+
+// tacticID reads the {id} path parameter of a tactic: an id, or a code looked up to its id.
+func tacticID(c *gin.Context, st *store.Store) (int64, error) {
+	s := c.Param("id")
+	if models.IsCode(s) {
+		return st.TacticID(c.Request.Context(), s)
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 {
+		return 0, pathError(s, "a positive whole number or a tactic code such as ST-R-R01")
+	}
+	return n, nil
 }
 
 // TacticList is a page of tactics.
@@ -124,7 +125,7 @@ func (h *Tactics) List(c *gin.Context) {
 //
 // It sends the tactic's stored representation (store.TacticDoc) rather than encoding it.
 func (h *Tactics) Get(c *gin.Context) {
-	id, err := h.crud.key(c)
+	id, err := tacticID(c, h.store)
 	if err != nil {
 		c.Error(err)
 		return

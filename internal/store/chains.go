@@ -31,6 +31,8 @@ var chainList = listSpec[models.Chain, models.ChainFilter]{
 var chainObject = &object[models.Chain, models.ChainInput]{
 	entity:  models.EntityChain,
 	table:   "chains",
+	plural:  "chains",
+	get:     func(ctx context.Context, s *Store, key string) (*models.Chain, error) { return s.Chain(ctx, key) },
 	find:    findChain,
 	ref:     func(c *models.Chain) (int64, int64) { return c.ID, c.Version },
 	insert:  insertChain,
@@ -147,12 +149,17 @@ func findChain(db *gorm.DB, key string) (*models.Chain, error) {
 
 // chainKind is chains in the registry: a bundle holds their inputs, found by slug.
 var chainKind = &kind[models.Chain, models.ChainInput, models.ChainInput]{
-	object: chainObject, plural: "chains",
-	items: func(b *Bundle) *[]models.ChainInput { return &b.Chains },
-	key:   func(in *models.ChainInput) string { return in.Slug }, keyField: "slug",
+	object: chainObject,
+	items:  func(b *Bundle) *[]models.ChainInput { return &b.Chains },
+	key:    func(in *models.ChainInput) string { return in.Slug }, keyField: "slug",
 	batch: func(tx *gorm.DB, after int64, _ bool) ([]models.Chain, error) {
 		return findAfter[models.Chain](tx, "chains", after)
 	},
 	toBundle:   asIs[models.Chain, models.ChainInput],
 	fromBundle: bySlug(func(in *models.ChainInput) string { return in.Slug }),
+}
+
+// ChainObjects is chains for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) ChainObjects() *Resource[models.Chain, models.ChainInput] {
+	return sameResource(s, chainObject)
 }

@@ -17,6 +17,11 @@ import (
 type object[T, In any] struct {
 	entity string // as its revisions name it: one of the models.Entity constants
 	table  string
+	// plural is the resource's collection: its path (/api/v1/<plural>) and its bundle array.
+	plural string
+	// get returns the object that key names as the context's principal may see it (a reader does
+	// not see drafts): what a GET answers.
+	get func(ctx context.Context, s *Store, key string) (*T, error)
 	// find returns the live object named by key (an id, or a slug where the kind has one), or a
 	// NotFound error. A write sees every object, hidden or not.
 	find func(db *gorm.DB, key string) (*T, error)

@@ -93,8 +93,12 @@ var parameterList = listSpec[parameterRow, models.ParameterFilter]{
 
 // parameterObject is how parameters are written.
 var parameterObject = &object[models.Parameter, models.ParameterInput]{
-	entity:  models.EntityParameter,
-	table:   "parameters",
+	entity: models.EntityParameter,
+	table:  "parameters",
+	plural: "parameters",
+	get: func(ctx context.Context, s *Store, key string) (*models.Parameter, error) {
+		return s.Parameter(ctx, key)
+	},
 	find:    findParameter,
 	ref:     func(p *models.Parameter) (int64, int64) { return p.ID, p.Version },
 	insert:  insertParameter,
@@ -112,9 +116,9 @@ var parameterObject = &object[models.Parameter, models.ParameterInput]{
 // parameterKind is parameters in the registry: a bundle holds their inputs, which name their chain
 // and stage by slug, found by slug.
 var parameterKind = &kind[models.Parameter, models.ParameterInput, models.ParameterInput]{
-	object: parameterObject, plural: "parameters",
-	items: func(b *Bundle) *[]models.ParameterInput { return &b.Parameters },
-	key:   func(in *models.ParameterInput) string { return in.Slug }, keyField: "slug",
+	object: parameterObject,
+	items:  func(b *Bundle) *[]models.ParameterInput { return &b.Parameters },
+	key:    func(in *models.ParameterInput) string { return in.Slug }, keyField: "slug",
 	batch: func(tx *gorm.DB, after int64, _ bool) ([]models.Parameter, error) {
 		var rows []parameterRow
 		err := tx.Table("parameters").Select(parameterColumns).Where("parameters.id > ?", after).
@@ -398,4 +402,9 @@ func (s *Store) ChainModel(ctx context.Context, key string) (*ChainModel, error)
 		return nil
 	}, s.snapshotTx())
 	return m, err
+}
+
+// ParameterObjects is parameters for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) ParameterObjects() *Resource[models.Parameter, models.ParameterInput] {
+	return sameResource(s, parameterObject)
 }

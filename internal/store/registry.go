@@ -81,7 +81,7 @@ func Entities() []string {
 // implementation.
 type resource interface {
 	entityName() string // as revisions name it: one of the models.Entity constants
-	pluralName() string // its array in a bundle, and its collection under /api/v1
+	pluralName() string // its array in a bundle, and its collection under /api/v1 (object.plural)
 	// bundled counts the resource's objects in b.
 	bundled(b *Bundle) int
 	// duplicates reports each object that b holds twice, and each without the key that finds it.
@@ -96,8 +96,6 @@ type resource interface {
 // form there, whose references are slugs and codes rather than ids).
 type kind[T, In, B any] struct {
 	*object[T, In]
-	// plural names the resource's array in a bundle; it is also its path (/api/v1/<plural>).
-	plural string
 	// items is the resource's array in a bundle.
 	items func(*Bundle) *[]B
 	// key is what finds an object of the bundle in the database, as the import's report and its

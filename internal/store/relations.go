@@ -102,6 +102,10 @@ var relationList = listSpec[relationState, relationQuery]{
 var relationObject = &object[relationState, models.RelationInput]{
 	entity: models.EntityRelation,
 	table:  "relations",
+	plural: "relations",
+	get: func(ctx context.Context, s *Store, key string) (*relationState, error) {
+		return findRelation(s.read(ctx), tacticID(key), canSeeHidden(ctx))
+	},
 	find: func(db *gorm.DB, key string) (*relationState, error) {
 		return findRelation(db, tacticID(key), true)
 	},
@@ -120,9 +124,9 @@ var relationObject = &object[relationState, models.RelationInput]{
 // at both ends by code, and finds a relation by its ends and type. Its prerequisites are checked
 // for loops all at once, before any is written (checkImportLoops).
 var relationKind = &kind[relationState, models.RelationInput, models.RelationInput]{
-	object: relationObject, plural: "relations",
-	items: func(b *Bundle) *[]models.RelationInput { return &b.Relations },
-	key:   func(in *models.RelationInput) string { return in.From + " " + in.Type + " " + in.To }, keyField: "to",
+	object: relationObject,
+	items:  func(b *Bundle) *[]models.RelationInput { return &b.Relations },
+	key:    func(in *models.RelationInput) string { return in.From + " " + in.Type + " " + in.To }, keyField: "to",
 	prepare: checkImportLoops,
 	batch: func(tx *gorm.DB, after int64, drafts bool) ([]relationState, error) {
 		q := joinEnds(tx.Table("relations")).Select(relationColumns).Where("relations.id > ?", after)
@@ -628,4 +632,10 @@ func followVisibility(tx *gorm.DB, tacticID int64, visibleBefore bool) error {
 		}
 	}
 	return nil
+}
+
+// RelationObjects is relations for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) RelationObjects() *Resource[models.Relation, models.RelationInput] {
+	return resourceOf(s, relationObject, func(r *relationState) *models.Relation { return &r.Relation },
+		func(r *models.Relation) (int64, int64) { return r.ID, r.Version })
 }

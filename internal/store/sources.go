@@ -127,6 +127,8 @@ var sourceList = listSpec[models.Source, models.SourceFilter]{
 var sourceObject = &object[models.Source, models.SourceInput]{
 	entity:  models.EntitySource,
 	table:   "sources",
+	plural:  "sources",
+	get:     func(ctx context.Context, s *Store, key string) (*models.Source, error) { return s.Source(ctx, key) },
 	find:    findSource,
 	ref:     func(s *models.Source) (int64, int64) { return s.ID, s.Version },
 	insert:  insertSource,
@@ -354,13 +356,18 @@ func checkCitedSources(tx *gorm.DB, entity string, id int64, cs []models.Citatio
 
 // sourceKind is sources in the registry: a bundle holds their inputs, found by slug.
 var sourceKind = &kind[models.Source, models.SourceInput, models.SourceInput]{
-	object: sourceObject, plural: "sources",
-	items: func(b *Bundle) *[]models.SourceInput { return &b.Sources },
-	key:   func(in *models.SourceInput) string { return in.Slug }, keyField: "slug",
+	object: sourceObject,
+	items:  func(b *Bundle) *[]models.SourceInput { return &b.Sources },
+	key:    func(in *models.SourceInput) string { return in.Slug }, keyField: "slug",
 	batch: func(tx *gorm.DB, after int64, _ bool) ([]models.Source, error) {
 		q := tx.Table("sources").Select(sourceColumns).Where("sources.id > ?", after).Order("sources.id").Limit(exportBatch)
 		return scanAll(q, func(rows *sql.Rows) (*models.Source, error) { return scanSource(rows) })
 	},
 	toBundle:   asIs[models.Source, models.SourceInput],
 	fromBundle: bySlug(func(in *models.SourceInput) string { return in.Slug }),
+}
+
+// SourceObjects is sources for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) SourceObjects() *Resource[models.Source, models.SourceInput] {
+	return sameResource(s, sourceObject)
 }

@@ -45,6 +45,10 @@ var stageList = listSpec[models.Stage, models.StageFilter]{
 var stageObject = &object[models.Stage, models.StageInput]{
 	entity: models.EntityStage,
 	table:  "stages",
+	plural: "stages",
+	get: func(ctx context.Context, s *Store, key string) (*models.Stage, error) {
+		return s.Stage(ctx, tacticID(key))
+	},
 	find: func(db *gorm.DB, key string) (*models.Stage, error) {
 		id, err := strconv.ParseInt(key, 10, 64)
 		if err != nil {
@@ -214,8 +218,8 @@ type BundleStage struct {
 // stageKind is stages in the registry: a bundle names a stage's chain by slug, and finds the stage
 // by its chain and its slug.
 var stageKind = &kind[models.Stage, models.StageInput, BundleStage]{
-	object: stageObject, plural: "stages",
-	items: func(b *Bundle) *[]BundleStage { return &b.Stages },
+	object: stageObject,
+	items:  func(b *Bundle) *[]BundleStage { return &b.Stages },
 	key: func(bs *BundleStage) string {
 		if bs.Slug == "" {
 			return ""
@@ -305,4 +309,9 @@ func renameInOtherTactics(tx *gorm.DB, chainID int64, from, to string) error {
 		}
 	}
 	return nil
+}
+
+// StageObjects is stages for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) StageObjects() *Resource[models.Stage, models.StageInput] {
+	return sameResource(s, stageObject)
 }

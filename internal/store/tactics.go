@@ -117,6 +117,10 @@ func whereTactics(q *gorm.DB, f tacticQuery) *gorm.DB {
 var tacticObject = &object[models.Tactic, models.TacticInput]{
 	entity: models.EntityTactic,
 	table:  "tactics",
+	plural: "tactics",
+	get: func(ctx context.Context, s *Store, key string) (*models.Tactic, error) {
+		return s.Tactic(ctx, tacticID(key))
+	},
 	find: func(db *gorm.DB, key string) (*models.Tactic, error) {
 		return findTactic(db, tacticID(key), true)
 	},
@@ -945,9 +949,9 @@ type BundleTactic struct {
 // tacticKind is tactics in the registry: a bundle names a tactic's chain and stage by slug, and
 // finds the tactic by its code, which it must carry.
 var tacticKind = &kind[models.Tactic, models.TacticInput, BundleTactic]{
-	object: tacticObject, plural: "tactics",
-	items: func(b *Bundle) *[]BundleTactic { return &b.Tactics },
-	key:   func(bt *BundleTactic) string { return bt.Code }, keyField: "code",
+	object: tacticObject,
+	items:  func(b *Bundle) *[]BundleTactic { return &b.Tactics },
+	key:    func(bt *BundleTactic) string { return bt.Code }, keyField: "code",
 	needsKey: "is required in a bundle: a tactic is found by its code",
 	batch: func(tx *gorm.DB, after int64, drafts bool) ([]models.Tactic, error) {
 		q := tx.Table("tactics").Select(tacticColumns).Where("id > ?", after)
@@ -1006,4 +1010,9 @@ func tacticIDByCode(tx *gorm.DB, code string) (int64, error) {
 		return 0, nil
 	}
 	return ids[0], nil
+}
+
+// TacticObjects is tactics for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) TacticObjects() *Resource[models.Tactic, models.TacticInput] {
+	return sameResource(s, tacticObject)
 }

@@ -54,6 +54,8 @@ var tagList = listSpec[models.Tag, tagQuery]{
 var tagObject = &object[models.Tag, models.TagInput]{
 	entity:  models.EntityTag,
 	table:   "tags",
+	plural:  "tags",
+	get:     func(ctx context.Context, s *Store, key string) (*models.Tag, error) { return s.Tag(ctx, key) },
 	find:    findTag,
 	ref:     func(t *models.Tag) (int64, int64) { return t.ID, t.Version },
 	insert:  insertTag,
@@ -215,12 +217,17 @@ func findTag(db *gorm.DB, key string) (*models.Tag, error) {
 
 // tagKind is tags in the registry: a bundle holds their inputs, found by slug.
 var tagKind = &kind[models.Tag, models.TagInput, models.TagInput]{
-	object: tagObject, plural: "tags",
-	items: func(b *Bundle) *[]models.TagInput { return &b.Tags },
-	key:   func(in *models.TagInput) string { return in.Slug }, keyField: "slug",
+	object: tagObject,
+	items:  func(b *Bundle) *[]models.TagInput { return &b.Tags },
+	key:    func(in *models.TagInput) string { return in.Slug }, keyField: "slug",
 	batch: func(tx *gorm.DB, after int64, _ bool) ([]models.Tag, error) {
 		return findAfter[models.Tag](tx, "tags", after)
 	},
 	toBundle:   asIs[models.Tag, models.TagInput],
 	fromBundle: bySlug(func(in *models.TagInput) string { return in.Slug }),
+}
+
+// TagObjects is tags for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) TagObjects() *Resource[models.Tag, models.TagInput] {
+	return sameResource(s, tagObject)
 }
