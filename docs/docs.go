@@ -7355,6 +7355,28 @@ const docTemplate = `{
                 }
             }
         },
+        "models.Entity": {
+            "description": "A kind of object that has a history: chain, stage, tactic, tag, source, relation or parameter.",
+            "type": "string",
+            "enum": [
+                "chain",
+                "stage",
+                "tactic",
+                "tag",
+                "source",
+                "relation",
+                "parameter"
+            ],
+            "x-enum-varnames": [
+                "EntityChain",
+                "EntityStage",
+                "EntityTactic",
+                "EntityTag",
+                "EntitySource",
+                "EntityRelation",
+                "EntityParameter"
+            ]
+        },
         "models.Evidence": {
             "description": "How well a tactic is known to work (after EMMIE): effect, mechanism, moderators, implementation, cost, the level of the best evidence and the stage of evaluation.",
             "type": "object",
@@ -8018,15 +8040,10 @@ const docTemplate = `{
                 },
                 "entity": {
                     "description": "What kind of object changed.",
-                    "type": "string",
-                    "enum": [
-                        "chain",
-                        "stage",
-                        "tactic",
-                        "tag",
-                        "source",
-                        "relation",
-                        "parameter"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Entity"
+                        }
                     ],
                     "example": "tactic"
                 },
@@ -9549,15 +9566,10 @@ const docTemplate = `{
                 },
                 "entity": {
                     "description": "The kind of object.",
-                    "type": "string",
-                    "enum": [
-                        "source",
-                        "tag",
-                        "chain",
-                        "stage",
-                        "tactic",
-                        "relation",
-                        "parameter"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Entity"
+                        }
                     ],
                     "example": "tactic"
                 },

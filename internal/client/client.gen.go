@@ -373,6 +373,39 @@ func (e EffectDirection) Valid() bool {
 	}
 }
 
+// Defines values for Entity.
+const (
+	EntityChain     Entity = "chain"
+	EntityParameter Entity = "parameter"
+	EntityRelation  Entity = "relation"
+	EntitySource    Entity = "source"
+	EntityStage     Entity = "stage"
+	EntityTactic    Entity = "tactic"
+	EntityTag       Entity = "tag"
+)
+
+// Valid indicates whether the value is a known member of the Entity enum.
+func (e Entity) Valid() bool {
+	switch e {
+	case EntityChain:
+		return true
+	case EntityParameter:
+		return true
+	case EntityRelation:
+		return true
+	case EntitySource:
+		return true
+	case EntityStage:
+		return true
+	case EntityTactic:
+		return true
+	case EntityTag:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Estimate.
 const (
 	EstimateAssumption Estimate = "assumption"
@@ -466,39 +499,6 @@ func (e ImportItemAction) Valid() bool {
 	case ImportItemActionUnchanged:
 		return true
 	case ImportItemActionUpdate:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImportItemEntity.
-const (
-	ImportItemEntityChain     ImportItemEntity = "chain"
-	ImportItemEntityParameter ImportItemEntity = "parameter"
-	ImportItemEntityRelation  ImportItemEntity = "relation"
-	ImportItemEntitySource    ImportItemEntity = "source"
-	ImportItemEntityStage     ImportItemEntity = "stage"
-	ImportItemEntityTactic    ImportItemEntity = "tactic"
-	ImportItemEntityTag       ImportItemEntity = "tag"
-)
-
-// Valid indicates whether the value is a known member of the ImportItemEntity enum.
-func (e ImportItemEntity) Valid() bool {
-	switch e {
-	case ImportItemEntityChain:
-		return true
-	case ImportItemEntityParameter:
-		return true
-	case ImportItemEntityRelation:
-		return true
-	case ImportItemEntitySource:
-		return true
-	case ImportItemEntityStage:
-		return true
-	case ImportItemEntityTactic:
-		return true
-	case ImportItemEntityTag:
 		return true
 	default:
 		return false
@@ -3352,6 +3352,9 @@ type Effect struct {
 // Example: unknown
 type EffectDirection string
 
+// Entity A kind of object that has a history: chain, stage, tactic, tag, source, relation or parameter.
+type Entity string
+
 // Estimate How a value was obtained: reported (the source states it), derived (computed from reported figures) or assumption (no source gives it).
 type Estimate string
 
@@ -3508,7 +3511,7 @@ type ImportItem struct {
 	// Entity The kind of object.
 	//
 	// Example: tactic
-	Entity ImportItemEntity `json:"entity"`
+	Entity Entity `json:"entity"`
 
 	// Key The object's key: slug, chain/stage, code, or "from type to" for a relation.
 	//
@@ -3532,11 +3535,6 @@ type ImportItem struct {
 //
 // Example: update
 type ImportItemAction string
-
-// ImportItemEntity The kind of object.
-//
-// Example: tactic
-type ImportItemEntity string
 
 // ImportReport What the import did, or in a dry run would do, object by object, in bundle order.
 type ImportReport struct {

@@ -33,7 +33,7 @@ type ImportItem struct {
 	// JSON pointer to the object in the bundle.
 	Pointer string `json:"pointer" example:"/tactics/3"`
 	// The kind of object.
-	Entity string `json:"entity" enums:"source,tag,chain,stage,tactic,relation,parameter" example:"tactic"`
+	Entity models.Entity `json:"entity" example:"tactic"`
 	// The object's key: slug, chain/stage, code, or "from type to" for a relation.
 	Key string `json:"key" example:"ST-R-R01"`
 	// create, update, unchanged, or conflict: the object changed since the version the bundle
