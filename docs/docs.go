@@ -8349,13 +8349,10 @@ const docTemplate = `{
             "properties": {
                 "entity": {
                     "description": "What kind of object cites the source.",
-                    "type": "string",
-                    "enum": [
-                        "chain",
-                        "stage",
-                        "tag",
-                        "tactic",
-                        "parameter"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Entity"
+                        }
                     ],
                     "example": "tactic"
                 },

@@ -68,7 +68,7 @@ type Source struct {
 //	@Description	One object that cites a source.
 type SourceUse struct {
 	// What kind of object cites the source.
-	Entity string `json:"entity" enums:"chain,stage,tag,tactic,parameter" example:"tactic"`
+	Entity Entity `json:"entity" example:"tactic"`
 	// Its id.
 	ID int64 `json:"id" example:"7"`
 	// Its slug or code, as it is addressed.

@@ -1324,33 +1324,6 @@ func (e SourceRevisionEntity) Valid() bool {
 	}
 }
 
-// Defines values for SourceUseEntity.
-const (
-	SourceUseEntityChain     SourceUseEntity = "chain"
-	SourceUseEntityParameter SourceUseEntity = "parameter"
-	SourceUseEntityStage     SourceUseEntity = "stage"
-	SourceUseEntityTactic    SourceUseEntity = "tactic"
-	SourceUseEntityTag       SourceUseEntity = "tag"
-)
-
-// Valid indicates whether the value is a known member of the SourceUseEntity enum.
-func (e SourceUseEntity) Valid() bool {
-	switch e {
-	case SourceUseEntityChain:
-		return true
-	case SourceUseEntityParameter:
-		return true
-	case SourceUseEntityStage:
-		return true
-	case SourceUseEntityTactic:
-		return true
-	case SourceUseEntityTag:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for StageSide.
 const (
 	StageSideDemand StageSide = "demand"
@@ -4888,7 +4861,7 @@ type SourceUse struct {
 	// Entity What kind of object cites the source.
 	//
 	// Example: tactic
-	Entity SourceUseEntity `json:"entity"`
+	Entity Entity `json:"entity"`
 
 	// Id Its id.
 	//
@@ -4905,11 +4878,6 @@ type SourceUse struct {
 	// Example: Confiscate exploiters' assets
 	Title string `json:"title"`
 }
-
-// SourceUseEntity What kind of object cites the source.
-//
-// Example: tactic
-type SourceUseEntity string
 
 // Stage One link of a chain: product (victim), wholesaler (trafficker), retailer (exploiter) or consumer.
 type Stage struct {

@@ -32,6 +32,7 @@ var chainObject = &object[models.Chain, models.ChainInput]{
 	entity:  models.EntityChain,
 	table:   "chains",
 	plural:  "chains",
+	cites:   &citing{key: "slug", title: "name"},
 	get:     func(ctx context.Context, s *Store, key string) (*models.Chain, error) { return s.Chain(ctx, key) },
 	find:    findChain,
 	ref:     func(c *models.Chain) (int64, int64) { return c.ID, c.Version },

@@ -19,6 +19,9 @@ type object[T, In any] struct {
 	table  string
 	// plural is the resource's collection: its path (/api/v1/<plural>) and its bundle array.
 	plural string
+	// cites, if set, says how an object of the resource that cites a source is named in the
+	// source's cited_by (sourceUses).
+	cites *citing
 	// get returns the object that key names as the context's principal may see it (a reader does
 	// not see drafts): what a GET answers.
 	get func(ctx context.Context, s *Store, key string) (*T, error)

@@ -96,6 +96,7 @@ var parameterObject = &object[models.Parameter, models.ParameterInput]{
 	entity: models.EntityParameter,
 	table:  "parameters",
 	plural: "parameters",
+	cites:  &citing{key: "slug", title: "symbol"},
 	get: func(ctx context.Context, s *Store, key string) (*models.Parameter, error) {
 		return s.Parameter(ctx, key)
 	},

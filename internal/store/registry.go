@@ -21,7 +21,14 @@ import (
 // applies them, each after those it names (a stage after its chain; a tactic after its stage, its
 // tags and the sources it cites; a relation after its tactics; a parameter after its chain and
 // stage).
-var resources = []resource{sourceKind, tagKind, chainKind, stageKind, tacticKind, relationKind, parameterKind}
+var resources []resource
+
+// The registry is filled in init, not where it is declared: code that the kinds refer to reads it
+// (a source's cited_by names every resource that cites it), which Go's ordering of package
+// variables would count as a cycle.
+func init() {
+	resources = []resource{sourceKind, tagKind, chainKind, stageKind, tacticKind, relationKind, parameterKind}
+}
 
 // Bundle is the knowledge base, or a part of it, as one document whose objects name each other by
 // slug or code, never by database id. It is how the seed enters the store, through the same
@@ -90,6 +97,17 @@ type resource interface {
 	exportAll(e *exporter) error
 	// importAll applies b's objects of the resource, in bundle order.
 	importAll(im *importer, b *Bundle) error
+	// citingSelect is the SELECT of a source's cited_by (sourceUses) that names the resource's
+	// objects citing it (entity, id, key, title; the source's id its one parameter), or "" if
+	// the resource cites no sources. hidden says whether the caller sees hidden tactics.
+	citingSelect(hidden bool) string
+}
+
+// citing says how a resource's objects that cite a source are named in the source's cited_by:
+// the columns of their key and title, and, if they can be hidden, the condition that leaves the
+// hidden ones out for readers below editor (on the resource's table, as x).
+type citing struct {
+	key, title, published string
 }
 
 // kind is one resource: how it is written (object), and how its objects travel in a bundle (B, its
@@ -195,6 +213,19 @@ func (k *kind[T, In, B]) importAll(im *importer, b *Bundle) error {
 		}
 	}
 	return nil
+}
+
+func (k *kind[T, In, B]) citingSelect(hidden bool) string {
+	c := k.cites
+	if c == nil {
+		return ""
+	}
+	q := fmt.Sprintf(`SELECT '%s' AS entity, x.id AS id, x.%s AS "key", x.%s AS title FROM citations ci
+		JOIN %s x ON x.id = ci.entity_id WHERE ci.source_id = ? AND ci.entity = '%s'`, k.entity, c.key, c.title, k.table, k.entity)
+	if c.published != "" && !hidden {
+		q += " AND " + c.published
+	}
+	return q
 }
 
 // asIs is toBundle for a resource whose bundle form is its input.

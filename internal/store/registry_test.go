@@ -6,7 +6,10 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -117,6 +120,24 @@ func TestRegistry(t *testing.T) {
 		})
 	}
 
+	// A source's cited_by names every kind of object that cites it: parameters too.
+	b := decodeBundle(t, raw)
+	cited := false
+	for _, p := range b.Parameters {
+		if len(p.Citations) == 0 {
+			continue
+		}
+		src, err := s.Source(editor(), p.Citations[0].Source)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cited = slices.ContainsFunc(src.CitedBy, func(u models.SourceUse) bool { return u.Entity == models.EntityParameter && u.Key == p.Slug })
+		if !cited {
+			t.Errorf("source %s is cited by parameter %s, but its cited_by is %+v", src.Slug, p.Slug, src.CitedBy)
+		}
+		break
+	}
+
 	// Every resource has a history and a place in the change feed, under its entity.
 	feed, err := s.Changes(editor(), 0, 10000)
 	if err != nil {
@@ -142,4 +163,40 @@ func TestRegistry(t *testing.T) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// The README's "Adding a resource" lists the files a new resource touches: at most 8, each one that
+// exists for the resource it names as its example (relations).
+func TestREADMEAddingAResource(t *testing.T) {
+	raw, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(raw)
+	i := strings.Index(text, "### Adding a resource")
+	if i < 0 {
+		t.Fatal("README.md has no Adding a resource section")
+	}
+	section := text[i+len("### Adding a resource"):]
+	if j := strings.Index(section, "\n#"); j >= 0 {
+		section = section[:j]
+	}
+	item := regexp.MustCompile("(?m)^\\d+\\. `([^`]+)`")
+	var files []string
+	for _, m := range item.FindAllStringSubmatch(section, -1) {
+		files = append(files, m[1])
+	}
+	if len(files) == 0 || len(files) > 8 {
+		t.Fatalf("the section lists %d files (%v); a resource must take at most 8", len(files), files)
+	}
+	for _, f := range files {
+		path := strings.NewReplacer("<entity>", "relation", "<resources>", "*", "NNNN", "*").Replace(f)
+		if strings.Contains(f, "<resources>") && !strings.Contains(f, "migrations") {
+			path = strings.ReplaceAll(f, "<resources>", "relations")
+		}
+		matches, err := filepath.Glob(filepath.Join("../..", path))
+		if err != nil || len(matches) == 0 {
+			t.Errorf("the README lists %s, but %s names no file for relations", f, path)
+		}
+	}
 }

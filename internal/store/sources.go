@@ -288,21 +288,18 @@ func findSource(db *gorm.DB, key string) (*models.Source, error) {
 // chains, stages and tags by slug and name, tactics by code and title (only published ones unless
 // hidden).
 func sourceUses(db *gorm.DB, sourceID int64, hidden bool) ([]models.SourceUse, error) {
-	tactics := "AND t.status = 'published'"
-	if hidden {
-		tactics = ""
+	// One SELECT per resource of the registry that cites sources.
+	var parts []string
+	var args []any
+	for _, r := range resources {
+		if c := r.citingSelect(hidden); c != "" {
+			parts = append(parts, c)
+			args = append(args, sourceID)
+		}
 	}
-	q := `SELECT 'chain' AS entity, c.id AS id, c.slug AS "key", c.name AS title FROM citations ci
-			JOIN chains c ON c.id = ci.entity_id WHERE ci.source_id = ? AND ci.entity = 'chain'
-		UNION ALL SELECT 'stage', s.id, s.slug, s.name FROM citations ci
-			JOIN stages s ON s.id = ci.entity_id WHERE ci.source_id = ? AND ci.entity = 'stage'
-		UNION ALL SELECT 'tag', g.id, g.slug, g.name FROM citations ci
-			JOIN tags g ON g.id = ci.entity_id WHERE ci.source_id = ? AND ci.entity = 'tag'
-		UNION ALL SELECT 'tactic', t.id, t.code, t.title FROM citations ci
-			JOIN tactics t ON t.id = ci.entity_id WHERE ci.source_id = ? AND ci.entity = 'tactic' ` + tactics + `
-		ORDER BY 1, 2`
+	q := strings.Join(parts, " UNION ALL ") + " ORDER BY 1, 2"
 	uses := []models.SourceUse{}
-	if err := db.Raw(q, sourceID, sourceID, sourceID, sourceID).Scan(&uses).Error; err != nil {
+	if err := db.Raw(q, args...).Scan(&uses).Error; err != nil {
 		return nil, fmt.Errorf("store: where source %d is cited: %w", sourceID, err)
 	}
 	return uses, nil

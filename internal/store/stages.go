@@ -46,6 +46,7 @@ var stageObject = &object[models.Stage, models.StageInput]{
 	entity: models.EntityStage,
 	table:  "stages",
 	plural: "stages",
+	cites:  &citing{key: "slug", title: "name"},
 	get: func(ctx context.Context, s *Store, key string) (*models.Stage, error) {
 		return s.Stage(ctx, tacticID(key))
 	},

@@ -118,6 +118,7 @@ var tacticObject = &object[models.Tactic, models.TacticInput]{
 	entity: models.EntityTactic,
 	table:  "tactics",
 	plural: "tactics",
+	cites:  &citing{key: "code", title: "title", published: "x.status = 'published'"},
 	get: func(ctx context.Context, s *Store, key string) (*models.Tactic, error) {
 		return s.Tactic(ctx, tacticID(key))
 	},

@@ -55,6 +55,7 @@ var tagObject = &object[models.Tag, models.TagInput]{
 	entity:  models.EntityTag,
 	table:   "tags",
 	plural:  "tags",
+	cites:   &citing{key: "slug", title: "name"},
 	get:     func(ctx context.Context, s *Store, key string) (*models.Tag, error) { return s.Tag(ctx, key) },
 	find:    findTag,
 	ref:     func(t *models.Tag) (int64, int64) { return t.ID, t.Version },
