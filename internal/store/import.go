@@ -95,6 +95,9 @@ func (s *Store) Import(ctx context.Context, b *Bundle, dryRun bool) (*ImportRepo
 		if err := s.serialize(tx, "import"); err != nil {
 			return err
 		}
+		if err := lockPrerequisites(tx, b); err != nil {
+			return err
+		}
 		im := newImporter(tx, dryRun, clientImport{})
 		rep = im.rep
 		if err := im.apply(b); err != nil {
@@ -167,6 +170,17 @@ func (clientImport) mayUpdate(*gorm.DB, string, int64, string) (bool, error) {
 	return true, nil
 }
 func (clientImport) tactic(*importer, *models.TacticInput, bool) (bool, error) { return false, nil }
+
+// lockPrerequisites takes, at the start of an import, the lock that prerequisite writes take
+// (prepareRelation) and that the import's loop check holds (checkImportLoops): every transaction
+// then takes it before the knowledge base's generation row, which its first revision locks, so an
+// import and an API write of a prerequisite never wait for each other in a circle.
+func lockPrerequisites(tx *gorm.DB, b *Bundle) error {
+	if !slices.ContainsFunc(b.Relations, func(in models.RelationInput) bool { return in.Type == models.RelationPrerequisiteOf }) {
+		return nil
+	}
+	return serialize(tx, "prerequisites")
+}
 
 func newImporter(tx *gorm.DB, dryRun bool, policy importPolicy) *importer {
 	return &importer{tx: tx, rep: &ImportReport{DryRun: dryRun, Items: []ImportItem{}}, policy: policy,

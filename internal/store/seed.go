@@ -63,6 +63,9 @@ func (s *Store) ApplySeed(ctx context.Context, name string, b *Bundle, predecess
 		if n > 0 {
 			return nil
 		}
+		if err := lockPrerequisites(tx, b); err != nil {
+			return err
+		}
 		origins, err := seededTactics(tx)
 		if err != nil {
 			return err
