@@ -88,7 +88,10 @@ func TestRace_PrerequisiteLoop(t *testing.T) {
 		bundle := &store.Bundle{FormatVersion: store.BundleFormat, Relations: []models.RelationInput{*relationInput(a, b, models.RelationPrerequisiteOf)}}
 		errImport, errBA := both(
 			func() error { _, err := s.Import(editor(), bundle, false); return err },
-			func() error { _, err := s.CreateRelation(editor(), relationInput(b, a, models.RelationPrerequisiteOf)); return err },
+			func() error {
+				_, err := s.CreateRelation(editor(), relationInput(b, a, models.RelationPrerequisiteOf))
+				return err
+			},
 		)
 		if errImport == nil && errBA == nil {
 			t.Fatalf("round %d: an import of %s → %s and a create of %s → %s both made: a loop", round, a.Code, b.Code, b.Code, a.Code)
