@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,15 +23,16 @@ func NewBundles(st *store.Store) *Bundles { return &Bundles{store: st} }
 // ExportDoc describes GET /export.
 var ExportDoc = apidoc.Op{
 	ID: "exportBundle", Tag: "bundles", Summary: "Export the knowledge base",
-	Description: "The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.",
+	Description: "The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.",
 	Params: []apidoc.Param{
-		{In: apidoc.InQuery, Name: "include", Description: "drafts: add draft and archived tactics (honoured for editors)", Enum: []string{"drafts"}, Example: "drafts"},
+		{In: apidoc.InQuery, Name: "include", Description: "drafts: add draft and archived tactics (editors only)", Enum: []string{"drafts"}, Example: "drafts"},
 		{In: apidoc.InHeader, Name: "If-None-Match", Description: "ETag from an earlier export, as it came, with its quotes: the answer is 304 without a body while it is current"},
 	},
 	Responses: []apidoc.Response{
 		{Status: http.StatusOK, Description: "The knowledge base as one bundle", Body: store.Bundle{}, Headers: map[string]string{"ETag": "The knowledge base's generation (and whether drafts are in)"}},
 		apidoc.NotModified,
 		{Status: http.StatusBadRequest, Description: "Bad query parameter (code bad_query)"},
+		{Status: http.StatusForbidden, Description: "include=drafts with a key below the editor role (code forbidden)"},
 	},
 }
 
@@ -42,9 +44,13 @@ func (h *Bundles) Export(c *gin.Context) {
 		c.Error(err)
 		return
 	}
+	if drafts {
+		if err := needsEditor(c, "include=drafts", "exports draft and archived tactics"); err != nil {
+			c.Error(err)
+			return
+		}
+	}
 	ctx := c.Request.Context()
-	// As in the lists, below editor drafts do not exist: include=drafts changes nothing.
-	drafts = drafts && models.PrincipalFrom(ctx).CanSeeHidden()
 	err := h.store.Export(ctx, c.Writer, drafts, func(gen int64) bool {
 		tag := fmt.Sprintf(`"kb-%d"`, gen)
 		if drafts {
@@ -100,7 +106,7 @@ func (h *Bundles) Import(c *gin.Context) {
 	}
 	var b store.Bundle
 	if err := decodeCreate(c, &b); err != nil {
-		c.Error(err)
+		c.Error(asPointers(err))
 		return
 	}
 	rep, err := h.store.Import(c.Request.Context(), &b, mode == "dry-run")
@@ -109,4 +115,24 @@ func (h *Bundles) Import(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, rep)
+}
+
+// asPointers makes the fields of a decoding fault (a 422: a control character in a text) JSON
+// pointers into the bundle, as every fault of an import is named: /tactics/0/title, not the
+// tactics/0/title of a single object's field. A 400 names a field as the decoder does (an unknown
+// field by its name alone), which is no pointer.
+func asPointers(err error) error {
+	e, ok := models.AsError(err)
+	if !ok || e.Kind != models.KindInvalid || len(e.Fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = make([]models.FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		if f.Field != "" && !strings.HasPrefix(f.Field, "/") {
+			f.Field = "/" + strings.ReplaceAll(f.Field, ".", "/")
+		}
+		out.Fields[i] = f
+	}
+	return &out
 }

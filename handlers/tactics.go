@@ -14,18 +14,12 @@ import (
 // Tactics serves /api/v1/tactics.
 type Tactics struct {
 	store *store.Store
-	crud  *crud[int64, models.Tactic, models.TacticInput]
+	crud  *crud[models.Tactic, models.TacticInput]
 }
 
 // NewTactics returns the tactic handlers.
 func NewTactics(st *store.Store) *Tactics {
-	return &Tactics{store: st, crud: &crud[int64, models.Tactic, models.TacticInput]{
-		store: st, entity: models.EntityTactic, path: "/api/v1/tactics",
-		key: tacticKey(st), keyOfID: sameID,
-		identity:    func(o *models.Tactic) (int64, int64) { return o.ID, o.Version },
-		bodyVersion: func(in *models.TacticInput) **int64 { return &in.Version },
-		get:         st.Tactic, create: st.CreateTactic, replace: st.ReplaceTactic, remove: st.DeleteTactic, restore: st.RestoreTactic,
-	}}
+	return &Tactics{store: st, crud: newCrud(st.TacticObjects(), tacticKey(st))}
 }
 
 // TacticDocs describes the tactic operations for the OpenAPI document.
@@ -34,14 +28,14 @@ var TacticDocs = apidoc.Resource{
 	Object: models.Tactic{}, Input: models.TacticInput{}, Page: TacticList{}, RevisionPage: RevisionList{},
 	ID:       apidoc.Param{Description: "Tactic id, or its code (a deleted tactic: its id)", Example: "ST-R-R01"},
 	ListText: "Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance).",
-	ListNote: "Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.",
+	ListNote: "Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.",
 	Filters: []apidoc.Param{
 		{In: apidoc.InQuery, Name: "chain", Description: "Chain id or slug", Example: "sex-trafficking"},
 		{In: apidoc.InQuery, Name: "stage", Type: "integer", Description: "Stage id", Min: apidoc.Num(1), Example: 3},
 		{In: apidoc.InQuery, Name: "kind", Description: "Current efforts, what should be done, or conditions that explain why current efforts fall short", Enum: []string{"current", "recommended", "condition"}, Example: "recommended"},
 		{In: apidoc.InQuery, Name: "tag", Type: "array", Description: "Tag slug; repeat for several (all must match), at most 10", Example: "raise-exploiter-risk"},
 		{In: apidoc.InQuery, Name: "horizon", Description: "Horizon tag slug: short-term or long-term", Example: "short-term"},
-		{In: apidoc.InQuery, Name: "status", Description: "Publication status; below editor only published tactics exist", Enum: []string{"draft", "published", "archived"}, Example: "published"},
+		{In: apidoc.InQuery, Name: "status", Description: "Publication status; draft and archived need an editor key (401 without a key, 403 below editor)", Enum: []string{"draft", "published", "archived"}, Example: "published"},
 		{In: apidoc.InQuery, Name: "q", Description: "Words to find in title, summary or description, in the search query language (see GET /search); without sort, the best matches come first", MaxLength: 200, Example: "penalty"},
 		{In: apidoc.InQuery, Name: "attribution", Description: "Who makes the claim", Enum: []string{"kara", "kara-reading", "other-source", "editorial"}, Example: "kara"},
 		{In: apidoc.InQuery, Name: "evidence_level", Description: "The weakest evidence level to include: this level or a stronger one", Enum: []string{"none", "descriptive", "pre-post", "quasi-experimental", "rct", "systematic-review"}, Example: "none"},
@@ -52,24 +46,32 @@ var TacticDocs = apidoc.Resource{
 	GetText:         "A tactic by id, with its ETag. Draft and archived tactics exist only for editors: 404 below that role.",
 	DeleteText:      "Deletes the tactic and its tag links. Its history stays, and it can be restored under its old id.",
 	PatchList:       "tags",
+	ListForbidden:   "status=draft or status=archived with a key below the editor role (code forbidden)",
 	Conflict:        "The stage or a tag it names was deleted at the same moment (code in_use); retry",
 	RestoreConflict: "What the tactic needs (its stage, its tags) is gone (code not_restorable or duplicate_slug)",
 }
 
-// tacticKey reads the {id} path parameter of a tactic: an id, or its code (e.g. ST-R-R01), which
-// is looked up (404 if no tactic the caller may see has it; a deleted tactic is restored by id).
-func tacticKey(st *store.Store) func(*gin.Context) (int64, error) {
-	return func(c *gin.Context) (int64, error) {
-		s := c.Param("id")
-		if models.IsCode(s) {
-			return st.TacticID(c.Request.Context(), s)
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 1 {
-			return 0, pathError(s, "a positive whole number or a tactic code such as ST-R-R01")
-		}
-		return n, nil
+// tacticKey reads the {id} path parameter of a tactic as the store's key, its id: an id, or its
+// code (e.g. ST-R-R01), which is looked up (404 if no tactic the caller may see has it; a deleted
+// tactic is restored by id).
+func tacticKey(st *store.Store) func(*gin.Context) (string, error) {
+	return func(c *gin.Context) (string, error) {
+		id, err := tacticID(c, st)
+		return strconv.FormatInt(id, 10), err
 	}
+}
+
+// tacticID reads the {id} path parameter of a tactic: an id, or a code looked up to its id.
+func tacticID(c *gin.Context, st *store.Store) (int64, error) {
+	s := c.Param("id")
+	if models.IsCode(s) {
+		return st.TacticID(c.Request.Context(), s)
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 {
+		return 0, pathError(s, "a positive whole number or a tactic code such as ST-R-R01")
+	}
+	return n, nil
 }
 
 // TacticList is a page of tactics.
@@ -87,13 +89,20 @@ type TacticList struct {
 // List handles GET /api/v1/tactics.
 func (h *Tactics) List(c *gin.Context) {
 	q := listQuery(c, "chain", "stage", "kind", "tag", "horizon", "status", "q", "attribution", "evidence_level", "review_due_before")
+	text, parsed := q.search("q")
 	f := models.TacticFilter{Chain: q.key("chain"), StageID: q.id("stage"), Kind: q.enum("kind", models.KindCurrent, models.KindRecommended, models.KindCondition), Tags: q.slugs("tag"), Horizon: q.slug("horizon"),
-		Status: q.enum("status", models.StatusDraft, models.StatusPublished, models.StatusArchived), Q: q.search("q"),
+		Status: q.enum("status", models.StatusDraft, models.StatusPublished, models.StatusArchived), Q: text, Parsed: parsed,
 		Attribution:   q.enum("attribution", models.AttributionKara, models.AttributionKaraReading, models.AttributionOther, models.AttributionEditorial),
 		EvidenceLevel: q.enum("evidence_level", models.EvidenceLevels...), ReviewDueBefore: q.date("review_due_before"), Page: q.page()}
 	if err := q.err(); err != nil {
 		c.Error(err)
 		return
+	}
+	if f.Status != "" && f.Status != models.StatusPublished {
+		if err := needsEditor(c, "status="+f.Status, "lists draft or archived tactics"); err != nil {
+			c.Error(err)
+			return
+		}
 	}
 	page, err := h.store.TacticDocs(c.Request.Context(), f)
 	if err != nil {
@@ -121,7 +130,7 @@ func (h *Tactics) List(c *gin.Context) {
 //
 // It sends the tactic's stored representation (store.TacticDoc) rather than encoding it.
 func (h *Tactics) Get(c *gin.Context) {
-	id, err := h.crud.key(c)
+	id, err := tacticID(c, h.store)
 	if err != nil {
 		c.Error(err)
 		return

@@ -22,12 +22,14 @@ type Resource struct {
 
 	// List: what the list does (its first sentences) and its filters; its sort fields (the
 	// default first unless SortDefault says), an example sort.
-	ListText    string
-	ListNote    string // a sentence after the paging one
-	Filters     []Param
-	Sort        []string
-	SortDefault string
-	SortExample string
+	ListText string
+	ListNote string // a sentence after the paging one
+	// ListForbidden is the list's own 403, when a filter needs a role (status=draft); empty: none.
+	ListForbidden string
+	Filters       []Param
+	Sort          []string
+	SortDefault   string
+	SortExample   string
 
 	// What differs from the common text of each operation, where something does.
 	CreateText  string // the first sentences of the create ("Creates a stage in a chain. Its slug must be unique in the chain.")
@@ -87,10 +89,14 @@ func (r Resource) writeErrors(badRequest, notJSON Response, conflict, invalid st
 // List is the list operation: GET /{tag}.
 func (r Resource) List() Op {
 	params := append(append([]Param{}, r.Filters...), Page(r.Sort, or(r.SortDefault, first(r.Sort)), r.SortExample, "Count all matches (costs a scan)")...)
+	responses := []Response{OK("A page of "+r.Tag, r.Page, LinkHeader), BadListQuery}
+	if r.ListForbidden != "" {
+		responses = append(responses, Fail(http.StatusForbidden, r.ListForbidden))
+	}
 	return Op{ID: "list" + strings.ToUpper(r.Tag[:1]) + r.Tag[1:], Tag: r.Tag, Summary: "List " + r.Tag,
 		Description: sentence(r.ListText, "Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`.", r.ListNote),
 		Params:      params,
-		Responses:   []Response{OK("A page of "+r.Tag, r.Page, LinkHeader), BadListQuery},
+		Responses:   responses,
 	}
 }
 

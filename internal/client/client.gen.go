@@ -490,6 +490,39 @@ func (e EffectSizeKind) Valid() bool {
 	}
 }
 
+// Defines values for Entity.
+const (
+	EntityChain     Entity = "chain"
+	EntityParameter Entity = "parameter"
+	EntityRelation  Entity = "relation"
+	EntitySource    Entity = "source"
+	EntityStage     Entity = "stage"
+	EntityTactic    Entity = "tactic"
+	EntityTag       Entity = "tag"
+)
+
+// Valid indicates whether the value is a known member of the Entity enum.
+func (e Entity) Valid() bool {
+	switch e {
+	case EntityChain:
+		return true
+	case EntityParameter:
+		return true
+	case EntityRelation:
+		return true
+	case EntitySource:
+		return true
+	case EntityStage:
+		return true
+	case EntityTactic:
+		return true
+	case EntityTag:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Estimate.
 const (
 	EstimateAssumption Estimate = "assumption"
@@ -601,39 +634,6 @@ func (e ImportItemAction) Valid() bool {
 	case ImportItemActionUnchanged:
 		return true
 	case ImportItemActionUpdate:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImportItemEntity.
-const (
-	ImportItemEntityChain     ImportItemEntity = "chain"
-	ImportItemEntityParameter ImportItemEntity = "parameter"
-	ImportItemEntityRelation  ImportItemEntity = "relation"
-	ImportItemEntitySource    ImportItemEntity = "source"
-	ImportItemEntityStage     ImportItemEntity = "stage"
-	ImportItemEntityTactic    ImportItemEntity = "tactic"
-	ImportItemEntityTag       ImportItemEntity = "tag"
-)
-
-// Valid indicates whether the value is a known member of the ImportItemEntity enum.
-func (e ImportItemEntity) Valid() bool {
-	switch e {
-	case ImportItemEntityChain:
-		return true
-	case ImportItemEntityParameter:
-		return true
-	case ImportItemEntityRelation:
-		return true
-	case ImportItemEntitySource:
-		return true
-	case ImportItemEntityStage:
-		return true
-	case ImportItemEntityTactic:
-		return true
-	case ImportItemEntityTag:
 		return true
 	default:
 		return false
@@ -959,6 +959,8 @@ const (
 	ProblemCodeUnreadableBody        ProblemCode = "unreadable_body"
 	ProblemCodeUnsupportedMediaType  ProblemCode = "unsupported_media_type"
 	ProblemCodeValidationFailed      ProblemCode = "validation_failed"
+	ProblemCodeVersionLimit          ProblemCode = "version_limit"
+	ProblemCodeWriteConflict         ProblemCode = "write_conflict"
 	ProblemCodeWrongType             ProblemCode = "wrong_type"
 )
 
@@ -1034,6 +1036,10 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeUnsupportedMediaType:
 		return true
 	case ProblemCodeValidationFailed:
+		return true
+	case ProblemCodeVersionLimit:
+		return true
+	case ProblemCodeWriteConflict:
 		return true
 	case ProblemCodeWrongType:
 		return true
@@ -1423,33 +1429,6 @@ const (
 func (e SourceRevisionEntity) Valid() bool {
 	switch e {
 	case SourceRevisionEntitySource:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for SourceUseEntity.
-const (
-	SourceUseEntityChain     SourceUseEntity = "chain"
-	SourceUseEntityParameter SourceUseEntity = "parameter"
-	SourceUseEntityStage     SourceUseEntity = "stage"
-	SourceUseEntityTactic    SourceUseEntity = "tactic"
-	SourceUseEntityTag       SourceUseEntity = "tag"
-)
-
-// Valid indicates whether the value is a known member of the SourceUseEntity enum.
-func (e SourceUseEntity) Valid() bool {
-	switch e {
-	case SourceUseEntityChain:
-		return true
-	case SourceUseEntityParameter:
-		return true
-	case SourceUseEntityStage:
-		return true
-	case SourceUseEntityTactic:
-		return true
-	case SourceUseEntityTag:
 		return true
 	default:
 		return false
@@ -3025,7 +3004,7 @@ type AnswerRequest struct {
 // Basis What a penalty's value stands for: what courts imposed or offenders served (imposed, served), or what the statute allows (statutory-range, statutory-maximum, statutory-minimum).
 type Basis string
 
-// Bundle The knowledge base as one document (format_version 3; 2 is read too): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.
+// Bundle The knowledge base as one document (format_version 3; 2 is read too): objects name each other by slug (sources, tags, chains, stages within their chain, parameters) and by code (tactics, relations), never by database id. Each object carries its version.
 type Bundle struct {
 	// Chains Chains, by slug.
 	Chains *[]ChainInput `json:"chains,omitempty"`
@@ -3472,7 +3451,7 @@ type ChainResult struct {
 	Unavailable map[string]Unavailable `json:"unavailable"`
 }
 
-// ChainRevision A change of a chain: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+// ChainRevision A change of a chain: One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type ChainRevision struct {
 	// Action What happened to the object.
 	//
@@ -3854,6 +3833,11 @@ type EffectSizeEvidenceLevel string
 // Example: value
 type EffectSizeKind string
 
+// Entity A kind of object that has a history: source, tag, chain, stage, tactic, relation, parameter.
+//
+// Example: tactic
+type Entity string
+
 // Estimate How a value was obtained: reported (the source states it), derived (computed from reported figures) or assumption (no source gives it).
 type Estimate string
 
@@ -4121,9 +4105,7 @@ type ImportItem struct {
 	Changed *[]string `json:"changed,omitempty"`
 
 	// Entity The kind of object.
-	//
-	// Example: tactic
-	Entity ImportItemEntity `json:"entity"`
+	Entity Entity `json:"entity"`
 
 	// Key The object's key: slug, chain/stage, code, or "from type to" for a relation.
 	//
@@ -4147,11 +4129,6 @@ type ImportItem struct {
 //
 // Example: update
 type ImportItemAction string
-
-// ImportItemEntity The kind of object.
-//
-// Example: tactic
-type ImportItemEntity string
 
 // ImportReport What the import did, or in a dry run would do, object by object, in bundle order.
 type ImportReport struct {
@@ -4882,7 +4859,7 @@ type ParameterPatch struct {
 // Example: reported
 type ParameterPatchEstimate string
 
-// ParameterRevision A change of a parameter: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+// ParameterRevision A change of a parameter: One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type ParameterRevision struct {
 	// Action What happened to the object.
 	//
@@ -5168,7 +5145,7 @@ type RelationPatch struct {
 // Example: complements
 type RelationPatchType string
 
-// RelationRevision A change of a relation: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+// RelationRevision A change of a relation: One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type RelationRevision struct {
 	// Action What happened to the object.
 	//
@@ -5254,7 +5231,7 @@ type Review struct {
 // Example: draft
 type ReviewState string
 
-// Revision One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete). One variant per entity: `entity` says which, and `data` is that object.
+// Revision One change of an object: who made it, when, and the object as it stood after it (before it, for a delete). One variant per entity: `entity` says which, and `data` is that object.
 type Revision struct {
 	union json.RawMessage
 }
@@ -5840,7 +5817,7 @@ type SourcePatch struct {
 // Example: primary-official
 type SourcePatchType string
 
-// SourceRevision A change of a source: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+// SourceRevision A change of a source: One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type SourceRevision struct {
 	// Action What happened to the object.
 	//
@@ -5906,9 +5883,7 @@ type SourceRevisionEntity string
 // SourceUse One object that cites a source.
 type SourceUse struct {
 	// Entity What kind of object cites the source.
-	//
-	// Example: tactic
-	Entity SourceUseEntity `json:"entity"`
+	Entity Entity `json:"entity"`
 
 	// Id Its id.
 	//
@@ -5925,11 +5900,6 @@ type SourceUse struct {
 	// Example: Confiscate exploiters' assets
 	Title string `json:"title"`
 }
-
-// SourceUseEntity What kind of object cites the source.
-//
-// Example: tactic
-type SourceUseEntity string
 
 // Stage One link of a chain: product (victim), wholesaler (trafficker), retailer (exploiter) or consumer.
 type Stage struct {
@@ -6225,7 +6195,7 @@ type StageRefRole string
 // Example: demand
 type StageRefSide string
 
-// StageRevision A change of a stage: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+// StageRevision A change of a stage: One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type StageRevision struct {
 	// Action What happened to the object.
 	//
@@ -6898,7 +6868,7 @@ type TacticRelationList struct {
 	Total *int `json:"total,omitempty"`
 }
 
-// TacticRevision A change of a tactic: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+// TacticRevision A change of a tactic: One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type TacticRevision struct {
 	// Action What happened to the object.
 	//
@@ -7118,7 +7088,7 @@ type TagPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// TagRevision A change of a tag: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+// TagRevision A change of a tag: One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type TagRevision struct {
 	// Action What happened to the object.
 	//
@@ -7480,7 +7450,7 @@ type ListChangesParams struct {
 
 // ExportBundleParams defines parameters for ExportBundle.
 type ExportBundleParams struct {
-	// Include drafts: add draft and archived tactics (honoured for editors)
+	// Include drafts: add draft and archived tactics (editors only)
 	Include *ExportBundleParamsInclude `form:"include,omitempty" json:"include,omitempty"`
 
 	// IfNoneMatch ETag from an earlier export, as it came, with its quotes: the answer is 304 without a body while it is current
@@ -7939,7 +7909,7 @@ type ListTacticsParams struct {
 	// Horizon Horizon tag slug: short-term or long-term
 	Horizon *string `form:"horizon,omitempty" json:"horizon,omitempty"`
 
-	// Status Publication status; below editor only published tactics exist
+	// Status Publication status; draft and archived need an editor key (401 without a key, 403 below editor)
 	Status *ListTacticsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 
 	// Q Words to find in title, summary or description, in the search query language (see GET /search); without sort, the best matches come first
@@ -8677,6 +8647,74 @@ func (t *RelationRevision_Data) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsSourceRevision returns the union data inside the Revision as a SourceRevision
+func (t Revision) AsSourceRevision() (SourceRevision, error) {
+	var body SourceRevision
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSourceRevision overwrites any union data inside the Revision as the provided SourceRevision
+func (t *Revision) FromSourceRevision(v SourceRevision) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"entity":"source"}`))
+	t.union = b
+	return err
+}
+
+// MergeSourceRevision performs a merge with any union data inside the Revision, using the provided SourceRevision
+func (t *Revision) MergeSourceRevision(v SourceRevision) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"entity":"source"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTagRevision returns the union data inside the Revision as a TagRevision
+func (t Revision) AsTagRevision() (TagRevision, error) {
+	var body TagRevision
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTagRevision overwrites any union data inside the Revision as the provided TagRevision
+func (t *Revision) FromTagRevision(v TagRevision) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"entity":"tag"}`))
+	t.union = b
+	return err
+}
+
+// MergeTagRevision performs a merge with any union data inside the Revision, using the provided TagRevision
+func (t *Revision) MergeTagRevision(v TagRevision) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"entity":"tag"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 // AsChainRevision returns the union data inside the Revision as a ChainRevision
 func (t Revision) AsChainRevision() (ChainRevision, error) {
 	var body ChainRevision
@@ -8770,74 +8808,6 @@ func (t *Revision) MergeTacticRevision(v TacticRevision) error {
 		return err
 	}
 	b, err = runtime.JSONMerge(b, []byte(`{"entity":"tactic"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTagRevision returns the union data inside the Revision as a TagRevision
-func (t Revision) AsTagRevision() (TagRevision, error) {
-	var body TagRevision
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTagRevision overwrites any union data inside the Revision as the provided TagRevision
-func (t *Revision) FromTagRevision(v TagRevision) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"entity":"tag"}`))
-	t.union = b
-	return err
-}
-
-// MergeTagRevision performs a merge with any union data inside the Revision, using the provided TagRevision
-func (t *Revision) MergeTagRevision(v TagRevision) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"entity":"tag"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSourceRevision returns the union data inside the Revision as a SourceRevision
-func (t Revision) AsSourceRevision() (SourceRevision, error) {
-	var body SourceRevision
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSourceRevision overwrites any union data inside the Revision as the provided SourceRevision
-func (t *Revision) FromSourceRevision(v SourceRevision) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"entity":"source"}`))
-	t.union = b
-	return err
-}
-
-// MergeSourceRevision performs a merge with any union data inside the Revision, using the provided SourceRevision
-func (t *Revision) MergeSourceRevision(v SourceRevision) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"entity":"source"}`))
 	if err != nil {
 		return err
 	}
@@ -9556,7 +9526,7 @@ type ClientInterface interface {
 
 	// ExportBundle Export the knowledge base
 	//
-	// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+	// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 	//
 	// Corresponds with GET /export (the `ExportBundle` operationId).
 	ExportBundle(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -10117,7 +10087,7 @@ type ClientInterface interface {
 
 	// ListTactics List tactics
 	//
-	// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+	// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 	//
 	// Corresponds with GET /tactics (the `ListTactics` operationId).
 	ListTactics(ctx context.Context, params *ListTacticsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -10671,7 +10641,7 @@ func (c *Client) ListChanges(ctx context.Context, params *ListChangesParams, req
 
 // ExportBundle Export the knowledge base
 //
-// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 //
 // Corresponds with GET /export (the `ExportBundle` operationId).
 func (c *Client) ExportBundle(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11802,7 +11772,7 @@ func (c *Client) RestoreStage(ctx context.Context, id string, revision string, p
 
 // ListTactics List tactics
 //
-// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 //
 // Corresponds with GET /tactics (the `ListTactics` operationId).
 func (c *Client) ListTactics(ctx context.Context, params *ListTacticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -17966,7 +17936,7 @@ type ClientWithResponsesInterface interface {
 
 	// ExportBundleWithResponse Export the knowledge base
 	//
-	// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+	// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18577,7 +18547,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTacticsWithResponse List tactics
 	//
-	// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+	// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -20993,6 +20963,14 @@ type ExportBundleResponse401Headers struct {
 	XRequestID      *string
 }
 
+// ExportBundleResponse403Headers the declared response headers of an HTTP 403 response for ExportBundle
+type ExportBundleResponse403Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
 // ExportBundleResponse413Headers the declared response headers of an HTTP 413 response for ExportBundle
 type ExportBundleResponse413Headers struct {
 	XRequestID *string
@@ -21018,6 +20996,8 @@ type ExportBundleResponse struct {
 	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *RequestTooLarge
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -21032,6 +21012,8 @@ type ExportBundleResponse struct {
 	Headers400 *ExportBundleResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ExportBundleResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ExportBundleResponse403Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *ExportBundleResponse413Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -21053,6 +21035,11 @@ func (r ExportBundleResponse) GetApplicationproblemJSON400() *Problem {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ExportBundleResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ExportBundleResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -28218,6 +28205,14 @@ type ListTacticsResponse401Headers struct {
 	XRequestID      *string
 }
 
+// ListTacticsResponse403Headers the declared response headers of an HTTP 403 response for ListTactics
+type ListTacticsResponse403Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
 // ListTacticsResponse413Headers the declared response headers of an HTTP 413 response for ListTactics
 type ListTacticsResponse413Headers struct {
 	XRequestID *string
@@ -28243,6 +28238,8 @@ type ListTacticsResponse struct {
 	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *RequestTooLarge
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -28257,6 +28254,8 @@ type ListTacticsResponse struct {
 	Headers400 *ListTacticsResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListTacticsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListTacticsResponse403Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *ListTacticsResponse413Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -28278,6 +28277,11 @@ func (r ListTacticsResponse) GetApplicationproblemJSON400() *Problem {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListTacticsResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListTacticsResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -31648,7 +31652,7 @@ func (c *ClientWithResponses) ListChangesWithResponse(ctx context.Context, param
 
 // ExportBundleWithResponse Export the knowledge base
 //
-// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -32601,7 +32605,7 @@ func (c *ClientWithResponses) RestoreStageWithResponse(ctx context.Context, id s
 
 // ListTacticsWithResponse List tactics
 //
-// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -36702,6 +36706,13 @@ func ParseExportBundleResponse(rsp *http.Response) (*ExportBundleResponse, error
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest RequestTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36850,6 +36861,37 @@ func ParseExportBundleResponse(rsp *http.Response) (*ExportBundleResponse, error
 			headers.XRequestID = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ExportBundleResponse403Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
 	case rsp.StatusCode == 413:
 		var headers ExportBundleResponse413Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -49146,6 +49188,13 @@ func ParseListTacticsResponse(rsp *http.Response) (*ListTacticsResponse, error) 
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest RequestTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -49301,6 +49350,37 @@ func ParseListTacticsResponse(rsp *http.Response) (*ListTacticsResponse, error) 
 			headers.XRequestID = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListTacticsResponse403Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
 	case rsp.StatusCode == 413:
 		var headers ListTacticsResponse413Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {

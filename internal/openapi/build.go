@@ -352,9 +352,8 @@ func (b *builder) shared(method, path string, op *openapi3.Operation, rt api.Rou
 	op.Responses.Set("401", ref(respUnauthorized))
 	if rt.Role > models.RoleReader {
 		op.Responses.Set("403", ref(respForbidden))
-	} else if op.Responses.Value("403") != nil {
-		return errors.New("declares 403, but the route table lets every key in")
 	}
+	// Below that, a 403 is the operation's own (a parameter that asks for drafts), as it declares.
 	if rt.RateLimited {
 		op.Responses.Set("429", ref(respTooManyRequests))
 	}
@@ -386,6 +385,7 @@ func (b *builder) finish() error {
 		b.requestExample(op)
 	}
 	b.requireResponseFields(requests)
+	b.nameEntities()
 	if err := b.typeRevisions(); err != nil {
 		return err
 	}

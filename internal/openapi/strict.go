@@ -10,6 +10,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"chainkb/internal/store"
 	"chainkb/models"
 )
 
@@ -212,6 +213,36 @@ func (b *builder) requestSchemas() []string {
 // typeRevisions types the data of a revision: Revision becomes one variant per entity (its enum),
 // each with that entity and the entity's schema (chain: Chain) as its data, or {"id": ...} where
 // the change feed hides a tactic; the variants are told apart by entity.
+// nameEntities adds the Entity schema, the enum of the store registry's entities, and refers every
+// entity property to it (a revision's, an import report item's, a source use's): models.Entity is
+// a string to Go, so the list comes from the one place that defines it.
+func (b *builder) nameEntities() {
+	schemas := b.doc.Components.Schemas
+	entities := store.Entities()
+	e := &openapi3.Schema{
+		Type:        &openapi3.Types{openapi3.TypeString},
+		Description: "A kind of object that has a history: " + strings.Join(entities, ", ") + ".",
+		Example:     models.EntityTactic,
+	}
+	for _, name := range entities {
+		e.Enum = append(e.Enum, name)
+	}
+	schemas["Entity"] = &openapi3.SchemaRef{Value: e}
+	for _, s := range schemas {
+		if s.Value == nil || s.Value.Properties["entity"] == nil {
+			continue
+		}
+		p := s.Value.Properties["entity"]
+		if p.Value == nil || !p.Value.Type.Is(openapi3.TypeString) || len(p.Value.Enum) > 0 {
+			continue
+		}
+		s.Value.Properties["entity"] = &openapi3.SchemaRef{Value: &openapi3.Schema{
+			Description: p.Value.Description,
+			AllOf:       openapi3.SchemaRefs{{Ref: "#/components/schemas/Entity", Value: e}},
+		}}
+	}
+}
+
 func (b *builder) typeRevisions() error {
 	schemas := b.doc.Components.Schemas
 	rev := schemas["Revision"]
@@ -227,7 +258,13 @@ func (b *builder) typeRevisions() error {
 	}}
 	mapping := map[string]openapi3.MappingRef{}
 	var variants openapi3.SchemaRefs
-	for _, e := range base.Properties["entity"].Value.Enum {
+	// The entities are models.Entity's constants, a schema of their own that entity refers to
+	// (allOf, beside its description); or, written out, its own enum.
+	entities := base.Properties["entity"].Value
+	if len(entities.Enum) == 0 && len(entities.AllOf) == 1 && entities.AllOf[0].Value != nil {
+		entities = entities.AllOf[0].Value
+	}
+	for _, e := range entities.Enum {
 		entity, _ := e.(string)
 		obj := strings.ToUpper(entity[:1]) + entity[1:]
 		if schemas[obj] == nil {
@@ -243,10 +280,8 @@ func (b *builder) typeRevisions() error {
 		for prop, p := range base.Properties {
 			v.Properties[prop] = p
 		}
-		ent := *base.Properties["entity"].Value
-		ent.Enum = []any{entity}
-		ent.Example = entity
-		v.Properties["entity"] = &openapi3.SchemaRef{Value: &ent}
+		v.Properties["entity"] = &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString},
+			Description: base.Properties["entity"].Value.Description, Enum: []any{entity}, Example: entity}}
 		v.Properties["data"] = &openapi3.SchemaRef{Value: &openapi3.Schema{
 			Description: base.Properties["data"].Value.Description,
 			AnyOf:       openapi3.SchemaRefs{{Ref: "#/components/schemas/" + obj}, {Ref: "#/components/schemas/RevisionGone"}},
