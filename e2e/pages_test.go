@@ -74,8 +74,9 @@ func TestPages(t *testing.T) {
 			{"tbody tr:first-child th", "Victim or survivor (Kara: product)"}, {"main", "Evidence:"}, {"nav.filters", "Horizon"}}, "tbody tr:first-child"},
 		{"chain-filtered", "/chains/sex-trafficking?horizon=short-term&evidence=descriptive", []check{{"p.status", "Showing"},
 			{".filter a[aria-current]", "Short term"}}, "tbody tr:nth-child(2)"},
-		{"chain-economics", "/chains/sex-trafficking", []check{{"#stage-retailer .econ", "Profit (π): 27,252 USD"},
-			{"#stage-retailer .econ", "Expected penalty (E[C]): 0.279 USD"}, {"tbody tr:first-child .econ", "No figures."}}, "#stage-retailer th"},
+		{"chain-economics", "/chains/sex-trafficking", []check{{"#stage-retailer .econ", "Profit per victim-year (π):"},
+			{"#stage-retailer .econ", "Penalty each conviction would need for D = 1:"}, {"#stage-retailer .econ", "unknown, not zero"},
+			{"tbody tr:first-child .econ", "Deterrence does not apply to victims"}}, "#stage-retailer th"},
 		{"tactic", "/tactics/ST-C-C03", []check{{"h1", "Criminalising the purchase of sex"}, {"main", "Evidence"},
 			{"#positions", "Positions"}, {"main", "Against"}, {"main", "Related tactics"}, {"main", "This tactic as JSON"}},
 			"section[aria-labelledby=positions]"},
@@ -124,6 +125,14 @@ func TestPages(t *testing.T) {
 				{"page-%s-%s-detail.png", chromedp.Screenshot(chromedp.CSS(pg.detail))}} {
 				if shot.file == "page-%s-%s-detail.png" && pg.detail == "" {
 					continue
+				}
+				// Chrome cannot capture a page taller than its largest texture (the bibliography
+				// at phone width is): the top and the detail are kept; the page is still checked.
+				if shot.file == "page-%s-%s.png" {
+					if h, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`document.documentElement.scrollHeight`)); err == nil && h > maxScreenshotHeight {
+						t.Logf("%s at %s: %d px tall, over %d: no full-page screenshot", pg.path, w.name, h, maxScreenshotHeight)
+						continue
+					}
 				}
 				img, err := chromedp.Run(ctx, shot.action)
 				if err != nil {
@@ -191,6 +200,10 @@ func TestPages(t *testing.T) {
 	}
 	t.Logf("screenshot: %s", path)
 }
+
+// maxScreenshotHeight is the tallest page, in CSS pixels, that Chrome captures whole (its largest
+// texture is 16,384 device pixels).
+const maxScreenshotHeight = 16000
 
 // axeCheck runs axe-core on the page in ctx and fails the test for each violation.
 func axeCheck(t *testing.T, ctx context.Context, axe []byte, page string) {
