@@ -34,9 +34,15 @@ func TestSignSpecVector(t *testing.T) {
 	}
 	// A changed body, id or timestamp is another signature.
 	for name, sig := range map[string]func() (string, error){
-		"body":      func() (string, error) { return Sign(secret, msgID, time.Unix(1614265330, 0), []byte(`{"test": 2432232315}`)) },
-		"id":        func() (string, error) { return Sign(secret, msgID+"x", time.Unix(1614265330, 0), []byte(`{"test": 2432232314}`)) },
-		"timestamp": func() (string, error) { return Sign(secret, msgID, time.Unix(1614265331, 0), []byte(`{"test": 2432232314}`)) },
+		"body": func() (string, error) {
+			return Sign(secret, msgID, time.Unix(1614265330, 0), []byte(`{"test": 2432232315}`))
+		},
+		"id": func() (string, error) {
+			return Sign(secret, msgID+"x", time.Unix(1614265330, 0), []byte(`{"test": 2432232314}`))
+		},
+		"timestamp": func() (string, error) {
+			return Sign(secret, msgID, time.Unix(1614265331, 0), []byte(`{"test": 2432232314}`))
+		},
 	} {
 		if s, err := sig(); err != nil || s == want {
 			t.Errorf("another %s signs the same (%s, %v)", name, s, err)

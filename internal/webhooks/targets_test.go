@@ -44,7 +44,9 @@ func TestTargetsRefuseSpecialAddresses(t *testing.T) {
 // fixedResolver answers every name with addrs.
 type fixedResolver []netip.Addr
 
-func (r fixedResolver) LookupNetIP(context.Context, string, string) ([]netip.Addr, error) { return r, nil }
+func (r fixedResolver) LookupNetIP(context.Context, string, string) ([]netip.Addr, error) {
+	return r, nil
+}
 
 // TestTargetsCheckURL is the early check of a subscription's URL: an IP address is judged as it
 // is; a name by its answers, refused only when none is allowed; and a dial to a name whose answers
