@@ -50,7 +50,9 @@ import (
 //	@tag.name			search
 //	@tag.description	Full-text search across tactics, sources, stages and chains, best first
 //	@tag.name			changes
-//	@tag.description	The change feed, for partner apps that keep a mirror
+//	@tag.description	The change feed, for partner apps that keep a mirror, and its stream (Server-Sent Events)
+//	@tag.name			webhooks
+//	@tag.description	Webhook subscriptions: the change feed pushed to partner apps, signed after the Standard Webhooks specification
 //	@tag.name			bundles
 //	@tag.description	The whole knowledge base as one bundle: export, and import with a dry run
 //	@tag.name			keys

@@ -938,6 +938,50 @@ const docTemplate = `{
                 }
             }
         },
+        "/changes/stream": {
+            "get": {
+                "description": "The change feed's entries as Server-Sent Events (` + "`" + `text/event-stream` + "`" + `), as they happen: each is an event ` + "`" + `change` + "`" + ` whose ` + "`" + `id` + "`" + ` is the entry's id and whose ` + "`" + `data` + "`" + ` is the entry as ` + "`" + `GET /changes` + "`" + ` shows it to the key (below editor, no drafts, and a tactic that stops being published comes as a delete). It starts after ` + "`" + `after` + "`" + ` (0: from the beginning), or after ` + "`" + `Last-Event-ID` + "`" + `, which a reconnecting client sends and which wins over ` + "`" + `after` + "`" + `: a stream resumes where it left off. An idle stream sends a comment line (` + "`" + `: heartbeat` + "`" + `) every 15 seconds; a revoked key's stream ends at the next one. Browsers' EventSource cannot send an Authorization header: use a client that can (any server-side one, or a fetch-based one).",
+                "produces": [
+                    "text/event-stream"
+                ],
+                "tags": [
+                    "changes"
+                ],
+                "summary": "Change feed as a stream (Server-Sent Events)",
+                "operationId": "streamChanges",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "default": "0",
+                        "example": "0",
+                        "description": "Id of the last change you have; 0 for the start",
+                        "name": "after",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "example": "42",
+                        "description": "Id of the last event received, sent by a reconnecting client; wins over after",
+                        "name": "Last-Event-ID",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "An endless stream of events: id: \u003cchange id\u003e, event: change, data: \u003cthe entry as JSON\u003e",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad after or Last-Event-ID (code bad_query)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/export": {
             "get": {
                 "description": "The whole knowledge base as one bundle (` + "`" + `format_version` + "`" + ` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its ` + "`" + `version` + "`" + `; ` + "`" + `POST /import` + "`" + ` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with ` + "`" + `include=drafts` + "`" + ` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.",
@@ -5598,6 +5642,492 @@ const docTemplate = `{
                     }
                 }
             }
+        },
+        "/webhooks": {
+            "get": {
+                "description": "The subscriptions the key manages, newest first: its own, or every one for an admin key. Never their secrets.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "List webhook subscriptions",
+                "operationId": "listWebhooks",
+                "parameters": [
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "example": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page (opaque); none for the first page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "example": true,
+                        "description": "Count all subscriptions (costs a scan)",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of subscriptions",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.WebhookList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad query parameter or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "From now on, each change of the change feed that the subscription asks for (` + "`" + `entities` + "`" + `, ` + "`" + `chains` + "`" + `) is POSTed to ` + "`" + `url` + "`" + `, signed after the Standard Webhooks specification: headers ` + "`" + `webhook-id` + "`" + ` (the same on every attempt: deduplicate by it), ` + "`" + `webhook-timestamp` + "`" + ` and ` + "`" + `webhook-signature` + "`" + ` (` + "`" + `v1,` + "`" + ` and the base64 HMAC-SHA256 of ` + "`" + `id.timestamp.body` + "`" + ` under the secret's key). The body is ` + "`" + `{\"type\": \"\u003centity\u003e.\u003caction\u003e\", \"timestamp\": ..., \"data\": \u003cthe change feed's entry\u003e}` + "`" + `, as the key sees the feed: below editor, drafts are never sent and a tactic that stops being published comes as a delete. Delivery is at least once: a 2xx answer is a delivery; anything else (a redirect included) is retried with exponential backoff and jitter for up to 72 hours, and then the subscription is disabled with the reason; 410 Gone disables it at once. The answer holds the signing ` + "`" + `secret` + "`" + `, this once (` + "`" + `Cache-Control: no-store` + "`" + `). The URL must reach a public address unless the operator allows others; private, loopback and link-local targets are refused (422), and checked again at every connection.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Create a webhook subscription",
+                "operationId": "createWebhook",
+                "parameters": [
+                    {
+                        "description": "Where to send, and which changes",
+                        "name": "webhook",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.WebhookInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "The subscription, with its secret in secret",
+                        "schema": {
+                            "$ref": "#/definitions/models.NewWebhook"
+                        },
+                        "headers": {
+                            "Cache-Control": {
+                                "type": "string",
+                                "description": "no-store: the answer holds a secret"
+                            },
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of the new subscription"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "Path of the new subscription"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed JSON, an unknown field or a wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "A retry with the Idempotency-Key of a creation that succeeded (code key_already_created): the secret is not shown again; Location names the subscription",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        },
+                        "headers": {
+                            "Location": {
+                                "type": "string",
+                                "description": "Path of the subscription the first request created"
+                            }
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values: a URL that is not http(s), a target that is not public, an unknown entity or chain, drafts asked for by a reader key (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/webhooks/{id}": {
+            "get": {
+                "description": "A subscription the key manages, with its ETag; never its secret. Another key's subscription does not exist (404) unless the key is an admin's.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Get a webhook subscription",
+                "operationId": "getWebhook",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Subscription id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current",
+                        "name": "If-None-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The subscription",
+                        "schema": {
+                            "$ref": "#/definitions/models.Webhook"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "Version of the subscription, for If-Match and If-None-Match"
+                            }
+                        }
+                    },
+                    "304": {
+                        "description": "Not modified: the ETag in If-None-Match is current"
+                    },
+                    "400": {
+                        "description": "Malformed id (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such subscription that the key manages",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "description": "Deletes the subscription and its delivery log; nothing more is sent to it. ` + "`" + `If-Match` + "`" + ` is honoured when sent.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Delete a webhook subscription",
+                "operationId": "deleteWebhook",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Subscription id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent",
+                        "name": "If-Match",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "Deleted"
+                    },
+                    "400": {
+                        "description": "Malformed id (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such subscription that the key manages",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "If-Match does not name the current version (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "description": "A JSON Merge Patch (RFC 7396) of the URL, description, filters or ` + "`" + `enabled` + "`" + `: ` + "`" + `{\"enabled\": true}` + "`" + ` enables a subscription that was disabled and clears ` + "`" + `disabled_reason` + "`" + `; deliveries owed while it was disabled are not sent (read them from the change feed, after the last id you received). Needs a precondition: ` + "`" + `If-Match` + "`" + ` with the ETag of your GET, or the ` + "`" + `version` + "`" + ` you read.",
+                "consumes": [
+                    "application/merge-patch+json",
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Update a webhook subscription",
+                "operationId": "patchWebhook",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Subscription id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "The fields to change, and the version you read unless If-Match is sent",
+                        "name": "patch",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/models.WebhookInput"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The subscription as it now is",
+                        "schema": {
+                            "$ref": "#/definitions/models.Webhook"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "New version of the subscription"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id, malformed JSON, an unknown field or a wrong type",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such subscription that the key manages",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "The subscription changed since you read it (code precondition_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Body over the limit (code body_too_large)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Not application/merge-patch+json or application/json (code unsupported_media_type)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Invalid values; errors names each field (code validation_failed)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "428": {
+                        "description": "No precondition: send If-Match or the version (code precondition_required)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/webhooks/{id}/deliveries": {
+            "get": {
+                "description": "The changes owed to the subscription, newest first, each with its state (` + "`" + `pending` + "`" + `, ` + "`" + `delivered` + "`" + `, ` + "`" + `failed` + "`" + `), attempts, next attempt, and the last attempt's HTTP status and error. Finished deliveries are kept for 30 days.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Delivery log of a webhook subscription",
+                "operationId": "listWebhookDeliveries",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Subscription id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "pending",
+                            "delivered",
+                            "failed"
+                        ],
+                        "type": "string",
+                        "example": "pending",
+                        "description": "Only deliveries in this state",
+                        "name": "state",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 200,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 50,
+                        "example": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page (opaque), with the same state; none for the first page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "example": true,
+                        "description": "Count all matching deliveries (costs a scan)",
+                        "name": "include_total",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of the delivery log",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.WebhookDeliveryList"
+                        },
+                        "headers": {
+                            "Link": {
+                                "type": "string",
+                                "description": "URL of the next page: \u003c...\u003e; rel=\\\"next\\\" (absent on the last page)"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id, bad query parameter or cursor",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such subscription that the key manages",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/webhooks/{id}/deliveries/{delivery}/redeliver": {
+            "post": {
+                "description": "Sends a delivered or failed delivery again as soon as possible, with the same ` + "`" + `webhook-id` + "`" + ` and a fresh retry window: to recover from an outage of the endpoint, for instance. A pending delivery is already being tried (409), and a disabled subscription must be enabled first (409).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "webhooks"
+                ],
+                "summary": "Send a delivery again",
+                "operationId": "redeliverWebhookDelivery",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Subscription id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "example": 1,
+                        "description": "Delivery id, from the delivery log",
+                        "name": "delivery",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "The delivery, pending again",
+                        "schema": {
+                            "$ref": "#/definitions/models.WebhookDelivery"
+                        }
+                    },
+                    "400": {
+                        "description": "Malformed id (code bad_path)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "No such subscription that the key manages, or no such delivery of it",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "The subscription is disabled (code webhook_disabled), or the delivery is still pending (code delivery_pending)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    }
+                }
+            }
         }
     },
     "definitions": {
@@ -6903,6 +7433,56 @@ const docTemplate = `{
                 }
             }
         },
+        "handlers.WebhookDeliveryList": {
+            "description": "A page of a webhook subscription's delivery log, newest first.",
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "The page's items.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.WebhookDelivery"
+                    }
+                },
+                "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "eyJmIjoiYWJjIiwidiI6MywiaSI6M30"
+                },
+                "total": {
+                    "description": "How many items match in all; only with include_total=true.",
+                    "type": "integer",
+                    "x-omitempty": true,
+                    "example": 3
+                }
+            }
+        },
+        "handlers.WebhookList": {
+            "description": "A page of webhook subscriptions, newest first.",
+            "type": "object",
+            "properties": {
+                "data": {
+                    "description": "The page's items.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.Webhook"
+                    }
+                },
+                "next_cursor": {
+                    "description": "Pass it as cursor to get the next page (the Link header has the URL); null on the last page.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "eyJmIjoiYWJjIiwidiI6MywiaSI6M30"
+                },
+                "total": {
+                    "description": "How many items match in all; only with include_total=true.",
+                    "type": "integer",
+                    "x-omitempty": true,
+                    "example": 3
+                }
+            }
+        },
         "handlers.WholeChainEconomics": {
             "description": "The figures of the whole chain (break-even penalty per conviction Π_tot/N, conviction rate, profit per victim), with a scenario also under it and the change.",
             "type": "object",
@@ -7521,6 +8101,103 @@ const docTemplate = `{
                         "admin"
                     ],
                     "example": "reader"
+                }
+            }
+        },
+        "models.NewWebhook": {
+            "description": "A webhook subscription just made: the only time its signing secret is shown.",
+            "type": "object",
+            "properties": {
+                "chains": {
+                    "description": "The chains (slugs) whose objects' changes are sent; empty for all. Tags, sources and\nrelations belong to no single chain and are sent whatever this says.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "sex-trafficking"
+                    ]
+                },
+                "created_at": {
+                    "description": "When the subscription was made (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "description": {
+                    "description": "What the subscription is for, for people.",
+                    "type": "string",
+                    "example": "Mirror of the case tool"
+                },
+                "disabled_at": {
+                    "description": "When it was disabled, or null.",
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-12-01T09:00:00Z"
+                },
+                "disabled_reason": {
+                    "description": "Why the subscription was disabled, or null while it is enabled.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "delivery msg_42_1 failed 14 times over 72h0m0s; last: HTTP 500"
+                },
+                "enabled": {
+                    "description": "Whether deliveries are made. chainkb disables a subscription whose deliveries keep failing\nfor the whole retry window, or whose endpoint answers 410 Gone, and says why in\ndisabled_reason.",
+                    "type": "boolean",
+                    "example": true
+                },
+                "entities": {
+                    "description": "The kinds of object whose changes are sent; empty for all.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "tactic",
+                        "stage"
+                    ]
+                },
+                "id": {
+                    "description": "Id of the subscription.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "include_drafts": {
+                    "description": "Whether changes to draft and archived tactics are sent (only to editor and admin keys'\nsubscriptions); without it, a tactic that stops being published comes as a delete, as in\nthe change feed.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "owner_key_id": {
+                    "description": "The key that made the subscription and manages it (admins manage every subscription).",
+                    "type": "integer",
+                    "example": 3
+                },
+                "secret": {
+                    "description": "The signing secret (Standard Webhooks: whsec_ and the key in base64). Verify each delivery's\nwebhook-signature with it; it is not shown again.",
+                    "type": "string",
+                    "example": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                },
+                "secret_prefix": {
+                    "description": "The start of the signing secret, to recognise it by.",
+                    "type": "string",
+                    "example": "whsec_MfKQ"
+                },
+                "updated_at": {
+                    "description": "When it last changed (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "url": {
+                    "description": "Where deliveries are POSTed (http or https).",
+                    "type": "string",
+                    "example": "https://partner.example.org/chainkb/hooks"
+                },
+                "version": {
+                    "description": "Version: 1 when made, +1 on every change.",
+                    "type": "integer",
+                    "example": 1
                 }
             }
         },
@@ -9163,6 +9840,238 @@ const docTemplate = `{
                 }
             }
         },
+        "models.Webhook": {
+            "description": "A webhook subscription: where chainkb sends the change feed's entries, signed after the Standard Webhooks specification. Its secret is shown once, at creation.",
+            "type": "object",
+            "properties": {
+                "chains": {
+                    "description": "The chains (slugs) whose objects' changes are sent; empty for all. Tags, sources and\nrelations belong to no single chain and are sent whatever this says.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "sex-trafficking"
+                    ]
+                },
+                "created_at": {
+                    "description": "When the subscription was made (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "description": {
+                    "description": "What the subscription is for, for people.",
+                    "type": "string",
+                    "example": "Mirror of the case tool"
+                },
+                "disabled_at": {
+                    "description": "When it was disabled, or null.",
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-12-01T09:00:00Z"
+                },
+                "disabled_reason": {
+                    "description": "Why the subscription was disabled, or null while it is enabled.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "delivery msg_42_1 failed 14 times over 72h0m0s; last: HTTP 500"
+                },
+                "enabled": {
+                    "description": "Whether deliveries are made. chainkb disables a subscription whose deliveries keep failing\nfor the whole retry window, or whose endpoint answers 410 Gone, and says why in\ndisabled_reason.",
+                    "type": "boolean",
+                    "example": true
+                },
+                "entities": {
+                    "description": "The kinds of object whose changes are sent; empty for all.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "tactic",
+                        "stage"
+                    ]
+                },
+                "id": {
+                    "description": "Id of the subscription.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "include_drafts": {
+                    "description": "Whether changes to draft and archived tactics are sent (only to editor and admin keys'\nsubscriptions); without it, a tactic that stops being published comes as a delete, as in\nthe change feed.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "owner_key_id": {
+                    "description": "The key that made the subscription and manages it (admins manage every subscription).",
+                    "type": "integer",
+                    "example": 3
+                },
+                "secret_prefix": {
+                    "description": "The start of the signing secret, to recognise it by.",
+                    "type": "string",
+                    "example": "whsec_MfKQ"
+                },
+                "updated_at": {
+                    "description": "When it last changed (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "url": {
+                    "description": "Where deliveries are POSTed (http or https).",
+                    "type": "string",
+                    "example": "https://partner.example.org/chainkb/hooks"
+                },
+                "version": {
+                    "description": "Version: 1 when made, +1 on every change.",
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "models.WebhookDelivery": {
+            "description": "One change owed to a webhook subscription, and what became of it.",
+            "type": "object",
+            "properties": {
+                "attempts": {
+                    "description": "How many attempts have been made.",
+                    "type": "integer",
+                    "example": 1
+                },
+                "change_id": {
+                    "description": "The change feed entry it carries (its id in /api/v1/changes).",
+                    "type": "integer",
+                    "example": 42
+                },
+                "created_at": {
+                    "description": "When the change was owed (RFC 3339, UTC).",
+                    "type": "string",
+                    "format": "date-time",
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "finished_at": {
+                    "description": "When it was delivered or given up, or null.",
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "id": {
+                    "description": "Id of the delivery.",
+                    "type": "integer",
+                    "example": 7
+                },
+                "last_attempt_at": {
+                    "description": "When it was last tried, or null.",
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-11-25T12:00:00Z"
+                },
+                "last_error": {
+                    "description": "What went wrong on the last attempt, or null.",
+                    "type": "string",
+                    "x-nullable": true,
+                    "example": "HTTP 500: upstream unavailable"
+                },
+                "last_status": {
+                    "description": "The HTTP status of the last attempt, or null when it got none (refused, timeout, network).",
+                    "type": "integer",
+                    "x-nullable": true,
+                    "example": 200
+                },
+                "message_id": {
+                    "description": "The webhook-id header it is sent with, the same on every attempt: deduplicate by it.",
+                    "type": "string",
+                    "example": "msg_42_1"
+                },
+                "next_attempt_at": {
+                    "description": "When a pending delivery is next tried, or null.",
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true,
+                    "example": "2026-11-25T12:00:05Z"
+                },
+                "state": {
+                    "description": "pending (owed, and being tried), delivered (answered 2xx) or failed (given up).",
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "delivered",
+                        "failed"
+                    ],
+                    "example": "delivered"
+                },
+                "webhook_id": {
+                    "description": "The subscription it is owed to.",
+                    "type": "integer",
+                    "example": 1
+                }
+            }
+        },
+        "models.WebhookInput": {
+            "description": "A webhook subscription as a client writes it.",
+            "type": "object",
+            "required": [
+                "url"
+            ],
+            "properties": {
+                "chains": {
+                    "description": "The chains (slug or id) whose objects' changes to send; empty or left out for all.",
+                    "type": "array",
+                    "maxItems": 50,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "sex-trafficking"
+                    ]
+                },
+                "description": {
+                    "description": "What the subscription is for, for people.",
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "Mirror of the case tool"
+                },
+                "enabled": {
+                    "description": "Whether deliveries are made; true when left out. Setting it to true again clears\ndisabled_reason.",
+                    "type": "boolean",
+                    "example": true
+                },
+                "entities": {
+                    "description": "The kinds of object whose changes to send; empty or left out for all.",
+                    "type": "array",
+                    "maxItems": 7,
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "tactic",
+                        "stage"
+                    ]
+                },
+                "include_drafts": {
+                    "description": "Send changes to draft and archived tactics too; only an editor's or admin's subscription may.",
+                    "type": "boolean",
+                    "example": false
+                },
+                "url": {
+                    "description": "Where to POST deliveries: an http or https URL without user name or password. Its host must\nresolve to public addresses, unless the operator allows others (-webhook-allow-cidrs).",
+                    "type": "string",
+                    "maxLength": 2000,
+                    "example": "https://partner.example.org/chainkb/hooks"
+                },
+                "version": {
+                    "description": "Version is the version the client read: the precondition of a PATCH without If-Match.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "example": 1
+                }
+            }
+        },
         "store.Bundle": {
             "description": "The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.",
             "type": "object",
@@ -9648,8 +10557,12 @@ const docTemplate = `{
             "name": "search"
         },
         {
-            "description": "The change feed, for partner apps that keep a mirror",
+            "description": "The change feed, for partner apps that keep a mirror, and its stream (Server-Sent Events)",
             "name": "changes"
+        },
+        {
+            "description": "Webhook subscriptions: the change feed pushed to partner apps, signed after the Standard Webhooks specification",
+            "name": "webhooks"
         },
         {
             "description": "The whole knowledge base as one bundle: export, and import with a dry run",

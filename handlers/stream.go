@@ -43,7 +43,7 @@ const streamPage = 200
 //	@Tags	changes
 //	@Produce	text/event-stream
 //	@Param	after	query	string	false	"Id of the last change you have; 0 for the start"	default(0)	example(0)
-//	@Param	Last-Event-ID	header	string	false	"Id of the last event received, sent by a reconnecting client; wins over after"
+//	@Param	Last-Event-ID	header	string	false	"Id of the last event received, sent by a reconnecting client; wins over after"	example(42)
 //	@Success	200	{string}	string	"An endless stream of events: id: <change id>, event: change, data: <the entry as JSON>"
 //	@Failure	400	{object}	Problem	"Bad after or Last-Event-ID (code bad_query)"
 //	@Router	/changes/stream [get]

@@ -255,7 +255,7 @@ func (h *Webhooks) Delete(c *gin.Context) {
 //	@Tags	webhooks
 //	@Produce	json
 //	@Param	id	path	int	true	"Subscription id"	example(1)
-//	@Param	state	query	string	false	"Only deliveries in this state"	Enums(pending,delivered,failed)	example(failed)
+//	@Param	state	query	string	false	"Only deliveries in this state"	Enums(pending,delivered,failed)	example(pending)
 //	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
 //	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque), with the same state; none for the first page"
 //	@Param	include_total	query	bool	false	"Count all matching deliveries (costs a scan)"	example(true)
@@ -293,7 +293,7 @@ func (h *Webhooks) Deliveries(c *gin.Context) {
 //	@Tags	webhooks
 //	@Produce	json
 //	@Param	id	path	int	true	"Subscription id"	example(1)
-//	@Param	delivery	path	int	true	"Delivery id, from the delivery log"	example(7)
+//	@Param	delivery	path	int	true	"Delivery id, from the delivery log"	example(1)
 //	@Success	202	{object}	models.WebhookDelivery	"The delivery, pending again"
 //	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
 //	@Failure	404	{object}	Problem	"No such subscription that the key manages, or no such delivery of it"

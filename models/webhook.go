@@ -78,13 +78,13 @@ type WebhookInput struct {
 	// resolve to public addresses, unless the operator allows others (-webhook-allow-cidrs).
 	URL string `json:"url" validate:"required,max=2000" example:"https://partner.example.org/chainkb/hooks"`
 	// What the subscription is for, for people.
-	Description string `json:"description" validate:"max=200,nocontrol" example:"Mirror of the case tool"`
+	Description string `json:"description,omitempty" validate:"max=200,nocontrol" example:"Mirror of the case tool"`
 	// The kinds of object whose changes to send; empty or left out for all.
-	Entities []string `json:"entities" validate:"max=7,dive,oneof=chain stage tactic tag source relation parameter" example:"tactic,stage"`
+	Entities []string `json:"entities,omitempty" validate:"max=7,dive,oneof=chain stage tactic tag source relation parameter" example:"tactic,stage"`
 	// The chains (slug or id) whose objects' changes to send; empty or left out for all.
-	Chains []string `json:"chains" validate:"max=50,dive,required,max=64" example:"sex-trafficking"`
+	Chains []string `json:"chains,omitempty" validate:"max=50,dive,min=1,max=64" example:"sex-trafficking"`
 	// Send changes to draft and archived tactics too; only an editor's or admin's subscription may.
-	IncludeDrafts bool `json:"include_drafts" example:"false"`
+	IncludeDrafts bool `json:"include_drafts,omitempty" example:"false"`
 	// Whether deliveries are made; true when left out. Setting it to true again clears
 	// disabled_reason.
 	Enabled *bool `json:"enabled,omitempty" example:"true"`
