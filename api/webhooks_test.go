@@ -585,7 +585,9 @@ func TestWebhookManagement(t *testing.T) {
 	s := newOpsServer(t, nil, api.WithWebhookTargets(webhooks.NewTargets([]netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, nil)))
 	mine := subscribe(t, s, "reader", obj{"url": "http://127.0.0.1:9/a"})
 	theirs := subscribe(t, s, "editor", obj{"url": "http://127.0.0.1:9/b", "include_drafts": true})
-	count := func(who string) int { return len(collectAs[models.Webhook](t, s, "/api/v1/webhooks", authAs(s, who)...)) }
+	count := func(who string) int {
+		return len(collectAs[models.Webhook](t, s, "/api/v1/webhooks", authAs(s, who)...))
+	}
 	if count("reader") != 1 || count("editor") != 1 || count("admin") != 2 {
 		t.Errorf("lists: reader %d, editor %d, admin %d; want 1, 1, 2", count("reader"), count("editor"), count("admin"))
 	}
