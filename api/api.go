@@ -35,6 +35,8 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	table := newRouteTable(rows)
 
 	// Order matters:
+	//   - a request framed by Transfer-Encoding is marked to close its connection before anything
+	//     can answer it;
 	//   - requestID first, so that every log line and answer carries the id;
 	//   - securityHeaders and observe outside everything else, so that the headers are on every
 	//     answer and the access log and metrics see the final status (errors, panics, 429s);
@@ -44,7 +46,7 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) http.Handler {
 	//     anonymous rate; the per-key limit after it, when the key is known;
 	//   - the principal is known before the policy is checked, the body is capped before anything
 	//     reads it, and the policy is checked before an Idempotency-Key is claimed.
-	chain := []gin.HandlerFunc{requestID(), securityHeaders(table), observe(log, m, table), recoverPanics(log), renderErrors(log)}
+	chain := []gin.HandlerFunc{closeAfterTransferEncoding(), requestID(), securityHeaders(table), observe(log, m, table), recoverPanics(log), renderErrors(log)}
 	if h := allowCORS(o.corsOrigins); h != nil {
 		chain = append(chain, h)
 	}
@@ -66,4 +68,20 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) http.Handler {
 		r.Handle(row.method, row.path, row.handle)
 	}
 	return r
+}
+
+// closeAfterTransferEncoding answers a request whose body is framed by Transfer-Encoding and then
+// closes its connection. A request that also carries a Content-Length is how requests are smuggled
+// (a proxy framing it by one header, the server by the other, serves the bytes after the body as
+// a second request), and RFC 9112 §6.3 asks the server to close the connection after answering it.
+// Go's server drops the Content-Length before any handler sees it, so the two cases cannot be told
+// apart here: every chunked request loses keep-alive, which costs a client that streams an upload
+// one new connection.
+func closeAfterTransferEncoding() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if len(c.Request.TransferEncoding) > 0 {
+			c.Header("Connection", "close")
+		}
+		c.Next()
+	}
 }

@@ -115,6 +115,22 @@ func TestBadRequests(t *testing.T) {
 		t.Fatal("the first page of tactics with limit=2 has no next_cursor")
 	}
 	cursor := url.QueryEscape(*first.NextCursor)
+	// A cursor of ours, sorted by title, whose value is changed to hold a NUL: well formed, with the
+	// right fingerprint, but a text that PostgreSQL cannot take as a parameter.
+	byTitle := getList("/api/v1/tactics?limit=2&sort=title")
+	nulCursor := func() string {
+		raw, err := base64.RawURLEncoding.DecodeString(*byTitle.NextCursor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c map[string]any
+		if err := json.Unmarshal(raw, &c); err != nil {
+			t.Fatal(err)
+		}
+		c["v"] = "a\x00b"
+		raw, _ = json.Marshal(c)
+		return base64.RawURLEncoding.EncodeToString(raw)
+	}()
 
 	newTactic := obj{
 		"stage_id": stageID, "kind": "recommended", "title": "Fund shelters", "summary": "Give survivors somewhere safe.",
@@ -362,6 +378,7 @@ func TestBadRequests(t *testing.T) {
 		{name: "cursor malformed", method: get, path: "/api/v1/tactics?cursor=%21%21%21not-base64", status: bad, code: "bad_cursor"},
 		{name: "cursor not ours", method: get, path: "/api/v1/tactics?cursor=" + base64.RawURLEncoding.EncodeToString([]byte("this is garbage")), status: bad, code: "bad_cursor"},
 		{name: "cursor JSON not ours", method: get, path: "/api/v1/tactics?cursor=" + base64.RawURLEncoding.EncodeToString([]byte(`{"page":2}`)), status: bad, code: "bad_cursor"},
+		{name: "cursor text with NUL", method: get, path: "/api/v1/tactics?limit=2&sort=title&cursor=" + nulCursor, status: bad, code: "bad_cursor"},
 		{name: "cursor with other filter", method: get, path: "/api/v1/tactics?limit=2&kind=current&cursor=" + cursor, status: bad, code: "cursor_mismatch"},
 		{name: "cursor with other sort", method: get, path: "/api/v1/tactics?limit=2&sort=-id&cursor=" + cursor, status: bad, code: "cursor_mismatch"},
 		{name: "cursor with other q", method: get, path: "/api/v1/tactics?limit=2&q=brothel&cursor=" + cursor, status: bad, code: "cursor_mismatch"},

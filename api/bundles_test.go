@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -72,11 +73,18 @@ func TestExport(t *testing.T) {
 
 	// Any write moves the ETag on.
 	s.do(t, "GET", "/api/v1/export", nil, append(authAs(s, "anonymous"), "If-None-Match", tag)...).mustStatus(t, 200)
-	anon, _ := exportBundle(t, s, "?include=drafts", authAs(s, "anonymous")...)
+	// Below editor, include=drafts is refused rather than answered without the drafts.
+	anonRes := s.do(t, "GET", "/api/v1/export?include=drafts", nil, authAs(s, "anonymous")...)
+	anonRes.problem(t, 401)
+	if anonRes.Header.Get("WWW-Authenticate") == "" {
+		t.Error("401 without WWW-Authenticate")
+	}
+	s.do(t, "GET", "/api/v1/export?include=drafts", nil, authAs(s, "reader")...).problem(t, 403)
+	anon, _ := exportBundle(t, s, "", authAs(s, "anonymous")...)
 	ed, edRes := exportBundle(t, s, "?include=drafts")
 	plain, plainRes := exportBundle(t, s, "")
 	if len(anon.Tactics) != len(b.Tactics) || len(plain.Tactics) != len(b.Tactics) || len(ed.Tactics) != len(b.Tactics)+1 {
-		t.Errorf("tactics: anonymous with include=drafts %d, editor %d, editor with drafts %d; want %d, %d, %d",
+		t.Errorf("tactics: anonymous %d, editor %d, editor with drafts %d; want %d, %d, %d",
 			len(anon.Tactics), len(plain.Tactics), len(ed.Tactics), len(b.Tactics), len(b.Tactics), len(b.Tactics)+1)
 	}
 	if edRes.Header.Get("ETag") == plainRes.Header.Get("ETag") {
@@ -189,6 +197,7 @@ func TestImportFaults(t *testing.T) {
 		edit       func(b *store.Bundle)
 	}{
 		{"format", "/format_version", func(b *store.Bundle) { b.FormatVersion = 9 }},
+		{"control character", "/tactics/0/title", func(b *store.Bundle) { b.Tactics[0].Title = "a\x1bb" }},
 		{"unknown source", "/tactics/3/citations/0/source", func(b *store.Bundle) {
 			b.Tactics[3].Citations = []models.Citation{{Source: "nowhere-1999", Supports: "supports"}}
 		}},
@@ -315,3 +324,26 @@ func TestChainTableCSV(t *testing.T) {
 	s.do(t, "GET", "/api/v1/chains/sex-trafficking/table.csv", nil, append(authAs(s, "anonymous"), "If-None-Match", res.Header.Get("ETag"))...).mustStatus(t, 304)
 	s.do(t, "GET", "/api/v1/chains/no-such-chain/table.csv", nil).problem(t, 404)
 }
+
+// Issue 25, item 3: an object at the largest version (which an import could once set) is refused a
+// change with a 409 that says so, never a 500 from a version that overflows; and an import cannot
+// set such a version any more.
+func TestVersionLimit(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.exec(t, "UPDATE tags SET version = $1 WHERE slug = $2", int64(math.MaxInt64), "short-term")
+	p := s.do(t, "PATCH", "/api/v1/tags/short-term", obj{"name": "Short term"}, "If-Match", "*").problem(t, http.StatusConflict)
+	if p.Code != "version_limit" {
+		t.Errorf("code %q, want version_limit", p.Code)
+	}
+	b, _ := exportBundle(t, s, "?include=drafts")
+	b.Tags = b.Tags[:1]
+	b.Tags[0].Slug, b.Tags[0].Version = "brand-new", ptrTo(int64(math.MaxInt64))
+	b.Sources, b.Chains, b.Stages, b.Tactics, b.Relations, b.Parameters = nil, nil, nil, nil, nil, nil
+	p = s.do(t, "POST", "/api/v1/import?mode=apply", b).problem(t, http.StatusUnprocessableEntity)
+	if len(p.Errors) != 1 || p.Errors[0].Field != "/tags/0/version" {
+		t.Errorf("faults %+v, want one at /tags/0/version", p.Errors)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"chainkb/internal/store"
 	"chainkb/models"
 )
 
@@ -172,10 +173,11 @@ func TestChangeFeedMirror(t *testing.T) {
 			}
 
 			live := map[mirrorKey]map[string]any{}
-			for entity, path := range map[string]string{"chain": "/api/v1/chains", "stage": "/api/v1/stages", "tag": "/api/v1/tags", "tactic": "/api/v1/tactics", "source": "/api/v1/sources", "relation": "/api/v1/relations", "parameter": "/api/v1/parameters"} {
-				for _, m := range collectAs[map[string]any](t, s, path+"?limit=200", as...) {
+			// Every resource of the store's registry, each at its collection.
+			for _, res := range store.Resources() {
+				for _, m := range collectAs[map[string]any](t, s, "/api/v1/"+res.Plural+"?limit=200", as...) {
 					id, _ := m["id"].(float64)
-					live[mirrorKey{entity, int64(id)}] = normalizeMirror(entity, m)
+					live[mirrorKey{res.Entity, int64(id)}] = normalizeMirror(res.Entity, m)
 				}
 			}
 			if who == "reader" {

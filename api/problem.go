@@ -15,7 +15,8 @@ import (
 	"chainkb/models"
 )
 
-// statusOf is the one table from error kind to HTTP status.
+// statusOf is the one table from error kind to HTTP status; it has every kind of
+// models.ErrorKinds (problem_internal_test.go), so that no kind is lost on the way to the client.
 var statusOf = map[models.ErrorKind]int{
 	models.KindInvalid:            http.StatusUnprocessableEntity,
 	models.KindBadRequest:         http.StatusBadRequest,
@@ -36,10 +37,17 @@ const internalDetail = "the server failed to complete the request; nothing was c
 func renderErrors(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Next()
-		if len(c.Errors) == 0 || c.Writer.Written() {
+		if len(c.Errors) == 0 {
 			return
 		}
 		err := c.Errors.Last().Err
+		if c.Writer.Written() {
+			// The answer had begun (an export that failed mid-stream): the client gets a body that
+			// ends early, and the error goes to the log, never nowhere.
+			log.ErrorContext(c.Request.Context(), "request failed after its answer began", "request_id", models.RequestIDFrom(c.Request.Context()),
+				"method", c.Request.Method, "path", c.Request.URL.Path, "status", c.Writer.Status(), "error", err)
+			return
+		}
 		var p *handlers.Problem
 		if errors.As(err, &p) {
 			writeProblem(c, p)
@@ -47,6 +55,10 @@ func renderErrors(log *slog.Logger) gin.HandlerFunc {
 		}
 		if e, ok := models.AsError(err); ok {
 			if status, ok := statusOf[e.Kind]; ok {
+				if status == http.StatusUnauthorized {
+					// RFC 9110 §15.5.2: a 401 carries the challenge, wherever it was decided.
+					c.Header("WWW-Authenticate", `Bearer realm="chainkb"`)
+				}
 				writeProblem(c, &handlers.Problem{Status: status, Code: e.Code, Detail: e.Detail, Errors: e.Fields})
 				return
 			}

@@ -984,7 +984,7 @@ const docTemplate = `{
         },
         "/export": {
             "get": {
-                "description": "The whole knowledge base as one bundle (` + "`" + `format_version` + "`" + ` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its ` + "`" + `version` + "`" + `; ` + "`" + `POST /import` + "`" + ` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with ` + "`" + `include=drafts` + "`" + ` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.",
+                "description": "The whole knowledge base as one bundle (` + "`" + `format_version` + "`" + ` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its ` + "`" + `version` + "`" + `; ` + "`" + `POST /import` + "`" + ` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with ` + "`" + `include=drafts` + "`" + ` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.",
                 "produces": [
                     "application/json"
                 ],
@@ -1000,7 +1000,7 @@ const docTemplate = `{
                         ],
                         "type": "string",
                         "example": "drafts",
-                        "description": "drafts: add draft and archived tactics (honoured for editors)",
+                        "description": "drafts: add draft and archived tactics (editors only)",
                         "name": "include",
                         "in": "query"
                     },
@@ -1029,6 +1029,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad query parameter (code bad_query)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "include=drafts with a key below the editor role (code forbidden)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -4179,7 +4185,7 @@ const docTemplate = `{
         },
         "/tactics": {
             "get": {
-                "description": "Tactics in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `id` + "`" + `; with ` + "`" + `q` + "`" + ` and no ` + "`" + `sort` + "`" + `, by relevance). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. Below the editor role only published tactics exist; editors list drafts with ` + "`" + `status=draft` + "`" + `. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.",
+                "description": "Tactics in pages of ` + "`" + `limit` + "`" + `, ordered by ` + "`" + `sort` + "`" + ` (default ` + "`" + `id` + "`" + `; with ` + "`" + `q` + "`" + ` and no ` + "`" + `sort` + "`" + `, by relevance). Follow ` + "`" + `next_cursor` + "`" + ` (or the ` + "`" + `Link` + "`" + ` header) for the next page; ` + "`" + `total` + "`" + ` is counted only with ` + "`" + `include_total=true` + "`" + `. Below the editor role only published tactics exist; editors list drafts with ` + "`" + `status=draft` + "`" + `, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.",
                 "produces": [
                     "application/json"
                 ],
@@ -4242,7 +4248,7 @@ const docTemplate = `{
                         ],
                         "type": "string",
                         "example": "published",
-                        "description": "Publication status; below editor only published tactics exist",
+                        "description": "Publication status; draft and archived need an editor key (401 without a key, 403 below editor)",
                         "name": "status",
                         "in": "query"
                     },
@@ -4349,6 +4355,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)",
+                        "schema": {
+                            "$ref": "#/definitions/handlers.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "status=draft or status=archived with a key below the editor role (code forbidden)",
                         "schema": {
                             "$ref": "#/definitions/handlers.Problem"
                         }
@@ -7923,6 +7935,28 @@ const docTemplate = `{
                 }
             }
         },
+        "models.Entity": {
+            "description": "A kind of object that has a history: chain, stage, tactic, tag, source, relation or parameter.",
+            "type": "string",
+            "enum": [
+                "chain",
+                "stage",
+                "tactic",
+                "tag",
+                "source",
+                "relation",
+                "parameter"
+            ],
+            "x-enum-varnames": [
+                "EntityChain",
+                "EntityStage",
+                "EntityTactic",
+                "EntityTag",
+                "EntitySource",
+                "EntityRelation",
+                "EntityParameter"
+            ]
+        },
         "models.Evidence": {
             "description": "How well a tactic is known to work (after EMMIE): effect, mechanism, moderators, implementation, cost, the level of the best evidence and the stage of evaluation.",
             "type": "object",
@@ -8683,15 +8717,10 @@ const docTemplate = `{
                 },
                 "entity": {
                     "description": "What kind of object changed.",
-                    "type": "string",
-                    "enum": [
-                        "chain",
-                        "stage",
-                        "tactic",
-                        "tag",
-                        "source",
-                        "relation",
-                        "parameter"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Entity"
+                        }
                     ],
                     "example": "tactic"
                 },
@@ -8997,13 +9026,10 @@ const docTemplate = `{
             "properties": {
                 "entity": {
                     "description": "What kind of object cites the source.",
-                    "type": "string",
-                    "enum": [
-                        "chain",
-                        "stage",
-                        "tag",
-                        "tactic",
-                        "parameter"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Entity"
+                        }
                     ],
                     "example": "tactic"
                 },
@@ -10073,7 +10099,7 @@ const docTemplate = `{
             }
         },
         "store.Bundle": {
-            "description": "The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.",
+            "description": "The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain, parameters) and by code (tactics, relations), never by database id. Each object carries its version.",
             "type": "object",
             "properties": {
                 "chains": {
@@ -10446,15 +10472,10 @@ const docTemplate = `{
                 },
                 "entity": {
                     "description": "The kind of object.",
-                    "type": "string",
-                    "enum": [
-                        "source",
-                        "tag",
-                        "chain",
-                        "stage",
-                        "tactic",
-                        "relation",
-                        "parameter"
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/models.Entity"
+                        }
                     ],
                     "example": "tactic"
                 },

@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,16 +22,17 @@ func NewBundles(st *store.Store) *Bundles { return &Bundles{store: st} }
 // Export handles GET /api/v1/export.
 //
 //	@Summary	Export the knowledge base
-//	@Description	The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+//	@Description	The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 //	@ID	exportBundle
 //	@Tags	bundles
 //	@Produce	json
-//	@Param	include	query	string	false	"drafts: add draft and archived tactics (honoured for editors)"	Enums(drafts)	example(drafts)
+//	@Param	include	query	string	false	"drafts: add draft and archived tactics (editors only)"	Enums(drafts)	example(drafts)
 //	@Param	If-None-Match	header	string	false	"ETag from an earlier export, as it came, with its quotes: the answer is 304 without a body while it is current"
 //	@Success	200	{object}	store.Bundle	"The knowledge base as one bundle"
 //	@Header	200	{string}	ETag	"The knowledge base's generation (and whether drafts are in)"
 //	@Success	304	"Not modified: the ETag in If-None-Match is current"
 //	@Failure	400	{object}	Problem	"Bad query parameter (code bad_query)"
+//	@Failure	403	{object}	Problem	"include=drafts with a key below the editor role (code forbidden)"
 //	@Router	/export [get]
 func (h *Bundles) Export(c *gin.Context) {
 	q := parseQuery(c, "include")
@@ -39,9 +41,13 @@ func (h *Bundles) Export(c *gin.Context) {
 		c.Error(err)
 		return
 	}
+	if drafts {
+		if err := needsEditor(c, "include=drafts", "exports draft and archived tactics"); err != nil {
+			c.Error(err)
+			return
+		}
+	}
 	ctx := c.Request.Context()
-	// As in the lists, below editor drafts do not exist: include=drafts changes nothing.
-	drafts = drafts && models.PrincipalFrom(ctx).CanSeeHidden()
 	err := h.store.Export(ctx, c.Writer, drafts, func(gen int64) bool {
 		tag := fmt.Sprintf(`"kb-%d"`, gen)
 		if drafts {
@@ -97,7 +103,7 @@ func (h *Bundles) Import(c *gin.Context) {
 	}
 	var b store.Bundle
 	if err := decodeCreate(c, &b); err != nil {
-		c.Error(err)
+		c.Error(asPointers(err))
 		return
 	}
 	rep, err := h.store.Import(c.Request.Context(), &b, mode == "dry-run")
@@ -106,4 +112,24 @@ func (h *Bundles) Import(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, rep)
+}
+
+// asPointers makes the fields of a decoding fault (a 422: a control character in a text) JSON
+// pointers into the bundle, as every fault of an import is named: /tactics/0/title, not the
+// tactics/0/title of a single object's field. A 400 names a field as the decoder does (an unknown
+// field by its name alone), which is no pointer.
+func asPointers(err error) error {
+	e, ok := models.AsError(err)
+	if !ok || e.Kind != models.KindInvalid || len(e.Fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = make([]models.FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		if f.Field != "" && !strings.HasPrefix(f.Field, "/") {
+			f.Field = "/" + strings.ReplaceAll(f.Field, ".", "/")
+		}
+		out.Fields[i] = f
+	}
+	return &out
 }

@@ -15,7 +15,7 @@ import (
 // Chains serves /api/v1/chains.
 type Chains struct {
 	store  *store.Store
-	crud   *crud[string, models.Chain, models.ChainInput]
+	crud   *crud[models.Chain, models.ChainInput]
 	tables *rendercache.Cache[tableKey]
 }
 
@@ -38,13 +38,7 @@ type tableKey struct {
 
 // NewChains returns the chain handlers.
 func NewChains(st *store.Store) *Chains {
-	return &Chains{store: st, tables: rendercache.New[tableKey]("t", maxTables, maxTableBytes), crud: &crud[string, models.Chain, models.ChainInput]{
-		store: st, entity: models.EntityChain, path: "/api/v1/chains",
-		key: pathKey, keyOfID: idKey,
-		identity:    func(c *models.Chain) (int64, int64) { return c.ID, c.Version },
-		bodyVersion: func(in *models.ChainInput) **int64 { return &in.Version },
-		get:         st.Chain, create: st.CreateChain, replace: st.ReplaceChain, remove: st.DeleteChain, restore: st.RestoreChain,
-	}}
+	return &Chains{store: st, tables: rendercache.New[tableKey]("t", maxTables, maxTableBytes), crud: newCrud(st.ChainObjects(), pathKey)}
 }
 
 // ChainList is a page of chains.

@@ -1,47 +1,40 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"chainkb/internal/store"
-	"chainkb/models"
 )
 
-// crud is the endpoint code that the four content resources (chains, stages, tactics, tags) share.
-// Each resource's file keeps its own handlers, with their swag annotations, and calls these: the
-// resources differ only in how a path names an object and in the store methods they call.
+// crud is the endpoint code that every content resource shares: get, create, replace, patch,
+// delete, history and restore. Each resource's file keeps its own handlers, with their swag
+// annotations, and calls these; they call the resource's methods in the store (store.Resource),
+// and differ only in how a path names an object (key).
 //
-// K is what a path names an object by: an id (stages, tactics) or an id or slug (chains, tags).
 // T is the object, In what a client writes.
-type crud[K any, T any, In any] struct {
-	store  *store.Store
-	entity string // as the history names it, e.g. "chain"
-	path   string // the collection's path, e.g. "/api/v1/chains"
+type crud[T any, In any] struct {
+	objects *store.Resource[T, In]
+	// key reads the {id} path parameter as the store's key of the object: its id, or its slug
+	// where the resource has one; a tactic's code is looked up, to its id.
+	key func(*gin.Context) (string, error)
+}
 
-	key         func(*gin.Context) (K, error) // reads the {id} path parameter
-	keyOfID     func(int64) K
-	identity    func(*T) (id, version int64)
-	bodyVersion func(*In) **int64 // the version field of an input, a PUT's precondition
-
-	get     func(context.Context, K) (*T, error)
-	create  func(context.Context, *In) (*T, error)
-	replace func(context.Context, K, *In, models.Precondition) (*T, error)
-	remove  func(context.Context, K, models.Precondition) error
-	restore func(context.Context, K, int64, models.Precondition) (*T, error)
+// newCrud is the shared endpoint code of a resource whose paths name its objects by key.
+func newCrud[T, In any](objects *store.Resource[T, In], key func(*gin.Context) (string, error)) *crud[T, In] {
+	return &crud[T, In]{objects: objects, key: key}
 }
 
 // handleGet answers GET /{resources}/{id}: the object with its ETag, or 304.
-func (r *crud[K, T, In]) handleGet(c *gin.Context) {
+func (r *crud[T, In]) handleGet(c *gin.Context) {
 	k, err := r.key(c)
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	obj, err := r.get(c.Request.Context(), k)
+	obj, err := r.objects.Get(c.Request.Context(), k)
 	if err != nil {
 		c.Error(err)
 		return
@@ -50,36 +43,36 @@ func (r *crud[K, T, In]) handleGet(c *gin.Context) {
 }
 
 // handleCreate answers POST /{resources}: 201 with Location and ETag.
-func (r *crud[K, T, In]) handleCreate(c *gin.Context) {
+func (r *crud[T, In]) handleCreate(c *gin.Context) {
 	var in In
 	if err := decodeCreate(c, &in); err != nil {
 		c.Error(err)
 		return
 	}
-	obj, err := r.create(c.Request.Context(), &in)
+	obj, err := r.objects.Create(c.Request.Context(), &in)
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	id, _ := r.identity(obj)
-	c.Header("Location", fmt.Sprintf("%s/%d", r.path, id))
+	id, _ := r.objects.Ref(obj)
+	c.Header("Location", fmt.Sprintf("/api/v1/%s/%d", r.objects.Collection(), id))
 	r.write(c, http.StatusCreated, obj)
 }
 
 // handleReplace answers PUT /{resources}/{id}, which needs a precondition (If-Match or version).
-func (r *crud[K, T, In]) handleReplace(c *gin.Context) {
+func (r *crud[T, In]) handleReplace(c *gin.Context) {
 	k, err := r.key(c)
 	if err != nil {
 		c.Error(err)
 		return
 	}
 	var in In
-	pre, err := decodeReplace(c, &in, r.bodyVersion(&in))
+	pre, err := decodeReplace(c, &in, r.objects.Version(&in))
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	obj, err := r.replace(c.Request.Context(), k, &in, pre)
+	obj, err := r.objects.Replace(c.Request.Context(), k, &in, pre)
 	if err != nil {
 		c.Error(err)
 		return
@@ -89,25 +82,25 @@ func (r *crud[K, T, In]) handleReplace(c *gin.Context) {
 
 // handlePatch answers PATCH /{resources}/{id}: a JSON Merge Patch applied to the object as a GET
 // returns it, written only if the object is still at the version it was merged onto.
-func (r *crud[K, T, In]) handlePatch(c *gin.Context) {
+func (r *crud[T, In]) handlePatch(c *gin.Context) {
 	k, err := r.key(c)
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	cur, err := r.get(c.Request.Context(), k)
+	cur, err := r.objects.Get(c.Request.Context(), k)
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	id, version := r.identity(cur)
+	id, version := r.objects.Ref(cur)
 	var in In
 	pre, err := decodeMergePatch(c, cur, id, version, &in)
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	obj, err := r.replace(c.Request.Context(), r.keyOfID(id), &in, pre)
+	obj, err := r.objects.Replace(c.Request.Context(), fmt.Sprint(id), &in, pre)
 	if err != nil {
 		c.Error(err)
 		return
@@ -116,14 +109,13 @@ func (r *crud[K, T, In]) handlePatch(c *gin.Context) {
 }
 
 // handleDelete answers DELETE /{resources}/{id}, honouring If-Match when sent.
-func (r *crud[K, T, In]) handleDelete(c *gin.Context) {
+func (r *crud[T, In]) handleDelete(c *gin.Context) {
 	k, err := r.key(c)
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	pre := ifMatch(c)
-	if err := r.remove(c.Request.Context(), k, pre); err != nil {
+	if err := r.objects.Delete(c.Request.Context(), k, ifMatch(c)); err != nil {
 		c.Error(err)
 		return
 	}
@@ -131,17 +123,28 @@ func (r *crud[K, T, In]) handleDelete(c *gin.Context) {
 }
 
 // handleRevisions answers GET /{resources}/{id}/revisions.
-func (r *crud[K, T, In]) handleRevisions(c *gin.Context) {
+func (r *crud[T, In]) handleRevisions(c *gin.Context) {
 	k, err := r.key(c)
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	writeRevisions(c, r.store, r.entity, fmt.Sprint(k))
+	q := parseQuery(c, "limit", "cursor", "include_total")
+	page := q.page()
+	if err := q.err(); err != nil {
+		c.Error(err)
+		return
+	}
+	revs, err := r.objects.Revisions(c.Request.Context(), k, page)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	writeList(c, revs)
 }
 
 // handleRestore answers POST /{resources}/{id}/revisions/{revision}/restore.
-func (r *crud[K, T, In]) handleRestore(c *gin.Context) {
+func (r *crud[T, In]) handleRestore(c *gin.Context) {
 	k, err := r.key(c)
 	if err != nil {
 		c.Error(err)
@@ -152,8 +155,7 @@ func (r *crud[K, T, In]) handleRestore(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	pre := ifMatch(c)
-	obj, err := r.restore(c.Request.Context(), k, rev, pre)
+	obj, err := r.objects.Restore(c.Request.Context(), k, rev, ifMatch(c))
 	if err != nil {
 		c.Error(err)
 		return
@@ -161,13 +163,13 @@ func (r *crud[K, T, In]) handleRestore(c *gin.Context) {
 	r.write(c, http.StatusOK, obj)
 }
 
-func (r *crud[K, T, In]) write(c *gin.Context, status int, obj *T) {
-	id, version := r.identity(obj)
+func (r *crud[T, In]) write(c *gin.Context, status int, obj *T) {
+	id, version := r.objects.Ref(obj)
 	writeObject(c, status, id, version, obj)
 }
 
-// idKey names an object by its id where a path takes an id or a slug.
-func idKey(id int64) string { return fmt.Sprint(id) }
-
-// sameID names an object by its id where a path takes an id.
-func sameID(id int64) int64 { return id }
+// idKey reads the {id} path parameter of a resource addressed by id only, as a store key.
+func idKey(c *gin.Context) (string, error) {
+	id, err := pathID(c)
+	return fmt.Sprint(id), err
+}

@@ -11,18 +11,12 @@ import (
 // Parameters serves /api/v1/parameters.
 type Parameters struct {
 	store *store.Store
-	crud  *crud[string, models.Parameter, models.ParameterInput]
+	crud  *crud[models.Parameter, models.ParameterInput]
 }
 
 // NewParameters returns the parameter handlers.
 func NewParameters(st *store.Store) *Parameters {
-	return &Parameters{store: st, crud: &crud[string, models.Parameter, models.ParameterInput]{
-		store: st, entity: models.EntityParameter, path: "/api/v1/parameters",
-		key: pathKey, keyOfID: idKey,
-		identity:    func(o *models.Parameter) (int64, int64) { return o.ID, o.Version },
-		bodyVersion: func(in *models.ParameterInput) **int64 { return &in.Version },
-		get:         st.Parameter, create: st.CreateParameter, replace: st.ReplaceParameter, remove: st.DeleteParameter, restore: st.RestoreParameter,
-	}}
+	return &Parameters{store: st, crud: newCrud(st.ParameterObjects(), pathKey)}
 }
 
 // ParameterList is a page of parameters.

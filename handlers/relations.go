@@ -12,18 +12,12 @@ import (
 // Relations serves /api/v1/relations and /api/v1/tactics/{id}/relations.
 type Relations struct {
 	store *store.Store
-	crud  *crud[int64, models.Relation, models.RelationInput]
+	crud  *crud[models.Relation, models.RelationInput]
 }
 
 // NewRelations returns the relation handlers.
 func NewRelations(st *store.Store) *Relations {
-	return &Relations{store: st, crud: &crud[int64, models.Relation, models.RelationInput]{
-		store: st, entity: models.EntityRelation, path: "/api/v1/relations",
-		key: pathID, keyOfID: sameID,
-		identity:    func(o *models.Relation) (int64, int64) { return o.ID, o.Version },
-		bodyVersion: func(in *models.RelationInput) **int64 { return &in.Version },
-		get:         st.Relation, create: st.CreateRelation, replace: st.ReplaceRelation, remove: st.DeleteRelation, restore: st.RestoreRelation,
-	}}
+	return &Relations{store: st, crud: newCrud(st.RelationObjects(), idKey)}
 }
 
 // RelationList is a page of relations.

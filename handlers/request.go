@@ -401,3 +401,19 @@ func containsFold(list []string, s string) bool {
 	}
 	return false
 }
+
+// needsEditor refuses a query parameter that asks for what only editors see (drafts), when the
+// caller may not see it: as a route does that needs a role, 401 without a key and 403 with a key
+// below editor, rather than an answer that leaves the drafts out without saying so. what is the
+// parameter as sent, does what it would do.
+func needsEditor(c *gin.Context, what, does string) error {
+	p := models.PrincipalFrom(c.Request.Context())
+	switch {
+	case p.CanSeeHidden():
+		return nil
+	case p.Role == models.RoleAnonymous:
+		return models.Unauthorizedf("%s %s, which only editors see: send Authorization: Bearer <key> with an editor key, or leave it out", what, does)
+	default:
+		return models.Forbiddenf("%s %s, which only editors see; your key has the %s role: leave it out", what, does, p.Role)
+	}
+}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"chainkb/internal/store"
 	"chainkb/models"
 )
 
@@ -19,22 +18,6 @@ type RevisionList struct {
 	NextCursor *string `json:"next_cursor" extensions:"x-nullable" example:"eyJmIjoiYWJjIiwidiI6NDIsImkiOjQyfQ"`
 	// How many items match in all; only with include_total=true.
 	Total *int64 `json:"total,omitempty" extensions:"x-omitempty" example:"3"`
-}
-
-// writeRevisions answers GET /{resources}/{id}/revisions for the object of entity named by key.
-func writeRevisions(c *gin.Context, st *store.Store, entity, key string) {
-	q := parseQuery(c, "limit", "cursor", "include_total")
-	page := q.page()
-	if err := q.err(); err != nil {
-		c.Error(err)
-		return
-	}
-	revs, err := st.Revisions(c.Request.Context(), entity, key, page)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeList(c, revs)
 }
 
 // pathRevision reads the {revision} path parameter.

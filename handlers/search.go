@@ -72,7 +72,8 @@ type SearchList struct {
 //	@Router	/search [get]
 func (h *Search) List(c *gin.Context) {
 	q := parseQuery(c, "q", "type", "chain", "stage", "kind", "horizon", "tag", "evidence_level", "limit", "cursor")
-	f := models.SearchFilter{Q: q.search("q"), Types: q.enums("type", models.SearchTypes...), Chain: q.key("chain"), StageID: q.id("stage"),
+	text, parsed := q.search("q")
+	f := models.SearchFilter{Q: text, Parsed: parsed, Types: q.enums("type", models.SearchTypes...), Chain: q.key("chain"), StageID: q.id("stage"),
 		Kind: q.enum("kind", models.KindCurrent, models.KindRecommended, models.KindCondition), Horizon: q.slug("horizon"),
 		Tags: q.slugs("tag"), EvidenceLevel: q.enum("evidence_level", models.EvidenceLevels...), Page: q.page()}
 	if _, given := q.values["q"]; !given {
@@ -124,26 +125,29 @@ func (h *Search) List(c *gin.Context) {
 // searchKey is what makes one page of search results differ from another: the filter, its
 // repeatable parameters in a fixed order, and whether drafts are found.
 func searchKey(f models.SearchFilter, hidden bool) string {
+	f.Parsed = nil // the same as Q, which the key holds
 	f.Types, f.Tags = slices.Sorted(slices.Values(f.Types)), slices.Sorted(slices.Values(f.Tags))
 	f.Types, f.Tags = slices.Compact(f.Types), slices.Compact(f.Tags)
 	return fmt.Sprintf("%t %#v", hidden, f)
 }
 
-// search returns a parameter in the search query language (internal/search), checking that it
-// parses: a malformed query fails with what is wrong with it.
-func (q *query) search(name string) string {
+// search returns a parameter in the search query language (internal/search) and its parsed form,
+// which the store runs as it is (the query is parsed once): a malformed query fails with what is
+// wrong with it.
+func (q *query) search(name string) (string, *search.Query) {
 	n := len(q.bad)
 	s := q.text(name)
 	if s == "" || len(q.bad) > n {
-		return s
+		return s, nil
 	}
-	if _, err := search.Parse(s); err != nil {
+	parsed, err := search.Parse(s)
+	if err != nil {
 		var e *search.Error
 		if errors.As(err, &e) {
 			q.fail(name, e.Message)
 		}
 	}
-	return s
+	return s, parsed
 }
 
 // enums returns a repeatable parameter whose every value must be one of values.

@@ -12,18 +12,12 @@ import (
 // Sources serves /api/v1/sources.
 type Sources struct {
 	store *store.Store
-	crud  *crud[string, models.Source, models.SourceInput]
+	crud  *crud[models.Source, models.SourceInput]
 }
 
 // NewSources returns the source handlers.
 func NewSources(st *store.Store) *Sources {
-	return &Sources{store: st, crud: &crud[string, models.Source, models.SourceInput]{
-		store: st, entity: models.EntitySource, path: "/api/v1/sources",
-		key: pathKey, keyOfID: idKey,
-		identity:    func(o *models.Source) (int64, int64) { return o.ID, o.Version },
-		bodyVersion: func(in *models.SourceInput) **int64 { return &in.Version },
-		get:         st.Source, create: st.CreateSource, replace: st.ReplaceSource, remove: st.DeleteSource, restore: st.RestoreSource,
-	}}
+	return &Sources{store: st, crud: newCrud(st.SourceObjects(), pathKey)}
 }
 
 // SourceList is a page of sources.
@@ -59,8 +53,9 @@ type SourceList struct {
 //	@Router	/sources [get]
 func (h *Sources) List(c *gin.Context) {
 	q := listQuery(c, "type", "year_from", "year_to", "q")
+	text, parsed := q.search("q")
 	f := models.SourceFilter{Type: q.enum("type", models.SourceTypes...), YearFrom: year(q, "year_from"),
-		YearTo: year(q, "year_to"), Q: q.search("q"), Page: q.page()}
+		YearTo: year(q, "year_to"), Q: text, Parsed: parsed, Page: q.page()}
 	if f.YearFrom != 0 && f.YearTo != 0 && f.YearFrom > f.YearTo {
 		q.fail("year_to", "must not be before year_from")
 	}

@@ -10,18 +10,12 @@ import (
 // Stages serves /api/v1/stages.
 type Stages struct {
 	store *store.Store
-	crud  *crud[int64, models.Stage, models.StageInput]
+	crud  *crud[models.Stage, models.StageInput]
 }
 
 // NewStages returns the stage handlers.
 func NewStages(st *store.Store) *Stages {
-	return &Stages{store: st, crud: &crud[int64, models.Stage, models.StageInput]{
-		store: st, entity: models.EntityStage, path: "/api/v1/stages",
-		key: pathID, keyOfID: sameID,
-		identity:    func(o *models.Stage) (int64, int64) { return o.ID, o.Version },
-		bodyVersion: func(in *models.StageInput) **int64 { return &in.Version },
-		get:         st.Stage, create: st.CreateStage, replace: st.ReplaceStage, remove: st.DeleteStage, restore: st.RestoreStage,
-	}}
+	return &Stages{store: st, crud: newCrud(st.StageObjects(), idKey)}
 }
 
 // StageList is a page of stages.

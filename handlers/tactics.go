@@ -13,34 +13,35 @@ import (
 // Tactics serves /api/v1/tactics.
 type Tactics struct {
 	store *store.Store
-	crud  *crud[int64, models.Tactic, models.TacticInput]
+	crud  *crud[models.Tactic, models.TacticInput]
 }
 
 // NewTactics returns the tactic handlers.
 func NewTactics(st *store.Store) *Tactics {
-	return &Tactics{store: st, crud: &crud[int64, models.Tactic, models.TacticInput]{
-		store: st, entity: models.EntityTactic, path: "/api/v1/tactics",
-		key: tacticKey(st), keyOfID: sameID,
-		identity:    func(o *models.Tactic) (int64, int64) { return o.ID, o.Version },
-		bodyVersion: func(in *models.TacticInput) **int64 { return &in.Version },
-		get:         st.Tactic, create: st.CreateTactic, replace: st.ReplaceTactic, remove: st.DeleteTactic, restore: st.RestoreTactic,
-	}}
+	return &Tactics{store: st, crud: newCrud(st.TacticObjects(), tacticKey(st))}
 }
 
-// tacticKey reads the {id} path parameter of a tactic: an id, or its code (e.g. ST-R-R01), which
-// is looked up (404 if no tactic the caller may see has it; a deleted tactic is restored by id).
-func tacticKey(st *store.Store) func(*gin.Context) (int64, error) {
-	return func(c *gin.Context) (int64, error) {
-		s := c.Param("id")
-		if models.IsCode(s) {
-			return st.TacticID(c.Request.Context(), s)
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 1 {
-			return 0, pathError(s, "a positive whole number or a tactic code such as ST-R-R01")
-		}
-		return n, nil
+// tacticKey reads the {id} path parameter of a tactic as the store's key, its id: an id, or its
+// code (e.g. ST-R-R01), which is looked up (404 if no tactic the caller may see has it; a deleted
+// tactic is restored by id).
+func tacticKey(st *store.Store) func(*gin.Context) (string, error) {
+	return func(c *gin.Context) (string, error) {
+		id, err := tacticID(c, st)
+		return strconv.FormatInt(id, 10), err
 	}
+}
+
+// tacticID reads the {id} path parameter of a tactic: an id, or a code looked up to its id.
+func tacticID(c *gin.Context, st *store.Store) (int64, error) {
+	s := c.Param("id")
+	if models.IsCode(s) {
+		return st.TacticID(c.Request.Context(), s)
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 {
+		return 0, pathError(s, "a positive whole number or a tactic code such as ST-R-R01")
+	}
+	return n, nil
 }
 
 // TacticList is a page of tactics.
@@ -58,7 +59,7 @@ type TacticList struct {
 // List handles GET /api/v1/tactics.
 //
 //	@Summary	List tactics
-//	@Description	Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+//	@Description	Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 //	@ID	listTactics
 //	@Tags	tactics
 //	@Produce	json
@@ -67,7 +68,7 @@ type TacticList struct {
 //	@Param	kind	query	string	false	"Current efforts, what should be done, or conditions that explain why current efforts fall short"	Enums(current,recommended,condition)	example(recommended)
 //	@Param	tag	query	[]string	false	"Tag slug; repeat for several (all must match), at most 10"	collectionFormat(multi)	example(raise-exploiter-risk)
 //	@Param	horizon	query	string	false	"Horizon tag slug: short-term or long-term"	example(short-term)
-//	@Param	status	query	string	false	"Publication status; below editor only published tactics exist"	Enums(draft,published,archived)	example(published)
+//	@Param	status	query	string	false	"Publication status; draft and archived need an editor key (401 without a key, 403 below editor)"	Enums(draft,published,archived)	example(published)
 //	@Param	q	query	string	false	"Words to find in title, summary or description, in the search query language (see GET /search); without sort, the best matches come first"	maxlength(200)	example(penalty)
 //	@Param	attribution	query	string	false	"Who makes the claim"	Enums(kara,kara-reading,other-source,editorial)	example(kara)
 //	@Param	evidence_level	query	string	false	"The weakest evidence level to include: this level or a stronger one"	Enums(none,descriptive,pre-post,quasi-experimental,rct,systematic-review)	example(none)
@@ -79,16 +80,24 @@ type TacticList struct {
 //	@Success	200	{object}	TacticList	"A page of tactics"
 //	@Header	200	{string}	Link	"URL of the next page: <...>; rel=\"next\" (absent on the last page)"
 //	@Failure	400	{object}	Problem	"Bad query parameter (code bad_query; errors names each), or a cursor that is not ours or was made with other filters or sort (bad_cursor, cursor_mismatch)"
+//	@Failure	403	{object}	Problem	"status=draft or status=archived with a key below the editor role (code forbidden)"
 //	@Router	/tactics [get]
 func (h *Tactics) List(c *gin.Context) {
 	q := listQuery(c, "chain", "stage", "kind", "tag", "horizon", "status", "q", "attribution", "evidence_level", "review_due_before")
+	text, parsed := q.search("q")
 	f := models.TacticFilter{Chain: q.key("chain"), StageID: q.id("stage"), Kind: q.enum("kind", models.KindCurrent, models.KindRecommended, models.KindCondition), Tags: q.slugs("tag"), Horizon: q.slug("horizon"),
-		Status: q.enum("status", models.StatusDraft, models.StatusPublished, models.StatusArchived), Q: q.search("q"),
+		Status: q.enum("status", models.StatusDraft, models.StatusPublished, models.StatusArchived), Q: text, Parsed: parsed,
 		Attribution:   q.enum("attribution", models.AttributionKara, models.AttributionKaraReading, models.AttributionOther, models.AttributionEditorial),
 		EvidenceLevel: q.enum("evidence_level", models.EvidenceLevels...), ReviewDueBefore: q.date("review_due_before"), Page: q.page()}
 	if err := q.err(); err != nil {
 		c.Error(err)
 		return
+	}
+	if f.Status != "" && f.Status != models.StatusPublished {
+		if err := needsEditor(c, "status="+f.Status, "lists draft or archived tactics"); err != nil {
+			c.Error(err)
+			return
+		}
 	}
 	page, err := h.store.TacticDocs(c.Request.Context(), f)
 	if err != nil {
@@ -116,7 +125,7 @@ func (h *Tactics) List(c *gin.Context) {
 //
 // It sends the tactic's stored representation (store.TacticDoc) rather than encoding it.
 func (h *Tactics) Get(c *gin.Context) {
-	id, err := h.crud.key(c)
+	id, err := tacticID(c, h.store)
 	if err != nil {
 		c.Error(err)
 		return

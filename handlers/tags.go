@@ -10,18 +10,12 @@ import (
 // Tags serves /api/v1/tags.
 type Tags struct {
 	store *store.Store
-	crud  *crud[string, models.Tag, models.TagInput]
+	crud  *crud[models.Tag, models.TagInput]
 }
 
 // NewTags returns the tag handlers.
 func NewTags(st *store.Store) *Tags {
-	return &Tags{store: st, crud: &crud[string, models.Tag, models.TagInput]{
-		store: st, entity: models.EntityTag, path: "/api/v1/tags",
-		key: pathKey, keyOfID: idKey,
-		identity:    func(o *models.Tag) (int64, int64) { return o.ID, o.Version },
-		bodyVersion: func(in *models.TagInput) **int64 { return &in.Version },
-		get:         st.Tag, create: st.CreateTag, replace: st.ReplaceTag, remove: st.DeleteTag, restore: st.RestoreTag,
-	}}
+	return &Tags{store: st, crud: newCrud(st.TagObjects(), pathKey)}
 }
 
 // TagList is a page of tags.

@@ -30,6 +30,11 @@ type List[T any] struct {
 	Total      *int64 // nil unless Page.IncludeTotal
 }
 
+// MaxVersion is the largest version an object may have: 2^53-1, the largest whole number that
+// every JSON client reads exactly (JavaScript's Number.MAX_SAFE_INTEGER). An object reaches it
+// only through an import that says so, which is refused; a write never takes a version past it.
+const MaxVersion int64 = 1<<53 - 1
+
 // ObjectVersion identifies one state of one object: what an ETag names.
 type ObjectVersion struct {
 	ID      int64 // 0: any object (a version sent in a body names no id)

@@ -23,6 +23,10 @@ const (
 	KindForbidden                               // a valid key without the role
 )
 
+// ErrorKinds is every kind, for the transport's table of statuses, which must give each one.
+var ErrorKinds = []ErrorKind{KindInvalid, KindBadRequest, KindNotFound, KindConflict, KindPreconditionFailed,
+	KindUnauthorized, KindForbidden}
+
 // FieldError names one bad field and what is wrong with it, in words a person can act on.
 //
 //	@Description	One bad field, query parameter or header, and what is wrong with it.

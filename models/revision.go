@@ -13,15 +13,22 @@ const (
 	ActionRestore = "restore"
 )
 
-// The kinds of object that have a history, as a Revision's Entity names them.
+// Entity names a kind of object that has a history: a resource of the store's registry, as its
+// revisions, the change feed and an import's report name it.
+//
+//	@Description	A kind of object that has a history: chain, stage, tactic, tag, source, relation or parameter.
+type Entity = string
+
+// The kinds of object that have a history. Each is declared with the type Entity, which is what
+// makes the API document list it among the entities.
 const (
-	EntityChain     = "chain"
-	EntityStage     = "stage"
-	EntityTactic    = "tactic"
-	EntityTag       = "tag"
-	EntitySource    = "source"
-	EntityRelation  = "relation"
-	EntityParameter = "parameter"
+	EntityChain     Entity = "chain"
+	EntityStage     Entity = "stage"
+	EntityTactic    Entity = "tactic"
+	EntityTag       Entity = "tag"
+	EntitySource    Entity = "source"
+	EntityRelation  Entity = "relation"
+	EntityParameter Entity = "parameter"
 )
 
 // Revision is one change of a chain, stage, tactic or tag: who made it, when, and the object as it
@@ -32,7 +39,7 @@ type Revision struct {
 	// Id of the revision: revisions are numbered in the order they were made, across all objects.
 	ID int64 `json:"id" example:"42"`
 	// What kind of object changed.
-	Entity string `json:"entity" enums:"chain,stage,tactic,tag,source,relation,parameter" example:"tactic"`
+	Entity Entity `json:"entity" example:"tactic"`
 	// Id of the object that changed.
 	EntityID int64 `json:"entity_id" example:"7"`
 	// The object's version after the change (before it, for a delete).

@@ -1,5 +1,7 @@
 package models
 
+import "chainkb/internal/search"
+
 // Search result types: what GET /api/v1/search finds. Adding a searchable resource is a row in
 // the store's searchables and its name here.
 const (
@@ -36,12 +38,13 @@ type SearchHit struct {
 // chains of the chain; stage leaves the stage's tactics and the stage.
 type SearchFilter struct {
 	Page
-	Q             string   // the query, in the query language (internal/search)
-	Types         []string // SearchTypes to include; none: all
-	Chain         string   // chain id or slug
-	StageID       int64    // 0: any stage
-	Kind          string   // tactic kind
-	Horizon       string   // horizon tag slug
-	Tags          []string // tag slugs, all must match
-	EvidenceLevel string   // the weakest evidence level to include
+	Q             string        // the query, in the query language (internal/search)
+	Parsed        *search.Query // Q parsed, by the caller that checked it; nil: the store parses Q
+	Types         []string      // SearchTypes to include; none: all
+	Chain         string        // chain id or slug
+	StageID       int64         // 0: any stage
+	Kind          string        // tactic kind
+	Horizon       string        // horizon tag slug
+	Tags          []string      // tag slugs, all must match
+	EvidenceLevel string        // the weakest evidence level to include
 }

@@ -1,6 +1,10 @@
 package models
 
-import "time"
+import (
+	"time"
+
+	"chainkb/internal/search"
+)
 
 // The types of source, from the most to the least direct.
 const (
@@ -64,7 +68,7 @@ type Source struct {
 //	@Description	One object that cites a source.
 type SourceUse struct {
 	// What kind of object cites the source.
-	Entity string `json:"entity" enums:"chain,stage,tag,tactic,parameter" example:"tactic"`
+	Entity Entity `json:"entity" example:"tactic"`
 	// Its id.
 	ID int64 `json:"id" example:"7"`
 	// Its slug or code, as it is addressed.
@@ -119,5 +123,8 @@ type SourceFilter struct {
 	Type     string // "", or one source type
 	YearFrom int    // 0: no lower bound
 	YearTo   int    // 0: no upper bound
-	Q        string // text in title, authors or container
+	Q        string // text in title, authors or container, in the search query language
+	// Parsed is Q parsed, by the caller that checked it (the handler), so that it is parsed once;
+	// nil: the store parses Q.
+	Parsed *search.Query
 }

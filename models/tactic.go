@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+
+	"chainkb/internal/search"
 )
 
 // The publication statuses of a tactic. Only published tactics exist for readers below editor.
@@ -219,7 +221,10 @@ type TacticFilter struct {
 	Tags    []string // tag slugs; a tactic must carry all of them
 	Horizon string   // slug of a tag in the horizon group
 	Status  string   // "", or one status; below editor only published tactics ever match
-	Q       string   // text in title, summary or description
+	Q       string   // text in title, summary or description, in the search query language
+	// Parsed is Q parsed, by the caller that checked it (the handler), so that it is parsed once;
+	// nil: the store parses Q.
+	Parsed *search.Query
 
 	Attribution     string // "", or one attribution
 	EvidenceLevel   string // "", or the weakest evidence level to include

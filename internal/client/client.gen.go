@@ -373,6 +373,39 @@ func (e EffectDirection) Valid() bool {
 	}
 }
 
+// Defines values for Entity.
+const (
+	EntityChain     Entity = "chain"
+	EntityParameter Entity = "parameter"
+	EntityRelation  Entity = "relation"
+	EntitySource    Entity = "source"
+	EntityStage     Entity = "stage"
+	EntityTactic    Entity = "tactic"
+	EntityTag       Entity = "tag"
+)
+
+// Valid indicates whether the value is a known member of the Entity enum.
+func (e Entity) Valid() bool {
+	switch e {
+	case EntityChain:
+		return true
+	case EntityParameter:
+		return true
+	case EntityRelation:
+		return true
+	case EntitySource:
+		return true
+	case EntityStage:
+		return true
+	case EntityTactic:
+		return true
+	case EntityTag:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Estimate.
 const (
 	EstimateAssumption Estimate = "assumption"
@@ -466,39 +499,6 @@ func (e ImportItemAction) Valid() bool {
 	case ImportItemActionUnchanged:
 		return true
 	case ImportItemActionUpdate:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ImportItemEntity.
-const (
-	ImportItemEntityChain     ImportItemEntity = "chain"
-	ImportItemEntityParameter ImportItemEntity = "parameter"
-	ImportItemEntityRelation  ImportItemEntity = "relation"
-	ImportItemEntitySource    ImportItemEntity = "source"
-	ImportItemEntityStage     ImportItemEntity = "stage"
-	ImportItemEntityTactic    ImportItemEntity = "tactic"
-	ImportItemEntityTag       ImportItemEntity = "tag"
-)
-
-// Valid indicates whether the value is a known member of the ImportItemEntity enum.
-func (e ImportItemEntity) Valid() bool {
-	switch e {
-	case ImportItemEntityChain:
-		return true
-	case ImportItemEntityParameter:
-		return true
-	case ImportItemEntityRelation:
-		return true
-	case ImportItemEntitySource:
-		return true
-	case ImportItemEntityStage:
-		return true
-	case ImportItemEntityTactic:
-		return true
-	case ImportItemEntityTag:
 		return true
 	default:
 		return false
@@ -933,7 +933,9 @@ const (
 	ProblemCodeUnreadableBody        ProblemCode = "unreadable_body"
 	ProblemCodeUnsupportedMediaType  ProblemCode = "unsupported_media_type"
 	ProblemCodeValidationFailed      ProblemCode = "validation_failed"
+	ProblemCodeVersionLimit          ProblemCode = "version_limit"
 	ProblemCodeWebhookDisabled       ProblemCode = "webhook_disabled"
+	ProblemCodeWriteConflict         ProblemCode = "write_conflict"
 	ProblemCodeWrongType             ProblemCode = "wrong_type"
 )
 
@@ -1012,7 +1014,11 @@ func (e ProblemCode) Valid() bool {
 		return true
 	case ProblemCodeValidationFailed:
 		return true
+	case ProblemCodeVersionLimit:
+		return true
 	case ProblemCodeWebhookDisabled:
+		return true
+	case ProblemCodeWriteConflict:
 		return true
 	case ProblemCodeWrongType:
 		return true
@@ -1318,33 +1324,6 @@ const (
 func (e SourceRevisionEntity) Valid() bool {
 	switch e {
 	case SourceRevisionEntitySource:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for SourceUseEntity.
-const (
-	SourceUseEntityChain     SourceUseEntity = "chain"
-	SourceUseEntityParameter SourceUseEntity = "parameter"
-	SourceUseEntityStage     SourceUseEntity = "stage"
-	SourceUseEntityTactic    SourceUseEntity = "tactic"
-	SourceUseEntityTag       SourceUseEntity = "tag"
-)
-
-// Valid indicates whether the value is a known member of the SourceUseEntity enum.
-func (e SourceUseEntity) Valid() bool {
-	switch e {
-	case SourceUseEntityChain:
-		return true
-	case SourceUseEntityParameter:
-		return true
-	case SourceUseEntityStage:
-		return true
-	case SourceUseEntityTactic:
-		return true
-	case SourceUseEntityTag:
 		return true
 	default:
 		return false
@@ -2731,7 +2710,7 @@ type Adoption struct {
 	Where *[]string `json:"where,omitempty"`
 }
 
-// Bundle The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.
+// Bundle The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain, parameters) and by code (tactics, relations), never by database id. Each object carries its version.
 type Bundle struct {
 	// Chains Chains, by slug.
 	Chains *[]ChainInput `json:"chains,omitempty"`
@@ -3394,6 +3373,9 @@ type Effect struct {
 // Example: unknown
 type EffectDirection string
 
+// Entity A kind of object that has a history: chain, stage, tactic, tag, source, relation or parameter.
+type Entity string
+
 // Estimate How a value was obtained: reported (the source states it), derived (computed from reported figures) or assumption (no source gives it).
 type Estimate string
 
@@ -3550,7 +3532,7 @@ type ImportItem struct {
 	// Entity The kind of object.
 	//
 	// Example: tactic
-	Entity ImportItemEntity `json:"entity"`
+	Entity Entity `json:"entity"`
 
 	// Key The object's key: slug, chain/stage, code, or "from type to" for a relation.
 	//
@@ -3574,11 +3556,6 @@ type ImportItem struct {
 //
 // Example: update
 type ImportItemAction string
-
-// ImportItemEntity The kind of object.
-//
-// Example: tactic
-type ImportItemEntity string
 
 // ImportReport What the import did, or in a dry run would do, object by object, in bundle order.
 type ImportReport struct {
@@ -5016,7 +4993,7 @@ type SourceUse struct {
 	// Entity What kind of object cites the source.
 	//
 	// Example: tactic
-	Entity SourceUseEntity `json:"entity"`
+	Entity Entity `json:"entity"`
 
 	// Id Its id.
 	//
@@ -5033,11 +5010,6 @@ type SourceUse struct {
 	// Example: Confiscate exploiters' assets
 	Title string `json:"title"`
 }
-
-// SourceUseEntity What kind of object cites the source.
-//
-// Example: tactic
-type SourceUseEntity string
 
 // Stage One link of a chain: product (victim), wholesaler (trafficker), retailer (exploiter) or consumer.
 type Stage struct {
@@ -6795,7 +6767,7 @@ type StreamChangesParams struct {
 
 // ExportBundleParams defines parameters for ExportBundle.
 type ExportBundleParams struct {
-	// Include drafts: add draft and archived tactics (honoured for editors)
+	// Include drafts: add draft and archived tactics (editors only)
 	Include *ExportBundleParamsInclude `form:"include,omitempty" json:"include,omitempty"`
 
 	// IfNoneMatch ETag from an earlier export, as it came, with its quotes: the answer is 304 without a body while it is current
@@ -7248,7 +7220,7 @@ type ListTacticsParams struct {
 	// Horizon Horizon tag slug: short-term or long-term
 	Horizon *string `form:"horizon,omitempty" json:"horizon,omitempty"`
 
-	// Status Publication status; below editor only published tactics exist
+	// Status Publication status; draft and archived need an editor key (401 without a key, 403 below editor)
 	Status *ListTacticsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
 
 	// Q Words to find in title, summary or description, in the search query language (see GET /search); without sort, the best matches come first
@@ -8815,7 +8787,7 @@ type ClientInterface interface {
 
 	// ExportBundle Export the knowledge base
 	//
-	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 	//
 	// Corresponds with GET /export (the `ExportBundle` operationId).
 	ExportBundle(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9376,7 +9348,7 @@ type ClientInterface interface {
 
 	// ListTactics List tactics
 	//
-	// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+	// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 	//
 	// Corresponds with GET /tactics (the `ListTactics` operationId).
 	ListTactics(ctx context.Context, params *ListTacticsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -10049,7 +10021,7 @@ func (c *Client) StreamChanges(ctx context.Context, params *StreamChangesParams,
 
 // ExportBundle Export the knowledge base
 //
-// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 //
 // Corresponds with GET /export (the `ExportBundle` operationId).
 func (c *Client) ExportBundle(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11180,7 +11152,7 @@ func (c *Client) RestoreStage(ctx context.Context, id int, revision int, params 
 
 // ListTactics List tactics
 //
-// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 //
 // Corresponds with GET /tactics (the `ListTactics` operationId).
 func (c *Client) ListTactics(ctx context.Context, params *ListTacticsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -17781,7 +17753,7 @@ type ClientWithResponsesInterface interface {
 
 	// ExportBundleWithResponse Export the knowledge base
 	//
-	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18392,7 +18364,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListTacticsWithResponse List tactics
 	//
-	// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+	// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -21037,6 +21009,14 @@ type ExportBundleResponse401Headers struct {
 	XRequestID      *string
 }
 
+// ExportBundleResponse403Headers the declared response headers of an HTTP 403 response for ExportBundle
+type ExportBundleResponse403Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
 // ExportBundleResponse413Headers the declared response headers of an HTTP 413 response for ExportBundle
 type ExportBundleResponse413Headers struct {
 	XRequestID *string
@@ -21062,6 +21042,8 @@ type ExportBundleResponse struct {
 	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *RequestTooLarge
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -21076,6 +21058,8 @@ type ExportBundleResponse struct {
 	Headers400 *ExportBundleResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ExportBundleResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ExportBundleResponse403Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *ExportBundleResponse413Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -21097,6 +21081,11 @@ func (r ExportBundleResponse) GetApplicationproblemJSON400() *Problem {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ExportBundleResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ExportBundleResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -28262,6 +28251,14 @@ type ListTacticsResponse401Headers struct {
 	XRequestID      *string
 }
 
+// ListTacticsResponse403Headers the declared response headers of an HTTP 403 response for ListTactics
+type ListTacticsResponse403Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
 // ListTacticsResponse413Headers the declared response headers of an HTTP 413 response for ListTactics
 type ListTacticsResponse413Headers struct {
 	XRequestID *string
@@ -28287,6 +28284,8 @@ type ListTacticsResponse struct {
 	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *RequestTooLarge
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -28301,6 +28300,8 @@ type ListTacticsResponse struct {
 	Headers400 *ListTacticsResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListTacticsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListTacticsResponse403Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *ListTacticsResponse413Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -28322,6 +28323,11 @@ func (r ListTacticsResponse) GetApplicationproblemJSON400() *Problem {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListTacticsResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListTacticsResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -32866,7 +32872,7 @@ func (c *ClientWithResponses) StreamChangesWithResponse(ctx context.Context, par
 
 // ExportBundleWithResponse Export the knowledge base
 //
-// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (below editor it changes nothing, as in the lists). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33819,7 +33825,7 @@ func (c *ClientWithResponses) RestoreStageWithResponse(ctx context.Context, id i
 
 // ListTacticsWithResponse List tactics
 //
-// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
+// Tactics in pages of `limit`, ordered by `sort` (default `id`; with `q` and no `sort`, by relevance). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published tactics exist; editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor. A filter value that names nothing (a chain or tag that does not exist) gives an empty list; a malformed one is 400.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -38266,6 +38272,13 @@ func ParseExportBundleResponse(rsp *http.Response) (*ExportBundleResponse, error
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest RequestTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -38414,6 +38427,37 @@ func ParseExportBundleResponse(rsp *http.Response) (*ExportBundleResponse, error
 			headers.XRequestID = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ExportBundleResponse403Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
 	case rsp.StatusCode == 413:
 		var headers ExportBundleResponse413Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -50710,6 +50754,13 @@ func ParseListTacticsResponse(rsp *http.Response) (*ListTacticsResponse, error) 
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest RequestTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -50865,6 +50916,37 @@ func ParseListTacticsResponse(rsp *http.Response) (*ListTacticsResponse, error) 
 			headers.XRequestID = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListTacticsResponse403Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
 	case rsp.StatusCode == 413:
 		var headers ListTacticsResponse413Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {

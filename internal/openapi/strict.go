@@ -226,7 +226,13 @@ func (f *fixer) typeRevisions() error {
 	}}
 	mapping := map[string]openapi3.MappingRef{}
 	var variants openapi3.SchemaRefs
-	for _, e := range base.Properties["entity"].Value.Enum {
+	// The entities are models.Entity's constants, a schema of their own that entity refers to
+	// (allOf, beside its description); or, written out, its own enum.
+	entities := base.Properties["entity"].Value
+	if len(entities.Enum) == 0 && len(entities.AllOf) == 1 && entities.AllOf[0].Value != nil {
+		entities = entities.AllOf[0].Value
+	}
+	for _, e := range entities.Enum {
 		entity, _ := e.(string)
 		obj := strings.ToUpper(entity[:1]) + entity[1:]
 		if schemas[obj] == nil {
@@ -242,10 +248,8 @@ func (f *fixer) typeRevisions() error {
 		for prop, p := range base.Properties {
 			v.Properties[prop] = p
 		}
-		ent := *base.Properties["entity"].Value
-		ent.Enum = []any{entity}
-		ent.Example = entity
-		v.Properties["entity"] = &openapi3.SchemaRef{Value: &ent}
+		v.Properties["entity"] = &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString},
+			Description: base.Properties["entity"].Value.Description, Enum: []any{entity}, Example: entity}}
 		v.Properties["data"] = &openapi3.SchemaRef{Value: &openapi3.Schema{
 			Description: base.Properties["data"].Value.Description,
 			AnyOf:       openapi3.SchemaRefs{{Ref: "#/components/schemas/" + obj}, {Ref: "#/components/schemas/RevisionGone"}},

@@ -31,11 +31,16 @@ var chainList = listSpec[models.Chain, models.ChainFilter]{
 var chainObject = &object[models.Chain, models.ChainInput]{
 	entity:  models.EntityChain,
 	table:   "chains",
+	plural:  "chains",
+	cites:   &citing{key: "slug", title: "name"},
+	get:     func(ctx context.Context, s *Store, key string) (*models.Chain, error) { return s.Chain(ctx, key) },
 	find:    findChain,
 	ref:     func(c *models.Chain) (int64, int64) { return c.ID, c.Version },
 	insert:  insertChain,
 	update:  updateChain,
 	inputOf: restorableChain,
+	asInput: chainInputOf,
+	version: func(in *models.ChainInput) **int64 { return &in.Version },
 	inUse: func(tx *gorm.DB, cur *models.Chain) error {
 		n, err := countIn(tx, "stages", "chain_id", cur.ID)
 		if err == nil && n > 0 {
@@ -141,4 +146,21 @@ func updateChain(tx *gorm.DB, cur *models.Chain, in *models.ChainInput, action s
 
 func findChain(db *gorm.DB, key string) (*models.Chain, error) {
 	return findByKey[models.Chain](db.Table("chains"), "chains", models.EntityChain, key)
+}
+
+// chainKind is chains in the registry: a bundle holds their inputs, found by slug.
+var chainKind = &kind[models.Chain, models.ChainInput, models.ChainInput]{
+	object: chainObject,
+	items:  func(b *Bundle) *[]models.ChainInput { return &b.Chains },
+	key:    func(in *models.ChainInput) string { return in.Slug }, keyField: "slug",
+	batch: func(tx *gorm.DB, after int64, _ bool) ([]models.Chain, error) {
+		return findAfter[models.Chain](tx, "chains", after)
+	},
+	toBundle:   asIs[models.Chain, models.ChainInput],
+	fromBundle: bySlug(func(in *models.ChainInput) string { return in.Slug }),
+}
+
+// ChainObjects is chains for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) ChainObjects() *Resource[models.Chain, models.ChainInput] {
+	return sameResource(s, chainObject)
 }

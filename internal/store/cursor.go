@@ -61,6 +61,8 @@ type listSpec[T, F any] struct {
 	// matched with it, and a list with text and no sort is in order of relevance.
 	search *searchable
 	text   func(F) string
+	// parsed is f's text as the caller parsed it, if it did (nil: query parses it here).
+	parsed func(F) *search.Query
 }
 
 // ordering is a parsed sort parameter.
@@ -143,7 +145,9 @@ func (o ordering[T]) keysetValue(raw json.RawMessage) (any, error) {
 		return t.UTC(), nil
 	default:
 		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
+		// No text either engine stores holds a NUL (PostgreSQL cannot, and the API refuses one on
+		// both): a cursor whose value does was not made by us, and PostgreSQL would fail on it.
+		if err := json.Unmarshal(raw, &s); err != nil || strings.ContainsRune(s, 0) {
 			return nil, errBadCursor()
 		}
 		return s, nil
@@ -268,7 +272,7 @@ func (sp *listSpec[T, F]) query(f F) (*search.Query, error) {
 	if sp.search == nil || sp.text(f) == "" {
 		return nil, nil
 	}
-	return ParseQuery(sp.text(f))
+	return parsedQuery(sp.text(f), sp.parsed(f))
 }
 
 // matching is the table narrowed by f, and by the search query pq unless it is nil.

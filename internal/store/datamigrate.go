@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -22,6 +23,7 @@ var dataSteps = []struct {
 	run     func(tx *gorm.DB) error
 }{
 	{"0005_knowledge_model.data", migrateReferences},
+	{"0019_stale_stage_slugs.data", fixStaleStageSlugs},
 }
 
 // migrateData runs the data steps that this database has not had yet.
@@ -195,3 +197,86 @@ func truncate(s string, n int) string {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// fixStaleStageSlugs repairs the also_applies_to lists that name a stage by a slug it no longer
+// has: renamed or deleted before a rename was followed there and a delete refused (issue 25).
+// Such a tactic could not be written again without its editor first mending a field they had not
+// touched. A renamed stage is found by the slug it had, in its history: its current slug takes the
+// old one's place; a stage that is gone is taken out. Each repaired tactic moves to its next
+// version with a revision. One whose other fields no longer pass validation is left as it is, and
+// logged.
+func fixStaleStageSlugs(tx *gorm.DB) error {
+	var live []struct {
+		ID, ChainID int64
+		Slug        string
+	}
+	if err := tx.Table("stages").Select("id, chain_id, slug").Find(&live).Error; err != nil {
+		return err
+	}
+	slugOf := map[int64]string{}          // live stage id -> slug
+	liveIn := map[int64]map[string]bool{} // chain id -> live slugs
+	for _, st := range live {
+		slugOf[st.ID] = st.Slug
+		if liveIn[st.ChainID] == nil {
+			liveIn[st.ChainID] = map[string]bool{}
+		}
+		liveIn[st.ChainID][st.Slug] = true
+	}
+	var history []struct {
+		EntityID int64
+		Data     string
+	}
+	if err := tx.Table("revisions").Select("entity_id, data").Where("entity = ?", models.EntityStage).Order("id").Find(&history).Error; err != nil {
+		return err
+	}
+	type chainSlug struct {
+		chain int64
+		slug  string
+	}
+	had := map[chainSlug]int64{} // a slug a stage of a chain had, last -> that stage
+	for _, h := range history {
+		var st struct {
+			ChainID int64  `json:"chain_id"`
+			Slug    string `json:"slug"`
+		}
+		if json.Unmarshal([]byte(h.Data), &st) == nil && st.Slug != "" {
+			had[chainSlug{st.ChainID, st.Slug}] = h.EntityID
+		}
+	}
+	ids, err := linkedIDs(tx, `SELECT id FROM tactics WHERE detail NOT LIKE '%"also_applies_to":[]%' AND detail LIKE '%"also_applies_to":[%' ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		t, err := findTactic(tx, id, true)
+		if err != nil {
+			return err
+		}
+		var next []string
+		for _, sl := range t.AlsoAppliesTo {
+			if !liveIn[t.ChainID][sl] {
+				now, ok := slugOf[had[chainSlug{t.ChainID, sl}]]
+				if !ok {
+					continue // the stage is gone
+				}
+				sl = now
+			}
+			if !slices.Contains(next, sl) && sl != slugOf[t.StageID] {
+				next = append(next, sl)
+			}
+		}
+		if slices.Equal(next, t.AlsoAppliesTo) {
+			continue
+		}
+		in := tacticInput(t)
+		in.AlsoAppliesTo = next
+		if _, err := tacticObject.update(tx, t, in, models.ActionUpdate); err != nil {
+			if models.IsKind(err, models.KindInvalid) {
+				slog.Warn("data step 0019: tactic left with a stale also_applies_to", "code", t.Code, "error", err)
+				continue
+			}
+			return err
+		}
+	}
+	return nil
+}

@@ -3,14 +3,11 @@ package store
 import (
 	"bufio"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 
 	"gorm.io/gorm"
-
-	"chainkb/models"
 )
 
 // exportBatch is how many rows the export reads at a time: memory holds one batch, whatever the
@@ -44,16 +41,10 @@ func (s *Store) Export(ctx context.Context, w io.Writer, drafts bool, begin func
 			e.flusher = f
 		}
 		fmt.Fprintf(e.bw, `{"format_version":%d`, BundleFormat)
-		for _, part := range []struct {
-			name string
-			fn   func() error
-		}{
-			{"sources", e.sources}, {"tags", e.tags}, {"chains", e.chains}, {"stages", e.stages},
-			{"tactics", e.tactics}, {"relations", e.relations}, {"parameters", e.parameters},
-		} {
-			fmt.Fprintf(e.bw, `,%q:[`, part.name)
+		for _, r := range resources {
+			fmt.Fprintf(e.bw, `,%q:[`, r.pluralName())
 			e.first = true
-			if err := part.fn(); err != nil {
+			if err := r.exportAll(e); err != nil {
 				return err
 			}
 			e.bw.WriteString("]")
@@ -71,8 +62,51 @@ type exporter struct {
 	drafts  bool
 	first   bool // no object written yet in the current array
 
+	// The slugs of chains and stages, which a bundle names where the database has ids: read once,
+	// on first use (there are a few dozen of each, whatever the number of tactics).
 	chainSlugs map[int64]string    // chain id -> slug
 	stageAt    map[int64][2]string // stage id -> chain slug, stage slug
+}
+
+// chainSlug names a chain by its slug.
+func (e *exporter) chainSlug(id int64) (string, error) {
+	if e.chainSlugs == nil {
+		var rows []struct {
+			ID   int64
+			Slug string
+		}
+		if err := e.tx.Table("chains").Select("id, slug").Find(&rows).Error; err != nil {
+			return "", fmt.Errorf("store: export: chains: %w", err)
+		}
+		e.chainSlugs = make(map[int64]string, len(rows))
+		for _, r := range rows {
+			e.chainSlugs[r.ID] = r.Slug
+		}
+	}
+	return e.chainSlugs[id], nil
+}
+
+// stageSlugs names a stage by its chain's slug and its own.
+func (e *exporter) stageSlugs(id int64) (chain, stage string, err error) {
+	if e.stageAt == nil {
+		var rows []struct {
+			ID, ChainID int64
+			Slug        string
+		}
+		if err := e.tx.Table("stages").Select("id, chain_id, slug").Find(&rows).Error; err != nil {
+			return "", "", fmt.Errorf("store: export: stages: %w", err)
+		}
+		e.stageAt = make(map[int64][2]string, len(rows))
+		for _, r := range rows {
+			c, err := e.chainSlug(r.ChainID)
+			if err != nil {
+				return "", "", err
+			}
+			e.stageAt[r.ID] = [2]string{c, r.Slug}
+		}
+	}
+	at := e.stageAt[id]
+	return at[0], at[1], nil
 }
 
 // object writes one object of the current array.
@@ -99,151 +133,9 @@ func (e *exporter) flush() error {
 	return nil
 }
 
-// batches reads a table in id order, exportBatch rows at a time: read returns the rows with an id
-// above after, and the id of the last one.
-func batches[T any](e *exporter, read func(after int64) ([]T, error), id func(*T) int64, write func(*T) error) error {
-	var after int64
-	for {
-		rows, err := read(after)
-		if err != nil {
-			return err
-		}
-		for i := range rows {
-			if err := write(&rows[i]); err != nil {
-				return err
-			}
-		}
-		if len(rows) < exportBatch {
-			return nil
-		}
-		after = id(&rows[len(rows)-1])
-		if err := e.flush(); err != nil {
-			return err
-		}
-	}
-}
-
-func versionOf(v int64) *int64 { return &v }
-
-func (e *exporter) sources() error {
-	return batches(e, func(after int64) ([]models.Source, error) {
-		q := e.tx.Table("sources").Select(sourceColumns).Where("sources.id > ?", after).Order("sources.id").Limit(exportBatch)
-		rows, err := scanAll(q, func(rows *sql.Rows) (*models.Source, error) { return scanSource(rows) })
-		if err != nil {
-			return nil, fmt.Errorf("store: export sources: %w", err)
-		}
-		return rows, nil
-	}, func(s *models.Source) int64 { return s.ID }, func(s *models.Source) error {
-		in := sourceInputOf(s)
-		in.Version = versionOf(s.Version)
-		return e.object(in)
-	})
-}
-
-// findAfter reads a batch of a table that GORM maps by itself.
-func findAfter[T any](e *exporter, table string, after int64) ([]T, error) {
+// findAfter reads, for an export, a batch of a table that GORM maps by itself.
+func findAfter[T any](tx *gorm.DB, table string, after int64) ([]T, error) {
 	var rows []T
-	if err := e.tx.Table(table).Where("id > ?", after).Order("id").Limit(exportBatch).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("store: export %s: %w", table, err)
-	}
-	return rows, nil
-}
-
-func (e *exporter) tags() error {
-	return batches(e, func(after int64) ([]models.Tag, error) { return findAfter[models.Tag](e, "tags", after) },
-		func(t *models.Tag) int64 { return t.ID }, func(t *models.Tag) error {
-			in := tagInputOf(t)
-			in.Version = versionOf(t.Version)
-			return e.object(in)
-		})
-}
-
-func (e *exporter) chains() error {
-	e.chainSlugs = map[int64]string{}
-	return batches(e, func(after int64) ([]models.Chain, error) { return findAfter[models.Chain](e, "chains", after) },
-		func(c *models.Chain) int64 { return c.ID }, func(c *models.Chain) error {
-			e.chainSlugs[c.ID] = c.Slug
-			in := chainInputOf(c)
-			in.Version = versionOf(c.Version)
-			return e.object(in)
-		})
-}
-
-func (e *exporter) stages() error {
-	e.stageAt = map[int64][2]string{}
-	return batches(e, func(after int64) ([]models.Stage, error) { return findAfter[models.Stage](e, "stages", after) },
-		func(st *models.Stage) int64 { return st.ID }, func(st *models.Stage) error {
-			chain := e.chainSlugs[st.ChainID]
-			e.stageAt[st.ID] = [2]string{chain, st.Slug}
-			in := stageInputOf(st)
-			in.ChainID = nil
-			in.Version = versionOf(st.Version)
-			return e.object(BundleStage{Chain: chain, StageInput: *in})
-		})
-}
-
-func (e *exporter) tactics() error {
-	return batches(e, func(after int64) ([]models.Tactic, error) {
-		q := e.tx.Table("tactics").Select(tacticColumns).Where("id > ?", after)
-		if !e.drafts {
-			q = q.Where("status = ?", models.StatusPublished)
-		}
-		rows, err := scanAll(q.Order("id").Limit(exportBatch), func(rows *sql.Rows) (*models.Tactic, error) { return scanTactic(rows, 0) })
-		if err != nil {
-			return nil, fmt.Errorf("store: export tactics: %w", err)
-		}
-		if len(rows) == 0 {
-			return rows, nil
-		}
-		ids := make([]int64, len(rows))
-		for i, t := range rows {
-			ids[i] = t.ID
-		}
-		return rows, attachTags(e.tx.Where("tt.tactic_id IN ?", ids), rows)
-	}, func(t *models.Tactic) int64 { return t.ID }, func(t *models.Tactic) error {
-		at := e.stageAt[t.StageID]
-		in := tacticInput(t)
-		in.StageID = nil
-		in.Version = versionOf(t.Version)
-		return e.object(BundleTactic{Chain: at[0], Stage: at[1], TacticInput: *in})
-	})
-}
-
-func (e *exporter) relations() error {
-	return batches(e, func(after int64) ([]relationState, error) {
-		q := joinEnds(e.tx.Table("relations")).Select(relationColumns).Where("relations.id > ?", after)
-		if !e.drafts {
-			q = q.Where("f.status = ? AND t.status = ?", models.StatusPublished, models.StatusPublished)
-		}
-		rows, err := scanAll(q.Order("relations.id").Limit(exportBatch), scanRelation)
-		if err != nil {
-			return nil, fmt.Errorf("store: export relations: %w", err)
-		}
-		return rows, nil
-	}, func(r *relationState) int64 { return r.ID }, func(r *relationState) error {
-		return e.object(models.RelationInput{From: r.From, To: r.To, Type: r.Type, Note: r.Note, Version: versionOf(r.Version)})
-	})
-}
-
-func (e *exporter) parameters() error {
-	return batches(e, func(after int64) ([]parameterRow, error) {
-		var rows []parameterRow
-		err := e.tx.Table("parameters").Select(parameterColumns).Where("parameters.id > ?", after).
-			Order("parameters.id").Limit(exportBatch).Find(&rows).Error
-		if err != nil {
-			return nil, fmt.Errorf("store: export parameters: %w", err)
-		}
-		return rows, nil
-	}, func(r *parameterRow) int64 { return r.ID }, func(r *parameterRow) error {
-		p, err := r.parameter()
-		if err != nil {
-			return err
-		}
-		in, err := inputOfRow(parameterObject, &p)
-		if err != nil {
-			return err
-		}
-		in.Version = versionOf(p.Version)
-		return e.object(in)
-	})
+	err := tx.Table(table).Where("id > ?", after).Order("id").Limit(exportBatch).Find(&rows).Error
+	return rows, err
 }

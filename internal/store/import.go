@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"reflect"
 	"slices"
-	"strconv"
 
 	"gorm.io/gorm"
 
@@ -35,7 +33,7 @@ type ImportItem struct {
 	// JSON pointer to the object in the bundle.
 	Pointer string `json:"pointer" example:"/tactics/3"`
 	// The kind of object.
-	Entity string `json:"entity" enums:"source,tag,chain,stage,tactic,relation,parameter" example:"tactic"`
+	Entity models.Entity `json:"entity" example:"tactic"`
 	// The object's key: slug, chain/stage, code, or "from type to" for a relation.
 	Key string `json:"key" example:"ST-R-R01"`
 	// create, update, unchanged, or conflict: the object changed since the version the bundle
@@ -80,45 +78,33 @@ var errDryRun = errors.New("store: dry run")
 // The whole bundle is checked first: Invalid lists every fault by JSON pointer (at most
 // MaxImportFaults of them), and nothing is written. An object that has moved on since the version
 // the bundle carries, and that the bundle would change, is a conflict: Conflict (import_conflict)
-// lists them all, and nothing is written. With dryRun, nothing is written either way, and the
-// report (conflicts included) says what the import would do. Each changed object gets one revision,
-// carrying ctx's request id.
+// lists them all, and nothing is written. A write that another one made at the same moment makes
+// fail (a code just taken) is that write's Conflict, naming the object. With dryRun, nothing is
+// written either way, and the report (conflicts included) says what the import would do. Each
+// changed object gets one revision, carrying ctx's request id.
 func (s *Store) Import(ctx context.Context, b *Bundle, dryRun bool) (*ImportReport, error) {
-	im := &importer{rep: &ImportReport{DryRun: dryRun, Items: []ImportItem{}}}
 	if b.FormatVersion != BundleFormat {
 		return nil, models.Invalid(models.FieldError{Field: "/format_version",
 			Message: fmt.Sprintf("format_version %d is not one this release reads; send %d", b.FormatVersion, BundleFormat)})
 	}
-	im.duplicates(b)
-	if len(im.faults) > 0 {
-		return nil, im.invalid()
+	if err := checkDuplicates(b); err != nil {
+		return nil, err
 	}
+	var rep *ImportReport
 	err := s.writeBulk(ctx, func(tx *gorm.DB) error {
 		if err := s.serialize(tx, "import"); err != nil {
 			return err
 		}
-		im.tx = tx
-		if err := im.apply(b); err != nil && !errors.Is(err, errStopped) {
+		im := newImporter(tx, dryRun, clientImport{})
+		rep = im.rep
+		if err := im.apply(b); err != nil {
 			return err
-		}
-		if len(im.faults) > 0 {
-			return im.invalid()
 		}
 		if dryRun {
 			return errDryRun
 		}
 		if im.rep.Conflicts > 0 {
-			var fields []models.FieldError
-			for _, it := range im.rep.Items {
-				if it.Action == ImportConflict && len(fields) < MaxImportFaults {
-					fields = append(fields, models.FieldError{Field: it.Pointer, Message: fmt.Sprintf(
-						"%s %s is at version %d, not the bundle's %d, and the bundle would change %v; export again and redo the change",
-						it.Entity, it.Key, it.Version, *it.BundleVersion, it.Changed)})
-				}
-			}
-			e := models.Conflictf("import_conflict", "%d object(s) changed since the versions the bundle carries; nothing was imported", im.rep.Conflicts)
-			e.Fields = fields
-			return e
+			return im.conflicts()
 		}
 		// Many rows written at once leave SQLite's full-text indexes in many segments, which
 		// every search visits: merge them, in the import's transaction.
@@ -132,7 +118,7 @@ func (s *Store) Import(ctx context.Context, b *Bundle, dryRun bool) (*ImportRepo
 	if err != nil && !errors.Is(err, errDryRun) {
 		return nil, err
 	}
-	return im.rep, nil
+	return rep, nil
 }
 
 // optimizeAfterImport is the number of objects an import creates or updates from which it merges
@@ -140,32 +126,65 @@ func (s *Store) Import(ctx context.Context, b *Bundle, dryRun bool) (*ImportRepo
 // size (about 3 s at 100,000 tactics), worth it after a bulk write, not after a few objects.
 const optimizeAfterImport = 100
 
-// importer applies one bundle in one transaction.
+// importer applies one bundle in one transaction, resource by resource in the registry's order.
 type importer struct {
 	tx     *gorm.DB
 	rep    *ImportReport
 	faults []models.FieldError
 	more   int // faults beyond MaxImportFaults
-	// seed, for the seed (ApplySeed), makes the import leave editors' work alone instead of
-	// overwriting it or reporting a conflict; nil for a client's import.
-	seed *seedPolicy
+	// policy is where a client's import and the seed differ (clientImport, seedPolicy).
+	policy importPolicy
+	// The ids of chains and stages the bundle names by slug, as they are looked up.
+	chainIDs map[string]int64 // chain slug -> id
+	stageIDs map[string]int64 // "chain/stage" -> id
 }
 
-// seedPolicy is how applying the seed differs from a client's import: an object that editors
-// deleted stays deleted, one they changed is left as it is (each logged), and the tactics of an
-// earlier release's seed are found by the titles they were created under.
-type seedPolicy struct {
-	predecessors map[string][]string // code -> titles of the earlier seed's tactics it replaces
-	origins      map[string]int64    // title the seed created a tactic under -> its id
-	deletedCodes map[string]bool     // codes of tactics deleted in the past, read once
-	leftAlone    []string
-	removed      []string
+// importPolicy is where imports differ: a client's bundle (clientImport) is applied as it stands;
+// the seed (seedPolicy, seed.go) leaves editors' work alone and upgrades an earlier seed in place.
+type importPolicy interface {
+	// unresolved is told that an object of the bundle names something that is not there: a
+	// client's import reports message as a fault at pointer; the seed leaves the object out,
+	// logging what (which says what it left and why).
+	unresolved(im *importer, pointer, message, what string)
+	// mayCreate says whether an object that is not in the database (named by its bundle key)
+	// is created.
+	mayCreate(tx *gorm.DB, entity, name string) (bool, error)
+	// mayUpdate says whether an object that is in the database may be changed.
+	mayUpdate(tx *gorm.DB, entity string, id int64, name string) (bool, error)
+	// tactic completes a tactic of the bundle before it is applied; one whose code is not in the
+	// database (isNew) may be applied by the policy itself (done: the import skips it).
+	tactic(im *importer, in *models.TacticInput, isNew bool) (done bool, err error)
 }
 
-func (sp *seedPolicy) leave(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	sp.leftAlone = append(sp.leftAlone, msg)
-	slog.Info("seed: " + msg)
+// clientImport is a client's import: a bundle applied as it stands.
+type clientImport struct{}
+
+func (clientImport) unresolved(im *importer, pointer, message, _ string) {
+	im.fault(pointer, "%s", message)
+}
+func (clientImport) mayCreate(*gorm.DB, string, string) (bool, error) { return true, nil }
+func (clientImport) mayUpdate(*gorm.DB, string, int64, string) (bool, error) {
+	return true, nil
+}
+func (clientImport) tactic(*importer, *models.TacticInput, bool) (bool, error) { return false, nil }
+
+func newImporter(tx *gorm.DB, dryRun bool, policy importPolicy) *importer {
+	return &importer{tx: tx, rep: &ImportReport{DryRun: dryRun, Items: []ImportItem{}}, policy: policy,
+		chainIDs: map[string]int64{}, stageIDs: map[string]int64{}}
+}
+
+// apply applies every resource of b, in the registry's order, and fails with every fault found
+// (Invalid) if there is one.
+func (im *importer) apply(b *Bundle) error {
+	for _, r := range resources {
+		if err := r.importAll(im, b); err != nil {
+			return err
+		}
+	}
+	if len(im.faults) > 0 {
+		return im.invalid()
+	}
+	return nil
 }
 
 func (im *importer) fault(pointer, format string, args ...any) {
@@ -186,299 +205,82 @@ func (im *importer) invalid() error {
 	return e
 }
 
-// duplicates reports objects that the bundle holds twice.
-func (im *importer) duplicates(b *Bundle) {
-	dup := func(kind string, keys []string, field string) {
-		seen := map[string]int{}
-		for i, k := range keys {
-			if k == "" {
-				continue
-			}
-			if j, ok := seen[k]; ok {
-				im.fault(fmt.Sprintf("/%s/%d/%s", kind, i, field), "%q is also /%s/%d; a bundle holds each object once", k, kind, j)
-				continue
-			}
-			seen[k] = i
+// conflicts is the Conflict of an import whose objects have moved past the versions it carries.
+func (im *importer) conflicts() error {
+	var fields []models.FieldError
+	for _, it := range im.rep.Items {
+		if it.Action == ImportConflict && len(fields) < MaxImportFaults {
+			fields = append(fields, models.FieldError{Field: it.Pointer, Message: fmt.Sprintf(
+				"%s %s is at version %d, not the bundle's %d, and the bundle would change %v; export again and redo the change",
+				it.Entity, it.Key, it.Version, *it.BundleVersion, it.Changed)})
 		}
 	}
-	keys := func(n int, key func(int) string) []string {
-		out := make([]string, n)
-		for i := range out {
-			out[i] = key(i)
-		}
-		return out
-	}
-	dup("sources", keys(len(b.Sources), func(i int) string { return b.Sources[i].Slug }), "slug")
-	dup("tags", keys(len(b.Tags), func(i int) string { return b.Tags[i].Slug }), "slug")
-	dup("chains", keys(len(b.Chains), func(i int) string { return b.Chains[i].Slug }), "slug")
-	dup("stages", keys(len(b.Stages), func(i int) string {
-		if b.Stages[i].Slug == "" {
-			return ""
-		}
-		return b.Stages[i].Chain + "/" + b.Stages[i].Slug
-	}), "slug")
-	dup("tactics", keys(len(b.Tactics), func(i int) string { return b.Tactics[i].Code }), "code")
-	dup("relations", keys(len(b.Relations), func(i int) string {
-		r := b.Relations[i]
-		return r.From + " " + r.Type + " " + r.To
-	}), "to")
-	for i, t := range b.Tactics {
-		if t.Code == "" {
-			im.fault(fmt.Sprintf("/tactics/%d/code", i), "is required in a bundle: a tactic is found by its code")
-		}
-	}
+	e := models.Conflictf("import_conflict", "%d object(s) changed since the versions the bundle carries; nothing was imported", im.rep.Conflicts)
+	e.Fields = fields
+	return e
 }
 
-func (im *importer) apply(b *Bundle) error {
-	for i := range b.Sources {
-		in := &b.Sources[i]
-		if _, err := importObject(im, sourceObject, fmt.Sprintf("/sources/%d", i), in.Slug, in.Slug, in, &in.Version, nil); err != nil {
-			return err
-		}
+// checkDuplicates refuses a bundle that holds an object twice, of any resource, or an object
+// without the key that finds it: Invalid, listing each.
+func checkDuplicates(b *Bundle) error {
+	im := &importer{}
+	for _, r := range resources {
+		r.duplicates(im, b)
 	}
-	for i := range b.Tags {
-		in := &b.Tags[i]
-		if _, err := importObject(im, tagObject, fmt.Sprintf("/tags/%d", i), in.Slug, in.Slug, in, &in.Version, nil); err != nil {
-			return err
-		}
-	}
-	chainIDs := map[string]int64{}
-	for i := range b.Chains {
-		in := &b.Chains[i]
-		c, err := importObject(im, chainObject, fmt.Sprintf("/chains/%d", i), in.Slug, in.Slug, in, &in.Version, nil)
-		if err != nil {
-			return err
-		}
-		if c != nil {
-			chainIDs[in.Slug] = c.ID
-		}
-	}
-	// chainID finds a chain that the bundle does not hold in the database.
-	chainID := func(slug string) (int64, bool, error) {
-		if id, ok := chainIDs[slug]; ok {
-			return id, true, nil
-		}
-		if !models.IsSlug(slug) {
-			return 0, false, nil
-		}
-		c, err := findChain(im.tx, slug)
-		if models.IsKind(err, models.KindNotFound) {
-			return 0, false, nil
-		}
-		if err != nil {
-			return 0, false, err
-		}
-		chainIDs[slug] = c.ID
-		return c.ID, true, nil
-	}
-	stageIDs := map[string]int64{} // "chain/stage" -> id
-	for i := range b.Stages {
-		bs := &b.Stages[i]
-		at := fmt.Sprintf("/stages/%d", i)
-		id, ok, err := chainID(bs.Chain)
-		if err != nil {
-			return err
-		}
-		if !ok && im.seed != nil {
-			im.seed.leave("stage %s/%s: its chain is not there", bs.Chain, bs.Slug)
-			continue
-		}
-		if !ok {
-			im.fault(at+"/chain", "chain %q is neither in the bundle nor in the database", bs.Chain)
-			continue
-		}
-		in := bs.StageInput
-		in.ChainID = &id
-		key, err := stageKey(im.tx, id, bs.Slug)
-		if err != nil {
-			return err
-		}
-		st, err := importObject(im, stageObject, at, key, bs.Chain+"/"+bs.Slug, &in, &in.Version, nil)
-		if err != nil {
-			return err
-		}
-		if st != nil {
-			stageIDs[bs.Chain+"/"+bs.Slug] = st.ID
-		}
-	}
-	stageID := func(chain, slug string) (int64, bool, error) {
-		if id, ok := stageIDs[chain+"/"+slug]; ok {
-			return id, true, nil
-		}
-		cid, ok, err := chainID(chain)
-		if err != nil || !ok {
-			return 0, false, err
-		}
-		key, err := stageKey(im.tx, cid, slug)
-		if err != nil || key == "0" {
-			return 0, false, err
-		}
-		id, _ := strconv.ParseInt(key, 10, 64)
-		stageIDs[chain+"/"+slug] = id
-		return id, true, nil
-	}
-	for i := range b.Tactics {
-		bt := &b.Tactics[i]
-		at := fmt.Sprintf("/tactics/%d", i)
-		id, ok, err := stageID(bt.Chain, bt.Stage)
-		if err != nil {
-			return err
-		}
-		if !ok && im.seed != nil {
-			im.seed.leave("tactic %s: its stage %s/%s is not there", bt.Code, bt.Chain, bt.Stage)
-			continue
-		}
-		if !ok {
-			im.fault(at+"/stage", "stage %q of chain %q is neither in the bundle nor in the database", bt.Stage, bt.Chain)
-			continue
-		}
-		in := bt.TacticInput
-		in.StageID = &id
-		key := "0"
-		if in.Code != "" {
-			tid, err := tacticIDByCode(im.tx, in.Code)
-			if err != nil {
-				return err
-			}
-			key = idKey(tid)
-		}
-		if im.seed != nil {
-			if in.Status == "" {
-				in.Status = models.StatusPublished // the seed is published knowledge, not drafts
-			}
-			if key == "0" {
-				done, err := im.seedPredecessor(&in)
-				if err != nil {
-					return err
-				}
-				if done {
-					continue
-				}
-			}
-		}
-		_, err = importObject(im, tacticObject, at, key, in.Code, &in, &in.Version, func(cur *models.Tactic, in *models.TacticInput) {
-			// Left out, position and status keep what the tactic has, as a replace does.
-			if in.Position == nil {
-				in.Position = &cur.Position
-			}
-			if in.Status == "" {
-				in.Status = cur.Status
-			}
-		})
-		if err != nil {
-			return err
-		}
-	}
-	for i := range b.Relations {
-		in := &b.Relations[i]
-		if im.seed != nil {
-			there, err := bothEnds(im.tx, in)
-			if err != nil {
-				return err
-			}
-			if !there {
-				im.seed.leave("relation %s %s %s: a tactic at its ends is not there", in.From, in.Type, in.To)
-				continue
-			}
-		}
-		var ids []int64
-		err := im.tx.Table("relations r").Joins("JOIN tactics f ON f.id = r.from_id").Joins("JOIN tactics t ON t.id = r.to_id").
-			Where("f.code = ? AND t.code = ? AND r.type = ?", in.From, in.To, in.Type).Limit(1).Pluck("r.id", &ids).Error
-		if err != nil {
-			return fmt.Errorf("store: import relation: %w", err)
-		}
-		key := "0"
-		if len(ids) > 0 {
-			key = idKey(ids[0])
-		}
-		if _, err := importObject(im, relationObject, fmt.Sprintf("/relations/%d", i), key, in.From+" "+in.Type+" "+in.To, in, &in.Version, nil); err != nil {
-			return err
-		}
-	}
-	// Parameters last: they name chains and stages.
-	for i := range b.Parameters {
-		in := &b.Parameters[i]
-		key := in.Slug
-		if !models.IsSlug(key) {
-			key = "0"
-		}
-		if _, err := importObject(im, parameterObject, fmt.Sprintf("/parameters/%d", i), key, in.Slug, in, &in.Version, nil); err != nil {
-			return err
-		}
+	if len(im.faults) > 0 {
+		return im.invalid()
 	}
 	return nil
 }
 
-// seedPredecessor applies a seed tactic whose code is not in the database to the tactic that an
-// earlier release's seed created for the same idea (found by the title it was created under), if
-// there is one: updated in place under its id while still as seeded, left alone if an editor
-// changed it, not brought back if an editor deleted it. Earlier tactics merged into this one go,
-// where nobody changed them. It reports whether it dealt with the tactic; if not, the tactic is new.
-func (im *importer) seedPredecessor(in *models.TacticInput) (bool, error) {
-	titles := im.seed.predecessors[in.Code]
-	var ids []int64
-	for _, t := range titles {
-		if id, ok := im.seed.origins[t]; ok {
-			ids = append(ids, id)
-		}
+// chainID finds a chain by slug: in the database, where an import that holds it has just put it.
+func (im *importer) chainID(slug string) (int64, bool, error) {
+	if id, ok := im.chainIDs[slug]; ok {
+		return id, true, nil
 	}
-	if len(ids) == 0 {
-		return false, nil
+	if !models.IsSlug(slug) {
+		return 0, false, nil
 	}
-	first := ids[0]
-	cur, err := findTactic(im.tx, first, true)
+	c, err := findChain(im.tx, slug)
 	if models.IsKind(err, models.KindNotFound) {
-		im.seed.leave("tactic %s: the tactic it replaces (%q) was deleted by an editor; not brought back", in.Code, titles[0])
-		return true, nil
+		return 0, false, nil
 	}
 	if err != nil {
-		return false, err
+		return 0, false, err
 	}
-	ok, err := stillSeeded(im.tx, models.EntityTactic, first)
-	if err != nil {
-		return false, err
+	im.chainIDs[slug] = c.ID
+	return c.ID, true, nil
+}
+
+// stageID finds a stage by its chain's slug and its own.
+func (im *importer) stageID(chain, slug string) (int64, bool, error) {
+	if id, ok := im.stageIDs[chain+"/"+slug]; ok {
+		return id, true, nil
 	}
-	if !ok {
-		im.seed.leave("tactic %d (%q): changed by an editor since it was seeded; left as it is, and %s not added", first, cur.Title, in.Code)
-		return true, nil
+	cid, ok, err := im.chainID(chain)
+	if err != nil || !ok {
+		return 0, false, err
 	}
-	pointer := "/tactics/" + in.Code
-	if _, err := importWrite(im, pointer, func(tx *gorm.DB) (*models.Tactic, error) {
-		return tacticObject.update(tx, cur, in, models.ActionUpdate)
-	}); err != nil {
-		return false, err
+	id, err := stageIDIn(im.tx, cid, slug)
+	if err != nil || id == 0 {
+		return 0, false, err
 	}
-	im.rep.Updated++
-	im.rep.Items = append(im.rep.Items, ImportItem{Pointer: pointer, Entity: models.EntityTactic, Key: in.Code, Action: ImportUpdate})
-	for _, id := range ids[1:] {
-		if id == first {
-			continue
-		}
-		ok, err := stillSeeded(im.tx, models.EntityTactic, id)
-		if err != nil {
-			return false, err
-		}
-		if !ok {
-			im.seed.leave("tactic %d: merged into %s by the seed, but changed by an editor; left as it is", id, in.Code)
-			continue
-		}
-		if err := tacticObject.removeIn(im.tx, idKey(id)); err != nil {
-			if models.IsKind(err, models.KindNotFound) {
-				continue // already gone
-			}
-			return false, err
-		}
-		im.seed.removed = append(im.seed.removed, fmt.Sprintf("tactic %d (merged into %s)", id, in.Code))
-	}
-	return true, nil
+	im.stageIDs[chain+"/"+slug] = id
+	return id, true, nil
 }
 
 // importObject applies one object of the bundle: key finds it (a slug, or an id as text; "0" finds
-// nothing). It returns the object as it is after the import (nil if it failed), or an error that
-// is not the bundle's fault. fill, if set, fills what the input leaves out from the current object
-// before they are compared.
-func importObject[T, In any](im *importer, o *object[T, In], pointer, key, name string, in *In, ver **int64, fill func(cur *T, in *In)) (*T, error) {
-	item := ImportItem{Pointer: pointer, Entity: o.entity, Key: name, BundleVersion: *ver}
+// nothing), name is its key in the bundle. It returns the object as it is after the import (nil if
+// it failed), or an error that is not the bundle's fault.
+func importObject[T, In any](im *importer, o *object[T, In], pointer, key, name string, in *In) (*T, error) {
+	ver := *o.version(in)
+	item := ImportItem{Pointer: pointer, Entity: o.entity, Key: name, BundleVersion: ver}
+	if ver != nil && *ver > models.MaxVersion {
+		// An object created at 2^63-1 could never be updated again; and above 2^53-1 no client
+		// written in JavaScript reads a version exactly.
+		im.fault(pointer+"/version", "must be at most %d", models.MaxVersion)
+		return nil, nil
+	}
 	var cur *T
 	if key != "0" { // "0" is what the lookups answer for an object that is not there
 		var err error
@@ -486,20 +288,13 @@ func importObject[T, In any](im *importer, o *object[T, In], pointer, key, name 
 			return nil, err
 		}
 	}
-	if cur == nil && im.seed != nil {
-		deleted, err := im.seed.deletedBefore(im.tx, o.entity, name)
-		if err != nil {
+	if cur == nil {
+		if ok, err := im.policy.mayCreate(im.tx, o.entity, name); err != nil || !ok {
 			return nil, err
 		}
-		if deleted {
-			im.seed.leave("%s %s: deleted by an editor; not brought back", o.entity, name)
-			return nil, nil
-		}
-	}
-	if cur == nil {
 		version := int64(1)
-		if *ver != nil && **ver > 0 {
-			version = **ver // a mirror keeps the versions of the bundle it copies
+		if ver != nil && *ver > 0 {
+			version = *ver // a mirror keeps the versions of the bundle it copies
 		}
 		item.Action = ImportCreate
 		obj, err := importWrite(im, pointer, func(tx *gorm.DB) (*T, error) { return o.insert(tx, 0, version, in, models.ActionCreate) })
@@ -515,31 +310,20 @@ func importObject[T, In any](im *importer, o *object[T, In], pointer, key, name 
 	}
 	id, curVersion := o.ref(cur)
 	item.Version = curVersion
-	if im.seed != nil {
-		ok, err := stillSeeded(im.tx, o.entity, id)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			im.seed.leave("%s %s: changed by an editor since it was seeded; left as it is", o.entity, name)
-			return cur, nil
-		}
+	if ok, err := im.policy.mayUpdate(im.tx, o.entity, id, name); err != nil || !ok {
+		return cur, err
 	}
-	if fill != nil {
-		fill(cur, in)
+	if o.fill != nil {
+		o.fill(cur, in)
 	}
-	was, err := inputOfRow(o, cur)
-	if err != nil {
-		return nil, err
-	}
-	item.Changed = changedFields(was, in)
+	item.Changed = changedFields(o.asInput(cur), in)
 	switch {
 	case len(item.Changed) == 0:
 		item.Action = ImportUnchanged
 		im.rep.Unchanged++
 		im.rep.Items = append(im.rep.Items, item)
 		return cur, nil
-	case *ver != nil && **ver != curVersion:
+	case ver != nil && *ver != curVersion:
 		item.Action = ImportConflict
 		im.rep.Conflicts++
 		im.rep.Items = append(im.rep.Items, item)
@@ -558,39 +342,10 @@ func importObject[T, In any](im *importer, o *object[T, In], pointer, key, name 
 	return obj, nil
 }
 
-// inputOfRow is the input that would write cur as it is, read from cur alone.
-func inputOfRow[T, In any](o *object[T, In], cur *T) (*In, error) {
-	switch v := any(cur).(type) {
-	case *models.Source:
-		return any(sourceInputOf(v)).(*In), nil
-	case *models.Chain:
-		return any(chainInputOf(v)).(*In), nil
-	case *models.Stage:
-		return any(stageInputOf(v)).(*In), nil
-	case *models.Tag:
-		return any(tagInputOf(v)).(*In), nil
-	case *models.Tactic:
-		return any(tacticInput(v)).(*In), nil
-	case *relationState:
-		return any(&models.RelationInput{From: v.From, To: v.To, Type: v.Type, Note: v.Note}).(*In), nil
-	case *models.Parameter:
-		in := &models.ParameterInput{Slug: v.Slug, Symbol: v.Symbol, Low: v.Low, Central: v.Central, High: v.High,
-			Unit: v.Unit, Currency: v.Currency, PriceYear: v.PriceYear, Geography: v.Geography, Period: v.Period,
-			Chain: v.Chain, Stage: v.Stage, Estimate: v.Estimate, Citations: v.Citations, Note: v.Note}
-		return any(in).(*In), nil
-	}
-	return nil, fmt.Errorf("store: import: no input for %s", o.entity)
-}
-
-// errStopped ends an import's checks early: a write failed in a way that may have aborted the
-// transaction (PostgreSQL refuses every statement after a failed one), so nothing more can be
-// checked in it.
-var errStopped = errors.New("store: import stopped")
-
 // importWrite runs one write of the import. A write that the bundle's data makes fail is a fault
 // at pointer, and the checks go on to the rest of the bundle: validation fails before the write
-// runs a statement that could fail. Any other failure the bundle causes (a slug taken meanwhile, a
-// constraint) is the last fault checked: errStopped.
+// runs a statement that could fail. Any other failure (a code or slug taken by a write that raced
+// the import) ends the import with that error, a 409 that names the object at pointer.
 func importWrite[T any](im *importer, pointer string, write func(tx *gorm.DB) (*T, error)) (*T, error) {
 	obj, err := write(im.tx)
 	if err == nil {
@@ -599,6 +354,13 @@ func importWrite[T any](im *importer, pointer string, write func(tx *gorm.DB) (*
 	e, ok := models.AsError(err)
 	if !ok {
 		return nil, err
+	}
+	if e.Kind != models.KindInvalid {
+		// Not the bundle's fault but a write that raced the import (a code or slug taken, an
+		// object changed meanwhile): the import fails as that write would, naming the object.
+		out := *e
+		out.Fields = []models.FieldError{{Field: pointer, Message: e.Detail}}
+		return nil, &out
 	}
 	if len(e.Fields) == 0 {
 		im.fault(pointer, "%s", e.Detail)
@@ -609,9 +371,6 @@ func importWrite[T any](im *importer, pointer string, write func(tx *gorm.DB) (*
 			at += "/" + f.Field
 		}
 		im.fault(at, "%s", f.Message)
-	}
-	if e.Kind != models.KindInvalid {
-		return nil, errStopped
 	}
 	return nil, nil
 }

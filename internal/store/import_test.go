@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -227,6 +228,13 @@ func TestImportFaults(t *testing.T) {
 		{"unknown stage", func(b *store.Bundle) { b.Tactics[2].Stage = "no-such-stage" }, "/tactics/2/stage"},
 		{"unknown tag", func(b *store.Bundle) { b.Tactics[4].Tags = []models.TagRef{"no-such-tag"} }, "/tactics/4/tags"},
 		{"relation to a missing tactic", func(b *store.Bundle) { b.Relations[0].To = "ZZ-Z-R99" }, "/relations/0/to"},
+		// Issue 25, item 6: a bundle never names an object by database id.
+		{"relation by database id", func(b *store.Bundle) { b.Relations[0].From = "12" }, "/relations/0/from"},
+		{"stage by chain id", func(b *store.Bundle) { b.Stages[0].ChainID = ptr(int64(1)) }, "/stages/0/chain_id"},
+		{"tactic by stage id", func(b *store.Bundle) { b.Tactics[0].StageID = ptr(int64(1)) }, "/tactics/0/stage_id"},
+		// Issue 25, item 3: a version no later write could move on from.
+		{"version at the limit of int64", func(b *store.Bundle) { b.Tactics[1].Version = ptr(int64(math.MaxInt64)) }, "/tactics/1/version"},
+		{"version past 2^53-1", func(b *store.Bundle) { b.Sources[2].Version = ptr(int64(1 << 53)) }, "/sources/2/version"},
 		{"duplicate code", func(b *store.Bundle) { b.Tactics = append(b.Tactics, b.Tactics[5]) }, fmt.Sprintf("/tactics/%d/code", 0)},
 		{"duplicate slug", func(b *store.Bundle) { b.Sources = append(b.Sources, b.Sources[0]) }, ""},
 		{"prerequisite cycle", func(b *store.Bundle) {
@@ -277,4 +285,79 @@ func TestImportFaults(t *testing.T) {
 			t.Errorf("%d faults listed; want %d and a count of the rest", len(e.Fields), store.MaxImportFaults+1)
 		}
 	})
+}
+
+// chainBundle is a bundle of one chain, one stage and n+1 tactics, T000 to Tn, with the
+// prerequisites T(i) → T(i+1) listed backwards, the order that made the import's loop check walk
+// the whole chain for each relation.
+func chainBundle(n int) *store.Bundle {
+	pos := 1
+	b := &store.Bundle{FormatVersion: store.BundleFormat,
+		Chains: []models.ChainInput{{Slug: "long", Name: "Long"}},
+		Stages: []store.BundleStage{{Chain: "long", StageInput: models.StageInput{Slug: "only", Name: "Only", Actor: "someone", Side: models.SideSupply, Position: &pos}}}}
+	code := func(i int) string { return fmt.Sprintf("LC-O-R%03d", i) }
+	for i := 0; i <= n; i++ {
+		b.Tactics = append(b.Tactics, store.BundleTactic{Chain: "long", Stage: "only", TacticInput: models.TacticInput{
+			Code: code(i), Kind: models.KindRecommended, Status: models.StatusPublished, Title: "Step " + code(i), Summary: "A step."}})
+	}
+	for i := n - 1; i >= 0; i-- {
+		b.Relations = append(b.Relations, models.RelationInput{From: code(i), To: code(i + 1), Type: models.RelationPrerequisiteOf})
+	}
+	return b
+}
+
+// Issue 25, item 5: a chain of 640 prerequisites listed backwards imports, and its loops are found,
+// with one check of the whole graph rather than a walk of the chain per relation.
+func TestImportLongPrerequisiteChain(t *testing.T) {
+	t.Parallel()
+	const n = 640
+	s := newTestStore(t)
+	b := chainBundle(n)
+	rep, err := s.Import(editor(), b, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Created != 2+(n+1)+n {
+		t.Fatalf("created %d objects, want %d", rep.Created, 2+(n+1)+n)
+	}
+	// The same bundle again changes nothing.
+	if rep, err = s.Import(editor(), b, false); err != nil || rep.Unchanged != len(rep.Items) {
+		t.Fatalf("again: %v, %d unchanged of %d", err, rep.Unchanged, len(rep.Items))
+	}
+
+	// Closing the chain into a loop, in the bundle or against the database, is a fault at the
+	// relation that closes it, naming the whole loop.
+	last, first := b.Tactics[n].Code, b.Tactics[0].Code
+	closing := models.RelationInput{From: last, To: first, Type: models.RelationPrerequisiteOf}
+	for _, tc := range []struct {
+		name  string
+		store *store.Store
+		b     *store.Bundle
+		at    string
+	}{
+		{"against the database", s, &store.Bundle{FormatVersion: store.BundleFormat, Relations: []models.RelationInput{closing}}, "/relations/0/to"},
+		{"within the bundle", newTestStore(t), func() *store.Bundle {
+			c := chainBundle(n)
+			c.Relations = append([]models.RelationInput{closing}, c.Relations...)
+			return c
+		}(), fmt.Sprintf("/relations/%d/to", n)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tc.store.Import(editor(), tc.b, false)
+			e := wantKind(t, err, models.KindInvalid, "validation_failed")
+			if len(e.Fields) != 1 || e.Fields[0].Field != tc.at {
+				t.Fatalf("faults %v, want one at %s", fieldsOf(e), tc.at)
+			}
+			if got := strings.Count(e.Fields[0].Message, " → "); got != n+1 {
+				t.Errorf("the loop named has %d steps, want %d: %.200s", got, n+1, e.Fields[0].Message)
+			}
+		})
+	}
+	// A chain that does not close is no loop, however it is listed: its middle relation again,
+	// and a shortcut from the first to the last.
+	more := &store.Bundle{FormatVersion: store.BundleFormat, Relations: []models.RelationInput{b.Relations[n/2],
+		{From: first, To: last, Type: models.RelationPrerequisiteOf}}}
+	if _, err := s.Import(editor(), more, true); err != nil {
+		t.Errorf("a shortcut along the chain: %v", err)
+	}
 }

@@ -132,8 +132,11 @@ func (s *Store) migrationTxOpts(ctx context.Context, fkOff bool, fn func(*sql.Tx
 // serialize makes concurrent transactions that pass the same name run one after the other, on
 // any engine: SQLite's writer transactions already do (BEGIN IMMEDIATE, one writer); PostgreSQL
 // takes a transaction-scoped advisory lock on the name.
-func (s *Store) serialize(tx *gorm.DB, name string) error {
-	if s.dialect != dialectPostgres {
+func (s *Store) serialize(tx *gorm.DB, name string) error { return serialize(tx, name) }
+
+// serialize is Store.serialize, for code that has the transaction only.
+func serialize(tx *gorm.DB, name string) error {
+	if !onPostgres(tx) {
 		return nil
 	}
 	if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext(?))", "chainkb:"+name).Error; err != nil {

@@ -17,6 +17,14 @@ import (
 type object[T, In any] struct {
 	entity string // as its revisions name it: one of the models.Entity constants
 	table  string
+	// plural is the resource's collection: its path (/api/v1/<plural>) and its bundle array.
+	plural string
+	// cites, if set, says how an object of the resource that cites a source is named in the
+	// source's cited_by (sourceUses).
+	cites *citing
+	// get returns the object that key names as the context's principal may see it (a reader does
+	// not see drafts): what a GET answers.
+	get func(ctx context.Context, s *Store, key string) (*T, error)
 	// find returns the live object named by key (an id, or a slug where the kind has one), or a
 	// NotFound error. A write sees every object, hidden or not.
 	find func(db *gorm.DB, key string) (*T, error)
@@ -33,6 +41,14 @@ type object[T, In any] struct {
 	// inputOf turns an object recorded in a revision back into an input, or says why it cannot
 	// come back (a Conflict).
 	inputOf func(tx *gorm.DB, data *T) (*In, error)
+	// asInput is the input that would write cur as it is, read from cur alone: what an export
+	// writes, and what an import compares a bundle's object with.
+	asInput func(cur *T) *In
+	// version is the version field of an input: a PUT's precondition, an import's check.
+	version func(in *In) **int64
+	// fill, if set, fills in what an input leaves out from the current object, as a replace does,
+	// before an import compares them (a tactic's position and status).
+	fill func(cur *T, in *In)
 	// inUse refuses to delete an object that others still need (a Conflict); nil if none do.
 	inUse func(tx *gorm.DB, cur *T) error
 	// change describes a change from before (nil for a create) to after (before, for a delete).

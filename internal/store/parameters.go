@@ -93,14 +93,50 @@ var parameterList = listSpec[parameterRow, models.ParameterFilter]{
 
 // parameterObject is how parameters are written.
 var parameterObject = &object[models.Parameter, models.ParameterInput]{
-	entity:  models.EntityParameter,
-	table:   "parameters",
+	entity: models.EntityParameter,
+	table:  "parameters",
+	plural: "parameters",
+	cites:  &citing{key: "slug", title: "symbol"},
+	get: func(ctx context.Context, s *Store, key string) (*models.Parameter, error) {
+		return s.Parameter(ctx, key)
+	},
 	find:    findParameter,
 	ref:     func(p *models.Parameter) (int64, int64) { return p.ID, p.Version },
 	insert:  insertParameter,
 	update:  updateParameter,
 	inputOf: parameterInputOf,
+	asInput: func(p *models.Parameter) *models.ParameterInput {
+		return &models.ParameterInput{Slug: p.Slug, Symbol: p.Symbol, Low: p.Low, Central: p.Central, High: p.High,
+			Unit: p.Unit, Currency: p.Currency, PriceYear: p.PriceYear, Geography: p.Geography, Period: p.Period,
+			Chain: p.Chain, Stage: p.Stage, Estimate: p.Estimate, Citations: p.Citations, Note: p.Note}
+	},
+	version: func(in *models.ParameterInput) **int64 { return &in.Version },
 	change:  parameterChange,
+}
+
+// parameterKind is parameters in the registry: a bundle holds their inputs, which name their chain
+// and stage by slug, found by slug.
+var parameterKind = &kind[models.Parameter, models.ParameterInput, models.ParameterInput]{
+	object: parameterObject,
+	items:  func(b *Bundle) *[]models.ParameterInput { return &b.Parameters },
+	key:    func(in *models.ParameterInput) string { return in.Slug }, keyField: "slug",
+	batch: func(tx *gorm.DB, after int64, _ bool) ([]models.Parameter, error) {
+		var rows []parameterRow
+		err := tx.Table("parameters").Select(parameterColumns).Where("parameters.id > ?", after).
+			Order("parameters.id").Limit(exportBatch).Find(&rows).Error
+		if err != nil {
+			return nil, err
+		}
+		out := make([]models.Parameter, len(rows))
+		for i := range rows {
+			if out[i], err = rows[i].parameter(); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	},
+	toBundle:   asIs[models.Parameter, models.ParameterInput],
+	fromBundle: bySlug(func(in *models.ParameterInput) string { return in.Slug }),
 }
 
 func parameterChange(_, p *models.Parameter, action string) change {
@@ -367,4 +403,9 @@ func (s *Store) ChainModel(ctx context.Context, key string) (*ChainModel, error)
 		return nil
 	}, s.snapshotTx())
 	return m, err
+}
+
+// ParameterObjects is parameters for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) ParameterObjects() *Resource[models.Parameter, models.ParameterInput] {
+	return sameResource(s, parameterObject)
 }

@@ -102,6 +102,10 @@ var relationList = listSpec[relationState, relationQuery]{
 var relationObject = &object[relationState, models.RelationInput]{
 	entity: models.EntityRelation,
 	table:  "relations",
+	plural: "relations",
+	get: func(ctx context.Context, s *Store, key string) (*relationState, error) {
+		return findRelation(s.read(ctx), tacticID(key), canSeeHidden(ctx))
+	},
 	find: func(db *gorm.DB, key string) (*relationState, error) {
 		return findRelation(db, tacticID(key), true)
 	},
@@ -109,7 +113,65 @@ var relationObject = &object[relationState, models.RelationInput]{
 	insert:  insertRelation,
 	update:  updateRelation,
 	inputOf: relationInputOf,
+	asInput: func(r *relationState) *models.RelationInput {
+		return &models.RelationInput{From: r.From, To: r.To, Type: r.Type, Note: r.Note}
+	},
+	version: func(in *models.RelationInput) **int64 { return &in.Version },
 	change:  relationChange,
+}
+
+// relationKind is relations in the registry: a bundle holds their inputs, which name the tactics
+// at both ends by code, and finds a relation by its ends and type. Its prerequisites are checked
+// for loops all at once, before any is written (checkImportLoops).
+var relationKind = &kind[relationState, models.RelationInput, models.RelationInput]{
+	object: relationObject,
+	items:  func(b *Bundle) *[]models.RelationInput { return &b.Relations },
+	key:    func(in *models.RelationInput) string { return in.From + " " + in.Type + " " + in.To }, keyField: "to",
+	prepare: checkImportLoops,
+	batch: func(tx *gorm.DB, after int64, drafts bool) ([]relationState, error) {
+		q := joinEnds(tx.Table("relations")).Select(relationColumns).Where("relations.id > ?", after)
+		if !drafts {
+			q = q.Where("f.status = ? AND t.status = ?", models.StatusPublished, models.StatusPublished)
+		}
+		return scanAll(q.Order("relations.id").Limit(exportBatch), scanRelation)
+	},
+	toBundle:   asIs[relationState, models.RelationInput],
+	fromBundle: relationFromBundle,
+}
+
+// relationFromBundle finds the tactics at a relation's ends by code (a bundle never names them by
+// id: an id means another tactic in another database), and the relation by its ends and type.
+func relationFromBundle(im *importer, at string, in *models.RelationInput) (*models.RelationInput, string, bool, error) {
+	for _, end := range []struct{ field, code string }{{"from", in.From}, {"to", in.To}} {
+		switch id, _ := idOrSlug(end.code); {
+		case end.code == "":
+			// Validate reports it.
+		case id != 0:
+			im.fault(at+"/"+end.field, "names tactic %s by database id; a bundle names tactics by code, as the export writes them", end.code)
+			return nil, "", false, nil
+		default:
+			tid, err := tacticIDByCode(im.tx, end.code)
+			if err != nil {
+				return nil, "", false, err
+			}
+			if tid == 0 {
+				im.policy.unresolved(im, at+"/"+end.field, fmt.Sprintf("tactic %s is neither in the bundle nor in the database", end.code),
+					fmt.Sprintf("relation %s %s %s: a tactic at its ends is not there", in.From, in.Type, in.To))
+				return nil, "", false, nil
+			}
+		}
+	}
+	var ids []int64
+	err := im.tx.Table("relations r").Joins("JOIN tactics f ON f.id = r.from_id").Joins("JOIN tactics t ON t.id = r.to_id").
+		Where("f.code = ? AND t.code = ? AND r.type = ?", in.From, in.To, in.Type).Limit(1).Pluck("r.id", &ids).Error
+	if err != nil {
+		return nil, "", false, fmt.Errorf("store: import relation: %w", err)
+	}
+	key := "0"
+	if len(ids) > 0 {
+		key = idKey(ids[0])
+	}
+	return in, key, true, nil
 }
 
 // Relation returns the relation with the given id: NotFound if there is none. Below editor, a
@@ -314,9 +376,17 @@ func prepareRelation(tx *gorm.DB, in *models.RelationInput, self int64) (*relati
 		return nil, duplicateRelation(w.from.Code, in.Type, w.to.Code, same[0])
 	}
 	if in.Type == models.RelationPrerequisiteOf {
-		loop, err := prerequisiteLoop(tx, w.from, w.to, self)
-		if err != nil {
+		// Two prerequisites written at once could each find no loop and close one together
+		// (A → B and B → A): they take turns from here to their commit. (SQLite's writes always do.)
+		if err := serialize(tx, "prerequisites"); err != nil {
 			return nil, err
+		}
+		loop := ""
+		if !loopsChecked(tx) {
+			var err error
+			if loop, err = prerequisiteLoop(tx, w.from, w.to, self); err != nil {
+				return nil, err
+			}
 		}
 		if loop != "" {
 			return nil, models.Invalid(models.FieldError{Field: "to", Message: fmt.Sprintf(
@@ -562,4 +632,10 @@ func followVisibility(tx *gorm.DB, tacticID int64, visibleBefore bool) error {
 		}
 	}
 	return nil
+}
+
+// RelationObjects is relations for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) RelationObjects() *Resource[models.Relation, models.RelationInput] {
+	return resourceOf(s, relationObject, func(r *relationState) *models.Relation { return &r.Relation },
+		func(r *models.Relation) (int64, int64) { return r.ID, r.Version })
 }

@@ -50,6 +50,9 @@ func (o *object[T, In]) restore(tx *gorm.DB, key string, revision int64, pre mod
 		if err != nil {
 			return nil, err
 		}
+		if err := checkNextVersion(last); err != nil {
+			return nil, err
+		}
 		in, err := o.inputOf(tx, &data)
 		if err != nil {
 			return nil, err

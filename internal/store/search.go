@@ -139,6 +139,15 @@ func ParseQuery(text string) (*search.Query, error) {
 	return q, badQuery(err)
 }
 
+// parsedQuery is a filter's query: as its caller parsed it (the handler, which had to, to check
+// it), or else parsed from its text.
+func parsedQuery(text string, parsed *search.Query) (*search.Query, error) {
+	if parsed != nil {
+		return parsed, nil
+	}
+	return ParseQuery(text)
+}
+
 // match narrows q, a query on sp's table, to the rows that match the parsed query.
 func (sp *searchable) match(q *gorm.DB, pq *search.Query) *gorm.DB {
 	if onPostgres(q) {
@@ -164,7 +173,7 @@ func (sp *searchable) ranked(db *gorm.DB, pq *search.Query) (q *gorm.DB, score c
 // a malformed query (field q) or a bad cursor. Below editor, hidden tactics are not found.
 func (s *Store) Search(ctx context.Context, f models.SearchFilter) (models.List[models.SearchHit], error) {
 	var out models.List[models.SearchHit]
-	pq, err := ParseQuery(f.Q)
+	pq, err := parsedQuery(f.Q, f.Parsed)
 	if err != nil {
 		return out, err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"chainkb/internal/search"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -64,5 +65,25 @@ func TestSearchIndexBuiltForExistingDatabases(t *testing.T) {
 	}
 	if len(page.Items) != 1 || page.Items[0].Key != "old-chain" || page.Items[0].Snippet == "" {
 		t.Errorf("search after the migration = %+v, want the chain written before it, with a snippet", page.Items)
+	}
+}
+
+// The handler parses a query to check it, and the store runs that parsed form rather than parsing
+// the text again (issue 26): given both, the parsed form is what is searched.
+func TestSearchRunsTheParsedQuery(t *testing.T) {
+	t.Parallel()
+	s := newTestStore(t)
+	mustCreateChain(t, s, "quixotic-chain")
+	parsed, err := search.Parse("quixotic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := s.Search(editor(), models.SearchFilter{Q: "unmatched", Parsed: parsed, Page: models.Page{Limit: 10}})
+	if err != nil || len(page.Items) != 1 || page.Items[0].Key != "quixotic-chain" {
+		t.Errorf("search with a parsed query = %+v, %v; want the chain it matches", page.Items, err)
+	}
+	list, err := s.Tactics(editor(), models.TacticFilter{Q: "unmatched", Parsed: parsed, Page: models.Page{Limit: 10}})
+	if err != nil || len(list.Items) != 0 {
+		t.Errorf("tactics with a parsed query = %+v, %v", list.Items, err)
 	}
 }

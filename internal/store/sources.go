@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"chainkb/internal/search"
 	"chainkb/models"
 )
 
@@ -105,6 +106,7 @@ var sourceList = listSpec[models.Source, models.SourceFilter]{
 	},
 	search: searchableOf(models.SearchSource),
 	text:   func(f models.SourceFilter) string { return f.Q },
+	parsed: func(f models.SourceFilter) *search.Query { return f.Parsed },
 	filterKey: func(f models.SourceFilter) string {
 		return fmt.Sprintf("type=%q from=%d to=%d q=%q", f.Type, f.YearFrom, f.YearTo, f.Q)
 	},
@@ -125,11 +127,15 @@ var sourceList = listSpec[models.Source, models.SourceFilter]{
 var sourceObject = &object[models.Source, models.SourceInput]{
 	entity:  models.EntitySource,
 	table:   "sources",
+	plural:  "sources",
+	get:     func(ctx context.Context, s *Store, key string) (*models.Source, error) { return s.Source(ctx, key) },
 	find:    findSource,
 	ref:     func(s *models.Source) (int64, int64) { return s.ID, s.Version },
 	insert:  insertSource,
 	update:  updateSource,
 	inputOf: func(_ *gorm.DB, s *models.Source) (*models.SourceInput, error) { return sourceInputOf(s), nil },
+	asInput: sourceInputOf,
+	version: func(in *models.SourceInput) **int64 { return &in.Version },
 	inUse: func(tx *gorm.DB, cur *models.Source) error {
 		// Counted whatever the caller may see: drafts cite sources too.
 		n, err := countIn(tx, "citations", "source_id", cur.ID)
@@ -282,21 +288,18 @@ func findSource(db *gorm.DB, key string) (*models.Source, error) {
 // chains, stages and tags by slug and name, tactics by code and title (only published ones unless
 // hidden).
 func sourceUses(db *gorm.DB, sourceID int64, hidden bool) ([]models.SourceUse, error) {
-	tactics := "AND t.status = 'published'"
-	if hidden {
-		tactics = ""
+	// One SELECT per resource of the registry that cites sources.
+	var parts []string
+	var args []any
+	for _, r := range resources {
+		if c := r.citingSelect(hidden); c != "" {
+			parts = append(parts, c)
+			args = append(args, sourceID)
+		}
 	}
-	q := `SELECT 'chain' AS entity, c.id AS id, c.slug AS "key", c.name AS title FROM citations ci
-			JOIN chains c ON c.id = ci.entity_id WHERE ci.source_id = ? AND ci.entity = 'chain'
-		UNION ALL SELECT 'stage', s.id, s.slug, s.name FROM citations ci
-			JOIN stages s ON s.id = ci.entity_id WHERE ci.source_id = ? AND ci.entity = 'stage'
-		UNION ALL SELECT 'tag', g.id, g.slug, g.name FROM citations ci
-			JOIN tags g ON g.id = ci.entity_id WHERE ci.source_id = ? AND ci.entity = 'tag'
-		UNION ALL SELECT 'tactic', t.id, t.code, t.title FROM citations ci
-			JOIN tactics t ON t.id = ci.entity_id WHERE ci.source_id = ? AND ci.entity = 'tactic' ` + tactics + `
-		ORDER BY 1, 2`
+	q := strings.Join(parts, " UNION ALL ") + " ORDER BY 1, 2"
 	uses := []models.SourceUse{}
-	if err := db.Raw(q, sourceID, sourceID, sourceID, sourceID).Scan(&uses).Error; err != nil {
+	if err := db.Raw(q, args...).Scan(&uses).Error; err != nil {
 		return nil, fmt.Errorf("store: where source %d is cited: %w", sourceID, err)
 	}
 	return uses, nil
@@ -346,4 +349,22 @@ func checkCitedSources(tx *gorm.DB, entity string, id int64, cs []models.Citatio
 	}
 	return models.Conflictf("not_restorable", "%s %d cites source(s) %s, deleted since; restore them first (or restore another revision)",
 		entity, id, strings.Join(gone, ", "))
+}
+
+// sourceKind is sources in the registry: a bundle holds their inputs, found by slug.
+var sourceKind = &kind[models.Source, models.SourceInput, models.SourceInput]{
+	object: sourceObject,
+	items:  func(b *Bundle) *[]models.SourceInput { return &b.Sources },
+	key:    func(in *models.SourceInput) string { return in.Slug }, keyField: "slug",
+	batch: func(tx *gorm.DB, after int64, _ bool) ([]models.Source, error) {
+		q := tx.Table("sources").Select(sourceColumns).Where("sources.id > ?", after).Order("sources.id").Limit(exportBatch)
+		return scanAll(q, func(rows *sql.Rows) (*models.Source, error) { return scanSource(rows) })
+	},
+	toBundle:   asIs[models.Source, models.SourceInput],
+	fromBundle: bySlug(func(in *models.SourceInput) string { return in.Slug }),
+}
+
+// SourceObjects is sources for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) SourceObjects() *Resource[models.Source, models.SourceInput] {
+	return sameResource(s, sourceObject)
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -43,6 +45,11 @@ var stageList = listSpec[models.Stage, models.StageFilter]{
 var stageObject = &object[models.Stage, models.StageInput]{
 	entity: models.EntityStage,
 	table:  "stages",
+	plural: "stages",
+	cites:  &citing{key: "slug", title: "name"},
+	get: func(ctx context.Context, s *Store, key string) (*models.Stage, error) {
+		return s.Stage(ctx, tacticID(key))
+	},
 	find: func(db *gorm.DB, key string) (*models.Stage, error) {
 		id, err := strconv.ParseInt(key, 10, 64)
 		if err != nil {
@@ -54,6 +61,8 @@ var stageObject = &object[models.Stage, models.StageInput]{
 	insert:  insertStage,
 	update:  updateStage,
 	inputOf: restorableStage,
+	asInput: stageInputOf,
+	version: func(in *models.StageInput) **int64 { return &in.Version },
 	inUse: func(tx *gorm.DB, cur *models.Stage) error {
 		n, err := countIn(tx, "tactics", "stage_id", cur.ID)
 		if err == nil && n > 0 {
@@ -61,6 +70,14 @@ var stageObject = &object[models.Stage, models.StageInput]{
 		}
 		if err == nil {
 			err = parametersIn(tx, "stage_id", cur.ID, fmt.Sprintf("stage %d", cur.ID))
+		}
+		if err == nil {
+			// Refused rather than taken out of those tactics: a delete changes nothing else.
+			var naming []*models.Tactic
+			if naming, err = tacticsNamingStage(tx, cur.ChainID, cur.Slug); err == nil && len(naming) > 0 {
+				err = models.Conflictf("in_use", "stage %d (%s) is named in also_applies_to of %d tactic(s), such as %s; take it out of them first",
+					cur.ID, cur.Slug, len(naming), naming[0].Code)
+			}
 		}
 		return err
 	},
@@ -164,6 +181,11 @@ func updateStage(tx *gorm.DB, cur *models.Stage, in *models.StageInput, action s
 	if err := syncCitations(tx, models.EntityStage, cur.ID, sources); err != nil {
 		return nil, err
 	}
+	if in.Slug != cur.Slug {
+		if err := renameInOtherTactics(tx, cur.ChainID, cur.Slug, in.Slug); err != nil {
+			return nil, err
+		}
+	}
 	st, err := findStage(tx, cur.ID)
 	if err != nil {
 		return nil, err
@@ -180,4 +202,117 @@ func findStage(db *gorm.DB, id int64) (*models.Stage, error) {
 		return nil, fmt.Errorf("store: find stage: %w", err)
 	}
 	return &st, nil
+}
+
+// BundleStage is a stage whose chain is named by slug.
+//
+//	@Description	A stage, its chain named by slug (no chain_id).
+type BundleStage struct {
+	// Slug of the stage's chain.
+	Chain string `json:"chain" validate:"required,slug" example:"sex-trafficking"`
+	models.StageInput
+	// A bundle names no database ids: this shadows the input's chain_id, so that one sent is
+	// refused rather than read.
+	ChainID *int64 `json:"chain_id,omitempty" swaggerignore:"true"`
+}
+
+// stageKind is stages in the registry: a bundle names a stage's chain by slug, and finds the stage
+// by its chain and its slug.
+var stageKind = &kind[models.Stage, models.StageInput, BundleStage]{
+	object: stageObject,
+	items:  func(b *Bundle) *[]BundleStage { return &b.Stages },
+	key: func(bs *BundleStage) string {
+		if bs.Slug == "" {
+			return ""
+		}
+		return bs.Chain + "/" + bs.Slug
+	},
+	keyField: "slug",
+	batch: func(tx *gorm.DB, after int64, _ bool) ([]models.Stage, error) {
+		return findAfter[models.Stage](tx, "stages", after)
+	},
+	toBundle: func(e *exporter, st *models.Stage, in *models.StageInput) (BundleStage, error) {
+		chain, err := e.chainSlug(st.ChainID)
+		in.ChainID = nil
+		return BundleStage{Chain: chain, StageInput: *in}, err
+	},
+	fromBundle: func(im *importer, at string, bs *BundleStage) (*models.StageInput, string, bool, error) {
+		if bs.ChainID != nil {
+			im.fault(at+"/chain_id", "a bundle names no database ids: name the stage's chain by its slug, in chain")
+			return nil, "", false, nil
+		}
+		id, ok, err := im.chainID(bs.Chain)
+		if err != nil || !ok {
+			im.policy.unresolved(im, at+"/chain", fmt.Sprintf("chain %q is neither in the bundle nor in the database", bs.Chain),
+				fmt.Sprintf("stage %s/%s: its chain is not there", bs.Chain, bs.Slug))
+			return nil, "", false, err
+		}
+		in := bs.StageInput
+		in.ChainID = &id
+		sid, err := stageIDIn(im.tx, id, bs.Slug)
+		return &in, idKey(sid), true, err
+	},
+}
+
+// stageIDIn finds the stage of a chain by slug: its id, or 0 if there is none.
+func stageIDIn(tx *gorm.DB, chainID int64, slug string) (int64, error) {
+	var ids []int64
+	if err := tx.Table("stages").Where("chain_id = ? AND slug = ?", chainID, slug).Pluck("id", &ids).Error; err != nil {
+		return 0, fmt.Errorf("store: find stage %s: %w", slug, err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
+}
+
+// tacticsNamingStage loads the tactics of a chain that name the stage with slug in also_applies_to.
+func tacticsNamingStage(tx *gorm.DB, chainID int64, slug string) ([]*models.Tactic, error) {
+	// The detail is JSON text: a match of the quoted slug is only a candidate, checked below.
+	ids, err := linkedIDs(tx, "SELECT id FROM tactics WHERE chain_id = ? AND detail LIKE ? ESCAPE '\\' ORDER BY id",
+		chainID, "%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strconv.Quote(slug))+"%")
+	if err != nil {
+		return nil, fmt.Errorf("store: tactics naming stage %s: %w", slug, err)
+	}
+	var out []*models.Tactic
+	for _, id := range ids {
+		t, err := findTactic(tx, id, true)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(t.AlsoAppliesTo, slug) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// renameInOtherTactics follows a stage's new slug in the also_applies_to of the tactics of its
+// chain that name it: each is updated as an editor's write would be (its next version, a
+// revision with the same actor and request, its document), so that mirrors and the history see
+// the change, and no later write of the tactic fails on a slug that names nothing.
+func renameInOtherTactics(tx *gorm.DB, chainID int64, from, to string) error {
+	naming, err := tacticsNamingStage(tx, chainID, from)
+	if err != nil {
+		return err
+	}
+	for _, t := range naming {
+		in := tacticInput(t)
+		in.AlsoAppliesTo = slices.Clone(in.AlsoAppliesTo)
+		for i, sl := range in.AlsoAppliesTo {
+			if sl == from {
+				in.AlsoAppliesTo[i] = to
+			}
+		}
+		in.AlsoAppliesTo = slices.Compact(in.AlsoAppliesTo)
+		if _, err := tacticObject.update(tx, t, in, models.ActionUpdate); err != nil {
+			return fmt.Errorf("store: rename stage %s in tactic %s: %w", from, t.Code, err)
+		}
+	}
+	return nil
+}
+
+// StageObjects is stages for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) StageObjects() *Resource[models.Stage, models.StageInput] {
+	return sameResource(s, stageObject)
 }

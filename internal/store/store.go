@@ -24,8 +24,6 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
-
-	"chainkb/models"
 )
 
 // Store is the knowledge base on one SQLite file, or on a PostgreSQL database shared by several
@@ -94,6 +92,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// Migrate before the first read: SQLite's readers are query-only and see the schema once
 		// the writer has committed it.
 		err = s.migrate(ctx)
+	}
+	if err == nil {
+		err = s.syncEntities(ctx)
 	}
 	if err == nil {
 		err = s.migrateData(ctx)
@@ -272,16 +273,26 @@ func Redact(dsn string) string {
 // and write returns only once it has committed. It returns fn's error as it is, or else an
 // internal error if the transaction could not begin or commit. On SQLite, writes that queue
 // together commit in one transaction, each in a savepoint of its own (writer.go).
+//
+// On PostgreSQL, where writers run at once, a transaction that a concurrent one made fail (a
+// deadlock, a row it checked deleted meanwhile) runs again from the start, so fn must do the same
+// thing each time it runs: it sees the other's work then, and answers as if they had taken turns
+// (retryRaces, errors.go).
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if s.batcher != nil {
 		return s.batcher.write(ctx, fn)
 	}
-	return inTx(s.w.WithContext(ctx), fn, nil)
+	return retryRaces(ctx, func() error { return inTx(s.w.WithContext(ctx), fn, nil) })
 }
 
 // writeBulk is write for a transaction of many writes (see Store.bulk).
 func (s *Store) writeBulk(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	err := inTx(s.bulk.WithContext(ctx), fn, nil)
+	var err error
+	if s.dialect == dialectPostgres {
+		err = retryRaces(ctx, func() error { return inTx(s.bulk.WithContext(ctx), fn, nil) })
+	} else {
+		err = inTx(s.bulk.WithContext(ctx), fn, nil)
+	}
 	if s.batcher != nil {
 		s.batcher.markDirty() // the batcher checkpoints what went around it
 	}
@@ -311,24 +322,6 @@ func (s *Store) read(ctx context.Context) *gorm.DB { return s.r.WithContext(ctx)
 
 // now is the time a write records, in the form the store keeps times.
 func (s *Store) now() time.Time { return s.w.Config.NowFunc() }
-
-// translate turns a constraint violation into the error the client should see; every other
-// error stays internal and is wrapped with what the store was doing.
-func translate(err error, doing string) error {
-	if err == nil {
-		return nil
-	}
-	if _, ok := models.AsError(err); ok {
-		return err
-	}
-	switch {
-	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return models.Conflictf("duplicate", "%s: an object with the same slug already exists", doing)
-	case errors.Is(err, gorm.ErrForeignKeyViolated):
-		return models.Conflictf("in_use", "%s: it is still referenced by other objects", doing)
-	}
-	return fmt.Errorf("store: %s: %w", doing, err)
-}
 
 // idOrSlug splits a path key into an id (all digits) or a slug. Slugs are never all digits, so
 // the two cannot be confused.

@@ -13,6 +13,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"chainkb/internal/search"
 	"chainkb/models"
 )
 
@@ -31,6 +32,7 @@ var tacticList = listSpec[tacticRow, tacticQuery]{
 	where:  whereTactics,
 	search: searchableOf(models.SearchTactic),
 	text:   func(f tacticQuery) string { return f.Q },
+	parsed: func(f tacticQuery) *search.Query { return f.Parsed },
 	columns: func(tacticQuery) string {
 		return "tactics.id, tactics.title, tactics.position, tactics.created_at, tactics.updated_at, " +
 			"(SELECT d.doc FROM tactic_docs d WHERE d.tactic_id = tactics.id AND d.version = tactics.version)"
@@ -115,6 +117,11 @@ func whereTactics(q *gorm.DB, f tacticQuery) *gorm.DB {
 var tacticObject = &object[models.Tactic, models.TacticInput]{
 	entity: models.EntityTactic,
 	table:  "tactics",
+	plural: "tactics",
+	cites:  &citing{key: "code", title: "title", published: "x.status = 'published'"},
+	get: func(ctx context.Context, s *Store, key string) (*models.Tactic, error) {
+		return s.Tactic(ctx, tacticID(key))
+	},
 	find: func(db *gorm.DB, key string) (*models.Tactic, error) {
 		return findTactic(db, tacticID(key), true)
 	},
@@ -135,7 +142,18 @@ var tacticObject = &object[models.Tactic, models.TacticInput]{
 	insert:  insertTacticDoc,
 	update:  updateTacticDoc,
 	inputOf: tacticInputOf,
-	change:  tacticChange,
+	asInput: tacticInput,
+	version: func(in *models.TacticInput) **int64 { return &in.Version },
+	fill: func(cur *models.Tactic, in *models.TacticInput) {
+		// Left out, position and status keep what the tactic has, as a replace does.
+		if in.Position == nil {
+			in.Position = &cur.Position
+		}
+		if in.Status == "" {
+			in.Status = cur.Status
+		}
+	},
+	change: tacticChange,
 }
 
 // tacticID reads a tactic's path key; a key that is not an id names no tactic (id 0).
@@ -913,4 +931,89 @@ func attachTags(q *gorm.DB, tactics []models.Tactic) error {
 func whereHorizon(q *gorm.DB, slug string) *gorm.DB {
 	return q.Where(`EXISTS (SELECT 1 FROM tactic_tags tt JOIN tags t ON t.id = tt.tag_id
 		WHERE tt.tactic_id = tactics.id AND t.slug = ? AND t.tag_group = ?)`, slug, models.HorizonGroup)
+}
+
+// BundleTactic is a tactic whose chain and stage are named by slug.
+//
+//	@Description	A tactic, found by its code, its chain and stage named by slug (no stage_id).
+type BundleTactic struct {
+	// Slug of the tactic's chain.
+	Chain string `json:"chain" validate:"required,slug" example:"sex-trafficking"`
+	// Slug of the tactic's stage within its chain.
+	Stage string `json:"stage" validate:"required,slug" example:"retailer"`
+	models.TacticInput
+	// A bundle names no database ids: this shadows the input's stage_id, so that one sent is
+	// refused rather than read.
+	StageID *int64 `json:"stage_id,omitempty" swaggerignore:"true"`
+}
+
+// tacticKind is tactics in the registry: a bundle names a tactic's chain and stage by slug, and
+// finds the tactic by its code, which it must carry.
+var tacticKind = &kind[models.Tactic, models.TacticInput, BundleTactic]{
+	object: tacticObject,
+	items:  func(b *Bundle) *[]BundleTactic { return &b.Tactics },
+	key:    func(bt *BundleTactic) string { return bt.Code }, keyField: "code",
+	needsKey: "is required in a bundle: a tactic is found by its code",
+	batch: func(tx *gorm.DB, after int64, drafts bool) ([]models.Tactic, error) {
+		q := tx.Table("tactics").Select(tacticColumns).Where("id > ?", after)
+		if !drafts {
+			q = q.Where("status = ?", models.StatusPublished)
+		}
+		rows, err := scanAll(q.Order("id").Limit(exportBatch), func(rows *sql.Rows) (*models.Tactic, error) { return scanTactic(rows, 0) })
+		if err != nil || len(rows) == 0 {
+			return rows, err
+		}
+		ids := make([]int64, len(rows))
+		for i, t := range rows {
+			ids[i] = t.ID
+		}
+		return rows, attachTags(tx.Where("tt.tactic_id IN ?", ids), rows)
+	},
+	toBundle: func(e *exporter, t *models.Tactic, in *models.TacticInput) (BundleTactic, error) {
+		chain, stage, err := e.stageSlugs(t.StageID)
+		in.StageID = nil
+		return BundleTactic{Chain: chain, Stage: stage, TacticInput: *in}, err
+	},
+	fromBundle: func(im *importer, at string, bt *BundleTactic) (*models.TacticInput, string, bool, error) {
+		if bt.StageID != nil {
+			im.fault(at+"/stage_id", "a bundle names no database ids: name the tactic's stage by its chain and slug, in chain and stage")
+			return nil, "", false, nil
+		}
+		id, ok, err := im.stageID(bt.Chain, bt.Stage)
+		if err != nil || !ok {
+			im.policy.unresolved(im, at+"/stage", fmt.Sprintf("stage %q of chain %q is neither in the bundle nor in the database", bt.Stage, bt.Chain),
+				fmt.Sprintf("tactic %s: its stage %s/%s is not there", bt.Code, bt.Chain, bt.Stage))
+			return nil, "", false, err
+		}
+		in := bt.TacticInput
+		in.StageID = &id
+		var tid int64
+		if in.Code != "" {
+			if tid, err = tacticIDByCode(im.tx, in.Code); err != nil {
+				return nil, "", false, err
+			}
+		}
+		done, err := im.policy.tactic(im, &in, tid == 0)
+		if err != nil || done {
+			return nil, "", false, err
+		}
+		return &in, idKey(tid), true, nil
+	},
+}
+
+// tacticIDByCode returns the id of the live tactic with this code, hidden or not, or 0.
+func tacticIDByCode(tx *gorm.DB, code string) (int64, error) {
+	var ids []int64
+	if err := tx.Table("tactics").Where("code = ?", code).Limit(1).Pluck("id", &ids).Error; err != nil {
+		return 0, fmt.Errorf("store: find tactic %s: %w", code, err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
+}
+
+// TacticObjects is tactics for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) TacticObjects() *Resource[models.Tactic, models.TacticInput] {
+	return sameResource(s, tacticObject)
 }

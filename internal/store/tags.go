@@ -54,11 +54,16 @@ var tagList = listSpec[models.Tag, tagQuery]{
 var tagObject = &object[models.Tag, models.TagInput]{
 	entity:  models.EntityTag,
 	table:   "tags",
+	plural:  "tags",
+	cites:   &citing{key: "slug", title: "name"},
+	get:     func(ctx context.Context, s *Store, key string) (*models.Tag, error) { return s.Tag(ctx, key) },
 	find:    findTag,
 	ref:     func(t *models.Tag) (int64, int64) { return t.ID, t.Version },
 	insert:  insertTag,
 	update:  updateTag,
 	inputOf: restorableTag,
+	asInput: tagInputOf,
+	version: func(in *models.TagInput) **int64 { return &in.Version },
 	inUse: func(tx *gorm.DB, cur *models.Tag) error {
 		// Counted here, whatever the caller may see: drafts hold tags too.
 		n, err := countIn(tx, "tactic_tags", "tag_id", cur.ID)
@@ -209,4 +214,21 @@ func checkJoinsHorizon(tx *gorm.DB, tagID int64) error {
 func findTag(db *gorm.DB, key string) (*models.Tag, error) {
 	q := db.Table("tags").Select(tagColumns(canSeeHidden(db.Statement.Context)))
 	return findByKey[models.Tag](q, "tags", models.EntityTag, key)
+}
+
+// tagKind is tags in the registry: a bundle holds their inputs, found by slug.
+var tagKind = &kind[models.Tag, models.TagInput, models.TagInput]{
+	object: tagObject,
+	items:  func(b *Bundle) *[]models.TagInput { return &b.Tags },
+	key:    func(in *models.TagInput) string { return in.Slug }, keyField: "slug",
+	batch: func(tx *gorm.DB, after int64, _ bool) ([]models.Tag, error) {
+		return findAfter[models.Tag](tx, "tags", after)
+	},
+	toBundle:   asIs[models.Tag, models.TagInput],
+	fromBundle: bySlug(func(in *models.TagInput) string { return in.Slug }),
+}
+
+// TagObjects is tags for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) TagObjects() *Resource[models.Tag, models.TagInput] {
+	return sameResource(s, tagObject)
 }

@@ -23,6 +23,9 @@ func checkPrecondition(pre models.Precondition, what string, id, version int64) 
 // caller to translate (a duplicate slug is the caller's to name).
 func bumpVersion(tx *gorm.DB, table string, id, version int64, set map[string]any) (time.Time, error) {
 	now := tx.Config.NowFunc()
+	if err := checkNextVersion(version); err != nil {
+		return now, err
+	}
 	set["version"] = gorm.Expr("version + 1")
 	set["updated_at"] = now
 	res := tx.Table(table).Where("id = ? AND version = ?", id, version).Updates(set)
@@ -33,6 +36,17 @@ func bumpVersion(tx *gorm.DB, table string, id, version int64, set map[string]an
 		return now, models.PreconditionFailedf("the object changed while your request was processed; GET it again and retry")
 	}
 	return now, nil
+}
+
+// checkNextVersion refuses to move an object past models.MaxVersion: 1 + 2^63-1 does not fit the
+// column on either engine, and an import could once set any version (issue 25). No object gets
+// near it otherwise: a version grows by one a change.
+func checkNextVersion(version int64) error {
+	if version < models.MaxVersion {
+		return nil
+	}
+	return models.Conflictf("version_limit", "the object is at version %d, the largest a version may be (%d), and cannot change again; create a new object in its place",
+		version, models.MaxVersion)
 }
 
 // deleteVersion deletes the row at id if it is still at version.

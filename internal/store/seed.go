@@ -3,9 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strconv"
+	"log/slog"
 	"strings"
 
 	"gorm.io/gorm"
@@ -13,60 +12,10 @@ import (
 	"chainkb/models"
 )
 
-// BundleFormat is the version of the bundle format that this release reads and writes.
-const BundleFormat = 2
-
-// Bundle is the knowledge base, or a part of it, as one document whose objects name each other by
-// slug or code, never by database id. It is how the seed enters the store, through the same
-// validation as any client write, and what GET /export writes and POST /import reads. Each object
-// may carry its version: the export writes it, and an import refuses to overwrite an object that
-// has moved past the version its bundle carries.
-//
-//	@Description	The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain) and by code (tactics, relations), never by database id. Each object carries its version.
-type Bundle struct {
-	// The bundle format; this release reads and writes 2.
-	FormatVersion int `json:"format_version" example:"2"`
-	// Sources, by slug; citations name them.
-	Sources []models.SourceInput `json:"sources"`
-	// Tags, by slug; tactics name them.
-	Tags []models.TagInput `json:"tags"`
-	// Chains, by slug.
-	Chains []models.ChainInput `json:"chains"`
-	// Stages, by chain and slug.
-	Stages []BundleStage `json:"stages"`
-	// Tactics, by code, each at a stage named by chain and slug.
-	Tactics []BundleTactic `json:"tactics"`
-	// Relations between tactics, by the codes at their ends and their type.
-	Relations []models.RelationInput `json:"relations"`
-	// Figures of the risk-reward model, by slug; each names its chain and stage by slug.
-	Parameters []models.ParameterInput `json:"parameters"`
-}
-
-// BundleStage is a stage whose chain is named by slug.
-//
-//	@Description	A stage, its chain named by slug (no chain_id).
-type BundleStage struct {
-	// Slug of the stage's chain.
-	Chain string `json:"chain" validate:"required,slug" example:"sex-trafficking"`
-	models.StageInput
-	// A bundle names no database ids: this hides the input's chain_id, which the import sets from
-	// chain.
-	ChainID *int64 `json:"chain_id,omitempty" swaggerignore:"true"`
-}
-
-// BundleTactic is a tactic whose chain and stage are named by slug.
-//
-//	@Description	A tactic, found by its code, its chain and stage named by slug (no stage_id).
-type BundleTactic struct {
-	// Slug of the tactic's chain.
-	Chain string `json:"chain" validate:"required,slug" example:"sex-trafficking"`
-	// Slug of the tactic's stage within its chain.
-	Stage string `json:"stage" validate:"required,slug" example:"retailer"`
-	models.TacticInput
-	// A bundle names no database ids: this hides the input's stage_id, which the import sets from
-	// chain and stage.
-	StageID *int64 `json:"stage_id,omitempty" swaggerignore:"true"`
-}
+// The seed enters the store through the import (import.go), with its own policy: seedPolicy. A
+// client's import applies its bundle as it stands; the seed is applied to databases that editors
+// have worked on since an earlier release seeded them, so it must leave their work alone and
+// upgrade what an earlier seed made in place.
 
 // SeedReport says what applying a seed did, object by object.
 type SeedReport struct {
@@ -98,13 +47,12 @@ func (s *Store) ApplySeed(ctx context.Context, name string, b *Bundle, predecess
 		return nil, false, fmt.Errorf("store: seed %s: format_version %d; this release reads %d", name, b.FormatVersion, BundleFormat)
 	}
 	ctx = models.WithPrincipal(ctx, models.Principal{Name: seedActor, Role: models.RoleAdmin})
-	im := &importer{rep: &ImportReport{Items: []ImportItem{}}, seed: &seedPolicy{predecessors: predecessors}}
-	im.duplicates(b)
-	if len(im.faults) > 0 {
-		return nil, false, fmt.Errorf("store: seed %s: %w", name, im.invalid())
+	if err := checkDuplicates(b); err != nil {
+		return nil, false, fmt.Errorf("store: seed %s: %w", name, err)
 	}
-	applied := false
+	var report *SeedReport
 	err := s.writeBulk(ctx, func(tx *gorm.DB) error {
+		report = nil
 		if err := s.serialize(tx, "seed"); err != nil {
 			return err
 		}
@@ -115,28 +63,140 @@ func (s *Store) ApplySeed(ctx context.Context, name string, b *Bundle, predecess
 		if n > 0 {
 			return nil
 		}
-		im.tx = tx
 		origins, err := seededTactics(tx)
 		if err != nil {
 			return err
 		}
-		im.seed.origins = origins
-		if err := im.apply(b); err != nil && !errors.Is(err, errStopped) {
-			return err
-		}
-		if len(im.faults) > 0 {
-			return fmt.Errorf("store: seed %s: %w", name, im.invalid())
+		sp := &seedPolicy{predecessors: predecessors, origins: origins}
+		im := newImporter(tx, false, sp)
+		if err := im.apply(b); err != nil {
+			return fmt.Errorf("store: seed %s: %w", name, err)
 		}
 		if err := tx.Exec("INSERT INTO seeds_applied (name, applied_at) VALUES (?, ?)", name, tx.Config.NowFunc()).Error; err != nil {
 			return fmt.Errorf("store: seed %s: %w", name, err)
 		}
-		applied = true
+		report = &SeedReport{Created: im.rep.Created, Updated: im.rep.Updated, LeftAlone: sp.leftAlone, Removed: sp.removed}
 		return nil
 	})
 	if err != nil {
 		return nil, false, err
 	}
-	return &SeedReport{Created: im.rep.Created, Updated: im.rep.Updated, LeftAlone: im.seed.leftAlone, Removed: im.seed.removed}, applied, nil
+	if report == nil {
+		return nil, false, nil
+	}
+	return report, true, nil
+}
+
+// seedPolicy is how applying the seed differs from a client's import: an object that editors
+// deleted stays deleted, one they changed is left as it is (each logged), one that names what is
+// not there is left out, and the tactics of an earlier release's seed are found by the titles
+// they were created under.
+type seedPolicy struct {
+	predecessors map[string][]string // code -> titles of the earlier seed's tactics it replaces
+	origins      map[string]int64    // title the seed created a tactic under -> its id
+	deletedCodes map[string]bool     // codes of tactics deleted in the past, read once
+	leftAlone    []string
+	removed      []string
+}
+
+func (sp *seedPolicy) leave(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	sp.leftAlone = append(sp.leftAlone, msg)
+	slog.Info("seed: " + msg)
+}
+
+func (sp *seedPolicy) unresolved(_ *importer, _, _, what string) { sp.leave("%s", what) }
+
+func (sp *seedPolicy) mayCreate(tx *gorm.DB, entity, name string) (bool, error) {
+	deleted, err := sp.deletedBefore(tx, entity, name)
+	if err != nil || !deleted {
+		return !deleted, err
+	}
+	sp.leave("%s %s: deleted by an editor; not brought back", entity, name)
+	return false, nil
+}
+
+func (sp *seedPolicy) mayUpdate(tx *gorm.DB, entity string, id int64, name string) (bool, error) {
+	ok, err := stillSeeded(tx, entity, id)
+	if err != nil || ok {
+		return ok, err
+	}
+	sp.leave("%s %s: changed by an editor since it was seeded; left as it is", entity, name)
+	return false, nil
+}
+
+func (sp *seedPolicy) tactic(im *importer, in *models.TacticInput, isNew bool) (bool, error) {
+	if in.Status == "" {
+		in.Status = models.StatusPublished // the seed is published knowledge, not drafts
+	}
+	if !isNew {
+		return false, nil
+	}
+	return sp.predecessor(im, in)
+}
+
+// predecessor applies a seed tactic whose code is not in the database to the tactic that an
+// earlier release's seed created for the same idea (found by the title it was created under), if
+// there is one: updated in place under its id while still as seeded, left alone if an editor
+// changed it, not brought back if an editor deleted it. Earlier tactics merged into this one go,
+// where nobody changed them. It reports whether it dealt with the tactic; if not, the tactic is new.
+func (sp *seedPolicy) predecessor(im *importer, in *models.TacticInput) (bool, error) {
+	titles := sp.predecessors[in.Code]
+	var ids []int64
+	for _, t := range titles {
+		if id, ok := sp.origins[t]; ok {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return false, nil
+	}
+	first := ids[0]
+	cur, err := findTactic(im.tx, first, true)
+	if models.IsKind(err, models.KindNotFound) {
+		sp.leave("tactic %s: the tactic it replaces (%q) was deleted by an editor; not brought back", in.Code, titles[0])
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	ok, err := stillSeeded(im.tx, models.EntityTactic, first)
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		sp.leave("tactic %d (%q): changed by an editor since it was seeded; left as it is, and %s not added", first, cur.Title, in.Code)
+		return true, nil
+	}
+	pointer := "/tactics/" + in.Code
+	if _, err := importWrite(im, pointer, func(tx *gorm.DB) (*models.Tactic, error) {
+		return tacticObject.update(tx, cur, in, models.ActionUpdate)
+	}); err != nil {
+		return false, err
+	}
+	im.rep.Updated++
+	im.rep.Items = append(im.rep.Items, ImportItem{Pointer: pointer, Entity: models.EntityTactic, Key: in.Code, Action: ImportUpdate})
+	for _, id := range ids[1:] {
+		if id == first {
+			continue
+		}
+		ok, err := stillSeeded(im.tx, models.EntityTactic, id)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			sp.leave("tactic %d: merged into %s by the seed, but changed by an editor; left as it is", id, in.Code)
+			continue
+		}
+		if err := tacticObject.removeIn(im.tx, idKey(id)); err != nil {
+			if models.IsKind(err, models.KindNotFound) {
+				continue // already gone
+			}
+			return false, err
+		}
+		sp.removed = append(sp.removed, fmt.Sprintf("tactic %d (merged into %s)", id, in.Code))
+	}
+	return true, nil
 }
 
 // stillSeeded reports whether an object's history holds only the seed's and migrations' changes.
@@ -181,29 +241,6 @@ func (sp *seedPolicy) deletedBefore(tx *gorm.DB, entity, name string) (bool, err
 	return n > 0, nil
 }
 
-// bothEnds reports whether both tactics of a relation are in the database.
-func bothEnds(tx *gorm.DB, in *models.RelationInput) (bool, error) {
-	for _, code := range []string{in.From, in.To} {
-		id, err := tacticIDByCode(tx, code)
-		if err != nil || id == 0 {
-			return false, err
-		}
-	}
-	return true, nil
-}
-
-// stageKey finds the stage of a chain by slug, as an id key; "0" (which finds nothing) if none.
-func stageKey(tx *gorm.DB, chainID int64, slug string) (string, error) {
-	var ids []int64
-	if err := tx.Table("stages").Where("chain_id = ? AND slug = ?", chainID, slug).Pluck("id", &ids).Error; err != nil {
-		return "", fmt.Errorf("store: find stage %s: %w", slug, err)
-	}
-	if len(ids) == 0 {
-		return "0", nil
-	}
-	return strconv.FormatInt(ids[0], 10), nil
-}
-
 // seededTactics maps the title under which the seed created a tactic to its id: what an earlier
 // release's seed made, whatever editors have done since.
 func seededTactics(tx *gorm.DB) (map[string]int64, error) {
@@ -227,16 +264,4 @@ func seededTactics(tx *gorm.DB) (map[string]int64, error) {
 		}
 	}
 	return out, nil
-}
-
-// tacticIDByCode returns the id of the live tactic with this code, hidden or not, or 0.
-func tacticIDByCode(tx *gorm.DB, code string) (int64, error) {
-	var ids []int64
-	if err := tx.Table("tactics").Where("code = ?", code).Limit(1).Pluck("id", &ids).Error; err != nil {
-		return 0, fmt.Errorf("store: find tactic %s: %w", code, err)
-	}
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	return ids[0], nil
 }
