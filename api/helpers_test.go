@@ -202,7 +202,7 @@ func (r response) problem(t *testing.T, status int) handlers.Problem {
 func (s *testServer) snapshot(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
-	for _, table := range []string{"chains", "stages", "tactics", "tags", "tactic_tags", "seeds_applied", "schema_migrations", "revisions", "api_keys", "idempotency_keys"} {
+	for _, table := range []string{"chains", "stages", "tactics", "tags", "tactic_tags", "seeds_applied", "schema_migrations", "revisions", "api_keys", "idempotency_keys", "webhook_subscriptions", "webhook_deliveries"} {
 		cols := "*"
 		if table == "api_keys" {
 			// A key's last use is noted on any request, failed or not; it is not content.
