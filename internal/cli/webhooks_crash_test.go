@@ -152,6 +152,21 @@ func TestWebhooksSurviveSIGKILL(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	// Deliveries that were under way at a kill arrived, but their outcome was never recorded:
+	// they are owed still, and are sent again (at least once) when their lease runs out.
+	for {
+		var owed int
+		if err := db.QueryRow("SELECT COUNT(*) FROM webhook_deliveries WHERE state <> 'delivered'").Scan(&owed); err != nil {
+			t.Fatal(err)
+		}
+		if owed == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d deliveries are still owed", owed)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	p.signal(syscall.SIGTERM)
 	if err := p.wait(30 * time.Second); err != nil {
 		t.Errorf("chainkb exited with %v after SIGTERM, want 0:\n%s", err, p.output.String())
@@ -168,14 +183,7 @@ func TestWebhooksSurviveSIGKILL(t *testing.T) {
 	if len(bad) > 0 {
 		t.Errorf("%d deliveries do not verify, e.g. %s", len(bad), bad[0])
 	}
-	var pending int
-	if err := db.QueryRow("SELECT COUNT(*) FROM webhook_deliveries WHERE state <> 'delivered'").Scan(&pending); err != nil {
-		t.Fatal(err)
-	}
-	if pending != 0 {
-		t.Errorf("%d deliveries are not marked delivered after a clean stop", pending)
-	}
-	t.Logf("%d changes committed over %d SIGKILLs, %d deliveries owed at the kills; all arrived, %d of them more than once",
+	t.Logf("%d changes committed over %d SIGKILLs, %d deliveries owed at the kills (counted after each); all arrived, %d of them more than once",
 		len(want), cycles, owedAtKills, again)
 	if strings.Contains(p.output.String(), "panic") {
 		t.Errorf("the log shows a panic:\n%s", p.output.String())
