@@ -313,14 +313,14 @@ func TestTacticFilters(t *testing.T) {
 
 // TestSearchWildcardsAreLiteral checks that % and _ in q are no wildcards: q is in the search
 // query language (GET /search), where they separate words, so "tax_records" is the phrase "tax
-// records" and 100% the word 100, which 1000 is not.
+// records" and 731% the word 731, which 7310 is not (a number the seed does not hold).
 func TestSearchWildcardsAreLiteral(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
-	for _, title := range []string{"Seize 100% of the take", "Free 1000 victims", "Audit tax_records"} {
+	for _, title := range []string{"Seize 731% of the take", "Free 7310 victims", "Audit tax_records"} {
 		s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": title, "summary": "S."}).mustStatus(t, 201)
 	}
-	for q, want := range map[string]string{"100%": "Seize 100% of the take", "tax_records": "Audit tax_records"} {
+	for q, want := range map[string]string{"731%": "Seize 731% of the take", "tax_records": "Audit tax_records"} {
 		got := collect[tactic](t, s, "/api/v1/tactics?q="+url.QueryEscape(q))
 		if len(got) != 1 || got[0].Title != want {
 			t.Errorf("q=%s found %d tactics (%+v), want only %q", q, len(got), got, want)

@@ -143,8 +143,8 @@ func TestBadRequests(t *testing.T) {
 	cite := func(kv ...any) obj {
 		return with(obj{"source": "kara-2009", "locator": "p. 201", "supports": "supports"}, kv...)
 	}
-	newParam := obj{"slug": "new-param", "symbol": "fine", "chain": "sex-trafficking", "stage": "retailer", "low": nil, "central": 44, "high": nil,
-		"unit": "USD", "currency": "USD", "price_year": nil, "geography": "IN", "period": "2009", "estimate": "reported", "citations": []obj{}, "note": ""}
+	newParam := obj{"slug": "new-param", "symbol": "fine", "input_set": "kara-2009-india", "chain": "sex-trafficking", "stage": "retailer", "low": nil, "central": 44, "high": nil,
+		"unit": "USD per conviction", "currency": "USD", "price_year": 2009, "basis": "statutory-maximum", "geography": "IN", "period": "2009", "estimate": "reported", "citations": []obj{}, "note": ""}
 	econ := "/api/v1/chains/sex-trafficking/economics?"
 	// tacticPut is the tactic as GET returned it, minus its version: a PUT body without a precondition.
 	tacticPut := with(tactic, "version", absent{}, "title", "A new title")
@@ -417,6 +417,8 @@ func TestBadRequests(t *testing.T) {
 		{name: "relation to itself by id", method: post, path: "/api/v1/relations", body: with(newRelation, "to", fmt.Sprint(tacticID)), status: unprocessable, code: "validation_failed", fields: []string{"to"}},
 		{name: "relation missing tactic", method: post, path: "/api/v1/relations", body: with(newRelation, "from", "ZZ-Z-R99", "to", "999999"), status: unprocessable, code: "validation_failed", fields: []string{"from", "to"}},
 		{name: "relation duplicate", method: post, path: "/api/v1/relations", body: newRelation, status: http.StatusConflict, code: "duplicate_relation"},
+		{name: "relation addresses a tactic that is not a condition", method: post, path: "/api/v1/relations", body: with(newRelation, "type", "addresses", "from", codeB, "to", codeA), status: unprocessable, code: "validation_failed", fields: []string{"to"}},
+		{name: "relation addresses from a condition", method: post, path: "/api/v1/relations", body: obj{"from": "ST-P-K01", "to": "ST-P-K02", "type": "addresses"}, status: unprocessable, code: "validation_failed", fields: []string{"from"}},
 		{name: "relation loop", method: post, path: "/api/v1/relations", body: with(newRelation, "from", codeB, "to", codeA), status: unprocessable, code: "validation_failed", fields: []string{"to"}},
 		{name: "relation unknown field", method: post, path: "/api/v1/relations", body: with(newRelation, "direction", "outgoing"), status: bad, code: "unknown_field", fields: []string{"direction"}},
 		{name: "relation empty object", method: post, path: "/api/v1/relations", body: obj{}, status: unprocessable, code: "validation_failed", fields: []string{"from", "to", "type"}},
@@ -437,13 +439,13 @@ func TestBadRequests(t *testing.T) {
 		{name: "table chain not found", method: get, path: "/api/v1/chains/no-such-chain/table", status: http.StatusNotFound, code: "not_found"},
 
 		// Parameters of the risk-reward model.
-		{name: "parameter empty object", method: post, path: "/api/v1/parameters", body: obj{}, status: unprocessable, code: "validation_failed", fields: []string{"slug", "symbol", "geography", "period", "chain", "estimate", "central"}},
+		{name: "parameter empty object", method: post, path: "/api/v1/parameters", body: obj{}, status: unprocessable, code: "validation_failed", fields: []string{"slug", "symbol", "geography", "period", "estimate", "central"}},
 		{name: "parameter unknown symbol", method: post, path: "/api/v1/parameters", body: with(newParam, "symbol", "bribes"), status: unprocessable, code: "validation_failed", fields: []string{"symbol"}},
 		{name: "parameter low above high", method: post, path: "/api/v1/parameters", body: with(newParam, "central", nil, "low", 10, "high", 5), status: unprocessable, code: "validation_failed", fields: []string{"high"}},
 		{name: "parameter central above high", method: post, path: "/api/v1/parameters", body: with(newParam, "high", 40), status: unprocessable, code: "validation_failed", fields: []string{"high"}},
-		{name: "parameter probability over 1", method: post, path: "/api/v1/parameters", body: with(newParam, "symbol", "p_conviction", "currency", "", "central", 1.5), status: unprocessable, code: "validation_failed", fields: []string{"central"}},
+		{name: "parameter probability over 1", method: post, path: "/api/v1/parameters", body: with(newParam, "symbol", "p_conviction", "currency", "", "price_year", nil, "basis", "", "unit", "", "central", 1.5), status: unprocessable, code: "validation_failed", fields: []string{"central"}},
 		{name: "parameter negative amount", method: post, path: "/api/v1/parameters", body: with(newParam, "central", -44), status: unprocessable, code: "validation_failed", fields: []string{"central"}},
-		{name: "parameter negative elasticity", method: post, path: "/api/v1/parameters", body: with(newParam, "symbol", "price_elasticity", "currency", "", "central", -1), status: unprocessable, code: "validation_failed", fields: []string{"central"}},
+		{name: "parameter negative elasticity", method: post, path: "/api/v1/parameters", body: with(newParam, "symbol", "price_elasticity", "currency", "", "price_year", nil, "basis", "", "unit", "", "central", -1), status: unprocessable, code: "validation_failed", fields: []string{"central"}},
 		{name: "parameter no value", method: post, path: "/api/v1/parameters", body: with(newParam, "central", nil), status: unprocessable, code: "validation_failed", fields: []string{"central"}},
 		{name: "parameter bad currency", method: post, path: "/api/v1/parameters", body: with(newParam, "currency", "DOLLARS"), status: unprocessable, code: "validation_failed", fields: []string{"currency"}},
 		{name: "parameter bad geography", method: post, path: "/api/v1/parameters", body: with(newParam, "geography", "India"), status: unprocessable, code: "validation_failed", fields: []string{"geography"}},
@@ -452,6 +454,15 @@ func TestBadRequests(t *testing.T) {
 		{name: "parameter unknown chain", method: post, path: "/api/v1/parameters", body: with(newParam, "chain", "no-such-chain"), status: unprocessable, code: "validation_failed", fields: []string{"chain"}},
 		{name: "parameter stage of no chain", method: post, path: "/api/v1/parameters", body: with(newParam, "stage", "launderer"), status: unprocessable, code: "validation_failed", fields: []string{"stage"}},
 		{name: "parameter unknown source", method: post, path: "/api/v1/parameters", body: with(newParam, "citations", []obj{{"source": "no-such-source", "locator": "", "supports": "supports"}}), status: unprocessable, code: "validation_failed", fields: []string{"citations/0/source"}},
+		{name: "parameter without its input set", method: post, path: "/api/v1/parameters", body: with(newParam, "input_set", ""), status: unprocessable, code: "validation_failed", fields: []string{"input_set"}},
+		{name: "parameter money without a price year", method: post, path: "/api/v1/parameters", body: with(newParam, "price_year", nil), status: unprocessable, code: "validation_failed", fields: []string{"price_year"}},
+		{name: "parameter penalty without its basis", method: post, path: "/api/v1/parameters", body: with(newParam, "basis", ""), status: unprocessable, code: "validation_failed", fields: []string{"basis"}},
+		{name: "parameter in a unit the model does not read", method: post, path: "/api/v1/parameters", body: with(newParam, "unit", "INR per day"), status: unprocessable, code: "validation_failed", fields: []string{"unit"}},
+		{name: "parameter region unknown", method: post, path: "/api/v1/parameters", body: with(newParam, "geography", "M49:999"), status: unprocessable, code: "validation_failed", fields: []string{"geography"}},
+		{name: "parameter rate in a chain", method: post, path: "/api/v1/parameters", body: with(newParam, "symbol", "exchange_rate", "currency", "INR", "price_year", nil, "basis", "", "unit", ""), status: unprocessable, code: "validation_failed", fields: []string{"chain", "input_set", "stage"}},
+		{name: "parameter effect on a chain's symbol", method: post, path: "/api/v1/tactics", body: obj{"stage_id": 3, "kind": "recommended", "title": "T", "summary": "S.", "acts_on": []obj{{"symbol": "victims", "direction": "lowers", "effect": "", "citations": []obj{}}}}, status: unprocessable, code: "validation_failed", fields: []string{"acts_on/0/symbol"}},
+		{name: "parameter effect size against its direction", method: post, path: "/api/v1/tactics", body: obj{"stage_id": 3, "kind": "recommended", "title": "T", "summary": "S.", "acts_on": []obj{{"symbol": "fine", "direction": "raises", "effect": "", "citations": []obj{}, "size": obj{"kind": "multiplier", "central": 0.5, "citation": obj{"source": "kara-2009-marketplace", "supports": "supports"}, "evidence_level": "none"}}}}, status: unprocessable, code: "validation_failed", fields: []string{"acts_on/0/size"}},
+		{name: "parameter effect on another chain's stage", method: post, path: "/api/v1/tactics", body: obj{"stage_id": 3, "kind": "recommended", "title": "T", "summary": "S.", "acts_on": []obj{{"symbol": "fine", "direction": "raises", "effect": "", "citations": []obj{}, "links": []string{"employer"}}}}, status: unprocessable, code: "validation_failed", fields: []string{"acts_on/0/links/0"}},
 		{name: "parameter string for number", method: post, path: "/api/v1/parameters", body: with(newParam, "central", "44"), status: bad, code: "wrong_type", fields: []string{"central"}},
 		{name: "parameter unknown field", method: post, path: "/api/v1/parameters", body: with(newParam, "value", 44), status: bad, code: "unknown_field", fields: []string{"value"}},
 		{name: "parameter duplicate slug", method: post, path: "/api/v1/parameters", body: with(newParam, "slug", "st-profit-in-2009"), status: http.StatusConflict, code: "duplicate_slug"},

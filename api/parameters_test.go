@@ -103,7 +103,7 @@ func TestParametersCRUD(t *testing.T) {
 		"geography=IN":                    {"st-profit-in-2009"},
 		"estimate=reported":               {"st-acq", "st-profit-in-2009"},
 		"estimate=assumption":             {},
-		"q=victim-year":                   {"st-profit-in-2009"},
+		"q=in-2009":                       {"st-profit-in-2009"},
 		"chain=forced-labour":             {},
 		"sort=-symbol&chain=1":            {"st-profit-in-2009", "st-acq"},
 		"geography=global&symbol=profit":  {},

@@ -6,13 +6,14 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	swaggerFiles "github.com/swaggo/files"
 	ginSwagger "github.com/swaggo/gin-swagger"
 
-	"chainkb/docs" // registers swag's spec (/swagger/doc.json) and embeds the OpenAPI 3 document
+	"chainkb/docs" // embeds the OpenAPI document, and registers it for /swagger/doc.json
 	"chainkb/handlers"
+	"chainkb/internal/apidoc"
 	"chainkb/internal/pages"
 	"chainkb/internal/store"
+	"chainkb/internal/swaggerui"
 	"chainkb/models"
 )
 
@@ -25,6 +26,9 @@ type route struct {
 	access access      // who may call it; the zero value is nobody
 	cache  cachePolicy // whether anyone may cache the answers to anonymous clients
 	flags  flags
+	// doc describes the operation for the OpenAPI document (internal/openapi); a route without
+	// one (the pages, Swagger UI, the documents themselves) is left out of it.
+	doc apidoc.Op
 }
 
 // access is the least role that may call a route. Its zero value, nobody, is what a row that
@@ -107,125 +111,129 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 	// The four content resources share one policy: anyone reads (tactics: only published ones
 	// below editor); editors write and see the history.
 	return []route{
-		{"GET", "/api/v1/chains", chains.List, anyone, publicRead, revalidated},
-		{"POST", "/api/v1/chains", chains.Create, editors, noStore, normal},
-		{"GET", "/api/v1/chains/:id", chains.Get, anyone, publicRead, normal},
-		{"PUT", "/api/v1/chains/:id", chains.Replace, editors, noStore, normal},
-		{"PATCH", "/api/v1/chains/:id", chains.Patch, editors, noStore, normal},
-		{"DELETE", "/api/v1/chains/:id", chains.Delete, editors, noStore, normal},
-		{"GET", "/api/v1/chains/:id/revisions", chains.Revisions, editors, noStore, normal},
-		{"POST", "/api/v1/chains/:id/revisions/:revision/restore", chains.Restore, editors, noStore, normal},
-		{"GET", "/api/v1/chains/:id/table", chains.Table, anyone, publicRead, normal},
+		{"GET", "/api/v1/chains", chains.List, anyone, publicRead, revalidated, handlers.ChainDocs.List()},
+		{"POST", "/api/v1/chains", chains.Create, editors, noStore, normal, handlers.ChainDocs.Create()},
+		{"GET", "/api/v1/chains/:id", chains.Get, anyone, publicRead, normal, handlers.ChainDocs.Get()},
+		{"PUT", "/api/v1/chains/:id", chains.Replace, editors, noStore, normal, handlers.ChainDocs.Replace()},
+		{"PATCH", "/api/v1/chains/:id", chains.Patch, editors, noStore, normal, handlers.ChainDocs.Patch()},
+		{"DELETE", "/api/v1/chains/:id", chains.Delete, editors, noStore, normal, handlers.ChainDocs.Delete()},
+		{"GET", "/api/v1/chains/:id/revisions", chains.Revisions, editors, noStore, normal, handlers.ChainDocs.Revisions()},
+		{"POST", "/api/v1/chains/:id/revisions/:revision/restore", chains.Restore, editors, noStore, normal, handlers.ChainDocs.Restore()},
+		{"GET", "/api/v1/chains/:id/table", chains.Table, anyone, publicRead, normal, handlers.ChainTableDoc},
 		// The risk-reward model computed from the parameters; scenarios write nothing.
-		{"GET", "/api/v1/chains/:id/economics", economics.Chain, anyone, publicRead, normal},
-		{"GET", "/api/v1/chains/:id/table.csv", chains.TableCSV, anyone, publicRead, normal},
+		{"GET", "/api/v1/chains/:id/economics", economics.Chain, anyone, publicRead, normal, handlers.ChainEconomicsDoc},
+		{"GET", "/api/v1/chains/:id/table.csv", chains.TableCSV, anyone, publicRead, normal, handlers.ChainTableCSVDoc},
 
-		{"GET", "/api/v1/stages", stages.List, anyone, publicRead, revalidated},
-		{"POST", "/api/v1/stages", stages.Create, editors, noStore, normal},
-		{"GET", "/api/v1/stages/:id", stages.Get, anyone, publicRead, normal},
-		{"PUT", "/api/v1/stages/:id", stages.Replace, editors, noStore, normal},
-		{"PATCH", "/api/v1/stages/:id", stages.Patch, editors, noStore, normal},
-		{"DELETE", "/api/v1/stages/:id", stages.Delete, editors, noStore, normal},
-		{"GET", "/api/v1/stages/:id/revisions", stages.Revisions, editors, noStore, normal},
-		{"POST", "/api/v1/stages/:id/revisions/:revision/restore", stages.Restore, editors, noStore, normal},
+		{"GET", "/api/v1/stages", stages.List, anyone, publicRead, revalidated, handlers.StageDocs.List()},
+		{"POST", "/api/v1/stages", stages.Create, editors, noStore, normal, handlers.StageDocs.Create()},
+		{"GET", "/api/v1/stages/:id", stages.Get, anyone, publicRead, normal, handlers.StageDocs.Get()},
+		{"PUT", "/api/v1/stages/:id", stages.Replace, editors, noStore, normal, handlers.StageDocs.Replace()},
+		{"PATCH", "/api/v1/stages/:id", stages.Patch, editors, noStore, normal, handlers.StageDocs.Patch()},
+		{"DELETE", "/api/v1/stages/:id", stages.Delete, editors, noStore, normal, handlers.StageDocs.Delete()},
+		{"GET", "/api/v1/stages/:id/revisions", stages.Revisions, editors, noStore, normal, handlers.StageDocs.Revisions()},
+		{"POST", "/api/v1/stages/:id/revisions/:revision/restore", stages.Restore, editors, noStore, normal, handlers.StageDocs.Restore()},
 
-		{"GET", "/api/v1/tactics", tactics.List, anyone, publicRead, revalidated},
-		{"POST", "/api/v1/tactics", tactics.Create, editors, noStore, normal},
-		{"GET", "/api/v1/tactics/:id", tactics.Get, anyone, publicRead, normal},
-		{"PUT", "/api/v1/tactics/:id", tactics.Replace, editors, noStore, normal},
-		{"PATCH", "/api/v1/tactics/:id", tactics.Patch, editors, noStore, normal},
-		{"DELETE", "/api/v1/tactics/:id", tactics.Delete, editors, noStore, normal},
-		{"GET", "/api/v1/tactics/:id/revisions", tactics.Revisions, editors, noStore, normal},
-		{"POST", "/api/v1/tactics/:id/revisions/:revision/restore", tactics.Restore, editors, noStore, normal},
+		{"GET", "/api/v1/tactics", tactics.List, anyone, publicRead, revalidated, handlers.TacticDocs.List()},
+		{"POST", "/api/v1/tactics", tactics.Create, editors, noStore, normal, handlers.TacticDocs.Create()},
+		{"GET", "/api/v1/tactics/:id", tactics.Get, anyone, publicRead, normal, handlers.TacticDocs.Get()},
+		{"PUT", "/api/v1/tactics/:id", tactics.Replace, editors, noStore, normal, handlers.TacticDocs.Replace()},
+		{"PATCH", "/api/v1/tactics/:id", tactics.Patch, editors, noStore, normal, handlers.TacticDocs.Patch()},
+		{"DELETE", "/api/v1/tactics/:id", tactics.Delete, editors, noStore, normal, handlers.TacticDocs.Delete()},
+		{"GET", "/api/v1/tactics/:id/revisions", tactics.Revisions, editors, noStore, normal, handlers.TacticDocs.Revisions()},
+		{"POST", "/api/v1/tactics/:id/revisions/:revision/restore", tactics.Restore, editors, noStore, normal, handlers.TacticDocs.Restore()},
 
-		{"GET", "/api/v1/tags", tags.List, anyone, publicRead, revalidated},
-		{"POST", "/api/v1/tags", tags.Create, editors, noStore, normal},
-		{"GET", "/api/v1/tags/:id", tags.Get, anyone, publicRead, normal},
-		{"PUT", "/api/v1/tags/:id", tags.Replace, editors, noStore, normal},
-		{"PATCH", "/api/v1/tags/:id", tags.Patch, editors, noStore, normal},
-		{"DELETE", "/api/v1/tags/:id", tags.Delete, editors, noStore, normal},
-		{"GET", "/api/v1/tags/:id/revisions", tags.Revisions, editors, noStore, normal},
-		{"POST", "/api/v1/tags/:id/revisions/:revision/restore", tags.Restore, editors, noStore, normal},
+		{"GET", "/api/v1/tags", tags.List, anyone, publicRead, revalidated, handlers.TagDocs.List()},
+		{"POST", "/api/v1/tags", tags.Create, editors, noStore, normal, handlers.TagDocs.Create()},
+		{"GET", "/api/v1/tags/:id", tags.Get, anyone, publicRead, normal, handlers.TagDocs.Get()},
+		{"PUT", "/api/v1/tags/:id", tags.Replace, editors, noStore, normal, handlers.TagDocs.Replace()},
+		{"PATCH", "/api/v1/tags/:id", tags.Patch, editors, noStore, normal, handlers.TagDocs.Patch()},
+		{"DELETE", "/api/v1/tags/:id", tags.Delete, editors, noStore, normal, handlers.TagDocs.Delete()},
+		{"GET", "/api/v1/tags/:id/revisions", tags.Revisions, editors, noStore, normal, handlers.TagDocs.Revisions()},
+		{"POST", "/api/v1/tags/:id/revisions/:revision/restore", tags.Restore, editors, noStore, normal, handlers.TagDocs.Restore()},
 
-		{"GET", "/api/v1/sources", sources.List, anyone, publicRead, revalidated},
-		{"POST", "/api/v1/sources", sources.Create, editors, noStore, normal},
-		{"GET", "/api/v1/sources/:id", sources.Get, anyone, publicRead, normal},
-		{"PUT", "/api/v1/sources/:id", sources.Replace, editors, noStore, normal},
-		{"PATCH", "/api/v1/sources/:id", sources.Patch, editors, noStore, normal},
-		{"DELETE", "/api/v1/sources/:id", sources.Delete, editors, noStore, normal},
-		{"GET", "/api/v1/sources/:id/revisions", sources.Revisions, editors, noStore, normal},
-		{"POST", "/api/v1/sources/:id/revisions/:revision/restore", sources.Restore, editors, noStore, normal},
+		{"GET", "/api/v1/sources", sources.List, anyone, publicRead, revalidated, handlers.SourceDocs.List()},
+		{"POST", "/api/v1/sources", sources.Create, editors, noStore, normal, handlers.SourceDocs.Create()},
+		{"GET", "/api/v1/sources/:id", sources.Get, anyone, publicRead, normal, handlers.SourceDocs.Get()},
+		{"PUT", "/api/v1/sources/:id", sources.Replace, editors, noStore, normal, handlers.SourceDocs.Replace()},
+		{"PATCH", "/api/v1/sources/:id", sources.Patch, editors, noStore, normal, handlers.SourceDocs.Patch()},
+		{"DELETE", "/api/v1/sources/:id", sources.Delete, editors, noStore, normal, handlers.SourceDocs.Delete()},
+		{"GET", "/api/v1/sources/:id/revisions", sources.Revisions, editors, noStore, normal, handlers.SourceDocs.Revisions()},
+		{"POST", "/api/v1/sources/:id/revisions/:revision/restore", sources.Restore, editors, noStore, normal, handlers.SourceDocs.Restore()},
 
 		// Relations between tactics: below editor, only those between published tactics exist.
-		{"GET", "/api/v1/relations", relations.List, anyone, publicRead, revalidated},
-		{"POST", "/api/v1/relations", relations.Create, editors, noStore, normal},
-		{"GET", "/api/v1/relations/:id", relations.Get, anyone, publicRead, normal},
-		{"PUT", "/api/v1/relations/:id", relations.Replace, editors, noStore, normal},
-		{"PATCH", "/api/v1/relations/:id", relations.Patch, editors, noStore, normal},
-		{"DELETE", "/api/v1/relations/:id", relations.Delete, editors, noStore, normal},
-		{"GET", "/api/v1/relations/:id/revisions", relations.Revisions, editors, noStore, normal},
-		{"POST", "/api/v1/relations/:id/revisions/:revision/restore", relations.Restore, editors, noStore, normal},
-		{"GET", "/api/v1/tactics/:id/relations", relations.OfTactic, anyone, publicRead, normal},
-		{"GET", "/api/v1/parameters", parameters.List, anyone, publicRead, revalidated},
-		{"POST", "/api/v1/parameters", parameters.Create, editors, noStore, normal},
-		{"GET", "/api/v1/parameters/:id", parameters.Get, anyone, publicRead, normal},
-		{"PUT", "/api/v1/parameters/:id", parameters.Replace, editors, noStore, normal},
-		{"PATCH", "/api/v1/parameters/:id", parameters.Patch, editors, noStore, normal},
-		{"DELETE", "/api/v1/parameters/:id", parameters.Delete, editors, noStore, normal},
-		{"GET", "/api/v1/parameters/:id/revisions", parameters.Revisions, editors, noStore, normal},
-		{"POST", "/api/v1/parameters/:id/revisions/:revision/restore", parameters.Restore, editors, noStore, normal},
-		{"GET", "/api/v1/search", search.List, anyone, publicRead, revalidated},
+		{"GET", "/api/v1/relations", relations.List, anyone, publicRead, revalidated, handlers.RelationDocs.List()},
+		{"POST", "/api/v1/relations", relations.Create, editors, noStore, normal, handlers.RelationDocs.Create()},
+		{"GET", "/api/v1/relations/:id", relations.Get, anyone, publicRead, normal, handlers.RelationDocs.Get()},
+		{"PUT", "/api/v1/relations/:id", relations.Replace, editors, noStore, normal, handlers.RelationDocs.Replace()},
+		{"PATCH", "/api/v1/relations/:id", relations.Patch, editors, noStore, normal, handlers.RelationDocs.Patch()},
+		{"DELETE", "/api/v1/relations/:id", relations.Delete, editors, noStore, normal, handlers.RelationDocs.Delete()},
+		{"GET", "/api/v1/relations/:id/revisions", relations.Revisions, editors, noStore, normal, handlers.RelationDocs.Revisions()},
+		{"POST", "/api/v1/relations/:id/revisions/:revision/restore", relations.Restore, editors, noStore, normal, handlers.RelationDocs.Restore()},
+		{"GET", "/api/v1/tactics/:id/relations", relations.OfTactic, anyone, publicRead, normal, handlers.TacticRelationsDoc},
+		{"GET", "/api/v1/parameters", parameters.List, anyone, publicRead, revalidated, handlers.ParameterDocs.List()},
+		{"POST", "/api/v1/parameters", parameters.Create, editors, noStore, normal, handlers.ParameterDocs.Create()},
+		{"GET", "/api/v1/parameters/:id", parameters.Get, anyone, publicRead, normal, handlers.ParameterDocs.Get()},
+		{"PUT", "/api/v1/parameters/:id", parameters.Replace, editors, noStore, normal, handlers.ParameterDocs.Replace()},
+		{"PATCH", "/api/v1/parameters/:id", parameters.Patch, editors, noStore, normal, handlers.ParameterDocs.Patch()},
+		{"DELETE", "/api/v1/parameters/:id", parameters.Delete, editors, noStore, normal, handlers.ParameterDocs.Delete()},
+		{"GET", "/api/v1/parameters/:id/revisions", parameters.Revisions, editors, noStore, normal, handlers.ParameterDocs.Revisions()},
+		{"POST", "/api/v1/parameters/:id/revisions/:revision/restore", parameters.Restore, editors, noStore, normal, handlers.ParameterDocs.Restore()},
+		{"GET", "/api/v1/search", search.List, anyone, publicRead, revalidated, handlers.SearchDoc},
 
-		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal},
-		{"GET", "/api/v1/changes/stream", changes.Stream, readers, noStore, stream},
+		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal, handlers.ChangesDoc},
+		{"GET", "/api/v1/changes/stream", changes.Stream, readers, noStore, stream, handlers.ChangeStreamDoc},
 
 		// Webhook subscriptions: each key manages its own, admins every one (the store decides
 		// which a key sees; another key's is 404).
-		{"GET", "/api/v1/webhooks", hooks.List, readers, noStore, normal},
-		{"POST", "/api/v1/webhooks", hooks.Create, readers, noStore, secret},
-		{"GET", "/api/v1/webhooks/:id", hooks.Get, readers, noStore, normal},
-		{"PATCH", "/api/v1/webhooks/:id", hooks.Patch, readers, noStore, normal},
-		{"DELETE", "/api/v1/webhooks/:id", hooks.Delete, readers, noStore, normal},
-		{"GET", "/api/v1/webhooks/:id/deliveries", hooks.Deliveries, readers, noStore, normal},
-		{"POST", "/api/v1/webhooks/:id/deliveries/:delivery/redeliver", hooks.Redeliver, readers, noStore, normal},
+		{"GET", "/api/v1/webhooks", hooks.List, readers, noStore, normal, handlers.WebhookListDoc},
+		{"POST", "/api/v1/webhooks", hooks.Create, readers, noStore, secret, handlers.WebhookCreateDoc},
+		{"GET", "/api/v1/webhooks/:id", hooks.Get, readers, noStore, normal, handlers.WebhookDoc},
+		{"PATCH", "/api/v1/webhooks/:id", hooks.Patch, readers, noStore, normal, handlers.WebhookPatchDoc},
+		{"DELETE", "/api/v1/webhooks/:id", hooks.Delete, readers, noStore, normal, handlers.WebhookDeleteDoc},
+		{"GET", "/api/v1/webhooks/:id/deliveries", hooks.Deliveries, readers, noStore, normal, handlers.WebhookDeliveriesDoc},
+		{"POST", "/api/v1/webhooks/:id/deliveries/:delivery/redeliver", hooks.Redeliver, readers, noStore, normal, handlers.RedeliverDoc},
 
 		// The whole knowledge base as one bundle: anyone exports the published part (editors add
 		// drafts with include=drafts); editors import.
-		{"GET", "/api/v1/export", bundles.Export, anyone, publicRead, normal},
-		{"POST", "/api/v1/import", bundles.Import, editors, noStore, bulkBody},
+		{"GET", "/api/v1/export", bundles.Export, anyone, publicRead, normal, handlers.ExportDoc},
+		{"POST", "/api/v1/import", bundles.Import, editors, noStore, bulkBody, handlers.ImportDoc},
 
-		{"GET", "/api/v1/keys", keys.List, admins, noStore, normal},
-		{"POST", "/api/v1/keys", keys.Create, admins, noStore, secret},
-		{"GET", "/api/v1/keys/:id", keys.Get, admins, noStore, normal},
-		{"DELETE", "/api/v1/keys/:id", keys.Revoke, admins, noStore, normal},
+		{"GET", "/api/v1/keys", keys.List, admins, noStore, normal, handlers.KeyListDoc},
+		{"POST", "/api/v1/keys", keys.Create, admins, noStore, secret, handlers.KeyCreateDoc},
+		{"GET", "/api/v1/keys/:id", keys.Get, admins, noStore, normal, handlers.KeyDoc},
+		{"DELETE", "/api/v1/keys/:id", keys.Revoke, admins, noStore, normal, handlers.KeyRevokeDoc},
 
 		// Load balancers and orchestrators probe without credentials; the readiness answer says
 		// only ready or not.
-		{"GET", "/healthz", health.Live, anyone, noStore, probe},
-		{"GET", "/readyz", health.Ready, anyone, noStore, probe},
+		{"GET", "/healthz", health.Live, anyone, noStore, probe, handlers.LivenessDoc},
+		{"GET", "/readyz", health.Ready, anyone, noStore, probe, handlers.ReadinessDoc},
 		// Metrics need a key: they tell traffic by route, error rates and the pools' saturation,
 		// which helps whoever times an attack, and the API listens where anyone reaches it.
 		// Prometheus sends a reader key ("authorization: {credentials_file: ...}" in its config).
-		{"GET", "/metrics", handlers.Metrics(metrics), readers, noStore, quiet},
+		{"GET", "/metrics", handlers.Metrics(metrics), readers, noStore, quiet, handlers.MetricsDoc},
 
-		// The OpenAPI 3 document, for client generators and for Swagger UI; swag's Swagger 2.0
-		// original stays at /swagger/doc.json. Both are made by "go generate" (see main.go) and
-		// embedded.
-		{"GET", "/openapi.json", serveDoc("application/json", docs.OpenAPIJSON), anyone, noStore, normal},
-		{"GET", "/openapi.yaml", serveDoc("application/yaml", docs.OpenAPIYAML), anyone, noStore, normal},
-		{"GET", "/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler,
-			ginSwagger.URL("/openapi.json"), ginSwagger.PersistAuthorization(true)), anyone, noStore, normal},
+		// The OpenAPI 3 document, for client generators and for Swagger UI (5, internal/swaggerui),
+		// also at /swagger/doc.json where gin-swagger serves it; made by "go generate" (see main.go)
+		// and embedded.
+		{"GET", "/openapi.json", serveDoc("application/json", docs.OpenAPIJSON), anyone, noStore, normal, undocumented},
+		{"GET", "/openapi.yaml", serveDoc("application/yaml", docs.OpenAPIYAML), anyone, noStore, normal, undocumented},
+		{"GET", "/swagger/*any", ginSwagger.WrapHandler(swaggerui.Handler,
+			ginSwagger.URL("/openapi.json"), ginSwagger.PersistAuthorization(true)), anyone, noStore, normal, undocumented},
 
 		// The pages for people (internal/pages): the published knowledge base as HTML, cached and
 		// revalidated like the published reads. Swagger UI stays at /swagger/index.html, linked
 		// from every page.
-		{"GET", "/", site.Home, anyone, publicRead, page},
-		{"GET", "/chains/:slug", site.Chain, anyone, publicRead, page},
-		{"GET", "/tactics/:code", site.Tactic, anyone, publicRead, page},
-		{"GET", "/sources", site.Sources, anyone, publicRead, page},
-		{"GET", pages.StylesheetPath, site.Stylesheet, anyone, publicRead, page},
+		{"GET", "/", site.Home, anyone, publicRead, page, undocumented},
+		{"GET", "/chains/:slug", site.Chain, anyone, publicRead, page, undocumented},
+		{"GET", "/tactics/:code", site.Tactic, anyone, publicRead, page, undocumented},
+		{"GET", "/sources", site.Sources, anyone, publicRead, page, undocumented},
+		{"GET", pages.StylesheetPath, site.Stylesheet, anyone, publicRead, page, undocumented},
 	}
 }
+
+// undocumented is the doc of a route that is not in the OpenAPI document: the pages for people,
+// Swagger UI and the documents themselves.
+var undocumented apidoc.Op
 
 // serveDoc answers with an embedded document.
 func serveDoc(contentType string, body []byte) gin.HandlerFunc {
@@ -263,7 +271,7 @@ func withHeadAndOptions(rows []route) []route {
 		out = append(out, route{http.MethodOptions, path, func(c *gin.Context) {
 			c.Header("Allow", header)
 			c.Status(http.StatusNoContent)
-		}, anyone, noStore, normal})
+		}, anyone, noStore, normal, undocumented})
 	}
 	return out
 }
@@ -341,6 +349,9 @@ type Route struct {
 	// Revalidated is whether its answers carry a weak ETag from the knowledge base's generation,
 	// and If-None-Match gets 304 (the lists).
 	Revalidated bool
+	// Doc describes the route's operation for the OpenAPI document; the zero Op for a route that
+	// is not in it.
+	Doc apidoc.Op
 }
 
 // Routes returns the route table without its handlers, keyed "METHOD /gin/path". A row that says
@@ -349,7 +360,7 @@ func Routes() map[string]Route {
 	out := map[string]Route{}
 	for _, r := range routes(nil, nil, defaultOptions()) {
 		if role, ok := r.access.role(); ok {
-			out[r.method+" "+r.path] = Route{Role: role, RateLimited: r.flags&unlimited == 0, Revalidated: r.flags&revalidated != 0}
+			out[r.method+" "+r.path] = Route{Role: role, RateLimited: r.flags&unlimited == 0, Revalidated: r.flags&revalidated != 0, Doc: r.doc}
 		}
 	}
 	return out

@@ -51,8 +51,9 @@ func TestSourcesCRUD(t *testing.T) {
 		s.do(t, "GET", "/api/v1/sources/"+key, nil, "If-None-Match", etag).mustStatus(t, http.StatusNotModified)
 	}
 
-	// PATCH: a merge patch; null clears the year; verified set.
-	res = s.do(t, "PATCH", "/api/v1/sources/kara-2009", obj{"year": nil, "verified": "2026-11-30"},
+	// PATCH: a merge patch; null clears the year; a check of the cited passage verifies it.
+	res = s.do(t, "PATCH", "/api/v1/sources/kara-2009", obj{"year": nil,
+		"check": obj{"reading": "excerpt", "on": "2026-11-30", "by": "An editor", "passage": "pp. 1-3"}},
 		"If-Match", etag, "Content-Type", "application/merge-patch+json").mustStatus(t, http.StatusOK)
 	res.decode(t, &src)
 	if src.Year != nil || src.Verified == nil || src.Verified.String() != "2026-11-30" || src.Version != 2 {
@@ -221,5 +222,137 @@ func TestCitations(t *testing.T) {
 	p = s.do(t, "PATCH", "/api/v1/chains/domestic-servitude", obj{"citations": []obj{citation("kara-2009", "")}, "version": c.Version}).problem(t, http.StatusUnprocessableEntity)
 	if len(p.Errors) != 1 || p.Errors[0].Field != "citations/0/source" {
 		t.Errorf("citation of a deleted source: %+v", p)
+	}
+}
+
+// TestSourceChecks: verified is a record of a check (issue 24). It is derived from what was read,
+// never set directly; bad checks are 422 and change nothing; the list filters by reading and by
+// verified; an export carries the checks and a bundle of format 2 still imports, its bare
+// verified dates kept as not-read claims.
+func TestSourceChecks(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	checked := func(reading string) obj {
+		return obj{"reading": reading, "on": "2026-12-01", "by": "chainkb editors", "passage": "https://example.org/r, section 2"}
+	}
+	cases := []struct {
+		slug         string
+		body         obj
+		wantReading  string
+		wantVerified string
+	}{
+		{"zzchk-full", with(newSource("zzchk-full"), "check", checked("full-text"), "verified", "2020-01-01"), "full-text", "2026-12-01"},
+		{"zzchk-excerpt", with(newSource("zzchk-excerpt"), "check", checked("excerpt")), "excerpt", "2026-12-01"},
+		{"zzchk-abstract", with(newSource("zzchk-abstract"), "check", checked("abstract"), "verified", "2026-12-01"), "abstract", ""},
+		{"zzchk-other", with(newSource("zzchk-other"), "check", checked("summary-by-other")), "summary-by-other", ""},
+		{"zzchk-legacy", with(newSource("zzchk-legacy"), "verified", "2026-11-29"), "not-read", ""},
+	}
+	for i := range cases {
+		c := &cases[i]
+		c.body["title"], c.body["doi"], c.body["url"] = "Work "+c.slug, "", ""
+		var src source
+		s.do(t, "POST", "/api/v1/sources", c.body).mustStatus(t, http.StatusCreated).decode(t, &src)
+		verified := ""
+		if src.Verified != nil {
+			verified = src.Verified.String()
+		}
+		if src.Check.Reading != c.wantReading || verified != c.wantVerified {
+			t.Errorf("%s: reading %q, verified %q; want %q, %q", c.slug, src.Check.Reading, verified, c.wantReading, c.wantVerified)
+		}
+	}
+
+	// Bad checks: 422 naming each field, and nothing written.
+	before := s.snapshot(t)
+	for _, bad := range []struct {
+		check  obj
+		fields []string
+	}{
+		{obj{"reading": "skimmed", "on": "2026-12-01", "by": "e"}, []string{"check/reading"}},
+		{obj{"reading": "full-text"}, []string{"check/on", "check/by"}},
+		{obj{"reading": "excerpt", "on": "2999-01-01", "by": "e"}, []string{"check/on"}},
+		{obj{"on": "2026-12-01", "by": "e"}, []string{"check/reading"}},
+	} {
+		p := s.do(t, "POST", "/api/v1/sources", with(newSource("zzchk-bad"), "check", bad.check)).problem(t, http.StatusUnprocessableEntity)
+		var got []string
+		for _, f := range p.Errors {
+			got = append(got, f.Field)
+		}
+		if !slices.Equal(got, bad.fields) {
+			t.Errorf("check %v: fields %v, want %v", bad.check, got, bad.fields)
+		}
+	}
+	s.do(t, "POST", "/api/v1/sources", with(newSource("zzchk-bad"), "check", obj{"reading": "excerpt", "on": "2026-13-01", "by": "e"})).
+		problem(t, http.StatusUnprocessableEntity)
+	if after := s.snapshot(t); after != before {
+		t.Errorf("refused writes changed the database:\n%s", snapshotDiff(before, after))
+	}
+
+	// The filters.
+	slugs := func(query string) []string {
+		t.Helper()
+		var out []string
+		for _, x := range collectAs[source](t, s, "/api/v1/sources?limit=3&q=zzchk&sort=slug&"+query) {
+			out = append(out, x.Slug)
+		}
+		return out
+	}
+	for q, want := range map[string][]string{
+		"verified=true":                     {"zzchk-excerpt", "zzchk-full"},
+		"verified=false":                    {"zzchk-abstract", "zzchk-legacy", "zzchk-other"},
+		"reading=full-text,excerpt":         {"zzchk-excerpt", "zzchk-full"},
+		"reading=abstract,summary-by-other": {"zzchk-abstract", "zzchk-other"},
+		"reading=not-read&verified=false":   {"zzchk-legacy"},
+		"reading=abstract&verified=true":    nil,
+	} {
+		if got := slugs(q); !slices.Equal(got, want) {
+			t.Errorf("sources?%s = %v, want %v", q, got, want)
+		}
+	}
+	for _, q := range []string{"reading=skimmed", "reading=full-text,,excerpt", "verified=maybe", "reading=excerpt&reading=abstract"} {
+		p := s.do(t, "GET", "/api/v1/sources?"+q, nil).problem(t, http.StatusBadRequest)
+		if p.Code != "bad_query" {
+			t.Errorf("sources?%s: code %s, want bad_query", q, p.Code)
+		}
+	}
+
+	// An export carries each check; re-importing it changes nothing.
+	res := s.do(t, "GET", "/api/v1/export", nil).mustStatus(t, http.StatusOK)
+	var b struct {
+		FormatVersion int `json:"format_version"`
+		Sources       []obj
+	}
+	res.decode(t, &b)
+	found := false
+	for _, src := range b.Sources {
+		if src["slug"] == "zzchk-excerpt" {
+			found = true
+			c, _ := src["check"].(map[string]any)
+			if c["reading"] != "excerpt" || c["on"] != "2026-12-01" || c["by"] != "chainkb editors" || src["verified"] != "2026-12-01" {
+				t.Errorf("exported source: %v", src)
+			}
+		}
+	}
+	if !found || b.FormatVersion != 3 {
+		t.Fatalf("export: format %d, zzchk-excerpt found %t", b.FormatVersion, found)
+	}
+	var rep struct{ Created, Updated, Unchanged int }
+	s.do(t, "POST", "/api/v1/import?mode=dry-run", res.Body).mustStatus(t, http.StatusOK).decode(t, &rep)
+	if rep.Created != 0 || rep.Updated != 0 {
+		t.Errorf("re-importing an export: %+v, want no change", rep)
+	}
+
+	// A bundle of format 2 (before check records): its bare verified date is a not-read claim.
+	old := obj{"format_version": 2, "sources": []obj{with(newSource("zzchk-format2"), "title", "Format 2 work", "doi", "",
+		"url", "", "verified", "2026-11-29")}}
+	s.do(t, "POST", "/api/v1/import?mode=apply", old).mustStatus(t, http.StatusOK)
+	var src source
+	s.do(t, "GET", "/api/v1/sources/zzchk-format2", nil).mustStatus(t, http.StatusOK).decode(t, &src)
+	if src.Verified != nil || src.Check.Reading != "not-read" || !strings.Contains(src.Check.Passage, "2026-11-29") {
+		t.Errorf("format 2 source: verified %v, check %+v", src.Verified, src.Check)
+	}
+	// Importing it again finds it unchanged.
+	s.do(t, "POST", "/api/v1/import?mode=dry-run", old).mustStatus(t, http.StatusOK).decode(t, &rep)
+	if rep.Updated != 0 || rep.Created != 0 {
+		t.Errorf("re-importing the format 2 bundle: %+v, want no change", rep)
 	}
 }

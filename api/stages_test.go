@@ -11,8 +11,8 @@ import (
 	"chainkb/models"
 )
 
-// Issue 25, item 2: a stage's slug is what other tactics of its chain name in also_applies_to.
-// Renaming the stage renames it there too (each such tactic moves to its next version, with a
+// Issue 25, item 2: a stage's slug is what other tactics of its chain name in also_applies_to,
+// and what any tactic of the chain names in the links of its acts_on effects (issue 23). Renaming the stage renames it there too (each such tactic moves to its next version, with a
 // revision, so mirrors follow); deleting a stage that tactics still name is refused (409 in_use),
 // as deleting one with tactics of its own is. A tactic's PATCH of an untouched field then never
 // fails on a stale slug, and the export imports again.
@@ -30,13 +30,17 @@ func TestStageSlugReferences(t *testing.T) {
 		t.Fatal("the seed has no wholesaler stage in sex-trafficking")
 	}
 	var naming []tactic
+	inLinks := 0
 	for _, tc := range collectAs[tactic](t, s, "/api/v1/tactics?chain=sex-trafficking&limit=200") {
-		if slices.Contains(tc.AlsoAppliesTo, "wholesaler") {
+		if slices.Contains(tc.AlsoAppliesTo, "wholesaler") || slices.ContainsFunc(tc.ActsOn, linksTo("wholesaler")) {
 			naming = append(naming, tc)
 		}
+		if slices.ContainsFunc(tc.ActsOn, linksTo("wholesaler")) {
+			inLinks++
+		}
 	}
-	if len(naming) == 0 {
-		t.Fatal("no tactic of the seed names wholesaler in also_applies_to")
+	if len(naming) == 0 || inLinks == 0 {
+		t.Fatalf("the seed names wholesaler in also_applies_to of %d tactic(s), in acts_on links of %d: the test needs both", len(naming)-inLinks, inLinks)
 	}
 	stagePath := fmt.Sprintf("/api/v1/stages/%d", st.ID)
 
@@ -46,8 +50,11 @@ func TestStageSlugReferences(t *testing.T) {
 		var after tactic
 		path := fmt.Sprintf("/api/v1/tactics/%d", before.ID)
 		s.do(t, "GET", path, nil).mustStatus(t, 200).decode(t, &after)
-		if slices.Contains(after.AlsoAppliesTo, "wholesaler") || !slices.Contains(after.AlsoAppliesTo, "trafficker") {
+		if slices.Contains(after.AlsoAppliesTo, "wholesaler") || slices.Contains(before.AlsoAppliesTo, "wholesaler") != slices.Contains(after.AlsoAppliesTo, "trafficker") {
 			t.Errorf("%s: also_applies_to %v after the rename", after.Code, after.AlsoAppliesTo)
+		}
+		if slices.ContainsFunc(after.ActsOn, linksTo("wholesaler")) || slices.ContainsFunc(before.ActsOn, linksTo("wholesaler")) != slices.ContainsFunc(after.ActsOn, linksTo("trafficker")) {
+			t.Errorf("%s: acts_on %+v after the rename", after.Code, after.ActsOn)
 		}
 		if after.Version != before.Version+1 {
 			t.Errorf("%s: version %d, want %d: the rename changed it", after.Code, after.Version, before.Version+1)
@@ -76,6 +83,10 @@ func TestStageSlugReferences(t *testing.T) {
 	if p.Code != "in_use" {
 		t.Errorf("code %q, want in_use", p.Code)
 	}
+}
+
+func linksTo(slug string) func(models.ActsOn) bool {
+	return func(e models.ActsOn) bool { return slices.Contains(e.Links, slug) }
 }
 
 // A database whose stages were renamed before the rename was followed into also_applies_to is

@@ -71,7 +71,7 @@ func TestPages(t *testing.T) {
 	}{
 		{"home", "/", []check{{"h1", "business chains"}, {"main", "Sex trafficking"}, {"main", "API documentation"}}, ""},
 		{"chain", "/chains/sex-trafficking", []check{{"h1", "Sex trafficking"}, {"table.chain caption", "each link"},
-			{"tbody tr:first-child th", "Product"}, {"main", "Evidence:"}, {"nav.filters", "Horizon"}}, "tbody tr:first-child"},
+			{"tbody tr:first-child th", "Victim or survivor (Kara: product)"}, {"main", "Evidence:"}, {"nav.filters", "Horizon"}}, "tbody tr:first-child"},
 		{"chain-filtered", "/chains/sex-trafficking?horizon=short-term&evidence=descriptive", []check{{"p.status", "Showing"},
 			{".filter a[aria-current]", "Short term"}}, "tbody tr:nth-child(2)"},
 		{"chain-economics", "/chains/sex-trafficking", []check{{"#stage-retailer .econ", "Profit (π): 27,252 USD"},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"chainkb/internal/apidoc"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -19,21 +20,23 @@ type Bundles struct {
 // NewBundles returns the export and import handlers.
 func NewBundles(st *store.Store) *Bundles { return &Bundles{store: st} }
 
+// ExportDoc describes GET /export.
+var ExportDoc = apidoc.Op{
+	ID: "exportBundle", Tag: "bundles", Summary: "Export the knowledge base",
+	Description: "The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.",
+	Params: []apidoc.Param{
+		{In: apidoc.InQuery, Name: "include", Description: "drafts: add draft and archived tactics (editors only)", Enum: []string{"drafts"}, Example: "drafts"},
+		{In: apidoc.InHeader, Name: "If-None-Match", Description: "ETag from an earlier export, as it came, with its quotes: the answer is 304 without a body while it is current"},
+	},
+	Responses: []apidoc.Response{
+		{Status: http.StatusOK, Description: "The knowledge base as one bundle", Body: store.Bundle{}, Headers: map[string]string{"ETag": "The knowledge base's generation (and whether drafts are in)"}},
+		apidoc.NotModified,
+		{Status: http.StatusBadRequest, Description: "Bad query parameter (code bad_query)"},
+		{Status: http.StatusForbidden, Description: "include=drafts with a key below the editor role (code forbidden)"},
+	},
+}
+
 // Export handles GET /api/v1/export.
-//
-//	@Summary	Export the knowledge base
-//	@Description	The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
-//	@ID	exportBundle
-//	@Tags	bundles
-//	@Produce	json
-//	@Param	include	query	string	false	"drafts: add draft and archived tactics (editors only)"	Enums(drafts)	example(drafts)
-//	@Param	If-None-Match	header	string	false	"ETag from an earlier export, as it came, with its quotes: the answer is 304 without a body while it is current"
-//	@Success	200	{object}	store.Bundle	"The knowledge base as one bundle"
-//	@Header	200	{string}	ETag	"The knowledge base's generation (and whether drafts are in)"
-//	@Success	304	"Not modified: the ETag in If-None-Match is current"
-//	@Failure	400	{object}	Problem	"Bad query parameter (code bad_query)"
-//	@Failure	403	{object}	Problem	"include=drafts with a key below the editor role (code forbidden)"
-//	@Router	/export [get]
 func (h *Bundles) Export(c *gin.Context) {
 	q := parseQuery(c, "include")
 	drafts := q.enum("include", "drafts") == "drafts"
@@ -72,25 +75,25 @@ func (h *Bundles) Export(c *gin.Context) {
 	}
 }
 
+// ImportDoc describes POST /import.
+var ImportDoc = apidoc.Op{
+	ID: "importBundle", Tag: "bundles", Summary: "Import a bundle",
+	Description: "Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.\n\nThe whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).",
+	Params: []apidoc.Param{
+		{In: apidoc.InQuery, Name: "mode", Required: true, Description: "dry-run: check and report, write nothing; apply: import", Enum: []string{"dry-run", "apply"}, Example: "dry-run"},
+	},
+	Body: &apidoc.Body{Description: "The bundle", Schema: store.Bundle{}},
+	Responses: []apidoc.Response{
+		{Status: http.StatusOK, Description: "What the import did, or in a dry run would do", Body: store.ImportReport{}},
+		{Status: http.StatusBadRequest, Description: "Malformed JSON, unknown field, or a bad or missing mode"},
+		{Status: http.StatusConflict, Description: "Objects changed since the versions the bundle carries (code import_conflict; errors lists them); nothing was imported"},
+		{Status: http.StatusRequestEntityTooLarge, Description: "Body over the import limit (code body_too_large)"},
+		{Status: http.StatusUnsupportedMediaType, Description: "Content-Type is not application/json"},
+		{Status: http.StatusUnprocessableEntity, Description: "The bundle has faults (code validation_failed; errors lists them by JSON pointer); nothing was imported"},
+	},
+}
+
 // Import handles POST /api/v1/import.
-//
-//	@Summary	Import a bundle
-//	@Description	Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
-//	@Description
-//	@Description	The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
-//	@ID	importBundle
-//	@Tags	bundles
-//	@Accept	json
-//	@Produce	json
-//	@Param	mode	query	string	true	"dry-run: check and report, write nothing; apply: import"	Enums(dry-run,apply)	example(dry-run)
-//	@Param	bundle	body	store.Bundle	true	"The bundle"
-//	@Success	200	{object}	store.ImportReport	"What the import did, or in a dry run would do"
-//	@Failure	400	{object}	Problem	"Malformed JSON, unknown field, or a bad or missing mode"
-//	@Failure	409	{object}	Problem	"Objects changed since the versions the bundle carries (code import_conflict; errors lists them); nothing was imported"
-//	@Failure	413	{object}	Problem	"Body over the import limit (code body_too_large)"
-//	@Failure	415	{object}	Problem	"Content-Type is not application/json"
-//	@Failure	422	{object}	Problem	"The bundle has faults (code validation_failed; errors lists them by JSON pointer); nothing was imported"
-//	@Router	/import [post]
 func (h *Bundles) Import(c *gin.Context) {
 	q := parseQuery(c, "mode")
 	mode := q.enum("mode", "dry-run", "apply")

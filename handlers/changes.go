@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"net/http"
+
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
+	"chainkb/internal/apidoc"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -31,19 +34,21 @@ type ChangeList struct {
 	NextCursor *string `json:"next_cursor" extensions:"x-nullable" example:"42"`
 }
 
+// ChangesDoc describes GET /changes.
+var ChangesDoc = apidoc.Op{
+	ID: "listChanges", Tag: "changes", Summary: "Change feed",
+	Description: "Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as \"the object is now `data`\", and delete as \"the object is gone\". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {\"id\": ...}` Relations (entity `relation`) are left out below editor while either of their tactics is not published, judged when the relation changes.",
+	Params: []apidoc.Param{
+		{In: apidoc.InQuery, Name: "after", Description: "Id of the last change you have (next_cursor of the previous page); 0 for the start", Default: "0", Example: "0"},
+		{In: apidoc.InQuery, Name: "limit", Type: "integer", Description: "Page size", Default: 50, Min: apidoc.Num(1), Max: apidoc.Num(200), Example: 100},
+	},
+	Responses: []apidoc.Response{
+		{Status: http.StatusOK, Description: "The changes after `after`, oldest first", Body: ChangeList{}, Headers: map[string]string{"Link": "URL of the next page: <...>; rel=\"next\" (absent at the end of the feed)"}},
+		{Status: http.StatusBadRequest, Description: "Bad query parameter (code bad_query)"},
+	},
+}
+
 // List handles GET /api/v1/changes.
-//
-//	@Summary	Change feed
-//	@Description	Every change to chains, stages, tactics and tags, in order, so that a partner app can keep an exact mirror: apply create, update and restore as "the object is now `data`", and delete as "the object is gone". Start with `after=0`; keep the id of the last change you applied and pass it as `after` next time (`next_cursor` is that `after` while more pages wait, null at the end). Below editor, draft and archived tactics are left out, and a tactic that stops being published shows as a delete with `data: {"id": ...}` Relations (entity `relation`) are left out below editor while either of their tactics is not published, judged when the relation changes.
-//	@ID	listChanges
-//	@Tags	changes
-//	@Produce	json
-//	@Param	after	query	string	false	"Id of the last change you have (next_cursor of the previous page); 0 for the start"	default(0)	example(0)
-//	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(100)
-//	@Success	200	{object}	ChangeList	"The changes after `after`, oldest first"
-//	@Header	200	{string}	Link	"URL of the next page: <...>; rel=\"next\" (absent at the end of the feed)"
-//	@Failure	400	{object}	Problem	"Bad query parameter (code bad_query)"
-//	@Router	/changes [get]
 func (h *Changes) List(c *gin.Context) {
 	q := parseQuery(c, "after", "limit")
 	var after int64

@@ -10,9 +10,9 @@ import (
 )
 
 // crud is the endpoint code that every content resource shares: get, create, replace, patch,
-// delete, history and restore. Each resource's file keeps its own handlers, with their swag
-// annotations, and calls these; they call the resource's methods in the store (store.Resource),
-// and differ only in how a path names an object (key).
+// delete, history and restore. Each resource's file keeps its own handlers and the description of
+// its operations (apidoc), and calls these; they call the resource's methods in the store
+// (store.Resource), and differ only in how a path names an object (key).
 //
 // T is the object, In what a client writes.
 type crud[T any, In any] struct {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"chainkb/internal/apidoc"
 	"chainkb/internal/economics"
 	"chainkb/internal/inforce"
 	"chainkb/internal/rendercache"
@@ -19,7 +20,7 @@ import (
 	"chainkb/models"
 )
 
-// Economics serves the risk-reward model of a chain (issue 13).
+// Economics serves the risk-reward model of a chain (issue 23).
 type Economics struct {
 	store *store.Store
 	// results keeps baseline answers (no scenario) as rendered JSON, like the chain table: good
@@ -27,11 +28,11 @@ type Economics struct {
 	results *rendercache.Cache[economicsKey]
 }
 
-// economicsKey is what makes one baseline answer differ from another: the chain as asked and
-// where and when its parameters are in force.
+// economicsKey is what makes one baseline answer differ from another: the chain as asked and the
+// inputs, area, year and money asked for.
 type economicsKey struct {
 	chain string
-	scope inforce.Scope
+	req   inforce.Request
 }
 
 // NewEconomics returns the economics handler.
@@ -39,117 +40,48 @@ func NewEconomics(st *store.Store) *Economics {
 	return &Economics{store: st, results: rendercache.New[economicsKey]("e", maxTables, maxTableBytes)}
 }
 
-// ChainEconomics is the risk-reward model of a chain: for each stage the figures computed from
-// the parameters in force, for the whole chain the break-even penalty per conviction, and how it
-// was all computed.
-//
-//	@Description	The risk-reward model of a chain: for each stage, whether exploitation pays at today's enforcement and what would invert it; for the whole chain, the break-even penalty per conviction. Every figure carries the inputs it was computed from (parameter, value, sources). With a scenario (set.<symbol>, apply), each part also has the scenario's figures and the change against the baseline.
-type ChainEconomics struct {
-	// The chain.
-	Chain EconomicsChainRef `json:"chain"`
-	// The geography the parameters were chosen for: a country code, or global.
-	Geography string `json:"geography" example:"IN"`
-	// The year the parameters were chosen for (the latest period up to it), or null for the latest.
-	Year *int `json:"year" extensions:"x-nullable" example:"2009"`
-	// The scenario, or null for the baseline alone.
-	Scenario *EconomicsScenario `json:"scenario" extensions:"x-nullable"`
-	// Each stage of the chain, in order of position.
-	Stages []StageEconomics `json:"stages"`
-	// The figures of the whole chain.
-	WholeChain WholeChainEconomics `json:"whole_chain"`
-	// The model: formulas, symbols, how ranges propagate, caveats.
-	Method economics.Method `json:"method"`
+// ChainEconomicsDoc describes GET /chains/{id}/economics.
+var ChainEconomicsDoc = apidoc.Op{
+	ID: "getChainEconomics", Tag: "chains", Summary: "The risk-reward model of a chain",
+	Description: "For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price and the demand effect. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.\n\nScenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.",
+	Params: append([]apidoc.Param{
+		{In: apidoc.InPath, Name: "id", Description: "Chain id or slug", Example: "sex-trafficking"},
+		{In: apidoc.InQuery, Name: "inputs", Description: "An input set of the chain, by name (see available_inputs); geo and year, if given too, must fit it", MaxLength: 64, Example: "kara-2009-india"},
+		{In: apidoc.InQuery, Name: "geo", Description: "The area: global (the default), an ISO 3166-1 alpha-2 country code, EU or M49:<code>; the best input set for it is used, and a country without one gets the global set, said so", Example: "IN"},
+		{In: apidoc.InQuery, Name: "year", Type: "integer", Description: "Use the latest input set whose period starts by this year", Min: apidoc.Num(1000), Max: apidoc.Num(9999), Example: 2009},
+		{In: apidoc.InQuery, Name: "currency", Description: "ISO 4217 currency every amount is converted to; by default the set's profit's", Example: "USD"},
+		{In: apidoc.InQuery, Name: "price_year", Type: "integer", Description: "Price year every amount is converted to; by default the set's profit's", Min: apidoc.Num(1800), Max: apidoc.Num(2200), Example: 2021},
+		{In: apidoc.InQuery, Name: "apply", Description: "Scenario: comma-separated codes of published tactics whose acts_on effects to apply, in order", Example: "ST-W-C03"},
+		apidoc.IfNoneMatch,
+	}, scenarioParams()...),
+	Responses: []apidoc.Response{
+		{Status: http.StatusOK, Description: "The model of the chain", Body: inforce.Answer{}, Headers: map[string]string{"ETag": "Hash of the answer's content"}},
+		apidoc.NotModified,
+		{Status: http.StatusBadRequest, Description: "Malformed id, or a bad query parameter, named in errors (code bad_query): an unknown parameter, an unknown input set or one that does not fit geo or year, a bad geo, year, currency or price year, set.<symbol> with an unknown symbol, a value that is not a plain finite number, a probability outside [0, 1] or a negative amount, or apply with a code that names no published tactic"},
+		{Status: http.StatusNotFound, Description: "No such chain"},
+	},
 }
 
-// EconomicsChainRef names the chain of an economics answer.
-//
-//	@Description	The chain an economics answer is about.
-type EconomicsChainRef struct {
-	// Id of the chain.
-	ID int64 `json:"id" example:"1"`
-	// Slug of the chain.
-	Slug string `json:"slug" example:"sex-trafficking"`
-	// Name of the chain.
-	Name string `json:"name" example:"Sex trafficking"`
-}
-
-// EconomicsStageRef names a stage of an economics answer.
-//
-//	@Description	A stage of the chain an economics answer is about.
-type EconomicsStageRef struct {
-	// Id of the stage.
-	ID int64 `json:"id" example:"3"`
-	// Slug of the stage.
-	Slug string `json:"slug" example:"retailer"`
-	// Name of the stage.
-	Name string `json:"name" example:"Retailer"`
-	// Side of the market.
-	Side string `json:"side" enums:"supply,demand" example:"demand"`
-	// Order of the stage in its chain.
-	Position int `json:"position" example:"3"`
-}
-
-// EconomicsScenario is a what-if as the request gave it.
-//
-//	@Description	A what-if: values that replace the stored ones (set.<symbol>), then the effects of tactics (apply), in that order.
-type EconomicsScenario struct {
-	// The values set, by symbol.
-	Set map[string]economics.Value `json:"set"`
-	// The codes of the tactics applied, in order.
-	Apply []string `json:"apply"`
-}
-
-// StageEconomics is the model for one stage.
-//
-//	@Description	The model for one stage: its figures from the parameters in force (baseline), and with a scenario its figures under it and the change.
-type StageEconomics struct {
-	// The stage.
-	Stage EconomicsStageRef `json:"stage"`
-	// The figures from the stored parameters.
-	Baseline economics.StageResult `json:"baseline"`
-	// The figures under the scenario; null without one.
-	Scenario *economics.StageResult `json:"scenario" extensions:"x-nullable"`
-	// Scenario minus baseline; null without a scenario.
-	Delta *economics.StageDelta `json:"delta" extensions:"x-nullable"`
-	// What the scenario did that a reader could not guess (an effect without a size, a cap at 1).
-	Notes []string `json:"notes"`
-}
-
-// WholeChainEconomics is the model for the whole chain.
-//
-//	@Description	The figures of the whole chain (break-even penalty per conviction Π_tot/N, conviction rate, profit per victim), with a scenario also under it and the change.
-type WholeChainEconomics struct {
-	// The figures from the stored parameters.
-	Baseline economics.ChainResult `json:"baseline"`
-	// The figures under the scenario; null without one.
-	Scenario *economics.ChainResult `json:"scenario" extensions:"x-nullable"`
-	// Scenario minus baseline; null without a scenario.
-	Delta *economics.ChainDelta `json:"delta" extensions:"x-nullable"`
-	// What the scenario did that a reader could not guess.
-	Notes []string `json:"notes"`
+// scenarioParams declares set.<symbol> for every symbol of the model, so that typed clients know
+// them all: one per symbol of a link or of the whole chain (not the reference data).
+func scenarioParams() []apidoc.Param {
+	var out []apidoc.Param
+	for _, s := range economics.Symbols() {
+		if s.Scope == economics.ScopeReference {
+			continue
+		}
+		example := "2"
+		if s.Kind == economics.Probability {
+			example = "0.01"
+		}
+		out = append(out, apidoc.Param{In: apidoc.InQuery, Name: "set." + string(s.Symbol), Example: example,
+			Description: fmt.Sprintf("Scenario: replace %s (%s, %s) at every link with a plain decimal number, or low,central,high; %s",
+				s.Notation, s.Meaning, s.Unit, map[economics.Kind]string{economics.Probability: "between 0 and 1 (1% is 0.01)", economics.Amount: "0 or more"}[s.Kind])})
+	}
+	return out
 }
 
 // Chain handles GET /api/v1/chains/{id}/economics.
-//
-//	@Summary	The risk-reward model of a chain
-//	@Description	For each stage of the chain, from the parameters in force (the requested country's before `global`; a stage's own before the whole chain's; the latest period, up to `year` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D > 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and `unavailable` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.
-//	@Description
-//	@Description	Scenarios: `set.<symbol>=value` (or `low,central,high`) replaces a value, `apply=CODE,CODE` applies the `acts_on` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
-//	@ID	getChainEconomics
-//	@Tags	chains
-//	@Produce	json
-//	@Param	id	path	string	true	"Chain id or slug"	example(sex-trafficking)
-//	@Param	geo	query	string	false	"ISO 3166-1 alpha-2 country code, or global (the default); global figures fill in what the country lacks"	example(IN)
-//	@Param	year	query	int	false	"Use the latest figures whose period starts by this year; the latest of all by default"	minimum(1000)	maximum(9999)	example(2009)
-//	@Param	set.p_conviction	query	string	false	"Scenario: replace a symbol's value with a number, or low,central,high; any symbol of the model may be set this way (set.fine, set.confiscation_rate, ...). A probability is in [0, 1] (1% is 0.01), an amount is 0 or more"	example(0.01)
-//	@Param	apply	query	string	false	"Scenario: comma-separated codes of published tactics whose acts_on effects to apply, in order"	example(ST-R-R01)
-//	@Param	If-None-Match	header	string	false	"ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current"
-//	@Success	200	{object}	ChainEconomics	"The model of the chain"
-//	@Header	200	{string}	ETag	"Hash of the answer's content"
-//	@Success	304	"Not modified: the ETag in If-None-Match is current"
-//	@Failure	400	{object}	Problem	"Malformed id, or a bad query parameter, named in errors (code bad_query): an unknown parameter, a bad geo or year, set.<symbol> with an unknown symbol, a value that is not a finite number, a probability outside [0, 1] or a negative amount, or apply with an unknown tactic code"
-//	@Failure	404	{object}	Problem	"No such chain"
-//	@Router	/chains/{id}/economics [get]
 func (h *Economics) Chain(c *gin.Context) {
 	key, err := pathKey(c)
 	if err != nil {
@@ -163,7 +95,7 @@ func (h *Economics) Chain(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	var out *rendercache.Entry
-	if req.scenario.Empty() {
+	if len(req.set) == 0 && len(req.apply) == 0 {
 		out, err = h.baseline(ctx, key, req)
 	} else {
 		out, err = h.render(ctx, key, req)
@@ -182,41 +114,47 @@ func (h *Economics) Chain(c *gin.Context) {
 
 // economicsRequest is a parsed economics query.
 type economicsRequest struct {
-	scope    inforce.Scope
+	req      inforce.Request
 	scenario economics.Scenario
 	set      map[string]economics.Value
 	apply    []string
+	// tactics are the tactics apply names, read once the query is valid.
+	tactics []*models.Tactic
 }
 
-// request reads the query: geo, year, set.<symbol> and apply. Every bad parameter is named in
-// one 400.
+// request reads the query: inputs, geo, year, currency, price_year, set.<symbol> and apply. Every
+// bad parameter is named in one 400.
 func (h *Economics) request(c *gin.Context) (*economicsRequest, error) {
-	allowed := []string{"geo", "year", "apply"}
+	allowed := []string{"inputs", "geo", "year", "currency", "price_year", "apply"}
+	var sets []string
 	for name := range c.Request.URL.Query() {
 		if strings.HasPrefix(name, "set.") {
-			allowed = append(allowed, name)
+			sets = append(sets, name)
 		}
 	}
-	q := parseQuery(c, allowed...)
-	req := &economicsRequest{scope: inforce.Default}
+	slices.Sort(sets)
+	q := parseQuery(c, append(allowed, sets...)...)
+	r := &economicsRequest{}
+	r.req.Inputs = q.slug("inputs")
 	if geo := q.str("geo"); geo != "" {
-		if models.IsJurisdiction(geo) {
-			req.scope.Geo = geo
+		if models.IsArea(geo) {
+			r.req.Geo = geo
 		} else {
-			q.fail("geo", "must be an ISO 3166-1 alpha-2 country code in capitals (e.g. IN) or global")
+			q.fail("geo", models.AreaRule)
 		}
 	}
-	if s := q.str("year"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1000 || n > 9999 {
-			q.fail("year", "must be a year of four digits, such as 2009")
+	r.req.Year = yearParam(q, "year", 1000, 9999)
+	if cur := q.str("currency"); cur != "" {
+		if models.IsCurrency(cur) {
+			r.req.Currency = cur
 		} else {
-			req.scope.Year = n
+			q.fail("currency", "must be an ISO 4217 currency code such as USD")
 		}
 	}
-	for _, name := range allowed[3:] {
-		raw := q.str(name)
-		v, err := economics.ParseOverride(strings.TrimPrefix(name, "set."), raw)
+	r.req.PriceYear = yearParam(q, "price_year", 1800, 2200)
+	for _, name := range sets {
+		symbol := strings.TrimPrefix(name, "set.")
+		v, err := economics.ParseOverride(symbol, q.str(name))
 		if err != nil {
 			var oe *economics.OverrideError
 			if errors.As(err, &oe) {
@@ -226,75 +164,112 @@ func (h *Economics) request(c *gin.Context) (*economicsRequest, error) {
 			}
 			continue
 		}
-		if req.scenario.Overrides == nil {
-			req.scenario.Overrides = map[economics.Symbol]economics.Value{}
-			req.set = map[string]economics.Value{}
+		if r.scenario.Overrides == nil {
+			r.scenario.Overrides = map[economics.Symbol]economics.Value{}
+			r.set = map[string]economics.Value{}
 		}
-		req.scenario.Overrides[economics.Symbol(strings.TrimPrefix(name, "set."))] = v
-		req.set[strings.TrimPrefix(name, "set.")] = v
+		r.scenario.Overrides[economics.Symbol(symbol)] = v
+		r.set[symbol] = v
 	}
 	if s := q.str("apply"); s != "" || q.values.Has("apply") {
-		effects, codes, msg := h.effects(c.Request.Context(), s)
+		codes, msg := applyCodes(s)
 		if msg != "" {
 			q.fail("apply", msg)
 		}
-		req.scenario.Effects, req.apply = effects, codes
+		r.apply = codes
 	}
 	slices.SortFunc(q.bad, func(a, b models.FieldError) int { return strings.Compare(a.Field, b.Field) })
-	return req, q.err()
+	if err := q.err(); err != nil {
+		return nil, err
+	}
+	// Only now read the tactics: a database error is a 500, logged, and an unknown code a 400.
+	for _, code := range r.apply {
+		t, _, err := h.store.PublishedTactic(c.Request.Context(), code)
+		if models.IsKind(err, models.KindNotFound) {
+			q.fail("apply", fmt.Sprintf("no published tactic has the code %s", code))
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.tactics = append(r.tactics, t)
+	}
+	return r, q.err()
 }
 
-// effects looks up the tactics that apply names (comma-separated codes) and returns their
-// acts_on effects in order, or why it cannot.
-func (h *Economics) effects(ctx context.Context, list string) ([]economics.Effect, []string, string) {
+// yearParam reads a four-digit year in [lo, hi], or 0 when absent.
+func yearParam(q *query, name string, lo, hi int) int {
+	s := q.str(name)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi || len(s) != 4 {
+		q.fail(name, fmt.Sprintf("must be a year of four digits between %d and %d, such as 2024", lo, hi))
+		return 0
+	}
+	return n
+}
+
+// applyCodes reads apply's comma-separated tactic codes, each once, in order.
+func applyCodes(list string) ([]string, string) {
 	var codes []string
 	for _, s := range strings.Split(list, ",") {
 		s = strings.TrimSpace(s)
 		if s == "" {
-			return nil, nil, "give one or more tactic codes separated by commas, such as ST-R-R01,ST-R-R03"
+			return nil, "give one or more tactic codes separated by commas, such as ST-R-R01,ST-R-R03"
 		}
 		if !models.IsCode(s) {
-			return nil, nil, fmt.Sprintf("%q is not a tactic code: %s", s, models.CodeRule)
+			return nil, fmt.Sprintf("%q is not a tactic code: %s", s, models.CodeRule)
 		}
 		if !slices.Contains(codes, s) {
 			codes = append(codes, s)
 		}
 	}
 	if len(codes) > 20 {
-		return nil, nil, "name at most 20 tactics"
+		return nil, "name at most 20 tactics"
 	}
-	var effects []economics.Effect
-	for _, code := range codes {
-		id, err := h.store.TacticID(ctx, code)
-		if err == nil {
-			var t *models.Tactic
-			if t, err = h.store.Tactic(ctx, id); err == nil {
-				for _, a := range t.ActsOn {
-					effects = append(effects, economics.Effect{Tactic: t.Code, Symbol: economics.Symbol(a.Symbol),
-						Direction: economics.Direction(a.Direction), Factor: effectFactor(a.Direction, a.Effect),
-						Sources: models.CitedSources(a.Citations)})
+	return codes, ""
+}
+
+// effects turns the applied tactics' acts_on into the model's effects, each at the links it acts
+// on: those it names, or the tactic's own stage. A tactic of another chain acts on no link here.
+func effects(m *store.ChainModel, tactics []*models.Tactic) []economics.Effect {
+	slugOf := map[int64]string{}
+	for _, st := range m.Stages {
+		slugOf[st.ID] = st.Slug
+	}
+	var out []economics.Effect
+	for _, t := range tactics {
+		for _, a := range t.ActsOn {
+			e := economics.Effect{Tactic: t.Code, Symbol: economics.Symbol(a.Symbol), Direction: economics.Direction(a.Direction),
+				Links: []string{}, Citations: []economics.Citation{}}
+			if t.ChainID == m.Chain.ID {
+				e.Links = append(e.Links, a.Links...)
+				if len(e.Links) == 0 {
+					e.Links = []string{slugOf[t.StageID]}
 				}
-				continue
 			}
+			if a.Size != nil {
+				e.Size = &economics.EffectSize{Kind: economics.SizeKind(a.Size.Kind), Value: a.Size.Value()}
+				e.Citations = append(e.Citations, economics.Citation{Source: a.Size.Citation.Source, Locator: a.Size.Citation.Locator})
+				e.EvidenceLevel = a.Size.EvidenceLevel
+			}
+			out = append(out, e)
 		}
-		if models.IsKind(err, models.KindNotFound) {
-			return nil, nil, fmt.Sprintf("no published tactic has the code %s", code)
-		}
-		return nil, nil, fmt.Sprintf("tactic %s could not be read", code)
 	}
-	return effects, codes, ""
+	return out
 }
 
 // baseline returns the answer without a scenario, from the cache while nothing has changed.
-func (h *Economics) baseline(ctx context.Context, key string, req *economicsRequest) (*rendercache.Entry, error) {
+func (h *Economics) baseline(ctx context.Context, key string, r *economicsRequest) (*rendercache.Entry, error) {
 	gen, err := h.store.Generation(ctx)
 	if err != nil {
 		return nil, err
 	}
-	k := economicsKey{chain: key, scope: req.scope}
-	return h.results.Get(k, gen, func() ([]byte, error) {
+	return h.results.Get(economicsKey{chain: key, req: r.req}, gen, func() ([]byte, error) {
 		// Others may be waiting for this render: it must not stop if this client goes away.
-		rt, err := h.render(context.WithoutCancel(ctx), key, req)
+		rt, err := h.render(context.WithoutCancel(ctx), key, r)
 		if err != nil {
 			return nil, err
 		}
@@ -303,86 +278,32 @@ func (h *Economics) baseline(ctx context.Context, key string, req *economicsRequ
 }
 
 // render computes the answer.
-func (h *Economics) render(ctx context.Context, key string, req *economicsRequest) (*rendercache.Entry, error) {
+func (h *Economics) render(ctx context.Context, key string, r *economicsRequest) (*rendercache.Entry, error) {
 	m, err := h.store.ChainModel(ctx, key)
 	if err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(compute(m, req))
+	sc := r.scenario
+	sc.Effects = effects(m, r.tactics)
+	a, err := inforce.Compute(ChainData(m), r.req, sc, r.set, r.apply)
+	var bad *inforce.BadRequest
+	if errors.As(err, &bad) {
+		e := models.BadRequestf("bad_query", "1 query parameter(s) are invalid")
+		e.Fields = []models.FieldError{{Field: bad.Field, Message: bad.Detail}}
+		return nil, e
+	}
+	if err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(a)
 	if err != nil {
 		return nil, err
 	}
 	return h.results.Entry(body), nil
 }
 
-// restrict returns the part of sc that concerns symbols: the whole chain's figures take no fine,
-// and a stage's no total profits, so neither should report them as not applied.
-func restrict(sc economics.Scenario, symbols []economics.Symbol) economics.Scenario {
-	var out economics.Scenario
-	for s, v := range sc.Overrides {
-		if slices.Contains(symbols, s) {
-			if out.Overrides == nil {
-				out.Overrides = map[economics.Symbol]economics.Value{}
-			}
-			out.Overrides[s] = v
-		}
-	}
-	for _, e := range sc.Effects {
-		if slices.Contains(symbols, e.Symbol) {
-			out.Effects = append(out.Effects, e)
-		}
-	}
-	return out
-}
-
-// compute runs the model for every stage and for the whole chain.
-func compute(m *store.ChainModel, req *economicsRequest) *ChainEconomics {
-	out := &ChainEconomics{
-		Chain:     EconomicsChainRef{ID: m.Chain.ID, Slug: m.Chain.Slug, Name: m.Chain.Name},
-		Geography: req.scope.Geo,
-		Stages:    make([]StageEconomics, len(m.Stages)),
-		Method:    economics.Describe(),
-	}
-	if req.scope.Year != 0 {
-		y := req.scope.Year
-		out.Year = &y
-	}
-	withScenario := !req.scenario.Empty()
-	if withScenario {
-		out.Scenario = &EconomicsScenario{Set: req.set, Apply: req.apply}
-		if out.Scenario.Set == nil {
-			out.Scenario.Set = map[string]economics.Value{}
-		}
-		if out.Scenario.Apply == nil {
-			out.Scenario.Apply = []string{}
-		}
-	}
-	stageSyms := inforce.StageSymbols()
-	for i, st := range m.Stages {
-		sel := inforce.Choose(m.Parameters, req.scope, st.ID, stageSyms)
-		se := StageEconomics{Stage: EconomicsStageRef{ID: st.ID, Slug: st.Slug, Name: st.Name, Side: st.Side, Position: st.Position}, Notes: []string{}}
-		if withScenario {
-			cmp := economics.CompareStage(sel.Inputs, restrict(req.scenario, stageSyms))
-			se.Baseline, se.Notes = cmp.Baseline, cmp.Notes
-			se.Scenario, se.Delta = &cmp.Scenario, &cmp.Delta
-			se.Scenario.Assumptions = inforce.WithNotes(sel.Notes, se.Scenario.Assumptions)
-		} else {
-			se.Baseline = economics.Stage(sel.Inputs)
-		}
-		se.Baseline.Assumptions = inforce.WithNotes(sel.Notes, se.Baseline.Assumptions)
-		out.Stages[i] = se
-	}
-	sel := inforce.Choose(m.Parameters, req.scope, 0, inforce.ChainSymbols)
-	wc := WholeChainEconomics{Notes: []string{}}
-	if withScenario {
-		cmp := economics.CompareChain(sel.Inputs, restrict(req.scenario, inforce.ChainSymbols))
-		wc.Baseline, wc.Notes = cmp.Baseline, cmp.Notes
-		wc.Scenario, wc.Delta = &cmp.Scenario, &cmp.Delta
-		wc.Scenario.Assumptions = inforce.WithNotes(sel.Notes, wc.Scenario.Assumptions)
-	} else {
-		wc.Baseline = economics.Chain(sel.Inputs)
-	}
-	wc.Baseline.Assumptions = inforce.WithNotes(sel.Notes, wc.Baseline.Assumptions)
-	out.WholeChain = wc
-	return out
+// ChainData is what inforce computes a chain's answer from, read from the store's model.
+func ChainData(m *store.ChainModel) inforce.Chain {
+	return inforce.Chain{ID: m.Chain.ID, Slug: m.Chain.Slug, Name: m.Chain.Name, Stages: m.Stages,
+		Parameters: m.Parameters, Reference: m.Reference}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"chainkb/internal/apidoc"
 	"chainkb/internal/store"
 )
 
@@ -27,29 +28,31 @@ type HealthStatus struct {
 // readyTimeout bounds the readiness check: a database that takes longer to answer is not ready.
 const readyTimeout = 2 * time.Second
 
+// LivenessDoc describes GET /healthz.
+var LivenessDoc = apidoc.Op{
+	ID: "getLiveness", Tag: "operations", Summary: "Liveness probe",
+	Description: "200 while the process serves, whatever the state of the database: restart the process only when this fails.",
+	Responses: []apidoc.Response{
+		{Status: http.StatusOK, Description: "OK", Body: HealthStatus{}},
+	},
+}
+
 // Live handles GET /healthz: the process is up and serving.
-//
-//	@Summary		Liveness probe
-//	@ID			getLiveness
-//	@Description	200 while the process serves, whatever the state of the database: restart the process only when this fails.
-//	@Tags			operations
-//	@Produce		json
-//	@Success		200	{object}	HealthStatus
-//	@Router			/healthz [get]
 func (h *Health) Live(c *gin.Context) {
 	c.JSON(http.StatusOK, HealthStatus{Status: "ok"})
 }
 
+// ReadinessDoc describes GET /readyz.
+var ReadinessDoc = apidoc.Op{
+	ID: "getReadiness", Tag: "operations", Summary: "Readiness probe",
+	Description: "200 when the database answers within 2 s; 503 when it does not, and a load balancer should send traffic elsewhere until it does. Never rate limited.",
+	Responses: []apidoc.Response{
+		{Status: http.StatusOK, Description: "OK", Body: HealthStatus{}},
+		{Status: http.StatusServiceUnavailable, Description: "The database is not reachable"},
+	},
+}
+
 // Ready handles GET /readyz: the database answers, so this instance can take traffic.
-//
-//	@Summary		Readiness probe
-//	@ID			getReadiness
-//	@Description	200 when the database answers within 2 s; 503 when it does not, and a load balancer should send traffic elsewhere until it does. Never rate limited.
-//	@Tags			operations
-//	@Produce		json
-//	@Success		200	{object}	HealthStatus
-//	@Failure		503	{object}	Problem	"The database is not reachable"
-//	@Router			/readyz [get]
 func (h *Health) Ready(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), readyTimeout)
 	defer cancel()
@@ -63,15 +66,16 @@ func (h *Health) Ready(c *gin.Context) {
 	c.JSON(http.StatusOK, HealthStatus{Status: "ready"})
 }
 
+// MetricsDoc describes GET /metrics.
+var MetricsDoc = apidoc.Op{
+	ID: "getMetrics", Tag: "operations", Summary: "Prometheus metrics",
+	Description: "Metrics in the Prometheus text exposition format: requests by route pattern, method and status (`chainkb_http_requests_total`), latency histograms by route (`chainkb_http_request_duration_seconds`), requests in flight, the database pools (`go_sql_*`, by `db_name`), the rate limiter's clients, and the Go runtime and process.",
+	Responses: []apidoc.Response{
+		{Status: http.StatusOK, Description: "Prometheus text format", Media: "text/plain"},
+	},
+}
+
 // Metrics handles GET /metrics with the Prometheus handler h.
-//
-//	@Summary		Prometheus metrics
-//	@ID			getMetrics
-//	@Description	Metrics in the Prometheus text exposition format: requests by route pattern, method and status (`chainkb_http_requests_total`), latency histograms by route (`chainkb_http_request_duration_seconds`), requests in flight, the database pools (`go_sql_*`, by `db_name`), the rate limiter's clients, and the Go runtime and process.
-//	@Tags			operations
-//	@Produce		plain
-//	@Success		200	{string}	string	"Prometheus text format"
-//	@Router			/metrics [get]
 func Metrics(h http.Handler) gin.HandlerFunc {
 	return gin.WrapH(h)
 }

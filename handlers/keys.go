@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"chainkb/internal/apidoc"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -28,20 +29,22 @@ type KeyList struct {
 	Total *int64 `json:"total,omitempty" extensions:"x-omitempty" example:"3"`
 }
 
+// KeyListDoc describes GET /keys.
+var KeyListDoc = apidoc.Op{
+	ID: "listKeys", Tag: "keys", Summary: "List API keys",
+	Description: "Every key, newest first, with its name, role, prefix, expiry, last use and revocation; never the key itself.",
+	Params: []apidoc.Param{
+		{In: apidoc.InQuery, Name: "limit", Type: "integer", Description: "Page size", Default: 50, Min: apidoc.Num(1), Max: apidoc.Num(200), Example: 20},
+		{In: apidoc.InQuery, Name: "cursor", Description: "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page"},
+		{In: apidoc.InQuery, Name: "include_total", Type: "boolean", Description: "Count all keys (costs a scan)", Example: true},
+	},
+	Responses: []apidoc.Response{
+		{Status: http.StatusOK, Description: "A page of keys", Body: KeyList{}, Headers: apidoc.LinkHeader},
+		{Status: http.StatusBadRequest, Description: "Bad query parameter or cursor"},
+	},
+}
+
 // List handles GET /api/v1/keys.
-//
-//	@Summary	List API keys
-//	@Description	Every key, newest first, with its name, role, prefix, expiry, last use and revocation; never the key itself.
-//	@ID	listKeys
-//	@Tags	keys
-//	@Produce	json
-//	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
-//	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque), with the same filters and sort; none for the first page"
-//	@Param	include_total	query	bool	false	"Count all keys (costs a scan)"	example(true)
-//	@Success	200	{object}	KeyList	"A page of keys"
-//	@Header	200	{string}	Link	"URL of the next page: <...>; rel=\"next\" (absent on the last page)"
-//	@Failure	400	{object}	Problem	"Bad query parameter or cursor"
-//	@Router	/keys [get]
 func (h *Keys) List(c *gin.Context) {
 	q := parseQuery(c, "limit", "cursor", "include_total")
 	page := q.page()
@@ -57,25 +60,22 @@ func (h *Keys) List(c *gin.Context) {
 	writeList(c, keys)
 }
 
+// KeyCreateDoc describes POST /keys.
+var KeyCreateDoc = apidoc.Op{
+	ID: "createKey", Tag: "keys", Summary: "Create an API key",
+	Description: "Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel. With an `Idempotency-Key`, a retry does not create a second key, nor show the secret again (it is kept nowhere): it is 409 `key_already_created`, with `Location` naming the key created; if the first answer was lost, revoke that key and create another.",
+	Body:        &apidoc.Body{Description: "Who holds the key, its role and optional expiry", Schema: models.KeyInput{}},
+	Responses: []apidoc.Response{
+		{Status: http.StatusCreated, Description: "The key, with the secret in key", Body: models.NewAPIKey{}, Headers: map[string]string{"Cache-Control": "no-store: the answer holds a secret", "Location": "Path of the new key"}},
+		{Status: http.StatusBadRequest, Description: "Malformed JSON, an unknown field or a wrong type"},
+		{Status: http.StatusConflict, Description: "A retry with the Idempotency-Key of a key creation that succeeded (code key_already_created): the secret is never kept, so it is not shown again; Location names the key that was created", Headers: map[string]string{"Location": "Path of the key the first request created"}},
+		{Status: http.StatusRequestEntityTooLarge, Description: "Body over the limit (code body_too_large)"},
+		{Status: http.StatusUnsupportedMediaType, Description: "Not application/json (code unsupported_media_type)"},
+		{Status: http.StatusUnprocessableEntity, Description: "Invalid values, e.g. an unknown role or an expiry in the past (code validation_failed)"},
+	},
+}
+
 // Create handles POST /api/v1/keys.
-//
-//	@Summary	Create an API key
-//	@Description	Makes a key and returns it in `key`, this once: only its hash is kept, and the answer must not be cached (`Cache-Control: no-store`). Give it to its holder over a safe channel. With an `Idempotency-Key`, a retry does not create a second key, nor show the secret again (it is kept nowhere): it is 409 `key_already_created`, with `Location` naming the key created; if the first answer was lost, revoke that key and create another.
-//	@ID	createKey
-//	@Tags	keys
-//	@Accept	json
-//	@Produce	json
-//	@Param	key	body	models.KeyInput	true	"Who holds the key, its role and optional expiry"
-//	@Success	201	{object}	models.NewAPIKey	"The key, with the secret in key"
-//	@Header	201	{string}	Location	"Path of the new key"
-//	@Header	201	{string}	Cache-Control	"no-store: the answer holds a secret"
-//	@Failure	400	{object}	Problem	"Malformed JSON, an unknown field or a wrong type"
-//	@Failure	409	{object}	Problem	"A retry with the Idempotency-Key of a key creation that succeeded (code key_already_created): the secret is never kept, so it is not shown again; Location names the key that was created"
-//	@Header	409	{string}	Location	"Path of the key the first request created"
-//	@Failure	413	{object}	Problem	"Body over the limit (code body_too_large)"
-//	@Failure	415	{object}	Problem	"Not application/json (code unsupported_media_type)"
-//	@Failure	422	{object}	Problem	"Invalid values, e.g. an unknown role or an expiry in the past (code validation_failed)"
-//	@Router	/keys [post]
 func (h *Keys) Create(c *gin.Context) {
 	var in models.KeyInput
 	if err := decodeCreate(c, &in); err != nil {
@@ -93,18 +93,21 @@ func (h *Keys) Create(c *gin.Context) {
 	c.JSON(http.StatusCreated, k)
 }
 
+// KeyDoc describes GET /keys/{id}.
+var KeyDoc = apidoc.Op{
+	ID: "getKey", Tag: "keys", Summary: "Get an API key",
+	Description: "A key's name, role, prefix, expiry, last use and revocation; never the key itself.",
+	Params: []apidoc.Param{
+		{In: apidoc.InPath, Name: "id", Description: "Key id", Pattern: apidoc.IDPattern, Example: "1"},
+	},
+	Responses: []apidoc.Response{
+		{Status: http.StatusOK, Description: "The key", Body: models.APIKey{}},
+		{Status: http.StatusBadRequest, Description: "Malformed id (code bad_path)"},
+		{Status: http.StatusNotFound, Description: "No such key"},
+	},
+}
+
 // Get handles GET /api/v1/keys/{id}.
-//
-//	@Summary	Get an API key
-//	@Description	A key's name, role, prefix, expiry, last use and revocation; never the key itself.
-//	@ID	getKey
-//	@Tags	keys
-//	@Produce	json
-//	@Param	id	path	int	true	"Key id"	example(1)
-//	@Success	200	{object}	models.APIKey	"The key"
-//	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
-//	@Failure	404	{object}	Problem	"No such key"
-//	@Router	/keys/{id} [get]
 func (h *Keys) Get(c *gin.Context) {
 	id, err := pathID(c)
 	if err != nil {
@@ -119,18 +122,21 @@ func (h *Keys) Get(c *gin.Context) {
 	c.JSON(http.StatusOK, k)
 }
 
+// KeyRevokeDoc describes DELETE /keys/{id}.
+var KeyRevokeDoc = apidoc.Op{
+	ID: "revokeKey", Tag: "keys", Summary: "Revoke an API key",
+	Description: "The key is refused from the next request on, with 401. It stays listed, with `revoked_at`, so that the history's actors keep their names.",
+	Params: []apidoc.Param{
+		{In: apidoc.InPath, Name: "id", Description: "Key id", Pattern: apidoc.IDPattern, Example: "1"},
+	},
+	Responses: []apidoc.Response{
+		{Status: http.StatusNoContent, Description: "Revoked"},
+		{Status: http.StatusBadRequest, Description: "Malformed id (code bad_path)"},
+		{Status: http.StatusNotFound, Description: "No such key"},
+	},
+}
+
 // Revoke handles DELETE /api/v1/keys/{id}.
-//
-//	@Summary	Revoke an API key
-//	@Description	The key is refused from the next request on, with 401. It stays listed, with `revoked_at`, so that the history's actors keep their names.
-//	@ID	revokeKey
-//	@Tags	keys
-//	@Produce	json
-//	@Param	id	path	int	true	"Key id"	example(1)
-//	@Success	204	"Revoked"
-//	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
-//	@Failure	404	{object}	Problem	"No such key"
-//	@Router	/keys/{id} [delete]
 func (h *Keys) Revoke(c *gin.Context) {
 	id, err := pathID(c)
 	if err != nil {

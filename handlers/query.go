@@ -108,6 +108,41 @@ func (q *query) enum(name string, values ...string) string {
 	return s
 }
 
+// enumList returns a parameter given once as a comma-separated list, each item one of values;
+// nil when absent.
+func (q *query) enumList(name string, values ...string) []string {
+	s := q.str(name)
+	if s == "" {
+		return nil
+	}
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		v = strings.TrimSpace(v)
+		if !slices.Contains(values, v) {
+			q.fail(name, "must be a comma-separated list of: "+strings.Join(values, ", "))
+			return nil
+		}
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// boolean returns a parameter that must be true or false when present; nil when absent.
+func (q *query) boolean(name string) *bool {
+	s := q.str(name)
+	if s == "" {
+		return nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		q.fail(name, "must be true or false")
+		return nil
+	}
+	return &b
+}
+
 // text returns a free-text parameter, at most 200 characters.
 func (q *query) text(name string) string {
 	s := strings.TrimSpace(q.str(name))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"chainkb/internal/apidoc"
 	"chainkb/internal/rendercache"
 	"chainkb/internal/search"
 	"chainkb/internal/store"
@@ -49,27 +50,29 @@ type SearchList struct {
 	NextCursor *string `json:"next_cursor" extensions:"x-nullable" example:"eyJmIjoiYWJjIiwidiI6MjAsImkiOjF9"`
 }
 
+// SearchDoc describes GET /search.
+var SearchDoc = apidoc.Op{
+	ID: "search", Tag: "search", Summary: "Search the knowledge base",
+	Description: "Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `\"exact phrase\"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds \"prosecution\"). A malformed query (`\"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.",
+	Params: []apidoc.Param{
+		{In: apidoc.InQuery, Name: "q", Required: true, Description: "The query", MaxLength: 200, Example: "proactive investigation"},
+		{In: apidoc.InQuery, Name: "type", Type: "array", Description: "Only these types; repeat for several", Enum: []string{"tactic", "source", "stage", "chain"}, Example: "tactic"},
+		{In: apidoc.InQuery, Name: "chain", Description: "Chain id or slug", Example: "sex-trafficking"},
+		{In: apidoc.InQuery, Name: "stage", Type: "integer", Description: "Stage id", Min: apidoc.Num(1), Example: 3},
+		{In: apidoc.InQuery, Name: "kind", Description: "Tactic kind", Enum: []string{"current", "recommended", "condition"}, Example: "recommended"},
+		{In: apidoc.InQuery, Name: "horizon", Description: "Horizon tag slug: short-term or long-term", Example: "short-term"},
+		{In: apidoc.InQuery, Name: "tag", Type: "array", Description: "Tag slug; repeat for several (all must match), at most 10", Example: "raise-exploiter-risk"},
+		{In: apidoc.InQuery, Name: "evidence_level", Description: "The weakest evidence level to include: this level or a stronger one", Enum: []string{"none", "descriptive", "pre-post", "quasi-experimental", "rct", "systematic-review"}, Example: "none"},
+		{In: apidoc.InQuery, Name: "limit", Type: "integer", Description: "Page size", Default: 50, Min: apidoc.Num(1), Max: apidoc.Num(200), Example: 20},
+		{In: apidoc.InQuery, Name: "cursor", Description: "next_cursor of the previous page (opaque), with the same query and filters; none for the first page"},
+	},
+	Responses: []apidoc.Response{
+		{Status: http.StatusOK, Description: "A page of results, best first", Body: SearchList{}, Headers: apidoc.LinkHeader},
+		{Status: http.StatusBadRequest, Description: "No q, a malformed query or another bad parameter (code bad_query; errors names each), or a cursor that is not ours or was made with another query (bad_cursor, cursor_mismatch)"},
+	},
+}
+
 // List handles GET /api/v1/search.
-//
-//	@Summary	Search the knowledge base
-//	@Description	Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.
-//	@ID	search
-//	@Tags	search
-//	@Produce	json
-//	@Param	q	query	string	true	"The query"	maxlength(200)	example(proactive investigation)
-//	@Param	type	query	[]string	false	"Only these types; repeat for several"	collectionFormat(multi)	Enums(tactic,source,stage,chain)	example(tactic)
-//	@Param	chain	query	string	false	"Chain id or slug"	example(sex-trafficking)
-//	@Param	stage	query	int	false	"Stage id"	minimum(1)	example(3)
-//	@Param	kind	query	string	false	"Tactic kind"	Enums(current,recommended,condition)	example(recommended)
-//	@Param	horizon	query	string	false	"Horizon tag slug: short-term or long-term"	example(short-term)
-//	@Param	tag	query	[]string	false	"Tag slug; repeat for several (all must match), at most 10"	collectionFormat(multi)	example(raise-exploiter-risk)
-//	@Param	evidence_level	query	string	false	"The weakest evidence level to include: this level or a stronger one"	Enums(none,descriptive,pre-post,quasi-experimental,rct,systematic-review)	example(none)
-//	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
-//	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque), with the same query and filters; none for the first page"
-//	@Success	200	{object}	SearchList	"A page of results, best first"
-//	@Header	200	{string}	Link	"URL of the next page: <...>; rel=\"next\" (absent on the last page)"
-//	@Failure	400	{object}	Problem	"No q, a malformed query or another bad parameter (code bad_query; errors names each), or a cursor that is not ours or was made with another query (bad_cursor, cursor_mismatch)"
-//	@Router	/search [get]
 func (h *Search) List(c *gin.Context) {
 	q := parseQuery(c, "q", "type", "chain", "stage", "kind", "horizon", "tag", "evidence_level", "limit", "cursor")
 	text, parsed := q.search("q")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"chainkb/internal/apidoc"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -35,18 +36,21 @@ type StreamTiming struct {
 // streamPage is how many entries a stream reads at a time.
 const streamPage = 200
 
+// ChangeStreamDoc describes GET /changes/stream.
+var ChangeStreamDoc = apidoc.Op{
+	ID: "streamChanges", Tag: "changes", Summary: "Change feed as a stream (Server-Sent Events)",
+	Description: "The change feed's entries as Server-Sent Events (`text/event-stream`), as they happen: each is an event `change` whose `id` is the entry's id and whose `data` is the entry as `GET /changes` shows it to the key (below editor, no drafts, and a tactic that stops being published comes as a delete). It starts after `after` (0: from the beginning), or after `Last-Event-ID`, which a reconnecting client sends and which wins over `after`: a stream resumes where it left off. An idle stream sends a comment line (`: heartbeat`) every 15 seconds; a revoked key's stream ends at the next one. Browsers' EventSource cannot send an Authorization header: use a client that can (any server-side one, or a fetch-based one).",
+	Params: []apidoc.Param{
+		{In: apidoc.InQuery, Name: "after", Description: "Id of the last change you have; 0 for the start", Default: "0", Example: "0"},
+		{In: apidoc.InHeader, Name: "Last-Event-ID", Description: "Id of the last event received, sent by a reconnecting client; wins over after", Example: "42"},
+	},
+	Responses: []apidoc.Response{
+		{Status: http.StatusOK, Description: "An endless stream of events: id: <change id>, event: change, data: <the entry as JSON>", Media: "text/event-stream"},
+		{Status: http.StatusBadRequest, Description: "Bad after or Last-Event-ID (code bad_query)"},
+	},
+}
+
 // Stream handles GET /api/v1/changes/stream.
-//
-//	@Summary	Change feed as a stream (Server-Sent Events)
-//	@Description	The change feed's entries as Server-Sent Events (`text/event-stream`), as they happen: each is an event `change` whose `id` is the entry's id and whose `data` is the entry as `GET /changes` shows it to the key (below editor, no drafts, and a tactic that stops being published comes as a delete). It starts after `after` (0: from the beginning), or after `Last-Event-ID`, which a reconnecting client sends and which wins over `after`: a stream resumes where it left off. An idle stream sends a comment line (`: heartbeat`) every 15 seconds; a revoked key's stream ends at the next one. Browsers' EventSource cannot send an Authorization header: use a client that can (any server-side one, or a fetch-based one).
-//	@ID	streamChanges
-//	@Tags	changes
-//	@Produce	text/event-stream
-//	@Param	after	query	string	false	"Id of the last change you have; 0 for the start"	default(0)	example(0)
-//	@Param	Last-Event-ID	header	string	false	"Id of the last event received, sent by a reconnecting client; wins over after"	example(42)
-//	@Success	200	{string}	string	"An endless stream of events: id: <change id>, event: change, data: <the entry as JSON>"
-//	@Failure	400	{object}	Problem	"Bad after or Last-Event-ID (code bad_query)"
-//	@Router	/changes/stream [get]
 func (h *Changes) Stream(c *gin.Context) {
 	q := parseQuery(c, "after")
 	after := parseAfter(q, "after", q.str("after"))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"chainkb/internal/apidoc"
 	"chainkb/internal/store"
 	"chainkb/internal/webhooks"
 	"chainkb/models"
@@ -24,6 +25,12 @@ type Webhooks struct {
 func NewWebhooks(st *store.Store, targets *webhooks.Targets) *Webhooks {
 	return &Webhooks{store: st, targets: targets}
 }
+
+// webhookID is the {id} of a subscription.
+var webhookID = apidoc.Param{In: apidoc.InPath, Name: "id", Description: "Subscription id", Pattern: apidoc.IDPattern, Example: "1"}
+
+// webhookNotFound is the 404 of a subscription: another key's does not exist for this one.
+var webhookNotFound = apidoc.Fail(http.StatusNotFound, "No such subscription that the key manages")
 
 // WebhookList is a page of webhook subscriptions, newest first.
 //
@@ -49,20 +56,22 @@ type WebhookDeliveryList struct {
 	Total *int64 `json:"total,omitempty" extensions:"x-omitempty" example:"3"`
 }
 
+// WebhookListDoc describes GET /webhooks.
+var WebhookListDoc = apidoc.Op{
+	ID: "listWebhooks", Tag: "webhooks", Summary: "List webhook subscriptions",
+	Description: "The subscriptions the key manages, newest first: its own, or every one for an admin key. Never their secrets.",
+	Params: []apidoc.Param{
+		{In: apidoc.InQuery, Name: "limit", Type: "integer", Description: "Page size", Default: 50, Min: apidoc.Num(1), Max: apidoc.Num(200), Example: 20},
+		{In: apidoc.InQuery, Name: "cursor", Description: "next_cursor of the previous page (opaque); none for the first page"},
+		{In: apidoc.InQuery, Name: "include_total", Type: "boolean", Description: "Count all subscriptions (costs a scan)", Example: true},
+	},
+	Responses: []apidoc.Response{
+		apidoc.OK("A page of subscriptions", WebhookList{}, apidoc.LinkHeader),
+		apidoc.Fail(http.StatusBadRequest, "Bad query parameter or cursor"),
+	},
+}
+
 // List handles GET /api/v1/webhooks.
-//
-//	@Summary	List webhook subscriptions
-//	@Description	The subscriptions the key manages, newest first: its own, or every one for an admin key. Never their secrets.
-//	@ID	listWebhooks
-//	@Tags	webhooks
-//	@Produce	json
-//	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
-//	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque); none for the first page"
-//	@Param	include_total	query	bool	false	"Count all subscriptions (costs a scan)"	example(true)
-//	@Success	200	{object}	WebhookList	"A page of subscriptions"
-//	@Header	200	{string}	Link	"URL of the next page: <...>; rel=\"next\" (absent on the last page)"
-//	@Failure	400	{object}	Problem	"Bad query parameter or cursor"
-//	@Router	/webhooks [get]
 func (h *Webhooks) List(c *gin.Context) {
 	q := parseQuery(c, "limit", "cursor", "include_total")
 	page := q.page()
@@ -93,26 +102,24 @@ func (h *Webhooks) checkTarget(c *gin.Context, in *models.WebhookInput) error {
 	return nil
 }
 
+// WebhookCreateDoc describes POST /webhooks.
+var WebhookCreateDoc = apidoc.Op{
+	ID: "createWebhook", Tag: "webhooks", Summary: "Create a webhook subscription",
+	Description: "From now on, each change of the change feed that the subscription asks for (`entities`, `chains`) is POSTed to `url`, signed after the Standard Webhooks specification: headers `webhook-id` (the same on every attempt: deduplicate by it), `webhook-timestamp` and `webhook-signature` (`v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` under the secret's key). The body is `{\"type\": \"<entity>.<action>\", \"timestamp\": ..., \"data\": <the change feed's entry>}`, as the key sees the feed: below editor, drafts are never sent and a tactic that stops being published comes as a delete. Delivery is at least once: a 2xx answer is a delivery; anything else (a redirect included) is retried with exponential backoff and jitter for up to 72 hours, and then the subscription is disabled with the reason; 410 Gone disables it at once. The answer holds the signing `secret`, this once (`Cache-Control: no-store`). The URL must reach a public address unless the operator allows others; private, loopback and link-local targets are refused (422), and checked again at every connection.",
+	Body:        &apidoc.Body{Description: "Where to send, and which changes", Schema: models.WebhookInput{}},
+	Responses: []apidoc.Response{
+		{Status: http.StatusCreated, Description: "The subscription, with its secret in secret", Body: models.NewWebhook{}, Headers: map[string]string{
+			"Location": "Path of the new subscription", "ETag": "Version of the new subscription", "Cache-Control": "no-store: the answer holds a secret"}},
+		apidoc.BadJSON,
+		{Status: http.StatusConflict, Description: "A retry with the Idempotency-Key of a creation that succeeded (code key_already_created): the secret is not shown again; Location names the subscription",
+			Headers: map[string]string{"Location": "Path of the subscription the first request created"}},
+		apidoc.TooLarge,
+		apidoc.NotJSON,
+		apidoc.Fail(http.StatusUnprocessableEntity, "Invalid values: a URL that is not http(s), a target that is not public, an unknown entity or chain, drafts asked for by a reader key (code validation_failed)"),
+	},
+}
+
 // Create handles POST /api/v1/webhooks.
-//
-//	@Summary	Create a webhook subscription
-//	@Description	From now on, each change of the change feed that the subscription asks for (`entities`, `chains`) is POSTed to `url`, signed after the Standard Webhooks specification: headers `webhook-id` (the same on every attempt: deduplicate by it), `webhook-timestamp` and `webhook-signature` (`v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` under the secret's key). The body is `{"type": "<entity>.<action>", "timestamp": ..., "data": <the change feed's entry>}`, as the key sees the feed: below editor, drafts are never sent and a tactic that stops being published comes as a delete. Delivery is at least once: a 2xx answer is a delivery; anything else (a redirect included) is retried with exponential backoff and jitter for up to 72 hours, and then the subscription is disabled with the reason; 410 Gone disables it at once. The answer holds the signing `secret`, this once (`Cache-Control: no-store`). The URL must reach a public address unless the operator allows others; private, loopback and link-local targets are refused (422), and checked again at every connection.
-//	@ID	createWebhook
-//	@Tags	webhooks
-//	@Accept	json
-//	@Produce	json
-//	@Param	webhook	body	models.WebhookInput	true	"Where to send, and which changes"
-//	@Success	201	{object}	models.NewWebhook	"The subscription, with its secret in secret"
-//	@Header	201	{string}	Location	"Path of the new subscription"
-//	@Header	201	{string}	ETag	"Version of the new subscription"
-//	@Header	201	{string}	Cache-Control	"no-store: the answer holds a secret"
-//	@Failure	400	{object}	Problem	"Malformed JSON, an unknown field or a wrong type"
-//	@Failure	409	{object}	Problem	"A retry with the Idempotency-Key of a creation that succeeded (code key_already_created): the secret is not shown again; Location names the subscription"
-//	@Header	409	{string}	Location	"Path of the subscription the first request created"
-//	@Failure	413	{object}	Problem	"Body over the limit (code body_too_large)"
-//	@Failure	415	{object}	Problem	"Not application/json (code unsupported_media_type)"
-//	@Failure	422	{object}	Problem	"Invalid values: a URL that is not http(s), a target that is not public, an unknown entity or chain, drafts asked for by a reader key (code validation_failed)"
-//	@Router	/webhooks [post]
 func (h *Webhooks) Create(c *gin.Context) {
 	var in models.WebhookInput
 	if err := decodeCreate(c, &in); err != nil {
@@ -138,21 +145,20 @@ func (h *Webhooks) Create(c *gin.Context) {
 	writeObject(c, http.StatusCreated, w.ID, w.Version, w)
 }
 
+// WebhookDoc describes GET /webhooks/{id}.
+var WebhookDoc = apidoc.Op{
+	ID: "getWebhook", Tag: "webhooks", Summary: "Get a webhook subscription",
+	Description: "A subscription the key manages, with its ETag; never its secret. Another key's subscription does not exist (404) unless the key is an admin's.",
+	Params:      []apidoc.Param{webhookID, apidoc.IfNoneMatch},
+	Responses: []apidoc.Response{
+		apidoc.OK("The subscription", models.Webhook{}, map[string]string{"ETag": "Version of the subscription, for If-Match and If-None-Match"}),
+		apidoc.NotModified,
+		apidoc.Fail(http.StatusBadRequest, "Malformed id (code bad_path)"),
+		webhookNotFound,
+	},
+}
+
 // Get handles GET /api/v1/webhooks/{id}.
-//
-//	@Summary	Get a webhook subscription
-//	@Description	A subscription the key manages, with its ETag; never its secret. Another key's subscription does not exist (404) unless the key is an admin's.
-//	@ID	getWebhook
-//	@Tags	webhooks
-//	@Produce	json
-//	@Param	id	path	int	true	"Subscription id"	example(1)
-//	@Param	If-None-Match	header	string	false	"ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current"
-//	@Success	200	{object}	models.Webhook	"The subscription"
-//	@Header	200	{string}	ETag	"Version of the subscription, for If-Match and If-None-Match"
-//	@Success	304	"Not modified: the ETag in If-None-Match is current"
-//	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
-//	@Failure	404	{object}	Problem	"No such subscription that the key manages"
-//	@Router	/webhooks/{id} [get]
 func (h *Webhooks) Get(c *gin.Context) {
 	id, err := pathID(c)
 	if err != nil {
@@ -167,27 +173,25 @@ func (h *Webhooks) Get(c *gin.Context) {
 	writeObject(c, http.StatusOK, w.ID, w.Version, w)
 }
 
+// WebhookPatchDoc describes PATCH /webhooks/{id}.
+var WebhookPatchDoc = apidoc.Op{
+	ID: "patchWebhook", Tag: "webhooks", Summary: "Update a webhook subscription",
+	Description: "A JSON Merge Patch (RFC 7396) of the URL, description, filters or `enabled`: `{\"enabled\": true}` enables a subscription that was disabled and clears `disabled_reason`; deliveries owed while it was disabled are not sent (read them from the change feed, after the last id you received). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read.",
+	Params:      []apidoc.Param{webhookID, apidoc.IfMatch},
+	Body:        &apidoc.Body{Description: "The fields to change, and the version you read unless If-Match is sent", Schema: models.WebhookInput{}},
+	Responses: []apidoc.Response{
+		apidoc.OK("The subscription as it now is", models.Webhook{}, map[string]string{"ETag": "New version of the subscription"}),
+		apidoc.Fail(http.StatusBadRequest, "Malformed id, malformed JSON, an unknown field or a wrong type"),
+		webhookNotFound,
+		apidoc.Fail(http.StatusPreconditionFailed, "The subscription changed since you read it (code precondition_failed)"),
+		apidoc.TooLarge,
+		apidoc.Fail(http.StatusUnsupportedMediaType, "Not application/merge-patch+json or application/json (code unsupported_media_type)"),
+		apidoc.Invalid,
+		apidoc.Fail(http.StatusPreconditionRequired, "No precondition: send If-Match or the version (code precondition_required)"),
+	},
+}
+
 // Patch handles PATCH /api/v1/webhooks/{id}.
-//
-//	@Summary	Update a webhook subscription
-//	@Description	A JSON Merge Patch (RFC 7396) of the URL, description, filters or `enabled`: `{"enabled": true}` enables a subscription that was disabled and clears `disabled_reason`; deliveries owed while it was disabled are not sent (read them from the change feed, after the last id you received). Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read.
-//	@ID	patchWebhook
-//	@Tags	webhooks
-//	@Accept	application/merge-patch+json,json
-//	@Produce	json
-//	@Param	id	path	int	true	"Subscription id"	example(1)
-//	@Param	If-Match	header	string	false	"ETag from your GET, as it came, with its quotes (or * for any version); or send the version you read in the body instead"
-//	@Param	patch	body	models.WebhookInput	true	"The fields to change, and the version you read unless If-Match is sent"
-//	@Success	200	{object}	models.Webhook	"The subscription as it now is"
-//	@Header	200	{string}	ETag	"New version of the subscription"
-//	@Failure	400	{object}	Problem	"Malformed id, malformed JSON, an unknown field or a wrong type"
-//	@Failure	404	{object}	Problem	"No such subscription that the key manages"
-//	@Failure	412	{object}	Problem	"The subscription changed since you read it (code precondition_failed)"
-//	@Failure	413	{object}	Problem	"Body over the limit (code body_too_large)"
-//	@Failure	415	{object}	Problem	"Not application/merge-patch+json or application/json (code unsupported_media_type)"
-//	@Failure	422	{object}	Problem	"Invalid values; errors names each field (code validation_failed)"
-//	@Failure	428	{object}	Problem	"No precondition: send If-Match or the version (code precondition_required)"
-//	@Router	/webhooks/{id} [patch]
 func (h *Webhooks) Patch(c *gin.Context) {
 	id, err := pathID(c)
 	if err != nil {
@@ -220,20 +224,20 @@ func (h *Webhooks) Patch(c *gin.Context) {
 	writeObject(c, http.StatusOK, w.ID, w.Version, w)
 }
 
+// WebhookDeleteDoc describes DELETE /webhooks/{id}.
+var WebhookDeleteDoc = apidoc.Op{
+	ID: "deleteWebhook", Tag: "webhooks", Summary: "Delete a webhook subscription",
+	Description: "Deletes the subscription and its delivery log; nothing more is sent to it. `If-Match` is honoured when sent.",
+	Params:      []apidoc.Param{webhookID, apidoc.IfMatchHonoured},
+	Responses: []apidoc.Response{
+		{Status: http.StatusNoContent, Description: "Deleted"},
+		apidoc.Fail(http.StatusBadRequest, "Malformed id (code bad_path)"),
+		webhookNotFound,
+		apidoc.Fail(http.StatusPreconditionFailed, "If-Match does not name the current version (code precondition_failed)"),
+	},
+}
+
 // Delete handles DELETE /api/v1/webhooks/{id}.
-//
-//	@Summary	Delete a webhook subscription
-//	@Description	Deletes the subscription and its delivery log; nothing more is sent to it. `If-Match` is honoured when sent.
-//	@ID	deleteWebhook
-//	@Tags	webhooks
-//	@Produce	json
-//	@Param	id	path	int	true	"Subscription id"	example(1)
-//	@Param	If-Match	header	string	false	"ETag from your GET, as it came, with its quotes (or * for any version); honoured when sent"
-//	@Success	204	"Deleted"
-//	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
-//	@Failure	404	{object}	Problem	"No such subscription that the key manages"
-//	@Failure	412	{object}	Problem	"If-Match does not name the current version (code precondition_failed)"
-//	@Router	/webhooks/{id} [delete]
 func (h *Webhooks) Delete(c *gin.Context) {
 	id, err := pathID(c)
 	if err != nil {
@@ -247,23 +251,24 @@ func (h *Webhooks) Delete(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
+// WebhookDeliveriesDoc describes GET /webhooks/{id}/deliveries.
+var WebhookDeliveriesDoc = apidoc.Op{
+	ID: "listWebhookDeliveries", Tag: "webhooks", Summary: "Delivery log of a webhook subscription",
+	Description: "The changes owed to the subscription, newest first, each with its state (`pending`, `delivered`, `failed`), attempts, next attempt, and the last attempt's HTTP status and error. Finished deliveries are kept for 30 days.",
+	Params: []apidoc.Param{webhookID,
+		{In: apidoc.InQuery, Name: "state", Description: "Only deliveries in this state", Enum: []string{models.DeliveryPending, models.DeliveryDelivered, models.DeliveryFailed}, Example: models.DeliveryPending},
+		{In: apidoc.InQuery, Name: "limit", Type: "integer", Description: "Page size", Default: 50, Min: apidoc.Num(1), Max: apidoc.Num(200), Example: 20},
+		{In: apidoc.InQuery, Name: "cursor", Description: "next_cursor of the previous page (opaque), with the same state; none for the first page"},
+		{In: apidoc.InQuery, Name: "include_total", Type: "boolean", Description: "Count all matching deliveries (costs a scan)", Example: true},
+	},
+	Responses: []apidoc.Response{
+		apidoc.OK("A page of the delivery log", WebhookDeliveryList{}, apidoc.LinkHeader),
+		apidoc.Fail(http.StatusBadRequest, "Malformed id, bad query parameter or cursor"),
+		webhookNotFound,
+	},
+}
+
 // Deliveries handles GET /api/v1/webhooks/{id}/deliveries.
-//
-//	@Summary	Delivery log of a webhook subscription
-//	@Description	The changes owed to the subscription, newest first, each with its state (`pending`, `delivered`, `failed`), attempts, next attempt, and the last attempt's HTTP status and error. Finished deliveries are kept for 30 days.
-//	@ID	listWebhookDeliveries
-//	@Tags	webhooks
-//	@Produce	json
-//	@Param	id	path	int	true	"Subscription id"	example(1)
-//	@Param	state	query	string	false	"Only deliveries in this state"	Enums(pending,delivered,failed)	example(pending)
-//	@Param	limit	query	int	false	"Page size"	minimum(1)	maximum(200)	default(50)	example(20)
-//	@Param	cursor	query	string	false	"next_cursor of the previous page (opaque), with the same state; none for the first page"
-//	@Param	include_total	query	bool	false	"Count all matching deliveries (costs a scan)"	example(true)
-//	@Success	200	{object}	WebhookDeliveryList	"A page of the delivery log"
-//	@Header	200	{string}	Link	"URL of the next page: <...>; rel=\"next\" (absent on the last page)"
-//	@Failure	400	{object}	Problem	"Malformed id, bad query parameter or cursor"
-//	@Failure	404	{object}	Problem	"No such subscription that the key manages"
-//	@Router	/webhooks/{id}/deliveries [get]
 func (h *Webhooks) Deliveries(c *gin.Context) {
 	id, err := pathID(c)
 	if err != nil {
@@ -285,20 +290,21 @@ func (h *Webhooks) Deliveries(c *gin.Context) {
 	writeList(c, list)
 }
 
+// RedeliverDoc describes POST /webhooks/{id}/deliveries/{delivery}/redeliver.
+var RedeliverDoc = apidoc.Op{
+	ID: "redeliverWebhookDelivery", Tag: "webhooks", Summary: "Send a delivery again",
+	Description: "Sends a delivered or failed delivery again as soon as possible, with the same `webhook-id` and a fresh retry window: to recover from an outage of the endpoint, for instance. A pending delivery is already being tried (409), and a disabled subscription must be enabled first (409).",
+	Params: []apidoc.Param{webhookID,
+		{In: apidoc.InPath, Name: "delivery", Description: "Delivery id, from the delivery log", Pattern: apidoc.IDPattern, Example: "1"}},
+	Responses: []apidoc.Response{
+		{Status: http.StatusAccepted, Description: "The delivery, pending again", Body: models.WebhookDelivery{}},
+		apidoc.Fail(http.StatusBadRequest, "Malformed id (code bad_path)"),
+		apidoc.Fail(http.StatusNotFound, "No such subscription that the key manages, or no such delivery of it"),
+		apidoc.Fail(http.StatusConflict, "The subscription is disabled (code webhook_disabled), or the delivery is still pending (code delivery_pending)"),
+	},
+}
+
 // Redeliver handles POST /api/v1/webhooks/{id}/deliveries/{delivery}/redeliver.
-//
-//	@Summary	Send a delivery again
-//	@Description	Sends a delivered or failed delivery again as soon as possible, with the same `webhook-id` and a fresh retry window: to recover from an outage of the endpoint, for instance. A pending delivery is already being tried (409), and a disabled subscription must be enabled first (409).
-//	@ID	redeliverWebhookDelivery
-//	@Tags	webhooks
-//	@Produce	json
-//	@Param	id	path	int	true	"Subscription id"	example(1)
-//	@Param	delivery	path	int	true	"Delivery id, from the delivery log"	example(1)
-//	@Success	202	{object}	models.WebhookDelivery	"The delivery, pending again"
-//	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
-//	@Failure	404	{object}	Problem	"No such subscription that the key manages, or no such delivery of it"
-//	@Failure	409	{object}	Problem	"The subscription is disabled (code webhook_disabled), or the delivery is still pending (code delivery_pending)"
-//	@Router	/webhooks/{id}/deliveries/{delivery}/redeliver [post]
 func (h *Webhooks) Redeliver(c *gin.Context) {
 	id, err := pathID(c)
 	if err != nil {

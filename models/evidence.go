@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/text/language"
+
+	"chainkb/internal/economics"
 )
 
 // Who makes a tactic's claim: the reader of a knowledge base must be able to tell Kara's own
@@ -36,7 +38,7 @@ func EvidenceRank(level string) int {
 // Actors is the controlled vocabulary of who carries out a tactic.
 var Actors = []string{"legislature", "police", "prosecutors", "courts", "financial-intelligence",
 	"labour-inspectorate", "border-consular", "platforms", "ngos", "survivor-organisations", "business",
-	"consumers", "international-bodies"}
+	"consumers", "international-bodies", "trade-unions", "employers-organisations", "local-administration"}
 
 // Global is the jurisdiction of a tactic that applies everywhere.
 const Global = "global"
@@ -163,18 +165,77 @@ type Review struct {
 	NextReviewDue *Date `json:"next_review_due" swaggertype:"string" format:"date" extensions:"x-nullable" example:"2027-11-29"`
 }
 
-// ActsOn says which economic parameter a tactic moves, and which way.
+// ActsOn says which symbol of the risk-reward model a tactic moves, which way, at which links,
+// and by how much when a cited source quantifies it.
 //
-//	@Description	An economic parameter that a tactic moves, which way, and why.
+//	@Description	A symbol of the risk-reward model that a tactic moves: which way, at which links (stages of its chain; none listed: the tactic's own stage), why in a sentence, and by how much when a cited source quantifies it (size; null: size unknown, and a scenario moves nothing). The size is never read from the sentence.
 type ActsOn struct {
-	// The parameter's symbol.
-	Symbol string `json:"symbol" validate:"required,oneof=profit acquisition_cost p_conviction p_detect p_prosecute p_convict fine restitution confiscation_rate prison_years prison_year_cost duration_years buyer_price price_elasticity total_profits victims convictions" example:"confiscation_rate"`
+	// The symbol (one used at a link: profit, acquisition_cost, p_conviction, p_detect, p_prosecute, p_convict, fine, restitution, confiscation_rate, confiscated_share, prison_years, prison_year_cost, victims_per_offender, duration_years, buyer_price, p_buyer_penalty, buyer_fine, price_elasticity).
+	Symbol string `json:"symbol" validate:"required" example:"confiscation_rate"`
 	// raises or lowers.
 	Direction string `json:"direction" validate:"required,oneof=raises lowers" enums:"raises,lowers" example:"raises"`
-	// How, in a sentence; used for scenarios when it names a factor.
+	// Slugs of the stages of the tactic's chain it acts on; empty: the tactic's own stage.
+	Links []string `json:"links" validate:"max=10,dive,slug" example:"retailer"`
+	// How, in a sentence, for people; never read for a size.
 	Effect string `json:"effect" validate:"max=1000" example:"More proceeds are confiscated."`
+	// How far, as a cited source quantifies it; null when no source does (size unknown).
+	Size *EffectSize `json:"size" extensions:"x-nullable"`
 	// Sources for the direction.
 	Citations []Citation `json:"citations" validate:"max=20,dive"`
+}
+
+// EffectSize is how far a tactic moves a symbol, as one cited source quantifies it.
+//
+//	@Description	How far a tactic moves a symbol, as one cited source quantifies it: a multiplier of the value, or a new value, as low ≤ central ≤ high, with the source and locator and the level of the evidence for it.
+type EffectSize struct {
+	// multiplier: the value is multiplied by the size; value: the value becomes the size.
+	Kind string `json:"kind" validate:"required,oneof=multiplier value" enums:"multiplier,value" example:"value"`
+	// Low end; null: the central value.
+	Low *float64 `json:"low" extensions:"x-nullable" format:"double" example:"7"`
+	// Central value.
+	Central float64 `json:"central" format:"double" example:"8.5"`
+	// High end; null: the central value.
+	High *float64 `json:"high" extensions:"x-nullable" format:"double" example:"10"`
+	// Where the size is stated.
+	Citation Citation `json:"citation"`
+	// The level of the best evidence for the size: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.
+	EvidenceLevel string `json:"evidence_level" validate:"required,oneof=none descriptive pre-post quasi-experimental rct systematic-review" enums:"none,descriptive,pre-post,quasi-experimental,rct,systematic-review" example:"descriptive"`
+	// How the size was read, and its limits.
+	Note string `json:"note" validate:"max=2000" example:"The statutory range of IPC s.370(2), not a measured effect."`
+}
+
+// Value is the size's range, the central value standing in for a missing end.
+func (s *EffectSize) Value() economics.Value {
+	v := economics.Point(s.Central)
+	if s.Low != nil {
+		v.Low = *s.Low
+	}
+	if s.High != nil {
+		v.High = *s.High
+	}
+	return v
+}
+
+// Check reports what is wrong with an effect as the model would apply it: a symbol that is not a
+// link's, or a size that does not fit the symbol or the direction. Field names are relative to the
+// effect.
+func (a *ActsOn) Check() []FieldError {
+	sym := economics.Symbol(a.Symbol)
+	if !sym.Known() || sym.Scope() != economics.ScopeLink {
+		return []FieldError{{Field: "symbol", Message: "must be a symbol used at a link: " + economics.Names(economics.ScopeLink)}}
+	}
+	e := economics.Effect{Symbol: sym, Direction: economics.Direction(a.Direction)}
+	if a.Size != nil {
+		e.Size = &economics.EffectSize{Kind: economics.SizeKind(a.Size.Kind), Value: a.Size.Value()}
+	}
+	if err := e.Validate(); err != nil && a.Size != nil {
+		msg := err.Error()
+		if i := strings.Index(msg, ": "); i >= 0 {
+			msg = msg[i+2:]
+		}
+		return []FieldError{{Field: "size", Message: msg}}
+	}
+	return nil
 }
 
 // Date is a calendar date, written YYYY-MM-DD.

@@ -9,12 +9,15 @@ const (
 	RelationConflictsWith  = "conflicts-with"
 	RelationDuplicates     = "duplicates"
 	RelationSupersedes     = "supersedes"
+	// RelationAddresses runs from a current or recommended tactic to the condition it answers.
+	RelationAddresses = "addresses"
 )
 
 // Relation is a typed link from one tactic to another: one complements, is a prerequisite of,
-// conflicts with, duplicates or supersedes the other.
+// conflicts with, duplicates or supersedes the other, or addresses it (a condition). The two may
+// be in different chains: the same measure can stand at a link of each.
 //
-//	@Description	A typed link from one tactic to another.
+//	@Description	A typed link from one tactic to another, in the same chain or across chains. addresses runs from a current or recommended tactic to the condition (kind condition) it answers.
 type Relation struct {
 	// Id of the relation; it never changes.
 	ID int64 `json:"id" example:"1"`
@@ -22,8 +25,8 @@ type Relation struct {
 	From string `json:"from" example:"ST-R-R01"`
 	// Code of the tactic it points to.
 	To string `json:"to" example:"ST-R-R03"`
-	// complements, prerequisite-of, conflicts-with, duplicates or supersedes.
-	Type string `json:"type" enums:"complements,prerequisite-of,conflicts-with,duplicates,supersedes" example:"complements"`
+	// complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
+	Type string `json:"type" enums:"complements,prerequisite-of,conflicts-with,duplicates,supersedes,addresses" example:"complements"`
 	// Why, in a sentence.
 	Note string `json:"note" example:"Confiscation needs the financial investigation to trace the assets."`
 	// When the relation was created (RFC 3339, UTC).
@@ -42,8 +45,8 @@ type RelationInput struct {
 	From string `json:"from" validate:"required,max=64,notblank" example:"EX-A-R01"`
 	// Code (or id) of the tactic it points to; it must exist and differ from from.
 	To string `json:"to" validate:"required,max=64,notblank" example:"EX-B-R01"`
-	// complements, prerequisite-of, conflicts-with, duplicates or supersedes.
-	Type string `json:"type" validate:"required,oneof=complements prerequisite-of conflicts-with duplicates supersedes" enums:"complements,prerequisite-of,conflicts-with,duplicates,supersedes" example:"complements"`
+	// complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
+	Type string `json:"type" validate:"required,oneof=complements prerequisite-of conflicts-with duplicates supersedes addresses" enums:"complements,prerequisite-of,conflicts-with,duplicates,supersedes,addresses" example:"complements"`
 	// Why, in a sentence.
 	Note string `json:"note" validate:"max=1000" example:""`
 	// Version is the version the client read: the precondition of a PUT or PATCH without If-Match.

@@ -19,8 +19,8 @@ const (
 //	@Description	A kind of object that has a history: chain, stage, tactic, tag, source, relation or parameter.
 type Entity = string
 
-// The kinds of object that have a history. Each is declared with the type Entity, which is what
-// makes the API document list it among the entities.
+// The kinds of object that have a history. The store's registry names the same ones (a test
+// checks it), and the API document's Entity enum is made from the registry.
 const (
 	EntityChain     Entity = "chain"
 	EntityStage     Entity = "stage"
@@ -31,10 +31,10 @@ const (
 	EntityParameter Entity = "parameter"
 )
 
-// Revision is one change of a chain, stage, tactic or tag: who made it, when, and the object as it
-// stood after it (before it, for a delete).
+// Revision is one change of an object that has a history: who made it, when, and the object as
+// it stood after it (before it, for a delete).
 //
-//	@Description	One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+//	@Description	One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type Revision struct {
 	// Id of the revision: revisions are numbered in the order they were made, across all objects.
 	ID int64 `json:"id" example:"42"`

@@ -29,6 +29,8 @@ type Stage struct {
 	Side string `json:"side" enums:"supply,demand" example:"supply"`
 	// Order of the link in its chain, from 0.
 	Position int `json:"position" example:"2"`
+	// What the link does in the trade, which decides what the risk-reward model computes for it: victim, recruiter, creditor, exploiter, buyer or consumer; empty when none applies.
+	Role string `json:"role" enums:",victim,recruiter,creditor,exploiter,buyer,consumer" example:"recruiter"`
 	// What happens at this link.
 	Description string `json:"description" example:"Recruits people and moves them to where they are exploited."`
 	// Sources for what the description says.
@@ -59,6 +61,8 @@ type StageInput struct {
 	Side string `json:"side" validate:"required,oneof=supply demand" enums:"supply,demand" example:"supply"`
 	// Order of the link in its chain, 0 to 1000000.
 	Position *int `json:"position" validate:"required,gte=0,lte=1000000" example:"5"`
+	// What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.
+	Role string `json:"role" validate:"omitempty,oneof=victim recruiter creditor exploiter buyer consumer" enums:",victim,recruiter,creditor,exploiter,buyer,consumer" example:""`
 	// What happens at this link.
 	Description string `json:"description" validate:"max=4000" example:"Turns the trade's cash into assets that look clean."`
 	// Sources for the description, at most 30; each names an existing source by slug.

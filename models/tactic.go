@@ -47,7 +47,7 @@ type Tactic struct {
 	Title string `json:"title" example:"Confiscate traffickers' assets"`
 	// The tactic in a sentence or two.
 	Summary string `json:"summary" example:"Take the profits away so that the trade stops paying."`
-	// The tactic at length: how it works and why, in the words of its sources.
+	// The tactic at length: how it works and why, in our own words from what its sources say.
 	Description string `json:"description" example:"Seizing assets raises the expected cost of trafficking above its expected profit."`
 	// Tags that classify the tactic: at most one of the horizon group, and any of the others.
 	Tags []TagSummary `json:"tags" gorm:"-"`
@@ -146,7 +146,7 @@ type TacticInput struct {
 	// Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.
 	Jurisdictions []string `json:"jurisdictions" validate:"max=250,dive,jurisdiction" example:"global"`
 	// Who carries it out, from a controlled vocabulary.
-	Actors []string `json:"actors" validate:"max=13,dive,actor" example:"police"`
+	Actors []string `json:"actors" validate:"max=16,dive,actor" example:"police"`
 	// For a current effort: where and since when; null otherwise.
 	Adoption *Adoption `json:"adoption" extensions:"x-nullable"`
 	// Review state and dates; state draft when left out.
@@ -190,6 +190,11 @@ func (in *TacticInput) Validate() error {
 	if in.Adoption != nil && in.Kind != "" && in.Kind != KindCurrent {
 		fields = append(fields, FieldError{Field: "adoption", Message: "only a current effort has an adoption; send null"})
 	}
+	for i := range in.ActsOn {
+		for _, fe := range in.ActsOn[i].Check() {
+			fields = append(fields, FieldError{Field: "acts_on/" + strconv.Itoa(i) + "/" + fe.Field, Message: fe.Message})
+		}
+	}
 	if len(fields) > 0 {
 		return appendField(err, fields...)
 	}
@@ -208,6 +213,9 @@ func (in *TacticInput) CitationRefs() []CitationRef {
 	}
 	for i, a := range in.ActsOn {
 		refs = append(refs, CitationRefs("acts_on/"+strconv.Itoa(i)+"/", a.Citations)...)
+		if a.Size != nil {
+			refs = append(refs, CitationRef{Pointer: "acts_on/" + strconv.Itoa(i) + "/size/citation/source", Source: a.Size.Citation.Source})
+		}
 	}
 	return refs
 }

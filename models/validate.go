@@ -204,3 +204,6 @@ func appendField(err error, fe ...FieldError) error {
 	}
 	return Invalid(fe...)
 }
+
+// IsCurrency reports whether s is an ISO 4217 currency code, as the iso4217 rule checks it.
+func IsCurrency(s string) bool { return validatorInstance().Var(s, "iso4217") == nil }

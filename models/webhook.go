@@ -33,8 +33,8 @@ type Webhook struct {
 	Description string `json:"description" example:"Mirror of the case tool"`
 	// The kinds of object whose changes are sent; empty for all.
 	Entities []string `json:"entities" example:"tactic,stage"`
-	// The chains (slugs) whose objects' changes are sent; empty for all. Tags, sources and
-	// relations belong to no single chain and are sent whatever this says.
+	// The chains (slugs) whose objects' changes are sent; empty for all. Tags, sources, relations,
+	// exchange rates and price indices belong to no single chain and are sent whatever this says.
 	Chains []string `json:"chains" example:"sex-trafficking"`
 	// Whether changes to draft and archived tactics are sent (only to editor and admin keys'
 	// subscriptions); without it, a tactic that stops being published comes as a delete, as in

@@ -16,7 +16,7 @@ import (
 
 // seedName is the name under which this release's seed is recorded as applied. A later release
 // with new content takes a new name, so that its seed is applied once more, as an upgrade.
-const seedName = "kb-2"
+const seedName = "kb-3"
 
 //go:embed data/kb.json upgrade/v1-predecessors.json
 var files embed.FS

@@ -50,6 +50,11 @@ func bundle(t *testing.T) *store.Bundle {
 	return nil
 }
 
+// horizonExceptions are the recommended tactics whose horizon follows their author's own
+// classification rather than their link's position: Kara counts credit for the poor among his slow,
+// supply-side remedies (content audit of issue 24).
+var horizonExceptions = map[string]string{"FL-K-R01": "long-term"}
+
 // TestSeedShape checks what the knowledge base promises its readers, per chain: its links in order,
 // and at each link at least the number of current efforts and recommended tactics the content plan
 // asks for (sex trafficking 4 and 6, forced labour 2 and 3); and the horizon rule of the source:
@@ -81,6 +86,12 @@ func TestSeedShape(t *testing.T) {
 			if i == 0 {
 				want = "long-term"
 			}
+			horizon := func(code string) string {
+				if h, ok := horizonExceptions[code]; ok {
+					return h
+				}
+				return want
+			}
 			for _, kind := range [][]models.Tactic{row.Current, row.Recommended, row.Conditions} {
 				for _, tc := range kind {
 					var horizons []string
@@ -90,8 +101,8 @@ func TestSeedShape(t *testing.T) {
 						}
 					}
 					switch {
-					case tc.Kind == models.KindRecommended && !slices.Equal(horizons, []string{want}):
-						t.Errorf("%s %s (%s/%s): horizon tags %v, want [%s]", tc.Code, tc.Title, c.chain, row.Stage.Slug, horizons, want)
+					case tc.Kind == models.KindRecommended && !slices.Equal(horizons, []string{horizon(tc.Code)}):
+						t.Errorf("%s %s (%s/%s): horizon tags %v, want [%s]", tc.Code, tc.Title, c.chain, row.Stage.Slug, horizons, horizon(tc.Code))
 					case tc.Kind != models.KindRecommended && len(horizons) > 0:
 						t.Errorf("%s (%s): a %s carries horizon tags %v", tc.Code, c.chain, tc.Kind, horizons)
 					}
@@ -282,7 +293,7 @@ func eachProse(v any, path string, f func(path, text string)) {
 		for k, child := range x {
 			switch k {
 			case "quote", "url", "archived_url", "doi", "slug", "source", "code", "chain", "stage", "from", "to",
-				"authors", "container", "language", "accessed_on", "verified", "symbol":
+				"authors", "container", "language", "accessed_on", "verified", "symbol", "reading", "on":
 				continue
 			case "title":
 				if strings.HasPrefix(path, "/sources/") {

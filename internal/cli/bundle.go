@@ -18,7 +18,7 @@ import (
 )
 
 const exportUsage = `usage: chainkb export [-db FILE] [-published] FILE
-  Writes the knowledge base to FILE as one bundle (format_version 2, as GET /api/v1/export gives it),
+  Writes the knowledge base to FILE as one bundle (format_version 3, as GET /api/v1/export gives it),
   drafts and archived tactics included unless -published; "-" writes to standard output.`
 
 const importUsage = `usage: chainkb import [-db FILE] [-dry-run] FILE

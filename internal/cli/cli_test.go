@@ -52,10 +52,10 @@ func TestRun(t *testing.T) {
 		if tags.Total != seededTags {
 			t.Errorf("start %d: %d tags, want the %d seeded, once", start, tags.Total, seededTags)
 		}
-		var doc struct{ Swagger string }
+		var doc struct{ OpenAPI string }
 		getJSON(t, "http://"+addr+"/swagger/doc.json", &doc)
-		if doc.Swagger != "2.0" {
-			t.Errorf("doc.json swagger = %q", doc.Swagger)
+		if doc.OpenAPI != "3.0.3" {
+			t.Errorf("doc.json openapi = %q, want the OpenAPI 3 document", doc.OpenAPI)
 		}
 
 		cancel()

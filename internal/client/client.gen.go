@@ -58,63 +58,60 @@ func (e ActsOnDirection) Valid() bool {
 	}
 }
 
-// Defines values for ActsOnSymbol.
+// Defines values for Basis.
 const (
-	ActsOnSymbolAcquisitionCost  ActsOnSymbol = "acquisition_cost"
-	ActsOnSymbolBuyerPrice       ActsOnSymbol = "buyer_price"
-	ActsOnSymbolConfiscationRate ActsOnSymbol = "confiscation_rate"
-	ActsOnSymbolConvictions      ActsOnSymbol = "convictions"
-	ActsOnSymbolDurationYears    ActsOnSymbol = "duration_years"
-	ActsOnSymbolFine             ActsOnSymbol = "fine"
-	ActsOnSymbolPConvict         ActsOnSymbol = "p_convict"
-	ActsOnSymbolPConviction      ActsOnSymbol = "p_conviction"
-	ActsOnSymbolPDetect          ActsOnSymbol = "p_detect"
-	ActsOnSymbolPProsecute       ActsOnSymbol = "p_prosecute"
-	ActsOnSymbolPriceElasticity  ActsOnSymbol = "price_elasticity"
-	ActsOnSymbolPrisonYearCost   ActsOnSymbol = "prison_year_cost"
-	ActsOnSymbolPrisonYears      ActsOnSymbol = "prison_years"
-	ActsOnSymbolProfit           ActsOnSymbol = "profit"
-	ActsOnSymbolRestitution      ActsOnSymbol = "restitution"
-	ActsOnSymbolTotalProfits     ActsOnSymbol = "total_profits"
-	ActsOnSymbolVictims          ActsOnSymbol = "victims"
+	BasisImposed          Basis = "imposed"
+	BasisServed           Basis = "served"
+	BasisStatutoryMaximum Basis = "statutory-maximum"
+	BasisStatutoryMinimum Basis = "statutory-minimum"
+	BasisStatutoryRange   Basis = "statutory-range"
 )
 
-// Valid indicates whether the value is a known member of the ActsOnSymbol enum.
-func (e ActsOnSymbol) Valid() bool {
+// Valid indicates whether the value is a known member of the Basis enum.
+func (e Basis) Valid() bool {
 	switch e {
-	case ActsOnSymbolAcquisitionCost:
+	case BasisImposed:
 		return true
-	case ActsOnSymbolBuyerPrice:
+	case BasisServed:
 		return true
-	case ActsOnSymbolConfiscationRate:
+	case BasisStatutoryMaximum:
 		return true
-	case ActsOnSymbolConvictions:
+	case BasisStatutoryMinimum:
 		return true
-	case ActsOnSymbolDurationYears:
+	case BasisStatutoryRange:
 		return true
-	case ActsOnSymbolFine:
+	default:
+		return false
+	}
+}
+
+// Defines values for BundleStageRole.
+const (
+	BundleStageRoleBuyer     BundleStageRole = "buyer"
+	BundleStageRoleConsumer  BundleStageRole = "consumer"
+	BundleStageRoleCreditor  BundleStageRole = "creditor"
+	BundleStageRoleEmpty     BundleStageRole = ""
+	BundleStageRoleExploiter BundleStageRole = "exploiter"
+	BundleStageRoleRecruiter BundleStageRole = "recruiter"
+	BundleStageRoleVictim    BundleStageRole = "victim"
+)
+
+// Valid indicates whether the value is a known member of the BundleStageRole enum.
+func (e BundleStageRole) Valid() bool {
+	switch e {
+	case BundleStageRoleBuyer:
 		return true
-	case ActsOnSymbolPConvict:
+	case BundleStageRoleConsumer:
 		return true
-	case ActsOnSymbolPConviction:
+	case BundleStageRoleCreditor:
 		return true
-	case ActsOnSymbolPDetect:
+	case BundleStageRoleEmpty:
 		return true
-	case ActsOnSymbolPProsecute:
+	case BundleStageRoleExploiter:
 		return true
-	case ActsOnSymbolPriceElasticity:
+	case BundleStageRoleRecruiter:
 		return true
-	case ActsOnSymbolPrisonYearCost:
-		return true
-	case ActsOnSymbolPrisonYears:
-		return true
-	case ActsOnSymbolProfit:
-		return true
-	case ActsOnSymbolRestitution:
-		return true
-	case ActsOnSymbolTotalProfits:
-		return true
-	case ActsOnSymbolVictims:
+	case BundleStageRoleVictim:
 		return true
 	default:
 		return false
@@ -289,6 +286,54 @@ func (e CitationSupports) Valid() bool {
 	}
 }
 
+// Defines values for ComponentComponent.
+const (
+	ComponentComponentConfiscation ComponentComponent = "confiscation"
+	ComponentComponentFine         ComponentComponent = "fine"
+	ComponentComponentPrison       ComponentComponent = "prison"
+	ComponentComponentRestitution  ComponentComponent = "restitution"
+)
+
+// Valid indicates whether the value is a known member of the ComponentComponent enum.
+func (e ComponentComponent) Valid() bool {
+	switch e {
+	case ComponentComponentConfiscation:
+		return true
+	case ComponentComponentFine:
+		return true
+	case ComponentComponentPrison:
+		return true
+	case ComponentComponentRestitution:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ComponentStatus.
+const (
+	Assumed   ComponentStatus = "assumed"
+	Missing   ComponentStatus = "missing"
+	Recorded  ComponentStatus = "recorded"
+	Statutory ComponentStatus = "statutory"
+)
+
+// Valid indicates whether the value is a known member of the ComponentStatus enum.
+func (e ComponentStatus) Valid() bool {
+	switch e {
+	case Assumed:
+		return true
+	case Missing:
+		return true
+	case Recorded:
+		return true
+	case Statutory:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CostLevel.
 const (
 	High   CostLevel = "high"
@@ -328,18 +373,18 @@ func (e Direction) Valid() bool {
 	}
 }
 
-// Defines values for EconomicsStageRefSide.
+// Defines values for DistributionShape.
 const (
-	EconomicsStageRefSideDemand EconomicsStageRefSide = "demand"
-	EconomicsStageRefSideSupply EconomicsStageRefSide = "supply"
+	LogTriangular DistributionShape = "log-triangular"
+	Triangular    DistributionShape = "triangular"
 )
 
-// Valid indicates whether the value is a known member of the EconomicsStageRefSide enum.
-func (e EconomicsStageRefSide) Valid() bool {
+// Valid indicates whether the value is a known member of the DistributionShape enum.
+func (e DistributionShape) Valid() bool {
 	switch e {
-	case EconomicsStageRefSideDemand:
+	case LogTriangular:
 		return true
-	case EconomicsStageRefSideSupply:
+	case Triangular:
 		return true
 	default:
 		return false
@@ -367,6 +412,78 @@ func (e EffectDirection) Valid() bool {
 	case EffectDirectionPositive:
 		return true
 	case EffectDirectionUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EffectReportStatus.
+const (
+	EffectReportStatusApplied       EffectReportStatus = "applied"
+	EffectReportStatusInvalid       EffectReportStatus = "invalid"
+	EffectReportStatusNotApplicable EffectReportStatus = "not-applicable"
+	EffectReportStatusSizeUnknown   EffectReportStatus = "size-unknown"
+)
+
+// Valid indicates whether the value is a known member of the EffectReportStatus enum.
+func (e EffectReportStatus) Valid() bool {
+	switch e {
+	case EffectReportStatusApplied:
+		return true
+	case EffectReportStatusInvalid:
+		return true
+	case EffectReportStatusNotApplicable:
+		return true
+	case EffectReportStatusSizeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EffectSizeEvidenceLevel.
+const (
+	EffectSizeEvidenceLevelDescriptive       EffectSizeEvidenceLevel = "descriptive"
+	EffectSizeEvidenceLevelNone              EffectSizeEvidenceLevel = "none"
+	EffectSizeEvidenceLevelPrePost           EffectSizeEvidenceLevel = "pre-post"
+	EffectSizeEvidenceLevelQuasiExperimental EffectSizeEvidenceLevel = "quasi-experimental"
+	EffectSizeEvidenceLevelRct               EffectSizeEvidenceLevel = "rct"
+	EffectSizeEvidenceLevelSystematicReview  EffectSizeEvidenceLevel = "systematic-review"
+)
+
+// Valid indicates whether the value is a known member of the EffectSizeEvidenceLevel enum.
+func (e EffectSizeEvidenceLevel) Valid() bool {
+	switch e {
+	case EffectSizeEvidenceLevelDescriptive:
+		return true
+	case EffectSizeEvidenceLevelNone:
+		return true
+	case EffectSizeEvidenceLevelPrePost:
+		return true
+	case EffectSizeEvidenceLevelQuasiExperimental:
+		return true
+	case EffectSizeEvidenceLevelRct:
+		return true
+	case EffectSizeEvidenceLevelSystematicReview:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EffectSizeKind.
+const (
+	EffectSizeKindMultiplier EffectSizeKind = "multiplier"
+	EffectSizeKindValue      EffectSizeKind = "value"
+)
+
+// Valid indicates whether the value is a known member of the EffectSizeKind enum.
+func (e EffectSizeKind) Valid() bool {
+	switch e {
+	case EffectSizeKindMultiplier:
+		return true
+	case EffectSizeKindValue:
 		return true
 	default:
 		return false
@@ -481,6 +598,24 @@ func (e EvidenceLevel) Valid() bool {
 	}
 }
 
+// Defines values for FigureBound.
+const (
+	Lower FigureBound = "lower"
+	Upper FigureBound = "upper"
+)
+
+// Valid indicates whether the value is a known member of the FigureBound enum.
+func (e FigureBound) Valid() bool {
+	switch e {
+	case Lower:
+		return true
+	case Upper:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ImportItemAction.
 const (
 	ImportItemActionConflict  ImportItemAction = "conflict"
@@ -499,6 +634,27 @@ func (e ImportItemAction) Valid() bool {
 	case ImportItemActionUnchanged:
 		return true
 	case ImportItemActionUpdate:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InversionRange.
+const (
+	InversionRangeAll  InversionRange = "all"
+	InversionRangeNone InversionRange = "none"
+	InversionRangePart InversionRange = "part"
+)
+
+// Valid indicates whether the value is a known member of the InversionRange enum.
+func (e InversionRange) Valid() bool {
+	switch e {
+	case InversionRangeAll:
+		return true
+	case InversionRangeNone:
+		return true
+	case InversionRangePart:
 		return true
 	default:
 		return false
@@ -586,6 +742,36 @@ func (e Origin) Valid() bool {
 	}
 }
 
+// Defines values for ParameterBasis.
+const (
+	ParameterBasisEmpty            ParameterBasis = ""
+	ParameterBasisImposed          ParameterBasis = "imposed"
+	ParameterBasisServed           ParameterBasis = "served"
+	ParameterBasisStatutoryMaximum ParameterBasis = "statutory-maximum"
+	ParameterBasisStatutoryMinimum ParameterBasis = "statutory-minimum"
+	ParameterBasisStatutoryRange   ParameterBasis = "statutory-range"
+)
+
+// Valid indicates whether the value is a known member of the ParameterBasis enum.
+func (e ParameterBasis) Valid() bool {
+	switch e {
+	case ParameterBasisEmpty:
+		return true
+	case ParameterBasisImposed:
+		return true
+	case ParameterBasisServed:
+		return true
+	case ParameterBasisStatutoryMaximum:
+		return true
+	case ParameterBasisStatutoryMinimum:
+		return true
+	case ParameterBasisStatutoryRange:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ParameterEstimate.
 const (
 	ParameterEstimateAssumption ParameterEstimate = "assumption"
@@ -607,63 +793,30 @@ func (e ParameterEstimate) Valid() bool {
 	}
 }
 
-// Defines values for ParameterSymbol.
+// Defines values for ParameterInputBasis.
 const (
-	ParameterSymbolAcquisitionCost  ParameterSymbol = "acquisition_cost"
-	ParameterSymbolBuyerPrice       ParameterSymbol = "buyer_price"
-	ParameterSymbolConfiscationRate ParameterSymbol = "confiscation_rate"
-	ParameterSymbolConvictions      ParameterSymbol = "convictions"
-	ParameterSymbolDurationYears    ParameterSymbol = "duration_years"
-	ParameterSymbolFine             ParameterSymbol = "fine"
-	ParameterSymbolPConvict         ParameterSymbol = "p_convict"
-	ParameterSymbolPConviction      ParameterSymbol = "p_conviction"
-	ParameterSymbolPDetect          ParameterSymbol = "p_detect"
-	ParameterSymbolPProsecute       ParameterSymbol = "p_prosecute"
-	ParameterSymbolPriceElasticity  ParameterSymbol = "price_elasticity"
-	ParameterSymbolPrisonYearCost   ParameterSymbol = "prison_year_cost"
-	ParameterSymbolPrisonYears      ParameterSymbol = "prison_years"
-	ParameterSymbolProfit           ParameterSymbol = "profit"
-	ParameterSymbolRestitution      ParameterSymbol = "restitution"
-	ParameterSymbolTotalProfits     ParameterSymbol = "total_profits"
-	ParameterSymbolVictims          ParameterSymbol = "victims"
+	ParameterInputBasisEmpty            ParameterInputBasis = ""
+	ParameterInputBasisImposed          ParameterInputBasis = "imposed"
+	ParameterInputBasisServed           ParameterInputBasis = "served"
+	ParameterInputBasisStatutoryMaximum ParameterInputBasis = "statutory-maximum"
+	ParameterInputBasisStatutoryMinimum ParameterInputBasis = "statutory-minimum"
+	ParameterInputBasisStatutoryRange   ParameterInputBasis = "statutory-range"
 )
 
-// Valid indicates whether the value is a known member of the ParameterSymbol enum.
-func (e ParameterSymbol) Valid() bool {
+// Valid indicates whether the value is a known member of the ParameterInputBasis enum.
+func (e ParameterInputBasis) Valid() bool {
 	switch e {
-	case ParameterSymbolAcquisitionCost:
+	case ParameterInputBasisEmpty:
 		return true
-	case ParameterSymbolBuyerPrice:
+	case ParameterInputBasisImposed:
 		return true
-	case ParameterSymbolConfiscationRate:
+	case ParameterInputBasisServed:
 		return true
-	case ParameterSymbolConvictions:
+	case ParameterInputBasisStatutoryMaximum:
 		return true
-	case ParameterSymbolDurationYears:
+	case ParameterInputBasisStatutoryMinimum:
 		return true
-	case ParameterSymbolFine:
-		return true
-	case ParameterSymbolPConvict:
-		return true
-	case ParameterSymbolPConviction:
-		return true
-	case ParameterSymbolPDetect:
-		return true
-	case ParameterSymbolPProsecute:
-		return true
-	case ParameterSymbolPriceElasticity:
-		return true
-	case ParameterSymbolPrisonYearCost:
-		return true
-	case ParameterSymbolPrisonYears:
-		return true
-	case ParameterSymbolProfit:
-		return true
-	case ParameterSymbolRestitution:
-		return true
-	case ParameterSymbolTotalProfits:
-		return true
-	case ParameterSymbolVictims:
+	case ParameterInputBasisStatutoryRange:
 		return true
 	default:
 		return false
@@ -691,69 +844,6 @@ func (e ParameterInputEstimate) Valid() bool {
 	}
 }
 
-// Defines values for ParameterInputSymbol.
-const (
-	ParameterInputSymbolAcquisitionCost  ParameterInputSymbol = "acquisition_cost"
-	ParameterInputSymbolBuyerPrice       ParameterInputSymbol = "buyer_price"
-	ParameterInputSymbolConfiscationRate ParameterInputSymbol = "confiscation_rate"
-	ParameterInputSymbolConvictions      ParameterInputSymbol = "convictions"
-	ParameterInputSymbolDurationYears    ParameterInputSymbol = "duration_years"
-	ParameterInputSymbolFine             ParameterInputSymbol = "fine"
-	ParameterInputSymbolPConvict         ParameterInputSymbol = "p_convict"
-	ParameterInputSymbolPConviction      ParameterInputSymbol = "p_conviction"
-	ParameterInputSymbolPDetect          ParameterInputSymbol = "p_detect"
-	ParameterInputSymbolPProsecute       ParameterInputSymbol = "p_prosecute"
-	ParameterInputSymbolPriceElasticity  ParameterInputSymbol = "price_elasticity"
-	ParameterInputSymbolPrisonYearCost   ParameterInputSymbol = "prison_year_cost"
-	ParameterInputSymbolPrisonYears      ParameterInputSymbol = "prison_years"
-	ParameterInputSymbolProfit           ParameterInputSymbol = "profit"
-	ParameterInputSymbolRestitution      ParameterInputSymbol = "restitution"
-	ParameterInputSymbolTotalProfits     ParameterInputSymbol = "total_profits"
-	ParameterInputSymbolVictims          ParameterInputSymbol = "victims"
-)
-
-// Valid indicates whether the value is a known member of the ParameterInputSymbol enum.
-func (e ParameterInputSymbol) Valid() bool {
-	switch e {
-	case ParameterInputSymbolAcquisitionCost:
-		return true
-	case ParameterInputSymbolBuyerPrice:
-		return true
-	case ParameterInputSymbolConfiscationRate:
-		return true
-	case ParameterInputSymbolConvictions:
-		return true
-	case ParameterInputSymbolDurationYears:
-		return true
-	case ParameterInputSymbolFine:
-		return true
-	case ParameterInputSymbolPConvict:
-		return true
-	case ParameterInputSymbolPConviction:
-		return true
-	case ParameterInputSymbolPDetect:
-		return true
-	case ParameterInputSymbolPProsecute:
-		return true
-	case ParameterInputSymbolPriceElasticity:
-		return true
-	case ParameterInputSymbolPrisonYearCost:
-		return true
-	case ParameterInputSymbolPrisonYears:
-		return true
-	case ParameterInputSymbolProfit:
-		return true
-	case ParameterInputSymbolRestitution:
-		return true
-	case ParameterInputSymbolTotalProfits:
-		return true
-	case ParameterInputSymbolVictims:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ParameterPatchEstimate.
 const (
 	ParameterPatchEstimateAssumption ParameterPatchEstimate = "assumption"
@@ -769,69 +859,6 @@ func (e ParameterPatchEstimate) Valid() bool {
 	case ParameterPatchEstimateDerived:
 		return true
 	case ParameterPatchEstimateReported:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ParameterPatchSymbol.
-const (
-	ParameterPatchSymbolAcquisitionCost  ParameterPatchSymbol = "acquisition_cost"
-	ParameterPatchSymbolBuyerPrice       ParameterPatchSymbol = "buyer_price"
-	ParameterPatchSymbolConfiscationRate ParameterPatchSymbol = "confiscation_rate"
-	ParameterPatchSymbolConvictions      ParameterPatchSymbol = "convictions"
-	ParameterPatchSymbolDurationYears    ParameterPatchSymbol = "duration_years"
-	ParameterPatchSymbolFine             ParameterPatchSymbol = "fine"
-	ParameterPatchSymbolPConvict         ParameterPatchSymbol = "p_convict"
-	ParameterPatchSymbolPConviction      ParameterPatchSymbol = "p_conviction"
-	ParameterPatchSymbolPDetect          ParameterPatchSymbol = "p_detect"
-	ParameterPatchSymbolPProsecute       ParameterPatchSymbol = "p_prosecute"
-	ParameterPatchSymbolPriceElasticity  ParameterPatchSymbol = "price_elasticity"
-	ParameterPatchSymbolPrisonYearCost   ParameterPatchSymbol = "prison_year_cost"
-	ParameterPatchSymbolPrisonYears      ParameterPatchSymbol = "prison_years"
-	ParameterPatchSymbolProfit           ParameterPatchSymbol = "profit"
-	ParameterPatchSymbolRestitution      ParameterPatchSymbol = "restitution"
-	ParameterPatchSymbolTotalProfits     ParameterPatchSymbol = "total_profits"
-	ParameterPatchSymbolVictims          ParameterPatchSymbol = "victims"
-)
-
-// Valid indicates whether the value is a known member of the ParameterPatchSymbol enum.
-func (e ParameterPatchSymbol) Valid() bool {
-	switch e {
-	case ParameterPatchSymbolAcquisitionCost:
-		return true
-	case ParameterPatchSymbolBuyerPrice:
-		return true
-	case ParameterPatchSymbolConfiscationRate:
-		return true
-	case ParameterPatchSymbolConvictions:
-		return true
-	case ParameterPatchSymbolDurationYears:
-		return true
-	case ParameterPatchSymbolFine:
-		return true
-	case ParameterPatchSymbolPConvict:
-		return true
-	case ParameterPatchSymbolPConviction:
-		return true
-	case ParameterPatchSymbolPDetect:
-		return true
-	case ParameterPatchSymbolPProsecute:
-		return true
-	case ParameterPatchSymbolPriceElasticity:
-		return true
-	case ParameterPatchSymbolPrisonYearCost:
-		return true
-	case ParameterPatchSymbolPrisonYears:
-		return true
-	case ParameterPatchSymbolProfit:
-		return true
-	case ParameterPatchSymbolRestitution:
-		return true
-	case ParameterPatchSymbolTotalProfits:
-		return true
-	case ParameterPatchSymbolVictims:
 		return true
 	default:
 		return false
@@ -1029,6 +1056,7 @@ func (e ProblemCode) Valid() bool {
 
 // Defines values for RelationType.
 const (
+	RelationTypeAddresses      RelationType = "addresses"
 	RelationTypeComplements    RelationType = "complements"
 	RelationTypeConflictsWith  RelationType = "conflicts-with"
 	RelationTypeDuplicates     RelationType = "duplicates"
@@ -1039,6 +1067,8 @@ const (
 // Valid indicates whether the value is a known member of the RelationType enum.
 func (e RelationType) Valid() bool {
 	switch e {
+	case RelationTypeAddresses:
+		return true
 	case RelationTypeComplements:
 		return true
 	case RelationTypeConflictsWith:
@@ -1056,6 +1086,7 @@ func (e RelationType) Valid() bool {
 
 // Defines values for RelationInputType.
 const (
+	RelationInputTypeAddresses      RelationInputType = "addresses"
 	RelationInputTypeComplements    RelationInputType = "complements"
 	RelationInputTypeConflictsWith  RelationInputType = "conflicts-with"
 	RelationInputTypeDuplicates     RelationInputType = "duplicates"
@@ -1066,6 +1097,8 @@ const (
 // Valid indicates whether the value is a known member of the RelationInputType enum.
 func (e RelationInputType) Valid() bool {
 	switch e {
+	case RelationInputTypeAddresses:
+		return true
 	case RelationInputTypeComplements:
 		return true
 	case RelationInputTypeConflictsWith:
@@ -1083,6 +1116,7 @@ func (e RelationInputType) Valid() bool {
 
 // Defines values for RelationPatchType.
 const (
+	RelationPatchTypeAddresses      RelationPatchType = "addresses"
 	RelationPatchTypeComplements    RelationPatchType = "complements"
 	RelationPatchTypeConflictsWith  RelationPatchType = "conflicts-with"
 	RelationPatchTypeDuplicates     RelationPatchType = "duplicates"
@@ -1093,6 +1127,8 @@ const (
 // Valid indicates whether the value is a known member of the RelationPatchType enum.
 func (e RelationPatchType) Valid() bool {
 	switch e {
+	case RelationPatchTypeAddresses:
+		return true
 	case RelationPatchTypeComplements:
 		return true
 	case RelationPatchTypeConflictsWith:
@@ -1168,6 +1204,36 @@ func (e ReviewState) Valid() bool {
 	}
 }
 
+// Defines values for Role.
+const (
+	RoleBuyer     Role = "buyer"
+	RoleConsumer  Role = "consumer"
+	RoleCreditor  Role = "creditor"
+	RoleExploiter Role = "exploiter"
+	RoleRecruiter Role = "recruiter"
+	RoleVictim    Role = "victim"
+)
+
+// Valid indicates whether the value is a known member of the Role enum.
+func (e Role) Valid() bool {
+	switch e {
+	case RoleBuyer:
+		return true
+	case RoleConsumer:
+		return true
+	case RoleCreditor:
+		return true
+	case RoleExploiter:
+		return true
+	case RoleRecruiter:
+		return true
+	case RoleVictim:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SearchHitType.
 const (
 	SearchHitTypeChain  SearchHitType = "chain"
@@ -1186,6 +1252,24 @@ func (e SearchHitType) Valid() bool {
 	case SearchHitTypeStage:
 		return true
 	case SearchHitTypeTactic:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SizeKind.
+const (
+	SizeKindMultiplier SizeKind = "multiplier"
+	SizeKindNewValue   SizeKind = "value"
+)
+
+// Valid indicates whether the value is a known member of the SizeKind enum.
+func (e SizeKind) Valid() bool {
+	switch e {
+	case SizeKindMultiplier:
+		return true
+	case SizeKindNewValue:
 		return true
 	default:
 		return false
@@ -1219,6 +1303,33 @@ func (e SourceType) Valid() bool {
 	case SourceTypePrimaryOfficial:
 		return true
 	case SourceTypeSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SourceCheckReading.
+const (
+	Abstract       SourceCheckReading = "abstract"
+	Excerpt        SourceCheckReading = "excerpt"
+	FullText       SourceCheckReading = "full-text"
+	NotRead        SourceCheckReading = "not-read"
+	SummaryByOther SourceCheckReading = "summary-by-other"
+)
+
+// Valid indicates whether the value is a known member of the SourceCheckReading enum.
+func (e SourceCheckReading) Valid() bool {
+	switch e {
+	case Abstract:
+		return true
+	case Excerpt:
+		return true
+	case FullText:
+		return true
+	case NotRead:
+		return true
+	case SummaryByOther:
 		return true
 	default:
 		return false
@@ -1330,6 +1441,39 @@ func (e SourceRevisionEntity) Valid() bool {
 	}
 }
 
+// Defines values for StageRole.
+const (
+	StageRoleBuyer     StageRole = "buyer"
+	StageRoleConsumer  StageRole = "consumer"
+	StageRoleCreditor  StageRole = "creditor"
+	StageRoleEmpty     StageRole = ""
+	StageRoleExploiter StageRole = "exploiter"
+	StageRoleRecruiter StageRole = "recruiter"
+	StageRoleVictim    StageRole = "victim"
+)
+
+// Valid indicates whether the value is a known member of the StageRole enum.
+func (e StageRole) Valid() bool {
+	switch e {
+	case StageRoleBuyer:
+		return true
+	case StageRoleConsumer:
+		return true
+	case StageRoleCreditor:
+		return true
+	case StageRoleEmpty:
+		return true
+	case StageRoleExploiter:
+		return true
+	case StageRoleRecruiter:
+		return true
+	case StageRoleVictim:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for StageSide.
 const (
 	StageSideDemand StageSide = "demand"
@@ -1342,6 +1486,39 @@ func (e StageSide) Valid() bool {
 	case StageSideDemand:
 		return true
 	case StageSideSupply:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StageInputRole.
+const (
+	StageInputRoleBuyer     StageInputRole = "buyer"
+	StageInputRoleConsumer  StageInputRole = "consumer"
+	StageInputRoleCreditor  StageInputRole = "creditor"
+	StageInputRoleEmpty     StageInputRole = ""
+	StageInputRoleExploiter StageInputRole = "exploiter"
+	StageInputRoleRecruiter StageInputRole = "recruiter"
+	StageInputRoleVictim    StageInputRole = "victim"
+)
+
+// Valid indicates whether the value is a known member of the StageInputRole enum.
+func (e StageInputRole) Valid() bool {
+	switch e {
+	case StageInputRoleBuyer:
+		return true
+	case StageInputRoleConsumer:
+		return true
+	case StageInputRoleCreditor:
+		return true
+	case StageInputRoleEmpty:
+		return true
+	case StageInputRoleExploiter:
+		return true
+	case StageInputRoleRecruiter:
+		return true
+	case StageInputRoleVictim:
 		return true
 	default:
 		return false
@@ -1378,6 +1555,57 @@ func (e StagePatchSide) Valid() bool {
 	case StagePatchSideDemand:
 		return true
 	case StagePatchSideSupply:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StageRefRole.
+const (
+	StageRefRoleBuyer     StageRefRole = "buyer"
+	StageRefRoleConsumer  StageRefRole = "consumer"
+	StageRefRoleCreditor  StageRefRole = "creditor"
+	StageRefRoleEmpty     StageRefRole = ""
+	StageRefRoleExploiter StageRefRole = "exploiter"
+	StageRefRoleRecruiter StageRefRole = "recruiter"
+	StageRefRoleVictim    StageRefRole = "victim"
+)
+
+// Valid indicates whether the value is a known member of the StageRefRole enum.
+func (e StageRefRole) Valid() bool {
+	switch e {
+	case StageRefRoleBuyer:
+		return true
+	case StageRefRoleConsumer:
+		return true
+	case StageRefRoleCreditor:
+		return true
+	case StageRefRoleEmpty:
+		return true
+	case StageRefRoleExploiter:
+		return true
+	case StageRefRoleRecruiter:
+		return true
+	case StageRefRoleVictim:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StageRefSide.
+const (
+	StageRefSideDemand StageRefSide = "demand"
+	StageRefSideSupply StageRefSide = "supply"
+)
+
+// Valid indicates whether the value is a known member of the StageRefSide enum.
+func (e StageRefSide) Valid() bool {
+	switch e {
+	case StageRefSideDemand:
+		return true
+	case StageRefSideSupply:
 		return true
 	default:
 		return false
@@ -1425,23 +1653,29 @@ func (e StageRevisionEntity) Valid() bool {
 
 // Defines values for Symbol.
 const (
-	SymbolAcquisitionCost  Symbol = "acquisition_cost"
-	SymbolBuyerPrice       Symbol = "buyer_price"
-	SymbolConfiscationRate Symbol = "confiscation_rate"
-	SymbolConvictions      Symbol = "convictions"
-	SymbolDurationYears    Symbol = "duration_years"
-	SymbolFine             Symbol = "fine"
-	SymbolPConvict         Symbol = "p_convict"
-	SymbolPConviction      Symbol = "p_conviction"
-	SymbolPDetect          Symbol = "p_detect"
-	SymbolPProsecute       Symbol = "p_prosecute"
-	SymbolPriceElasticity  Symbol = "price_elasticity"
-	SymbolPrisonYearCost   Symbol = "prison_year_cost"
-	SymbolPrisonYears      Symbol = "prison_years"
-	SymbolProfit           Symbol = "profit"
-	SymbolRestitution      Symbol = "restitution"
-	SymbolTotalProfits     Symbol = "total_profits"
-	SymbolVictims          Symbol = "victims"
+	SymbolAcquisitionCost    Symbol = "acquisition_cost"
+	SymbolBuyerFine          Symbol = "buyer_fine"
+	SymbolBuyerPrice         Symbol = "buyer_price"
+	SymbolConfiscatedShare   Symbol = "confiscated_share"
+	SymbolConfiscationRate   Symbol = "confiscation_rate"
+	SymbolConvictions        Symbol = "convictions"
+	SymbolDurationYears      Symbol = "duration_years"
+	SymbolExchangeRate       Symbol = "exchange_rate"
+	SymbolFine               Symbol = "fine"
+	SymbolPBuyerPenalty      Symbol = "p_buyer_penalty"
+	SymbolPConvict           Symbol = "p_convict"
+	SymbolPConviction        Symbol = "p_conviction"
+	SymbolPDetect            Symbol = "p_detect"
+	SymbolPProsecute         Symbol = "p_prosecute"
+	SymbolPriceElasticity    Symbol = "price_elasticity"
+	SymbolPriceIndex         Symbol = "price_index"
+	SymbolPrisonYearCost     Symbol = "prison_year_cost"
+	SymbolPrisonYears        Symbol = "prison_years"
+	SymbolProfit             Symbol = "profit"
+	SymbolRestitution        Symbol = "restitution"
+	SymbolTotalProfits       Symbol = "total_profits"
+	SymbolVictims            Symbol = "victims"
+	SymbolVictimsPerOffender Symbol = "victims_per_offender"
 )
 
 // Valid indicates whether the value is a known member of the Symbol enum.
@@ -1449,7 +1683,11 @@ func (e Symbol) Valid() bool {
 	switch e {
 	case SymbolAcquisitionCost:
 		return true
+	case SymbolBuyerFine:
+		return true
 	case SymbolBuyerPrice:
+		return true
+	case SymbolConfiscatedShare:
 		return true
 	case SymbolConfiscationRate:
 		return true
@@ -1457,7 +1695,11 @@ func (e Symbol) Valid() bool {
 		return true
 	case SymbolDurationYears:
 		return true
+	case SymbolExchangeRate:
+		return true
 	case SymbolFine:
+		return true
+	case SymbolPBuyerPenalty:
 		return true
 	case SymbolPConvict:
 		return true
@@ -1468,6 +1710,8 @@ func (e Symbol) Valid() bool {
 	case SymbolPProsecute:
 		return true
 	case SymbolPriceElasticity:
+		return true
+	case SymbolPriceIndex:
 		return true
 	case SymbolPrisonYearCost:
 		return true
@@ -1480,6 +1724,50 @@ func (e Symbol) Valid() bool {
 	case SymbolTotalProfits:
 		return true
 	case SymbolVictims:
+		return true
+	case SymbolVictimsPerOffender:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SymbolInfoConditional.
+const (
+	SymbolInfoConditionalGivenConviction SymbolInfoConditional = "given conviction"
+	SymbolInfoConditionalNotApplicable   SymbolInfoConditional = "not applicable"
+	SymbolInfoConditionalUnconditional   SymbolInfoConditional = "unconditional"
+)
+
+// Valid indicates whether the value is a known member of the SymbolInfoConditional enum.
+func (e SymbolInfoConditional) Valid() bool {
+	switch e {
+	case SymbolInfoConditionalGivenConviction:
+		return true
+	case SymbolInfoConditionalNotApplicable:
+		return true
+	case SymbolInfoConditionalUnconditional:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SymbolScope.
+const (
+	ScopeChain     SymbolScope = "chain"
+	ScopeLink      SymbolScope = "link"
+	ScopeReference SymbolScope = "reference"
+)
+
+// Valid indicates whether the value is a known member of the SymbolScope enum.
+func (e SymbolScope) Valid() bool {
+	switch e {
+	case ScopeChain:
+		return true
+	case ScopeLink:
+		return true
+	case ScopeReference:
 		return true
 	default:
 		return false
@@ -1618,30 +1906,6 @@ func (e TacticInputStatus) Valid() bool {
 	}
 }
 
-// Defines values for TacticPatchAttribution.
-const (
-	TacticPatchAttributionEditorial   TacticPatchAttribution = "editorial"
-	TacticPatchAttributionKara        TacticPatchAttribution = "kara"
-	TacticPatchAttributionKaraReading TacticPatchAttribution = "kara-reading"
-	TacticPatchAttributionOtherSource TacticPatchAttribution = "other-source"
-)
-
-// Valid indicates whether the value is a known member of the TacticPatchAttribution enum.
-func (e TacticPatchAttribution) Valid() bool {
-	switch e {
-	case TacticPatchAttributionEditorial:
-		return true
-	case TacticPatchAttributionKara:
-		return true
-	case TacticPatchAttributionKaraReading:
-		return true
-	case TacticPatchAttributionOtherSource:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for TacticPatchKind.
 const (
 	TacticPatchKindCondition   TacticPatchKind = "condition"
@@ -1657,27 +1921,6 @@ func (e TacticPatchKind) Valid() bool {
 	case TacticPatchKindCurrent:
 		return true
 	case TacticPatchKindRecommended:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for TacticPatchStatus.
-const (
-	TacticPatchStatusArchived  TacticPatchStatus = "archived"
-	TacticPatchStatusDraft     TacticPatchStatus = "draft"
-	TacticPatchStatusPublished TacticPatchStatus = "published"
-)
-
-// Valid indicates whether the value is a known member of the TacticPatchStatus enum.
-func (e TacticPatchStatus) Valid() bool {
-	switch e {
-	case TacticPatchStatusArchived:
-		return true
-	case TacticPatchStatusDraft:
-		return true
-	case TacticPatchStatusPublished:
 		return true
 	default:
 		return false
@@ -1704,6 +1947,7 @@ func (e TacticRelationDirection) Valid() bool {
 
 // Defines values for TacticRelationType.
 const (
+	TacticRelationTypeAddresses      TacticRelationType = "addresses"
 	TacticRelationTypeComplements    TacticRelationType = "complements"
 	TacticRelationTypeConflictsWith  TacticRelationType = "conflicts-with"
 	TacticRelationTypeDuplicates     TacticRelationType = "duplicates"
@@ -1714,6 +1958,8 @@ const (
 // Valid indicates whether the value is a known member of the TacticRelationType enum.
 func (e TacticRelationType) Valid() bool {
 	switch e {
+	case TacticRelationTypeAddresses:
+		return true
 	case TacticRelationTypeComplements:
 		return true
 	case TacticRelationTypeConflictsWith:
@@ -1807,21 +2053,27 @@ func (e TagRevisionEntity) Valid() bool {
 	}
 }
 
-// Defines values for Verdict.
+// Defines values for VerdictStatus.
 const (
-	InvertedAll  Verdict = "all"
-	InvertedNone Verdict = "none"
-	InvertedPart Verdict = "part"
+	VerdictDoesNotPay    VerdictStatus = "does-not-pay"
+	VerdictNotApplicable VerdictStatus = "not-applicable"
+	VerdictPays          VerdictStatus = "pays"
+	VerdictUncertain     VerdictStatus = "uncertain"
+	VerdictUnknown       VerdictStatus = "unknown"
 )
 
-// Valid indicates whether the value is a known member of the Verdict enum.
-func (e Verdict) Valid() bool {
+// Valid indicates whether the value is a known member of the VerdictStatus enum.
+func (e VerdictStatus) Valid() bool {
 	switch e {
-	case InvertedAll:
+	case VerdictDoesNotPay:
 		return true
-	case InvertedNone:
+	case VerdictNotApplicable:
 		return true
-	case InvertedPart:
+	case VerdictPays:
+		return true
+	case VerdictUncertain:
+		return true
+	case VerdictUnknown:
 		return true
 	default:
 		return false
@@ -2064,6 +2316,7 @@ func (e ListParametersParamsSort) Valid() bool {
 
 // Defines values for ListRelationsParamsType.
 const (
+	ListRelationsParamsTypeAddresses      ListRelationsParamsType = "addresses"
 	ListRelationsParamsTypeComplements    ListRelationsParamsType = "complements"
 	ListRelationsParamsTypeConflictsWith  ListRelationsParamsType = "conflicts-with"
 	ListRelationsParamsTypeDuplicates     ListRelationsParamsType = "duplicates"
@@ -2074,6 +2327,8 @@ const (
 // Valid indicates whether the value is a known member of the ListRelationsParamsType enum.
 func (e ListRelationsParamsType) Valid() bool {
 	switch e {
+	case ListRelationsParamsTypeAddresses:
+		return true
 	case ListRelationsParamsTypeComplements:
 		return true
 	case ListRelationsParamsTypeConflictsWith:
@@ -2481,6 +2736,7 @@ func (e ListTacticsParamsSort) Valid() bool {
 
 // Defines values for ListTacticRelationsParamsType.
 const (
+	ListTacticRelationsParamsTypeAddresses      ListTacticRelationsParamsType = "addresses"
 	ListTacticRelationsParamsTypeComplements    ListTacticRelationsParamsType = "complements"
 	ListTacticRelationsParamsTypeConflictsWith  ListTacticRelationsParamsType = "conflicts-with"
 	ListTacticRelationsParamsTypeDuplicates     ListTacticRelationsParamsType = "duplicates"
@@ -2491,6 +2747,8 @@ const (
 // Valid indicates whether the value is a known member of the ListTacticRelationsParamsType enum.
 func (e ListTacticRelationsParamsType) Valid() bool {
 	switch e {
+	case ListTacticRelationsParamsTypeAddresses:
+		return true
 	case ListTacticRelationsParamsTypeComplements:
 		return true
 	case ListTacticRelationsParamsTypeConflictsWith:
@@ -2661,7 +2919,7 @@ type APIKey struct {
 // Example: reader
 type APIKeyRole string
 
-// ActsOn An economic parameter that a tactic moves, which way, and why.
+// ActsOn A symbol of the risk-reward model that a tactic moves: which way, at which links (stages of its chain; none listed: the tactic's own stage), why in a sentence, and by how much when a cited source quantifies it (size; null: size unknown, and a scenario moves nothing). The size is never read from the sentence.
 type ActsOn struct {
 	// Citations Sources for the direction.
 	Citations *[]Citation `json:"citations,omitempty"`
@@ -2671,26 +2929,29 @@ type ActsOn struct {
 	// Example: raises
 	Direction ActsOnDirection `json:"direction"`
 
-	// Effect How, in a sentence; used for scenarios when it names a factor.
+	// Effect How, in a sentence, for people; never read for a size.
 	//
 	// Example: More proceeds are confiscated.
 	Effect *string `json:"effect,omitempty"`
 
-	// Symbol The parameter's symbol.
+	// Links Slugs of the stages of the tactic's chain it acts on; empty: the tactic's own stage.
+	//
+	// Example: ["retailer"]
+	Links *[]string `json:"links,omitempty"`
+
+	// Size How far, as a cited source quantifies it; null when no source does (size unknown).
+	Size *EffectSize `json:"size,omitempty"`
+
+	// Symbol The symbol (one used at a link: profit, acquisition_cost, p_conviction, p_detect, p_prosecute, p_convict, fine, restitution, confiscation_rate, confiscated_share, prison_years, prison_year_cost, victims_per_offender, duration_years, buyer_price, p_buyer_penalty, buyer_fine, price_elasticity).
 	//
 	// Example: confiscation_rate
-	Symbol ActsOnSymbol `json:"symbol"`
+	Symbol string `json:"symbol"`
 }
 
 // ActsOnDirection raises or lowers.
 //
 // Example: raises
 type ActsOnDirection string
-
-// ActsOnSymbol The parameter's symbol.
-//
-// Example: confiscation_rate
-type ActsOnSymbol string
 
 // Adoption Where and since when a current effort is deployed.
 type Adoption struct {
@@ -2710,15 +2971,96 @@ type Adoption struct {
 	Where *[]string `json:"where,omitempty"`
 }
 
-// Bundle The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain, parameters) and by code (tactics, relations), never by database id. Each object carries its version.
+// Answer The risk-reward model of a chain: which input set was used and why, what came from outside it, the money every amount is in, each link's figures and verdict (with a scenario: baseline, scenario and the change), the whole chain's figures, the other input sets available, and the method.
+type Answer struct {
+	// AvailableInputs The chain's input sets that can be asked for with inputs=.
+	AvailableInputs []SetInfo `json:"available_inputs"`
+
+	// Chain The chain.
+	Chain ChainRef `json:"chain"`
+
+	// Choice Why this set, in a sentence.
+	//
+	// Example: ilo-2024-global: the latest input set for global
+	Choice string `json:"choice"`
+
+	// Currency The currency every amount is in; empty when the set holds no money.
+	//
+	// Example: USD
+	Currency string `json:"currency"`
+
+	// Fallbacks Inputs that came from outside the set, and why.
+	Fallbacks []Fallback `json:"fallbacks"`
+
+	// Geography The area of the set used (compatibility: the same as input_set.geography).
+	//
+	// Example: global
+	Geography string `json:"geography"`
+
+	// InputSet The input set used; null when none fits the request (every figure is then unknown).
+	InputSet *SetInfo `json:"input_set"`
+
+	// Method The model: formulas, symbols, how inputs are chosen and converted, caveats.
+	Method Method `json:"method"`
+
+	// PriceYear The price year every amount is in; null when the set holds no money.
+	//
+	// Example: 2021
+	PriceYear *int `json:"price_year"`
+
+	// Request What was asked.
+	Request AnswerRequest `json:"request"`
+
+	// Scenario The scenario, or null for the baseline alone.
+	Scenario *ScenarioReport `json:"scenario"`
+
+	// Stages Each link of the chain, in order of position.
+	Stages []StageAnswer `json:"stages"`
+
+	// WholeChain The figures of the whole chain.
+	WholeChain WholeChain `json:"whole_chain"`
+}
+
+// AnswerRequest The request as the answer read it.
+type AnswerRequest struct {
+	// Currency The currency asked for, or null for the set's.
+	//
+	// Example: USD
+	Currency *string `json:"currency"`
+
+	// Geo The area asked for (global by default).
+	//
+	// Example: global
+	Geo string `json:"geo"`
+
+	// Inputs The input set asked for by name, or null.
+	//
+	// Example: kara-2009-india
+	Inputs *string `json:"inputs"`
+
+	// PriceYear The price year asked for, or null for the set's.
+	//
+	// Example: 2024
+	PriceYear *int `json:"price_year"`
+
+	// Year The year asked for, or null for the latest.
+	//
+	// Example: 2009
+	Year *int `json:"year"`
+}
+
+// Basis What a penalty's value stands for: what courts imposed or offenders served (imposed, served), or what the statute allows (statutory-range, statutory-maximum, statutory-minimum).
+type Basis string
+
+// Bundle The knowledge base as one document (format_version 3; 2 is read too): objects name each other by slug (sources, tags, chains, stages within their chain, parameters) and by code (tactics, relations), never by database id. Each object carries its version.
 type Bundle struct {
 	// Chains Chains, by slug.
 	Chains *[]ChainInput `json:"chains,omitempty"`
 
-	// FormatVersion The bundle format; this release reads and writes 2.
+	// FormatVersion The bundle format; this release writes 3 and reads 2 and 3.
 	//
-	// Example: 2
-	FormatVersion *int `json:"format_version,omitempty"`
+	// Example: 3
+	FormatVersion int `json:"format_version"`
 
 	// Parameters Figures of the risk-reward model, by slug; each names its chain and stage by slug.
 	Parameters *[]ParameterInput `json:"parameters,omitempty"`
@@ -2754,10 +3096,16 @@ type BundleStage struct {
 	// Citations Sources for the description, at most 30; each names an existing source by slug.
 	Citations *[]Citation `json:"citations,omitempty"`
 
+	// CreatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	CreatedAt interface{} `json:"created_at,omitempty"`
+
 	// Description What happens at this link.
 	//
 	// Example: Turns the trade's cash into assets that look clean.
 	Description *string `json:"description,omitempty"`
+
+	// Id Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	Id interface{} `json:"id,omitempty"`
 
 	// Name Name of the link, for people.
 	//
@@ -2768,6 +3116,11 @@ type BundleStage struct {
 	//
 	// Example: 5
 	Position int `json:"position"`
+
+	// Role What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.
+	//
+	// Example:
+	Role *BundleStageRole `json:"role,omitempty"`
 
 	// Side Side of the market.
 	//
@@ -2780,12 +3133,20 @@ type BundleStage struct {
 	// Example: money-launderer
 	Slug string `json:"slug"`
 
+	// UpdatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	UpdatedAt interface{} `json:"updated_at,omitempty"`
+
 	// Version Version is the version the client read; it is the precondition of a PUT or PATCH when no
 	// If-Match header is sent. Ignored on create.
 	//
 	// Example: 1
 	Version *int `json:"version,omitempty"`
 }
+
+// BundleStageRole What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.
+//
+// Example:
+type BundleStageRole string
 
 // BundleStageSide Side of the market.
 //
@@ -2822,6 +3183,9 @@ type BundleTactic struct {
 	// Example: sex-trafficking
 	Chain string `json:"chain"`
 
+	// ChainId Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	ChainId interface{} `json:"chain_id,omitempty"`
+
 	// Citations Sources for the tactic, at most 30; each names an existing source by slug.
 	Citations *[]Citation `json:"citations,omitempty"`
 
@@ -2829,7 +3193,10 @@ type BundleTactic struct {
 	// cannot change afterwards (a PUT may leave it out or repeat it).
 	//
 	// Example: ST-R-R99
-	Code *string `json:"code,omitempty"`
+	Code string `json:"code"`
+
+	// CreatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	CreatedAt interface{} `json:"created_at,omitempty"`
 
 	// Description The tactic at length.
 	//
@@ -2839,6 +3206,9 @@ type BundleTactic struct {
 	// Evidence How well the tactic is known to work; when left out, nothing is known: effect unknown,
 	// level none, unevaluated.
 	Evidence *Evidence `json:"evidence,omitempty"`
+
+	// Id Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	Id interface{} `json:"id,omitempty"`
 
 	// Jurisdictions Where it applies: ISO 3166-1 alpha-2 codes, or global; at most 250.
 	//
@@ -2882,12 +3252,15 @@ type BundleTactic struct {
 	// tactic's tags. Each must exist.
 	//
 	// Example: ["short-term","raise-exploiter-risk","prosecution"]
-	Tags *[]string `json:"tags,omitempty"`
+	Tags *[]BundleTactic_Tags_Item `json:"tags,omitempty"`
 
 	// Title Title, for people.
 	//
 	// Example: Close venues where exploitation was proven
 	Title string `json:"title"`
+
+	// UpdatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
+	UpdatedAt interface{} `json:"updated_at,omitempty"`
 
 	// Version Version is the version the client read; it is the precondition of a PUT or PATCH when no
 	// If-Match header is sent. Ignored on create.
@@ -2912,6 +3285,21 @@ type BundleTacticKind string
 //
 // Example: published
 type BundleTacticStatus string
+
+// BundleTacticTags0 A slug.
+type BundleTacticTags0 = string
+
+// BundleTacticTags1 The object as a GET returns it; only its slug counts.
+type BundleTacticTags1 struct {
+	// Slug The slug that counts.
+	Slug                 string                 `json:"slug"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// BundleTactic_Tags_Item defines model for BundleTactic.tags.Item.
+type BundleTactic_Tags_Item struct {
+	union json.RawMessage
+}
 
 // Caveat What a reader must know before acting on a tactic: a documented harm, a dispute (then the tactic carries positions for and against), a weakness of the data, or a limit of scope.
 type Caveat struct {
@@ -2981,34 +3369,6 @@ type ChainDelta struct {
 	BreakEvenPerConviction *Change `json:"break_even_per_conviction"`
 	ConvictionRate         *Change `json:"conviction_rate"`
 	ProfitPerVictim        *Change `json:"profit_per_victim"`
-}
-
-// ChainEconomics The risk-reward model of a chain: for each stage, whether exploitation pays at today's enforcement and what would invert it; for the whole chain, the break-even penalty per conviction. Every figure carries the inputs it was computed from (parameter, value, sources). With a scenario (set.<symbol>, apply), each part also has the scenario's figures and the change against the baseline.
-type ChainEconomics struct {
-	// Chain The chain.
-	Chain EconomicsChainRef `json:"chain"`
-
-	// Geography The geography the parameters were chosen for: a country code, or global.
-	//
-	// Example: IN
-	Geography string `json:"geography"`
-
-	// Method The model: formulas, symbols, how ranges propagate, caveats.
-	Method Method `json:"method"`
-
-	// Scenario The scenario, or null for the baseline alone.
-	Scenario *EconomicsScenario `json:"scenario"`
-
-	// Stages Each stage of the chain, in order of position.
-	Stages []StageEconomics `json:"stages"`
-
-	// WholeChain The figures of the whole chain.
-	WholeChain WholeChainEconomics `json:"whole_chain"`
-
-	// Year The year the parameters were chosen for (the latest period up to it), or null for the latest.
-	//
-	// Example: 2009
-	Year *int `json:"year"`
 }
 
 // ChainInput A chain as a client writes it. Read-only fields echoed back from a GET (id, created_at, updated_at) are accepted and ignored.
@@ -3099,31 +3459,47 @@ type ChainPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
+// ChainRef The chain an economics answer is about.
+type ChainRef struct {
+	// Id Id of the chain.
+	//
+	// Example: 1
+	Id int `json:"id"`
+
+	// Name Name of the chain.
+	//
+	// Example: Sex trafficking
+	Name string `json:"name"`
+
+	// Slug Slug of the chain.
+	//
+	// Example: sex-trafficking
+	Slug string `json:"slug"`
+}
+
 // ChainResult The figures of a whole chain. A null figure cannot be computed; unavailable, keyed by the figure's name, says why.
 type ChainResult struct {
 	// Assumptions The choices the computation made that the inputs did not dictate.
 	Assumptions []string `json:"assumptions"`
 
-	// BreakEvenPerConviction BreakEvenPerConviction is Π_tot/N: the expected penalty each conviction
-	// would have to carry for the chain's total profits to be wiped out. If N
-	// convictions target offenders holding k victims each, it does not depend
-	// on k.
+	// BreakEvenPerConviction Π_tot/N: the expected penalty each conviction would have to carry for the chain's total
+	// profits to be wiped out; it does not depend on how many victims each convicted offender holds.
 	BreakEvenPerConviction *Figure `json:"break_even_per_conviction"`
 
-	// ConvictionRate ConvictionRate is N/V, convictions per victim-year.
+	// ConvictionRate N/V: convictions per victim-year.
 	ConvictionRate *Figure `json:"conviction_rate"`
 
-	// ProfitPerVictim ProfitPerVictim is Π_tot/V, profit per victim-year.
+	// ProfitPerVictim Π_tot/V: profit per victim-year implied by the totals.
 	ProfitPerVictim *Figure `json:"profit_per_victim"`
 
-	// Rejected Inputs ignored because they are invalid.
+	// Rejected Inputs ignored because they are invalid or could not be converted.
 	Rejected *[]Rejection `json:"rejected,omitempty"`
 
 	// Unavailable Why each null figure is null, keyed by the figure's name.
 	Unavailable map[string]Unavailable `json:"unavailable"`
 }
 
-// ChainRevision A change of a chain: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+// ChainRevision A change of a chain: One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type ChainRevision struct {
 	// Action What happened to the object.
 	//
@@ -3264,6 +3640,67 @@ type Citation struct {
 // Example: supports
 type CitationSupports string
 
+// Component One part of the penalty a conviction brings (fine, restitution, confiscation, prison), per conviction, with whether it is recorded, taken from a statute, rests on an assumption, or is not recorded; and its share of the expected penalty.
+type Component struct {
+	// Component fine, restitution, confiscation or prison.
+	//
+	// Example: prison
+	Component ComponentComponent `json:"component"`
+
+	// Note How it is computed.
+	//
+	// Example: v·S with v = k·π, the income forgone in prison
+	Note string `json:"note"`
+
+	// Share Its share of the expected penalty E[C], at the central values; null when missing or when E[C] is unknown.
+	//
+	// Example: 0.0017
+	Share *float32 `json:"share"`
+
+	// Status recorded (as imposed or served), statutory (what the law allows), assumed (rests on an assumption), missing (not recorded: unknown, not zero).
+	//
+	// Example: statutory
+	Status ComponentStatus `json:"status"`
+
+	// Symbols The symbols it is computed from.
+	Symbols []Symbol `json:"symbols"`
+
+	// Value Its value per conviction (for the unconditional confiscated share ψ: per victim-year); null when missing.
+	Value *Figure `json:"value"`
+}
+
+// ComponentComponent fine, restitution, confiscation or prison.
+//
+// Example: prison
+type ComponentComponent string
+
+// ComponentStatus recorded (as imposed or served), statutory (what the law allows), assumed (rests on an assumption), missing (not recorded: unknown, not zero).
+//
+// Example: statutory
+type ComponentStatus string
+
+// Conversion How a money input was converted to the answer's currency and price year: the value as stored, and each step with the rate or index used.
+type Conversion struct {
+	// From The value as stored.
+	From Value `json:"from"`
+
+	// FromCurrency Its currency as stored.
+	//
+	// Example: INR
+	FromCurrency string `json:"from_currency"`
+
+	// FromPriceYear Its price year as stored.
+	//
+	// Example: 2009
+	FromPriceYear int `json:"from_price_year"`
+
+	// Parameters The parameters (exchange rates, price indices) used.
+	Parameters []string `json:"parameters"`
+
+	// Steps Each step, in words, with the rate or index used.
+	Steps []string `json:"steps"`
+}
+
 // Cost What a tactic costs: either a level (low, medium, high) or an amount with its currency and price year.
 type Cost struct {
 	// Amount An amount, with currency and year.
@@ -3295,65 +3732,38 @@ type CostLevel string
 // Direction The way a tactic moves a symbol: raises or lowers.
 type Direction string
 
-// EconomicsChainRef The chain an economics answer is about.
-type EconomicsChainRef struct {
-	// Id Id of the chain.
+// Distribution How one input is drawn in the simulation: triangular between low and high with its mode at the central value, or log-triangular (triangular on a log scale) when the range spans a factor of 10 or more.
+type Distribution struct {
+	// High The highest value drawn.
 	//
-	// Example: 1
-	Id int `json:"id"`
+	// Example: 0.003
+	High float64 `json:"high"`
 
-	// Name Name of the chain.
+	// Low The lowest value drawn.
 	//
-	// Example: Sex trafficking
-	Name string `json:"name"`
+	// Example: 0.0003
+	Low float64 `json:"low"`
 
-	// Slug Slug of the chain.
+	// Mode The most likely value: the input's central value.
 	//
-	// Example: sex-trafficking
-	Slug string `json:"slug"`
+	// Example: 0.00093
+	Mode float64 `json:"mode"`
+
+	// Shape triangular, or log-triangular for a range spanning a factor of 10 or more.
+	//
+	// Example: log-triangular
+	Shape DistributionShape `json:"shape"`
+
+	// Symbol The input drawn.
+	//
+	// Example: p_conviction
+	Symbol Symbol `json:"symbol"`
 }
 
-// EconomicsScenario A what-if: values that replace the stored ones (set.<symbol>), then the effects of tactics (apply), in that order.
-type EconomicsScenario struct {
-	// Apply The codes of the tactics applied, in order.
-	Apply []string `json:"apply"`
-
-	// Set The values set, by symbol.
-	Set map[string]Value `json:"set"`
-}
-
-// EconomicsStageRef A stage of the chain an economics answer is about.
-type EconomicsStageRef struct {
-	// Id Id of the stage.
-	//
-	// Example: 3
-	Id int `json:"id"`
-
-	// Name Name of the stage.
-	//
-	// Example: Retailer
-	Name string `json:"name"`
-
-	// Position Order of the stage in its chain.
-	//
-	// Example: 3
-	Position int `json:"position"`
-
-	// Side Side of the market.
-	//
-	// Example: demand
-	Side EconomicsStageRefSide `json:"side"`
-
-	// Slug Slug of the stage.
-	//
-	// Example: retailer
-	Slug string `json:"slug"`
-}
-
-// EconomicsStageRefSide Side of the market.
+// DistributionShape triangular, or log-triangular for a range spanning a factor of 10 or more.
 //
-// Example: demand
-type EconomicsStageRefSide string
+// Example: log-triangular
+type DistributionShape string
 
 // Effect The direction of a tactic's effect, and the outcome it is about.
 type Effect struct {
@@ -3373,7 +3783,107 @@ type Effect struct {
 // Example: unknown
 type EffectDirection string
 
-// Entity A kind of object that has a history: chain, stage, tactic, tag, source, relation or parameter.
+// EffectReport One effect of an applied tactic: applied (at the links listed), size-unknown (no cited source quantifies it, so nothing moves), not-applicable (its symbol has no value at the links it acts on, or they are not in this chain) or invalid.
+type EffectReport struct {
+	// AppliedAt The links where it moved a value.
+	AppliedAt []string `json:"applied_at"`
+
+	// Citations Where the size is stated.
+	Citations []FigureCitation `json:"citations"`
+
+	// Detail What happened, in a sentence.
+	//
+	// Example: tactic ST-R-R01 raises fine here, but no cited source says by how much: nothing moves
+	Detail string `json:"detail"`
+
+	// Direction Which way.
+	//
+	// Example: raises
+	Direction Direction `json:"direction"`
+
+	// EvidenceLevel The level of the best evidence for the size (the tactic's evidence vocabulary).
+	//
+	// Example: descriptive
+	EvidenceLevel *string `json:"evidence_level,omitempty"`
+
+	// Links Slugs of the stages it acts on.
+	//
+	// Example: ["retailer"]
+	Links []string `json:"links"`
+
+	// Size How far, or null when no cited source quantifies it (size unknown).
+	Size *ScenarioEffectSize `json:"size"`
+
+	// Status What became of it.
+	//
+	// Example: size-unknown
+	Status EffectReportStatus `json:"status"`
+
+	// Symbol The symbol it moves.
+	//
+	// Example: fine
+	Symbol Symbol `json:"symbol"`
+
+	// Tactic The code of the tactic the effect comes from.
+	//
+	// Example: ST-R-R01
+	Tactic *string `json:"tactic,omitempty"`
+}
+
+// EffectReportStatus What became of it.
+//
+// Example: size-unknown
+type EffectReportStatus string
+
+// EffectSize How far a tactic moves a symbol, as one cited source quantifies it: a multiplier of the value, or a new value, as low ≤ central ≤ high, with the source and locator and the level of the evidence for it.
+type EffectSize struct {
+	// Central Central value.
+	//
+	// Example: 8.5
+	Central *float64 `json:"central,omitempty"`
+
+	// Citation Where the size is stated.
+	Citation *Citation `json:"citation,omitempty"`
+
+	// EvidenceLevel The level of the best evidence for the size: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.
+	//
+	// Example: descriptive
+	EvidenceLevel EffectSizeEvidenceLevel `json:"evidence_level"`
+
+	// High High end; null: the central value.
+	//
+	// Example: 10
+	High *float64 `json:"high,omitempty"`
+
+	// Kind multiplier: the value is multiplied by the size; value: the value becomes the size.
+	//
+	// Example: value
+	Kind EffectSizeKind `json:"kind"`
+
+	// Low Low end; null: the central value.
+	//
+	// Example: 7
+	Low *float64 `json:"low,omitempty"`
+
+	// Note How the size was read, and its limits.
+	//
+	// Example: The statutory range of IPC s.370(2), not a measured effect.
+	Note *string `json:"note,omitempty"`
+}
+
+// EffectSizeEvidenceLevel The level of the best evidence for the size: none, descriptive, pre-post, quasi-experimental, rct or systematic-review.
+//
+// Example: descriptive
+type EffectSizeEvidenceLevel string
+
+// EffectSizeKind multiplier: the value is multiplied by the size; value: the value becomes the size.
+//
+// Example: value
+type EffectSizeKind string
+
+// Entity A kind of object that has a history: source, tag, chain, stage, tactic, relation, parameter.
+//
+// Example: tactic
 type Entity string
 
 // Estimate How a value was obtained: reported (the source states it), derived (computed from reported figures) or assumption (no source gives it).
@@ -3423,6 +3933,29 @@ type EvidenceEvaluation string
 // Example: none
 type EvidenceLevel string
 
+// Fallback An input that came from outside the chosen input set, and why.
+type Fallback struct {
+	// From The set it came from.
+	//
+	// Example: chainkb-assumptions
+	From string `json:"from"`
+
+	// Parameter The parameter that filled it.
+	//
+	// Example: st-victims-per-offender-assumption
+	Parameter string `json:"parameter"`
+
+	// Reason Why it came from outside the chosen set.
+	//
+	// Example: a timeless assumption from chainkb-assumptions: ilo-2024-global gives no value
+	Reason string `json:"reason"`
+
+	// Symbol The symbol filled.
+	//
+	// Example: victims_per_offender
+	Symbol Symbol `json:"symbol"`
+}
+
 // FieldError One bad field, query parameter or header, and what is wrong with it.
 type FieldError struct {
 	// Field The field's JSON path (e.g. citations/2/source), or the parameter's or header's name.
@@ -3436,19 +3969,39 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-// Figure A computed quantity: its range (low, central, high), the inputs it was computed from, and notes on how.
+// Figure A computed quantity: its range (low, central, high; exact), the same rounded to the significant digits its inputs support (display), whether it is a bound, the inputs it was computed from, and notes on how.
 type Figure struct {
+	// Bound lower: the true figure is at least this, because penalty components are not recorded; upper: at most this, for the same reason; absent: no bound.
+	//
+	// Example: lower
+	Bound *FigureBound `json:"bound,omitempty"`
+
 	// Central Central value.
 	//
 	// Example: 0.0034
 	Central float64 `json:"central"`
+
+	// Digits Significant digits used for display.
+	//
+	// Example: 2
+	Digits int `json:"digits"`
+
+	// Display The central value rounded to the significant digits its inputs support (at most 3), for people; low, central and high stay exact.
+	//
+	// Example: 29 million
+	Display string `json:"display"`
+
+	// DisplayRange The range rounded likewise, when low and high differ from the central value.
+	//
+	// Example: 12,900–13,000
+	DisplayRange *string `json:"display_range,omitempty"`
 
 	// High High end of the range.
 	//
 	// Example: 0.0034
 	High float64 `json:"high"`
 
-	// Inputs The inputs the figure was computed from, with their parameters and sources.
+	// Inputs The inputs the figure was computed from, with their provenance.
 	Inputs []FigureSource `json:"inputs"`
 
 	// Low Low end of the range.
@@ -3456,13 +4009,52 @@ type Figure struct {
 	// Example: 0.0034
 	Low float64 `json:"low"`
 
-	// Notes How the figure was computed, where a reader could not guess (a clamp, a threshold).
+	// Notes How the figure was computed, where a reader could not guess (a clamp, a conversion, an assumption).
 	Notes *[]string `json:"notes,omitempty"`
 }
 
-// FigureSource One value the model used, with its provenance.
+// FigureBound lower: the true figure is at least this, because penalty components are not recorded; upper: at most this, for the same reason; absent: no bound.
+//
+// Example: lower
+type FigureBound string
+
+// FigureCitation Where an input's value is stated: a source by slug and the place in it.
+type FigureCitation struct {
+	// Locator Where in the source (page, table, section).
+	//
+	// Example: p. 14
+	Locator *string `json:"locator,omitempty"`
+
+	// Source Slug of the source in /api/v1/sources.
+	//
+	// Example: ilo-2024-profits
+	Source string `json:"source"`
+
+	// Supports supports, contradicts or context (an assumption's citations give context, not support).
+	//
+	// Example: supports
+	Supports *string `json:"supports,omitempty"`
+}
+
+// FigureSource One value the model used, with its provenance: the parameter and input set it came from, where and when it holds, its unit, currency and price year, its basis (for penalties), its sources with locators, how it was obtained, and any conversion, fallback or tactic effect applied.
 type FigureSource struct {
-	// Effects Effects are the tactic effects applied to the value, in order.
+	// Basis What a penalty's value stands for.
+	//
+	// Example: statutory-maximum
+	Basis *Basis `json:"basis,omitempty"`
+
+	// Citations Where the value is stated.
+	Citations []FigureCitation `json:"citations"`
+
+	// Conversion How the value was converted to the answer's currency and price year.
+	Conversion *Conversion `json:"conversion,omitempty"`
+
+	// Currency ISO 4217 code of the value used, for money.
+	//
+	// Example: USD
+	Currency *string `json:"currency,omitempty"`
+
+	// Effects The tactic effects applied to the value, in order.
 	Effects *[]ScenarioEffect `json:"effects,omitempty"`
 
 	// Estimate How the value was obtained; an override is an assumption.
@@ -3470,26 +4062,57 @@ type FigureSource struct {
 	// Example: reported
 	Estimate *Estimate `json:"estimate,omitempty"`
 
+	// Fallback Why the value comes from outside the chosen input set, when it does.
+	//
+	// Example: a timeless assumption from chainkb-assumptions: ilo-2024-global gives no value
+	Fallback *string `json:"fallback,omitempty"`
+
+	// Geography Where the value holds: an ISO 3166-1 alpha-2 code, a region (EU, M49:<code>) or global.
+	//
+	// Example: IN
+	Geography *string `json:"geography,omitempty"`
+
+	// InputSet The input set the parameter belongs to.
+	//
+	// Example: kara-2009-india
+	InputSet *string `json:"input_set,omitempty"`
+
 	// Origin Where the value came from.
 	//
 	// Example: parameter
 	Origin Origin `json:"origin"`
 
-	// Parameter Parameter is the slug of the stored parameter ("" for an override).
+	// Parameter Slug of the stored parameter; absent for an override.
 	//
 	// Example: st-fine-in-2009
 	Parameter *string `json:"parameter,omitempty"`
 
-	// Sources Sources are the citations of the parameter (slugs or references, as the
-	// caller chooses).
-	Sources []string `json:"sources"`
+	// PerVictim The value is per victim (a law that sets the penalty per victim).
+	//
+	// Example: false
+	PerVictim *bool `json:"per_victim,omitempty"`
+
+	// Period The year or years the value describes.
+	//
+	// Example: 2009
+	Period *string `json:"period,omitempty"`
+
+	// PriceYear Price year of the value used, for money.
+	//
+	// Example: 2009
+	PriceYear *int `json:"price_year,omitempty"`
 
 	// Symbol The symbol.
 	//
 	// Example: fine
 	Symbol Symbol `json:"symbol"`
 
-	// Value The value used.
+	// Unit The unit of the value used.
+	//
+	// Example: USD per conviction
+	Unit string `json:"unit"`
+
+	// Value The value used (after conversion and scenario).
 	Value Value `json:"value"`
 }
 
@@ -3507,7 +4130,7 @@ type Formula struct {
 
 	// Meaning What it means.
 	//
-	// Example: expected penalty per unit of profit; the link is inverted when D > 1
+	// Example: expected penalty per unit of profit; exploitation stops paying when D > 1
 	Meaning string `json:"meaning"`
 }
 
@@ -3530,8 +4153,6 @@ type ImportItem struct {
 	Changed *[]string `json:"changed,omitempty"`
 
 	// Entity The kind of object.
-	//
-	// Example: tactic
 	Entity Entity `json:"entity"`
 
 	// Key The object's key: slug, chain/stage, code, or "from type to" for a relation.
@@ -3588,7 +4209,7 @@ type ImportReport struct {
 	Updated int `json:"updated"`
 }
 
-// Inversion Whether a link is inverted: D > 1 at the central value, and how the range of D lies against 1.
+// Inversion Whether a link is inverted: D > 1 at the central value, and how the range of D lies against 1 (all of it above, across, none of it above). Null when the verdict is unknown or not applicable.
 type Inversion struct {
 	// Inverted D > 1 at the central value: exploitation does not pay.
 	//
@@ -3598,8 +4219,13 @@ type Inversion struct {
 	// Range How the range of D lies against 1.
 	//
 	// Example: none
-	Range Verdict `json:"range"`
+	Range InversionRange `json:"range"`
 }
+
+// InversionRange How the range of D lies against 1.
+//
+// Example: none
+type InversionRange string
 
 // KeyInput A key to make: who holds it, its role and when it expires.
 type KeyInput struct {
@@ -3640,10 +4266,169 @@ type KeyList struct {
 	Total *int `json:"total,omitempty"`
 }
 
-// Kind Which values a symbol accepts: a probability in [0, 1], or an amount of 0 or more.
+// Kind Which values a symbol accepts: a probability or share in [0, 1], or an amount of 0 or more.
 type Kind string
 
-// Method How the figures are computed: the model, its formulas and symbols, how ranges propagate, and its caveats. Editorial (chainkb's own), not a source's.
+// Lever What one lever would take, alone and with the other inputs at their central values, to bring D to 1: its current value, the value needed, the multiple, and whether its plausible maximum allows it.
+type Lever struct {
+	// Ceiling The lever's plausible maximum; null when none is recorded.
+	//
+	// Example: 1
+	Ceiling *float64 `json:"ceiling"`
+
+	// CeilingSource Where the ceiling comes from.
+	//
+	// Example: a rate per victim-year above 1 cannot be reached
+	CeilingSource string `json:"ceiling_source"`
+
+	// Current Its value now; null when it is not recorded (the lever then starts from 0).
+	//
+	// Example: 0.00093
+	Current *float64 `json:"current"`
+
+	// Multiple Needed ÷ current; null when the current value is 0 or not recorded.
+	//
+	// Example: 1150
+	Multiple *float64 `json:"multiple"`
+
+	// Needed The value that alone makes D = 1; 0 when D is already at least 1; null when no value of it can.
+	//
+	// Example: 1.07
+	Needed *float64 `json:"needed"`
+
+	// Reachable Whether the needed value is within the ceiling; null without a ceiling or a needed value.
+	//
+	// Example: false
+	Reachable *bool `json:"reachable"`
+
+	// Symbol The lever: p_conviction (the certainty), fine, prison_years, confiscation_rate or confiscated_share, restitution.
+	//
+	// Example: p_conviction
+	Symbol Symbol `json:"symbol"`
+
+	// Text The finding in words.
+	//
+	// Example: p would have to rise from 0.00093 to 1.1 (×1,100): beyond its ceiling of 1.
+	Text string `json:"text"`
+}
+
+// LinkDelta Scenario minus baseline for a link's main figures; null where either side is. demand_change is the relative change of demand at the consumer link, from the price elasticity.
+type LinkDelta struct {
+	Certainty       *Change `json:"certainty"`
+	CertaintyNeeded *Change `json:"certainty_needed"`
+
+	// DemandChange Relative change of demand, (P_eff scenario / P_eff baseline)^(−ε) − 1, as a range; null without ε or the prices.
+	DemandChange            *Figure `json:"demand_change"`
+	DeterrenceRatio         *Change `json:"deterrence_ratio"`
+	EffectivePrice          *Change `json:"effective_price"`
+	ExpectedCost            *Change `json:"expected_cost"`
+	FineNeeded              *Change `json:"fine_needed"`
+	LifetimeDeterrenceRatio *Change `json:"lifetime_deterrence_ratio"`
+	Profit                  *Change `json:"profit"`
+	ValueExtracted          *Change `json:"value_extracted"`
+
+	// VerdictChanged The verdict's status changed.
+	//
+	// Example: false
+	VerdictChanged bool `json:"verdict_changed"`
+}
+
+// LinkResult The model for one link. Figures not computed for the link's role are null and absent from unavailable; a figure the role calls for but the inputs cannot give is null and unavailable says why.
+type LinkResult struct {
+	// Assumptions The choices the computation made that the inputs did not dictate.
+	Assumptions []string `json:"assumptions"`
+
+	// BuyerExpectedPenalty p_b·F_b: the penalty a buyer expects per purchase (consumer link).
+	BuyerExpectedPenalty *Figure `json:"buyer_expected_penalty"`
+
+	// BuyerPrice P: the price of a purchase (consumer link).
+	BuyerPrice *Figure `json:"buyer_price"`
+
+	// Certainty p: convictions per victim-year (N/V unless given).
+	Certainty *Figure `json:"certainty"`
+
+	// CertaintyNeeded p* = π·(1 − ψ)/K: the certainty that makes D = 1 at the recorded penalties; above 1 certainty alone cannot.
+	CertaintyNeeded *Figure `json:"certainty_needed"`
+
+	// Components The penalty a conviction brings, part by part.
+	Components []Component `json:"components"`
+
+	// DemandEffect (1 + p_b·F_b/P)^(−ε) − 1: how much the expected penalty cuts demand against no penalty, as a share (consumer link).
+	DemandEffect *Figure `json:"demand_effect"`
+
+	// DeterrenceRatio D = E[C] / π.
+	DeterrenceRatio *Figure `json:"deterrence_ratio"`
+
+	// EffectivePrice P + p_b·F_b: the buyer's effective price (consumer link).
+	EffectivePrice *Figure `json:"effective_price"`
+
+	// ExpectedCost E[C] = p·K + ψ·π: expected penalty per victim-year.
+	ExpectedCost *Figure `json:"expected_cost"`
+
+	// FineNeeded F* = K* − (K − F): the fine that makes D = 1 with the other recorded penalties, at today's certainty (0 if they suffice).
+	FineNeeded *Figure `json:"fine_needed"`
+
+	// Inverted D against 1 when every penalty component is recorded; null otherwise.
+	Inverted *Inversion `json:"inverted"`
+
+	// Levers For each lever, what it would take alone to reach D = 1.
+	Levers []Lever `json:"levers"`
+
+	// LifetimeDeterrenceRatio The lifetime expected penalty over the lifetime profit.
+	LifetimeDeterrenceRatio *Figure `json:"lifetime_deterrence_ratio"`
+
+	// LifetimeExpectedCost p·T·(F + R + v·S) + p·φ·k·π·T(T+1)/2 + ψ·π·T: expected penalty over the exploitation.
+	LifetimeExpectedCost *Figure `json:"lifetime_expected_cost"`
+
+	// LifetimeInverted The lifetime ratio against 1, likewise.
+	LifetimeInverted *Inversion `json:"lifetime_inverted"`
+
+	// LifetimeProfit π·T − A: profit from one victim over the exploitation, net of the acquisition cost.
+	LifetimeProfit *Figure `json:"lifetime_profit"`
+
+	// Margin Revenue per victim minus the recruiter's own acquisition cost (recruiter link).
+	Margin *Figure `json:"margin"`
+
+	// PenaltyNeeded K* = π·(1 − ψ)/p: the penalty each conviction would have to carry for D = 1.
+	PenaltyNeeded *Figure `json:"penalty_needed"`
+
+	// PenaltyPerConviction K = F + R + φ·k·π + v·S: the recorded penalty per conviction.
+	PenaltyPerConviction *Figure `json:"penalty_per_conviction"`
+
+	// Profit π: profit per victim-year.
+	Profit *Figure `json:"profit"`
+
+	// Rejected Inputs ignored because they are invalid or could not be converted.
+	Rejected *[]Rejection `json:"rejected,omitempty"`
+
+	// RevenuePerVictim The price exploiters pay per victim, which is the recruiter's revenue (recruiter link).
+	RevenuePerVictim *Figure `json:"revenue_per_victim"`
+
+	// Role What the link does in the trade.
+	//
+	// Example: exploiter
+	Role Role `json:"role"`
+
+	// Sensitivity D at each end of every input's range, the others at their central values, largest swing first.
+	Sensitivity []Sensitivity `json:"sensitivity"`
+
+	// Simulation D over random draws from every input's range; null when D cannot be computed.
+	Simulation *Simulation `json:"simulation"`
+
+	// Unavailable Why each null figure that the role calls for is null, keyed by the figure's name.
+	Unavailable map[string]Unavailable `json:"unavailable"`
+
+	// ValueExtracted π·T: what exploitation takes from one victim over T years (victim link).
+	ValueExtracted *Figure `json:"value_extracted"`
+
+	// Verdict The model's finding for the link.
+	Verdict Verdict `json:"verdict"`
+
+	// YearsExploited T: years a victim is exploited (victim link).
+	YearsExploited *Figure `json:"years_exploited"`
+}
+
+// Method How the figures are computed: the model, its formulas and symbols, how inputs are chosen and converted, how ranges propagate and are simulated, and what the model leaves out. Editorial (chainkb's own), not a source's.
 type Method struct {
 	// Caveats What the figures leave out or assume.
 	Caveats []string `json:"caveats"`
@@ -3651,17 +4436,27 @@ type Method struct {
 	// Formulas Its formulas.
 	Formulas []Formula `json:"formulas"`
 
+	// Inputs How the inputs of one answer are chosen.
+	//
+	// Example: Every figure is computed from one named input set.
+	Inputs string `json:"inputs"`
+
 	// Model What the model is.
 	//
 	// Example: chainkb's own reading, not a source's: the Becker deterrence condition applied to each link of a chain.
 	Model string `json:"model"`
 
-	// Ranges How ranges propagate.
+	// Money How money is converted.
+	//
+	// Example: Money is compared only in one currency and price year.
+	Money string `json:"money"`
+
+	// Ranges How ranges propagate, are simulated and are rounded.
 	//
 	// Example: Every input and figure is a range low/central/high.
 	Ranges string `json:"ranges"`
 
-	// Symbols Its symbols.
+	// Symbols Its symbols, with units, denominators and whether each is conditional on conviction.
 	Symbols []SymbolInfo `json:"symbols"`
 }
 
@@ -3723,8 +4518,8 @@ type NewAPIKeyRole string
 
 // NewWebhook A webhook subscription just made: the only time its signing secret is shown.
 type NewWebhook struct {
-	// Chains The chains (slugs) whose objects' changes are sent; empty for all. Tags, sources and
-	// relations belong to no single chain and are sent whatever this says.
+	// Chains The chains (slugs) whose objects' changes are sent; empty for all. Tags, sources, relations,
+	// exchange rates and price indices belong to no single chain and are sent whatever this says.
 	//
 	// Example: ["sex-trafficking"]
 	Chains []string `json:"chains"`
@@ -3808,22 +4603,27 @@ type NewWebhook struct {
 // Origin Where an input came from: a stored parameter, a scenario override (set.<symbol>), or a parameter moved by tactics (apply).
 type Origin string
 
-// Parameter One figure of the risk-reward model: a value or range of a symbol (profit, fine, p_conviction, ...) for a chain and stage, a geography and a period, with its sources. Amounts are never negative: a price elasticity is stored as its magnitude.
+// Parameter One figure of the risk-reward model: a value or range of a symbol (profit, fine, convictions, ...) for a chain and stage, an area and a period, in a named input set, with its sources. Its unit is derived from the symbol and currency. Amounts are never negative: a price elasticity is stored as its magnitude. Exchange rates and price indices (reference data for converting money) belong to no chain and no input set.
 type Parameter struct {
+	// Basis For a penalty (fine, restitution, prison_years, buyer_fine): what the value stands for, as imposed or served, or what the statute allows; empty otherwise.
+	//
+	// Example:
+	Basis ParameterBasis `json:"basis"`
+
 	// Central Central value, or null when the source gives only a range (the model then uses the midpoint).
 	//
 	// Example: 12900
 	Central *float64 `json:"central"`
 
-	// Chain Slug of the chain the figure belongs to.
+	// Chain Slug of the chain the figure belongs to; null for exchange rates and price indices.
 	//
 	// Example: sex-trafficking
-	Chain string `json:"chain"`
+	Chain *string `json:"chain"`
 
-	// ChainId Id of the chain the figure belongs to.
+	// ChainId Id of the chain the figure belongs to; null for exchange rates and price indices.
 	//
 	// Example: 1
-	ChainId int `json:"chain_id"`
+	ChainId *int `json:"chain_id"`
 
 	// Citations Sources for the figure.
 	Citations []Citation `json:"citations"`
@@ -3833,7 +4633,7 @@ type Parameter struct {
 	// Example: 2026-11-25T12:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
-	// Currency ISO 4217 currency code of an amount of money; empty for probabilities, years and counts.
+	// Currency ISO 4217 currency code of an amount of money (and of an exchange rate or price index); empty otherwise.
 	//
 	// Example: USD
 	Currency string `json:"currency"`
@@ -3844,7 +4644,7 @@ type Parameter struct {
 	// Example: reported
 	Estimate ParameterEstimate `json:"estimate"`
 
-	// Geography Where the figure holds: an ISO 3166-1 alpha-2 country code, or global.
+	// Geography Where the figure holds: global, an ISO 3166-1 alpha-2 country code, EU, or a UN M49 region written M49:<code>.
 	//
 	// Example: IN
 	Geography string `json:"geography"`
@@ -3859,6 +4659,11 @@ type Parameter struct {
 	// Example: 1
 	Id int `json:"id"`
 
+	// InputSet The input set this figure belongs to: figures computed together come from one set (one source family, place and period). Empty for exchange rates and price indices.
+	//
+	// Example: kara-2009-india
+	InputSet string `json:"input_set"`
+
 	// Low Low end of the range, or null when the source gives none.
 	//
 	// Example: 12900
@@ -3869,12 +4674,17 @@ type Parameter struct {
 	// Example: Kara's figure for profit per victim-year to a brothel owner in India.
 	Note string `json:"note"`
 
+	// PerVictim For a fine or restitution: the law sets it per victim, so the model multiplies it by the victims an offender holds.
+	//
+	// Example: false
+	PerVictim bool `json:"per_victim"`
+
 	// Period The year or years the figure describes: YYYY or YYYY-YYYY.
 	//
 	// Example: 2009
 	Period string `json:"period"`
 
-	// PriceYear Year whose prices the amount is in, or null when the source does not say.
+	// PriceYear Year whose prices the amount is in; required for money, null otherwise.
 	//
 	// Example: 2009
 	PriceYear *int `json:"price_year"`
@@ -3897,9 +4707,9 @@ type Parameter struct {
 	// Symbol The model's symbol this is a value of.
 	//
 	// Example: profit
-	Symbol ParameterSymbol `json:"symbol"`
+	Symbol string `json:"symbol"`
 
-	// Unit Unit, in words.
+	// Unit Unit, derived from the symbol and currency: the only unit the model reads.
 	//
 	// Example: USD per victim-year
 	Unit string `json:"unit"`
@@ -3915,28 +4725,33 @@ type Parameter struct {
 	Version int `json:"version"`
 }
 
+// ParameterBasis For a penalty (fine, restitution, prison_years, buyer_fine): what the value stands for, as imposed or served, or what the statute allows; empty otherwise.
+//
+// Example:
+type ParameterBasis string
+
 // ParameterEstimate reported (the source states it), derived (computed from reported figures) or assumption
 // (no source gives it).
 //
 // Example: reported
 type ParameterEstimate string
 
-// ParameterSymbol The model's symbol this is a value of.
-//
-// Example: profit
-type ParameterSymbol string
-
-// ParameterInput A parameter as a client writes it. At least one of low, central and high; low ≤ central ≤ high; probabilities in [0, 1], amounts ≥ 0 (store a price elasticity as its magnitude). Read-only fields echoed back from a GET (id, chain_id, stage_id, created_at, updated_at) are accepted and ignored.
+// ParameterInput A parameter as a client writes it. At least one of low, central and high; low ≤ central ≤ high; probabilities in [0, 1], amounts ≥ 0 (store a price elasticity as its magnitude). Money needs a currency and a price year; a penalty needs its basis; every symbol but exchange_rate and price_index needs a chain and an input set. unit may be left out; if given it must be the symbol's unit. Read-only fields echoed back from a GET (id, chain_id, stage_id, created_at, updated_at) are accepted and ignored.
 type ParameterInput struct {
+	// Basis For a penalty: imposed, served, statutory-range, statutory-maximum or statutory-minimum.
+	//
+	// Example: statutory-maximum
+	Basis *ParameterInputBasis `json:"basis,omitempty"`
+
 	// Central Central value, or null.
 	//
 	// Example: 44
 	Central *float64 `json:"central,omitempty"`
 
-	// Chain Slug of the chain; it must exist.
+	// Chain Slug of the chain; it must exist. Null for exchange rates and price indices.
 	//
 	// Example: sex-trafficking
-	Chain string `json:"chain"`
+	Chain *string `json:"chain,omitempty"`
 
 	// ChainId Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	ChainId interface{} `json:"chain_id,omitempty"`
@@ -3947,7 +4762,7 @@ type ParameterInput struct {
 	// CreatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	CreatedAt interface{} `json:"created_at,omitempty"`
 
-	// Currency ISO 4217 currency code, or empty when the value is not money.
+	// Currency ISO 4217 currency code: of an amount of money, of the currency an exchange rate is per US dollar, or of the economy a price index measures; empty otherwise.
 	//
 	// Example: USD
 	Currency *string `json:"currency,omitempty"`
@@ -3957,7 +4772,7 @@ type ParameterInput struct {
 	// Example: reported
 	Estimate ParameterInputEstimate `json:"estimate"`
 
-	// Geography ISO 3166-1 alpha-2 country code, or global.
+	// Geography global, an ISO 3166-1 alpha-2 country code, EU, or M49:<code>.
 	//
 	// Example: IN
 	Geography string `json:"geography"`
@@ -3970,6 +4785,11 @@ type ParameterInput struct {
 	// Id Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	Id interface{} `json:"id,omitempty"`
 
+	// InputSet The input set (a slug); required except for exchange_rate and price_index, which take none.
+	//
+	// Example: kara-2009-india
+	InputSet *string `json:"input_set,omitempty"`
+
 	// Low Low end of the range, or null.
 	//
 	// Example: 44
@@ -3980,12 +4800,17 @@ type ParameterInput struct {
 	// Example:
 	Note *string `json:"note,omitempty"`
 
-	// Period YYYY or YYYY-YYYY.
+	// PerVictim For a fine or restitution set per victim.
+	//
+	// Example: false
+	PerVictim *bool `json:"per_victim,omitempty"`
+
+	// Period YYYY or YYYY-YYYY (a single year for exchange rates and price indices).
 	//
 	// Example: 2009
 	Period string `json:"period"`
 
-	// PriceYear Year whose prices the amount is in, or null.
+	// PriceYear Year whose prices the amount is in; required for money.
 	//
 	// Example: 2009
 	PriceYear *int `json:"price_year,omitempty"`
@@ -4006,9 +4831,9 @@ type ParameterInput struct {
 	// Symbol The model's symbol.
 	//
 	// Example: fine
-	Symbol ParameterInputSymbol `json:"symbol"`
+	Symbol string `json:"symbol"`
 
-	// Unit Unit, in words.
+	// Unit Unit: optional; if given, the symbol's unit for the currency (the GET's unit).
 	//
 	// Example: USD per conviction
 	Unit *string `json:"unit,omitempty"`
@@ -4023,15 +4848,15 @@ type ParameterInput struct {
 	Version *int `json:"version,omitempty"`
 }
 
+// ParameterInputBasis For a penalty: imposed, served, statutory-range, statutory-maximum or statutory-minimum.
+//
+// Example: statutory-maximum
+type ParameterInputBasis string
+
 // ParameterInputEstimate reported, derived or assumption.
 //
 // Example: reported
 type ParameterInputEstimate string
-
-// ParameterInputSymbol The model's symbol.
-//
-// Example: fine
-type ParameterInputSymbol string
 
 // ParameterList A page of parameters.
 type ParameterList struct {
@@ -4051,12 +4876,17 @@ type ParameterList struct {
 
 // ParameterPatch A JSON Merge Patch (RFC 7396) of a parameter: any of the fields of ParameterInput, each optional; `null` clears a field that is not required. A list is replaced whole.
 type ParameterPatch struct {
+	// Basis For a penalty: imposed, served, statutory-range, statutory-maximum or statutory-minimum.
+	//
+	// Example: statutory-maximum
+	Basis *string `json:"basis,omitempty"`
+
 	// Central Central value, or null.
 	//
 	// Example: 44
 	Central *float64 `json:"central,omitempty"`
 
-	// Chain Slug of the chain; it must exist.
+	// Chain Slug of the chain; it must exist. Null for exchange rates and price indices.
 	//
 	// Example: sex-trafficking
 	Chain *string `json:"chain,omitempty"`
@@ -4070,7 +4900,7 @@ type ParameterPatch struct {
 	// CreatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	CreatedAt interface{} `json:"created_at,omitempty"`
 
-	// Currency ISO 4217 currency code, or empty when the value is not money.
+	// Currency ISO 4217 currency code: of an amount of money, of the currency an exchange rate is per US dollar, or of the economy a price index measures; empty otherwise.
 	//
 	// Example: USD
 	Currency *string `json:"currency,omitempty"`
@@ -4080,7 +4910,7 @@ type ParameterPatch struct {
 	// Example: reported
 	Estimate *ParameterPatchEstimate `json:"estimate,omitempty"`
 
-	// Geography ISO 3166-1 alpha-2 country code, or global.
+	// Geography global, an ISO 3166-1 alpha-2 country code, EU, or M49:<code>.
 	//
 	// Example: IN
 	Geography *string `json:"geography,omitempty"`
@@ -4093,6 +4923,11 @@ type ParameterPatch struct {
 	// Id Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	Id interface{} `json:"id,omitempty"`
 
+	// InputSet The input set (a slug); required except for exchange_rate and price_index, which take none.
+	//
+	// Example: kara-2009-india
+	InputSet *string `json:"input_set,omitempty"`
+
 	// Low Low end of the range, or null.
 	//
 	// Example: 44
@@ -4103,12 +4938,17 @@ type ParameterPatch struct {
 	// Example:
 	Note *string `json:"note,omitempty"`
 
-	// Period YYYY or YYYY-YYYY.
+	// PerVictim For a fine or restitution set per victim.
+	//
+	// Example: false
+	PerVictim *bool `json:"per_victim,omitempty"`
+
+	// Period YYYY or YYYY-YYYY (a single year for exchange rates and price indices).
 	//
 	// Example: 2009
 	Period *string `json:"period,omitempty"`
 
-	// PriceYear Year whose prices the amount is in, or null.
+	// PriceYear Year whose prices the amount is in; required for money.
 	//
 	// Example: 2009
 	PriceYear *int `json:"price_year,omitempty"`
@@ -4129,9 +4969,9 @@ type ParameterPatch struct {
 	// Symbol The model's symbol.
 	//
 	// Example: fine
-	Symbol *ParameterPatchSymbol `json:"symbol,omitempty"`
+	Symbol *string `json:"symbol,omitempty"`
 
-	// Unit Unit, in words.
+	// Unit Unit: optional; if given, the symbol's unit for the currency (the GET's unit).
 	//
 	// Example: USD per conviction
 	Unit *string `json:"unit,omitempty"`
@@ -4151,12 +4991,7 @@ type ParameterPatch struct {
 // Example: reported
 type ParameterPatchEstimate string
 
-// ParameterPatchSymbol The model's symbol.
-//
-// Example: fine
-type ParameterPatchSymbol string
-
-// ParameterRevision A change of a parameter: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+// ParameterRevision A change of a parameter: One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type ParameterRevision struct {
 	// Action What happened to the object.
 	//
@@ -4294,7 +5129,7 @@ type Rejection struct {
 	Symbol Symbol `json:"symbol"`
 }
 
-// Relation A typed link from one tactic to another.
+// Relation A typed link from one tactic to another, in the same chain or across chains. addresses runs from a current or recommended tactic to the condition (kind condition) it answers.
 type Relation struct {
 	// CreatedAt When the relation was created (RFC 3339, UTC).
 	//
@@ -4321,7 +5156,7 @@ type Relation struct {
 	// Example: ST-R-R03
 	To string `json:"to"`
 
-	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	// Type complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 	//
 	// Example: complements
 	Type RelationType `json:"type"`
@@ -4337,7 +5172,7 @@ type Relation struct {
 	Version int `json:"version"`
 }
 
-// RelationType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+// RelationType complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 //
 // Example: complements
 type RelationType string
@@ -4365,7 +5200,7 @@ type RelationInput struct {
 	// Example: EX-B-R01
 	To string `json:"to"`
 
-	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	// Type complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 	//
 	// Example: complements
 	Type RelationInputType `json:"type"`
@@ -4379,7 +5214,7 @@ type RelationInput struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// RelationInputType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+// RelationInputType complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 //
 // Example: complements
 type RelationInputType string
@@ -4423,7 +5258,7 @@ type RelationPatch struct {
 	// Example: EX-B-R01
 	To *string `json:"to,omitempty"`
 
-	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	// Type complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 	//
 	// Example: complements
 	Type *RelationPatchType `json:"type,omitempty"`
@@ -4437,12 +5272,12 @@ type RelationPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// RelationPatchType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+// RelationPatchType complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 //
 // Example: complements
 type RelationPatchType string
 
-// RelationRevision A change of a relation: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+// RelationRevision A change of a relation: One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type RelationRevision struct {
 	// Action What happened to the object.
 	//
@@ -4528,7 +5363,7 @@ type Review struct {
 // Example: draft
 type ReviewState string
 
-// Revision One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete). One variant per entity: `entity` says which, and `data` is that object.
+// Revision One change of an object: who made it, when, and the object as it stood after it (before it, for a delete). One variant per entity: `entity` says which, and `data` is that object.
 type Revision struct {
 	union json.RawMessage
 }
@@ -4557,30 +5392,76 @@ type RevisionList struct {
 	Total *int `json:"total,omitempty"`
 }
 
-// ScenarioEffect A tactic's effect on one symbol, as a scenario applies it: the value is multiplied by factor (0: the size is not known, nothing moves).
+// Role What a link does in the trade, which decides what the model computes for it: victim (what exploitation takes; deterrence does not apply), recruiter (revenue and margin per victim), creditor, exploiter (the deterrence condition), buyer (lead firms), consumer (the buyer's expected penalty and the demand response).
+type Role string
+
+// ScenarioEffect A tactic's effect on one symbol, at the links it acts on; without a size it moves nothing and is reported as size unknown.
 type ScenarioEffect struct {
+	// Citations Where the size is stated.
+	Citations []FigureCitation `json:"citations"`
+
 	// Direction Which way.
 	//
 	// Example: raises
 	Direction Direction `json:"direction"`
 
-	// Factor The multiplier; 0 when the size is not known.
+	// EvidenceLevel The level of the best evidence for the size (the tactic's evidence vocabulary).
 	//
-	// Example: 10
-	Factor float64 `json:"factor"`
+	// Example: descriptive
+	EvidenceLevel *string `json:"evidence_level,omitempty"`
 
-	// Sources Sources for the effect.
-	Sources *[]string `json:"sources,omitempty"`
+	// Links Slugs of the stages it acts on.
+	//
+	// Example: ["retailer"]
+	Links []string `json:"links"`
+
+	// Size How far, or null when no cited source quantifies it (size unknown).
+	Size *ScenarioEffectSize `json:"size"`
 
 	// Symbol The symbol it moves.
 	//
 	// Example: fine
 	Symbol Symbol `json:"symbol"`
 
-	// Tactic Tactic is the code of the tactic the effect comes from, for provenance.
+	// Tactic The code of the tactic the effect comes from.
 	//
 	// Example: ST-R-R01
 	Tactic *string `json:"tactic,omitempty"`
+}
+
+// ScenarioEffectSize How far a tactic moves a symbol, as a cited source quantifies it: a multiplier of the value, or a new value, as a range low ≤ central ≤ high.
+type ScenarioEffectSize struct {
+	// Central Central value.
+	//
+	// Example: 0.0034
+	Central float64 `json:"central"`
+
+	// High High end of the range.
+	//
+	// Example: 0.0034
+	High float64 `json:"high"`
+
+	// Kind multiplier: the value is multiplied by the size; value: the value becomes the size.
+	//
+	// Example: multiplier
+	Kind SizeKind `json:"kind"`
+
+	// Low Low end of the range.
+	//
+	// Example: 0.0034
+	Low float64 `json:"low"`
+}
+
+// ScenarioReport A what-if: values that replace the stored ones at every link (set.<symbol>), then the effects of tactics at the links they act on (apply); and what became of each effect.
+type ScenarioReport struct {
+	// Apply The codes of the tactics applied, in order.
+	Apply []string `json:"apply"`
+
+	// Effects Each effect of those tactics and what became of it.
+	Effects []EffectReport `json:"effects"`
+
+	// Set The values set, by symbol, in the answer's currency and price year.
+	Set map[string]Value `json:"set"`
 }
 
 // SearchHit One result of a search: what was found, its title, a snippet with the matched words marked, and its relevance.
@@ -4633,6 +5514,107 @@ type SearchList struct {
 	NextCursor *string `json:"next_cursor"`
 }
 
+// Sensitivity One bar of a tornado: D with one input at the low and at the high end of its range, the others at their central values.
+type Sensitivity struct {
+	// DAtHigh D with the input at its high end.
+	//
+	// Example: 0.003
+	DAtHigh float64 `json:"d_at_high"`
+
+	// DAtLow D with the input at its low end.
+	//
+	// Example: 0.0003
+	DAtLow float64 `json:"d_at_low"`
+
+	// High The high end of its range.
+	//
+	// Example: 0.003
+	High float64 `json:"high"`
+
+	// Low The low end of its range.
+	//
+	// Example: 0.0003
+	Low float64 `json:"low"`
+
+	// Swing |D at high − D at low|.
+	//
+	// Example: 0.0027
+	Swing float64 `json:"swing"`
+
+	// Symbol The input moved.
+	//
+	// Example: p_conviction
+	Symbol Symbol `json:"symbol"`
+}
+
+// SetInfo A named input set: figures from one source family, place and period that are computed together.
+type SetInfo struct {
+	// AssumptionsOnly Whether it holds only assumptions (used to fill other sets, never chosen as a set).
+	//
+	// Example: false
+	AssumptionsOnly bool `json:"assumptions_only"`
+
+	// Geography Where its figures hold.
+	//
+	// Example: global
+	Geography string `json:"geography"`
+
+	// Period The years its figures describe (assumptions left out).
+	//
+	// Example: 2021-2023
+	Period string `json:"period"`
+
+	// Slug The set's name.
+	//
+	// Example: ilo-2024-global
+	Slug string `json:"slug"`
+
+	// Symbols The symbols it gives.
+	Symbols []Symbol `json:"symbols"`
+}
+
+// Simulation D over random draws of every input with a range (inputs given as a single value stay fixed): its 5th, 50th and 95th percentiles and the share of draws with D > 1. Seeded from the inputs, so the same request gives the same numbers.
+type Simulation struct {
+	// Distributions How each ranged input was drawn.
+	Distributions []Distribution `json:"distributions"`
+
+	// Draws The number of draws that gave a D.
+	//
+	// Example: 2000
+	Draws int `json:"draws"`
+
+	// Notes What the simulation leaves out.
+	Notes []string `json:"notes"`
+
+	// P5 The 5th percentile of D.
+	//
+	// Example: 0.0001
+	P5 float64 `json:"p5"`
+
+	// P50 The median of D.
+	//
+	// Example: 0.001
+	P50 float64 `json:"p50"`
+
+	// P95 The 95th percentile of D.
+	//
+	// Example: 0.01
+	P95 float64 `json:"p95"`
+
+	// PInverted Share of draws with D > 1.
+	//
+	// Example: 0
+	PInverted float64 `json:"p_inverted"`
+
+	// Seed The seed, derived from the inputs.
+	//
+	// Example: 9f3a0c1b2d4e5f60
+	Seed string `json:"seed"`
+}
+
+// SizeKind How an effect's size applies: multiplier (the value is multiplied by it) or value (the value becomes it).
+type SizeKind string
+
 // Source One work in the bibliography (a book, article, report, page or legal instrument), cited by slug from chains, stages, tags, tactics and parameters.
 type Source struct {
 	// AccessedOn When the URL was last read (YYYY-MM-DD), or null.
@@ -4649,6 +5631,9 @@ type Source struct {
 	//
 	// Example: ["Kara"," Siddharth"]
 	Authors []string `json:"authors"`
+
+	// Check What an editor read of the work, when and who: the record that makes a source verified.
+	Check SourceCheck `json:"check"`
 
 	// CitedBy Where the source is cited; only on a GET of one source.
 	CitedBy *[]SourceUse `json:"cited_by,omitempty"`
@@ -4708,9 +5693,10 @@ type Source struct {
 	// Example: https://cup.columbia.edu/book/sex-trafficking/9780231139601
 	Url string `json:"url"`
 
-	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	// Verified Read-only, derived from check: check.on when the reading is full-text or excerpt, else null
+	// (not verified).
 	//
-	// Example: 2026-11-29
+	// Example: 2026-12-07
 	Verified *openapi_types.Date `json:"verified"`
 
 	// Version Version: 1 when created, +1 on every change.
@@ -4729,6 +5715,34 @@ type Source struct {
 // Example: primary-author
 type SourceType string
 
+// SourceCheck What an editor read of a source, when and who. full-text or excerpt (the cited passage) make the source verified; abstract, summary-by-other (a third party's reproduction or summary) and not-read do not.
+type SourceCheck struct {
+	// By Who read it: an editor's name; required unless not-read.
+	//
+	// Example: chainkb editors (2026-12-07 session)
+	By *string `json:"by,omitempty"`
+
+	// On When it was read (YYYY-MM-DD, not in the future); required unless not-read.
+	//
+	// Example: 2026-12-07
+	On *openapi_types.Date `json:"on,omitempty"`
+
+	// Passage What exactly was read: the URL of the copy read, and the pages or section.
+	//
+	// Example: https://www.marketplace.org/2009/01/05/laws-do-little-curtail-sex-slavery/ (whole transcript)
+	Passage *string `json:"passage,omitempty"`
+
+	// Reading What was read: full-text, excerpt (the passage the citations rely on), abstract (or summary, opening, press release), summary-by-other (a third party's reproduction or summary) or not-read.
+	//
+	// Example: excerpt
+	Reading SourceCheckReading `json:"reading"`
+}
+
+// SourceCheckReading What was read: full-text, excerpt (the passage the citations rely on), abstract (or summary, opening, press release), summary-by-other (a third party's reproduction or summary) or not-read.
+//
+// Example: excerpt
+type SourceCheckReading string
+
 // SourceInput A source as a client writes it.
 type SourceInput struct {
 	// AccessedOn When the URL was last read (YYYY-MM-DD), or null.
@@ -4745,6 +5759,9 @@ type SourceInput struct {
 	//
 	// Example: ["International Labour Organization"]
 	Authors *[]string `json:"authors,omitempty"`
+
+	// Check What an editor read of the work, when and who; null or left out: not read.
+	Check *SourceCheck `json:"check,omitempty"`
 
 	// CitedBy Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	CitedBy interface{} `json:"cited_by,omitempty"`
@@ -4798,9 +5815,11 @@ type SourceInput struct {
 	// Example: https://www.ilo.org/publications/major-publications/profits-and-poverty-economics-forced-labour
 	Url *string `json:"url,omitempty"`
 
-	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	// Verified Read-only, derived from check; accepted from older clients and bundles. Ignored when check
+	// is given. Alone, a date is recorded as a claim whose reading is unknown: check becomes
+	// not-read with the date in its passage, and the source does not count as verified.
 	//
-	// Example: 2026-11-29
+	// Example: 2026-12-07
 	Verified *openapi_types.Date `json:"verified,omitempty"`
 
 	// Version Version is the version the client read: the precondition of a PUT or PATCH without If-Match.
@@ -4851,6 +5870,9 @@ type SourcePatch struct {
 	//
 	// Example: ["International Labour Organization"]
 	Authors *[]string `json:"authors,omitempty"`
+
+	// Check What an editor read of the work, when and who; null or left out: not read.
+	Check *SourceCheck `json:"check,omitempty"`
 
 	// CitedBy Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	CitedBy interface{} `json:"cited_by,omitempty"`
@@ -4904,9 +5926,11 @@ type SourcePatch struct {
 	// Example: https://www.ilo.org/publications/major-publications/profits-and-poverty-economics-forced-labour
 	Url *string `json:"url,omitempty"`
 
-	// Verified The date its text was checked against the claims that cite it, or null: not verified.
+	// Verified Read-only, derived from check; accepted from older clients and bundles. Ignored when check
+	// is given. Alone, a date is recorded as a claim whose reading is unknown: check becomes
+	// not-read with the date in its passage, and the source does not count as verified.
 	//
-	// Example: 2026-11-29
+	// Example: 2026-12-07
 	Verified *openapi_types.Date `json:"verified,omitempty"`
 
 	// Version Version is the version the client read: the precondition of a PUT or PATCH without If-Match.
@@ -4925,7 +5949,7 @@ type SourcePatch struct {
 // Example: primary-official
 type SourcePatchType string
 
-// SourceRevision A change of a source: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+// SourceRevision A change of a source: One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type SourceRevision struct {
 	// Action What happened to the object.
 	//
@@ -4991,8 +6015,6 @@ type SourceRevisionEntity string
 // SourceUse One object that cites a source.
 type SourceUse struct {
 	// Entity What kind of object cites the source.
-	//
-	// Example: tactic
 	Entity Entity `json:"entity"`
 
 	// Id Its id.
@@ -5051,6 +6073,11 @@ type Stage struct {
 	// Example: 2
 	Position int `json:"position"`
 
+	// Role What the link does in the trade, which decides what the risk-reward model computes for it: victim, recruiter, creditor, exploiter, buyer or consumer; empty when none applies.
+	//
+	// Example: recruiter
+	Role StageRole `json:"role"`
+
 	// Side Side of the market: supply brings people into the trade (product, wholesaler), demand buys
 	// their exploitation (retailer, consumer).
 	//
@@ -5073,46 +6100,33 @@ type Stage struct {
 	Version int `json:"version"`
 }
 
+// StageRole What the link does in the trade, which decides what the risk-reward model computes for it: victim, recruiter, creditor, exploiter, buyer or consumer; empty when none applies.
+//
+// Example: recruiter
+type StageRole string
+
 // StageSide Side of the market: supply brings people into the trade (product, wholesaler), demand buys
 // their exploitation (retailer, consumer).
 //
 // Example: supply
 type StageSide string
 
-// StageDelta Scenario minus baseline for each figure of a stage; null where either side is.
-type StageDelta struct {
-	Certainty       *Change `json:"certainty"`
-	CertaintyNeeded *Change `json:"certainty_needed"`
-	DeterrenceRatio *Change `json:"deterrence_ratio"`
-	ExpectedCost    *Change `json:"expected_cost"`
-	FineNeeded      *Change `json:"fine_needed"`
-
-	// InversionChanged InversionChanged is true when the link's central verdict flips.
-	//
-	// Example: false
-	InversionChanged        bool    `json:"inversion_changed"`
-	LifetimeDeterrenceRatio *Change `json:"lifetime_deterrence_ratio"`
-	LifetimeExpectedCost    *Change `json:"lifetime_expected_cost"`
-	LifetimeProfit          *Change `json:"lifetime_profit"`
-	Profit                  *Change `json:"profit"`
-}
-
-// StageEconomics The model for one stage: its figures from the parameters in force (baseline), and with a scenario its figures under it and the change.
-type StageEconomics struct {
-	// Baseline The figures from the stored parameters.
-	Baseline StageResult `json:"baseline"`
+// StageAnswer The model for one link: its figures from the input set (baseline), and with a scenario its figures under it and the change.
+type StageAnswer struct {
+	// Baseline Its figures from the input set.
+	Baseline LinkResult `json:"baseline"`
 
 	// Delta Scenario minus baseline; null without a scenario.
-	Delta *StageDelta `json:"delta"`
+	Delta *LinkDelta `json:"delta"`
 
-	// Notes What the scenario did that a reader could not guess (an effect without a size, a cap at 1).
+	// Notes What the scenario did at this link that a reader could not guess.
 	Notes []string `json:"notes"`
 
-	// Scenario The figures under the scenario; null without one.
-	Scenario *StageResult `json:"scenario"`
+	// Scenario Its figures under the scenario; null without one.
+	Scenario *LinkResult `json:"scenario"`
 
-	// Stage The stage.
-	Stage EconomicsStageRef `json:"stage"`
+	// Stage The link.
+	Stage StageRef `json:"stage"`
 }
 
 // StageInput A stage as a client writes it. chain_id is set on create and cannot change afterwards (422). Read-only fields echoed back from a GET are accepted and ignored.
@@ -5151,6 +6165,11 @@ type StageInput struct {
 	// Example: 5
 	Position int `json:"position"`
 
+	// Role What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.
+	//
+	// Example:
+	Role *StageInputRole `json:"role,omitempty"`
+
 	// Side Side of the market.
 	//
 	// Example: supply
@@ -5171,6 +6190,11 @@ type StageInput struct {
 	// Example: 1
 	Version *int `json:"version,omitempty"`
 }
+
+// StageInputRole What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.
+//
+// Example:
+type StageInputRole string
 
 // StageInputSide Side of the market.
 //
@@ -5229,6 +6253,11 @@ type StagePatch struct {
 	// Example: 5
 	Position *int `json:"position,omitempty"`
 
+	// Role What the link does in the trade (victim, recruiter, creditor, exploiter, buyer, consumer), which decides what the risk-reward model computes for it; empty when none applies.
+	//
+	// Example:
+	Role *string `json:"role,omitempty"`
+
 	// Side Side of the market.
 	//
 	// Example: supply
@@ -5255,55 +6284,50 @@ type StagePatch struct {
 // Example: supply
 type StagePatchSide string
 
-// StageResult The model for one link of a chain. A null figure cannot be computed; unavailable, keyed by the figure's name, says why.
-type StageResult struct {
-	// Assumptions Assumptions are the choices the computation made that the inputs did
-	// not dictate (a missing penalty counted as 0, Π over one year, ...).
-	Assumptions []string `json:"assumptions"`
+// StageRef A link (stage) of the chain an economics answer is about.
+type StageRef struct {
+	// Id Id of the stage.
+	//
+	// Example: 3
+	Id int `json:"id"`
 
-	// Certainty Certainty is p, the probability of conviction per victim-year.
-	Certainty *Figure `json:"certainty"`
+	// Name Name of the stage.
+	//
+	// Example: Retailer
+	Name string `json:"name"`
 
-	// CertaintyNeeded CertaintyNeeded is p* = π/(F + R + φ·Π + v·S); above 1 it cannot be
-	// reached by certainty alone.
-	CertaintyNeeded *Figure `json:"certainty_needed"`
+	// Position Order of the stage in its chain.
+	//
+	// Example: 3
+	Position int `json:"position"`
 
-	// DeterrenceRatio Deterrence is D = E[C]/π.
-	DeterrenceRatio *Figure `json:"deterrence_ratio"`
+	// Role What the link does in the trade, which decides what the model computes for it.
+	//
+	// Example: exploiter
+	Role StageRefRole `json:"role"`
 
-	// ExpectedCost ExpectedCost is E[C] = p·(F + R + φ·Π + v·S) per victim-year.
-	ExpectedCost *Figure `json:"expected_cost"`
+	// Side Side of the market.
+	//
+	// Example: demand
+	Side StageRefSide `json:"side"`
 
-	// FineNeeded FineNeeded is F* = π/p − (R + φ·Π + v·S), clamped at 0 (0 means the
-	// link is inverted without any fine).
-	FineNeeded *Figure `json:"fine_needed"`
-
-	// Inverted Inverted judges D against 1 (nil when D is).
-	Inverted *Inversion `json:"inverted"`
-
-	// LifetimeDeterrenceRatio LifetimeDeterrence is E[C]·T / (π·T − A).
-	LifetimeDeterrenceRatio *Figure `json:"lifetime_deterrence_ratio"`
-
-	// LifetimeExpectedCost LifetimeExpectedCost is E[C]·T per victim.
-	LifetimeExpectedCost *Figure `json:"lifetime_expected_cost"`
-
-	// LifetimeInverted LifetimeInverted judges LifetimeDeterrence against 1.
-	LifetimeInverted *Inversion `json:"lifetime_inverted"`
-
-	// LifetimeProfit LifetimeProfit is π·T − A per victim.
-	LifetimeProfit *Figure `json:"lifetime_profit"`
-
-	// Profit Profit is π per victim-year.
-	Profit *Figure `json:"profit"`
-
-	// Rejected Rejected lists inputs that were ignored because they are invalid.
-	Rejected *[]Rejection `json:"rejected,omitempty"`
-
-	// Unavailable Why each null figure is null, keyed by the figure's name.
-	Unavailable map[string]Unavailable `json:"unavailable"`
+	// Slug Slug of the stage.
+	//
+	// Example: retailer
+	Slug string `json:"slug"`
 }
 
-// StageRevision A change of a stage: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+// StageRefRole What the link does in the trade, which decides what the model computes for it.
+//
+// Example: exploiter
+type StageRefRole string
+
+// StageRefSide Side of the market.
+//
+// Example: demand
+type StageRefSide string
+
+// StageRevision A change of a stage: One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type StageRevision struct {
 	// Action What happened to the object.
 	//
@@ -5366,11 +6390,21 @@ type StageRevision_Data struct {
 // Example: stage
 type StageRevisionEntity string
 
-// Symbol A quantity of the model: profit, acquisition_cost, p_conviction, p_detect, p_prosecute, p_convict, fine, restitution, confiscation_rate, prison_years, prison_year_cost, duration_years, buyer_price, price_elasticity, total_profits, victims or convictions.
+// Symbol A quantity of the model (see method.symbols for each one's unit, denominator and meaning).
 type Symbol string
 
-// SymbolInfo One symbol of the model: its notation, kind, unit and meaning.
+// SymbolInfo One symbol of the model: its notation, kind, unit and denominator, whether it is conditional on a conviction, and its meaning.
 type SymbolInfo struct {
+	// Conditional Whether the value is conditional on a conviction (given conviction), already unconditional, or neither applies.
+	//
+	// Example: given conviction
+	Conditional SymbolInfoConditional `json:"conditional"`
+
+	// Denominator What it is counted per.
+	//
+	// Example: per conviction (per victim when per_victim is true)
+	Denominator string `json:"denominator"`
+
 	// Kind Which values it accepts.
 	//
 	// Example: amount
@@ -5378,24 +6412,42 @@ type SymbolInfo struct {
 
 	// Meaning What it means.
 	//
-	// Example: fine on conviction
+	// Example: fine imposed on conviction
 	Meaning string `json:"meaning"`
+
+	// Money Whether it is an amount of money: such a parameter needs a currency and a price year.
+	//
+	// Example: true
+	Money bool `json:"money"`
 
 	// Notation Its notation in the formulas.
 	//
 	// Example: F
 	Notation string `json:"notation"`
 
+	// Scope Where it is used.
+	//
+	// Example: link
+	Scope SymbolScope `json:"scope"`
+
 	// Symbol The symbol, as parameters and set.<symbol> name it.
 	//
 	// Example: fine
 	Symbol Symbol `json:"symbol"`
 
-	// Unit Its unit.
+	// Unit Its unit; {currency} stands for the parameter's ISO 4217 code.
 	//
-	// Example: currency
+	// Example: {currency} per conviction
 	Unit string `json:"unit"`
 }
+
+// SymbolInfoConditional Whether the value is conditional on a conviction (given conviction), already unconditional, or neither applies.
+//
+// Example: given conviction
+type SymbolInfoConditional string
+
+// SymbolScope Where a symbol is used: at a link of a chain (link), for the whole chain (chain), or as reference data for converting money (reference).
+type SymbolScope string
 
 // TableCell One list of a table row: how many tactics it has in all (the row holds the first per_cell of them, in order of position) and the URL of the complete list, paged.
 type TableCell struct {
@@ -5492,7 +6544,7 @@ type Tactic struct {
 	// Example: 2026-11-25T12:00:00Z
 	CreatedAt time.Time `json:"created_at"`
 
-	// Description The tactic at length: how it works and why, in the words of its sources.
+	// Description The tactic at length: how it works and why, in our own words from what its sources say.
 	//
 	// Example: Seizing assets raises the expected cost of trafficking above its expected profit.
 	Description string `json:"description"`
@@ -5757,7 +6809,7 @@ type TacticPatch struct {
 	// own) when left out.
 	//
 	// Example: editorial
-	Attribution *TacticPatchAttribution `json:"attribution,omitempty"`
+	Attribution *string `json:"attribution,omitempty"`
 
 	// Caveats Harms, disputes, data quality, scope; at most 20.
 	Caveats *[]Caveat `json:"caveats,omitempty"`
@@ -5820,7 +6872,7 @@ type TacticPatch struct {
 	// Status Status defaults to draft for a new tactic; a replacement without it keeps the current one.
 	//
 	// Example: published
-	Status *TacticPatchStatus `json:"status,omitempty"`
+	Status *string `json:"status,omitempty"`
 
 	// Summary The tactic in a sentence or two.
 	//
@@ -5848,22 +6900,11 @@ type TacticPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// TacticPatchAttribution Who makes the claim: kara, kara-reading, other-source or editorial; editorial (chainkb's
-// own) when left out.
-//
-// Example: editorial
-type TacticPatchAttribution string
-
 // TacticPatchKind An effort deployed today (current), what should be done (recommended), or a state of the
 // world that explains why current efforts fall short (condition).
 //
 // Example: recommended
 type TacticPatchKind string
-
-// TacticPatchStatus Status defaults to draft for a new tactic; a replacement without it keeps the current one.
-//
-// Example: published
-type TacticPatchStatus string
 
 // TacticPatchTags0 A slug.
 type TacticPatchTags0 = string
@@ -5917,7 +6958,7 @@ type TacticRelation struct {
 	// Example: ST-R-R03
 	To string `json:"to"`
 
-	// Type complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+	// Type complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 	//
 	// Example: complements
 	Type TacticRelationType `json:"type"`
@@ -5938,7 +6979,7 @@ type TacticRelation struct {
 // Example: outgoing
 type TacticRelationDirection string
 
-// TacticRelationType complements, prerequisite-of, conflicts-with, duplicates or supersedes.
+// TacticRelationType complements, prerequisite-of, conflicts-with, duplicates, supersedes or addresses (from a current or recommended tactic to a condition).
 //
 // Example: complements
 type TacticRelationType string
@@ -5959,7 +7000,7 @@ type TacticRelationList struct {
 	Total *int `json:"total,omitempty"`
 }
 
-// TacticRevision A change of a tactic: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+// TacticRevision A change of a tactic: One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type TacticRevision struct {
 	// Action What happened to the object.
 	//
@@ -6179,7 +7220,7 @@ type TagPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// TagRevision A change of a tag: One change of a chain, stage, tactic or tag: who made it, when, and the object as it stood after it (before it, for a delete).
+// TagRevision A change of a tag: One change of an object: who made it, when, and the object as it stood after it (before it, for a delete).
 type TagRevision struct {
 	// Action What happened to the object.
 	//
@@ -6272,7 +7313,7 @@ type Unavailable struct {
 
 	// Reason Why, in a sentence.
 	//
-	// Example: there is no certainty (p = 0): no fine can deter
+	// Example: missing input: fine, prison_years
 	Reason string `json:"reason"`
 }
 
@@ -6294,13 +7335,30 @@ type Value struct {
 	Low float64 `json:"low"`
 }
 
-// Verdict How the range of a deterrence ratio lies against 1: all of it above (all), across (part), or none of it above (none).
-type Verdict string
+// Verdict The model's finding for a link, in a sentence a journalist can print, with the penalty components it lacks and those taken from statutes.
+type Verdict struct {
+	// Missing Penalty components not recorded in the input set (unknown, never counted as zero).
+	Missing []string `json:"missing"`
+
+	// Status Example: unknown
+	Status VerdictStatus `json:"status"`
+
+	// Statutory Penalty components whose values are what the statute allows, not what courts impose.
+	Statutory []string `json:"statutory"`
+
+	// Text The finding in words.
+	//
+	// Example: Unknown: no penalty is recorded for this link.
+	Text string `json:"text"`
+}
+
+// VerdictStatus What the model can say about a link: pays (D below 1 over its whole range, every penalty recorded), does-not-pay (D above 1 over its whole range), uncertain (the range of D straddles 1), unknown (an input or a penalty component is not recorded), not-applicable (deterrence does not apply to this link).
+type VerdictStatus string
 
 // Webhook A webhook subscription: where chainkb sends the change feed's entries, signed after the Standard Webhooks specification. Its secret is shown once, at creation.
 type Webhook struct {
-	// Chains The chains (slugs) whose objects' changes are sent; empty for all. Tags, sources and
-	// relations belong to no single chain and are sent whatever this says.
+	// Chains The chains (slugs) whose objects' changes are sent; empty for all. Tags, sources, relations,
+	// exchange rates and price indices belong to no single chain and are sent whatever this says.
 	//
 	// Example: ["sex-trafficking"]
 	Chains []string `json:"chains"`
@@ -6597,16 +7655,13 @@ type WebhookPatch struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// WholeChainEconomics The figures of the whole chain (break-even penalty per conviction Π_tot/N, conviction rate, profit per victim), with a scenario also under it and the change.
-type WholeChainEconomics struct {
-	// Baseline The figures from the stored parameters.
+// WholeChain The figures of the whole chain (break-even penalty per conviction Π_tot/N, conviction rate, profit per victim), with a scenario also under it and the change.
+type WholeChain struct {
+	// Baseline The figures from the input set.
 	Baseline ChainResult `json:"baseline"`
 
 	// Delta Scenario minus baseline; null without a scenario.
 	Delta *ChainDelta `json:"delta"`
-
-	// Notes What the scenario did that a reader could not guess.
-	Notes []string `json:"notes"`
 
 	// Scenario The figures under the scenario; null without one.
 	Scenario *ChainResult `json:"scenario"`
@@ -6686,17 +7741,86 @@ type ReplaceChainParams struct {
 
 // GetChainEconomicsParams defines parameters for GetChainEconomics.
 type GetChainEconomicsParams struct {
-	// Geo ISO 3166-1 alpha-2 country code, or global (the default); global figures fill in what the country lacks
+	// Inputs An input set of the chain, by name (see available_inputs); geo and year, if given too, must fit it
+	Inputs *string `form:"inputs,omitempty" json:"inputs,omitempty"`
+
+	// Geo The area: global (the default), an ISO 3166-1 alpha-2 country code, EU or M49:<code>; the best input set for it is used, and a country without one gets the global set, said so
 	Geo *string `form:"geo,omitempty" json:"geo,omitempty"`
 
-	// Year Use the latest figures whose period starts by this year; the latest of all by default
+	// Year Use the latest input set whose period starts by this year
 	Year *int `form:"year,omitempty" json:"year,omitempty"`
 
-	// SetPConviction Scenario: replace a symbol's value with a number, or low,central,high; any symbol of the model may be set this way (set.fine, set.confiscation_rate, ...). A probability is in [0, 1] (1% is 0.01), an amount is 0 or more
-	SetPConviction *string `form:"set.p_conviction,omitempty" json:"set.p_conviction,omitempty"`
+	// Currency ISO 4217 currency every amount is converted to; by default the set's profit's
+	Currency *string `form:"currency,omitempty" json:"currency,omitempty"`
+
+	// PriceYear Price year every amount is converted to; by default the set's profit's
+	PriceYear *int `form:"price_year,omitempty" json:"price_year,omitempty"`
 
 	// Apply Scenario: comma-separated codes of published tactics whose acts_on effects to apply, in order
 	Apply *string `form:"apply,omitempty" json:"apply,omitempty"`
+
+	// SetProfit Scenario: replace π (net profit the link's exploiter makes from one victim in one year; where the source gives the whole chain's profit per victim, it is all attributed to the link that holds it, {currency} per victim-year) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetProfit *string `form:"set.profit,omitempty" json:"set.profit,omitempty"`
+
+	// SetAcquisitionCost Scenario: replace A (what the link pays for each victim it acquires; the exploiter's acquisition cost is the recruiter's revenue per victim, {currency} per victim acquired) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetAcquisitionCost *string `form:"set.acquisition_cost,omitempty" json:"set.acquisition_cost,omitempty"`
+
+	// SetPConviction Scenario: replace p (conviction rate per victim-year, N/V: not the probability that a given offender is convicted (an offender holding k victims faces about k·p); derived from convictions and victims when not given, convictions per victim-year) at every link with a plain decimal number, or low,central,high; between 0 and 1 (1% is 0.01)
+	SetPConviction *string `form:"set.p_conviction,omitempty" json:"set.p_conviction,omitempty"`
+
+	// SetPDetect Scenario: replace p_d (probability that the exploitation is detected in a year; with p_prosecute and p_convict, it gives p when neither p nor N and V are given, probability) at every link with a plain decimal number, or low,central,high; between 0 and 1 (1% is 0.01)
+	SetPDetect *string `form:"set.p_detect,omitempty" json:"set.p_detect,omitempty"`
+
+	// SetPProsecute Scenario: replace p_s (probability of prosecution once detected, probability) at every link with a plain decimal number, or low,central,high; between 0 and 1 (1% is 0.01)
+	SetPProsecute *string `form:"set.p_prosecute,omitempty" json:"set.p_prosecute,omitempty"`
+
+	// SetPConvict Scenario: replace p_c (probability of conviction once prosecuted, probability) at every link with a plain decimal number, or low,central,high; between 0 and 1 (1% is 0.01)
+	SetPConvict *string `form:"set.p_convict,omitempty" json:"set.p_convict,omitempty"`
+
+	// SetFine Scenario: replace F (fine on conviction: as imposed where a source gives it, otherwise the statute's amount, labelled by its basis, {currency} per conviction) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetFine *string `form:"set.fine,omitempty" json:"set.fine,omitempty"`
+
+	// SetRestitution Scenario: replace R (restitution or compensation ordered on conviction and paid by the offender, {currency} per conviction) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetRestitution *string `form:"set.restitution,omitempty" json:"set.restitution,omitempty"`
+
+	// SetConfiscationRate Scenario: replace φ (share of a convicted offender's proceeds that is confiscated, given conviction; applied to one year's proceeds k·π (lifetime: to all proceeds accumulated by the conviction), share of a convicted offender's proceeds) at every link with a plain decimal number, or low,central,high; between 0 and 1 (1% is 0.01)
+	SetConfiscationRate *string `form:"set.confiscation_rate,omitempty" json:"set.confiscation_rate,omitempty"`
+
+	// SetConfiscatedShare Scenario: replace ψ (share of all criminal proceeds that is confiscated (confiscated ÷ estimated proceeds): already unconditional, so it is never multiplied by p; used only when φ is not given, share of all proceeds) at every link with a plain decimal number, or low,central,high; between 0 and 1 (1% is 0.01)
+	SetConfiscatedShare *string `form:"set.confiscated_share,omitempty" json:"set.confiscated_share,omitempty"`
+
+	// SetPrisonYears Scenario: replace S (prison years on conviction: as served or imposed where a source gives them, otherwise the statute's range, labelled by its basis, years per conviction) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetPrisonYears *string `form:"set.prison_years,omitempty" json:"set.prison_years,omitempty"`
+
+	// SetPrisonYearCost Scenario: replace v (what a year in prison costs the offender in money; by default the income forgone, k·π; a cited figure replaces it, {currency} per prison-year) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetPrisonYearCost *string `form:"set.prison_year_cost,omitempty" json:"set.prison_year_cost,omitempty"`
+
+	// SetVictimsPerOffender Scenario: replace k (victims an offender holds at a time; scales the proceeds confiscated, the income forgone in prison and per-victim penalties, victims per offender) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetVictimsPerOffender *string `form:"set.victims_per_offender,omitempty" json:"set.victims_per_offender,omitempty"`
+
+	// SetDurationYears Scenario: replace T (years a victim is exploited; used by the victim link and the lifetime figures, never by the per-year deterrence ratio, years per victim) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetDurationYears *string `form:"set.duration_years,omitempty" json:"set.duration_years,omitempty"`
+
+	// SetBuyerPrice Scenario: replace P (price a buyer pays for one purchase (consumer link), {currency} per purchase) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetBuyerPrice *string `form:"set.buyer_price,omitempty" json:"set.buyer_price,omitempty"`
+
+	// SetPBuyerPenalty Scenario: replace p_b (probability that a purchase leads to a penalty for the buyer, penalties per purchase) at every link with a plain decimal number, or low,central,high; between 0 and 1 (1% is 0.01)
+	SetPBuyerPenalty *string `form:"set.p_buyer_penalty,omitempty" json:"set.p_buyer_penalty,omitempty"`
+
+	// SetBuyerFine Scenario: replace F_b (penalty on a buyer when one is imposed, {currency} per penalty) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetBuyerFine *string `form:"set.buyer_fine,omitempty" json:"set.buyer_fine,omitempty"`
+
+	// SetPriceElasticity Scenario: replace ε (magnitude of the price elasticity of demand, |∂ln Q/∂ln P|: a 1% rise in the buyer's effective price cuts demand by ε%, magnitude) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetPriceElasticity *string `form:"set.price_elasticity,omitempty" json:"set.price_elasticity,omitempty"`
+
+	// SetTotalProfits Scenario: replace Π_tot (total annual profits of the chain, {currency} per year) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetTotalProfits *string `form:"set.total_profits,omitempty" json:"set.total_profits,omitempty"`
+
+	// SetVictims Scenario: replace V (victims at a point in time, persons) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetVictims *string `form:"set.victims,omitempty" json:"set.victims,omitempty"`
+
+	// SetConvictions Scenario: replace N (convictions per year, convictions per year) at every link with a plain decimal number, or low,central,high; 0 or more
+	SetConvictions *string `form:"set.convictions,omitempty" json:"set.convictions,omitempty"`
 
 	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
 	IfNoneMatch *string `json:"If-None-Match,omitempty"`
@@ -7042,6 +8166,12 @@ type ListSourcesParams struct {
 
 	// YearTo Published in this year or earlier
 	YearTo *int `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Reading Keep the sources whose check found this reading; several, comma-separated, keep any of them
+	Reading *string `form:"reading,omitempty" json:"reading,omitempty"`
+
+	// Verified true keeps the verified sources (read in full or the cited passage), false the others
+	Verified *bool `form:"verified,omitempty" json:"verified,omitempty"`
 
 	// Q Words to find in title, authors, container or note, in the search query language (see GET /search); without sort, the best matches come first
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
@@ -7581,6 +8711,72 @@ type PatchWebhookJSONRequestBody = WebhookPatch
 // PatchWebhookApplicationMergePatchPlusJSONRequestBody defines body for PatchWebhook for application/merge-patch+json ContentType.
 type PatchWebhookApplicationMergePatchPlusJSONRequestBody = WebhookPatch
 
+// Getter for additional properties for BundleTacticTags1. Returns the specified
+// element and whether it was found
+func (a BundleTacticTags1) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for BundleTacticTags1
+func (a *BundleTacticTags1) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for BundleTacticTags1 to handle AdditionalProperties
+func (a *BundleTacticTags1) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["slug"]; found {
+		err = json.Unmarshal(raw, &a.Slug)
+		if err != nil {
+			return fmt.Errorf("error reading 'slug': %w", err)
+		}
+		delete(object, "slug")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for BundleTacticTags1 to handle AdditionalProperties
+func (a BundleTacticTags1) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["slug"], err = json.Marshal(a.Slug)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'slug': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // Getter for additional properties for TacticInputTags1. Returns the specified
 // element and whether it was found
 func (a TacticInputTags1) Get(fieldName string) (value interface{}, found bool) {
@@ -7711,6 +8907,68 @@ func (a TacticPatchTags1) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(object)
+}
+
+// AsBundleTacticTags0 returns the union data inside the BundleTactic_Tags_Item as a BundleTacticTags0
+func (t BundleTactic_Tags_Item) AsBundleTacticTags0() (BundleTacticTags0, error) {
+	var body BundleTacticTags0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBundleTacticTags0 overwrites any union data inside the BundleTactic_Tags_Item as the provided BundleTacticTags0
+func (t *BundleTactic_Tags_Item) FromBundleTacticTags0(v BundleTacticTags0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBundleTacticTags0 performs a merge with any union data inside the BundleTactic_Tags_Item, using the provided BundleTacticTags0
+func (t *BundleTactic_Tags_Item) MergeBundleTacticTags0(v BundleTacticTags0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBundleTacticTags1 returns the union data inside the BundleTactic_Tags_Item as a BundleTacticTags1
+func (t BundleTactic_Tags_Item) AsBundleTacticTags1() (BundleTacticTags1, error) {
+	var body BundleTacticTags1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBundleTacticTags1 overwrites any union data inside the BundleTactic_Tags_Item as the provided BundleTacticTags1
+func (t *BundleTactic_Tags_Item) FromBundleTacticTags1(v BundleTacticTags1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBundleTacticTags1 performs a merge with any union data inside the BundleTactic_Tags_Item, using the provided BundleTacticTags1
+func (t *BundleTactic_Tags_Item) MergeBundleTacticTags1(v BundleTacticTags1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BundleTactic_Tags_Item) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BundleTactic_Tags_Item) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }
 
 // AsChain returns the union data inside the ChainRevision_Data as a Chain
@@ -7899,6 +9157,74 @@ func (t *RelationRevision_Data) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsSourceRevision returns the union data inside the Revision as a SourceRevision
+func (t Revision) AsSourceRevision() (SourceRevision, error) {
+	var body SourceRevision
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSourceRevision overwrites any union data inside the Revision as the provided SourceRevision
+func (t *Revision) FromSourceRevision(v SourceRevision) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"entity":"source"}`))
+	t.union = b
+	return err
+}
+
+// MergeSourceRevision performs a merge with any union data inside the Revision, using the provided SourceRevision
+func (t *Revision) MergeSourceRevision(v SourceRevision) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"entity":"source"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTagRevision returns the union data inside the Revision as a TagRevision
+func (t Revision) AsTagRevision() (TagRevision, error) {
+	var body TagRevision
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTagRevision overwrites any union data inside the Revision as the provided TagRevision
+func (t *Revision) FromTagRevision(v TagRevision) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"entity":"tag"}`))
+	t.union = b
+	return err
+}
+
+// MergeTagRevision performs a merge with any union data inside the Revision, using the provided TagRevision
+func (t *Revision) MergeTagRevision(v TagRevision) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"entity":"tag"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 // AsChainRevision returns the union data inside the Revision as a ChainRevision
 func (t Revision) AsChainRevision() (ChainRevision, error) {
 	var body ChainRevision
@@ -7992,74 +9318,6 @@ func (t *Revision) MergeTacticRevision(v TacticRevision) error {
 		return err
 	}
 	b, err = runtime.JSONMerge(b, []byte(`{"entity":"tactic"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTagRevision returns the union data inside the Revision as a TagRevision
-func (t Revision) AsTagRevision() (TagRevision, error) {
-	var body TagRevision
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTagRevision overwrites any union data inside the Revision as the provided TagRevision
-func (t *Revision) FromTagRevision(v TagRevision) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"entity":"tag"}`))
-	t.union = b
-	return err
-}
-
-// MergeTagRevision performs a merge with any union data inside the Revision, using the provided TagRevision
-func (t *Revision) MergeTagRevision(v TagRevision) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"entity":"tag"}`))
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSourceRevision returns the union data inside the Revision as a SourceRevision
-func (t Revision) AsSourceRevision() (SourceRevision, error) {
-	var body SourceRevision
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSourceRevision overwrites any union data inside the Revision as the provided SourceRevision
-func (t *Revision) FromSourceRevision(v SourceRevision) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"entity":"source"}`))
-	t.union = b
-	return err
-}
-
-// MergeSourceRevision performs a merge with any union data inside the Revision, using the provided SourceRevision
-func (t *Revision) MergeSourceRevision(v SourceRevision) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	b, err = runtime.JSONMerge(b, []byte(`{"entity":"source"}`))
 	if err != nil {
 		return err
 	}
@@ -8728,9 +9986,9 @@ type ClientInterface interface {
 
 	// GetChainEconomics The risk-reward model of a chain
 	//
-	// For each stage of the chain, from the parameters in force (the requested country's before `global`; a stage's own before the whole chain's; the latest period, up to `year` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D > 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and `unavailable` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.
+	// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price and the demand effect. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
 	//
-	// Scenarios: `set.<symbol>=value` (or `low,central,high`) replaces a value, `apply=CODE,CODE` applies the `acts_on` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
+	// Scenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
 	//
 	// Corresponds with GET /chains/{id}/economics (the `GetChainEconomics` operationId).
 	GetChainEconomics(ctx context.Context, id string, params *GetChainEconomicsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -8751,11 +10009,11 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /chains/{id}/revisions/{revision}/restore (the `RestoreChain` operationId).
-	RestoreChain(ctx context.Context, id string, revision int, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreChain(ctx context.Context, id string, revision string, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetChainTable Get a chain as a table
 	//
-	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
+	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. The answer is JSON; the table as CSV is `table.csv` (this path gives the same CSV to `Accept: text/csv`).
 	//
 	// Corresponds with GET /chains/{id}/table (the `GetChainTable` operationId).
 	GetChainTable(ctx context.Context, id string, params *GetChainTableParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -8787,7 +10045,7 @@ type ClientInterface interface {
 
 	// ExportBundle Export the knowledge base
 	//
-	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+	// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 	//
 	// Corresponds with GET /export (the `ExportBundle` operationId).
 	ExportBundle(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -8796,7 +10054,7 @@ type ClientInterface interface {
 	//
 	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 	//
-	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 	//
 	// Role: `editor` or above.
 	//
@@ -8809,7 +10067,7 @@ type ClientInterface interface {
 	//
 	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 	//
-	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 	//
 	// Role: `editor` or above.
 	//
@@ -8856,7 +10114,7 @@ type ClientInterface interface {
 	// Role: `admin` or above.
 	//
 	// Corresponds with DELETE /keys/{id} (the `RevokeKey` operationId).
-	RevokeKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RevokeKey(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetKey Get an API key
 	//
@@ -8865,7 +10123,7 @@ type ClientInterface interface {
 	// Role: `admin` or above.
 	//
 	// Corresponds with GET /keys/{id} (the `GetKey` operationId).
-	GetKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetKey(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListParameters List parameters
 	//
@@ -8983,7 +10241,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
-	RestoreParameter(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreParameter(ctx context.Context, id string, revision string, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRelations List relations
 	//
@@ -8994,7 +10252,7 @@ type ClientInterface interface {
 
 	// CreateRelationWithBody Create a relation
 	//
-	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -9005,7 +10263,7 @@ type ClientInterface interface {
 
 	// CreateRelation Create a relation
 	//
-	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -9021,14 +10279,14 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
-	DeleteRelation(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteRelation(ctx context.Context, id string, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetRelation Get a relation
 	//
 	// A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 	//
 	// Corresponds with GET /relations/{id} (the `GetRelation` operationId).
-	GetRelation(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetRelation(ctx context.Context, id string, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchRelationWithBody Update fields of a relation
 	//
@@ -9039,7 +10297,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithBody(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchRelationWithBody(ctx context.Context, id string, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchRelation Update fields of a relation
 	//
@@ -9050,7 +10308,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelation(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchRelation(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchRelationWithApplicationMergePatchPlusJSONBody Update fields of a relation
 	//
@@ -9061,7 +10319,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type.
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceRelationWithBody Replace a relation
 	//
@@ -9072,7 +10330,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-	ReplaceRelationWithBody(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceRelationWithBody(ctx context.Context, id string, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceRelation Replace a relation
 	//
@@ -9083,7 +10341,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-	ReplaceRelation(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceRelation(ctx context.Context, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListRelationRevisions History of a relation
 	//
@@ -9092,7 +10350,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
-	ListRelationRevisions(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListRelationRevisions(ctx context.Context, id string, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RestoreRelation Restore a relation to a revision
 	//
@@ -9101,7 +10359,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
-	RestoreRelation(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreRelation(ctx context.Context, id string, revision string, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Search Search the knowledge base
 	//
@@ -9112,7 +10370,7 @@ type ClientInterface interface {
 
 	// ListSources List sources
 	//
-	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 	//
 	// Corresponds with GET /sources (the `ListSources` operationId).
 	ListSources(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -9190,7 +10448,7 @@ type ClientInterface interface {
 
 	// ReplaceSourceWithBody Replace a source
 	//
-	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 	//
 	// Role: `editor` or above.
 	//
@@ -9201,7 +10459,7 @@ type ClientInterface interface {
 
 	// ReplaceSource Replace a source
 	//
-	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 	//
 	// Role: `editor` or above.
 	//
@@ -9226,7 +10484,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
-	RestoreSource(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreSource(ctx context.Context, id string, revision string, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListStages List stages
 	//
@@ -9264,14 +10522,14 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with DELETE /stages/{id} (the `DeleteStage` operationId).
-	DeleteStage(ctx context.Context, id int, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteStage(ctx context.Context, id string, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetStage Get a stage
 	//
 	// A stage by id, with its ETag. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 	//
 	// Corresponds with GET /stages/{id} (the `GetStage` operationId).
-	GetStage(ctx context.Context, id int, params *GetStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetStage(ctx context.Context, id string, params *GetStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchStageWithBody Update fields of a stage
 	//
@@ -9282,7 +10540,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithBody(ctx context.Context, id int, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchStageWithBody(ctx context.Context, id string, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchStage Update fields of a stage
 	//
@@ -9293,7 +10551,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStage(ctx context.Context, id int, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchStage(ctx context.Context, id string, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchStageWithApplicationMergePatchPlusJSONBody Update fields of a stage
 	//
@@ -9304,7 +10562,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type.
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceStageWithBody Replace a stage
 	//
@@ -9315,7 +10573,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-	ReplaceStageWithBody(ctx context.Context, id int, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceStageWithBody(ctx context.Context, id string, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceStage Replace a stage
 	//
@@ -9326,7 +10584,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-	ReplaceStage(ctx context.Context, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceStage(ctx context.Context, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListStageRevisions History of a stage
 	//
@@ -9335,7 +10593,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with GET /stages/{id}/revisions (the `ListStageRevisions` operationId).
-	ListStageRevisions(ctx context.Context, id int, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListStageRevisions(ctx context.Context, id string, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RestoreStage Restore a stage to a revision
 	//
@@ -9344,7 +10602,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /stages/{id}/revisions/{revision}/restore (the `RestoreStage` operationId).
-	RestoreStage(ctx context.Context, id int, revision int, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreStage(ctx context.Context, id string, revision string, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTactics List tactics
 	//
@@ -9469,7 +10727,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-	RestoreTactic(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreTactic(ctx context.Context, id string, revision string, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListTags List tags
 	//
@@ -9587,7 +10845,7 @@ type ClientInterface interface {
 	// Role: `editor` or above.
 	//
 	// Corresponds with POST /tags/{id}/revisions/{revision}/restore (the `RestoreTag` operationId).
-	RestoreTag(ctx context.Context, id string, revision int, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RestoreTag(ctx context.Context, id string, revision string, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListWebhooks List webhook subscriptions
 	//
@@ -9627,7 +10885,7 @@ type ClientInterface interface {
 	// Role: `reader` or above.
 	//
 	// Corresponds with DELETE /webhooks/{id} (the `DeleteWebhook` operationId).
-	DeleteWebhook(ctx context.Context, id int, params *DeleteWebhookParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteWebhook(ctx context.Context, id string, params *DeleteWebhookParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetWebhook Get a webhook subscription
 	//
@@ -9636,7 +10894,7 @@ type ClientInterface interface {
 	// Role: `reader` or above.
 	//
 	// Corresponds with GET /webhooks/{id} (the `GetWebhook` operationId).
-	GetWebhook(ctx context.Context, id int, params *GetWebhookParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetWebhook(ctx context.Context, id string, params *GetWebhookParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchWebhookWithBody Update a webhook subscription
 	//
@@ -9647,7 +10905,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /webhooks/{id} (the `PatchWebhook` operationId).
-	PatchWebhookWithBody(ctx context.Context, id int, params *PatchWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchWebhookWithBody(ctx context.Context, id string, params *PatchWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchWebhook Update a webhook subscription
 	//
@@ -9658,7 +10916,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /webhooks/{id} (the `PatchWebhook` operationId).
-	PatchWebhook(ctx context.Context, id int, params *PatchWebhookParams, body PatchWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchWebhook(ctx context.Context, id string, params *PatchWebhookParams, body PatchWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchWebhookWithApplicationMergePatchPlusJSONBody Update a webhook subscription
 	//
@@ -9669,7 +10927,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type.
 	//
 	// Corresponds with PATCH /webhooks/{id} (the `PatchWebhook` operationId).
-	PatchWebhookWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchWebhookParams, body PatchWebhookApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchWebhookWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchWebhookParams, body PatchWebhookApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListWebhookDeliveries Delivery log of a webhook subscription
 	//
@@ -9678,7 +10936,7 @@ type ClientInterface interface {
 	// Role: `reader` or above.
 	//
 	// Corresponds with GET /webhooks/{id}/deliveries (the `ListWebhookDeliveries` operationId).
-	ListWebhookDeliveries(ctx context.Context, id int, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListWebhookDeliveries(ctx context.Context, id string, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RedeliverWebhookDelivery Send a delivery again
 	//
@@ -9687,7 +10945,7 @@ type ClientInterface interface {
 	// Role: `reader` or above.
 	//
 	// Corresponds with POST /webhooks/{id}/deliveries/{delivery}/redeliver (the `RedeliverWebhookDelivery` operationId).
-	RedeliverWebhookDelivery(ctx context.Context, id int, delivery int, params *RedeliverWebhookDeliveryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RedeliverWebhookDelivery(ctx context.Context, id string, delivery string, params *RedeliverWebhookDeliveryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListChains List chains
@@ -9892,9 +11150,9 @@ func (c *Client) ReplaceChain(ctx context.Context, id string, params *ReplaceCha
 
 // GetChainEconomics The risk-reward model of a chain
 //
-// For each stage of the chain, from the parameters in force (the requested country's before `global`; a stage's own before the whole chain's; the latest period, up to `year` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D > 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and `unavailable` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.
+// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price and the demand effect. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
 //
-// Scenarios: `set.<symbol>=value` (or `low,central,high`) replaces a value, `apply=CODE,CODE` applies the `acts_on` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
+// Scenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
 //
 // Corresponds with GET /chains/{id}/economics (the `GetChainEconomics` operationId).
 func (c *Client) GetChainEconomics(ctx context.Context, id string, params *GetChainEconomicsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9935,7 +11193,7 @@ func (c *Client) ListChainRevisions(ctx context.Context, id string, params *List
 // Role: `editor` or above.
 //
 // Corresponds with POST /chains/{id}/revisions/{revision}/restore (the `RestoreChain` operationId).
-func (c *Client) RestoreChain(ctx context.Context, id string, revision int, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreChain(ctx context.Context, id string, revision string, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreChainRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -9949,7 +11207,7 @@ func (c *Client) RestoreChain(ctx context.Context, id string, revision int, para
 
 // GetChainTable Get a chain as a table
 //
-// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
+// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. The answer is JSON; the table as CSV is `table.csv` (this path gives the same CSV to `Accept: text/csv`).
 //
 // Corresponds with GET /chains/{id}/table (the `GetChainTable` operationId).
 func (c *Client) GetChainTable(ctx context.Context, id string, params *GetChainTableParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10021,7 +11279,7 @@ func (c *Client) StreamChanges(ctx context.Context, params *StreamChangesParams,
 
 // ExportBundle Export the knowledge base
 //
-// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 //
 // Corresponds with GET /export (the `ExportBundle` operationId).
 func (c *Client) ExportBundle(ctx context.Context, params *ExportBundleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10040,7 +11298,7 @@ func (c *Client) ExportBundle(ctx context.Context, params *ExportBundleParams, r
 //
 // Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 //
-// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 //
 // Role: `editor` or above.
 //
@@ -10063,7 +11321,7 @@ func (c *Client) ImportBundleWithBody(ctx context.Context, params *ImportBundleP
 //
 // Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 //
-// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 //
 // Role: `editor` or above.
 //
@@ -10150,7 +11408,7 @@ func (c *Client) CreateKey(ctx context.Context, params *CreateKeyParams, body Cr
 // Role: `admin` or above.
 //
 // Corresponds with DELETE /keys/{id} (the `RevokeKey` operationId).
-func (c *Client) RevokeKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RevokeKey(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRevokeKeyRequest(c.Server, id)
 	if err != nil {
 		return nil, err
@@ -10169,7 +11427,7 @@ func (c *Client) RevokeKey(ctx context.Context, id int, reqEditors ...RequestEdi
 // Role: `admin` or above.
 //
 // Corresponds with GET /keys/{id} (the `GetKey` operationId).
-func (c *Client) GetKey(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetKey(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetKeyRequest(c.Server, id)
 	if err != nil {
 		return nil, err
@@ -10407,7 +11665,7 @@ func (c *Client) ListParameterRevisions(ctx context.Context, id string, params *
 // Role: `editor` or above.
 //
 // Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
-func (c *Client) RestoreParameter(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreParameter(ctx context.Context, id string, revision string, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreParameterRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -10438,7 +11696,7 @@ func (c *Client) ListRelations(ctx context.Context, params *ListRelationsParams,
 
 // CreateRelationWithBody Create a relation
 //
-// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -10459,7 +11717,7 @@ func (c *Client) CreateRelationWithBody(ctx context.Context, params *CreateRelat
 
 // CreateRelation Create a relation
 //
-// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -10485,7 +11743,7 @@ func (c *Client) CreateRelation(ctx context.Context, params *CreateRelationParam
 // Role: `editor` or above.
 //
 // Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
-func (c *Client) DeleteRelation(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteRelation(ctx context.Context, id string, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteRelationRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -10502,7 +11760,7 @@ func (c *Client) DeleteRelation(ctx context.Context, id int, params *DeleteRelat
 // A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404). With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 //
 // Corresponds with GET /relations/{id} (the `GetRelation` operationId).
-func (c *Client) GetRelation(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetRelation(ctx context.Context, id string, params *GetRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetRelationRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -10523,7 +11781,7 @@ func (c *Client) GetRelation(ctx context.Context, id int, params *GetRelationPar
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *Client) PatchRelationWithBody(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchRelationWithBody(ctx context.Context, id string, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchRelationRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -10544,7 +11802,7 @@ func (c *Client) PatchRelationWithBody(ctx context.Context, id int, params *Patc
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *Client) PatchRelation(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchRelation(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchRelationRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -10565,7 +11823,7 @@ func (c *Client) PatchRelation(ctx context.Context, id int, params *PatchRelatio
 // Takes a body of the `application/merge-patch+json` content type.
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *Client) PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -10586,7 +11844,7 @@ func (c *Client) PatchRelationWithApplicationMergePatchPlusJSONBody(ctx context.
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-func (c *Client) ReplaceRelationWithBody(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplaceRelationWithBody(ctx context.Context, id string, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceRelationRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -10607,7 +11865,7 @@ func (c *Client) ReplaceRelationWithBody(ctx context.Context, id int, params *Re
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-func (c *Client) ReplaceRelation(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplaceRelation(ctx context.Context, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceRelationRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -10626,7 +11884,7 @@ func (c *Client) ReplaceRelation(ctx context.Context, id int, params *ReplaceRel
 // Role: `editor` or above.
 //
 // Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
-func (c *Client) ListRelationRevisions(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListRelationRevisions(ctx context.Context, id string, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListRelationRevisionsRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -10645,7 +11903,7 @@ func (c *Client) ListRelationRevisions(ctx context.Context, id int, params *List
 // Role: `editor` or above.
 //
 // Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
-func (c *Client) RestoreRelation(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreRelation(ctx context.Context, id string, revision string, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreRelationRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -10676,7 +11934,7 @@ func (c *Client) Search(ctx context.Context, params *SearchParams, reqEditors ..
 
 // ListSources List sources
 //
-// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 //
 // Corresponds with GET /sources (the `ListSources` operationId).
 func (c *Client) ListSources(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -10834,7 +12092,7 @@ func (c *Client) PatchSourceWithApplicationMergePatchPlusJSONBody(ctx context.Co
 
 // ReplaceSourceWithBody Replace a source
 //
-// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 //
 // Role: `editor` or above.
 //
@@ -10855,7 +12113,7 @@ func (c *Client) ReplaceSourceWithBody(ctx context.Context, id string, params *R
 
 // ReplaceSource Replace a source
 //
-// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 //
 // Role: `editor` or above.
 //
@@ -10900,7 +12158,7 @@ func (c *Client) ListSourceRevisions(ctx context.Context, id string, params *Lis
 // Role: `editor` or above.
 //
 // Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
-func (c *Client) RestoreSource(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreSource(ctx context.Context, id string, revision string, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreSourceRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -10978,7 +12236,7 @@ func (c *Client) CreateStage(ctx context.Context, params *CreateStageParams, bod
 // Role: `editor` or above.
 //
 // Corresponds with DELETE /stages/{id} (the `DeleteStage` operationId).
-func (c *Client) DeleteStage(ctx context.Context, id int, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteStage(ctx context.Context, id string, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteStageRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -10995,7 +12253,7 @@ func (c *Client) DeleteStage(ctx context.Context, id int, params *DeleteStagePar
 // A stage by id, with its ETag. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
 //
 // Corresponds with GET /stages/{id} (the `GetStage` operationId).
-func (c *Client) GetStage(ctx context.Context, id int, params *GetStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetStage(ctx context.Context, id string, params *GetStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetStageRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -11016,7 +12274,7 @@ func (c *Client) GetStage(ctx context.Context, id int, params *GetStageParams, r
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *Client) PatchStageWithBody(ctx context.Context, id int, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchStageWithBody(ctx context.Context, id string, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchStageRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -11037,7 +12295,7 @@ func (c *Client) PatchStageWithBody(ctx context.Context, id int, params *PatchSt
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *Client) PatchStage(ctx context.Context, id int, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchStage(ctx context.Context, id string, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchStageRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -11058,7 +12316,7 @@ func (c *Client) PatchStage(ctx context.Context, id int, params *PatchStageParam
 // Takes a body of the `application/merge-patch+json` content type.
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *Client) PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchStageRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -11079,7 +12337,7 @@ func (c *Client) PatchStageWithApplicationMergePatchPlusJSONBody(ctx context.Con
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-func (c *Client) ReplaceStageWithBody(ctx context.Context, id int, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplaceStageWithBody(ctx context.Context, id string, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceStageRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -11100,7 +12358,7 @@ func (c *Client) ReplaceStageWithBody(ctx context.Context, id int, params *Repla
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-func (c *Client) ReplaceStage(ctx context.Context, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ReplaceStage(ctx context.Context, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReplaceStageRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -11119,7 +12377,7 @@ func (c *Client) ReplaceStage(ctx context.Context, id int, params *ReplaceStageP
 // Role: `editor` or above.
 //
 // Corresponds with GET /stages/{id}/revisions (the `ListStageRevisions` operationId).
-func (c *Client) ListStageRevisions(ctx context.Context, id int, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListStageRevisions(ctx context.Context, id string, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListStageRevisionsRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -11138,7 +12396,7 @@ func (c *Client) ListStageRevisions(ctx context.Context, id int, params *ListSta
 // Role: `editor` or above.
 //
 // Corresponds with POST /stages/{id}/revisions/{revision}/restore (the `RestoreStage` operationId).
-func (c *Client) RestoreStage(ctx context.Context, id int, revision int, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreStage(ctx context.Context, id string, revision string, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreStageRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -11393,7 +12651,7 @@ func (c *Client) ListTacticRevisions(ctx context.Context, id string, params *Lis
 // Role: `editor` or above.
 //
 // Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-func (c *Client) RestoreTactic(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreTactic(ctx context.Context, id string, revision string, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreTacticRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -11631,7 +12889,7 @@ func (c *Client) ListTagRevisions(ctx context.Context, id string, params *ListTa
 // Role: `editor` or above.
 //
 // Corresponds with POST /tags/{id}/revisions/{revision}/restore (the `RestoreTag` operationId).
-func (c *Client) RestoreTag(ctx context.Context, id string, revision int, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RestoreTag(ctx context.Context, id string, revision string, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreTagRequest(c.Server, id, revision, params)
 	if err != nil {
 		return nil, err
@@ -11711,7 +12969,7 @@ func (c *Client) CreateWebhook(ctx context.Context, params *CreateWebhookParams,
 // Role: `reader` or above.
 //
 // Corresponds with DELETE /webhooks/{id} (the `DeleteWebhook` operationId).
-func (c *Client) DeleteWebhook(ctx context.Context, id int, params *DeleteWebhookParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) DeleteWebhook(ctx context.Context, id string, params *DeleteWebhookParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteWebhookRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -11730,7 +12988,7 @@ func (c *Client) DeleteWebhook(ctx context.Context, id int, params *DeleteWebhoo
 // Role: `reader` or above.
 //
 // Corresponds with GET /webhooks/{id} (the `GetWebhook` operationId).
-func (c *Client) GetWebhook(ctx context.Context, id int, params *GetWebhookParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) GetWebhook(ctx context.Context, id string, params *GetWebhookParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetWebhookRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -11751,7 +13009,7 @@ func (c *Client) GetWebhook(ctx context.Context, id int, params *GetWebhookParam
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /webhooks/{id} (the `PatchWebhook` operationId).
-func (c *Client) PatchWebhookWithBody(ctx context.Context, id int, params *PatchWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchWebhookWithBody(ctx context.Context, id string, params *PatchWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchWebhookRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
@@ -11772,7 +13030,7 @@ func (c *Client) PatchWebhookWithBody(ctx context.Context, id int, params *Patch
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /webhooks/{id} (the `PatchWebhook` operationId).
-func (c *Client) PatchWebhook(ctx context.Context, id int, params *PatchWebhookParams, body PatchWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchWebhook(ctx context.Context, id string, params *PatchWebhookParams, body PatchWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchWebhookRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -11793,7 +13051,7 @@ func (c *Client) PatchWebhook(ctx context.Context, id int, params *PatchWebhookP
 // Takes a body of the `application/merge-patch+json` content type.
 //
 // Corresponds with PATCH /webhooks/{id} (the `PatchWebhook` operationId).
-func (c *Client) PatchWebhookWithApplicationMergePatchPlusJSONBody(ctx context.Context, id int, params *PatchWebhookParams, body PatchWebhookApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) PatchWebhookWithApplicationMergePatchPlusJSONBody(ctx context.Context, id string, params *PatchWebhookParams, body PatchWebhookApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchWebhookRequestWithApplicationMergePatchPlusJSONBody(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
@@ -11812,7 +13070,7 @@ func (c *Client) PatchWebhookWithApplicationMergePatchPlusJSONBody(ctx context.C
 // Role: `reader` or above.
 //
 // Corresponds with GET /webhooks/{id}/deliveries (the `ListWebhookDeliveries` operationId).
-func (c *Client) ListWebhookDeliveries(ctx context.Context, id int, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) ListWebhookDeliveries(ctx context.Context, id string, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListWebhookDeliveriesRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
@@ -11831,7 +13089,7 @@ func (c *Client) ListWebhookDeliveries(ctx context.Context, id int, params *List
 // Role: `reader` or above.
 //
 // Corresponds with POST /webhooks/{id}/deliveries/{delivery}/redeliver (the `RedeliverWebhookDelivery` operationId).
-func (c *Client) RedeliverWebhookDelivery(ctx context.Context, id int, delivery int, params *RedeliverWebhookDeliveryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+func (c *Client) RedeliverWebhookDelivery(ctx context.Context, id string, delivery string, params *RedeliverWebhookDeliveryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRedeliverWebhookDeliveryRequest(c.Server, id, delivery, params)
 	if err != nil {
 		return nil, err
@@ -12283,6 +13541,18 @@ func NewGetChainEconomicsRequest(server string, id string, params *GetChainEcono
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
+		if params.Inputs != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "inputs", *params.Inputs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Geo != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "geo", *params.Geo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -12307,9 +13577,21 @@ func NewGetChainEconomicsRequest(server string, id string, params *GetChainEcono
 
 		}
 
-		if params.SetPConviction != nil {
+		if params.Currency != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.p_conviction", *params.SetPConviction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "currency", *params.Currency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PriceYear != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "price_year", *params.PriceYear, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12322,6 +13604,258 @@ func NewGetChainEconomicsRequest(server string, id string, params *GetChainEcono
 		if params.Apply != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "apply", *params.Apply, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetProfit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.profit", *params.SetProfit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetAcquisitionCost != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.acquisition_cost", *params.SetAcquisitionCost, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPConviction != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.p_conviction", *params.SetPConviction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPDetect != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.p_detect", *params.SetPDetect, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPProsecute != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.p_prosecute", *params.SetPProsecute, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPConvict != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.p_convict", *params.SetPConvict, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetFine != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.fine", *params.SetFine, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetRestitution != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.restitution", *params.SetRestitution, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetConfiscationRate != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.confiscation_rate", *params.SetConfiscationRate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetConfiscatedShare != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.confiscated_share", *params.SetConfiscatedShare, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPrisonYears != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.prison_years", *params.SetPrisonYears, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPrisonYearCost != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.prison_year_cost", *params.SetPrisonYearCost, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetVictimsPerOffender != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.victims_per_offender", *params.SetVictimsPerOffender, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetDurationYears != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.duration_years", *params.SetDurationYears, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetBuyerPrice != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.buyer_price", *params.SetBuyerPrice, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPBuyerPenalty != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.p_buyer_penalty", *params.SetPBuyerPenalty, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetBuyerFine != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.buyer_fine", *params.SetBuyerFine, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetPriceElasticity != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.price_elasticity", *params.SetPriceElasticity, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetTotalProfits != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.total_profits", *params.SetTotalProfits, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetVictims != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.victims", *params.SetVictims, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SetConvictions != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "set.convictions", *params.SetConvictions, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -12446,7 +13980,7 @@ func NewListChainRevisionsRequest(server string, id string, params *ListChainRev
 }
 
 // NewRestoreChainRequest constructs an http.Request for the RestoreChain method
-func NewRestoreChainRequest(server string, id string, revision int, params *RestoreChainParams) (*http.Request, error) {
+func NewRestoreChainRequest(server string, id string, revision string, params *RestoreChainParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12458,7 +13992,7 @@ func NewRestoreChainRequest(server string, id string, revision int, params *Rest
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13104,12 +14638,12 @@ func NewCreateKeyRequestWithBody(server string, params *CreateKeyParams, content
 }
 
 // NewRevokeKeyRequest constructs an http.Request for the RevokeKey method
-func NewRevokeKeyRequest(server string, id int) (*http.Request, error) {
+func NewRevokeKeyRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13138,12 +14672,12 @@ func NewRevokeKeyRequest(server string, id int) (*http.Request, error) {
 }
 
 // NewGetKeyRequest constructs an http.Request for the GetKey method
-func NewGetKeyRequest(server string, id int) (*http.Request, error) {
+func NewGetKeyRequest(server string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13722,7 +15256,7 @@ func NewListParameterRevisionsRequest(server string, id string, params *ListPara
 }
 
 // NewRestoreParameterRequest constructs an http.Request for the RestoreParameter method
-func NewRestoreParameterRequest(server string, id string, revision int, params *RestoreParameterParams) (*http.Request, error) {
+func NewRestoreParameterRequest(server string, id string, revision string, params *RestoreParameterParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -13734,7 +15268,7 @@ func NewRestoreParameterRequest(server string, id string, revision int, params *
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -13985,12 +15519,12 @@ func NewCreateRelationRequestWithBody(server string, params *CreateRelationParam
 }
 
 // NewDeleteRelationRequest constructs an http.Request for the DeleteRelation method
-func NewDeleteRelationRequest(server string, id int, params *DeleteRelationParams) (*http.Request, error) {
+func NewDeleteRelationRequest(server string, id string, params *DeleteRelationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14034,12 +15568,12 @@ func NewDeleteRelationRequest(server string, id int, params *DeleteRelationParam
 }
 
 // NewGetRelationRequest constructs an http.Request for the GetRelation method
-func NewGetRelationRequest(server string, id int, params *GetRelationParams) (*http.Request, error) {
+func NewGetRelationRequest(server string, id string, params *GetRelationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14083,7 +15617,7 @@ func NewGetRelationRequest(server string, id int, params *GetRelationParams) (*h
 }
 
 // NewPatchRelationRequest calls the generic PatchRelation builder with application/json body
-func NewPatchRelationRequest(server string, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody) (*http.Request, error) {
+func NewPatchRelationRequest(server string, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -14094,7 +15628,7 @@ func NewPatchRelationRequest(server string, id int, params *PatchRelationParams,
 }
 
 // NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody calls the generic PatchRelation builder with application/merge-patch+json body
-func NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(server string, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+func NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(server string, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -14105,12 +15639,12 @@ func NewPatchRelationRequestWithApplicationMergePatchPlusJSONBody(server string,
 }
 
 // NewPatchRelationRequestWithBody constructs an http.Request for the PatchRelation method, with any body, and a specified content type
-func NewPatchRelationRequestWithBody(server string, id int, params *PatchRelationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchRelationRequestWithBody(server string, id string, params *PatchRelationParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14156,7 +15690,7 @@ func NewPatchRelationRequestWithBody(server string, id int, params *PatchRelatio
 }
 
 // NewReplaceRelationRequest calls the generic ReplaceRelation builder with application/json body
-func NewReplaceRelationRequest(server string, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody) (*http.Request, error) {
+func NewReplaceRelationRequest(server string, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -14167,12 +15701,12 @@ func NewReplaceRelationRequest(server string, id int, params *ReplaceRelationPar
 }
 
 // NewReplaceRelationRequestWithBody constructs an http.Request for the ReplaceRelation method, with any body, and a specified content type
-func NewReplaceRelationRequestWithBody(server string, id int, params *ReplaceRelationParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewReplaceRelationRequestWithBody(server string, id string, params *ReplaceRelationParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14218,12 +15752,12 @@ func NewReplaceRelationRequestWithBody(server string, id int, params *ReplaceRel
 }
 
 // NewListRelationRevisionsRequest constructs an http.Request for the ListRelationRevisions method
-func NewListRelationRevisionsRequest(server string, id int, params *ListRelationRevisionsParams) (*http.Request, error) {
+func NewListRelationRevisionsRequest(server string, id string, params *ListRelationRevisionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14303,19 +15837,19 @@ func NewListRelationRevisionsRequest(server string, id int, params *ListRelation
 }
 
 // NewRestoreRelationRequest constructs an http.Request for the RestoreRelation method
-func NewRestoreRelationRequest(server string, id int, revision int, params *RestoreRelationParams) (*http.Request, error) {
+func NewRestoreRelationRequest(server string, id string, revision string, params *RestoreRelationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -14597,6 +16131,30 @@ func NewListSourcesRequest(server string, params *ListSourcesParams) (*http.Requ
 		if params.YearTo != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "year_to", *params.YearTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Reading != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "reading", *params.Reading, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Verified != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "verified", *params.Verified, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15069,7 +16627,7 @@ func NewListSourceRevisionsRequest(server string, id string, params *ListSourceR
 }
 
 // NewRestoreSourceRequest constructs an http.Request for the RestoreSource method
-func NewRestoreSourceRequest(server string, id string, revision int, params *RestoreSourceParams) (*http.Request, error) {
+func NewRestoreSourceRequest(server string, id string, revision string, params *RestoreSourceParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -15081,7 +16639,7 @@ func NewRestoreSourceRequest(server string, id string, revision int, params *Res
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15332,12 +16890,12 @@ func NewCreateStageRequestWithBody(server string, params *CreateStageParams, con
 }
 
 // NewDeleteStageRequest constructs an http.Request for the DeleteStage method
-func NewDeleteStageRequest(server string, id int, params *DeleteStageParams) (*http.Request, error) {
+func NewDeleteStageRequest(server string, id string, params *DeleteStageParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15381,12 +16939,12 @@ func NewDeleteStageRequest(server string, id int, params *DeleteStageParams) (*h
 }
 
 // NewGetStageRequest constructs an http.Request for the GetStage method
-func NewGetStageRequest(server string, id int, params *GetStageParams) (*http.Request, error) {
+func NewGetStageRequest(server string, id string, params *GetStageParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15430,7 +16988,7 @@ func NewGetStageRequest(server string, id int, params *GetStageParams) (*http.Re
 }
 
 // NewPatchStageRequest calls the generic PatchStage builder with application/json body
-func NewPatchStageRequest(server string, id int, params *PatchStageParams, body PatchStageJSONRequestBody) (*http.Request, error) {
+func NewPatchStageRequest(server string, id string, params *PatchStageParams, body PatchStageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -15441,7 +16999,7 @@ func NewPatchStageRequest(server string, id int, params *PatchStageParams, body 
 }
 
 // NewPatchStageRequestWithApplicationMergePatchPlusJSONBody calls the generic PatchStage builder with application/merge-patch+json body
-func NewPatchStageRequestWithApplicationMergePatchPlusJSONBody(server string, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+func NewPatchStageRequestWithApplicationMergePatchPlusJSONBody(server string, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -15452,12 +17010,12 @@ func NewPatchStageRequestWithApplicationMergePatchPlusJSONBody(server string, id
 }
 
 // NewPatchStageRequestWithBody constructs an http.Request for the PatchStage method, with any body, and a specified content type
-func NewPatchStageRequestWithBody(server string, id int, params *PatchStageParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchStageRequestWithBody(server string, id string, params *PatchStageParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15503,7 +17061,7 @@ func NewPatchStageRequestWithBody(server string, id int, params *PatchStageParam
 }
 
 // NewReplaceStageRequest calls the generic ReplaceStage builder with application/json body
-func NewReplaceStageRequest(server string, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody) (*http.Request, error) {
+func NewReplaceStageRequest(server string, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -15514,12 +17072,12 @@ func NewReplaceStageRequest(server string, id int, params *ReplaceStageParams, b
 }
 
 // NewReplaceStageRequestWithBody constructs an http.Request for the ReplaceStage method, with any body, and a specified content type
-func NewReplaceStageRequestWithBody(server string, id int, params *ReplaceStageParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewReplaceStageRequestWithBody(server string, id string, params *ReplaceStageParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15565,12 +17123,12 @@ func NewReplaceStageRequestWithBody(server string, id int, params *ReplaceStageP
 }
 
 // NewListStageRevisionsRequest constructs an http.Request for the ListStageRevisions method
-func NewListStageRevisionsRequest(server string, id int, params *ListStageRevisionsParams) (*http.Request, error) {
+func NewListStageRevisionsRequest(server string, id string, params *ListStageRevisionsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -15650,19 +17208,19 @@ func NewListStageRevisionsRequest(server string, id int, params *ListStageRevisi
 }
 
 // NewRestoreStageRequest constructs an http.Request for the RestoreStage method
-func NewRestoreStageRequest(server string, id int, revision int, params *RestoreStageParams) (*http.Request, error) {
+func NewRestoreStageRequest(server string, id string, revision string, params *RestoreStageParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -16436,7 +17994,7 @@ func NewListTacticRevisionsRequest(server string, id string, params *ListTacticR
 }
 
 // NewRestoreTacticRequest constructs an http.Request for the RestoreTactic method
-func NewRestoreTacticRequest(server string, id string, revision int, params *RestoreTacticParams) (*http.Request, error) {
+func NewRestoreTacticRequest(server string, id string, revision string, params *RestoreTacticParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -16448,7 +18006,7 @@ func NewRestoreTacticRequest(server string, id string, revision int, params *Res
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17005,7 +18563,7 @@ func NewListTagRevisionsRequest(server string, id string, params *ListTagRevisio
 }
 
 // NewRestoreTagRequest constructs an http.Request for the RestoreTag method
-func NewRestoreTagRequest(server string, id string, revision int, params *RestoreTagParams) (*http.Request, error) {
+func NewRestoreTagRequest(server string, id string, revision string, params *RestoreTagParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -17017,7 +18575,7 @@ func NewRestoreTagRequest(server string, id string, revision int, params *Restor
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "revision", revision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17205,12 +18763,12 @@ func NewCreateWebhookRequestWithBody(server string, params *CreateWebhookParams,
 }
 
 // NewDeleteWebhookRequest constructs an http.Request for the DeleteWebhook method
-func NewDeleteWebhookRequest(server string, id int, params *DeleteWebhookParams) (*http.Request, error) {
+func NewDeleteWebhookRequest(server string, id string, params *DeleteWebhookParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17254,12 +18812,12 @@ func NewDeleteWebhookRequest(server string, id int, params *DeleteWebhookParams)
 }
 
 // NewGetWebhookRequest constructs an http.Request for the GetWebhook method
-func NewGetWebhookRequest(server string, id int, params *GetWebhookParams) (*http.Request, error) {
+func NewGetWebhookRequest(server string, id string, params *GetWebhookParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17303,7 +18861,7 @@ func NewGetWebhookRequest(server string, id int, params *GetWebhookParams) (*htt
 }
 
 // NewPatchWebhookRequest calls the generic PatchWebhook builder with application/json body
-func NewPatchWebhookRequest(server string, id int, params *PatchWebhookParams, body PatchWebhookJSONRequestBody) (*http.Request, error) {
+func NewPatchWebhookRequest(server string, id string, params *PatchWebhookParams, body PatchWebhookJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -17314,7 +18872,7 @@ func NewPatchWebhookRequest(server string, id int, params *PatchWebhookParams, b
 }
 
 // NewPatchWebhookRequestWithApplicationMergePatchPlusJSONBody calls the generic PatchWebhook builder with application/merge-patch+json body
-func NewPatchWebhookRequestWithApplicationMergePatchPlusJSONBody(server string, id int, params *PatchWebhookParams, body PatchWebhookApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
+func NewPatchWebhookRequestWithApplicationMergePatchPlusJSONBody(server string, id string, params *PatchWebhookParams, body PatchWebhookApplicationMergePatchPlusJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
@@ -17325,12 +18883,12 @@ func NewPatchWebhookRequestWithApplicationMergePatchPlusJSONBody(server string, 
 }
 
 // NewPatchWebhookRequestWithBody constructs an http.Request for the PatchWebhook method, with any body, and a specified content type
-func NewPatchWebhookRequestWithBody(server string, id int, params *PatchWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchWebhookRequestWithBody(server string, id string, params *PatchWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17376,12 +18934,12 @@ func NewPatchWebhookRequestWithBody(server string, id int, params *PatchWebhookP
 }
 
 // NewListWebhookDeliveriesRequest constructs an http.Request for the ListWebhookDeliveries method
-func NewListWebhookDeliveriesRequest(server string, id int, params *ListWebhookDeliveriesParams) (*http.Request, error) {
+func NewListWebhookDeliveriesRequest(server string, id string, params *ListWebhookDeliveriesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17473,19 +19031,19 @@ func NewListWebhookDeliveriesRequest(server string, id int, params *ListWebhookD
 }
 
 // NewRedeliverWebhookDeliveryRequest constructs an http.Request for the RedeliverWebhookDelivery method
-func NewRedeliverWebhookDeliveryRequest(server string, id int, delivery int, params *RedeliverWebhookDeliveryParams) (*http.Request, error) {
+func NewRedeliverWebhookDeliveryRequest(server string, id string, delivery string, params *RedeliverWebhookDeliveryParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "delivery", delivery, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "delivery", delivery, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -17680,9 +19238,9 @@ type ClientWithResponsesInterface interface {
 
 	// GetChainEconomicsWithResponse The risk-reward model of a chain
 	//
-	// For each stage of the chain, from the parameters in force (the requested country's before `global`; a stage's own before the whole chain's; the latest period, up to `year` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D > 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and `unavailable` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.
+	// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price and the demand effect. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
 	//
-	// Scenarios: `set.<symbol>=value` (or `low,central,high`) replaces a value, `apply=CODE,CODE` applies the `acts_on` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
+	// Scenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17709,11 +19267,11 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /chains/{id}/revisions/{revision}/restore (the `RestoreChain` operationId).
-	RestoreChainWithResponse(ctx context.Context, id string, revision int, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*RestoreChainResponse, error)
+	RestoreChainWithResponse(ctx context.Context, id string, revision string, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*RestoreChainResponse, error)
 
 	// GetChainTableWithResponse Get a chain as a table
 	//
-	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
+	// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. The answer is JSON; the table as CSV is `table.csv` (this path gives the same CSV to `Accept: text/csv`).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17753,7 +19311,7 @@ type ClientWithResponsesInterface interface {
 
 	// ExportBundleWithResponse Export the knowledge base
 	//
-	// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+	// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -17764,7 +19322,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 	//
-	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 	//
 	// Role: `editor` or above.
 	//
@@ -17777,7 +19335,7 @@ type ClientWithResponsesInterface interface {
 	//
 	// Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 	//
-	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+	// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 	//
 	// Role: `editor` or above.
 	//
@@ -17828,7 +19386,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /keys/{id} (the `RevokeKey` operationId).
-	RevokeKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RevokeKeyResponse, error)
+	RevokeKeyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RevokeKeyResponse, error)
 
 	// GetKeyWithResponse Get an API key
 	//
@@ -17839,7 +19397,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /keys/{id} (the `GetKey` operationId).
-	GetKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetKeyResponse, error)
+	GetKeyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetKeyResponse, error)
 
 	// ListParametersWithResponse List parameters
 	//
@@ -17967,7 +19525,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
-	RestoreParameterWithResponse(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*RestoreParameterResponse, error)
+	RestoreParameterWithResponse(ctx context.Context, id string, revision string, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*RestoreParameterResponse, error)
 
 	// ListRelationsWithResponse List relations
 	//
@@ -17980,7 +19538,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateRelationWithBodyWithResponse Create a relation
 	//
-	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -17991,7 +19549,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateRelationWithResponse Create a relation
 	//
-	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+	// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -18009,7 +19567,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
-	DeleteRelationWithResponse(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error)
+	DeleteRelationWithResponse(ctx context.Context, id string, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error)
 
 	// GetRelationWithResponse Get a relation
 	//
@@ -18018,7 +19576,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /relations/{id} (the `GetRelation` operationId).
-	GetRelationWithResponse(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error)
+	GetRelationWithResponse(ctx context.Context, id string, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error)
 
 	// PatchRelationWithBodyWithResponse Update fields of a relation
 	//
@@ -18029,7 +19587,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+	PatchRelationWithBodyWithResponse(ctx context.Context, id string, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
 
 	// PatchRelationWithResponse Update fields of a relation
 	//
@@ -18040,7 +19598,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+	PatchRelationWithResponse(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
 
 	// PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a relation
 	//
@@ -18051,7 +19609,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-	PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
+	PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error)
 
 	// ReplaceRelationWithBodyWithResponse Replace a relation
 	//
@@ -18062,7 +19620,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-	ReplaceRelationWithBodyWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
+	ReplaceRelationWithBodyWithResponse(ctx context.Context, id string, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
 
 	// ReplaceRelationWithResponse Replace a relation
 	//
@@ -18073,7 +19631,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-	ReplaceRelationWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
+	ReplaceRelationWithResponse(ctx context.Context, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error)
 
 	// ListRelationRevisionsWithResponse History of a relation
 	//
@@ -18084,7 +19642,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
-	ListRelationRevisionsWithResponse(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error)
+	ListRelationRevisionsWithResponse(ctx context.Context, id string, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error)
 
 	// RestoreRelationWithResponse Restore a relation to a revision
 	//
@@ -18095,7 +19653,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
-	RestoreRelationWithResponse(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error)
+	RestoreRelationWithResponse(ctx context.Context, id string, revision string, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error)
 
 	// SearchWithResponse Search the knowledge base
 	//
@@ -18108,7 +19666,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListSourcesWithResponse List sources
 	//
-	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -18192,7 +19750,7 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceSourceWithBodyWithResponse Replace a source
 	//
-	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 	//
 	// Role: `editor` or above.
 	//
@@ -18203,7 +19761,7 @@ type ClientWithResponsesInterface interface {
 
 	// ReplaceSourceWithResponse Replace a source
 	//
-	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+	// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 	//
 	// Role: `editor` or above.
 	//
@@ -18232,7 +19790,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
-	RestoreSourceWithResponse(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error)
+	RestoreSourceWithResponse(ctx context.Context, id string, revision string, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error)
 
 	// ListStagesWithResponse List stages
 	//
@@ -18274,7 +19832,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /stages/{id} (the `DeleteStage` operationId).
-	DeleteStageWithResponse(ctx context.Context, id int, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*DeleteStageResponse, error)
+	DeleteStageWithResponse(ctx context.Context, id string, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*DeleteStageResponse, error)
 
 	// GetStageWithResponse Get a stage
 	//
@@ -18283,7 +19841,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /stages/{id} (the `GetStage` operationId).
-	GetStageWithResponse(ctx context.Context, id int, params *GetStageParams, reqEditors ...RequestEditorFn) (*GetStageResponse, error)
+	GetStageWithResponse(ctx context.Context, id string, params *GetStageParams, reqEditors ...RequestEditorFn) (*GetStageResponse, error)
 
 	// PatchStageWithBodyWithResponse Update fields of a stage
 	//
@@ -18294,7 +19852,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithBodyWithResponse(ctx context.Context, id int, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
+	PatchStageWithBodyWithResponse(ctx context.Context, id string, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
 
 	// PatchStageWithResponse Update fields of a stage
 	//
@@ -18305,7 +19863,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithResponse(ctx context.Context, id int, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
+	PatchStageWithResponse(ctx context.Context, id string, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
 
 	// PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse Update fields of a stage
 	//
@@ -18316,7 +19874,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-	PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
+	PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error)
 
 	// ReplaceStageWithBodyWithResponse Replace a stage
 	//
@@ -18327,7 +19885,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-	ReplaceStageWithBodyWithResponse(ctx context.Context, id int, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error)
+	ReplaceStageWithBodyWithResponse(ctx context.Context, id string, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error)
 
 	// ReplaceStageWithResponse Replace a stage
 	//
@@ -18338,7 +19896,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-	ReplaceStageWithResponse(ctx context.Context, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error)
+	ReplaceStageWithResponse(ctx context.Context, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error)
 
 	// ListStageRevisionsWithResponse History of a stage
 	//
@@ -18349,7 +19907,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /stages/{id}/revisions (the `ListStageRevisions` operationId).
-	ListStageRevisionsWithResponse(ctx context.Context, id int, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*ListStageRevisionsResponse, error)
+	ListStageRevisionsWithResponse(ctx context.Context, id string, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*ListStageRevisionsResponse, error)
 
 	// RestoreStageWithResponse Restore a stage to a revision
 	//
@@ -18360,7 +19918,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /stages/{id}/revisions/{revision}/restore (the `RestoreStage` operationId).
-	RestoreStageWithResponse(ctx context.Context, id int, revision int, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*RestoreStageResponse, error)
+	RestoreStageWithResponse(ctx context.Context, id string, revision string, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*RestoreStageResponse, error)
 
 	// ListTacticsWithResponse List tactics
 	//
@@ -18497,7 +20055,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-	RestoreTacticWithResponse(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error)
+	RestoreTacticWithResponse(ctx context.Context, id string, revision string, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error)
 
 	// ListTagsWithResponse List tags
 	//
@@ -18625,7 +20183,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /tags/{id}/revisions/{revision}/restore (the `RestoreTag` operationId).
-	RestoreTagWithResponse(ctx context.Context, id string, revision int, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*RestoreTagResponse, error)
+	RestoreTagWithResponse(ctx context.Context, id string, revision string, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*RestoreTagResponse, error)
 
 	// ListWebhooksWithResponse List webhook subscriptions
 	//
@@ -18669,7 +20227,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /webhooks/{id} (the `DeleteWebhook` operationId).
-	DeleteWebhookWithResponse(ctx context.Context, id int, params *DeleteWebhookParams, reqEditors ...RequestEditorFn) (*DeleteWebhookResponse, error)
+	DeleteWebhookWithResponse(ctx context.Context, id string, params *DeleteWebhookParams, reqEditors ...RequestEditorFn) (*DeleteWebhookResponse, error)
 
 	// GetWebhookWithResponse Get a webhook subscription
 	//
@@ -18680,7 +20238,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /webhooks/{id} (the `GetWebhook` operationId).
-	GetWebhookWithResponse(ctx context.Context, id int, params *GetWebhookParams, reqEditors ...RequestEditorFn) (*GetWebhookResponse, error)
+	GetWebhookWithResponse(ctx context.Context, id string, params *GetWebhookParams, reqEditors ...RequestEditorFn) (*GetWebhookResponse, error)
 
 	// PatchWebhookWithBodyWithResponse Update a webhook subscription
 	//
@@ -18691,7 +20249,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /webhooks/{id} (the `PatchWebhook` operationId).
-	PatchWebhookWithBodyWithResponse(ctx context.Context, id int, params *PatchWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchWebhookResponse, error)
+	PatchWebhookWithBodyWithResponse(ctx context.Context, id string, params *PatchWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchWebhookResponse, error)
 
 	// PatchWebhookWithResponse Update a webhook subscription
 	//
@@ -18702,7 +20260,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /webhooks/{id} (the `PatchWebhook` operationId).
-	PatchWebhookWithResponse(ctx context.Context, id int, params *PatchWebhookParams, body PatchWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchWebhookResponse, error)
+	PatchWebhookWithResponse(ctx context.Context, id string, params *PatchWebhookParams, body PatchWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchWebhookResponse, error)
 
 	// PatchWebhookWithApplicationMergePatchPlusJSONBodyWithResponse Update a webhook subscription
 	//
@@ -18713,7 +20271,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /webhooks/{id} (the `PatchWebhook` operationId).
-	PatchWebhookWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchWebhookParams, body PatchWebhookApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchWebhookResponse, error)
+	PatchWebhookWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchWebhookParams, body PatchWebhookApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchWebhookResponse, error)
 
 	// ListWebhookDeliveriesWithResponse Delivery log of a webhook subscription
 	//
@@ -18724,7 +20282,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /webhooks/{id}/deliveries (the `ListWebhookDeliveries` operationId).
-	ListWebhookDeliveriesWithResponse(ctx context.Context, id int, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*ListWebhookDeliveriesResponse, error)
+	ListWebhookDeliveriesWithResponse(ctx context.Context, id string, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*ListWebhookDeliveriesResponse, error)
 
 	// RedeliverWebhookDeliveryWithResponse Send a delivery again
 	//
@@ -18735,7 +20293,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /webhooks/{id}/deliveries/{delivery}/redeliver (the `RedeliverWebhookDelivery` operationId).
-	RedeliverWebhookDeliveryWithResponse(ctx context.Context, id int, delivery int, params *RedeliverWebhookDeliveryParams, reqEditors ...RequestEditorFn) (*RedeliverWebhookDeliveryResponse, error)
+	RedeliverWebhookDeliveryWithResponse(ctx context.Context, id string, delivery string, params *RedeliverWebhookDeliveryParams, reqEditors ...RequestEditorFn) (*RedeliverWebhookDeliveryResponse, error)
 }
 
 // ListChainsResponse200Headers the declared response headers of an HTTP 200 response for ListChains
@@ -19965,7 +21523,7 @@ type GetChainEconomicsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *ChainEconomics
+	JSON200 *Answer
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -19997,7 +21555,7 @@ type GetChainEconomicsResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetChainEconomicsResponse) GetJSON200() *ChainEconomics {
+func (r GetChainEconomicsResponse) GetJSON200() *Answer {
 	return r.JSON200
 }
 
@@ -32757,9 +34315,9 @@ func (c *ClientWithResponses) ReplaceChainWithResponse(ctx context.Context, id s
 
 // GetChainEconomicsWithResponse The risk-reward model of a chain
 //
-// For each stage of the chain, from the parameters in force (the requested country's before `global`; a stage's own before the whole chain's; the latest period, up to `year` if given): profit π, certainty p, the expected cost E[C] = p·(F + R + φ·Π + v·S), the deterrence ratio D = E[C]/π and whether the link is inverted (D > 1), the fine needed at today's certainty F* = π/p − (R + φ·Π + v·S), the certainty needed at today's penalties p* = π/(F + R + φ·Π + v·S), and the lifetime form with T and A; for the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high) and lists its inputs with their parameter and sources; a figure that cannot be computed is null and `unavailable` says why (p = 0 gives D = 0 and F* null). A parameter without a central value counts at the midpoint of its range, as the assumptions say. Amounts in another currency than the stage's profit are not used.
+// For each link of the chain, from one named input set (inputs=, or the best match for geo and year, each fallback listed): at a link where victims are held, profit π, the conviction rate p = N/V (per victim-year, not an offender's probability), the recorded penalty per conviction K = F + R + φ·k·π + v·S (v = k·π), the expected penalty E[C] = p·K + ψ·π (ψ, the share of all proceeds confiscated, is never multiplied by p), the deterrence ratio D = E[C]/π and a verdict in words, the penalty, fine and certainty needed for D = 1, the lifetime figures, the share of each penalty component, what each lever alone would take, a one-at-a-time sensitivity and a seeded simulation; at the victim link what exploitation takes from each victim (deterrence does not apply to victims); at the recruiter link its revenue and margin per victim; at the consumer link the buyer's effective price and the demand effect. A penalty component with no data is never counted as zero: E[C] is then a lower bound and the verdict unknown unless even the lower bound is above 1. For the whole chain, the break-even penalty per conviction Π_tot/N. Every figure is a range (low, central, high), rounded for display to the significant digits its inputs support, with its inputs' provenance (parameter, input set, area, period, unit, currency, price year, sources with locators, conversion). Money is converted to one currency and price year (currency=, price_year=; by default the set's) with the stored exchange rates and price indices.
 //
-// Scenarios: `set.<symbol>=value` (or `low,central,high`) replaces a value, `apply=CODE,CODE` applies the `acts_on` effects of published tactics (the size is read from the effect sentence: ×2, 3×, +50%, -30%; an effect without a size moves nothing and is noted). The answer then holds baseline, scenario and delta for each stage and for the whole chain. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
+// Scenarios: `set.<symbol>=value` (or `low,central,high`, in the answer's currency and price year) replaces a value at every link; `apply=CODE,CODE` applies the sized `acts_on` effects of published tactics at the links each acts on (an effect no source sizes moves nothing and is reported as size-unknown). The answer then holds baseline, scenario and delta for each link and the whole chain, and what became of each effect. Nothing is written; anyone may call it. Answers without a scenario are cached until the knowledge base changes.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -32798,7 +34356,7 @@ func (c *ClientWithResponses) ListChainRevisionsWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /chains/{id}/revisions/{revision}/restore (the `RestoreChain` operationId).
-func (c *ClientWithResponses) RestoreChainWithResponse(ctx context.Context, id string, revision int, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*RestoreChainResponse, error) {
+func (c *ClientWithResponses) RestoreChainWithResponse(ctx context.Context, id string, revision string, params *RestoreChainParams, reqEditors ...RequestEditorFn) (*RestoreChainResponse, error) {
 	rsp, err := c.RestoreChain(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -32808,7 +34366,7 @@ func (c *ClientWithResponses) RestoreChainWithResponse(ctx context.Context, id s
 
 // GetChainTableWithResponse Get a chain as a table
 //
-// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. With `Accept: text/csv` the answer is the table as CSV, as `table.csv` gives it.
+// The chain as Kara's table: its stages in order, each with the efforts deployed today (`current`), what should be done (`recommended`) and the conditions that explain why current efforts fall short (`conditions`), with their tags. `horizon` keeps only recommended tactics with that horizon tag (current efforts carry none). Each of these lists (a cell) holds at most `per_cell` tactics (default 25, at most 200), its first in order of position, so that the table stays small whatever the size of the chain: `cells` says, for each, how many tactics it has in all, whether it was cut, and `href`, the complete list in pages (`GET /tactics` by stage and kind, and horizon). The ETag is a hash of the content: it changes with any write to the chain. The answer is JSON; the table as CSV is `table.csv` (this path gives the same CSV to `Accept: text/csv`).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -32872,7 +34430,7 @@ func (c *ClientWithResponses) StreamChangesWithResponse(ctx context.Context, par
 
 // ExportBundleWithResponse Export the knowledge base
 //
-// The whole knowledge base as one bundle (`format_version` 2): sources, tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
+// The whole knowledge base as one bundle (`format_version` 3): sources (each with its `check` record), tags, chains, stages, tactics and relations, keyed by slugs and codes, each object with its `version`; `POST /import` reads it back. Without a key it holds published tactics only (and the relations between them); an editor adds drafts and archived tactics with `include=drafts` (401 without a key, 403 with a key below editor). The bundle is streamed as it is read, from one consistent state of the knowledge base. The ETag is the knowledge base's generation: it changes with any write. Should the export fail after it began, the body ends early and is not valid JSON.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -32889,7 +34447,7 @@ func (c *ClientWithResponses) ExportBundleWithResponse(ctx context.Context, para
 //
 // Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 //
-// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 //
 // Role: `editor` or above.
 //
@@ -32908,7 +34466,7 @@ func (c *ClientWithResponses) ImportBundleWithBodyWithResponse(ctx context.Conte
 //
 // Applies a bundle (as `GET /export` writes it) in one transaction: each object is created, or updated, found by its slug (a stage by its chain and slug), its code (tactics) or its ends and type (relations). An object the same as in the database is left as it is, so importing a bundle twice changes nothing the second time. **Objects the bundle does not hold are left alone**: an import never deletes.
 //
-// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version`; at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
+// The whole bundle is checked first: a 422 lists every fault by JSON pointer (`/tactics/3/citations/0/source`): bad fields, unknown slugs and codes, relations to missing tactics, loops of `prerequisite-of`, objects held twice, an unknown `format_version` (3 is written; 2 is read too: its sources carry a bare `verified` date, recorded as a `not-read` check that keeps the date in its passage); at most 1,000 faults, and a last entry counting the rest. An object that changed since the `version` the bundle carries, and that the bundle would change, is a conflict: `mode=apply` answers 409 listing them and imports nothing; it never overwrites silently. An object without a `version` is created or updated as it stands. `mode=dry-run` writes nothing and answers what `apply` would do, object by object (create, update with the changed fields, unchanged, conflict). Each changed object gets one revision carrying the request's id. The body limit is its own (`-max-import-body`, 20 MiB unless configured).
 //
 // Role: `editor` or above.
 //
@@ -32983,7 +34541,7 @@ func (c *ClientWithResponses) CreateKeyWithResponse(ctx context.Context, params 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /keys/{id} (the `RevokeKey` operationId).
-func (c *ClientWithResponses) RevokeKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RevokeKeyResponse, error) {
+func (c *ClientWithResponses) RevokeKeyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*RevokeKeyResponse, error) {
 	rsp, err := c.RevokeKey(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33000,7 +34558,7 @@ func (c *ClientWithResponses) RevokeKeyWithResponse(ctx context.Context, id int,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /keys/{id} (the `GetKey` operationId).
-func (c *ClientWithResponses) GetKeyWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetKeyResponse, error) {
+func (c *ClientWithResponses) GetKeyWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetKeyResponse, error) {
 	rsp, err := c.GetKey(ctx, id, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33200,7 +34758,7 @@ func (c *ClientWithResponses) ListParameterRevisionsWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /parameters/{id}/revisions/{revision}/restore (the `RestoreParameter` operationId).
-func (c *ClientWithResponses) RestoreParameterWithResponse(ctx context.Context, id string, revision int, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*RestoreParameterResponse, error) {
+func (c *ClientWithResponses) RestoreParameterWithResponse(ctx context.Context, id string, revision string, params *RestoreParameterParams, reqEditors ...RequestEditorFn) (*RestoreParameterResponse, error) {
 	rsp, err := c.RestoreParameter(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33225,7 +34783,7 @@ func (c *ClientWithResponses) ListRelationsWithResponse(ctx context.Context, par
 
 // CreateRelationWithBodyWithResponse Create a relation
 //
-// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -33242,7 +34800,7 @@ func (c *ClientWithResponses) CreateRelationWithBodyWithResponse(ctx context.Con
 
 // CreateRelationWithResponse Create a relation
 //
-// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). The answer carries the new relation, its `Location` and its `ETag`.
+// Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`. The answer carries the new relation, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -33266,7 +34824,7 @@ func (c *ClientWithResponses) CreateRelationWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /relations/{id} (the `DeleteRelation` operationId).
-func (c *ClientWithResponses) DeleteRelationWithResponse(ctx context.Context, id int, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error) {
+func (c *ClientWithResponses) DeleteRelationWithResponse(ctx context.Context, id string, params *DeleteRelationParams, reqEditors ...RequestEditorFn) (*DeleteRelationResponse, error) {
 	rsp, err := c.DeleteRelation(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33281,7 +34839,7 @@ func (c *ClientWithResponses) DeleteRelationWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /relations/{id} (the `GetRelation` operationId).
-func (c *ClientWithResponses) GetRelationWithResponse(ctx context.Context, id int, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error) {
+func (c *ClientWithResponses) GetRelationWithResponse(ctx context.Context, id string, params *GetRelationParams, reqEditors ...RequestEditorFn) (*GetRelationResponse, error) {
 	rsp, err := c.GetRelation(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33298,7 +34856,7 @@ func (c *ClientWithResponses) GetRelationWithResponse(ctx context.Context, id in
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *ClientWithResponses) PatchRelationWithBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+func (c *ClientWithResponses) PatchRelationWithBodyWithResponse(ctx context.Context, id string, params *PatchRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
 	rsp, err := c.PatchRelationWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33315,7 +34873,7 @@ func (c *ClientWithResponses) PatchRelationWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *ClientWithResponses) PatchRelationWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+func (c *ClientWithResponses) PatchRelationWithResponse(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
 	rsp, err := c.PatchRelation(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33332,7 +34890,7 @@ func (c *ClientWithResponses) PatchRelationWithResponse(ctx context.Context, id 
 // Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /relations/{id} (the `PatchRelation` operationId).
-func (c *ClientWithResponses) PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
+func (c *ClientWithResponses) PatchRelationWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchRelationParams, body PatchRelationApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRelationResponse, error) {
 	rsp, err := c.PatchRelationWithApplicationMergePatchPlusJSONBody(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33349,7 +34907,7 @@ func (c *ClientWithResponses) PatchRelationWithApplicationMergePatchPlusJSONBody
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-func (c *ClientWithResponses) ReplaceRelationWithBodyWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
+func (c *ClientWithResponses) ReplaceRelationWithBodyWithResponse(ctx context.Context, id string, params *ReplaceRelationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
 	rsp, err := c.ReplaceRelationWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33366,7 +34924,7 @@ func (c *ClientWithResponses) ReplaceRelationWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /relations/{id} (the `ReplaceRelation` operationId).
-func (c *ClientWithResponses) ReplaceRelationWithResponse(ctx context.Context, id int, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
+func (c *ClientWithResponses) ReplaceRelationWithResponse(ctx context.Context, id string, params *ReplaceRelationParams, body ReplaceRelationJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceRelationResponse, error) {
 	rsp, err := c.ReplaceRelation(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33383,7 +34941,7 @@ func (c *ClientWithResponses) ReplaceRelationWithResponse(ctx context.Context, i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /relations/{id}/revisions (the `ListRelationRevisions` operationId).
-func (c *ClientWithResponses) ListRelationRevisionsWithResponse(ctx context.Context, id int, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error) {
+func (c *ClientWithResponses) ListRelationRevisionsWithResponse(ctx context.Context, id string, params *ListRelationRevisionsParams, reqEditors ...RequestEditorFn) (*ListRelationRevisionsResponse, error) {
 	rsp, err := c.ListRelationRevisions(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33400,7 +34958,7 @@ func (c *ClientWithResponses) ListRelationRevisionsWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /relations/{id}/revisions/{revision}/restore (the `RestoreRelation` operationId).
-func (c *ClientWithResponses) RestoreRelationWithResponse(ctx context.Context, id int, revision int, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error) {
+func (c *ClientWithResponses) RestoreRelationWithResponse(ctx context.Context, id string, revision string, params *RestoreRelationParams, reqEditors ...RequestEditorFn) (*RestoreRelationResponse, error) {
 	rsp, err := c.RestoreRelation(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33425,7 +34983,7 @@ func (c *ClientWithResponses) SearchWithResponse(ctx context.Context, params *Se
 
 // ListSourcesWithResponse List sources
 //
-// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range and text. Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
+// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -33557,7 +35115,7 @@ func (c *ClientWithResponses) PatchSourceWithApplicationMergePatchPlusJSONBodyWi
 
 // ReplaceSourceWithBodyWithResponse Replace a source
 //
-// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 //
 // Role: `editor` or above.
 //
@@ -33574,7 +35132,7 @@ func (c *ClientWithResponses) ReplaceSourceWithBodyWithResponse(ctx context.Cont
 
 // ReplaceSourceWithResponse Replace a source
 //
-// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields and `cited_by` are ignored). A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
+// Replaces the whole source: what a GET returned, edited, can be sent back as it is (read-only fields are ignored). `cited_by` is ignored too. A cited source keeps its slug. Needs a precondition: `If-Match` with the ETag of your GET, or the `version` you read in the body. A stale one is 412 and changes nothing; none is 428.
 //
 // Role: `editor` or above.
 //
@@ -33615,7 +35173,7 @@ func (c *ClientWithResponses) ListSourceRevisionsWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /sources/{id}/revisions/{revision}/restore (the `RestoreSource` operationId).
-func (c *ClientWithResponses) RestoreSourceWithResponse(ctx context.Context, id string, revision int, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error) {
+func (c *ClientWithResponses) RestoreSourceWithResponse(ctx context.Context, id string, revision string, params *RestoreSourceParams, reqEditors ...RequestEditorFn) (*RestoreSourceResponse, error) {
 	rsp, err := c.RestoreSource(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33681,7 +35239,7 @@ func (c *ClientWithResponses) CreateStageWithResponse(ctx context.Context, param
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /stages/{id} (the `DeleteStage` operationId).
-func (c *ClientWithResponses) DeleteStageWithResponse(ctx context.Context, id int, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*DeleteStageResponse, error) {
+func (c *ClientWithResponses) DeleteStageWithResponse(ctx context.Context, id string, params *DeleteStageParams, reqEditors ...RequestEditorFn) (*DeleteStageResponse, error) {
 	rsp, err := c.DeleteStage(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33696,7 +35254,7 @@ func (c *ClientWithResponses) DeleteStageWithResponse(ctx context.Context, id in
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /stages/{id} (the `GetStage` operationId).
-func (c *ClientWithResponses) GetStageWithResponse(ctx context.Context, id int, params *GetStageParams, reqEditors ...RequestEditorFn) (*GetStageResponse, error) {
+func (c *ClientWithResponses) GetStageWithResponse(ctx context.Context, id string, params *GetStageParams, reqEditors ...RequestEditorFn) (*GetStageResponse, error) {
 	rsp, err := c.GetStage(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33713,7 +35271,7 @@ func (c *ClientWithResponses) GetStageWithResponse(ctx context.Context, id int, 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *ClientWithResponses) PatchStageWithBodyWithResponse(ctx context.Context, id int, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
+func (c *ClientWithResponses) PatchStageWithBodyWithResponse(ctx context.Context, id string, params *PatchStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
 	rsp, err := c.PatchStageWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33730,7 +35288,7 @@ func (c *ClientWithResponses) PatchStageWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *ClientWithResponses) PatchStageWithResponse(ctx context.Context, id int, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
+func (c *ClientWithResponses) PatchStageWithResponse(ctx context.Context, id string, params *PatchStageParams, body PatchStageJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
 	rsp, err := c.PatchStage(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33747,7 +35305,7 @@ func (c *ClientWithResponses) PatchStageWithResponse(ctx context.Context, id int
 // Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /stages/{id} (the `PatchStage` operationId).
-func (c *ClientWithResponses) PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
+func (c *ClientWithResponses) PatchStageWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchStageParams, body PatchStageApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchStageResponse, error) {
 	rsp, err := c.PatchStageWithApplicationMergePatchPlusJSONBody(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33764,7 +35322,7 @@ func (c *ClientWithResponses) PatchStageWithApplicationMergePatchPlusJSONBodyWit
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-func (c *ClientWithResponses) ReplaceStageWithBodyWithResponse(ctx context.Context, id int, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error) {
+func (c *ClientWithResponses) ReplaceStageWithBodyWithResponse(ctx context.Context, id string, params *ReplaceStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error) {
 	rsp, err := c.ReplaceStageWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33781,7 +35339,7 @@ func (c *ClientWithResponses) ReplaceStageWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /stages/{id} (the `ReplaceStage` operationId).
-func (c *ClientWithResponses) ReplaceStageWithResponse(ctx context.Context, id int, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error) {
+func (c *ClientWithResponses) ReplaceStageWithResponse(ctx context.Context, id string, params *ReplaceStageParams, body ReplaceStageJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceStageResponse, error) {
 	rsp, err := c.ReplaceStage(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33798,7 +35356,7 @@ func (c *ClientWithResponses) ReplaceStageWithResponse(ctx context.Context, id i
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /stages/{id}/revisions (the `ListStageRevisions` operationId).
-func (c *ClientWithResponses) ListStageRevisionsWithResponse(ctx context.Context, id int, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*ListStageRevisionsResponse, error) {
+func (c *ClientWithResponses) ListStageRevisionsWithResponse(ctx context.Context, id string, params *ListStageRevisionsParams, reqEditors ...RequestEditorFn) (*ListStageRevisionsResponse, error) {
 	rsp, err := c.ListStageRevisions(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -33815,7 +35373,7 @@ func (c *ClientWithResponses) ListStageRevisionsWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /stages/{id}/revisions/{revision}/restore (the `RestoreStage` operationId).
-func (c *ClientWithResponses) RestoreStageWithResponse(ctx context.Context, id int, revision int, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*RestoreStageResponse, error) {
+func (c *ClientWithResponses) RestoreStageWithResponse(ctx context.Context, id string, revision string, params *RestoreStageParams, reqEditors ...RequestEditorFn) (*RestoreStageResponse, error) {
 	rsp, err := c.RestoreStage(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -34030,7 +35588,7 @@ func (c *ClientWithResponses) ListTacticRevisionsWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tactics/{id}/revisions/{revision}/restore (the `RestoreTactic` operationId).
-func (c *ClientWithResponses) RestoreTacticWithResponse(ctx context.Context, id string, revision int, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error) {
+func (c *ClientWithResponses) RestoreTacticWithResponse(ctx context.Context, id string, revision string, params *RestoreTacticParams, reqEditors ...RequestEditorFn) (*RestoreTacticResponse, error) {
 	rsp, err := c.RestoreTactic(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -34230,7 +35788,7 @@ func (c *ClientWithResponses) ListTagRevisionsWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /tags/{id}/revisions/{revision}/restore (the `RestoreTag` operationId).
-func (c *ClientWithResponses) RestoreTagWithResponse(ctx context.Context, id string, revision int, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*RestoreTagResponse, error) {
+func (c *ClientWithResponses) RestoreTagWithResponse(ctx context.Context, id string, revision string, params *RestoreTagParams, reqEditors ...RequestEditorFn) (*RestoreTagResponse, error) {
 	rsp, err := c.RestoreTag(ctx, id, revision, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -34298,7 +35856,7 @@ func (c *ClientWithResponses) CreateWebhookWithResponse(ctx context.Context, par
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /webhooks/{id} (the `DeleteWebhook` operationId).
-func (c *ClientWithResponses) DeleteWebhookWithResponse(ctx context.Context, id int, params *DeleteWebhookParams, reqEditors ...RequestEditorFn) (*DeleteWebhookResponse, error) {
+func (c *ClientWithResponses) DeleteWebhookWithResponse(ctx context.Context, id string, params *DeleteWebhookParams, reqEditors ...RequestEditorFn) (*DeleteWebhookResponse, error) {
 	rsp, err := c.DeleteWebhook(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -34315,7 +35873,7 @@ func (c *ClientWithResponses) DeleteWebhookWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /webhooks/{id} (the `GetWebhook` operationId).
-func (c *ClientWithResponses) GetWebhookWithResponse(ctx context.Context, id int, params *GetWebhookParams, reqEditors ...RequestEditorFn) (*GetWebhookResponse, error) {
+func (c *ClientWithResponses) GetWebhookWithResponse(ctx context.Context, id string, params *GetWebhookParams, reqEditors ...RequestEditorFn) (*GetWebhookResponse, error) {
 	rsp, err := c.GetWebhook(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -34332,7 +35890,7 @@ func (c *ClientWithResponses) GetWebhookWithResponse(ctx context.Context, id int
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /webhooks/{id} (the `PatchWebhook` operationId).
-func (c *ClientWithResponses) PatchWebhookWithBodyWithResponse(ctx context.Context, id int, params *PatchWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchWebhookResponse, error) {
+func (c *ClientWithResponses) PatchWebhookWithBodyWithResponse(ctx context.Context, id string, params *PatchWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchWebhookResponse, error) {
 	rsp, err := c.PatchWebhookWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -34349,7 +35907,7 @@ func (c *ClientWithResponses) PatchWebhookWithBodyWithResponse(ctx context.Conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /webhooks/{id} (the `PatchWebhook` operationId).
-func (c *ClientWithResponses) PatchWebhookWithResponse(ctx context.Context, id int, params *PatchWebhookParams, body PatchWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchWebhookResponse, error) {
+func (c *ClientWithResponses) PatchWebhookWithResponse(ctx context.Context, id string, params *PatchWebhookParams, body PatchWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchWebhookResponse, error) {
 	rsp, err := c.PatchWebhook(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -34366,7 +35924,7 @@ func (c *ClientWithResponses) PatchWebhookWithResponse(ctx context.Context, id i
 // Takes a body of the `application/merge-patch+json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /webhooks/{id} (the `PatchWebhook` operationId).
-func (c *ClientWithResponses) PatchWebhookWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id int, params *PatchWebhookParams, body PatchWebhookApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchWebhookResponse, error) {
+func (c *ClientWithResponses) PatchWebhookWithApplicationMergePatchPlusJSONBodyWithResponse(ctx context.Context, id string, params *PatchWebhookParams, body PatchWebhookApplicationMergePatchPlusJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchWebhookResponse, error) {
 	rsp, err := c.PatchWebhookWithApplicationMergePatchPlusJSONBody(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -34383,7 +35941,7 @@ func (c *ClientWithResponses) PatchWebhookWithApplicationMergePatchPlusJSONBodyW
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /webhooks/{id}/deliveries (the `ListWebhookDeliveries` operationId).
-func (c *ClientWithResponses) ListWebhookDeliveriesWithResponse(ctx context.Context, id int, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*ListWebhookDeliveriesResponse, error) {
+func (c *ClientWithResponses) ListWebhookDeliveriesWithResponse(ctx context.Context, id string, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*ListWebhookDeliveriesResponse, error) {
 	rsp, err := c.ListWebhookDeliveries(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -34400,7 +35958,7 @@ func (c *ClientWithResponses) ListWebhookDeliveriesWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /webhooks/{id}/deliveries/{delivery}/redeliver (the `RedeliverWebhookDelivery` operationId).
-func (c *ClientWithResponses) RedeliverWebhookDeliveryWithResponse(ctx context.Context, id int, delivery int, params *RedeliverWebhookDeliveryParams, reqEditors ...RequestEditorFn) (*RedeliverWebhookDeliveryResponse, error) {
+func (c *ClientWithResponses) RedeliverWebhookDeliveryWithResponse(ctx context.Context, id string, delivery string, params *RedeliverWebhookDeliveryParams, reqEditors ...RequestEditorFn) (*RedeliverWebhookDeliveryResponse, error) {
 	rsp, err := c.RedeliverWebhookDelivery(ctx, id, delivery, params, reqEditors...)
 	if err != nil {
 		return nil, err
@@ -36490,7 +38048,7 @@ func ParseGetChainEconomicsResponse(rsp *http.Response) (*GetChainEconomicsRespo
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ChainEconomics
+		var dest Answer
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -37411,9 +38969,6 @@ func ParseGetChainTableResponse(rsp *http.Response) (*GetChainTableResponse, err
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
-
-	case rsp.StatusCode == 200:
-		// Content-type (text/csv) unsupported
 
 	}
 

@@ -1,30 +1,40 @@
 package economics
 
 import (
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 )
 
 // Figure is one computed quantity: its range (flattened into low, central,
-// high in JSON), the inputs it was computed from, and notes on how it was
-// computed (a clamp, a threshold, an approximation).
+// high in JSON), the inputs it was computed from, how far to trust its digits,
+// and notes on how it was computed.
 //
-//	@Description	A computed quantity: its range (low, central, high), the inputs it was computed from, and notes on how.
+//	@Description	A computed quantity: its range (low, central, high; exact), the same rounded to the significant digits its inputs support (display), whether it is a bound, the inputs it was computed from, and notes on how.
 type Figure struct {
 	Value
-	// The inputs the figure was computed from, with their parameters and sources.
+	// The central value rounded to the significant digits its inputs support (at most 3), for people; low, central and high stay exact.
+	Display string `json:"display" example:"29 million"`
+	// The range rounded likewise, when low and high differ from the central value.
+	DisplayRange string `json:"display_range,omitempty" extensions:"x-omitempty" example:"12,900–13,000"`
+	// Significant digits used for display.
+	Digits int `json:"digits" example:"2"`
+	// lower: the true figure is at least this, because penalty components are not recorded; upper: at most this, for the same reason; absent: no bound.
+	Bound string `json:"bound,omitempty" extensions:"x-omitempty" enums:"lower,upper" example:"lower"`
+	// The inputs the figure was computed from, with their provenance.
 	Inputs []Input `json:"inputs"`
-	// How the figure was computed, where a reader could not guess (a clamp, a threshold).
+	// How the figure was computed, where a reader could not guess (a clamp, a conversion, an assumption).
 	Notes []string `json:"notes,omitempty" extensions:"x-omitempty"`
 }
 
-// Unavailable says why a figure is nil. Missing names the symbols whose
+// Unavailable says why a figure is null. Missing names the symbols whose
 // absence prevents it (empty when the cause is a value, such as p = 0).
 //
 //	@Description	Why a figure is null: the inputs it lacks, or the value that prevents it (p = 0).
 type Unavailable struct {
 	// Why, in a sentence.
-	Reason string `json:"reason" example:"there is no certainty (p = 0): no fine can deter"`
+	Reason string `json:"reason" example:"missing input: fine, prison_years"`
 	// The symbols whose absence prevents the figure; absent when the cause is a value.
 	Missing []Symbol `json:"missing,omitempty" extensions:"x-omitempty"`
 }
@@ -83,6 +93,15 @@ func add(a, b term) term { return binary(a, b, Value.Add) }
 func sub(a, b term) term { return binary(a, b, Value.Sub) }
 func mul(a, b term) term { return binary(a, b, Value.Mul) }
 
+// sum adds terms; with none it is 0.
+func sum(ts ...term) term {
+	out := constant(0)
+	for _, t := range ts {
+		out = add(out, t)
+	}
+	return out
+}
+
 // div returns a/b, or a gap when b is 0 (zeroReason) or reaches 0 at its low
 // end (lowReason).
 func div(a, b term, zeroReason, lowReason string) term {
@@ -104,6 +123,20 @@ func div(a, b term, zeroReason, lowReason string) term {
 func (t term) note(n string) term {
 	t.notes = appendUnique(append([]string(nil), t.notes...), n)
 	return t
+}
+
+// digits is the number of significant digits t's inputs support: the fewest
+// of any input's, between 2 and 3. The floor of 2 is there because a value
+// stored with one digit is often exact (a statute's 3 years, an assumed k of
+// 1), not a measurement known to one digit.
+func (t term) digits() int {
+	d := 3
+	for _, x := range t.inputs {
+		if x.Digits > 0 && x.Digits < d {
+			d = x.Digits
+		}
+	}
+	return max(d, 2)
 }
 
 // figure finishes t: a *Figure, or nil and why. A result that overflowed to
@@ -129,7 +162,78 @@ func (t term) figure() (*Figure, *Unavailable) {
 	if ins == nil {
 		ins = []Input{}
 	}
-	return &Figure{Value: t.v, Inputs: ins, Notes: t.notes}, nil
+	d := t.digits()
+	f := &Figure{Value: t.v, Inputs: ins, Notes: t.notes, Digits: d, Display: Display(t.v.Central, d)}
+	if lo, hi := Display(t.v.Low, d), Display(t.v.High, d); lo != f.Display || hi != f.Display {
+		f.DisplayRange = lo + "–" + hi
+	}
+	return f, nil
+}
+
+// Display writes x rounded to digits significant digits, for people: whole
+// numbers with thousands separators, millions and billions in words, small
+// numbers as plain decimals.
+func Display(x float64, digits int) string {
+	if x == 0 || !isFinite(x) {
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	r := roundSig(x, digits)
+	a := math.Abs(r)
+	sign := ""
+	if r < 0 {
+		sign = "-"
+	}
+	for _, w := range []struct {
+		size float64
+		name string
+	}{{1e12, "trillion"}, {1e9, "billion"}, {1e6, "million"}} {
+		if a >= w.size {
+			return sign + strconv.FormatFloat(roundSig(a/w.size, digits), 'f', -1, 64) + " " + w.name
+		}
+	}
+	if a >= 1000 {
+		return sign + thousands(strconv.FormatFloat(a, 'f', -1, 64))
+	}
+	if a < 1e-6 {
+		return strconv.FormatFloat(r, 'e', digits-1, 64)
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
+}
+
+func roundSig(x float64, digits int) float64 {
+	if x == 0 {
+		return 0
+	}
+	s := strconv.FormatFloat(x, 'e', digits-1, 64)
+	r, _ := strconv.ParseFloat(s, 64)
+	return r
+}
+
+func thousands(s string) string {
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		b.WriteString("." + frac)
+	}
+	return b.String()
+}
+
+// SignificantDigits counts the significant digits of a stored number: 27252
+// has 5, 6300000 has 2, 0.00093 has 2. At most 15.
+func SignificantDigits(x float64) int {
+	if x == 0 || !isFinite(x) {
+		return 1
+	}
+	s := strconv.FormatFloat(math.Abs(x), 'e', -1, 64)
+	mant, _, _ := strings.Cut(s, "e")
+	mant = strings.Replace(mant, ".", "", 1)
+	return max(1, min(len(mant), 15))
 }
 
 func appendInputs(dst []Input, xs ...Input) []Input {

@@ -4,9 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 )
+
+// decimalPattern is the only number syntax an override takes: plain decimal digits with an
+// optional fraction and exponent. strconv.ParseFloat also reads underscores, hex floats, "Inf"
+// and "NaN", which the error messages promise to refuse.
+var decimalPattern = regexp.MustCompile(`^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
 
 // The kinds of override errors, for errors.Is.
 var (
@@ -43,12 +49,8 @@ func ParseOverride(symbol, raw string) (Value, error) {
 		return Value{}, &OverrideError{Param: param, Detail: fmt.Sprintf(format, args...), kind: kind}
 	}
 	info, ok := s.Info()
-	if !ok {
-		names := make([]string, len(symbolList))
-		for i, x := range symbolList {
-			names[i] = string(x.Symbol)
-		}
-		return fail(ErrUnknownSymbol, "%q is not a symbol of the model; use one of: %s", symbol, strings.Join(names, ", "))
+	if !ok || info.Scope == ScopeReference {
+		return fail(ErrUnknownSymbol, "%q is not a symbol of the model; use one of: %s", symbol, Names(ScopeLink, ScopeChain))
 	}
 	parts := strings.Split(raw, ",")
 	if len(parts) != 1 && len(parts) != 3 {
@@ -61,15 +63,14 @@ func ParseOverride(symbol, raw string) (Value, error) {
 			return fail(ErrNotNumber, "a value is empty; give a number such as %s", example(info.Kind))
 		}
 		x, err := strconv.ParseFloat(p, 64)
-		if err != nil {
-			var ne *strconv.NumError
-			if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
-				return fail(ErrNotFinite, "%q is too large to represent; give a finite number", p)
-			}
-			return fail(ErrNotNumber, "%q is not a number; give a plain decimal number such as %s (no currency signs, percent signs or thousands separators)", p, example(info.Kind))
-		}
-		if math.IsNaN(x) || math.IsInf(x, 0) {
+		var ne *strconv.NumError
+		switch {
+		case err == nil && (math.IsNaN(x) || math.IsInf(x, 0)):
 			return fail(ErrNotFinite, "%q is not a finite number; give a number such as %s", p, example(info.Kind))
+		case errors.As(err, &ne) && ne.Err == strconv.ErrRange && decimalPattern.MatchString(p):
+			return fail(ErrNotFinite, "%q is too large to represent; give a finite number", p)
+		case err != nil || !decimalPattern.MatchString(p):
+			return fail(ErrNotNumber, "%q is not a number; give a plain decimal number such as %s (no currency signs, percent signs, underscores, hex or thousands separators)", p, example(info.Kind))
 		}
 		switch info.Kind {
 		case Probability:

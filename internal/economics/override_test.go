@@ -40,6 +40,10 @@ func TestParseOverride(t *testing.T) {
 		{"fine", "Inf", ErrNotFinite, "not a finite number"},
 		{"fine", "-Infinity", ErrNotFinite, "not a finite number"},
 		{"fine", "1e400", ErrNotFinite, "too large"},
+		{"fine", "1_000", ErrNotNumber, "no currency signs, percent signs, underscores"},
+		{"fine", "5_000.5", ErrNotNumber, "underscores"},
+		{"fine", "0x1p3", ErrNotNumber, "hex"},
+		{"price_index", "100", ErrUnknownSymbol, "not a symbol of the model"},
 		{"p_conviction", "1.5", ErrOutOfRange, "p_conviction is a probability and must be between 0 and 1 (for 1% give 0.01); got 1.5"},
 		{"confiscation_rate", "-0.1", ErrOutOfRange, "between 0 and 1"},
 		{"p_detect", "0.5,0.2,2", ErrOutOfRange, "between 0 and 1"},
@@ -70,10 +74,12 @@ func TestParseOverride(t *testing.T) {
 }
 
 func TestEffectValidate(t *testing.T) {
+	mult := func(lo, c, hi float64) *EffectSize { return &EffectSize{Kind: Multiplier, Value: Value{lo, c, hi}} }
 	good := []Effect{
-		{Tactic: "T1", Symbol: PConviction, Direction: Raises, Factor: 2},
-		{Tactic: "T1", Symbol: Profit, Direction: Lowers, Factor: 0.5},
-		{Tactic: "T1", Symbol: Fine, Direction: Raises, Factor: 0},
+		{Tactic: "T1", Symbol: PConviction, Direction: Raises, Size: mult(1.5, 2, 3)},
+		{Tactic: "T1", Symbol: Profit, Direction: Lowers, Size: mult(0.5, 0.5, 0.5)},
+		{Tactic: "T1", Symbol: Fine, Direction: Raises},
+		{Tactic: "T1", Symbol: PrisonYears, Direction: Raises, Size: &EffectSize{Kind: NewValue, Value: Value{7, 8.5, 10}}},
 	}
 	for _, e := range good {
 		if err := e.Validate(); err != nil {
@@ -84,11 +90,15 @@ func TestEffectValidate(t *testing.T) {
 		e    Effect
 		want string
 	}{
-		{Effect{Tactic: "T1", Symbol: "bogus", Direction: Raises, Factor: 2}, "unknown symbol"},
-		{Effect{Tactic: "T1", Symbol: Fine, Direction: "doubles", Factor: 2}, "direction must be"},
-		{Effect{Tactic: "T1", Symbol: Fine, Direction: Raises, Factor: 0.5}, "raises needs a factor ≥ 1"},
-		{Effect{Tactic: "T1", Symbol: Fine, Direction: Lowers, Factor: 2}, "lowers needs a factor between 0 and 1"},
-		{Effect{Tactic: "T1", Symbol: Fine, Direction: Lowers, Factor: -1}, "finite number ≥ 0"},
+		{Effect{Tactic: "T1", Symbol: "bogus", Direction: Raises}, "not a symbol of a link"},
+		{Effect{Tactic: "T1", Symbol: TotalProfits, Direction: Raises}, "not a symbol of a link"},
+		{Effect{Tactic: "T1", Symbol: Fine, Direction: "doubles"}, "direction must be"},
+		{Effect{Tactic: "T1", Symbol: Fine, Direction: Raises, Size: mult(0.5, 0.5, 0.5)}, "raises needs a multiplier of at least 1"},
+		{Effect{Tactic: "T1", Symbol: Fine, Direction: Lowers, Size: mult(0.5, 1, 2)}, "lowers needs a multiplier of at most 1"},
+		{Effect{Tactic: "T1", Symbol: Fine, Direction: Lowers, Size: mult(-1, 0.5, 0.5)}, "above 0"},
+		{Effect{Tactic: "T1", Symbol: Fine, Direction: Raises, Size: mult(3, 2, 4)}, "low ≤ central ≤ high"},
+		{Effect{Tactic: "T1", Symbol: PConviction, Direction: Raises, Size: &EffectSize{Kind: NewValue, Value: Point(2)}}, "between 0 and 1"},
+		{Effect{Tactic: "T1", Symbol: Fine, Direction: Raises, Size: &EffectSize{Kind: "percent", Value: Point(2)}}, "kind must be"},
 	}
 	for _, tt := range bad {
 		if err := tt.e.Validate(); err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -12,62 +12,107 @@ import (
 type Direction string
 
 const (
-	// Raises: the tactic increases the value (Factor ≥ 1).
+	// Raises: the tactic increases the value.
 	Raises Direction = "raises"
-	// Lowers: the tactic decreases the value (0 < Factor ≤ 1).
+	// Lowers: the tactic decreases the value.
 	Lowers Direction = "lowers"
 )
 
-// Effect is a tactic's effect on one symbol (a tactic's `acts_on` entry).
+// SizeKind says how an effect's size applies.
 //
-// Applying it multiplies every member of the symbol's range by Factor. Factor
-// must agree with Direction: at least 1 for Raises, in (0, 1] for Lowers.
-// Factor 0 means the source gives the direction but not the size; such an
-// effect is recorded in the scenario's notes and moves nothing. A probability
-// raised above 1 is capped at 1.
+//	@Description	How an effect's size applies: multiplier (the value is multiplied by it) or value (the value becomes it).
+type SizeKind string
+
+const (
+	// Multiplier: the value is multiplied by the size.
+	Multiplier SizeKind = "multiplier"
+	// NewValue: the value becomes the size.
+	NewValue SizeKind = "value"
+)
+
+// EffectSize is how far a tactic moves a symbol, as a cited source quantifies
+// it: a multiplier or a new value, each a range.
 //
-//	@Description	A tactic's effect on one symbol, as a scenario applies it: the value is multiplied by factor (0: the size is not known, nothing moves).
+//	@Description	How far a tactic moves a symbol, as a cited source quantifies it: a multiplier of the value, or a new value, as a range low ≤ central ≤ high.
+type EffectSize struct {
+	// multiplier: the value is multiplied by the size; value: the value becomes the size.
+	Kind SizeKind `json:"kind" enums:"multiplier,value" example:"multiplier"`
+	Value
+} //	@name	ScenarioEffectSize
+
+// Effect is a tactic's effect on one symbol at the links it acts on, as a
+// scenario applies it (from the tactic's `acts_on`).
+//
+//	@Description	A tactic's effect on one symbol, at the links it acts on; without a size it moves nothing and is reported as size unknown.
 type Effect struct {
-	// Tactic is the code of the tactic the effect comes from, for provenance.
+	// The code of the tactic the effect comes from.
 	Tactic string `json:"tactic,omitempty" extensions:"x-omitempty" example:"ST-R-R01"`
 	// The symbol it moves.
 	Symbol Symbol `json:"symbol" example:"fine"`
 	// Which way.
 	Direction Direction `json:"direction" enums:"raises,lowers" example:"raises"`
-	// The multiplier; 0 when the size is not known.
-	Factor float64 `json:"factor" format:"double" example:"10"`
-	// Sources for the effect.
-	Sources []string `json:"sources,omitempty" extensions:"x-omitempty"`
+	// Slugs of the stages it acts on.
+	Links []string `json:"links" example:"retailer"`
+	// How far, or null when no cited source quantifies it (size unknown).
+	Size *EffectSize `json:"size" extensions:"x-nullable"`
+	// Where the size is stated.
+	Citations []Citation `json:"citations"`
+	// The level of the best evidence for the size (the tactic's evidence vocabulary).
+	EvidenceLevel string `json:"evidence_level,omitempty" extensions:"x-omitempty" example:"descriptive"`
 } //	@name	ScenarioEffect
 
-// Validate reports whether e can be applied: a known symbol, a known
-// direction and a finite, non-negative factor that agrees with it.
+// Validate reports whether e can be applied: a known link symbol, a known
+// direction, and a size whose values fit the symbol and agree with the
+// direction (a multiplier ≥ 1 raises, between 0 and 1 lowers).
 func (e Effect) Validate() error {
-	if !e.Symbol.Known() {
-		return fmt.Errorf("effect of tactic %q: unknown symbol %q", e.Tactic, string(e.Symbol))
+	if !e.Symbol.Known() || e.Symbol.Scope() != ScopeLink {
+		return fmt.Errorf("effect of tactic %s: %q is not a symbol of a link", e.Tactic, string(e.Symbol))
 	}
 	if e.Direction != Raises && e.Direction != Lowers {
-		return fmt.Errorf("effect of tactic %q on %s: direction must be %q or %q, not %q", e.Tactic, e.Symbol, Raises, Lowers, string(e.Direction))
+		return fmt.Errorf("effect of tactic %s on %s: direction must be %q or %q", e.Tactic, e.Symbol, Raises, Lowers)
 	}
-	if !isFinite(e.Factor) || e.Factor < 0 {
-		return fmt.Errorf("effect of tactic %q on %s: factor must be a finite number ≥ 0", e.Tactic, e.Symbol)
-	}
-	if e.Factor == 0 {
+	if e.Size == nil {
 		return nil
 	}
-	if e.Direction == Raises && e.Factor < 1 {
-		return fmt.Errorf("effect of tactic %q on %s: raises needs a factor ≥ 1, got %g", e.Tactic, e.Symbol, e.Factor)
+	v := e.Size.Value
+	if !v.Finite() || !v.Ordered() {
+		return fmt.Errorf("effect of tactic %s on %s: the size must be finite with low ≤ central ≤ high", e.Tactic, e.Symbol)
 	}
-	if e.Direction == Lowers && e.Factor > 1 {
-		return fmt.Errorf("effect of tactic %q on %s: lowers needs a factor between 0 and 1, got %g", e.Tactic, e.Symbol, e.Factor)
+	switch e.Size.Kind {
+	case Multiplier:
+		if v.Low <= 0 {
+			return fmt.Errorf("effect of tactic %s on %s: a multiplier must be above 0", e.Tactic, e.Symbol)
+		}
+		if e.Direction == Raises && v.Low < 1 {
+			return fmt.Errorf("effect of tactic %s on %s: raises needs a multiplier of at least 1", e.Tactic, e.Symbol)
+		}
+		if e.Direction == Lowers && v.High > 1 {
+			return fmt.Errorf("effect of tactic %s on %s: lowers needs a multiplier of at most 1", e.Tactic, e.Symbol)
+		}
+	case NewValue:
+		if err := CheckValue(e.Symbol, v); err != nil {
+			return fmt.Errorf("effect of tactic %s: %v", e.Tactic, err)
+		}
+	default:
+		return fmt.Errorf("effect of tactic %s on %s: the size's kind must be %q or %q", e.Tactic, e.Symbol, Multiplier, NewValue)
 	}
 	return nil
 }
 
-// Scenario is a what-if: overrides replace inputs (`set.<symbol>=`), then
-// tactic effects (`apply=`) multiply them, in order. So an override and an
-// effect on the same symbol compose: the effect applies to the overridden
-// value.
+// ActsOn reports whether e acts on the stage with the given slug.
+func (e Effect) ActsOn(stage string) bool {
+	for _, l := range e.Links {
+		if l == stage {
+			return true
+		}
+	}
+	return false
+}
+
+// Scenario is a what-if: overrides replace inputs (`set.<symbol>=`) at every
+// link, then tactic effects (`apply=`) move them at the links each acts on,
+// in order. An override and an effect on the same symbol compose: the effect
+// applies to the overridden value.
 type Scenario struct {
 	Overrides map[Symbol]Value
 	Effects   []Effect
@@ -76,208 +121,224 @@ type Scenario struct {
 // Empty reports whether the scenario changes nothing.
 func (sc Scenario) Empty() bool { return len(sc.Overrides) == 0 && len(sc.Effects) == 0 }
 
-// factors are the symbols whose product is p when p_conviction is absent.
+// factors are the symbols whose product is p when neither p nor N and V are
+// given.
 var factors = []Symbol{PDetect, PProsecute, PConvict}
 
-func isFactor(s Symbol) bool { return hasSymbol(factors, s) }
+func isCertainty(s Symbol) bool { return s == PConviction || hasSymbol(factors, s) }
 
-// Apply returns the scenario's inputs and notes on what it did that a reader
-// could not guess (an effect without a size, a cap at 1, how a factor reaches
-// p). base is not modified.
-func (sc Scenario) Apply(base Inputs) (Inputs, []string) {
-	out := base.Clone()
-	var notes []string
+// EffectStatus says what became of one effect at one link.
+type EffectStatus string
 
+const (
+	EffectApplied     EffectStatus = "applied"
+	EffectSizeUnknown EffectStatus = "size-unknown"
+	EffectNotHere     EffectStatus = "not-applicable"
+	EffectInvalid     EffectStatus = "invalid"
+)
+
+// EffectOutcome is what became of one effect at one link.
+type EffectOutcome struct {
+	Effect Effect
+	Link   string
+	Status EffectStatus
+	Detail string
+}
+
+// Applied is a link's inputs under a scenario: the inputs, a factor on the
+// certainty p (the effects on p and its factors, whatever p is computed
+// from), what became of each effect, and notes a reader could not guess.
+type Applied struct {
+	In       Inputs
+	PScale   *Value
+	Outcomes []EffectOutcome
+	Notes    []string
+}
+
+// Apply returns base under the scenario at the link named stage. base is not
+// modified.
+func (sc Scenario) Apply(base Inputs, stage string) Applied {
+	out := Applied{In: base.Clone()}
 	syms := make([]Symbol, 0, len(sc.Overrides))
 	for s := range sc.Overrides {
 		syms = append(syms, s)
 	}
 	sort.Slice(syms, func(i, j int) bool { return symbolOrder(syms[i]) < symbolOrder(syms[j]) })
-	var factorSet []string
 	for _, s := range syms {
 		v := sc.Overrides[s]
 		if err := CheckValue(s, v); err != nil {
-			notes = append(notes, fmt.Sprintf("set.%s ignored: %v", s, err))
+			out.Notes = append(out.Notes, fmt.Sprintf("set.%s ignored: %v", s, err))
 			continue
 		}
-		out[s] = Input{Symbol: s, Value: v, Sources: []string{}, Estimate: Assumption, Origin: FromOverride}
-		if isFactor(s) {
-			factorSet = append(factorSet, "set."+string(s))
+		x := Input{Symbol: s, Value: v, Citations: []Citation{}, Estimate: Assumption, Origin: FromOverride, Digits: 3}
+		if prev, ok := out.In[s]; ok {
+			// An override keeps the stored value's unit, currency and price year: it is a value in
+			// the answer's money, like every amount the model uses.
+			x.Unit, x.Currency, x.PriceYear, x.Basis, x.PerVictim = prev.Unit, prev.Currency, prev.PriceYear, prev.Basis, prev.PerVictim
 		}
+		out.In[s] = x
 	}
-	// p_conviction, when stored, takes precedence over its factors; a factor
-	// override must reach p, so p is then computed from the factors.
-	if _, setP := sc.Overrides[PConviction]; len(factorSet) > 0 && !setP {
-		if _, hasP := out[PConviction]; hasP {
-			if hasAll(out, factors) {
-				delete(out, PConviction)
-				notes = append(notes, fmt.Sprintf("%s: p is computed from p_detect·p_prosecute·p_convict instead of the stored p_conviction", strings.Join(factorSet, ", ")))
-			} else {
-				notes = append(notes, fmt.Sprintf("%s has no effect: p_conviction is given directly and not every factor of it is known; set p_conviction instead", strings.Join(factorSet, ", ")))
-			}
-		}
-	}
-
 	for _, e := range sc.Effects {
-		if err := e.Validate(); err != nil {
-			notes = append(notes, err.Error()+": not applied")
-			continue
+		o := EffectOutcome{Effect: e, Link: stage}
+		switch err := e.Validate(); {
+		case err != nil:
+			o.Status, o.Detail = EffectInvalid, err.Error()
+		case !e.ActsOn(stage):
+			continue // another link's effect: not reported here
+		case e.Size == nil:
+			o.Status, o.Detail = EffectSizeUnknown, fmt.Sprintf("tactic %s %s %s here, but no cited source says by how much: nothing moves", e.Tactic, e.Direction, e.Symbol)
+		default:
+			o.Status, o.Detail = out.apply(e)
 		}
-		if e.Factor == 0 {
-			notes = append(notes, fmt.Sprintf("tactic %s %s %s but its size is not given: the scenario does not move it", e.Tactic, e.Direction, e.Symbol))
-			continue
-		}
-		target := e.Symbol
-		_, hasTarget := out[target]
-		_, hasP := out[PConviction]
-		switch {
-		case isFactor(target) && hasP:
-			// p = p_detect·p_prosecute·p_convict, so scaling a factor scales p.
-			notes = append(notes, fmt.Sprintf("tactic %s moves %s; p_conviction is given directly, so it is scaled by the same factor", e.Tactic, target))
-			if hasTarget {
-				notes = append(notes, scale(out, target, e)...)
-			}
-			target = PConviction
-		case target == PConviction && !hasP && hasAll(out, factors):
-			out[PConviction] = product(out)
-			notes = append(notes, fmt.Sprintf("tactic %s moves p_conviction, which is not stored: it is taken as p_detect·p_prosecute·p_convict", e.Tactic))
-		case !hasTarget:
-			notes = append(notes, fmt.Sprintf("tactic %s %s %s, which has no value here: not applied", e.Tactic, e.Direction, target))
-			continue
-		}
-		notes = append(notes, scale(out, target, e)...)
+		out.Outcomes = append(out.Outcomes, o)
 	}
-	return out, notes
+	return out
 }
 
-func hasAll(in Inputs, ss []Symbol) bool {
-	for _, s := range ss {
-		if _, ok := in[s]; !ok {
-			return false
+// apply moves one sized effect.
+func (a *Applied) apply(e Effect) (EffectStatus, string) {
+	x, has := a.In[e.Symbol]
+	if e.Size.Kind == Multiplier && isCertainty(e.Symbol) && (!has || e.Symbol != PConviction) {
+		// p may be N/V or a product of factors here: an effect on p or a factor scales p itself.
+		scale := e.Size.Value
+		if a.PScale != nil {
+			scale = a.PScale.Mul(scale)
 		}
+		a.PScale = &scale
+		if has {
+			a.In[e.Symbol] = moved(x, e)
+		}
+		return EffectApplied, fmt.Sprintf("tactic %s scales the certainty p by %s", e.Tactic, rangeText(e.Size.Value))
 	}
-	return true
+	if !has && e.Size.Kind == Multiplier {
+		return EffectNotHere, fmt.Sprintf("tactic %s %s %s, which has no value at this link: nothing moves", e.Tactic, e.Direction, e.Symbol)
+	}
+	if !has {
+		x = Input{Symbol: e.Symbol, Citations: []Citation{}, Estimate: Assumption, Origin: FromTactic, Digits: 3,
+			Unit: e.Symbol.Unit("", false)}
+	}
+	a.In[e.Symbol] = moved(x, e)
+	if e.Size.Kind == NewValue {
+		return EffectApplied, fmt.Sprintf("tactic %s sets %s to %s", e.Tactic, e.Symbol, rangeText(e.Size.Value))
+	}
+	return EffectApplied, fmt.Sprintf("tactic %s multiplies %s by %s", e.Tactic, e.Symbol, rangeText(e.Size.Value))
 }
 
-// product is p_conviction derived from its factors.
-func product(in Inputs) Input {
-	v := Point(1)
-	var src []string
-	for _, s := range factors {
-		v = v.Mul(in[s].Value)
-		src = appendUnique(src, in[s].Sources...)
+func moved(x Input, e Effect) Input {
+	if e.Size.Kind == NewValue {
+		x.Value = e.Size.Value
+	} else {
+		x.Value = x.Value.Mul(e.Size.Value)
 	}
-	if src == nil {
-		src = []string{}
-	}
-	return Input{Symbol: PConviction, Value: v, Sources: src, Estimate: Derived, Origin: FromParameter}
-}
-
-func scale(in Inputs, s Symbol, e Effect) []string {
-	x := in[s]
-	x.Value = x.Value.Scale(e.Factor)
-	var notes []string
-	if s.Kind() == Probability {
-		var capped bool
-		if x.Value, capped = x.Value.ClampMax(1); capped {
-			notes = append(notes, fmt.Sprintf("tactic %s would raise %s above 1: capped at 1", e.Tactic, s))
-		}
+	if x.Symbol.Kind() == Probability {
+		x.Value, _ = x.Value.ClampMax(1)
 	}
 	x.Origin = FromTactic
 	x.Effects = append(append([]Effect(nil), x.Effects...), e)
-	in[s] = x
-	return notes
+	return x
 }
 
-// StageDelta is scenario − baseline for each figure of a [StageResult]; a
-// change is nil when either side is (or, for absurdly large figures, when the
-// difference cannot be represented).
+func rangeText(v Value) string {
+	if v.Low == v.High {
+		return num(v.Central)
+	}
+	return fmt.Sprintf("%s (%s–%s)", num(v.Central), num(v.Low), num(v.High))
+}
+
+// Change is the difference between two ranges, member by member: Low is the
+// change of the low, Central of the central, High of the high. Unlike a
+// [Value] it need not be ordered, and an unchanged figure has a zero Change.
 //
-//	@Description	Scenario minus baseline for each figure of a stage; null where either side is.
-type StageDelta struct {
-	Profit               *Change `json:"profit" extensions:"x-nullable"`
-	Certainty            *Change `json:"certainty" extensions:"x-nullable"`
-	ExpectedCost         *Change `json:"expected_cost" extensions:"x-nullable"`
-	Deterrence           *Change `json:"deterrence_ratio" extensions:"x-nullable"`
-	FineNeeded           *Change `json:"fine_needed" extensions:"x-nullable"`
-	CertaintyNeeded      *Change `json:"certainty_needed" extensions:"x-nullable"`
-	LifetimeProfit       *Change `json:"lifetime_profit" extensions:"x-nullable"`
-	LifetimeExpectedCost *Change `json:"lifetime_expected_cost" extensions:"x-nullable"`
-	LifetimeDeterrence   *Change `json:"lifetime_deterrence_ratio" extensions:"x-nullable"`
-	// InversionChanged is true when the link's central verdict flips.
-	InversionChanged bool `json:"inversion_changed" example:"false"`
-}
-
-// ChainDelta is scenario − baseline for each figure of a [ChainResult].
-//
-//	@Description	Scenario minus baseline for each figure of the whole chain; null where either side is.
-type ChainDelta struct {
-	BreakEvenPerConviction *Change `json:"break_even_per_conviction" extensions:"x-nullable"`
-	ConvictionRate         *Change `json:"conviction_rate" extensions:"x-nullable"`
-	ProfitPerVictim        *Change `json:"profit_per_victim" extensions:"x-nullable"`
-}
-
-// StageComparison is a stage under a scenario, against its baseline.
-type StageComparison struct {
-	Baseline StageResult `json:"baseline"`
-	Scenario StageResult `json:"scenario"`
-	Delta    StageDelta  `json:"delta"`
-	Notes    []string    `json:"notes"`
-}
-
-// ChainComparison is a chain under a scenario, against its baseline.
-type ChainComparison struct {
-	Baseline ChainResult `json:"baseline"`
-	Scenario ChainResult `json:"scenario"`
-	Delta    ChainDelta  `json:"delta"`
-	Notes    []string    `json:"notes"`
+//	@Description	The change of a range, member by member: scenario minus baseline.
+type Change struct {
+	// Change of the low end.
+	Low float64 `json:"low" format:"double" example:"-1280000"`
+	// Change of the central value.
+	Central float64 `json:"central" format:"double" example:"-1280000"`
+	// Change of the high end.
+	High float64 `json:"high" format:"double" example:"-1280000"`
 }
 
 func delta(before, after *Figure) *Change {
 	if before == nil || after == nil {
 		return nil
 	}
-	c := change(before.Value, after.Value)
+	c := Change{after.Low - before.Low, after.Central - before.Central, after.High - before.High}
 	if !isFinite(c.Low) || !isFinite(c.Central) || !isFinite(c.High) {
 		return nil // the difference of two huge figures overflows
 	}
 	return &c
 }
 
-func inverted(i *Inversion) bool { return i != nil && i.Inverted }
-
-// CompareStage computes a stage's baseline from base and its scenario from
-// base with sc applied, and the change between them.
-func CompareStage(base Inputs, sc Scenario) StageComparison {
-	in, notes := sc.Apply(base)
-	b, s := Stage(base), Stage(in)
-	if notes == nil {
-		notes = []string{}
-	}
-	return StageComparison{Baseline: b, Scenario: s, Notes: notes, Delta: StageDelta{
-		Profit:               delta(b.Profit, s.Profit),
-		Certainty:            delta(b.Certainty, s.Certainty),
-		ExpectedCost:         delta(b.ExpectedCost, s.ExpectedCost),
-		Deterrence:           delta(b.Deterrence, s.Deterrence),
-		FineNeeded:           delta(b.FineNeeded, s.FineNeeded),
-		CertaintyNeeded:      delta(b.CertaintyNeeded, s.CertaintyNeeded),
-		LifetimeProfit:       delta(b.LifetimeProfit, s.LifetimeProfit),
-		LifetimeExpectedCost: delta(b.LifetimeExpectedCost, s.LifetimeExpectedCost),
-		LifetimeDeterrence:   delta(b.LifetimeDeterrence, s.LifetimeDeterrence),
-		InversionChanged:     inverted(b.Inverted) != inverted(s.Inverted),
-	}}
+// LinkDelta is scenario − baseline for a link's main figures.
+//
+//	@Description	Scenario minus baseline for a link's main figures; null where either side is. demand_change is the relative change of demand at the consumer link, from the price elasticity.
+type LinkDelta struct {
+	ExpectedCost       *Change `json:"expected_cost" extensions:"x-nullable"`
+	Deterrence         *Change `json:"deterrence_ratio" extensions:"x-nullable"`
+	Certainty          *Change `json:"certainty" extensions:"x-nullable"`
+	Profit             *Change `json:"profit" extensions:"x-nullable"`
+	FineNeeded         *Change `json:"fine_needed" extensions:"x-nullable"`
+	CertaintyNeeded    *Change `json:"certainty_needed" extensions:"x-nullable"`
+	LifetimeDeterrence *Change `json:"lifetime_deterrence_ratio" extensions:"x-nullable"`
+	ValueExtracted     *Change `json:"value_extracted" extensions:"x-nullable"`
+	EffectivePrice     *Change `json:"effective_price" extensions:"x-nullable"`
+	// Relative change of demand, (P_eff scenario / P_eff baseline)^(−ε) − 1, as a range; null without ε or the prices.
+	DemandChange *Figure `json:"demand_change" extensions:"x-nullable"`
+	// The verdict's status changed.
+	VerdictChanged bool `json:"verdict_changed" example:"false"`
 }
 
-// CompareChain is [CompareStage] for the chain-level figures.
-func CompareChain(base Inputs, sc Scenario) ChainComparison {
-	in, notes := sc.Apply(base)
-	b, s := Chain(base), Chain(in)
-	if notes == nil {
-		notes = []string{}
+// LinkComparison is a link under a scenario, against its baseline.
+type LinkComparison struct {
+	Baseline LinkResult
+	Scenario LinkResult
+	Delta    LinkDelta
+	Applied  Applied
+}
+
+// CompareLink computes a link's baseline and its figures under sc, and the
+// change between them.
+func CompareLink(l LinkInput, sc Scenario) LinkComparison {
+	b := Link(l)
+	a := sc.Apply(l.In, l.Stage)
+	ls := l
+	ls.In, ls.PScale = a.In, a.PScale
+	s := Link(ls)
+	d := LinkDelta{
+		ExpectedCost:       delta(b.ExpectedCost, s.ExpectedCost),
+		Deterrence:         delta(b.Deterrence, s.Deterrence),
+		Certainty:          delta(b.Certainty, s.Certainty),
+		Profit:             delta(b.Profit, s.Profit),
+		FineNeeded:         delta(b.FineNeeded, s.FineNeeded),
+		CertaintyNeeded:    delta(b.CertaintyNeeded, s.CertaintyNeeded),
+		LifetimeDeterrence: delta(b.LifetimeDeterrence, s.LifetimeDeterrence),
+		ValueExtracted:     delta(b.ValueExtracted, s.ValueExtracted),
+		EffectivePrice:     delta(b.EffectivePrice, s.EffectivePrice),
+		VerdictChanged:     b.Verdict.Status != s.Verdict.Status,
 	}
-	return ChainComparison{Baseline: b, Scenario: s, Notes: notes, Delta: ChainDelta{
-		BreakEvenPerConviction: delta(b.BreakEvenPerConviction, s.BreakEvenPerConviction),
-		ConvictionRate:         delta(b.ConvictionRate, s.ConvictionRate),
-		ProfitPerVictim:        delta(b.ProfitPerVictim, s.ProfitPerVictim),
-	}}
+	d.DemandChange = demandChange(b, s, a.In)
+	return LinkComparison{Baseline: b, Scenario: s, Delta: d, Applied: a}
+}
+
+// demandChange is the consumer link's demand response: with constant
+// elasticity ε, Q'/Q = (P'/P)^(−ε), so the relative change is that minus 1.
+func demandChange(b, s LinkResult, in Inputs) *Figure {
+	eps, ok := in[PriceElasticity]
+	if !ok || b.EffectivePrice == nil || s.EffectivePrice == nil || b.EffectivePrice.Central <= 0 || b.EffectivePrice.Low <= 0 {
+		return nil
+	}
+	ratio := s.EffectivePrice.Central / b.EffectivePrice.Central
+	if ratio <= 0 || !isFinite(ratio) {
+		return nil
+	}
+	at := func(e float64) float64 { return pow(ratio, -e) - 1 }
+	lo, hi := extremes(at(eps.Value.Low), at(eps.Value.High), at(eps.Value.Central))
+	t := term{v: Value{lo, at(eps.Value.Central), hi}, inputs: []Input{eps}}
+	t = t.note(fmt.Sprintf("constant elasticity: the effective price moves by ×%s, so demand moves by (×%s)^(−ε) − 1", num(roundSig(ratio, 4)), num(roundSig(ratio, 4))))
+	if strings.Contains(string(eps.Estimate), "assumption") {
+		t = t.note("ε is an assumption: no source gives the price elasticity of demand for commercial sex or for goods made with forced labour")
+	}
+	f, _ := t.figure()
+	return f
 }

@@ -95,21 +95,3 @@ func extremes(xs ...float64) (lo, hi float64) {
 }
 
 func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-
-// Change is the difference between two ranges, member by member: Low is the
-// change of the low, Central of the central, High of the high. Unlike a
-// [Value] it need not be ordered, and an unchanged figure has a zero Change.
-//
-//	@Description	The change of a range, member by member: scenario minus baseline.
-type Change struct {
-	// Change of the low end.
-	Low float64 `json:"low" format:"double" example:"-1280000"`
-	// Change of the central value.
-	Central float64 `json:"central" format:"double" example:"-1280000"`
-	// Change of the high end.
-	High float64 `json:"high" format:"double" example:"-1280000"`
-}
-
-func change(before, after Value) Change {
-	return Change{after.Low - before.Low, after.Central - before.Central, after.High - before.High}
-}

@@ -1,11 +1,15 @@
 // Package inforce chooses the inputs of the risk-reward model (internal/economics) from the stored
-// parameters: for each symbol, the parameter in force for a stage, a geography and a year. The
-// economics API (handlers) and the public pages (internal/pages) both use it, so that a page shows
-// the figures the API's default answer gives.
+// parameters and assembles a chain's answer: it picks one named input set (asked for by name, or
+// the best match for an area and a year), fills what the set lacks only with timeless
+// assumptions, each listed, converts money to one currency and price year with the stored
+// exchange rates and price indices, and computes every link and the whole chain. The economics
+// API (handlers) and the public pages (internal/pages) both use it, so that a page shows the
+// figures the API's default answer gives.
 package inforce
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,216 +18,403 @@ import (
 	"chainkb/models"
 )
 
-// Default is the scope of the API's default answer: global figures, the latest of them.
-var Default = Scope{Geo: models.Global}
-
-// StageBaseline is the model of one stage (stageID) from params (the chain's parameters) in sc,
-// with how the inputs were chosen before the model's own assumptions: the baseline of the API's
-// answer for that stage.
-func StageBaseline(params []models.Parameter, sc Scope, stageID int64) (economics.StageResult, Selection) {
-	sel := Choose(params, sc, stageID, StageSymbols())
-	r := economics.Stage(sel.Inputs)
-	r.Assumptions = WithNotes(sel.Notes, r.Assumptions)
-	return r, sel
+// Request is what an answer is asked for.
+type Request struct {
+	// Inputs names an input set; empty: the best match for Geo and Year.
+	Inputs string
+	// Geo is an area (a country, EU, M49:<code>) or global; empty is global.
+	Geo string
+	// Year picks the latest set whose period starts by it; 0: the latest of all.
+	Year int
+	// Currency and PriceYear are the money every amount is converted to; empty and 0: those of
+	// the set's profit.
+	Currency  string
+	PriceYear int
 }
 
-// WithNotes puts the notes on how the inputs were chosen before the model's own assumptions.
-func WithNotes(notes, assumptions []string) []string {
-	return append(append(make([]string, 0, len(notes)+len(assumptions)), notes...), assumptions...)
+// SetInfo describes one input set of a chain.
+//
+//	@Description	A named input set: figures from one source family, place and period that are computed together.
+type SetInfo struct {
+	// The set's name.
+	Slug string `json:"slug" example:"ilo-2024-global"`
+	// Where its figures hold.
+	Geography string `json:"geography" example:"global"`
+	// The years its figures describe (assumptions left out).
+	Period string `json:"period" example:"2021-2023"`
+	// The symbols it gives.
+	Symbols []economics.Symbol `json:"symbols"`
+	// Whether it holds only assumptions (used to fill other sets, never chosen as a set).
+	AssumptionsOnly bool `json:"assumptions_only" example:"false"`
+
+	first, last int
+	params      []*models.Parameter
 }
 
-// moneySymbols are the symbols whose values are amounts of money: the inputs of one computation
-// must share a currency, because the model converts none.
-var moneySymbols = map[economics.Symbol]bool{
-	economics.Profit: true, economics.AcquisitionCost: true, economics.Fine: true, economics.Restitution: true,
-	economics.PrisonYearCost: true, economics.BuyerPrice: true, economics.TotalProfits: true,
+// Fallback is an input that came from outside the chosen set, and why.
+//
+//	@Description	An input that came from outside the chosen input set, and why.
+type Fallback struct {
+	// The symbol filled.
+	Symbol economics.Symbol `json:"symbol" example:"victims_per_offender"`
+	// The parameter that filled it.
+	Parameter string `json:"parameter" example:"st-victims-per-offender-assumption"`
+	// The set it came from.
+	From string `json:"from" example:"chainkb-assumptions"`
+	// Why it came from outside the chosen set.
+	Reason string `json:"reason" example:"a timeless assumption from chainkb-assumptions: ilo-2024-global gives no value"`
 }
 
-// ChainSymbols are the symbols of the whole chain's figures.
-var ChainSymbols = []economics.Symbol{economics.TotalProfits, economics.Convictions, economics.Victims}
-
-// Scope is where and when the model is asked about.
-type Scope struct {
-	Geo  string // a country code or global
-	Year int    // 0: the latest figures
+// BadRequest is a request that names something that is not there: an unknown input set, an area
+// and year no set covers. Field names the query parameter.
+type BadRequest struct {
+	Field, Detail string
 }
 
-// candidate is a parameter that may be in force, with the keys that rank it.
-type candidate struct {
-	p         *models.Parameter
-	geoRank   int // 0: the requested country; 1: global
-	stageRank int // 0: this stage's; 1: the whole chain's
-	periodKey int // the period's last year, capped at the requested year: later is better
-	span      int // the period's length in years: narrower is better
-}
+func (e *BadRequest) Error() string { return e.Field + ": " + e.Detail }
 
-// candidateOf returns p as a candidate in sc, or false if it is not in force there: another
-// country, or a period that starts after the requested year.
-func candidateOf(p *models.Parameter, sc Scope) (candidate, bool) {
-	c := candidate{p: p}
-	switch p.Geography {
-	case sc.Geo:
-		c.geoRank = 0
-		if sc.Geo == models.Global {
-			c.geoRank = 1
-		}
-	case models.Global:
-		c.geoRank = 1
-	default:
-		return c, false
-	}
-	first, last, ok := models.ParsePeriod(p.Period)
-	if !ok {
-		return c, false
-	}
-	if sc.Year != 0 {
-		if first > sc.Year {
-			return c, false
-		}
-		last = min(last, sc.Year)
-	}
-	c.periodKey, c.span = last, last-first
-	return c, true
-}
-
-// better orders candidates, best first: the requested country before global, then (for a stage)
-// the stage's own figure before the chain's, then the latest period, the narrowest, and the slug
-// so that the choice never depends on the order of the rows.
-func better(a, b candidate, stageFirst bool) bool {
-	if a.geoRank != b.geoRank {
-		return a.geoRank < b.geoRank
-	}
-	if a.stageRank != b.stageRank {
-		if stageFirst {
-			return a.stageRank < b.stageRank
-		}
-		return a.stageRank > b.stageRank
-	}
-	if a.periodKey != b.periodKey {
-		return a.periodKey > b.periodKey
-	}
-	if a.span != b.span {
-		return a.span < b.span
-	}
-	return a.p.Slug < b.p.Slug
-}
-
-// Selection is the inputs chosen for one computation, and what a reader should know about how.
+// Selection is the inputs chosen for one answer.
 type Selection struct {
-	Inputs economics.Inputs
-	Notes  []string
-	// Currency is that of the amounts chosen (the profit's first), or empty when none is.
-	Currency string
+	// Set is the chosen set; nil when none fits (every figure is then unknown, and Choice says why).
+	Set *SetInfo
+	// Choice says why this set, in a sentence.
+	Choice    string
+	Fallbacks []Fallback
+	// Stage inputs by stage id, each holding the stage's own parameters and the set's chain-wide
+	// ones; Chain holds the chain-wide ones alone.
+	Stage map[int64]economics.Inputs
+	Chain economics.Inputs
+	// Notes on how inputs were read (a midpoint, a lone bound), by stage id (0: the chain).
+	Notes map[int64][]Note
+	// Dropped are amounts that could not be converted, by stage id (0: the chain).
+	Dropped map[int64][]economics.Rejection
+	// Money is what every amount was converted to; empty currency when the set holds no money.
+	Money     economics.Money
+	Available []SetInfo
 }
 
-// Choose picks, for each symbol in symbols, the best candidate among params. stage is the stage's
-// id, or 0 for the chain's own figures (which prefer chain-wide parameters but take a stage's).
-func Choose(params []models.Parameter, sc Scope, stage int64, symbols []economics.Symbol) Selection {
-	bySymbol := map[economics.Symbol][]candidate{}
+// Note is something a reader should know about how an input was read.
+type Note struct {
+	Symbol economics.Symbol
+	Text   string
+}
+
+// Sets groups a chain's parameters into its input sets, ordered by slug.
+func Sets(params []models.Parameter) []SetInfo {
+	by := map[string]*SetInfo{}
 	for i := range params {
 		p := &params[i]
-		sym := economics.Symbol(p.Symbol)
-		if !hasSym(symbols, sym) {
+		s := by[p.InputSet]
+		if s == nil {
+			s = &SetInfo{Slug: p.InputSet, Geography: p.Geography, AssumptionsOnly: true}
+			by[p.InputSet] = s
+		}
+		s.params = append(s.params, p)
+		if !slices.Contains(s.Symbols, economics.Symbol(p.Symbol)) {
+			s.Symbols = append(s.Symbols, economics.Symbol(p.Symbol))
+		}
+		if p.Estimate == models.EstimateAssumption {
 			continue
 		}
-		c, ok := candidateOf(p, sc)
+		s.AssumptionsOnly = false
+		first, last, ok := models.ParsePeriod(p.Period)
 		if !ok {
 			continue
 		}
-		switch {
-		case p.StageID == nil:
-			c.stageRank = 1
-		case stage != 0 && *p.StageID != stage:
-			continue
+		if s.first == 0 || first < s.first {
+			s.first = first
 		}
-		bySymbol[sym] = append(bySymbol[sym], c)
+		if last > s.last {
+			s.last = last
+		}
 	}
-	sel := Selection{Inputs: economics.Inputs{}}
-	// Profit first: its currency is the one the other amounts must share.
-	currency := ""
-	for _, sym := range orderedSymbols(symbols) {
-		cs := bySymbol[sym]
-		if len(cs) == 0 {
+	out := make([]SetInfo, 0, len(by))
+	for _, s := range by {
+		sort.Slice(s.Symbols, func(i, j int) bool { return s.Symbols[i] < s.Symbols[j] })
+		switch {
+		case s.first == 0:
+			s.Period = ""
+		case s.first == s.last:
+			s.Period = strconv.Itoa(s.first)
+		default:
+			s.Period = fmt.Sprintf("%d-%d", s.first, s.last)
+		}
+		out = append(out, *s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Slug < out[j].Slug })
+	return out
+}
+
+// Select chooses the inputs for req from a chain's parameters (params) and the reference data
+// (exchange rates and price indices). A request naming an input set that does not exist is a
+// *BadRequest.
+func Select(params, reference []models.Parameter, req Request) (*Selection, error) {
+	sets := Sets(params)
+	sel := &Selection{Stage: map[int64]economics.Inputs{}, Chain: economics.Inputs{}, Notes: map[int64][]Note{},
+		Dropped: map[int64][]economics.Rejection{}, Fallbacks: []Fallback{}}
+	for _, s := range sets {
+		if !s.AssumptionsOnly {
+			sel.Available = append(sel.Available, s)
+		}
+	}
+	if sel.Available == nil {
+		sel.Available = []SetInfo{}
+	}
+	set, choice, err := choose(sets, req)
+	if err != nil {
+		return nil, err
+	}
+	sel.Set, sel.Choice = set, choice
+	if set == nil {
+		return sel, nil
+	}
+	have := map[int64]map[economics.Symbol]bool{}
+	add := func(p *models.Parameter, fb *Fallback) {
+		in, note := inputOf(p)
+		if fb != nil {
+			in.Fallback = fb.Reason
+		}
+		var stage int64
+		if p.StageID != nil {
+			stage = *p.StageID
+		}
+		if have[stage] == nil {
+			have[stage] = map[economics.Symbol]bool{}
+		}
+		if have[stage][in.Symbol] {
+			sel.Notes[stage] = append(sel.Notes[stage], Note{in.Symbol, fmt.Sprintf("%s: %s is not used: the set holds another value of it here", in.Symbol, p.Slug)})
+			return
+		}
+		have[stage][in.Symbol] = true
+		if stage == 0 {
+			sel.Chain[in.Symbol] = in
+		} else {
+			if sel.Stage[stage] == nil {
+				sel.Stage[stage] = economics.Inputs{}
+			}
+			sel.Stage[stage][in.Symbol] = in
+		}
+		if note != "" {
+			sel.Notes[stage] = append(sel.Notes[stage], Note{in.Symbol, note})
+		}
+	}
+	for _, p := range sortedParams(set.params) {
+		add(p, nil)
+	}
+	// Timeless assumptions fill the symbols the set lacks, chain-wide, each listed.
+	var assumed []*models.Parameter
+	for _, s := range sets {
+		if s.Slug == set.Slug {
 			continue
 		}
-		sort.SliceStable(cs, func(i, j int) bool { return better(cs[i], cs[j], stage != 0) })
-		if moneySymbols[sym] && currency != "" {
-			// Figures in another currency that would otherwise have been chosen are said so.
-			var skipped []string
-			kept := cs[:0:0]
-			for _, c := range cs {
-				if c.p.Currency != "" && c.p.Currency != currency {
-					if len(kept) == 0 {
-						skipped = append(skipped, fmt.Sprintf("%s (%s)", c.p.Slug, c.p.Currency))
-					}
-					continue
-				}
-				kept = append(kept, c)
+		for _, p := range s.params {
+			if p.Estimate == models.EstimateAssumption && p.Geography == models.Global && p.StageID == nil &&
+				!set.has(economics.Symbol(p.Symbol)) {
+				assumed = append(assumed, p)
 			}
-			if len(skipped) > 0 {
-				sel.Notes = append(sel.Notes, fmt.Sprintf("%s: %s not used: the other amounts are in %s, and the model converts no currency", sym, strings.Join(skipped, ", "), currency))
+		}
+	}
+	sort.SliceStable(assumed, func(i, j int) bool { return assumed[i].Slug < assumed[j].Slug })
+	for _, p := range assumed {
+		if have[0][economics.Symbol(p.Symbol)] {
+			continue
+		}
+		fb := Fallback{Symbol: economics.Symbol(p.Symbol), Parameter: p.Slug, From: p.InputSet,
+			Reason: fmt.Sprintf("a timeless assumption from %s: %s gives no value", p.InputSet, set.Slug)}
+		sel.Fallbacks = append(sel.Fallbacks, fb)
+		add(p, &fb)
+	}
+	// Every stage sees the chain-wide inputs of the set; its own come first.
+	for id, in := range sel.Stage {
+		for s, x := range sel.Chain {
+			if _, ok := in[s]; !ok {
+				in[s] = x
 			}
-			cs = kept
-			if len(cs) == 0 {
+		}
+		sel.Stage[id] = in
+	}
+	sel.Money = target(sel, req)
+	rates := Rates(reference)
+	if sel.Money.Currency != "" {
+		sel.Dropped[0] = rates.ConvertInputs(sel.Chain, sel.Money)
+		for id, in := range sel.Stage {
+			sel.Dropped[id] = rates.ConvertInputs(in, sel.Money)
+		}
+	}
+	return sel, nil
+}
+
+func (s *SetInfo) has(sym economics.Symbol) bool { return slices.Contains(s.Symbols, sym) }
+
+func sortedParams(ps []*models.Parameter) []*models.Parameter {
+	out := append([]*models.Parameter(nil), ps...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Slug < out[j].Slug })
+	return out
+}
+
+// choose picks the set: the one named, or the best match for the area and year.
+func choose(sets []SetInfo, req Request) (*SetInfo, string, error) {
+	if req.Inputs != "" {
+		for i := range sets {
+			s := &sets[i]
+			if s.Slug != req.Inputs || s.AssumptionsOnly {
 				continue
 			}
+			switch {
+			case req.Geo != "" && req.Geo != s.Geography:
+				return nil, "", &BadRequest{Field: "geo", Detail: fmt.Sprintf("input set %s is for %s, not %s: leave geo out, or give the set's", s.Slug, s.Geography, req.Geo)}
+			case req.Year != 0 && s.first > req.Year:
+				return nil, "", &BadRequest{Field: "year", Detail: fmt.Sprintf("input set %s starts in %d, after %d: leave year out, or give a later one", s.Slug, s.first, req.Year)}
+			}
+			return s, fmt.Sprintf("%s, as asked", req.Inputs), nil
 		}
-		best := cs[0]
-		if moneySymbols[sym] && currency == "" {
-			currency = best.p.Currency
-			sel.Currency = currency
+		var names []string
+		for _, s := range sets {
+			if !s.AssumptionsOnly {
+				names = append(names, s.Slug)
+			}
 		}
-		if len(cs) > 1 && tie(best, cs[1]) {
-			sel.Notes = append(sel.Notes, fmt.Sprintf("%s: %s and %s are equally specific; %s is used (first by slug)", sym, best.p.Slug, cs[1].p.Slug, best.p.Slug))
+		return nil, "", &BadRequest{Field: "inputs", Detail: fmt.Sprintf("this chain has no input set %q; it has: %s", req.Inputs, strings.Join(names, ", "))}
+	}
+	geo := req.Geo
+	if geo == "" {
+		geo = models.Global
+	}
+	pick := func(area string) []*SetInfo {
+		var cs []*SetInfo
+		for i := range sets {
+			s := &sets[i]
+			if s.AssumptionsOnly || s.Geography != area || s.first == 0 {
+				continue
+			}
+			if req.Year != 0 && s.first > req.Year {
+				continue
+			}
+			cs = append(cs, s)
 		}
-		in, note := inputOf(best.p)
-		sel.Inputs[sym] = in
-		if note != "" {
-			sel.Notes = append(sel.Notes, note)
+		sort.SliceStable(cs, func(i, j int) bool {
+			a, b := capYear(cs[i].last, req.Year), capYear(cs[j].last, req.Year)
+			if a != b {
+				return a > b
+			}
+			if sa, sb := cs[i].last-cs[i].first, cs[j].last-cs[j].first; sa != sb {
+				return sa < sb
+			}
+			return cs[i].Slug < cs[j].Slug
+		})
+		return cs
+	}
+	when := "the latest input set"
+	if req.Year != 0 {
+		when = fmt.Sprintf("the latest input set that starts by %d", req.Year)
+	}
+	if cs := pick(geo); len(cs) > 0 {
+		s := cs[0]
+		why := fmt.Sprintf("%s: for %s, %s", s.Slug, geo, when)
+		if len(cs) > 1 {
+			why += fmt.Sprintf(" (others: %s)", slugs(cs[1:]))
+		}
+		return s, why, nil
+	}
+	if geo != models.Global {
+		if cs := pick(models.Global); len(cs) > 0 {
+			s := cs[0]
+			return s, fmt.Sprintf("%s: there is no input set for %s, so the global one (%s) is used: its figures are global, not %s's", s.Slug, geo, when, geo), nil
 		}
 	}
-	return sel
+	return nil, fmt.Sprintf("no input set for %s starts by %d: every figure is unknown", geo, req.Year), nil
 }
 
-// tie reports whether a and b rank alike but for their slugs.
-func tie(a, b candidate) bool {
-	return a.geoRank == b.geoRank && a.stageRank == b.stageRank && a.periodKey == b.periodKey && a.span == b.span
+func capYear(last, year int) int {
+	if year != 0 && last > year {
+		return year
+	}
+	return last
 }
 
-func hasSym(ss []economics.Symbol, s economics.Symbol) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
+func slugs(ss []*SetInfo) string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = s.Slug
 	}
-	return false
+	return strings.Join(out, ", ")
 }
 
-// orderedSymbols returns symbols with profit and total profits first, whose currency the other
-// amounts must share.
-func orderedSymbols(symbols []economics.Symbol) []economics.Symbol {
-	out := make([]economics.Symbol, 0, len(symbols))
-	for _, s := range symbols {
-		if s == economics.Profit || s == economics.TotalProfits {
-			out = append(out, s)
+// target is the money of the answer: as asked, or the currency and price year of the set's
+// profit (or, failing that, of its first amount).
+func target(sel *Selection, req Request) economics.Money {
+	m := economics.Money{Currency: req.Currency, PriceYear: req.PriceYear}
+	if m.Currency != "" && m.PriceYear != 0 {
+		return m
+	}
+	var first *economics.Input
+	pick := func(in economics.Inputs) {
+		for _, s := range []economics.Symbol{economics.Profit, economics.TotalProfits} {
+			if x, ok := in[s]; ok && x.PriceYear != nil && first == nil {
+				first = &x
+			}
 		}
 	}
-	for _, s := range symbols {
-		if s != economics.Profit && s != economics.TotalProfits {
-			out = append(out, s)
+	pick(sel.Chain)
+	ids := make([]int64, 0, len(sel.Stage))
+	for id := range sel.Stage {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		pick(sel.Stage[id])
+	}
+	if first == nil {
+		for _, id := range ids {
+			for _, x := range sel.Stage[id] {
+				if x.Symbol.Money() && x.PriceYear != nil && (first == nil || x.Parameter < first.Parameter) {
+					y := x
+					first = &y
+				}
+			}
 		}
 	}
-	return out
+	if first == nil {
+		return m
+	}
+	if m.Currency == "" {
+		m.Currency = first.Currency
+	}
+	if m.PriceYear == 0 {
+		m.PriceYear = *first.PriceYear
+	}
+	return m
+}
+
+// Rates reads the exchange rates and price indices.
+func Rates(reference []models.Parameter) economics.Rates {
+	var r economics.Rates
+	for _, p := range reference {
+		first, _, ok := models.ParsePeriod(p.Period)
+		if !ok || p.Central == nil {
+			continue
+		}
+		x := economics.Rate{Value: *p.Central, Parameter: p.Slug}
+		switch economics.Symbol(p.Symbol) {
+		case economics.ExchangeRate:
+			r.AddExchange(p.Currency, first, x)
+		case economics.PriceIndex:
+			r.AddIndex(p.Currency, first, x)
+		}
+	}
+	return r
 }
 
 // inputOf turns a parameter into an input of the model, and says how a missing member was filled
 // in when the reader should know: a missing central is the midpoint of low and high, and a lone
 // bound is used as the value.
 func inputOf(p *models.Parameter) (economics.Input, string) {
-	in := economics.Input{Parameter: p.Slug, Sources: models.CitedSources(p.Citations),
-		Estimate: economics.Estimate(p.Estimate), Origin: economics.FromParameter}
-	if in.Sources == nil {
-		in.Sources = []string{}
+	in := economics.Input{Symbol: economics.Symbol(p.Symbol), Parameter: p.Slug, InputSet: p.InputSet,
+		Geography: p.Geography, Period: p.Period, Unit: p.Unit, Currency: p.Currency, PriceYear: p.PriceYear,
+		Basis: economics.Basis(p.Basis), PerVictim: p.PerVictim, Estimate: economics.Estimate(p.Estimate),
+		Origin: economics.FromParameter, Citations: make([]economics.Citation, 0, len(p.Citations))}
+	for _, c := range p.Citations {
+		in.Citations = append(in.Citations, economics.Citation{Source: c.Source, Locator: c.Locator, Supports: c.Supports})
 	}
 	var note string
 	lo, c, hi := p.Low, p.Central, p.High
@@ -237,29 +428,22 @@ func inputOf(p *models.Parameter) (economics.Input, string) {
 			v.High = *hi
 		}
 		in.Value = v
+		in.Digits = economics.SignificantDigits(*c)
 	case lo != nil && hi != nil:
 		mid := (*lo + *hi) / 2
 		in.Value = economics.Value{Low: *lo, Central: mid, High: *hi}
+		in.Digits = min(economics.SignificantDigits(*lo), economics.SignificantDigits(*hi))
 		note = fmt.Sprintf("%s (%s) gives no central value: the midpoint of its low and high, %s, is used", p.Symbol, p.Slug, num(mid))
 	case lo != nil:
 		in.Value = economics.Point(*lo)
+		in.Digits = economics.SignificantDigits(*lo)
 		note = fmt.Sprintf("%s (%s) gives only a low bound, %s: it is used as the value, so figures that grow with it are understated", p.Symbol, p.Slug, num(*lo))
 	case hi != nil:
 		in.Value = economics.Point(*hi)
+		in.Digits = economics.SignificantDigits(*hi)
 		note = fmt.Sprintf("%s (%s) gives only a high bound, %s: it is used as the value, so figures that grow with it are overstated", p.Symbol, p.Slug, num(*hi))
 	}
 	return in, note
 }
 
 func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-
-// StageSymbols returns the symbols a stage's figures use.
-func StageSymbols() []economics.Symbol {
-	var out []economics.Symbol
-	for _, s := range economics.Symbols() {
-		if !hasSym(ChainSymbols, s.Symbol) {
-			out = append(out, s.Symbol)
-		}
-	}
-	return out
-}

@@ -3,7 +3,6 @@ package openapi
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"regexp"
 	"slices"
 	"sort"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"chainkb/internal/store"
 	"chainkb/models"
 )
 
@@ -29,8 +29,8 @@ const (
 	NotBlankPattern = `\S`
 )
 
-// applyRules narrows a property's schema by the validate rules of its Go field that swag does not
-// carry over: required strings are not empty, and the rules with a pattern get it.
+// applyRules narrows a request schema's property by the validate rules that schema.go leaves to
+// it: required strings are not empty, and the rules with a pattern get it.
 func applyRules(s *openapi3.Schema, rs []string) {
 	if s == nil || s.Type == nil || !s.Type.Is(openapi3.TypeString) {
 		return
@@ -62,12 +62,6 @@ func applyRules(s *openapi3.Schema, rs []string) {
 	}
 }
 
-// isRequired reports whether a Go field's own rules require it.
-func isRequired(validate string) bool {
-	own, _ := rules(validate)
-	return slices.Contains(own, "required")
-}
-
 // refTypeSuffix names the Go types that a write accepts as a slug or as the object a GET returns
 // (models.TagRef: "short-term" or {"slug": "short-term", ...}): a string type whose name ends in
 // "Ref" and whose UnmarshalJSON reads either.
@@ -79,18 +73,18 @@ const refTypeSuffix = "Ref"
 // nullable only on pointer fields that are not required (null there is the same as leaving the
 // field out, which clears it); the validate rules as minLength and patterns; a "...Ref" item as a
 // slug or the object a GET returns.
-func (f *fixer) strictRequests(names []string) error {
+func (b *builder) strictRequests(names []string) {
 	for _, name := range names {
-		ref := f.doc.Components.Schemas[name]
-		gs := f.types[name]
-		if ref == nil || ref.Value == nil || gs == nil {
+		ref := b.doc.Components.Schemas[name]
+		facts, ok := b.schemas.fields[name]
+		if ref == nil || ref.Value == nil || !ok {
 			continue
 		}
 		s := ref.Value
 		s.AdditionalProperties = openapi3.AdditionalProperties{Has: ptr(false)}
-		for _, fl := range gs.fields {
+		for _, fl := range facts {
 			if fl.ignored {
-				if _, ok := s.Properties[fl.json]; !ok {
+				if _, ok := s.Properties[fl.json]; !ok && fl.echo {
 					s.Properties[fl.json] = &openapi3.SchemaRef{Value: &openapi3.Schema{
 						Description: "Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.",
 					}}
@@ -103,17 +97,13 @@ func (f *fixer) strictRequests(names []string) error {
 			}
 			own, items := rules(fl.validate)
 			nullable := fl.pointer && !slices.Contains(own, "required")
-			if p.Ref != "" {
+			if p.Ref != "" || p.Value.AllOf != nil {
 				if nullable {
-					s.Properties[fl.json] = f.nullableRef(p)
+					s.Properties[fl.json] = orNull(p)
 				}
 				continue
 			}
 			v := p.Value
-			v.Nullable = false
-			if nullable {
-				f.setNullable(v)
-			}
 			applyRules(v, own)
 			if v.Items != nil && v.Items.Value != nil && v.Items.Ref == "" {
 				applyRules(v.Items.Value, items)
@@ -133,59 +123,81 @@ func (f *fixer) strictRequests(names []string) error {
 					}
 				}
 			}
+			if nullable {
+				s.Properties[fl.json] = orNull(p)
+			}
 		}
 	}
-	return nil
 }
 
-// nullableResponses marks, in the schemas that only responses use, the Go pointer fields nullable:
+// nullableResponses lets, in the schemas that only responses use, the Go pointer fields be null:
 // the server sends null for them (a tactic's adoption when it has none).
-func (f *fixer) nullableResponses(requests []string) {
-	for name, gs := range f.types {
-		ref := f.doc.Components.Schemas[name]
+func (b *builder) nullableResponses(requests []string) {
+	for name, facts := range b.schemas.fields {
+		ref := b.doc.Components.Schemas[name]
 		if ref == nil || ref.Value == nil || slices.Contains(requests, name) {
 			continue
 		}
-		for _, fl := range gs.fields {
+		for _, fl := range facts {
 			p := ref.Value.Properties[fl.json]
 			if !fl.pointer || fl.omitted || p == nil {
 				continue
 			}
-			if p.Ref != "" {
-				ref.Value.Properties[fl.json] = f.nullableRef(p)
-				continue
-			}
-			f.setNullable(p.Value)
+			ref.Value.Properties[fl.json] = orNull(p)
 		}
 	}
 }
 
-// setNullable lets a schema be null: an untyped one already may; an allOf of one reference gets
-// the type of the schema referred to, since OpenAPI 3.0 wants nullable next to a type.
-func (f *fixer) setNullable(v *openapi3.Schema) {
+// refOrNull is a reference or null. oapi-codegen would make a union type of the oneOf; the
+// x-go-type extensions keep the Go client's field a plain pointer to the referred type, as it was
+// when nullable stood beside the reference.
+func refOrNull(ref *openapi3.SchemaRef, description string) *openapi3.SchemaRef {
+	name := strings.TrimPrefix(ref.Ref, "#/components/schemas/")
+	return &openapi3.SchemaRef{Value: &openapi3.Schema{Description: description, OneOf: openapi3.SchemaRefs{ref, nullSchema()},
+		Extensions: map[string]any{"x-go-type": "*" + name, "x-go-type-skip-optional-pointer": true}}}
+}
+
+// nullSchema is the schema of null alone, which every reading accepts: OpenAPI 3.0's (nullable)
+// and JSON Schema's (the enum).
+func nullSchema() *openapi3.SchemaRef {
+	return &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeObject}, Nullable: true, Enum: []any{nil}, Description: "null"}}
+}
+
+// orNull returns a schema that also lets null through, the same under OpenAPI 3.0's reading and
+// JSON Schema's (a validator that knows nullable only beside a type, as Ajv does): a reference
+// becomes oneOf the reference and null, since nullable beside allOf: [$ref] lets null through only
+// where nullable is read as a whole-schema switch; an inline schema gets nullable beside its type,
+// and null in its enum.
+func orNull(p *openapi3.SchemaRef) *openapi3.SchemaRef {
+	if p.Ref != "" {
+		return refOrNull(p, "")
+	}
+	v := *p.Value
+	if len(v.AllOf) == 1 && v.AllOf[0].Ref != "" && v.Type == nil {
+		return refOrNull(v.AllOf[0], v.Description)
+	}
 	if v.Type == nil || len(*v.Type) == 0 {
-		if len(v.AllOf) != 1 || v.AllOf[0].Ref == "" {
-			return
-		}
-		target := f.doc.Components.Schemas[strings.TrimPrefix(v.AllOf[0].Ref, "#/components/schemas/")]
-		if target == nil || target.Value == nil {
-			return
-		}
-		v.Type = target.Value.Type
+		return &openapi3.SchemaRef{Value: &v} // no type: null is already allowed
 	}
 	v.Nullable = true
+	if len(v.Enum) > 0 && !slices.Contains(v.Enum, nil) {
+		v.Enum = append(slices.Clone(v.Enum), nil)
+		// oapi-codegen would make null a constant "<nil>" of an enum type: a plain pointer instead.
+		v.Extensions = map[string]any{"x-go-type": "string"}
+	}
+	return &openapi3.SchemaRef{Value: &v}
 }
 
 // requestSchemas returns the component schemas that request bodies refer to, transitively.
-func (f *fixer) requestSchemas() []string {
+func (b *builder) requestSchemas() []string {
 	seen := map[string]bool{}
-	for _, item := range f.doc.Paths.Map() {
+	for _, item := range b.doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			if op.RequestBody == nil || op.RequestBody.Value == nil {
 				continue
 			}
 			for _, mt := range op.RequestBody.Value.Content {
-				f.reach(mt.Schema, seen)
+				b.reach(mt.Schema, seen)
 			}
 		}
 	}
@@ -198,21 +210,41 @@ func (f *fixer) requestSchemas() []string {
 	})
 }
 
-// pathIDs gives integer path parameters minimum 1: ids start at 1, and 0 is 400 (bad_path).
-func pathIDs(op *openapi3.Operation) {
-	for _, p := range op.Parameters {
-		if v := p.Value; v != nil && v.In == openapi3.ParameterInPath && v.Schema != nil && v.Schema.Value != nil &&
-			v.Schema.Value.Type.Is(openapi3.TypeInteger) && v.Schema.Value.Min == nil {
-			v.Schema.Value.Min = ptr(1.0)
-		}
-	}
-}
-
 // typeRevisions types the data of a revision: Revision becomes one variant per entity (its enum),
 // each with that entity and the entity's schema (chain: Chain) as its data, or {"id": ...} where
 // the change feed hides a tactic; the variants are told apart by entity.
-func (f *fixer) typeRevisions() error {
-	schemas := f.doc.Components.Schemas
+// nameEntities adds the Entity schema, the enum of the store registry's entities, and refers every
+// entity property to it (a revision's, an import report item's, a source use's): models.Entity is
+// a string to Go, so the list comes from the one place that defines it.
+func (b *builder) nameEntities() {
+	schemas := b.doc.Components.Schemas
+	entities := store.Entities()
+	e := &openapi3.Schema{
+		Type:        &openapi3.Types{openapi3.TypeString},
+		Description: "A kind of object that has a history: " + strings.Join(entities, ", ") + ".",
+		Example:     models.EntityTactic,
+	}
+	for _, name := range entities {
+		e.Enum = append(e.Enum, name)
+	}
+	schemas["Entity"] = &openapi3.SchemaRef{Value: e}
+	for _, s := range schemas {
+		if s.Value == nil || s.Value.Properties["entity"] == nil {
+			continue
+		}
+		p := s.Value.Properties["entity"]
+		if p.Value == nil || !p.Value.Type.Is(openapi3.TypeString) || len(p.Value.Enum) > 0 {
+			continue
+		}
+		s.Value.Properties["entity"] = &openapi3.SchemaRef{Value: &openapi3.Schema{
+			Description: p.Value.Description,
+			AllOf:       openapi3.SchemaRefs{{Ref: "#/components/schemas/Entity", Value: e}},
+		}}
+	}
+}
+
+func (b *builder) typeRevisions() error {
+	schemas := b.doc.Components.Schemas
 	rev := schemas["Revision"]
 	if rev == nil || rev.Value == nil || rev.Value.Properties["entity"] == nil || rev.Value.Properties["data"] == nil {
 		return nil
@@ -268,8 +300,8 @@ func (f *fixer) typeRevisions() error {
 
 // fixProblem makes Problem.code the enum of models.ErrorCodes, and requires what writeProblem
 // always sends.
-func (f *fixer) fixProblem() {
-	p := f.doc.Components.Schemas["Problem"]
+func (b *builder) fixProblem() {
+	p := b.doc.Components.Schemas["Problem"]
 	if p == nil || p.Value == nil {
 		return
 	}
@@ -302,7 +334,7 @@ const (
 	headerListETag  = "ListETag"
 )
 
-func (f *fixer) addHeaders() {
+func (b *builder) addHeaders() {
 	h := func(desc, example string, integer bool) *openapi3.HeaderRef {
 		s := stringSchema(example)
 		if integer {
@@ -310,7 +342,7 @@ func (f *fixer) addHeaders() {
 		}
 		return &openapi3.HeaderRef{Value: &openapi3.Header{Parameter: openapi3.Parameter{Description: desc, Schema: s}}}
 	}
-	c := f.doc.Components
+	c := b.doc.Components
 	c.Headers[headerRequestID] = h("The request's id: the X-Request-ID you sent, if it was sane, or one the server made. The history records it.", "4f1c2a9e8b7d6c5f", false)
 	c.Headers[headerRLLimit] = h("How many requests the client may make in a burst.", "20", true)
 	c.Headers[headerRLRemain] = h("How many requests are left in the burst.", "19", true)
@@ -353,22 +385,22 @@ func responseHeaders(op *openapi3.Operation, rateLimited bool) {
 // a create has only the required fields, is a draft where the object has a status, and names
 // itself an example ("example-tactic" as slug, "Example: ..." as text), so that it cannot be
 // mistaken for content nor clash with it.
-func (f *fixer) requestExample(method, path string, op *openapi3.Operation) {
+func (b *builder) requestExample(op *openapi3.Operation) {
 	if op.RequestBody == nil || op.RequestBody.Value == nil {
 		return
 	}
 	for _, mt := range op.RequestBody.Value.Content {
 		name := strings.TrimPrefix(mt.Schema.Ref, "#/components/schemas/")
 		base := strings.TrimSuffix(strings.TrimSuffix(name, "Input"), "Patch")
-		in := f.doc.Components.Schemas[base+"Input"]
+		in := b.doc.Components.Schemas[base+"Input"]
 		if in == nil {
-			in = f.doc.Components.Schemas[name]
+			in = b.doc.Components.Schemas[name]
 		}
 		if in == nil || in.Value == nil {
 			continue
 		}
-		ex := f.exampleObject(in.Value, strings.ToLower(base), 0)
-		if method == http.MethodPatch {
+		ex := b.exampleObject(in.Value, strings.ToLower(base), 0)
+		if strings.HasSuffix(name, "Patch") {
 			// A merge patch changes what it names: one field is example enough.
 			small := map[string]any{}
 			for _, k := range []string{"title", "name", "description"} {
@@ -381,19 +413,18 @@ func (f *fixer) requestExample(method, path string, op *openapi3.Operation) {
 		}
 		mt.Example = ex
 	}
-	_ = path
 }
 
 // exampleObject builds an example of an object schema from its properties' examples: the required
 // properties only, status draft if it may be one, slugs and texts that say they are examples.
-func (f *fixer) exampleObject(s *openapi3.Schema, entity string, depth int) map[string]any {
+func (b *builder) exampleObject(s *openapi3.Schema, entity string, depth int) map[string]any {
 	out := map[string]any{}
 	for _, prop := range s.Required {
 		p := s.Properties[prop]
 		if p == nil || prop == "version" {
 			continue
 		}
-		if v, ok := f.exampleValue(p, entity, prop, depth); ok {
+		if v, ok := b.exampleValue(p, entity, prop, depth); ok {
 			out[prop] = v
 		}
 	}
@@ -403,23 +434,26 @@ func (f *fixer) exampleObject(s *openapi3.Schema, entity string, depth int) map[
 	return out
 }
 
-func (f *fixer) exampleValue(p *openapi3.SchemaRef, entity, prop string, depth int) (any, bool) {
+func (b *builder) exampleValue(p *openapi3.SchemaRef, entity, prop string, depth int) (any, bool) {
 	v := p.Value
 	if p.Ref != "" {
-		v = f.doc.Components.Schemas[strings.TrimPrefix(p.Ref, "#/components/schemas/")].Value
+		v = b.doc.Components.Schemas[strings.TrimPrefix(p.Ref, "#/components/schemas/")].Value
 	}
 	if v == nil {
 		return nil, false
 	}
 	if len(v.AllOf) == 1 {
-		return f.exampleValue(v.AllOf[0], entity, prop, depth)
+		return b.exampleValue(v.AllOf[0], entity, prop, depth)
+	}
+	if len(v.OneOf) == 2 && v.OneOf[1].Value != nil && slices.Contains(v.OneOf[1].Value.Enum, nil) {
+		return b.exampleValue(v.OneOf[0], entity, prop, depth) // a reference or null
 	}
 	switch {
 	case v.Type.Is(openapi3.TypeObject):
 		if depth > 3 {
 			return nil, false
 		}
-		return f.exampleObject(v, entity, depth+1), true
+		return b.exampleObject(v, entity, depth+1), true
 	case v.Type.Is(openapi3.TypeArray):
 		return []any{}, true
 	case v.Type.Is(openapi3.TypeString):
@@ -440,14 +474,4 @@ func (f *fixer) exampleValue(p *openapi3.SchemaRef, entity, prop string, depth i
 		return v.Example, v.Example != nil
 	}
 	return v.Example, v.Example != nil
-}
-
-// nullableRef is a reference that may also be null: OpenAPI 3.0 cannot put nullable next to a
-// $ref, so it is {type, nullable, allOf: [$ref]}, with the type of the schema referred to.
-func (f *fixer) nullableRef(p *openapi3.SchemaRef) *openapi3.SchemaRef {
-	out := &openapi3.Schema{AllOf: openapi3.SchemaRefs{p}, Nullable: true}
-	if target := f.doc.Components.Schemas[strings.TrimPrefix(p.Ref, "#/components/schemas/")]; target != nil && target.Value != nil {
-		out.Type = target.Value.Type
-	}
-	return &openapi3.SchemaRef{Value: out}
 }

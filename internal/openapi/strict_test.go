@@ -13,7 +13,7 @@ import (
 )
 
 // TestRequestSchemasStrict checks, for every request schema of the document (so for resources
-// added later too), what the fixes derive from the Go types: no additional properties, every
+// added later too), what the generator derives from the Go types: no additional properties, every
 // required string at least one character, nullable only where the field is not required.
 func TestRequestSchemasStrict(t *testing.T) {
 	doc, _ := convert(t)
@@ -80,7 +80,7 @@ func TestPatternsMatchValidators(t *testing.T) {
 	}
 }
 
-// TestSpecTellsTheTruth checks the remaining fixes of issue 9, item 10.
+// TestSpecTellsTheTruth checks what the document says of issue 9, item 10.
 func TestSpecTellsTheTruth(t *testing.T) {
 	doc, _ := convert(t)
 	schemas := doc.Components.Schemas

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -85,6 +86,39 @@ type filterOption struct {
 type tacticData struct {
 	Tactic  *tacticView
 	Sources map[string]*sourceView
+	// Strongest is the tactic's best-checked verified source (read in full, or at the cited
+	// passage); nil when none of its sources is verified.
+	Strongest *strongestView
+}
+
+// strongestView is the source a tactic page names as its best-checked one, with its short label.
+type strongestView struct {
+	*sourceView
+	Label string
+}
+
+// strongestSource is the verified source the tactic cites whose reading is the most direct, the
+// first cited breaking ties; nil when none is verified. Citations of caveats and positions count
+// too: they are the tactic's evidence as much as its own.
+func strongestSource(t models.Tactic, sources map[string]*sourceView) *sourceView {
+	cs := slices.Clone(t.Citations)
+	for _, c := range t.Caveats {
+		cs = append(cs, c.Citations...)
+	}
+	for _, p := range t.Positions {
+		cs = append(cs, p.Citations...)
+	}
+	var best *sourceView
+	for _, c := range cs {
+		s := sources[c.Source]
+		if s == nil || s.Verified == nil {
+			continue
+		}
+		if best == nil || slices.Index(models.Readings, s.Check.Reading) < slices.Index(models.Readings, best.Check.Reading) {
+			best = s
+		}
+	}
+	return best
 }
 
 type sourcesData struct {
@@ -183,11 +217,19 @@ func funcs(msgs map[string]string) template.FuncMap {
 			return fmt.Sprintf(m, n), nil
 		},
 		"short": shortText,
-		// econRows are the chart's rows, profit then expected penalty (nil when not computed).
-		"econRows": func(v *econView) []*econFigure { return []*econFigure{v.Profit, v.Cost} },
-		"add":      func(a, b float64) float64 { return a + b },
-		"sub":      func(a, b float64) float64 { return a - b },
-		"authors":  func(a []string) string { return strings.Join(a, "; ") },
+		"add":   func(a, b float64) float64 { return a + b },
+		"half":  func(a float64) float64 { return a / 2 },
+		// num writes a number as stored, and numPtr an optional one or a default.
+		"num": func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) },
+		"numPtr": func(x *float64, def float64) string {
+			if x == nil {
+				return strconv.FormatFloat(def, 'g', -1, 64)
+			}
+			return strconv.FormatFloat(*x, 'g', -1, 64)
+		},
+		"join":    strings.Join,
+		"sub":     func(a, b float64) float64 { return a - b },
+		"authors": func(a []string) string { return strings.Join(a, "; ") },
 		"cites": func(sources map[string]*sourceView, cs []models.Citation) []citeView {
 			out := make([]citeView, len(cs))
 			for i, c := range cs {

@@ -142,7 +142,11 @@ func (p *Pages) Tactic(c *gin.Context) {
 				}
 				tv.Relations = append(tv.Relations, relationView{Label: label, Code: l.Code, Title: l.Title, Note: l.Note})
 			}
-			return tacticData{Tactic: tv, Sources: s.sources}, nil
+			d := tacticData{Tactic: tv, Sources: s.sources}
+			if best := strongestSource(*t, s.sources); best != nil {
+				d.Strongest = &strongestView{sourceView: best, Label: citeLabel(catalogue[defaultLang], s.sources, best.Slug)}
+			}
+			return d, nil
 		}}
 	})
 }

@@ -2,11 +2,11 @@ package pages
 
 import (
 	"io/fs"
-	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 
+	"chainkb/internal/economics"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -63,14 +63,15 @@ func TestCatalogueCoversVocabularies(t *testing.T) {
 	add("effect.", "positive", "mixed", "none", "negative", "unknown")
 	add("cost.", "low", "medium", "high")
 	add("acts.", "raises", "lowers")
-	// The symbols of models.ActsOn, read from its validate tag so that a new one needs its message.
-	field, _ := reflect.TypeOf(models.ActsOn{}).FieldByName("Symbol")
-	_, symbols, _ := strings.Cut(field.Tag.Get("validate"), "oneof=")
-	if symbols == "" {
-		t.Fatal("models.ActsOn.Symbol has no oneof list")
+	// The symbols a tactic's acts_on may name (those of a link), and the chain's, so that a new one
+	// needs its message.
+	for _, s := range economics.Symbols() {
+		if s.Scope != economics.ScopeReference {
+			add("symbol.", string(s.Symbol))
+		}
 	}
-	add("symbol.", strings.Fields(symbols)...)
-	relations := []string{models.RelationComplements, models.RelationPrerequisiteOf, models.RelationConflictsWith, models.RelationDuplicates, models.RelationSupersedes}
+	add("reading.", models.Readings...)
+	relations := []string{models.RelationComplements, models.RelationPrerequisiteOf, models.RelationConflictsWith, models.RelationDuplicates, models.RelationSupersedes, models.RelationAddresses}
 	add("relation.out.", relations...)
 	add("relation.in.", relations...)
 	for _, p := range filterParams {

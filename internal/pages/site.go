@@ -25,14 +25,15 @@ type site struct {
 type chainView struct {
 	models.Chain
 	Stages  []*stageView
-	Tactics int // published tactics
+	Tactics int        // published tactics
+	Econ    *chainEcon // the risk-reward model's default answer
 }
 
 type stageView struct {
 	models.Stage
 	Chain  *chainView
 	Counts map[string]int // published tactics by kind
-	Econ   *econView      // profit against expected penalty; nil without figures
+	Econ   *econView      // the link's risk-reward figures and verdict
 }
 
 // tacticView is a published tactic with what its pages show beside it.
@@ -88,17 +89,32 @@ func newSite(o *store.Outline) *site {
 		chainByID[c.ID] = cv
 	}
 	paramsOf := map[int64][]models.Parameter{} // by chain id
+	var reference []models.Parameter           // exchange rates and price indices
 	for _, pm := range o.Parameters {
-		paramsOf[pm.ChainID] = append(paramsOf[pm.ChainID], pm)
+		if pm.ChainID == nil {
+			reference = append(reference, pm)
+			continue
+		}
+		paramsOf[*pm.ChainID] = append(paramsOf[*pm.ChainID], pm)
 	}
+	stagesOf := map[int64][]models.Stage{}
 	for _, st := range o.Stages {
 		c := chainByID[st.ChainID]
 		if c == nil {
 			continue
 		}
-		sv := &stageView{Stage: st, Chain: c, Counts: map[string]int{}, Econ: newEconView(paramsOf[c.ID], st.ID)}
+		sv := &stageView{Stage: st, Chain: c, Counts: map[string]int{}}
 		c.Stages = append(c.Stages, sv)
 		s.stageByID[st.ID] = sv
+		stagesOf[c.ID] = append(stagesOf[c.ID], st)
+	}
+	for _, c := range s.chains {
+		c.Econ = newChainEcon(chainInputs(c.Chain, stagesOf[c.ID], paramsOf[c.ID], reference))
+		for _, sv := range c.Stages {
+			if c.Econ != nil {
+				sv.Econ = c.Econ.stages[sv.ID]
+			}
+		}
 	}
 	for _, n := range o.Counts {
 		if sv := s.stageByID[n.StageID]; sv != nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -23,6 +24,7 @@ var dataSteps = []struct {
 	run     func(tx *gorm.DB) error
 }{
 	{"0005_knowledge_model.data", migrateReferences},
+	{"0016_source_check.data", migrateSourceChecks},
 	{"0019_stale_stage_slugs.data", fixStaleStageSlugs},
 }
 
@@ -165,7 +167,8 @@ func createMigratedSource(tx *gorm.DB, r v1Reference) (string, error) {
 	}
 	now := tx.Config.NowFunc()
 	src := models.Source{Slug: slug, Authors: []string{}, Year: year, Title: truncate(r.Citation, 500), URL: url,
-		Type: models.SourceSecondary, Language: "en", Note: MigratedSourceNote, CreatedAt: now, UpdatedAt: now, Version: 1}
+		Type: models.SourceSecondary, Language: "en", Note: MigratedSourceNote, CreatedAt: now, UpdatedAt: now, Version: 1,
+		Check: models.SourceCheck{Reading: models.ReadingNotRead}}
 	cols := map[string]any{"slug": src.Slug, "authors": "[]", "year": year, "title": src.Title, "url": src.URL,
 		"type": src.Type, "language": src.Language, "note": src.Note, "created_at": now, "updated_at": now, "version": 1}
 	id, err := insertReturningID(tx, "sources", cols)
@@ -197,6 +200,34 @@ func truncate(s string, n int) string {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// migrateSourceChecks turns each verified date stored before check records into what a bare
+// verified date now means (SourceInput.CheckOf): a not-read check whose passage keeps the date,
+// because nothing recorded what was read. The audit of issue 24 found most such dates claimed
+// more than was done; a source counts as verified again when an editor (or the seed) records a
+// check. Each changed source moves to its next version with a revision.
+func migrateSourceChecks(tx *gorm.DB) error {
+	var ids []int64
+	if err := tx.Table("sources").Where("verified IS NOT NULL AND check_on IS NULL AND check_by = ''").
+		Order("id").Pluck("id", &ids).Error; err != nil {
+		return err
+	}
+	for _, id := range ids {
+		cur, err := findSource(tx, strconv.FormatInt(id, 10))
+		if err != nil {
+			return err
+		}
+		in := sourceInputOf(cur)
+		in.Check = nil // the column's default, not a check anyone recorded
+		if _, err := updateSource(tx, cur, in, models.ActionUpdate); err != nil {
+			return fmt.Errorf("source %s: %w", cur.Slug, err)
+		}
+	}
+	if len(ids) > 0 {
+		slog.Info("migration 0016: verified dates without a check record are no longer counted as verified", "sources", len(ids))
+	}
+	return nil
+}
 
 // fixStaleStageSlugs repairs the also_applies_to lists that name a stage by a slug it no longer
 // has: renamed or deleted before a rename was followed there and a delete refused (issue 25).

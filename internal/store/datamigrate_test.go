@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"chainkb/internal/store"
@@ -204,5 +205,130 @@ func TestForgetKeySecrets(t *testing.T) {
 	}
 	if len(kept) != 1 || kept[0] != "idem-1" {
 		t.Errorf("idempotency answers kept after migration 0008: %v; want only the one without a key", kept)
+	}
+}
+
+// TestMigrateSourceChecks: a verified date stored before check records (migration 0016) says
+// nothing of what was read, so the data step 0016 keeps it as a not-read claim, with a revision;
+// a source with a check record is left as it is.
+func TestMigrateSourceChecks(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "chainkb.db")
+	ctx := models.WithPrincipal(context.Background(), models.Principal{Name: "test", Role: models.RoleEditor})
+	s, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on, _ := models.ParseDate("2026-12-01")
+	for _, in := range []*models.SourceInput{
+		{Slug: "old-claim", Title: "Verified before check records", Type: models.SourceGrey},
+		{Slug: "checked", Title: "Checked", Type: models.SourceGrey,
+			Check: &models.SourceCheck{Reading: models.ReadingExcerpt, On: &on, By: "an editor", Passage: "s. 2"}},
+	} {
+		if _, err := s.CreateSource(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	// The state a database of the release before had: a bare verified date, and no data step yet.
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"UPDATE sources SET verified = '2026-11-29' WHERE slug = 'old-claim'",
+		"DELETE FROM schema_migrations WHERE version = '0016_source_check.data'"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	s, err = store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	old, err := s.Source(ctx, "old-claim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Verified != nil || old.Check.Reading != models.ReadingNotRead || !strings.Contains(old.Check.Passage, "2026-11-29") || old.Version != 2 {
+		t.Errorf("after the data step: verified %v, check %+v, version %d; want not verified, a not-read check keeping the date, version 2",
+			old.Verified, old.Check, old.Version)
+	}
+	revs, err := s.Revisions(ctx, models.EntitySource, "old-claim", models.Page{Limit: 5})
+	if err != nil || len(revs.Items) != 2 || revs.Items[0].Actor != "migration 0016_source_check.data" {
+		t.Errorf("revisions %+v (%v); want the data step's on top of the create", revs.Items, err)
+	}
+	checked, err := s.Source(ctx, "checked")
+	if err != nil || checked.Version != 1 || checked.Verified == nil || checked.Verified.String() != "2026-12-01" {
+		t.Errorf("a checked source was changed: %+v, %v", checked, err)
+	}
+}
+
+// TestMigrateRelationAddresses: migration 0017 rebuilds the relations table on SQLite to admit
+// addresses; rows, ids and the id sequence stay, so a new relation never takes the id of a
+// deleted one (whose history is by id).
+func TestMigrateRelationAddresses(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "chainkb.db")
+	ctx := models.WithPrincipal(context.Background(), models.Principal{Name: "test", Role: models.RoleEditor})
+	s, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := s.CreateChain(ctx, &models.ChainInput{Slug: "c", Name: "C"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.CreateStage(ctx, &models.StageInput{ChainID: &ch.ID, Slug: "s", Name: "S", Actor: "a", Side: "supply", Position: ptr(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, title := range []string{"a", "b", "c"} {
+		tc, err := s.CreateTactic(ctx, &models.TacticInput{StageID: &st.ID, Kind: models.KindRecommended, Status: models.StatusPublished, Title: title, Summary: "S."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes = append(codes, tc.Code)
+	}
+	var ids []int64
+	for _, pair := range [][2]int{{0, 1}, {1, 2}, {0, 2}} {
+		r, err := s.CreateRelation(ctx, &models.RelationInput{From: codes[pair[0]], To: codes[pair[1]], Type: models.RelationComplements})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	if err := s.DeleteRelation(ctx, ids[2], models.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("DELETE FROM schema_migrations WHERE version = '0017_relation_addresses.sql'"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s, err = store.Open(ctx, path) // runs 0017 again on the data
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, id := range ids[:2] {
+		if _, err := s.Relation(ctx, id); err != nil {
+			t.Errorf("relation %d after the rebuild: %v", id, err)
+		}
+	}
+	r, err := s.CreateRelation(ctx, &models.RelationInput{From: codes[2], To: codes[0], Type: models.RelationDuplicates})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ID <= ids[2] {
+		t.Errorf("a new relation took id %d; the deleted relation %d had it or a later one", r.ID, ids[2])
 	}
 }

@@ -18,7 +18,7 @@ const exportBatch = 500
 // after each batch, so that the client gets the bundle as it is read.
 type Flusher interface{ Flush() }
 
-// Export writes the knowledge base to w as one Bundle (format_version 2), streamed: it reads and
+// Export writes the knowledge base to w as one Bundle (format_version 3), streamed: it reads and
 // writes one batch of rows at a time, so memory stays flat however large the knowledge base is.
 // drafts includes draft and archived tactics (and the relations between them); the caller decides
 // whether the principal may see them. Every object carries its version.

@@ -83,9 +83,9 @@ var errDryRun = errors.New("store: dry run")
 // written either way, and the report (conflicts included) says what the import would do. Each
 // changed object gets one revision, carrying ctx's request id.
 func (s *Store) Import(ctx context.Context, b *Bundle, dryRun bool) (*ImportReport, error) {
-	if b.FormatVersion != BundleFormat {
+	if !readsFormat(b.FormatVersion) {
 		return nil, models.Invalid(models.FieldError{Field: "/format_version",
-			Message: fmt.Sprintf("format_version %d is not one this release reads; send %d", b.FormatVersion, BundleFormat)})
+			Message: fmt.Sprintf("format_version %d is not one this release reads; send %d (2 is read too)", b.FormatVersion, BundleFormat)})
 	}
 	if err := checkDuplicates(b); err != nil {
 		return nil, err
@@ -93,6 +93,9 @@ func (s *Store) Import(ctx context.Context, b *Bundle, dryRun bool) (*ImportRepo
 	var rep *ImportReport
 	err := s.writeBulk(ctx, func(tx *gorm.DB) error {
 		if err := s.serialize(tx, "import"); err != nil {
+			return err
+		}
+		if err := lockPrerequisites(tx, b); err != nil {
 			return err
 		}
 		im := newImporter(tx, dryRun, clientImport{})
@@ -167,6 +170,17 @@ func (clientImport) mayUpdate(*gorm.DB, string, int64, string) (bool, error) {
 	return true, nil
 }
 func (clientImport) tactic(*importer, *models.TacticInput, bool) (bool, error) { return false, nil }
+
+// lockPrerequisites takes, at the start of an import, the lock that prerequisite writes take
+// (prepareRelation) and that the import's loop check holds (checkImportLoops): every transaction
+// then takes it before the knowledge base's generation row, which its first revision locks, so an
+// import and an API write of a prerequisite never wait for each other in a circle.
+func lockPrerequisites(tx *gorm.DB, b *Bundle) error {
+	if !slices.ContainsFunc(b.Relations, func(in models.RelationInput) bool { return in.Type == models.RelationPrerequisiteOf }) {
+		return nil
+	}
+	return serialize(tx, "prerequisites")
+}
 
 func newImporter(tx *gorm.DB, dryRun bool, policy importPolicy) *importer {
 	return &importer{tx: tx, rep: &ImportReport{DryRun: dryRun, Items: []ImportItem{}}, policy: policy,
@@ -417,6 +431,9 @@ func comparableJSON(in any) map[string]any {
 		if s.Language == "" {
 			s.Language = "en"
 		}
+		// Compared as what the write records: the check, and the verified date it gives.
+		check := s.CheckOf()
+		s.Check, s.Verified = &check, check.Verified()
 		in = &s
 	}
 	raw, _ := json.Marshal(in)

@@ -220,7 +220,7 @@ func TestImportFaults(t *testing.T) {
 		edit  func(b *store.Bundle)
 		field string
 	}{
-		{"format", func(b *store.Bundle) { b.FormatVersion = 3 }, "/format_version"},
+		{"format", func(b *store.Bundle) { b.FormatVersion = 4 }, "/format_version"},
 		{"unknown source", func(b *store.Bundle) {
 			b.Tactics[3].Citations = []models.Citation{{Source: "no-such-source", Supports: models.SupportsSupports}}
 		}, "/tactics/3/citations/0/source"},

@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"chainkb/internal/economics"
 	"chainkb/models"
 )
 
@@ -15,16 +16,18 @@ type parameterRow struct {
 	ID        int64
 	Slug      string
 	Symbol    string
+	InputSet  string
 	Low       *float64
 	Central   *float64
 	High      *float64
-	Unit      string
 	Currency  string
 	PriceYear *int
+	Basis     string
+	PerVictim bool
 	Geography string
 	Period    string
-	ChainID   int64
-	ChainSlug string
+	ChainID   *int64
+	ChainSlug *string
 	StageID   *int64
 	StageSlug *string
 	Estimate  string
@@ -41,8 +44,9 @@ const parameterColumns = "parameters.*, " +
 	"(SELECT s.slug FROM stages s WHERE s.id = parameters.stage_id) AS stage_slug"
 
 func (r *parameterRow) parameter() (models.Parameter, error) {
-	p := models.Parameter{ID: r.ID, Slug: r.Slug, Symbol: r.Symbol, Low: r.Low, Central: r.Central, High: r.High,
-		Unit: r.Unit, Currency: r.Currency, PriceYear: r.PriceYear, Geography: r.Geography, Period: r.Period,
+	p := models.Parameter{ID: r.ID, Slug: r.Slug, Symbol: r.Symbol, InputSet: r.InputSet, Low: r.Low, Central: r.Central,
+		High: r.High, Unit: economics.Symbol(r.Symbol).Unit(r.Currency, r.PerVictim), Currency: r.Currency,
+		PriceYear: r.PriceYear, Basis: r.Basis, PerVictim: r.PerVictim, Geography: r.Geography, Period: r.Period,
 		ChainID: r.ChainID, Chain: r.ChainSlug, StageID: r.StageID, Stage: r.StageSlug, Estimate: r.Estimate,
 		Note: r.Note, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
 	if err := scanJSON(r.Citations, &p.Citations); err != nil {
@@ -73,16 +77,20 @@ var parameterList = listSpec[parameterRow, models.ParameterFilter]{
 		if f.Estimate != "" {
 			q = q.Where("parameters.estimate = ?", f.Estimate)
 		}
-		return whereText(q, f.Q, "parameters.slug", "parameters.unit", "parameters.note")
+		if f.InputSet != "" {
+			q = q.Where("parameters.input_set = ?", f.InputSet)
+		}
+		return whereText(q, f.Q, "parameters.slug", "parameters.input_set", "parameters.note")
 	},
 	filterKey: func(f models.ParameterFilter) string {
-		return fmt.Sprintf("chain=%q stage=%q symbol=%q geography=%q estimate=%q q=%q", f.Chain, f.Stage, f.Symbol, f.Geography, f.Estimate, f.Q)
+		return fmt.Sprintf("chain=%q stage=%q symbol=%q geography=%q estimate=%q input_set=%q q=%q", f.Chain, f.Stage, f.Symbol, f.Geography, f.Estimate, f.InputSet, f.Q)
 	},
 	defaultSort: "slug",
 	sorts: map[string]sortField[parameterRow]{
 		"id":         {"id", intColumn, func(p *parameterRow) any { return p.ID }},
 		"slug":       {"slug", textColumn, func(p *parameterRow) any { return p.Slug }},
 		"symbol":     {"symbol", textColumn, func(p *parameterRow) any { return p.Symbol }},
+		"input_set":  {"input_set", textColumn, func(p *parameterRow) any { return p.InputSet }},
 		"geography":  {"geography", textColumn, func(p *parameterRow) any { return p.Geography }},
 		"period":     {"period", textColumn, func(p *parameterRow) any { return p.Period }},
 		"created_at": {"created_at", timeColumn, func(p *parameterRow) any { return p.CreatedAt }},
@@ -106,9 +114,10 @@ var parameterObject = &object[models.Parameter, models.ParameterInput]{
 	update:  updateParameter,
 	inputOf: parameterInputOf,
 	asInput: func(p *models.Parameter) *models.ParameterInput {
-		return &models.ParameterInput{Slug: p.Slug, Symbol: p.Symbol, Low: p.Low, Central: p.Central, High: p.High,
-			Unit: p.Unit, Currency: p.Currency, PriceYear: p.PriceYear, Geography: p.Geography, Period: p.Period,
-			Chain: p.Chain, Stage: p.Stage, Estimate: p.Estimate, Citations: p.Citations, Note: p.Note}
+		return &models.ParameterInput{Slug: p.Slug, Symbol: p.Symbol, InputSet: p.InputSet, Low: p.Low, Central: p.Central,
+			High: p.High, Unit: p.Unit, Currency: p.Currency, PriceYear: p.PriceYear, Basis: p.Basis, PerVictim: p.PerVictim,
+			Geography: p.Geography, Period: p.Period, Chain: p.Chain, Stage: p.Stage, Estimate: p.Estimate,
+			Citations: p.Citations, Note: p.Note}
 	},
 	version: func(in *models.ParameterInput) **int64 { return &in.Version },
 	change:  parameterChange,
@@ -214,20 +223,23 @@ func (s *Store) RestoreParameter(ctx context.Context, key string, revision int64
 // parameterInputOf turns a recorded parameter back into an input. Its chain and stage are
 // recorded with their ids, which outlive renames.
 func parameterInputOf(tx *gorm.DB, p *models.Parameter) (*models.ParameterInput, error) {
-	in := &models.ParameterInput{Slug: p.Slug, Symbol: p.Symbol, Low: p.Low, Central: p.Central, High: p.High,
-		Unit: p.Unit, Currency: p.Currency, PriceYear: p.PriceYear, Geography: p.Geography, Period: p.Period,
-		Estimate: p.Estimate, Citations: p.Citations, Note: p.Note}
+	in := &models.ParameterInput{Slug: p.Slug, Symbol: p.Symbol, InputSet: p.InputSet, Low: p.Low, Central: p.Central,
+		High: p.High, Currency: p.Currency, PriceYear: p.PriceYear, Basis: p.Basis, PerVictim: p.PerVictim,
+		Geography: p.Geography, Period: p.Period, Estimate: p.Estimate, Citations: p.Citations, Note: p.Note}
+	if p.ChainID == nil {
+		return in, nil // an exchange rate or price index: no chain
+	}
 	var chains []string
-	if err := tx.Table("chains").Where("id = ?", p.ChainID).Pluck("slug", &chains).Error; err != nil {
+	if err := tx.Table("chains").Where("id = ?", *p.ChainID).Pluck("slug", &chains).Error; err != nil {
 		return nil, fmt.Errorf("store: restore parameter: %w", err)
 	}
 	if len(chains) == 0 {
-		return nil, models.Conflictf("not_restorable", "the parameter's chain %d has been deleted since; restore it first", p.ChainID)
+		return nil, models.Conflictf("not_restorable", "the parameter's chain %d has been deleted since; restore it first", *p.ChainID)
 	}
-	in.Chain = chains[0]
+	in.Chain = &chains[0]
 	if p.StageID != nil {
 		var stages []string
-		if err := tx.Table("stages").Where("id = ? AND chain_id = ?", *p.StageID, p.ChainID).Pluck("slug", &stages).Error; err != nil {
+		if err := tx.Table("stages").Where("id = ? AND chain_id = ?", *p.StageID, *p.ChainID).Pluck("slug", &stages).Error; err != nil {
 			return nil, fmt.Errorf("store: restore parameter: %w", err)
 		}
 		if len(stages) == 0 {
@@ -240,15 +252,16 @@ func parameterInputOf(tx *gorm.DB, p *models.Parameter) (*models.ParameterInput,
 
 // parameterWrite is a ParameterInput checked against the database.
 type parameterWrite struct {
-	chainID   int64
+	chainID   *int64
 	stageID   *int64
 	periodEnd int
 	sourceIDs []int64
 }
 
 // prepareParameter checks an input, the rules that need the database included (its chain, stage
-// and cited sources exist), and reports every bad field at once.
-func prepareParameter(tx *gorm.DB, in *models.ParameterInput) (*parameterWrite, error) {
+// and cited sources exist; an input set covers one area), and reports every bad field at once.
+// self is the parameter's id when it is being updated, 0 when it is new.
+func prepareParameter(tx *gorm.DB, in *models.ParameterInput, self int64) (*parameterWrite, error) {
 	var fields []models.FieldError
 	if err := in.Validate(); err != nil {
 		e, ok := models.AsError(err)
@@ -265,26 +278,38 @@ func prepareParameter(tx *gorm.DB, in *models.ParameterInput) (*parameterWrite, 
 	}
 	fields = append(fields, bad...)
 	w.sourceIDs = ids
-	if models.IsSlug(in.Chain) {
+	if in.Chain != nil && models.IsSlug(*in.Chain) {
 		var chains []int64
-		if err := tx.Table("chains").Where("slug = ?", in.Chain).Pluck("id", &chains).Error; err != nil {
+		if err := tx.Table("chains").Where("slug = ?", *in.Chain).Pluck("id", &chains).Error; err != nil {
 			return nil, fmt.Errorf("store: parameter chain: %w", err)
 		}
 		if len(chains) == 0 {
-			fields = append(fields, models.FieldError{Field: "chain", Message: fmt.Sprintf("chain %q does not exist", in.Chain)})
+			fields = append(fields, models.FieldError{Field: "chain", Message: fmt.Sprintf("chain %q does not exist", *in.Chain)})
 		} else {
-			w.chainID = chains[0]
+			w.chainID = &chains[0]
 		}
 	}
-	if w.chainID != 0 && in.Stage != nil && models.IsSlug(*in.Stage) {
+	if w.chainID != nil && in.Stage != nil && models.IsSlug(*in.Stage) {
 		var stages []int64
-		if err := tx.Table("stages").Where("chain_id = ? AND slug = ?", w.chainID, *in.Stage).Pluck("id", &stages).Error; err != nil {
+		if err := tx.Table("stages").Where("chain_id = ? AND slug = ?", *w.chainID, *in.Stage).Pluck("id", &stages).Error; err != nil {
 			return nil, fmt.Errorf("store: parameter stage: %w", err)
 		}
 		if len(stages) == 0 {
-			fields = append(fields, models.FieldError{Field: "stage", Message: fmt.Sprintf("chain %q has no stage %q; give one of its stages, or null for the whole chain", in.Chain, *in.Stage)})
+			fields = append(fields, models.FieldError{Field: "stage", Message: fmt.Sprintf("chain %q has no stage %q; give one of its stages, or null for the whole chain", *in.Chain, *in.Stage)})
 		} else {
 			w.stageID = &stages[0]
+		}
+	}
+	if w.chainID != nil && in.InputSet != "" && in.Geography != "" {
+		// An input set is one source family, place and period: its figures share one area.
+		var areas []string
+		err := tx.Table("parameters").Where("chain_id = ? AND input_set = ? AND id <> ? AND geography <> ?", *w.chainID, in.InputSet, self, in.Geography).
+			Limit(1).Pluck("geography", &areas).Error
+		if err != nil {
+			return nil, fmt.Errorf("store: parameter input set: %w", err)
+		}
+		if len(areas) > 0 {
+			fields = append(fields, models.FieldError{Field: "input_set", Message: fmt.Sprintf("input set %q holds figures for %s: a set covers one area; name another set for %s", in.InputSet, areas[0], in.Geography)})
 		}
 	}
 	if len(fields) > 0 {
@@ -294,15 +319,16 @@ func prepareParameter(tx *gorm.DB, in *models.ParameterInput) (*parameterWrite, 
 }
 
 func parameterColumnsOf(in *models.ParameterInput, w *parameterWrite) map[string]any {
-	return map[string]any{"slug": in.Slug, "symbol": in.Symbol, "low": in.Low, "central": in.Central, "high": in.High,
-		"unit": in.Unit, "currency": in.Currency, "price_year": in.PriceYear, "geography": in.Geography,
-		"period": in.Period, "period_end": w.periodEnd, "chain_id": w.chainID, "stage_id": w.stageID,
-		"estimate": in.Estimate, "citations": jsonText(nonNil(in.Citations)), "note": in.Note}
+	return map[string]any{"slug": in.Slug, "symbol": in.Symbol, "input_set": in.InputSet, "low": in.Low,
+		"central": in.Central, "high": in.High, "currency": in.Currency, "price_year": in.PriceYear,
+		"basis": in.Basis, "per_victim": in.PerVictim, "geography": in.Geography, "period": in.Period,
+		"period_end": w.periodEnd, "chain_id": w.chainID, "stage_id": w.stageID, "estimate": in.Estimate,
+		"citations": jsonText(nonNil(in.Citations)), "note": in.Note}
 }
 
 // insertParameter stores a parameter: a new one (id 0), or a deleted one brought back under its id.
 func insertParameter(tx *gorm.DB, id, version int64, in *models.ParameterInput, action string) (*models.Parameter, error) {
-	w, err := prepareParameter(tx, in)
+	w, err := prepareParameter(tx, in, id)
 	if err != nil {
 		return nil, err
 	}
@@ -331,7 +357,7 @@ func insertParameter(tx *gorm.DB, id, version int64, in *models.ParameterInput, 
 
 // updateParameter replaces cur with in, moving it to its next version.
 func updateParameter(tx *gorm.DB, cur *models.Parameter, in *models.ParameterInput, action string) (*models.Parameter, error) {
-	w, err := prepareParameter(tx, in)
+	w, err := prepareParameter(tx, in, cur.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -372,11 +398,13 @@ type ChainModel struct {
 	Chain      models.Chain
 	Stages     []models.Stage
 	Parameters []models.Parameter
+	// Reference holds the exchange rates and price indices, which belong to no chain.
+	Reference []models.Parameter
 }
 
-// ChainModel returns the chain named by key (id or slug) with its stages in position order and
-// all its parameters, read in one transaction so that they see the same state. NotFound if there
-// is no such chain.
+// ChainModel returns the chain named by key (id or slug) with its stages in position order, all
+// its parameters and the reference data (exchange rates, price indices), read in one transaction
+// so that they see the same state. NotFound if there is no such chain.
 func (s *Store) ChainModel(ctx context.Context, key string) (*ChainModel, error) {
 	var m *ChainModel
 	err := inTx(s.read(ctx), func(tx *gorm.DB) error {
@@ -389,15 +417,20 @@ func (s *Store) ChainModel(ctx context.Context, key string) (*ChainModel, error)
 			return fmt.Errorf("store: model stages: %w", err)
 		}
 		var rows []parameterRow
-		err = tx.Table("parameters").Select(parameterColumns).Where("parameters.chain_id = ?", chain.ID).
+		err = tx.Table("parameters").Select(parameterColumns).Where("parameters.chain_id = ? OR parameters.chain_id IS NULL", chain.ID).
 			Order("parameters.id").Find(&rows).Error
 		if err != nil {
 			return fmt.Errorf("store: model parameters: %w", err)
 		}
-		m.Parameters = make([]models.Parameter, len(rows))
 		for i := range rows {
-			if m.Parameters[i], err = rows[i].parameter(); err != nil {
+			p, err := rows[i].parameter()
+			if err != nil {
 				return err
+			}
+			if p.ChainID == nil {
+				m.Reference = append(m.Reference, p)
+			} else {
+				m.Parameters = append(m.Parameters, p)
 			}
 		}
 		return nil

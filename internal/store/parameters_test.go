@@ -32,8 +32,9 @@ func newParameterStore(t *testing.T) (*store.Store, context.Context) {
 
 func profitInput() *models.ParameterInput {
 	stage := "retailer"
-	return &models.ParameterInput{Slug: "st-profit-in-2009", Symbol: "profit", Central: f64(12900), High: f64(13000),
-		Unit: "USD per victim-year", Currency: "USD", Geography: "IN", Period: "2009", Chain: "sex-trafficking",
+	py := 2009
+	return &models.ParameterInput{Slug: "st-profit-in-2009", Symbol: "profit", InputSet: "kara-2009-india", Central: f64(12900), High: f64(13000),
+		Unit: "USD per victim-year", Currency: "USD", PriceYear: &py, Geography: "IN", Period: "2009", Chain: ptr("sex-trafficking"),
 		Stage: &stage, Estimate: models.EstimateReported}
 }
 
@@ -44,7 +45,7 @@ func TestParameterWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Version != 1 || p.Chain != "sex-trafficking" || p.Stage == nil || *p.Stage != "retailer" || p.Low != nil ||
+	if p.Version != 1 || p.Chain == nil || *p.Chain != "sex-trafficking" || p.Stage == nil || *p.Stage != "retailer" || p.Low != nil ||
 		*p.Central != 12900 || *p.High != 13000 || p.Citations == nil {
 		t.Fatalf("created %+v", p)
 	}
@@ -58,7 +59,7 @@ func TestParameterWrites(t *testing.T) {
 	}
 	// Chain-wide: no stage.
 	in := profitInput()
-	in.Slug, in.Symbol, in.Stage, in.Geography, in.Period = "st-total", "total_profits", nil, "global", "2010-2014"
+	in.Slug, in.Symbol, in.Stage, in.Geography, in.Period, in.InputSet, in.Unit = "st-total", "total_profits", nil, "global", "2010-2014", "europol-global", ""
 	wide, err := s.CreateParameter(ctx, in)
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +88,8 @@ func TestParameterWrites(t *testing.T) {
 		{models.ParameterFilter{Symbol: "total_profits"}, 1},
 		{models.ParameterFilter{Geography: "IN"}, 1},
 		{models.ParameterFilter{Estimate: "assumption"}, 0},
-		{models.ParameterFilter{Q: "VICTIM-YEAR"}, 2},
+		{models.ParameterFilter{Q: "KARA-2009"}, 1},
+		{models.ParameterFilter{InputSet: "europol-global"}, 1},
 	} {
 		c.f.Limit = 10
 		page, err := s.Parameters(ctx, c.f)
@@ -163,8 +165,22 @@ func TestParameterValidation(t *testing.T) {
 	bad("out of order", func(in *models.ParameterInput) { in.Low = f64(13500) }, "central", "high")
 	bad("period", func(in *models.ParameterInput) { in.Period = "2009-05" }, "period")
 	bad("currency", func(in *models.ParameterInput) { in.Currency = "usd" }, "currency")
-	bad("geography", func(in *models.ParameterInput) { in.Geography = "EU" }, "geography")
-	bad("chain", func(in *models.ParameterInput) { in.Chain = "forced-labour" }, "chain")
+	bad("geography", func(in *models.ParameterInput) { in.Geography = "Europe" }, "geography")
+	bad("no input set", func(in *models.ParameterInput) { in.InputSet = "" }, "input_set")
+	bad("money without a price year", func(in *models.ParameterInput) { in.PriceYear = nil }, "price_year")
+	bad("money without a currency", func(in *models.ParameterInput) { in.Currency = "" }, "currency")
+	bad("a unit the model does not read", func(in *models.ParameterInput) { in.Unit = "USD per month" }, "unit")
+	bad("a penalty without its basis", func(in *models.ParameterInput) { in.Symbol = "fine" }, "basis")
+	bad("a basis on a profit", func(in *models.ParameterInput) { in.Basis = "imposed" }, "basis")
+	bad("per victim on a profit", func(in *models.ParameterInput) { in.PerVictim = true }, "per_victim")
+	bad("a rate in a chain", func(in *models.ParameterInput) {
+		in.Symbol, in.Currency, in.PriceYear, in.Stage, in.Unit = "exchange_rate", "INR", nil, nil, ""
+	}, "chain", "input_set")
+	if _, err := s.CreateParameter(ctx, profitInput()); err != nil {
+		t.Fatal(err)
+	}
+	bad("a set for two areas", func(in *models.ParameterInput) { in.Slug, in.Geography = "other-area", "PK" }, "input_set")
+	bad("chain", func(in *models.ParameterInput) { in.Chain = ptr("forced-labour") }, "chain")
 	bad("stage", func(in *models.ParameterInput) { st := "employer"; in.Stage = &st }, "stage")
 	bad("source", func(in *models.ParameterInput) {
 		in.Citations = []models.Citation{{Source: "kara-2009", Supports: "supports"}}
@@ -173,9 +189,11 @@ func TestParameterValidation(t *testing.T) {
 	for i, v := range [][3]*float64{{f64(17.6e9), nil, nil}, {nil, f64(0.011), nil}, {f64(1), nil, f64(3)}, {f64(0), nil, f64(3)}} {
 		in := profitInput()
 		in.Slug = "shape-" + string(rune('a'+i))
-		in.Symbol, in.Geography, in.Stage = "confiscation_rate", "global", nil
+		in.Symbol, in.Geography, in.Stage, in.InputSet = "confiscation_rate", "global", nil, "shapes"
+		in.Currency, in.PriceYear, in.Unit = "", nil, ""
 		if v[0] != nil && *v[0] > 1 || v[2] != nil && *v[2] > 1 {
-			in.Symbol = "total_profits"
+			py := 2011
+			in.Symbol, in.Currency, in.PriceYear = "total_profits", "USD", &py
 		}
 		in.Low, in.Central, in.High = v[0], v[1], v[2]
 		if _, err := s.CreateParameter(ctx, in); err != nil {

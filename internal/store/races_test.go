@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"chainkb/internal/store"
 	"chainkb/models"
 )
 
@@ -78,6 +79,24 @@ func TestRace_PrerequisiteLoop(t *testing.T) {
 			t.Fatalf("round %d: %s → %s and %s → %s both made: a loop of prerequisites", round, a.Code, b.Code, b.Code, a.Code)
 		}
 		answered(t, "A prerequisite-of B", errAB, models.KindInvalid, models.KindConflict)
+		answered(t, "B prerequisite-of A", errBA, models.KindInvalid, models.KindConflict)
+	}
+	// The same race between an import and an API write.
+	for round := range raceRounds() {
+		a := mustCreateTactic(t, s, st.ID, fmt.Sprintf("ia%d", round))
+		b := mustCreateTactic(t, s, st.ID, fmt.Sprintf("ib%d", round))
+		bundle := &store.Bundle{FormatVersion: store.BundleFormat, Relations: []models.RelationInput{*relationInput(a, b, models.RelationPrerequisiteOf)}}
+		errImport, errBA := both(
+			func() error { _, err := s.Import(editor(), bundle, false); return err },
+			func() error {
+				_, err := s.CreateRelation(editor(), relationInput(b, a, models.RelationPrerequisiteOf))
+				return err
+			},
+		)
+		if errImport == nil && errBA == nil {
+			t.Fatalf("round %d: an import of %s → %s and a create of %s → %s both made: a loop", round, a.Code, b.Code, b.Code, a.Code)
+		}
+		answered(t, "import A prerequisite-of B", errImport, models.KindInvalid, models.KindConflict)
 		answered(t, "B prerequisite-of A", errBA, models.KindInvalid, models.KindConflict)
 	}
 	// What is left imports into an empty store: no loop.

@@ -37,10 +37,10 @@ func init() {
 // has moved past the version its bundle carries. It has one array per resource of the registry,
 // named as the resource's path is (kind.plural).
 //
-//	@Description	The knowledge base as one document (format_version 2): objects name each other by slug (sources, tags, chains, stages within their chain, parameters) and by code (tactics, relations), never by database id. Each object carries its version.
+//	@Description	The knowledge base as one document (format_version 3; 2 is read too): objects name each other by slug (sources, tags, chains, stages within their chain, parameters) and by code (tactics, relations), never by database id. Each object carries its version.
 type Bundle struct {
-	// The bundle format; this release reads and writes 2.
-	FormatVersion int `json:"format_version" example:"2"`
+	// The bundle format; this release writes 3 and reads 2 and 3.
+	FormatVersion int `json:"format_version" example:"3"`
 	// Sources, by slug; citations name them.
 	Sources []models.SourceInput `json:"sources"`
 	// Tags, by slug; tactics name them.
@@ -57,8 +57,16 @@ type Bundle struct {
 	Parameters []models.ParameterInput `json:"parameters"`
 }
 
-// BundleFormat is the version of the bundle format that this release reads and writes.
-const BundleFormat = 2
+// Required names what the import requires of a bundle besides the rules of its parts: the format.
+func (Bundle) Required() []string { return []string{"format_version"} }
+
+// BundleFormat is the version of the bundle format that this release writes. Format 3 added
+// sources' check records; this release reads format 2 too, whose sources carry a bare verified
+// date instead (SourceInput.CheckOf says what becomes of it).
+const BundleFormat = 3
+
+// readsFormat reports whether this release reads bundles of format v.
+func readsFormat(v int) bool { return v == 2 || v == BundleFormat }
 
 // ResourceName names a resource of the registry: its entity, as revisions and the change feed
 // name it (one of the models.Entity constants), and its plural, which names its array in a bundle

@@ -45,9 +45,9 @@ func TestRegistry(t *testing.T) {
 		t.Errorf("Bundle's arrays are %v; the registry's resources %v", fields, plurals)
 	}
 
-	// The API documents the same entities wherever it names one: the enum of models.Entity,
-	// which swag makes of every constant declared with that type in package models (the change
-	// feed's variants and an import report's entity are made from it).
+	// Package models declares a constant for each entity, and no other: the API document's Entity
+	// enum is made from Entities() (the change feed's variants, an import report's entity), and
+	// code names the entities by those constants.
 	fset := token.NewFileSet()
 	pkgs, err := parser.ParseDir(fset, "../../models", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
 	if err != nil {

@@ -319,6 +319,7 @@ type tacticEnd struct {
 	ID     int64
 	Code   string
 	Status string
+	Kind   string
 }
 
 // relationWrite is a RelationInput checked against the database: both tactics exist and differ,
@@ -363,6 +364,9 @@ func prepareRelation(tx *gorm.DB, in *models.RelationInput, self int64) (*relati
 	if w.from.ID != 0 && w.from.ID == w.to.ID && !named("to") {
 		fields = append(fields, models.FieldError{Field: "to", Message: fmt.Sprintf("names the same tactic as from (%s); a tactic cannot relate to itself", w.from.Code)})
 	}
+	if in.Type == models.RelationAddresses {
+		fields = append(fields, addressesEnds(w)...)
+	}
 	if len(fields) > 0 {
 		return nil, models.Invalid(fields...)
 	}
@@ -405,9 +409,46 @@ func duplicateRelation(from, typ, to string, id int64) error {
 	return models.Conflictf("duplicate_relation", "%s", detail)
 }
 
+// addressesEnds checks the kinds at the ends of an addresses relation: a current or recommended
+// tactic answers a condition. An end that was not found (ID 0) is reported already.
+func addressesEnds(w relationWrite) []models.FieldError {
+	var fields []models.FieldError
+	if w.from.ID != 0 && w.from.Kind == models.KindCondition {
+		fields = append(fields, models.FieldError{Field: "from", Message: fmt.Sprintf(
+			"%s is a condition; addresses runs from a current or recommended tactic to the condition it answers", w.from.Code)})
+	}
+	if w.to.ID != 0 && w.to.Kind != models.KindCondition {
+		fields = append(fields, models.FieldError{Field: "to", Message: fmt.Sprintf(
+			"%s is a %s tactic, not a condition; addresses points to the condition a tactic answers", w.to.Code, w.to.Kind)})
+	}
+	return fields
+}
+
+// checkAddressesKind refuses a new kind for tactic id that its addresses relations no longer
+// allow: a condition cannot address, and what is addressed stays a condition. The error names
+// the relations to change first.
+func checkAddressesKind(tx *gorm.DB, id int64, kind string) error {
+	var ids []int64
+	q := tx.Table("relations").Where("type = ?", models.RelationAddresses)
+	if kind == models.KindCondition {
+		q = q.Where("from_id = ?", id)
+	} else {
+		q = q.Where("to_id = ?", id)
+	}
+	if err := q.Order("id").Pluck("id", &ids).Error; err != nil {
+		return fmt.Errorf("store: check relations of tactic %d: %w", id, err)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return models.Invalid(models.FieldError{Field: "kind", Message: fmt.Sprintf(
+		"cannot become %s while addresses relation(s) %v need it as it is (a current or recommended tactic addresses a condition); change or delete them first",
+		kind, ids)})
+}
+
 // findEnd finds the tactic that key (a code or an id) names, hidden or not.
 func findEnd(tx *gorm.DB, key string) (*tacticEnd, error) {
-	q := tx.Table("tactics").Select("id, code, status")
+	q := tx.Table("tactics").Select("id, code, status, kind")
 	if id, code := idOrSlug(key); code != "" {
 		q = q.Where("code = ?", code)
 	} else {

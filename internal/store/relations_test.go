@@ -423,3 +423,74 @@ func jsonOf(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestStore_RelationAddresses: addresses runs from a current or recommended tactic to a condition
+// (issue 24); the wrong kinds at either end are 422 on that end, and a tactic cannot change kind
+// while an addresses relation needs it as it is. Relations may cross chains.
+func TestStore_RelationAddresses(t *testing.T) {
+	t.Parallel()
+	s := newTestStore(t)
+	ctx := editor()
+	st := mustCreateStage(t, s, mustCreateChain(t, s, "one").ID, "stage", 1)
+	other := mustCreateStage(t, s, mustCreateChain(t, s, "two").ID, "stage", 1)
+	kinded := func(stageID int64, title, kind string) *models.Tactic {
+		in := tacticInput(stageID, title)
+		in.Kind = kind
+		tc, err := s.CreateTactic(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tc
+	}
+	rec := kinded(st.ID, "answer", models.KindRecommended)
+	cur := kinded(st.ID, "current answer", models.KindCurrent)
+	cond := kinded(st.ID, "condition", models.KindCondition)
+	cond2 := kinded(st.ID, "other condition", models.KindCondition)
+	twin := kinded(other.ID, "the same measure in the other chain", models.KindRecommended)
+
+	mustCreateRelation(t, s, rec, cond, models.RelationAddresses)
+	mustCreateRelation(t, s, cur, cond, models.RelationAddresses)
+	for _, bad := range []struct {
+		from, to *models.Tactic
+		fields   []string
+	}{
+		{cond, cond2, []string{"from"}},
+		{rec, cur, []string{"to"}},
+		{cond, rec, []string{"from", "to"}},
+	} {
+		_, err := s.CreateRelation(ctx, relationInput(bad.from, bad.to, models.RelationAddresses))
+		e := wantKind(t, err, models.KindInvalid, "validation_failed")
+		if !slices.Equal(fieldsOf(e), bad.fields) {
+			t.Errorf("%s addresses %s: fields %v, want %v", bad.from.Code, bad.to.Code, fieldsOf(e), bad.fields)
+		}
+	}
+
+	// The kinds stay as the relations need them.
+	for _, c := range []struct {
+		tc   *models.Tactic
+		kind string
+	}{{cond, models.KindRecommended}, {rec, models.KindCondition}} {
+		in := tacticInput(st.ID, c.tc.Title)
+		in.Kind = c.kind
+		_, err := s.ReplaceTactic(ctx, c.tc.ID, in, models.Precondition{})
+		e := wantKind(t, err, models.KindInvalid, "validation_failed")
+		if !slices.Equal(fieldsOf(e), []string{"kind"}) {
+			t.Errorf("%s to %s: fields %v, want [kind]", c.tc.Code, c.kind, fieldsOf(e))
+		}
+	}
+	// A kind no relation depends on can change.
+	in := tacticInput(st.ID, cond2.Title)
+	in.Kind = models.KindRecommended
+	if _, err := s.ReplaceTactic(ctx, cond2.ID, in, models.Precondition{}); err != nil {
+		t.Errorf("change of a condition nothing addresses: %v", err)
+	}
+
+	// Across chains: the same measure at a link of each.
+	r := mustCreateRelation(t, s, rec, twin, models.RelationDuplicates)
+	if r.From != rec.Code || r.To != twin.Code {
+		t.Errorf("cross-chain relation %+v", r)
+	}
+	if ids := relationIDs(t, s, models.RelationFilter{Type: models.RelationAddresses}); len(ids) != 2 {
+		t.Errorf("addresses relations: %v, want 2", ids)
+	}
+}

@@ -43,8 +43,8 @@ const seedActor = "seed"
 // false, doing nothing, when a seed of that name was applied before. A bundle that breaks a rule
 // fails whole, with every fault listed by JSON pointer.
 func (s *Store) ApplySeed(ctx context.Context, name string, b *Bundle, predecessors map[string][]string) (*SeedReport, bool, error) {
-	if b.FormatVersion != BundleFormat {
-		return nil, false, fmt.Errorf("store: seed %s: format_version %d; this release reads %d", name, b.FormatVersion, BundleFormat)
+	if !readsFormat(b.FormatVersion) {
+		return nil, false, fmt.Errorf("store: seed %s: format_version %d; this release reads 2 and %d", name, b.FormatVersion, BundleFormat)
 	}
 	ctx = models.WithPrincipal(ctx, models.Principal{Name: seedActor, Role: models.RoleAdmin})
 	if err := checkDuplicates(b); err != nil {
@@ -62,6 +62,9 @@ func (s *Store) ApplySeed(ctx context.Context, name string, b *Bundle, predecess
 		}
 		if n > 0 {
 			return nil
+		}
+		if err := lockPrerequisites(tx, b); err != nil {
+			return err
 		}
 		origins, err := seededTactics(tx)
 		if err != nil {

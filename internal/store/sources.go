@@ -22,7 +22,8 @@ import (
 // sourceColumns are the columns of a source row, in the order scanSource reads them.
 const sourceColumns = "sources.id, sources.slug, sources.authors, sources.year, sources.title, sources.container, " +
 	"sources.doi, sources.url, sources.archived_url, sources.accessed_on, sources.type, sources.language, " +
-	"sources.verified, sources.note, sources.created_at, sources.updated_at, sources.version"
+	"sources.verified, sources.note, sources.created_at, sources.updated_at, sources.version, " +
+	"sources.check_reading, sources.check_on, sources.check_by, sources.check_passage"
 
 // scanSource reads one row of sourceColumns. Authors are a JSON column and the dates YYYY-MM-DD
 // text, which GORM cannot map onto the model by itself.
@@ -30,9 +31,10 @@ func scanSource(row rowScanner) (*models.Source, error) {
 	var s models.Source
 	var authors string
 	var year sql.NullInt64
-	var accessed, verified sql.NullString
+	var accessed, verified, checkOn sql.NullString
 	err := row.Scan(&s.ID, &s.Slug, &authors, &year, &s.Title, &s.Container, &s.DOI, &s.URL, &s.ArchivedURL,
-		&accessed, &s.Type, &s.Language, &verified, &s.Note, &s.CreatedAt, &s.UpdatedAt, &s.Version)
+		&accessed, &s.Type, &s.Language, &verified, &s.Note, &s.CreatedAt, &s.UpdatedAt, &s.Version,
+		&s.Check.Reading, &checkOn, &s.Check.By, &s.Check.Passage)
 	if err != nil {
 		return nil, fmt.Errorf("store: read source: %w", err)
 	}
@@ -48,6 +50,9 @@ func scanSource(row rowScanner) (*models.Source, error) {
 		return nil, err
 	}
 	if s.Verified, err = scanDate(verified); err != nil {
+		return nil, err
+	}
+	if s.Check.On, err = scanDate(checkOn); err != nil {
 		return nil, err
 	}
 	return &s, nil
@@ -102,13 +107,29 @@ var sourceList = listSpec[models.Source, models.SourceFilter]{
 		if f.YearTo != 0 {
 			q = q.Where("sources.year <= ?", f.YearTo)
 		}
+		if len(f.Readings) > 0 {
+			q = q.Where("sources.check_reading IN ?", f.Readings)
+		}
+		if f.Verified != nil {
+			// The column is derived from the check on every write (sourceColumnValues).
+			if *f.Verified {
+				q = q.Where("sources.verified IS NOT NULL")
+			} else {
+				q = q.Where("sources.verified IS NULL")
+			}
+		}
 		return q // f.Q is matched with the full-text index (search below)
 	},
 	search: searchableOf(models.SearchSource),
 	text:   func(f models.SourceFilter) string { return f.Q },
 	parsed: func(f models.SourceFilter) *search.Query { return f.Parsed },
 	filterKey: func(f models.SourceFilter) string {
-		return fmt.Sprintf("type=%q from=%d to=%d q=%q", f.Type, f.YearFrom, f.YearTo, f.Q)
+		verified := ""
+		if f.Verified != nil {
+			verified = fmt.Sprint(*f.Verified)
+		}
+		return fmt.Sprintf("type=%q from=%d to=%d q=%q reading=%q verified=%q", f.Type, f.YearFrom, f.YearTo, f.Q,
+			strings.Join(f.Readings, ","), verified)
 	},
 	scan:        func(rows *sql.Rows) (*models.Source, error) { return scanSource(rows) },
 	defaultSort: "slug",
@@ -197,21 +218,31 @@ func (s *Store) RestoreSource(ctx context.Context, key string, revision int64, p
 	return sourceObject.restoreOne(ctx, s, key, revision, pre)
 }
 
+// sourceInputOf is the input that writes s back as it is. A source read from a revision made
+// before check records (no reading) gives its verified date alone, which the write records as a
+// legacy claim (SourceInput.CheckOf).
 func sourceInputOf(s *models.Source) *models.SourceInput {
-	return &models.SourceInput{Slug: s.Slug, Authors: s.Authors, Year: s.Year, Title: s.Title, Container: s.Container,
+	in := &models.SourceInput{Slug: s.Slug, Authors: s.Authors, Year: s.Year, Title: s.Title, Container: s.Container,
 		DOI: s.DOI, URL: s.URL, ArchivedURL: s.ArchivedURL, AccessedOn: s.AccessedOn, Type: s.Type,
 		Language: s.Language, Verified: s.Verified, Note: s.Note}
+	if s.Check.Reading != "" {
+		check := s.Check
+		in.Check = &check
+	}
+	return in
 }
 
-// sourceOf is the source that in describes, with the defaults filled in.
+// sourceOf is the source that in describes, with the defaults filled in and verified derived
+// from the check.
 func sourceOf(in *models.SourceInput) *models.Source {
 	lang := in.Language
 	if lang == "" {
 		lang = "en"
 	}
+	check := in.CheckOf()
 	return &models.Source{Slug: in.Slug, Authors: nonNil(in.Authors), Year: in.Year, Title: in.Title,
 		Container: in.Container, DOI: in.DOI, URL: in.URL, ArchivedURL: in.ArchivedURL, AccessedOn: in.AccessedOn,
-		Type: in.Type, Language: lang, Verified: in.Verified, Note: in.Note}
+		Type: in.Type, Language: lang, Check: check, Verified: check.Verified(), Note: in.Note}
 }
 
 // sourceColumnValues are the columns a write of s sets, bar id, times and version.
@@ -219,12 +250,13 @@ func sourceColumnValues(s *models.Source) map[string]any {
 	return map[string]any{"slug": s.Slug, "authors": authorsText(s.Authors), "year": s.Year, "title": s.Title,
 		"container": s.Container, "doi": s.DOI, "url": s.URL, "archived_url": s.ArchivedURL,
 		"accessed_on": dateText(s.AccessedOn), "type": s.Type, "language": s.Language,
-		"verified": dateText(s.Verified), "note": s.Note}
+		"verified": dateText(s.Verified), "note": s.Note, "check_reading": s.Check.Reading,
+		"check_on": dateText(s.Check.On), "check_by": s.Check.By, "check_passage": s.Check.Passage}
 }
 
 // insertSource stores a source: a new one (id 0), or a deleted one brought back under its id.
 func insertSource(tx *gorm.DB, id, version int64, in *models.SourceInput, action string) (*models.Source, error) {
-	if err := in.Validate(); err != nil {
+	if err := in.ValidateAt(tx.Config.NowFunc()); err != nil {
 		return nil, err
 	}
 	src := sourceOf(in)
@@ -244,7 +276,7 @@ func insertSource(tx *gorm.DB, id, version int64, in *models.SourceInput, action
 
 // updateSource replaces cur with in, moving it to its next version.
 func updateSource(tx *gorm.DB, cur *models.Source, in *models.SourceInput, action string) (*models.Source, error) {
-	if err := in.Validate(); err != nil {
+	if err := in.ValidateAt(tx.Config.NowFunc()); err != nil {
 		return nil, err
 	}
 	if in.Slug != cur.Slug {

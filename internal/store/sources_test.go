@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,7 +38,8 @@ func TestStore_Sources(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		in.AccessedOn, in.Verified = &d, &d
+		in.AccessedOn = &d
+		in.Check = &models.SourceCheck{Reading: models.ReadingFullText, On: &d, By: "an editor", Passage: "pp. 1-10"}
 		src, err := s.CreateSource(ctx, in)
 		if err != nil {
 			t.Fatal(err)
@@ -61,7 +63,7 @@ func TestStore_Sources(t *testing.T) {
 			t.Fatalf("by id: %v, %v", byID, err)
 		}
 
-		in.Year, in.Verified, in.Title = nil, nil, "New title"
+		in.Year, in.Check, in.Title = nil, nil, "New title"
 		up, err := s.ReplaceSource(ctx, "kara-2009", in, models.Precondition{Version: ptr(int64(1))})
 		if err != nil {
 			t.Fatal(err)
@@ -327,4 +329,125 @@ func TestStore_Sources(t *testing.T) {
 		_, err = s.Tag(ctx, "nothing-written")
 		wantKind(t, err, models.KindNotFound, "not_found")
 	})
+}
+
+// A source's check record: stored and read back, verified derived from it (the check's date for a
+// full-text or excerpt reading, else null), a bare verified date kept as a not-read claim, the
+// list filtered by reading and by verified, and the revisions carrying the check.
+func TestStore_SourceCheck(t *testing.T) {
+	t.Parallel()
+	s := newTestStore(t)
+	ctx := editor()
+	on, _ := models.ParseDate("2026-12-07")
+	legacy, _ := models.ParseDate("2026-11-29")
+	check := func(reading string) *models.SourceCheck {
+		return &models.SourceCheck{Reading: reading, On: &on, By: "chainkb editors", Passage: "https://example.org/report, section 2"}
+	}
+	for _, c := range []struct {
+		slug, wantReading, wantVerified string
+		check                           *models.SourceCheck
+		verified                        *models.Date
+	}{
+		{"chk-full", models.ReadingFullText, "2026-12-07", check(models.ReadingFullText), nil},
+		{"chk-excerpt", models.ReadingExcerpt, "2026-12-07", check(models.ReadingExcerpt), &legacy},
+		{"chk-abstract", models.ReadingAbstract, "", check(models.ReadingAbstract), &legacy},
+		{"chk-other", models.ReadingSummaryByOther, "", check(models.ReadingSummaryByOther), nil},
+		{"chk-legacy", models.ReadingNotRead, "", nil, &legacy},
+		{"chk-none", models.ReadingNotRead, "", nil, nil},
+	} {
+		in := sourceInput(c.slug)
+		in.Check, in.Verified = c.check, c.verified
+		created, err := s.CreateSource(ctx, in)
+		if err != nil {
+			t.Fatalf("%s: %v", c.slug, err)
+		}
+		got, err := s.Source(reader(), c.slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		verified := ""
+		if got.Verified != nil {
+			verified = got.Verified.String()
+		}
+		if got.Check.Reading != c.wantReading || verified != c.wantVerified || created.Check.Reading != c.wantReading {
+			t.Errorf("%s: reading %q, verified %q; want %q, %q", c.slug, got.Check.Reading, verified, c.wantReading, c.wantVerified)
+		}
+		if c.check != nil && (got.Check.By != c.check.By || got.Check.Passage != c.check.Passage || got.Check.On == nil || *got.Check.On != on) {
+			t.Errorf("%s: check read back as %+v, want %+v", c.slug, got.Check, *c.check)
+		}
+		if c.slug == "chk-legacy" && !strings.Contains(got.Check.Passage, "2026-11-29") {
+			t.Errorf("a bare verified date is lost: passage %q", got.Check.Passage)
+		}
+	}
+
+	slugsOf := func(f models.SourceFilter) []string {
+		t.Helper()
+		f.Limit, f.Q = 100, "chk"
+		f.Sort = "slug"
+		page, err := s.Sources(reader(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, src := range page.Items {
+			out = append(out, src.Slug)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		f    models.SourceFilter
+		want []string
+	}{
+		{models.SourceFilter{Verified: ptr(true)}, []string{"chk-excerpt", "chk-full"}},
+		{models.SourceFilter{Verified: ptr(false)}, []string{"chk-abstract", "chk-legacy", "chk-none", "chk-other"}},
+		{models.SourceFilter{Readings: []string{models.ReadingAbstract, models.ReadingSummaryByOther}}, []string{"chk-abstract", "chk-other"}},
+		{models.SourceFilter{Readings: []string{models.ReadingNotRead}, Verified: ptr(true)}, nil},
+	} {
+		if got := slugsOf(c.f); !slices.Equal(got, c.want) {
+			t.Errorf("%+v: %v, want %v", c.f, got, c.want)
+		}
+	}
+
+	// A bad check is refused whole, and changes nothing.
+	in := sourceInput("chk-full")
+	in.Check = &models.SourceCheck{Reading: "skimmed"}
+	_, err := s.ReplaceSource(ctx, "chk-full", in, models.Precondition{})
+	e := wantKind(t, err, models.KindInvalid, "validation_failed")
+	if !slices.Equal(fieldsOf(e), []string{"check/reading"}) {
+		t.Errorf("fields %v, want [check/reading]", fieldsOf(e))
+	}
+	in.Check = &models.SourceCheck{Reading: models.ReadingExcerpt}
+	_, err = s.ReplaceSource(ctx, "chk-full", in, models.Precondition{})
+	e = wantKind(t, err, models.KindInvalid, "validation_failed")
+	if !slices.Equal(fieldsOf(e), []string{"check/on", "check/by"}) {
+		t.Errorf("fields %v, want [check/on check/by]", fieldsOf(e))
+	}
+	if got, _ := s.Source(reader(), "chk-full"); got.Version != 1 || got.Check.Reading != models.ReadingFullText {
+		t.Errorf("a refused write changed the source: %+v", got)
+	}
+
+	// Downgrading the check un-verifies the source; the history keeps both checks.
+	in.Check = check(models.ReadingAbstract)
+	up, err := s.ReplaceSource(ctx, "chk-full", in, models.Precondition{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.Verified != nil || up.Check.Reading != models.ReadingAbstract {
+		t.Errorf("after a downgrade: %+v", up)
+	}
+	revs, err := s.Revisions(ctx, models.EntitySource, "chk-full", models.Page{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var readings []string
+	for _, r := range revs.Items {
+		var src models.Source
+		if err := json.Unmarshal(r.Data, &src); err != nil {
+			t.Fatal(err)
+		}
+		readings = append(readings, src.Check.Reading)
+	}
+	if !slices.Equal(readings, []string{models.ReadingAbstract, models.ReadingFullText}) {
+		t.Errorf("revisions carry readings %v, want [abstract full-text]", readings)
+	}
 }

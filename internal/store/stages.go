@@ -75,7 +75,7 @@ var stageObject = &object[models.Stage, models.StageInput]{
 			// Refused rather than taken out of those tactics: a delete changes nothing else.
 			var naming []*models.Tactic
 			if naming, err = tacticsNamingStage(tx, cur.ChainID, cur.Slug); err == nil && len(naming) > 0 {
-				err = models.Conflictf("in_use", "stage %d (%s) is named in also_applies_to of %d tactic(s), such as %s; take it out of them first",
+				err = models.Conflictf("in_use", "stage %d (%s) is named in also_applies_to or acts_on links of %d tactic(s), such as %s; take it out of them first",
 					cur.ID, cur.Slug, len(naming), naming[0].Code)
 			}
 		}
@@ -134,7 +134,7 @@ func restorableStage(tx *gorm.DB, st *models.Stage) (*models.StageInput, error) 
 
 func stageInputOf(st *models.Stage) *models.StageInput {
 	return &models.StageInput{ChainID: &st.ChainID, Slug: st.Slug, Name: st.Name, Actor: st.Actor, Side: st.Side,
-		Position: &st.Position, Description: st.Description, Citations: st.Citations}
+		Position: &st.Position, Role: st.Role, Description: st.Description, Citations: st.Citations}
 }
 
 // insertStage stores a stage: a new one (id 0), or a deleted one brought back under its id.
@@ -151,7 +151,7 @@ func insertStage(tx *gorm.DB, id, version int64, in *models.StageInput, action s
 		return nil, models.Invalid(models.FieldError{Field: "chain_id", Message: fmt.Sprintf("chain %d does not exist", *in.ChainID)})
 	}
 	st := &models.Stage{ID: id, ChainID: *in.ChainID, Slug: in.Slug, Name: in.Name, Actor: in.Actor, Side: in.Side,
-		Position: *in.Position, Description: in.Description, Citations: nonNil(in.Citations), Version: version}
+		Position: *in.Position, Role: in.Role, Description: in.Description, Citations: nonNil(in.Citations), Version: version}
 	if err := tx.Table("stages").Create(st).Error; err != nil {
 		return nil, slugConflict(err, models.EntityStage, in.Slug, " in this chain")
 	}
@@ -173,7 +173,7 @@ func updateStage(tx *gorm.DB, cur *models.Stage, in *models.StageInput, action s
 	}
 	_, err = bumpVersion(tx, "stages", cur.ID, cur.Version, map[string]any{
 		"slug": in.Slug, "name": in.Name, "actor": in.Actor, "side": in.Side,
-		"position": *in.Position, "description": in.Description, "citations": jsonText(in.Citations),
+		"position": *in.Position, "role": in.Role, "description": in.Description, "citations": jsonText(in.Citations),
 	})
 	if err != nil {
 		return nil, slugConflict(err, models.EntityStage, in.Slug, " in this chain")
@@ -266,7 +266,8 @@ func stageIDIn(tx *gorm.DB, chainID int64, slug string) (int64, error) {
 	return ids[0], nil
 }
 
-// tacticsNamingStage loads the tactics of a chain that name the stage with slug in also_applies_to.
+// tacticsNamingStage loads the tactics of a chain that name the stage with slug in also_applies_to
+// or in the links of an acts_on effect.
 func tacticsNamingStage(tx *gorm.DB, chainID int64, slug string) ([]*models.Tactic, error) {
 	// The detail is JSON text: a match of the quoted slug is only a candidate, checked below.
 	ids, err := linkedIDs(tx, "SELECT id FROM tactics WHERE chain_id = ? AND detail LIKE ? ESCAPE '\\' ORDER BY id",
@@ -280,15 +281,41 @@ func tacticsNamingStage(tx *gorm.DB, chainID int64, slug string) ([]*models.Tact
 		if err != nil {
 			return nil, err
 		}
-		if slices.Contains(t.AlsoAppliesTo, slug) {
+		if namesStage(t, slug) {
 			out = append(out, t)
 		}
 	}
 	return out, nil
 }
 
-// renameInOtherTactics follows a stage's new slug in the also_applies_to of the tactics of its
-// chain that name it: each is updated as an editor's write would be (its next version, a
+func namesStage(t *models.Tactic, slug string) bool {
+	if slices.Contains(t.AlsoAppliesTo, slug) {
+		return true
+	}
+	for _, e := range t.ActsOn {
+		if slices.Contains(e.Links, slug) {
+			return true
+		}
+	}
+	return false
+}
+
+// renamed returns slugs with from replaced by to, each slug once, in their order.
+func renamed(slugs []string, from, to string) []string {
+	out := make([]string, 0, len(slugs))
+	for _, sl := range slugs {
+		if sl == from {
+			sl = to
+		}
+		if !slices.Contains(out, sl) {
+			out = append(out, sl)
+		}
+	}
+	return out
+}
+
+// renameInOtherTactics follows a stage's new slug in the also_applies_to and acts_on links of the
+// tactics of its chain that name it: each is updated as an editor's write would be (its next version, a
 // revision with the same actor and request, its document), so that mirrors and the history see
 // the change, and no later write of the tactic fails on a slug that names nothing.
 func renameInOtherTactics(tx *gorm.DB, chainID int64, from, to string) error {
@@ -298,13 +325,11 @@ func renameInOtherTactics(tx *gorm.DB, chainID int64, from, to string) error {
 	}
 	for _, t := range naming {
 		in := tacticInput(t)
-		in.AlsoAppliesTo = slices.Clone(in.AlsoAppliesTo)
-		for i, sl := range in.AlsoAppliesTo {
-			if sl == from {
-				in.AlsoAppliesTo[i] = to
-			}
+		in.AlsoAppliesTo = renamed(in.AlsoAppliesTo, from, to)
+		in.ActsOn = slices.Clone(in.ActsOn)
+		for i := range in.ActsOn {
+			in.ActsOn[i].Links = renamed(in.ActsOn[i].Links, from, to)
 		}
-		in.AlsoAppliesTo = slices.Compact(in.AlsoAppliesTo)
 		if _, err := tacticObject.update(tx, t, in, models.ActionUpdate); err != nil {
 			return fmt.Errorf("store: rename stage %s in tactic %s: %w", from, t.Code, err)
 		}

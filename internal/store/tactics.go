@@ -373,6 +373,9 @@ func detailOf(in *models.TacticInput) tacticDetail {
 	d := tacticDetail{Caveats: in.Caveats, Positions: in.Positions, Jurisdictions: in.Jurisdictions,
 		Actors: in.Actors, Adoption: in.Adoption, Citations: in.Citations, ActsOn: in.ActsOn,
 		AlsoAppliesTo: in.AlsoAppliesTo}
+	for i := range d.ActsOn {
+		d.ActsOn[i].Links = nonNil(d.ActsOn[i].Links)
+	}
 	if in.Evidence != nil {
 		d.Evidence = *in.Evidence
 	} else {
@@ -402,6 +405,9 @@ func (d tacticDetail) setOn(t *models.Tactic) {
 	t.Actors = nonNil(d.Actors)
 	t.Citations = nonNil(d.Citations)
 	t.ActsOn = nonNil(d.ActsOn)
+	for i := range t.ActsOn {
+		t.ActsOn[i].Links = nonNil(t.ActsOn[i].Links)
+	}
 	t.AlsoAppliesTo = nonNil(d.AlsoAppliesTo)
 }
 
@@ -455,6 +461,13 @@ func prepareTactic(tx *gorm.DB, in *models.TacticInput) (*tacticWrite, error) {
 	}
 	if w.stage != nil && len(in.AlsoAppliesTo) > 0 {
 		bad, err := checkOtherStages(tx, w.stage, in.AlsoAppliesTo)
+		if err != nil {
+			return nil, err
+		}
+		fields = append(fields, bad...)
+	}
+	if w.stage != nil {
+		bad, err := checkEffectLinks(tx, w.stage, in.ActsOn)
 		if err != nil {
 			return nil, err
 		}
@@ -578,6 +591,31 @@ func checkOtherStages(tx *gorm.DB, stage *tacticStage, slugs []string) ([]models
 	return bad, nil
 }
 
+// checkEffectLinks checks the links of the tactic's acts_on effects: slugs of stages of its own
+// chain, its own stage included.
+func checkEffectLinks(tx *gorm.DB, stage *tacticStage, effects []models.ActsOn) ([]models.FieldError, error) {
+	var slugs []string
+	for _, a := range effects {
+		slugs = append(slugs, a.Links...)
+	}
+	if len(slugs) == 0 {
+		return nil, nil
+	}
+	var known []string
+	if err := tx.Table("stages").Where("chain_id = ? AND slug IN ?", stage.ChainID, slugs).Pluck("slug", &known).Error; err != nil {
+		return nil, fmt.Errorf("store: check effect links: %w", err)
+	}
+	var bad []models.FieldError
+	for i, a := range effects {
+		for j, sl := range a.Links {
+			if models.IsSlug(sl) && !slices.Contains(known, sl) {
+				bad = append(bad, models.FieldError{Field: "acts_on/" + strconv.Itoa(i) + "/links/" + strconv.Itoa(j), Message: fmt.Sprintf("stage %q is not a stage of the tactic's chain", sl)})
+			}
+		}
+	}
+	return bad, nil
+}
+
 // kindLetter is the letter of a kind in a tactic's code.
 var kindLetter = map[string]string{models.KindCurrent: "C", models.KindRecommended: "R", models.KindCondition: "K"}
 
@@ -687,6 +725,11 @@ func updateTactic(tx *gorm.DB, cur *models.Tactic, in *models.TacticInput, actio
 		code = in.Code // a placeholder is replaced once
 	} else if in.Code != "" && in.Code != cur.Code {
 		return nil, models.Invalid(models.FieldError{Field: "code", Message: fmt.Sprintf("a tactic's code never changes; leave it out or send %q", cur.Code)})
+	}
+	if in.Kind != cur.Kind {
+		if err := checkAddressesKind(tx, cur.ID, in.Kind); err != nil {
+			return nil, err
+		}
 	}
 	updated, err := bumpVersion(tx, "tactics", cur.ID, cur.Version, changedColumns(cur, w, in, status, code))
 	if err != nil {
@@ -932,6 +975,10 @@ func whereHorizon(q *gorm.DB, slug string) *gorm.DB {
 	return q.Where(`EXISTS (SELECT 1 FROM tactic_tags tt JOIN tags t ON t.id = tt.tag_id
 		WHERE tt.tactic_id = tactics.id AND t.slug = ? AND t.tag_group = ?)`, slug, models.HorizonGroup)
 }
+
+// Required names what the import requires of a bundle's tactic besides a tactic input's rules:
+// its code, by which the import finds it.
+func (BundleTactic) Required() []string { return []string{"code"} }
 
 // BundleTactic is a tactic whose chain and stage are named by slug.
 //

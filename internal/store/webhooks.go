@@ -97,7 +97,8 @@ func owe(tx *gorm.DB, revision int64, c change, at time.Time) error {
 }
 
 // chainOf is the chain an object of the change feed belongs to, or 0 for those that belong to no
-// single chain (tags, sources, relations).
+// single chain (tags, sources, relations, and the parameters that are exchange rates or price
+// indices).
 func chainOf(data any) int64 {
 	switch d := data.(type) {
 	case *models.Chain:
@@ -107,7 +108,9 @@ func chainOf(data any) int64 {
 	case *models.Tactic:
 		return d.ChainID
 	case *models.Parameter:
-		return d.ChainID
+		if d.ChainID != nil {
+			return *d.ChainID
+		}
 	}
 	return 0
 }

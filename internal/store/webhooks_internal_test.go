@@ -176,6 +176,11 @@ func TestOutboxFilters(t *testing.T) {
 	if _, err := s.CreateStage(ctx, &models.StageInput{ChainID: &other.ID, Slug: "s2", Name: "S2", Actor: "a", Side: models.SideSupply, Position: ptrTo(1)}); err != nil {
 		t.Fatal(err)
 	}
+	// An exchange rate belongs to no chain: it goes whatever chains a subscription names.
+	if _, err := s.CreateParameter(ctx, &models.ParameterInput{Slug: "fx-inr-usd-2006", Symbol: "exchange_rate", Central: ptrTo(45.1861),
+		Currency: "INR", Geography: "global", Period: "2006", Estimate: models.EstimateReported}); err != nil {
+		t.Fatal(err)
+	}
 	count := func(w int64) map[string]int {
 		rows, err := s.r.Raw(`SELECT r.entity FROM webhook_deliveries d JOIN revisions r ON r.id = d.revision_id WHERE d.subscription_id = ?`, w).Rows()
 		if err != nil {
@@ -195,8 +200,8 @@ func TestOutboxFilters(t *testing.T) {
 		want map[string]int
 	}{
 		"tactics only, no drafts": {tactics, map[string]int{"tactic": 1}},
-		"chain 'chain'":           {chain, map[string]int{"tactic": 1, "tag": 1}},
-		"chain 'other'":           {otherChain, map[string]int{"tag": 1, "stage": 1}},
+		"chain 'chain'":           {chain, map[string]int{"tactic": 1, "tag": 1, "parameter": 1}},
+		"chain 'other'":           {otherChain, map[string]int{"tag": 1, "stage": 1, "parameter": 1}},
 	} {
 		if got := count(c.id); !mapsEqual(got, c.want) {
 			t.Errorf("%s: owed %v, want %v", name, got, c.want)
