@@ -9,10 +9,6 @@ import (
 	"time"
 )
 
-// WebhookEntities are the kinds of change a webhook subscription may ask for: every entity of the
-// change feed.
-var WebhookEntities = []string{EntityChain, EntityStage, EntityTactic, EntityTag, EntitySource, EntityRelation, EntityParameter}
-
 // The states of a webhook delivery.
 const (
 	DeliveryPending   = "pending"   // owed: due at next_attempt_at, or being attempted
