@@ -30,8 +30,8 @@ func New(st *store.Store, log *slog.Logger, opts ...Option) http.Handler {
 		_ = r.SetTrustedProxies(nil)
 	}
 	lim := newLimiter(o.limits)
-	m := newMetrics(st, lim)
-	rows := withHeadAndOptions(routes(st, m.handler()))
+	m := newMetrics(st, lim, o.collectors...)
+	rows := withHeadAndOptions(routes(st, m.handler(), o))
 	table := newRouteTable(rows)
 
 	// Order matters:

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"reflect"
 	"slices"
@@ -22,6 +24,7 @@ import (
 	"chainkb/api"
 	"chainkb/handlers"
 	"chainkb/internal/store"
+	"chainkb/internal/webhooks"
 	"chainkb/models"
 	"chainkb/seeds"
 )
@@ -54,7 +57,7 @@ func newServer(t *testing.T) *testServer {
 	if _, err := seeds.Load(context.Background(), st); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	srv := httptest.NewServer(api.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(api.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), api.WithWebhookTargets(offlineTargets)))
 	t.Cleanup(func() {
 		srv.Close()
 		st.Close()
@@ -82,6 +85,19 @@ func newServer(t *testing.T) *testServer {
 	// No API makes a key that has already expired, so the test moves the expiry into the past.
 	s.exec(t, "UPDATE api_keys SET expires_at = $1 WHERE id = $2", time.Now().Add(-time.Minute).UTC(), s.KeyIDs["expired"])
 	return s
+}
+
+// offlineTargets is the default webhook policy (public addresses only) with a resolver that knows
+// localhost alone, as a hosts file does: the tests send no DNS query off the machine.
+var offlineTargets = webhooks.NewTargets(nil, hostsResolver{})
+
+type hostsResolver struct{}
+
+func (hostsResolver) LookupNetIP(_ context.Context, _, host string) ([]netip.Addr, error) {
+	if host == "localhost" {
+		return []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.MustParseAddr("::1")}, nil
+	}
+	return nil, &net.DNSError{Err: "no DNS in the tests", Name: host, IsNotFound: true}
 }
 
 // exec runs a statement through the test's own connection, for set-ups that no API offers.
@@ -186,7 +202,7 @@ func (r response) problem(t *testing.T, status int) handlers.Problem {
 func (s *testServer) snapshot(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
-	for _, table := range []string{"chains", "stages", "tactics", "tags", "tactic_tags", "seeds_applied", "schema_migrations", "revisions", "api_keys", "idempotency_keys"} {
+	for _, table := range []string{"chains", "stages", "tactics", "tags", "tactic_tags", "seeds_applied", "schema_migrations", "revisions", "api_keys", "idempotency_keys", "webhook_subscriptions", "webhook_deliveries"} {
 		cols := "*"
 		if table == "api_keys" {
 			// A key's last use is noted on any request, failed or not; it is not content.

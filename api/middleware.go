@@ -212,9 +212,9 @@ func idempotency(st *store.Store, log *slog.Logger, table routeTable) gin.Handle
 			if loc != "" {
 				c.Header("Location", loc)
 			}
-			c.Error(models.Conflictf("key_already_created", "the first request with this Idempotency-Key created the key at %s; "+
-				"its secret was shown once, in that answer, and is kept nowhere, so it cannot be shown again: "+
-				"if that answer was lost, revoke the key (DELETE %s) and create another", loc, loc))
+			c.Error(models.Conflictf("key_already_created", "the first request with this Idempotency-Key created %s; "+
+				"its secret was shown once, in that answer, and is kept nowhere else, so it cannot be shown again: "+
+				"if that answer was lost, revoke or delete it (DELETE %s) and create another", loc, loc))
 			c.Abort()
 			return
 		}

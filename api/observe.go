@@ -29,7 +29,7 @@ type metrics struct {
 	inFlight prometheus.Gauge
 }
 
-func newMetrics(st *store.Store, lim *limiter) *metrics {
+func newMetrics(st *store.Store, lim *limiter, extra ...prometheus.Collector) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -51,6 +51,7 @@ func newMetrics(st *store.Store, lim *limiter) *metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		poolCollector{st},
 	)
+	m.registry.MustRegister(extra...)
 	if lim != nil {
 		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "chainkb_ratelimit_clients",

@@ -32,7 +32,7 @@ func newOpsServer(t *testing.T, log *slog.Logger, opts ...api.Option) *testServe
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	srv := httptest.NewServer(api.New(s.Store, log, opts...))
+	srv := httptest.NewServer(api.New(s.Store, log, append([]api.Option{api.WithWebhookTargets(offlineTargets)}, opts...)...))
 	t.Cleanup(srv.Close)
 	ops := *s
 	ops.URL = srv.URL

@@ -5,6 +5,11 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"chainkb/handlers"
+	"chainkb/internal/webhooks"
 )
 
 // DefaultMaxBodyBytes is the request body limit when none is configured (1 MiB). A knowledge-base
@@ -24,10 +29,35 @@ type options struct {
 	limits         RateLimits
 	trustedProxies []string
 	corsOrigins    []string
+	webhookTargets *webhooks.Targets
+	stream         handlers.StreamTiming
+	collectors     []prometheus.Collector
 }
 
 func defaultOptions() options {
-	return options{maxBody: DefaultMaxBodyBytes, maxImport: DefaultMaxImportBytes}
+	return options{maxBody: DefaultMaxBodyBytes, maxImport: DefaultMaxImportBytes, webhookTargets: webhooks.NewTargets(nil, nil)}
+}
+
+// WithWebhookTargets sets the network policy a webhook subscription's URL is checked against
+// (the delivery worker's own). Without it only public addresses are accepted.
+func WithWebhookTargets(t *webhooks.Targets) Option {
+	return func(o *options) {
+		if t != nil {
+			o.webhookTargets = t
+		}
+	}
+}
+
+// WithStreamTiming tunes the change feed's stream (GET /api/v1/changes/stream): its heartbeat,
+// how often it looks for changes, and the channel whose closing ends every stream, which the
+// server closes when it starts to shut down.
+func WithStreamTiming(t handlers.StreamTiming) Option {
+	return func(o *options) { o.stream = t }
+}
+
+// WithCollectors adds Prometheus collectors to /metrics, such as the webhook worker's.
+func WithCollectors(cs ...prometheus.Collector) Option {
+	return func(o *options) { o.collectors = append(o.collectors, cs...) }
 }
 
 // WithMaxBodyBytes sets the largest request body the API reads; a larger one is refused with 413.

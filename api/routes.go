@@ -76,6 +76,9 @@ const (
 	secret                      // the answer holds a secret: never kept for an Idempotency-Key retry
 	bulkBody                    // takes a body up to the import limit (WithMaxImportBytes), not the usual one
 	page                        // an HTML page for people (internal/pages): its own content security policy
+	// stream answers with a stream that does not end (Server-Sent Events): its HEAD answers the
+	// headers alone rather than running the GET.
+	stream
 	// revalidated is a list of the knowledge base: it carries a weak ETag made from the knowledge
 	// base's generation, and a GET whose If-None-Match names it is 304 without running the list.
 	revalidated
@@ -88,7 +91,7 @@ const (
 
 // routes is the entire API surface, one row per route: method, path, handler, who may call it,
 // its cache policy and its flags. Nothing else registers a route or says who may call one.
-func routes(st *store.Store, metrics http.Handler) []route {
+func routes(st *store.Store, metrics http.Handler, o options) []route {
 	chains := handlers.NewChains(st)
 	stages := handlers.NewStages(st)
 	tactics := handlers.NewTactics(st)
@@ -98,8 +101,9 @@ func routes(st *store.Store, metrics http.Handler) []route {
 	parameters := handlers.NewParameters(st)
 	economics := handlers.NewEconomics(st)
 	search := handlers.NewSearch(st)
-	changes := handlers.NewChanges(st)
+	changes := handlers.NewChanges(st, o.stream)
 	keys := handlers.NewKeys(st)
+	hooks := handlers.NewWebhooks(st, o.webhookTargets)
 	health := handlers.NewHealth(st)
 	bundles := handlers.NewBundles(st)
 	site := pages.New(st)
@@ -177,6 +181,17 @@ func routes(st *store.Store, metrics http.Handler) []route {
 		{"GET", "/api/v1/search", search.List, anyone, publicRead, revalidated, handlers.SearchDoc},
 
 		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal, handlers.ChangesDoc},
+		{"GET", "/api/v1/changes/stream", changes.Stream, readers, noStore, stream, handlers.ChangeStreamDoc},
+
+		// Webhook subscriptions: each key manages its own, admins every one (the store decides
+		// which a key sees; another key's is 404).
+		{"GET", "/api/v1/webhooks", hooks.List, readers, noStore, normal, handlers.WebhookListDoc},
+		{"POST", "/api/v1/webhooks", hooks.Create, readers, noStore, secret, handlers.WebhookCreateDoc},
+		{"GET", "/api/v1/webhooks/:id", hooks.Get, readers, noStore, normal, handlers.WebhookDoc},
+		{"PATCH", "/api/v1/webhooks/:id", hooks.Patch, readers, noStore, normal, handlers.WebhookPatchDoc},
+		{"DELETE", "/api/v1/webhooks/:id", hooks.Delete, readers, noStore, normal, handlers.WebhookDeleteDoc},
+		{"GET", "/api/v1/webhooks/:id/deliveries", hooks.Deliveries, readers, noStore, normal, handlers.WebhookDeliveriesDoc},
+		{"POST", "/api/v1/webhooks/:id/deliveries/:delivery/redeliver", hooks.Redeliver, readers, noStore, normal, handlers.RedeliverDoc},
 
 		// The whole knowledge base as one bundle: anyone exports the published part (editors add
 		// drafts with include=drafts); editors import.
@@ -242,6 +257,9 @@ func withHeadAndOptions(rows []route) []route {
 			head := r
 			head.method = http.MethodHead
 			head.handle = asGet(r.handle)
+			if r.flags&stream != 0 {
+				head.handle = streamHead
+			}
 			methods[r.path] = append(methods[r.path], http.MethodHead)
 			out = append(out, head)
 		}
@@ -256,6 +274,12 @@ func withHeadAndOptions(rows []route) []route {
 		}, anyone, noStore, normal, undocumented})
 	}
 	return out
+}
+
+// streamHead answers a HEAD of a stream with the headers its GET starts with.
+func streamHead(c *gin.Context) {
+	c.Header("Content-Type", "text/event-stream")
+	c.Status(http.StatusOK)
 }
 
 // asGet runs a GET handler for a HEAD request: the handler sees a GET (some, such as Swagger UI's,
@@ -334,7 +358,7 @@ type Route struct {
 // nobody may call it is left out, as the policy refuses it to everyone.
 func Routes() map[string]Route {
 	out := map[string]Route{}
-	for _, r := range routes(nil, nil) {
+	for _, r := range routes(nil, nil, defaultOptions()) {
 		if role, ok := r.access.role(); ok {
 			out[r.method+" "+r.path] = Route{Role: role, RateLimited: r.flags&unlimited == 0, Revalidated: r.flags&revalidated != 0, Doc: r.doc}
 		}

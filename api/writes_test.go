@@ -71,9 +71,10 @@ func TestWriteStatementCount(t *testing.T) {
 	// tactic's document (tactic_docs) included. A create no longer clears citations a new tactic
 	// cannot have; a patch that keeps the tags and citations reads them instead of deleting and
 	// inserting them again. A batched write's SAVEPOINT and RELEASE are not counted: a write's own
-	// statements are the same alone or in a batch.
-	if create > 13 || patch > 13 {
-		t.Errorf("statements: %d per create, %d per patch; want at most 13 and 13", create, patch)
+	// statements are the same alone or in a batch. Issue 29 added one: the webhook outbox's
+	// INSERT ... SELECT in the change's transaction (one statement, whatever the subscriptions).
+	if create > 14 || patch > 14 {
+		t.Errorf("statements: %d per create, %d per patch; want at most 14 and 14", create, patch)
 	}
 }
 

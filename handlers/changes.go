@@ -12,11 +12,16 @@ import (
 	"chainkb/models"
 )
 
-// Changes serves the change feed.
-type Changes struct{ store *store.Store }
+// Changes serves the change feed, and its stream.
+type Changes struct {
+	store *store.Store
+	watch *feedWatch
+}
 
-// NewChanges returns the change feed handler.
-func NewChanges(st *store.Store) *Changes { return &Changes{store: st} }
+// NewChanges returns the change feed's handlers; timing tunes its stream.
+func NewChanges(st *store.Store, timing StreamTiming) *Changes {
+	return &Changes{store: st, watch: newFeedWatch(st, timing)}
+}
 
 // ChangeList is a page of the change feed, oldest first.
 //

@@ -14,6 +14,7 @@ var ErrorCodes = []string{
 	"duplicate", "duplicate_slug", "duplicate_code", "duplicate_relation", "in_use", "horizon_clash",
 	"not_restorable", "idempotency_in_progress", "key_already_created", "import_conflict",
 	"write_conflict", "version_limit",
+	"webhook_disabled", "delivery_pending",
 	// 412, 413, 415, 422, 428, 429.
 	"precondition_failed", "body_too_large", "unsupported_media_type", "validation_failed",
 	"idempotency_key_reused", "precondition_required", "rate_limited",

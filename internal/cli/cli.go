@@ -32,11 +32,13 @@ type config struct {
 	adminKey string
 	// ops is logging, limits, proxies, CORS and timeouts (opsconfig.go).
 	ops opsConfig
+	// hooks is how webhook deliveries reach their endpoints (webhooks.go).
+	hooks webhookConfig
 }
 
 // parseConfig reads flags, with environment variables as their defaults.
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
-	cfg := config{addr: ":8080", db: "chainkb.db", seed: true, ops: defaultOpsConfig()}
+	cfg := config{addr: ":8080", db: "chainkb.db", seed: true, ops: defaultOpsConfig(), hooks: defaultWebhookConfig()}
 	if v := getenv("CHAINKB_ADDR"); v != "" {
 		cfg.addr = v
 	}
@@ -59,11 +61,14 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	if err := cfg.ops.register(fs, getenv); err != nil {
 		return cfg, err
 	}
+	if err := cfg.hooks.register(fs, getenv); err != nil {
+		return cfg, err
+	}
 	fs.Usage = usage(fs)
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	if err := cfg.ops.check(); err != nil {
+	if err := errors.Join(cfg.ops.check(), cfg.hooks.check()); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
@@ -140,8 +145,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	// The webhook worker lives as long as the server: stopped within the shutdown's grace, before
+	// the database closes.
+	worker, hookOptions := cfg.hooks.start(st, log, ctx.Done())
+	defer worker.Stop(context.Background()) // on an early return; a no-op after the shutdown's Stop
 	srv := &http.Server{
-		Handler:  api.New(st, log, cfg.ops.apiOptions()...),
+		Handler:  api.New(st, log, append(cfg.ops.apiOptions(), hookOptions...)...),
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	cfg.ops.setTimeouts(srv)
@@ -159,6 +168,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// the time is up, and the exit is clean as long as the database closes cleanly.
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ops.shutdownTimeout)
 	defer cancel()
+	workerStopped := make(chan error, 1)
+	go func() { workerStopped <- worker.Stop(shutdownCtx) }()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		log.Warn("requests still in flight when the shutdown timeout ran out: closing their connections",
 			"shutdown_timeout", cfg.ops.shutdownTimeout.String(), "error", err)
@@ -168,6 +179,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	if err := <-workerStopped; err != nil {
+		log.Warn("webhook deliveries under way when the shutdown timeout ran out were cancelled; they are owed still", "error", err)
 	}
 	closed = true
 	if err := st.Close(); err != nil {

@@ -198,3 +198,24 @@ func (s *Store) Authenticate(ctx context.Context, key string) (models.Principal,
 	}
 	return models.Principal{KeyID: k.ID, Name: k.Name, Role: role}, nil
 }
+
+// KeyValid reports whether the key with the given id may still be used: Unauthorized once it is
+// revoked or expired. It serves requests that outlive their authentication (a stream of the change
+// feed), so that a revocation ends them too. Any other error is internal.
+func (s *Store) KeyValid(ctx context.Context, id int64) error {
+	var k keyRow
+	err := s.read(ctx).Table("api_keys").Where("id = ?", id).Take(&k).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.Unauthorizedf("the key is not known")
+	}
+	if err != nil {
+		return fmt.Errorf("store: key valid: %w", err)
+	}
+	if k.RevokedAt != nil {
+		return models.Unauthorizedf("the key %s was revoked", k.Prefix)
+	}
+	if k.ExpiresAt != nil && !s.now().Before(*k.ExpiresAt) {
+		return models.Unauthorizedf("the key %s expired at %s", k.Prefix, k.ExpiresAt.Format(time.RFC3339))
+	}
+	return nil
+}

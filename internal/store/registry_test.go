@@ -76,6 +76,12 @@ func TestRegistry(t *testing.T) {
 	if want := slices.Sorted(slices.Values(entities)); !slices.Equal(declared, want) {
 		t.Errorf("package models declares the entities %v; the registry's are %v", declared, want)
 	}
+	// A webhook subscription asks for changes of these entities, and of no other.
+	f, _ := reflect.TypeFor[models.WebhookInput]().FieldByName("Entities")
+	_, oneOf, _ := strings.Cut(f.Tag.Get("validate"), "oneof=")
+	if got := slices.Sorted(slices.Values(strings.Fields(oneOf))); !slices.Equal(got, slices.Sorted(slices.Values(entities))) {
+		t.Errorf("WebhookInput.Entities takes %v; the registry's entities are %v", got, entities)
+	}
 	for _, typ := range []reflect.Type{reflect.TypeFor[models.Revision](), reflect.TypeFor[store.ImportItem]()} {
 		if f, _ := typ.FieldByName("Entity"); f.Tag.Get("enums") != "" {
 			t.Errorf("%s.Entity lists its own enum; it is models.Entity's", typ)

@@ -90,6 +90,11 @@ func recordID(tx *gorm.DB, c change) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: record %s %d: %w", c.entity, c.id, err)
 	}
+	// The webhook deliveries the change owes, in the same transaction (webhooks.go): a committed
+	// change is a delivery owed, a rolled-back one never is.
+	if err := owe(tx, row.ID, c, row.At); err != nil {
+		return 0, err
+	}
 	return row.ID, nil
 }
 
@@ -198,15 +203,21 @@ func (s *Store) Changes(ctx context.Context, after int64, limit int) (models.Lis
 	}
 	out.Items = make([]models.Revision, len(rows))
 	for i := range rows {
-		r := rows[i].model()
-		if !hidden && !rows[i].Visible {
-			// The tactic left the published set: to this reader it is gone.
-			r.Action = models.ActionDelete
-			r.Data = json.RawMessage(fmt.Sprintf(`{"id":%d}`, r.EntityID))
-		}
-		out.Items[i] = r
+		out.Items[i] = feedEntry(&rows[i], hidden)
 	}
 	return out, nil
+}
+
+// feedEntry is a revision as the change feed shows it, to someone who sees hidden tactics or not;
+// the feed, its stream and the webhook deliveries all show it so.
+func feedEntry(row *revisionRow, hidden bool) models.Revision {
+	r := row.model()
+	if !hidden && !row.Visible {
+		// The object left what readers see: to this reader it is gone.
+		r.Action = models.ActionDelete
+		r.Data = json.RawMessage(fmt.Sprintf(`{"id":%d}`, r.EntityID))
+	}
+	return r
 }
 
 // revisionAt loads one revision of an object.
