@@ -114,20 +114,6 @@ func (h *Tactics) List(c *gin.Context) {
 
 // Get handles GET /api/v1/tactics/{id}.
 //
-//	@Summary	Get a tactic
-//	@Description	A tactic by id, with its ETag. Draft and archived tactics exist only for editors: 404 below that role. With `If-None-Match` naming the current ETag, the answer is 304 without a body.
-//	@ID	getTactic
-//	@Tags	tactics
-//	@Produce	json
-//	@Param	id	path	string	true	"Tactic id, or its code (a deleted tactic: its id)"	example(ST-R-R01)
-//	@Param	If-None-Match	header	string	false	"ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current"
-//	@Success	200	{object}	models.Tactic	"The tactic"
-//	@Header	200	{string}	ETag	"Version of the tactic, for If-Match and If-None-Match"
-//	@Success	304	"Not modified: the ETag in If-None-Match is current"
-//	@Failure	400	{object}	Problem	"Malformed id (code bad_path)"
-//	@Failure	404	{object}	Problem	"No such tactic (code not_found)"
-//	@Router	/tactics/{id} [get]
-//
 // It sends the tactic's stored representation (store.TacticDoc) rather than encoding it.
 func (h *Tactics) Get(c *gin.Context) {
 	id, err := tacticID(c, h.store)
