@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"chainkb/api"
@@ -161,6 +163,29 @@ func verify(t *testing.T, d delivery, secret string, webhook int64) {
 	if want := d.Event.Data.Entity + "." + d.Event.Data.Action; d.Event.Type != want {
 		t.Errorf("type %q, want %q", d.Event.Type, want)
 	}
+	if err := matchesCallback(mustContract(t), d); err != nil {
+		t.Errorf("delivery %s is not what docs/openapi.json says createWebhook's delivery callback sends: %v", d.Header.Get("webhook-id"), err)
+	}
+}
+
+// matchesCallback checks a delivery against the document's delivery callback: its headers, and
+// its body against the request body's schema.
+func matchesCallback(doc *openapi3.T, d delivery) error {
+	cb := doc.Paths.Value("/webhooks").Post.Callbacks["delivery"]
+	if cb == nil || cb.Value == nil || cb.Value.Value("{$request.body#/url}") == nil {
+		return errors.New("the document has no delivery callback on POST /webhooks")
+	}
+	post := cb.Value.Value("{$request.body#/url}").Post
+	for _, p := range post.Parameters {
+		if p.Value.Required && d.Header.Get(p.Value.Name) == "" {
+			return fmt.Errorf("header %s is missing", p.Value.Name)
+		}
+	}
+	var body any
+	if err := json.Unmarshal(d.Body, &body); err != nil {
+		return err
+	}
+	return post.RequestBody.Value.Content.Get("application/json").Schema.Value.VisitJSON(body)
 }
 
 // subscribe makes a subscription as who and returns it with its secret.

@@ -117,6 +117,18 @@ var WebhookCreateDoc = apidoc.Op{
 		apidoc.NotJSON,
 		apidoc.Fail(http.StatusUnprocessableEntity, "Invalid values: a URL that is not http(s), a target that is not public, an unknown entity or chain, drafts asked for by a reader key (code validation_failed)"),
 	},
+	Callbacks: []apidoc.Callback{{
+		Name: "delivery", URL: "{$request.body#/url}",
+		Summary:     "A change, delivered to the subscription's URL",
+		Description: "One change of the change feed that the subscription asks for, signed after the Standard Webhooks specification (the signature is the authentication: verify it before trusting the body). Deduplicate by `webhook-id`: delivery is at least once. Any 2xx answer is a delivery; 410 Gone disables the subscription at once; any other answer (a redirect included), or none, is retried with exponential backoff and jitter for up to 72 hours.",
+		Params: []apidoc.Param{
+			{In: apidoc.InHeader, Name: webhooks.HeaderID, Required: true, Description: "The delivery's id, the same on every attempt", Example: "msg_42_3"},
+			{In: apidoc.InHeader, Name: webhooks.HeaderTimestamp, Required: true, Description: "Seconds since the Unix epoch when this attempt was signed; refuse one far from your clock", Example: "1795608000"},
+			{In: apidoc.InHeader, Name: webhooks.HeaderSignature, Required: true, Description: "v1, and the base64 HMAC-SHA256 of id.timestamp.body under the secret's key", Example: "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="},
+		},
+		Body: models.WebhookEvent{},
+		Responses: []apidoc.Response{{Status: http.StatusOK, Description: "Delivered: any 2xx answer is a delivery (the description says what other answers do)"}},
+	}},
 }
 
 // Create handles POST /api/v1/webhooks.

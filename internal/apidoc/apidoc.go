@@ -28,6 +28,20 @@ type Op struct {
 	// Responses are the answers the handler gives; those that middleware gives on any route
 	// (400 for a key in the URL, 401, 403, 413, 429, 500) are added from the route table.
 	Responses []Response
+	// Callbacks are the requests chainkb itself makes, later, to a URL the request named (a
+	// webhook's deliveries): what the receiving server gets and should answer.
+	Callbacks []Callback
+}
+
+// Callback is a request chainkb sends to a partner's server: a POST of Body's JSON type to URL,
+// an OpenAPI runtime expression such as {$request.body#/url}.
+type Callback struct {
+	Name, URL            string
+	Summary, Description string
+	// Params are the headers sent.
+	Params    []Param
+	Body      any
+	Responses []Response
 }
 
 // Documented reports whether the operation is described: routes without (the pages for people,

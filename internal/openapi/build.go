@@ -232,7 +232,20 @@ func (b *builder) operation(method, ginPath string, rt api.Route) error {
 		op.RequestBody = &openapi3.RequestBodyRef{Value: rb}
 		b.bodies = append(b.bodies, op)
 	}
-	for _, r := range d.Responses {
+	if err := b.responses(op, d.Responses); err != nil {
+		return err
+	}
+	for _, cb := range d.Callbacks {
+		if err := b.callback(op, cb); err != nil {
+			return fmt.Errorf("callback %s: %w", cb.Name, err)
+		}
+	}
+	return b.shared(method, path, op, rt)
+}
+
+// responses adds the answers to an operation.
+func (b *builder) responses(op *openapi3.Operation, rs []apidoc.Response) error {
+	for _, r := range rs {
 		resp, err := b.response(r)
 		if err != nil {
 			return err
@@ -243,7 +256,35 @@ func (b *builder) operation(method, ginPath string, rt api.Route) error {
 		}
 		op.Responses.Set(code, &openapi3.ResponseRef{Value: resp})
 	}
-	return b.shared(method, path, op, rt)
+	return nil
+}
+
+// callback adds to an operation a request chainkb makes to the partner's server: a POST with a
+// JSON body and headers. Its answers are the partner's, so none of the shared ones apply.
+func (b *builder) callback(op *openapi3.Operation, cb apidoc.Callback) error {
+	ref, err := b.schemas.ref(reflect.TypeOf(cb.Body))
+	if err != nil {
+		return err
+	}
+	// It has the operation's tag, and no security scheme of chainkb's: the request is signed.
+	post := &openapi3.Operation{Tags: op.Tags, Summary: cb.Summary, Description: cb.Description, Responses: openapi3.NewResponses(),
+		Security: &openapi3.SecurityRequirements{},
+		RequestBody: &openapi3.RequestBodyRef{Value: &openapi3.RequestBody{Required: true, Content: openapi3.Content{mediaJSON: &openapi3.MediaType{Schema: ref}}}}}
+	post.Responses.Delete("default")
+	for _, p := range cb.Params {
+		post.Parameters = append(post.Parameters, &openapi3.ParameterRef{Value: parameter(http.MethodPost, p)})
+	}
+	if err := b.responses(post, cb.Responses); err != nil {
+		return err
+	}
+	for _, r := range post.Responses.Map() {
+		r.Value.Content = nil // what the partner's server answers with is its own; chainkb reads only the status
+	}
+	if op.Callbacks == nil {
+		op.Callbacks = openapi3.Callbacks{}
+	}
+	op.Callbacks[cb.Name] = &openapi3.CallbackRef{Value: openapi3.NewCallback(openapi3.WithCallback(cb.URL, &openapi3.PathItem{Post: post}))}
+	return nil
 }
 
 // parameter is the OpenAPI parameter of an apidoc.Param.
