@@ -126,7 +126,7 @@ var WebhookCreateDoc = apidoc.Op{
 			{In: apidoc.InHeader, Name: webhooks.HeaderTimestamp, Required: true, Description: "Seconds since the Unix epoch when this attempt was signed; refuse one far from your clock", Example: "1795608000"},
 			{In: apidoc.InHeader, Name: webhooks.HeaderSignature, Required: true, Description: "v1, and the base64 HMAC-SHA256 of id.timestamp.body under the secret's key", Example: "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="},
 		},
-		Body: models.WebhookEvent{},
+		Body:      models.WebhookEvent{},
 		Responses: []apidoc.Response{{Status: http.StatusOK, Description: "Delivered: any 2xx answer is a delivery (the description says what other answers do)"}},
 	}},
 }

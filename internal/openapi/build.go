@@ -268,7 +268,7 @@ func (b *builder) callback(op *openapi3.Operation, cb apidoc.Callback) error {
 	}
 	// It has the operation's tag, and no security scheme of chainkb's: the request is signed.
 	post := &openapi3.Operation{Tags: op.Tags, Summary: cb.Summary, Description: cb.Description, Responses: openapi3.NewResponses(),
-		Security: &openapi3.SecurityRequirements{},
+		Security:    &openapi3.SecurityRequirements{},
 		RequestBody: &openapi3.RequestBodyRef{Value: &openapi3.RequestBody{Required: true, Content: openapi3.Content{mediaJSON: &openapi3.MediaType{Schema: ref}}}}}
 	post.Responses.Delete("default")
 	for _, p := range cb.Params {
