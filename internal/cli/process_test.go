@@ -139,11 +139,23 @@ func processEnv(env ...string) []string {
 // waits until it answers /healthz.
 func startChainkb(t *testing.T, db string, env ...string) *proc {
 	t.Helper()
+	return startChainkbArgs(t, db, false, env...)
+}
+
+// startChainkbArgs is startChainkb, with the address given by the -addr flag rather than
+// CHAINKB_ADDR when addrFlag is set.
+func startChainkbArgs(t *testing.T, db string, addrFlag bool, env ...string) *proc {
+	t.Helper()
 	bin := chainkbBinary(t)
 	addr := freeAddr(t)
 	p := &proc{t: t, addr: addr, URL: "http://" + addr, output: &lockedBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(bin)
-	p.cmd.Env = processEnv(append([]string{"CHAINKB_DB=" + db, "CHAINKB_ADDR=" + addr}, env...)...)
+	if addrFlag {
+		p.cmd = exec.Command(bin, "serve", "-addr", addr)
+		p.cmd.Env = processEnv(append([]string{"CHAINKB_DB=" + db}, env...)...)
+	} else {
+		p.cmd = exec.Command(bin)
+		p.cmd.Env = processEnv(append([]string{"CHAINKB_DB=" + db, "CHAINKB_ADDR=" + addr}, env...)...)
+	}
 	p.cmd.Stdout = p.output
 	p.cmd.Stderr = p.output
 	if err := p.cmd.Start(); err != nil {
