@@ -177,18 +177,26 @@ func TestDataDirNotWritable(t *testing.T) {
 	if err := os.Mkdir(data, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-db", filepath.Join(data, "chainkb.db"))
-	cmd.Env = processEnv()
 	uid := os.Getuid()
 	if uid == 0 {
 		// root writes anywhere: run as the image's user instead, which needs to reach the binary
-		// and the directory, as in the container.
+		// and the directory, as in the container: a copy of the binary beside the directory.
 		uid = 65532
-		for _, d := range []string{dir, filepath.Dir(bin)} {
-			if err := os.Chmod(d, 0o755); err != nil {
-				t.Fatal(err)
-			}
+		if err := os.Chmod(dir, 0o755); err != nil {
+			t.Fatal(err)
 		}
+		raw, err := os.ReadFile(bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bin = filepath.Join(dir, "chainkb")
+		if err := os.WriteFile(bin, raw, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-db", filepath.Join(data, "chainkb.db"))
+	cmd.Env = processEnv()
+	if uid == 65532 && os.Getuid() == 0 {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65532, Gid: 65532}}
 	} else if err := os.Chmod(data, 0o555); err != nil {
 		t.Fatal(err)
