@@ -528,3 +528,37 @@ func TestDockerfileGoVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEContainer checks that the README's Docker section tells a user what the image needs
+// that no file here can enforce: BuildKit, Podman's docker format (or no HEALTHCHECK), a named
+// volume on the data directory and its owner, a tmpfs for /tmp under --read-only, that down -v
+// deletes the database, and the stop timeout against the shutdown grace.
+func TestREADMEContainer(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(moduleRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(raw)
+	i := strings.Index(text, "### Docker")
+	if i < 0 {
+		t.Fatal("README.md has no Docker section")
+	}
+	section := text[i:]
+	if j := strings.Index(section[4:], "\n## "); j >= 0 {
+		section = section[:j+4]
+	}
+	stages := func() []stage { t.Chdir(moduleRoot); return parseDockerfile(t) }()
+	user := ""
+	if u := stages[len(stages)-1].all("user"); len(u) > 0 {
+		user, _, _ = strings.Cut(u[len(u)-1].args[0], ":")
+	}
+	for _, want := range []string{
+		"BuildKit", "podman build --format docker", "-v chainkb-data:/data", "uid " + user,
+		"--read-only --tmpfs /tmp", "docker compose down -v", "--stop-timeout", "CHAINKB_ADDR_FILE",
+		strings.TrimPrefix(stages[0].image, "golang:"),
+	} {
+		if !strings.Contains(section, want) {
+			t.Errorf("the README's Docker section does not say %q", want)
+		}
+	}
+}
