@@ -49,7 +49,9 @@ type testServer struct {
 // or a schema of its own in PostgreSQL when CHAINKB_TEST_POSTGRES is set (see testdb_test.go).
 func newServer(t *testing.T) *testServer {
 	t.Helper()
-	db := newTestDB(t)
+	// On SQLite a copy of the database seeded once per test binary (template_test.go): the seed
+	// below finds it applied and does nothing.
+	db := openTestDB(t, true)
 	st, err := store.Open(context.Background(), db.DSN)
 	if err != nil {
 		t.Fatalf("open store: %v", err)

@@ -389,6 +389,15 @@ func TestPagesShowChecks(t *testing.T) {
 	if !strings.Contains(body, `Best-checked source:</span> <a href="/sources#src-zz-passage-read">Zedd</a>, the cited passage read (verified) on 2026-12-01.`) {
 		t.Errorf("%s does not name its best-checked source:\n%s", both, body)
 	}
+	// Its list of sources says of each whether it was checked.
+	for _, want := range []string{
+		`<cite>Read only in abstract</cite> <span class="mark unverified">only its abstract or summary read (not verified)</span>`,
+		`<cite>Read at the passage</cite> <span class="mark verified">the cited passage read (verified)</span>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("%s's sources do not say %s", both, want)
+		}
+	}
 	body = string(s.do(t, "GET", "/tactics/"+weak, nil, "Authorization", "").mustStatus(t, 200).Body)
 	if !strings.Contains(body, "None of its sources has been read in full or at the cited passage.") || strings.Contains(body, "Best-checked source") {
 		t.Errorf("%s claims a checked source", weak)
@@ -408,4 +417,27 @@ func TestPagesShowChecks(t *testing.T) {
 	if !strings.Contains(body, "read in full (verified) on 2026-11-29") {
 		t.Error("no seeded source shows its full-text reading")
 	}
+}
+
+// TestFavicon checks that /favicon.ico, which browsers ask for on every site, is an icon, cached
+// for a day and revalidated by its ETag, not a 404.
+func TestFavicon(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	res := s.do(t, "GET", "/favicon.ico", nil, "Authorization", "").mustStatus(t, 200)
+	if ct := res.Header.Get("Content-Type"); ct != "image/x-icon" {
+		t.Errorf("Content-Type = %q, want image/x-icon", ct)
+	}
+	// An ICO: reserved 0, type 1, at least one image.
+	if b := res.Body; len(b) < 22 || b[0] != 0 || b[1] != 0 || b[2] != 1 || b[3] != 0 || b[4] == 0 {
+		t.Errorf("the body is not an ICO file: % x", res.Body[:min(len(res.Body), 8)])
+	}
+	if cc := res.Header.Get("Cache-Control"); cc != "public, max-age=86400" {
+		t.Errorf("Cache-Control = %q, want public, max-age=86400", cc)
+	}
+	etag := res.Header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+	s.do(t, "GET", "/favicon.ico", nil, "Authorization", "", "If-None-Match", etag).mustStatus(t, 304)
 }

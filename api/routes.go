@@ -228,6 +228,7 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		{"GET", "/tactics/:code", site.Tactic, anyone, publicRead, page, undocumented},
 		{"GET", "/sources", site.Sources, anyone, publicRead, page, undocumented},
 		{"GET", pages.StylesheetPath, site.Stylesheet, anyone, publicRead, page, undocumented},
+		{"GET", pages.FaviconPath, site.Favicon, anyone, publicRead, page, undocumented},
 	}
 }
 

@@ -28,8 +28,18 @@ type testDB struct {
 // fresh schema in the PostgreSQL database named by CHAINKB_TEST_POSTGRES, dropped at the end.
 func newTestDB(t *testing.T) *testDB {
 	t.Helper()
+	return openTestDB(t, false)
+}
+
+// openTestDB is newTestDB; with seededCopy, on SQLite, the file is a copy of the seeded template
+// (template_test.go) rather than empty.
+func openTestDB(t *testing.T, seededCopy bool) *testDB {
+	t.Helper()
 	if postgresURL == "" {
 		dsn := filepath.Join(t.TempDir(), "chainkb.db")
+		if seededCopy {
+			dsn = seededSQLiteDSN(t)
+		}
 		db, err := sql.Open("sqlite3", dsn+"?_busy_timeout=5000")
 		if err != nil {
 			t.Fatal(err)

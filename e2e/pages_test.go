@@ -117,6 +117,15 @@ func TestPages(t *testing.T) {
 					.map(e => e.tagName + ": " + e.textContent.slice(0, 60))`, w.width)))
 				t.Errorf("%s at %s: the page is wider than the window: %q", pg.path, w.name, culprits)
 			}
+			// On a phone the table's caption spans the table's width; a table caption left inside
+			// the block table shrinks to its longest word, one or two words a line.
+			if pg.name == "chain" && w.mobile {
+				ratio, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("table.chain caption").getBoundingClientRect().width /
+					document.querySelector("table.chain").getBoundingClientRect().width`))
+				if err != nil || ratio < 0.9 {
+					t.Errorf("%s at %s: the caption is %.0f%% of the table's width, want all of it (%v)", pg.path, w.name, 100*ratio, err)
+				}
+			}
 			// The whole page, and what a reader sees first.
 			for _, shot := range []struct {
 				file   string
@@ -189,6 +198,23 @@ func TestPages(t *testing.T) {
 	var filtersDisplay, headerDisplay string
 	if _, err := fmt.Sscanf(strings.ReplaceAll(state, "|", " "), "%d %s %s", &width, &filtersDisplay, &headerDisplay); err != nil || width > a4 || filtersDisplay != "none" || headerDisplay != "none" {
 		t.Errorf("printed chain page: table width|filters display|header display = %s; want the table within %d px and no filters or header", state, a4)
+	}
+	// Printed from a narrow window, the table is still a table (the phone layout is for screens):
+	// as blocks it took ten pages.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}), chromedp.Navigate(s.URL+"/chains/sex-trafficking"), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("table.chain tbody tr")).display`)); err != nil || d != "table-row" {
+		t.Errorf("printed from a 390 px window, the chain table's rows are display %q, want table-row (%v)", d, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(a4, 740), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}), chromedp.Navigate(s.URL+"/chains/sex-trafficking"), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+		t.Fatal(err)
 	}
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -34,9 +35,15 @@ type config struct {
 	ops opsConfig
 	// hooks is how webhook deliveries reach their endpoints (webhooks.go).
 	hooks webhookConfig
+	// version: print the build's version and exit.
+	version bool
+	// addrFile, if set, is where the server writes the address it listens on, for
+	// "chainkb healthcheck" (healthcheck.go).
+	addrFile string
 }
 
-// parseConfig reads flags, with environment variables as their defaults.
+// parseConfig reads flags, with environment variables as their defaults. -h and --help print the
+// usage to out and return flag.ErrHelp; a bad flag is returned as an error, with nothing printed.
 func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
 	cfg := config{addr: ":8080", db: "chainkb.db", seed: true, ops: defaultOpsConfig(), hooks: defaultWebhookConfig()}
 	if v := getenv("CHAINKB_ADDR"); v != "" {
@@ -53,9 +60,12 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 		}
 		cfg.seed = b
 	}
+	cfg.addrFile = getenv("CHAINKB_ADDR_FILE")
 	fs := flag.NewFlagSet("chainkb", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&cfg.addr, "addr", cfg.addr, "address to listen on (env CHAINKB_ADDR)")
+	fs.StringVar(&cfg.addrFile, "addr-file", cfg.addrFile, "file to write the address it listens on to, which \"chainkb healthcheck\" reads; none by default (env CHAINKB_ADDR_FILE)")
+	fs.BoolVar(&cfg.version, "version", false, "print the version (module version, VCS revision and time, modified) and exit")
 	fs.StringVar(&cfg.db, "db", cfg.db, "SQLite database file, or a postgres:// URL (env CHAINKB_DB)")
 	fs.BoolVar(&cfg.seed, "seed", cfg.seed, "load the seed knowledge base into a database that has not had it (env CHAINKB_SEED)")
 	if err := cfg.ops.register(fs, getenv); err != nil {
@@ -64,15 +74,21 @@ func parseConfig(args []string, getenv func(string) string, out io.Writer) (conf
 	if err := cfg.hooks.register(fs, getenv); err != nil {
 		return cfg, err
 	}
-	fs.Usage = usage(fs)
-	if err := fs.Parse(args); err != nil {
+	// The usage goes to out on -h/--help only; a bad flag is the error Run prints, with a hint.
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(out)
+		usage(fs)()
 		return cfg, err
+	} else if err != nil {
+		return cfg, fmt.Errorf("%w (chainkb --help lists the flags)", err)
 	}
 	if err := errors.Join(cfg.ops.check(), cfg.hooks.check()); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected arguments: %v (the subcommands are: keys, backup, export, import, healthcheck)", fs.Args())
+		return cfg, fmt.Errorf("unexpected arguments: %v (the subcommands are: serve, keys, backup, export, import, healthcheck, version, help)", fs.Args())
 	}
 	return cfg, nil
 }
@@ -91,6 +107,20 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // run starts chainkb and serves until ctx is cancelled, then shuts down gracefully; or runs a
 // subcommand ("chainkb keys ...").
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "help":
+			// "chainkb help" is "chainkb --help"; "chainkb help keys" is "chainkb keys --help".
+			if len(args) > 1 && args[1] != "serve" {
+				return run(ctx, []string{args[1], "--help"}, getenv, stdout, stderr)
+			}
+			args = []string{"--help"}
+		case "version":
+			args = []string{"--version"}
+		case "serve":
+			args = args[1:]
+		}
+	}
 	if len(args) > 0 && args[0] == "keys" {
 		return runKeys(ctx, args[1:], getenv, stdout, stderr)
 	}
@@ -106,15 +136,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 0 && args[0] == "healthcheck" {
 		return runHealthcheck(ctx, args[1:], getenv, stdout, stderr)
 	}
-	cfg, err := parseConfig(args, getenv, stderr)
+	cfg, err := parseConfig(args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil // -h or --help: the usage is printed
 	}
 	if err != nil {
 		return err
 	}
+	if cfg.version {
+		fmt.Fprintln(stdout, versionLine())
+		return nil
+	}
 	log := cfg.ops.logger(stderr)
+	// Everything logs through this logger, in the format asked for: the store's migrations and the
+	// seed log through slog's default logger, and the log package writes through it too.
+	prev := slog.Default()
+	slog.SetDefault(log)
+	defer slog.SetDefault(prev)
 	gin.SetMode(gin.ReleaseMode)
+	if err := checkDataDir(cfg.db); err != nil {
+		return err
+	}
 
 	st, err := store.Open(ctx, cfg.db)
 	if err != nil {
@@ -132,12 +174,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	if cfg.seed {
-		applied, err := seeds.Load(ctx, st)
-		if err != nil {
+		// seeds.Load logs what it applied ("seed applied").
+		if _, err := seeds.Load(ctx, st); err != nil {
 			return err
-		}
-		for _, name := range applied {
-			log.Info("seeded", "bundle", name)
 		}
 	}
 
@@ -154,7 +193,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	cfg.ops.setTimeouts(srv)
-	log.Info("listening", "addr", ln.Addr().String(), "db", store.Redact(cfg.db), "docs", "/swagger/index.html")
+	log.Info("listening", "addr", ln.Addr().String(), "db", store.Redact(cfg.db), "docs", "/swagger/index.html", "version", version())
+	if cfg.addrFile != "" {
+		if err := writeAddrFile(cfg.addrFile, ln.Addr().String()); err != nil {
+			log.Warn("cannot write the address file; chainkb healthcheck falls back to -addr and CHAINKB_ADDR", "addr_file", cfg.addrFile, "error", err)
+		} else {
+			defer os.Remove(cfg.addrFile)
+		}
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -12,9 +12,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/patternmatcher"
@@ -160,6 +162,12 @@ func TestDockerfile(t *testing.T) {
 		t.Errorf("Dockerfile line %d builds with %q (exec form: %v); want exactly the tests' goBuildCommand %q, in exec form",
 			builds[0].line, builds[0].args, builds[0].json, goBuildCommand)
 	}
+	// BuildKit keeps the module and build caches between builds.
+	for _, target := range []string{"/go/pkg/mod", "/root/.cache/go-build"} {
+		if !slices.Contains(builds[0].flags, "--mount=type=cache,target="+target) {
+			t.Errorf("Dockerfile line %d: go build without a cache mount for %s (flags %q)", builds[0].line, target, builds[0].flags)
+		}
+	}
 
 	// Every COPY from the build context names files that exist and that .dockerignore lets in.
 	pm := dockerignore(t)
@@ -233,15 +241,33 @@ func TestDockerfile(t *testing.T) {
 		t.Errorf("ENTRYPOINT = %v; want [%q] in exec form, so that signals reach chainkb", ep, binary)
 	}
 
-	// The SQLite file in the volume; the port exposed; the health check runs the binary.
+	// No VOLUME: it would leave an anonymous volume behind each container that does not mount one
+	// (compose's instances use PostgreSQL); the README says to mount a named volume on the data
+	// directory. That directory is made by the build stage and owned by the user chainkb runs as,
+	// so that a new named volume, which starts as a copy of it, is writable.
 	env := runtime.env()
-	var volumes []string
-	for _, in := range runtime.all("volume") {
-		volumes = append(volumes, in.args...)
+	if v := runtime.all("volume"); len(v) > 0 {
+		t.Errorf("Dockerfile line %d: VOLUME makes an anonymous volume per container; document the mount instead", v[0].line)
 	}
 	db := env["CHAINKB_DB"]
-	if len(volumes) != 1 || !strings.HasPrefix(db, volumes[0]+"/") {
-		t.Errorf("VOLUME %v and CHAINKB_DB=%q; want the database file inside the one volume", volumes, db)
+	dataDir := filepath.Dir(db)
+	user := ""
+	if len(users) > 0 {
+		user = users[len(users)-1].args[0]
+	}
+	owned := false
+	for _, in := range runtime.all("copy") {
+		if chown, ok := flagValue(in.flags, "chown"); ok && in.args[len(in.args)-1] == dataDir && chown == user {
+			owned = true
+		}
+	}
+	if !owned {
+		t.Errorf("CHAINKB_DB=%q: the runtime stage does not make its directory %s owned by USER %s", db, dataDir, user)
+	}
+	// The health check follows the server's address (-addr or CHAINKB_ADDR) through the file the
+	// server writes it to.
+	if env["CHAINKB_ADDR_FILE"] == "" || !strings.HasPrefix(env["CHAINKB_ADDR_FILE"], "/tmp/") {
+		t.Errorf("CHAINKB_ADDR_FILE=%q; want a file in /tmp, where the server writes its address for the health check", env["CHAINKB_ADDR_FILE"])
 	}
 	exposed := runtime.all("expose")
 	if len(exposed) != 1 || !strings.HasSuffix(env["CHAINKB_ADDR"], ":"+exposed[0].args[0]) {
@@ -329,7 +355,8 @@ type composeFile struct {
 		Healthcheck struct {
 			Test []string `yaml:"test"`
 		} `yaml:"healthcheck"`
-		Volumes []string `yaml:"volumes"`
+		Volumes         []string `yaml:"volumes"`
+		StopGracePeriod string   `yaml:"stop_grace_period"`
 	} `yaml:"services"`
 	Volumes map[string]any `yaml:"volumes"`
 }
@@ -426,6 +453,41 @@ func TestCompose(t *testing.T) {
 			t.Errorf("service %s: CHAINKB_ADMIN_KEY is written in compose.yaml; it must come from the environment", name)
 		}
 		checkSettings(t, "compose.yaml service "+name, s.Environment)
+		// The stop waits longer than chainkb's shutdown grace, so that a stop is clean.
+		grace := defaultOpsConfig().shutdownTimeout
+		if v := s.Environment["CHAINKB_SHUTDOWN_TIMEOUT"]; v != "" {
+			if grace, err = time.ParseDuration(v); err != nil {
+				t.Errorf("service %s: CHAINKB_SHUTDOWN_TIMEOUT=%q: %v", name, v, err)
+			}
+		}
+		stop := 10 * time.Second // compose's default
+		if s.StopGracePeriod != "" {
+			if stop, err = time.ParseDuration(s.StopGracePeriod); err != nil {
+				t.Errorf("service %s: stop_grace_period %q: %v", name, s.StopGracePeriod, err)
+			}
+		}
+		if stop <= grace {
+			t.Errorf("service %s: stop_grace_period %s is not above chainkb's shutdown grace %s: the stop would be a SIGKILL", name, stop, grace)
+		}
+		// Only named volumes: compose makes a new anonymous volume on every up and leaves it on down.
+		for _, v := range s.Volumes {
+			if vol, _, ok := strings.Cut(v, ":"); !ok || !hasKey(c.Volumes, vol) {
+				t.Errorf("service %s mounts %q, which is not a named volume of compose.yaml", name, v)
+			}
+		}
+	}
+	for name, s := range c.Services {
+		if name != dbName {
+			continue
+		}
+		for _, v := range s.Volumes {
+			if vol, _, ok := strings.Cut(v, ":"); !ok || !hasKey(c.Volumes, vol) {
+				t.Errorf("service %s mounts %q, which is not a named volume of compose.yaml", name, v)
+			}
+		}
+	}
+	if !strings.Contains(string(raw), "down -v") {
+		t.Error("compose.yaml does not warn that docker compose down -v deletes the database's volume")
 	}
 	if n != 2 {
 		t.Errorf("compose.yaml runs %d chainkb instances; want 2", n)
@@ -435,4 +497,68 @@ func TestCompose(t *testing.T) {
 func hasKey(m map[string]any, k string) bool {
 	_, ok := m[k]
 	return ok
+}
+
+// TestDockerfileGoVersion checks that the build stage's Go is go.mod's go line, patch release
+// included: an older image could not build the module, and a newer one builds a different binary
+// from the one the tests build.
+func TestDockerfileGoVersion(t *testing.T) {
+	t.Chdir(moduleRoot)
+	raw, err := os.ReadFile("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^go (\S+)\s*$`).FindSubmatch(raw)
+	if m == nil {
+		t.Fatal("go.mod has no go line")
+	}
+	goVersion := string(m[1])
+	build := parseDockerfile(t)[0]
+	if want := "golang:" + goVersion + "-bookworm"; build.image != want {
+		t.Errorf("build stage FROM %s; want %s (go.mod says go %s)", build.image, want, goVersion)
+	}
+	df, err := os.ReadFile("Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// BuildKit's built-in frontend reads RUN --mount; a syntax line would fetch another frontend.
+	for _, line := range strings.Split(string(df), "\n") {
+		if strings.HasPrefix(strings.ReplaceAll(strings.ToLower(line), " ", ""), "#syntax=") {
+			t.Errorf("Dockerfile has a parser directive %q: the built-in frontend is enough", line)
+		}
+	}
+}
+
+// TestREADMEContainer checks that the README's Docker section tells a user what the image needs
+// that no file here can enforce: BuildKit, Podman's docker format (or no HEALTHCHECK), a named
+// volume on the data directory and its owner, a tmpfs for /tmp under --read-only, that down -v
+// deletes the database, and the stop timeout against the shutdown grace.
+func TestREADMEContainer(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(moduleRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(raw)
+	i := strings.Index(text, "### Docker")
+	if i < 0 {
+		t.Fatal("README.md has no Docker section")
+	}
+	section := text[i:]
+	if j := strings.Index(section[4:], "\n## "); j >= 0 {
+		section = section[:j+4]
+	}
+	stages := func() []stage { t.Chdir(moduleRoot); return parseDockerfile(t) }()
+	user := ""
+	if u := stages[len(stages)-1].all("user"); len(u) > 0 {
+		user, _, _ = strings.Cut(u[len(u)-1].args[0], ":")
+	}
+	for _, want := range []string{
+		"BuildKit", "podman build --format docker", "-v chainkb-data:/data", "uid " + user,
+		"--read-only --tmpfs /tmp", "docker compose down -v", "--stop-timeout", "CHAINKB_ADDR_FILE",
+		strings.TrimPrefix(stages[0].image, "golang:"),
+	} {
+		if !strings.Contains(section, want) {
+			t.Errorf("the README's Docker section does not say %q", want)
+		}
+	}
 }

@@ -37,6 +37,9 @@ type opsConfig struct {
 	level            slog.Level
 }
 
+// defaultShutdownTimeout is the default -shutdown-timeout.
+const defaultShutdownTimeout = 8 * time.Second
+
 func defaultOpsConfig() opsConfig {
 	return opsConfig{
 		logFormat:         "text",
@@ -52,7 +55,9 @@ func defaultOpsConfig() opsConfig {
 		readTimeout:       30 * time.Second,
 		writeTimeout:      60 * time.Second,
 		idleTimeout:       120 * time.Second,
-		shutdownTimeout:   15 * time.Second,
+		// Below the 10 s that docker stop, podman stop and Kubernetes (30 s) wait before SIGKILL,
+		// so that a stop is clean with their defaults (TestShutdownGraceFitsDockerStop).
+		shutdownTimeout: defaultShutdownTimeout,
 	}
 }
 
@@ -184,7 +189,9 @@ func (o *opsConfig) setTimeouts(srv *http.Server) {
 func usage(fs *flag.FlagSet) func() {
 	return func() {
 		w := fs.Output()
-		fmt.Fprint(w, `Usage: chainkb [flags]              serve the API
+		fmt.Fprint(w, `Usage: chainkb [serve] [flags]      serve the API (serve is the default command)
+       chainkb help [COMMAND]          this text, or a command's (chainkb help keys)
+       chainkb --version               the version: module version, VCS revision and time, modified
        chainkb keys ...                manage API keys
        chainkb backup ...              copy the database while it serves
        chainkb export FILE             write the knowledge base to FILE as one bundle

@@ -198,19 +198,24 @@ func TestJSONLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	found := false
+	found, seeded := false, false
 	sc := bufio.NewScanner(strings.NewReader(logs.String()))
 	for sc.Scan() {
 		var line map[string]any
 		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
 			t.Fatalf("log line is not JSON: %q", sc.Text())
 		}
+		// The seed logs through slog's default logger, which the command sets to its own.
+		seeded = seeded || line["msg"] == "seed applied"
 		if line["request_id"] == "json-log-test" {
 			found = line["msg"] == "request" && line["route"] == "/api/v1/keys" && line["path"] == "/api/v1/keys" && line["role"] == "admin"
 		}
 	}
 	if !found {
 		t.Errorf("no access-log line for the request:\n%s", logs.String())
+	}
+	if !seeded {
+		t.Errorf("no \"seed applied\" line in the command's log:\n%s", logs.String())
 	}
 	for _, secret := range []string{key, "private-note", "Bearer"} {
 		if strings.Contains(logs.String(), secret) {

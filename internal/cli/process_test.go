@@ -1,8 +1,12 @@
 package cli
 
-// Helpers for the tests that run chainkb as the real binary, as an operator would: built once per
-// test run with the very command the Dockerfile runs, started as a subprocess on a temporary
-// database, and stopped with a signal.
+// Helpers for the tests that run chainkb as a process, as an operator would: the test binary
+// itself, which runs chainkb's main when asMainEnv is set (TestMain), started as a subprocess on a
+// temporary database, and stopped with a signal. Running the test binary rather than one built with
+// goBuildCommand saves a third compile of SQLite (after the test binary's and go vet's) from a
+// cold cache; the code is the same, built by the same toolchain with the same tags (with -race
+// when the tests have it, so a data race in the server fails the test that meets it).
+// TestDockerfile checks that the image builds with goBuildCommand.
 
 import (
 	"bytes"
@@ -17,7 +21,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
+	"os/signal"
 	"strings"
 	"sync"
 	"syscall"
@@ -27,63 +31,42 @@ import (
 	_ "github.com/mattn/go-sqlite3" // the tests' own read-only view of a database file
 )
 
-// goBuildCommand builds the chainkb binary. The Dockerfile runs exactly this command (with
-// CGO_ENABLED=1), which TestDockerfile checks, and the tests that run the real binary build it with
-// this command, writing it elsewhere than goBuildOutput: so they test what the image ships.
+// goBuildCommand builds the chainkb binary: the Dockerfile runs exactly this command (with
+// CGO_ENABLED=1), which TestDockerfile checks.
 var goBuildCommand = []string{"go", "build", "-tags", "sqlite_fts5", "-trimpath", "-ldflags=-s -w", "-o", goBuildOutput, "."}
 
 // moduleRoot is the module's root, from this package's directory (where go test runs its tests):
-// goBuildCommand runs there, and the Dockerfile, .dockerignore and compose.yaml are there.
+// the Dockerfile, .dockerignore, compose.yaml and the README are there.
 const moduleRoot = "../.."
 
 // goBuildOutput is where goBuildCommand writes the binary in the image's build stage.
 const goBuildOutput = "/out/chainkb"
 
-var (
-	binOnce sync.Once
-	binDir  string
-	binPath string
-	binErr  error
-)
+// asMainEnv, set in the environment, makes the test binary run chainkb's main with its arguments
+// instead of the tests. Its name does not start with CHAINKB_, so processEnv passes it on; the
+// test process sets it for all its children once it has checked it.
+const asMainEnv = "GO_TEST_CHAINKB_AS_MAIN"
 
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
+	if os.Getenv(asMainEnv) == "1" {
+		// What main.go's main does.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := Run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
 	}
-	os.Exit(code)
+	os.Setenv(asMainEnv, "1")
+	os.Exit(m.Run())
 }
 
-// chainkbBinary builds chainkb once per test run and returns the binary's path.
+// chainkbBinary returns the path of a program that is chainkb: this test binary (see TestMain).
 func chainkbBinary(t *testing.T) string {
 	t.Helper()
-	binOnce.Do(func() {
-		binDir, binErr = os.MkdirTemp("", "chainkb-bin-")
-		if binErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "chainkb")
-		args := append([]string(nil), goBuildCommand...)
-		for i, a := range args {
-			if a == goBuildOutput {
-				args[i] = binPath
-			}
-		}
-		start := time.Now()
-		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Dir = moduleRoot
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			binErr = fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out)
-			return
-		}
-		t.Logf("built chainkb in %s", time.Since(start).Round(time.Millisecond))
-	})
-	if binErr != nil {
-		t.Fatalf("build chainkb: %v", binErr)
+	bin, err := os.Executable()
+	if err != nil {
+		t.Fatalf("the test binary's path: %v", err)
 	}
-	return binPath
+	return bin
 }
 
 // lockedBuffer collects output that another goroutine or a subprocess writes while the test reads
@@ -139,11 +122,23 @@ func processEnv(env ...string) []string {
 // waits until it answers /healthz.
 func startChainkb(t *testing.T, db string, env ...string) *proc {
 	t.Helper()
+	return startChainkbArgs(t, db, false, env...)
+}
+
+// startChainkbArgs is startChainkb, with the address given by the -addr flag rather than
+// CHAINKB_ADDR when addrFlag is set.
+func startChainkbArgs(t *testing.T, db string, addrFlag bool, env ...string) *proc {
+	t.Helper()
 	bin := chainkbBinary(t)
 	addr := freeAddr(t)
 	p := &proc{t: t, addr: addr, URL: "http://" + addr, output: &lockedBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(bin)
-	p.cmd.Env = processEnv(append([]string{"CHAINKB_DB=" + db, "CHAINKB_ADDR=" + addr}, env...)...)
+	if addrFlag {
+		p.cmd = exec.Command(bin, "serve", "-addr", addr)
+		p.cmd.Env = processEnv(append([]string{"CHAINKB_DB=" + db}, env...)...)
+	} else {
+		p.cmd = exec.Command(bin)
+		p.cmd.Env = processEnv(append([]string{"CHAINKB_DB=" + db, "CHAINKB_ADDR=" + addr}, env...)...)
+	}
 	p.cmd.Stdout = p.output
 	p.cmd.Stderr = p.output
 	if err := p.cmd.Start(); err != nil {

@@ -133,6 +133,10 @@ type citeView struct {
 	models.Citation
 	Label string
 	Title string // the source's title, where the whole reference is wanted
+	// Reading is what was read of the source (its check), where the whole reference is wanted;
+	// Verified says whether that makes it verified (read in full or at the cited passage).
+	Reading  string
+	Verified bool
 }
 
 // newChainData lays out the chain's page from its table (store.ChainTableFor, narrowed by f and
@@ -241,6 +245,7 @@ func funcs(msgs map[string]string) template.FuncMap {
 			v := citeView{Citation: c, Label: citeLabel(msgs, sources, c.Source)}
 			if s := sources[c.Source]; s != nil {
 				v.Title = s.Title
+				v.Reading, v.Verified = s.Check.Reading, s.Verified != nil
 			}
 			return v
 		},

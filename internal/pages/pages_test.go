@@ -107,3 +107,39 @@ func TestRenderEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestStylesheetMedia checks the stylesheet's media rules: the phone layout (rows as blocks) is
+// for screens only, so that printing from a narrow window gives the print layout, not the phone
+// one (ten pages of blocks); and the phone layout makes the caption a block, which left a table
+// caption inside a block table shrinks to one or two words a line.
+func TestStylesheetMedia(t *testing.T) {
+	css, err := files.ReadFile("static/pages.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	media := regexp.MustCompile(`@media\s+([^{]+)\{`)
+	phone := ""
+	for _, m := range media.FindAllSubmatchIndex(css, -1) {
+		query := strings.TrimSpace(string(css[m[2]:m[3]]))
+		if !strings.Contains(query, "max-width") {
+			continue
+		}
+		if !strings.HasPrefix(query, "screen and ") {
+			t.Errorf("@media %s applies to print too; want screen and (...)", query)
+		}
+		// The rule's body: up to the first "}" at the start of a line.
+		body := string(css[m[1]:])
+		if i := strings.Index(body, "\n}"); i >= 0 {
+			body = body[:i]
+		}
+		if strings.Contains(body, "table.chain tr") {
+			phone = body
+		}
+	}
+	if phone == "" {
+		t.Fatal("no phone rule for the chain table")
+	}
+	if !regexp.MustCompile(`table\.chain caption\s*\{[^}]*display:\s*block`).MatchString(phone) {
+		t.Error("the phone rule leaves the table's caption a table-caption, which shrinks to its longest word")
+	}
+}
