@@ -40,8 +40,9 @@ type sortField[T any] struct {
 // the rows can be ordered, and what ties a cursor to its filter. Each resource declares one.
 type listSpec[T, F any] struct {
 	table string
-	// columns is what a page selects; nil selects all of the table's columns.
-	columns func(F) string
+	// columns is what a page sorted by the sort field named sort selects ("" for a ranked page,
+	// which needs no sort value); nil selects all of the table's columns.
+	columns func(f F, sort string) string
 	// where applies f's WHERE clauses. It runs twice when a total is asked for, so it must keep
 	// no state.
 	where func(q *gorm.DB, f F) *gorm.DB
@@ -233,7 +234,7 @@ func (sp *listSpec[T, F]) page(db *gorm.DB, f F, p models.Page) (models.List[T],
 		order += ", " + sp.table + ".id" + dir
 	}
 	if sp.columns != nil {
-		q = q.Select(sp.columns(f))
+		q = q.Select(sp.columns(f, o.name))
 	}
 	rows, err := sp.find(q.Order(order).Limit(p.Limit + 1))
 	if err != nil {
@@ -312,7 +313,7 @@ func (sp *listSpec[T, F]) rankedPage(db *gorm.DB, f F, pq *search.Query, p model
 	if len(ids) > 0 {
 		cols := sp.table + ".*"
 		if sp.columns != nil {
-			cols = sp.columns(f)
+			cols = sp.columns(f, "")
 		}
 		read, err := sp.find(db.Table(sp.table).Select(cols).Where(sp.table+".id IN ?", ids))
 		if err != nil {
