@@ -440,3 +440,60 @@ func TestSearchCache(t *testing.T) {
 		t.Errorf("the source just written is found %d times, want 1", len(hits))
 	}
 }
+
+// TestListWithQCache checks that a list with q keeps its pages until the next write (issue 30),
+// as search does: asked again, with its parameters in another order too, it runs one statement
+// (the generation) and answers the same bytes and Link; a write is seen by the next list at
+// once; an editor's page (drafts included) and a reader's are separate entries.
+func TestListWithQCache(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	get := func(query string, headers ...string) (response, int64) {
+		t.Helper()
+		before := s.Store.Statements()
+		res := s.do(t, "GET", "/api/v1/tactics?"+query, nil, headers...).mustStatus(t, http.StatusOK)
+		return res, s.Store.Statements() - before
+	}
+	anon := []string{"Authorization", ""}
+	query := "q=trafficking&limit=2&review_due_before=2100-01-01&tag=short-term"
+	first, cold := get(query, anon...)
+	if cold < 2 {
+		t.Fatalf("the first list ran %d statements", cold)
+	}
+	var page struct {
+		Data []tactic `json:"data"`
+	}
+	first.decode(t, &page)
+	if len(page.Data) != 2 || first.Header.Get("Link") == "" {
+		t.Fatalf("a first page of 2 has %d items and Link %q", len(page.Data), first.Header.Get("Link"))
+	}
+	for _, q := range []string{query, "tag=short-term&review_due_before=2100-01-01&limit=2&q=trafficking"} {
+		again, warm := get(q, anon...)
+		if warm != 1 {
+			t.Errorf("%s again ran %d statements, want 1 (the generation)", q, warm)
+		}
+		if string(again.Body) != string(first.Body) || again.Header.Get("Link") != first.Header.Get("Link") {
+			t.Errorf("%s from memory differs: %.200s, Link %q", q, again.Body, again.Header.Get("Link"))
+		}
+	}
+
+	// A draft that matches: the editor's list has it, the reader's cached page does not.
+	var tc tactic
+	s.do(t, "POST", "/api/v1/tactics", obj{"stage_id": 2, "kind": "current", "title": "Quoggle trafficking draft", "summary": "S."}).
+		mustStatus(t, http.StatusCreated).decode(t, &tc)
+	if n := len(collectAs[tactic](t, s, "/api/v1/tactics?q=quoggle", anon...)); n != 0 {
+		t.Errorf("anonymous lists the draft %d times with q, want 0", n)
+	}
+	if n := len(collectAs[tactic](t, s, "/api/v1/tactics?q=quoggle")); n != 1 {
+		t.Errorf("the editor lists the draft %d times with q, want 1", n)
+	}
+	// Published: the reader's next list finds it at once.
+	s.do(t, "PATCH", fmt.Sprintf("/api/v1/tactics/%d", tc.ID), obj{"status": "published", "version": tc.Version},
+		"Content-Type", "application/merge-patch+json").mustStatus(t, http.StatusOK)
+	if n := len(collectAs[tactic](t, s, "/api/v1/tactics?q=quoggle", anon...)); n != 1 {
+		t.Errorf("anonymous lists the tactic just published %d times with q, want 1", n)
+	}
+	if _, n := get(query, anon...); n < 2 {
+		t.Errorf("after a write the list ran %d statements: answered from memory", n)
+	}
+}

@@ -321,6 +321,20 @@ func linkNext(c *gin.Context, param, cursor string) {
 // writeDocList is writeList for items already encoded: it writes the envelope around them as
 // they are, rather than have encoding/json check and copy every byte of them again.
 func writeDocList(c *gin.Context, page models.List[json.RawMessage]) {
+	writeListBody(c, docListBody(page), page.NextCursor)
+}
+
+// writeListBody sends a list's encoded body, with the Link header to its next page if it has one.
+func writeListBody(c *gin.Context, body []byte, next string) {
+	if next != "" {
+		linkNext(c, "cursor", next)
+	}
+	sendListETag(c)
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}
+
+// docListBody is the list envelope around items already encoded.
+func docListBody(page models.List[json.RawMessage]) []byte {
 	size := 64
 	for _, d := range page.Items {
 		size += len(d) + 1
@@ -336,7 +350,6 @@ func writeDocList(c *gin.Context, page models.List[json.RawMessage]) {
 	b = append(b, `],"next_cursor":`...)
 	if page.NextCursor != "" {
 		b = strconv.AppendQuote(b, page.NextCursor) // base64url: nothing to escape
-		linkNext(c, "cursor", page.NextCursor)
 	} else {
 		b = append(b, "null"...)
 	}
@@ -344,9 +357,7 @@ func writeDocList(c *gin.Context, page models.List[json.RawMessage]) {
 		b = append(b, `,"total":`...)
 		b = strconv.AppendInt(b, *page.Total, 10)
 	}
-	b = append(b, '}')
-	sendListETag(c)
-	c.Data(http.StatusOK, "application/json; charset=utf-8", b)
+	return append(b, '}')
 }
 
 // listBody is the list envelope on the wire; the documented types (ChainList etc.) have its shape.

@@ -1,12 +1,16 @@
 package handlers
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"chainkb/internal/apidoc"
+	"chainkb/internal/rendercache"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -15,11 +19,15 @@ import (
 type Tactics struct {
 	store *store.Store
 	crud  *crud[models.Tactic, models.TacticInput]
+	// searched keeps the pages of lists with q until the next write, as Search keeps its pages:
+	// ranking the matches is most of such a page's cost, and the same searches come back.
+	searched *rendercache.Cache[string]
 }
 
 // NewTactics returns the tactic handlers.
 func NewTactics(st *store.Store) *Tactics {
-	return &Tactics{store: st, crud: newCrud(st.TacticObjects(), tacticKey(st))}
+	return &Tactics{store: st, crud: newCrud(st.TacticObjects(), tacticKey(st)),
+		searched: rendercache.New[string]("q", maxSearchPages, maxSearchPageBytes)}
 }
 
 // TacticDocs describes the tactic operations for the OpenAPI document.
@@ -104,12 +112,44 @@ func (h *Tactics) List(c *gin.Context) {
 			return
 		}
 	}
-	page, err := h.store.TacticDocs(c.Request.Context(), f)
+	ctx := c.Request.Context()
+	if f.Q == "" {
+		page, err := h.store.TacticDocs(ctx, f)
+		if err != nil {
+			c.Error(err)
+			return
+		}
+		writeDocList(c, page)
+		return
+	}
+	gen, ok := listGeneration(c)
+	if !ok {
+		var err error
+		if gen, err = h.store.Generation(ctx); err != nil {
+			c.Error(err)
+			return
+		}
+	}
+	key := f
+	key.Parsed = nil // the same as Q, which the key holds
+	key.Tags = slices.Compact(slices.Sorted(slices.Values(f.Tags)))
+	due := ""
+	if key.ReviewDueBefore != nil {
+		due, key.ReviewDueBefore = key.ReviewDueBefore.String(), nil
+	}
+	page, err := h.searched.GetMeta(fmt.Sprintf("%t %q %#v", models.PrincipalFrom(ctx).CanSeeHidden(), due, key), gen, func() ([]byte, string, error) {
+		// Others may be waiting for this page: it must not stop if this client goes away.
+		page, err := h.store.TacticDocs(context.WithoutCancel(ctx), f)
+		if err != nil {
+			return nil, "", err
+		}
+		return docListBody(page), page.NextCursor, nil
+	})
 	if err != nil {
 		c.Error(err)
 		return
 	}
-	writeDocList(c, page)
+	writeListBody(c, page.Body, page.Meta)
 }
 
 // Get handles GET /api/v1/tactics/{id}.

@@ -193,6 +193,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	cfg.ops.setTimeouts(srv)
+	smallTextPages()
 	log.Info("listening", "addr", ln.Addr().String(), "db", store.Redact(cfg.db), "docs", "/swagger/index.html", "version", version())
 	if cfg.addrFile != "" {
 		if err := writeAddrFile(cfg.addrFile, ln.Addr().String()); err != nil {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"chainkb/internal/search"
 	"chainkb/models"
@@ -41,8 +40,9 @@ type sortField[T any] struct {
 // the rows can be ordered, and what ties a cursor to its filter. Each resource declares one.
 type listSpec[T, F any] struct {
 	table string
-	// columns is what a page selects; nil selects all of the table's columns.
-	columns func(F) string
+	// columns is what a page sorted by the sort field named sort selects ("" for a ranked page,
+	// which needs no sort value); nil selects all of the table's columns.
+	columns func(f F, sort string) string
 	// where applies f's WHERE clauses. It runs twice when a total is asked for, so it must keep
 	// no state.
 	where func(q *gorm.DB, f F) *gorm.DB
@@ -234,7 +234,7 @@ func (sp *listSpec[T, F]) page(db *gorm.DB, f F, p models.Page) (models.List[T],
 		order += ", " + sp.table + ".id" + dir
 	}
 	if sp.columns != nil {
-		q = q.Select(sp.columns(f))
+		q = q.Select(sp.columns(f, o.name))
 	}
 	rows, err := sp.find(q.Order(order).Limit(p.Limit + 1))
 	if err != nil {
@@ -294,19 +294,39 @@ func (sp *listSpec[T, F]) rankedPage(db *gorm.DB, f F, pq *search.Query, p model
 	if err != nil {
 		return out, err
 	}
-	q, score := sp.search.ranked(db, pq)
-	q = sp.where(q, f)
-	cols := sp.table + ".*"
-	if sp.columns != nil {
-		cols = sp.columns(f)
-	}
-	q = q.Select(cols).Order(clause.OrderBy{Expression: clause.Expr{SQL: "? DESC, " + sp.table + ".id", Vars: []any{score}, WithoutParentheses: true}})
-	rows, err := sp.find(q.Limit(p.Limit + 1).Offset(offset))
+	best, err := sp.search.best(db, pq, func(q *gorm.DB) *gorm.DB { return sp.where(q, f) }, offset+p.Limit+1)
 	if err != nil {
 		return out, fmt.Errorf("store: search %s: %w", sp.table, err)
 	}
-	if len(rows) > p.Limit {
-		rows = rows[:p.Limit]
+	best = best[min(offset, len(best)):]
+	more := len(best) > p.Limit
+	if more {
+		best = best[:p.Limit]
+	}
+	// The page's rows, read by id, in one query, and put in the ranking's order. A row deleted
+	// since it was ranked is left out, as a read a moment later would.
+	ids := make([]int64, len(best))
+	for i, b := range best {
+		ids[i] = b.ID
+	}
+	var rows []T
+	if len(ids) > 0 {
+		cols := sp.table + ".*"
+		if sp.columns != nil {
+			cols = sp.columns(f, "")
+		}
+		read, err := sp.find(db.Table(sp.table).Select(cols).Where(sp.table+".id IN ?", ids))
+		if err != nil {
+			return out, fmt.Errorf("store: search %s: %w", sp.table, err)
+		}
+		at := make(map[int64]int, len(ids))
+		for i, id := range ids {
+			at[id] = i
+		}
+		slices.SortFunc(read, func(a, b T) int { return at[sp.id(&a)] - at[sp.id(&b)] })
+		rows = read
+	}
+	if more && len(rows) > 0 {
 		raw, _ := json.Marshal(offset + p.Limit) // an int cannot fail
 		out.NextCursor = encodeCursor(cursor{Fingerprint: fp, Value: raw, ID: sp.id(&rows[len(rows)-1])})
 	}

@@ -60,7 +60,7 @@ func (r *parameterRow) parameter() (models.Parameter, error) {
 // estimate and text, sorted by slug unless asked otherwise.
 var parameterList = listSpec[parameterRow, models.ParameterFilter]{
 	table:   "parameters",
-	columns: func(models.ParameterFilter) string { return parameterColumns },
+	columns: func(models.ParameterFilter, string) string { return parameterColumns },
 	where: func(q *gorm.DB, f models.ParameterFilter) *gorm.DB {
 		if f.Chain != "" {
 			q = whereChain(q, "parameters.chain_id", f.Chain)

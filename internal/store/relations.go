@@ -64,7 +64,7 @@ type relationQuery struct {
 // otherwise.
 var relationList = listSpec[relationState, relationQuery]{
 	table:   "relations",
-	columns: func(relationQuery) string { return relationColumns },
+	columns: func(relationQuery, string) string { return relationColumns },
 	where: func(q *gorm.DB, f relationQuery) *gorm.DB {
 		q = joinEnds(q)
 		if !f.hidden {

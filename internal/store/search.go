@@ -210,13 +210,15 @@ func (s *Store) Search(ctx context.Context, f models.SearchFilter) (models.List[
 			hits = append(hits, rows...)
 			continue
 		}
-		rq, score := sp.ranked(db, pq)
-		q, keep := sp.where(rq.Select("'"+sp.typ+"' AS type, "+sp.table+".id AS id, ? AS score", score), sq)
-		if !keep {
+		if _, keep := sp.where(db, sq); !keep {
 			continue
 		}
-		if err := db.Raw("SELECT type, id, score FROM (?) AS hits ORDER BY score DESC, id LIMIT ?", q, need).Scan(&rows).Error; err != nil {
+		best, err := sp.best(db, pq, func(q *gorm.DB) *gorm.DB { q, _ = sp.where(q, sq); return q }, need)
+		if err != nil {
 			return out, fmt.Errorf("store: search: %w", err)
+		}
+		for _, b := range best {
+			rows = append(rows, searchHit{Type: sp.typ, ID: b.ID, Score: b.Score})
 		}
 		hits = append(hits, rows...)
 	}
@@ -334,6 +336,84 @@ func (sp *searchable) topFromIndex(db *gorm.DB, pq *search.Query, cond string, n
 	}
 	return rows, nil
 }
+
+// scoredID is a matching row's id and relevance, higher is better.
+type scoredID struct {
+	ID    int64
+	Score float64
+}
+
+// best returns the ids and scores of the best need rows of sp's table that match pq and pass
+// filter, best first and then by id: the order and the scores of ranked's full ranking.
+//
+// On PostgreSQL that is one query, ranked and cut by the database. On SQLite, FTS5 ranks the
+// matches from its index alone (ORDER BY rank LIMIT k, a sort of rowids and scores, where a join
+// to the table ranks every match with its row); then only those k rows are read, to keep the ones
+// that pass filter. It asks for tiePad more than need at first, and for four times more while the
+// rows kept are too few, or the need-th ties with the worst row fetched (FTS5 orders equal scores
+// as it likes, and a row not fetched could tie it with a smaller id). A filter so narrow that
+// maxOverfetch candidates are not enough is ranked by the join, with the filter, in one query.
+func (sp *searchable) best(db *gorm.DB, pq *search.Query, filter func(*gorm.DB) *gorm.DB, need int) ([]scoredID, error) {
+	if need < 1 {
+		return nil, nil
+	}
+	if !onPostgres(db) {
+		fts := sp.table + "_fts"
+		top := "SELECT rowid AS id, -rank AS score FROM " + fts + " WHERE " + fts + " MATCH ? AND rank MATCH 'bm25(" + sp.bm25 + ")' ORDER BY rank LIMIT ?"
+		for limit := need + tiePad; ; limit *= 4 {
+			var cands []scoredID
+			if err := db.Raw(top, pq.FTS5(), limit).Scan(&cands).Error; err != nil {
+				return nil, err
+			}
+			kept := cands
+			if filter != nil && len(cands) > 0 {
+				ids := make([]int64, len(cands))
+				for i, c := range cands {
+					ids[i] = c.ID
+				}
+				var ok []int64
+				if err := filter(db.Table(sp.table).Where(sp.table+".id IN ?", ids)).Pluck(sp.table+".id", &ok).Error; err != nil {
+					return nil, err
+				}
+				pass := make(map[int64]bool, len(ok))
+				for _, id := range ok {
+					pass[id] = true
+				}
+				kept = make([]scoredID, 0, len(ok))
+				for _, c := range cands {
+					if pass[c.ID] {
+						kept = append(kept, c)
+					}
+				}
+			}
+			slices.SortStableFunc(kept, func(a, b scoredID) int {
+				if a.Score != b.Score {
+					return cmp.Compare(b.Score, a.Score)
+				}
+				return cmp.Compare(a.ID, b.ID)
+			})
+			if len(cands) < limit || (len(kept) >= need && kept[need-1].Score > cands[len(cands)-1].Score) {
+				return kept[:min(need, len(kept))], nil
+			}
+			if limit >= maxOverfetch {
+				break
+			}
+		}
+	}
+	q, score := sp.ranked(db, pq)
+	if filter != nil {
+		q = filter(q)
+	}
+	var rows []scoredID
+	err := db.Raw("SELECT id, score FROM (?) AS hits ORDER BY score DESC, id LIMIT ?",
+		q.Select(sp.table+".id AS id, ? AS score", score), need).Scan(&rows).Error
+	return rows, err
+}
+
+// maxOverfetch is the most candidates best takes from FTS5's own ranking before it ranks with
+// the filter in the join instead. Each round ranks every match again (a few ms for thousands of
+// matches), so a filter that keeps few of the best matches is better ranked once, with it.
+const maxOverfetch = 1024
 
 // tiePad is how many rows past the need-th topFromIndex asks for at first, with their snippets.
 // Each time the rows asked for end in a tie FTS5 ranks every match again, which costs more than a

@@ -96,7 +96,7 @@ func authorsText(authors []string) string {
 // unless asked otherwise.
 var sourceList = listSpec[models.Source, models.SourceFilter]{
 	table:   "sources",
-	columns: func(models.SourceFilter) string { return sourceColumns },
+	columns: func(models.SourceFilter, string) string { return sourceColumns },
 	where: func(q *gorm.DB, f models.SourceFilter) *gorm.DB {
 		if f.Type != "" {
 			q = q.Where("sources.type = ?", f.Type)

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -33,9 +32,23 @@ var tacticList = listSpec[tacticRow, tacticQuery]{
 	search: searchableOf(models.SearchTactic),
 	text:   func(f tacticQuery) string { return f.Q },
 	parsed: func(f tacticQuery) *search.Query { return f.Parsed },
-	columns: func(tacticQuery) string {
-		return "tactics.id, tactics.title, tactics.position, tactics.created_at, tactics.updated_at, " +
-			"(SELECT d.doc FROM tactic_docs d WHERE d.tactic_id = tactics.id AND d.version = tactics.version)"
+	// Only the sort field's column is read (a typed placeholder stands for the others), so that a
+	// page in id order, filtered on columns an index holds, is read from the index and the
+	// documents alone, not from the tactics' rows (issue 30).
+	columns: func(_ tacticQuery, sort string) string {
+		cols := [4]string{"''", "0", "NULL", "NULL"}
+		switch sort {
+		case "title":
+			cols[0] = "tactics.title"
+		case "position":
+			cols[1] = "tactics.position"
+		case "created_at":
+			cols[2] = "tactics.created_at"
+		case "updated_at":
+			cols[3] = "tactics.updated_at"
+		}
+		return "tactics.id, " + strings.Join(cols[:], ", ") +
+			", (SELECT d.doc FROM tactic_docs d WHERE d.tactic_id = tactics.id AND d.version = tactics.version)"
 	},
 	scan: func(rows *sql.Rows) (*tacticRow, error) {
 		var r tacticRow
@@ -60,19 +73,19 @@ var tacticList = listSpec[tacticRow, tacticQuery]{
 		"id":         {"id", intColumn, func(t *tacticRow) any { return t.ID }},
 		"title":      {"title", textColumn, func(t *tacticRow) any { return t.Title }},
 		"position":   {"position", intColumn, func(t *tacticRow) any { return t.Position }},
-		"created_at": {"created_at", timeColumn, func(t *tacticRow) any { return t.CreatedAt }},
-		"updated_at": {"updated_at", timeColumn, func(t *tacticRow) any { return t.UpdatedAt }},
+		"created_at": {"created_at", timeColumn, func(t *tacticRow) any { return t.CreatedAt.Time }},
+		"updated_at": {"updated_at", timeColumn, func(t *tacticRow) any { return t.UpdatedAt.Time }},
 	},
 	id: func(t *tacticRow) int64 { return t.ID },
 }
 
-// tacticRow is a tactic in a list: its document (nil if it has none at its version) and what its
-// sort fields need.
+// tacticRow is a tactic in a list: its document (nil if it has none at its version) and the value
+// of the sort field (the others are zero).
 type tacticRow struct {
 	ID                   int64
 	Title                string
 	Position             int
-	CreatedAt, UpdatedAt time.Time
+	CreatedAt, UpdatedAt sql.NullTime
 	Doc                  []byte
 }
 

@@ -29,7 +29,7 @@ type tagQuery struct {
 // otherwise.
 var tagList = listSpec[models.Tag, tagQuery]{
 	table:   "tags",
-	columns: func(f tagQuery) string { return tagColumns(f.hidden) },
+	columns: func(f tagQuery, _ string) string { return tagColumns(f.hidden) },
 	where: func(q *gorm.DB, f tagQuery) *gorm.DB {
 		if f.Group != "" {
 			q = q.Where("tags.tag_group = ?", f.Group)

@@ -2,9 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,22 +19,7 @@ func openOutboxStore(t *testing.T) (s *Store, stage int64, ctx context.Context) 
 	t.Helper()
 	dsn := filepath.Join(t.TempDir(), "kb.db")
 	if pg := os.Getenv("CHAINKB_TEST_POSTGRES"); pg != "" {
-		admin, err := sql.Open("pgx", pg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b := make([]byte, 6)
-		rand.Read(b)
-		schema := "chainkb_outbox_test_" + hex.EncodeToString(b)
-		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE"); admin.Close() })
-		sep := "?"
-		if strings.Contains(pg, "?") {
-			sep = "&"
-		}
-		dsn = pg + sep + "search_path=" + schema
+		dsn = testSchemaDSN(t, pg)
 	}
 	s, err := Open(context.Background(), dsn)
 	if err != nil {
