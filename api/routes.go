@@ -152,7 +152,7 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		{"GET", "/api/v1/tags/:id/revisions", tags.Revisions, editors, noStore, normal, handlers.TagDocs.Revisions()},
 		{"POST", "/api/v1/tags/:id/revisions/:revision/restore", tags.Restore, editors, noStore, normal, handlers.TagDocs.Restore()},
 
-		{"GET", "/api/v1/sources", handlers.AtRelease(sources.List, "sources"), anyone, publicRead, revalidated, handlers.WithRelease(handlers.SourceDocs.List())},
+		{"GET", "/api/v1/sources", handlers.AtRelease(sources.List, "sources"), anyone, publicRead, revalidated, handlers.WithBibliography(handlers.WithRelease(handlers.SourceDocs.List()))},
 		{"POST", "/api/v1/sources", sources.Create, editors, noStore, normal, handlers.SourceDocs.Create()},
 		{"GET", "/api/v1/sources/:id", handlers.AtRelease(sources.Get, "sources/:id"), anyone, publicRead, normal, handlers.WithRelease(handlers.SourceDocs.Get())},
 		{"PUT", "/api/v1/sources/:id", sources.Replace, editors, noStore, normal, handlers.SourceDocs.Replace()},
@@ -206,12 +206,13 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		{"GET", "/api/v1/releases/:version", releases.Get, anyone, publicRead, normal, handlers.ReleaseDoc},
 		{"DELETE", "/api/v1/releases/:version", releases.Delete, anyone, noStore, normal, handlers.ReleaseDeleteDoc},
 		{"GET", "/api/v1/releases/:version/export", releases.Export, anyone, publicRead, normal, handlers.ReleaseExportDoc},
+		{"GET", "/api/v1/releases/:version/citation", releases.Citation, anyone, publicRead, normal, handlers.ReleaseCitationDoc},
 		{"GET", "/api/v1/releases/:version/diff/:other", releases.Diff, anyone, publicRead, normal, handlers.ReleaseDiffDoc},
 		{"GET", "/api/v1/releases/:version/chains/:id", releases.Chain, anyone, publicRead, normal, handlers.ReleaseChainDoc},
 		{"GET", "/api/v1/releases/:version/chains/:id/table", releases.Table, anyone, publicRead, normal, handlers.ReleaseTableDoc},
 		{"GET", "/api/v1/releases/:version/tactics", releases.Tactics, anyone, publicRead, normal, handlers.ReleaseTacticsDoc},
 		{"GET", "/api/v1/releases/:version/tactics/:id", releases.Tactic, anyone, publicRead, normal, handlers.ReleaseTacticDoc},
-		{"GET", "/api/v1/releases/:version/sources", releases.Sources, anyone, publicRead, normal, handlers.ReleaseSourcesDoc},
+		{"GET", "/api/v1/releases/:version/sources", releases.Sources, anyone, publicRead, normal, handlers.WithBibliography(handlers.ReleaseSourcesDoc)},
 		{"GET", "/api/v1/releases/:version/sources/:id", releases.Source, anyone, publicRead, normal, handlers.ReleaseSourceDoc},
 
 		{"GET", "/api/v1/keys", keys.List, admins, noStore, normal, handlers.KeyListDoc},

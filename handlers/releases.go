@@ -460,6 +460,15 @@ func (h *Releases) Tactic(c *gin.Context) {
 
 // Sources handles GET /api/v1/releases/{version}/sources.
 func (h *Releases) Sources(c *gin.Context) {
+	if bibliographyAsked(c) {
+		v, err := h.store.ReleaseAt(c.Request.Context(), c.Param("version"))
+		if err != nil {
+			c.Error(err)
+			return
+		}
+		writeBibliography(c, "chainkb-"+v.Release.Version+"-sources", v.Bundle.Sources)
+		return
+	}
 	v, _ := h.view(c)
 	if v == nil {
 		return

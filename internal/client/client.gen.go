@@ -2431,6 +2431,48 @@ func (e ListRelationsParamsSort) Valid() bool {
 	}
 }
 
+// Defines values for GetReleaseCitationParamsFormat.
+const (
+	GetReleaseCitationParamsFormatBibtex  GetReleaseCitationParamsFormat = "bibtex"
+	GetReleaseCitationParamsFormatCslJson GetReleaseCitationParamsFormat = "csl-json"
+	GetReleaseCitationParamsFormatRis     GetReleaseCitationParamsFormat = "ris"
+)
+
+// Valid indicates whether the value is a known member of the GetReleaseCitationParamsFormat enum.
+func (e GetReleaseCitationParamsFormat) Valid() bool {
+	switch e {
+	case GetReleaseCitationParamsFormatBibtex:
+		return true
+	case GetReleaseCitationParamsFormatCslJson:
+		return true
+	case GetReleaseCitationParamsFormatRis:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListReleaseSourcesParamsFormat.
+const (
+	ListReleaseSourcesParamsFormatBibtex  ListReleaseSourcesParamsFormat = "bibtex"
+	ListReleaseSourcesParamsFormatCslJson ListReleaseSourcesParamsFormat = "csl-json"
+	ListReleaseSourcesParamsFormatRis     ListReleaseSourcesParamsFormat = "ris"
+)
+
+// Valid indicates whether the value is a known member of the ListReleaseSourcesParamsFormat enum.
+func (e ListReleaseSourcesParamsFormat) Valid() bool {
+	switch e {
+	case ListReleaseSourcesParamsFormatBibtex:
+		return true
+	case ListReleaseSourcesParamsFormatCslJson:
+		return true
+	case ListReleaseSourcesParamsFormatRis:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListReleaseTacticsParamsKind.
 const (
 	ListReleaseTacticsParamsKindCondition   ListReleaseTacticsParamsKind = "condition"
@@ -2596,6 +2638,27 @@ func (e ListSourcesParamsSort) Valid() bool {
 	case ListSourcesParamsSortTitle:
 		return true
 	case ListSourcesParamsSortUpdatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSourcesParamsFormat.
+const (
+	ListSourcesParamsFormatBibtex  ListSourcesParamsFormat = "bibtex"
+	ListSourcesParamsFormatCslJson ListSourcesParamsFormat = "csl-json"
+	ListSourcesParamsFormatRis     ListSourcesParamsFormat = "ris"
+)
+
+// Valid indicates whether the value is a known member of the ListSourcesParamsFormat enum.
+func (e ListSourcesParamsFormat) Valid() bool {
+	switch e {
+	case ListSourcesParamsFormatBibtex:
+		return true
+	case ListSourcesParamsFormatCslJson:
+		return true
+	case ListSourcesParamsFormatRis:
 		return true
 	default:
 		return false
@@ -3844,6 +3907,12 @@ type Cost struct {
 // Example: medium
 type CostLevel string
 
+// DateParts A date in CSL-JSON: date-parts holds one [year, month, day], month and day optional.
+type DateParts struct {
+	// DateParts [[year, month, day]].
+	DateParts [][]int `json:"date-parts"`
+}
+
 // DiffEntry One object that differs between two releases: its entity, its key, its versions and each field that differs.
 type DiffEntry struct {
 	// Entity The kind of object.
@@ -4370,6 +4439,68 @@ type Inversion struct {
 // Example: none
 type InversionRange string
 
+// Item A citation in CSL-JSON (CSL 1.0.2's csl-data.json): what reference managers import.
+type Item struct {
+	// DOI The DOI, without https://doi.org/.
+	//
+	// Example: 10.1234/example
+	DOI *string `json:"DOI,omitempty"`
+
+	// URL The URL.
+	//
+	// Example: https://kb.example.org/api/v1/releases/2026.12.0/export
+	URL *string `json:"URL,omitempty"`
+
+	// Accessed When it was accessed.
+	Accessed *DateParts `json:"accessed,omitempty"`
+
+	// Author The authors: a person as family and given names, a body as a literal name.
+	Author *[]Name `json:"author,omitempty"`
+
+	// ContainerTitle The journal, newspaper, publisher's series or institution it appeared in.
+	//
+	// Example: International Labour Office
+	ContainerTitle *string `json:"container-title,omitempty"`
+
+	// Id The citation's key.
+	//
+	// Example: chainkb-2026.12.0
+	Id string `json:"id"`
+
+	// Issued When it was issued.
+	Issued *DateParts `json:"issued,omitempty"`
+
+	// Language The language (BCP 47).
+	//
+	// Example: en
+	Language *string `json:"language,omitempty"`
+
+	// Note A note (a release's digest).
+	//
+	// Example: SHA-256 of the bundle: 9f86d08...
+	Note *string `json:"note,omitempty"`
+
+	// Publisher The publisher.
+	//
+	// Example: chainkb
+	Publisher *string `json:"publisher,omitempty"`
+
+	// Title The title.
+	//
+	// Example: chainkb: a knowledge base of interventions against sex trafficking and forced labour
+	Title string `json:"title"`
+
+	// Type The CSL type: dataset, article-journal, article-newspaper, report, legislation or document.
+	//
+	// Example: dataset
+	Type string `json:"type"`
+
+	// Version The version (a release's).
+	//
+	// Example: 2026.12.0
+	Version *string `json:"version,omitempty"`
+}
+
 // KeyInput A key to make: who holds it, its role and when it expires.
 type KeyInput struct {
 	// ExpiresAt When the key stops working (RFC 3339, in the future); never when left out.
@@ -4601,6 +4732,24 @@ type Method struct {
 
 	// Symbols Its symbols, with units, denominators and whether each is conditional on conviction.
 	Symbols []SymbolInfo `json:"symbols"`
+}
+
+// Name An author in CSL-JSON: family and given names for a person, literal for a body.
+type Name struct {
+	// Family Family name.
+	//
+	// Example: Kara
+	Family *string `json:"family,omitempty"`
+
+	// Given Given names.
+	//
+	// Example: Siddharth
+	Given *string `json:"given,omitempty"`
+
+	// Literal A body's name, as it is.
+	//
+	// Example: chainkb editors
+	Literal *string `json:"literal,omitempty"`
 }
 
 // NewAPIKey An API key just created: the only time the key itself is returned.
@@ -8536,6 +8685,15 @@ type GetReleaseChainTableParams struct {
 	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
 
+// GetReleaseCitationParams defines parameters for GetReleaseCitation.
+type GetReleaseCitationParams struct {
+	// Format csl-json, bibtex or ris; wins over Accept
+	Format *GetReleaseCitationParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// GetReleaseCitationParamsFormat defines parameters for GetReleaseCitation.
+type GetReleaseCitationParamsFormat string
+
 // ExportReleaseParams defines parameters for ExportRelease.
 type ExportReleaseParams struct {
 	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
@@ -8544,9 +8702,15 @@ type ExportReleaseParams struct {
 
 // ListReleaseSourcesParams defines parameters for ListReleaseSources.
 type ListReleaseSourcesParams struct {
+	// Format csl-json, bibtex or ris; wins over Accept
+	Format *ListReleaseSourcesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
 	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
 	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
+
+// ListReleaseSourcesParamsFormat defines parameters for ListReleaseSources.
+type ListReleaseSourcesParamsFormat string
 
 // GetReleaseSourceParams defines parameters for GetReleaseSource.
 type GetReleaseSourceParams struct {
@@ -8658,6 +8822,9 @@ type ListSourcesParams struct {
 	// Release A release's version: the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)
 	Release *string `form:"release,omitempty" json:"release,omitempty"`
 
+	// Format csl-json, bibtex or ris; wins over Accept
+	Format *ListSourcesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
 	// IfNoneMatch ETag of an earlier answer to the same request, as it came, W/ and quotes included: the answer is 304 without a body while nothing in the knowledge base has changed
 	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
@@ -8667,6 +8834,9 @@ type ListSourcesParamsType string
 
 // ListSourcesParamsSort defines parameters for ListSources.
 type ListSourcesParamsSort string
+
+// ListSourcesParamsFormat defines parameters for ListSources.
+type ListSourcesParamsFormat string
 
 // CreateSourceParams defines parameters for CreateSource.
 type CreateSourceParams struct {
@@ -11013,6 +11183,13 @@ type ClientInterface interface {
 	// Corresponds with GET /releases/{version}/chains/{id}/table (the `GetReleaseChainTable` operationId).
 	GetReleaseChainTable(ctx context.Context, version string, id string, params *GetReleaseChainTableParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetReleaseCitation Cite a release
+	//
+	// How to cite the release, in the format a reference manager reads: CSL-JSON (`application/vnd.citationstyles.csl+json`, an array of one item; the default), BibTeX (`application/x-bibtex`) or RIS (`application/x-research-info-systems`), chosen by `format` or by `Accept` (406 for an Accept that names none of them). The author is the body of editors (`chainkb editors`); the URL is the release's export and the note its digest.
+	//
+	// Corresponds with GET /releases/{version}/citation (the `GetReleaseCitation` operationId).
+	GetReleaseCitation(ctx context.Context, version string, params *GetReleaseCitationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DiffReleases Compare two releases
 	//
 	// What differs between two releases, object by object (each by its key in a bundle: slug, chain/slug, code, or from type to) and field by field: objects only in `other` are added, only in `version` removed, and those in both whose fields differ are changed, each field with its value in each (versions aside, which every change moves).
@@ -11029,7 +11206,7 @@ type ClientInterface interface {
 
 	// ListReleaseSources The sources at a release
 	//
-	// The release's sources, in the bundle's order. `GET /sources?release=` redirects here.
+	// The release's sources, in the bundle's order. `GET /sources?release=` redirects here. **Bibliography:** with `format=csl-json|bibtex|ris`, or an `Accept` of `application/vnd.citationstyles.csl+json`, `application/x-bibtex` or `application/x-research-info-systems`, it answers every source at once in that format, for reference managers (no other parameter then).
 	//
 	// Corresponds with GET /releases/{version}/sources (the `ListReleaseSources` operationId).
 	ListReleaseSources(ctx context.Context, version string, params *ListReleaseSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -11064,7 +11241,7 @@ type ClientInterface interface {
 
 	// ListSources List sources
 	//
-	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given. With `release=<version>` it answers 303 to the same read at that release.
+	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given. With `release=<version>` it answers 303 to the same read at that release. **Bibliography:** with `format=csl-json|bibtex|ris`, or an `Accept` of `application/vnd.citationstyles.csl+json`, `application/x-bibtex` or `application/x-research-info-systems`, it answers every source at once in that format, for reference managers (no other parameter then).
 	//
 	// Corresponds with GET /sources (the `ListSources` operationId).
 	ListSources(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -12736,6 +12913,23 @@ func (c *Client) GetReleaseChainTable(ctx context.Context, version string, id st
 	return c.Client.Do(req)
 }
 
+// GetReleaseCitation Cite a release
+//
+// How to cite the release, in the format a reference manager reads: CSL-JSON (`application/vnd.citationstyles.csl+json`, an array of one item; the default), BibTeX (`application/x-bibtex`) or RIS (`application/x-research-info-systems`), chosen by `format` or by `Accept` (406 for an Accept that names none of them). The author is the body of editors (`chainkb editors`); the URL is the release's export and the note its digest.
+//
+// Corresponds with GET /releases/{version}/citation (the `GetReleaseCitation` operationId).
+func (c *Client) GetReleaseCitation(ctx context.Context, version string, params *GetReleaseCitationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetReleaseCitationRequest(c.Server, version, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // DiffReleases Compare two releases
 //
 // What differs between two releases, object by object (each by its key in a bundle: slug, chain/slug, code, or from type to) and field by field: objects only in `other` are added, only in `version` removed, and those in both whose fields differ are changed, each field with its value in each (versions aside, which every change moves).
@@ -12772,7 +12966,7 @@ func (c *Client) ExportRelease(ctx context.Context, version string, params *Expo
 
 // ListReleaseSources The sources at a release
 //
-// The release's sources, in the bundle's order. `GET /sources?release=` redirects here.
+// The release's sources, in the bundle's order. `GET /sources?release=` redirects here. **Bibliography:** with `format=csl-json|bibtex|ris`, or an `Accept` of `application/vnd.citationstyles.csl+json`, `application/x-bibtex` or `application/x-research-info-systems`, it answers every source at once in that format, for reference managers (no other parameter then).
 //
 // Corresponds with GET /releases/{version}/sources (the `ListReleaseSources` operationId).
 func (c *Client) ListReleaseSources(ctx context.Context, version string, params *ListReleaseSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -12857,7 +13051,7 @@ func (c *Client) Search(ctx context.Context, params *SearchParams, reqEditors ..
 
 // ListSources List sources
 //
-// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given. With `release=<version>` it answers 303 to the same read at that release.
+// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given. With `release=<version>` it answers 303 to the same read at that release. **Bibliography:** with `format=csl-json|bibtex|ris`, or an `Accept` of `application/vnd.citationstyles.csl+json`, `application/x-bibtex` or `application/x-research-info-systems`, it answers every source at once in that format, for reference managers (no other parameter then).
 //
 // Corresponds with GET /sources (the `ListSources` operationId).
 func (c *Client) ListSources(ctx context.Context, params *ListSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -17142,6 +17336,67 @@ func NewGetReleaseChainTableRequest(server string, version string, id string, pa
 	return req, nil
 }
 
+// NewGetReleaseCitationRequest constructs an http.Request for the GetReleaseCitation method
+func NewGetReleaseCitationRequest(server string, version string, params *GetReleaseCitationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/releases/%s/citation", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewDiffReleasesRequest constructs an http.Request for the DiffReleases method
 func NewDiffReleasesRequest(server string, version string, other string) (*http.Request, error) {
 	var err error
@@ -17256,6 +17511,33 @@ func NewListReleaseSourcesRequest(server string, version string, params *ListRel
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -17817,6 +18099,18 @@ func NewListSourcesRequest(server string, params *ListSourcesParams) (*http.Requ
 		if params.Release != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "release", *params.Release, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -21390,6 +21684,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /releases/{version}/chains/{id}/table (the `GetReleaseChainTable` operationId).
 	GetReleaseChainTableWithResponse(ctx context.Context, version string, id string, params *GetReleaseChainTableParams, reqEditors ...RequestEditorFn) (*GetReleaseChainTableResponse, error)
 
+	// GetReleaseCitationWithResponse Cite a release
+	//
+	// How to cite the release, in the format a reference manager reads: CSL-JSON (`application/vnd.citationstyles.csl+json`, an array of one item; the default), BibTeX (`application/x-bibtex`) or RIS (`application/x-research-info-systems`), chosen by `format` or by `Accept` (406 for an Accept that names none of them). The author is the body of editors (`chainkb editors`); the URL is the release's export and the note its digest.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /releases/{version}/citation (the `GetReleaseCitation` operationId).
+	GetReleaseCitationWithResponse(ctx context.Context, version string, params *GetReleaseCitationParams, reqEditors ...RequestEditorFn) (*GetReleaseCitationResponse, error)
+
 	// DiffReleasesWithResponse Compare two releases
 	//
 	// What differs between two releases, object by object (each by its key in a bundle: slug, chain/slug, code, or from type to) and field by field: objects only in `other` are added, only in `version` removed, and those in both whose fields differ are changed, each field with its value in each (versions aside, which every change moves).
@@ -21410,7 +21713,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListReleaseSourcesWithResponse The sources at a release
 	//
-	// The release's sources, in the bundle's order. `GET /sources?release=` redirects here.
+	// The release's sources, in the bundle's order. `GET /sources?release=` redirects here. **Bibliography:** with `format=csl-json|bibtex|ris`, or an `Accept` of `application/vnd.citationstyles.csl+json`, `application/x-bibtex` or `application/x-research-info-systems`, it answers every source at once in that format, for reference managers (no other parameter then).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -21455,7 +21758,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListSourcesWithResponse List sources
 	//
-	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given. With `release=<version>` it answers 303 to the same read at that release.
+	// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given. With `release=<version>` it answers 303 to the same read at that release. **Bibliography:** with `format=csl-json|bibtex|ris`, or an `Accept` of `application/vnd.citationstyles.csl+json`, `application/x-bibtex` or `application/x-research-info-systems`, it answers every source at once in that format, for reference managers (no other parameter then).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -29283,6 +29586,166 @@ func (r GetReleaseChainTableResponse) ContentType() string {
 	return ""
 }
 
+// GetReleaseCitationResponse200Headers the declared response headers of an HTTP 200 response for GetReleaseCitation
+type GetReleaseCitationResponse200Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetReleaseCitationResponse400Headers the declared response headers of an HTTP 400 response for GetReleaseCitation
+type GetReleaseCitationResponse400Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetReleaseCitationResponse401Headers the declared response headers of an HTTP 401 response for GetReleaseCitation
+type GetReleaseCitationResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// GetReleaseCitationResponse404Headers the declared response headers of an HTTP 404 response for GetReleaseCitation
+type GetReleaseCitationResponse404Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetReleaseCitationResponse406Headers the declared response headers of an HTTP 406 response for GetReleaseCitation
+type GetReleaseCitationResponse406Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetReleaseCitationResponse413Headers the declared response headers of an HTTP 413 response for GetReleaseCitation
+type GetReleaseCitationResponse413Headers struct {
+	XRequestID *string
+}
+
+// GetReleaseCitationResponse429Headers the declared response headers of an HTTP 429 response for GetReleaseCitation
+type GetReleaseCitationResponse429Headers struct {
+	RetryAfter *string
+	XRequestID *string
+}
+
+// GetReleaseCitationResponse500Headers the declared response headers of an HTTP 500 response for GetReleaseCitation
+type GetReleaseCitationResponse500Headers struct {
+	XRequestID *string
+}
+
+type GetReleaseCitationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationvndCitationstylesCslJSON200 the response for an HTTP 200 `application/vnd.citationstyles.csl+json` response
+	ApplicationvndCitationstylesCslJSON200 *[]Item
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationproblemJSON406 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetReleaseCitationResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetReleaseCitationResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetReleaseCitationResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetReleaseCitationResponse404Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *GetReleaseCitationResponse406Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *GetReleaseCitationResponse413Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetReleaseCitationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetReleaseCitationResponse500Headers
+}
+
+// GetApplicationvndCitationstylesCslJSON200 returns the response for an HTTP 200 `application/vnd.citationstyles.csl+json` response
+func (r GetReleaseCitationResponse) GetApplicationvndCitationstylesCslJSON200() *[]Item {
+	return r.ApplicationvndCitationstylesCslJSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetReleaseCitationResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetReleaseCitationResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetReleaseCitationResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r GetReleaseCitationResponse) GetApplicationproblemJSON406() *Problem {
+	return r.ApplicationproblemJSON406
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetReleaseCitationResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetReleaseCitationResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetReleaseCitationResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetReleaseCitationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetReleaseCitationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetReleaseCitationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetReleaseCitationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // DiffReleasesResponse200Headers the declared response headers of an HTTP 200 response for DiffReleases
 type DiffReleasesResponse200Headers struct {
 	RateLimitLimit     *int
@@ -29616,6 +30079,14 @@ type ListReleaseSourcesResponse404Headers struct {
 	XRequestID         *string
 }
 
+// ListReleaseSourcesResponse406Headers the declared response headers of an HTTP 406 response for ListReleaseSources
+type ListReleaseSourcesResponse406Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
 // ListReleaseSourcesResponse413Headers the declared response headers of an HTTP 413 response for ListReleaseSources
 type ListReleaseSourcesResponse413Headers struct {
 	XRequestID *string
@@ -29637,12 +30108,16 @@ type ListReleaseSourcesResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ReleaseSources
+	// ApplicationvndCitationstylesCslJSON200 the response for an HTTP 200 `application/vnd.citationstyles.csl+json` response
+	ApplicationvndCitationstylesCslJSON200 *[]Item
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationproblemJSON406 *Problem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *RequestTooLarge
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -29659,6 +30134,8 @@ type ListReleaseSourcesResponse struct {
 	Headers401 *ListReleaseSourcesResponse401Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *ListReleaseSourcesResponse404Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *ListReleaseSourcesResponse406Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *ListReleaseSourcesResponse413Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -29670,6 +30147,11 @@ type ListReleaseSourcesResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListReleaseSourcesResponse) GetJSON200() *ReleaseSources {
 	return r.JSON200
+}
+
+// GetApplicationvndCitationstylesCslJSON200 returns the response for an HTTP 200 `application/vnd.citationstyles.csl+json` response
+func (r ListReleaseSourcesResponse) GetApplicationvndCitationstylesCslJSON200() *[]Item {
+	return r.ApplicationvndCitationstylesCslJSON200
 }
 
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
@@ -29685,6 +30167,11 @@ func (r ListReleaseSourcesResponse) GetApplicationproblemJSON401() *Unauthorized
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r ListReleaseSourcesResponse) GetApplicationproblemJSON404() *Problem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r ListReleaseSourcesResponse) GetApplicationproblemJSON406() *Problem {
+	return r.ApplicationproblemJSON406
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -30377,6 +30864,14 @@ type ListSourcesResponse401Headers struct {
 	XRequestID      *string
 }
 
+// ListSourcesResponse406Headers the declared response headers of an HTTP 406 response for ListSources
+type ListSourcesResponse406Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
 // ListSourcesResponse413Headers the declared response headers of an HTTP 413 response for ListSources
 type ListSourcesResponse413Headers struct {
 	XRequestID *string
@@ -30398,10 +30893,14 @@ type ListSourcesResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *SourceList
+	// ApplicationvndCitationstylesCslJSON200 the response for an HTTP 200 `application/vnd.citationstyles.csl+json` response
+	ApplicationvndCitationstylesCslJSON200 *[]Item
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationproblemJSON406 *Problem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *RequestTooLarge
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -30418,6 +30917,8 @@ type ListSourcesResponse struct {
 	Headers400 *ListSourcesResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListSourcesResponse401Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *ListSourcesResponse406Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *ListSourcesResponse413Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -30431,6 +30932,11 @@ func (r ListSourcesResponse) GetJSON200() *SourceList {
 	return r.JSON200
 }
 
+// GetApplicationvndCitationstylesCslJSON200 returns the response for an HTTP 200 `application/vnd.citationstyles.csl+json` response
+func (r ListSourcesResponse) GetApplicationvndCitationstylesCslJSON200() *[]Item {
+	return r.ApplicationvndCitationstylesCslJSON200
+}
+
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
 func (r ListSourcesResponse) GetApplicationproblemJSON400() *Problem {
 	return r.ApplicationproblemJSON400
@@ -30439,6 +30945,11 @@ func (r ListSourcesResponse) GetApplicationproblemJSON400() *Problem {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListSourcesResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r ListSourcesResponse) GetApplicationproblemJSON406() *Problem {
+	return r.ApplicationproblemJSON406
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -38748,6 +39259,21 @@ func (c *ClientWithResponses) GetReleaseChainTableWithResponse(ctx context.Conte
 	return ParseGetReleaseChainTableResponse(rsp)
 }
 
+// GetReleaseCitationWithResponse Cite a release
+//
+// How to cite the release, in the format a reference manager reads: CSL-JSON (`application/vnd.citationstyles.csl+json`, an array of one item; the default), BibTeX (`application/x-bibtex`) or RIS (`application/x-research-info-systems`), chosen by `format` or by `Accept` (406 for an Accept that names none of them). The author is the body of editors (`chainkb editors`); the URL is the release's export and the note its digest.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /releases/{version}/citation (the `GetReleaseCitation` operationId).
+func (c *ClientWithResponses) GetReleaseCitationWithResponse(ctx context.Context, version string, params *GetReleaseCitationParams, reqEditors ...RequestEditorFn) (*GetReleaseCitationResponse, error) {
+	rsp, err := c.GetReleaseCitation(ctx, version, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetReleaseCitationResponse(rsp)
+}
+
 // DiffReleasesWithResponse Compare two releases
 //
 // What differs between two releases, object by object (each by its key in a bundle: slug, chain/slug, code, or from type to) and field by field: objects only in `other` are added, only in `version` removed, and those in both whose fields differ are changed, each field with its value in each (versions aside, which every change moves).
@@ -38780,7 +39306,7 @@ func (c *ClientWithResponses) ExportReleaseWithResponse(ctx context.Context, ver
 
 // ListReleaseSourcesWithResponse The sources at a release
 //
-// The release's sources, in the bundle's order. `GET /sources?release=` redirects here.
+// The release's sources, in the bundle's order. `GET /sources?release=` redirects here. **Bibliography:** with `format=csl-json|bibtex|ris`, or an `Accept` of `application/vnd.citationstyles.csl+json`, `application/x-bibtex` or `application/x-research-info-systems`, it answers every source at once in that format, for reference managers (no other parameter then).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -38855,7 +39381,7 @@ func (c *ClientWithResponses) SearchWithResponse(ctx context.Context, params *Se
 
 // ListSourcesWithResponse List sources
 //
-// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given. With `release=<version>` it answers 303 to the same read at that release.
+// The bibliography in pages of `limit`, ordered by `sort` (default `slug`; with `q` and no `sort`, by relevance), filtered by type, year range, text and how the source was checked (`reading`, `verified`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. A source without a year is left out when a year bound is given. With `release=<version>` it answers 303 to the same read at that release. **Bibliography:** with `format=csl-json|bibtex|ris`, or an `Accept` of `application/vnd.citationstyles.csl+json`, `application/x-bibtex` or `application/x-research-info-systems`, it answers every source at once in that format, for reference managers (no other parameter then).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -52094,6 +52620,265 @@ func ParseGetReleaseChainTableResponse(rsp *http.Response) (*GetReleaseChainTabl
 	return response, nil
 }
 
+// ParseGetReleaseCitationResponse parses an HTTP response from a GetReleaseCitationWithResponse call
+func ParseGetReleaseCitationResponse(rsp *http.Response) (*GetReleaseCitationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetReleaseCitationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []Item
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndCitationstylesCslJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (application/x-research-info-systems) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetReleaseCitationResponse200Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetReleaseCitationResponse400Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetReleaseCitationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetReleaseCitationResponse404Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 406:
+		var headers GetReleaseCitationResponse406Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 413:
+		var headers GetReleaseCitationResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetReleaseCitationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetReleaseCitationResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseDiffReleasesResponse parses an HTTP response from a DiffReleasesWithResponse call
 func ParseDiffReleasesResponse(rsp *http.Response) (*DiffReleasesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -52557,12 +53342,19 @@ func ParseListReleaseSourcesResponse(rsp *http.Response) (*ListReleaseSourcesRes
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 200:
 		var dest ReleaseSources
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.citationstyles.csl+json" && rsp.StatusCode == 200:
+		var dest []Item
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndCitationstylesCslJSON200 = &dest
 
 	case rsp.StatusCode == 304:
 		break // No content-type
@@ -52588,6 +53380,13 @@ func ParseListReleaseSourcesResponse(rsp *http.Response) (*ListReleaseSourcesRes
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest RequestTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -52608,6 +53407,9 @@ func ParseListReleaseSourcesResponse(rsp *http.Response) (*ListReleaseSourcesRes
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (application/x-research-info-systems) unsupported
 
 	}
 
@@ -52767,6 +53569,37 @@ func ParseListReleaseSourcesResponse(rsp *http.Response) (*ListReleaseSourcesRes
 			headers.XRequestID = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 406:
+		var headers ListReleaseSourcesResponse406Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers406 = &headers
 	case rsp.StatusCode == 413:
 		var headers ListReleaseSourcesResponse413Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
@@ -53856,12 +54689,19 @@ func ParseListSourcesResponse(rsp *http.Response) (*ListSourcesResponse, error) 
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 200:
 		var dest SourceList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.citationstyles.csl+json" && rsp.StatusCode == 200:
+		var dest []Item
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndCitationstylesCslJSON200 = &dest
 
 	case rsp.StatusCode == 303:
 		break // No content-type
@@ -53883,6 +54723,13 @@ func ParseListSourcesResponse(rsp *http.Response) (*ListSourcesResponse, error) 
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest RequestTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -53903,6 +54750,9 @@ func ParseListSourcesResponse(rsp *http.Response) (*ListSourcesResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON500 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (application/x-research-info-systems) unsupported
 
 	}
 
@@ -54076,6 +54926,37 @@ func ParseListSourcesResponse(rsp *http.Response) (*ListSourcesResponse, error) 
 			headers.XRequestID = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 406:
+		var headers ListSourcesResponse406Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers406 = &headers
 	case rsp.StatusCode == 413:
 		var headers ListSourcesResponse413Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {

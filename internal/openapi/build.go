@@ -338,6 +338,20 @@ func (b *builder) response(r apidoc.Response) (*openapi3.Response, error) {
 		}
 		out.Content = openapi3.Content{mediaJSON: &openapi3.MediaType{Schema: ref}}
 	}
+	for _, alt := range r.Alt {
+		if out.Content == nil {
+			out.Content = openapi3.Content{}
+		}
+		schema := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}}}
+		if alt.Body != nil {
+			ref, err := b.schemas.ref(reflect.TypeOf(alt.Body))
+			if err != nil {
+				return nil, err
+			}
+			schema = ref
+		}
+		out.Content[alt.Media] = &openapi3.MediaType{Schema: schema}
+	}
 	for _, name := range slices.Sorted(maps.Keys(r.Headers)) {
 		if out.Headers == nil {
 			out.Headers = openapi3.Headers{}
