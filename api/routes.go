@@ -124,6 +124,9 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		// The risk-reward model computed from the parameters; scenarios write nothing.
 		{"GET", "/api/v1/chains/:id/economics", economics.Chain, anyone, publicRead, normal, handlers.ChainEconomicsDoc},
 		{"GET", "/api/v1/chains/:id/table.csv", chains.TableCSV, anyone, publicRead, normal, handlers.ChainTableCSVDoc},
+		// The evidence gap map: links (or levers) against the level of evidence.
+		{"GET", "/api/v1/chains/:id/evidence-map", chains.EvidenceMap, anyone, publicRead, normal, handlers.EvidenceMapDoc},
+		{"GET", "/api/v1/chains/:id/evidence-map.csv", chains.EvidenceMapCSV, anyone, publicRead, normal, handlers.EvidenceMapCSVDoc},
 
 		{"GET", "/api/v1/stages", stages.List, anyone, publicRead, revalidated, handlers.StageDocs.List()},
 		{"POST", "/api/v1/stages", stages.Create, editors, noStore, normal, handlers.StageDocs.Create()},

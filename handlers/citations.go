@@ -136,24 +136,24 @@ func writeBibliography(c *gin.Context, filename string, sources []models.SourceI
 	writeCitations(c, media, filename, items)
 }
 
-// published keeps the sources of the latest published bundle, for the bibliography, until the
-// knowledge base's generation moves.
+// published keeps the published knowledge base decoded (what GET /export sends without a key),
+// for the bibliography and the evidence map, until the knowledge base's generation moves.
 type published struct {
-	mu      sync.Mutex
-	gen     int64
-	sources []models.SourceInput
+	mu     sync.Mutex
+	gen    int64
+	bundle *store.Bundle
 }
 
-// liveSources returns every source as the published bundle holds it.
-func (p *published) liveSources(ctx context.Context, st *store.Store) ([]models.SourceInput, error) {
+// get returns the published knowledge base as a bundle; the caller must not change it.
+func (p *published) get(ctx context.Context, st *store.Store) (*store.Bundle, error) {
 	gen, err := st.Generation(ctx)
 	if err != nil {
 		return nil, err
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.sources != nil && p.gen == gen {
-		return p.sources, nil
+	if p.bundle != nil && p.gen == gen {
+		return p.bundle, nil
 	}
 	var buf bytes.Buffer
 	var at int64
@@ -164,11 +164,11 @@ func (p *published) liveSources(ctx context.Context, st *store.Store) ([]models.
 	if err := json.Unmarshal(buf.Bytes(), &b); err != nil {
 		return nil, err
 	}
-	p.gen, p.sources = at, b.Sources
-	if p.sources == nil {
-		p.sources = []models.SourceInput{}
+	if b.Sources == nil {
+		b.Sources = []models.SourceInput{}
 	}
-	return p.sources, nil
+	p.gen, p.bundle = at, &b
+	return p.bundle, nil
 }
 
 // WithBibliography adds format and the three bibliography formats to a list of sources' doc.

@@ -65,12 +65,12 @@ type SourceList struct {
 // List handles GET /api/v1/sources.
 func (h *Sources) List(c *gin.Context) {
 	if bibliographyAsked(c) {
-		sources, err := h.published.liveSources(c.Request.Context(), h.store)
+		b, err := h.published.get(c.Request.Context(), h.store)
 		if err != nil {
 			c.Error(err)
 			return
 		}
-		writeBibliography(c, "chainkb-sources", sources)
+		writeBibliography(c, "chainkb-sources", b.Sources)
 		return
 	}
 	q := listQuery(c, "type", "year_from", "year_to", "q", "reading", "verified")

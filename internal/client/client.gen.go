@@ -601,6 +601,51 @@ func (e EvidenceLevel) Valid() bool {
 	}
 }
 
+// Defines values for EvidenceMapRows.
+const (
+	EvidenceMapRowsLever EvidenceMapRows = "lever"
+	EvidenceMapRowsStage EvidenceMapRows = "stage"
+)
+
+// Valid indicates whether the value is a known member of the EvidenceMapRows enum.
+func (e EvidenceMapRows) Valid() bool {
+	switch e {
+	case EvidenceMapRowsLever:
+		return true
+	case EvidenceMapRowsStage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EvidenceMapTacticEffect.
+const (
+	EvidenceMapTacticEffectMixed    EvidenceMapTacticEffect = "mixed"
+	EvidenceMapTacticEffectNegative EvidenceMapTacticEffect = "negative"
+	EvidenceMapTacticEffectNone     EvidenceMapTacticEffect = "none"
+	EvidenceMapTacticEffectPositive EvidenceMapTacticEffect = "positive"
+	EvidenceMapTacticEffectUnknown  EvidenceMapTacticEffect = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the EvidenceMapTacticEffect enum.
+func (e EvidenceMapTacticEffect) Valid() bool {
+	switch e {
+	case EvidenceMapTacticEffectMixed:
+		return true
+	case EvidenceMapTacticEffectNegative:
+		return true
+	case EvidenceMapTacticEffectNone:
+		return true
+	case EvidenceMapTacticEffectPositive:
+		return true
+	case EvidenceMapTacticEffectUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FigureBound.
 const (
 	Lower FigureBound = "lower"
@@ -2188,6 +2233,108 @@ func (e ListChainsParamsSort) Valid() bool {
 	case ListChainsParamsSortSlug:
 		return true
 	case ListChainsParamsSortUpdatedAt:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetEvidenceMapParamsRows.
+const (
+	GetEvidenceMapParamsRowsLever GetEvidenceMapParamsRows = "lever"
+	GetEvidenceMapParamsRowsStage GetEvidenceMapParamsRows = "stage"
+)
+
+// Valid indicates whether the value is a known member of the GetEvidenceMapParamsRows enum.
+func (e GetEvidenceMapParamsRows) Valid() bool {
+	switch e {
+	case GetEvidenceMapParamsRowsLever:
+		return true
+	case GetEvidenceMapParamsRowsStage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetEvidenceMapParamsLevel.
+const (
+	GetEvidenceMapParamsLevelDescriptive       GetEvidenceMapParamsLevel = "descriptive"
+	GetEvidenceMapParamsLevelNone              GetEvidenceMapParamsLevel = "none"
+	GetEvidenceMapParamsLevelPrePost           GetEvidenceMapParamsLevel = "pre-post"
+	GetEvidenceMapParamsLevelQuasiExperimental GetEvidenceMapParamsLevel = "quasi-experimental"
+	GetEvidenceMapParamsLevelRct               GetEvidenceMapParamsLevel = "rct"
+	GetEvidenceMapParamsLevelSystematicReview  GetEvidenceMapParamsLevel = "systematic-review"
+	GetEvidenceMapParamsLevelUnassessed        GetEvidenceMapParamsLevel = "unassessed"
+)
+
+// Valid indicates whether the value is a known member of the GetEvidenceMapParamsLevel enum.
+func (e GetEvidenceMapParamsLevel) Valid() bool {
+	switch e {
+	case GetEvidenceMapParamsLevelDescriptive:
+		return true
+	case GetEvidenceMapParamsLevelNone:
+		return true
+	case GetEvidenceMapParamsLevelPrePost:
+		return true
+	case GetEvidenceMapParamsLevelQuasiExperimental:
+		return true
+	case GetEvidenceMapParamsLevelRct:
+		return true
+	case GetEvidenceMapParamsLevelSystematicReview:
+		return true
+	case GetEvidenceMapParamsLevelUnassessed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetEvidenceMapCSVParamsRows.
+const (
+	GetEvidenceMapCSVParamsRowsLever GetEvidenceMapCSVParamsRows = "lever"
+	GetEvidenceMapCSVParamsRowsStage GetEvidenceMapCSVParamsRows = "stage"
+)
+
+// Valid indicates whether the value is a known member of the GetEvidenceMapCSVParamsRows enum.
+func (e GetEvidenceMapCSVParamsRows) Valid() bool {
+	switch e {
+	case GetEvidenceMapCSVParamsRowsLever:
+		return true
+	case GetEvidenceMapCSVParamsRowsStage:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetEvidenceMapCSVParamsLevel.
+const (
+	GetEvidenceMapCSVParamsLevelDescriptive       GetEvidenceMapCSVParamsLevel = "descriptive"
+	GetEvidenceMapCSVParamsLevelNone              GetEvidenceMapCSVParamsLevel = "none"
+	GetEvidenceMapCSVParamsLevelPrePost           GetEvidenceMapCSVParamsLevel = "pre-post"
+	GetEvidenceMapCSVParamsLevelQuasiExperimental GetEvidenceMapCSVParamsLevel = "quasi-experimental"
+	GetEvidenceMapCSVParamsLevelRct               GetEvidenceMapCSVParamsLevel = "rct"
+	GetEvidenceMapCSVParamsLevelSystematicReview  GetEvidenceMapCSVParamsLevel = "systematic-review"
+	GetEvidenceMapCSVParamsLevelUnassessed        GetEvidenceMapCSVParamsLevel = "unassessed"
+)
+
+// Valid indicates whether the value is a known member of the GetEvidenceMapCSVParamsLevel enum.
+func (e GetEvidenceMapCSVParamsLevel) Valid() bool {
+	switch e {
+	case GetEvidenceMapCSVParamsLevelDescriptive:
+		return true
+	case GetEvidenceMapCSVParamsLevelNone:
+		return true
+	case GetEvidenceMapCSVParamsLevelPrePost:
+		return true
+	case GetEvidenceMapCSVParamsLevelQuasiExperimental:
+		return true
+	case GetEvidenceMapCSVParamsLevelRct:
+		return true
+	case GetEvidenceMapCSVParamsLevelSystematicReview:
+		return true
+	case GetEvidenceMapCSVParamsLevelUnassessed:
 		return true
 	default:
 		return false
@@ -3981,6 +4128,34 @@ type Effect struct {
 // Example: unknown
 type EffectDirection string
 
+// EffectCounts A cell's tactics counted by the direction of their effect (unknown: no evidence record, or the record says unknown).
+type EffectCounts struct {
+	// Mixed Mixed.
+	//
+	// Example: 0
+	Mixed int `json:"mixed"`
+
+	// Negative Harmful.
+	//
+	// Example: 0
+	Negative int `json:"negative"`
+
+	// None No effect found.
+	//
+	// Example: 0
+	None int `json:"none"`
+
+	// Positive Positive effect found.
+	//
+	// Example: 1
+	Positive int `json:"positive"`
+
+	// Unknown Not known.
+	//
+	// Example: 2
+	Unknown int `json:"unknown"`
+}
+
 // EffectReport One effect of an applied tactic: applied (at the links listed), size-unknown (no cited source quantifies it, so nothing moves), not-applicable (its symbol has no value at the links it acts on, or they are not in this chain) or invalid.
 type EffectReport struct {
 	// AppliedAt The links where it moved a value.
@@ -4130,6 +4305,110 @@ type EvidenceEvaluation string
 //
 // Example: none
 type EvidenceLevel string
+
+// EvidenceMap A chain's evidence gap map (after the Campbell Collaboration's and 3ie's): rows are the chain's links (stages, in order) or its levers, columns the level of the best evidence behind a tactic (none to systematic-review, then unassessed for a tactic with no evidence record), each cell the published tactics there with the direction of their effect (positive, mixed, none, negative, unknown). An empty cell is a gap. A tactic is counted once in its stage's row; by lever, once in each lever it is tagged with (a tactic with no lever in the row no-lever).
+type EvidenceMap struct {
+	// Chain Slug of the chain.
+	//
+	// Example: sex-trafficking
+	Chain string `json:"chain"`
+
+	// Data The rows, each with one cell per column.
+	Data []EvidenceMapRow `json:"data"`
+
+	// Levels The columns, weakest evidence first, then unassessed.
+	//
+	// Example: ["none","descriptive"]
+	Levels []string `json:"levels"`
+
+	// Release The release the map shows, or null for the knowledge base as it is now.
+	//
+	// Example: 2026.12.0
+	Release *string `json:"release"`
+
+	// Rows What the rows are: stage or lever.
+	//
+	// Example: stage
+	Rows EvidenceMapRows `json:"rows"`
+
+	// Total How many tactic placements the map holds in all (by lever, a tactic counts in each of its levers).
+	//
+	// Example: 42
+	Total int `json:"total"`
+}
+
+// EvidenceMapRows What the rows are: stage or lever.
+//
+// Example: stage
+type EvidenceMapRows string
+
+// EvidenceMapCell One cell of an evidence map: the tactics at a link (or lever) and a level of evidence, and how many have each direction of effect.
+type EvidenceMapCell struct {
+	// Count How many tactics the cell holds.
+	//
+	// Example: 3
+	Count int `json:"count"`
+
+	// Effects How many of them have each direction of effect.
+	Effects EffectCounts `json:"effects"`
+
+	// Level The level of evidence (the column).
+	//
+	// Example: descriptive
+	Level string `json:"level"`
+
+	// Tactics The tactics, in the bundle's order.
+	Tactics []EvidenceMapTactic `json:"tactics"`
+}
+
+// EvidenceMapRow One row of an evidence map: a link (stage) or a lever, with a cell per level of evidence.
+type EvidenceMapRow struct {
+	// Cells One cell per column, in the map's order of levels.
+	Cells []EvidenceMapCell `json:"cells"`
+
+	// Key Slug of the stage or lever tag (no-lever for tactics without one).
+	//
+	// Example: retailer
+	Key string `json:"key"`
+
+	// Name Its name, for people.
+	//
+	// Example: Retailer
+	Name string `json:"name"`
+
+	// Total How many tactics the row holds.
+	//
+	// Example: 7
+	Total int `json:"total"`
+}
+
+// EvidenceMapTactic A tactic in a cell of an evidence map.
+type EvidenceMapTactic struct {
+	// Code The tactic's code.
+	//
+	// Example: ST-R-R01
+	Code string `json:"code"`
+
+	// Effect The direction of its effect: positive, mixed, none, negative or unknown.
+	//
+	// Example: unknown
+	Effect EvidenceMapTacticEffect `json:"effect"`
+
+	// Kind current, recommended or condition.
+	//
+	// Example: recommended
+	Kind string `json:"kind"`
+
+	// Title Its title.
+	//
+	// Example: Close venues where exploitation was proven
+	Title string `json:"title"`
+}
+
+// EvidenceMapTacticEffect The direction of its effect: positive, mixed, none, negative or unknown.
+//
+// Example: unknown
+type EvidenceMapTacticEffect string
 
 // Fallback An input that came from outside the chosen input set, and why.
 type Fallback struct {
@@ -8373,6 +8652,48 @@ type GetChainEconomicsParams struct {
 	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
 
+// GetEvidenceMapParams defines parameters for GetEvidenceMap.
+type GetEvidenceMapParams struct {
+	// Release A release's version: the map of the knowledge base as that release holds it
+	Release *string `form:"release,omitempty" json:"release,omitempty"`
+
+	// Rows What the rows are: the chain's links (stage, the default) or its levers (lever)
+	Rows *GetEvidenceMapParamsRows `form:"rows,omitempty" json:"rows,omitempty"`
+
+	// Stage Only the tactics at this stage (slug)
+	Stage *string `form:"stage,omitempty" json:"stage,omitempty"`
+
+	// Level Only this column: a level of evidence, or unassessed
+	Level *GetEvidenceMapParamsLevel `form:"level,omitempty" json:"level,omitempty"`
+}
+
+// GetEvidenceMapParamsRows defines parameters for GetEvidenceMap.
+type GetEvidenceMapParamsRows string
+
+// GetEvidenceMapParamsLevel defines parameters for GetEvidenceMap.
+type GetEvidenceMapParamsLevel string
+
+// GetEvidenceMapCSVParams defines parameters for GetEvidenceMapCSV.
+type GetEvidenceMapCSVParams struct {
+	// Release A release's version: the map of the knowledge base as that release holds it
+	Release *string `form:"release,omitempty" json:"release,omitempty"`
+
+	// Rows What the rows are: the chain's links (stage, the default) or its levers (lever)
+	Rows *GetEvidenceMapCSVParamsRows `form:"rows,omitempty" json:"rows,omitempty"`
+
+	// Stage Only the tactics at this stage (slug)
+	Stage *string `form:"stage,omitempty" json:"stage,omitempty"`
+
+	// Level Only this column: a level of evidence, or unassessed
+	Level *GetEvidenceMapCSVParamsLevel `form:"level,omitempty" json:"level,omitempty"`
+}
+
+// GetEvidenceMapCSVParamsRows defines parameters for GetEvidenceMapCSV.
+type GetEvidenceMapCSVParamsRows string
+
+// GetEvidenceMapCSVParamsLevel defines parameters for GetEvidenceMapCSV.
+type GetEvidenceMapCSVParamsLevel string
+
 // ListChainRevisionsParams defines parameters for ListChainRevisions.
 type ListChainRevisionsParams struct {
 	// Limit Page size
@@ -10758,6 +11079,20 @@ type ClientInterface interface {
 	// Corresponds with GET /chains/{id}/economics (the `GetChainEconomics` operationId).
 	GetChainEconomics(ctx context.Context, id string, params *GetChainEconomicsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetEvidenceMap Get a chain's evidence gap map
+	//
+	// The chain's evidence gap map, after the Campbell Collaboration's and 3ie's: its links (stages, in order; or its levers with `rows=lever`) against the level of the best evidence behind each published tactic (none, descriptive, pre-post, quasi-experimental, rct, systematic-review, then unassessed for a tactic without an evidence record). Each cell holds its tactics (code, title, kind, effect direction) and counts them by direction of effect; an empty cell is a gap. `stage` and `level` keep one row and one column; `release` shows the map of a release. As CSV at `evidence-map.csv`, or here with `Accept: text/csv`. The page for people is `/chains/{slug}/evidence`.
+	//
+	// Corresponds with GET /chains/{id}/evidence-map (the `GetEvidenceMap` operationId).
+	GetEvidenceMap(ctx context.Context, id string, params *GetEvidenceMapParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEvidenceMapCSV Get a chain's evidence gap map as CSV
+	//
+	// The evidence map as RFC 4180 CSV, UTF-8 with a byte-order mark: one row per cell, empty cells (the gaps) included, with the columns chain, release, rows, row, row_name, level, count, positive, mixed, none, negative, unknown and tactics (codes separated by `; `). Cells that begin with `=`, `+`, `-`, `@`, a tab or a carriage return get a leading `'`. Parameters as for the map.
+	//
+	// Corresponds with GET /chains/{id}/evidence-map.csv (the `GetEvidenceMapCSV` operationId).
+	GetEvidenceMapCSV(ctx context.Context, id string, params *GetEvidenceMapCSVParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListChainRevisions History of a chain
 	//
 	// Every change of the chain, newest first: who, when, the request, and the chain as it stood after the change (before it, for a delete). A deleted chain keeps its history, by id or by its last slug.
@@ -12028,6 +12363,40 @@ func (c *Client) ReplaceChain(ctx context.Context, id string, params *ReplaceCha
 // Corresponds with GET /chains/{id}/economics (the `GetChainEconomics` operationId).
 func (c *Client) GetChainEconomics(ctx context.Context, id string, params *GetChainEconomicsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetChainEconomicsRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEvidenceMap Get a chain's evidence gap map
+//
+// The chain's evidence gap map, after the Campbell Collaboration's and 3ie's: its links (stages, in order; or its levers with `rows=lever`) against the level of the best evidence behind each published tactic (none, descriptive, pre-post, quasi-experimental, rct, systematic-review, then unassessed for a tactic without an evidence record). Each cell holds its tactics (code, title, kind, effect direction) and counts them by direction of effect; an empty cell is a gap. `stage` and `level` keep one row and one column; `release` shows the map of a release. As CSV at `evidence-map.csv`, or here with `Accept: text/csv`. The page for people is `/chains/{slug}/evidence`.
+//
+// Corresponds with GET /chains/{id}/evidence-map (the `GetEvidenceMap` operationId).
+func (c *Client) GetEvidenceMap(ctx context.Context, id string, params *GetEvidenceMapParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEvidenceMapRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEvidenceMapCSV Get a chain's evidence gap map as CSV
+//
+// The evidence map as RFC 4180 CSV, UTF-8 with a byte-order mark: one row per cell, empty cells (the gaps) included, with the columns chain, release, rows, row, row_name, level, count, positive, mixed, none, negative, unknown and tactics (codes separated by `; `). Cells that begin with `=`, `+`, `-`, `@`, a tab or a carriage return get a leading `'`. Parameters as for the map.
+//
+// Corresponds with GET /chains/{id}/evidence-map.csv (the `GetEvidenceMapCSV` operationId).
+func (c *Client) GetEvidenceMapCSV(ctx context.Context, id string, params *GetEvidenceMapCSVParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEvidenceMapCSVRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -15033,6 +15402,200 @@ func NewGetChainEconomicsRequest(server string, id string, params *GetChainEcono
 			req.Header.Set("If-None-Match", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewGetEvidenceMapRequest constructs an http.Request for the GetEvidenceMap method
+func NewGetEvidenceMapRequest(server string, id string, params *GetEvidenceMapParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/chains/%s/evidence-map", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Release != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "release", *params.Release, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Rows != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rows", *params.Rows, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Stage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "stage", *params.Stage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Level != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "level", *params.Level, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetEvidenceMapCSVRequest constructs an http.Request for the GetEvidenceMapCSV method
+func NewGetEvidenceMapCSVRequest(server string, id string, params *GetEvidenceMapCSVParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/chains/%s/evidence-map.csv", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Release != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "release", *params.Release, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Rows != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rows", *params.Rows, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Stage != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "stage", *params.Stage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Level != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "level", *params.Level, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -21209,6 +21772,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /chains/{id}/economics (the `GetChainEconomics` operationId).
 	GetChainEconomicsWithResponse(ctx context.Context, id string, params *GetChainEconomicsParams, reqEditors ...RequestEditorFn) (*GetChainEconomicsResponse, error)
 
+	// GetEvidenceMapWithResponse Get a chain's evidence gap map
+	//
+	// The chain's evidence gap map, after the Campbell Collaboration's and 3ie's: its links (stages, in order; or its levers with `rows=lever`) against the level of the best evidence behind each published tactic (none, descriptive, pre-post, quasi-experimental, rct, systematic-review, then unassessed for a tactic without an evidence record). Each cell holds its tactics (code, title, kind, effect direction) and counts them by direction of effect; an empty cell is a gap. `stage` and `level` keep one row and one column; `release` shows the map of a release. As CSV at `evidence-map.csv`, or here with `Accept: text/csv`. The page for people is `/chains/{slug}/evidence`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /chains/{id}/evidence-map (the `GetEvidenceMap` operationId).
+	GetEvidenceMapWithResponse(ctx context.Context, id string, params *GetEvidenceMapParams, reqEditors ...RequestEditorFn) (*GetEvidenceMapResponse, error)
+
+	// GetEvidenceMapCSVWithResponse Get a chain's evidence gap map as CSV
+	//
+	// The evidence map as RFC 4180 CSV, UTF-8 with a byte-order mark: one row per cell, empty cells (the gaps) included, with the columns chain, release, rows, row, row_name, level, count, positive, mixed, none, negative, unknown and tactics (codes separated by `; `). Cells that begin with `=`, `+`, `-`, `@`, a tab or a carriage return get a leading `'`. Parameters as for the map.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /chains/{id}/evidence-map.csv (the `GetEvidenceMapCSV` operationId).
+	GetEvidenceMapCSVWithResponse(ctx context.Context, id string, params *GetEvidenceMapCSVParams, reqEditors ...RequestEditorFn) (*GetEvidenceMapCSVResponse, error)
+
 	// ListChainRevisionsWithResponse History of a chain
 	//
 	// Every change of the chain, newest first: who, when, the request, and the chain as it stood after the change (before it, for a delete). A deleted chain keeps its history, by id or by its last slug.
@@ -23715,6 +24296,309 @@ func (r GetChainEconomicsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetChainEconomicsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetEvidenceMapResponse200Headers the declared response headers of an HTTP 200 response for GetEvidenceMap
+type GetEvidenceMapResponse200Headers struct {
+	ETag               *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetEvidenceMapResponse304Headers the declared response headers of an HTTP 304 response for GetEvidenceMap
+type GetEvidenceMapResponse304Headers struct {
+	ETag               *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetEvidenceMapResponse400Headers the declared response headers of an HTTP 400 response for GetEvidenceMap
+type GetEvidenceMapResponse400Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetEvidenceMapResponse401Headers the declared response headers of an HTTP 401 response for GetEvidenceMap
+type GetEvidenceMapResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// GetEvidenceMapResponse404Headers the declared response headers of an HTTP 404 response for GetEvidenceMap
+type GetEvidenceMapResponse404Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetEvidenceMapResponse413Headers the declared response headers of an HTTP 413 response for GetEvidenceMap
+type GetEvidenceMapResponse413Headers struct {
+	XRequestID *string
+}
+
+// GetEvidenceMapResponse429Headers the declared response headers of an HTTP 429 response for GetEvidenceMap
+type GetEvidenceMapResponse429Headers struct {
+	RetryAfter *string
+	XRequestID *string
+}
+
+// GetEvidenceMapResponse500Headers the declared response headers of an HTTP 500 response for GetEvidenceMap
+type GetEvidenceMapResponse500Headers struct {
+	XRequestID *string
+}
+
+type GetEvidenceMapResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EvidenceMap
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetEvidenceMapResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetEvidenceMapResponse304Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetEvidenceMapResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetEvidenceMapResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetEvidenceMapResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *GetEvidenceMapResponse413Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetEvidenceMapResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetEvidenceMapResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetEvidenceMapResponse) GetJSON200() *EvidenceMap {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetEvidenceMapResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetEvidenceMapResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetEvidenceMapResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetEvidenceMapResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetEvidenceMapResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetEvidenceMapResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEvidenceMapResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEvidenceMapResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEvidenceMapResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEvidenceMapResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetEvidenceMapCSVResponse200Headers the declared response headers of an HTTP 200 response for GetEvidenceMapCSV
+type GetEvidenceMapCSVResponse200Headers struct {
+	ETag               *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetEvidenceMapCSVResponse304Headers the declared response headers of an HTTP 304 response for GetEvidenceMapCSV
+type GetEvidenceMapCSVResponse304Headers struct {
+	ETag               *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetEvidenceMapCSVResponse400Headers the declared response headers of an HTTP 400 response for GetEvidenceMapCSV
+type GetEvidenceMapCSVResponse400Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetEvidenceMapCSVResponse401Headers the declared response headers of an HTTP 401 response for GetEvidenceMapCSV
+type GetEvidenceMapCSVResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestID      *string
+}
+
+// GetEvidenceMapCSVResponse404Headers the declared response headers of an HTTP 404 response for GetEvidenceMapCSV
+type GetEvidenceMapCSVResponse404Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
+// GetEvidenceMapCSVResponse413Headers the declared response headers of an HTTP 413 response for GetEvidenceMapCSV
+type GetEvidenceMapCSVResponse413Headers struct {
+	XRequestID *string
+}
+
+// GetEvidenceMapCSVResponse429Headers the declared response headers of an HTTP 429 response for GetEvidenceMapCSV
+type GetEvidenceMapCSVResponse429Headers struct {
+	RetryAfter *string
+	XRequestID *string
+}
+
+// GetEvidenceMapCSVResponse500Headers the declared response headers of an HTTP 500 response for GetEvidenceMapCSV
+type GetEvidenceMapCSVResponse500Headers struct {
+	XRequestID *string
+}
+
+type GetEvidenceMapCSVResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *RequestTooLarge
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetEvidenceMapCSVResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetEvidenceMapCSVResponse304Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetEvidenceMapCSVResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetEvidenceMapCSVResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetEvidenceMapCSVResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *GetEvidenceMapCSVResponse413Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetEvidenceMapCSVResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetEvidenceMapCSVResponse500Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetEvidenceMapCSVResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetEvidenceMapCSVResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetEvidenceMapCSVResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetEvidenceMapCSVResponse) GetApplicationproblemJSON413() *RequestTooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetEvidenceMapCSVResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetEvidenceMapCSVResponse) GetApplicationproblemJSON500() *InternalError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEvidenceMapCSVResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEvidenceMapCSVResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEvidenceMapCSVResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEvidenceMapCSVResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -38514,6 +39398,36 @@ func (c *ClientWithResponses) GetChainEconomicsWithResponse(ctx context.Context,
 	return ParseGetChainEconomicsResponse(rsp)
 }
 
+// GetEvidenceMapWithResponse Get a chain's evidence gap map
+//
+// The chain's evidence gap map, after the Campbell Collaboration's and 3ie's: its links (stages, in order; or its levers with `rows=lever`) against the level of the best evidence behind each published tactic (none, descriptive, pre-post, quasi-experimental, rct, systematic-review, then unassessed for a tactic without an evidence record). Each cell holds its tactics (code, title, kind, effect direction) and counts them by direction of effect; an empty cell is a gap. `stage` and `level` keep one row and one column; `release` shows the map of a release. As CSV at `evidence-map.csv`, or here with `Accept: text/csv`. The page for people is `/chains/{slug}/evidence`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /chains/{id}/evidence-map (the `GetEvidenceMap` operationId).
+func (c *ClientWithResponses) GetEvidenceMapWithResponse(ctx context.Context, id string, params *GetEvidenceMapParams, reqEditors ...RequestEditorFn) (*GetEvidenceMapResponse, error) {
+	rsp, err := c.GetEvidenceMap(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEvidenceMapResponse(rsp)
+}
+
+// GetEvidenceMapCSVWithResponse Get a chain's evidence gap map as CSV
+//
+// The evidence map as RFC 4180 CSV, UTF-8 with a byte-order mark: one row per cell, empty cells (the gaps) included, with the columns chain, release, rows, row, row_name, level, count, positive, mixed, none, negative, unknown and tactics (codes separated by `; `). Cells that begin with `=`, `+`, `-`, `@`, a tab or a carriage return get a leading `'`. Parameters as for the map.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /chains/{id}/evidence-map.csv (the `GetEvidenceMapCSV` operationId).
+func (c *ClientWithResponses) GetEvidenceMapCSVWithResponse(ctx context.Context, id string, params *GetEvidenceMapCSVParams, reqEditors ...RequestEditorFn) (*GetEvidenceMapCSVResponse, error) {
+	rsp, err := c.GetEvidenceMapCSV(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEvidenceMapCSVResponse(rsp)
+}
+
 // ListChainRevisionsWithResponse History of a chain
 //
 // Every change of the chain, newest first: who, when, the request, and the chain as it stood after the change (before it, for a delete). A deleted chain keeps its history, by id or by its last slug.
@@ -42725,6 +43639,531 @@ func ParseGetChainEconomicsResponse(rsp *http.Response) (*GetChainEconomicsRespo
 		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers GetChainEconomicsResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetEvidenceMapResponse parses an HTTP response from a GetEvidenceMapWithResponse call
+func ParseGetEvidenceMapResponse(rsp *http.Response) (*GetEvidenceMapResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEvidenceMapResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EvidenceMap
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetEvidenceMapResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetEvidenceMapResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetEvidenceMapResponse400Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetEvidenceMapResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetEvidenceMapResponse404Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers GetEvidenceMapResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetEvidenceMapResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetEvidenceMapResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetEvidenceMapCSVResponse parses an HTTP response from a GetEvidenceMapCSVWithResponse call
+func ParseGetEvidenceMapCSVResponse(rsp *http.Response) (*GetEvidenceMapCSVResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEvidenceMapCSVResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RequestTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetEvidenceMapCSVResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetEvidenceMapCSVResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetEvidenceMapCSVResponse400Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetEvidenceMapCSVResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetEvidenceMapCSVResponse404Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers GetEvidenceMapCSVResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetEvidenceMapCSVResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetEvidenceMapCSVResponse500Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
