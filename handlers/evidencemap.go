@@ -3,8 +3,8 @@ package handlers
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
