@@ -40,7 +40,7 @@ import (
 // documents themselves and Swagger UI, and the HTML pages for people (internal/pages). Everything
 // else the server routes must be documented, and everything documented must be routed.
 var undocumented = []string{"GET /", "GET /swagger/*any", "GET /openapi.json", "GET /openapi.yaml",
-	"GET /chains/:slug", "GET /tactics/:code", "GET /sources", "GET " + pages.StylesheetPath}
+	"GET /chains/:slug", "GET /chains/:slug/evidence", "GET /tactics/:code", "GET /sources", "GET " + pages.StylesheetPath}
 
 var contract struct {
 	once   sync.Once

@@ -245,6 +245,7 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		// from every page.
 		{"GET", "/", site.Home, anyone, publicRead, page, undocumented},
 		{"GET", "/chains/:slug", site.Chain, anyone, publicRead, page, undocumented},
+		{"GET", "/chains/:slug/evidence", site.Evidence, anyone, publicRead, page, undocumented},
 		{"GET", "/tactics/:code", site.Tactic, anyone, publicRead, page, undocumented},
 		{"GET", "/sources", site.Sources, anyone, publicRead, page, undocumented},
 		{"GET", pages.StylesheetPath, site.Stylesheet, anyone, publicRead, page, undocumented},

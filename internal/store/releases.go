@@ -362,3 +362,30 @@ func rawOrNull(v json.RawMessage) any {
 	}
 	return v
 }
+
+// LatestRelease returns the latest release, or nil if there is none. Any error is internal.
+func (s *Store) LatestRelease(ctx context.Context) (*models.Release, error) {
+	var rows []releaseMeta
+	if err := s.read(ctx).Table("releases").Select(releaseColumns).Order("id DESC").Limit(1).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: latest release: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	rel, err := rows[0].model()
+	return &rel, err
+}
+
+// PublishedBundle is the published knowledge base (what GET /export sends without a key),
+// decoded. Any error is internal.
+func (s *Store) PublishedBundle(ctx context.Context) (*Bundle, error) {
+	var buf bytes.Buffer
+	if err := s.Export(ctx, &buf, false, func(int64) bool { return true }); err != nil {
+		return nil, err
+	}
+	var b Bundle
+	if err := json.Unmarshal(buf.Bytes(), &b); err != nil {
+		return nil, fmt.Errorf("store: published bundle: %w", err)
+	}
+	return &b, nil
+}
