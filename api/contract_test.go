@@ -557,6 +557,10 @@ func TestExamplesWork(t *testing.T) {
 	// worker), owed one change, so that its examples find something.
 	s.do(t, "POST", "/api/v1/webhooks", obj{"url": "https://93.184.216.34/hook"}, "Authorization", "Bearer "+s.Keys["admin"]).mustStatus(t, 201)
 	s.do(t, "POST", "/api/v1/tags", obj{"slug": "owed", "name": "Owed", "group": "examples"}).mustStatus(t, 201)
+	// The releases that the examples name.
+	for _, v := range []string{"2026.12.0", "2027.1.0"} {
+		s.do(t, "POST", "/api/v1/releases", obj{"version": v}).mustStatus(t, 201)
+	}
 	doc := mustContract(t)
 	for route, op := range operationRoutes(doc) {
 		method, ginPath, _ := strings.Cut(route, " ")

@@ -19,7 +19,7 @@ import (
 // Citations: a release's citation, and the bibliography, in CSL-JSON, BibTeX and RIS.
 
 // formatParam is ?format= of the citation outputs.
-var formatParam = apidoc.Param{In: apidoc.InQuery, Name: "format", Description: "csl-json, bibtex or ris; wins over Accept", Enum: []string{"csl-json", "bibtex", "ris"}, Example: "bibtex"}
+var formatParam = apidoc.Param{In: apidoc.InQuery, Name: "format", Description: "csl-json, bibtex or ris; wins over Accept", Enum: []string{"csl-json", "bibtex", "ris"}}
 
 // citationAlts are the media types of a citation answer besides CSL-JSON.
 var citationAlts = []apidoc.Alt{{Media: cite.MediaBibTeX}, {Media: cite.MediaRIS}}

@@ -21,7 +21,7 @@ import (
 
 var evidenceMapParams = []apidoc.Param{
 	{In: apidoc.InPath, Name: "id", Description: "Chain id or slug (at a release: slug)", Example: "sex-trafficking"},
-	{In: apidoc.InQuery, Name: "release", Description: "A release's version: the map of the knowledge base as that release holds it", Example: "2026.12.0"},
+	{In: apidoc.InQuery, Name: "release", Description: "A release's version, such as 2026.12.0: the map of the knowledge base as that release holds it"},
 	{In: apidoc.InQuery, Name: "rows", Description: "What the rows are: the chain's links (stage, the default) or its levers (lever)", Enum: []string{"stage", "lever"}, Example: "lever"},
 	{In: apidoc.InQuery, Name: "stage", Description: "Only the tactics at this stage (slug)", Example: "retailer"},
 	{In: apidoc.InQuery, Name: "level", Description: "Only this column: a level of evidence, or unassessed", Enum: append(append([]string{}, models.EvidenceLevels...), models.EvidenceUnassessed), Example: "descriptive"},

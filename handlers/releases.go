@@ -62,7 +62,7 @@ func (h *Releases) List(c *gin.Context) {
 var ReleaseCreateDoc = apidoc.Op{
 	ID: "createRelease", Tag: "releases", Summary: "Cut a release",
 	Description: "Cuts a release of the published knowledge base as it is now: its bundle (what `GET /export` sends without a key) is kept byte for byte, with its SHA-256 digest, and a changelog lists what was added, changed (with the fields) and removed since the latest release. The release never changes and is never deleted; cutting it is an entry of the change feed (entity `release`).",
-	Body:        &apidoc.Body{Description: "The release's version and notes", Schema: models.ReleaseInput{}},
+	Body:        &apidoc.Body{Description: "The release's version and notes", Schema: models.NewRelease{}},
 	Responses: []apidoc.Response{
 		{Status: http.StatusCreated, Description: "The release", Body: models.Release{}, Headers: map[string]string{"Location": "Path of the release", "ETag": "The release's digest"}},
 		apidoc.BadJSON,
@@ -75,7 +75,7 @@ var ReleaseCreateDoc = apidoc.Op{
 
 // Create handles POST /api/v1/releases.
 func (h *Releases) Create(c *gin.Context) {
-	var in models.ReleaseInput
+	var in models.NewRelease
 	if err := decodeCreate(c, &in); err != nil {
 		c.Error(err)
 		return
@@ -503,6 +503,13 @@ func AtRelease(live gin.HandlerFunc, at string) gin.HandlerFunc {
 		q := c.Request.URL.Query()
 		vs, ok := q["release"]
 		if !ok {
+			// A read of one object takes no other parameter: refuse a misspelt one.
+			if strings.HasSuffix(at, ":id") && len(q) > 0 {
+				if err := parseQuery(c, "release").err(); err != nil {
+					c.Error(err)
+					return
+				}
+			}
 			live(c)
 			return
 		}
@@ -525,7 +532,7 @@ func AtRelease(live gin.HandlerFunc, at string) gin.HandlerFunc {
 }
 
 // ReleaseParam is the ?release= of the live reads that AtRelease wraps.
-var ReleaseParam = apidoc.Param{In: apidoc.InQuery, Name: "release", Description: "A release's version: the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)", Example: "2026.12.0"}
+var ReleaseParam = apidoc.Param{In: apidoc.InQuery, Name: "release", Description: "A release's version, such as 2026.12.0 (GET /releases lists them): the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)"}
 
 // WithRelease adds ?release= and its 303 to the doc of a live read that AtRelease wraps.
 func WithRelease(op apidoc.Op) apidoc.Op {

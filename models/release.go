@@ -74,10 +74,10 @@ type ChangeEntry struct {
 	Fields []string `json:"fields,omitempty" example:"title,summary"`
 }
 
-// ReleaseInput cuts a release.
+// NewRelease cuts a release.
 //
 //	@Description	A release to cut: its version and notes. The release holds the published knowledge base as it is when it is cut.
-type ReleaseInput struct {
+type NewRelease struct {
 	// CalVer (2026.12.0) or SemVer (1.4.2): three numbers without leading zeros, an optional pre-release after a hyphen; unique.
 	Version string `json:"version" validate:"required,max=64" example:"2026.12.0"`
 	// What the editors say of the release.
@@ -85,7 +85,7 @@ type ReleaseInput struct {
 }
 
 // Validate checks a release input: its fields' rules, and the version's form.
-func (in *ReleaseInput) Validate() error {
+func (in *NewRelease) Validate() error {
 	if err := check(in); err != nil {
 		return err
 	}

@@ -5087,6 +5087,19 @@ type NewAPIKey struct {
 // Example: reader
 type NewAPIKeyRole string
 
+// NewRelease A release to cut: its version and notes. The release holds the published knowledge base as it is when it is cut.
+type NewRelease struct {
+	// Notes What the editors say of the release.
+	//
+	// Example: First citable release.
+	Notes *string `json:"notes,omitempty"`
+
+	// Version CalVer (2026.12.0) or SemVer (1.4.2): three numbers without leading zeros, an optional pre-release after a hyphen; unique.
+	//
+	// Example: 2026.12.0
+	Version string `json:"version"`
+}
+
 // NewWebhook A webhook subscription just made: the only time its signing secret is shown.
 type NewWebhook struct {
 	// Chains The chains (slugs) whose objects' changes are sent; empty for all. Tags, sources, relations,
@@ -5987,19 +6000,6 @@ type ReleaseDiff struct {
 	//
 	// Example: 2026.12.0
 	To string `json:"to"`
-}
-
-// ReleaseInput A release to cut: its version and notes. The release holds the published knowledge base as it is when it is cut.
-type ReleaseInput struct {
-	// Notes What the editors say of the release.
-	//
-	// Example: First citable release.
-	Notes *string `json:"notes,omitempty"`
-
-	// Version CalVer (2026.12.0) or SemVer (1.4.2): three numbers without leading zeros, an optional pre-release after a hyphen; unique.
-	//
-	// Example: 2026.12.0
-	Version string `json:"version"`
 }
 
 // ReleaseList Every release, newest first.
@@ -8546,7 +8546,7 @@ type DeleteChainParams struct {
 
 // GetChainParams defines parameters for GetChain.
 type GetChainParams struct {
-	// Release A release's version: the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)
+	// Release A release's version, such as 2026.12.0 (GET /releases lists them): the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)
 	Release *string `form:"release,omitempty" json:"release,omitempty"`
 
 	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
@@ -8654,7 +8654,7 @@ type GetChainEconomicsParams struct {
 
 // GetEvidenceMapParams defines parameters for GetEvidenceMap.
 type GetEvidenceMapParams struct {
-	// Release A release's version: the map of the knowledge base as that release holds it
+	// Release A release's version, such as 2026.12.0: the map of the knowledge base as that release holds it
 	Release *string `form:"release,omitempty" json:"release,omitempty"`
 
 	// Rows What the rows are: the chain's links (stage, the default) or its levers (lever)
@@ -8675,7 +8675,7 @@ type GetEvidenceMapParamsLevel string
 
 // GetEvidenceMapCSVParams defines parameters for GetEvidenceMapCSV.
 type GetEvidenceMapCSVParams struct {
-	// Release A release's version: the map of the knowledge base as that release holds it
+	// Release A release's version, such as 2026.12.0: the map of the knowledge base as that release holds it
 	Release *string `form:"release,omitempty" json:"release,omitempty"`
 
 	// Rows What the rows are: the chain's links (stage, the default) or its levers (lever)
@@ -8723,7 +8723,7 @@ type GetChainTableParams struct {
 	// PerCell The most tactics in each cell (a stage's current, recommended or conditions list); the rest are counted in cells and listed at its href
 	PerCell *int `form:"per_cell,omitempty" json:"per_cell,omitempty"`
 
-	// Release A release's version: the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)
+	// Release A release's version, such as 2026.12.0 (GET /releases lists them): the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)
 	Release *string `form:"release,omitempty" json:"release,omitempty"`
 
 	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
@@ -9140,7 +9140,7 @@ type ListSourcesParams struct {
 	// IncludeTotal Count all matches (costs a scan)
 	IncludeTotal *bool `form:"include_total,omitempty" json:"include_total,omitempty"`
 
-	// Release A release's version: the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)
+	// Release A release's version, such as 2026.12.0 (GET /releases lists them): the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)
 	Release *string `form:"release,omitempty" json:"release,omitempty"`
 
 	// Format csl-json, bibtex or ris; wins over Accept
@@ -9173,7 +9173,7 @@ type DeleteSourceParams struct {
 
 // GetSourceParams defines parameters for GetSource.
 type GetSourceParams struct {
-	// Release A release's version: the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)
+	// Release A release's version, such as 2026.12.0 (GET /releases lists them): the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)
 	Release *string `form:"release,omitempty" json:"release,omitempty"`
 
 	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
@@ -9341,7 +9341,7 @@ type ListTacticsParams struct {
 	// IncludeTotal Count all matches (costs a scan)
 	IncludeTotal *bool `form:"include_total,omitempty" json:"include_total,omitempty"`
 
-	// Release A release's version: the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)
+	// Release A release's version, such as 2026.12.0 (GET /releases lists them): the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)
 	Release *string `form:"release,omitempty" json:"release,omitempty"`
 
 	// IfNoneMatch ETag of an earlier answer to the same request, as it came, W/ and quotes included: the answer is 304 without a body while nothing in the knowledge base has changed
@@ -9377,7 +9377,7 @@ type DeleteTacticParams struct {
 
 // GetTacticParams defines parameters for GetTactic.
 type GetTacticParams struct {
-	// Release A release's version: the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)
+	// Release A release's version, such as 2026.12.0 (GET /releases lists them): the answer is a 303 to the same read at that release (by slug or code: a release keeps no database ids)
 	Release *string `form:"release,omitempty" json:"release,omitempty"`
 
 	// IfNoneMatch ETag from an earlier GET, as it came, with its quotes: the answer is 304 without a body while it is current
@@ -9637,7 +9637,7 @@ type PatchRelationApplicationMergePatchPlusJSONRequestBody = RelationPatch
 type ReplaceRelationJSONRequestBody = RelationInput
 
 // CreateReleaseJSONRequestBody defines body for CreateRelease for application/json ContentType.
-type CreateReleaseJSONRequestBody = ReleaseInput
+type CreateReleaseJSONRequestBody = NewRelease
 
 // CreateSourceJSONRequestBody defines body for CreateSource for application/json ContentType.
 type CreateSourceJSONRequestBody = SourceInput

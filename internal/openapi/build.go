@@ -53,9 +53,10 @@ const SecurityScheme = "BearerKey"
 // NoExample are the parameters that have no example, because Swagger UI fills a parameter's
 // example in when a person tries an operation out, and no value of these is right for every
 // request: a stale precondition would be a 412 (If-Match) or an empty 304 (If-None-Match), an
-// Idempotency-Key reused for another request a 422, a cursor from another list a 400. Their
-// descriptions say what to send.
-var NoExample = []string{"If-Match", "If-None-Match", "Idempotency-Key", "cursor"}
+// Idempotency-Key reused for another request a 422, a cursor from another list a 400, a release
+// that this server has not cut a 404 (and beside a live list's other filters, a 400), as is a
+// bibliography's format beside the list's filters. Their descriptions say what to send.
+var NoExample = []string{"If-Match", "If-None-Match", "Idempotency-Key", "cursor", "release", "format"}
 
 // noExample reports whether a parameter of an operation must have no example: the path
 // parameters of a write that needs no precondition (DELETE, a restore), so that Swagger UI, which

@@ -68,7 +68,7 @@ func Digest(b []byte) string {
 // CutRelease cuts a release of the published knowledge base as it is now, with the changelog
 // since the latest release. Errors: Invalid (the input), Conflict duplicate_version (the version
 // is taken); any other is internal.
-func (s *Store) CutRelease(ctx context.Context, in models.ReleaseInput) (models.Release, error) {
+func (s *Store) CutRelease(ctx context.Context, in models.NewRelease) (models.Release, error) {
 	if err := in.Validate(); err != nil {
 		return models.Release{}, err
 	}

@@ -14,7 +14,7 @@ func TestReleaseStore(t *testing.T) {
 	t.Parallel()
 	s := seeded(t)
 	ctx := editor()
-	rel, err := s.CutRelease(ctx, models.ReleaseInput{Version: "1.0.0"})
+	rel, err := s.CutRelease(ctx, models.NewRelease{Version: "1.0.0"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestReleaseStore(t *testing.T) {
 	if !bytes.Equal(b, buf.Bytes()) || got.Digest != store.Digest(b) || rel.Digest != got.Digest {
 		t.Errorf("the release's bundle (%d bytes, %s) is not the export (%d bytes)", len(b), got.Digest, buf.Len())
 	}
-	if _, err := s.CutRelease(ctx, models.ReleaseInput{Version: "1.0.0"}); !models.IsKind(err, models.KindConflict) {
+	if _, err := s.CutRelease(ctx, models.NewRelease{Version: "1.0.0"}); !models.IsKind(err, models.KindConflict) {
 		t.Errorf("the same version again: %v, want a conflict", err)
 	}
 }
