@@ -40,7 +40,7 @@ import (
 // documents themselves and Swagger UI, and the HTML pages for people (internal/pages). Everything
 // else the server routes must be documented, and everything documented must be routed.
 var undocumented = []string{"GET /", "GET /swagger/*any", "GET /openapi.json", "GET /openapi.yaml",
-	"GET /chains/:slug", "GET /tactics/:code", "GET /sources", "GET " + pages.StylesheetPath, "GET " + pages.FaviconPath}
+	"GET /chains/:slug", "GET /chains/:slug/evidence", "GET /tactics/:code", "GET /sources", "GET " + pages.StylesheetPath, "GET " + pages.FaviconPath}
 
 var contract struct {
 	once   sync.Once
@@ -115,7 +115,7 @@ func checkResponse(req *http.Request, status int, header http.Header, body []byt
 		}
 		return nil
 	}
-	if route.Operation.OperationID == "getChainTable" && strings.HasPrefix(header.Get("Content-Type"), "text/csv") {
+	if (route.Operation.OperationID == "getChainTable" || route.Operation.OperationID == "getEvidenceMap") && strings.HasPrefix(header.Get("Content-Type"), "text/csv") {
 		// The table answers Accept: text/csv as table.csv does (api.md); the document describes
 		// that answer once, at table.csv, so that the table's own 200 is JSON alone.
 		alias := req.Clone(req.Context())
@@ -557,6 +557,10 @@ func TestExamplesWork(t *testing.T) {
 	// worker), owed one change, so that its examples find something.
 	s.do(t, "POST", "/api/v1/webhooks", obj{"url": "https://93.184.216.34/hook"}, "Authorization", "Bearer "+s.Keys["admin"]).mustStatus(t, 201)
 	s.do(t, "POST", "/api/v1/tags", obj{"slug": "owed", "name": "Owed", "group": "examples"}).mustStatus(t, 201)
+	// The releases that the examples name.
+	for _, v := range []string{"2026.12.0", "2027.1.0"} {
+		s.do(t, "POST", "/api/v1/releases", obj{"version": v}).mustStatus(t, 201)
+	}
 	doc := mustContract(t)
 	for route, op := range operationRoutes(doc) {
 		method, ginPath, _ := strings.Cut(route, " ")

@@ -260,12 +260,18 @@ func TestHeadAndOptions(t *testing.T) {
 	// A webhook subscription, so that /webhooks/1 names one (made at a public address that nothing
 	// here tries to reach: this API has no delivery worker).
 	s.do(t, "POST", "/api/v1/webhooks", obj{"url": "https://93.184.216.34/hook"}, "Authorization", "Bearer "+s.Keys["admin"]).mustStatus(t, 201)
+	s.do(t, "POST", "/api/v1/releases", obj{"version": "1.0.0"}).mustStatus(t, 201) // so that /releases/1.0.0/... names one
 	for k, r := range api.Routes() {
 		method, route, _ := strings.Cut(k, " ")
 		if method != http.MethodGet {
 			continue
 		}
 		path := strings.NewReplacer(":id", "1", ":slug", "sex-trafficking", ":code", "ST-R-R01", "*any", "index.html").Replace(route)
+		if strings.HasPrefix(route, "/api/v1/releases/") {
+			// A release names its objects by slug and code.
+			path = strings.NewReplacer(":version", "1.0.0", ":other", "1.0.0", "chains/:id", "chains/sex-trafficking",
+				"tactics/:id", "tactics/ST-R-R01", "sources/:id", "sources/kara-2009-sex-trafficking").Replace(route)
+		}
 		if route == "/api/v1/search" {
 			path += "?q=kara" // search needs words to find
 		}

@@ -106,6 +106,7 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 	hooks := handlers.NewWebhooks(st, o.webhookTargets)
 	health := handlers.NewHealth(st)
 	bundles := handlers.NewBundles(st)
+	releases := handlers.NewReleases(st)
 	site := pages.New(st)
 
 	// The four content resources share one policy: anyone reads (tactics: only published ones
@@ -113,16 +114,19 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 	return []route{
 		{"GET", "/api/v1/chains", chains.List, anyone, publicRead, revalidated, handlers.ChainDocs.List()},
 		{"POST", "/api/v1/chains", chains.Create, editors, noStore, normal, handlers.ChainDocs.Create()},
-		{"GET", "/api/v1/chains/:id", chains.Get, anyone, publicRead, normal, handlers.ChainDocs.Get()},
+		{"GET", "/api/v1/chains/:id", handlers.AtRelease(chains.Get, "chains/:id"), anyone, publicRead, normal, handlers.WithRelease(handlers.ChainDocs.Get())},
 		{"PUT", "/api/v1/chains/:id", chains.Replace, editors, noStore, normal, handlers.ChainDocs.Replace()},
 		{"PATCH", "/api/v1/chains/:id", chains.Patch, editors, noStore, normal, handlers.ChainDocs.Patch()},
 		{"DELETE", "/api/v1/chains/:id", chains.Delete, editors, noStore, normal, handlers.ChainDocs.Delete()},
 		{"GET", "/api/v1/chains/:id/revisions", chains.Revisions, editors, noStore, normal, handlers.ChainDocs.Revisions()},
 		{"POST", "/api/v1/chains/:id/revisions/:revision/restore", chains.Restore, editors, noStore, normal, handlers.ChainDocs.Restore()},
-		{"GET", "/api/v1/chains/:id/table", chains.Table, anyone, publicRead, normal, handlers.ChainTableDoc},
+		{"GET", "/api/v1/chains/:id/table", handlers.AtRelease(chains.Table, "chains/:id/table"), anyone, publicRead, normal, handlers.WithRelease(handlers.ChainTableDoc)},
 		// The risk-reward model computed from the parameters; scenarios write nothing.
 		{"GET", "/api/v1/chains/:id/economics", economics.Chain, anyone, publicRead, normal, handlers.ChainEconomicsDoc},
 		{"GET", "/api/v1/chains/:id/table.csv", chains.TableCSV, anyone, publicRead, normal, handlers.ChainTableCSVDoc},
+		// The evidence gap map: links (or levers) against the level of evidence.
+		{"GET", "/api/v1/chains/:id/evidence-map", chains.EvidenceMap, anyone, publicRead, normal, handlers.EvidenceMapDoc},
+		{"GET", "/api/v1/chains/:id/evidence-map.csv", chains.EvidenceMapCSV, anyone, publicRead, normal, handlers.EvidenceMapCSVDoc},
 
 		{"GET", "/api/v1/stages", stages.List, anyone, publicRead, revalidated, handlers.StageDocs.List()},
 		{"POST", "/api/v1/stages", stages.Create, editors, noStore, normal, handlers.StageDocs.Create()},
@@ -133,9 +137,9 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		{"GET", "/api/v1/stages/:id/revisions", stages.Revisions, editors, noStore, normal, handlers.StageDocs.Revisions()},
 		{"POST", "/api/v1/stages/:id/revisions/:revision/restore", stages.Restore, editors, noStore, normal, handlers.StageDocs.Restore()},
 
-		{"GET", "/api/v1/tactics", tactics.List, anyone, publicRead, revalidated, handlers.TacticDocs.List()},
+		{"GET", "/api/v1/tactics", handlers.AtRelease(tactics.List, "tactics"), anyone, publicRead, revalidated, handlers.WithRelease(handlers.TacticDocs.List())},
 		{"POST", "/api/v1/tactics", tactics.Create, editors, noStore, normal, handlers.TacticDocs.Create()},
-		{"GET", "/api/v1/tactics/:id", tactics.Get, anyone, publicRead, normal, handlers.TacticDocs.Get()},
+		{"GET", "/api/v1/tactics/:id", handlers.AtRelease(tactics.Get, "tactics/:id"), anyone, publicRead, normal, handlers.WithRelease(handlers.TacticDocs.Get())},
 		{"PUT", "/api/v1/tactics/:id", tactics.Replace, editors, noStore, normal, handlers.TacticDocs.Replace()},
 		{"PATCH", "/api/v1/tactics/:id", tactics.Patch, editors, noStore, normal, handlers.TacticDocs.Patch()},
 		{"DELETE", "/api/v1/tactics/:id", tactics.Delete, editors, noStore, normal, handlers.TacticDocs.Delete()},
@@ -151,9 +155,9 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		{"GET", "/api/v1/tags/:id/revisions", tags.Revisions, editors, noStore, normal, handlers.TagDocs.Revisions()},
 		{"POST", "/api/v1/tags/:id/revisions/:revision/restore", tags.Restore, editors, noStore, normal, handlers.TagDocs.Restore()},
 
-		{"GET", "/api/v1/sources", sources.List, anyone, publicRead, revalidated, handlers.SourceDocs.List()},
+		{"GET", "/api/v1/sources", handlers.AtRelease(sources.List, "sources"), anyone, publicRead, revalidated, handlers.WithBibliography(handlers.WithRelease(handlers.SourceDocs.List()))},
 		{"POST", "/api/v1/sources", sources.Create, editors, noStore, normal, handlers.SourceDocs.Create()},
-		{"GET", "/api/v1/sources/:id", sources.Get, anyone, publicRead, normal, handlers.SourceDocs.Get()},
+		{"GET", "/api/v1/sources/:id", handlers.AtRelease(sources.Get, "sources/:id"), anyone, publicRead, normal, handlers.WithRelease(handlers.SourceDocs.Get())},
 		{"PUT", "/api/v1/sources/:id", sources.Replace, editors, noStore, normal, handlers.SourceDocs.Replace()},
 		{"PATCH", "/api/v1/sources/:id", sources.Patch, editors, noStore, normal, handlers.SourceDocs.Patch()},
 		{"DELETE", "/api/v1/sources/:id", sources.Delete, editors, noStore, normal, handlers.SourceDocs.Delete()},
@@ -198,6 +202,22 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		{"GET", "/api/v1/export", bundles.Export, anyone, publicRead, normal, handlers.ExportDoc},
 		{"POST", "/api/v1/import", bundles.Import, editors, noStore, bulkBody, handlers.ImportDoc},
 
+		// Releases: fixed, citable states of the published knowledge base. Anyone reads them;
+		// editors cut them; nobody changes or deletes them.
+		{"GET", "/api/v1/releases", releases.List, anyone, publicRead, normal, handlers.ReleaseListDoc},
+		{"POST", "/api/v1/releases", releases.Create, editors, noStore, normal, handlers.ReleaseCreateDoc},
+		{"GET", "/api/v1/releases/:version", releases.Get, anyone, publicRead, normal, handlers.ReleaseDoc},
+		{"DELETE", "/api/v1/releases/:version", releases.Delete, anyone, noStore, normal, handlers.ReleaseDeleteDoc},
+		{"GET", "/api/v1/releases/:version/export", releases.Export, anyone, publicRead, normal, handlers.ReleaseExportDoc},
+		{"GET", "/api/v1/releases/:version/citation", releases.Citation, anyone, publicRead, normal, handlers.ReleaseCitationDoc},
+		{"GET", "/api/v1/releases/:version/diff/:other", releases.Diff, anyone, publicRead, normal, handlers.ReleaseDiffDoc},
+		{"GET", "/api/v1/releases/:version/chains/:id", releases.Chain, anyone, publicRead, normal, handlers.ReleaseChainDoc},
+		{"GET", "/api/v1/releases/:version/chains/:id/table", releases.Table, anyone, publicRead, normal, handlers.ReleaseTableDoc},
+		{"GET", "/api/v1/releases/:version/tactics", releases.Tactics, anyone, publicRead, normal, handlers.ReleaseTacticsDoc},
+		{"GET", "/api/v1/releases/:version/tactics/:id", releases.Tactic, anyone, publicRead, normal, handlers.ReleaseTacticDoc},
+		{"GET", "/api/v1/releases/:version/sources", releases.Sources, anyone, publicRead, normal, handlers.WithBibliography(handlers.ReleaseSourcesDoc)},
+		{"GET", "/api/v1/releases/:version/sources/:id", releases.Source, anyone, publicRead, normal, handlers.ReleaseSourceDoc},
+
 		{"GET", "/api/v1/keys", keys.List, admins, noStore, normal, handlers.KeyListDoc},
 		{"POST", "/api/v1/keys", keys.Create, admins, noStore, secret, handlers.KeyCreateDoc},
 		{"GET", "/api/v1/keys/:id", keys.Get, admins, noStore, normal, handlers.KeyDoc},
@@ -225,6 +245,7 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		// from every page.
 		{"GET", "/", site.Home, anyone, publicRead, page, undocumented},
 		{"GET", "/chains/:slug", site.Chain, anyone, publicRead, page, undocumented},
+		{"GET", "/chains/:slug/evidence", site.Evidence, anyone, publicRead, page, undocumented},
 		{"GET", "/tactics/:code", site.Tactic, anyone, publicRead, page, undocumented},
 		{"GET", "/sources", site.Sources, anyone, publicRead, page, undocumented},
 		{"GET", pages.StylesheetPath, site.Stylesheet, anyone, publicRead, page, undocumented},

@@ -18,6 +18,8 @@ type Chains struct {
 	store  *store.Store
 	crud   *crud[models.Chain, models.ChainInput]
 	tables *rendercache.Cache[tableKey]
+	// published keeps the published knowledge base for the evidence map, until the next write.
+	published published
 }
 
 // The rendered tables kept (see rendercache): their keys come from requests (any horizon slug is

@@ -14,6 +14,8 @@ import (
 type Sources struct {
 	store *store.Store
 	crud  *crud[models.Source, models.SourceInput]
+	// published keeps the published sources for the bibliography, until the next write.
+	published published
 }
 
 // NewSources returns the source handlers.
@@ -62,6 +64,15 @@ type SourceList struct {
 
 // List handles GET /api/v1/sources.
 func (h *Sources) List(c *gin.Context) {
+	if bibliographyAsked(c) {
+		b, err := h.published.get(c.Request.Context(), h.store)
+		if err != nil {
+			c.Error(err)
+			return
+		}
+		writeBibliography(c, "chainkb-sources", b.Sources)
+		return
+	}
 	q := listQuery(c, "type", "year_from", "year_to", "q", "reading", "verified")
 	text, parsed := q.search("q")
 	f := models.SourceFilter{Type: q.enum("type", models.SourceTypes...), YearFrom: year(q, "year_from"),

@@ -9,12 +9,14 @@ var ErrorCodes = []string{
 	"invalid_json", "unknown_field", "wrong_type", "unreadable_body", "bad_query", "bad_sort",
 	"bad_cursor", "cursor_mismatch", "bad_path", "key_in_url", "bad_idempotency_key", "bad_authorization",
 	// 401, 403, 404, 405.
-	"unauthorized", "forbidden", "not_found", "no_route", "method_not_allowed",
+	"unauthorized", "forbidden", "not_found", "no_route", "method_not_allowed", "release_immutable",
+	// 406.
+	"not_acceptable",
 	// 409.
 	"duplicate", "duplicate_slug", "duplicate_code", "duplicate_relation", "in_use", "horizon_clash",
 	"not_restorable", "idempotency_in_progress", "key_already_created", "import_conflict",
 	"write_conflict", "version_limit",
-	"webhook_disabled", "delivery_pending",
+	"webhook_disabled", "delivery_pending", "duplicate_version",
 	// 412, 413, 415, 422, 428, 429.
 	"precondition_failed", "body_too_large", "unsupported_media_type", "validation_failed",
 	"idempotency_key_reused", "precondition_required", "rate_limited",

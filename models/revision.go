@@ -16,7 +16,7 @@ const (
 // Entity names a kind of object that has a history: a resource of the store's registry, as its
 // revisions, the change feed and an import's report name it.
 //
-//	@Description	A kind of object that has a history: chain, stage, tactic, tag, source, relation or parameter.
+//	@Description	A kind of object that has a history: chain, stage, tactic, tag, source, relation or parameter; and release, which the change feed reports when one is cut.
 type Entity = string
 
 // The kinds of object that have a history. The store's registry names the same ones (a test

@@ -82,6 +82,13 @@ type Body struct {
 	Schema      any
 }
 
+// Alt is another media type of an answer: JSON of Body's Go type, or text (a string schema) when
+// Body is nil.
+type Alt struct {
+	Media string
+	Body  any
+}
+
 // Response is one answer of an operation.
 type Response struct {
 	Status      int
@@ -91,6 +98,8 @@ type Response struct {
 	Body any
 	// Media is the body's media type when it is not JSON: "text/csv" (a string schema).
 	Media string
+	// Alt are other media types the answer may take (by Accept or a format parameter).
+	Alt []Alt
 	// Headers are the response headers the handler sets, by name, with their descriptions.
 	Headers map[string]string
 }

@@ -53,9 +53,10 @@ const SecurityScheme = "BearerKey"
 // NoExample are the parameters that have no example, because Swagger UI fills a parameter's
 // example in when a person tries an operation out, and no value of these is right for every
 // request: a stale precondition would be a 412 (If-Match) or an empty 304 (If-None-Match), an
-// Idempotency-Key reused for another request a 422, a cursor from another list a 400. Their
-// descriptions say what to send.
-var NoExample = []string{"If-Match", "If-None-Match", "Idempotency-Key", "cursor"}
+// Idempotency-Key reused for another request a 422, a cursor from another list a 400, a release
+// that this server has not cut a 404 (and beside a live list's other filters, a 400), as is a
+// bibliography's format beside the list's filters. Their descriptions say what to send.
+var NoExample = []string{"If-Match", "If-None-Match", "Idempotency-Key", "cursor", "release", "format"}
 
 // noExample reports whether a parameter of an operation must have no example: the path
 // parameters of a write that needs no precondition (DELETE, a restore), so that Swagger UI, which
@@ -338,6 +339,20 @@ func (b *builder) response(r apidoc.Response) (*openapi3.Response, error) {
 		}
 		out.Content = openapi3.Content{mediaJSON: &openapi3.MediaType{Schema: ref}}
 	}
+	for _, alt := range r.Alt {
+		if out.Content == nil {
+			out.Content = openapi3.Content{}
+		}
+		schema := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}}}
+		if alt.Body != nil {
+			ref, err := b.schemas.ref(reflect.TypeOf(alt.Body))
+			if err != nil {
+				return nil, err
+			}
+			schema = ref
+		}
+		out.Content[alt.Media] = &openapi3.MediaType{Schema: schema}
+	}
 	for _, name := range slices.Sorted(maps.Keys(r.Headers)) {
 		if out.Headers == nil {
 			out.Headers = openapi3.Headers{}
@@ -614,7 +629,7 @@ func check(doc *openapi3.T) error {
 					} else if err := mt.Schema.Value.VisitJSON(mt.Example, openapi3.VisitAsRequest()); err != nil {
 						fail("%s: the %s request body's example does not fit its schema: %v", where, media, err)
 					}
-					if m, ok := mt.Example.(map[string]any); ok && m["version"] != nil {
+					if m, ok := mt.Example.(map[string]any); ok && m["version"] != nil && !isString(m["version"]) {
 						fail("%s: the request body's example has a version: executed untouched in Swagger UI it would overwrite content", where)
 					}
 				}
@@ -648,4 +663,11 @@ func check(doc *openapi3.T) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// isString reports whether an example's value is a string (a release's version, its name; an
+// object's version, the precondition, is a number).
+func isString(v any) bool {
+	_, ok := v.(string)
+	return ok
 }

@@ -29,6 +29,7 @@ var tags = [][2]string{
 	{"changes", "The change feed, for partner apps that keep a mirror, and its stream (Server-Sent Events)"},
 	{"webhooks", "Webhook subscriptions: the change feed pushed to partner apps, signed after the Standard Webhooks specification"},
 	{"bundles", "The whole knowledge base as one bundle: export, and import with a dry run"},
+	{"releases", "Releases: fixed, citable states of the published knowledge base, their exports, diffs and citations"},
 	{"keys", "API keys and their roles, for admins"},
 	{"operations", "Probes for the platform that runs the service; served at the root, not under /api/v1"},
 }

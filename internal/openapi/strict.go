@@ -421,7 +421,9 @@ func (b *builder) exampleObject(s *openapi3.Schema, entity string, depth int) ma
 	out := map[string]any{}
 	for _, prop := range s.Required {
 		p := s.Properties[prop]
-		if p == nil || prop == "version" {
+		// An object's version (an integer) is the precondition, not content: no example sends it.
+		// A release's version is a string, its name.
+		if p == nil || (prop == "version" && (p.Value == nil || !p.Value.Type.Is(openapi3.TypeString))) {
 			continue
 		}
 		if v, ok := b.exampleValue(p, entity, prop, depth); ok {

@@ -51,7 +51,7 @@ const faviconMaxAge = "86400"
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // pageNames are the page templates; each is parsed with layout.html and defines "content".
-var pageNames = []string{"home", "chain", "tactic", "sources", "notfound"}
+var pageNames = []string{"home", "chain", "tactic", "sources", "notfound", "evidence"}
 
 // Pages serves the HTML pages.
 type Pages struct {
@@ -92,7 +92,7 @@ func New(st *store.Store) *Pages {
 		pages: rendercache.New[string]("h", maxPages, maxPageBytes)}
 	msgs := catalogue[defaultLang]
 	for _, name := range pageNames {
-		p.templates[name] = template.Must(template.New(name).Funcs(funcs(msgs)).
+		p.templates[name] = template.Must(template.New(name).Funcs(funcs(msgs)).Funcs(template.FuncMap{"release": p.releaseInfo}).
 			ParseFS(files, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return p
@@ -283,6 +283,9 @@ func (p *Pages) siteAt(ctx context.Context, gen int64) (*site, error) {
 			return nil, err
 		}
 		s := newSite(o)
+		if s.release, err = p.store.LatestRelease(ctx); err != nil {
+			return nil, err
+		}
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if gen >= p.gen {

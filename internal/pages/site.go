@@ -20,6 +20,7 @@ type site struct {
 	sources      map[string]*sourceView // by slug
 	sourceGroups []sourceGroup
 	tags         map[string][]models.Tag // by group
+	release      *models.Release         // the latest release, or nil
 }
 
 type chainView struct {

@@ -36,22 +36,27 @@ func (s *Store) Export(ctx context.Context, w io.Writer, drafts bool, begin func
 		if !begin(gen) {
 			return nil
 		}
-		e := &exporter{tx: tx, bw: bufio.NewWriterSize(w, 64<<10), drafts: drafts}
-		if f, ok := w.(Flusher); ok {
-			e.flusher = f
-		}
-		fmt.Fprintf(e.bw, `{"format_version":%d`, BundleFormat)
-		for _, r := range resources {
-			fmt.Fprintf(e.bw, `,%q:[`, r.pluralName())
-			e.first = true
-			if err := r.exportAll(e); err != nil {
-				return err
-			}
-			e.bw.WriteString("]")
-		}
-		e.bw.WriteString("}\n")
-		return e.flush()
+		return exportTx(tx, w, drafts)
 	}, s.snapshotTx())
+}
+
+// exportTx writes the bundle of the state that tx sees to w.
+func exportTx(tx *gorm.DB, w io.Writer, drafts bool) error {
+	e := &exporter{tx: tx, bw: bufio.NewWriterSize(w, 64<<10), drafts: drafts}
+	if f, ok := w.(Flusher); ok {
+		e.flusher = f
+	}
+	fmt.Fprintf(e.bw, `{"format_version":%d`, BundleFormat)
+	for _, r := range resources {
+		fmt.Fprintf(e.bw, `,%q:[`, r.pluralName())
+		e.first = true
+		if err := r.exportAll(e); err != nil {
+			return err
+		}
+		e.bw.WriteString("]")
+	}
+	e.bw.WriteString("}\n")
+	return e.flush()
 }
 
 // exporter writes one bundle.

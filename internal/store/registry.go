@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -82,14 +83,15 @@ func Resources() []ResourceName {
 	return out
 }
 
-// Entities lists the entities of the registry's resources, in its order: the kinds of object that
-// have a history.
+// Entities lists the kinds of object that have a history, as revisions and the change feed name
+// them: the entities of the registry's resources, in its order, and then releases, which the feed
+// reports (cutting one is a change) though they are not content that a bundle holds.
 func Entities() []string {
-	out := make([]string, len(resources))
+	out := make([]string, len(resources), len(resources)+1)
 	for i, r := range resources {
 		out[i] = r.entityName()
 	}
-	return out
+	return append(out, models.EntityRelease)
 }
 
 // resource is what the code that treats every resource alike needs of one; kind is its one
@@ -105,6 +107,8 @@ type resource interface {
 	exportAll(e *exporter) error
 	// importAll applies b's objects of the resource, in bundle order.
 	importAll(im *importer, b *Bundle) error
+	// keyOf is the key of one object of the resource's array in a bundle, as key names it.
+	keyOf(raw []byte) (string, error)
 	// citingSelect is the SELECT of a source's cited_by (sourceUses) that names the resource's
 	// objects citing it (entity, id, key, title; the source's id its one parameter), or "" if
 	// the resource cites no sources. hidden says whether the caller sees hidden tactics.
@@ -150,6 +154,14 @@ func (k *kind[T, In, B]) entityName() string { return k.entity }
 func (k *kind[T, In, B]) pluralName() string { return k.plural }
 func (k *kind[T, In, B]) bundled(b *Bundle) int {
 	return len(*k.items(b))
+}
+
+func (k *kind[T, In, B]) keyOf(raw []byte) (string, error) {
+	var b B
+	if err := json.Unmarshal(raw, &b); err != nil {
+		return "", fmt.Errorf("store: %s in a bundle: %w", k.entity, err)
+	}
+	return k.key(&b), nil
 }
 
 func (k *kind[T, In, B]) duplicates(im *importer, b *Bundle) {
