@@ -209,8 +209,11 @@ func TestTacticIndexesAreUsed(t *testing.T) {
 	// only when neither uses it.
 	otherEngine := map[string]string{}
 	if pg != "" {
-		// PostgreSQL's planner, over a handful of rows, filters the status index by the date.
+		// PostgreSQL's planner, over a handful of rows, filters the status index by the date, and
+		// picks tactics_stage_status_id (stage_id, status, id, version) for a stage's cells and
+		// last position as readily as the index made for them: the two cost the same on 7 rows.
 		otherEngine["tactics_review_due"] = "SQLite's plans of review_due_before use it"
+		otherEngine["tactics_stage_kind_status_position"] = "SQLite's plans of the chain table, of a stage's list by kind and of a create use it"
 	}
 	for _, ix := range indexes {
 		if why, ok := otherEngine[ix]; ok && len(used[ix]) == 0 {
