@@ -81,6 +81,7 @@ func TestPages(t *testing.T) {
 			{"#positions", "Positions"}, {"main", "Against"}, {"main", "Related tactics"}, {"main", "This tactic as JSON"}},
 			"section[aria-labelledby=positions]"},
 		{"sources", "/sources", []check{{"h1", "Sources"}, {"main", "Cited by"}}, "ol.bib > li:first-child"},
+		{"evidence-map", "/chains/sex-trafficking/evidence", []check{{"h1", "Evidence gap map"}, {"table.evidence-map caption", "by link and level of evidence"}, {"aside.cite", "Cite this"}}, ""},
 		{"not-found", "/tactics/NO-SUCH-1", []check{{"h1", "Page not found"}}, ""},
 	}
 	widths := []struct {

@@ -32,6 +32,7 @@ var english = map[string]string{
 	"cite.export":  "the release's data (JSON)",
 
 	"chain.evidence-map":   "Evidence gap map of this chain",
+	"evidence.scroll":      "Evidence gap map (scrolls sideways on narrow screens)",
 	"evidence.title":       "Evidence gap map: %s",
 	"evidence.intro":       "Each row is a link of the chain (or a lever), each column the strongest evidence behind a tactic. A bubble's size is the number of tactics in the cell; its mark is the direction of effect most of them have. An empty cell is a gap in the evidence.",
 	"evidence.total.one":   "%d tactic in the map.",
