@@ -99,6 +99,7 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 	sources := handlers.NewSources(st)
 	relations := handlers.NewRelations(st)
 	parameters := handlers.NewParameters(st)
+	countries := handlers.NewCountries(st)
 	economics := handlers.NewEconomics(st)
 	search := handlers.NewSearch(st)
 	changes := handlers.NewChanges(st, o.stream)
@@ -123,6 +124,9 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		// The risk-reward model computed from the parameters; scenarios write nothing.
 		{"GET", "/api/v1/chains/:id/economics", economics.Chain, anyone, publicRead, normal, handlers.ChainEconomicsDoc},
 		{"GET", "/api/v1/chains/:id/table.csv", chains.TableCSV, anyone, publicRead, normal, handlers.ChainTableCSVDoc},
+		// Every country's risk-reward for one chain, side by side.
+		{"GET", "/api/v1/chains/:id/countries", countries.Compare, anyone, publicRead, normal, handlers.CountryComparisonDoc},
+		{"GET", "/api/v1/chains/:id/countries.csv", countries.CompareCSV, anyone, publicRead, normal, handlers.CountryComparisonCSVDoc},
 
 		{"GET", "/api/v1/stages", stages.List, anyone, publicRead, revalidated, handlers.StageDocs.List()},
 		{"POST", "/api/v1/stages", stages.Create, editors, noStore, normal, handlers.StageDocs.Create()},
@@ -178,6 +182,15 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		{"DELETE", "/api/v1/parameters/:id", parameters.Delete, editors, noStore, normal, handlers.ParameterDocs.Delete()},
 		{"GET", "/api/v1/parameters/:id/revisions", parameters.Revisions, editors, noStore, normal, handlers.ParameterDocs.Revisions()},
 		{"POST", "/api/v1/parameters/:id/revisions/:revision/restore", parameters.Restore, editors, noStore, normal, handlers.ParameterDocs.Restore()},
+		{"GET", "/api/v1/countries", countries.List, anyone, publicRead, revalidated, handlers.CountryDocs.List()},
+		{"POST", "/api/v1/countries", countries.Create, editors, noStore, normal, handlers.CountryDocs.Create()},
+		{"GET", "/api/v1/countries/:id", countries.Get, anyone, publicRead, normal, handlers.CountryDocs.Get()},
+		{"PUT", "/api/v1/countries/:id", countries.Replace, editors, noStore, normal, handlers.CountryDocs.Replace()},
+		{"PATCH", "/api/v1/countries/:id", countries.Patch, editors, noStore, normal, handlers.CountryDocs.Patch()},
+		{"DELETE", "/api/v1/countries/:id", countries.Delete, editors, noStore, normal, handlers.CountryDocs.Delete()},
+		{"GET", "/api/v1/countries/:id/revisions", countries.Revisions, editors, noStore, normal, handlers.CountryDocs.Revisions()},
+		{"POST", "/api/v1/countries/:id/revisions/:revision/restore", countries.Restore, editors, noStore, normal, handlers.CountryDocs.Restore()},
+		{"GET", "/api/v1/countries/:id/profile", countries.Profile, anyone, publicRead, normal, handlers.CountryProfileDoc},
 		{"GET", "/api/v1/search", search.List, anyone, publicRead, revalidated, handlers.SearchDoc},
 
 		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal, handlers.ChangesDoc},
