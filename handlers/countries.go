@@ -62,9 +62,9 @@ var CountryDocs = apidoc.Resource{
 	GetText:    "A country by id or ISO code, with its ETag. Its profile (tactics, risk-reward) is at /countries/{id}/profile.",
 	DeleteText: "Deletes a country. Its history stays, and it can be restored.",
 	PatchList:  "penalties, enforcement and ratifications", HistoryNote: "A deleted country keeps its history, by id or by its ISO code.",
-	Conflict:        "The country exists already (code duplicate_iso)",
+	Conflict:        "The country exists already (code duplicate)",
 	Invalid:         "Invalid values, an unknown ISO code, or a chain or cited source that does not exist; errors names each field, e.g. penalties/0/source (code validation_failed)",
-	RestoreConflict: "The country's code is taken by another (duplicate_iso)",
+	RestoreConflict: "The country's code is taken by another (duplicate)",
 }
 
 // CountryList is a page of countries.

@@ -4569,10 +4569,10 @@ type Enforcement struct {
 	// Example: 240
 	VictimsIdentified *int `json:"victims_identified,omitempty"`
 
-	// Year The calendar year the period ends in.
+	// Year The calendar year the period ends in; null when the source does not date the period.
 	//
 	// Example: 2023
-	Year int `json:"year"`
+	Year *int `json:"year,omitempty"`
 }
 
 // EnforcementUnit What investigations and prosecutions count: cases, persons or mixed; empty when the source does not say.
@@ -5760,7 +5760,7 @@ type Penalty struct {
 	// Example: sex-trafficking
 	Chain string `json:"chain"`
 
-	// Currency ISO 4217 code of the fine; empty when there is no fine figure.
+	// Currency ISO 4217 code of the fine; empty when the source names no fine (it may be given for a fine of unstated amount).
 	//
 	// Example: NPR
 	Currency *string `json:"currency,omitempty"`
@@ -5896,7 +5896,7 @@ type Profile struct {
 	// Country The country as curated.
 	Country Country `json:"country"`
 
-	// EnforcementTrend Enforcement figures by year, oldest first (several sources for a year are all kept).
+	// EnforcementTrend Enforcement figures by year, oldest first (several sources for a year are all kept); undated ones last.
 	EnforcementTrend []Enforcement `json:"enforcement_trend"`
 
 	// Ratifications Every main instrument, with the country's standing: ratified, not-ratified, or unknown where nothing is recorded.

@@ -163,14 +163,14 @@ func (s *Store) AllCountries(ctx context.Context) ([]models.Country, error) {
 }
 
 // CreateCountry validates and stores a new country: Invalid for a bad field (an unknown ISO code
-// included), a chain or cited source that does not exist; Conflict (duplicate_iso) if the country
+// included), a chain or cited source that does not exist; Conflict (duplicate) if the country
 // is there already.
 func (s *Store) CreateCountry(ctx context.Context, in *models.CountryInput) (*models.Country, error) {
 	return countryObject.createOne(ctx, s, in)
 }
 
 // ReplaceCountry replaces the country with the given id or code, if pre holds: NotFound,
-// PreconditionFailed, Invalid as for CreateCountry, Conflict (duplicate_iso) if the new code is
+// PreconditionFailed, Invalid as for CreateCountry, Conflict (duplicate) if the new code is
 // another country's.
 func (s *Store) ReplaceCountry(ctx context.Context, key string, in *models.CountryInput, pre models.Precondition) (*models.Country, error) {
 	return countryObject.replace(ctx, s, key, in, pre)
@@ -215,7 +215,6 @@ func prepareCountry(tx *gorm.DB, in *models.CountryInput) ([]int64, error) {
 	return ids, nil
 }
 
-
 func countryColumnsOf(in *models.CountryInput) map[string]any {
 	cont, sub := models.CountryRegions(in.ISO)
 	return map[string]any{"iso": in.ISO, "region": cont.Code, "subregion": sub.Code, "summary": in.Summary,
@@ -226,7 +225,7 @@ func countryColumnsOf(in *models.CountryInput) map[string]any {
 // isoConflict turns a unique violation on the code into a Conflict that names it.
 func isoConflict(err error, iso string) error {
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return models.Conflictf("duplicate_iso", "country %s already exists; change it at /api/v1/countries/%s", iso, iso)
+		return models.Conflictf("duplicate", "country %s already exists; change it at /api/v1/countries/%s", iso, iso)
 	}
 	return translate(err, "write country")
 }
