@@ -240,6 +240,8 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		{"GET", "/chains/:slug", site.Chain, anyone, publicRead, page, undocumented},
 		{"GET", "/tactics/:code", site.Tactic, anyone, publicRead, page, undocumented},
 		{"GET", "/sources", site.Sources, anyone, publicRead, page, undocumented},
+		{"GET", "/countries", site.Countries, anyone, publicRead, page, undocumented},
+		{"GET", "/countries/:iso", site.Country, anyone, publicRead, page, undocumented},
 		{"GET", pages.StylesheetPath, site.Stylesheet, anyone, publicRead, page, undocumented},
 	}
 }

@@ -244,7 +244,7 @@ func (h *Countries) compare(c *gin.Context, asCSV bool) {
 	}
 	ck := strings.Join([]string{"c", key, sort, currency, strconv.Itoa(priceYear), strconv.FormatBool(asCSV)}, "\x00")
 	h.serve(c, ck, media, name, func(ctx context.Context) ([]byte, error) {
-		cmp, err := CountryComparison(ctx, h.store, key, sort, currency, priceYear)
+		cmp, err := countryComparison(ctx, h.store, key, sort, currency, priceYear)
 		if err != nil {
 			return nil, err
 		}
@@ -255,18 +255,9 @@ func (h *Countries) compare(c *gin.Context, asCSV bool) {
 	})
 }
 
-// CountryComparison reads and computes a chain's comparison across countries: NotFound for no
-// such chain, BadRequest for a bad sort.
-func CountryComparison(ctx context.Context, st *store.Store, chain, sort, currency string, priceYear int) (*inforce.Comparison, error) {
-	m, err := st.ChainModel(ctx, chain)
-	if err != nil {
-		return nil, err
-	}
-	all, err := st.AllCountries(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cmp, err := inforce.Compare(ChainData(m), all, sort, currency, priceYear)
+// countryComparison is countries.Comparison with a bad request as a 400 naming the parameter.
+func countryComparison(ctx context.Context, st *store.Store, chain, sort, currency string, priceYear int) (*inforce.Comparison, error) {
+	cmp, err := countries.Comparison(ctx, st, chain, sort, currency, priceYear)
 	var bad *inforce.BadRequest
 	if errors.As(err, &bad) {
 		e := models.BadRequestf("bad_query", "1 query parameter(s) are invalid")

@@ -106,6 +106,22 @@ func Models(ctx context.Context, st *store.Store) ([]inforce.Chain, error) {
 	return out, nil
 }
 
+// Comparison reads a chain's model and every country and computes the chain's comparison
+// across countries (inforce.Compare): NotFound for no such chain, a *inforce.BadRequest for a bad
+// sort.
+func Comparison(ctx context.Context, st *store.Store, chain, sort, currency string, priceYear int) (*inforce.Comparison, error) {
+	m, err := st.ChainModel(ctx, chain)
+	if err != nil {
+		return nil, err
+	}
+	all, err := st.AllCountries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return inforce.Compare(inforce.Chain{ID: m.Chain.ID, Slug: m.Chain.Slug, Name: m.Chain.Name, Stages: m.Stages,
+		Parameters: m.Parameters, Reference: m.Reference}, all, sort, currency, priceYear)
+}
+
 // Of reads and composes a country's profile: NotFound if there is no such country.
 func Of(ctx context.Context, st *store.Store, key string) (*Profile, error) {
 	c, err := st.Country(ctx, key)

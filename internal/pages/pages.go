@@ -44,7 +44,7 @@ const StylesheetPath = "/assets/pages.css"
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // pageNames are the page templates; each is parsed with layout.html and defines "content".
-var pageNames = []string{"home", "chain", "tactic", "sources", "notfound"}
+var pageNames = []string{"home", "chain", "tactic", "sources", "countries", "country", "notfound"}
 
 // Pages serves the HTML pages.
 type Pages struct {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"chainkb/internal/countries"
 	"chainkb/internal/economics"
 	"chainkb/internal/store"
 	"chainkb/models"
@@ -97,10 +98,12 @@ func TestRenderEmpty(t *testing.T) {
 	p := New(nil)
 	s := newSite(&store.Outline{})
 	for name, data := range map[string]any{
-		"home":     homeData{Chains: s.chains},
-		"sources":  sourcesData{Groups: s.bibliography(nil)},
-		"notfound": notFoundData{},
-		"chain":    newChainData(s, &chainView{Chain: models.Chain{Slug: "empty", Name: "Empty"}}, &models.ChainTable{}, filters{}),
+		"home":      homeData{Chains: s.chains},
+		"sources":   sourcesData{Groups: s.bibliography(nil)},
+		"notfound":  notFoundData{},
+		"chain":     newChainData(s, &chainView{Chain: models.Chain{Slug: "empty", Name: "Empty"}}, &models.ChainTable{}, filters{}),
+		"countries": countriesData{},
+		"country":   newCountryData(&countries.Profile{Country: models.Country{ISO: "KE", Name: "Kenya"}}),
 	} {
 		if _, err := p.render(name, data); err != nil {
 			t.Errorf("%s: %v", name, err)
