@@ -106,6 +106,10 @@ func ForCountry(c Chain, iso, inputs, currency string, priceYear int) (*CountryC
 	if err != nil {
 		return nil, err
 	}
+	sel, err := Select(c.Parameters, c.Reference, req)
+	if err != nil {
+		return nil, err
+	}
 	out := &CountryChain{Chain: a.Chain, InputSet: a.InputSet, Choice: a.Choice, Fallbacks: a.Fallbacks,
 		RegionalSets: RegionalSets(c, iso), Currency: a.Currency, PriceYear: a.PriceYear,
 		Economics: fmt.Sprintf("/api/v1/chains/%s/economics?%s", c.Slug, q.Encode())}
@@ -117,7 +121,7 @@ func ForCountry(c Chain, iso, inputs, currency string, priceYear int) (*CountryC
 		b := st.Baseline
 		l := &CountryLink{Stage: st.Stage, Verdict: b.Verdict, Profit: brief(b.Profit),
 			ExpectedPenalty: brief(b.ExpectedCost), Deterrence: brief(b.Deterrence),
-			PenaltyNeeded: brief(b.PenaltyNeeded), Lever: bestLever(b.Levers), Inputs: linkInputs(b)}
+			PenaltyNeeded: brief(b.PenaltyNeeded), Lever: bestLever(b.Levers), Inputs: linkInputs(sel, st.Stage.ID)}
 		out.Exploiter = l
 		break
 	}
@@ -184,32 +188,26 @@ func bestLever(ls []economics.Lever) *economics.Lever {
 	return &cp
 }
 
-// linkInputs lists the inputs of a link's figures, once each, by symbol.
-func linkInputs(r economics.LinkResult) []economics.Input {
-	out := []economics.Input{}
-	seen := map[economics.Symbol]bool{}
-	for _, f := range []*economics.Figure{r.Profit, r.Certainty, r.PenaltyPerConviction, r.ExpectedCost, r.Deterrence,
-		r.PenaltyNeeded, r.LifetimeProfit, r.LifetimeExpectedCost} {
-		if f == nil {
-			continue
-		}
-		for _, in := range f.Inputs {
-			if !seen[in.Symbol] {
-				seen[in.Symbol] = true
-				out = append(out, in)
-			}
-		}
+// linkInputs lists every input the selection gives a link (its own and the set's chain-wide ones,
+// converted to the answer's money), by symbol.
+func linkInputs(sel *Selection, stage int64) []economics.Input {
+	in, ok := sel.Stage[stage]
+	if !ok {
+		in = sel.Chain
 	}
-	for _, comp := range r.Components {
-		if comp.Value == nil {
-			continue
+	out := make([]economics.Input, 0, len(in))
+	for sym, x := range in {
+		x.Symbol = sym
+		if x.Citations == nil {
+			x.Citations = []economics.Citation{}
 		}
-		for _, in := range comp.Value.Inputs {
-			if !seen[in.Symbol] {
-				seen[in.Symbol] = true
-				out = append(out, in)
-			}
+		if x.Unit == "" {
+			x.Unit = sym.Unit(x.Currency, x.PerVictim)
 		}
+		if x.Origin == "" {
+			x.Origin = economics.FromParameter
+		}
+		out = append(out, x)
 	}
 	slices.SortFunc(out, func(a, b economics.Input) int { return strings.Compare(string(a.Symbol), string(b.Symbol)) })
 	return out
@@ -339,7 +337,7 @@ func Compare(c Chain, countries []models.Country, sort, currency string, priceYe
 			row.InputSet = &cc.InputSet.Slug
 		}
 		for _, fb := range cc.Fallbacks {
-			assume(fmt.Sprintf("%s = %s's %s (%s)", fb.Symbol, fb.From, fb.Parameter, fb.Reason))
+			assume(fmt.Sprintf("%s = %s (a timeless assumption from %s, used where a row's input set gives no value)", fb.Symbol, fb.Parameter, fb.From))
 		}
 		if l := cc.Exploiter; l != nil {
 			row.ExpectedPenalty, row.Deterrence = l.ExpectedPenalty, l.Deterrence

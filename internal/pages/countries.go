@@ -369,6 +369,9 @@ func newCountryData(pr *countries.Profile) countryData {
 			todaySet = ch.Today.InputSet.Slug
 		}
 		for _, cc := range ch.OwnSets {
+			if cc.InputSet != nil && cc.InputSet.Slug == todaySet {
+				cc = ch.Today // the same set, with why today's answer chose it
+			}
 			v.Columns = append(v.Columns, newRiskColumn(cc, cc.InputSet != nil && cc.InputSet.Slug == todaySet))
 		}
 		if !ch.Today.Own {
@@ -429,7 +432,15 @@ func newRiskColumn(cc inforce.CountryChain, today bool) riskColumn {
 		if in.InputSet != "" {
 			name += ", " + in.InputSet
 		}
-		col.Inputs = append(col.Inputs, msg("country.risk.input", in.Symbol, economics.Display(in.Value.Central, 3), in.Unit, name, strings.Join(srcs, "; ")))
+		value := economics.Display(in.Value.Central, 3)
+		if in.Value.Low != in.Value.High {
+			value = economics.Display(in.Value.Low, 3) + "–" + economics.Display(in.Value.High, 3)
+		}
+		text := msg("country.risk.input", in.Symbol, value, in.Unit, name)
+		if len(srcs) > 0 {
+			text += "; " + strings.Join(srcs, "; ")
+		}
+		col.Inputs = append(col.Inputs, text)
 	}
 	return col
 }

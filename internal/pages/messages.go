@@ -94,7 +94,7 @@ var english = map[string]string{
 	"country.risk.d":                    "Deterrence ratio D = E[C]/π:",
 	"country.risk.lever":                "The lever that would need the least change:",
 	"country.risk.inputs":               "Its inputs, named",
-	"country.risk.input":                "%s = %s %s: %s; %s",
+	"country.risk.input":                "%s = %s %s: %s",
 	"country.regional":                  "Regional input sets that cover this country (listed, not used: a regional value is never used for a country unless asked for by name):",
 	"country.regional.set":              "%s (%s, %s)",
 	"country.tactics":                   "Tactics here",
