@@ -81,6 +81,9 @@ func TestPages(t *testing.T) {
 			{"#positions", "Positions"}, {"main", "Against"}, {"main", "Related tactics"}, {"main", "This tactic as JSON"}},
 			"section[aria-labelledby=positions]"},
 		{"sources", "/sources", []check{{"h1", "Sources"}, {"main", "Cited by"}}, "ol.bib > li:first-child"},
+		{"countries", "/countries?chain=sex-trafficking", []check{{"h1", "Countries"}, {"table.countries caption", "heaviest statutory penalty"},
+			{"main", "India"}}, "svg.statute-plot"},
+		{"country", "/countries/IN", []check{{"h1", "India"}, {"main", "kara-2009-india"}, {"main", "today's figures"}}, ".risk-columns"},
 		{"not-found", "/tactics/NO-SUCH-1", []check{{"h1", "Page not found"}}, ""},
 	}
 	widths := []struct {
