@@ -72,9 +72,9 @@ type plotRow struct {
 
 // The plot's layout.
 const (
-	plotWidth = 560
-	plotLeft  = 150
-	plotRight = 470
+	plotWidth = 620
+	plotLeft  = 130
+	plotRight = 440
 	plotRowH  = 18
 	plotTop   = 16
 )
