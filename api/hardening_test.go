@@ -265,7 +265,7 @@ func TestHeadAndOptions(t *testing.T) {
 		if method != http.MethodGet {
 			continue
 		}
-		path := strings.NewReplacer(":id", "1", ":slug", "sex-trafficking", ":code", "ST-R-R01", "*any", "index.html").Replace(route)
+		path := strings.NewReplacer(":id", "1", ":slug", "sex-trafficking", ":code", "ST-R-R01", ":iso", "IN", "*any", "index.html").Replace(route)
 		if route == "/api/v1/search" {
 			path += "?q=kara" // search needs words to find
 		}
