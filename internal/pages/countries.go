@@ -288,6 +288,8 @@ func newStatutePlot(rows []inforce.ComparisonRow) *statutePlot {
 			pr.X1 = x(*st.PrisonMaxYears)
 		}
 		switch {
+		case st.LifeOrDeath && st.PrisonMinYears == nil && st.PrisonMaxYears == nil:
+			pr.X1, pr.X2 = plotRight, plotRight // no term known but the top: the arrow alone
 		case st.LifeOrDeath:
 			pr.X2, pr.Ranged = plotRight, true
 		case st.PrisonMaxYears != nil:

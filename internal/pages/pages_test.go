@@ -8,6 +8,7 @@ import (
 
 	"chainkb/internal/countries"
 	"chainkb/internal/economics"
+	"chainkb/internal/inforce"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -107,6 +108,27 @@ func TestRenderEmpty(t *testing.T) {
 	} {
 		if _, err := p.render(name, data); err != nil {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// The statute plot draws every line inside its axis: a maximum of life with no minimum is the
+// arrow alone, never a line from the page's edge.
+func TestStatutePlotInsideAxis(t *testing.T) {
+	f := func(x float64) *float64 { return &x }
+	rows := []inforce.ComparisonRow{
+		{ISO: "GB", Name: "United Kingdom", Statute: &models.Penalty{LifeOrDeath: true}},
+		{ISO: "IN", Name: "India", Statute: &models.Penalty{LifeOrDeath: true, PrisonMinYears: f(10)}},
+		{ISO: "DE", Name: "Germany", Statute: &models.Penalty{PrisonMinYears: f(0.5), PrisonMaxYears: f(10)}},
+		{ISO: "NG", Name: "Nigeria", Statute: &models.Penalty{PrisonMinYears: f(7)}},
+	}
+	p := newStatutePlot(rows)
+	if got := []string{p.Rows[0].Label, p.Rows[1].Label, p.Rows[2].Label, p.Rows[3].Label}; got[0] != "India" || got[1] != "United Kingdom" || got[2] != "Germany" || got[3] != "Nigeria" {
+		t.Errorf("ranked %v; want life with the longer minimum first, then life, then the longest maximum", got)
+	}
+	for _, r := range p.Rows {
+		if r.X1 < p.Left || r.X2 > p.Right || r.X1 > r.X2 {
+			t.Errorf("%s: line from %v to %v outside the axis %v-%v", r.Label, r.X1, r.X2, p.Left, p.Right)
 		}
 	}
 }
