@@ -40,7 +40,7 @@ import (
 // documents themselves and Swagger UI, and the HTML pages for people (internal/pages). Everything
 // else the server routes must be documented, and everything documented must be routed.
 var undocumented = []string{"GET /", "GET /swagger/*any", "GET /openapi.json", "GET /openapi.yaml",
-	"GET /chains/:slug", "GET /chains/:slug/evidence", "GET /tactics/:code", "GET /sources", "GET " + pages.StylesheetPath, "GET " + pages.FaviconPath}
+	"GET /chains/:slug", "GET /chains/:slug/evidence", "GET /tactics/:code", "GET /sources", "GET /countries", "GET /countries/:iso", "GET " + pages.StylesheetPath, "GET " + pages.FaviconPath}
 
 var contract struct {
 	once   sync.Once
@@ -94,7 +94,7 @@ func checkResponse(req *http.Request, status int, header http.Header, body []byt
 	if req.Method == http.MethodOptions || path == "/" || strings.HasPrefix(path, "/swagger/") || path == "/openapi.json" || path == "/openapi.yaml" {
 		return nil // CORS preflights, and the documents and Swagger UI, which the document does not describe
 	}
-	if path == "/sources" || strings.HasPrefix(path, "/chains/") || strings.HasPrefix(path, "/tactics/") || path == pages.StylesheetPath || path == pages.FaviconPath {
+	if path == "/sources" || path == "/countries" || strings.HasPrefix(path, "/countries/") || strings.HasPrefix(path, "/chains/") || strings.HasPrefix(path, "/tactics/") || path == pages.StylesheetPath || path == pages.FaviconPath {
 		return nil // the HTML pages for people (internal/pages), which are not the API (pages_test.go checks them)
 	}
 	doc, router, err := loadContract()

@@ -266,7 +266,7 @@ func TestHeadAndOptions(t *testing.T) {
 		if method != http.MethodGet {
 			continue
 		}
-		path := strings.NewReplacer(":id", "1", ":slug", "sex-trafficking", ":code", "ST-R-R01", "*any", "index.html").Replace(route)
+		path := strings.NewReplacer(":id", "1", ":slug", "sex-trafficking", ":code", "ST-R-R01", ":iso", "IN", "*any", "index.html").Replace(route)
 		if strings.HasPrefix(route, "/api/v1/releases/") {
 			// A release names its objects by slug and code.
 			path = strings.NewReplacer(":version", "1.0.0", ":other", "1.0.0", "chains/:id", "chains/sex-trafficking",

@@ -30,6 +30,10 @@ func TestPages(t *testing.T) {
 		{"/tactics/ST-C-C03", `href="/api/v1/tactics/ST-C-C03"`},
 		{"/tactics/ST-C-C03", `href="/sources#src-`},
 		{"/sources", `id="src-kara-2009-sex-trafficking"`},
+		{"/countries", `href="/countries/IN"`},
+		{"/countries?chain=forced-labour&sort=-statute", `aria-current="true"`},
+		{"/countries/IN", `kara-2009-india`},
+		{"/countries/np", `href="/sources#src-`},
 	} {
 		res := s.do(t, "GET", tc.path, nil, "Authorization", "").mustStatus(t, 200)
 		body := string(res.Body)
@@ -74,7 +78,7 @@ func TestPages(t *testing.T) {
 	if bogus := s.do(t, "GET", "/chains/sex-trafficking?horizon=bogus&evidence=anecdote&lever=%3Cb%3E", nil, "Authorization", "").mustStatus(t, 200); bogus.Header.Get("ETag") != res.Header.Get("ETag") {
 		t.Error("unknown filter values change the chain's page")
 	}
-	for _, path := range []string{"/chains/no-such-chain", "/tactics/NO-SUCH-1", "/tactics/%3Cscript%3E"} {
+	for _, path := range []string{"/chains/no-such-chain", "/tactics/NO-SUCH-1", "/tactics/%3Cscript%3E", "/countries/XX", "/countries/KE", "/countries/%3Cb%3E"} {
 		res := s.do(t, "GET", path, nil, "Authorization", "").mustStatus(t, 404)
 		if !strings.Contains(string(res.Body), "<h1>Page not found</h1>") {
 			t.Errorf("%s: the 404 is not the pages' 404 page: %.200s", path, res.Body)
@@ -440,4 +444,41 @@ func TestFavicon(t *testing.T) {
 		t.Fatal("no ETag")
 	}
 	s.do(t, "GET", "/favicon.ico", nil, "Authorization", "", "If-None-Match", etag).mustStatus(t, 304)
+}
+
+// The countries' pages: the table in the comparison's order with a ranked plot of the statutes
+// that reads without script, and India's page with Kara's 2009 illustration, its inputs named,
+// beside today's figures.
+func TestCountryPages(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	body := string(s.do(t, "GET", "/countries?chain=sex-trafficking&sort=name", nil, "Authorization", "").mustStatus(t, 200).Body)
+	for _, want := range []string{`<svg class="statute-plot"`, `<caption>`, `<th scope="col"`, `href="/api/v1/chains/sex-trafficking/countries.csv?sort=name"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/countries does not hold %s", want)
+		}
+	}
+	// Rows in the comparison's order (by name: Albania before Bangladesh before Brazil).
+	a, b, c := strings.Index(body, `id="country-AL"`), strings.Index(body, `id="country-BD"`), strings.Index(body, `id="country-BR"`)
+	if a < 0 || !(a < b && b < c) {
+		t.Errorf("rows out of order by name: AL at %d, BD at %d, BR at %d", a, b, c)
+	}
+	// The plot names every country with a prison term, as text.
+	plot, _, _ := strings.Cut(body[strings.Index(body, `<svg class="statute-plot"`):], "</svg>")
+	if !strings.Contains(plot, ">India</text>") || strings.Count(plot, `class="plot-label"`) < 15 {
+		t.Errorf("the plot labels %d countries (India: %t)", strings.Count(plot, `class="plot-label"`), strings.Contains(plot, ">India</text>"))
+	}
+
+	in := string(s.do(t, "GET", "/countries/IN", nil, "Authorization", "").mustStatus(t, 200).Body)
+	_, st, _ := strings.Cut(in, `id="risk-sex-trafficking"`)
+	kara := strings.Index(st, "Input set kara-2009-india")
+	today := strings.Index(st, "today&#39;s figures")
+	if kara < 0 || today < 0 || kara > today {
+		t.Errorf("India's page: Kara's 2009 set at %d, today's figures at %d; want both, Kara's first", kara, today)
+	}
+	for _, want := range []string{"st-profit-in-2009", "st-fine-in-2009", "12,900", "Bharatiya Nyaya Sanhita", `href="/tactics/`} {
+		if !strings.Contains(in, want) {
+			t.Errorf("India's page does not hold %s", want)
+		}
+	}
 }

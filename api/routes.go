@@ -99,6 +99,7 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 	sources := handlers.NewSources(st)
 	relations := handlers.NewRelations(st)
 	parameters := handlers.NewParameters(st)
+	countries := handlers.NewCountries(st)
 	economics := handlers.NewEconomics(st)
 	search := handlers.NewSearch(st)
 	changes := handlers.NewChanges(st, o.stream)
@@ -127,6 +128,9 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		// The evidence gap map: links (or levers) against the level of evidence.
 		{"GET", "/api/v1/chains/:id/evidence-map", chains.EvidenceMap, anyone, publicRead, normal, handlers.EvidenceMapDoc},
 		{"GET", "/api/v1/chains/:id/evidence-map.csv", chains.EvidenceMapCSV, anyone, publicRead, normal, handlers.EvidenceMapCSVDoc},
+		// Every country's risk-reward for one chain, side by side.
+		{"GET", "/api/v1/chains/:id/countries", countries.Compare, anyone, publicRead, normal, handlers.CountryComparisonDoc},
+		{"GET", "/api/v1/chains/:id/countries.csv", countries.CompareCSV, anyone, publicRead, normal, handlers.CountryComparisonCSVDoc},
 
 		{"GET", "/api/v1/stages", stages.List, anyone, publicRead, revalidated, handlers.StageDocs.List()},
 		{"POST", "/api/v1/stages", stages.Create, editors, noStore, normal, handlers.StageDocs.Create()},
@@ -182,6 +186,15 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		{"DELETE", "/api/v1/parameters/:id", parameters.Delete, editors, noStore, normal, handlers.ParameterDocs.Delete()},
 		{"GET", "/api/v1/parameters/:id/revisions", parameters.Revisions, editors, noStore, normal, handlers.ParameterDocs.Revisions()},
 		{"POST", "/api/v1/parameters/:id/revisions/:revision/restore", parameters.Restore, editors, noStore, normal, handlers.ParameterDocs.Restore()},
+		{"GET", "/api/v1/countries", countries.List, anyone, publicRead, revalidated, handlers.CountryDocs.List()},
+		{"POST", "/api/v1/countries", countries.Create, editors, noStore, normal, handlers.CountryDocs.Create()},
+		{"GET", "/api/v1/countries/:id", countries.Get, anyone, publicRead, normal, handlers.CountryDocs.Get()},
+		{"PUT", "/api/v1/countries/:id", countries.Replace, editors, noStore, normal, handlers.CountryDocs.Replace()},
+		{"PATCH", "/api/v1/countries/:id", countries.Patch, editors, noStore, normal, handlers.CountryDocs.Patch()},
+		{"DELETE", "/api/v1/countries/:id", countries.Delete, editors, noStore, normal, handlers.CountryDocs.Delete()},
+		{"GET", "/api/v1/countries/:id/revisions", countries.Revisions, editors, noStore, normal, handlers.CountryDocs.Revisions()},
+		{"POST", "/api/v1/countries/:id/revisions/:revision/restore", countries.Restore, editors, noStore, normal, handlers.CountryDocs.Restore()},
+		{"GET", "/api/v1/countries/:id/profile", countries.Profile, anyone, publicRead, normal, handlers.CountryProfileDoc},
 		{"GET", "/api/v1/search", search.List, anyone, publicRead, revalidated, handlers.SearchDoc},
 
 		{"GET", "/api/v1/changes", changes.List, readers, noStore, normal, handlers.ChangesDoc},
@@ -248,6 +261,8 @@ func routes(st *store.Store, metrics http.Handler, o options) []route {
 		{"GET", "/chains/:slug/evidence", site.Evidence, anyone, publicRead, page, undocumented},
 		{"GET", "/tactics/:code", site.Tactic, anyone, publicRead, page, undocumented},
 		{"GET", "/sources", site.Sources, anyone, publicRead, page, undocumented},
+		{"GET", "/countries", site.Countries, anyone, publicRead, page, undocumented},
+		{"GET", "/countries/:iso", site.Country, anyone, publicRead, page, undocumented},
 		{"GET", pages.StylesheetPath, site.Stylesheet, anyone, publicRead, page, undocumented},
 		{"GET", pages.FaviconPath, site.Favicon, anyone, publicRead, page, undocumented},
 	}

@@ -58,7 +58,7 @@ func TestPages(t *testing.T) {
 	defer cancelAlloc()
 	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
 	defer cancelCtx()
-	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 7*time.Minute) // nine pages at three widths, with axe, on a shared two-core machine
 	defer cancel()
 
 	type check struct {
@@ -82,6 +82,9 @@ func TestPages(t *testing.T) {
 			"section[aria-labelledby=positions]"},
 		{"sources", "/sources", []check{{"h1", "Sources"}, {"main", "Cited by"}}, "ol.bib > li:first-child"},
 		{"evidence-map", "/chains/sex-trafficking/evidence", []check{{"h1", "Evidence gap map"}, {"table.evidence-map caption", "by link and level of evidence"}, {"aside.cite", "Cite this"}}, ""},
+		{"countries", "/countries?chain=sex-trafficking", []check{{"h1", "Countries"}, {"table.countries caption", "heaviest statutory penalty"},
+			{"main", "India"}}, "svg.statute-plot"},
+		{"country", "/countries/IN", []check{{"h1", "India"}, {"main", "kara-2009-india"}, {"main", "today's figures"}}, ".risk-columns"},
 		{"not-found", "/tactics/NO-SUCH-1", []check{{"h1", "Page not found"}}, ""},
 	}
 	widths := []struct {

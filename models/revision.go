@@ -16,7 +16,7 @@ const (
 // Entity names a kind of object that has a history: a resource of the store's registry, as its
 // revisions, the change feed and an import's report name it.
 //
-//	@Description	A kind of object that has a history: chain, stage, tactic, tag, source, relation or parameter; and release, which the change feed reports when one is cut.
+//	@Description	A kind of object that has a history: chain, stage, tactic, tag, source, relation, parameter or country; and release, which the change feed reports when one is cut.
 type Entity = string
 
 // The kinds of object that have a history. The store's registry names the same ones (a test
@@ -29,6 +29,7 @@ const (
 	EntitySource    Entity = "source"
 	EntityRelation  Entity = "relation"
 	EntityParameter Entity = "parameter"
+	EntityCountry   Entity = "country"
 )
 
 // Revision is one change of an object that has a history: who made it, when, and the object as

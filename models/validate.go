@@ -90,6 +90,9 @@ func validatorInstance() *validator.Validate {
 		_ = v.RegisterValidation("jurisdiction", func(fl validator.FieldLevel) bool {
 			return IsJurisdiction(fl.Field().String())
 		})
+		_ = v.RegisterValidation("country", func(fl validator.FieldLevel) bool {
+			return IsCountry(fl.Field().String())
+		})
 		_ = v.RegisterValidation("actor", func(fl validator.FieldLevel) bool {
 			return slices.Contains(Actors, fl.Field().String())
 		})
@@ -181,6 +184,8 @@ func message(fe validator.FieldError) string {
 		return "must be a quotation of at most 40 words"
 	case "jurisdiction":
 		return "must be an ISO 3166-1 alpha-2 country code (e.g. IN) or global"
+	case "country":
+		return CountryRule
 	case "actor":
 		return "must be one of: " + strings.Join(Actors, ", ")
 	case "doi":

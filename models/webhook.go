@@ -76,7 +76,7 @@ type WebhookInput struct {
 	// What the subscription is for, for people.
 	Description string `json:"description,omitempty" validate:"max=200,nocontrol" example:"Mirror of the case tool"`
 	// The kinds of object whose changes to send; empty or left out for all.
-	Entities []string `json:"entities,omitempty" validate:"max=8,dive,oneof=chain stage tactic tag source relation parameter release" example:"tactic,stage"`
+	Entities []string `json:"entities,omitempty" validate:"max=9,dive,oneof=chain stage tactic tag source relation parameter country release" example:"tactic,stage"`
 	// The chains (slug or id) whose objects' changes to send; empty or left out for all.
 	Chains []string `json:"chains,omitempty" validate:"max=50,dive,min=1,max=64" example:"sex-trafficking"`
 	// Send changes to draft and archived tactics too; only an editor's or admin's subscription may.

@@ -180,6 +180,16 @@ func TestSeedSources(t *testing.T) {
 	for _, pm := range b.Parameters {
 		cite(pm.Slug, pm.Citations)
 	}
+	for i := range b.Countries {
+		// A country's every penalty, enforcement year and ratification names its source.
+		c := &b.Countries[i]
+		for _, ref := range c.CitationRefs() {
+			cited[ref.Source] = true
+		}
+		if len(c.Penalties) == 0 {
+			t.Errorf("country %s: no statutory penalty with its source", c.ISO)
+		}
+	}
 	for _, r := range b.Relations {
 		if !codes[r.From] || !codes[r.To] {
 			t.Errorf("relation %s %s %s joins a tactic that is not in the seed", r.From, r.Type, r.To)

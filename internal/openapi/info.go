@@ -25,6 +25,7 @@ var tags = [][2]string{
 	{"sources", "The bibliography: works that chains, stages, tags and tactics cite, and where each is cited"},
 	{"relations", "Typed links between tactics, within a chain or across chains: complements, prerequisite-of, conflicts-with, duplicates, supersedes, addresses (a tactic to the condition it answers)"},
 	{"parameters", "Figures of the risk-reward model (profit, fines, conviction rates, ...) with their sources"},
+	{"countries", "Countries: statutory penalties, enforcement figures by year and ratifications, each cited; a country's profile and every country's risk-reward on one chain"},
 	{"search", "Full-text search across tactics, sources, stages and chains, best first"},
 	{"changes", "The change feed, for partner apps that keep a mirror, and its stream (Server-Sent Events)"},
 	{"webhooks", "Webhook subscriptions: the change feed pushed to partner apps, signed after the Standard Webhooks specification"},

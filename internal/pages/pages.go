@@ -51,7 +51,7 @@ const faviconMaxAge = "86400"
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // pageNames are the page templates; each is parsed with layout.html and defines "content".
-var pageNames = []string{"home", "chain", "tactic", "sources", "notfound", "evidence"}
+var pageNames = []string{"home", "chain", "tactic", "sources", "countries", "country", "notfound", "evidence"}
 
 // Pages serves the HTML pages.
 type Pages struct {

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"chainkb/internal/countries"
 	"chainkb/internal/economics"
+	"chainkb/internal/inforce"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
@@ -97,10 +99,12 @@ func TestRenderEmpty(t *testing.T) {
 	p := New(nil)
 	s := newSite(&store.Outline{})
 	for name, data := range map[string]any{
-		"home":     homeData{Chains: s.chains},
-		"sources":  sourcesData{Groups: s.bibliography(nil)},
-		"notfound": notFoundData{},
-		"chain":    newChainData(s, &chainView{Chain: models.Chain{Slug: "empty", Name: "Empty"}}, &models.ChainTable{}, filters{}),
+		"home":      homeData{Chains: s.chains},
+		"sources":   sourcesData{Groups: s.bibliography(nil)},
+		"notfound":  notFoundData{},
+		"chain":     newChainData(s, &chainView{Chain: models.Chain{Slug: "empty", Name: "Empty"}}, &models.ChainTable{}, filters{}),
+		"countries": countriesData{},
+		"country":   newCountryData(&countries.Profile{Country: models.Country{ISO: "KE", Name: "Kenya"}}),
 	} {
 		if _, err := p.render(name, data); err != nil {
 			t.Errorf("%s: %v", name, err)
@@ -141,5 +145,26 @@ func TestStylesheetMedia(t *testing.T) {
 	}
 	if !regexp.MustCompile(`table\.chain caption\s*\{[^}]*display:\s*block`).MatchString(phone) {
 		t.Error("the phone rule leaves the table's caption a table-caption, which shrinks to its longest word")
+	}
+}
+
+// The statute plot draws every line inside its axis: a maximum of life with no minimum is the
+// arrow alone, never a line from the page's edge.
+func TestStatutePlotInsideAxis(t *testing.T) {
+	f := func(x float64) *float64 { return &x }
+	rows := []inforce.ComparisonRow{
+		{ISO: "GB", Name: "United Kingdom", Statute: &models.Penalty{LifeOrDeath: true}},
+		{ISO: "IN", Name: "India", Statute: &models.Penalty{LifeOrDeath: true, PrisonMinYears: f(10)}},
+		{ISO: "DE", Name: "Germany", Statute: &models.Penalty{PrisonMinYears: f(0.5), PrisonMaxYears: f(10)}},
+		{ISO: "NG", Name: "Nigeria", Statute: &models.Penalty{PrisonMinYears: f(7)}},
+	}
+	p := newStatutePlot(rows)
+	if got := []string{p.Rows[0].Label, p.Rows[1].Label, p.Rows[2].Label, p.Rows[3].Label}; got[0] != "India" || got[1] != "United Kingdom" || got[2] != "Germany" || got[3] != "Nigeria" {
+		t.Errorf("ranked %v; want life with the longer minimum first, then life, then the longest maximum", got)
+	}
+	for _, r := range p.Rows {
+		if r.X1 < p.Left || r.X2 > p.Right || r.X1 > r.X2 {
+			t.Errorf("%s: line from %v to %v outside the axis %v-%v", r.Label, r.X1, r.X2, p.Left, p.Right)
+		}
 	}
 }

@@ -94,7 +94,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import into an empty database: %v", err)
 	}
-	total := len(b.Sources) + len(b.Tags) + len(b.Chains) + len(b.Stages) + len(b.Tactics) + len(b.Relations) + len(b.Parameters)
+	total := len(b.Sources) + len(b.Tags) + len(b.Chains) + len(b.Stages) + len(b.Tactics) + len(b.Relations) + len(b.Parameters) + len(b.Countries)
 	if rep.Created != total || rep.Updated+rep.Unchanged+rep.Conflicts != 0 {
 		t.Errorf("import: created %d, updated %d, unchanged %d, conflicts %d; want %d created", rep.Created, rep.Updated, rep.Unchanged, rep.Conflicts, total)
 	}

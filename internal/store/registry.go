@@ -21,14 +21,14 @@ import (
 // resources is the registry: every resource, in the order an export writes them and an import
 // applies them, each after those it names (a stage after its chain; a tactic after its stage, its
 // tags and the sources it cites; a relation after its tactics; a parameter after its chain and
-// stage).
+// stage; a country after the sources it cites and the chains its penalties name).
 var resources []resource
 
 // The registry is filled in init, not where it is declared: code that the kinds refer to reads it
 // (a source's cited_by names every resource that cites it), which Go's ordering of package
 // variables would count as a cycle.
 func init() {
-	resources = []resource{sourceKind, tagKind, chainKind, stageKind, tacticKind, relationKind, parameterKind}
+	resources = []resource{sourceKind, tagKind, chainKind, stageKind, tacticKind, relationKind, parameterKind, countryKind}
 }
 
 // Bundle is the knowledge base, or a part of it, as one document whose objects name each other by
@@ -56,6 +56,8 @@ type Bundle struct {
 	Relations []models.RelationInput `json:"relations"`
 	// Figures of the risk-reward model, by slug; each names its chain and stage by slug.
 	Parameters []models.ParameterInput `json:"parameters"`
+	// Countries, by ISO 3166-1 alpha-2 code: their law, enforcement and ratifications, each citing sources by slug.
+	Countries []models.CountryInput `json:"countries"`
 }
 
 // Required names what the import requires of a bundle besides the rules of its parts: the format.

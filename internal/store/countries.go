@@ -1,0 +1,343 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"chainkb/models"
+)
+
+// countryRow is a row of countries.
+type countryRow struct {
+	ID            int64
+	ISO           string `gorm:"column:iso"`
+	Region        string
+	Subregion     string
+	Summary       string
+	Penalties     string
+	Enforcement   string
+	Ratifications string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Version       int64
+}
+
+func (r *countryRow) country() (models.Country, error) {
+	c := models.Country{ID: r.ID, ISO: r.ISO, Name: models.CountryName(r.ISO), Summary: r.Summary,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
+	c.Region, c.Subregion = models.CountryRegions(r.ISO)
+	for _, col := range []struct {
+		src string
+		dst any
+	}{{r.Penalties, &c.Penalties}, {r.Enforcement, &c.Enforcement}, {r.Ratifications, &c.Ratifications}} {
+		if err := scanJSON(col.src, col.dst); err != nil {
+			return c, err
+		}
+	}
+	c.Penalties, c.Enforcement, c.Ratifications = nonNil(c.Penalties), nonNil(c.Enforcement), nonNil(c.Ratifications)
+	return c, nil
+}
+
+// countryList is how countries are listed: filtered by M49 region (continent or sub-region) and
+// text, sorted by ISO code unless asked otherwise.
+var countryList = listSpec[countryRow, models.CountryFilter]{
+	table: "countries",
+	where: func(q *gorm.DB, f models.CountryFilter) *gorm.DB {
+		if f.Region != "" {
+			q = q.Where("countries.region = ? OR countries.subregion = ?", f.Region, f.Region)
+		}
+		return whereText(q, f.Q, "countries.iso", "countries.summary")
+	},
+	filterKey:   func(f models.CountryFilter) string { return fmt.Sprintf("region=%q q=%q", f.Region, f.Q) },
+	defaultSort: "iso",
+	sorts: map[string]sortField[countryRow]{
+		"id":         {"id", intColumn, func(c *countryRow) any { return c.ID }},
+		"iso":        {"iso", textColumn, func(c *countryRow) any { return c.ISO }},
+		"created_at": {"created_at", timeColumn, func(c *countryRow) any { return c.CreatedAt }},
+		"updated_at": {"updated_at", timeColumn, func(c *countryRow) any { return c.UpdatedAt }},
+	},
+	id: func(c *countryRow) int64 { return c.ID },
+}
+
+// countryObject is how countries are written.
+var countryObject = &object[models.Country, models.CountryInput]{
+	entity: models.EntityCountry,
+	table:  "countries",
+	plural: "countries",
+	cites:  &citing{key: "iso", title: "iso"},
+	get: func(ctx context.Context, s *Store, key string) (*models.Country, error) {
+		return s.Country(ctx, key)
+	},
+	find:    findCountry,
+	ref:     func(c *models.Country) (int64, int64) { return c.ID, c.Version },
+	insert:  insertCountry,
+	update:  updateCountry,
+	inputOf: func(_ *gorm.DB, c *models.Country) (*models.CountryInput, error) { return countryInput(c), nil },
+	asInput: countryInput,
+	version: func(in *models.CountryInput) **int64 { return &in.Version },
+	change:  countryChange,
+}
+
+// countryKind is countries in the registry: a bundle holds their inputs, found by ISO code, after
+// the sources they cite and the chains their penalties name.
+var countryKind = &kind[models.Country, models.CountryInput, models.CountryInput]{
+	object: countryObject,
+	items:  func(b *Bundle) *[]models.CountryInput { return &b.Countries },
+	key:    func(in *models.CountryInput) string { return in.ISO }, keyField: "iso",
+	batch: func(tx *gorm.DB, after int64, _ bool) ([]models.Country, error) {
+		var rows []countryRow
+		if err := tx.Table("countries").Where("id > ?", after).Order("id").Limit(exportBatch).Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		out := make([]models.Country, len(rows))
+		for i := range rows {
+			var err error
+			if out[i], err = rows[i].country(); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	},
+	toBundle: asIs[models.Country, models.CountryInput],
+	fromBundle: func(_ *importer, _ string, in *models.CountryInput) (*models.CountryInput, string, bool, error) {
+		key := in.ISO
+		if !models.IsCountry(key) {
+			key = "0" // finds nothing; its write reports the code
+		}
+		return in, key, true, nil
+	},
+}
+
+func countryInput(c *models.Country) *models.CountryInput {
+	return &models.CountryInput{ISO: c.ISO, Summary: c.Summary, Penalties: c.Penalties, Enforcement: c.Enforcement,
+		Ratifications: c.Ratifications}
+}
+
+func countryChange(_, c *models.Country, action string) change {
+	return plainChange(models.EntityCountry, c.ID, c.ISO, c.Version, action, c)
+}
+
+// Country returns the country with the given id or ISO code (either case): NotFound if there is
+// none.
+func (s *Store) Country(ctx context.Context, key string) (*models.Country, error) {
+	return findCountry(s.read(ctx), key)
+}
+
+// Countries returns one page of countries: BadRequest for a bad sort or cursor.
+func (s *Store) Countries(ctx context.Context, f models.CountryFilter) (models.List[models.Country], error) {
+	var out models.List[models.Country]
+	page, err := countryList.page(s.read(ctx), f, f.Page)
+	if err != nil {
+		return out, err
+	}
+	out.NextCursor, out.Total = page.NextCursor, page.Total
+	out.Items = make([]models.Country, len(page.Items))
+	for i := range page.Items {
+		if out.Items[i], err = page.Items[i].country(); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// AllCountries returns every country, in ISO order: what the comparison and the pages read.
+func (s *Store) AllCountries(ctx context.Context) ([]models.Country, error) {
+	var rows []countryRow
+	if err := s.read(ctx).Table("countries").Order("iso").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: countries: %w", err)
+	}
+	out := make([]models.Country, len(rows))
+	for i := range rows {
+		var err error
+		if out[i], err = rows[i].country(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// CreateCountry validates and stores a new country: Invalid for a bad field (an unknown ISO code
+// included), a chain or cited source that does not exist; Conflict (duplicate) if the country
+// is there already.
+func (s *Store) CreateCountry(ctx context.Context, in *models.CountryInput) (*models.Country, error) {
+	return countryObject.createOne(ctx, s, in)
+}
+
+// ReplaceCountry replaces the country with the given id or code, if pre holds: NotFound,
+// PreconditionFailed, Invalid as for CreateCountry, Conflict (duplicate) if the new code is
+// another country's.
+func (s *Store) ReplaceCountry(ctx context.Context, key string, in *models.CountryInput, pre models.Precondition) (*models.Country, error) {
+	return countryObject.replace(ctx, s, key, in, pre)
+}
+
+// DeleteCountry deletes the country with the given id or code, if pre holds: NotFound,
+// PreconditionFailed.
+func (s *Store) DeleteCountry(ctx context.Context, key string, pre models.Precondition) error {
+	return countryObject.remove(ctx, s, key, pre)
+}
+
+// prepareCountry checks an input, the rules that need the database included (its chains and
+// cited sources exist), and reports every bad field at once; it returns the cited sources' ids.
+func prepareCountry(tx *gorm.DB, in *models.CountryInput) ([]int64, error) {
+	var fields []models.FieldError
+	if err := in.Validate(); err != nil {
+		e, ok := models.AsError(err)
+		if !ok {
+			return nil, err
+		}
+		fields = append(fields, e.Fields...)
+	}
+	ids, bad, err := resolveCitations(tx, in.CitationRefs())
+	if err != nil {
+		return nil, err
+	}
+	fields = append(fields, bad...)
+	if chains := in.Chains(); len(chains) > 0 {
+		var have []string
+		if err := tx.Table("chains").Where("slug IN ?", chains).Pluck("slug", &have).Error; err != nil {
+			return nil, fmt.Errorf("store: country chains: %w", err)
+		}
+		for i, p := range in.Penalties {
+			if models.IsSlug(p.Chain) && !slices.Contains(have, p.Chain) {
+				fields = append(fields, models.FieldError{Field: fmt.Sprintf("penalties/%d/chain", i), Message: fmt.Sprintf("chain %q does not exist", p.Chain)})
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return nil, models.Invalid(fields...)
+	}
+	return ids, nil
+}
+
+func countryColumnsOf(in *models.CountryInput) map[string]any {
+	cont, sub := models.CountryRegions(in.ISO)
+	return map[string]any{"iso": in.ISO, "region": cont.Code, "subregion": sub.Code, "summary": in.Summary,
+		"penalties": jsonText(nonNil(in.Penalties)), "enforcement": jsonText(nonNil(in.Enforcement)),
+		"ratifications": jsonText(nonNil(in.Ratifications))}
+}
+
+// isoConflict turns a unique violation on the code into a Conflict that names it.
+func isoConflict(err error, iso string) error {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return models.Conflictf("duplicate", "country %s already exists; change it at /api/v1/countries/%s", iso, iso)
+	}
+	return translate(err, "write country")
+}
+
+// insertCountry stores a country: a new one (id 0), or a deleted one brought back under its id.
+func insertCountry(tx *gorm.DB, id, version int64, in *models.CountryInput, action string) (*models.Country, error) {
+	ids, err := prepareCountry(tx, in)
+	if err != nil {
+		return nil, err
+	}
+	now := tx.Config.NowFunc()
+	cols := countryColumnsOf(in)
+	cols["created_at"], cols["updated_at"], cols["version"] = now, now, version
+	if id != 0 {
+		cols["id"] = id
+	}
+	if id, err = insertReturningID(tx, "countries", cols); err != nil {
+		if t, ok := tx.Dialector.(gorm.ErrorTranslator); ok {
+			err = t.Translate(err)
+		}
+		return nil, isoConflict(err, in.ISO)
+	}
+	if err := addCitations(tx, models.EntityCountry, id, ids); err != nil {
+		return nil, err
+	}
+	c, err := findCountry(tx, idKey(id))
+	if err != nil {
+		return nil, err
+	}
+	return c, record(tx, countryChange(nil, c, action))
+}
+
+// updateCountry replaces cur with in, moving it to its next version.
+func updateCountry(tx *gorm.DB, cur *models.Country, in *models.CountryInput, action string) (*models.Country, error) {
+	ids, err := prepareCountry(tx, in)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := bumpVersion(tx, "countries", cur.ID, cur.Version, countryColumnsOf(in)); err != nil {
+		return nil, isoConflict(err, in.ISO)
+	}
+	if err := syncCitations(tx, models.EntityCountry, cur.ID, ids); err != nil {
+		return nil, err
+	}
+	c, err := findCountry(tx, idKey(cur.ID))
+	if err != nil {
+		return nil, err
+	}
+	return c, record(tx, countryChange(cur, c, action))
+}
+
+// findCountry loads the country that key names: by id if key is all digits, else by ISO code in
+// either case.
+func findCountry(db *gorm.DB, key string) (*models.Country, error) {
+	q := db.Table("countries")
+	if id, code := idOrSlug(key); code != "" {
+		q = q.Where("iso = ?", strings.ToUpper(code))
+	} else {
+		q = q.Where("id = ?", id)
+	}
+	var row countryRow
+	if err := q.Take(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, models.NotFoundf("country %q not found", key)
+		}
+		return nil, fmt.Errorf("store: find country: %w", err)
+	}
+	c, err := row.country()
+	return &c, err
+}
+
+// CountryObjects is countries for the API's shared endpoint code: the methods above, by path key.
+func (s *Store) CountryObjects() *Resource[models.Country, models.CountryInput] {
+	return sameResource(s, countryObject)
+}
+
+// ScopedTactic is a published tactic with where it applies and where it is adopted: what a
+// country's profile reads to say which tactics apply or were adopted there.
+type ScopedTactic struct {
+	ID            int64
+	Code          string
+	Title         string
+	Kind          string
+	Chain         string
+	Stage         string
+	Jurisdictions []string
+	Adoption      *models.Adoption
+}
+
+// PublishedTacticScopes returns every published tactic with its jurisdictions and adoption, by
+// chain, stage position, kind and position.
+func (s *Store) PublishedTacticScopes(ctx context.Context) ([]ScopedTactic, error) {
+	rows, err := s.read(ctx).Raw(`SELECT t.id, t.code, t.title, t.kind, c.slug, s.slug, t.detail FROM tactics t
+		JOIN stages s ON s.id = t.stage_id JOIN chains c ON c.id = t.chain_id
+		WHERE t.status = ? ORDER BY c.slug, s.position, t.kind, t.position, t.id`, models.StatusPublished).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("store: tactic scopes: %w", err)
+	}
+	defer rows.Close()
+	var out []ScopedTactic
+	for rows.Next() {
+		var t ScopedTactic
+		var detail string
+		if err := rows.Scan(&t.ID, &t.Code, &t.Title, &t.Kind, &t.Chain, &t.Stage, &detail); err != nil {
+			return nil, fmt.Errorf("store: tactic scopes: %w", err)
+		}
+		var d tacticDetail
+		if err := scanJSON(detail, &d); err != nil {
+			return nil, err
+		}
+		t.Jurisdictions, t.Adoption = d.Jurisdictions, d.Adoption
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
