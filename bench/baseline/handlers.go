@@ -81,6 +81,9 @@ func (d tacticDetail) setOn(t *tactic) {
 	t.Actors = nonNil(d.Actors)
 	t.Citations = nonNil(d.Citations)
 	t.ActsOn = nonNil(d.ActsOn)
+	for i := range t.ActsOn {
+		t.ActsOn[i].Links = nonNil(t.ActsOn[i].Links)
+	}
 	t.AlsoAppliesTo = nonNil(d.AlsoAppliesTo)
 }
 
@@ -145,11 +148,15 @@ type review struct {
 	NextReviewDue  *string `json:"next_review_due"`
 }
 
+// actsOn is a tactic's effect on a model symbol: its links (never null), and its size, null
+// when no source sizes it, as it was stored.
 type actsOn struct {
-	Symbol    string     `json:"symbol"`
-	Direction string     `json:"direction"`
-	Effect    string     `json:"effect"`
-	Citations []citation `json:"citations"`
+	Symbol    string          `json:"symbol"`
+	Direction string          `json:"direction"`
+	Links     []string        `json:"links"`
+	Effect    string          `json:"effect"`
+	Size      json.RawMessage `json:"size"`
+	Citations []citation      `json:"citations"`
 }
 
 type chain struct {
@@ -171,6 +178,7 @@ type stage struct {
 	Actor       string     `json:"actor"`
 	Side        string     `json:"side"`
 	Position    int        `json:"position"`
+	Role        string     `json:"role"`
 	Description string     `json:"description"`
 	Citations   []citation `json:"citations"`
 	CreatedAt   time.Time  `json:"created_at"`

@@ -76,7 +76,7 @@ func prepare(ctx context.Context, db *sql.DB) (*queries, error) {
 		&q.tagsIn:       tagCols + "WHERE tt.tactic_id IN (SELECT value FROM json_each(?))" + tagOrder,
 		&q.chainBySlug:  "SELECT id, slug, name, description, citations, created_at, updated_at, version FROM chains WHERE slug = ?",
 		&q.chainByID:    "SELECT id, slug, name, description, citations, created_at, updated_at, version FROM chains WHERE id = ?",
-		&q.stages:       "SELECT id, chain_id, slug, name, actor, side, position, description, citations, created_at, updated_at, version FROM stages WHERE chain_id = ? ORDER BY position, id",
+		&q.stages:       "SELECT id, chain_id, slug, name, actor, side, position, role, description, citations, created_at, updated_at, version FROM stages WHERE chain_id = ? ORDER BY position, id",
 		&q.chainTactics: "SELECT " + tacticCols + ", ranked.cell_total FROM (" + rankedSQL("") + ") AS ranked JOIN tactics ON tactics.id = ranked.id WHERE ranked.cell_rank <= ? ORDER BY tactics.position, tactics.id",
 		&q.chainHorizon: "SELECT " + tacticCols + ", ranked.cell_total FROM (" + rankedSQL(" AND "+horizonCond) + ") AS ranked JOIN tactics ON tactics.id = ranked.id WHERE ranked.cell_rank <= ? ORDER BY tactics.position, tactics.id",
 		&q.chainTags:    tagCols + "WHERE tt.tactic_id IN (SELECT ranked.id FROM (" + rankedSQL("") + ") AS ranked WHERE ranked.cell_rank <= ?)" + tagOrder,
@@ -241,7 +241,7 @@ func (q *queries) table(ctx context.Context, key, horizon string) (*chainTable, 
 	for rows.Next() {
 		var s stage
 		var citations string
-		if err := rows.Scan(&s.ID, &s.ChainID, &s.Slug, &s.Name, &s.Actor, &s.Side, &s.Position,
+		if err := rows.Scan(&s.ID, &s.ChainID, &s.Slug, &s.Name, &s.Actor, &s.Side, &s.Position, &s.Role,
 			&s.Description, &citations, &s.CreatedAt, &s.UpdatedAt, &s.Version); err != nil {
 			rows.Close()
 			return nil, err
