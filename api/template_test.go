@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"os"
@@ -13,15 +14,23 @@ import (
 	"chainkb/seeds"
 )
 
-// The world is built once per test binary on SQLite: one file migrated and seeded (the seed is
-// some 700 objects, each written through the import's code with its revision and document), which
-// newServer copies for each test instead of migrating and seeding a new file. A copy is a few MB
-// of file system work; the build took seconds, more under -race. On PostgreSQL each test still
-// migrates and seeds a schema of its own (a template database cannot be copied per schema).
+// The world is built once per test binary: one database migrated and seeded (the seed is some 700
+// objects, each written through the import's code with its revision and document), which
+// newServer copies for each test instead of migrating and seeding a new one. On SQLite the
+// template is a file and a copy is a few MB of file system work; on PostgreSQL it is a database
+// and each test's is created from it (CREATE DATABASE ... TEMPLATE). The build takes seconds,
+// more under -race.
 var seeded struct {
 	once sync.Once
 	dir  string
 	path string
+	err  error
+}
+
+// seededPG is the PostgreSQL template database, when the suite runs there.
+var seededPG struct {
+	once sync.Once
+	name string
 	err  error
 }
 
@@ -30,7 +39,59 @@ func TestMain(m *testing.M) {
 	if seeded.dir != "" {
 		os.RemoveAll(seeded.dir)
 	}
+	if seededPG.name != "" {
+		if err := dropPostgresDatabase(seededPG.name); err != nil {
+			fmt.Fprintf(os.Stderr, "drop the template database %s: %v\n", seededPG.name, err)
+			code = 1
+		}
+	}
 	os.Exit(code)
+}
+
+// seededPostgresTemplate makes the template database once and returns its name. Its store is
+// closed before any test copies it: PostgreSQL copies only a database nobody is connected to.
+func seededPostgresTemplate(t *testing.T) string {
+	t.Helper()
+	seededPG.once.Do(func() {
+		admin, err := sql.Open("pgx", postgresURL)
+		if err != nil {
+			seededPG.err = err
+			return
+		}
+		defer admin.Close()
+		name := "chainkb_template_" + randomHex(6)
+		if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+			seededPG.err = err
+			return
+		}
+		seededPG.name = name
+		ctx := context.Background()
+		st, err := store.Open(ctx, postgresDatabaseURL(t, name))
+		if err != nil {
+			seededPG.err = err
+			return
+		}
+		if _, err := seeds.Load(ctx, st); err != nil {
+			st.Close()
+			seededPG.err = fmt.Errorf("seed: %w", err)
+			return
+		}
+		seededPG.err = st.Close()
+	})
+	if seededPG.err != nil {
+		t.Fatalf("the seeded template database: %v", seededPG.err)
+	}
+	return seededPG.name
+}
+
+func dropPostgresDatabase(name string) error {
+	admin, err := sql.Open("pgx", postgresURL)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	_, err = admin.Exec("DROP DATABASE " + name + " WITH (FORCE)")
+	return err
 }
 
 // seededTemplate makes the template once and returns its path.

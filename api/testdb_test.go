@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,10 +32,14 @@ func newTestDB(t *testing.T) *testDB {
 	return openTestDB(t, false)
 }
 
-// openTestDB is newTestDB; with seededCopy, on SQLite, the file is a copy of the seeded template
-// (template_test.go) rather than empty.
+// openTestDB is newTestDB; with seededCopy the database is a copy of the seeded template
+// (template_test.go) rather than empty: a file on SQLite, a database of the test's own on
+// PostgreSQL.
 func openTestDB(t *testing.T, seededCopy bool) *testDB {
 	t.Helper()
+	if postgresURL != "" && seededCopy {
+		return seededPostgresDB(t)
+	}
 	if postgresURL == "" {
 		dsn := filepath.Join(t.TempDir(), "chainkb.db")
 		if seededCopy {
@@ -109,4 +114,52 @@ func TestEngine(t *testing.T) {
 		t.Skip("the HTTP suite ran on SQLite; set CHAINKB_TEST_POSTGRES=postgres://... to run it on PostgreSQL too")
 	}
 	t.Logf("the HTTP suite ran on PostgreSQL at %s", postgresURL)
+}
+
+// seededPostgresDB creates a database of the test's own from the seeded template database
+// (CREATE DATABASE ... TEMPLATE, a copy made by the server) and drops it at the end.
+func seededPostgresDB(t *testing.T) *testDB {
+	t.Helper()
+	template := seededPostgresTemplate(t)
+	admin, err := sql.Open("pgx", postgresURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "chainkb_test_" + randomHex(6)
+	if _, err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + template); err != nil {
+		admin.Close()
+		t.Fatalf("create database %s from %s: %v", name, template, err)
+	}
+	dsn := postgresDatabaseURL(t, name)
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db.Close()
+		// FORCE ends the connections a test left behind (a webhook worker's, say); the store
+		// is closed by then in every test that closes it.
+		if _, err := admin.Exec("DROP DATABASE " + name + " WITH (FORCE)"); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+		admin.Close()
+	})
+	return &testDB{DB: db, DSN: dsn, Postgres: true}
+}
+
+// postgresDatabaseURL is CHAINKB_TEST_POSTGRES naming the database name instead.
+func postgresDatabaseURL(t *testing.T, name string) string {
+	t.Helper()
+	u, err := url.Parse(postgresURL)
+	if err != nil {
+		t.Fatalf("CHAINKB_TEST_POSTGRES: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

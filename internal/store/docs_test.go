@@ -20,7 +20,7 @@ func TestStore_TacticDocs(t *testing.T) {
 	t.Parallel()
 	dsn, driver := filepath.Join(t.TempDir(), "chainkb.db"), "sqlite3"
 	if postgresURL != "" {
-		dsn, driver = newTestSchema(t), "pgx"
+		dsn, driver = newTestDatabase(t), "pgx"
 	}
 	s, err := store.Open(context.Background(), dsn)
 	if err != nil {

@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
+	"sync"
 	"testing"
 
 	"chainkb/internal/store"
@@ -19,13 +21,13 @@ import (
 var postgresURL = os.Getenv("CHAINKB_TEST_POSTGRES")
 
 // newTestStore opens a store on an empty database of the test's own: an SQLite file in a
-// temporary directory, or a fresh schema in the PostgreSQL database named by
+// temporary directory, or a database of its own on the PostgreSQL server named by
 // CHAINKB_TEST_POSTGRES, dropped at the end.
 func newTestStore(t *testing.T) *store.Store {
 	t.Helper()
 	dsn := filepath.Join(t.TempDir(), "chainkb.db")
 	if postgresURL != "" {
-		dsn = newTestSchema(t)
+		dsn = newTestDatabase(t)
 	}
 	s, err := store.Open(context.Background(), dsn)
 	if err != nil {
@@ -35,33 +37,85 @@ func newTestStore(t *testing.T) *store.Store {
 	return s
 }
 
-// newTestSchema makes a schema of the test's own in the PostgreSQL database and returns a DSN
-// whose connections all work in it.
-func newTestSchema(t *testing.T) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", postgresURL)
-	if err != nil {
-		t.Fatal(err)
+// migrated is the PostgreSQL database migrated once per test binary, which each test's database
+// is created from (CREATE DATABASE ... TEMPLATE, a copy the server makes): migrating an empty
+// schema took seconds a test. Migrating from nothing is still tested, by building it.
+var migrated struct {
+	once sync.Once
+	name string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if migrated.name != "" {
+		if err := execAdmin("DROP DATABASE " + migrated.name + " WITH (FORCE)"); err != nil {
+			fmt.Fprintf(os.Stderr, "drop the template database %s: %v\n", migrated.name, err)
+			code = 1
+		}
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "chainkb_store_test_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema on %s: %v", postgresURL, err)
+	os.Exit(code)
+}
+
+// newTestDatabase makes a database of the test's own on the PostgreSQL server, migrated, and
+// returns its DSN.
+func newTestDatabase(t *testing.T) string {
+	t.Helper()
+	migrated.once.Do(func() {
+		name := "chainkb_store_template_" + randomHex(6)
+		if migrated.err = execAdmin("CREATE DATABASE " + name); migrated.err != nil {
+			return
+		}
+		migrated.name = name
+		st, err := store.Open(context.Background(), postgresDatabaseURL(name))
+		if err != nil {
+			migrated.err = err
+			return
+		}
+		// Closed before any copy: PostgreSQL copies only a database nobody is connected to.
+		migrated.err = st.Close()
+	})
+	if migrated.err != nil {
+		t.Fatalf("the migrated template database: %v", migrated.err)
+	}
+	name := "chainkb_store_test_" + randomHex(6)
+	if err := execAdmin("CREATE DATABASE " + name + " TEMPLATE " + migrated.name); err != nil {
+		t.Fatalf("create database %s from %s: %v", name, migrated.name, err)
 	}
 	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
+		// FORCE ends the connections a test left open; the stores are closed by then.
+		if err := execAdmin("DROP DATABASE " + name + " WITH (FORCE)"); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
 		}
-		admin.Close()
 	})
-	sep := "?"
-	if strings.Contains(postgresURL, "?") {
-		sep = "&"
+	return postgresDatabaseURL(name)
+}
+
+// execAdmin runs one statement on the database CHAINKB_TEST_POSTGRES names.
+func execAdmin(query string) error {
+	admin, err := sql.Open("pgx", postgresURL)
+	if err != nil {
+		return err
 	}
-	// pgx passes unknown URL parameters to the server as settings.
-	return postgresURL + sep + "search_path=" + schema
+	defer admin.Close()
+	_, err = admin.Exec(query)
+	return err
+}
+
+// postgresDatabaseURL is CHAINKB_TEST_POSTGRES naming the database name instead.
+func postgresDatabaseURL(name string) string {
+	u, err := url.Parse(postgresURL)
+	if err != nil {
+		panic(fmt.Sprintf("CHAINKB_TEST_POSTGRES: %v", err))
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // editor is a context whose principal is an editor, who sees drafts.

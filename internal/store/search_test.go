@@ -25,7 +25,7 @@ func TestSearchIndexBuiltForExistingDatabases(t *testing.T) {
 			"DROP TRIGGER "+table+"_fts_update", "DROP TABLE "+table+"_fts")
 	}
 	if postgresURL != "" {
-		driver, dsn = "pgx", newTestSchema(t)
+		driver, dsn = "pgx", newTestDatabase(t)
 		undo = undo[:0]
 		for _, table := range []string{"tactics", "sources", "stages", "chains"} {
 			undo = append(undo, "ALTER TABLE "+table+" DROP COLUMN search")
