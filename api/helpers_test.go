@@ -46,7 +46,8 @@ type testServer struct {
 }
 
 // newServer starts chainkb on a fresh, seeded database: an SQLite file in a temporary directory,
-// or a schema of its own in PostgreSQL when CHAINKB_TEST_POSTGRES is set (see testdb_test.go).
+// or a database of its own on PostgreSQL when CHAINKB_TEST_POSTGRES is set (see testdb_test.go),
+// copied from the seeded template (template_test.go).
 func newServer(t *testing.T) *testServer {
 	t.Helper()
 	// On SQLite a copy of the database seeded once per test binary (template_test.go): the seed
