@@ -1491,16 +1491,19 @@ func (e Role) Valid() bool {
 
 // Defines values for SearchHitType.
 const (
-	SearchHitTypeChain  SearchHitType = "chain"
-	SearchHitTypeSource SearchHitType = "source"
-	SearchHitTypeStage  SearchHitType = "stage"
-	SearchHitTypeTactic SearchHitType = "tactic"
+	SearchHitTypeChain   SearchHitType = "chain"
+	SearchHitTypeCountry SearchHitType = "country"
+	SearchHitTypeSource  SearchHitType = "source"
+	SearchHitTypeStage   SearchHitType = "stage"
+	SearchHitTypeTactic  SearchHitType = "tactic"
 )
 
 // Valid indicates whether the value is a known member of the SearchHitType enum.
 func (e SearchHitType) Valid() bool {
 	switch e {
 	case SearchHitTypeChain:
+		return true
+	case SearchHitTypeCountry:
 		return true
 	case SearchHitTypeSource:
 		return true
@@ -2859,16 +2862,19 @@ func (e ListReleaseTacticsParamsKind) Valid() bool {
 
 // Defines values for SearchParamsType.
 const (
-	SearchParamsTypeChain  SearchParamsType = "chain"
-	SearchParamsTypeSource SearchParamsType = "source"
-	SearchParamsTypeStage  SearchParamsType = "stage"
-	SearchParamsTypeTactic SearchParamsType = "tactic"
+	SearchParamsTypeChain   SearchParamsType = "chain"
+	SearchParamsTypeCountry SearchParamsType = "country"
+	SearchParamsTypeSource  SearchParamsType = "source"
+	SearchParamsTypeStage   SearchParamsType = "stage"
+	SearchParamsTypeTactic  SearchParamsType = "tactic"
 )
 
 // Valid indicates whether the value is a known member of the SearchParamsType enum.
 func (e SearchParamsType) Valid() bool {
 	switch e {
 	case SearchParamsTypeChain:
+		return true
+	case SearchParamsTypeCountry:
 		return true
 	case SearchParamsTypeSource:
 		return true
@@ -7121,7 +7127,7 @@ type SearchHit struct {
 	// Example: 12
 	Id int `json:"id"`
 
-	// Key Its key: a tactic's code, a source's, stage's or chain's slug.
+	// Key Its key: a tactic's code, a source's, stage's or chain's slug, a country's ISO code.
 	//
 	// Example: ST-W-R03
 	Key string `json:"key"`
@@ -7137,7 +7143,7 @@ type SearchHit struct {
 	// Example: …traffickers' «assets» are «confiscated» before trial…
 	Snippet string `json:"snippet"`
 
-	// Title Its title (a stage's or chain's name).
+	// Title Its title (a stage's, chain's or country's name).
 	//
 	// Example: Freeze and confiscate traffickers' assets
 	Title string `json:"title"`
@@ -12847,7 +12853,7 @@ type ClientInterface interface {
 
 	// Search Search the knowledge base
 	//
-	// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.
+	// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description), chains (name, description) and countries (English name, summary, and the instrument and offence of each statutory penalty; the key is the ISO code), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage; sources and countries belong to no chain, and any of these filters leaves them out. Below the editor role only published tactics are found.
 	//
 	// Corresponds with GET /search (the `Search` operationId).
 	Search(ctx context.Context, params *SearchParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -14970,7 +14976,7 @@ func (c *Client) GetReleaseTactic(ctx context.Context, version string, id string
 
 // Search Search the knowledge base
 //
-// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.
+// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description), chains (name, description) and countries (English name, summary, and the instrument and offence of each statutory penalty; the key is the ISO code), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage; sources and countries belong to no chain, and any of these filters leaves them out. Below the editor role only published tactics are found.
 //
 // Corresponds with GET /search (the `Search` operationId).
 func (c *Client) Search(ctx context.Context, params *SearchParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -24870,7 +24876,7 @@ type ClientWithResponsesInterface interface {
 
 	// SearchWithResponse Search the knowledge base
 	//
-	// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.
+	// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description), chains (name, description) and countries (English name, summary, and the instrument and offence of each statutory penalty; the key is the ISO code), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage; sources and countries belong to no chain, and any of these filters leaves them out. Below the editor role only published tactics are found.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -45041,7 +45047,7 @@ func (c *ClientWithResponses) GetReleaseTacticWithResponse(ctx context.Context, 
 
 // SearchWithResponse Search the knowledge base
 //
-// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.
+// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description), chains (name, description) and countries (English name, summary, and the instrument and offence of each statutory penalty; the key is the ISO code), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage; sources and countries belong to no chain, and any of these filters leaves them out. Below the editor role only published tactics are found.
 //
 // Returns a wrapper object for the known response body format(s).
 //

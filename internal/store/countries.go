@@ -215,11 +215,45 @@ func prepareCountry(tx *gorm.DB, in *models.CountryInput) ([]int64, error) {
 	return ids, nil
 }
 
+// countryColumnsOf is the row an input writes. The code's region, subregion and English name, and
+// the penalties' statutes as text, are derived here at every write: the list filters on the
+// regions, and search indexes the name and the statutes (migration 0028).
 func countryColumnsOf(in *models.CountryInput) map[string]any {
 	cont, sub := models.CountryRegions(in.ISO)
 	return map[string]any{"iso": in.ISO, "region": cont.Code, "subregion": sub.Code, "summary": in.Summary,
+		"name": models.CountryName(in.ISO), "statutes": countryStatutes(in.Penalties),
 		"penalties": jsonText(nonNil(in.Penalties)), "enforcement": jsonText(nonNil(in.Enforcement)),
 		"ratifications": jsonText(nonNil(in.Ratifications))}
+}
+
+// countryStatutes is what search finds in a country's penalties: each one's instrument and
+// offence, the penalties separated by "; " (snippets are cut from it and show it as it is).
+func countryStatutes(ps []models.Penalty) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.Instrument + " — " + p.Offence
+	}
+	return strings.Join(parts, "; ")
+}
+
+// fillCountrySearch is the data step of migration 0028: it writes the name and statutes columns
+// of the countries stored before them. Nothing a client sees changes, so no revision is made.
+func fillCountrySearch(tx *gorm.DB) error {
+	var rows []countryRow
+	if err := tx.Table("countries").Order("id").Find(&rows).Error; err != nil {
+		return err
+	}
+	for _, r := range rows {
+		var ps []models.Penalty
+		if err := scanJSON(r.Penalties, &ps); err != nil {
+			return fmt.Errorf("country %s: %w", r.ISO, err)
+		}
+		if err := tx.Exec("UPDATE countries SET name = ?, statutes = ? WHERE id = ?",
+			models.CountryName(r.ISO), countryStatutes(ps), r.ID).Error; err != nil {
+			return fmt.Errorf("country %s: %w", r.ISO, err)
+		}
+	}
+	return nil
 }
 
 // isoConflict turns a unique violation on the code into a Conflict that names it.

@@ -16,7 +16,7 @@ import (
 	"chainkb/models"
 )
 
-// Full-text search. Each searchable table has an index of its text (migration 0007): an FTS5
+// Full-text search. Each searchable table has an index of its text (migrations 0007 and 0028): an FTS5
 // table on SQLite, ranked by BM25; a generated tsvector column on PostgreSQL, ranked by
 // ts_rank_cd. The query language is parsed by internal/search and rendered for the engine, so
 // the user's text never reaches the engine as syntax.
@@ -93,6 +93,13 @@ var searchables = []searchable{
 				q = whereChain(q, "chains.id", f.Chain)
 			}
 			return q, f.StageID == 0 && !f.tacticOnly()
+		}},
+	// A country's name is derived from its code and kept in a column for the index (migration
+	// 0028); its statutes are its penalties' instruments and offences.
+	{typ: models.SearchCountry, table: "countries", key: "iso", title: "name", bm25: "10.0, 4.0, 1.0",
+		headline: "countries.name || ' — ' || countries.summary || ' ' || countries.statutes",
+		where: func(q *gorm.DB, f searchQuery) (*gorm.DB, bool) {
+			return q, f.Chain == "" && f.StageID == 0 && !f.tacticOnly()
 		}},
 }
 
