@@ -39,7 +39,7 @@ type searchable struct {
 	bare func(f searchQuery) (cond string, ok bool)
 }
 
-// searchQuery is a search filter and whether the caller may see hidden tactics.
+// searchQuery is a search filter and whether the caller may see hidden tactics and countries.
 type searchQuery struct {
 	models.SearchFilter
 	hidden bool
@@ -99,7 +99,7 @@ var searchables = []searchable{
 	{typ: models.SearchCountry, table: "countries", key: "iso", title: "name", bm25: "10.0, 4.0, 1.0",
 		headline: "countries.name || ' — ' || countries.summary || ' ' || countries.statutes",
 		where: func(q *gorm.DB, f searchQuery) (*gorm.DB, bool) {
-			return q, f.Chain == "" && f.StageID == 0 && !f.tacticOnly()
+			return wherePublishedCountries(q, f.hidden), f.Chain == "" && f.StageID == 0 && !f.tacticOnly()
 		}},
 }
 
@@ -177,7 +177,8 @@ func (sp *searchable) ranked(db *gorm.DB, pq *search.Query) (q *gorm.DB, score c
 }
 
 // Search finds objects of every type (or of f.Types) that match f.Q, best first: BadRequest for
-// a malformed query (field q) or a bad cursor. Below editor, hidden tactics are not found.
+// a malformed query (field q) or a bad cursor. Below editor, hidden tactics and countries are not
+// found.
 func (s *Store) Search(ctx context.Context, f models.SearchFilter) (models.List[models.SearchHit], error) {
 	var out models.List[models.SearchHit]
 	pq, err := parsedQuery(f.Q, f.Parsed)
