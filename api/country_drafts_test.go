@@ -185,6 +185,13 @@ func TestCountryDrafts(t *testing.T) {
 			t.Errorf("the export's %v has status %v, want published", x["iso"], x["status"])
 		}
 	}
+	// A release is the published state: it holds the seed's countries, not the draft.
+	s.do(t, "POST", "/api/v1/releases", obj{"version": "2026.12.9"}).mustStatus(t, http.StatusCreated)
+	var rel bundle
+	s.do(t, "GET", "/api/v1/releases/2026.12.9/export", nil, authAs(s, "anonymous")...).mustStatus(t, 200).decode(t, &rel)
+	if in, _ := has(rel); in || len(rel.Countries) != len(pub.Countries) {
+		t.Errorf("the release holds %d countries (the draft among them: %t), want the published export's %d", len(rel.Countries), in, len(pub.Countries))
+	}
 	s.do(t, "DELETE", "/api/v1/countries/KE", nil).mustStatus(t, 204)
 	s.do(t, "POST", "/api/v1/import?mode=apply", string(raw.Body)).mustStatus(t, 200)
 	if c := ke(s, t); c == 0 {
