@@ -459,6 +459,8 @@ func TestBadRequests(t *testing.T) {
 		{name: "country region code", method: post, path: "/api/v1/countries", body: obj{"iso": "EU"}, status: unprocessable, code: "validation_failed", fields: []string{"iso"}},
 		{name: "country unknown source", method: post, path: "/api/v1/countries", body: obj{"iso": "KE", "ratifications": []obj{{"instrument": "ilo-c029", "status": "ratified", "source": "no-such-source"}}}, status: unprocessable, code: "validation_failed", fields: []string{"ratifications/0/source"}},
 		{name: "country bad path", method: get, path: "/api/v1/countries/K1", status: bad, code: "bad_path", fields: []string{"id"}},
+		{name: "country bad status", method: post, path: "/api/v1/countries", body: obj{"iso": "KE", "status": "live"}, status: unprocessable, code: "validation_failed", fields: []string{"status"}},
+		{name: "countries bad status filter", method: get, path: "/api/v1/countries?status=live", status: bad, code: "bad_query", fields: []string{"status"}},
 		{name: "comparison bad sort", method: get, path: "/api/v1/chains/sex-trafficking/countries?sort=speed", status: bad, code: "bad_query", fields: []string{"sort"}},
 		{name: "parameter without its input set", method: post, path: "/api/v1/parameters", body: with(newParam, "input_set", ""), status: unprocessable, code: "validation_failed", fields: []string{"input_set"}},
 		{name: "parameter money without a price year", method: post, path: "/api/v1/parameters", body: with(newParam, "price_year", nil), status: unprocessable, code: "validation_failed", fields: []string{"price_year"}},

@@ -53,15 +53,18 @@ var CountryDocs = apidoc.Resource{
 	Object: models.Country{}, Input: models.CountryInput{}, Page: CountryList{}, RevisionPage: RevisionList{},
 	ID:       apidoc.Param{Description: "Country id, or its ISO 3166-1 alpha-2 code (either case)", Example: "IN"},
 	ListText: "Countries with their statutory penalties, enforcement figures and ratifications, in pages of `limit`, ordered by `sort` (default `iso`).",
+	ListNote: "Below the editor role only published countries exist (here, in their profiles, the chains' comparisons, search, the change feed and the pages); editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor.",
 	Filters: []apidoc.Param{
 		{In: apidoc.InQuery, Name: "region", Description: "UN M49 code of a continent or sub-region (three digits)", Example: "034"},
+		{In: apidoc.InQuery, Name: "status", Description: "Publication status; draft and archived need an editor key (401 without a key, 403 below editor)", Enum: []string{"draft", "published", "archived"}, Example: "published"},
 		{In: apidoc.InQuery, Name: "q", Description: "Text to find in the code or summary", MaxLength: 200, Example: "bonded"},
 	},
 	Sort: []string{"iso", "id", "created_at", "updated_at"}, SortDefault: "iso", SortExample: "-updated_at",
-	CreateText: "Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist.",
+	CreateText: "Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. It is a `draft`, seen only by editors, unless it says `\"status\": \"published\"`.",
 	GetText:    "A country by id or ISO code, with its ETag. Its profile (tactics, risk-reward) is at /countries/{id}/profile.",
 	DeleteText: "Deletes a country. Its history stays, and it can be restored.",
 	PatchList:  "penalties, enforcement and ratifications", HistoryNote: "A deleted country keeps its history, by id or by its ISO code.",
+	ListForbidden:   "status=draft or status=archived with a key below the editor role (code forbidden)",
 	Conflict:        "The country exists already (code duplicate)",
 	Invalid:         "Invalid values, an unknown ISO code, or a chain or cited source that does not exist; errors names each field, e.g. penalties/0/source (code validation_failed)",
 	RestoreConflict: "The country's code is taken by another (duplicate)",
@@ -81,14 +84,21 @@ type CountryList struct {
 
 // List handles GET /api/v1/countries.
 func (h *Countries) List(c *gin.Context) {
-	q := listQuery(c, "region", "q")
-	f := models.CountryFilter{Region: q.str("region"), Q: q.text("q"), Page: q.page()}
+	q := listQuery(c, "region", "status", "q")
+	f := models.CountryFilter{Region: q.str("region"), Q: q.text("q"), Page: q.page(),
+		Status: q.enum("status", models.StatusDraft, models.StatusPublished, models.StatusArchived)}
 	if f.Region != "" && !models.IsRegion("M49:"+f.Region) {
 		q.fail("region", "must be the three-digit UN M49 code of a region, such as 034 (Southern Asia) or 150 (Europe)")
 	}
 	if err := q.err(); err != nil {
 		c.Error(err)
 		return
+	}
+	if f.Status != "" && f.Status != models.StatusPublished {
+		if err := needsEditor(c, "status="+f.Status, "lists draft or archived countries"); err != nil {
+			c.Error(err)
+			return
+		}
 	}
 	page, err := h.store.Countries(c.Request.Context(), f)
 	if err != nil {
@@ -152,8 +162,10 @@ func (h *Countries) Profile(c *gin.Context) {
 }
 
 // serve answers a rendered body from the cache while nothing has changed, with its ETag.
+// An editor's answer may hold draft countries, a reader's not: each is kept under its own key.
 func (h *Countries) serve(c *gin.Context, key, media, filename string, render func(context.Context) ([]byte, error)) {
 	ctx := c.Request.Context()
+	key = strconv.FormatBool(models.PrincipalFrom(ctx).CanSeeHidden()) + "\x00" + key
 	gen, err := h.store.Generation(ctx)
 	if err != nil {
 		c.Error(err)

@@ -174,7 +174,7 @@ type Ratification struct {
 
 // Country is a country's law, enforcement and ratifications, as content.
 //
-//	@Description	A country, by its ISO 3166-1 alpha-2 code: its name and UN M49 region (from CLDR), a summary of its law, its statutory penalties for trafficking for sexual exploitation and for forced labour, its enforcement figures by year and its ratifications of the main instruments; every figure cites a source and place, and a figure no source gives is null (unknown), never 0.
+//	@Description	A country, by its ISO 3166-1 alpha-2 code: its name and UN M49 region (from CLDR), its publication status (drafts are seen by editors only), a summary of its law, its statutory penalties for trafficking for sexual exploitation and for forced labour, its enforcement figures by year and its ratifications of the main instruments; every figure cites a source and place, and a figure no source gives is null (unknown), never 0.
 type Country struct {
 	// Id of the country; it never changes.
 	ID int64 `json:"id" example:"1"`
@@ -186,6 +186,8 @@ type Country struct {
 	Region Region `json:"region"`
 	// UN M49 sub-region (read-only).
 	Subregion Region `json:"subregion"`
+	// Publication status: only published countries exist below the editor role.
+	Status string `json:"status" enums:"draft,published,archived" example:"published"`
 	// The main trafficking law(s) and their known gaps, in our words.
 	Summary string `json:"summary" example:"The Human Trafficking and Transportation (Control) Act 2007 criminalises sex and labour trafficking."`
 	// Statutory penalties, one per offence and instrument.
@@ -205,10 +207,14 @@ type Country struct {
 // CountryInput is what a client writes to create or replace a country. name, region and subregion
 // are derived from the code: echoed back from a GET they are accepted and ignored.
 //
-//	@Description	A country as a client writes it: its ISO 3166-1 alpha-2 code, a summary, and its penalties, enforcement figures and ratifications, each citing an existing source by slug with a locator. Unknown figures are null, never 0. Read-only fields echoed back from a GET (id, name, region, subregion, created_at, updated_at) are accepted and ignored.
+//	@Description	A country as a client writes it: its ISO 3166-1 alpha-2 code, its status (draft by default on create, kept on a replacement without it), a summary, and its penalties, enforcement figures and ratifications, each citing an existing source by slug with a locator. Unknown figures are null, never 0. Read-only fields echoed back from a GET (id, name, region, subregion, created_at, updated_at) are accepted and ignored.
 type CountryInput struct {
 	// ISO 3166-1 alpha-2 code in capitals; an unknown code is 422.
 	ISO string `json:"iso" validate:"required,country" example:"NP"`
+	// Status defaults to draft for a country created through the API (published for one in a
+	// bundle that does not say, as bundles before statuses held only published countries); a
+	// replacement without it keeps the current one.
+	Status string `json:"status,omitempty" validate:"omitempty,oneof=draft published archived" enums:"draft,published,archived" example:"published"`
 	// The main trafficking law(s) and their known gaps, in our words.
 	Summary string `json:"summary" validate:"max=4000" example:"The Human Trafficking and Transportation (Control) Act 2007 criminalises sex and labour trafficking."`
 	// Statutory penalties, at most 50.
@@ -304,5 +310,6 @@ func (in *CountryInput) Chains() []string {
 type CountryFilter struct {
 	Page
 	Region string // M49 code of the continent or sub-region
+	Status string // "", or one status; below editor only published countries ever match
 	Q      string // text in the code or summary
 }

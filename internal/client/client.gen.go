@@ -400,6 +400,48 @@ func (e CostLevel) Valid() bool {
 	}
 }
 
+// Defines values for CountryStatus.
+const (
+	CountryStatusArchived  CountryStatus = "archived"
+	CountryStatusDraft     CountryStatus = "draft"
+	CountryStatusPublished CountryStatus = "published"
+)
+
+// Valid indicates whether the value is a known member of the CountryStatus enum.
+func (e CountryStatus) Valid() bool {
+	switch e {
+	case CountryStatusArchived:
+		return true
+	case CountryStatusDraft:
+		return true
+	case CountryStatusPublished:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CountryInputStatus.
+const (
+	CountryInputStatusArchived  CountryInputStatus = "archived"
+	CountryInputStatusDraft     CountryInputStatus = "draft"
+	CountryInputStatusPublished CountryInputStatus = "published"
+)
+
+// Valid indicates whether the value is a known member of the CountryInputStatus enum.
+func (e CountryInputStatus) Valid() bool {
+	switch e {
+	case CountryInputStatusArchived:
+		return true
+	case CountryInputStatusDraft:
+		return true
+	case CountryInputStatusPublished:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CountryRevisionAction.
 const (
 	CountryRevisionActionCreate  CountryRevisionAction = "create"
@@ -1491,16 +1533,19 @@ func (e Role) Valid() bool {
 
 // Defines values for SearchHitType.
 const (
-	SearchHitTypeChain  SearchHitType = "chain"
-	SearchHitTypeSource SearchHitType = "source"
-	SearchHitTypeStage  SearchHitType = "stage"
-	SearchHitTypeTactic SearchHitType = "tactic"
+	SearchHitTypeChain   SearchHitType = "chain"
+	SearchHitTypeCountry SearchHitType = "country"
+	SearchHitTypeSource  SearchHitType = "source"
+	SearchHitTypeStage   SearchHitType = "stage"
+	SearchHitTypeTactic  SearchHitType = "tactic"
 )
 
 // Valid indicates whether the value is a known member of the SearchHitType enum.
 func (e SearchHitType) Valid() bool {
 	switch e {
 	case SearchHitTypeChain:
+		return true
+	case SearchHitTypeCountry:
 		return true
 	case SearchHitTypeSource:
 		return true
@@ -2521,6 +2566,27 @@ func (e GetEvidenceMapCSVParamsLevel) Valid() bool {
 	}
 }
 
+// Defines values for ListCountriesParamsStatus.
+const (
+	ListCountriesParamsStatusArchived  ListCountriesParamsStatus = "archived"
+	ListCountriesParamsStatusDraft     ListCountriesParamsStatus = "draft"
+	ListCountriesParamsStatusPublished ListCountriesParamsStatus = "published"
+)
+
+// Valid indicates whether the value is a known member of the ListCountriesParamsStatus enum.
+func (e ListCountriesParamsStatus) Valid() bool {
+	switch e {
+	case ListCountriesParamsStatusArchived:
+		return true
+	case ListCountriesParamsStatusDraft:
+		return true
+	case ListCountriesParamsStatusPublished:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListCountriesParamsSort.
 const (
 	ListCountriesParamsSortCreatedAt      ListCountriesParamsSort = "created_at"
@@ -2859,16 +2925,19 @@ func (e ListReleaseTacticsParamsKind) Valid() bool {
 
 // Defines values for SearchParamsType.
 const (
-	SearchParamsTypeChain  SearchParamsType = "chain"
-	SearchParamsTypeSource SearchParamsType = "source"
-	SearchParamsTypeStage  SearchParamsType = "stage"
-	SearchParamsTypeTactic SearchParamsType = "tactic"
+	SearchParamsTypeChain   SearchParamsType = "chain"
+	SearchParamsTypeCountry SearchParamsType = "country"
+	SearchParamsTypeSource  SearchParamsType = "source"
+	SearchParamsTypeStage   SearchParamsType = "stage"
+	SearchParamsTypeTactic  SearchParamsType = "tactic"
 )
 
 // Valid indicates whether the value is a known member of the SearchParamsType enum.
 func (e SearchParamsType) Valid() bool {
 	switch e {
 	case SearchParamsTypeChain:
+		return true
+	case SearchParamsTypeCountry:
 		return true
 	case SearchParamsTypeSource:
 		return true
@@ -4414,7 +4483,7 @@ type Cost struct {
 // Example: medium
 type CostLevel string
 
-// Country A country, by its ISO 3166-1 alpha-2 code: its name and UN M49 region (from CLDR), a summary of its law, its statutory penalties for trafficking for sexual exploitation and for forced labour, its enforcement figures by year and its ratifications of the main instruments; every figure cites a source and place, and a figure no source gives is null (unknown), never 0.
+// Country A country, by its ISO 3166-1 alpha-2 code: its name and UN M49 region (from CLDR), its publication status (drafts are seen by editors only), a summary of its law, its statutory penalties for trafficking for sexual exploitation and for forced labour, its enforcement figures by year and its ratifications of the main instruments; every figure cites a source and place, and a figure no source gives is null (unknown), never 0.
 type Country struct {
 	// CreatedAt When the country was created (RFC 3339, UTC).
 	//
@@ -4448,6 +4517,11 @@ type Country struct {
 	// Region UN M49 continent (read-only).
 	Region Region `json:"region"`
 
+	// Status Publication status: only published countries exist below the editor role.
+	//
+	// Example: published
+	Status CountryStatus `json:"status"`
+
 	// Subregion UN M49 sub-region (read-only).
 	Subregion Region `json:"subregion"`
 
@@ -4466,6 +4540,11 @@ type Country struct {
 	// Example: 1
 	Version int `json:"version"`
 }
+
+// CountryStatus Publication status: only published countries exist below the editor role.
+//
+// Example: published
+type CountryStatus string
 
 // CountryChain One chain's risk-reward for a country from one input set: which set and why (the country's own, or the global one when it has none), the inputs filled from outside it, the regional input sets that cover the country (listed, not used: a regional value is never used for a country unless asked for by name), the money every amount is in, the model at the exploiter link, and the URL of the full answer.
 type CountryChain struct {
@@ -4510,7 +4589,7 @@ type CountryChain struct {
 	RegionalSets []SetInfo `json:"regional_sets"`
 }
 
-// CountryInput A country as a client writes it: its ISO 3166-1 alpha-2 code, a summary, and its penalties, enforcement figures and ratifications, each citing an existing source by slug with a locator. Unknown figures are null, never 0. Read-only fields echoed back from a GET (id, name, region, subregion, created_at, updated_at) are accepted and ignored.
+// CountryInput A country as a client writes it: its ISO 3166-1 alpha-2 code, its status (draft by default on create, kept on a replacement without it), a summary, and its penalties, enforcement figures and ratifications, each citing an existing source by slug with a locator. Unknown figures are null, never 0. Read-only fields echoed back from a GET (id, name, region, subregion, created_at, updated_at) are accepted and ignored.
 type CountryInput struct {
 	// CreatedAt Read-only: what a GET returns here is accepted and ignored, so that what you GET you can PUT back.
 	CreatedAt interface{} `json:"created_at,omitempty"`
@@ -4532,6 +4611,13 @@ type CountryInput struct {
 	// Ratifications Ratifications, at most 30.
 	Ratifications *[]Ratification `json:"ratifications,omitempty"`
 
+	// Status Status defaults to draft for a country created through the API (published for one in a
+	// bundle that does not say, as bundles before statuses held only published countries); a
+	// replacement without it keeps the current one.
+	//
+	// Example: published
+	Status *CountryInputStatus `json:"status,omitempty"`
+
 	// Summary The main trafficking law(s) and their known gaps, in our words.
 	//
 	// Example: The Human Trafficking and Transportation (Control) Act 2007 criminalises sex and labour trafficking.
@@ -4546,6 +4632,13 @@ type CountryInput struct {
 	// Example: 1
 	Version *int `json:"version,omitempty"`
 }
+
+// CountryInputStatus Status defaults to draft for a country created through the API (published for one in a
+// bundle that does not say, as bundles before statuses held only published countries); a
+// replacement without it keeps the current one.
+//
+// Example: published
+type CountryInputStatus string
 
 // CountryLink The model at the chain's exploiter link (where victims are held and the deterrence condition applies) for one input set: the verdict, profit π, the expected penalty E[C], D = E[C]/π, the penalty needed per conviction, the lever whose change alone would need the least to reach D = 1, and every input named with its source.
 type CountryLink struct {
@@ -4611,6 +4704,13 @@ type CountryPatch struct {
 
 	// Ratifications Ratifications, at most 30.
 	Ratifications *[]Ratification `json:"ratifications,omitempty"`
+
+	// Status Status defaults to draft for a country created through the API (published for one in a
+	// bundle that does not say, as bundles before statuses held only published countries); a
+	// replacement without it keeps the current one.
+	//
+	// Example: published
+	Status *string `json:"status,omitempty"`
 
 	// Summary The main trafficking law(s) and their known gaps, in our words.
 	//
@@ -7121,7 +7221,7 @@ type SearchHit struct {
 	// Example: 12
 	Id int `json:"id"`
 
-	// Key Its key: a tactic's code, a source's, stage's or chain's slug.
+	// Key Its key: a tactic's code, a source's, stage's or chain's slug, a country's ISO code.
 	//
 	// Example: ST-W-R03
 	Key string `json:"key"`
@@ -7137,7 +7237,7 @@ type SearchHit struct {
 	// Example: …traffickers' «assets» are «confiscated» before trial…
 	Snippet string `json:"snippet"`
 
-	// Title Its title (a stage's or chain's name).
+	// Title Its title (a stage's, chain's or country's name).
 	//
 	// Example: Freeze and confiscate traffickers' assets
 	Title string `json:"title"`
@@ -9710,6 +9810,9 @@ type ListCountriesParams struct {
 	// Region UN M49 code of a continent or sub-region (three digits)
 	Region *string `form:"region,omitempty" json:"region,omitempty"`
 
+	// Status Publication status; draft and archived need an editor key (401 without a key, 403 below editor)
+	Status *ListCountriesParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
 	// Q Text to find in the code or summary
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
@@ -9728,6 +9831,9 @@ type ListCountriesParams struct {
 	// IfNoneMatch ETag of an earlier answer to the same request, as it came, W/ and quotes included: the answer is 304 without a body while nothing in the knowledge base has changed
 	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
+
+// ListCountriesParamsStatus defines parameters for ListCountries.
+type ListCountriesParamsStatus string
 
 // ListCountriesParamsSort defines parameters for ListCountries.
 type ListCountriesParamsSort string
@@ -12298,14 +12404,14 @@ type ClientInterface interface {
 
 	// ListCountries List countries
 	//
-	// Countries with their statutory penalties, enforcement figures and ratifications, in pages of `limit`, ordered by `sort` (default `iso`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`.
+	// Countries with their statutory penalties, enforcement figures and ratifications, in pages of `limit`, ordered by `sort` (default `iso`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published countries exist (here, in their profiles, the chains' comparisons, search, the change feed and the pages); editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor.
 	//
 	// Corresponds with GET /countries (the `ListCountries` operationId).
 	ListCountries(ctx context.Context, params *ListCountriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateCountryWithBody Create a country
 	//
-	// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. The answer carries the new country, its `Location` and its `ETag`.
+	// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. It is a `draft`, seen only by editors, unless it says `"status": "published"`. The answer carries the new country, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -12316,7 +12422,7 @@ type ClientInterface interface {
 
 	// CreateCountry Create a country
 	//
-	// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. The answer carries the new country, its `Location` and its `ETag`.
+	// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. It is a `draft`, seen only by editors, unless it says `"status": "published"`. The answer carries the new country, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -12847,7 +12953,7 @@ type ClientInterface interface {
 
 	// Search Search the knowledge base
 	//
-	// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.
+	// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description), chains (name, description) and countries (English name, summary, and the instrument and offence of each statutory penalty; the key is the ISO code), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage; sources and countries belong to no chain, and any of these filters leaves them out. Below the editor role only published tactics and countries are found.
 	//
 	// Corresponds with GET /search (the `Search` operationId).
 	Search(ctx context.Context, params *SearchParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -13831,7 +13937,7 @@ func (c *Client) StreamChanges(ctx context.Context, params *StreamChangesParams,
 
 // ListCountries List countries
 //
-// Countries with their statutory penalties, enforcement figures and ratifications, in pages of `limit`, ordered by `sort` (default `iso`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`.
+// Countries with their statutory penalties, enforcement figures and ratifications, in pages of `limit`, ordered by `sort` (default `iso`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published countries exist (here, in their profiles, the chains' comparisons, search, the change feed and the pages); editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor.
 //
 // Corresponds with GET /countries (the `ListCountries` operationId).
 func (c *Client) ListCountries(ctx context.Context, params *ListCountriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13848,7 +13954,7 @@ func (c *Client) ListCountries(ctx context.Context, params *ListCountriesParams,
 
 // CreateCountryWithBody Create a country
 //
-// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. The answer carries the new country, its `Location` and its `ETag`.
+// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. It is a `draft`, seen only by editors, unless it says `"status": "published"`. The answer carries the new country, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -13869,7 +13975,7 @@ func (c *Client) CreateCountryWithBody(ctx context.Context, params *CreateCountr
 
 // CreateCountry Create a country
 //
-// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. The answer carries the new country, its `Location` and its `ETag`.
+// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. It is a `draft`, seen only by editors, unless it says `"status": "published"`. The answer carries the new country, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -14970,7 +15076,7 @@ func (c *Client) GetReleaseTactic(ctx context.Context, version string, id string
 
 // Search Search the knowledge base
 //
-// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.
+// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description), chains (name, description) and countries (English name, summary, and the instrument and offence of each statutory penalty; the key is the ISO code), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage; sources and countries belong to no chain, and any of these filters leaves them out. Below the editor role only published tactics and countries are found.
 //
 // Corresponds with GET /search (the `Search` operationId).
 func (c *Client) Search(ctx context.Context, params *SearchParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -17874,6 +17980,18 @@ func NewListCountriesRequest(server string, params *ListCountriesParams) (*http.
 		if params.Region != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "region", *params.Region, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -24257,7 +24375,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListCountriesWithResponse List countries
 	//
-	// Countries with their statutory penalties, enforcement figures and ratifications, in pages of `limit`, ordered by `sort` (default `iso`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`.
+	// Countries with their statutory penalties, enforcement figures and ratifications, in pages of `limit`, ordered by `sort` (default `iso`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published countries exist (here, in their profiles, the chains' comparisons, search, the change feed and the pages); editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -24266,7 +24384,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateCountryWithBodyWithResponse Create a country
 	//
-	// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. The answer carries the new country, its `Location` and its `ETag`.
+	// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. It is a `draft`, seen only by editors, unless it says `"status": "published"`. The answer carries the new country, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -24277,7 +24395,7 @@ type ClientWithResponsesInterface interface {
 
 	// CreateCountryWithResponse Create a country
 	//
-	// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. The answer carries the new country, its `Location` and its `ETag`.
+	// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. It is a `draft`, seen only by editors, unless it says `"status": "published"`. The answer carries the new country, its `Location` and its `ETag`.
 	//
 	// Role: `editor` or above.
 	//
@@ -24870,7 +24988,7 @@ type ClientWithResponsesInterface interface {
 
 	// SearchWithResponse Search the knowledge base
 	//
-	// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.
+	// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description), chains (name, description) and countries (English name, summary, and the instrument and offence of each statutory penalty; the key is the ISO code), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage; sources and countries belong to no chain, and any of these filters leaves them out. Below the editor role only published tactics and countries are found.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -28409,6 +28527,14 @@ type ListCountriesResponse401Headers struct {
 	XRequestID      *string
 }
 
+// ListCountriesResponse403Headers the declared response headers of an HTTP 403 response for ListCountries
+type ListCountriesResponse403Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	XRequestID         *string
+}
+
 // ListCountriesResponse413Headers the declared response headers of an HTTP 413 response for ListCountries
 type ListCountriesResponse413Headers struct {
 	XRequestID *string
@@ -28434,6 +28560,8 @@ type ListCountriesResponse struct {
 	ApplicationproblemJSON400 *Problem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Problem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *RequestTooLarge
 	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
@@ -28448,6 +28576,8 @@ type ListCountriesResponse struct {
 	Headers400 *ListCountriesResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListCountriesResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListCountriesResponse403Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *ListCountriesResponse413Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -28469,6 +28599,11 @@ func (r ListCountriesResponse) GetApplicationproblemJSON400() *Problem {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListCountriesResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListCountriesResponse) GetApplicationproblemJSON403() *Problem {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -44074,7 +44209,7 @@ func (c *ClientWithResponses) StreamChangesWithResponse(ctx context.Context, par
 
 // ListCountriesWithResponse List countries
 //
-// Countries with their statutory penalties, enforcement figures and ratifications, in pages of `limit`, ordered by `sort` (default `iso`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`.
+// Countries with their statutory penalties, enforcement figures and ratifications, in pages of `limit`, ordered by `sort` (default `iso`). Follow `next_cursor` (or the `Link` header) for the next page; `total` is counted only with `include_total=true`. Below the editor role only published countries exist (here, in their profiles, the chains' comparisons, search, the change feed and the pages); editors list drafts with `status=draft`, which is 401 without a key and 403 with a key below editor.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -44089,7 +44224,7 @@ func (c *ClientWithResponses) ListCountriesWithResponse(ctx context.Context, par
 
 // CreateCountryWithBodyWithResponse Create a country
 //
-// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. The answer carries the new country, its `Location` and its `ETag`.
+// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. It is a `draft`, seen only by editors, unless it says `"status": "published"`. The answer carries the new country, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -44106,7 +44241,7 @@ func (c *ClientWithResponses) CreateCountryWithBodyWithResponse(ctx context.Cont
 
 // CreateCountryWithResponse Create a country
 //
-// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. The answer carries the new country, its `Location` and its `ETag`.
+// Creates a country, named by its ISO 3166-1 alpha-2 code (an unknown code is 422); its name and M49 region come from CLDR. Every penalty, enforcement year and ratification names an existing source by slug with a locator; a figure no source gives is null, never 0; a penalty's chain must exist. It is a `draft`, seen only by editors, unless it says `"status": "published"`. The answer carries the new country, its `Location` and its `ETag`.
 //
 // Role: `editor` or above.
 //
@@ -45041,7 +45176,7 @@ func (c *ClientWithResponses) GetReleaseTacticWithResponse(ctx context.Context, 
 
 // SearchWithResponse Search the knowledge base
 //
-// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description) and chains (name, description), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage. Below the editor role only published tactics are found.
+// Full-text search over tactics (title, summary, description), sources (title, authors, container, note), stages (name, actor, description), chains (name, description) and countries (English name, summary, and the instrument and offence of each statutory penalty; the key is the ISO code), best first: BM25 on SQLite, ts_rank_cd on PostgreSQL, a title weighing more than the rest. The query language: words all must match (`debt bondage`); `"exact phrase"`; `confiscat*` for a prefix; `-brothel` excludes; `raid OR inspection`; case and diacritics are folded and English words stemmed (`prosecute` finds "prosecution"). A malformed query (`"unclosed`, a lone `-` or `*`, nothing to find) is 400 saying what is wrong. Each result's `snippet` is plain text (not HTML) with each matched word between « and » and elided text shown as …. Filters that only tactics have (`kind`, `horizon`, `tag`, `evidence_level`) leave only tactics; `chain` leaves the chain's tactics and stages and the chain; `stage` leaves the stage's tactics and the stage; sources and countries belong to no chain, and any of these filters leaves them out. Below the editor role only published tactics and countries are found.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -51032,6 +51167,13 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest RequestTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -51187,6 +51329,37 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 			headers.XRequestID = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListCountriesResponse403Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		response.Headers403 = &headers
 	case rsp.StatusCode == 413:
 		var headers ListCountriesResponse413Headers
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {

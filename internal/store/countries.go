@@ -19,6 +19,7 @@ type countryRow struct {
 	ISO           string `gorm:"column:iso"`
 	Region        string
 	Subregion     string
+	Status        string
 	Summary       string
 	Penalties     string
 	Enforcement   string
@@ -29,7 +30,7 @@ type countryRow struct {
 }
 
 func (r *countryRow) country() (models.Country, error) {
-	c := models.Country{ID: r.ID, ISO: r.ISO, Name: models.CountryName(r.ISO), Summary: r.Summary,
+	c := models.Country{ID: r.ID, ISO: r.ISO, Name: models.CountryName(r.ISO), Status: r.Status, Summary: r.Summary,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
 	c.Region, c.Subregion = models.CountryRegions(r.ISO)
 	for _, col := range []struct {
@@ -44,17 +45,31 @@ func (r *countryRow) country() (models.Country, error) {
 	return c, nil
 }
 
-// countryList is how countries are listed: filtered by M49 region (continent or sub-region) and
-// text, sorted by ISO code unless asked otherwise.
-var countryList = listSpec[countryRow, models.CountryFilter]{
+// countryQuery is a country filter and whether the caller may see hidden (draft and archived)
+// countries.
+type countryQuery struct {
+	models.CountryFilter
+	hidden bool
+}
+
+// countryList is how countries are listed: filtered by M49 region (continent or sub-region),
+// status and text, sorted by ISO code unless asked otherwise. Below editor only published
+// countries are there.
+var countryList = listSpec[countryRow, countryQuery]{
 	table: "countries",
-	where: func(q *gorm.DB, f models.CountryFilter) *gorm.DB {
+	where: func(q *gorm.DB, f countryQuery) *gorm.DB {
 		if f.Region != "" {
-			q = q.Where("countries.region = ? OR countries.subregion = ?", f.Region, f.Region)
+			q = q.Where("(countries.region = ? OR countries.subregion = ?)", f.Region, f.Region)
+		}
+		q = wherePublishedCountries(q, f.hidden)
+		if f.Status != "" {
+			q = q.Where("countries.status = ?", f.Status)
 		}
 		return whereText(q, f.Q, "countries.iso", "countries.summary")
 	},
-	filterKey:   func(f models.CountryFilter) string { return fmt.Sprintf("region=%q q=%q", f.Region, f.Q) },
+	filterKey: func(f countryQuery) string {
+		return fmt.Sprintf("region=%q status=%q q=%q hidden=%t", f.Region, f.Status, f.Q, f.hidden)
+	},
 	defaultSort: "iso",
 	sorts: map[string]sortField[countryRow]{
 		"id":         {"id", intColumn, func(c *countryRow) any { return c.ID }},
@@ -70,7 +85,8 @@ var countryObject = &object[models.Country, models.CountryInput]{
 	entity: models.EntityCountry,
 	table:  "countries",
 	plural: "countries",
-	cites:  &citing{key: "iso", title: "iso"},
+	// A source's cited_by names a draft country to editors only.
+	cites: &citing{key: "iso", title: "iso", published: "x.status = 'published'"},
 	get: func(ctx context.Context, s *Store, key string) (*models.Country, error) {
 		return s.Country(ctx, key)
 	},
@@ -81,7 +97,13 @@ var countryObject = &object[models.Country, models.CountryInput]{
 	inputOf: func(_ *gorm.DB, c *models.Country) (*models.CountryInput, error) { return countryInput(c), nil },
 	asInput: countryInput,
 	version: func(in *models.CountryInput) **int64 { return &in.Version },
-	change:  countryChange,
+	fill: func(cur *models.Country, in *models.CountryInput) {
+		// Left out, the status keeps what the country has, as a replace does.
+		if in.Status == "" {
+			in.Status = cur.Status
+		}
+	},
+	change: countryChange,
 }
 
 // countryKind is countries in the registry: a bundle holds their inputs, found by ISO code, after
@@ -90,9 +112,11 @@ var countryKind = &kind[models.Country, models.CountryInput, models.CountryInput
 	object: countryObject,
 	items:  func(b *Bundle) *[]models.CountryInput { return &b.Countries },
 	key:    func(in *models.CountryInput) string { return in.ISO }, keyField: "iso",
-	batch: func(tx *gorm.DB, after int64, _ bool) ([]models.Country, error) {
+	batch: func(tx *gorm.DB, after int64, drafts bool) ([]models.Country, error) {
+		// Without drafts (the published export, a release) draft and archived countries are left
+		// out, as draft tactics are.
 		var rows []countryRow
-		if err := tx.Table("countries").Where("id > ?", after).Order("id").Limit(exportBatch).Find(&rows).Error; err != nil {
+		if err := wherePublishedCountries(tx.Table("countries").Where("id > ?", after), drafts).Order("id").Limit(exportBatch).Find(&rows).Error; err != nil {
 			return nil, err
 		}
 		out := make([]models.Country, len(rows))
@@ -105,34 +129,66 @@ var countryKind = &kind[models.Country, models.CountryInput, models.CountryInput
 		return out, nil
 	},
 	toBundle: asIs[models.Country, models.CountryInput],
-	fromBundle: func(_ *importer, _ string, in *models.CountryInput) (*models.CountryInput, string, bool, error) {
+	fromBundle: func(im *importer, _ string, in *models.CountryInput) (*models.CountryInput, string, bool, error) {
 		key := in.ISO
 		if !models.IsCountry(key) {
 			key = "0" // finds nothing; its write reports the code
+		}
+		if in.Status == "" {
+			// Bundles made before countries had a status (the seed's among them) held only
+			// published countries: a new one is published. One that exists keeps its status
+			// (fill), as a replacement without it does.
+			_, err := findCountry(im.tx, key)
+			if e, ok := models.AsError(err); ok && e.Kind == models.KindNotFound {
+				in.Status = models.StatusPublished
+			} else if err != nil {
+				return nil, "", false, err
+			}
 		}
 		return in, key, true, nil
 	},
 }
 
 func countryInput(c *models.Country) *models.CountryInput {
-	return &models.CountryInput{ISO: c.ISO, Summary: c.Summary, Penalties: c.Penalties, Enforcement: c.Enforcement,
+	return &models.CountryInput{ISO: c.ISO, Status: c.Status, Summary: c.Summary, Penalties: c.Penalties, Enforcement: c.Enforcement,
 		Ratifications: c.Ratifications}
 }
 
-func countryChange(_, c *models.Country, action string) change {
-	return plainChange(models.EntityCountry, c.ID, c.ISO, c.Version, action, c)
+// countryChange describes a change from before (nil for a create) to after (before, for a
+// delete): readers below editor see a country only while it is published, so the change feed
+// shows them a country that leaves that state as deleted, as it does a tactic.
+func countryChange(before, c *models.Country, action string) change {
+	ch := plainChange(models.EntityCountry, c.ID, c.ISO, c.Version, action, c)
+	ch.visible = action != models.ActionDelete && c.Status == models.StatusPublished
+	ch.wasVisible = before != nil && before.Status == models.StatusPublished
+	if action == models.ActionDelete {
+		ch.wasVisible = c.Status == models.StatusPublished
+	}
+	return ch
+}
+
+// wherePublishedCountries narrows q to published countries unless hidden ones may be seen.
+func wherePublishedCountries(q *gorm.DB, hidden bool) *gorm.DB {
+	if hidden {
+		return q
+	}
+	return q.Where("countries.status = ?", models.StatusPublished)
 }
 
 // Country returns the country with the given id or ISO code (either case): NotFound if there is
-// none.
+// none (below editor, also if it is hidden).
 func (s *Store) Country(ctx context.Context, key string) (*models.Country, error) {
-	return findCountry(s.read(ctx), key)
+	c, err := findCountry(s.read(ctx), key)
+	if err == nil && c.Status != models.StatusPublished && !canSeeHidden(ctx) {
+		return nil, models.NotFoundf("country %q not found", key)
+	}
+	return c, err
 }
 
 // Countries returns one page of countries: BadRequest for a bad sort or cursor.
 func (s *Store) Countries(ctx context.Context, f models.CountryFilter) (models.List[models.Country], error) {
 	var out models.List[models.Country]
-	page, err := countryList.page(s.read(ctx), f, f.Page)
+	page, err := countryList.page(s.read(ctx), countryQuery{CountryFilter: f, hidden: canSeeHidden(ctx)}, f.Page)
 	if err != nil {
 		return out, err
 	}
@@ -146,10 +202,11 @@ func (s *Store) Countries(ctx context.Context, f models.CountryFilter) (models.L
 	return out, nil
 }
 
-// AllCountries returns every country, in ISO order: what the comparison and the pages read.
+// AllCountries returns every country the caller may see (below editor, the published ones), in
+// ISO order: what the comparison and the pages read.
 func (s *Store) AllCountries(ctx context.Context) ([]models.Country, error) {
 	var rows []countryRow
-	if err := s.read(ctx).Table("countries").Order("iso").Find(&rows).Error; err != nil {
+	if err := wherePublishedCountries(s.read(ctx).Table("countries"), canSeeHidden(ctx)).Order("iso").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: countries: %w", err)
 	}
 	out := make([]models.Country, len(rows))
@@ -215,11 +272,45 @@ func prepareCountry(tx *gorm.DB, in *models.CountryInput) ([]int64, error) {
 	return ids, nil
 }
 
+// countryColumnsOf is the row an input writes. The code's region, subregion and English name, and
+// the penalties' statutes as text, are derived here at every write: the list filters on the
+// regions, and search indexes the name and the statutes (migration 0028).
 func countryColumnsOf(in *models.CountryInput) map[string]any {
 	cont, sub := models.CountryRegions(in.ISO)
-	return map[string]any{"iso": in.ISO, "region": cont.Code, "subregion": sub.Code, "summary": in.Summary,
+	return map[string]any{"iso": in.ISO, "status": in.Status, "region": cont.Code, "subregion": sub.Code, "summary": in.Summary,
+		"name": models.CountryName(in.ISO), "statutes": countryStatutes(in.Penalties),
 		"penalties": jsonText(nonNil(in.Penalties)), "enforcement": jsonText(nonNil(in.Enforcement)),
 		"ratifications": jsonText(nonNil(in.Ratifications))}
+}
+
+// countryStatutes is what search finds in a country's penalties: each one's instrument and
+// offence, the penalties separated by "; " (snippets are cut from it and show it as it is).
+func countryStatutes(ps []models.Penalty) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.Instrument + " — " + p.Offence
+	}
+	return strings.Join(parts, "; ")
+}
+
+// fillCountrySearch is the data step of migration 0028: it writes the name and statutes columns
+// of the countries stored before them. Nothing a client sees changes, so no revision is made.
+func fillCountrySearch(tx *gorm.DB) error {
+	var rows []countryRow
+	if err := tx.Table("countries").Order("id").Find(&rows).Error; err != nil {
+		return err
+	}
+	for _, r := range rows {
+		var ps []models.Penalty
+		if err := scanJSON(r.Penalties, &ps); err != nil {
+			return fmt.Errorf("country %s: %w", r.ISO, err)
+		}
+		if err := tx.Exec("UPDATE countries SET name = ?, statutes = ? WHERE id = ?",
+			models.CountryName(r.ISO), countryStatutes(ps), r.ID).Error; err != nil {
+			return fmt.Errorf("country %s: %w", r.ISO, err)
+		}
+	}
+	return nil
 }
 
 // isoConflict turns a unique violation on the code into a Conflict that names it.
@@ -235,6 +326,14 @@ func insertCountry(tx *gorm.DB, id, version int64, in *models.CountryInput, acti
 	ids, err := prepareCountry(tx, in)
 	if err != nil {
 		return nil, err
+	}
+	if in.Status == "" {
+		// A new country is a draft until an editor publishes it, as a tactic is. One brought back
+		// from a revision made before countries had a status was published.
+		in.Status = models.StatusDraft
+		if action != models.ActionCreate {
+			in.Status = models.StatusPublished
+		}
 	}
 	now := tx.Config.NowFunc()
 	cols := countryColumnsOf(in)
@@ -263,6 +362,9 @@ func updateCountry(tx *gorm.DB, cur *models.Country, in *models.CountryInput, ac
 	ids, err := prepareCountry(tx, in)
 	if err != nil {
 		return nil, err
+	}
+	if in.Status == "" {
+		in.Status = cur.Status // a replacement without a status keeps the current one
 	}
 	if _, err := bumpVersion(tx, "countries", cur.ID, cur.Version, countryColumnsOf(in)); err != nil {
 		return nil, isoConflict(err, in.ISO)

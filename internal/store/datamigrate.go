@@ -26,6 +26,7 @@ var dataSteps = []struct {
 	{"0005_knowledge_model.data", migrateReferences},
 	{"0016_source_check.data", migrateSourceChecks},
 	{"0019_stale_stage_slugs.data", fixStaleStageSlugs},
+	{"0028_countries_search.data", fillCountrySearch},
 }
 
 // migrateData runs the data steps that this database has not had yet.

@@ -20,8 +20,8 @@ type Flusher interface{ Flush() }
 
 // Export writes the knowledge base to w as one Bundle (format_version 3), streamed: it reads and
 // writes one batch of rows at a time, so memory stays flat however large the knowledge base is.
-// drafts includes draft and archived tactics (and the relations between them); the caller decides
-// whether the principal may see them. Every object carries its version.
+// drafts includes draft and archived tactics and countries (and the relations between tactics);
+// the caller decides whether the principal may see them. Every object carries its version.
 //
 // All of it is read in one read transaction, so the bundle is one state of the knowledge base.
 // begin is called first with the knowledge base's generation at that state, before anything is

@@ -25,8 +25,8 @@ func requireFTS5(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// searchIndexes are the FTS5 tables of migration 0007, one per searchable table.
-var searchIndexes = []string{"tactics_fts", "sources_fts", "stages_fts", "chains_fts"}
+// searchIndexes are the FTS5 tables of migrations 0007 and 0028, one per searchable table.
+var searchIndexes = []string{"tactics_fts", "sources_fts", "stages_fts", "chains_fts", "countries_fts"}
 
 // OptimizeSearch merges each of SQLite's full-text indexes into a single segment (FTS5's
 // 'optimize'). Many rows written in a few transactions (an import, a bulk load, the rebuild of a

@@ -141,7 +141,7 @@ type kind[T, In, B any] struct {
 	// first is applied (the loops of prerequisites).
 	prepare func(im *importer, items []B) error
 	// batch reads, for the export, up to exportBatch objects with an id above after, in id order;
-	// drafts says whether hidden tactics, and what hangs on them, are in.
+	// drafts says whether hidden tactics and countries, and what hangs on them, are in.
 	batch func(tx *gorm.DB, after int64, drafts bool) ([]T, error)
 	// toBundle is an object as a bundle holds it: in is the input that writes it as it is, its
 	// version set; the exporter names the chains and stages that ids point at.

@@ -16,7 +16,7 @@ import (
 	"chainkb/models"
 )
 
-// Full-text search. Each searchable table has an index of its text (migration 0007): an FTS5
+// Full-text search. Each searchable table has an index of its text (migrations 0007 and 0028): an FTS5
 // table on SQLite, ranked by BM25; a generated tsvector column on PostgreSQL, ranked by
 // ts_rank_cd. The query language is parsed by internal/search and rendered for the engine, so
 // the user's text never reaches the engine as syntax.
@@ -39,7 +39,7 @@ type searchable struct {
 	bare func(f searchQuery) (cond string, ok bool)
 }
 
-// searchQuery is a search filter and whether the caller may see hidden tactics.
+// searchQuery is a search filter and whether the caller may see hidden tactics and countries.
 type searchQuery struct {
 	models.SearchFilter
 	hidden bool
@@ -93,6 +93,13 @@ var searchables = []searchable{
 				q = whereChain(q, "chains.id", f.Chain)
 			}
 			return q, f.StageID == 0 && !f.tacticOnly()
+		}},
+	// A country's name is derived from its code and kept in a column for the index (migration
+	// 0028); its statutes are its penalties' instruments and offences.
+	{typ: models.SearchCountry, table: "countries", key: "iso", title: "name", bm25: "10.0, 4.0, 1.0",
+		headline: "countries.name || ' — ' || countries.summary || ' ' || countries.statutes",
+		where: func(q *gorm.DB, f searchQuery) (*gorm.DB, bool) {
+			return wherePublishedCountries(q, f.hidden), f.Chain == "" && f.StageID == 0 && !f.tacticOnly()
 		}},
 }
 
@@ -170,7 +177,8 @@ func (sp *searchable) ranked(db *gorm.DB, pq *search.Query) (q *gorm.DB, score c
 }
 
 // Search finds objects of every type (or of f.Types) that match f.Q, best first: BadRequest for
-// a malformed query (field q) or a bad cursor. Below editor, hidden tactics are not found.
+// a malformed query (field q) or a bad cursor. Below editor, hidden tactics and countries are not
+// found.
 func (s *Store) Search(ctx context.Context, f models.SearchFilter) (models.List[models.SearchHit], error) {
 	var out models.List[models.SearchHit]
 	pq, err := parsedQuery(f.Q, f.Parsed)

@@ -30,7 +30,11 @@ func TestSearchIndexBuiltForExistingDatabases(t *testing.T) {
 		for _, table := range []string{"tactics", "sources", "stages", "chains"} {
 			undo = append(undo, "ALTER TABLE "+table+" DROP COLUMN search")
 		}
-		undo = append(undo, "DROP TEXT SEARCH CONFIGURATION chainkb", "DROP TEXT SEARCH DICTIONARY chainkb_english")
+		// Migration 0028's index of countries uses the configuration too: it goes, and comes
+		// back, with it.
+		undo = append(undo, "ALTER TABLE countries DROP COLUMN search, DROP COLUMN name, DROP COLUMN statutes",
+			"DROP TEXT SEARCH CONFIGURATION chainkb", "DROP TEXT SEARCH DICTIONARY chainkb_english",
+			"DELETE FROM schema_migrations WHERE version IN ('0028_countries_search.sql', '0028_countries_search.data')")
 	}
 	undo = append(undo, "DELETE FROM schema_migrations WHERE version = '0007_search.sql'")
 
@@ -85,5 +89,58 @@ func TestSearchRunsTheParsedQuery(t *testing.T) {
 	list, err := s.Tactics(editor(), models.TacticFilter{Q: "unmatched", Parsed: parsed, Page: models.Page{Limit: 10}})
 	if err != nil || len(list.Items) != 0 {
 		t.Errorf("tactics with a parsed query = %+v, %v", list.Items, err)
+	}
+}
+
+// A country stored before migration 0028 has no name or statutes in its row: the data step
+// writes them, so that search finds it by its name and its statutes.
+func TestCountrySearchFilledForExistingCountries(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	driver, dsn := "sqlite3", filepath.Join(t.TempDir(), "chainkb.db")
+	if postgresURL != "" {
+		driver, dsn = "pgx", newTestSchema(t)
+	}
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// As a country written before the columns were: name and statutes empty, and the data step
+	// not yet run.
+	now := time.Now().UTC()
+	if _, err := db.Exec(`INSERT INTO countries (iso, region, subregion, summary, penalties, created_at, updated_at, version)
+		VALUES ('NP', '142', '034', 'The main law.', '[{"chain":"sex-trafficking","offence":"human trafficking","instrument":"Gorblimey Act","source":"x"}]', $1, $1, 1)`, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("DELETE FROM schema_migrations WHERE version = '0028_countries_search.data'"); err != nil {
+		t.Fatal(err)
+	}
+	if n := 0; db.QueryRow("SELECT count(*) FROM countries WHERE name = ''").Scan(&n) != nil || n != 1 {
+		t.Fatalf("%d countries without a name before the data step, want 1", n)
+	}
+
+	st, err = store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// Migration 0029 made the countries already there published: a reader finds it.
+	if status := ""; db.QueryRow("SELECT status FROM countries WHERE iso = 'NP'").Scan(&status) != nil || status != models.StatusPublished {
+		t.Errorf("a country from before statuses is %q, want published", status)
+	}
+	for _, q := range []string{"nepal", "gorblimey"} {
+		page, err := st.Search(ctx, models.SearchFilter{Q: q, Types: []string{models.SearchCountry}, Page: models.Page{Limit: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) != 1 || page.Items[0].Key != "NP" || page.Items[0].Title != "Nepal" {
+			t.Errorf("search %q after the data step = %+v, want Nepal", q, page.Items)
+		}
 	}
 }
