@@ -99,7 +99,7 @@ func TestCountrySearchFilledForExistingCountries(t *testing.T) {
 	ctx := context.Background()
 	driver, dsn := "sqlite3", filepath.Join(t.TempDir(), "chainkb.db")
 	if postgresURL != "" {
-		driver, dsn = "pgx", newTestSchema(t)
+		driver, dsn = "pgx", newTestDatabase(t)
 	}
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
