@@ -8,6 +8,7 @@ package api_test
 import (
 	"bytes"
 	"encoding/csv"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -549,5 +550,92 @@ func TestCountryIndiaKara2009(t *testing.T) {
 		if stage.Baseline.Verdict.Status != kara.Exploiter.Verdict.Status {
 			t.Errorf("verdict %q in the profile, %q in the economics answer", kara.Exploiter.Verdict.Status, stage.Baseline.Verdict.Status)
 		}
+	}
+}
+
+// A country's profile lists every source its figures cite with what was read of it, as the
+// sources say (not a copy that could drift); its page marks each figure whose source was not
+// verified; and checking a source against the work itself shows at once in both.
+func TestCountryCitedSources(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	type cited struct {
+		Slug     string  `json:"slug"`
+		Title    string  `json:"title"`
+		Reading  string  `json:"reading"`
+		Verified *string `json:"verified"`
+	}
+	profile := func(iso string) []cited {
+		var p struct {
+			Country struct {
+				Penalties, Enforcement, Ratifications []struct {
+					Source string `json:"source"`
+				}
+			} `json:"country"`
+			Sources []cited `json:"sources"`
+		}
+		s.do(t, "GET", "/api/v1/countries/"+iso+"/profile", nil).mustStatus(t, 200).decode(t, &p)
+		var want []string
+		for _, list := range [][]struct {
+			Source string `json:"source"`
+		}{p.Country.Penalties, p.Country.Enforcement, p.Country.Ratifications} {
+			for _, e := range list {
+				want = append(want, e.Source)
+			}
+		}
+		slices.Sort(want)
+		want = slices.Compact(want)
+		var got []string
+		for _, c := range p.Sources {
+			got = append(got, c.Slug)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s: sources %v, want the cited ones in slug order %v", iso, got, want)
+		}
+		return p.Sources
+	}
+	var unverified, verified string
+	for _, iso := range []string{"AL", "IN", "NG", "GB"} {
+		for _, c := range profile(iso) {
+			var src struct {
+				Title string `json:"title"`
+				Check struct {
+					Reading string `json:"reading"`
+				} `json:"check"`
+				Verified *string `json:"verified"`
+			}
+			s.do(t, "GET", "/api/v1/sources/"+c.Slug, nil).mustStatus(t, 200).decode(t, &src)
+			if c.Title != src.Title || c.Reading != src.Check.Reading || (c.Verified == nil) != (src.Verified == nil) ||
+				(c.Verified != nil && *c.Verified != *src.Verified) {
+				t.Errorf("%s cites %s as %+v; the source says title %q, reading %q, verified %v", iso, c.Slug, c, src.Title, src.Check.Reading, src.Verified)
+			}
+			page := string(s.do(t, "GET", "/countries/"+iso, nil, "Authorization", "").mustStatus(t, 200).Body)
+			marked := regexp.MustCompile(`>` + regexp.QuoteMeta(c.Slug) + `</a>(, [^<]*)? <span class="unverified">`).MatchString(page)
+			if marked != (c.Verified == nil) {
+				t.Errorf("/countries/%s: %s marked not verified: %t; verified %v", iso, c.Slug, marked, c.Verified)
+			}
+			if c.Verified == nil && unverified == "" {
+				unverified = iso + " " + c.Slug
+			} else if c.Verified != nil && verified == "" {
+				verified = c.Slug
+			}
+		}
+	}
+	if unverified == "" || verified == "" {
+		t.Fatalf("the seed's countries cite no unverified (%q) or no verified (%q) source; the test needs both", unverified, verified)
+	}
+	// The editors read the passage itself: the country shows it verified at once.
+	iso, slug, _ := strings.Cut(unverified, " ")
+	res := s.do(t, "GET", "/api/v1/sources/"+slug, nil).mustStatus(t, 200)
+	s.do(t, "PATCH", "/api/v1/sources/"+slug, obj{"check": obj{"reading": "excerpt", "on": "2026-12-07", "by": "An editor", "passage": "the cited paragraph"}},
+		"If-Match", res.Header.Get("ETag"), "Content-Type", "application/merge-patch+json").mustStatus(t, 200)
+	for _, c := range profile(iso) {
+		if c.Slug == slug && (c.Verified == nil || *c.Verified != "2026-12-07" || c.Reading != "excerpt") {
+			t.Errorf("after the check, %s in %s's profile = %+v; want verified 2026-12-07, excerpt", slug, iso, c)
+		}
+	}
+	page := string(s.do(t, "GET", "/countries/"+iso, nil, "Authorization", "").mustStatus(t, 200).Body)
+	if regexp.MustCompile(`>` + regexp.QuoteMeta(slug) + `</a>(, [^<]*)? <span class="unverified">`).MatchString(page) {
+		t.Errorf("/countries/%s still marks %s not verified after its check", iso, slug)
 	}
 }

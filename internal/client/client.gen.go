@@ -304,6 +304,33 @@ func (e CitationSupports) Valid() bool {
 	}
 }
 
+// Defines values for CitedSourceReading.
+const (
+	CitedSourceReadingAbstract       CitedSourceReading = "abstract"
+	CitedSourceReadingExcerpt        CitedSourceReading = "excerpt"
+	CitedSourceReadingFullText       CitedSourceReading = "full-text"
+	CitedSourceReadingNotRead        CitedSourceReading = "not-read"
+	CitedSourceReadingSummaryByOther CitedSourceReading = "summary-by-other"
+)
+
+// Valid indicates whether the value is a known member of the CitedSourceReading enum.
+func (e CitedSourceReading) Valid() bool {
+	switch e {
+	case CitedSourceReadingAbstract:
+		return true
+	case CitedSourceReadingExcerpt:
+		return true
+	case CitedSourceReadingFullText:
+		return true
+	case CitedSourceReadingNotRead:
+		return true
+	case CitedSourceReadingSummaryByOther:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ComparisonRowVerdict.
 const (
 	ComparisonRowVerdictDoesNotPay    ComparisonRowVerdict = "does-not-pay"
@@ -1611,25 +1638,25 @@ func (e SourceType) Valid() bool {
 
 // Defines values for SourceCheckReading.
 const (
-	Abstract       SourceCheckReading = "abstract"
-	Excerpt        SourceCheckReading = "excerpt"
-	FullText       SourceCheckReading = "full-text"
-	NotRead        SourceCheckReading = "not-read"
-	SummaryByOther SourceCheckReading = "summary-by-other"
+	SourceCheckReadingAbstract       SourceCheckReading = "abstract"
+	SourceCheckReadingExcerpt        SourceCheckReading = "excerpt"
+	SourceCheckReadingFullText       SourceCheckReading = "full-text"
+	SourceCheckReadingNotRead        SourceCheckReading = "not-read"
+	SourceCheckReadingSummaryByOther SourceCheckReading = "summary-by-other"
 )
 
 // Valid indicates whether the value is a known member of the SourceCheckReading enum.
 func (e SourceCheckReading) Valid() bool {
 	switch e {
-	case Abstract:
+	case SourceCheckReadingAbstract:
 		return true
-	case Excerpt:
+	case SourceCheckReadingExcerpt:
 		return true
-	case FullText:
+	case SourceCheckReadingFullText:
 		return true
-	case NotRead:
+	case SourceCheckReadingNotRead:
 		return true
-	case SummaryByOther:
+	case SourceCheckReadingSummaryByOther:
 		return true
 	default:
 		return false
@@ -4301,6 +4328,34 @@ type Citation struct {
 // Example: supports
 type CitationSupports string
 
+// CitedSource A source that the country's law, enforcement figures or ratifications cite, with what the editors read of it (check.reading): verified (a date) only when the work's full text or the cited passage itself was read; a figure whose source was read through a third party's copy or summary is not verified.
+type CitedSource struct {
+	// Reading What was read of it (the source's check.reading).
+	//
+	// Example: summary-by-other
+	Reading CitedSourceReading `json:"reading"`
+
+	// Slug The source's slug.
+	//
+	// Example: us-dos-2023-tip-albania
+	Slug string `json:"slug"`
+
+	// Title Its title.
+	//
+	// Example: 2023 Trafficking in Persons Report: Albania
+	Title string `json:"title"`
+
+	// Verified The date it was checked against the work itself, or null when it was not (the source's verified).
+	//
+	// Example: 2026-12-07
+	Verified *openapi_types.Date `json:"verified"`
+}
+
+// CitedSourceReading What was read of it (the source's check.reading).
+//
+// Example: summary-by-other
+type CitedSourceReading string
+
 // Comparison Every country's risk-reward for one chain, side by side, with what all rows share stated once: the model's method and caveats, the assumptions the computation made, and the timeless assumptions that filled inputs. Rows whose D is unknown come last in every order.
 type Comparison struct {
 	// Assumptions Assumptions every row shares, once: the model's choices and the inputs filled from outside each set.
@@ -6585,6 +6640,9 @@ type Profile struct {
 
 	// Ratifications Every main instrument, with the country's standing: ratified, not-ratified, or unknown where nothing is recorded.
 	Ratifications []Standing `json:"ratifications"`
+
+	// Sources Every source the country's law, enforcement figures and ratifications cite, in slug order, with what was read of it.
+	Sources []CitedSource `json:"sources"`
 
 	// Tactics Published tactics adopted or applying in the country, and recommended ones not adopted there.
 	Tactics Tactics `json:"tactics"`

@@ -28,6 +28,23 @@ type Profile struct {
 	Tactics Tactics `json:"tactics"`
 	// Each chain: the statute beside the model.
 	Chains []ChainProfile `json:"chains"`
+	// Every source the country's law, enforcement figures and ratifications cite, in slug order, with what was read of it.
+	Sources []CitedSource `json:"sources"`
+}
+
+// CitedSource is a source the country cites, with what was read of it: a figure read through a
+// copy or somebody else's summary is shown as not verified beside the figure, not hidden.
+//
+//	@Description	A source that the country's law, enforcement figures or ratifications cite, with what the editors read of it (check.reading): verified (a date) only when the work's full text or the cited passage itself was read; a figure whose source was read through a third party's copy or summary is not verified.
+type CitedSource struct {
+	// The source's slug.
+	Slug string `json:"slug" example:"us-dos-2023-tip-albania"`
+	// Its title.
+	Title string `json:"title" example:"2023 Trafficking in Persons Report: Albania"`
+	// What was read of it (the source's check.reading).
+	Reading string `json:"reading" enums:"full-text,excerpt,abstract,summary-by-other,not-read" example:"summary-by-other"`
+	// The date it was checked against the work itself, or null when it was not (the source's verified).
+	Verified *models.Date `json:"verified" swaggertype:"string" format:"date" extensions:"x-nullable" example:"2026-12-07"`
 }
 
 // Standing is a country's standing with one instrument.
@@ -136,13 +153,42 @@ func Of(ctx context.Context, st *store.Store, key string) (*Profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Compose(c, chains, tactics)
+	p, err := Compose(c, chains, tactics)
+	if err != nil {
+		return nil, err
+	}
+	// Every citation names a source that exists: the store refuses any other, and a cited source
+	// cannot be deleted.
+	cited, err := st.SourcesBySlug(ctx, citedSlugs(c))
+	if err != nil {
+		return nil, err
+	}
+	for _, src := range cited {
+		p.Sources = append(p.Sources, CitedSource{Slug: src.Slug, Title: src.Title, Reading: src.Check.Reading, Verified: src.Verified})
+	}
+	return p, nil
+}
+
+// citedSlugs lists the sources a country cites, each once, in slug order.
+func citedSlugs(c *models.Country) []string {
+	var slugs []string
+	for _, p := range c.Penalties {
+		slugs = append(slugs, p.Source)
+	}
+	for _, e := range c.Enforcement {
+		slugs = append(slugs, e.Source)
+	}
+	for _, r := range c.Ratifications {
+		slugs = append(slugs, r.Source)
+	}
+	slices.Sort(slugs)
+	return slices.Compact(slugs)
 }
 
 // Compose makes a country's profile from the country, the chains' models and the published
 // tactics' scopes.
 func Compose(c *models.Country, chains []inforce.Chain, tactics []store.ScopedTactic) (*Profile, error) {
-	p := &Profile{Country: *c, EnforcementTrend: slices.Clone(c.Enforcement), Chains: []ChainProfile{}}
+	p := &Profile{Country: *c, EnforcementTrend: slices.Clone(c.Enforcement), Chains: []ChainProfile{}, Sources: []CitedSource{}}
 	// Dated years in order; entries whose source does not date them keep their place after those.
 	slices.SortStableFunc(p.EnforcementTrend, func(a, b models.Enforcement) int {
 		switch {

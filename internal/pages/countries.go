@@ -315,6 +315,10 @@ type countryData struct {
 	Ratifications []countries.Standing
 	Tactics       countries.Tactics
 	Chains        []countryChainView
+	Sources       []countries.CitedSource
+	// Unverified holds the slugs of the cited sources that were not checked against the work
+	// itself: each figure citing one says so beside its source.
+	Unverified map[string]bool
 }
 
 type enforcementLine struct {
@@ -346,7 +350,13 @@ type riskColumn struct {
 }
 
 func newCountryData(pr *countries.Profile) countryData {
-	d := countryData{Country: pr.Country, Ratifications: pr.Ratifications, Tactics: pr.Tactics}
+	d := countryData{Country: pr.Country, Ratifications: pr.Ratifications, Tactics: pr.Tactics, Sources: pr.Sources,
+		Unverified: map[string]bool{}}
+	for _, src := range pr.Sources {
+		if src.Verified == nil {
+			d.Unverified[src.Slug] = true
+		}
+	}
 	for _, e := range pr.EnforcementTrend {
 		l := enforcementLine{Period: e.Period, Year: msg("country.unknown"), Text: enforcementText(e), Unit: e.Unit, Scope: e.Scope,
 			Source: e.Source, Locator: e.Locator, Note: e.Note}

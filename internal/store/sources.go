@@ -184,6 +184,21 @@ func (s *Store) Source(ctx context.Context, key string) (*models.Source, error) 
 	return src, err
 }
 
+// SourcesBySlug returns the sources with the given slugs, in slug order, without where they are
+// cited: what a country's profile shows of the sources its figures cite. A slug that names no
+// source is left out.
+func (s *Store) SourcesBySlug(ctx context.Context, slugs []string) ([]models.Source, error) {
+	if len(slugs) == 0 {
+		return nil, nil
+	}
+	q := s.read(ctx).Table("sources").Select(sourceColumns).Where("sources.slug IN ?", slugs).Order("sources.slug")
+	found, err := scanAll(q, func(rows *sql.Rows) (*models.Source, error) { return scanSource(rows) })
+	if err != nil {
+		return nil, fmt.Errorf("store: sources by slug: %w", err)
+	}
+	return found, nil
+}
+
 // Sources returns one page of sources: BadRequest for a bad sort or cursor.
 func (s *Store) Sources(ctx context.Context, f models.SourceFilter) (models.List[models.Source], error) {
 	return sourceList.page(s.read(ctx), f, f.Page)
