@@ -47,8 +47,7 @@ var tacticList = listSpec[tacticRow, tacticQuery]{
 		case "updated_at":
 			cols[3] = "tactics.updated_at"
 		}
-		return "tactics.id, " + strings.Join(cols[:], ", ") +
-			", (SELECT d.doc FROM tactic_docs d WHERE d.tactic_id = tactics.id AND d.version = tactics.version)"
+		return "tactics.id, " + strings.Join(cols[:], ", ") + ", " + tacticDocColumn
 	},
 	scan: func(rows *sql.Rows) (*tacticRow, error) {
 		var r tacticRow
@@ -78,6 +77,9 @@ var tacticList = listSpec[tacticRow, tacticQuery]{
 	},
 	id: func(t *tacticRow) int64 { return t.ID },
 }
+
+// tacticDocColumn is a listed tactic's document at its version (NULL if it has none).
+const tacticDocColumn = "(SELECT d.doc FROM tactic_docs d WHERE d.tactic_id = tactics.id AND d.version = tactics.version)"
 
 // tacticRow is a tactic in a list: its document (nil if it has none at its version) and the value
 // of the sort field (the others are zero).
@@ -282,6 +284,12 @@ func (s *Store) AppendTacticDocs(ctx context.Context, f models.TacticFilter, dst
 	if err != nil {
 		return dst, out, err
 	}
+	// In id order the cursor needs no other column: the id and the document alone, so that the
+	// driver reads two columns of each row, not six.
+	byID := o.field.column == "id"
+	if byID {
+		q = q.Select("tactics.id, " + tacticDocColumn)
+	}
 	rows, err := q.Rows()
 	if err != nil {
 		return dst, out, fmt.Errorf("store: list tactics: %w", err)
@@ -300,7 +308,12 @@ func (s *Store) AppendTacticDocs(ctx context.Context, f models.TacticFilter, dst
 			}
 			break
 		}
-		if err := rows.Scan(&last.ID, &last.Title, &last.Position, &last.CreatedAt, &last.UpdatedAt, &doc); err != nil {
+		if byID {
+			err = rows.Scan(&last.ID, &doc)
+		} else {
+			err = rows.Scan(&last.ID, &last.Title, &last.Position, &last.CreatedAt, &last.UpdatedAt, &doc)
+		}
+		if err != nil {
 			return dst, out, fmt.Errorf("store: list tactics: %w", err)
 		}
 		if doc == nil { // a document behind its tactic: TacticDocs renders it
