@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -318,12 +319,6 @@ func linkNext(c *gin.Context, param, cursor string) {
 	c.Header("Link", "<"+next.RequestURI()+`>; rel="next"`)
 }
 
-// writeDocList is writeList for items already encoded: it writes the envelope around them as
-// they are, rather than have encoding/json check and copy every byte of them again.
-func writeDocList(c *gin.Context, page models.List[json.RawMessage]) {
-	writeListBody(c, docListBody(page), page.NextCursor)
-}
-
 // writeListBody sends a list's encoded body, with the Link header to its next page if it has one.
 func writeListBody(c *gin.Context, body []byte, next string) {
 	if next != "" {
@@ -335,7 +330,9 @@ func writeListBody(c *gin.Context, body []byte, next string) {
 
 // docListBody is the list envelope around items already encoded.
 func docListBody(page models.List[json.RawMessage]) []byte {
-	size := 64
+	// The envelope's own bytes are counted too (the cursor alone is about 100), so that the body is
+	// allocated once: a larger page copied into a buffer grown at its end costs as much as the page.
+	size := len(`{"data":[],"next_cursor":null,"total":}`) + len(page.NextCursor) + 2 + 20
 	for _, d := range page.Items {
 		size += len(d) + 1
 	}
@@ -347,6 +344,11 @@ func docListBody(page models.List[json.RawMessage]) []byte {
 		}
 		b = append(b, d...)
 	}
+	return appendListEnd(b, page)
+}
+
+// appendListEnd ends a list's body after its items: its cursor and, if asked for, its total.
+func appendListEnd(b []byte, page models.List[json.RawMessage]) []byte {
 	b = append(b, `],"next_cursor":`...)
 	if page.NextCursor != "" {
 		b = strconv.AppendQuote(b, page.NextCursor) // base64url: nothing to escape
@@ -358,6 +360,22 @@ func docListBody(page models.List[json.RawMessage]) []byte {
 		b = strconv.AppendInt(b, *page.Total, 10)
 	}
 	return append(b, '}')
+}
+
+// listBuffers are the buffers list bodies are written into, kept between requests: a page of 50
+// tactics is 75-150 KB, and allocating that afresh for every request kept the garbage collector
+// busy for a fifth of a list's CPU (issue 30). A body is written to the connection before its
+// buffer is put back (the writers on the way copy what they keep).
+var listBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// putListBuffer puts back the buffer bp, now b, unless it grew larger than most pages: one very
+// large page must not keep its memory for good.
+func putListBuffer(bp *[]byte, b []byte) {
+	if cap(b) > 1<<20 {
+		return
+	}
+	*bp = b[:0]
+	listBuffers.Put(bp)
 }
 
 // listBody is the list envelope on the wire; the documented types (ChainList etc.) have its shape.

@@ -114,12 +114,14 @@ func (h *Tactics) List(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	if f.Q == "" {
-		page, err := h.store.TacticDocs(ctx, f)
-		if err != nil {
+		bp := listBuffers.Get().(*[]byte)
+		b, page, err := h.store.AppendTacticDocs(ctx, f, append((*bp)[:0], `{"data":[`...))
+		if err == nil {
+			writeListBody(c, appendListEnd(b, page), page.NextCursor)
+		} else {
 			c.Error(err)
-			return
 		}
-		writeDocList(c, page)
+		putListBuffer(bp, b)
 		return
 	}
 	gen, ok := listGeneration(c)

@@ -194,9 +194,41 @@ func (sp *listSpec[T, F]) page(db *gorm.DB, f F, p models.Page) (models.List[T],
 	if pq != nil && p.Sort == "" {
 		return sp.rankedPage(db, f, pq, p)
 	}
-	o, err := sp.ordering(p.Sort)
+	q, o, fp, err := sp.keysetQuery(db, f, pq, p)
 	if err != nil {
 		return out, err
+	}
+	rows, err := sp.find(q)
+	if err != nil {
+		return out, fmt.Errorf("store: list %s: %w", sp.table, err)
+	}
+	if len(rows) > p.Limit {
+		rows = rows[:p.Limit]
+		if out.NextCursor, err = sp.cursorAfter(o, fp, &rows[len(rows)-1]); err != nil {
+			return out, err
+		}
+	}
+	out.Items = rows
+	return out, sp.total(db, f, pq, p, &out)
+}
+
+// cursorAfter is the cursor to the page after the row last, in the ordering o of the filter
+// whose fingerprint is fp.
+func (sp *listSpec[T, F]) cursorAfter(o ordering[T], fp string, last *T) (string, error) {
+	raw, err := json.Marshal(o.field.value(last))
+	if err != nil {
+		return "", fmt.Errorf("store: list %s: cursor: %w", sp.table, err)
+	}
+	return encodeCursor(cursor{Fingerprint: fp, Value: raw, ID: sp.id(last)}), nil
+}
+
+// keysetQuery is the query of a page in the order p asks for (not ranked): the rows f and pq
+// select after p's cursor, in order, limit+1 of them (the last one only says there is a next
+// page), with the ordering and the fingerprint that the page's cursor carries.
+func (sp *listSpec[T, F]) keysetQuery(db *gorm.DB, f F, pq *search.Query, p models.Page) (*gorm.DB, ordering[T], string, error) {
+	o, err := sp.ordering(p.Sort)
+	if err != nil {
+		return nil, o, "", err
 	}
 	fp := fingerprint(sp.filterKey(f), o)
 
@@ -204,14 +236,14 @@ func (sp *listSpec[T, F]) page(db *gorm.DB, f F, p models.Page) (models.List[T],
 	if p.Cursor != "" {
 		c, err := decodeCursor(p.Cursor)
 		if err != nil {
-			return out, err
+			return nil, o, "", err
 		}
 		if c.Fingerprint != fp {
-			return out, errCursorMismatch()
+			return nil, o, "", errCursorMismatch()
 		}
 		v, err := o.keysetValue(c.Value)
 		if err != nil {
-			return out, err
+			return nil, o, "", err
 		}
 		col := sp.table + "." + o.field.column
 		idCol := sp.table + ".id"
@@ -236,21 +268,7 @@ func (sp *listSpec[T, F]) page(db *gorm.DB, f F, p models.Page) (models.List[T],
 	if sp.columns != nil {
 		q = q.Select(sp.columns(f, o.name))
 	}
-	rows, err := sp.find(q.Order(order).Limit(p.Limit + 1))
-	if err != nil {
-		return out, fmt.Errorf("store: list %s: %w", sp.table, err)
-	}
-	if len(rows) > p.Limit {
-		rows = rows[:p.Limit]
-		last := &rows[len(rows)-1]
-		raw, err := json.Marshal(o.field.value(last))
-		if err != nil {
-			return out, fmt.Errorf("store: list %s: cursor: %w", sp.table, err)
-		}
-		out.NextCursor = encodeCursor(cursor{Fingerprint: fp, Value: raw, ID: sp.id(last)})
-	}
-	out.Items = rows
-	return out, sp.total(db, f, pq, p, &out)
+	return q.Order(order).Limit(p.Limit + 1), o, fp, nil
 }
 
 // total counts the matches of f when p asks for it.

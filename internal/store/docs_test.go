@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -188,4 +189,138 @@ func pgPlaceholders(q string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// TestAppendTacticDocsIsTacticDocs checks the list body's path (AppendTacticDocs, which appends
+// each document as SQLite returns it, without a copy) against TacticDocs, page by page through
+// every cursor: the same bytes, cursor and total for each filter, sort, page size and caller,
+// also when a document is behind its tactic (left to TacticDocs) and for a bad cursor.
+func TestAppendTacticDocsIsTacticDocs(t *testing.T) {
+	t.Parallel()
+	dsn, driver := filepath.Join(t.TempDir(), "chainkb.db"), "sqlite3"
+	if postgresURL != "" {
+		dsn, driver = newTestSchema(t), "pgx"
+	}
+	s, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := mustCreateChain(t, s, "chain")
+	one := mustCreateStage(t, s, c.ID, "one", 1)
+	two := mustCreateStage(t, s, c.ID, "two", 2)
+	mustCreateTag(t, s, "short-term", models.HorizonGroup)
+	mustCreateTag(t, s, "long-term", models.HorizonGroup)
+	mustCreateTag(t, s, "prosecution", "function")
+	var ids []int64
+	for i := range 23 {
+		stage, tags := one.ID, []string{"short-term"}
+		if i%3 == 0 {
+			stage = two.ID
+		}
+		if i%2 == 1 {
+			tags = []string{"long-term", "prosecution"}
+		}
+		// Titles in another order than ids, and two tactics sharing each title, so that sorts
+		// by title tie across pages.
+		in := tacticInput(stage, "Tactic "+strconv.Itoa((i*7)%23/2), tags...)
+		if i%5 == 0 {
+			in.Status = models.StatusDraft
+		}
+		if i%4 == 0 {
+			in.Kind = models.KindCurrent
+		}
+		tc, err := s.CreateTactic(editor(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, tc.ID)
+	}
+	filters := []models.TacticFilter{{}, {StageID: one.ID}, {StageID: one.ID, Horizon: "short-term"},
+		{StageID: two.ID, Horizon: "long-term"}, {Tags: []string{"prosecution"}}, {Kind: models.KindCurrent},
+		{Chain: "chain"}, {Status: models.StatusDraft}, {StageID: 1 << 40}, {Q: "tactic"}}
+	sorts := []string{"", "-id", "title", "-title", "position", "created_at", "-updated_at"}
+	compare := func(name string) {
+		t.Helper()
+		for _, who := range []struct {
+			name string
+			ctx  context.Context
+		}{{"editor", editor()}, {"reader", reader()}} {
+			for _, f := range filters {
+				for _, sort := range sorts {
+					for _, limit := range []int{1, 4, 50} {
+						f.Page = models.Page{Limit: limit, Sort: sort, IncludeTotal: limit == 4}
+						for pages := 0; ; pages++ {
+							what := fmt.Sprintf("%s, %s: %+v", name, who.name, f)
+							want, werr := s.TacticDocs(who.ctx, f)
+							got, page, err := s.AppendTacticDocs(who.ctx, f, []byte("["))
+							if (werr == nil) != (err == nil) {
+								t.Fatalf("%s: err %v, TacticDocs's %v", what, err, werr)
+							}
+							if werr != nil {
+								t.Fatal(what, werr)
+							}
+							var b strings.Builder
+							b.WriteString("[")
+							for i, d := range want.Items {
+								if i > 0 {
+									b.WriteString(",")
+								}
+								b.Write(d)
+							}
+							if string(got) != b.String() {
+								t.Fatalf("%s:\n got %s\nwant %s", what, got, b.String())
+							}
+							if page.NextCursor != want.NextCursor || (page.Total == nil) != (want.Total == nil) ||
+								(page.Total != nil && *page.Total != *want.Total) || page.Items != nil {
+								t.Fatalf("%s: page %+v, TacticDocs's cursor %q total %v", what, page, want.NextCursor, want.Total)
+							}
+							if want.NextCursor == "" {
+								break
+							}
+							if pages > len(ids) {
+								t.Fatalf("%s: more pages than tactics", what)
+							}
+							f.Page.Cursor = want.NextCursor
+						}
+					}
+				}
+			}
+		}
+	}
+	compare("documents current")
+
+	// A cursor made for another filter, or not made here, is refused by both.
+	p, err := s.TacticDocs(editor(), models.TacticFilter{Page: models.Page{Limit: 1}})
+	if err != nil || p.NextCursor == "" {
+		t.Fatalf("first page: %v, cursor %q", err, p.NextCursor)
+	}
+	for _, cur := range []string{p.NextCursor, "garbage"} {
+		f := models.TacticFilter{StageID: one.ID, Page: models.Page{Limit: 1, Cursor: cur}}
+		_, werr := s.TacticDocs(editor(), f)
+		_, _, err := s.AppendTacticDocs(editor(), f, nil)
+		if werr == nil || err == nil || werr.Error() != err.Error() {
+			t.Errorf("cursor %q: err %v, TacticDocs's %v: want the same refusal", cur, err, werr)
+		}
+	}
+
+	// Behind the store's back: one tactic without its document, another changed without it.
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{"DELETE FROM tactic_docs WHERE tactic_id = ?", "UPDATE tactics SET title = 'Changed', version = version + 1 WHERE id = ?"} {
+		if postgresURL != "" {
+			q = pgPlaceholders(q)
+		}
+		id := ids[1]
+		if strings.HasPrefix(q, "UPDATE") {
+			id = ids[8]
+		}
+		if _, err := db.Exec(q, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	compare("documents behind")
 }

@@ -28,7 +28,7 @@ type Flusher interface{ Flush() }
 // written; if it returns false, Export writes nothing and returns nil (a 304). An error after the
 // first byte leaves w with a truncated bundle, which is not valid JSON.
 func (s *Store) Export(ctx context.Context, w io.Writer, drafts bool, begin func(generation int64) bool) error {
-	return inTx(s.read(ctx), func(tx *gorm.DB) error {
+	return inTx(s.scan.WithContext(ctx), func(tx *gorm.DB) error {
 		var gen int64
 		if err := tx.Raw("SELECT n FROM kb_generation WHERE id = 1").Scan(&gen).Error; err != nil {
 			return fmt.Errorf("store: export: generation: %w", err)

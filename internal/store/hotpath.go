@@ -34,6 +34,8 @@ type hotStatements struct {
 	tactic, tacticPublished, tacticTags *sql.Stmt
 	// tacticDoc reads a tactic's version with its document and the version that was rendered at.
 	tacticDoc, tacticDocPublished *sql.Stmt
+	// generation reads the knowledge base's generation, which every list's revalidation asks for.
+	generation *sql.Stmt
 }
 
 func (s *Store) prepareHot(ctx context.Context) error {
@@ -58,12 +60,15 @@ func (s *Store) prepareHot(ctx context.Context) error {
 	if h.tacticDocPublished, err = prep(doc + " AND t.status = 'published'"); err != nil {
 		return fmt.Errorf("store: prepare: %w", err)
 	}
+	if h.generation, err = prep("SELECT n FROM kb_generation WHERE id = 1"); err != nil {
+		return fmt.Errorf("store: prepare: %w", err)
+	}
 	s.hot = h
 	return nil
 }
 
 func (h *hotStatements) close() {
-	for _, st := range []*sql.Stmt{h.tactic, h.tacticPublished, h.tacticTags, h.tacticDoc, h.tacticDocPublished} {
+	for _, st := range []*sql.Stmt{h.tactic, h.tacticPublished, h.tacticTags, h.tacticDoc, h.tacticDocPublished, h.generation} {
 		if st != nil {
 			st.Close()
 		}
