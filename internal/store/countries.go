@@ -187,19 +187,11 @@ func (s *Store) Country(ctx context.Context, key string) (*models.Country, error
 
 // Countries returns one page of countries: BadRequest for a bad sort or cursor.
 func (s *Store) Countries(ctx context.Context, f models.CountryFilter) (models.List[models.Country], error) {
-	var out models.List[models.Country]
 	page, err := countryList.page(s.read(ctx), countryQuery{CountryFilter: f, hidden: canSeeHidden(ctx)}, f.Page)
 	if err != nil {
-		return out, err
+		return models.List[models.Country]{}, err
 	}
-	out.NextCursor, out.Total = page.NextCursor, page.Total
-	out.Items = make([]models.Country, len(page.Items))
-	for i := range page.Items {
-		if out.Items[i], err = page.Items[i].country(); err != nil {
-			return out, err
-		}
-	}
-	return out, nil
+	return mapList(page, (*countryRow).country)
 }
 
 // AllCountries returns every country the caller may see (below editor, the published ones), in

@@ -199,7 +199,7 @@ func TestAppendTacticDocsIsTacticDocs(t *testing.T) {
 	t.Parallel()
 	dsn, driver := filepath.Join(t.TempDir(), "chainkb.db"), "sqlite3"
 	if postgresURL != "" {
-		dsn, driver = newTestSchema(t), "pgx"
+		dsn, driver = newTestDatabase(t), "pgx"
 	}
 	s, err := store.Open(context.Background(), dsn)
 	if err != nil {

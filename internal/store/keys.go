@@ -114,11 +114,10 @@ func (s *Store) insertKey(ctx context.Context, in *models.KeyInput, key string) 
 // Keys returns one page of API keys, newest first: BadRequest for a bad sort or cursor.
 func (s *Store) Keys(ctx context.Context, p models.Page) (models.List[models.APIKey], error) {
 	page, err := keyList.page(s.read(ctx), struct{}{}, p)
-	out := models.List[models.APIKey]{NextCursor: page.NextCursor, Total: page.Total, Items: make([]models.APIKey, len(page.Items))}
-	for i := range page.Items {
-		out.Items[i] = page.Items[i].model()
+	if err != nil {
+		return models.List[models.APIKey]{}, err
 	}
-	return out, err
+	return mapList(page, func(k *keyRow) (models.APIKey, error) { return k.model(), nil })
 }
 
 // keyList is how keys are listed: all of them, newest first.

@@ -159,19 +159,11 @@ func (s *Store) Parameter(ctx context.Context, key string) (*models.Parameter, e
 
 // Parameters returns one page of parameters: BadRequest for a bad sort or cursor.
 func (s *Store) Parameters(ctx context.Context, f models.ParameterFilter) (models.List[models.Parameter], error) {
-	var out models.List[models.Parameter]
 	page, err := parameterList.page(s.read(ctx), f, f.Page)
 	if err != nil {
-		return out, err
+		return models.List[models.Parameter]{}, err
 	}
-	out.NextCursor, out.Total = page.NextCursor, page.Total
-	out.Items = make([]models.Parameter, len(page.Items))
-	for i := range page.Items {
-		if out.Items[i], err = page.Items[i].parameter(); err != nil {
-			return out, err
-		}
-	}
-	return out, nil
+	return mapList(page, (*parameterRow).parameter)
 }
 
 // ChainParameters returns every parameter of a chain, stage-wide and chain-wide, in id order:

@@ -187,11 +187,10 @@ func (s *Store) Relation(ctx context.Context, id int64) (*models.Relation, error
 // Relations returns one page of relations: BadRequest for a bad sort or cursor.
 func (s *Store) Relations(ctx context.Context, f models.RelationFilter) (models.List[models.Relation], error) {
 	page, err := relationList.page(s.read(ctx), relationQuery{RelationFilter: f, hidden: canSeeHidden(ctx)}, f.Page)
-	out := models.List[models.Relation]{NextCursor: page.NextCursor, Total: page.Total, Items: make([]models.Relation, len(page.Items))}
-	for i := range page.Items {
-		out.Items[i] = page.Items[i].Relation
+	if err != nil {
+		return models.List[models.Relation]{}, err
 	}
-	return out, err
+	return mapList(page, func(r *relationState) (models.Relation, error) { return r.Relation, nil })
 }
 
 // TacticRelations returns one page of the relations of the tactic with the given id or code, in

@@ -405,11 +405,10 @@ func (s *Store) WebhookDeliveries(ctx context.Context, webhook int64, state stri
 		return models.List[models.WebhookDelivery]{}, err
 	}
 	page, err := deliveryList.page(db, deliveryFilter{webhook, state}, p)
-	out := models.List[models.WebhookDelivery]{NextCursor: page.NextCursor, Total: page.Total, Items: make([]models.WebhookDelivery, len(page.Items))}
-	for i := range page.Items {
-		out.Items[i] = page.Items[i].model()
+	if err != nil {
+		return models.List[models.WebhookDelivery]{}, err
 	}
-	return out, err
+	return mapList(page, func(d *deliveryRow) (models.WebhookDelivery, error) { return d.model(), nil })
 }
 
 // Redeliver sends a delivered or failed delivery again, as soon as a worker is free, with a fresh
