@@ -1,9 +1,7 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -288,11 +286,8 @@ var comparisonHeader = []string{"iso", "name", "region", "input_set", "own", "ex
 
 // comparisonCSV renders the comparison's rows as RFC 4180 CSV, UTF-8 with a byte-order mark.
 func comparisonCSV(cmp *inforce.Comparison) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString(utf8BOM)
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	if err := w.Write(comparisonHeader); err != nil {
+	w, err := newCSV(comparisonHeader)
+	if err != nil {
 		return nil, err
 	}
 	num := func(f *float64) string {
@@ -326,13 +321,9 @@ func comparisonCSV(cmp *inforce.Comparison) ([]byte, error) {
 			rec = append(rec, "", "", "", "", "", "", "", "", "")
 		}
 		rec = append(rec, r.Choice)
-		for j := range rec {
-			rec[j] = neutralise(rec[j])
-		}
-		if err := w.Write(rec); err != nil {
+		if err := w.row(rec); err != nil {
 			return nil, err
 		}
 	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
+	return w.bytes()
 }

@@ -1,9 +1,7 @@
 package handlers
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -151,11 +149,8 @@ func (h *Chains) EvidenceMapFor(c *gin.Context) (models.EvidenceMap, error) {
 
 // evidenceMapCSV renders an evidence map as CSV: one row per cell, gaps included.
 func evidenceMapCSV(m *models.EvidenceMap) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString(utf8BOM)
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	if err := w.Write([]string{"chain", "release", "rows", "row", "row_name", "level", "count", "positive", "mixed", "none", "negative", "unknown", "tactics"}); err != nil {
+	w, err := newCSV([]string{"chain", "release", "rows", "row", "row_name", "level", "count", "positive", "mixed", "none", "negative", "unknown", "tactics"})
+	if err != nil {
 		return nil, err
 	}
 	release := ""
@@ -172,16 +167,12 @@ func evidenceMapCSV(m *models.EvidenceMap) ([]byte, error) {
 			rec := []string{m.Chain, release, m.Rows, r.Key, r.Name, cell.Level, strconv.Itoa(cell.Count),
 				strconv.Itoa(e.Positive), strconv.Itoa(e.Mixed), strconv.Itoa(e.None), strconv.Itoa(e.Negative), strconv.Itoa(e.Unknown),
 				strings.Join(codes, "; ")}
-			for j := range rec {
-				rec[j] = neutralise(rec[j])
-			}
-			if err := w.Write(rec); err != nil {
+			if err := w.row(rec); err != nil {
 				return nil, err
 			}
 		}
 	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
+	return w.bytes()
 }
 
 // etagOf is a strong ETag made from a hash of the body.

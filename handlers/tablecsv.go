@@ -15,16 +15,43 @@ var csvHeader = []string{"chain", "stage", "kind", "horizon", "lever", "function
 // utf8BOM starts the CSV, so that spreadsheets read it as UTF-8 rather than the locale's code page.
 const utf8BOM = "\ufeff"
 
+// csvDoc is a CSV answer as spreadsheets read it: RFC 4180 (encoding/csv) with CRLF line ends,
+// UTF-8 with a byte-order mark, every cell neutralised against formula injection.
+type csvDoc struct {
+	buf bytes.Buffer
+	w   *csv.Writer
+}
+
+// newCSV starts a CSV answer with its header row.
+func newCSV(header []string) (*csvDoc, error) {
+	d := &csvDoc{}
+	d.buf.WriteString(utf8BOM)
+	d.w = csv.NewWriter(&d.buf)
+	d.w.UseCRLF = true
+	return d, d.w.Write(header)
+}
+
+// row writes one record, its cells neutralised (rec is changed).
+func (d *csvDoc) row(rec []string) error {
+	for j := range rec {
+		rec[j] = neutralise(rec[j])
+	}
+	return d.w.Write(rec)
+}
+
+// bytes ends the answer and returns it.
+func (d *csvDoc) bytes() ([]byte, error) {
+	d.w.Flush()
+	return d.buf.Bytes(), d.w.Error()
+}
+
 // tableCSV renders a chain's table as RFC 4180 CSV (encoding/csv, CRLF line ends), UTF-8 with a
 // byte-order mark: one row per tactic, stage by stage, each stage's current efforts, then its
 // recommended tactics, then its conditions. horizon, lever and function are the slugs of the
 // tactic's tags in those groups; sources are its citations, "slug (locator)", separated by "; ".
 func tableCSV(t *models.ChainTable) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString(utf8BOM)
-	w := csv.NewWriter(&buf)
-	w.UseCRLF = true
-	if err := w.Write(csvHeader); err != nil {
+	w, err := newCSV(csvHeader)
+	if err != nil {
 		return nil, err
 	}
 	for _, row := range t.Stages {
@@ -34,17 +61,13 @@ func tableCSV(t *models.ChainTable) ([]byte, error) {
 				rec := []string{t.Chain.Slug, row.Stage.Slug, tc.Kind, tagsIn(tc, models.HorizonGroup),
 					tagsIn(tc, "lever"), tagsIn(tc, "function"), tc.Evidence.Level, tc.Code, tc.Title,
 					tc.Summary, citedSources(tc.Citations)}
-				for j := range rec {
-					rec[j] = neutralise(rec[j])
-				}
-				if err := w.Write(rec); err != nil {
+				if err := w.row(rec); err != nil {
 					return nil, err
 				}
 			}
 		}
 	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
+	return w.bytes()
 }
 
 // tagsIn lists the slugs of a tactic's tags in a group, separated by "; ".
