@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"chainkb/internal/pgtest"
 	"chainkb/internal/store"
 	"chainkb/seeds"
 )
@@ -27,71 +27,30 @@ var seeded struct {
 	err  error
 }
 
-// seededPG is the PostgreSQL template database, when the suite runs there.
-var seededPG struct {
-	once sync.Once
-	name string
-	err  error
-}
+// seededPG is the PostgreSQL template database, when the suite runs there: migrated and seeded.
+var seededPG = pgtest.Template{Build: func(dsn string) error {
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	if _, err := seeds.Load(ctx, st); err != nil {
+		st.Close()
+		return fmt.Errorf("seed: %w", err)
+	}
+	return st.Close()
+}}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if seeded.dir != "" {
 		os.RemoveAll(seeded.dir)
 	}
-	if seededPG.name != "" {
-		if err := dropPostgresDatabase(seededPG.name); err != nil {
-			fmt.Fprintf(os.Stderr, "drop the template database %s: %v\n", seededPG.name, err)
-			code = 1
-		}
+	if err := seededPG.Drop(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
 	}
 	os.Exit(code)
-}
-
-// seededPostgresTemplate makes the template database once and returns its name. Its store is
-// closed before any test copies it: PostgreSQL copies only a database nobody is connected to.
-func seededPostgresTemplate(t *testing.T) string {
-	t.Helper()
-	seededPG.once.Do(func() {
-		admin, err := sql.Open("pgx", postgresURL)
-		if err != nil {
-			seededPG.err = err
-			return
-		}
-		defer admin.Close()
-		name := "chainkb_template_" + randomHex(6)
-		if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-			seededPG.err = err
-			return
-		}
-		seededPG.name = name
-		ctx := context.Background()
-		st, err := store.Open(ctx, postgresDatabaseURL(t, name))
-		if err != nil {
-			seededPG.err = err
-			return
-		}
-		if _, err := seeds.Load(ctx, st); err != nil {
-			st.Close()
-			seededPG.err = fmt.Errorf("seed: %w", err)
-			return
-		}
-		seededPG.err = st.Close()
-	})
-	if seededPG.err != nil {
-		t.Fatalf("the seeded template database: %v", seededPG.err)
-	}
-	return seededPG.name
-}
-
-func dropPostgresDatabase(name string) error {
-	admin, err := sql.Open("pgx", postgresURL)
-	if err != nil {
-		return err
-	}
-	defer admin.Close()
-	_, err = admin.Exec("DROP DATABASE " + name + " WITH (FORCE)")
-	return err
 }
 
 // seededTemplate makes the template once and returns its path.

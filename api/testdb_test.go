@@ -4,19 +4,19 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the test's own view of a PostgreSQL database
 	_ "github.com/mattn/go-sqlite3"    // ... and of an SQLite file
+
+	"chainkb/internal/pgtest"
 )
 
 // postgresURL is the PostgreSQL database the suite runs on instead of SQLite, when set; e.g.
 // CHAINKB_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
-var postgresURL = os.Getenv("CHAINKB_TEST_POSTGRES")
+var postgresURL = pgtest.URL
 
 // testDB is one test's database: its DSN for the store, and a connection of the test's own.
 type testDB struct {
@@ -116,50 +116,14 @@ func TestEngine(t *testing.T) {
 	t.Logf("the HTTP suite ran on PostgreSQL at %s", postgresURL)
 }
 
-// seededPostgresDB creates a database of the test's own from the seeded template database
-// (CREATE DATABASE ... TEMPLATE, a copy made by the server) and drops it at the end.
+// seededPostgresDB is a database of the test's own copied from the seeded template.
 func seededPostgresDB(t *testing.T) *testDB {
 	t.Helper()
-	template := seededPostgresTemplate(t)
-	admin, err := sql.Open("pgx", postgresURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := "chainkb_test_" + randomHex(6)
-	if _, err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + template); err != nil {
-		admin.Close()
-		t.Fatalf("create database %s from %s: %v", name, template, err)
-	}
-	dsn := postgresDatabaseURL(t, name)
+	dsn := seededPG.Copy(t)
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		db.Close()
-		// FORCE ends the connections a test left behind (a webhook worker's, say); the store
-		// is closed by then in every test that closes it.
-		if _, err := admin.Exec("DROP DATABASE " + name + " WITH (FORCE)"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-		admin.Close()
-	})
+	t.Cleanup(func() { db.Close() })
 	return &testDB{DB: db, DSN: dsn, Postgres: true}
-}
-
-// postgresDatabaseURL is CHAINKB_TEST_POSTGRES naming the database name instead.
-func postgresDatabaseURL(t *testing.T, name string) string {
-	t.Helper()
-	u, err := url.Parse(postgresURL)
-	if err != nil {
-		t.Fatalf("CHAINKB_TEST_POSTGRES: %v", err)
-	}
-	u.Path = "/" + name
-	return u.String()
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }

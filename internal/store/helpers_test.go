@@ -2,23 +2,19 @@ package store_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
+	"chainkb/internal/pgtest"
 	"chainkb/internal/store"
 	"chainkb/models"
 )
 
 // postgresURL is the PostgreSQL database the store tests run on instead of SQLite, when set; e.g.
 // CHAINKB_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
-var postgresURL = os.Getenv("CHAINKB_TEST_POSTGRES")
+var postgresURL = pgtest.URL
 
 // newTestStore opens a store on an empty database of the test's own: an SQLite file in a
 // temporary directory, or a database of its own on the PostgreSQL server named by
@@ -37,85 +33,30 @@ func newTestStore(t *testing.T) *store.Store {
 	return s
 }
 
-// migrated is the PostgreSQL database migrated once per test binary, which each test's database
-// is created from (CREATE DATABASE ... TEMPLATE, a copy the server makes): migrating an empty
-// schema took seconds a test. Migrating from nothing is still tested, by building it.
-var migrated struct {
-	once sync.Once
-	name string
-	err  error
-}
+// migrated is the PostgreSQL template database, when the tests run there: migrated, so that
+// migrating from nothing is still tested, once per test binary.
+var migrated = pgtest.Template{Build: func(dsn string) error {
+	st, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		return err
+	}
+	return st.Close()
+}}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if migrated.name != "" {
-		if err := execAdmin("DROP DATABASE " + migrated.name + " WITH (FORCE)"); err != nil {
-			fmt.Fprintf(os.Stderr, "drop the template database %s: %v\n", migrated.name, err)
-			code = 1
-		}
+	if err := migrated.Drop(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
 	}
 	os.Exit(code)
 }
 
-// newTestDatabase makes a database of the test's own on the PostgreSQL server, migrated, and
+// newTestDatabase makes a migrated database of the test's own on the PostgreSQL server and
 // returns its DSN.
 func newTestDatabase(t *testing.T) string {
 	t.Helper()
-	migrated.once.Do(func() {
-		name := "chainkb_store_template_" + randomHex(6)
-		if migrated.err = execAdmin("CREATE DATABASE " + name); migrated.err != nil {
-			return
-		}
-		migrated.name = name
-		st, err := store.Open(context.Background(), postgresDatabaseURL(name))
-		if err != nil {
-			migrated.err = err
-			return
-		}
-		// Closed before any copy: PostgreSQL copies only a database nobody is connected to.
-		migrated.err = st.Close()
-	})
-	if migrated.err != nil {
-		t.Fatalf("the migrated template database: %v", migrated.err)
-	}
-	name := "chainkb_store_test_" + randomHex(6)
-	if err := execAdmin("CREATE DATABASE " + name + " TEMPLATE " + migrated.name); err != nil {
-		t.Fatalf("create database %s from %s: %v", name, migrated.name, err)
-	}
-	t.Cleanup(func() {
-		// FORCE ends the connections a test left open; the stores are closed by then.
-		if err := execAdmin("DROP DATABASE " + name + " WITH (FORCE)"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	return postgresDatabaseURL(name)
-}
-
-// execAdmin runs one statement on the database CHAINKB_TEST_POSTGRES names.
-func execAdmin(query string) error {
-	admin, err := sql.Open("pgx", postgresURL)
-	if err != nil {
-		return err
-	}
-	defer admin.Close()
-	_, err = admin.Exec(query)
-	return err
-}
-
-// postgresDatabaseURL is CHAINKB_TEST_POSTGRES naming the database name instead.
-func postgresDatabaseURL(name string) string {
-	u, err := url.Parse(postgresURL)
-	if err != nil {
-		panic(fmt.Sprintf("CHAINKB_TEST_POSTGRES: %v", err))
-	}
-	u.Path = "/" + name
-	return u.String()
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
+	return migrated.Copy(t)
 }
 
 // editor is a context whose principal is an editor, who sees drafts.
