@@ -79,16 +79,7 @@ type ChainList struct {
 func (h *Chains) List(c *gin.Context) {
 	q := listQuery(c, "q")
 	f := models.ChainFilter{Q: q.text("q"), Page: q.page()}
-	if err := q.err(); err != nil {
-		c.Error(err)
-		return
-	}
-	page, err := h.store.Chains(c.Request.Context(), f)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeList(c, page)
+	answerList(c, q, f, h.store.Chains)
 }
 
 // Get handles GET /api/v1/chains/{id}.

@@ -88,22 +88,14 @@ func (h *Countries) List(c *gin.Context) {
 	if f.Region != "" && !models.IsRegion("M49:"+f.Region) {
 		q.fail("region", "must be the three-digit UN M49 code of a region, such as 034 (Southern Asia) or 150 (Europe)")
 	}
-	if err := q.err(); err != nil {
-		c.Error(err)
-		return
-	}
-	if f.Status != "" && f.Status != models.StatusPublished {
-		if err := needsEditor(c, "status="+f.Status, "lists draft or archived countries"); err != nil {
-			c.Error(err)
-			return
+	answerList(c, q, f, func(ctx context.Context, f models.CountryFilter) (models.List[models.Country], error) {
+		if f.Status != "" && f.Status != models.StatusPublished {
+			if err := needsEditor(c, "status="+f.Status, "lists draft or archived countries"); err != nil {
+				return models.List[models.Country]{}, err
+			}
 		}
-	}
-	page, err := h.store.Countries(c.Request.Context(), f)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeList(c, page)
+		return h.store.Countries(ctx, f)
+	})
 }
 
 // Get handles GET /api/v1/countries/{id}.

@@ -1,12 +1,14 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"chainkb/internal/store"
+	"chainkb/models"
 )
 
 // crud is the endpoint code that every content resource shares: get, create, replace, patch,
@@ -130,17 +132,9 @@ func (r *crud[T, In]) handleRevisions(c *gin.Context) {
 		return
 	}
 	q := parseQuery(c, "limit", "cursor", "include_total")
-	page := q.page()
-	if err := q.err(); err != nil {
-		c.Error(err)
-		return
-	}
-	revs, err := r.objects.Revisions(c.Request.Context(), k, page)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeList(c, revs)
+	answerList(c, q, q.page(), func(ctx context.Context, page models.Page) (models.List[models.Revision], error) {
+		return r.objects.Revisions(ctx, k, page)
+	})
 }
 
 // handleRestore answers POST /{resources}/{id}/revisions/{revision}/restore.

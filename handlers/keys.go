@@ -47,17 +47,7 @@ var KeyListDoc = apidoc.Op{
 // List handles GET /api/v1/keys.
 func (h *Keys) List(c *gin.Context) {
 	q := parseQuery(c, "limit", "cursor", "include_total")
-	page := q.page()
-	if err := q.err(); err != nil {
-		c.Error(err)
-		return
-	}
-	keys, err := h.store.Keys(c.Request.Context(), page)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeList(c, keys)
+	answerList(c, q, q.page(), h.store.Keys)
 }
 
 // KeyCreateDoc describes POST /keys.

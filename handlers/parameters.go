@@ -65,16 +65,7 @@ func (h *Parameters) List(c *gin.Context) {
 	if f.Geography != "" && !models.IsJurisdiction(f.Geography) {
 		q.fail("geography", "must be an ISO 3166-1 alpha-2 country code (e.g. IN) or global")
 	}
-	if err := q.err(); err != nil {
-		c.Error(err)
-		return
-	}
-	page, err := h.store.Parameters(c.Request.Context(), f)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeList(c, page)
+	answerList(c, q, f, h.store.Parameters)
 }
 
 // Get handles GET /api/v1/parameters/{id}.

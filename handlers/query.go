@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -259,6 +260,21 @@ func pathError(got, want string) error {
 	e := models.BadRequestf("bad_path", "%q in the path is not a valid id; it must be %s", got, want)
 	e.Fields = []models.FieldError{{Field: "id", Message: "must be " + want}}
 	return e
+}
+
+// answerList answers a list request: the query's errors if it has any, else the page that read
+// gives for f. f is built from q before the call, so that every bad parameter is reported at once.
+func answerList[F, T any](c *gin.Context, q *query, f F, read func(context.Context, F) (models.List[T], error)) {
+	if err := q.err(); err != nil {
+		c.Error(err)
+		return
+	}
+	page, err := read(c.Request.Context(), f)
+	if err != nil {
+		c.Error(err)
+		return
+	}
+	writeList(c, page)
 }
 
 // writeList sends a page of a list, with a Link header to the next page.

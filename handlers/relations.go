@@ -1,8 +1,8 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
-
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -79,16 +79,7 @@ func (h *Relations) List(c *gin.Context) {
 	q := listQuery(c, "tactic", "type", "q")
 	f := h.filter(q)
 	f.Tactic = q.tactic("tactic")
-	if err := q.err(); err != nil {
-		c.Error(err)
-		return
-	}
-	page, err := h.store.Relations(c.Request.Context(), f)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeList(c, page)
+	answerList(c, q, f, h.store.Relations)
 }
 
 // TacticRelationsDoc describes GET /tactics/{id}/relations.
@@ -120,16 +111,9 @@ func (h *Relations) OfTactic(c *gin.Context) {
 	}
 	q := listQuery(c, "type", "q")
 	f := h.filter(q)
-	if err := q.err(); err != nil {
-		c.Error(err)
-		return
-	}
-	page, err := h.store.TacticRelations(c.Request.Context(), key, f)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeList(c, page)
+	answerList(c, q, f, func(ctx context.Context, f models.RelationFilter) (models.List[models.TacticRelation], error) {
+		return h.store.TacticRelations(ctx, key, f)
+	})
 }
 
 // filter reads the filters that both lists take.

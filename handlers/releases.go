@@ -340,16 +340,31 @@ func (h *Releases) view(c *gin.Context, allowed ...string) (*store.ReleaseView, 
 
 // Chain handles GET /api/v1/releases/{version}/chains/{id}.
 func (h *Releases) Chain(c *gin.Context) {
+	if v, ch := h.viewChain(c); ch != nil {
+		c.JSON(http.StatusOK, ReleaseChain{Release: v.Release.Version, Chain: *ch})
+	}
+}
+
+// Table handles GET /api/v1/releases/{version}/chains/{id}/table.
+func (h *Releases) Table(c *gin.Context) {
+	if v, ch := h.viewChain(c); ch != nil {
+		c.JSON(http.StatusOK, ReleaseTableOf(v, ch))
+	}
+}
+
+// viewChain loads the release and the chain the path names (view); it records the error and
+// returns a nil chain on failure, or after a 304.
+func (h *Releases) viewChain(c *gin.Context) (*store.ReleaseView, *models.ChainInput) {
 	v, _ := h.view(c)
 	if v == nil {
-		return
+		return nil, nil
 	}
 	ch, err := releaseChain(v, c.Param("id"))
 	if err != nil {
 		c.Error(err)
-		return
+		return nil, nil
 	}
-	c.JSON(http.StatusOK, ReleaseChain{Release: v.Release.Version, Chain: *ch})
+	return v, ch
 }
 
 func releaseChain(v *store.ReleaseView, slug string) (*models.ChainInput, error) {
@@ -359,20 +374,6 @@ func releaseChain(v *store.ReleaseView, slug string) (*models.ChainInput, error)
 		}
 	}
 	return nil, models.NotFoundf("release %s has no chain %q (a release names chains by slug)", v.Release.Version, slug)
-}
-
-// Table handles GET /api/v1/releases/{version}/chains/{id}/table.
-func (h *Releases) Table(c *gin.Context) {
-	v, _ := h.view(c)
-	if v == nil {
-		return
-	}
-	ch, err := releaseChain(v, c.Param("id"))
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	c.JSON(http.StatusOK, ReleaseTableOf(v, ch))
 }
 
 // ReleaseTableOf is a chain's table as a release holds it.

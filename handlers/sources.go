@@ -81,16 +81,7 @@ func (h *Sources) List(c *gin.Context) {
 	if f.YearFrom != 0 && f.YearTo != 0 && f.YearFrom > f.YearTo {
 		q.fail("year_to", "must not be before year_from")
 	}
-	if err := q.err(); err != nil {
-		c.Error(err)
-		return
-	}
-	page, err := h.store.Sources(c.Request.Context(), f)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeList(c, page)
+	answerList(c, q, f, h.store.Sources)
 }
 
 // year reads a year parameter, 1000 to 2100 (0 when absent).

@@ -57,16 +57,7 @@ type StageList struct {
 func (h *Stages) List(c *gin.Context) {
 	q := listQuery(c, "chain", "side", "q")
 	f := models.StageFilter{Chain: q.key("chain"), Side: q.enum("side", models.SideSupply, models.SideDemand), Q: q.text("q"), Page: q.page()}
-	if err := q.err(); err != nil {
-		c.Error(err)
-		return
-	}
-	page, err := h.store.Stages(c.Request.Context(), f)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeList(c, page)
+	answerList(c, q, f, h.store.Stages)
 }
 
 // Get handles GET /api/v1/stages/{id}.

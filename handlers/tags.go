@@ -56,16 +56,7 @@ type TagList struct {
 func (h *Tags) List(c *gin.Context) {
 	q := listQuery(c, "group", "q")
 	f := models.TagFilter{Group: q.slug("group"), Q: q.text("q"), Page: q.page()}
-	if err := q.err(); err != nil {
-		c.Error(err)
-		return
-	}
-	page, err := h.store.Tags(c.Request.Context(), f)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeList(c, page)
+	answerList(c, q, f, h.store.Tags)
 }
 
 // Get handles GET /api/v1/tags/{id}.

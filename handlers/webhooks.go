@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -74,17 +75,7 @@ var WebhookListDoc = apidoc.Op{
 // List handles GET /api/v1/webhooks.
 func (h *Webhooks) List(c *gin.Context) {
 	q := parseQuery(c, "limit", "cursor", "include_total")
-	page := q.page()
-	if err := q.err(); err != nil {
-		c.Error(err)
-		return
-	}
-	list, err := h.store.Webhooks(c.Request.Context(), page)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeList(c, list)
+	answerList(c, q, q.page(), h.store.Webhooks)
 }
 
 // checkTarget refuses, as a 422 on url, a URL whose host the network policy refuses.
@@ -289,17 +280,9 @@ func (h *Webhooks) Deliveries(c *gin.Context) {
 	}
 	q := parseQuery(c, "state", "limit", "cursor", "include_total")
 	state := q.enum("state", models.DeliveryPending, models.DeliveryDelivered, models.DeliveryFailed)
-	page := q.page()
-	if err := q.err(); err != nil {
-		c.Error(err)
-		return
-	}
-	list, err := h.store.WebhookDeliveries(c.Request.Context(), id, state, page)
-	if err != nil {
-		c.Error(err)
-		return
-	}
-	writeList(c, list)
+	answerList(c, q, q.page(), func(ctx context.Context, page models.Page) (models.List[models.WebhookDelivery], error) {
+		return h.store.WebhookDeliveries(ctx, id, state, page)
+	})
 }
 
 // RedeliverDoc describes POST /webhooks/{id}/deliveries/{delivery}/redeliver.
