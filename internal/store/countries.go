@@ -119,14 +119,7 @@ var countryKind = &kind[models.Country, models.CountryInput, models.CountryInput
 		if err := wherePublishedCountries(tx.Table("countries").Where("id > ?", after), drafts).Order("id").Limit(exportBatch).Find(&rows).Error; err != nil {
 			return nil, err
 		}
-		out := make([]models.Country, len(rows))
-		for i := range rows {
-			var err error
-			if out[i], err = rows[i].country(); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
+		return mapRows(rows, (*countryRow).country)
 	},
 	toBundle: asIs[models.Country, models.CountryInput],
 	fromBundle: func(im *importer, _ string, in *models.CountryInput) (*models.CountryInput, string, bool, error) {
@@ -201,34 +194,7 @@ func (s *Store) AllCountries(ctx context.Context) ([]models.Country, error) {
 	if err := wherePublishedCountries(s.read(ctx).Table("countries"), canSeeHidden(ctx)).Order("iso").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: countries: %w", err)
 	}
-	out := make([]models.Country, len(rows))
-	for i := range rows {
-		var err error
-		if out[i], err = rows[i].country(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// CreateCountry validates and stores a new country: Invalid for a bad field (an unknown ISO code
-// included), a chain or cited source that does not exist; Conflict (duplicate) if the country
-// is there already.
-func (s *Store) CreateCountry(ctx context.Context, in *models.CountryInput) (*models.Country, error) {
-	return countryObject.createOne(ctx, s, in)
-}
-
-// ReplaceCountry replaces the country with the given id or code, if pre holds: NotFound,
-// PreconditionFailed, Invalid as for CreateCountry, Conflict (duplicate) if the new code is
-// another country's.
-func (s *Store) ReplaceCountry(ctx context.Context, key string, in *models.CountryInput, pre models.Precondition) (*models.Country, error) {
-	return countryObject.replace(ctx, s, key, in, pre)
-}
-
-// DeleteCountry deletes the country with the given id or code, if pre holds: NotFound,
-// PreconditionFailed.
-func (s *Store) DeleteCountry(ctx context.Context, key string, pre models.Precondition) error {
-	return countryObject.remove(ctx, s, key, pre)
+	return mapRows(rows, (*countryRow).country)
 }
 
 // prepareCountry checks an input, the rules that need the database included (its chains and
@@ -327,16 +293,7 @@ func insertCountry(tx *gorm.DB, id, version int64, in *models.CountryInput, acti
 			in.Status = models.StatusPublished
 		}
 	}
-	now := tx.Config.NowFunc()
-	cols := countryColumnsOf(in)
-	cols["created_at"], cols["updated_at"], cols["version"] = now, now, version
-	if id != 0 {
-		cols["id"] = id
-	}
-	if id, err = insertReturningID(tx, "countries", cols); err != nil {
-		if t, ok := tx.Dialector.(gorm.ErrorTranslator); ok {
-			err = t.Translate(err)
-		}
+	if id, err = insertObject(tx, "countries", id, version, tx.Config.NowFunc(), countryColumnsOf(in)); err != nil {
 		return nil, isoConflict(err, in.ISO)
 	}
 	if err := addCitations(tx, models.EntityCountry, id, ids); err != nil {

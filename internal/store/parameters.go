@@ -136,13 +136,7 @@ var parameterKind = &kind[models.Parameter, models.ParameterInput, models.Parame
 		if err != nil {
 			return nil, err
 		}
-		out := make([]models.Parameter, len(rows))
-		for i := range rows {
-			if out[i], err = rows[i].parameter(); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
+		return mapRows(rows, (*parameterRow).parameter)
 	},
 	toBundle:   asIs[models.Parameter, models.ParameterInput],
 	fromBundle: bySlug(func(in *models.ParameterInput) string { return in.Slug }),
@@ -175,13 +169,7 @@ func (s *Store) ChainParameters(ctx context.Context, chainID int64) ([]models.Pa
 	if err != nil {
 		return nil, fmt.Errorf("store: parameters of chain %d: %w", chainID, err)
 	}
-	out := make([]models.Parameter, len(rows))
-	for i := range rows {
-		if out[i], err = rows[i].parameter(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return mapRows(rows, (*parameterRow).parameter)
 }
 
 // CreateParameter validates and stores a new parameter: Invalid for a bad field, a chain or stage
@@ -324,17 +312,7 @@ func insertParameter(tx *gorm.DB, id, version int64, in *models.ParameterInput, 
 	if err != nil {
 		return nil, err
 	}
-	now := tx.Config.NowFunc()
-	cols := parameterColumnsOf(in, w)
-	cols["created_at"], cols["updated_at"], cols["version"] = now, now, version
-	if id != 0 {
-		cols["id"] = id
-	}
-	if id, err = insertReturningID(tx, "parameters", cols); err != nil {
-		// A raw statement's error is not translated by GORM as a Create's is.
-		if t, ok := tx.Dialector.(gorm.ErrorTranslator); ok {
-			err = t.Translate(err)
-		}
+	if id, err = insertObject(tx, "parameters", id, version, tx.Config.NowFunc(), parameterColumnsOf(in, w)); err != nil {
 		return nil, slugConflict(err, models.EntityParameter, in.Slug, "")
 	}
 	if err := addCitations(tx, models.EntityParameter, id, w.sourceIDs); err != nil {

@@ -66,11 +66,8 @@ func (s *Store) Outline(ctx context.Context) (*Outline, error) {
 		if err != nil {
 			return fmt.Errorf("store: outline parameters: %w", err)
 		}
-		o.Parameters = make([]models.Parameter, len(rows))
-		for i := range rows {
-			if o.Parameters[i], err = rows[i].parameter(); err != nil {
-				return err
-			}
+		if o.Parameters, err = mapRows(rows, (*parameterRow).parameter); err != nil {
+			return err
 		}
 		// Counted over the index on (stage_id, kind, status, position), without reading a row: a
 		// WHERE on status would pick the index on status and read every tactic's row.

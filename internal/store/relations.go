@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -327,6 +328,18 @@ type relationWrite struct {
 	from, to tacticEnd
 }
 
+// columns is the row that w writes for in.
+func (w *relationWrite) columns(in *models.RelationInput) map[string]any {
+	return map[string]any{"from_id": w.from.ID, "to_id": w.to.ID, "type": in.Type, "note": in.Note}
+}
+
+// state is the relation that w writes for in, with its id, times and version.
+func (w *relationWrite) state(in *models.RelationInput, id int64, created, updated time.Time, version int64) *relationState {
+	return &relationState{Relation: models.Relation{ID: id, From: w.from.Code, To: w.to.Code, Type: in.Type, Note: in.Note,
+		CreatedAt: created, UpdatedAt: updated, Version: version}, fromID: w.from.ID, toID: w.to.ID,
+		fromPublished: w.from.Status == models.StatusPublished, toPublished: w.to.Status == models.StatusPublished}
+}
+
 // prepareRelation checks a relation input, the rules that need the database included; self is the
 // id of the relation being replaced or restored (0 for a new one), which the duplicate and loop
 // checks leave out. Field errors are reported all at once.
@@ -524,15 +537,8 @@ func insertRelation(tx *gorm.DB, id, version int64, in *models.RelationInput, ac
 		return nil, err
 	}
 	now := tx.Config.NowFunc()
-	r := &relationState{Relation: models.Relation{ID: id, From: w.from.Code, To: w.to.Code, Type: in.Type, Note: in.Note,
-		CreatedAt: now, UpdatedAt: now, Version: version}, fromID: w.from.ID, toID: w.to.ID,
-		fromPublished: w.from.Status == models.StatusPublished, toPublished: w.to.Status == models.StatusPublished}
-	cols := map[string]any{"from_id": w.from.ID, "to_id": w.to.ID, "type": in.Type, "note": in.Note,
-		"created_at": now, "updated_at": now, "version": version}
-	if id != 0 {
-		cols["id"] = id
-	}
-	if r.ID, err = insertReturningID(tx, "relations", cols); err != nil {
+	r := w.state(in, id, now, now, version)
+	if r.ID, err = insertObject(tx, "relations", id, version, now, w.columns(in)); err != nil {
 		return nil, relationConflict(err, w, in.Type)
 	}
 	return r, record(tx, relationChange(nil, r, action))
@@ -544,15 +550,11 @@ func updateRelation(tx *gorm.DB, cur *relationState, in *models.RelationInput, a
 	if err != nil {
 		return nil, err
 	}
-	updated, err := bumpVersion(tx, "relations", cur.ID, cur.Version, map[string]any{
-		"from_id": w.from.ID, "to_id": w.to.ID, "type": in.Type, "note": in.Note,
-	})
+	updated, err := bumpVersion(tx, "relations", cur.ID, cur.Version, w.columns(in))
 	if err != nil {
 		return nil, relationConflict(err, w, in.Type)
 	}
-	r := &relationState{Relation: models.Relation{ID: cur.ID, From: w.from.Code, To: w.to.Code, Type: in.Type, Note: in.Note,
-		CreatedAt: cur.CreatedAt, UpdatedAt: updated, Version: cur.Version + 1}, fromID: w.from.ID, toID: w.to.ID,
-		fromPublished: w.from.Status == models.StatusPublished, toPublished: w.to.Status == models.StatusPublished}
+	r := w.state(in, cur.ID, cur.CreatedAt, updated, cur.Version+1)
 	return r, record(tx, relationChange(cur, r, action))
 }
 

@@ -147,14 +147,7 @@ func (s *Store) ListReleases(ctx context.Context) ([]models.Release, error) {
 	if err := s.read(ctx).Table("releases").Select(releaseColumns).Order("id DESC").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: releases: %w", err)
 	}
-	out := make([]models.Release, len(rows))
-	for i := range rows {
-		var err error
-		if out[i], err = rows[i].model(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return mapRows(rows, (*releaseMeta).model)
 }
 
 // GetRelease returns a release by its version. Errors: NotFound; any other is internal.

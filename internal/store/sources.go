@@ -276,13 +276,8 @@ func insertSource(tx *gorm.DB, id, version int64, in *models.SourceInput, action
 	}
 	src := sourceOf(in)
 	now := tx.Config.NowFunc()
-	cols := sourceColumnValues(src)
-	cols["created_at"], cols["updated_at"], cols["version"] = now, now, version
-	if id != 0 {
-		cols["id"] = id
-	}
 	var err error
-	if src.ID, err = insertReturningID(tx, "sources", cols); err != nil {
+	if src.ID, err = insertObject(tx, "sources", id, version, now, sourceColumnValues(src)); err != nil {
 		return nil, slugConflict(err, models.EntitySource, in.Slug, "")
 	}
 	src.CreatedAt, src.UpdatedAt, src.Version = now, now, version

@@ -378,6 +378,30 @@ func likePattern(q string) string {
 	return "%" + r.Replace(strings.ToLower(q)) + "%"
 }
 
+// mapRows converts the rows a query read into the objects they hold, stopping at the first that
+// does not convert (mapList does the same for a page).
+func mapRows[R, T any](rows []R, conv func(*R) (T, error)) ([]T, error) {
+	out := make([]T, len(rows))
+	for i := range rows {
+		var err error
+		if out[i], err = conv(&rows[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// insertObject stores the row of an object (cols) with its timestamps (now) and version: a new
+// one's (id 0: the database chooses its id), or a deleted one's brought back under its id. It
+// returns the id.
+func insertObject(tx *gorm.DB, table string, id, version int64, now time.Time, cols map[string]any) (int64, error) {
+	cols["created_at"], cols["updated_at"], cols["version"] = now, now, version
+	if id != 0 {
+		cols["id"] = id
+	}
+	return insertReturningID(tx, table, cols)
+}
+
 // insertReturningID inserts one row of cols into table and returns its id. GORM fills in the id
 // of a struct it creates, but not of a map, and a tactic's columns are not all fields of its model.
 func insertReturningID(tx *gorm.DB, table string, cols map[string]any) (int64, error) {
