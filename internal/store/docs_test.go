@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,10 +18,7 @@ import (
 // is missing or stale (written by an older release) is rendered afresh, then filled on open.
 func TestStore_TacticDocs(t *testing.T) {
 	t.Parallel()
-	dsn, driver := filepath.Join(t.TempDir(), "chainkb.db"), "sqlite3"
-	if postgresURL != "" {
-		dsn, driver = newTestDatabase(t), "pgx"
-	}
+	dsn, driver := testDatabase(t)
 	s, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -197,15 +193,8 @@ func pgPlaceholders(q string) string {
 // also when a document is behind its tactic (left to TacticDocs) and for a bad cursor.
 func TestAppendTacticDocsIsTacticDocs(t *testing.T) {
 	t.Parallel()
-	dsn, driver := filepath.Join(t.TempDir(), "chainkb.db"), "sqlite3"
-	if postgresURL != "" {
-		dsn, driver = newTestDatabase(t), "pgx"
-	}
-	s, err := store.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	dsn, driver := testDatabase(t)
+	s := openTestStore(t, dsn)
 	c := mustCreateChain(t, s, "chain")
 	one := mustCreateStage(t, s, c.ID, "one", 1)
 	two := mustCreateStage(t, s, c.ID, "two", 2)

@@ -16,15 +16,28 @@ import (
 // CHAINKB_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
 var postgresURL = pgtest.URL
 
-// newTestStore opens a store on an empty database of the test's own: an SQLite file in a
-// temporary directory, or a database of its own on the PostgreSQL server named by
-// CHAINKB_TEST_POSTGRES, dropped at the end.
+// newTestStore opens a store on an empty database of the test's own (testDatabase).
 func newTestStore(t *testing.T) *store.Store {
 	t.Helper()
-	dsn := filepath.Join(t.TempDir(), "chainkb.db")
+	dsn, _ := testDatabase(t)
+	return openTestStore(t, dsn)
+}
+
+// testDatabase names an empty database of the test's own: an SQLite file in a temporary
+// directory, or a database of its own on the PostgreSQL server named by CHAINKB_TEST_POSTGRES,
+// dropped at the end. driver is the database/sql driver that opens it, for a test that writes
+// behind the store's back.
+func testDatabase(t *testing.T) (dsn, driver string) {
+	t.Helper()
 	if postgresURL != "" {
-		dsn = newTestDatabase(t)
+		return newTestDatabase(t), "pgx"
 	}
+	return filepath.Join(t.TempDir(), "chainkb.db"), "sqlite3"
+}
+
+// openTestStore opens a store on dsn, closed at the test's end.
+func openTestStore(t *testing.T, dsn string) *store.Store {
+	t.Helper()
 	s, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatalf("open store: %v", err)

@@ -39,22 +39,14 @@ func TestTacticIndexesAreUsed(t *testing.T) {
 	}
 	defer s.Close()
 	ctx := batchEditor()
-	c, err := s.CreateChain(ctx, &models.ChainInput{Slug: "plans", Name: "Plans"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pos := 1
-	st, err := s.CreateStage(ctx, &models.StageInput{ChainID: &c.ID, Slug: "stage", Name: "Stage", Actor: "someone", Side: models.SideSupply, Position: &pos})
-	if err != nil {
-		t.Fatal(err)
-	}
+	stage := mustChainStage(t, s, ctx, "plans", "Plans")
 	for _, tg := range [][2]string{{"short-term", models.HorizonGroup}, {"deterrence", "lever"}} {
 		if _, err := s.CreateTag(ctx, &models.TagInput{Slug: tg[0], Name: tg[0], Group: tg[1]}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for i := range 6 {
-		in := newTacticInput(st.ID, "")
+		in := newTacticInput(stage, "")
 		in.Title = fmt.Sprintf("Harbour audit %d", i)
 		in.Kind = models.KindRecommended
 		in.Tags = []models.TagRef{"short-term", "deterrence"}
@@ -101,11 +93,11 @@ func TestTacticIndexesAreUsed(t *testing.T) {
 		t.Fatal(err)
 	}
 	filters := map[string]models.TacticFilter{
-		"none": {}, "chain": {Chain: "plans"}, "stage": {StageID: st.ID}, "kind": {Kind: models.KindRecommended},
+		"none": {}, "chain": {Chain: "plans"}, "stage": {StageID: stage}, "kind": {Kind: models.KindRecommended},
 		"tag": {Tags: []string{"deterrence"}}, "horizon": {Horizon: "short-term"}, "status": {Status: models.StatusPublished},
 		"q": {Q: "harbour"}, "attribution": {Attribution: models.AttributionEditorial}, "evidence_level": {EvidenceLevel: "descriptive"},
-		"review_due_before": {ReviewDueBefore: &due}, "stage+horizon": {StageID: st.ID, Horizon: "short-term"},
-		"stage+kind": {StageID: st.ID, Kind: models.KindRecommended}, "chain+kind": {Chain: "plans", Kind: models.KindCurrent},
+		"review_due_before": {ReviewDueBefore: &due}, "stage+horizon": {StageID: stage, Horizon: "short-term"},
+		"stage+kind": {StageID: stage, Kind: models.KindRecommended}, "chain+kind": {Chain: "plans", Kind: models.KindCurrent},
 	}
 	sorts := []string{"", "id", "title", "position", "created_at", "updated_at", "-id", "-title", "-position", "-created_at", "-updated_at"}
 	for _, who := range []struct {
@@ -142,7 +134,7 @@ func TestTacticIndexesAreUsed(t *testing.T) {
 		}
 	}
 	op = "create"
-	in := newTacticInput(st.ID, "")
+	in := newTacticInput(stage, "")
 	in.Kind = models.KindRecommended
 	if _, err := s.CreateTactic(ctx, in); err != nil {
 		t.Fatal(err)

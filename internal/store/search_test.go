@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,14 +17,13 @@ import (
 func TestSearchIndexBuiltForExistingDatabases(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	driver, dsn := "sqlite3", filepath.Join(t.TempDir(), "chainkb.db")
+	dsn, driver := testDatabase(t)
 	undo := []string{}
 	for _, table := range []string{"tactics", "sources", "stages", "chains"} {
 		undo = append(undo, "DROP TRIGGER "+table+"_fts_insert", "DROP TRIGGER "+table+"_fts_delete",
 			"DROP TRIGGER "+table+"_fts_update", "DROP TABLE "+table+"_fts")
 	}
 	if postgresURL != "" {
-		driver, dsn = "pgx", newTestDatabase(t)
 		undo = undo[:0]
 		for _, table := range []string{"tactics", "sources", "stages", "chains"} {
 			undo = append(undo, "ALTER TABLE "+table+" DROP COLUMN search")
@@ -38,16 +36,7 @@ func TestSearchIndexBuiltForExistingDatabases(t *testing.T) {
 	}
 	undo = append(undo, "DELETE FROM schema_migrations WHERE version = '0007_search.sql'")
 
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := migratedSQL(t, dsn, driver)
 	for _, stmt := range undo {
 		if _, err := db.Exec(stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
@@ -58,11 +47,7 @@ func TestSearchIndexBuiltForExistingDatabases(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	st, err = store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, dsn)
 	page, err := st.Search(ctx, models.SearchFilter{Q: "quixotic", Page: models.Page{Limit: 10}})
 	if err != nil {
 		t.Fatal(err)
@@ -97,20 +82,8 @@ func TestSearchRunsTheParsedQuery(t *testing.T) {
 func TestCountrySearchFilledForExistingCountries(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	driver, dsn := "sqlite3", filepath.Join(t.TempDir(), "chainkb.db")
-	if postgresURL != "" {
-		driver, dsn = "pgx", newTestDatabase(t)
-	}
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	dsn, driver := testDatabase(t)
+	db := migratedSQL(t, dsn, driver)
 	// As a country written before the columns were: name and statutes empty, and the data step
 	// not yet run.
 	now := time.Now().UTC()
@@ -125,11 +98,7 @@ func TestCountrySearchFilledForExistingCountries(t *testing.T) {
 		t.Fatalf("%d countries without a name before the data step, want 1", n)
 	}
 
-	st, err = store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, dsn)
 	// Migration 0029 made the countries already there published: a reader finds it.
 	if status := ""; db.QueryRow("SELECT status FROM countries WHERE iso = 'NP'").Scan(&status) != nil || status != models.StatusPublished {
 		t.Errorf("a country from before statuses is %q, want published", status)
@@ -143,4 +112,22 @@ func TestCountrySearchFilledForExistingCountries(t *testing.T) {
 			t.Errorf("search %q after the data step = %+v, want Nepal", q, page.Items)
 		}
 	}
+}
+
+// migratedSQL migrates the database at dsn (a store opened on it and closed) and opens it with
+// database/sql, to write in it what an older release would have left; it is closed at the test's
+// end.
+func migratedSQL(t *testing.T, dsn, driver string) *sql.DB {
+	t.Helper()
+	st, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

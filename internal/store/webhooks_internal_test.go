@@ -31,20 +31,11 @@ func openOutboxStore(t *testing.T) (s *Store, stage int64, ctx context.Context) 
 		t.Fatal(err)
 	}
 	ctx = models.WithPrincipal(context.Background(), models.Principal{KeyID: k.ID, Name: "admin", Role: models.RoleAdmin})
-	c, err := s.CreateChain(ctx, &models.ChainInput{Slug: "chain", Name: "Chain"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pos := 1
-	st, err := s.CreateStage(ctx, &models.StageInput{ChainID: &c.ID, Slug: "stage", Name: "Stage", Actor: "someone",
-		Side: models.SideSupply, Position: &pos})
-	if err != nil {
-		t.Fatal(err)
-	}
+	stage = mustChainStage(t, s, ctx, "chain", "Chain")
 	if _, err := s.CreateWebhook(ctx, &models.WebhookInput{URL: "https://hooks.example.org/x", IncludeDrafts: true}, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"); err != nil {
 		t.Fatal(err)
 	}
-	return s, st.ID, ctx
+	return s, stage, ctx
 }
 
 // owed returns the revision ids the outbox holds, in order, and the revisions made since the

@@ -30,8 +30,14 @@ func openBatchStore(t *testing.T) (*Store, int64) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	ctx := batchEditor()
-	c, err := s.CreateChain(ctx, &models.ChainInput{Slug: "chain", Name: "Chain"})
+	return s, mustChainStage(t, s, batchEditor(), "chain", "Chain")
+}
+
+// mustChainStage creates, as ctx, a chain with one stage to put tactics at, and returns the
+// stage's id.
+func mustChainStage(t *testing.T, s *Store, ctx context.Context, slug, name string) int64 {
+	t.Helper()
+	c, err := s.CreateChain(ctx, &models.ChainInput{Slug: slug, Name: name})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +47,7 @@ func openBatchStore(t *testing.T) (*Store, int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, st.ID
+	return st.ID
 }
 
 func newTacticInput(stageID int64, code string) *models.TacticInput {
