@@ -56,9 +56,7 @@ func (h *Bundles) Export(c *gin.Context) {
 		if drafts {
 			tag = fmt.Sprintf(`"kb-%d-drafts"`, gen)
 		}
-		c.Header("ETag", tag)
-		if noneMatch(c, tag) {
-			c.Status(http.StatusNotModified)
+		if notModified(c, tag) {
 			return false
 		}
 		c.Header("Content-Type", "application/json; charset=utf-8")

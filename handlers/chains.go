@@ -168,19 +168,13 @@ func (h *Chains) serveTable(c *gin.Context, asCSV bool) {
 		c.Error(err)
 		return
 	}
-	// The table's ETag is a hash of its content: it changes when anything in the chain does.
-	c.Header("ETag", t.ETag)
 	c.Writer.Header().Add("Vary", "Accept") // the table answers JSON or CSV by Accept
-	if noneMatch(c, t.ETag) {
-		c.Status(http.StatusNotModified)
-		return
-	}
+	// The table's ETag is a hash of its content: it changes when anything in the chain does.
 	if asCSV {
-		c.Header("Content-Disposition", `attachment; filename="`+key+`-table.csv"`)
-		c.Data(http.StatusOK, "text/csv; charset=utf-8; header=present", t.Body)
+		writeTagged(c, t.ETag, "text/csv; charset=utf-8; header=present", key+"-table.csv", t.Body)
 		return
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", t.Body)
+	writeTagged(c, t.ETag, "application/json; charset=utf-8", "", t.Body)
 }
 
 // table returns the rendered table, from the cache while nothing has changed since it was made.

@@ -166,15 +166,7 @@ func (h *Countries) serve(c *gin.Context, key, media, filename string, render fu
 		c.Error(err)
 		return
 	}
-	c.Header("ETag", out.ETag)
-	if noneMatch(c, out.ETag) {
-		c.Status(http.StatusNotModified)
-		return
-	}
-	if filename != "" {
-		c.Header("Content-Disposition", `attachment; filename="`+filename+`"`)
-	}
-	c.Data(http.StatusOK, media, out.Body)
+	writeTagged(c, out.ETag, media, filename, out.Body)
 }
 
 // compareParams are the comparison's query parameters.

@@ -104,12 +104,7 @@ func (h *Economics) Chain(c *gin.Context) {
 		c.Error(err)
 		return
 	}
-	c.Header("ETag", out.ETag)
-	if noneMatch(c, out.ETag) {
-		c.Status(http.StatusNotModified)
-		return
-	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", out.Body)
+	writeTagged(c, out.ETag, "application/json; charset=utf-8", "", out.Body)
 }
 
 // economicsRequest is a parsed economics query.

@@ -82,17 +82,12 @@ func (h *Chains) serveEvidenceMap(c *gin.Context, asCSV bool) {
 		c.Error(err)
 		return
 	}
-	tag := etagOf(body)
-	c.Header("ETag", tag)
 	c.Writer.Header().Add("Vary", "Accept")
-	if noneMatch(c, tag) {
-		c.Status(http.StatusNotModified)
-		return
-	}
+	filename := ""
 	if asCSV {
-		c.Header("Content-Disposition", `attachment; filename="`+m.Chain+`-evidence-map.csv"`)
+		filename = m.Chain + "-evidence-map.csv"
 	}
-	c.Data(http.StatusOK, media, body)
+	writeTagged(c, etagOf(body), media, filename, body)
 }
 
 // EvidenceMapFor reads the request's chain and parameters and makes its evidence map: from the

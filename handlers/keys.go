@@ -33,11 +33,7 @@ type KeyList struct {
 var KeyListDoc = apidoc.Op{
 	ID: "listKeys", Tag: "keys", Summary: "List API keys",
 	Description: "Every key, newest first, with its name, role, prefix, expiry, last use and revocation; never the key itself.",
-	Params: []apidoc.Param{
-		{In: apidoc.InQuery, Name: "limit", Type: "integer", Description: "Page size", Default: 50, Min: apidoc.Num(1), Max: apidoc.Num(200), Example: 20},
-		{In: apidoc.InQuery, Name: "cursor", Description: "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page"},
-		{In: apidoc.InQuery, Name: "include_total", Type: "boolean", Description: "Count all keys (costs a scan)", Example: true},
-	},
+	Params:      apidoc.Page(nil, "", "", "Count all keys (costs a scan)"),
 	Responses: []apidoc.Response{
 		{Status: http.StatusOK, Description: "A page of keys", Body: KeyList{}, Headers: apidoc.LinkHeader},
 		{Status: http.StatusBadRequest, Description: "Bad query parameter or cursor"},

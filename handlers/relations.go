@@ -30,12 +30,10 @@ var RelationDocs = apidoc.Resource{
 	ID:       apidoc.Param{Description: "Relation id", Example: "1", Pattern: apidoc.IDPattern},
 	ListText: "Relations between tactics in pages of `limit`, ordered by `sort` (default `id`).",
 	ListNote: "Below the editor role a relation exists only while both its tactics are published, here and in the change feed (entity `relation`), where its changes show as they leave or enter that state. A `tactic` that names no tactic gives an empty list.",
-	Filters: []apidoc.Param{
+	Filters: append([]apidoc.Param{
 		{In: apidoc.InQuery, Name: "tactic", Description: "Tactic code or id: relations from or to it", Example: "ST-R-R01"},
-		{In: apidoc.InQuery, Name: "type", Description: "Relation type", Enum: []string{"complements", "prerequisite-of", "conflicts-with", "duplicates", "supersedes", "addresses"}, Example: "prerequisite-of"},
-		{In: apidoc.InQuery, Name: "q", Description: "Text to find in the note (case-insensitive for ASCII; % and _ match themselves)", MaxLength: 200, Example: "lever"},
-	},
-	Sort: []string{"id", "type", "created_at", "updated_at"}, SortDefault: "id", SortExample: "-created_at",
+	}, relationFilters...),
+	Sort: relationSorts, SortDefault: "id", SortExample: "-created_at",
 	CreateText:  "Relates one tactic to another; `from` and `to` name tactics by code or id, and the answer names them by code. A tactic cannot relate to itself, the same `from`, `to` and `type` cannot be there twice (409), and `prerequisite-of` cannot close a loop (422 on `to`, naming the loop). `addresses` runs from a current or recommended tactic to a condition (422 on the end of the wrong kind). The tactics may be in different chains: the same measure at a link of each is `duplicates` or `complements`.",
 	GetText:     "A relation by id, with its ETag. Below the editor role a relation whose either tactic is a draft or archived does not exist (404).",
 	DeleteText:  "Deletes the relation. Its history stays, and it can be restored under its old id.",
@@ -45,6 +43,15 @@ var RelationDocs = apidoc.Resource{
 	RestoreConflict: "A tactic it links is gone, or it would close a loop of prerequisites (code not_restorable), or the same relation exists again (code duplicate_relation)",
 	RestoreInvalid:  "The revision's state is no longer valid, such as a loop of prerequisites (code validation_failed)",
 }
+
+// relationFilters are the filters of both lists of relations, and relationSorts their sort fields.
+var (
+	relationFilters = []apidoc.Param{
+		{In: apidoc.InQuery, Name: "type", Description: "Relation type", Enum: relationTypes, Example: "prerequisite-of"},
+		{In: apidoc.InQuery, Name: "q", Description: "Text to find in the note (case-insensitive for ASCII; % and _ match themselves)", MaxLength: 200, Example: "lever"},
+	}
+	relationSorts = []string{"id", "type", "created_at", "updated_at"}
+)
 
 // RelationList is a page of relations.
 //
@@ -86,15 +93,8 @@ func (h *Relations) List(c *gin.Context) {
 var TacticRelationsDoc = apidoc.Op{
 	ID: "listTacticRelations", Tag: "relations", Summary: "Relations of a tactic",
 	Description: "The relations of a tactic in both directions, in pages like `GET /relations`: each is a relation with `direction` (`outgoing`: the tactic is its `from`; `incoming`: the tactic is its `to`) and `other`, the code of the tactic at the other end. The tactic is named by id or code. Below the editor role a draft or archived tactic does not exist (404), and a relation to one is left out.",
-	Params: []apidoc.Param{
-		{In: apidoc.InPath, Name: "id", Description: "Tactic id or code", Example: "ST-R-R01"},
-		{In: apidoc.InQuery, Name: "type", Description: "Relation type", Enum: []string{"complements", "prerequisite-of", "conflicts-with", "duplicates", "supersedes", "addresses"}, Example: "prerequisite-of"},
-		{In: apidoc.InQuery, Name: "q", Description: "Text to find in the note (case-insensitive for ASCII; % and _ match themselves)", MaxLength: 200, Example: "lever"},
-		{In: apidoc.InQuery, Name: "sort", Description: "Sort field, - in front for descending; ties are broken by id", Enum: []string{"id", "-id", "type", "-type", "created_at", "-created_at", "updated_at", "-updated_at"}, Default: "id", Example: "-created_at"},
-		{In: apidoc.InQuery, Name: "limit", Type: "integer", Description: "Page size", Default: 50, Min: apidoc.Num(1), Max: apidoc.Num(200), Example: 20},
-		{In: apidoc.InQuery, Name: "cursor", Description: "next_cursor of the previous page (opaque), with the same filters and sort; none for the first page"},
-		{In: apidoc.InQuery, Name: "include_total", Type: "boolean", Description: "Count all matches (costs a scan)", Example: true},
-	},
+	Params: append(append([]apidoc.Param{{In: apidoc.InPath, Name: "id", Description: "Tactic id or code", Example: "ST-R-R01"}},
+		relationFilters...), apidoc.Page(relationSorts, "id", "-created_at", "Count all matches (costs a scan)")...),
 	Responses: []apidoc.Response{
 		{Status: http.StatusOK, Description: "A page of the tactic's relations", Body: TacticRelationList{}, Headers: apidoc.LinkHeader},
 		{Status: http.StatusBadRequest, Description: "Malformed id or code (code bad_path), bad query parameter (code bad_query), or a bad cursor"},

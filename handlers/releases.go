@@ -122,13 +122,7 @@ func (h *Releases) Get(c *gin.Context) {
 // fixedETag sets the ETag of what a release holds, which never changes, and answers 304 if
 // If-None-Match names it (then it returns true).
 func fixedETag(c *gin.Context, tag string) bool {
-	tag = `"` + tag + `"`
-	c.Header("ETag", tag)
-	if noneMatch(c, tag) {
-		c.Status(http.StatusNotModified)
-		return true
-	}
-	return false
+	return notModified(c, `"`+tag+`"`)
 }
 
 // ReleaseDeleteDoc describes DELETE /releases/{version}.

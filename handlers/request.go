@@ -372,6 +372,29 @@ func noneMatch(c *gin.Context, tag string) bool {
 // NoneMatch is noneMatch, for the middleware that revalidates lists.
 func NoneMatch(c *gin.Context, tag string) bool { return noneMatch(c, tag) }
 
+// notModified sends tag as the ETag and, if If-None-Match names it, answers 304 and returns true:
+// then nothing more is to be sent.
+func notModified(c *gin.Context, tag string) bool {
+	c.Header("ETag", tag)
+	if noneMatch(c, tag) {
+		c.Status(http.StatusNotModified)
+		return true
+	}
+	return false
+}
+
+// writeTagged sends body, as media, with its ETag tag, or 304 if If-None-Match names the tag; a
+// filename makes it an attachment.
+func writeTagged(c *gin.Context, tag, media, filename string, body []byte) {
+	if notModified(c, tag) {
+		return
+	}
+	if filename != "" {
+		c.Header("Content-Disposition", `attachment; filename="`+filename+`"`)
+	}
+	c.Data(http.StatusOK, media, body)
+}
+
 // writeObject sends an object with its ETag, or 304 to a GET or HEAD whose If-None-Match names it.
 func writeObject(c *gin.Context, status int, id, version int64, obj any) {
 	body, err := json.Marshal(obj)

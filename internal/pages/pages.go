@@ -181,27 +181,17 @@ func (p *Pages) Sources(c *gin.Context) {
 
 // Stylesheet handles GET /assets/pages.css.
 func (p *Pages) Stylesheet(c *gin.Context) {
-	c.Header("ETag", p.cssETag)
-	if noneMatch(c, p.cssETag) {
-		c.Status(http.StatusNotModified)
-		return
-	}
-	c.Data(http.StatusOK, "text/css; charset=utf-8", p.css)
+	writeTagged(c, p.cssETag, "text/css; charset=utf-8", p.css)
 }
 
 // Favicon handles GET /favicon.ico: a 16-pixel icon (an ICO holding a PNG), embedded, so that
 // the browser's request for it is not a 404 in every log. Cached for a day, and revalidated by
 // its ETag.
 func (p *Pages) Favicon(c *gin.Context) {
-	c.Header("ETag", p.iconETag)
 	if c.GetHeader("Authorization") == "" {
 		c.Header("Cache-Control", "public, max-age="+faviconMaxAge)
 	}
-	if noneMatch(c, p.iconETag) {
-		c.Status(http.StatusNotModified)
-		return
-	}
-	c.Data(http.StatusOK, "image/x-icon", p.icon)
+	writeTagged(c, p.iconETag, "image/x-icon", p.icon)
 }
 
 // serve answers with a page, which find looks up in the site. While the generation has not
@@ -241,12 +231,7 @@ func (p *Pages) serve(c *gin.Context, find func(*site) page) {
 		c.Error(err)
 		return
 	}
-	c.Header("ETag", r.ETag)
-	if noneMatch(c, r.ETag) {
-		c.Status(http.StatusNotModified)
-		return
-	}
-	c.Data(http.StatusOK, "text/html; charset=utf-8", r.Body)
+	writeTagged(c, r.ETag, "text/html; charset=utf-8", r.Body)
 }
 
 // notFound answers with the 404 page.
@@ -302,6 +287,16 @@ func (p *Pages) siteAt(ctx context.Context, gen int64) (*site, error) {
 func etagOf(b []byte) string {
 	sum := sha256.Sum256(b)
 	return `"h-` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+// writeTagged sends body, as media, with its ETag tag, or 304 if If-None-Match names the tag.
+func writeTagged(c *gin.Context, tag, media string, body []byte) {
+	c.Header("ETag", tag)
+	if noneMatch(c, tag) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.Data(http.StatusOK, media, body)
 }
 
 // noneMatch reports whether If-None-Match names tag (or is *).
