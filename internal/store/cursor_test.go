@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -10,21 +11,31 @@ import (
 // walk reads every page of a list, two rows at a time, and returns the rows in order.
 func walk[T any](t *testing.T, list func(p models.Page) (models.List[T], error), sort string) []T {
 	t.Helper()
+	return allPages(t, fmt.Sprintf("sort %q", sort), 20, func(cursor string) (models.List[T], error) {
+		return list(models.Page{Limit: 2, Sort: sort, Cursor: cursor})
+	})
+}
+
+// allPages reads a list (what) page by page, read giving the page at a cursor ("" for the first),
+// and returns every item in order; a list of more than most pages fails the test.
+func allPages[T any](t *testing.T, what string, most int, read func(cursor string) (models.List[T], error)) []T {
+	t.Helper()
 	var all []T
-	p := models.Page{Limit: 2, Sort: sort}
-	for range 20 {
-		page, err := list(p)
+	cursor := ""
+	for pages := 1; ; pages++ {
+		page, err := read(cursor)
 		if err != nil {
-			t.Fatalf("sort %q, cursor %q: %v", sort, p.Cursor, err)
+			t.Fatalf("%s, cursor %q: %v", what, cursor, err)
 		}
 		all = append(all, page.Items...)
 		if page.NextCursor == "" {
 			return all
 		}
-		p.Cursor = page.NextCursor
+		if pages == most {
+			t.Fatalf("%s: more than %d pages", what, most)
+		}
+		cursor = page.NextCursor
 	}
-	t.Fatalf("sort %q: more than 20 pages", sort)
-	return nil
 }
 
 func TestStore_Cursors(t *testing.T) {

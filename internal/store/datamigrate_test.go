@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,20 +19,12 @@ import (
 // references, the long-term tag edited), to a file of the test's own.
 func copyV1Release(t *testing.T) string {
 	t.Helper()
-	src, err := os.Open("testdata/v1-release.db")
+	b, err := os.ReadFile("testdata/v1-release.db")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer src.Close()
 	path := filepath.Join(t.TempDir(), "chainkb.db")
-	dst, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		t.Fatal(err)
-	}
-	if err := dst.Close(); err != nil {
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -150,3 +150,24 @@ func fieldsOf(e *models.Error) []string {
 	}
 	return names
 }
+
+// feedWhere returns the entries of the change feed, as ctx sees it, that keep holds.
+func feedWhere(t *testing.T, s *store.Store, ctx context.Context, keep func(models.Revision) bool) []models.Revision {
+	t.Helper()
+	feed, err := s.Changes(ctx, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []models.Revision
+	for _, c := range feed.Items {
+		if keep(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// relationEntries keeps the feed's entries of one relation.
+func relationEntries(id int64) func(models.Revision) bool {
+	return func(c models.Revision) bool { return c.Entity == models.EntityRelation && c.EntityID == id }
+}

@@ -55,6 +55,14 @@ func answered(t *testing.T, what string, err error, kinds ...models.ErrorKind) {
 	t.Errorf("%s: %v (kind %d, code %s), want a success or one of kinds %v", what, err, e.Kind, e.Code, kinds)
 }
 
+// relate is a write for both: the relation of type typ from a to b.
+func relate(s *store.Store, a, b *models.Tactic, typ string) func() error {
+	return func() error {
+		_, err := s.CreateRelation(editor(), relationInput(a, b, typ))
+		return err
+	}
+}
+
 // Issue 25, item 1: A prerequisite-of B and B prerequisite-of A, written at once, must not both
 // succeed: that would be a loop, which no export could import again.
 func TestRace_PrerequisiteLoop(t *testing.T) {
@@ -66,14 +74,8 @@ func TestRace_PrerequisiteLoop(t *testing.T) {
 		a := mustCreateTactic(t, s, st.ID, fmt.Sprintf("a%d", round))
 		b := mustCreateTactic(t, s, st.ID, fmt.Sprintf("b%d", round))
 		errAB, errBA := both(
-			func() error {
-				_, err := s.CreateRelation(editor(), relationInput(a, b, models.RelationPrerequisiteOf))
-				return err
-			},
-			func() error {
-				_, err := s.CreateRelation(editor(), relationInput(b, a, models.RelationPrerequisiteOf))
-				return err
-			},
+			relate(s, a, b, models.RelationPrerequisiteOf),
+			relate(s, b, a, models.RelationPrerequisiteOf),
 		)
 		if errAB == nil && errBA == nil {
 			t.Fatalf("round %d: %s → %s and %s → %s both made: a loop of prerequisites", round, a.Code, b.Code, b.Code, a.Code)
@@ -88,10 +90,7 @@ func TestRace_PrerequisiteLoop(t *testing.T) {
 		bundle := &store.Bundle{FormatVersion: store.BundleFormat, Relations: []models.RelationInput{*relationInput(a, b, models.RelationPrerequisiteOf)}}
 		errImport, errBA := both(
 			func() error { _, err := s.Import(editor(), bundle, false); return err },
-			func() error {
-				_, err := s.CreateRelation(editor(), relationInput(b, a, models.RelationPrerequisiteOf))
-				return err
-			},
+			relate(s, b, a, models.RelationPrerequisiteOf),
 		)
 		if errImport == nil && errBA == nil {
 			t.Fatalf("round %d: an import of %s → %s and a create of %s → %s both made: a loop", round, a.Code, b.Code, b.Code, a.Code)
@@ -148,10 +147,7 @@ func TestRace_DeleteWhileReferenced(t *testing.T) {
 		victim := mustCreateTactic(t, s, st.ID, fmt.Sprintf("victim %d", round))
 		errDelete, errRelate := both(
 			func() error { return s.DeleteTactic(editor(), victim.ID, models.Precondition{}) },
-			func() error {
-				_, err := s.CreateRelation(editor(), relationInput(other, victim, models.RelationComplements))
-				return err
-			},
+			relate(s, other, victim, models.RelationComplements),
 		)
 		answered(t, "delete tactic", errDelete, models.KindConflict)
 		answered(t, "relate to it", errRelate, models.KindInvalid, models.KindConflict)

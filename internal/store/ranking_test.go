@@ -94,21 +94,11 @@ func TestRankedPagesMatchFullRanking(t *testing.T) {
 					var got []int64
 					lf := f
 					lf.Limit = limit
-					for pages := 0; ; pages++ {
-						if pages > n {
-							t.Fatalf("%s limit %d: the list never ends", name, limit)
-						}
-						page, err := s.Tactics(who.ctx, lf)
-						if err != nil {
-							t.Fatalf("%s limit %d: list: %v", name, limit, err)
-						}
-						for _, tc := range page.Items {
-							got = append(got, tc.ID)
-						}
-						if page.NextCursor == "" {
-							break
-						}
-						lf.Cursor = page.NextCursor
+					for _, tc := range allPages(t, fmt.Sprintf("%s limit %d: list", name, limit), n, func(cursor string) (models.List[models.Tactic], error) {
+						lf.Cursor = cursor
+						return s.Tactics(who.ctx, lf)
+					}) {
+						got = append(got, tc.ID)
 					}
 					if !slices.Equal(got, wantIDs) {
 						t.Errorf("%s limit %d: ranked list\n got %v\nwant %v", name, limit, got, wantIDs)
@@ -119,22 +109,12 @@ func TestRankedPagesMatchFullRanking(t *testing.T) {
 					got = nil
 					sf := models.SearchFilter{Q: q, Types: []string{models.SearchTactic}, StageID: f.StageID, Kind: f.Kind,
 						Horizon: f.Horizon, Tags: f.Tags, Page: models.Page{Limit: limit}}
-					for pages := 0; ; pages++ {
-						if pages > n {
-							t.Fatalf("%s limit %d: the search never ends", name, limit)
-						}
-						page, err := s.Search(who.ctx, sf)
-						if err != nil {
-							t.Fatalf("%s limit %d: search: %v", name, limit, err)
-						}
-						for _, h := range page.Items {
-							got = append(got, h.ID)
-							gotScores = append(gotScores, h.Score)
-						}
-						if page.NextCursor == "" {
-							break
-						}
-						sf.Cursor = page.NextCursor
+					for _, h := range allPages(t, fmt.Sprintf("%s limit %d: search", name, limit), n, func(cursor string) (models.List[models.SearchHit], error) {
+						sf.Cursor = cursor
+						return s.Search(who.ctx, sf)
+					}) {
+						got = append(got, h.ID)
+						gotScores = append(gotScores, h.Score)
 					}
 					if !slices.Equal(got, wantIDs) {
 						t.Errorf("%s limit %d: search\n got %v\nwant %v", name, limit, got, wantIDs)
@@ -151,3 +131,4 @@ func TestRankedPagesMatchFullRanking(t *testing.T) {
 		}
 	}
 }
+

@@ -250,19 +250,23 @@ func TestStore_Relations(t *testing.T) {
 		if _, err := s.Relation(editor(), r.ID); err != nil {
 			t.Errorf("editor: %v", err)
 		}
-		feed, err := s.Changes(reader(), 0, 1000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range feed.Items {
-			if c.Entity == models.EntityRelation && c.EntityID == r.ID {
-				t.Errorf("a reader's feed has %+v", c)
-			}
+		if got := feedWhere(t, s, reader(), relationEntries(r.ID)); len(got) != 0 {
+			t.Errorf("a reader's feed has %+v", got)
 		}
 		if err := s.DeleteRelation(ctx, r.ID, models.Precondition{}); err != nil {
 			t.Fatal(err)
 		}
 	})
+}
+
+// lastTacticRevision returns the id of the tactic's newest revision.
+func lastTacticRevision(t *testing.T, s *store.Store, id int64) int64 {
+	t.Helper()
+	revs, err := s.Revisions(editor(), models.EntityTactic, idKey(id), models.Page{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return revs.Items[0].ID
 }
 
 // TestStore_RelationsCascade deletes tactics and restores them: their relations go with them and
@@ -275,14 +279,6 @@ func TestStore_RelationsCascade(t *testing.T) {
 	ca := mustCreateRelation(t, s, c, a, models.RelationComplements)
 	bd := mustCreateRelation(t, s, b, d, models.RelationComplements)
 
-	lastRevision := func(id int64) int64 {
-		t.Helper()
-		revs, err := s.Revisions(ctx, models.EntityTactic, idKey(id), models.Page{Limit: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return revs.Items[0].ID
-	}
 	restore := func(tc *models.Tactic, rev int64) {
 		t.Helper()
 		if _, err := s.RestoreTactic(ctx, tc.ID, rev, models.Precondition{}); err != nil {
@@ -290,7 +286,7 @@ func TestStore_RelationsCascade(t *testing.T) {
 		}
 	}
 
-	aRev := lastRevision(a.ID)
+	aRev := lastTacticRevision(t, s, a.ID)
 	if err := s.DeleteTactic(ctx, a.ID, models.Precondition{}); err != nil {
 		t.Fatal(err)
 	}
@@ -298,16 +294,9 @@ func TestStore_RelationsCascade(t *testing.T) {
 		t.Fatalf("after deleting a: relations %v, want only %d", got, bd.ID)
 	}
 	// Readers saw the relations, so their feed has the deletes.
-	feed, err := s.Changes(reader(), 0, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	deleted := 0
-	for _, c := range feed.Items {
-		if c.Entity == models.EntityRelation && c.Action == models.ActionDelete {
-			deleted++
-		}
-	}
+	deleted := len(feedWhere(t, s, reader(), func(c models.Revision) bool {
+		return c.Entity == models.EntityRelation && c.Action == models.ActionDelete
+	}))
 	if deleted != 2 {
 		t.Errorf("a reader's feed has %d relation deletes, want 2", deleted)
 	}
@@ -336,11 +325,11 @@ func TestStore_RelationsCascade(t *testing.T) {
 	t.Run("OtherEndGone", func(t *testing.T) {
 		// a goes (with a→b and c→a), then b (with b→d). a comes back with c→a but without a→b,
 		// as b is gone; b's return brings back b→d, and a→b too, though it went with a's delete.
-		aRev := lastRevision(a.ID)
+		aRev := lastTacticRevision(t, s, a.ID)
 		if err := s.DeleteTactic(ctx, a.ID, models.Precondition{}); err != nil {
 			t.Fatal(err)
 		}
-		bRev := lastRevision(b.ID)
+		bRev := lastTacticRevision(t, s, b.ID)
 		if err := s.DeleteTactic(ctx, b.ID, models.Precondition{}); err != nil {
 			t.Fatal(err)
 		}
@@ -374,20 +363,12 @@ func TestStore_RelationsCascadeLoop(t *testing.T) {
 	ctx := editor()
 	ab := mustCreateRelation(t, s, a, b, models.RelationPrerequisiteOf)
 	bc := mustCreateRelation(t, s, b, c, models.RelationPrerequisiteOf)
-	revOf := func(id int64) int64 {
-		t.Helper()
-		revs, err := s.Revisions(ctx, models.EntityTactic, idKey(id), models.Page{Limit: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return revs.Items[0].ID
-	}
 	// a goes with a→b, then b with b→c; a comes back alone, and c prerequisite-of a is made.
-	aRev := revOf(a.ID)
+	aRev := lastTacticRevision(t, s, a.ID)
 	if err := s.DeleteTactic(ctx, a.ID, models.Precondition{}); err != nil {
 		t.Fatal(err)
 	}
-	bRev := revOf(b.ID)
+	bRev := lastTacticRevision(t, s, b.ID)
 	if err := s.DeleteTactic(ctx, b.ID, models.Precondition{}); err != nil {
 		t.Fatal(err)
 	}

@@ -142,18 +142,11 @@ func TestStore_Sources(t *testing.T) {
 		// Pages of one follow each other.
 		var seen []string
 		f := models.SourceFilter{Q: "list-", Page: models.Page{Limit: 1}}
-		for {
-			page, err := s.Sources(reader(), f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, src := range page.Items {
-				seen = append(seen, src.Slug)
-			}
-			if page.NextCursor == "" {
-				break
-			}
-			f.Cursor = page.NextCursor
+		for _, src := range allPages(t, "sources", 10, func(cursor string) (models.List[models.Source], error) {
+			f.Cursor = cursor
+			return s.Sources(reader(), f)
+		}) {
+			seen = append(seen, src.Slug)
 		}
 		if !slices.Equal(seen, []string{"list-a", "list-b", "list-c"}) {
 			t.Errorf("paged: %v", seen)

@@ -18,17 +18,7 @@ func TestStore_RelationsFollowTacticVisibility(t *testing.T) {
 
 	relationChanges := func() []models.Revision {
 		t.Helper()
-		feed, err := s.Changes(reader(), 0, 1000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []models.Revision
-		for _, c := range feed.Items {
-			if c.Entity == models.EntityRelation && c.EntityID == r.ID {
-				out = append(out, c)
-			}
-		}
-		return out
+		return feedWhere(t, s, reader(), relationEntries(r.ID))
 	}
 	if got := relationChanges(); len(got) != 0 {
 		t.Fatalf("a relation to a draft is in a reader's feed: %+v", got)
@@ -57,17 +47,7 @@ func TestStore_RelationsFollowTacticVisibility(t *testing.T) {
 		t.Fatalf("after unpublishing its tactic, a reader's feed has %+v; want the relation to leave as a delete", got)
 	}
 	// An editor's feed shows both steps as they are.
-	feed, err := s.Changes(editor(), 0, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, c := range feed.Items {
-		if c.Entity == models.EntityRelation && c.EntityID == r.ID {
-			n++
-		}
-	}
-	if n != 3 {
+	if n := len(feedWhere(t, s, editor(), relationEntries(r.ID))); n != 3 {
 		t.Errorf("an editor's feed has %d changes of the relation, want 3 (create and the two visibility changes)", n)
 	}
 }
