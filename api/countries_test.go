@@ -107,20 +107,23 @@ type profileJSON struct {
 }
 
 type comparisonJSON struct {
-	Sort        string   `json:"sort"`
-	Assumptions []string `json:"assumptions"`
-	Rows        []struct {
-		ISO             string     `json:"iso"`
-		Own             bool       `json:"own"`
-		InputSet        *string    `json:"input_set"`
-		Deterrence      *briefJSON `json:"deterrence_ratio"`
-		ExpectedPenalty *briefJSON `json:"expected_penalty"`
-		Verdict         string     `json:"verdict"`
-		Lever           string     `json:"lever"`
-		Statute         *struct {
-			Source string `json:"source"`
-		} `json:"statute"`
-	} `json:"rows"`
+	Sort        string              `json:"sort"`
+	Assumptions []string            `json:"assumptions"`
+	Rows        []comparisonRowJSON `json:"rows"`
+}
+
+// comparisonRowJSON is one country's row of a comparison.
+type comparisonRowJSON struct {
+	ISO             string     `json:"iso"`
+	Own             bool       `json:"own"`
+	InputSet        *string    `json:"input_set"`
+	Deterrence      *briefJSON `json:"deterrence_ratio"`
+	ExpectedPenalty *briefJSON `json:"expected_penalty"`
+	Verdict         string     `json:"verdict"`
+	Lever           string     `json:"lever"`
+	Statute         *struct {
+		Source string `json:"source"`
+	} `json:"statute"`
 }
 
 // kenya is a country the seed does not hold, with one statutory penalty.
@@ -332,18 +335,7 @@ func TestCountryWithNoData(t *testing.T) {
 	}
 	var cmp comparisonJSON
 	s.do(t, "GET", "/api/v1/chains/forced-labour/countries", nil).mustStatus(t, 200).decode(t, &cmp)
-	i := slices.IndexFunc(cmp.Rows, func(r struct {
-		ISO             string     `json:"iso"`
-		Own             bool       `json:"own"`
-		InputSet        *string    `json:"input_set"`
-		Deterrence      *briefJSON `json:"deterrence_ratio"`
-		ExpectedPenalty *briefJSON `json:"expected_penalty"`
-		Verdict         string     `json:"verdict"`
-		Lever           string     `json:"lever"`
-		Statute         *struct {
-			Source string `json:"source"`
-		} `json:"statute"`
-	}) bool {
+	i := slices.IndexFunc(cmp.Rows, func(r comparisonRowJSON) bool {
 		return r.ISO == "KE"
 	})
 	if i < 0 {
