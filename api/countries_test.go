@@ -37,6 +37,16 @@ type countryJSON struct {
 	} `json:"enforcement"`
 }
 
+// profileChainJSON is one chain of a country's profile.
+type profileChainJSON struct {
+	Chain   struct{ Slug string } `json:"chain"`
+	Statute []struct {
+		Source string `json:"source"`
+	} `json:"statute"`
+	Today   countryChainJSON   `json:"today"`
+	OwnSets []countryChainJSON `json:"own_sets"`
+}
+
 // briefJSON is a figure in brief.
 type briefJSON struct {
 	Central float64 `json:"central"`
@@ -96,14 +106,7 @@ type profileJSON struct {
 		Applying              []struct{ Code string } `json:"applying"`
 		RecommendedNotAdopted []struct{ Code string } `json:"recommended_not_adopted"`
 	} `json:"tactics"`
-	Chains []struct {
-		Chain   struct{ Slug string } `json:"chain"`
-		Statute []struct {
-			Source string `json:"source"`
-		} `json:"statute"`
-		Today   countryChainJSON   `json:"today"`
-		OwnSets []countryChainJSON `json:"own_sets"`
-	} `json:"chains"`
+	Chains []profileChainJSON `json:"chains"`
 }
 
 type comparisonJSON struct {
@@ -497,14 +500,7 @@ func TestCountryIndiaKara2009(t *testing.T) {
 			t.Errorf("%s is listed as adopted in India; its adoption is %+v", a.Code, a.Adoption)
 		}
 	}
-	var st *struct {
-		Chain   struct{ Slug string } `json:"chain"`
-		Statute []struct {
-			Source string `json:"source"`
-		} `json:"statute"`
-		Today   countryChainJSON   `json:"today"`
-		OwnSets []countryChainJSON `json:"own_sets"`
-	}
+	var st *profileChainJSON
 	for i := range p.Chains {
 		if p.Chains[i].Chain.Slug == "sex-trafficking" {
 			st = &p.Chains[i]

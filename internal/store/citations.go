@@ -14,6 +14,20 @@ import (
 // the citations table indexes them by source, in the same transaction as the write, so that a
 // source can say where it is cited and cannot be deleted while it is.
 
+// invalidFields is the bad fields of a failed validation (err), for a prepare step to add those
+// that need the database to and report them all at once; an error that is not a models.Error is
+// returned as it is.
+func invalidFields(err error) ([]models.FieldError, error) {
+	if err == nil {
+		return nil, nil
+	}
+	e, ok := models.AsError(err)
+	if !ok {
+		return nil, err
+	}
+	return e.Fields, nil
+}
+
 // resolveCitations looks up the sources that refs name and returns their ids, once each. A source
 // that does not exist is a field error at the citation's JSON pointer; malformed slugs are left
 // to Validate, which has already reported them.

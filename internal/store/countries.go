@@ -200,13 +200,9 @@ func (s *Store) AllCountries(ctx context.Context) ([]models.Country, error) {
 // prepareCountry checks an input, the rules that need the database included (its chains and
 // cited sources exist), and reports every bad field at once; it returns the cited sources' ids.
 func prepareCountry(tx *gorm.DB, in *models.CountryInput) ([]int64, error) {
-	var fields []models.FieldError
-	if err := in.Validate(); err != nil {
-		e, ok := models.AsError(err)
-		if !ok {
-			return nil, err
-		}
-		fields = append(fields, e.Fields...)
+	fields, err := invalidFields(in.Validate())
+	if err != nil {
+		return nil, err
 	}
 	ids, bad, err := resolveCitations(tx, in.CitationRefs())
 	if err != nil {

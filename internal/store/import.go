@@ -312,15 +312,7 @@ func importObject[T, In any](im *importer, o *object[T, In], pointer, key, name 
 		}
 		item.Action = ImportCreate
 		obj, err := importWrite(im, pointer, func(tx *gorm.DB) (*T, error) { return o.insert(tx, 0, version, in, models.ActionCreate) })
-		if err != nil || obj == nil {
-			return nil, err
-		}
-		if !im.rep.DryRun {
-			_, item.Version = o.ref(obj)
-		}
-		im.rep.Created++
-		im.rep.Items = append(im.rep.Items, item)
-		return obj, nil
+		return reportWrite(im, o, item, &im.rep.Created, obj, err)
 	}
 	id, curVersion := o.ref(cur)
 	item.Version = curVersion
@@ -334,25 +326,34 @@ func importObject[T, In any](im *importer, o *object[T, In], pointer, key, name 
 	switch {
 	case len(item.Changed) == 0:
 		item.Action = ImportUnchanged
-		im.rep.Unchanged++
-		im.rep.Items = append(im.rep.Items, item)
+		im.report(item, &im.rep.Unchanged)
 		return cur, nil
 	case ver != nil && *ver != curVersion:
 		item.Action = ImportConflict
-		im.rep.Conflicts++
-		im.rep.Items = append(im.rep.Items, item)
+		im.report(item, &im.rep.Conflicts)
 		return cur, nil
 	}
 	item.Action = ImportUpdate
 	obj, err := importWrite(im, pointer, func(tx *gorm.DB) (*T, error) { return o.update(tx, cur, in, models.ActionUpdate) })
+	return reportWrite(im, o, item, &im.rep.Updated, obj, err)
+}
+
+// report lists item in the import's report and counts it in n, one of the report's counts.
+func (im *importer) report(item ImportItem, n *int) {
+	*n++
+	im.rep.Items = append(im.rep.Items, item)
+}
+
+// reportWrite reports a write of the import (obj, err) that went through, with the version it left
+// (none in a dry run), counted in n. A write that failed (obj nil) was reported at its pointer.
+func reportWrite[T, In any](im *importer, o *object[T, In], item ImportItem, n *int, obj *T, err error) (*T, error) {
 	if err != nil || obj == nil {
 		return nil, err
 	}
 	if !im.rep.DryRun {
 		_, item.Version = o.ref(obj)
 	}
-	im.rep.Updated++
-	im.rep.Items = append(im.rep.Items, item)
+	im.report(item, n)
 	return obj, nil
 }
 

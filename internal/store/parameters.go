@@ -242,13 +242,9 @@ type parameterWrite struct {
 // and cited sources exist; an input set covers one area), and reports every bad field at once.
 // self is the parameter's id when it is being updated, 0 when it is new.
 func prepareParameter(tx *gorm.DB, in *models.ParameterInput, self int64) (*parameterWrite, error) {
-	var fields []models.FieldError
-	if err := in.Validate(); err != nil {
-		e, ok := models.AsError(err)
-		if !ok {
-			return nil, err
-		}
-		fields = append(fields, e.Fields...)
+	fields, err := invalidFields(in.Validate())
+	if err != nil {
+		return nil, err
 	}
 	w := &parameterWrite{}
 	_, w.periodEnd, _ = models.ParsePeriod(in.Period)

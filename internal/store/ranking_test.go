@@ -131,4 +131,3 @@ func TestRankedPagesMatchFullRanking(t *testing.T) {
 		}
 	}
 }
-

@@ -344,13 +344,9 @@ func (w *relationWrite) state(in *models.RelationInput, id int64, created, updat
 // id of the relation being replaced or restored (0 for a new one), which the duplicate and loop
 // checks leave out. Field errors are reported all at once.
 func prepareRelation(tx *gorm.DB, in *models.RelationInput, self int64) (*relationWrite, error) {
-	var fields []models.FieldError
-	if err := in.Validate(); err != nil {
-		e, ok := models.AsError(err)
-		if !ok {
-			return nil, err
-		}
-		fields = append(fields, e.Fields...)
+	fields, err := invalidFields(in.Validate())
+	if err != nil {
+		return nil, err
 	}
 	named := func(field string) bool {
 		return slices.ContainsFunc(fields, func(f models.FieldError) bool { return f.Field == field })
@@ -383,7 +379,7 @@ func prepareRelation(tx *gorm.DB, in *models.RelationInput, self int64) (*relati
 		return nil, models.Invalid(fields...)
 	}
 	var same []int64
-	err := tx.Table("relations").Where("from_id = ? AND to_id = ? AND type = ? AND id <> ?", w.from.ID, w.to.ID, in.Type, self).
+	err = tx.Table("relations").Where("from_id = ? AND to_id = ? AND type = ? AND id <> ?", w.from.ID, w.to.ID, in.Type, self).
 		Limit(1).Pluck("id", &same).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: check relation: %w", err)

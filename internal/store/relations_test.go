@@ -269,6 +269,16 @@ func lastTacticRevision(t *testing.T, s *store.Store, id int64) int64 {
 	return revs.Items[0].ID
 }
 
+// mustDeleteTactic deletes the tactic and returns its newest revision from before, to restore.
+func mustDeleteTactic(t *testing.T, s *store.Store, tc *models.Tactic) int64 {
+	t.Helper()
+	rev := lastTacticRevision(t, s, tc.ID)
+	if err := s.DeleteTactic(editor(), tc.ID, models.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	return rev
+}
+
 // TestStore_RelationsCascade deletes tactics and restores them: their relations go with them and
 // come back with them.
 func TestStore_RelationsCascade(t *testing.T) {
@@ -286,10 +296,7 @@ func TestStore_RelationsCascade(t *testing.T) {
 		}
 	}
 
-	aRev := lastTacticRevision(t, s, a.ID)
-	if err := s.DeleteTactic(ctx, a.ID, models.Precondition{}); err != nil {
-		t.Fatal(err)
-	}
+	aRev := mustDeleteTactic(t, s, a)
 	if got := relationIDs(t, s, models.RelationFilter{}); !slices.Equal(got, []int64{bd.ID}) {
 		t.Fatalf("after deleting a: relations %v, want only %d", got, bd.ID)
 	}
@@ -325,14 +332,8 @@ func TestStore_RelationsCascade(t *testing.T) {
 	t.Run("OtherEndGone", func(t *testing.T) {
 		// a goes (with a→b and c→a), then b (with b→d). a comes back with c→a but without a→b,
 		// as b is gone; b's return brings back b→d, and a→b too, though it went with a's delete.
-		aRev := lastTacticRevision(t, s, a.ID)
-		if err := s.DeleteTactic(ctx, a.ID, models.Precondition{}); err != nil {
-			t.Fatal(err)
-		}
-		bRev := lastTacticRevision(t, s, b.ID)
-		if err := s.DeleteTactic(ctx, b.ID, models.Precondition{}); err != nil {
-			t.Fatal(err)
-		}
+		aRev := mustDeleteTactic(t, s, a)
+		bRev := mustDeleteTactic(t, s, b)
 		if got := relationIDs(t, s, models.RelationFilter{}); len(got) != 0 {
 			t.Fatalf("relations %v left", got)
 		}
@@ -364,14 +365,8 @@ func TestStore_RelationsCascadeLoop(t *testing.T) {
 	ab := mustCreateRelation(t, s, a, b, models.RelationPrerequisiteOf)
 	bc := mustCreateRelation(t, s, b, c, models.RelationPrerequisiteOf)
 	// a goes with a→b, then b with b→c; a comes back alone, and c prerequisite-of a is made.
-	aRev := lastTacticRevision(t, s, a.ID)
-	if err := s.DeleteTactic(ctx, a.ID, models.Precondition{}); err != nil {
-		t.Fatal(err)
-	}
-	bRev := lastTacticRevision(t, s, b.ID)
-	if err := s.DeleteTactic(ctx, b.ID, models.Precondition{}); err != nil {
-		t.Fatal(err)
-	}
+	aRev := mustDeleteTactic(t, s, a)
+	bRev := mustDeleteTactic(t, s, b)
 	if _, err := s.RestoreTactic(ctx, a.ID, aRev, models.Precondition{}); err != nil {
 		t.Fatal(err)
 	}
