@@ -164,19 +164,13 @@ func (sp *listSpec[T, F]) find(q *gorm.DB) ([]T, error) {
 	return scanAll(q, sp.scan)
 }
 
-// scanAll runs q and reads every row with scan.
 // mapList makes a page of rows into a page of what the API sends, with the row's cursor and total.
 func mapList[R, T any](page models.List[R], conv func(*R) (T, error)) (models.List[T], error) {
-	out := models.List[T]{NextCursor: page.NextCursor, Total: page.Total, Items: make([]T, len(page.Items))}
-	for i := range page.Items {
-		var err error
-		if out.Items[i], err = conv(&page.Items[i]); err != nil {
-			return out, err
-		}
-	}
-	return out, nil
+	items, err := mapRows(page.Items, conv)
+	return models.List[T]{NextCursor: page.NextCursor, Total: page.Total, Items: items}, err
 }
 
+// scanAll runs q and reads every row with scan.
 func scanAll[T any](q *gorm.DB, scan func(*sql.Rows) (*T, error)) ([]T, error) {
 	rows, err := q.Rows()
 	if err != nil {

@@ -786,12 +786,8 @@ func insertTactic(tx *gorm.DB, id, version int64, in *models.TacticInput, action
 	cols := map[string]any{"stage_id": t.StageID, "chain_id": t.ChainID, "code": t.Code, "kind": t.Kind,
 		"status": t.Status, "title": t.Title, "summary": t.Summary, "description": t.Description,
 		"attribution": t.Attribution, "evidence_rank": models.EvidenceRank(t.Evidence.Level),
-		"review_due": w.detail.reviewDue(), "detail": jsonText(w.detail), "position": t.Position,
-		"created_at": now, "updated_at": now, "version": version}
-	if id != 0 {
-		cols["id"] = id
-	}
-	if t.ID, err = insertReturningID(tx, "tactics", cols); err != nil {
+		"review_due": w.detail.reviewDue(), "detail": jsonText(w.detail), "position": t.Position}
+	if t.ID, err = insertObject(tx, "tactics", id, version, now, cols); err != nil {
 		return nil, codeConflict(err, code)
 	}
 	if err := insertTacticTags(tx, t.ID, w.tags); err != nil {
