@@ -532,14 +532,18 @@ func TestBadRequests(t *testing.T) {
 		seen[tc.name] = true
 	}
 
+	// The cases run one after another on this test's own server, so the database after one case
+	// is the database before the next: one snapshot each, compared with the one before.
+	before := s.snapshot(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			before := s.snapshot(t)
 			// Deferred, so that it runs also when a check below stops the subtest.
 			defer func() {
-				if after := s.snapshot(t); after != before {
+				after := s.snapshot(t)
+				if after != before {
 					t.Errorf("the failed request changed the database:\n%s", snapshotDiff(before, after))
 				}
+				before = after
 			}()
 			res := s.do(t, tc.method, tc.path, tc.body, tc.headers...)
 			p := res.problem(t, tc.status)

@@ -38,3 +38,17 @@ func TestCIRunTimeouts(t *testing.T) {
 		t.Errorf(".ci/run has %d go test lines; want at least 4 (SQLite, e2e, bench, PostgreSQL)", n)
 	}
 }
+
+// TestCIRunVets checks that .ci/run vets each module, because its go test lines, like the README's
+// test command, run with -vet=off: go vet is the only vet they get.
+func TestCIRunVets(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(moduleRoot, ".ci", "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, vet := range []string{"\ngo vet -tags sqlite_fts5 ./...\n", "(cd bench && go vet -tags sqlite_fts5 ./...)", "(cd e2e && go vet -tags sqlite_fts5 ./...)"} {
+		if !strings.Contains(string(raw), vet) {
+			t.Errorf(".ci/run does not run %q; its go test lines run with -vet=off", strings.TrimSpace(vet))
+		}
+	}
+}

@@ -54,7 +54,7 @@ func readmeShBlocks(t *testing.T) []shBlock {
 var readmeSkips = []struct{ holds, reason string }{
 	{"docker ", "no Docker engine runs where the tests run (TestDockerfile and TestCompose check the files)"},
 	{"bash .ci/run", "the CI itself: go test, go generate and .ci/run are what runs this test"},
-	{"go test -tags sqlite_fts5 ./...", "go run serves until stopped (the test runs the built binary instead) and go test is this test's own run"},
+	{"go test -tags sqlite_fts5 -vet=off ./...", "go run serves until stopped (the test runs the built binary instead) and go test is this test's own run"},
 	{"changes/stream", "the change stream never ends (TestChangeStream in api/ tests it)"},
 }
 
