@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -146,6 +147,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.version {
 		fmt.Fprintln(stdout, versionLine())
 		return nil
+	}
+	if cfg.ops.memoryLimit > 0 {
+		debug.SetMemoryLimit(cfg.ops.memoryLimit)
 	}
 	log := cfg.ops.logger(stderr)
 	// Everything logs through this logger, in the format asked for: the store's migrations and the

@@ -87,9 +87,35 @@ func TestOpsConfig(t *testing.T) {
 		{"CHAINKB_RATE_ANON": "-1"}, {"CHAINKB_RATE_CLIENTS": "0"}, {"CHAINKB_TRUSTED_PROXIES": "proxy.internal"},
 		{"CHAINKB_CORS_ORIGINS": "app.example.org"}, {"CHAINKB_CORS_ORIGINS": "https://app.example.org/path"},
 		{"CHAINKB_READ_HEADER_TIMEOUT": "0s"}, {"CHAINKB_WRITE_TIMEOUT": "soon"},
+		{"CHAINKB_MEMORY_LIMIT": "-1"}, {"CHAINKB_MEMORY_LIMIT": "48MiB"},
 	} {
 		if _, err := parseConfig(nil, func(k string) string { return bad[k] }, io.Discard); err == nil {
 			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+// TestMemoryLimit checks the soft memory limit's default and where it comes from: the flag over
+// CHAINKB_MEMORY_LIMIT over the default, and none of chainkb's own when GOMEMLIMIT is set, which
+// the Go runtime has applied already.
+func TestMemoryLimit(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want int64
+	}{
+		{nil, nil, 48 << 20},
+		{nil, map[string]string{"CHAINKB_MEMORY_LIMIT": "100000000"}, 100000000},
+		{[]string{"-memory-limit", "0"}, map[string]string{"CHAINKB_MEMORY_LIMIT": "100000000"}, 0},
+		{nil, map[string]string{"GOMEMLIMIT": "200MiB"}, 0},
+		{[]string{"-memory-limit", "64000000"}, map[string]string{"GOMEMLIMIT": "200MiB"}, 64000000},
+	} {
+		cfg, err := parseConfig(c.args, func(k string) string { return c.env[k] }, io.Discard)
+		if err != nil {
+			t.Fatalf("%v %v: %v", c.args, c.env, err)
+		}
+		if cfg.ops.memoryLimit != c.want {
+			t.Errorf("%v %v: memory limit %d, want %d", c.args, c.env, cfg.ops.memoryLimit, c.want)
 		}
 	}
 }
