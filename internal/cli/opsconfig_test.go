@@ -104,7 +104,7 @@ func TestMemoryLimit(t *testing.T) {
 		env  map[string]string
 		want int64
 	}{
-		{nil, nil, 48 << 20},
+		{nil, nil, 40 << 20},
 		{nil, map[string]string{"CHAINKB_MEMORY_LIMIT": "100000000"}, 100000000},
 		{[]string{"-memory-limit", "0"}, map[string]string{"CHAINKB_MEMORY_LIMIT": "100000000"}, 0},
 		{nil, map[string]string{"GOMEMLIMIT": "200MiB"}, 0},
