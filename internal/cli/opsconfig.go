@@ -48,9 +48,9 @@ const defaultShutdownTimeout = 8 * time.Second
 // holds: at 100,000 tactics under 32 connections chainkb's peak RSS went from 56-66 MB on a
 // loaded machine to 79-87 MB on a quiet one, where it answered twice as many requests. With a soft
 // limit the collector runs sooner instead. The limit covers Go's memory only; SQLite's caches
-// (about 8 MB) and the executable's pages (about 21 MB) come on top, so 40 MiB keeps the process
-// under 80 MB (48 MiB did not, once: 89-91 MB ranking new searches) at the same CPU a request
-// (bench/results.md, issue 30). It is soft: a larger live heap (an import of a large bundle) is
+// (about 8 MB) and the executable's pages (about 21 MB) come on top: with 40 MiB the process peaked
+// at 48-72 MB there, ranking new searches included, at the same CPU a request (bench/results.md,
+// issue 30). It is soft: a larger live heap (an import of a large bundle) is
 // allowed, at the cost of more collection while it lasts.
 const defaultMemoryLimit = 40 << 20
 
