@@ -15,8 +15,8 @@ import (
 
 // Chains serves /api/v1/chains.
 type Chains struct {
-	store  *store.Store
-	crud   *crud[models.Chain, models.ChainInput]
+	store *store.Store
+	*crud[models.Chain, models.ChainInput]
 	tables *rendercache.Cache[tableKey]
 	// published keeps the published knowledge base for the evidence map, until the next write.
 	published published
@@ -81,21 +81,6 @@ func (h *Chains) List(c *gin.Context) {
 	f := models.ChainFilter{Q: q.text("q"), Page: q.page()}
 	answerList(c, q, f, h.store.Chains)
 }
-
-// Get handles GET /api/v1/chains/{id}.
-func (h *Chains) Get(c *gin.Context) { h.crud.handleGet(c) }
-
-// Create handles POST /api/v1/chains.
-func (h *Chains) Create(c *gin.Context) { h.crud.handleCreate(c) }
-
-// Replace handles PUT /api/v1/chains/{id}.
-func (h *Chains) Replace(c *gin.Context) { h.crud.handleReplace(c) }
-
-// Patch handles PATCH /api/v1/chains/{id}.
-func (h *Chains) Patch(c *gin.Context) { h.crud.handlePatch(c) }
-
-// Delete handles DELETE /api/v1/chains/{id}.
-func (h *Chains) Delete(c *gin.Context) { h.crud.handleDelete(c) }
 
 // ChainTableDoc describes GET /chains/{id}/table.
 var ChainTableDoc = apidoc.Op{
@@ -196,9 +181,3 @@ func (h *Chains) table(ctx context.Context, key, horizon string, perCell int, as
 		return json.Marshal(table)
 	})
 }
-
-// Revisions handles GET /api/v1/chains/{id}/revisions.
-func (h *Chains) Revisions(c *gin.Context) { h.crud.handleRevisions(c) }
-
-// Restore handles POST /api/v1/chains/{id}/revisions/{revision}/restore.
-func (h *Chains) Restore(c *gin.Context) { h.crud.handleRestore(c) }

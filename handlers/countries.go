@@ -22,7 +22,7 @@ import (
 // Countries serves /api/v1/countries and a chain's comparison across countries (issue 27).
 type Countries struct {
 	store *store.Store
-	crud  *crud[models.Country, models.CountryInput]
+	*crud[models.Country, models.CountryInput]
 	// answers keeps profiles and comparisons as rendered bytes until the knowledge base changes.
 	answers *rendercache.Cache[string]
 }
@@ -97,27 +97,6 @@ func (h *Countries) List(c *gin.Context) {
 		return h.store.Countries(ctx, f)
 	})
 }
-
-// Get handles GET /api/v1/countries/{id}.
-func (h *Countries) Get(c *gin.Context) { h.crud.handleGet(c) }
-
-// Create handles POST /api/v1/countries.
-func (h *Countries) Create(c *gin.Context) { h.crud.handleCreate(c) }
-
-// Replace handles PUT /api/v1/countries/{id}.
-func (h *Countries) Replace(c *gin.Context) { h.crud.handleReplace(c) }
-
-// Patch handles PATCH /api/v1/countries/{id}.
-func (h *Countries) Patch(c *gin.Context) { h.crud.handlePatch(c) }
-
-// Delete handles DELETE /api/v1/countries/{id}.
-func (h *Countries) Delete(c *gin.Context) { h.crud.handleDelete(c) }
-
-// Revisions handles GET /api/v1/countries/{id}/revisions.
-func (h *Countries) Revisions(c *gin.Context) { h.crud.handleRevisions(c) }
-
-// Restore handles POST /api/v1/countries/{id}/revisions/{revision}/restore.
-func (h *Countries) Restore(c *gin.Context) { h.crud.handleRestore(c) }
 
 // CountryProfileDoc describes GET /countries/{id}/profile.
 var CountryProfileDoc = apidoc.Op{

@@ -12,9 +12,11 @@ import (
 )
 
 // crud is the endpoint code that every content resource shares: get, create, replace, patch,
-// delete, history and restore. Each resource's file keeps its own handlers and the description of
-// its operations (apidoc), and calls these; they call the resource's methods in the store
-// (store.Resource), and differ only in how a path names an object (key).
+// delete, history and restore. Each resource's handler type embeds it, so that these methods are
+// its handlers of those routes (a method of its own, such as Tactics.Get, takes a route over);
+// the resource's file keeps its list, whatever else it serves and the description of its
+// operations (apidoc). They call the resource's methods in the store (store.Resource), and differ
+// only in how a path names an object (key).
 //
 // T is the object, In what a client writes.
 type crud[T any, In any] struct {
@@ -29,8 +31,8 @@ func newCrud[T, In any](objects *store.Resource[T, In], key func(*gin.Context) (
 	return &crud[T, In]{objects: objects, key: key}
 }
 
-// handleGet answers GET /{resources}/{id}: the object with its ETag, or 304.
-func (r *crud[T, In]) handleGet(c *gin.Context) {
+// Get answers GET /{resources}/{id}: the object with its ETag, or 304.
+func (r *crud[T, In]) Get(c *gin.Context) {
 	k, err := r.key(c)
 	if err != nil {
 		c.Error(err)
@@ -44,8 +46,8 @@ func (r *crud[T, In]) handleGet(c *gin.Context) {
 	r.write(c, http.StatusOK, obj)
 }
 
-// handleCreate answers POST /{resources}: 201 with Location and ETag.
-func (r *crud[T, In]) handleCreate(c *gin.Context) {
+// Create answers POST /{resources}: 201 with Location and ETag.
+func (r *crud[T, In]) Create(c *gin.Context) {
 	var in In
 	if err := decodeCreate(c, &in); err != nil {
 		c.Error(err)
@@ -61,8 +63,8 @@ func (r *crud[T, In]) handleCreate(c *gin.Context) {
 	r.write(c, http.StatusCreated, obj)
 }
 
-// handleReplace answers PUT /{resources}/{id}, which needs a precondition (If-Match or version).
-func (r *crud[T, In]) handleReplace(c *gin.Context) {
+// Replace answers PUT /{resources}/{id}, which needs a precondition (If-Match or version).
+func (r *crud[T, In]) Replace(c *gin.Context) {
 	k, err := r.key(c)
 	if err != nil {
 		c.Error(err)
@@ -82,9 +84,9 @@ func (r *crud[T, In]) handleReplace(c *gin.Context) {
 	r.write(c, http.StatusOK, obj)
 }
 
-// handlePatch answers PATCH /{resources}/{id}: a JSON Merge Patch applied to the object as a GET
+// Patch answers PATCH /{resources}/{id}: a JSON Merge Patch applied to the object as a GET
 // returns it, written only if the object is still at the version it was merged onto.
-func (r *crud[T, In]) handlePatch(c *gin.Context) {
+func (r *crud[T, In]) Patch(c *gin.Context) {
 	k, err := r.key(c)
 	if err != nil {
 		c.Error(err)
@@ -110,8 +112,8 @@ func (r *crud[T, In]) handlePatch(c *gin.Context) {
 	r.write(c, http.StatusOK, obj)
 }
 
-// handleDelete answers DELETE /{resources}/{id}, honouring If-Match when sent.
-func (r *crud[T, In]) handleDelete(c *gin.Context) {
+// Delete answers DELETE /{resources}/{id}, honouring If-Match when sent.
+func (r *crud[T, In]) Delete(c *gin.Context) {
 	k, err := r.key(c)
 	if err != nil {
 		c.Error(err)
@@ -124,8 +126,8 @@ func (r *crud[T, In]) handleDelete(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// handleRevisions answers GET /{resources}/{id}/revisions.
-func (r *crud[T, In]) handleRevisions(c *gin.Context) {
+// Revisions answers GET /{resources}/{id}/revisions.
+func (r *crud[T, In]) Revisions(c *gin.Context) {
 	k, err := r.key(c)
 	if err != nil {
 		c.Error(err)
@@ -137,8 +139,8 @@ func (r *crud[T, In]) handleRevisions(c *gin.Context) {
 	})
 }
 
-// handleRestore answers POST /{resources}/{id}/revisions/{revision}/restore.
-func (r *crud[T, In]) handleRestore(c *gin.Context) {
+// Restore answers POST /{resources}/{id}/revisions/{revision}/restore.
+func (r *crud[T, In]) Restore(c *gin.Context) {
 	k, err := r.key(c)
 	if err != nil {
 		c.Error(err)

@@ -12,7 +12,7 @@ import (
 // Parameters serves /api/v1/parameters.
 type Parameters struct {
 	store *store.Store
-	crud  *crud[models.Parameter, models.ParameterInput]
+	*crud[models.Parameter, models.ParameterInput]
 }
 
 // NewParameters returns the parameter handlers.
@@ -67,27 +67,6 @@ func (h *Parameters) List(c *gin.Context) {
 	}
 	answerList(c, q, f, h.store.Parameters)
 }
-
-// Get handles GET /api/v1/parameters/{id}.
-func (h *Parameters) Get(c *gin.Context) { h.crud.handleGet(c) }
-
-// Create handles POST /api/v1/parameters.
-func (h *Parameters) Create(c *gin.Context) { h.crud.handleCreate(c) }
-
-// Replace handles PUT /api/v1/parameters/{id}.
-func (h *Parameters) Replace(c *gin.Context) { h.crud.handleReplace(c) }
-
-// Patch handles PATCH /api/v1/parameters/{id}.
-func (h *Parameters) Patch(c *gin.Context) { h.crud.handlePatch(c) }
-
-// Delete handles DELETE /api/v1/parameters/{id}.
-func (h *Parameters) Delete(c *gin.Context) { h.crud.handleDelete(c) }
-
-// Revisions handles GET /api/v1/parameters/{id}/revisions.
-func (h *Parameters) Revisions(c *gin.Context) { h.crud.handleRevisions(c) }
-
-// Restore handles POST /api/v1/parameters/{id}/revisions/{revision}/restore.
-func (h *Parameters) Restore(c *gin.Context) { h.crud.handleRestore(c) }
 
 // symbolNames lists the model's symbols, for a query parameter's check.
 func symbolNames() []string {

@@ -15,7 +15,7 @@ import (
 // Relations serves /api/v1/relations and /api/v1/tactics/{id}/relations.
 type Relations struct {
 	store *store.Store
-	crud  *crud[models.Relation, models.RelationInput]
+	*crud[models.Relation, models.RelationInput]
 }
 
 // NewRelations returns the relation handlers.
@@ -137,24 +137,3 @@ func validTacticKey(s string) bool {
 	}
 	return models.IsCode(s)
 }
-
-// Get handles GET /api/v1/relations/{id}.
-func (h *Relations) Get(c *gin.Context) { h.crud.handleGet(c) }
-
-// Create handles POST /api/v1/relations.
-func (h *Relations) Create(c *gin.Context) { h.crud.handleCreate(c) }
-
-// Replace handles PUT /api/v1/relations/{id}.
-func (h *Relations) Replace(c *gin.Context) { h.crud.handleReplace(c) }
-
-// Patch handles PATCH /api/v1/relations/{id}.
-func (h *Relations) Patch(c *gin.Context) { h.crud.handlePatch(c) }
-
-// Delete handles DELETE /api/v1/relations/{id}.
-func (h *Relations) Delete(c *gin.Context) { h.crud.handleDelete(c) }
-
-// Revisions handles GET /api/v1/relations/{id}/revisions.
-func (h *Relations) Revisions(c *gin.Context) { h.crud.handleRevisions(c) }
-
-// Restore handles POST /api/v1/relations/{id}/revisions/{revision}/restore.
-func (h *Relations) Restore(c *gin.Context) { h.crud.handleRestore(c) }

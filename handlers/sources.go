@@ -13,7 +13,7 @@ import (
 // Sources serves /api/v1/sources.
 type Sources struct {
 	store *store.Store
-	crud  *crud[models.Source, models.SourceInput]
+	*crud[models.Source, models.SourceInput]
 	// published keeps the published sources for the bibliography, until the next write.
 	published published
 }
@@ -97,24 +97,3 @@ func year(q *query, name string) int {
 	}
 	return n
 }
-
-// Get handles GET /api/v1/sources/{id}.
-func (h *Sources) Get(c *gin.Context) { h.crud.handleGet(c) }
-
-// Create handles POST /api/v1/sources.
-func (h *Sources) Create(c *gin.Context) { h.crud.handleCreate(c) }
-
-// Replace handles PUT /api/v1/sources/{id}.
-func (h *Sources) Replace(c *gin.Context) { h.crud.handleReplace(c) }
-
-// Patch handles PATCH /api/v1/sources/{id}.
-func (h *Sources) Patch(c *gin.Context) { h.crud.handlePatch(c) }
-
-// Delete handles DELETE /api/v1/sources/{id}.
-func (h *Sources) Delete(c *gin.Context) { h.crud.handleDelete(c) }
-
-// Revisions handles GET /api/v1/sources/{id}/revisions.
-func (h *Sources) Revisions(c *gin.Context) { h.crud.handleRevisions(c) }
-
-// Restore handles POST /api/v1/sources/{id}/revisions/{revision}/restore.
-func (h *Sources) Restore(c *gin.Context) { h.crud.handleRestore(c) }

@@ -11,7 +11,7 @@ import (
 // Stages serves /api/v1/stages.
 type Stages struct {
 	store *store.Store
-	crud  *crud[models.Stage, models.StageInput]
+	*crud[models.Stage, models.StageInput]
 }
 
 // NewStages returns the stage handlers.
@@ -59,24 +59,3 @@ func (h *Stages) List(c *gin.Context) {
 	f := models.StageFilter{Chain: q.key("chain"), Side: q.enum("side", models.SideSupply, models.SideDemand), Q: q.text("q"), Page: q.page()}
 	answerList(c, q, f, h.store.Stages)
 }
-
-// Get handles GET /api/v1/stages/{id}.
-func (h *Stages) Get(c *gin.Context) { h.crud.handleGet(c) }
-
-// Create handles POST /api/v1/stages.
-func (h *Stages) Create(c *gin.Context) { h.crud.handleCreate(c) }
-
-// Replace handles PUT /api/v1/stages/{id}.
-func (h *Stages) Replace(c *gin.Context) { h.crud.handleReplace(c) }
-
-// Patch handles PATCH /api/v1/stages/{id}.
-func (h *Stages) Patch(c *gin.Context) { h.crud.handlePatch(c) }
-
-// Delete handles DELETE /api/v1/stages/{id}.
-func (h *Stages) Delete(c *gin.Context) { h.crud.handleDelete(c) }
-
-// Revisions handles GET /api/v1/stages/{id}/revisions.
-func (h *Stages) Revisions(c *gin.Context) { h.crud.handleRevisions(c) }
-
-// Restore handles POST /api/v1/stages/{id}/revisions/{revision}/restore.
-func (h *Stages) Restore(c *gin.Context) { h.crud.handleRestore(c) }

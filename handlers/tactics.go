@@ -18,7 +18,7 @@ import (
 // Tactics serves /api/v1/tactics.
 type Tactics struct {
 	store *store.Store
-	crud  *crud[models.Tactic, models.TacticInput]
+	*crud[models.Tactic, models.TacticInput]
 	// searched keeps the pages of lists with q until the next write, as Search keeps its pages:
 	// ranking the matches is most of such a page's cost, and the same searches come back.
 	searched *rendercache.Cache[string]
@@ -156,7 +156,8 @@ func (h *Tactics) List(c *gin.Context) {
 
 // Get handles GET /api/v1/tactics/{id}.
 //
-// It sends the tactic's stored representation (store.TacticDoc) rather than encoding it.
+// It takes the route over from crud's Get: it sends the tactic's stored representation
+// (store.TacticDoc) rather than encoding it.
 func (h *Tactics) Get(c *gin.Context) {
 	id, err := tacticID(c, h.store)
 	if err != nil {
@@ -170,21 +171,3 @@ func (h *Tactics) Get(c *gin.Context) {
 	}
 	writeBody(c, http.StatusOK, doc.ID, doc.Version, doc.JSON)
 }
-
-// Create handles POST /api/v1/tactics.
-func (h *Tactics) Create(c *gin.Context) { h.crud.handleCreate(c) }
-
-// Replace handles PUT /api/v1/tactics/{id}.
-func (h *Tactics) Replace(c *gin.Context) { h.crud.handleReplace(c) }
-
-// Patch handles PATCH /api/v1/tactics/{id}.
-func (h *Tactics) Patch(c *gin.Context) { h.crud.handlePatch(c) }
-
-// Delete handles DELETE /api/v1/tactics/{id}.
-func (h *Tactics) Delete(c *gin.Context) { h.crud.handleDelete(c) }
-
-// Revisions handles GET /api/v1/tactics/{id}/revisions.
-func (h *Tactics) Revisions(c *gin.Context) { h.crud.handleRevisions(c) }
-
-// Restore handles POST /api/v1/tactics/{id}/revisions/{revision}/restore.
-func (h *Tactics) Restore(c *gin.Context) { h.crud.handleRestore(c) }

@@ -11,7 +11,7 @@ import (
 // Tags serves /api/v1/tags.
 type Tags struct {
 	store *store.Store
-	crud  *crud[models.Tag, models.TagInput]
+	*crud[models.Tag, models.TagInput]
 }
 
 // NewTags returns the tag handlers.
@@ -58,24 +58,3 @@ func (h *Tags) List(c *gin.Context) {
 	f := models.TagFilter{Group: q.slug("group"), Q: q.text("q"), Page: q.page()}
 	answerList(c, q, f, h.store.Tags)
 }
-
-// Get handles GET /api/v1/tags/{id}.
-func (h *Tags) Get(c *gin.Context) { h.crud.handleGet(c) }
-
-// Create handles POST /api/v1/tags.
-func (h *Tags) Create(c *gin.Context) { h.crud.handleCreate(c) }
-
-// Replace handles PUT /api/v1/tags/{id}.
-func (h *Tags) Replace(c *gin.Context) { h.crud.handleReplace(c) }
-
-// Patch handles PATCH /api/v1/tags/{id}.
-func (h *Tags) Patch(c *gin.Context) { h.crud.handlePatch(c) }
-
-// Delete handles DELETE /api/v1/tags/{id}.
-func (h *Tags) Delete(c *gin.Context) { h.crud.handleDelete(c) }
-
-// Revisions handles GET /api/v1/tags/{id}/revisions.
-func (h *Tags) Revisions(c *gin.Context) { h.crud.handleRevisions(c) }
-
-// Restore handles POST /api/v1/tags/{id}/revisions/{revision}/restore.
-func (h *Tags) Restore(c *gin.Context) { h.crud.handleRestore(c) }
