@@ -2,11 +2,11 @@ package cli
 
 // Helpers for the tests that run chainkb as a process, as an operator would: the test binary
 // itself, which runs chainkb's main when asMainEnv is set (TestMain), started as a subprocess on a
-// temporary database, and stopped with a signal. Running the test binary rather than one built with
-// goBuildCommand saves a third compile of SQLite (after the test binary's and go vet's) from a
+// temporary database, and stopped with a signal. Running the test binary rather than one built
+// with go build saves a third compile of SQLite (after the test binary's and go vet's) from a
 // cold cache; the code is the same, built by the same toolchain with the same tags (with -race
-// when the tests have it, so a data race in the server fails the test that meets it).
-// TestDockerfile checks that the image builds with goBuildCommand.
+// when the tests have it, so a data race in the server fails the test that meets it). The image's
+// own build command is checked in e2e/container_test.go.
 
 import (
 	"bytes"
@@ -31,16 +31,9 @@ import (
 	_ "github.com/mattn/go-sqlite3" // the tests' own read-only view of a database file
 )
 
-// goBuildCommand builds the chainkb binary: the Dockerfile runs exactly this command (with
-// CGO_ENABLED=1), which TestDockerfile checks.
-var goBuildCommand = []string{"go", "build", "-tags", "sqlite_fts5", "-trimpath", "-ldflags=-s -w", "-o", goBuildOutput, "."}
-
 // moduleRoot is the module's root, from this package's directory (where go test runs its tests):
-// the Dockerfile, .dockerignore, compose.yaml and the README are there.
+// the README and .ci/run are there.
 const moduleRoot = "../.."
-
-// goBuildOutput is where goBuildCommand writes the binary in the image's build stage.
-const goBuildOutput = "/out/chainkb"
 
 // asMainEnv, set in the environment, makes the test binary run chainkb's main with its arguments
 // instead of the tests. Its name does not start with CHAINKB_, so processEnv passes it on; the

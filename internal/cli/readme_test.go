@@ -52,21 +52,22 @@ func readmeShBlocks(t *testing.T) []shBlock {
 // readmeSkips are the README's sh blocks that cannot run in a test, by a command they hold, with
 // the reason. Every other block runs.
 var readmeSkips = []struct{ holds, reason string }{
-	{"docker ", "no Docker engine runs where the tests run (TestDockerfile and TestCompose check the files)"},
+	{"docker ", "no Docker engine runs where the tests run (e2e/container_test.go checks the files)"},
 	{"bash .ci/run", "the CI itself: go test, go generate and .ci/run are what runs this test"},
 	{"go test -tags sqlite_fts5 -vet=off ./...", "go run serves until stopped (the test runs the built binary instead) and go test is this test's own run"},
 	{"changes/stream", "the change stream never ends (TestChangeStream in api/ tests it)"},
 }
 
 // readmeScript is a README block made runnable here: the server is the test's, on its address,
-// and the binary is the one the tests built, linked as ./chainkb in the working directory.
+// and the binary is the test binary itself (chainkbBinary), linked as ./chainkb in the working
+// directory.
 func readmeScript(block, addr string) string {
 	block = strings.ReplaceAll(block, "localhost:8080", addr)
 	var out []string
 	for _, line := range strings.Split(block, "\n") {
 		switch {
 		case strings.HasPrefix(line, "go build -tags sqlite_fts5 -o chainkb ."):
-			line = ": the test built ./chainkb with goBuildCommand"
+			line = ": the test links its own binary as ./chainkb"
 		case regexp.MustCompile(`^\./chainkb\s*(#.*)?$`).MatchString(line):
 			line = ": the test started ./chainkb"
 		}

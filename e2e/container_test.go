@@ -1,11 +1,15 @@
-package cli
+package e2e
 
-// No Docker engine runs where these tests run, so they check what can be checked without one:
-// the Dockerfile parses with BuildKit's own parser, everything it copies exists and is in the
-// build context, it builds the binary with the command the tests build theirs with, and
-// compose.yaml runs two instances on one PostgreSQL with health checks.
+// The container's files, checked here rather than in the service module's tests: BuildKit's
+// Dockerfile parser and its dependencies (gogo/protobuf, containerd's typeurl) stay out of the
+// service's go.mod and out of the README's test command. No Docker engine runs where these tests
+// run, so they check what can be checked without one: the Dockerfile parses with BuildKit's own
+// parser, everything it copies exists and is in the build context, it builds the binary with the
+// command goBuildCommand spells out, and compose.yaml runs two instances on one PostgreSQL with
+// health checks.
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/url"
@@ -22,7 +26,21 @@ import (
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
 	"gopkg.in/yaml.v3"
+
+	"chainkb/internal/cli"
 )
+
+// goBuildCommand is how the image's build stage builds chainkb (with CGO_ENABLED=1): the
+// README's build with the image's own flags. TestDockerfile checks that the Dockerfile runs exactly
+// this.
+var goBuildCommand = []string{"go", "build", "-tags", "sqlite_fts5", "-trimpath", "-ldflags=-s -w", "-o", goBuildOutput, "."}
+
+// goBuildOutput is where goBuildCommand writes the binary in the image's build stage.
+const goBuildOutput = "/out/chainkb"
+
+// moduleRoot is the service module's root, from this package's directory (where go test runs its
+// tests): the Dockerfile, .dockerignore, compose.yaml and the README are there.
+const moduleRoot = ".."
 
 // instruction is one line of a Dockerfile, as BuildKit parses it.
 type instruction struct {
@@ -331,15 +349,36 @@ func moduleBuildFiles(t *testing.T) []string {
 // does not list.
 func checkSettings(t *testing.T, where string, env map[string]string) {
 	t.Helper()
-	var help strings.Builder
-	if err := run(t.Context(), []string{"-h"}, func(string) string { return "" }, &help, &help); err != nil {
-		t.Fatalf("chainkb -h: %v", err)
-	}
+	help := chainkbHelp(t)
 	for k := range env {
-		if strings.HasPrefix(k, "CHAINKB_") && !strings.Contains(help.String(), k) {
+		if strings.HasPrefix(k, "CHAINKB_") && !strings.Contains(help, k) {
 			t.Errorf("%s sets %s, which chainkb -h does not list", where, k)
 		}
 	}
+}
+
+// chainkbHelp is what "chainkb -h" prints: every flag, its environment variable and its default.
+func chainkbHelp(t *testing.T) string {
+	t.Helper()
+	var help strings.Builder
+	if code := cli.Run(context.Background(), []string{"-h"}, func(string) string { return "" }, &help, &help); code != 0 {
+		t.Fatalf("chainkb -h: exit %d: %s", code, help.String())
+	}
+	return help.String()
+}
+
+// defaultShutdownGrace is -shutdown-timeout's default, as "chainkb -h" states it.
+func defaultShutdownGrace(t *testing.T) time.Duration {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)-shutdown-timeout duration\n[^\n]*\(default ([^)]+)\)`).FindStringSubmatch(chainkbHelp(t))
+	if m == nil {
+		t.Fatal(`"chainkb -h" states no default for -shutdown-timeout`)
+	}
+	d, err := time.ParseDuration(m[1])
+	if err != nil {
+		t.Fatalf("-shutdown-timeout's default %q: %v", m[1], err)
+	}
+	return d
 }
 
 // composeFile is the part of compose.yaml that the test reads.
@@ -454,7 +493,7 @@ func TestCompose(t *testing.T) {
 		}
 		checkSettings(t, "compose.yaml service "+name, s.Environment)
 		// The stop waits longer than chainkb's shutdown grace, so that a stop is clean.
-		grace := defaultOpsConfig().shutdownTimeout
+		grace := defaultShutdownGrace(t)
 		if v := s.Environment["CHAINKB_SHUTDOWN_TIMEOUT"]; v != "" {
 			if grace, err = time.ParseDuration(v); err != nil {
 				t.Errorf("service %s: CHAINKB_SHUTDOWN_TIMEOUT=%q: %v", name, v, err)
