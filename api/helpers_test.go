@@ -3,6 +3,8 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -203,28 +205,56 @@ func (r response) problem(t *testing.T, status int) handlers.Problem {
 }
 
 // snapshot returns the whole content of the database, read through a separate connection, so that
-// a test can assert that a failed request changed nothing.
+// a test can assert that a failed request changed nothing: every table but the search indexes'
+// (their shadow tables are written by triggers in the same statement as the rows they index), a
+// line a row, sorted. A value longer than snapshotValueMax stands as its length and the start of
+// its SHA-256: a revision's state or a rendered document changes the digest as surely as the
+// text, and the diff of a failure stays readable.
 func (s *testServer) snapshot(t *testing.T) string {
 	t.Helper()
 	var (
-		b    strings.Builder
-		line []byte
+		b     strings.Builder
+		line  []byte
+		lines []string
 	)
-	for _, table := range []string{"chains", "stages", "tactics", "tags", "tactic_tags", "seeds_applied", "schema_migrations", "revisions", "api_keys", "idempotency_keys", "webhook_subscriptions", "webhook_deliveries"} {
+	for _, table := range s.DB.contentTables(t) {
 		cols := "*"
 		if table == "api_keys" {
 			// A key's last use is noted on any request, failed or not; it is not content.
 			cols = "id, name, role, prefix, hash, created_at, expires_at, revoked_at"
 		}
-		eachRow(t, s.DB, "SELECT "+cols+" FROM "+table+" ORDER BY 1, 2", func(_ []string, vals []any) {
+		lines = lines[:0]
+		eachRow(t, s.DB, "SELECT "+cols+" FROM "+table, func(_ []string, vals []any) {
 			line = append(line[:0], table...)
 			for _, v := range vals {
-				line = appendValue(append(line, ' '), v)
+				line = appendSnapshotValue(append(line, ' '), v)
 			}
-			b.Write(append(line, '\n'))
+			lines = append(lines, string(line))
 		})
+		slices.Sort(lines)
+		for _, l := range lines {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
 	}
 	return b.String()
+}
+
+// snapshotValueMax is the longest value a snapshot writes out in full.
+const snapshotValueMax = 120
+
+// appendSnapshotValue appends v as appendValue does or, when that is longer than
+// snapshotValueMax, its length and the start of its SHA-256.
+func appendSnapshotValue(b []byte, v any) []byte {
+	start := len(b)
+	b = appendValue(b, v)
+	n := len(b) - start
+	if n <= snapshotValueMax {
+		return b
+	}
+	sum := sha256.Sum256(b[start:])
+	b = fmt.Appendf(b[:start], "<%d bytes, sha256 ", n)
+	return append(hex.AppendEncode(b, sum[:12]), '>')
 }
 
 // appendValue appends a value as the driver returned it, as fmt's %v writes it but without fmt's
@@ -278,13 +308,20 @@ func eachRow(t *testing.T, db *testDB, query string, fn func(cols []string, vals
 func snapshotDiff(before, after string) string {
 	var b strings.Builder
 	was, is := strings.Split(before, "\n"), strings.Split(after, "\n")
+	inWas, inIs := make(map[string]bool, len(was)), make(map[string]bool, len(is))
 	for _, l := range was {
-		if !slices.Contains(is, l) {
+		inWas[l] = true
+	}
+	for _, l := range is {
+		inIs[l] = true
+	}
+	for _, l := range was {
+		if !inIs[l] {
 			fmt.Fprintf(&b, "- %s\n", l)
 		}
 	}
 	for _, l := range is {
-		if !slices.Contains(was, l) {
+		if !inWas[l] {
 			fmt.Fprintf(&b, "+ %s\n", l)
 		}
 	}
@@ -310,6 +347,23 @@ func TestSnapshotSeesChanges(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)^\+ revisions `).MatchString(diff) {
 		t.Errorf("the new tag's revision is not in the diff:\n%s", diff)
+	}
+	// Every table that holds content is in it, the derived ones too: the rendered documents, the
+	// citations.
+	for _, table := range []string{"sources", "citations", "relations", "parameters", "countries", "tactic_docs", "kb_generation"} {
+		if !strings.Contains(before, "\n"+table+" ") {
+			t.Errorf("the snapshot holds no row of %s", table)
+		}
+	}
+	// A change inside a long value, written as its digest, shows: a title edit rewrites tactic 1's
+	// rendered document.
+	var tc models.Tactic
+	s.do(t, "GET", "/api/v1/tactics/1", nil).mustStatus(t, 200).decode(t, &tc)
+	mid := s.snapshot(t)
+	s.do(t, "PATCH", "/api/v1/tactics/1", obj{"title": tc.Title + " (snapshot edit)", "version": tc.Version}).mustStatus(t, 200)
+	diff = snapshotDiff(mid, s.snapshot(t))
+	if digest := `<\d+ bytes, sha256 [0-9a-f]{24}>`; !regexp.MustCompile(`(?m)^- tactic_docs 1 .*`+digest).MatchString(diff) || !regexp.MustCompile(`(?m)^\+ tactic_docs 1 .*`+digest).MatchString(diff) {
+		t.Errorf("the edited tactic's document is not in the diff:\n%.3000s", diff)
 	}
 }
 

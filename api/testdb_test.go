@@ -87,24 +87,42 @@ func openTestDB(t *testing.T, seededCopy bool) *testDB {
 // Tables lists the tables of the test's database.
 func (d *testDB) Tables(t *testing.T) []string {
 	t.Helper()
-	q := "SELECT name FROM sqlite_master WHERE type = 'table'"
 	if d.Postgres {
-		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+		return d.column(t, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
 	}
-	rows, err := d.Query(q)
+	return d.column(t, "SELECT name FROM sqlite_master WHERE type = 'table'")
+}
+
+// contentTables lists the tables that hold the database's content, in name order: the tables of
+// Tables without the full-text indexes (SQLite's virtual tables and their shadow tables).
+func (d *testDB) contentTables(t *testing.T) []string {
+	t.Helper()
+	if d.Postgres {
+		return d.column(t, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")
+	}
+	return d.column(t, "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' AND name NOT LIKE '%\\_fts\\_%' ESCAPE '\\' ORDER BY name")
+}
+
+// column runs query, which selects one text column, and returns its values.
+func (d *testDB) column(t *testing.T, query string) []string {
+	t.Helper()
+	rows, err := d.Query(query)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", query, err)
 	}
 	defer rows.Close()
-	var names []string
+	var out []string
 	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			t.Fatalf("%s: %v", query, err)
 		}
-		names = append(names, n)
+		out = append(out, v)
 	}
-	return names
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return out
 }
 
 // TestEngine says which engine the suite ran on, so that a run without PostgreSQL says what it
