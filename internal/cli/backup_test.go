@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -188,7 +189,16 @@ func TestStoreBackup(t *testing.T) {
 	}
 	orig, cp := openReadOnly(t, filepath.Join(dir, "chainkb.db")), openReadOnly(t, dest)
 	checkDatabase(t, cp)
-	for _, table := range []string{"chains", "stages", "tactics", "tags", "tactic_tags", "revisions", "seeds_applied", "schema_migrations"} {
+	// Every table, read from the catalogue: the content, the rendered documents, the revisions,
+	// the full-text indexes' own tables and SQLite's sequences.
+	tables, copied := tableNames(t, orig), tableNames(t, cp)
+	if !slices.Equal(tables, copied) {
+		t.Fatalf("the copy has the tables %v, the database %v", copied, tables)
+	}
+	if len(tables) < 20 {
+		t.Fatalf("only %d tables in the seeded database: %v", len(tables), tables)
+	}
+	for _, table := range tables {
 		if a, b := tableSum(t, orig, table), tableSum(t, cp, table); a != b {
 			t.Errorf("table %s differs between the database and its copy", table)
 		}
@@ -212,6 +222,29 @@ func fileSum(t *testing.T, path string) [32]byte {
 		t.Fatal(err)
 	}
 	return sha256.Sum256(b)
+}
+
+// tableNames lists the database's tables but its virtual ones (whose rows are in their shadow
+// tables), by name.
+func tableNames(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	rows, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")
+	if err != nil {
+		t.Fatalf("list tables: %v", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return names
 }
 
 // tableSum is a digest of a table's rows, in sorted order.
