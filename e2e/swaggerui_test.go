@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -186,11 +187,11 @@ func TestSwaggerUIUntouchedWritesAreHarmless(t *testing.T) {
 	ctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancel()
 
-	var doc struct {
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
-	}
+	var doc openAPIDoc
 	s.get(t, "/openapi.json", &doc)
-	before := s.content(t)
+	collections := doc.collections(t)
+	before := s.content(t, collections)
+	t.Logf("comparing %d resources in %d collections before and after", len(before), len(collections))
 
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(s.URL+"/swagger/index.html"),
@@ -270,7 +271,7 @@ func TestSwaggerUIUntouchedWritesAreHarmless(t *testing.T) {
 		t.Fatalf("only %d writes in the document", writes)
 	}
 
-	after := s.content(t)
+	after := s.content(t, collections)
 	for key, was := range before {
 		if now, ok := after[key]; !ok {
 			t.Errorf("%s is gone after the untouched writes", key)
@@ -285,34 +286,129 @@ func TestSwaggerUIUntouchedWritesAreHarmless(t *testing.T) {
 	}
 }
 
-// content is every chain, stage, tactic (drafts too) and tag as the editor sees it, by "kind id",
-// as JSON: what the untouched writes must leave as it was.
-func (s *server) content(t *testing.T) map[string]string {
+// openAPIDoc is what the test reads of the OpenAPI document: its paths, and the parameters they
+// share by reference.
+type openAPIDoc struct {
+	Paths      map[string]map[string]json.RawMessage `json:"paths"`
+	Components struct {
+		Parameters map[string]json.RawMessage `json:"parameters"`
+	} `json:"components"`
+}
+
+// collection is one of the API's collections of resources, as the document describes it.
+type collection struct {
+	Path     string   // "/tactics"
+	Key      string   // the item path's parameter: "id", or "version" for releases
+	Paged    bool     // it takes limit and cursor
+	Statuses []string // the values of its status filter, if it has one: drafts are listed apart
+}
+
+// collections lists every collection of resources the document has: a path with a GET and an item
+// path below it (/tactics and /tactics/{id}), so that a resource added to the API is compared
+// without a list here to keep.
+func (d *openAPIDoc) collections(t *testing.T) []collection {
+	t.Helper()
+	var out []collection
+	for path, ops := range d.Paths {
+		get, ok := ops["get"]
+		if !ok || strings.Contains(path, "{") {
+			continue
+		}
+		c := collection{Path: path}
+		for item := range d.Paths {
+			if rest, ok := strings.CutPrefix(item, path+"/{"); ok && strings.HasSuffix(rest, "}") && !strings.Contains(rest, "/") {
+				c.Key = strings.TrimSuffix(rest, "}")
+			}
+		}
+		if c.Key == "" {
+			continue
+		}
+		var op struct {
+			Parameters []json.RawMessage `json:"parameters"`
+		}
+		if err := json.Unmarshal(get, &op); err != nil {
+			t.Fatalf("GET %s in the document: %v", path, err)
+		}
+		for _, raw := range op.Parameters {
+			var p struct {
+				Ref    string `json:"$ref"`
+				Name   string `json:"name"`
+				Schema struct {
+					Enum []string `json:"enum"`
+				} `json:"schema"`
+			}
+			if err := json.Unmarshal(raw, &p); err != nil {
+				t.Fatal(err)
+			}
+			if name, ok := strings.CutPrefix(p.Ref, "#/components/parameters/"); ok {
+				if err := json.Unmarshal(d.Components.Parameters[name], &p); err != nil {
+					t.Fatalf("parameter %s: %v", p.Ref, err)
+				}
+			}
+			switch p.Name {
+			case "cursor":
+				c.Paged = true
+			case "status":
+				c.Statuses = p.Schema.Enum
+			}
+		}
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b collection) int { return strings.Compare(a.Path, b.Path) })
+	var paths []string
+	for _, c := range out {
+		paths = append(paths, c.Path)
+	}
+	for _, want := range []string{"/chains", "/sources", "/tactics", "/countries"} {
+		if !slices.Contains(paths, want) {
+			t.Fatalf("the document's collections %v leave out %s", paths, want)
+		}
+	}
+	return out
+}
+
+// content is every resource of every collection as an admin sees it (drafts and archived ones,
+// keys and webhook subscriptions too), by "path key", as JSON: what the untouched writes must leave as it was. A key's last use
+// is left out: every request notes it.
+func (s *server) content(t *testing.T, collections []collection) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, kind := range []string{"chains", "stages", "tactics", "tags"} {
-		for _, status := range []string{"", "&status=draft", "&status=archived"} {
-			if status != "" && kind != "tactics" {
-				continue
+	for _, c := range collections {
+		filters := []string{""}
+		for _, st := range c.Statuses {
+			filters = append(filters, "status="+st)
+		}
+		for _, filter := range filters {
+			query := []string{}
+			if c.Paged {
+				query = append(query, "limit=200")
+			}
+			if filter != "" {
+				query = append(query, filter)
 			}
 			cursor := ""
 			for {
-				var page struct {
-					Data       []json.RawMessage `json:"data"`
-					NextCursor *string           `json:"next_cursor"`
+				q := slices.Clone(query)
+				if cursor != "" {
+					q = append(q, "cursor="+url.QueryEscape(cursor))
 				}
-				s.get(t, "/api/v1/"+kind+"?limit=200"+status+cursor, &page)
-				for _, raw := range page.Data {
-					var obj struct{ ID int64 }
-					if err := json.Unmarshal(raw, &obj); err != nil {
+				var page struct {
+					Data       []map[string]any `json:"data"`
+					NextCursor *string          `json:"next_cursor"`
+				}
+				s.getAs(t, "admin", "/api/v1"+c.Path+"?"+strings.Join(q, "&"), &page)
+				for _, item := range page.Data {
+					delete(item, "last_used_at")
+					raw, err := json.Marshal(item)
+					if err != nil {
 						t.Fatal(err)
 					}
-					out[fmt.Sprintf("%s %d", kind, obj.ID)] = string(raw)
+					out[fmt.Sprintf("%s %v", c.Path, item[c.Key])] = string(raw)
 				}
 				if page.NextCursor == nil {
 					break
 				}
-				cursor = "&cursor=" + *page.NextCursor
+				cursor = *page.NextCursor
 			}
 		}
 	}
@@ -340,7 +436,7 @@ func init() { gin.SetMode(gin.TestMode) }
 // server is chainkb's API over real HTTP on a fresh, seeded SQLite file, with an editor key.
 type server struct {
 	URL  string
-	Keys map[string]string // "editor"
+	Keys map[string]string // "editor", "admin"
 }
 
 func newServer(t *testing.T) *server {
@@ -353,26 +449,36 @@ func newServer(t *testing.T) *server {
 	if _, err := seeds.Load(ctx, st); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	k, err := st.CreateKey(ctx, &models.KeyInput{Name: "test editor", Role: "editor"})
-	if err != nil {
-		t.Fatalf("create editor key: %v", err)
+	keys := map[string]string{}
+	for _, role := range []string{"editor", "admin"} {
+		k, err := st.CreateKey(ctx, &models.KeyInput{Name: "test " + role, Role: role})
+		if err != nil {
+			t.Fatalf("create %s key: %v", role, err)
+		}
+		keys[role] = k.Key
 	}
 	srv := httptest.NewServer(api.New(st, slog.New(slog.DiscardHandler)))
 	t.Cleanup(func() {
 		srv.Close()
 		st.Close()
 	})
-	return &server{URL: srv.URL, Keys: map[string]string{"editor": k.Key}}
+	return &server{URL: srv.URL, Keys: keys}
 }
 
 // get GETs path with the editor key, requires 200 and decodes the JSON body into v.
 func (s *server) get(t *testing.T, path string, v any) {
 	t.Helper()
+	s.getAs(t, "editor", path, v)
+}
+
+// getAs is get with the key of role.
+func (s *server) getAs(t *testing.T, role, path string, v any) {
+	t.Helper()
 	req, err := http.NewRequest("GET", s.URL+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+s.Keys["editor"])
+	req.Header.Set("Authorization", "Bearer "+s.Keys[role])
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("GET %s: %v", path, err)
