@@ -386,6 +386,9 @@ type Route struct {
 	// Revalidated is whether its answers carry a weak ETag from the knowledge base's generation,
 	// and If-None-Match gets 304 (the lists).
 	Revalidated bool
+	// Page is whether it serves the pages for people (internal/pages): a page, or their
+	// stylesheet or icon.
+	Page bool
 	// Doc describes the route's operation for the OpenAPI document; the zero Op for a route that
 	// is not in it.
 	Doc apidoc.Op
@@ -397,7 +400,7 @@ func Routes() map[string]Route {
 	out := map[string]Route{}
 	for _, r := range routes(nil, nil, defaultOptions()) {
 		if role, ok := r.access.role(); ok {
-			out[r.method+" "+r.path] = Route{Role: role, RateLimited: r.flags&unlimited == 0, Revalidated: r.flags&revalidated != 0, Doc: r.doc}
+			out[r.method+" "+r.path] = Route{Role: role, RateLimited: r.flags&unlimited == 0, Revalidated: r.flags&revalidated != 0, Page: r.flags&page != 0, Doc: r.doc}
 		}
 	}
 	return out

@@ -1,11 +1,15 @@
 package e2e
 
 import (
+	"chainkb/api"
+	sitepages "chainkb/internal/pages"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +20,8 @@ import (
 	"github.com/chromedp/chromedp/kb"
 )
 
-// TestPages opens every kind of page for people (home, chain table, tactic, sources, 404) in
+// TestPages opens every kind of page for people (home, chain table, evidence map, tactic, sources,
+// countries, a country, 404: every page route of the route table, which it checks) in
 // headless Chromium at a desktop and a phone width, checks what a reader should find there, keeps
 // a screenshot of each, and runs axe-core on each (WCAG 2.0-2.2 A and AA, and axe's best
 // practices), failing on any violation. axe-core comes from npm, pinned in e2e/axe/package.json;
@@ -64,11 +69,12 @@ func TestPages(t *testing.T) {
 	type check struct {
 		sel, text string // an element, and text it must hold
 	}
-	pages := []struct {
+	type page struct {
 		name, path string
 		checks     []check
 		detail     string // an element to keep a picture of, besides the page
-	}{
+	}
+	pages := []page{
 		{"home", "/", []check{{"h1", "business chains"}, {"main", "Sex trafficking"}, {"main", "API documentation"}}, ""},
 		{"chain", "/chains/sex-trafficking", []check{{"h1", "Sex trafficking"}, {"table.chain caption", "each link"},
 			{"tbody tr:first-child th", "Victim or survivor (Kara: product)"}, {"main", "Evidence:"}, {"nav.filters", "Horizon"}}, "tbody tr:first-child"},
@@ -86,6 +92,20 @@ func TestPages(t *testing.T) {
 			{"main", "India"}}, "svg.statute-plot"},
 		{"country", "/countries/IN", []check{{"h1", "India"}, {"main", "kara-2009-india"}, {"main", "today's figures"}}, ".risk-columns"},
 		{"not-found", "/tactics/NO-SUCH-1", []check{{"h1", "Page not found"}}, ""},
+	}
+	// Every page of the route table is opened above: a page added to it without a place here
+	// fails, rather than going unchecked by axe. (The stylesheet is checked on every page; the
+	// icon is no page.)
+	param := regexp.MustCompile(`:[^/]+`)
+	for key, r := range api.Routes() {
+		method, path, _ := strings.Cut(key, " ")
+		if !r.Page || method != "GET" || path == sitepages.StylesheetPath || path == sitepages.FaviconPath {
+			continue
+		}
+		route := regexp.MustCompile("^" + param.ReplaceAllString(regexp.QuoteMeta(path), `[^/]+`) + "$")
+		if !slices.ContainsFunc(pages, func(pg page) bool { return route.MatchString(strings.SplitN(pg.path, "?", 2)[0]) }) {
+			t.Errorf("the page route %s is not opened by TestPages: add a page of it to the list", path)
+		}
 	}
 	widths := []struct {
 		name          string
