@@ -117,7 +117,9 @@ func allowCORS(origins []string) gin.HandlerFunc {
 	}
 	config := cors.Config{
 		AllowMethods: []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
-		AllowHeaders: []string{"Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-ID"},
+		// Every request header the OpenAPI document describes, Last-Event-ID included: a page that
+		// reads the change stream with fetch (EventSource cannot send a key) resumes with it.
+		AllowHeaders: []string{"Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Request-ID", "Last-Event-ID"},
 		// Every response header the OpenAPI document describes that a browser would otherwise hide
 		// from the page (TestCORS holds the two together): a release's Repr-Digest included, so that
 		// a page can check the bundle it downloaded.
