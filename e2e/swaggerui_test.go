@@ -398,6 +398,10 @@ func (s *server) content(t *testing.T, collections []collection) map[string]stri
 				}
 				s.getAs(t, "admin", "/api/v1"+c.Path+"?"+strings.Join(q, "&"), &page)
 				for _, item := range page.Data {
+					if item[c.Key] == nil {
+						// Keyed by nothing, every item would land on one entry and go unchecked.
+						t.Fatalf("an item of %s has no %q, the key its item path names: %v", c.Path, c.Key, item)
+					}
 					delete(item, "last_used_at")
 					raw, err := json.Marshal(item)
 					if err != nil {
