@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"chainkb/internal/store"
 )
 
 // TestVersion checks that --version, -version and "version" print the binary's build information
@@ -225,4 +229,58 @@ func TestShutdownGraceFitsDockerStop(t *testing.T) {
 	if g := cfg.ops.shutdownTimeout; g <= 0 || g > 9*time.Second {
 		t.Errorf("default -shutdown-timeout %s; want at most 9s, a second inside docker stop's 10 s", g)
 	}
+}
+
+// TestRuntimeGC starts the binary and reads the garbage collector's settings from its /metrics,
+// as an operator would: the 32 MiB soft memory limit and GOGC 400 by default; GOGC when it is set;
+// and the runtime's own GOGC, 100, when the memory limit is turned off.
+func TestRuntimeGC(t *testing.T) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		t.Skip("GOGC or GOMEMLIMIT is set in the test's environment, and chainkb would inherit it")
+	}
+	key, err := store.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		env            []string
+		gogc, memlimit string
+	}{
+		{nil, "400", "3.3554432e+07"},
+		{[]string{"GOGC=150"}, "150", "3.3554432e+07"},
+		{[]string{"CHAINKB_MEMORY_LIMIT=0"}, "100", "9.223372036854776e+18"},
+	} {
+		db := filepath.Join(t.TempDir(), "chainkb.db")
+		p := startChainkb(t, db, append([]string{"CHAINKB_SEED=false", "CHAINKB_ADMIN_KEY=" + key}, c.env...)...)
+		req, _ := http.NewRequest(http.MethodGet, p.URL+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%v: /metrics answered %d: %s", c.env, resp.StatusCode, body)
+		}
+		for name, want := range map[string]string{"go_gc_gogc_percent": c.gogc, "go_gc_gomemlimit_bytes": c.memlimit} {
+			if got := metricValue(string(body), name); got != want {
+				t.Errorf("%v: %s = %q, want %q", c.env, name, got, want)
+			}
+		}
+		p.signal(syscall.SIGTERM)
+		if err := p.wait(30 * time.Second); err != nil {
+			t.Fatalf("exit: %v\n%s", err, p.output.String())
+		}
+	}
+}
+
+// metricValue is the value of an unlabelled metric in Prometheus's text format, or "" if absent.
+func metricValue(text, name string) string {
+	for _, line := range strings.Split(text, "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			return v
+		}
+	}
+	return ""
 }
