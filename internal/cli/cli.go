@@ -151,9 +151,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.ops.memoryLimit > 0 {
 		debug.SetMemoryLimit(cfg.ops.memoryLimit)
 	}
-	if percent, ok := gcPercent(debug.SetMemoryLimit(-1), getenv); ok { // -1 reads the limit in force
-		debug.SetGCPercent(percent)
-	}
 	log := cfg.ops.logger(stderr)
 	// Everything logs through this logger, in the format asked for: the store's migrations and the
 	// seed log through slog's default logger, and the log package writes through it too.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -49,34 +48,18 @@ const defaultShutdownTimeout = 8 * time.Second
 // holds: at 100,000 tactics under 32 connections chainkb's peak RSS went from 56-66 MB on a
 // loaded machine to 79-87 MB on a quiet one, where it answered twice as many requests. With a soft
 // limit the collector runs sooner instead. The limit covers Go's memory only; SQLite's caches
-// (about 8 MB) and the executable's pages (about 21 MB) come on top. It is 32 MiB since GOGC
-// became 400 under a limit (limitedGCPercent): the heap then grows to the limit more often, and
-// with 40 MiB the process peaked at 80 MiB in one scenario, with 32 MiB at 72 (every scenario of
-// the benchmark at 100,000 tactics, bench/results.md, issue 30's 80 MB). It is soft: a larger live
-// heap (an import of a large bundle) is allowed, at the cost of more collection while it lasts.
-const defaultMemoryLimit = 32 << 20
-
-// limitedGCPercent is the collector's GOGC while a soft memory limit is in force. With the
-// runtime's 100 the collector runs each time the heap doubles what is live, and a server whose live
-// heap is a few megabytes collects dozens of times a second under load, far below the limit; at 400
-// it waits until the heap is five times what is live or nears the limit, whichever comes first, so
-// the limit bounds memory and GOGC no longer spends CPU to keep the heap far under it. Against GOGC
-// 100 with a 40 MiB limit, the same binary alternated on one machine: a get by id 65-69 → 55-56 µs
-// of CPU, a create 1,256-1,325 → 1,063-1,129 µs; in the benchmark at 100,000 tactics lists cost
-// about a fifth less against its baseline and a new ranked search 4 % less, and the process peaked
-// at 71 MiB instead of 69 (bench/results.md, issue 30).
-const limitedGCPercent = 400
-
-// gcPercent says which GOGC chainkb sets, given the memory limit in force (math.MaxInt64 for
-// none): limitedGCPercent under a limit, and nothing (false) when GOGC is set, which the runtime
-// has applied already, or when there is no limit, where 400 would let the heap grow to five times
-// what is live.
-func gcPercent(memoryLimit int64, getenv func(string) string) (int, bool) {
-	if getenv("GOGC") != "" || memoryLimit <= 0 || memoryLimit == math.MaxInt64 {
-		return 0, false
-	}
-	return limitedGCPercent, true
-}
+// (about 8 MB) and the executable's pages (about 21 MB) come on top: with 40 MiB the process peaked
+// at 48-72 MB there, ranking new searches included, at the same CPU a request (bench/results.md,
+// issue 30). It is soft: a larger live heap (an import of a large bundle) is
+// allowed, at the cost of more collection while it lasts.
+//
+// GOGC stays the runtime's (100, or the environment's). Raising it under this limit was measured
+// and not kept: GOGC 400 saved about 15 % of the CPU of a get by id and of a create (alternated),
+// but with GOGC 200 or 400 peak RSS at 100,000 tactics rose to 78-80 MiB (the largest chain's
+// table, the mix), over issue 30's 80 MB; a 32 MiB limit with GOGC 400 kept it at 71 MiB but
+// doubled the CPU of a 15 MB import (10.7 → 21.2 s), and 36 MiB still cost it 10 %
+// (bench/results.md, seventh pass).
+const defaultMemoryLimit = 40 << 20
 
 func defaultOpsConfig() opsConfig {
 	return opsConfig{
@@ -110,7 +93,7 @@ func (o *opsConfig) register(fs *flag.FlagSet, getenv func(string) string) error
 	if getenv("GOMEMLIMIT") != "" {
 		o.memoryLimit = 0 // the Go runtime's own setting, which it has already applied
 	}
-	fs.Int64Var(&o.memoryLimit, "memory-limit", o.memoryLimit, "soft limit of the Go heap and runtime, in bytes, past which the garbage collector works harder; 0 for none; 0 by default when GOMEMLIMIT is set; under a limit, GOGC is 400 unless set (env CHAINKB_MEMORY_LIMIT)")
+	fs.Int64Var(&o.memoryLimit, "memory-limit", o.memoryLimit, "soft limit of the Go heap and runtime, in bytes, past which the garbage collector works harder; 0 for none; 0 by default when GOMEMLIMIT is set (env CHAINKB_MEMORY_LIMIT)")
 	fs.Float64Var(&o.rateAnon, "rate-anon", o.rateAnon, "requests per second each IP address may send without a key, on average; 0 for no limit (env CHAINKB_RATE_ANON)")
 	fs.IntVar(&o.burstAnon, "rate-anon-burst", o.burstAnon, "requests an IP address may send at once without a key (env CHAINKB_RATE_ANON_BURST)")
 	fs.Float64Var(&o.rateKey, "rate-key", o.rateKey, "requests per second each API key may send, on average; 0 for no limit (env CHAINKB_RATE_KEY)")

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -105,7 +104,7 @@ func TestMemoryLimit(t *testing.T) {
 		env  map[string]string
 		want int64
 	}{
-		{nil, nil, 32 << 20},
+		{nil, nil, 40 << 20},
 		{nil, map[string]string{"CHAINKB_MEMORY_LIMIT": "100000000"}, 100000000},
 		{[]string{"-memory-limit", "0"}, map[string]string{"CHAINKB_MEMORY_LIMIT": "100000000"}, 0},
 		{nil, map[string]string{"GOMEMLIMIT": "200MiB"}, 0},
@@ -117,29 +116,6 @@ func TestMemoryLimit(t *testing.T) {
 		}
 		if cfg.ops.memoryLimit != c.want {
 			t.Errorf("%v %v: memory limit %d, want %d", c.args, c.env, cfg.ops.memoryLimit, c.want)
-		}
-	}
-}
-
-// TestGCPercent checks when chainkb sets the collector's GOGC: under a memory limit, its own or
-// GOMEMLIMIT's, unless GOGC is set; never without a limit.
-func TestGCPercent(t *testing.T) {
-	for _, c := range []struct {
-		limit  int64
-		env    map[string]string
-		want   int
-		wantOK bool
-	}{
-		{32 << 20, nil, limitedGCPercent, true},
-		{200 << 20, map[string]string{"GOMEMLIMIT": "200MiB"}, limitedGCPercent, true},
-		{32 << 20, map[string]string{"GOGC": "100"}, 0, false},
-		{32 << 20, map[string]string{"GOGC": "off"}, 0, false},
-		{math.MaxInt64, nil, 0, false},
-		{0, nil, 0, false},
-	} {
-		got, ok := gcPercent(c.limit, func(k string) string { return c.env[k] })
-		if got != c.want || ok != c.wantOK {
-			t.Errorf("limit %d, env %v: gcPercent = %d, %v; want %d, %v", c.limit, c.env, got, ok, c.want, c.wantOK)
 		}
 	}
 }
