@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,6 +20,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"chainkb/internal/store"
 )
@@ -245,11 +249,11 @@ func TestRuntimeGC(t *testing.T) {
 	}
 	for _, c := range []struct {
 		env            []string
-		gogc, memlimit string
+		gogc, memlimit float64
 	}{
-		{nil, "100", "4.194304e+07"},
-		{[]string{"GOGC=150"}, "150", "4.194304e+07"},
-		{[]string{"CHAINKB_MEMORY_LIMIT=0"}, "100", "9.223372036854776e+18"},
+		{nil, 100, defaultMemoryLimit},
+		{[]string{"GOGC=150"}, 150, defaultMemoryLimit},
+		{[]string{"CHAINKB_MEMORY_LIMIT=0"}, 100, math.MaxInt64}, // the runtime's "no limit"
 	} {
 		db := filepath.Join(t.TempDir(), "chainkb.db")
 		p := startChainkb(t, db, append([]string{"CHAINKB_SEED=false", "CHAINKB_ADMIN_KEY=" + key}, c.env...)...)
@@ -264,9 +268,19 @@ func TestRuntimeGC(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%v: /metrics answered %d: %s", c.env, resp.StatusCode, body)
 		}
-		for name, want := range map[string]string{"go_gc_gogc_percent": c.gogc, "go_gc_gomemlimit_bytes": c.memlimit} {
-			if got := metricValue(string(body), name); got != want {
-				t.Errorf("%v: %s = %q, want %q", c.env, name, got, want)
+		parser := expfmt.NewTextParser(model.UTF8Validation)
+		families, err := parser.TextToMetricFamilies(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("%v: /metrics does not parse: %v", c.env, err)
+		}
+		for name, want := range map[string]float64{"go_gc_gogc_percent": c.gogc, "go_gc_gomemlimit_bytes": c.memlimit} {
+			f := families[name]
+			if f == nil || len(f.GetMetric()) != 1 {
+				t.Errorf("%v: /metrics has no single %s", c.env, name)
+				continue
+			}
+			if got := f.GetMetric()[0].GetGauge().GetValue(); got != want {
+				t.Errorf("%v: %s = %g, want %g", c.env, name, got, want)
 			}
 		}
 		p.signal(syscall.SIGTERM)
@@ -274,14 +288,4 @@ func TestRuntimeGC(t *testing.T) {
 			t.Fatalf("exit: %v\n%s", err, p.output.String())
 		}
 	}
-}
-
-// metricValue is the value of an unlabelled metric in Prometheus's text format, or "" if absent.
-func metricValue(text, name string) string {
-	for _, line := range strings.Split(text, "\n") {
-		if v, ok := strings.CutPrefix(line, name+" "); ok {
-			return v
-		}
-	}
-	return ""
 }
