@@ -26,6 +26,8 @@ const (
 // because editors' corrections should reach partner apps soon; ETags make revalidation cheap.
 const publicMaxAge = 60 * time.Second
 
+var publicCacheControl = "public, max-age=" + strconv.Itoa(int(publicMaxAge.Seconds()))
+
 // securityHeaders sets the headers every response carries, errors included (OWASP API8): no MIME
 // sniffing, no framing, no Referer, a content security policy, HSTS over TLS; and Cache-Control:
 // published reads (publicRead in the route table) by anonymous clients may be cached for a minute,
@@ -52,7 +54,7 @@ func securityHeaders(table routeTable) gin.HandlerFunc {
 			h.Set("Cache-Control", "private, no-store")
 		case (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) &&
 			table[routeKey{http.MethodGet, c.FullPath()}].cache == publicRead:
-			h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(publicMaxAge.Seconds())))
+			h.Set("Cache-Control", publicCacheControl)
 		default:
 			h.Set("Cache-Control", "no-store")
 		}

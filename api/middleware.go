@@ -26,13 +26,14 @@ var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
 // it in the request's context, where logs and revisions find it.
 func requestID() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id := c.GetHeader("X-Request-ID")
+		// The header's canonical spelling, X-Request-Id, spares canonicalising it on every request.
+		id := c.GetHeader("X-Request-Id")
 		if !requestIDPattern.MatchString(id) {
 			b := make([]byte, 12)
 			_, _ = rand.Read(b) // never fails (crypto/rand panics rather than return an error)
 			id = hex.EncodeToString(b)
 		}
-		c.Header("X-Request-ID", id)
+		c.Writer.Header()["X-Request-Id"] = []string{id}
 		c.Request = c.Request.WithContext(models.WithRequestID(c.Request.Context(), id))
 		c.Next()
 	}
