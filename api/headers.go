@@ -26,6 +26,7 @@ const (
 // because editors' corrections should reach partner apps soon; ETags make revalidation cheap.
 const publicMaxAge = 60 * time.Second
 
+// publicCacheControl is the Cache-Control of published reads, built once rather than on each.
 var publicCacheControl = "public, max-age=" + strconv.Itoa(int(publicMaxAge.Seconds()))
 
 // securityHeaders sets the headers every response carries, errors included (OWASP API8): no MIME
