@@ -1,15 +1,16 @@
 package main
 
 import (
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // The response types have chainkb's JSON shape (models.Tactic, models.ChainTable, the list
@@ -236,8 +237,7 @@ func (s *server) tactic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// chainkb's strong ETag: id, version and a digest of the body (handlers/request.go etag).
-	sum := sha256.Sum256(body)
-	w.Header().Set("ETag", `"`+strconv.FormatInt(t.ID, 10)+"."+strconv.FormatInt(t.Version, 10)+"-"+hex.EncodeToString(sum[:8])+`"`)
+	w.Header().Set("ETag", `"`+strconv.FormatInt(t.ID, 10)+"."+strconv.FormatInt(t.Version, 10)+"-"+fmt.Sprintf("%016x", xxhash.Sum64(body))+`"`)
 	writeBody(w, http.StatusOK, body)
 }
 
